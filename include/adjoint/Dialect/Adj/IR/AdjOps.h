@@ -1,0 +1,49 @@
+//===- AdjOps.h - Operations of the adj dialect -----------------*- C++ -*-===//
+//
+// Part of the Adjoint project.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ADJOINT_DIALECT_ADJ_IR_ADJOPS_H
+#define ADJOINT_DIALECT_ADJ_IR_ADJOPS_H
+
+#include "adjoint/Dialect/Adj/IR/AdjDialect.h"
+#include "mlir/Bytecode/BytecodeOpInterface.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/OpDefinition.h"
+#include "mlir/IR/OpImplementation.h"
+#include "mlir/Interfaces/InferTypeOpInterface.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+
+#include <array>
+#include <optional>
+
+#include "adjoint/Dialect/Adj/IR/AdjEnums.h.inc"
+
+namespace adjoint::adj {
+
+/// The window of a 2-D convolution or pooling op with every default filled
+/// in. `padding` is {top, left, bottom, right}; the rest are {h, w}.
+struct Window2D {
+  std::array<int64_t, 2> kernel;
+  std::array<int64_t, 2> stride;
+  std::array<int64_t, 4> padding;
+  std::array<int64_t, 2> dilation;
+  int64_t groups;
+};
+
+/// The axes a reduction of a rank-`rank` tensor reduces, sorted: `axes`, or
+/// every axis when `axes` is absent.
+llvm::SmallVector<int64_t>
+normalizeReductionAxes(int64_t rank, std::optional<llvm::ArrayRef<int64_t>> axes);
+
+/// The NumPy broadcast of two shapes, or nullopt when they do not broadcast.
+std::optional<llvm::SmallVector<int64_t>>
+broadcastShapes(llvm::ArrayRef<int64_t> a, llvm::ArrayRef<int64_t> b);
+
+} // namespace adjoint::adj
+
+#define GET_OP_CLASSES
+#include "adjoint/Dialect/Adj/IR/AdjOps.h.inc"
+
+#endif // ADJOINT_DIALECT_ADJ_IR_ADJOPS_H

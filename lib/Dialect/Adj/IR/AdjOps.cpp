@@ -1,0 +1,855 @@
+//===- AdjOps.cpp - Operations of the adj dialect -------------------------===//
+//
+// Part of the Adjoint project.
+//
+// Shape rules live in `inferReturnTypes` where the result type follows from
+// the operands (the verifier then checks a written type against it), and in
+// `verify` where the result type is the op's input (reshape, broadcast_to,
+// one_hot, ...). Inference also runs while parsing, before the operand types
+// have been checked against the op's constraints, so it never assumes them.
+//
+//===----------------------------------------------------------------------===//
+
+#include "adjoint/Dialect/Adj/IR/AdjOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/TypeUtilities.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/SmallSet.h"
+
+using namespace mlir;
+using namespace adjoint::adj;
+
+#include "adjoint/Dialect/Adj/IR/AdjEnums.cpp.inc"
+
+//===----------------------------------------------------------------------===//
+// Shared helpers
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// Emits "'adj.op' op <message>" at a location. Inference runs before the op
+/// exists, so it cannot use `emitOpError`.
+struct OpErrorAt {
+  std::optional<Location> loc;
+  StringRef opName;
+
+  template <typename... Args>
+  LogicalResult operator()(Args &&...args) const {
+    return emitOptionalError(loc, "'", opName, "' op ",
+                             std::forward<Args>(args)...);
+  }
+};
+} // namespace
+
+static RankedTensorType getRanked(Value v) {
+  return v ? dyn_cast<RankedTensorType>(v.getType()) : RankedTensorType();
+}
+
+/// Renders an attribute array such as [1, 2] for a diagnostic.
+static std::string str(ArrayRef<int64_t> values) {
+  std::string s = "[";
+  llvm::raw_string_ostream os(s);
+  llvm::interleaveComma(values, os);
+  return s + "]";
+}
+
+std::optional<SmallVector<int64_t>>
+adjoint::adj::broadcastShapes(ArrayRef<int64_t> a, ArrayRef<int64_t> b) {
+  size_t rank = std::max(a.size(), b.size());
+  SmallVector<int64_t> result(rank);
+  for (size_t i = 0; i < rank; ++i) {
+    int64_t da = i < a.size() ? a[a.size() - 1 - i] : 1;
+    int64_t db = i < b.size() ? b[b.size() - 1 - i] : 1;
+    if (da != db && da != 1 && db != 1)
+      return std::nullopt;
+    result[rank - 1 - i] = da == 1 ? db : da;
+  }
+  return result;
+}
+
+SmallVector<int64_t>
+adjoint::adj::normalizeReductionAxes(int64_t rank,
+                                     std::optional<ArrayRef<int64_t>> axes) {
+  if (!axes)
+    return llvm::to_vector(llvm::seq<int64_t>(0, rank));
+  SmallVector<int64_t> sorted(*axes);
+  llvm::sort(sorted);
+  return sorted;
+}
+
+/// Checks that `axis` indexes a dimension of a rank-`rank` tensor.
+static LogicalResult checkAxis(const OpErrorAt &error, StringRef what,
+                               int64_t axis, int64_t rank) {
+  if (axis < 0 || axis >= rank)
+    return error(what, " ", axis, " is out of range [0, ", rank,
+                 ") for an operand of rank ", rank);
+  return success();
+}
+
+/// Checks that the operands of an elementwise op share their element type.
+static LogicalResult checkSameElementType(const OpErrorAt &error, Type a,
+                                          Type b) {
+  if (getElementTypeOrSelf(a) != getElementTypeOrSelf(b))
+    return error("operands have different element types (", a, " and ", b,
+                 "); convert one with adj.convert");
+  return success();
+}
+
+/// Infers the broadcast result of two ranked tensor operands.
+static FailureOr<RankedTensorType> inferBroadcast(const OpErrorAt &error,
+                                                  Value lhs, Value rhs) {
+  RankedTensorType a = getRanked(lhs), b = getRanked(rhs);
+  if (!a || !b)
+    return error("expects ranked tensor operands");
+  if (failed(checkSameElementType(error, a, b)))
+    return failure();
+  std::optional<SmallVector<int64_t>> shape =
+      broadcastShapes(a.getShape(), b.getShape());
+  if (!shape)
+    return error("operand shapes ", a, " and ", b,
+                 " do not broadcast (NumPy rules: right-aligned dimensions "
+                 "must be equal or 1)");
+  return RankedTensorType::get(*shape, a.getElementType());
+}
+
+/// True if `attr` is a splat of the floating-point value `value`.
+static bool isSplatOf(Attribute attr, double value) {
+  auto splat = dyn_cast_or_null<SplatElementsAttr>(attr);
+  if (!splat || !isa<FloatType>(splat.getElementType()))
+    return false;
+  return splat.getSplatValue<APFloat>().convertToDouble() == value;
+}
+
+//===----------------------------------------------------------------------===//
+// Custom assembly: broadcast operand types
+//===----------------------------------------------------------------------===//
+
+/// Parses `T` (both operands of type T) or `T1, T2`.
+static ParseResult parseBroadcastTypes(OpAsmParser &parser, Type &lhs,
+                                       Type &rhs) {
+  if (parser.parseType(lhs))
+    return failure();
+  rhs = lhs;
+  if (succeeded(parser.parseOptionalComma()))
+    return parser.parseType(rhs);
+  return success();
+}
+
+static void printBroadcastTypes(OpAsmPrinter &printer, Operation *, Type lhs,
+                                Type rhs) {
+  printer << lhs;
+  if (rhs != lhs)
+    printer << ", " << rhs;
+}
+
+//===----------------------------------------------------------------------===//
+// Elementwise ops
+//===----------------------------------------------------------------------===//
+
+OpFoldResult NegOp::fold(FoldAdaptor) {
+  if (auto inner = getOperand().getDefiningOp<NegOp>())
+    return inner.getOperand();
+  return {};
+}
+
+OpFoldResult ConvertOp::fold(FoldAdaptor) {
+  if (getOperand().getType() == getType())
+    return getOperand();
+  return {};
+}
+
+#define ADJ_INFER_BROADCAST(OP)                                                \
+  LogicalResult OP::inferReturnTypes(MLIRContext *,                            \
+                                     std::optional<Location> loc,              \
+                                     Adaptor adaptor,                          \
+                                     SmallVectorImpl<Type> &types) {           \
+    FailureOr<RankedTensorType> type = inferBroadcast(                         \
+        {loc, getOperationName()}, adaptor.getLhs(), adaptor.getRhs());        \
+    if (failed(type))                                                          \
+      return failure();                                                        \
+    types.push_back(*type);                                                    \
+    return success();                                                          \
+  }
+ADJ_INFER_BROADCAST(AddOp)
+ADJ_INFER_BROADCAST(SubOp)
+ADJ_INFER_BROADCAST(MulOp)
+ADJ_INFER_BROADCAST(DivOp)
+ADJ_INFER_BROADCAST(PowOp)
+ADJ_INFER_BROADCAST(MaximumOp)
+ADJ_INFER_BROADCAST(MinimumOp)
+#undef ADJ_INFER_BROADCAST
+
+/// x op c -> x when c is a splat of the op's identity and the result keeps
+/// x's type (broadcasting could otherwise grow it).
+static OpFoldResult foldRightIdentity(Operation *op, Attribute rhs,
+                                      double identity) {
+  Value lhs = op->getOperand(0);
+  if (isSplatOf(rhs, identity) && lhs.getType() == op->getResult(0).getType())
+    return lhs;
+  return {};
+}
+
+OpFoldResult AddOp::fold(FoldAdaptor adaptor) {
+  return foldRightIdentity(*this, adaptor.getRhs(), 0.0);
+}
+OpFoldResult SubOp::fold(FoldAdaptor adaptor) {
+  return foldRightIdentity(*this, adaptor.getRhs(), 0.0);
+}
+OpFoldResult MulOp::fold(FoldAdaptor adaptor) {
+  return foldRightIdentity(*this, adaptor.getRhs(), 1.0);
+}
+OpFoldResult DivOp::fold(FoldAdaptor adaptor) {
+  return foldRightIdentity(*this, adaptor.getRhs(), 1.0);
+}
+
+LogicalResult CompareOp::inferReturnTypes(MLIRContext *ctx,
+                                          std::optional<Location> loc,
+                                          Adaptor adaptor,
+                                          SmallVectorImpl<Type> &types) {
+  FailureOr<RankedTensorType> type = inferBroadcast(
+      {loc, getOperationName()}, adaptor.getLhs(), adaptor.getRhs());
+  if (failed(type))
+    return failure();
+  types.push_back(type->clone(IntegerType::get(ctx, 1)));
+  return success();
+}
+
+LogicalResult SelectOp::inferReturnTypes(MLIRContext *,
+                                         std::optional<Location> loc,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &types) {
+  OpErrorAt error{loc, getOperationName()};
+  RankedTensorType cond = getRanked(adaptor.getCondition());
+  FailureOr<RankedTensorType> values =
+      inferBroadcast(error, adaptor.getOnTrue(), adaptor.getOnFalse());
+  if (!cond || failed(values))
+    return failure();
+  std::optional<SmallVector<int64_t>> shape =
+      broadcastShapes(cond.getShape(), values->getShape());
+  if (!shape)
+    return error("condition shape ", cond, " does not broadcast with ",
+                 *values);
+  types.push_back(values->clone(*shape));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Constants
+//===----------------------------------------------------------------------===//
+
+void ConstantOp::getAsmResultNames(OpAsmSetValueNameFn setNameFn) {
+  setNameFn(getResult(), "cst");
+}
+
+OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValue(); }
+
+OpFoldResult FillOp::fold(FoldAdaptor) {
+  auto type = getType();
+  APFloat value(getValue().convertToDouble());
+  bool losesInfo = false;
+  value.convert(cast<FloatType>(type.getElementType()).getFloatSemantics(),
+                APFloat::rmNearestTiesToEven, &losesInfo);
+  return DenseElementsAttr::get(type, value);
+}
+
+LogicalResult IotaOp::verify() {
+  return checkAxis({getLoc(), getOperationName()}, "dim",
+                   getDimAttr().getInt(), getType().getRank());
+}
+
+//===----------------------------------------------------------------------===//
+// Linear algebra
+//===----------------------------------------------------------------------===//
+
+LogicalResult MatmulOp::inferReturnTypes(MLIRContext *,
+                                         std::optional<Location> loc,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &types) {
+  OpErrorAt error{loc, getOperationName()};
+  RankedTensorType a = getRanked(adaptor.getLhs());
+  RankedTensorType b = getRanked(adaptor.getRhs());
+  if (!a || !b)
+    return error("expects ranked tensor operands");
+  if (failed(checkSameElementType(error, a, b)))
+    return failure();
+  if (a.getRank() < 2 || b.getRank() < 2)
+    return error("expects operands of rank 2 or more ([..., M, K] and "
+                 "[..., K, N]), got ",
+                 a, " and ", b, "; use adj.dot for vectors");
+  ArrayRef<int64_t> sa = a.getShape(), sb = b.getShape();
+  int64_t m = sa[sa.size() - 2], k = sa.back();
+  int64_t kb = sb[sb.size() - 2], n = sb.back();
+  if (k != kb)
+    return error("contracting dimensions differ: lhs ", a, " has K = ", k,
+                 " but rhs ", b, " has K = ", kb);
+  std::optional<SmallVector<int64_t>> batch =
+      broadcastShapes(sa.drop_back(2), sb.drop_back(2));
+  if (!batch)
+    return error("batch dimensions of ", a, " and ", b, " do not broadcast");
+  batch->append({m, n});
+  types.push_back(RankedTensorType::get(*batch, a.getElementType()));
+  return success();
+}
+
+LogicalResult DotOp::inferReturnTypes(MLIRContext *,
+                                      std::optional<Location> loc,
+                                      Adaptor adaptor,
+                                      SmallVectorImpl<Type> &types) {
+  RankedTensorType a = getRanked(adaptor.getLhs());
+  if (!a || a.getRank() != 1)
+    return OpErrorAt{loc, getOperationName()}(
+        "expects two vectors of the same type (rank 1), got ",
+        adaptor.getLhs().getType());
+  types.push_back(RankedTensorType::get({}, a.getElementType()));
+  return success();
+}
+
+LogicalResult TransposeOp::inferReturnTypes(MLIRContext *,
+                                            std::optional<Location> loc,
+                                            Adaptor adaptor,
+                                            SmallVectorImpl<Type> &types) {
+  OpErrorAt error{loc, getOperationName()};
+  RankedTensorType type = getRanked(adaptor.getOperand());
+  if (!type)
+    return error("expects a ranked tensor operand");
+  ArrayRef<int64_t> perm = adaptor.getPermutation();
+  if (static_cast<int64_t>(perm.size()) != type.getRank())
+    return error("permutation ", str(perm), " has ", perm.size(),
+                 " entries but the operand has rank ", type.getRank());
+  SmallVector<bool> seen(perm.size(), false);
+  SmallVector<int64_t> shape;
+  for (int64_t p : perm) {
+    if (p < 0 || p >= type.getRank() || seen[p])
+      return error("permutation ", str(perm), " is not a permutation of [0, ",
+                   type.getRank(), ")");
+    seen[p] = true;
+    shape.push_back(type.getDimSize(p));
+  }
+  types.push_back(type.clone(shape));
+  return success();
+}
+
+OpFoldResult TransposeOp::fold(FoldAdaptor) {
+  ArrayRef<int64_t> perm = getPermutation();
+  if (llvm::equal(perm, llvm::seq<int64_t>(0, perm.size())))
+    return getOperand();
+  // transpose(transpose(x, p), q) = transpose(x, p∘q).
+  if (auto inner = getOperand().getDefiningOp<TransposeOp>()) {
+    ArrayRef<int64_t> innerPerm = inner.getPermutation();
+    SmallVector<int64_t> composed;
+    for (int64_t p : perm)
+      composed.push_back(innerPerm[p]);
+    setPermutation(composed);
+    getOperandMutable().assign(inner.getOperand());
+    return getResult();
+  }
+  return {};
+}
+
+//===----------------------------------------------------------------------===//
+// Reductions
+//===----------------------------------------------------------------------===//
+
+/// Infers the result of reducing `operand` over `axes` (all when absent).
+static LogicalResult
+inferReduction(const OpErrorAt &error, Value operand,
+               std::optional<ArrayRef<int64_t>> axes, bool keepdims,
+               SmallVectorImpl<Type> &types) {
+  RankedTensorType type = getRanked(operand);
+  if (!type)
+    return error("expects a ranked tensor operand");
+  SmallVector<bool> reduced(type.getRank(), !axes);
+  if (axes) {
+    for (int64_t axis : *axes) {
+      if (failed(checkAxis(error, "axis", axis, type.getRank())))
+        return failure();
+      if (reduced[axis])
+        return error("axis ", axis, " appears twice in axes ", str(*axes));
+      reduced[axis] = true;
+    }
+  }
+  SmallVector<int64_t> shape;
+  for (auto [dim, size] : llvm::enumerate(type.getShape())) {
+    if (!reduced[dim])
+      shape.push_back(size);
+    else if (keepdims)
+      shape.push_back(1);
+  }
+  types.push_back(type.clone(shape));
+  return success();
+}
+
+/// A reduction whose reduced dimensions all have size 1 and are kept is the
+/// identity.
+static OpFoldResult foldTrivialReduction(Operation *op) {
+  Value operand = op->getOperand(0);
+  if (operand.getType() == op->getResult(0).getType())
+    return operand;
+  return {};
+}
+
+#define ADJ_REDUCTION(OP)                                                      \
+  LogicalResult OP::inferReturnTypes(MLIRContext *,                            \
+                                     std::optional<Location> loc,              \
+                                     Adaptor adaptor,                          \
+                                     SmallVectorImpl<Type> &types) {           \
+    return inferReduction({loc, getOperationName()}, adaptor.getOperand(),     \
+                          adaptor.getAxes(), adaptor.getKeepdims(), types);    \
+  }                                                                            \
+  OpFoldResult OP::fold(FoldAdaptor) { return foldTrivialReduction(*this); }
+ADJ_REDUCTION(SumOp)
+ADJ_REDUCTION(MeanOp)
+ADJ_REDUCTION(MaxOp)
+ADJ_REDUCTION(MinOp)
+ADJ_REDUCTION(ProdOp)
+ADJ_REDUCTION(LogSumExpOp)
+#undef ADJ_REDUCTION
+
+//===----------------------------------------------------------------------===//
+// Shape
+//===----------------------------------------------------------------------===//
+
+LogicalResult ReshapeOp::verify() {
+  RankedTensorType in = getOperand().getType(), out = getType();
+  if (in.getElementType() != out.getElementType())
+    return emitOpError("changes the element type from ")
+           << in.getElementType() << " to " << out.getElementType();
+  if (in.getNumElements() != out.getNumElements())
+    return emitOpError("cannot reshape ")
+           << in << " (" << in.getNumElements() << " elements) to " << out
+           << " (" << out.getNumElements() << " elements)";
+  return success();
+}
+
+OpFoldResult ReshapeOp::fold(FoldAdaptor adaptor) {
+  if (getOperand().getType() == getType())
+    return getOperand();
+  if (auto inner = getOperand().getDefiningOp<ReshapeOp>()) {
+    getOperandMutable().assign(inner.getOperand());
+    return getResult();
+  }
+  if (auto dense = dyn_cast_or_null<DenseElementsAttr>(adaptor.getOperand()))
+    return dense.reshape(getType());
+  return {};
+}
+
+LogicalResult BroadcastToOp::verify() {
+  RankedTensorType in = getOperand().getType(), out = getType();
+  if (in.getElementType() != out.getElementType())
+    return emitOpError("changes the element type from ")
+           << in.getElementType() << " to " << out.getElementType();
+  std::optional<SmallVector<int64_t>> shape =
+      broadcastShapes(in.getShape(), out.getShape());
+  if (!shape || *shape != out.getShape())
+    return emitOpError("cannot broadcast ")
+           << in << " to " << out
+           << " (NumPy rules: right-aligned dimensions must be equal or 1)";
+  return success();
+}
+
+OpFoldResult BroadcastToOp::fold(FoldAdaptor adaptor) {
+  if (getOperand().getType() == getType())
+    return getOperand();
+  auto splat = dyn_cast_or_null<SplatElementsAttr>(adaptor.getOperand());
+  if (splat)
+    return splat.resizeSplat(getType());
+  return {};
+}
+
+SmallVector<int64_t> SliceOp::getStrides() {
+  if (std::optional<ArrayRef<int64_t>> stride = getStride())
+    return SmallVector<int64_t>(*stride);
+  return SmallVector<int64_t>(getType().getRank(), 1);
+}
+
+LogicalResult SliceOp::inferReturnTypes(MLIRContext *,
+                                        std::optional<Location> loc,
+                                        Adaptor adaptor,
+                                        SmallVectorImpl<Type> &types) {
+  OpErrorAt error{loc, getOperationName()};
+  RankedTensorType type = getRanked(adaptor.getOperand());
+  if (!type)
+    return error("expects a ranked tensor operand");
+  int64_t rank = type.getRank();
+  ArrayRef<int64_t> start = adaptor.getStart(), limit = adaptor.getLimit();
+  SmallVector<int64_t> stride(rank, 1);
+  if (adaptor.getStride())
+    stride.assign(adaptor.getStride()->begin(), adaptor.getStride()->end());
+  if (static_cast<int64_t>(start.size()) != rank ||
+      static_cast<int64_t>(limit.size()) != rank ||
+      static_cast<int64_t>(stride.size()) != rank)
+    return error("start, limit and stride need one entry per dimension (",
+                 rank, "), got ", str(start), ", ", str(limit), " and ",
+                 str(stride));
+  SmallVector<int64_t> shape;
+  for (int64_t d = 0; d < rank; ++d) {
+    if (start[d] < 0 || start[d] > limit[d] || limit[d] > type.getDimSize(d))
+      return error("dimension ", d, ": needs 0 <= start (", start[d],
+                   ") <= limit (", limit[d], ") <= size (",
+                   type.getDimSize(d), ")");
+    if (stride[d] < 1)
+      return error("dimension ", d, ": stride ", stride[d],
+                   " must be at least 1");
+    shape.push_back((limit[d] - start[d] + stride[d] - 1) / stride[d]);
+  }
+  types.push_back(type.clone(shape));
+  return success();
+}
+
+OpFoldResult SliceOp::fold(FoldAdaptor) {
+  if (getOperand().getType() == getType())
+    return getOperand();
+  return {};
+}
+
+LogicalResult ConcatOp::inferReturnTypes(MLIRContext *,
+                                         std::optional<Location> loc,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &types) {
+  OpErrorAt error{loc, getOperationName()};
+  if (adaptor.getInputs().empty())
+    return error("expects at least one input");
+  RankedTensorType first = getRanked(adaptor.getInputs().front());
+  if (!first)
+    return error("expects ranked tensor inputs");
+  int64_t axis = adaptor.getAxisAttr().getInt();
+  if (failed(checkAxis(error, "axis", axis, first.getRank())))
+    return failure();
+  SmallVector<int64_t> shape(first.getShape());
+  for (Value input : adaptor.getInputs().drop_front()) {
+    RankedTensorType type = getRanked(input);
+    if (!type)
+      return error("expects ranked tensor inputs");
+    if (failed(checkSameElementType(error, first, type)))
+      return failure();
+    if (type.getRank() != first.getRank())
+      return error("inputs have different ranks: ", first, " and ", type);
+    for (int64_t d = 0; d < first.getRank(); ++d)
+      if (d != axis && type.getDimSize(d) != first.getDimSize(d))
+        return error("inputs ", first, " and ", type,
+                     " differ in dimension ", d,
+                     ", which is not the concatenation axis ", axis);
+    shape[axis] += type.getDimSize(axis);
+  }
+  types.push_back(first.clone(shape));
+  return success();
+}
+
+OpFoldResult ConcatOp::fold(FoldAdaptor) {
+  if (getInputs().size() == 1)
+    return getInputs().front();
+  return {};
+}
+
+LogicalResult PadOp::inferReturnTypes(MLIRContext *,
+                                      std::optional<Location> loc,
+                                      Adaptor adaptor,
+                                      SmallVectorImpl<Type> &types) {
+  OpErrorAt error{loc, getOperationName()};
+  RankedTensorType type = getRanked(adaptor.getOperand());
+  if (!type)
+    return error("expects a ranked tensor operand");
+  ArrayRef<int64_t> low = adaptor.getLow(), high = adaptor.getHigh();
+  if (static_cast<int64_t>(low.size()) != type.getRank() ||
+      static_cast<int64_t>(high.size()) != type.getRank())
+    return error("low and high need one entry per dimension (",
+                 type.getRank(), "), got ", str(low), " and ", str(high));
+  SmallVector<int64_t> shape;
+  for (int64_t d = 0; d < type.getRank(); ++d) {
+    if (low[d] < 0 || high[d] < 0)
+      return error("padding must be non-negative, got low ", str(low),
+                   " and high ", str(high), " (use adj.slice to crop)");
+    shape.push_back(type.getDimSize(d) + low[d] + high[d]);
+  }
+  types.push_back(type.clone(shape));
+  return success();
+}
+
+LogicalResult GatherOp::inferReturnTypes(MLIRContext *,
+                                         std::optional<Location> loc,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &types) {
+  OpErrorAt error{loc, getOperationName()};
+  RankedTensorType type = getRanked(adaptor.getOperand());
+  RankedTensorType indices = getRanked(adaptor.getIndices());
+  if (!type || !indices)
+    return error("expects ranked tensor operands");
+  int64_t axis = adaptor.getAxisAttr().getInt();
+  if (failed(checkAxis(error, "axis", axis, type.getRank())))
+    return failure();
+  SmallVector<int64_t> shape(type.getShape().take_front(axis));
+  llvm::append_range(shape, indices.getShape());
+  llvm::append_range(shape, type.getShape().drop_front(axis + 1));
+  types.push_back(type.clone(shape));
+  return success();
+}
+
+LogicalResult OneHotOp::verify() {
+  RankedTensorType in = getIndices().getType(), out = getType();
+  if (out.getRank() != in.getRank() + 1 ||
+      out.getShape().drop_back() != in.getShape())
+    return emitOpError("result ")
+           << out << " must be the indices' shape " << in
+           << " with one more dimension, the number of classes";
+  if (out.getShape().back() < 1)
+    return emitOpError("needs at least one class, got ") << out;
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Neural-network ops
+//===----------------------------------------------------------------------===//
+
+LogicalResult SoftmaxOp::verify() {
+  return checkAxis({getLoc(), getOperationName()}, "axis",
+                   getAxisAttr().getInt(), getType().getRank());
+}
+
+LogicalResult LogSoftmaxOp::verify() {
+  return checkAxis({getLoc(), getOperationName()}, "axis",
+                   getAxisAttr().getInt(), getType().getRank());
+}
+
+LogicalResult SoftmaxCrossEntropyOp::inferReturnTypes(
+    MLIRContext *, std::optional<Location> loc, Adaptor adaptor,
+    SmallVectorImpl<Type> &types) {
+  OpErrorAt error{loc, getOperationName()};
+  RankedTensorType logits = getRanked(adaptor.getLogits());
+  RankedTensorType labels = getRanked(adaptor.getLabels());
+  if (!logits || !labels)
+    return error("expects ranked tensor operands");
+  if (logits.getRank() != 2 || labels.getRank() != 1 ||
+      logits.getDimSize(0) != labels.getDimSize(0))
+    return error("expects logits [N, C] and labels [N], got ", logits,
+                 " and ", labels);
+  if (adaptor.getReduction() == LossReduction::none)
+    types.push_back(logits.clone({logits.getDimSize(0)}));
+  else
+    types.push_back(logits.clone(ArrayRef<int64_t>{}));
+  return success();
+}
+
+/// Reads an optional window attribute of `size` entries, or `fallback`.
+template <size_t N>
+static FailureOr<std::array<int64_t, N>>
+readWindowAttr(const OpErrorAt &error, StringRef name,
+               std::optional<ArrayRef<int64_t>> attr,
+               std::array<int64_t, N> fallback, int64_t minimum) {
+  if (!attr)
+    return fallback;
+  if (attr->size() != N)
+    return error(name, " needs ", N, " entries, got ", str(*attr));
+  std::array<int64_t, N> values;
+  for (size_t i = 0; i < N; ++i) {
+    if ((*attr)[i] < minimum)
+      return error(name, " entries must be at least ", minimum, ", got ",
+                   str(*attr));
+    values[i] = (*attr)[i];
+  }
+  return values;
+}
+
+/// One output extent of a window sliding over `size` elements.
+static int64_t windowOutputSize(int64_t size, int64_t padBegin, int64_t padEnd,
+                                int64_t kernel, int64_t stride,
+                                int64_t dilation) {
+  int64_t span = dilation * (kernel - 1) + 1;
+  int64_t padded = size + padBegin + padEnd;
+  return padded < span ? 0 : (padded - span) / stride + 1;
+}
+
+/// Reads and checks the window of a conv2d/pool op; `kernel` is the kernel
+/// extent [KH, KW] (from the weight for conv2d, the attribute for pooling).
+static FailureOr<Window2D>
+readWindow(const OpErrorAt &error, std::array<int64_t, 2> kernel,
+           std::optional<ArrayRef<int64_t>> stride,
+           std::optional<ArrayRef<int64_t>> padding,
+           std::optional<ArrayRef<int64_t>> dilation,
+           std::array<int64_t, 2> defaultStride) {
+  auto s = readWindowAttr<2>(error, "stride", stride, defaultStride, 1);
+  auto p = readWindowAttr<4>(error, "padding", padding, {0, 0, 0, 0}, 0);
+  auto d = readWindowAttr<2>(error, "dilation", dilation, {1, 1}, 1);
+  if (failed(s) || failed(p) || failed(d))
+    return failure();
+  return Window2D{kernel, *s, *p, *d, 1};
+}
+
+/// The output [OH, OW] of a window over an [.., .., H, W] input, or an error
+/// when the window does not fit.
+static FailureOr<std::array<int64_t, 2>>
+windowOutput(const OpErrorAt &error, RankedTensorType input,
+             const Window2D &w) {
+  std::array<int64_t, 2> out;
+  for (int i = 0; i < 2; ++i) {
+    out[i] = windowOutputSize(input.getDimSize(2 + i), w.padding[i],
+                              w.padding[2 + i], w.kernel[i], w.stride[i],
+                              w.dilation[i]);
+    if (out[i] < 1)
+      return error("the window (kernel ", str(w.kernel), ", dilation ",
+                   str(w.dilation), ") does not fit in the padded input ",
+                   input);
+  }
+  return out;
+}
+
+static Window2D getConvWindow(Conv2DOp op) {
+  ArrayRef<int64_t> w = op.getWeight().getType().getShape();
+  Window2D window = *readWindow({op.getLoc(), op.getOperationName()},
+                                {w[2], w[3]}, op.getStride(), op.getPadding(),
+                                op.getDilation(), {1, 1});
+  window.groups = op.getGroupsAttr() ? op.getGroupsAttr().getInt() : 1;
+  return window;
+}
+
+Window2D Conv2DOp::getWindow() { return getConvWindow(*this); }
+
+LogicalResult Conv2DOp::inferReturnTypes(MLIRContext *,
+                                         std::optional<Location> loc,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &types) {
+  OpErrorAt error{loc, getOperationName()};
+  RankedTensorType input = getRanked(adaptor.getInput());
+  RankedTensorType weight = getRanked(adaptor.getWeight());
+  if (!input || !weight)
+    return error("expects ranked tensor operands");
+  if (input.getRank() != 4 || weight.getRank() != 4)
+    return error("expects an NCHW input and OIHW weights (rank 4), got ",
+                 input, " and ", weight);
+  if (failed(checkSameElementType(error, input, weight)))
+    return failure();
+  int64_t groups = adaptor.getGroupsAttr() ? adaptor.getGroupsAttr().getInt()
+                                           : 1;
+  int64_t channels = input.getDimSize(1), outChannels = weight.getDimSize(0);
+  if (groups < 1 || channels % groups != 0 || outChannels % groups != 0)
+    return error("groups (", groups, ") must be at least 1 and divide the ",
+                 "input channels (", channels, ") and output channels (",
+                 outChannels, ")");
+  if (weight.getDimSize(1) != channels / groups)
+    return error("weight ", weight, " must have C / groups = ",
+                 channels / groups, " input channels, as input ", input,
+                 " has ", channels, " channels in ", groups, " group(s)");
+  FailureOr<Window2D> window = readWindow(
+      error, {weight.getDimSize(2), weight.getDimSize(3)}, adaptor.getStride(),
+      adaptor.getPadding(), adaptor.getDilation(), {1, 1});
+  if (failed(window))
+    return failure();
+  FailureOr<std::array<int64_t, 2>> out = windowOutput(error, input, *window);
+  if (failed(out))
+    return failure();
+  types.push_back(input.clone(
+      {input.getDimSize(0), outChannels, (*out)[0], (*out)[1]}));
+  return success();
+}
+
+/// Infers the result of a 2-D pooling op.
+template <typename Adaptor>
+static LogicalResult inferPool(const OpErrorAt &error, Adaptor adaptor,
+                               SmallVectorImpl<Type> &types) {
+  RankedTensorType input = getRanked(adaptor.getOperand());
+  if (!input || input.getRank() != 4)
+    return error("expects an NCHW input (rank 4)");
+  auto kernel = readWindowAttr<2>(error, "kernel", adaptor.getKernel(),
+                                  {1, 1}, 1);
+  if (failed(kernel))
+    return failure();
+  FailureOr<Window2D> window =
+      readWindow(error, *kernel, adaptor.getStride(), adaptor.getPadding(),
+                 std::nullopt, *kernel);
+  if (failed(window))
+    return failure();
+  for (int i = 0; i < 2; ++i)
+    if (window->padding[i] >= (*kernel)[i] ||
+        window->padding[i + 2] >= (*kernel)[i])
+      return error("padding ", str(window->padding),
+                   " must be smaller than the kernel ", str(*kernel),
+                   " so that every window holds an input element");
+  FailureOr<std::array<int64_t, 2>> out = windowOutput(error, input, *window);
+  if (failed(out))
+    return failure();
+  types.push_back(input.clone(
+      {input.getDimSize(0), input.getDimSize(1), (*out)[0], (*out)[1]}));
+  return success();
+}
+
+template <typename OpTy>
+static Window2D getPoolWindow(OpTy op) {
+  ArrayRef<int64_t> k = op.getKernel();
+  return *readWindow({op.getLoc(), op.getOperationName()}, {k[0], k[1]},
+                     op.getStride(), op.getPadding(), std::nullopt,
+                     {k[0], k[1]});
+}
+
+LogicalResult MaxPool2DOp::inferReturnTypes(MLIRContext *,
+                                            std::optional<Location> loc,
+                                            Adaptor adaptor,
+                                            SmallVectorImpl<Type> &types) {
+  return inferPool({loc, getOperationName()}, adaptor, types);
+}
+Window2D MaxPool2DOp::getWindow() { return getPoolWindow(*this); }
+
+LogicalResult AvgPool2DOp::inferReturnTypes(MLIRContext *,
+                                            std::optional<Location> loc,
+                                            Adaptor adaptor,
+                                            SmallVectorImpl<Type> &types) {
+  return inferPool({loc, getOperationName()}, adaptor, types);
+}
+Window2D AvgPool2DOp::getWindow() { return getPoolWindow(*this); }
+
+/// Checks the scale and bias of a normalization against `expected`.
+static LogicalResult checkAffine(const OpErrorAt &error, RankedTensorType input,
+                                 Value scale, Value bias,
+                                 ArrayRef<int64_t> expected, double epsilon) {
+  for (Value v : {scale, bias}) {
+    RankedTensorType type = getRanked(v);
+    if (!type)
+      return error("expects ranked tensor operands");
+    if (failed(checkSameElementType(error, input, type)))
+      return failure();
+    if (type.getShape() != expected)
+      return error("scale and bias must have shape ", str(expected),
+                   " for input ", input, ", got ", type);
+  }
+  if (!(epsilon >= 0))
+    return error("epsilon must be non-negative, got ", epsilon);
+  return success();
+}
+
+LogicalResult LayerNormOp::inferReturnTypes(MLIRContext *,
+                                            std::optional<Location> loc,
+                                            Adaptor adaptor,
+                                            SmallVectorImpl<Type> &types) {
+  OpErrorAt error{loc, getOperationName()};
+  RankedTensorType input = getRanked(adaptor.getOperand());
+  if (!input)
+    return error("expects a ranked tensor operand");
+  int64_t axis = adaptor.getAxisAttr().getInt();
+  if (failed(checkAxis(error, "axis", axis, input.getRank())) ||
+      failed(checkAffine(error, input, adaptor.getScale(), adaptor.getBias(),
+                         input.getShape().drop_front(axis),
+                         adaptor.getEpsilon().convertToDouble())))
+    return failure();
+  types.push_back(input);
+  return success();
+}
+
+LogicalResult BatchNormOp::inferReturnTypes(MLIRContext *,
+                                            std::optional<Location> loc,
+                                            Adaptor adaptor,
+                                            SmallVectorImpl<Type> &types) {
+  OpErrorAt error{loc, getOperationName()};
+  RankedTensorType input = getRanked(adaptor.getOperand());
+  if (!input || input.getRank() < 2)
+    return error("expects an [N, C, ...] input of rank 2 or more");
+  int64_t channels = input.getDimSize(1);
+  if (failed(checkAffine(error, input, adaptor.getScale(), adaptor.getBias(),
+                         {channels}, adaptor.getEpsilon().convertToDouble())))
+    return failure();
+  auto stats = input.clone({channels});
+  types.append({input, stats, stats});
+  return success();
+}
+
+#define GET_OP_CLASSES
+#include "adjoint/Dialect/Adj/IR/AdjOps.cpp.inc"

@@ -1,0 +1,34 @@
+# -*- Python -*-
+# lit configuration of the Adjoint test suite.
+
+import os
+import shutil
+
+import lit.formats
+from lit.llvm import llvm_config
+from lit.llvm.subst import ToolSubst
+
+config.name = "Adjoint"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir", ".py", ".test"]
+config.excludes = ["lit.cfg.py", "lit.site.cfg.py", "Inputs", "common.py"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.adjoint_obj_root, "test")
+
+config.environment["FILECHECK_OPTS"] = (
+    "-enable-var-scope --allow-unused-prefixes=false")
+config.environment["PYTHONPATH"] = os.path.join(
+    config.adjoint_src_root, "test", "lib")
+
+llvm_config.use_default_substitutions()
+config.substitutions.append(("%src_root", config.adjoint_src_root))
+config.substitutions.append(("%obj_root", config.adjoint_obj_root))
+# NumPy and PyTorch oracles run under Debian's interpreter, which has the
+# python3-numpy / python3-torch packages.
+config.substitutions.append(("%python", "/usr/bin/python3"))
+
+tool_dirs = [config.adjoint_tools_dir, config.llvm_tools_dir]
+tools = ["adjoint-opt", "adjoint-run"]
+llvm_config.add_tool_substitutions(tools, tool_dirs)
+llvm_config.with_environment("PATH", config.adjoint_tools_dir, append_path=True)
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
