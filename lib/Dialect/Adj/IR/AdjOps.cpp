@@ -543,6 +543,12 @@ OpFoldResult ConcatOp::fold(FoldAdaptor) {
   return {};
 }
 
+SmallVector<int64_t> PadOp::getInteriorPadding() {
+  if (std::optional<ArrayRef<int64_t>> interior = getInterior())
+    return SmallVector<int64_t>(*interior);
+  return SmallVector<int64_t>(getType().getRank(), 0);
+}
+
 LogicalResult PadOp::inferReturnTypes(MLIRContext *,
                                       std::optional<Location> loc,
                                       Adaptor adaptor,
@@ -551,17 +557,27 @@ LogicalResult PadOp::inferReturnTypes(MLIRContext *,
   RankedTensorType type = getRanked(adaptor.getOperand());
   if (!type)
     return error("expects a ranked tensor operand");
+  int64_t rank = type.getRank();
   ArrayRef<int64_t> low = adaptor.getLow(), high = adaptor.getHigh();
-  if (static_cast<int64_t>(low.size()) != type.getRank() ||
-      static_cast<int64_t>(high.size()) != type.getRank())
-    return error("low and high need one entry per dimension (",
-                 type.getRank(), "), got ", str(low), " and ", str(high));
+  SmallVector<int64_t> interior(rank, 0);
+  if (adaptor.getInterior())
+    interior.assign(adaptor.getInterior()->begin(),
+                    adaptor.getInterior()->end());
+  if (static_cast<int64_t>(low.size()) != rank ||
+      static_cast<int64_t>(high.size()) != rank ||
+      static_cast<int64_t>(interior.size()) != rank)
+    return error("low, high and interior need one entry per dimension (",
+                 rank, "), got ", str(low), ", ", str(high), " and ",
+                 str(interior));
   SmallVector<int64_t> shape;
-  for (int64_t d = 0; d < type.getRank(); ++d) {
-    if (low[d] < 0 || high[d] < 0)
+  for (int64_t d = 0; d < rank; ++d) {
+    if (low[d] < 0 || high[d] < 0 || interior[d] < 0)
       return error("padding must be non-negative, got low ", str(low),
-                   " and high ", str(high), " (use adj.slice to crop)");
-    shape.push_back(type.getDimSize(d) + low[d] + high[d]);
+                   ", high ", str(high), " and interior ", str(interior),
+                   " (use adj.slice to crop)");
+    int64_t size = type.getDimSize(d);
+    shape.push_back(low[d] + size + std::max<int64_t>(size - 1, 0) *
+                                        interior[d] + high[d]);
   }
   types.push_back(type.clone(shape));
   return success();
@@ -584,6 +600,48 @@ LogicalResult GatherOp::inferReturnTypes(MLIRContext *,
   llvm::append_range(shape, type.getShape().drop_front(axis + 1));
   types.push_back(type.clone(shape));
   return success();
+}
+
+LogicalResult ScatterAddOp::verify() {
+  RankedTensorType result = getType(), updates = getUpdates().getType();
+  int64_t axis = getAxisAttr().getInt();
+  if (failed(checkAxis({getLoc(), getOperationName()}, "axis", axis,
+                       result.getRank())))
+    return failure();
+  if (updates.getElementType() != result.getElementType())
+    return emitOpError("changes the element type from ")
+           << updates.getElementType() << " to " << result.getElementType();
+  SmallVector<int64_t> expected(result.getShape().take_front(axis));
+  llvm::append_range(expected, getIndices().getType().getShape());
+  llvm::append_range(expected, result.getShape().drop_front(axis + 1));
+  if (updates.getShape() != ArrayRef<int64_t>(expected))
+    return emitOpError("updates ")
+           << updates << " must have shape " << str(expected)
+           << ": the result's dimensions with the indices' shape in place of "
+              "axis "
+           << axis;
+  return success();
+}
+
+LogicalResult ReverseOp::verify() {
+  OpErrorAt error{getLoc(), getOperationName()};
+  SmallVector<bool> seen(getType().getRank(), false);
+  for (int64_t dim : getDims()) {
+    if (failed(checkAxis(error, "dim", dim, getType().getRank())))
+      return failure();
+    if (seen[dim])
+      return error("dim ", dim, " appears twice in dims ", str(getDims()));
+    seen[dim] = true;
+  }
+  return success();
+}
+
+OpFoldResult ReverseOp::fold(FoldAdaptor) {
+  // Reversing only size-1 dimensions changes nothing.
+  if (llvm::all_of(getDims(),
+                   [&](int64_t d) { return getType().getDimSize(d) == 1; }))
+    return getOperand();
+  return {};
 }
 
 LogicalResult OneHotOp::verify() {
@@ -624,7 +682,10 @@ LogicalResult SoftmaxCrossEntropyOp::inferReturnTypes(
       logits.getDimSize(0) != labels.getDimSize(0))
     return error("expects logits [N, C] and labels [N], got ", logits,
                  " and ", labels);
-  if (adaptor.getReduction() == LossReduction::none)
+  // Parsing infers result types before default-valued attributes are filled
+  // in, so an absent `reduction` means the default, mean.
+  LossReductionAttr reduction = adaptor.getProperties().reduction;
+  if (reduction && reduction.getValue() == LossReduction::none)
     types.push_back(logits.clone({logits.getDimSize(0)}));
   else
     types.push_back(logits.clone(ArrayRef<int64_t>{}));
@@ -781,26 +842,47 @@ static Window2D getPoolWindow(OpTy op) {
                      {k[0], k[1]});
 }
 
-LogicalResult MaxPool2DOp::inferReturnTypes(MLIRContext *,
-                                            std::optional<Location> loc,
-                                            Adaptor adaptor,
-                                            SmallVectorImpl<Type> &types) {
-  return inferPool({loc, getOperationName()}, adaptor, types);
-}
-Window2D MaxPool2DOp::getWindow() { return getPoolWindow(*this); }
+#define ADJ_POOL(OP)                                                           \
+  LogicalResult OP::inferReturnTypes(MLIRContext *,                            \
+                                     std::optional<Location> loc,              \
+                                     Adaptor adaptor,                          \
+                                     SmallVectorImpl<Type> &types) {           \
+    return inferPool({loc, getOperationName()}, adaptor, types);               \
+  }                                                                            \
+  Window2D OP::getWindow() { return getPoolWindow(*this); }
+ADJ_POOL(MaxPool2DOp)
+ADJ_POOL(AvgPool2DOp)
+ADJ_POOL(MaxPool2DGatherOp)
+#undef ADJ_POOL
 
-LogicalResult AvgPool2DOp::inferReturnTypes(MLIRContext *,
-                                            std::optional<Location> loc,
-                                            Adaptor adaptor,
-                                            SmallVectorImpl<Type> &types) {
-  return inferPool({loc, getOperationName()}, adaptor, types);
+LogicalResult MaxPool2DGatherOp::verify() {
+  if (getSource().getType() != getOperand().getType())
+    return emitOpError("source ")
+           << getSource().getType() << " must have the operand's type "
+           << getOperand().getType();
+  return success();
 }
-Window2D AvgPool2DOp::getWindow() { return getPoolWindow(*this); }
+
+LogicalResult MaxPool2DScatterOp::inferReturnTypes(
+    MLIRContext *, std::optional<Location> loc, Adaptor adaptor,
+    SmallVectorImpl<Type> &types) {
+  OpErrorAt error{loc, getOperationName()};
+  SmallVector<Type> pooled;
+  if (failed(inferPool(error, adaptor, pooled)))
+    return failure();
+  Type source = adaptor.getSource().getType();
+  if (source != pooled.front())
+    return error("source ", source, " must have the pooling output's type ",
+                 pooled.front());
+  types.push_back(adaptor.getOperand().getType());
+  return success();
+}
+Window2D MaxPool2DScatterOp::getWindow() { return getPoolWindow(*this); }
 
 /// Checks the scale and bias of a normalization against `expected`.
 static LogicalResult checkAffine(const OpErrorAt &error, RankedTensorType input,
                                  Value scale, Value bias,
-                                 ArrayRef<int64_t> expected, double epsilon) {
+                                 ArrayRef<int64_t> expected) {
   for (Value v : {scale, bias}) {
     RankedTensorType type = getRanked(v);
     if (!type)
@@ -811,10 +893,20 @@ static LogicalResult checkAffine(const OpErrorAt &error, RankedTensorType input,
       return error("scale and bias must have shape ", str(expected),
                    " for input ", input, ", got ", type);
   }
-  if (!(epsilon >= 0))
-    return error("epsilon must be non-negative, got ", epsilon);
   return success();
 }
+
+/// Checks a normalization's epsilon (in the verifier: while parsing, a
+/// default-valued attribute may not be filled in yet during inference).
+static LogicalResult checkEpsilon(Operation *op, APFloat epsilon) {
+  if (!(epsilon.convertToDouble() >= 0))
+    return op->emitOpError("epsilon must be non-negative, got ")
+           << epsilon.convertToDouble();
+  return success();
+}
+
+LogicalResult LayerNormOp::verify() { return checkEpsilon(*this, getEpsilon()); }
+LogicalResult BatchNormOp::verify() { return checkEpsilon(*this, getEpsilon()); }
 
 LogicalResult LayerNormOp::inferReturnTypes(MLIRContext *,
                                             std::optional<Location> loc,
@@ -827,8 +919,7 @@ LogicalResult LayerNormOp::inferReturnTypes(MLIRContext *,
   int64_t axis = adaptor.getAxisAttr().getInt();
   if (failed(checkAxis(error, "axis", axis, input.getRank())) ||
       failed(checkAffine(error, input, adaptor.getScale(), adaptor.getBias(),
-                         input.getShape().drop_front(axis),
-                         adaptor.getEpsilon().convertToDouble())))
+                         input.getShape().drop_front(axis))))
     return failure();
   types.push_back(input);
   return success();
@@ -844,7 +935,7 @@ LogicalResult BatchNormOp::inferReturnTypes(MLIRContext *,
     return error("expects an [N, C, ...] input of rank 2 or more");
   int64_t channels = input.getDimSize(1);
   if (failed(checkAffine(error, input, adaptor.getScale(), adaptor.getBias(),
-                         {channels}, adaptor.getEpsilon().convertToDouble())))
+                         {channels})))
     return failure();
   auto stats = input.clone({channels});
   types.append({input, stats, stats});

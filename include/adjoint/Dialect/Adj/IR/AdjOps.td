@@ -111,6 +111,13 @@ class Adj_ReductionOp<string mnemonic, list<Trait> traits = []>
 // Elementwise unary
 //===----------------------------------------------------------------------===//
 
+def Adj_UnaryGroup : OpDocGroup {
+  let summary = "Elementwise unary ops";
+  let description = [{ Elementwise functions of one tensor; the result has the operand's type. }];
+}
+
+let opDocGroup = Adj_UnaryGroup in {
+
 def Adj_NegOp : Adj_UnaryOp<"neg"> {
   let summary = "elementwise negation: -x";
   let hasFolder = 1;
@@ -179,9 +186,18 @@ def Adj_GeluOp : Adj_Op<"gelu", [SameOperandsAndResultType, Elementwise]> {
   }];
 }
 
+} // opDocGroup Adj_UnaryGroup
+
 //===----------------------------------------------------------------------===//
 // Elementwise binary (broadcasting), comparison and selection
 //===----------------------------------------------------------------------===//
+
+def Adj_BinaryGroup : OpDocGroup {
+  let summary = "Elementwise binary ops, comparison and selection";
+  let description = [{ Elementwise functions of two tensors whose shapes broadcast with NumPy's rules. }];
+}
+
+let opDocGroup = Adj_BinaryGroup in {
 
 def Adj_AddOp : Adj_BinaryOp<"add", [Commutative]> {
   let hasFolder = 1;
@@ -250,9 +266,18 @@ def Adj_SelectOp : Adj_Op<"select", [InferTypeOpAdaptor]> {
   }];
 }
 
+} // opDocGroup Adj_BinaryGroup
+
 //===----------------------------------------------------------------------===//
 // Constants
 //===----------------------------------------------------------------------===//
+
+def Adj_ConstantGroup : OpDocGroup {
+  let summary = "Constants";
+  let description = [{ Tensors given by value. }];
+}
+
+let opDocGroup = Adj_ConstantGroup in {
 
 def Adj_ConstantOp : Adj_Op<"constant", [ConstantLike,
     AllTypesMatch<["value", "result"]>,
@@ -300,9 +325,18 @@ def Adj_IotaOp : Adj_Op<"iota"> {
   let hasVerifier = 1;
 }
 
+} // opDocGroup Adj_ConstantGroup
+
 //===----------------------------------------------------------------------===//
 // Linear algebra
 //===----------------------------------------------------------------------===//
+
+def Adj_LinalgGroup : OpDocGroup {
+  let summary = "Linear algebra";
+  let description = [{ Matrix products and transposition. }];
+}
+
+let opDocGroup = Adj_LinalgGroup in {
 
 def Adj_MatmulOp : Adj_Op<"matmul", [InferTypeOpAdaptor]> {
   let summary = "matrix product, batched with broadcasting batch dimensions";
@@ -357,9 +391,18 @@ def Adj_TransposeOp : Adj_Op<"transpose", [InferTypeOpAdaptor]> {
   let hasFolder = 1;
 }
 
+} // opDocGroup Adj_LinalgGroup
+
 //===----------------------------------------------------------------------===//
 // Reductions
 //===----------------------------------------------------------------------===//
+
+def Adj_ReductionGroup : OpDocGroup {
+  let summary = "Reductions";
+  let description = [{ Reductions over a list of axes (all axes when omitted), with `keepdims`. }];
+}
+
+let opDocGroup = Adj_ReductionGroup in {
 
 def Adj_SumOp : Adj_ReductionOp<"sum"> {
   let summary = "sum over axes";
@@ -381,9 +424,18 @@ def Adj_LogSumExpOp : Adj_ReductionOp<"logsumexp"> {
   let summary = "log(sum(exp(x))) over axes, computed without overflow";
 }
 
+} // opDocGroup Adj_ReductionGroup
+
 //===----------------------------------------------------------------------===//
 // Shape
 //===----------------------------------------------------------------------===//
+
+def Adj_ShapeGroup : OpDocGroup {
+  let summary = "Shape ops";
+  let description = [{ Ops that move, select or repeat elements without arithmetic. }];
+}
+
+let opDocGroup = Adj_ShapeGroup in {
 
 def Adj_ReshapeOp : Adj_Op<"reshape"> {
   let summary = "the same elements in row-major order, with a new shape";
@@ -462,21 +514,31 @@ def Adj_ConcatOp : Adj_Op<"concat", [InferTypeOpAdaptor]> {
 def Adj_PadOp : Adj_Op<"pad", [InferTypeOpAdaptor]> {
   let summary = "pad a tensor with a constant";
   let description = [{
-    Adds `low[d]` elements before and `high[d]` after dimension `d`, all
-    equal to `value` (0 by default).
+    Adds `low[d]` elements before and `high[d]` after dimension `d`, and
+    `interior[d]` elements between each two neighbours along it (0 when
+    `interior` is absent), all equal to `value` (0 by default). Dimension
+    `d` grows to `low + size + (size - 1) * interior + high`. Interior
+    padding is what the derivative of a strided `adj.slice` needs.
 
     ```mlir
     %p = adj.pad %x low [0, 1] high [0, 2] value 0.0
            : tensor<4x8xf32> -> tensor<4x11xf32>
+    %q = adj.pad %x low [0, 0] high [0, 0] interior [1, 0]
+           : tensor<4x8xf32> -> tensor<7x8xf32>
     ```
   }];
   let arguments = (ins Adj_FloatTensor:$operand, DenseI64ArrayAttr:$low,
                        DenseI64ArrayAttr:$high,
+                       OptionalAttr<DenseI64ArrayAttr>:$interior,
                        DefaultValuedAttr<F64Attr, "0.0">:$value);
   let results = (outs Adj_FloatTensor:$result);
   let assemblyFormat = [{
-    $operand `low` $low `high` $high (`value` $value^)? attr-dict `:`
-    type($operand) `->` type($result)
+    $operand `low` $low `high` $high (`interior` $interior^)?
+    (`value` $value^)? attr-dict `:` type($operand) `->` type($result)
+  }];
+  let extraClassDeclaration = [{
+    /// The interior padding, 0 for every dimension when absent.
+    ::llvm::SmallVector<int64_t> getInteriorPadding();
   }];
 }
 
@@ -503,6 +565,31 @@ def Adj_GatherOp : Adj_Op<"gather", [InferTypeOpAdaptor]> {
   }];
 }
 
+def Adj_ScatterAddOp : Adj_Op<"scatter_add"> {
+  let summary = "add slices into a zero tensor at integer indices along an axis";
+  let description = [{
+    The transpose of `adj.gather`: starting from zeros of the result's type,
+    adds `updates[i..., j..., k...]` into `result[i..., indices[j...], k...]`
+    (`i` spans the dimensions before `axis`, `k` those after), so repeated
+    indices accumulate. `updates` has the shape
+    `result.shape[:axis] + indices.shape + result.shape[axis+1:]`. Indices
+    must lie in `[0, result.shape[axis])`.
+
+    ```mlir
+    %dtable = adj.scatter_add %dy[%tokens] axis 0
+                : tensor<8x16x64xf32>, tensor<8x16xi64> -> tensor<1000x64xf32>
+    ```
+  }];
+  let arguments = (ins Adj_FloatTensor:$updates, Adj_IndexTensor:$indices,
+                       I64Attr:$axis);
+  let results = (outs Adj_FloatTensor:$result);
+  let assemblyFormat = [{
+    $updates `[` $indices `]` `axis` $axis attr-dict `:`
+    type($updates) `,` type($indices) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
 def Adj_OneHotOp : Adj_Op<"one_hot"> {
   let summary = "one-hot encoding of integer labels along a new last axis";
   let description = [{
@@ -520,9 +607,32 @@ def Adj_OneHotOp : Adj_Op<"one_hot"> {
   let hasVerifier = 1;
 }
 
+def Adj_ReverseOp : Adj_Op<"reverse", [SameOperandsAndResultType]> {
+  let summary = "reverse the order of elements along dimensions";
+  let description = [{
+    ```mlir
+    %f = adj.reverse %k dims [2, 3] : tensor<6x1x5x5xf32>
+    ```
+  }];
+  let arguments = (ins Adj_AnyTensor:$operand, DenseI64ArrayAttr:$dims);
+  let results = (outs Adj_AnyTensor:$result);
+  let assemblyFormat = "$operand `dims` $dims attr-dict `:` type($result)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+} // opDocGroup Adj_ShapeGroup
+
 //===----------------------------------------------------------------------===//
 // Neural-network ops
 //===----------------------------------------------------------------------===//
+
+def Adj_NNGroup : OpDocGroup {
+  let summary = "Neural-network ops";
+  let description = [{ Softmax, losses, convolution, pooling and normalization. }];
+}
+
+let opDocGroup = Adj_NNGroup in {
 
 def Adj_SoftmaxOp : Adj_Op<"softmax", [SameOperandsAndResultType]> {
   let summary = "softmax along an axis, computed without overflow";
@@ -613,17 +723,12 @@ def Adj_Conv2DOp : Adj_Op<"conv2d", [InferTypeOpAdaptor]> {
   }];
 }
 
-class Adj_Pool2DOp<string mnemonic> : Adj_Op<mnemonic, [InferTypeOpAdaptor]> {
-  let arguments = (ins Adj_FloatTensor:$operand, DenseI64ArrayAttr:$kernel,
-                       OptionalAttr<DenseI64ArrayAttr>:$stride,
-                       OptionalAttr<DenseI64ArrayAttr>:$padding,
-                       UnitAttr:$exclude_padding);
+/// A 2-D pooling op (or a derivative of one) over an NCHW `operand`.
+/// `kernel` and `stride` are `[h, w]`, `padding` `[top, left, bottom,
+/// right]`; the stride defaults to the kernel, the padding to 0.
+class Adj_Pool2DOp<string mnemonic, list<Trait> traits = []>
+    : Adj_Op<mnemonic, !listconcat(traits, [InferTypeOpAdaptor])> {
   let results = (outs Adj_FloatTensor:$result);
-  let assemblyFormat = [{
-    $operand `kernel` $kernel (`stride` $stride^)? (`padding` $padding^)?
-    (`exclude_padding` $exclude_padding^)? attr-dict `:`
-    type($operand) `->` type($result)
-  }];
   let extraClassDeclaration = [{
     /// The window parameters with their defaults filled in.
     ::adjoint::adj::Window2D getWindow();
@@ -636,12 +741,72 @@ def Adj_MaxPool2DOp : Adj_Pool2DOp<"max_pool2d"> {
     `kernel` and `stride` are `[h, w]`, `padding` `[top, left, bottom,
     right]`; the stride defaults to the kernel, the padding to 0. Padded
     positions never win the maximum. As PyTorch's `max_pool2d` (floor mode).
+    Its derivative routes each window's cotangent to the window's first
+    maximum in row-major order, as PyTorch does.
 
     ```mlir
     %p = adj.max_pool2d %x kernel [2, 2] : tensor<32x6x28x28xf32>
            -> tensor<32x6x14x14xf32>
     ```
   }];
+  let arguments = (ins Adj_FloatTensor:$operand, DenseI64ArrayAttr:$kernel,
+                       OptionalAttr<DenseI64ArrayAttr>:$stride,
+                       OptionalAttr<DenseI64ArrayAttr>:$padding);
+  let assemblyFormat = [{
+    $operand `kernel` $kernel (`stride` $stride^)? (`padding` $padding^)?
+    attr-dict `:` type($operand) `->` type($result)
+  }];
+}
+
+def Adj_MaxPool2DScatterOp : Adj_Pool2DOp<"max_pool2d_scatter"> {
+  let summary = "add each window's value at the window's maximum of the input";
+  let description = [{
+    The reverse-mode derivative of `adj.max_pool2d`: for every window `w` of
+    `operand` (the pooling input), adds `source[w]` (shaped as the pooling
+    output) at the position of the window's first maximum; every other
+    position is 0. The result has the operand's shape. It is linear in
+    `source` and the transpose of `adj.max_pool2d_gather`.
+
+    ```mlir
+    %dx = adj.max_pool2d_scatter %x, %dy kernel [2, 2]
+            : tensor<8x4x12x12xf32>, tensor<8x4x6x6xf32> -> tensor<8x4x12x12xf32>
+    ```
+  }];
+  let arguments = (ins Adj_FloatTensor:$operand, Adj_FloatTensor:$source,
+                       DenseI64ArrayAttr:$kernel,
+                       OptionalAttr<DenseI64ArrayAttr>:$stride,
+                       OptionalAttr<DenseI64ArrayAttr>:$padding);
+  let assemblyFormat = [{
+    $operand `,` $source `kernel` $kernel (`stride` $stride^)?
+    (`padding` $padding^)? attr-dict `:` type($operand) `,` type($source)
+    `->` type($result)
+  }];
+}
+
+def Adj_MaxPool2DGatherOp : Adj_Pool2DOp<"max_pool2d_gather"> {
+  let summary = "read a tensor at each window's maximum of the input";
+  let description = [{
+    The forward-mode derivative of `adj.max_pool2d`: for every window `w` of
+    `operand`, the result is `source` (shaped as the operand) at the
+    position of the window's first maximum. The result has the pooling
+    output's shape. It is linear in `source` and the transpose of
+    `adj.max_pool2d_scatter`.
+
+    ```mlir
+    %dy = adj.max_pool2d_gather %x, %dx kernel [2, 2]
+            : tensor<8x4x12x12xf32>, tensor<8x4x12x12xf32> -> tensor<8x4x6x6xf32>
+    ```
+  }];
+  let arguments = (ins Adj_FloatTensor:$operand, Adj_FloatTensor:$source,
+                       DenseI64ArrayAttr:$kernel,
+                       OptionalAttr<DenseI64ArrayAttr>:$stride,
+                       OptionalAttr<DenseI64ArrayAttr>:$padding);
+  let assemblyFormat = [{
+    $operand `,` $source `kernel` $kernel (`stride` $stride^)?
+    (`padding` $padding^)? attr-dict `:` type($operand) `,` type($source)
+    `->` type($result)
+  }];
+  let hasVerifier = 1;
 }
 
 def Adj_AvgPool2DOp : Adj_Pool2DOp<"avg_pool2d"> {
@@ -655,6 +820,15 @@ def Adj_AvgPool2DOp : Adj_Pool2DOp<"avg_pool2d"> {
     %p = adj.avg_pool2d %x kernel [2, 2] : tensor<32x6x28x28xf32>
            -> tensor<32x6x14x14xf32>
     ```
+  }];
+  let arguments = (ins Adj_FloatTensor:$operand, DenseI64ArrayAttr:$kernel,
+                       OptionalAttr<DenseI64ArrayAttr>:$stride,
+                       OptionalAttr<DenseI64ArrayAttr>:$padding,
+                       UnitAttr:$exclude_padding);
+  let assemblyFormat = [{
+    $operand `kernel` $kernel (`stride` $stride^)? (`padding` $padding^)?
+    (`exclude_padding` $exclude_padding^)? attr-dict `:`
+    type($operand) `->` type($result)
   }];
 }
 
@@ -680,6 +854,7 @@ def Adj_LayerNormOp : Adj_Op<"layer_norm", [InferTypeOpAdaptor]> {
     $operand `,` $scale `,` $bias `axis` $axis (`epsilon` $epsilon^)? attr-dict
     `:` type($operand) `,` type($scale) `,` type($bias)
   }];
+  let hasVerifier = 1;
 }
 
 def Adj_BatchNormOp : Adj_Op<"batch_norm", [InferTypeOpAdaptor]> {
@@ -706,6 +881,9 @@ def Adj_BatchNormOp : Adj_Op<"batch_norm", [InferTypeOpAdaptor]> {
     $operand `,` $scale `,` $bias (`epsilon` $epsilon^)? attr-dict
     `:` type($operand) `,` type($scale) `,` type($bias)
   }];
+  let hasVerifier = 1;
 }
+
+} // opDocGroup Adj_NNGroup
 
 #endif // ADJOINT_DIALECT_ADJ_IR_ADJOPS_TD
