@@ -17,7 +17,6 @@
 #include "llvm/ADT/StringSet.h"
 #include "llvm/ADT/Twine.h"
 #include "llvm/ADT/bit.h"
-#include "llvm/Support/ErrorHandling.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MathExtras.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -36,50 +35,55 @@ using llvm::Expected;
 using llvm::StringRef;
 using llvm::Twine;
 
-namespace {
-
-const char kMagic[] = "\x93NUMPY";
-const char kSupported[] = "Adjoint reads little-endian float32, float64, "
-                          "int32, int64 and bool arrays";
+static const char kMagic[] = "\x93NUMPY";
+static const char kSupported[] = "Adjoint reads little-endian float32, "
+                                 "float64, int32, int64 and bool arrays";
 
 // Zip record signatures.
-constexpr uint32_t kLocalSig = 0x04034b50, kCentralSig = 0x02014b50,
-                   kEndSig = 0x06054b50, kZip64EndSig = 0x06064b50,
-                   kZip64LocatorSig = 0x07064b50;
+static constexpr uint32_t kLocalSig = 0x04034b50, kCentralSig = 0x02014b50,
+                          kEndSig = 0x06054b50, kZip64EndSig = 0x06064b50,
+                          kZip64LocatorSig = 0x07064b50;
 
+namespace {
 struct DTypeInfo {
   NpyDType dtype;
   const char *descr;
+  const char *name;
   unsigned size;
 };
-constexpr DTypeInfo kDTypes[] = {{NpyDType::F32, "<f4", 4},
-                                 {NpyDType::F64, "<f8", 8},
-                                 {NpyDType::I32, "<i4", 4},
-                                 {NpyDType::I64, "<i8", 8},
-                                 {NpyDType::Bool, "|b1", 1}};
+} // namespace
 
-const DTypeInfo &getInfo(NpyDType dtype) {
+/// Indexed by NpyDType.
+static constexpr DTypeInfo kDTypes[] = {{NpyDType::F32, "<f4", "float32", 4},
+                                        {NpyDType::F64, "<f8", "float64", 8},
+                                        {NpyDType::I32, "<i4", "int32", 4},
+                                        {NpyDType::I64, "<i8", "int64", 8},
+                                        {NpyDType::Bool, "|b1", "bool", 1}};
+
+static const DTypeInfo &getInfo(NpyDType dtype) {
   return kDTypes[static_cast<unsigned>(dtype)];
 }
 
-Error makeError(const Twine &msg) { return llvm::createStringError(msg); }
+static Error makeError(const Twine &msg) {
+  return llvm::createStringError(msg);
+}
 
 /// Reads a little-endian unsigned integer of \p width bytes at \p p.
-uint64_t readLE(const char *p, unsigned width) {
+static uint64_t readLE(const char *p, unsigned width) {
   uint64_t value = 0;
   for (unsigned i = 0; i < width; ++i)
     value |= uint64_t(static_cast<uint8_t>(p[i])) << (8 * i);
   return value;
 }
 
-void appendLE(std::string &out, uint64_t value, unsigned width) {
+static void appendLE(std::string &out, uint64_t value, unsigned width) {
   for (unsigned i = 0; i < width; ++i)
     out.push_back(static_cast<char>((value >> (8 * i)) & 0xff));
 }
 
 /// Converts \p v to an integer like NumPy's astype (truncation), but
 /// saturating out-of-range values and mapping NaN to 0 instead of invoking UB.
-template <typename T> T toInt(double v) {
+template <typename T> static T toInt(double v) {
   using Limits = std::numeric_limits<T>;
   if (std::isnan(v))
     return 0;
@@ -90,7 +94,7 @@ template <typename T> T toInt(double v) {
   return static_cast<T>(v);
 }
 
-uint32_t crc32Of(StringRef data) {
+static uint32_t crc32Of(StringRef data) {
   uLong crc = crc32(0L, Z_NULL, 0);
   while (!data.empty()) {
     size_t n = std::min<size_t>(data.size(), 1u << 30);
@@ -100,6 +104,7 @@ uint32_t crc32Of(StringRef data) {
   return static_cast<uint32_t>(crc);
 }
 
+namespace {
 /// Parses the Python dict literal of a .npy header, e.g.
 /// `{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }`.
 class HeaderParser {
@@ -209,8 +214,9 @@ private:
 
   StringRef rest, what;
 };
+} // namespace
 
-Expected<std::unique_ptr<llvm::MemoryBuffer>> readFile(StringRef path) {
+static Expected<std::unique_ptr<llvm::MemoryBuffer>> readFile(StringRef path) {
   auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
                                             /*RequiresNullTerminator=*/false);
   if (!buffer)
@@ -219,7 +225,7 @@ Expected<std::unique_ptr<llvm::MemoryBuffer>> readFile(StringRef path) {
   return std::move(*buffer);
 }
 
-Error writeFile(StringRef path, StringRef contents) {
+static Error writeFile(StringRef path, StringRef contents) {
   std::error_code ec;
   llvm::raw_fd_ostream os(path, ec, llvm::sys::fs::OF_None);
   if (ec)
@@ -235,7 +241,7 @@ Error writeFile(StringRef path, StringRef contents) {
 }
 
 /// Checks that \p array can be serialized: its values match its shape.
-Error checkWritable(const NpyArray &array, const Twine &what) {
+static Error checkWritable(const NpyArray &array, const Twine &what) {
   int64_t count = 1;
   for (int64_t dim : array.shape)
     if (dim < 0 || llvm::MulOverflow(count, dim, count))
@@ -249,8 +255,8 @@ Error checkWritable(const NpyArray &array, const Twine &what) {
 
 /// Inflates the raw deflate stream \p in, which must produce exactly
 /// \p size bytes.
-Expected<std::string> inflateRaw(StringRef in, uint64_t size,
-                                 const Twine &what) {
+static Expected<std::string> inflateRaw(StringRef in, uint64_t size,
+                                        const Twine &what) {
   // Deflate cannot compress better than 1032:1; refuse to allocate more.
   if (size > in.size() * 1032 + 1024)
     return makeError(what + ": implausible uncompressed size");
@@ -283,8 +289,8 @@ Expected<std::string> inflateRaw(StringRef in, uint64_t size,
 
 /// Replaces the 0xFFFFFFFF-marked sizes/offset of a zip header with the
 /// values of its zip64 extended information extra field.
-Error applyZip64Extra(StringRef extra, uint64_t &usize, uint64_t &csize,
-                      uint64_t &offset, const Twine &what) {
+static Error applyZip64Extra(StringRef extra, uint64_t &usize, uint64_t &csize,
+                             uint64_t &offset, const Twine &what) {
   while (extra.size() >= 4) {
     uint64_t id = readLE(extra.data(), 2), len = readLE(extra.data() + 2, 2);
     if (len > extra.size() - 4)
@@ -305,23 +311,7 @@ Error applyZip64Extra(StringRef extra, uint64_t &usize, uint64_t &csize,
   return Error::success();
 }
 
-} // namespace
-
-StringRef adjoint::npyDTypeName(NpyDType dtype) {
-  switch (dtype) {
-  case NpyDType::F32:
-    return "float32";
-  case NpyDType::F64:
-    return "float64";
-  case NpyDType::I32:
-    return "int32";
-  case NpyDType::I64:
-    return "int64";
-  case NpyDType::Bool:
-    return "bool";
-  }
-  llvm_unreachable("unknown NpyDType");
-}
+StringRef adjoint::npyDTypeName(NpyDType dtype) { return getInfo(dtype).name; }
 
 int64_t NpyArray::numElements() const {
   int64_t count = 1;

@@ -18,6 +18,7 @@
 #include "mlir/IR/TypeUtilities.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallSet.h"
+#include "llvm/Support/MathExtras.h"
 
 using namespace mlir;
 using namespace adjoint::adj;
@@ -84,7 +85,7 @@ static LogicalResult checkAxis(const OpErrorAt &error, StringRef what,
                                int64_t axis, int64_t rank) {
   if (axis < 0 || axis >= rank)
     return error(what, " ", axis, " is out of range [0, ", rank,
-                 ") for an operand of rank ", rank);
+                 ") for a tensor of rank ", rank);
   return success();
 }
 
@@ -114,12 +115,27 @@ static FailureOr<RankedTensorType> inferBroadcast(const OpErrorAt &error,
   return RankedTensorType::get(*shape, a.getElementType());
 }
 
-/// True if `attr` is a splat of the floating-point value `value`.
+/// True if `attr` is a splat of exactly `value` (-0.0 and +0.0 differ).
 static bool isSplatOf(Attribute attr, double value) {
   auto splat = dyn_cast_or_null<SplatElementsAttr>(attr);
   if (!splat || !isa<FloatType>(splat.getElementType()))
     return false;
-  return splat.getSplatValue<APFloat>().convertToDouble() == value;
+  APFloat splatValue = splat.getSplatValue<APFloat>();
+  APFloat expected(value);
+  bool losesInfo = false;
+  expected.convert(splatValue.getSemantics(), APFloat::rmNearestTiesToEven,
+                   &losesInfo);
+  return splatValue.bitwiseIsEqual(expected);
+}
+
+/// a + b and a * b, or nullopt when they overflow int64.
+static std::optional<int64_t> checkedAdd(int64_t a, int64_t b) {
+  int64_t r;
+  return llvm::AddOverflow(a, b, r) ? std::nullopt : std::optional(r);
+}
+static std::optional<int64_t> checkedMul(int64_t a, int64_t b) {
+  int64_t r;
+  return llvm::MulOverflow(a, b, r) ? std::nullopt : std::optional(r);
 }
 
 //===----------------------------------------------------------------------===//
@@ -191,8 +207,9 @@ static OpFoldResult foldRightIdentity(Operation *op, Attribute rhs,
   return {};
 }
 
+// x + (-0) = x and x - (+0) = x for every x, -0 included; x + (+0) is not.
 OpFoldResult AddOp::fold(FoldAdaptor adaptor) {
-  return foldRightIdentity(*this, adaptor.getRhs(), 0.0);
+  return foldRightIdentity(*this, adaptor.getRhs(), -0.0);
 }
 OpFoldResult SubOp::fold(FoldAdaptor adaptor) {
   return foldRightIdentity(*this, adaptor.getRhs(), 0.0);
@@ -244,6 +261,19 @@ void ConstantOp::getAsmResultNames(OpAsmSetValueNameFn setNameFn) {
 }
 
 OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValue(); }
+
+LogicalResult FillOp::verify() {
+  APFloat value(getValue().convertToDouble());
+  bool losesInfo = false;
+  APFloat::opStatus status = value.convert(
+      cast<FloatType>(getType().getElementType()).getFloatSemantics(),
+      APFloat::rmNearestTiesToEven, &losesInfo);
+  if (status & APFloat::opOverflow)
+    return emitOpError("value ")
+           << getValue().convertToDouble() << " overflows "
+           << getType().getElementType();
+  return success();
+}
 
 OpFoldResult FillOp::fold(FoldAdaptor) {
   auto type = getType();
@@ -492,7 +522,9 @@ LogicalResult SliceOp::inferReturnTypes(MLIRContext *,
     if (stride[d] < 1)
       return error("dimension ", d, ": stride ", stride[d],
                    " must be at least 1");
-    shape.push_back((limit[d] - start[d] + stride[d] - 1) / stride[d]);
+    shape.push_back(limit[d] == start[d]
+                        ? 0
+                        : (limit[d] - start[d] - 1) / stride[d] + 1);
   }
   types.push_back(type.clone(shape));
   return success();
@@ -576,8 +608,15 @@ LogicalResult PadOp::inferReturnTypes(MLIRContext *,
                    ", high ", str(high), " and interior ", str(interior),
                    " (use adj.slice to crop)");
     int64_t size = type.getDimSize(d);
-    shape.push_back(low[d] + size + std::max<int64_t>(size - 1, 0) *
-                                        interior[d] + high[d]);
+    std::optional<int64_t> inner =
+        checkedMul(std::max<int64_t>(size - 1, 0), interior[d]);
+    std::optional<int64_t> padded =
+        inner ? checkedAdd(*inner, size) : std::nullopt;
+    padded = padded ? checkedAdd(*padded, low[d]) : std::nullopt;
+    padded = padded ? checkedAdd(*padded, high[d]) : std::nullopt;
+    if (!padded)
+      return error("dimension ", d, " overflows 64 bits once padded");
+    shape.push_back(*padded);
   }
   types.push_back(type.clone(shape));
   return success();
@@ -682,6 +721,8 @@ LogicalResult SoftmaxCrossEntropyOp::inferReturnTypes(
       logits.getDimSize(0) != labels.getDimSize(0))
     return error("expects logits [N, C] and labels [N], got ", logits,
                  " and ", labels);
+  if (logits.getDimSize(1) < 1)
+    return error("needs at least one class, got logits ", logits);
   // Parsing infers result types before default-valued attributes are filled
   // in, so an absent `reduction` means the default, mean.
   LossReductionAttr reduction = adaptor.getProperties().reduction;
@@ -712,13 +753,19 @@ readWindowAttr(const OpErrorAt &error, StringRef name,
   return values;
 }
 
-/// One output extent of a window sliding over `size` elements.
-static int64_t windowOutputSize(int64_t size, int64_t padBegin, int64_t padEnd,
-                                int64_t kernel, int64_t stride,
-                                int64_t dilation) {
-  int64_t span = dilation * (kernel - 1) + 1;
-  int64_t padded = size + padBegin + padEnd;
-  return padded < span ? 0 : (padded - span) / stride + 1;
+/// One output extent of a window sliding over `size` elements: 0 when the
+/// window does not fit, nullopt when the sizes overflow int64.
+static std::optional<int64_t> windowOutputSize(int64_t size, int64_t padBegin,
+                                               int64_t padEnd, int64_t kernel,
+                                               int64_t stride,
+                                               int64_t dilation) {
+  std::optional<int64_t> span = checkedMul(dilation, kernel - 1);
+  span = span ? checkedAdd(*span, 1) : std::nullopt;
+  std::optional<int64_t> padded = checkedAdd(size, padBegin);
+  padded = padded ? checkedAdd(*padded, padEnd) : std::nullopt;
+  if (!span || !padded)
+    return std::nullopt;
+  return *padded < *span ? 0 : (*padded - *span) / stride + 1;
 }
 
 /// Reads and checks the window of a conv2d/pool op; `kernel` is the kernel
@@ -744,13 +791,23 @@ windowOutput(const OpErrorAt &error, RankedTensorType input,
              const Window2D &w) {
   std::array<int64_t, 2> out;
   for (int i = 0; i < 2; ++i) {
-    out[i] = windowOutputSize(input.getDimSize(2 + i), w.padding[i],
-                              w.padding[2 + i], w.kernel[i], w.stride[i],
-                              w.dilation[i]);
-    if (out[i] < 1)
-      return error("the window (kernel ", str(w.kernel), ", dilation ",
-                   str(w.dilation), ") does not fit in the padded input ",
-                   input);
+    if (w.kernel[i] < 1 || input.getDimSize(2 + i) < 1)
+      return error("needs a window and an input of at least 1x1, got kernel ",
+                   str(w.kernel), " and input ", input);
+    std::optional<int64_t> size = windowOutputSize(
+        input.getDimSize(2 + i), w.padding[i], w.padding[2 + i], w.kernel[i],
+        w.stride[i], w.dilation[i]);
+    if (!size)
+      return error("the window sizes overflow 64 bits");
+    if (*size < 1) {
+      std::string dilation = w.dilation == std::array<int64_t, 2>{1, 1}
+                                 ? ""
+                                 : ", dilation " + str(w.dilation);
+      return error("the window (kernel ", str(w.kernel), dilation,
+                   ") does not fit in the input ", input, " padded by ",
+                   str(w.padding));
+    }
+    out[i] = *size;
   }
   return out;
 }
@@ -941,6 +998,187 @@ LogicalResult BatchNormOp::inferReturnTypes(MLIRContext *,
   types.append({input, stats, stats});
   return success();
 }
+
+//===----------------------------------------------------------------------===//
+// Differentiation requests
+//===----------------------------------------------------------------------===//
+
+bool adjoint::adj::isFloatTensor(Type type) {
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  return tensor && isa<FloatType>(tensor.getElementType());
+}
+
+/// The flag per argument of `callee`: differentiate w.r.t. it? `wrt` lists
+/// indices; absent, it means every floating-point argument.
+static SmallVector<bool> wrtMask(func::FuncOp callee,
+                                 std::optional<ArrayRef<int64_t>> wrt) {
+  ArrayRef<Type> inputs = callee.getFunctionType().getInputs();
+  SmallVector<bool> mask(inputs.size(), false);
+  if (!wrt) {
+    for (auto [i, type] : llvm::enumerate(inputs))
+      mask[i] = isFloatTensor(type);
+    return mask;
+  }
+  for (int64_t i : *wrt)
+    mask[i] = true;
+  return mask;
+}
+
+/// Checks what every request shares: the callee is a func.func taking the
+/// request's arguments, and `wrt` names distinct floating-point arguments.
+/// Returns the callee.
+static FailureOr<func::FuncOp>
+verifyRequest(Operation *op, SymbolTableCollection &symbolTable,
+              FlatSymbolRefAttr calleeAttr, ValueRange args,
+              std::optional<ArrayRef<int64_t>> wrt) {
+  auto callee =
+      symbolTable.lookupNearestSymbolFrom<func::FuncOp>(op, calleeAttr);
+  if (!callee)
+    return op->emitOpError("differentiates ")
+           << calleeAttr << ", which is not a func.func in this module";
+  if (callee.isExternal())
+    return op->emitOpError("differentiates ")
+           << calleeAttr
+           << ", which has no body; give it one, or attach a custom "
+              "derivative";
+  FunctionType type = callee.getFunctionType();
+  if (TypeRange(args) != type.getInputs())
+    return op->emitOpError("passes arguments of types (")
+           << TypeRange(args) << ") but " << calleeAttr << " takes ("
+           << type.getInputs() << ")";
+  if (!wrt && llvm::none_of(type.getInputs(), isFloatTensor))
+    return op->emitOpError("differentiates ")
+           << calleeAttr
+           << ", which has no floating-point argument to differentiate";
+  if (wrt) {
+    if (wrt->empty())
+      return op->emitOpError("differentiates w.r.t. no argument: list at "
+                             "least one index in wrt, or omit it for all "
+                             "floating-point arguments");
+    SmallVector<bool> seen(type.getNumInputs(), false);
+    for (int64_t i : *wrt) {
+      if (i < 0 || i >= static_cast<int64_t>(type.getNumInputs()))
+        return op->emitOpError("wrt index ")
+               << i << " is out of range: " << calleeAttr << " has "
+               << type.getNumInputs() << " argument(s)";
+      if (seen[i])
+        return op->emitOpError("wrt index ") << i << " appears twice";
+      if (!isFloatTensor(type.getInput(i)))
+        return op->emitOpError("cannot differentiate w.r.t. argument ")
+               << i << " of type " << type.getInput(i)
+               << ": only floating-point tensors have derivatives";
+      seen[i] = true;
+    }
+  }
+  return callee;
+}
+
+/// The types of the arguments flagged in `mask`.
+static SmallVector<Type> selectedTypes(TypeRange types, ArrayRef<bool> mask) {
+  SmallVector<Type> selected;
+  for (auto [type, on] : llvm::zip(types, mask))
+    if (on)
+      selected.push_back(type);
+  return selected;
+}
+
+/// Checks that `op` returns `expected`.
+static LogicalResult verifyResults(Operation *op, ArrayRef<Type> expected) {
+  if (op->getResultTypes() != TypeRange(expected))
+    return op->emitOpError("must return (")
+           << TypeRange(expected) << "), not (" << op->getResultTypes()
+           << ")";
+  return success();
+}
+
+/// Checks that a function's results all carry derivatives.
+static LogicalResult verifyFloatResults(Operation *op, func::FuncOp callee) {
+  for (Type type : callee.getFunctionType().getResults())
+    if (!isFloatTensor(type))
+      return op->emitOpError("differentiates @")
+             << callee.getSymName() << ", whose result of type " << type
+             << " has no derivative";
+  return success();
+}
+
+/// Checks that `callee` returns one 0-d floating-point tensor.
+static LogicalResult verifyScalarResult(Operation *op, func::FuncOp callee) {
+  ArrayRef<Type> results = callee.getFunctionType().getResults();
+  auto tensor = results.size() == 1
+                    ? dyn_cast<RankedTensorType>(results.front())
+                    : RankedTensorType();
+  if (!tensor || tensor.getRank() != 0 || !isFloatTensor(tensor))
+    return op->emitOpError("needs @")
+           << callee.getSymName()
+           << " to return one 0-d floating-point tensor, but it returns ("
+           << TypeRange(results)
+           << "); use adj.vjp with a cotangent for other results";
+  return success();
+}
+
+LogicalResult
+ValueAndGradOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
+  FailureOr<func::FuncOp> callee = verifyRequest(
+      *this, symbolTable, getCalleeAttr(), getArgs(), getWrt());
+  if (failed(callee) || failed(verifyScalarResult(*this, *callee)))
+    return failure();
+  SmallVector<Type> expected(callee->getFunctionType().getResults());
+  llvm::append_range(expected,
+                     selectedTypes(getArgs().getTypes(), getWrtMask(*callee)));
+  return verifyResults(*this, expected);
+}
+
+LogicalResult GradOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
+  FailureOr<func::FuncOp> callee = verifyRequest(
+      *this, symbolTable, getCalleeAttr(), getArgs(), getWrt());
+  if (failed(callee) || failed(verifyScalarResult(*this, *callee)))
+    return failure();
+  return verifyResults(
+      *this, selectedTypes(getArgs().getTypes(), getWrtMask(*callee)));
+}
+
+LogicalResult VjpOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
+  FailureOr<func::FuncOp> callee = verifyRequest(
+      *this, symbolTable, getCalleeAttr(), getArgs(), getWrt());
+  if (failed(callee) || failed(verifyFloatResults(*this, *callee)))
+    return failure();
+  ArrayRef<Type> results = callee->getFunctionType().getResults();
+  if (getCotangents().getTypes() != TypeRange(results))
+    return emitOpError("needs one cotangent per result of ")
+           << getCalleeAttr() << ", of types (" << TypeRange(results)
+           << "), got (" << getCotangents().getTypes() << ")";
+  SmallVector<Type> expected(results);
+  llvm::append_range(expected,
+                     selectedTypes(getArgs().getTypes(), getWrtMask(*callee)));
+  return verifyResults(*this, expected);
+}
+
+LogicalResult JvpOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
+  FailureOr<func::FuncOp> callee = verifyRequest(
+      *this, symbolTable, getCalleeAttr(), getArgs(), getWrt());
+  if (failed(callee) || failed(verifyFloatResults(*this, *callee)))
+    return failure();
+  SmallVector<Type> wrtTypes =
+      selectedTypes(getArgs().getTypes(), getWrtMask(*callee));
+  if (getTangents().getTypes() != TypeRange(wrtTypes))
+    return emitOpError("needs one tangent per differentiated argument, of "
+                       "types (")
+           << TypeRange(wrtTypes) << "), got (" << getTangents().getTypes()
+           << ")";
+  SmallVector<Type> expected(callee->getFunctionType().getResults());
+  llvm::append_range(expected, callee->getFunctionType().getResults());
+  return verifyResults(*this, expected);
+}
+
+#define ADJ_WRT_MASK(OP)                                                       \
+  SmallVector<bool> OP::getWrtMask(func::FuncOp callee) {                      \
+    return wrtMask(callee, getWrt());                                          \
+  }
+ADJ_WRT_MASK(ValueAndGradOp)
+ADJ_WRT_MASK(GradOp)
+ADJ_WRT_MASK(VjpOp)
+ADJ_WRT_MASK(JvpOp)
+#undef ADJ_WRT_MASK
 
 #define GET_OP_CLASSES
 #include "adjoint/Dialect/Adj/IR/AdjOps.cpp.inc"

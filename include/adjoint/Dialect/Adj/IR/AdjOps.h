@@ -37,6 +37,10 @@ struct Window2D {
 llvm::SmallVector<int64_t>
 normalizeReductionAxes(int64_t rank, std::optional<llvm::ArrayRef<int64_t>> axes);
 
+/// Whether `type` is a ranked tensor of floating-point elements: the values
+/// that carry derivatives.
+bool isFloatTensor(mlir::Type type);
+
 /// The NumPy broadcast of two shapes, or nullopt when they do not broadcast.
 std::optional<llvm::SmallVector<int64_t>>
 broadcastShapes(llvm::ArrayRef<int64_t> a, llvm::ArrayRef<int64_t> b);

@@ -14,6 +14,7 @@
 include "adjoint/Dialect/Adj/IR/AdjDialect.td"
 include "mlir/IR/EnumAttr.td"
 include "mlir/IR/OpAsmInterface.td"
+include "mlir/IR/SymbolInterfaces.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 
@@ -146,6 +147,7 @@ def Adj_ReluOp : Adj_UnaryOp<"relu"> {
 def Adj_SinOp : Adj_UnaryOp<"sin"> { let summary = "elementwise sine"; }
 def Adj_CosOp : Adj_UnaryOp<"cos"> { let summary = "elementwise cosine"; }
 def Adj_SquareOp : Adj_UnaryOp<"square"> { let summary = "elementwise x * x"; }
+def Adj_ErfOp : Adj_UnaryOp<"erf"> { let summary = "elementwise error function"; }
 
 def Adj_ConvertOp : Adj_Op<"convert",
     [SameOperandsAndResultShape, Elementwise]> {
@@ -308,6 +310,7 @@ def Adj_FillOp : Adj_Op<"fill"> {
   let results = (outs Adj_FloatTensor:$result);
   let assemblyFormat = "$value attr-dict `:` type($result)";
   let hasFolder = 1;
+  let hasVerifier = 1;
 }
 
 def Adj_IotaOp : Adj_Op<"iota"> {
@@ -885,5 +888,115 @@ def Adj_BatchNormOp : Adj_Op<"batch_norm", [InferTypeOpAdaptor]> {
 }
 
 } // opDocGroup Adj_NNGroup
+
+//===----------------------------------------------------------------------===//
+// Differentiation requests
+//===----------------------------------------------------------------------===//
+
+def Adj_RequestGroup : OpDocGroup {
+  let summary = "Differentiation requests";
+  let description = [{
+    Ops that ask for a derivative of a function, in the spirit of JAX's
+    `value_and_grad`, `grad`, `vjp` and `jvp`. The `adj-differentiate` pass
+    replaces each by a `func.call` of a derivative function it synthesizes
+    once per (function, mode, argument set). `wrt` lists the indices of the
+    arguments to differentiate with respect to (every floating-point
+    argument when absent); the other arguments are held constant.
+  }];
+}
+
+/// A request for a derivative of the function `callee`.
+class Adj_RequestOp<string mnemonic, list<Trait> traits = []>
+    : Op<Adj_Dialect, mnemonic, !listconcat(traits,
+        [Pure, DeclareOpInterfaceMethods<SymbolUserOpInterface>])> {
+  let results = (outs Variadic<Adj_AnyTensor>:$results);
+  let extraClassDeclaration = [{
+    /// The flag per callee argument: differentiate w.r.t. it?
+    ::llvm::SmallVector<bool> getWrtMask(::mlir::func::FuncOp callee);
+  }];
+}
+
+let opDocGroup = Adj_RequestGroup in {
+
+def Adj_ValueAndGradOp : Adj_RequestOp<"value_and_grad"> {
+  let summary = "the value of a scalar function and its gradient";
+  let description = [{
+    `callee` must return one 0-d floating-point tensor. The results are that
+    value, then the gradient w.r.t. each argument in `wrt` (each with the
+    argument's type).
+
+    ```mlir
+    %loss, %dW, %db = adj.value_and_grad @loss(%W, %b, %x, %labels) wrt [0, 1]
+        : (tensor<784x10xf32>, tensor<10xf32>, tensor<64x784xf32>,
+           tensor<64xi64>) -> (tensor<f32>, tensor<784x10xf32>, tensor<10xf32>)
+    ```
+  }];
+  let arguments = (ins FlatSymbolRefAttr:$callee, Variadic<Adj_AnyTensor>:$args,
+                       OptionalAttr<DenseI64ArrayAttr>:$wrt);
+  let assemblyFormat = [{
+    $callee `(` $args `)` (`wrt` $wrt^)? attr-dict `:`
+    functional-type($args, $results)
+  }];
+}
+
+def Adj_GradOp : Adj_RequestOp<"grad"> {
+  let summary = "the gradient of a scalar function";
+  let description = [{
+    As `adj.value_and_grad` without the value.
+
+    ```mlir
+    %dx = adj.grad @f(%x) : (tensor<3xf64>) -> tensor<3xf64>
+    ```
+  }];
+  let arguments = (ins FlatSymbolRefAttr:$callee, Variadic<Adj_AnyTensor>:$args,
+                       OptionalAttr<DenseI64ArrayAttr>:$wrt);
+  let assemblyFormat = [{
+    $callee `(` $args `)` (`wrt` $wrt^)? attr-dict `:`
+    functional-type($args, $results)
+  }];
+}
+
+def Adj_VjpOp : Adj_RequestOp<"vjp", [AttrSizedOperandSegments]> {
+  let summary = "vector-Jacobian product (reverse mode)";
+  let description = [{
+    Given one cotangent per result of `callee`, returns the callee's results,
+    then the cotangent of each argument in `wrt`:
+    `cotangents · ∂results/∂arg`.
+
+    ```mlir
+    %y, %dx = adj.vjp @f(%x) cotangents(%dy) : (tensor<3xf64>, tensor<2xf64>)
+        -> (tensor<2xf64>, tensor<3xf64>)
+    ```
+  }];
+  let arguments = (ins FlatSymbolRefAttr:$callee, Variadic<Adj_AnyTensor>:$args,
+                       Variadic<Adj_FloatTensor>:$cotangents,
+                       OptionalAttr<DenseI64ArrayAttr>:$wrt);
+  let assemblyFormat = [{
+    $callee `(` $args `)` `cotangents` `(` $cotangents `)` (`wrt` $wrt^)?
+    attr-dict `:` functional-type(operands, $results)
+  }];
+}
+
+def Adj_JvpOp : Adj_RequestOp<"jvp", [AttrSizedOperandSegments]> {
+  let summary = "Jacobian-vector product (forward mode)";
+  let description = [{
+    Given one tangent per argument in `wrt`, returns the callee's results,
+    then the tangent of each result: `∂result/∂args · tangents`.
+
+    ```mlir
+    %y, %dy = adj.jvp @f(%x) tangents(%dx) : (tensor<3xf64>, tensor<3xf64>)
+        -> (tensor<2xf64>, tensor<2xf64>)
+    ```
+  }];
+  let arguments = (ins FlatSymbolRefAttr:$callee, Variadic<Adj_AnyTensor>:$args,
+                       Variadic<Adj_FloatTensor>:$tangents,
+                       OptionalAttr<DenseI64ArrayAttr>:$wrt);
+  let assemblyFormat = [{
+    $callee `(` $args `)` `tangents` `(` $tangents `)` (`wrt` $wrt^)?
+    attr-dict `:` functional-type(operands, $results)
+  }];
+}
+
+} // opDocGroup Adj_RequestGroup
 
 #endif // ADJOINT_DIALECT_ADJ_IR_ADJOPS_TD

@@ -1,0 +1,502 @@
+// Checks every folder of the adj dialect, and the cases each must leave alone.
+// RUN: adjoint-opt %s -split-input-file -canonicalize="test-convergence" | FileCheck %s
+
+// CHECK-LABEL: func @neg_neg
+// CHECK-SAME:    (%[[X:.*]]: tensor<4xf32>)
+// CHECK-NEXT:    return %[[X]]
+func.func @neg_neg(%x: tensor<4xf32>) -> tensor<4xf32> {
+  %0 = adj.neg %x : tensor<4xf32>
+  %1 = adj.neg %0 : tensor<4xf32>
+  return %1 : tensor<4xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @neg_abs
+// CHECK:         %[[A:.*]] = adj.abs
+// CHECK:         %[[N:.*]] = adj.neg %[[A]]
+// CHECK:         return %[[N]]
+func.func @neg_abs(%x: tensor<4xf32>) -> tensor<4xf32> {
+  %0 = adj.abs %x : tensor<4xf32>
+  %1 = adj.neg %0 : tensor<4xf32>
+  return %1 : tensor<4xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @neg_neg_neg
+// CHECK-SAME:    (%[[X:.*]]: tensor<4xf32>)
+// CHECK-NEXT:    %[[N:.*]] = adj.neg %[[X]]
+// CHECK-NEXT:    return %[[N]]
+func.func @neg_neg_neg(%x: tensor<4xf32>) -> tensor<4xf32> {
+  %0 = adj.neg %x : tensor<4xf32>
+  %1 = adj.neg %0 : tensor<4xf32>
+  %2 = adj.neg %1 : tensor<4xf32>
+  return %2 : tensor<4xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @convert_same_type
+// CHECK-SAME:    (%[[X:.*]]: tensor<4xi64>)
+// CHECK-NEXT:    return %[[X]]
+func.func @convert_same_type(%x: tensor<4xi64>) -> tensor<4xi64> {
+  %0 = adj.convert %x : tensor<4xi64> -> tensor<4xi64>
+  return %0 : tensor<4xi64>
+}
+
+// -----
+
+// A round trip through another type is not the identity (f64 -> f32 rounds).
+// CHECK-LABEL: func @convert_other_type
+// CHECK-SAME:    (%[[X:.*]]: tensor<4xf64>)
+// CHECK:         %[[A:.*]] = adj.convert %[[X]] : tensor<4xf64> -> tensor<4xf32>
+// CHECK:         %[[B:.*]] = adj.convert %[[A]] : tensor<4xf32> -> tensor<4xf64>
+// CHECK:         return %[[B]]
+func.func @convert_other_type(%x: tensor<4xf64>) -> tensor<4xf64> {
+  %0 = adj.convert %x : tensor<4xf64> -> tensor<4xf32>
+  %1 = adj.convert %0 : tensor<4xf32> -> tensor<4xf64>
+  return %1 : tensor<4xf64>
+}
+
+// -----
+
+// CHECK-LABEL: func @add_zero
+// CHECK-SAME:    (%[[X:.*]]: tensor<4x3xf32>)
+// CHECK-NEXT:    return %[[X]], %[[X]], %[[X]]
+func.func @add_zero(%x: tensor<4x3xf32>) -> (tensor<4x3xf32>, tensor<4x3xf32>, tensor<4x3xf32>) {
+  %zero = adj.constant dense<-0.0> : tensor<4x3xf32>
+  %zero_row = adj.constant dense<-0.0> : tensor<3xf32>
+  %zero_scalar = adj.fill -0.0 : tensor<f32>
+  %0 = adj.add %x, %zero : tensor<4x3xf32>
+  %1 = adj.add %x, %zero_row : tensor<4x3xf32>, tensor<3xf32>
+  %2 = adj.add %x, %zero_scalar : tensor<4x3xf32>, tensor<f32>
+  return %0, %1, %2 : tensor<4x3xf32>, tensor<4x3xf32>, tensor<4x3xf32>
+}
+
+// -----
+
+// x + (+0.0) is not x when x is -0.0, so it stays.
+// CHECK-LABEL: func @add_positive_zero
+// CHECK:         adj.add
+func.func @add_positive_zero(%x: tensor<3xf32>) -> tensor<3xf32> {
+  %zero = adj.constant dense<0.0> : tensor<3xf32>
+  %0 = adj.add %x, %zero : tensor<3xf32>
+  return %0 : tensor<3xf32>
+}
+
+// -----
+
+// The constant moves to the right of the commutative add, then folds.
+// CHECK-LABEL: func @zero_add
+// CHECK-SAME:    (%[[X:.*]]: tensor<3xf32>)
+// CHECK-NEXT:    return %[[X]]
+func.func @zero_add(%x: tensor<3xf32>) -> tensor<3xf32> {
+  %zero = adj.constant dense<-0.0> : tensor<3xf32>
+  %0 = adj.add %zero, %x : tensor<3xf32>
+  return %0 : tensor<3xf32>
+}
+
+// -----
+
+// Adding a zero that broadcasts x to a larger shape is not the identity.
+// CHECK-LABEL: func @add_zero_broadcasts
+// CHECK-SAME:    (%[[X:.*]]: tensor<3xf32>)
+// CHECK:         %[[Z:.*]] = adj.constant dense<0.000000e+00> : tensor<4x3xf32>
+// CHECK:         %[[R:.*]] = adj.add %[[X]], %[[Z]] : tensor<3xf32>, tensor<4x3xf32>
+// CHECK:         return %[[R]]
+func.func @add_zero_broadcasts(%x: tensor<3xf32>) -> tensor<4x3xf32> {
+  %zero = adj.constant dense<0.0> : tensor<4x3xf32>
+  %0 = adj.add %x, %zero : tensor<3xf32>, tensor<4x3xf32>
+  return %0 : tensor<4x3xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @add_not_zero
+// CHECK-DAG:     %[[ONE:.*]] = adj.constant dense<1.000000e+00> : tensor<3xf32>
+// CHECK-DAG:     %[[MIX:.*]] = adj.constant dense<[0.000000e+00, 1.000000e+00, 0.000000e+00]> : tensor<3xf32>
+// CHECK:         %[[A:.*]] = adj.add %{{.*}}, %[[ONE]]
+// CHECK:         %[[B:.*]] = adj.add %{{.*}}, %[[MIX]]
+// CHECK:         return %[[A]], %[[B]]
+func.func @add_not_zero(%x: tensor<3xf32>) -> (tensor<3xf32>, tensor<3xf32>) {
+  %one = adj.constant dense<1.0> : tensor<3xf32>
+  %mix = adj.constant dense<[0.0, 1.0, 0.0]> : tensor<3xf32>
+  %0 = adj.add %x, %one : tensor<3xf32>
+  %1 = adj.add %x, %mix : tensor<3xf32>
+  return %0, %1 : tensor<3xf32>, tensor<3xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @sub_zero
+// CHECK-SAME:    (%[[X:.*]]: tensor<2x3xf64>)
+// CHECK-NEXT:    return %[[X]]
+func.func @sub_zero(%x: tensor<2x3xf64>) -> tensor<2x3xf64> {
+  %zero = adj.fill 0.0 : tensor<3xf64>
+  %0 = adj.sub %x, %zero : tensor<2x3xf64>, tensor<3xf64>
+  return %0 : tensor<2x3xf64>
+}
+
+// -----
+
+// sub is not commutative: 0 - x stays.
+// CHECK-LABEL: func @zero_sub
+// CHECK-SAME:    (%[[X:.*]]: tensor<3xf32>)
+// CHECK:         %[[Z:.*]] = adj.constant dense<0.000000e+00> : tensor<3xf32>
+// CHECK:         %[[R:.*]] = adj.sub %[[Z]], %[[X]]
+// CHECK:         return %[[R]]
+func.func @zero_sub(%x: tensor<3xf32>) -> tensor<3xf32> {
+  %zero = adj.constant dense<0.0> : tensor<3xf32>
+  %0 = adj.sub %zero, %x : tensor<3xf32>
+  return %0 : tensor<3xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @mul_one
+// CHECK-SAME:    (%[[X:.*]]: tensor<4x3xf32>)
+// CHECK-NEXT:    return %[[X]], %[[X]]
+func.func @mul_one(%x: tensor<4x3xf32>) -> (tensor<4x3xf32>, tensor<4x3xf32>) {
+  %one = adj.constant dense<1.0> : tensor<f32>
+  %0 = adj.mul %x, %one : tensor<4x3xf32>, tensor<f32>
+  %1 = adj.mul %one, %x : tensor<f32>, tensor<4x3xf32>
+  return %0, %1 : tensor<4x3xf32>, tensor<4x3xf32>
+}
+
+// -----
+
+// Multiplying by 0 is not folded (x may be inf or nan); 1 that broadcasts
+// x stays.
+// CHECK-LABEL: func @mul_not_one
+// CHECK-SAME:    (%[[X:.*]]: tensor<3xf32>)
+// CHECK-DAG:     %[[ZERO:.*]] = adj.constant dense<0.000000e+00> : tensor<3xf32>
+// CHECK-DAG:     %[[ONES:.*]] = adj.constant dense<1.000000e+00> : tensor<2x3xf32>
+// CHECK:         %[[A:.*]] = adj.mul %[[X]], %[[ZERO]]
+// CHECK:         %[[B:.*]] = adj.mul %[[X]], %[[ONES]]
+// CHECK:         return %[[A]], %[[B]]
+func.func @mul_not_one(%x: tensor<3xf32>) -> (tensor<3xf32>, tensor<2x3xf32>) {
+  %zero = adj.constant dense<0.0> : tensor<3xf32>
+  %ones = adj.constant dense<1.0> : tensor<2x3xf32>
+  %0 = adj.mul %x, %zero : tensor<3xf32>
+  %1 = adj.mul %ones, %x : tensor<2x3xf32>, tensor<3xf32>
+  return %0, %1 : tensor<3xf32>, tensor<2x3xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @div_one
+// CHECK-SAME:    (%[[X:.*]]: tensor<4xf32>)
+// CHECK-NEXT:    return %[[X]]
+func.func @div_one(%x: tensor<4xf32>) -> tensor<4xf32> {
+  %one = adj.fill 1.0 : tensor<4xf32>
+  %0 = adj.div %x, %one : tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @one_div
+// CHECK-SAME:    (%[[X:.*]]: tensor<4xf32>)
+// CHECK:         %[[R:.*]] = adj.div %{{.*}}, %[[X]]
+// CHECK:         return %[[R]]
+func.func @one_div(%x: tensor<4xf32>) -> tensor<4xf32> {
+  %one = adj.fill 1.0 : tensor<4xf32>
+  %0 = adj.div %one, %x : tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+// pow, maximum and minimum have no folders.
+// CHECK-LABEL: func @no_identity_folders
+// CHECK:         adj.pow
+// CHECK:         adj.maximum
+// CHECK:         adj.minimum
+func.func @no_identity_folders(%x: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) {
+  %one = adj.fill 1.0 : tensor<4xf32>
+  %0 = adj.pow %x, %one : tensor<4xf32>
+  %1 = adj.maximum %x, %x : tensor<4xf32>
+  %2 = adj.minimum %x, %x : tensor<4xf32>
+  return %0, %1, %2 : tensor<4xf32>, tensor<4xf32>, tensor<4xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @fill
+// CHECK-DAG:     %[[A:.*]] = adj.constant dense<1.500000e+00> : tensor<2x3xf32>
+// CHECK-DAG:     %[[B:.*]] = adj.constant dense<-2.500000e-01> : tensor<4xf64>
+// CHECK-NOT:     adj.fill
+// CHECK:         return %[[A]], %[[B]]
+func.func @fill() -> (tensor<2x3xf32>, tensor<4xf64>) {
+  %0 = adj.fill 1.5 : tensor<2x3xf32>
+  %1 = adj.fill -0.25 : tensor<4xf64>
+  return %0, %1 : tensor<2x3xf32>, tensor<4xf64>
+}
+
+// -----
+
+// Equal constants are merged; unused ones are erased.
+// CHECK-LABEL: func @constant
+// CHECK:         %[[C:.*]] = adj.constant dense<[1, 2]> : tensor<2xi32>
+// CHECK-NOT:     adj.constant
+// CHECK:         return %[[C]], %[[C]]
+func.func @constant() -> (tensor<2xi32>, tensor<2xi32>) {
+  %0 = adj.constant dense<[1, 2]> : tensor<2xi32>
+  %1 = adj.constant dense<[1, 2]> : tensor<2xi32>
+  %2 = adj.constant dense<0.0> : tensor<8xf32>
+  return %0, %1 : tensor<2xi32>, tensor<2xi32>
+}
+
+// -----
+
+// CHECK-LABEL: func @iota
+// CHECK:         adj.iota dim 0 : tensor<4xf32>
+func.func @iota() -> tensor<4xf32> {
+  %0 = adj.iota dim 0 : tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @transpose_identity
+// CHECK-SAME:    (%[[X:.*]]: tensor<2x3xf32>)
+// CHECK-NEXT:    return %[[X]]
+func.func @transpose_identity(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  %0 = adj.transpose %x [0, 1] : tensor<2x3xf32> -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// -----
+
+// transpose(transpose(x, p), q) = transpose(x, [p[q[0]], p[q[1]], ...]).
+// CHECK-LABEL: func @transpose_transpose
+// CHECK-SAME:    (%[[X:.*]]: tensor<2x3x4xf32>)
+// CHECK-NEXT:    %[[T:.*]] = adj.transpose %[[X]] [2, 1, 0] : tensor<2x3x4xf32> -> tensor<4x3x2xf32>
+// CHECK-NEXT:    return %[[T]]
+func.func @transpose_transpose(%x: tensor<2x3x4xf32>) -> tensor<4x3x2xf32> {
+  %0 = adj.transpose %x [1, 2, 0] : tensor<2x3x4xf32> -> tensor<3x4x2xf32>
+  %1 = adj.transpose %0 [1, 0, 2] : tensor<3x4x2xf32> -> tensor<4x3x2xf32>
+  return %1 : tensor<4x3x2xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @transpose_inverse
+// CHECK-SAME:    (%[[X:.*]]: tensor<2x3x4xi1>)
+// CHECK-NEXT:    return %[[X]]
+func.func @transpose_inverse(%x: tensor<2x3x4xi1>) -> tensor<2x3x4xi1> {
+  %0 = adj.transpose %x [1, 2, 0] : tensor<2x3x4xi1> -> tensor<3x4x2xi1>
+  %1 = adj.transpose %0 [2, 0, 1] : tensor<3x4x2xi1> -> tensor<2x3x4xi1>
+  return %1 : tensor<2x3x4xi1>
+}
+
+// -----
+
+// A transpose whose input has another use still composes; the inner one stays
+// for that use.
+// CHECK-LABEL: func @transpose_shared
+// CHECK-SAME:    (%[[X:.*]]: tensor<2x3xf32>)
+// CHECK-NEXT:    %[[T:.*]] = adj.transpose %[[X]] [1, 0]
+// CHECK-NEXT:    return %[[T]], %[[X]]
+func.func @transpose_shared(%x: tensor<2x3xf32>) -> (tensor<3x2xf32>, tensor<2x3xf32>) {
+  %0 = adj.transpose %x [1, 0] : tensor<2x3xf32> -> tensor<3x2xf32>
+  %1 = adj.transpose %0 [1, 0] : tensor<3x2xf32> -> tensor<2x3xf32>
+  return %0, %1 : tensor<3x2xf32>, tensor<2x3xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @transpose_once
+// CHECK:         adj.transpose %{{.*}} [1, 0]
+func.func @transpose_once(%x: tensor<2x3xf32>) -> tensor<3x2xf32> {
+  %0 = adj.transpose %x [1, 0] : tensor<2x3xf32> -> tensor<3x2xf32>
+  return %0 : tensor<3x2xf32>
+}
+
+// -----
+
+// Reductions over nothing, or over kept axes of size 1, are the identity.
+// CHECK-LABEL: func @trivial_reductions
+// CHECK-SAME:    (%[[X:.*]]: tensor<4x1xf32>, %[[S:.*]]: tensor<f64>)
+// CHECK-NEXT:    return %[[X]], %[[X]], %[[X]], %[[X]], %[[X]], %[[S]]
+func.func @trivial_reductions(%x: tensor<4x1xf32>, %s: tensor<f64>)
+    -> (tensor<4x1xf32>, tensor<4x1xf32>, tensor<4x1xf32>, tensor<4x1xf32>,
+        tensor<4x1xf32>, tensor<f64>) {
+  %0 = adj.sum %x axes [1] keepdims : tensor<4x1xf32> -> tensor<4x1xf32>
+  %1 = adj.mean %x axes [] : tensor<4x1xf32> -> tensor<4x1xf32>
+  %2 = adj.max %x axes [1] keepdims : tensor<4x1xf32> -> tensor<4x1xf32>
+  %3 = adj.min %x axes [] keepdims : tensor<4x1xf32> -> tensor<4x1xf32>
+  %4 = adj.prod %x axes [1] keepdims : tensor<4x1xf32> -> tensor<4x1xf32>
+  %5 = adj.logsumexp %s : tensor<f64> -> tensor<f64>
+  return %0, %1, %2, %3, %4, %5 : tensor<4x1xf32>, tensor<4x1xf32>, tensor<4x1xf32>, tensor<4x1xf32>, tensor<4x1xf32>, tensor<f64>
+}
+
+// -----
+
+// Dropping a size-1 axis changes the type; reducing a size-4 axis is real.
+// CHECK-LABEL: func @nontrivial_reductions
+// CHECK:         adj.sum %{{.*}} axes [1] : tensor<4x1xf32> -> tensor<4xf32>
+// CHECK:         adj.logsumexp %{{.*}} axes [0] keepdims : tensor<4x1xf32> -> tensor<1x1xf32>
+func.func @nontrivial_reductions(%x: tensor<4x1xf32>) -> (tensor<4xf32>, tensor<1x1xf32>) {
+  %0 = adj.sum %x axes [1] : tensor<4x1xf32> -> tensor<4xf32>
+  %1 = adj.logsumexp %x axes [0] keepdims : tensor<4x1xf32> -> tensor<1x1xf32>
+  return %0, %1 : tensor<4xf32>, tensor<1x1xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @reshape_same_type
+// CHECK-SAME:    (%[[X:.*]]: tensor<2x3xf32>)
+// CHECK-NEXT:    return %[[X]]
+func.func @reshape_same_type(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  %0 = adj.reshape %x : tensor<2x3xf32> -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @reshape_reshape
+// CHECK-SAME:    (%[[X:.*]]: tensor<2x3x4xf32>)
+// CHECK-NEXT:    %[[R:.*]] = adj.reshape %[[X]] : tensor<2x3x4xf32> -> tensor<4x6xf32>
+// CHECK-NEXT:    return %[[R]]
+func.func @reshape_reshape(%x: tensor<2x3x4xf32>) -> tensor<4x6xf32> {
+  %0 = adj.reshape %x : tensor<2x3x4xf32> -> tensor<24xf32>
+  %1 = adj.reshape %0 : tensor<24xf32> -> tensor<4x6xf32>
+  return %1 : tensor<4x6xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @reshape_round_trip
+// CHECK-SAME:    (%[[X:.*]]: tensor<2x3xi64>)
+// CHECK-NEXT:    return %[[X]]
+func.func @reshape_round_trip(%x: tensor<2x3xi64>) -> tensor<2x3xi64> {
+  %0 = adj.reshape %x : tensor<2x3xi64> -> tensor<3x2xi64>
+  %1 = adj.reshape %0 : tensor<3x2xi64> -> tensor<2x3xi64>
+  return %1 : tensor<2x3xi64>
+}
+
+// -----
+
+// CHECK-LABEL: func @reshape_constant
+// CHECK-NEXT:    %[[C:.*]] = adj.constant dense<{{\[\[}}1.000000e+00, 2.000000e+00, 3.000000e+00], [4.000000e+00, 5.000000e+00, 6.000000e+00]]> : tensor<2x3xf32>
+// CHECK-NEXT:    return %[[C]]
+func.func @reshape_constant() -> tensor<2x3xf32> {
+  %0 = adj.constant dense<[1.0, 2.0, 3.0, 4.0, 5.0, 6.0]> : tensor<6xf32>
+  %1 = adj.reshape %0 : tensor<6xf32> -> tensor<2x3xf32>
+  return %1 : tensor<2x3xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @reshape_once
+// CHECK:         adj.reshape %{{.*}} : tensor<2x3xf32> -> tensor<6xf32>
+func.func @reshape_once(%x: tensor<2x3xf32>) -> tensor<6xf32> {
+  %0 = adj.reshape %x : tensor<2x3xf32> -> tensor<6xf32>
+  return %0 : tensor<6xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @broadcast_to_same_type
+// CHECK-SAME:    (%[[X:.*]]: tensor<4x3xf32>)
+// CHECK-NEXT:    return %[[X]]
+func.func @broadcast_to_same_type(%x: tensor<4x3xf32>) -> tensor<4x3xf32> {
+  %0 = adj.broadcast_to %x : tensor<4x3xf32> -> tensor<4x3xf32>
+  return %0 : tensor<4x3xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @broadcast_to_splat
+// CHECK-DAG:     %[[A:.*]] = adj.constant dense<2.000000e+00> : tensor<4x3xf32>
+// CHECK-DAG:     %[[B:.*]] = adj.constant dense<true> : tensor<2x5xi1>
+// CHECK-NOT:     adj.broadcast_to
+// CHECK:         return %[[A]], %[[B]]
+func.func @broadcast_to_splat() -> (tensor<4x3xf32>, tensor<2x5xi1>) {
+  %two = adj.fill 2.0 : tensor<3xf32>
+  %true = adj.constant dense<true> : tensor<1xi1>
+  %0 = adj.broadcast_to %two : tensor<3xf32> -> tensor<4x3xf32>
+  %1 = adj.broadcast_to %true : tensor<1xi1> -> tensor<2x5xi1>
+  return %0, %1 : tensor<4x3xf32>, tensor<2x5xi1>
+}
+
+// -----
+
+// CHECK-LABEL: func @broadcast_to_not_splat
+// CHECK-SAME:    (%[[X:.*]]: tensor<3xf32>)
+// CHECK:         %[[C:.*]] = adj.constant dense<[1.000000e+00, 2.000000e+00, 3.000000e+00]> : tensor<3xf32>
+// CHECK-DAG:     %[[A:.*]] = adj.broadcast_to %[[C]] : tensor<3xf32> -> tensor<2x3xf32>
+// CHECK-DAG:     %[[B:.*]] = adj.broadcast_to %[[X]] : tensor<3xf32> -> tensor<2x3xf32>
+// CHECK:         return %[[A]], %[[B]]
+func.func @broadcast_to_not_splat(%x: tensor<3xf32>) -> (tensor<2x3xf32>, tensor<2x3xf32>) {
+  %c = adj.constant dense<[1.0, 2.0, 3.0]> : tensor<3xf32>
+  %0 = adj.broadcast_to %c : tensor<3xf32> -> tensor<2x3xf32>
+  %1 = adj.broadcast_to %x : tensor<3xf32> -> tensor<2x3xf32>
+  return %0, %1 : tensor<2x3xf32>, tensor<2x3xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @slice_everything
+// CHECK-SAME:    (%[[X:.*]]: tensor<4x1xf32>)
+// CHECK-NEXT:    return %[[X]], %[[X]]
+func.func @slice_everything(%x: tensor<4x1xf32>) -> (tensor<4x1xf32>, tensor<4x1xf32>) {
+  %0 = adj.slice %x start [0, 0] limit [4, 1] : tensor<4x1xf32> -> tensor<4x1xf32>
+  %1 = adj.slice %x start [0, 0] limit [4, 1] stride [1, 7] : tensor<4x1xf32> -> tensor<4x1xf32>
+  return %0, %1 : tensor<4x1xf32>, tensor<4x1xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @slice_part
+// CHECK:         adj.slice %{{.*}} start [1, 0] limit [4, 1] : tensor<4x1xf32> -> tensor<3x1xf32>
+// CHECK:         adj.slice %{{.*}} start [0, 0] limit [4, 1] stride [2, 1] : tensor<4x1xf32> -> tensor<2x1xf32>
+func.func @slice_part(%x: tensor<4x1xf32>) -> (tensor<3x1xf32>, tensor<2x1xf32>) {
+  %0 = adj.slice %x start [1, 0] limit [4, 1] : tensor<4x1xf32> -> tensor<3x1xf32>
+  %1 = adj.slice %x start [0, 0] limit [4, 1] stride [2, 1] : tensor<4x1xf32> -> tensor<2x1xf32>
+  return %0, %1 : tensor<3x1xf32>, tensor<2x1xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @concat_one
+// CHECK-SAME:    (%[[X:.*]]: tensor<4x3xf32>)
+// CHECK-NEXT:    return %[[X]]
+func.func @concat_one(%x: tensor<4x3xf32>) -> tensor<4x3xf32> {
+  %0 = adj.concat %x axis 1 : tensor<4x3xf32> -> tensor<4x3xf32>
+  return %0 : tensor<4x3xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @concat_two
+// CHECK:         adj.concat %{{.*}}, %{{.*}} axis 0 : tensor<4x3xf32>, tensor<4x3xf32> -> tensor<8x3xf32>
+func.func @concat_two(%x: tensor<4x3xf32>) -> tensor<8x3xf32> {
+  %0 = adj.concat %x, %x axis 0 : tensor<4x3xf32>, tensor<4x3xf32> -> tensor<8x3xf32>
+  return %0 : tensor<8x3xf32>
+}
+
+// -----
+
+// Reversing nothing, or only dimensions of size 1, is the identity.
+// CHECK-LABEL: func @reverse_trivial
+// CHECK-SAME:    (%[[X:.*]]: tensor<6x1x5x1xf32>)
+// CHECK-NEXT:    return %[[X]], %[[X]]
+func.func @reverse_trivial(%x: tensor<6x1x5x1xf32>) -> (tensor<6x1x5x1xf32>, tensor<6x1x5x1xf32>) {
+  %0 = adj.reverse %x dims [1, 3] : tensor<6x1x5x1xf32>
+  %1 = adj.reverse %x dims [] : tensor<6x1x5x1xf32>
+  return %0, %1 : tensor<6x1x5x1xf32>, tensor<6x1x5x1xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @reverse_nontrivial
+// CHECK-SAME:    (%[[X:.*]]: tensor<6x1x5x1xf32>)
+// CHECK-NEXT:    %[[R:.*]] = adj.reverse %[[X]] dims [1, 2] : tensor<6x1x5x1xf32>
+// CHECK-NEXT:    return %[[R]]
+func.func @reverse_nontrivial(%x: tensor<6x1x5x1xf32>) -> tensor<6x1x5x1xf32> {
+  %0 = adj.reverse %x dims [1, 2] : tensor<6x1x5x1xf32>
+  return %0 : tensor<6x1x5x1xf32>
+}
