@@ -24,7 +24,9 @@ llvm_config.use_default_substitutions()
 config.substitutions.append(("%src_root", config.adjoint_src_root))
 config.substitutions.append(("%obj_root", config.adjoint_obj_root))
 # NumPy and PyTorch oracles run under Debian's interpreter, which has the
-# python3-numpy / python3-torch packages.
+# python3-numpy / python3-torch packages; it replaces lit's default %python
+# (the interpreter running lit).
+config.substitutions = [s for s in config.substitutions if s[0] != "%python"]
 config.substitutions.append(("%python", "/usr/bin/python3"))
 
 tool_dirs = [config.adjoint_tools_dir, config.llvm_tools_dir]

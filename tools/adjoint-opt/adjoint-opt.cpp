@@ -8,6 +8,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "adjoint/Dialect/Adj/IR/AdjDialect.h"
+#include "adjoint/Differentiation/DifferentiableOpInterface.h"
+#include "adjoint/Differentiation/Passes.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -17,10 +19,12 @@
 
 int main(int argc, char **argv) {
   mlir::registerTransformsPasses();
+  adjoint::registerDifferentiationPasses();
 
   mlir::DialectRegistry registry;
   registry.insert<adjoint::adj::AdjDialect, mlir::arith::ArithDialect,
                   mlir::func::FuncDialect, mlir::tensor::TensorDialect>();
+  adjoint::registerDifferentiationRules(registry);
   return mlir::asMainReturnCode(mlir::MlirOptMain(
       argc, argv, "Adjoint optimizer: runs passes on adj IR\n", registry));
 }

@@ -14,14 +14,20 @@
 ///
 /// Every computation is carried out in f64, whatever the declared element
 /// type: an f32 function is evaluated as if it were f64, with no rounding to
-/// f32 between ops. Integer and i1 values are held exactly as doubles (0/1
-/// for i1; integers beyond 2^53 are not exact). Conversion to an integer type
-/// truncates toward zero and saturates to the type's range (NaN becomes 0).
+/// f32 between ops (adj.convert to f32 keeps the value too). Only values that
+/// an op takes from an f64 attribute into an f32 tensor (adj.fill, the value
+/// of adj.pad) are rounded to f32, as the folder that turns adj.fill into
+/// adj.constant does. Arguments are used exactly as given. Integer and i1
+/// values are held exactly as doubles (0/1 for i1; integers beyond 2^53 are
+/// not exact). Conversion from a float to an integer type truncates toward
+/// zero and saturates to the type's range (NaN becomes 0); between integer
+/// types it keeps the low bits, as C does.
 ///
-/// The evaluator never crashes, aborts or prints on user input: every problem
-/// is emitted as an MLIR diagnostic at the location of the offending op (with
-/// "called from here" notes for each enclosing `func.call`) and the call
-/// returns failure.
+/// Each function is verified before it runs, so the kernels may rely on the
+/// op verifiers. The evaluator never crashes, aborts or prints on user input:
+/// every problem is emitted as an MLIR diagnostic at the location of the
+/// offending op (with "called from here" notes at the innermost enclosing
+/// `func.call`s) and the call returns failure.
 ///
 //===----------------------------------------------------------------------===//
 

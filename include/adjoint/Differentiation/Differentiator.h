@@ -1,0 +1,57 @@
+//===- Differentiator.h - Synthesis of derivative functions -----*- C++ -*-===//
+//
+// Part of the Adjoint project.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ADJOINT_DIFFERENTIATION_DIFFERENTIATOR_H
+#define ADJOINT_DIFFERENTIATION_DIFFERENTIATOR_H
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/ADT/SmallPtrSet.h"
+
+#include <map>
+#include <tuple>
+#include <vector>
+
+namespace adjoint {
+
+/// The derivative functions Adjoint synthesizes for a function
+/// `f(args) -> (results)`, w.r.t. a subset `wrt` of its arguments.
+enum class DerivativeKind {
+  /// `(args) -> (value, d value / d wrt...)`; f returns one 0-d float.
+  ValueAndGrad,
+  /// `(args, one cotangent per result) -> (results, one cotangent per wrt)`.
+  Reverse,
+  /// `(args, one tangent per wrt) -> (results, one tangent per result)`.
+  Forward,
+};
+
+/// Synthesizes derivative functions into the module of the functions it is
+/// given, each (function, kind, wrt) once. Derivatives of callees are
+/// synthesized on demand by the `func.call` rule, through this same object.
+class Differentiator {
+public:
+  explicit Differentiator(mlir::ModuleOp module);
+  ~Differentiator();
+
+  /// The derivative of `fn`; on failure, errors have been emitted at the ops
+  /// that could not be differentiated (all of them, not only the first).
+  mlir::FailureOr<mlir::func::FuncOp>
+  getOrCreate(mlir::func::FuncOp fn, DerivativeKind kind,
+              llvm::ArrayRef<bool> wrt);
+
+private:
+  mlir::ModuleOp module;
+  std::map<std::tuple<mlir::Operation *, DerivativeKind, std::vector<bool>>,
+           mlir::func::FuncOp>
+      cache;
+  /// Functions whose derivative is being built: reaching one again means
+  /// recursion.
+  llvm::SmallPtrSet<mlir::Operation *, 4> inProgress;
+};
+
+} // namespace adjoint
+
+#endif // ADJOINT_DIFFERENTIATION_DIFFERENTIATOR_H

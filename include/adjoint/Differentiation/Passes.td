@@ -1,0 +1,54 @@
+//===- Passes.td - Differentiation passes ------------------*- tablegen -*-===//
+//
+// Part of the Adjoint project.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ADJOINT_DIFFERENTIATION_PASSES_TD
+#define ADJOINT_DIFFERENTIATION_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def AdjDifferentiate : Pass<"adj-differentiate", "::mlir::ModuleOp"> {
+  let summary = "Replace derivative requests by calls to synthesized functions";
+  let description = [{
+    Replaces every `adj.value_and_grad`, `adj.grad`, `adj.vjp` and `adj.jvp`
+    by a `func.call` of a derivative function built from the callee's body
+    with the ops' `DifferentiableOpInterface` rules. Each derivative is
+    synthesized once per (function, mode, argument set), named after the
+    function (`@f_grad`, `@f_vjp`, `@f_jvp`, with `_wrt_i_j` for a subset of
+    the arguments) and private. Derivatives of callees are synthesized as
+    needed; a request whose callee itself contains requests is handled after
+    them, which is how higher derivatives are asked for.
+
+    Before:
+    ```mlir
+    func.func @f(%x: tensor<3xf64>) -> tensor<f64> {
+      %s = adj.sin %x : tensor<3xf64>
+      %y = adj.sum %s : tensor<3xf64> -> tensor<f64>
+      return %y : tensor<f64>
+    }
+    func.func @df(%x: tensor<3xf64>) -> tensor<3xf64> {
+      %g = adj.grad @f(%x) : (tensor<3xf64>) -> tensor<3xf64>
+      return %g : tensor<3xf64>
+    }
+    ```
+    After (`@df` calls `@f_grad`, which returns the value and cos(x)):
+    ```mlir
+    func.func private @f_grad(%x: tensor<3xf64>) -> (tensor<f64>, tensor<3xf64>) {
+      %s = adj.sin %x : tensor<3xf64>
+      %y = adj.sum %s : tensor<3xf64> -> tensor<f64>
+      %one = adj.constant dense<1.0> : tensor<f64>
+      %ds = adj.broadcast_to %one : tensor<f64> -> tensor<3xf64>
+      %c = adj.cos %x : tensor<3xf64>
+      %dx = adj.mul %ds, %c : tensor<3xf64>
+      return %y, %dx : tensor<f64>, tensor<3xf64>
+    }
+    ```
+    Errors name every op without a rule at once, with its location.
+  }];
+  let dependentDialects = ["::adjoint::adj::AdjDialect",
+                           "::mlir::func::FuncDialect"];
+}
+
+#endif // ADJOINT_DIFFERENTIATION_PASSES_TD

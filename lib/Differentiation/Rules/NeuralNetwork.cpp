@@ -1,0 +1,645 @@
+//===- NeuralNetwork.cpp - Rules of the neural-network ops ----------------===//
+//
+// Part of the Adjoint project.
+//
+// Every rule builds adj ops, so a derivative can be differentiated again.
+// ct is a result's cotangent (reverse mode), t an operand's tangent (forward
+// mode); Σ sums over the op's axis, keeping it.
+//
+//   softmax      dx = y ⊙ (ct − Σ ct ⊙ y). The Jacobian is symmetric: ty is
+//                the same formula applied to t.
+//   log_softmax  dx = ct − exp(y) Σ ct;  ty = t − Σ exp(y) ⊙ t.
+//   softmax_cross_entropy
+//                ∂loss[n]/∂logits[n] = softmax(logits[n]) − one_hot(labels[n]),
+//                scaled by ct (and by 1/N for `mean`); labels get nothing.
+//   conv2d       Bilinear: ty = conv(tx, w) + conv(x, tw). dx is a stride-1
+//                convolution of ct spread by the stride, with the kernel
+//                flipped and its channels swapped within each group; dw is a
+//                convolution of x (batch as channels) by ct (as the kernel),
+//                stride and dilation swapped. Groups stay groups.
+//   max_pool2d   dx = max_pool2d_scatter(x, ct), ty = max_pool2d_gather(x, t):
+//                each window's first maximum takes it all. Scatter and gather
+//                are linear in `source` and each other's transpose.
+//   avg_pool2d   Linear: ty = avg_pool2d(t); dx is the depthwise transposed
+//                convolution of ct / divisor with a kernel of ones.
+//   layer_norm, batch_norm
+//                With x̂ = (x − μ) r and r = 1/√(σ² + ε) over the normalized
+//                axes, x̂'s Jacobian is v ↦ r (v − mean(v) − x̂ mean(x̂ v)). It
+//                is symmetric: one map serves both modes.
+//
+// Window ops are NCHW with OIHW kernels (see `adj.conv2d`).
+//
+//===----------------------------------------------------------------------===//
+
+#include "Rules.h"
+
+#include "adjoint/Differentiation/RuleBuilder.h"
+
+#include <algorithm>
+
+using namespace mlir;
+using namespace adjoint;
+using namespace adjoint::adj;
+
+namespace {
+
+/// `a + b` where a null value is zero.
+Value addTerms(RuleBuilder &r, Value a, Value b) {
+  if (!a)
+    return b;
+  return b ? r.add(a, b) : a;
+}
+
+/// Adds `cotangent` to operand `index` when it needs one (`cotangent` is
+/// built lazily, only then).
+LogicalResult addCotangentIfNeeded(ReverseContext &ctx, unsigned index,
+                                   llvm::function_ref<Value()> cotangent) {
+  if (!ctx.needsCotangent(index))
+    return success();
+  return ctx.addOperandCotangent(index, cotangent());
+}
+
+/// The shape of `v`.
+ArrayRef<int64_t> shapeOf(Value v) {
+  return cast<RankedTensorType>(v.getType()).getShape();
+}
+
+/// The mean of `v` over `axes`, which are kept as size 1.
+Value meanKeepDims(RuleBuilder &r, Value v, ArrayRef<int64_t> axes) {
+  auto type = cast<RankedTensorType>(v.getType());
+  SmallVector<int64_t> shape(type.getShape());
+  for (int64_t axis : axes)
+    shape[axis] = 1;
+  return r.create<MeanOp>(type.clone(shape), v,
+                          r.builder().getDenseI64ArrayAttr(axes),
+                          /*keepdims=*/true);
+}
+
+//===----------------------------------------------------------------------===//
+// Softmax and cross-entropy
+//===----------------------------------------------------------------------===//
+
+struct SoftmaxRule
+    : public DifferentiableOpInterface::ExternalModel<SoftmaxRule, SoftmaxOp> {
+  /// y ⊙ (d − Σ d ⊙ y): the product with the (symmetric) Jacobian.
+  static Value chain(RuleBuilder &r, SoftmaxOp op, Value d) {
+    Value y = op.getResult();
+    int64_t axis = op.getAxis();
+    Value dot = r.sum(r.mul(d, y), {axis}, /*keepdims=*/true);
+    return r.mul(y, r.sub(d, dot));
+  }
+  LogicalResult buildReverse(Operation *op, ReverseContext &ctx) const {
+    Value ct = ctx.resultCotangent(0);
+    if (!ct || !ctx.needsCotangent(0))
+      return success();
+    RuleBuilder r(ctx.builder(), ctx.loc());
+    return ctx.addOperandCotangent(0, chain(r, cast<SoftmaxOp>(op), ct));
+  }
+  LogicalResult buildForward(Operation *op, ForwardContext &ctx) const {
+    Value t = ctx.operandTangent(0);
+    if (!t)
+      return success();
+    RuleBuilder r(ctx.builder(), ctx.loc());
+    return ctx.setResultTangent(0, chain(r, cast<SoftmaxOp>(op), t));
+  }
+};
+
+struct LogSoftmaxRule
+    : public DifferentiableOpInterface::ExternalModel<LogSoftmaxRule,
+                                                      LogSoftmaxOp> {
+  LogicalResult buildReverse(Operation *op, ReverseContext &ctx) const {
+    Value ct = ctx.resultCotangent(0);
+    if (!ct || !ctx.needsCotangent(0))
+      return success();
+    auto logSoftmax = cast<LogSoftmaxOp>(op);
+    RuleBuilder r(ctx.builder(), ctx.loc());
+    // dx = ct − softmax(x) Σ ct, with softmax(x) = exp(y).
+    Value p = r.create<ExpOp>(logSoftmax.getResult());
+    int64_t axis = logSoftmax.getAxis();
+    Value total = r.sum(ct, {axis}, /*keepdims=*/true);
+    return ctx.addOperandCotangent(0, r.sub(ct, r.mul(p, total)));
+  }
+  LogicalResult buildForward(Operation *op, ForwardContext &ctx) const {
+    Value t = ctx.operandTangent(0);
+    if (!t)
+      return success();
+    auto logSoftmax = cast<LogSoftmaxOp>(op);
+    RuleBuilder r(ctx.builder(), ctx.loc());
+    // ty = t − Σ softmax(x) ⊙ t.
+    Value p = r.create<ExpOp>(logSoftmax.getResult());
+    int64_t axis = logSoftmax.getAxis();
+    Value expected = r.sum(r.mul(p, t), {axis}, /*keepdims=*/true);
+    return ctx.setResultTangent(0, r.sub(t, expected));
+  }
+};
+
+/// loss[n] = lse(logits[n]) − logits[n, labels[n]], reduced over n.
+/// ∂loss[n]/∂logits[n] = softmax(logits[n]) − one_hot(labels[n]).
+struct SoftmaxCrossEntropyRule
+    : public DifferentiableOpInterface::ExternalModel<SoftmaxCrossEntropyRule,
+                                                      SoftmaxCrossEntropyOp> {
+  bool isDifferentiableOperand(Operation *, unsigned index) const {
+    return index == 0;
+  }
+
+  /// softmax(logits) − one_hot(labels), shaped as the logits.
+  static Value lossGradient(RuleBuilder &r, SoftmaxCrossEntropyOp op) {
+    Value logits = op.getLogits();
+    Value probabilities = r.create<SoftmaxOp>(logits, 1);
+    Value target = r.create<OneHotOp>(logits.getType(), op.getLabels());
+    return r.sub(probabilities, target);
+  }
+  /// `v` divided by N for a `mean` loss.
+  static Value applyMean(RuleBuilder &r, SoftmaxCrossEntropyOp op, Value v) {
+    if (op.getReduction() != LossReduction::mean)
+      return v;
+    return r.scale(v, 1.0 / static_cast<double>(shapeOf(op.getLogits())[0]));
+  }
+
+  LogicalResult buildReverse(Operation *op, ReverseContext &ctx) const {
+    Value ct = ctx.resultCotangent(0);
+    if (!ct || !ctx.needsCotangent(0))
+      return success();
+    auto loss = cast<SoftmaxCrossEntropyOp>(op);
+    RuleBuilder r(ctx.builder(), ctx.loc());
+    // A per-example cotangent [N] scales its row; a 0-d one every row.
+    if (loss.getReduction() == LossReduction::none)
+      ct = r.reshape(ct, {shapeOf(ct)[0], 1});
+    Value gradient = r.mul(lossGradient(r, loss), ct);
+    return ctx.addOperandCotangent(0, applyMean(r, loss, gradient));
+  }
+  LogicalResult buildForward(Operation *op, ForwardContext &ctx) const {
+    Value t = ctx.operandTangent(0);
+    if (!t)
+      return success();
+    auto loss = cast<SoftmaxCrossEntropyOp>(op);
+    RuleBuilder r(ctx.builder(), ctx.loc());
+    Value perExample = r.sum(r.mul(lossGradient(r, loss), t), {1},
+                             /*keepdims=*/false);
+    if (loss.getReduction() == LossReduction::none)
+      return ctx.setResultTangent(0, perExample);
+    Value total = r.sum(perExample, {0}, /*keepdims=*/false);
+    return ctx.setResultTangent(0, applyMean(r, loss, total));
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// Convolution
+//===----------------------------------------------------------------------===//
+
+/// `values` as an attribute, or null when every entry is `fallback` (the
+/// op's default), to keep the derivative's IR terse.
+DenseI64ArrayAttr attrUnlessAll(OpBuilder &b, ArrayRef<int64_t> values,
+                                int64_t fallback) {
+  if (llvm::all_of(values, [&](int64_t v) { return v == fallback; }))
+    return {};
+  return b.getDenseI64ArrayAttr(values);
+}
+
+/// conv2d(input, weight) with the stride, padding, dilation and groups of
+/// `w` (the kernel is the weight's).
+Value conv2d(RuleBuilder &r, Value input, Value weight, const Window2D &w) {
+  OpBuilder &b = r.builder();
+  IntegerAttr groups =
+      w.groups == 1 ? IntegerAttr() : b.getI64IntegerAttr(w.groups);
+  return r.create<Conv2DOp>(input, weight, attrUnlessAll(b, w.stride, 1),
+                            attrUnlessAll(b, w.padding, 0),
+                            attrUnlessAll(b, w.dilation, 1), groups);
+}
+
+/// A stride-1, unpadded window with dilation `dilation`.
+Window2D denseWindow(std::array<int64_t, 2> dilation, int64_t groups) {
+  return Window2D{{1, 1}, {1, 1}, {0, 0, 0, 0}, dilation, groups};
+}
+
+/// Prepares the cotangent `ct` ([N, O, OH, OW]) of a window op `w` over an
+/// input [.., .., H, W] for the transposed window: a stride-1 correlation
+/// with the flipped kernel, dilated as `w`, then gives the input's cotangent.
+/// Per spatial dimension, neighbours are spread `stride` apart (interior
+/// padding stride − 1), `(k − 1)·d − p` is padded before, and after what
+/// makes the result H + (k − 1)·d long (the forward windows' unreached
+/// rows included); negative edge paddings crop instead.
+Value spreadForTransposedWindow(RuleBuilder &r, Value ct,
+                                ArrayRef<int64_t> inputShape,
+                                const Window2D &w) {
+  ArrayRef<int64_t> shape = shapeOf(ct);
+  SmallVector<int64_t> low(4, 0), high(4, 0), interior(4, 0);
+  SmallVector<int64_t> cropLow(4, 0), cropHigh(4, 0);
+  for (int i = 0; i < 2; ++i) {
+    int64_t d = 2 + i;
+    int64_t before = (w.kernel[i] - 1) * w.dilation[i] - w.padding[i];
+    int64_t after =
+        inputShape[d] + w.padding[i] - (shape[d] - 1) * w.stride[i] - 1;
+    low[d] = std::max<int64_t>(before, 0);
+    high[d] = std::max<int64_t>(after, 0);
+    interior[d] = w.stride[i] - 1;
+    cropLow[d] = std::max<int64_t>(-before, 0);
+    cropHigh[d] = std::max<int64_t>(-after, 0);
+  }
+  OpBuilder &b = r.builder();
+  Value spread = ct;
+  if (llvm::any_of(llvm::concat<int64_t>(low, high, interior),
+                   [](int64_t v) { return v != 0; }))
+    spread = r.create<PadOp>(ct, low, high, attrUnlessAll(b, interior, 0),
+                             APFloat(0.0));
+  if (llvm::all_of(llvm::concat<int64_t>(cropLow, cropHigh),
+                   [](int64_t v) { return v == 0; }))
+    return spread;
+  SmallVector<int64_t> limit(shapeOf(spread));
+  for (int64_t d = 0; d < 4; ++d)
+    limit[d] -= cropHigh[d];
+  return r.create<SliceOp>(spread, cropLow, limit, DenseI64ArrayAttr());
+}
+
+/// The cotangent of conv2d's input: the transposed convolution of `ct` with
+/// `weight` ([O, C/G, KH, KW]). Its kernel is flipped in space and has input
+/// and output channels swapped within each group: [C, O/G, KH, KW].
+Value convInputCotangent(RuleBuilder &r, Value ct, Value input, Value weight,
+                         const Window2D &w) {
+  ArrayRef<int64_t> k = shapeOf(weight);
+  int64_t groups = w.groups, outPerGroup = k[0] / groups;
+  Value flipped = r.create<ReverseOp>(weight, ArrayRef<int64_t>{2, 3});
+  Value swapped;
+  if (groups == 1) {
+    swapped = r.transpose(flipped, {1, 0, 2, 3});
+  } else {
+    Value split = r.reshape(flipped, {groups, outPerGroup, k[1], k[2], k[3]});
+    swapped = r.reshape(r.transpose(split, {0, 2, 1, 3, 4}),
+                        {groups * k[1], outPerGroup, k[2], k[3]});
+  }
+  Value spread = spreadForTransposedWindow(r, ct, shapeOf(input), w);
+  return conv2d(r, spread, swapped, denseWindow(w.dilation, groups));
+}
+
+/// The cotangent of conv2d's weight, dw[o, c, i, j] = Σ_{n, y, x}
+/// ct[n, o, y, x] · xpad[n, g·C/G + c, y·s + i·d, x·s + j·d]: a convolution
+/// of the input, with the batch as channels ([C/G, G·N, H, W], grouped by
+/// g), by the cotangent as a kernel ([O, N, OH, OW]), with the forward
+/// padding, stride d and dilation s. Its output can exceed the kernel by the
+/// rows the forward windows never reached; they are cropped.
+Value convWeightCotangent(RuleBuilder &r, Value ct, Value input, Value weight,
+                          const Window2D &w) {
+  ArrayRef<int64_t> x = shapeOf(input), k = shapeOf(weight);
+  int64_t groups = w.groups, perGroup = x[1] / groups;
+  Value batchAsChannels;
+  if (groups == 1) {
+    batchAsChannels = r.transpose(input, {1, 0, 2, 3});
+  } else {
+    Value split = r.reshape(input, {x[0], groups, perGroup, x[2], x[3]});
+    batchAsChannels = r.reshape(r.transpose(split, {2, 1, 0, 3, 4}),
+                                {perGroup, groups * x[0], x[2], x[3]});
+  }
+  Window2D swapped{{}, w.dilation, w.padding, w.stride, groups};
+  Value full = conv2d(r, batchAsChannels, r.transpose(ct, {1, 0, 2, 3}),
+                      swapped); // [C/G, O, >= KH, >= KW]
+  ArrayRef<int64_t> fullShape = shapeOf(full);
+  Value cropped = full;
+  if (fullShape[2] != k[2] || fullShape[3] != k[3])
+    cropped = r.create<SliceOp>(
+        full, ArrayRef<int64_t>{0, 0, 0, 0},
+        ArrayRef<int64_t>{fullShape[0], fullShape[1], k[2], k[3]},
+        DenseI64ArrayAttr());
+  return r.transpose(cropped, {1, 0, 2, 3});
+}
+
+struct Conv2DRule
+    : public DifferentiableOpInterface::ExternalModel<Conv2DRule, Conv2DOp> {
+  LogicalResult buildReverse(Operation *op, ReverseContext &ctx) const {
+    Value ct = ctx.resultCotangent(0);
+    if (!ct)
+      return success();
+    auto conv = cast<Conv2DOp>(op);
+    Value x = conv.getInput(), w = conv.getWeight();
+    Window2D window = conv.getWindow();
+    RuleBuilder r(ctx.builder(), ctx.loc());
+    if (failed(addCotangentIfNeeded(
+            ctx, 0, [&] { return convInputCotangent(r, ct, x, w, window); })))
+      return failure();
+    return addCotangentIfNeeded(
+        ctx, 1, [&] { return convWeightCotangent(r, ct, x, w, window); });
+  }
+  LogicalResult buildForward(Operation *op, ForwardContext &ctx) const {
+    Value tx = ctx.operandTangent(0), tw = ctx.operandTangent(1);
+    Value x = op->getOperand(0), w = op->getOperand(1);
+    RuleBuilder r(ctx.builder(), ctx.loc());
+    // Bilinear: conv(tx, w) + conv(x, tw).
+    Value tangent;
+    if (tx)
+      tangent = r.cloneWith(op, {tx, w});
+    if (tw)
+      tangent = addTerms(r, tangent, r.cloneWith(op, {x, tw}));
+    return tangent ? ctx.setResultTangent(0, tangent) : success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// Pooling
+//===----------------------------------------------------------------------===//
+
+/// `ToOp` (max_pool2d_scatter or _gather) of `source` over the windows of
+/// `pool`'s operand.
+template <typename ToOp, typename FromOp>
+Value maxPoolRouting(RuleBuilder &r, FromOp pool, Value source) {
+  return r.create<ToOp>(pool.getOperand(), source, pool.getKernelAttr(),
+                        pool.getStrideAttr(), pool.getPaddingAttr());
+}
+
+/// max_pool2d: the derivative routes through each window's first maximum.
+struct MaxPool2DRule
+    : public DifferentiableOpInterface::ExternalModel<MaxPool2DRule,
+                                                      MaxPool2DOp> {
+  LogicalResult buildReverse(Operation *op, ReverseContext &ctx) const {
+    Value ct = ctx.resultCotangent(0);
+    if (!ct || !ctx.needsCotangent(0))
+      return success();
+    RuleBuilder r(ctx.builder(), ctx.loc());
+    return ctx.addOperandCotangent(
+        0, maxPoolRouting<MaxPool2DScatterOp>(r, cast<MaxPool2DOp>(op), ct));
+  }
+  LogicalResult buildForward(Operation *op, ForwardContext &ctx) const {
+    Value t = ctx.operandTangent(0);
+    if (!t)
+      return success();
+    RuleBuilder r(ctx.builder(), ctx.loc());
+    return ctx.setResultTangent(
+        0, maxPoolRouting<MaxPool2DGatherOp>(r, cast<MaxPool2DOp>(op), t));
+  }
+};
+
+/// max_pool2d_scatter and _gather: linear in `source` (the window maxima of
+/// `operand` are piecewise constant, so `operand` gets nothing); each is the
+/// other's transpose.
+template <typename OpTy, typename TransposeOpTy>
+struct MaxPoolRoutingRule : public DifferentiableOpInterface::ExternalModel<
+                                MaxPoolRoutingRule<OpTy, TransposeOpTy>, OpTy> {
+  bool isDifferentiableOperand(Operation *, unsigned index) const {
+    return index == 1;
+  }
+  LogicalResult buildReverse(Operation *op, ReverseContext &ctx) const {
+    Value ct = ctx.resultCotangent(0);
+    if (!ct || !ctx.needsCotangent(1))
+      return success();
+    RuleBuilder r(ctx.builder(), ctx.loc());
+    return ctx.addOperandCotangent(
+        1, maxPoolRouting<TransposeOpTy>(r, cast<OpTy>(op), ct));
+  }
+  LogicalResult buildForward(Operation *op, ForwardContext &ctx) const {
+    Value t = ctx.operandTangent(1);
+    if (!t)
+      return success();
+    RuleBuilder r(ctx.builder(), ctx.loc());
+    return ctx.setResultTangent(0, r.cloneWith(op, {op->getOperand(0), t}));
+  }
+};
+
+/// The divisor of each output position [OH, OW] of an `exclude_padding`
+/// average pool `w` over an [.., .., H, W] input: the number of in-bounds
+/// elements of its window.
+Value windowCounts(RuleBuilder &r, Value like, ArrayRef<int64_t> inputShape,
+                   ArrayRef<int64_t> outputShape, const Window2D &w) {
+  std::array<SmallVector<int64_t>, 2> inBounds;
+  for (int i = 0; i < 2; ++i)
+    for (int64_t o = 0; o < outputShape[2 + i]; ++o) {
+      int64_t first = o * w.stride[i] - w.padding[i];
+      int64_t begin = std::max<int64_t>(first, 0);
+      int64_t end = std::min(first + w.kernel[i], inputShape[2 + i]);
+      inBounds[i].push_back(end - begin);
+    }
+  auto elementType =
+      cast<FloatType>(cast<RankedTensorType>(like.getType()).getElementType());
+  SmallVector<Attribute> counts;
+  for (int64_t rows : inBounds[0])
+    for (int64_t cols : inBounds[1])
+      counts.push_back(FloatAttr::get(elementType, rows * cols));
+  auto type =
+      RankedTensorType::get({outputShape[2], outputShape[3]}, elementType);
+  return r.create<ConstantOp>(DenseElementsAttr::get(type, counts));
+}
+
+/// avg_pool2d is linear: its tangent is the pool of the tangent, its
+/// transpose spreads ct / divisor evenly over each window, a depthwise
+/// transposed convolution with a kernel of ones.
+struct AvgPool2DRule
+    : public DifferentiableOpInterface::ExternalModel<AvgPool2DRule,
+                                                      AvgPool2DOp> {
+  LogicalResult buildReverse(Operation *op, ReverseContext &ctx) const {
+    Value ct = ctx.resultCotangent(0);
+    if (!ct || !ctx.needsCotangent(0))
+      return success();
+    auto pool = cast<AvgPool2DOp>(op);
+    Window2D w = pool.getWindow();
+    ArrayRef<int64_t> in = shapeOf(pool.getOperand());
+    RuleBuilder r(ctx.builder(), ctx.loc());
+    Value averaged =
+        pool.getExcludePadding()
+            ? r.div(ct, windowCounts(r, ct, in, shapeOf(ct), w))
+            : r.scale(ct, 1.0 / static_cast<double>(w.kernel[0] * w.kernel[1]));
+    Value spread = spreadForTransposedWindow(r, averaged, in, w);
+    auto kernelType = cast<RankedTensorType>(ct.getType())
+                          .clone({in[1], 1, w.kernel[0], w.kernel[1]});
+    Value ones = r.splat(kernelType, 1.0);
+    return ctx.addOperandCotangent(
+        0, conv2d(r, spread, ones, denseWindow({1, 1}, in[1])));
+  }
+  LogicalResult buildForward(Operation *op, ForwardContext &ctx) const {
+    Value t = ctx.operandTangent(0);
+    if (!t)
+      return success();
+    RuleBuilder r(ctx.builder(), ctx.loc());
+    return ctx.setResultTangent(0, r.cloneWith(op, {t}));
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// Normalization
+//===----------------------------------------------------------------------===//
+
+/// The statistics of `x` normalized over `axes`, rebuilt in the derivative:
+/// x̂ = (x − μ) · r with μ the mean, σ² the biased variance and
+/// r = 1/√(σ² + ε) (μ, σ² and r keep the axes as size 1).
+struct Normalization {
+  Normalization(RuleBuilder &r, Value x, ArrayRef<int64_t> axes, double epsilon)
+      : axes(axes) {
+    centered = r.sub(x, mean(r, x));
+    variance = mean(r, r.mul(centered, centered));
+    invStd = r.create<RsqrtOp>(r.add(variance, r.scalar(x, epsilon)));
+    normalized = r.mul(centered, invStd);
+  }
+
+  /// The mean of `v` over the normalized axes, kept as size 1.
+  Value mean(RuleBuilder &r, Value v) const { return meanKeepDims(r, v, axes); }
+
+  /// The product of x̂'s Jacobian with `v`: r · (v − mean(v) − x̂ mean(x̂ v)).
+  /// The Jacobian is symmetric, so this is both the tangent of x̂ for a
+  /// tangent `v` of x and the cotangent of x for a cotangent `v` of x̂.
+  Value jacobianProduct(RuleBuilder &r, Value v) const {
+    Value projected = r.sub(r.sub(v, mean(r, v)),
+                            r.mul(normalized, mean(r, r.mul(normalized, v))));
+    return r.mul(invStd, projected);
+  }
+
+  SmallVector<int64_t> axes;
+  Value centered, variance, invStd, normalized;
+};
+
+/// The axes [from, rank) of `v`.
+SmallVector<int64_t> trailingAxes(Value v, int64_t from) {
+  return llvm::to_vector(
+      llvm::seq<int64_t>(from, static_cast<int64_t>(shapeOf(v).size())));
+}
+
+/// layer_norm: y = x̂ · γ + β over the trailing axes; γ and β broadcast
+/// against x from the right.
+struct LayerNormRule
+    : public DifferentiableOpInterface::ExternalModel<LayerNormRule,
+                                                      LayerNormOp> {
+  LogicalResult buildReverse(Operation *op, ReverseContext &ctx) const {
+    Value ct = ctx.resultCotangent(0);
+    if (!ct)
+      return success();
+    auto norm = cast<LayerNormOp>(op);
+    Value x = norm.getOperand(), scale = norm.getScale();
+    RuleBuilder r(ctx.builder(), ctx.loc());
+    Normalization n(r, x, trailingAxes(x, norm.getAxis()),
+                    norm.getEpsilon().convertToDouble());
+    if (failed(addCotangentIfNeeded(
+            ctx, 0, [&] { return n.jacobianProduct(r, r.mul(ct, scale)); })))
+      return failure();
+    if (failed(addCotangentIfNeeded(ctx, 1, [&] {
+          return r.sumToType(r.mul(ct, n.normalized), scale.getType());
+        })))
+      return failure();
+    return addCotangentIfNeeded(
+        ctx, 2, [&] { return r.sumToType(ct, norm.getBias().getType()); });
+  }
+  LogicalResult buildForward(Operation *op, ForwardContext &ctx) const {
+    Value tx = ctx.operandTangent(0), tScale = ctx.operandTangent(1),
+          tBias = ctx.operandTangent(2);
+    auto norm = cast<LayerNormOp>(op);
+    Value x = norm.getOperand();
+    Type type = x.getType();
+    RuleBuilder r(ctx.builder(), ctx.loc());
+    Normalization n(r, x, trailingAxes(x, norm.getAxis()),
+                    norm.getEpsilon().convertToDouble());
+    Value tangent;
+    if (tx)
+      tangent = r.mul(n.jacobianProduct(r, tx), norm.getScale());
+    if (tScale)
+      tangent = addTerms(r, tangent, r.mul(n.normalized, tScale));
+    if (tBias)
+      tangent = addTerms(r, tangent, r.broadcastTo(tBias, type));
+    return tangent ? ctx.setResultTangent(0, tangent) : success();
+  }
+};
+
+/// batch_norm: per channel (dimension 1) over every other dimension,
+/// y = x̂ · γ + β; it also returns μ and σ² ([C]), whose derivatives are
+/// ∂μ/∂x = 1/M and ∂σ²/∂x = 2 (x − μ)/M for the M elements of a channel.
+struct BatchNormRule
+    : public DifferentiableOpInterface::ExternalModel<BatchNormRule,
+                                                      BatchNormOp> {
+  /// The axes a channel's statistics reduce: all but 1.
+  static SmallVector<int64_t> statisticsAxes(Value x) {
+    SmallVector<int64_t> axes = trailingAxes(x, 0);
+    axes.erase(axes.begin() + 1);
+    return axes;
+  }
+  /// A [C] tensor viewed as [1, C, 1, ...] to broadcast against x.
+  static Value perChannel(RuleBuilder &r, Value v, Value x) {
+    SmallVector<int64_t> shape(shapeOf(x).size(), 1);
+    shape[1] = shapeOf(v)[0];
+    return r.reshape(v, shape);
+  }
+  /// A [1, C, 1, ...] tensor back as [C].
+  static Value channels(RuleBuilder &r, Value v) {
+    return r.reshape(v, {shapeOf(v)[1]});
+  }
+
+  LogicalResult buildReverse(Operation *op, ReverseContext &ctx) const {
+    Value ctY = ctx.resultCotangent(0), ctMean = ctx.resultCotangent(1),
+          ctVar = ctx.resultCotangent(2);
+    if (!ctY && !ctMean && !ctVar)
+      return success();
+    auto norm = cast<BatchNormOp>(op);
+    Value x = norm.getOperand();
+    SmallVector<int64_t> axes = statisticsAxes(x);
+    double count = static_cast<double>(
+        cast<RankedTensorType>(x.getType()).getNumElements() / shapeOf(x)[1]);
+    RuleBuilder r(ctx.builder(), ctx.loc());
+    Normalization n(r, x, axes, norm.getEpsilon().convertToDouble());
+    // dx = J (ct_y γ) + ct_μ / M + ct_σ² · 2 (x − μ) / M.
+    if (failed(addCotangentIfNeeded(ctx, 0, [&] {
+          Value dx;
+          if (ctY) {
+            Value scaled = r.mul(ctY, perChannel(r, norm.getScale(), x));
+            dx = n.jacobianProduct(r, scaled);
+          }
+          if (ctMean) {
+            Value share = r.scale(perChannel(r, ctMean, x), 1.0 / count);
+            dx = addTerms(r, dx, r.broadcastTo(share, x.getType()));
+          }
+          if (ctVar) {
+            Value share = r.scale(perChannel(r, ctVar, x), 2.0 / count);
+            dx = addTerms(r, dx, r.mul(n.centered, share));
+          }
+          return dx;
+        })))
+      return failure();
+    if (!ctY)
+      return success();
+    if (failed(addCotangentIfNeeded(ctx, 1, [&] {
+          return r.sum(r.mul(ctY, n.normalized), axes, /*keepdims=*/false);
+        })))
+      return failure();
+    return addCotangentIfNeeded(
+        ctx, 2, [&] { return r.sum(ctY, axes, /*keepdims=*/false); });
+  }
+
+  LogicalResult buildForward(Operation *op, ForwardContext &ctx) const {
+    Value tx = ctx.operandTangent(0), tScale = ctx.operandTangent(1),
+          tBias = ctx.operandTangent(2);
+    auto norm = cast<BatchNormOp>(op);
+    Value x = norm.getOperand();
+    RuleBuilder r(ctx.builder(), ctx.loc());
+    Normalization n(r, x, statisticsAxes(x),
+                    norm.getEpsilon().convertToDouble());
+    Value tangent;
+    if (tx)
+      tangent =
+          r.mul(n.jacobianProduct(r, tx), perChannel(r, norm.getScale(), x));
+    if (tScale)
+      tangent =
+          addTerms(r, tangent, r.mul(n.normalized, perChannel(r, tScale, x)));
+    if (tBias)
+      tangent = addTerms(r, tangent,
+                         r.broadcastTo(perChannel(r, tBias, x), x.getType()));
+    if (tangent && failed(ctx.setResultTangent(0, tangent)))
+      return failure();
+    if (!tx)
+      return success();
+    // tμ = mean(tx), tσ² = 2 mean((x − μ) tx).
+    if (failed(ctx.setResultTangent(1, channels(r, n.mean(r, tx)))))
+      return failure();
+    return ctx.setResultTangent(
+        2, channels(r, r.scale(n.mean(r, r.mul(n.centered, tx)), 2.0)));
+  }
+};
+
+} // namespace
+
+void adjoint::registerNeuralNetworkRules(DialectRegistry &registry) {
+  registry.addExtension(+[](MLIRContext *ctx, AdjDialect *) {
+    SoftmaxOp::attachInterface<SoftmaxRule>(*ctx);
+    LogSoftmaxOp::attachInterface<LogSoftmaxRule>(*ctx);
+    SoftmaxCrossEntropyOp::attachInterface<SoftmaxCrossEntropyRule>(*ctx);
+    Conv2DOp::attachInterface<Conv2DRule>(*ctx);
+    MaxPool2DOp::attachInterface<MaxPool2DRule>(*ctx);
+    MaxPool2DScatterOp::attachInterface<
+        MaxPoolRoutingRule<MaxPool2DScatterOp, MaxPool2DGatherOp>>(*ctx);
+    MaxPool2DGatherOp::attachInterface<
+        MaxPoolRoutingRule<MaxPool2DGatherOp, MaxPool2DScatterOp>>(*ctx);
+    AvgPool2DOp::attachInterface<AvgPool2DRule>(*ctx);
+    LayerNormOp::attachInterface<LayerNormRule>(*ctx);
+    BatchNormOp::attachInterface<BatchNormRule>(*ctx);
+  });
+}

@@ -1,0 +1,185 @@
+//===- GradientCheck.cpp - Derivatives against finite differences ---------===//
+//
+// Part of the Adjoint project.
+//
+// Reverse mode: with random cotangents w of the results, the vjp gives
+// ∇L for L(x) = Σ w · f(x); each probed coordinate i of each argument is
+// compared with (L(x + h eᵢ) - L(x - h eᵢ)) / 2h.
+// Forward mode: with random tangents v of the arguments, the jvp gives
+// J v; it is compared with (f(x + h v) - f(x - h v)) / 2h.
+//
+//===----------------------------------------------------------------------===//
+
+#include "adjoint/GradientCheck/GradientCheck.h"
+
+#include "adjoint/Dialect/Adj/IR/AdjOps.h"
+#include "adjoint/Differentiation/Differentiator.h"
+
+#include "mlir/IR/BuiltinOps.h"
+
+#include <cmath>
+#include <limits>
+
+using namespace mlir;
+using namespace adjoint;
+
+namespace {
+
+/// splitmix64: a small generator that gives the same numbers everywhere.
+class Random {
+public:
+  explicit Random(uint64_t seed) : state(seed) {}
+  /// Uniform in [-1, 1).
+  double next() {
+    uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    z ^= z >> 31;
+    return static_cast<double>(z >> 11) * 0x1.0p-52 - 1.0;
+  }
+  RefTensor like(const RefTensor &t) {
+    RefTensor r = t;
+    for (double &v : r.data)
+      v = next();
+    return r;
+  }
+
+private:
+  uint64_t state;
+};
+
+RefTensor randomOfType(Random &random, Type type) {
+  auto tensor = cast<RankedTensorType>(type);
+  RefTensor t{tensor.getElementType(), SmallVector<int64_t>(tensor.getShape()),
+              {}};
+  t.data.resize(tensor.getNumElements());
+  return random.like(t);
+}
+
+/// NaN when any value is not finite: a derivative that cannot be checked
+/// does not pass.
+double relativeError(ArrayRef<double> got, ArrayRef<double> want) {
+  double scale = 0, error = 0;
+  for (auto [g, w] : llvm::zip(got, want)) {
+    if (!std::isfinite(g) || !std::isfinite(w))
+      return std::numeric_limits<double>::quiet_NaN();
+    scale = std::max({scale, std::abs(g), std::abs(w)});
+    error = std::max(error, std::abs(g - w));
+  }
+  return scale == 0 ? 0 : error / scale;
+}
+
+/// The coordinates of an n-element argument probed by finite differences.
+SmallVector<int64_t> probes(int64_t n, int64_t max) {
+  SmallVector<int64_t> coordinates;
+  int64_t count = std::min(n, max);
+  for (int64_t k = 0; k < count; ++k)
+    coordinates.push_back(k * n / count);
+  return coordinates;
+}
+
+std::string argName(func::FuncOp fn, unsigned i) {
+  if (auto name = fn.getArgAttrOfType<StringAttr>(i, "adj.name"))
+    return name.str();
+  return "arg" + std::to_string(i);
+}
+
+} // namespace
+
+FailureOr<SmallVector<GradientCheckResult>>
+adjoint::checkGradients(func::FuncOp fn, ArrayRef<RefTensor> args,
+                        ArrayRef<bool> wrt,
+                        const GradientCheckOptions &options) {
+  // Derivatives go into a copy, so the caller's module is left as it was.
+  OwningOpRef<ModuleOp> copy(cast<ModuleOp>(fn->getParentOp()->clone()));
+  auto target = copy->lookupSymbol<func::FuncOp>(fn.getSymName());
+  Differentiator differentiator(*copy);
+  FailureOr<func::FuncOp> vjp =
+      differentiator.getOrCreate(target, DerivativeKind::Reverse, wrt);
+  FailureOr<func::FuncOp> jvp =
+      differentiator.getOrCreate(target, DerivativeKind::Forward, wrt);
+  if (failed(vjp) || failed(jvp))
+    return failure();
+
+  Random random(options.seed);
+  unsigned numResults = fn.getNumResults();
+  SmallVector<RefTensor> cotangents;
+  for (Type type : fn.getResultTypes())
+    cotangents.push_back(randomOfType(random, type));
+  SmallVector<RefTensor> tangents;
+  for (auto [arg, on] : llvm::zip(args, wrt))
+    if (on)
+      tangents.push_back(random.like(arg));
+
+  // L(x) = Σ w · f(x).
+  auto objective = [&](ArrayRef<RefTensor> x) -> FailureOr<double> {
+    FailureOr<SmallVector<RefTensor>> results = evaluate(fn, x);
+    if (failed(results))
+      return failure();
+    double sum = 0;
+    for (auto [result, w] : llvm::zip(*results, cotangents))
+      for (auto [a, b] : llvm::zip(result.data, w.data))
+        sum += a * b;
+    return sum;
+  };
+
+  SmallVector<GradientCheckResult> rows;
+
+  // Reverse mode, one row per differentiated argument.
+  SmallVector<RefTensor> vjpArgs(args);
+  llvm::append_range(vjpArgs, cotangents);
+  FailureOr<SmallVector<RefTensor>> reverse = evaluate(*vjp, vjpArgs);
+  if (failed(reverse))
+    return failure();
+  unsigned next = numResults;
+  for (auto [i, on] : llvm::enumerate(wrt)) {
+    if (!on)
+      continue;
+    const RefTensor &gradient = (*reverse)[next++];
+    SmallVector<double> got, want;
+    for (int64_t k : probes(args[i].numElements(), options.maxCoordinates)) {
+      SmallVector<RefTensor> plus(args), minus(args);
+      double h = options.step * std::max(1.0, std::abs(args[i].data[k]));
+      plus[i].data[k] += h;
+      minus[i].data[k] -= h;
+      FailureOr<double> up = objective(plus), down = objective(minus);
+      if (failed(up) || failed(down))
+        return failure();
+      want.push_back((*up - *down) / (2 * h));
+      got.push_back(gradient.data[k]);
+    }
+    rows.push_back({"reverse", argName(fn, i), static_cast<int64_t>(got.size()),
+                    relativeError(got, want)});
+  }
+
+  // Forward mode, one row per result.
+  SmallVector<RefTensor> jvpArgs(args);
+  llvm::append_range(jvpArgs, tangents);
+  FailureOr<SmallVector<RefTensor>> forward = evaluate(*jvp, jvpArgs);
+  if (failed(forward))
+    return failure();
+  SmallVector<RefTensor> plus(args), minus(args);
+  double h = options.step;
+  next = 0;
+  for (auto [i, on] : llvm::enumerate(wrt)) {
+    if (!on)
+      continue;
+    for (auto [k, v] : llvm::enumerate(tangents[next++].data)) {
+      plus[i].data[k] += h * v;
+      minus[i].data[k] -= h * v;
+    }
+  }
+  FailureOr<SmallVector<RefTensor>> up = evaluate(fn, plus),
+                                    down = evaluate(fn, minus);
+  if (failed(up) || failed(down))
+    return failure();
+  for (unsigned r = 0; r < numResults; ++r) {
+    SmallVector<double> want;
+    for (auto [a, b] : llvm::zip((*up)[r].data, (*down)[r].data))
+      want.push_back((a - b) / (2 * h));
+    rows.push_back({"forward", "result " + std::to_string(r),
+                    static_cast<int64_t>(want.size()),
+                    relativeError((*forward)[numResults + r].data, want)});
+  }
+  return rows;
+}

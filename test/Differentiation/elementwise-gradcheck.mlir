@@ -1,0 +1,101 @@
+// Reverse and forward rules of the elementwise ops against central finite
+// differences of the reference evaluator (f64, seed 0, tolerance 1e-6);
+// adjoint-run fails when any error is larger.
+// RUN: adjoint-run %s --check-grad --seed 0 | FileCheck %s
+
+// CHECK-LABEL: @unary_smooth:
+// CHECK-COUNT-2: ok
+func.func @unary_smooth(%x: tensor<3x4xf64>) -> (tensor<3x4xf64>, tensor<3x4xf64>) {
+  %0 = adj.sin %x : tensor<3x4xf64>
+  %1 = adj.cos %0 : tensor<3x4xf64>
+  %2 = adj.tanh %1 : tensor<3x4xf64>
+  %3 = adj.sigmoid %2 : tensor<3x4xf64>
+  %4 = adj.exp %3 : tensor<3x4xf64>
+  %5 = adj.neg %4 : tensor<3x4xf64>
+  %6 = adj.square %5 : tensor<3x4xf64>
+  %7 = adj.erf %x : tensor<3x4xf64>
+  %8 = adj.gelu %x : tensor<3x4xf64>
+  %9 = adj.gelu %7 approximate tanh : tensor<3x4xf64>
+  %10 = adj.add %8, %9 : tensor<3x4xf64>
+  return %6, %10 : tensor<3x4xf64>, tensor<3x4xf64>
+}
+
+// Functions with a restricted domain get a positive operand: exp(x) > 0.
+// CHECK-LABEL: @unary_positive:
+// CHECK-COUNT-2: ok
+func.func @unary_positive(%x: tensor<5xf64>) -> tensor<5xf64> {
+  %p = adj.exp %x : tensor<5xf64>
+  %0 = adj.log %p : tensor<5xf64>
+  %1 = adj.log1p %p : tensor<5xf64>
+  %2 = adj.sqrt %p : tensor<5xf64>
+  %3 = adj.rsqrt %p : tensor<5xf64>
+  %4 = adj.add %0, %1 : tensor<5xf64>
+  %5 = adj.mul %2, %3 : tensor<5xf64>
+  %6 = adj.sub %4, %5 : tensor<5xf64>
+  return %6 : tensor<5xf64>
+}
+
+// relu and abs away from their kink (random inputs are not 0).
+// CHECK-LABEL: @unary_kinks:
+// CHECK-COUNT-2: ok
+func.func @unary_kinks(%x: tensor<2x3xf64>) -> tensor<2x3xf64> {
+  %0 = adj.relu %x : tensor<2x3xf64>
+  %1 = adj.abs %x : tensor<2x3xf64>
+  %2 = adj.mul %0, %1 : tensor<2x3xf64>
+  return %2 : tensor<2x3xf64>
+}
+
+// Broadcasting in both operands: [3, 1] with [4] and rank-0 with [3, 4].
+// CHECK-LABEL: @binary_broadcast:
+// CHECK-COUNT-4: ok
+func.func @binary_broadcast(%a: tensor<3x1xf64>, %b: tensor<4xf64>, %c: tensor<f64>) -> tensor<3x4xf64> {
+  %0 = adj.add %a, %b : tensor<3x1xf64>, tensor<4xf64>
+  %1 = adj.sub %0, %c : tensor<3x4xf64>, tensor<f64>
+  %2 = adj.mul %1, %b : tensor<3x4xf64>, tensor<4xf64>
+  %e = adj.exp %c : tensor<f64>
+  %3 = adj.div %2, %e : tensor<3x4xf64>, tensor<f64>
+  %4 = adj.div %a, %3 : tensor<3x1xf64>, tensor<3x4xf64>
+  %5 = adj.maximum %4, %b : tensor<3x4xf64>, tensor<4xf64>
+  %6 = adj.minimum %a, %5 : tensor<3x1xf64>, tensor<3x4xf64>
+  return %6 : tensor<3x4xf64>
+}
+
+// pow with a positive base, in both operands.
+// CHECK-LABEL: @pow:
+// CHECK-COUNT-3: ok
+func.func @pow(%a: tensor<2x3xf64>, %b: tensor<3xf64>) -> tensor<2x3xf64> {
+  %p = adj.exp %a : tensor<2x3xf64>
+  %0 = adj.pow %p, %b : tensor<2x3xf64>, tensor<3xf64>
+  return %0 : tensor<2x3xf64>
+}
+
+// select and compare: the mask has no derivative, the values do.
+// CHECK-LABEL: @select:
+// CHECK-COUNT-3: ok
+func.func @select(%x: tensor<4x2xf64>, %y: tensor<2xf64>) -> tensor<4x2xf64> {
+  %m = adj.compare gt, %x, %y : tensor<4x2xf64>, tensor<2xf64>
+  %s = adj.sin %y : tensor<2xf64>
+  %0 = adj.select %m, %s, %x : tensor<4x2xi1>, tensor<2xf64>, tensor<4x2xf64>
+  return %0 : tensor<4x2xf64>
+}
+
+// A value used many times: its cotangents add up.
+// CHECK-LABEL: @fan_out:
+// CHECK-COUNT-2: ok
+func.func @fan_out(%x: tensor<3xf64>) -> tensor<3xf64> {
+  %0 = adj.mul %x, %x : tensor<3xf64>
+  %1 = adj.mul %0, %x : tensor<3xf64>
+  %2 = adj.add %1, %x : tensor<3xf64>
+  %3 = adj.sin %x : tensor<3xf64>
+  %4 = adj.mul %2, %3 : tensor<3xf64>
+  return %4 : tensor<3xf64>
+}
+
+// convert between float types keeps the derivative.
+// CHECK-LABEL: @convert:
+// CHECK-COUNT-2: ok
+func.func @convert(%x: tensor<3xf64>) -> tensor<3xf32> {
+  %0 = adj.convert %x : tensor<3xf64> -> tensor<3xf32>
+  %1 = adj.tanh %0 : tensor<3xf32>
+  return %1 : tensor<3xf32>
+}

@@ -1,0 +1,86 @@
+// Errors of the differentiation pass: every op without a rule is reported at
+// once, with its location; recursion, declarations and control flow are
+// refused with a reason.
+// RUN: adjoint-opt %s -adj-differentiate -split-input-file -verify-diagnostics
+
+func.func @no_rules(%x: tensor<3xf64>, %y: tensor<3xf64>) -> tensor<3xf64> {
+  // expected-error @+1 {{cannot differentiate 'arith.addf': it has no differentiation rule}}
+  %0 = arith.addf %x, %y : tensor<3xf64>
+  %1 = adj.sin %0 : tensor<3xf64>
+  // expected-error @+1 {{cannot differentiate 'arith.mulf': it has no differentiation rule}}
+  %2 = arith.mulf %1, %x : tensor<3xf64>
+  return %2 : tensor<3xf64>
+}
+func.func @ask(%x: tensor<3xf64>, %y: tensor<3xf64>, %c: tensor<3xf64>) -> tensor<3xf64> {
+  %r, %dx = adj.vjp @no_rules(%x, %y) cotangents(%c) wrt [0] : (tensor<3xf64>, tensor<3xf64>, tensor<3xf64>) -> (tensor<3xf64>, tensor<3xf64>)
+  return %dx : tensor<3xf64>
+}
+
+// -----
+
+// An op without a rule is fine where no derivative flows through it.
+func.func @constant_part(%x: tensor<3xf64>, %k: tensor<3xf64>) -> tensor<3xf64> {
+  %0 = arith.addf %k, %k : tensor<3xf64>
+  %1 = adj.mul %0, %x : tensor<3xf64>
+  return %1 : tensor<3xf64>
+}
+func.func @ask_constant(%x: tensor<3xf64>, %k: tensor<3xf64>) -> tensor<3xf64> {
+  %r, %t = adj.jvp @constant_part(%x, %k) tangents(%x) wrt [0] : (tensor<3xf64>, tensor<3xf64>, tensor<3xf64>) -> (tensor<3xf64>, tensor<3xf64>)
+  return %t : tensor<3xf64>
+}
+
+// -----
+
+// expected-error @+1 {{cannot differentiate @recursive: it is recursive}}
+func.func @recursive(%x: tensor<f64>) -> tensor<f64> {
+  %0 = func.call @recursive(%x) : (tensor<f64>) -> tensor<f64>
+  %1 = adj.sin %0 : tensor<f64>
+  return %1 : tensor<f64>
+}
+func.func @ask_recursive(%x: tensor<f64>) -> tensor<f64> {
+  %g = adj.grad @recursive(%x) : (tensor<f64>) -> tensor<f64>
+  return %g : tensor<f64>
+}
+
+// -----
+
+// expected-error @+1 {{cannot differentiate @declared: it is only declared}}
+func.func private @declared(%x: tensor<f64>) -> tensor<f64>
+func.func @calls_declared(%x: tensor<f64>) -> tensor<f64> {
+  %0 = func.call @declared(%x) : (tensor<f64>) -> tensor<f64>
+  return %0 : tensor<f64>
+}
+func.func @ask_declared(%x: tensor<f64>) -> tensor<f64> {
+  %g = adj.grad @calls_declared(%x) : (tensor<f64>) -> tensor<f64>
+  return %g : tensor<f64>
+}
+
+// -----
+
+// expected-error @+1 {{cannot differentiate @with_region: only straight-line functions}}
+func.func @with_region(%x: tensor<2xf64>) -> tensor<2xf64> {
+  %0 = tensor.generate {
+  ^bb0(%i: index):
+    %c = arith.constant 1.0 : f64
+    tensor.yield %c : f64
+  } : tensor<2xf64>
+  %1 = adj.mul %0, %x : tensor<2xf64>
+  return %1 : tensor<2xf64>
+}
+func.func @ask_region(%x: tensor<2xf64>, %t: tensor<2xf64>) -> tensor<2xf64> {
+  %r, %d = adj.jvp @with_region(%x) tangents(%t) : (tensor<2xf64>, tensor<2xf64>) -> (tensor<2xf64>, tensor<2xf64>)
+  return %d : tensor<2xf64>
+}
+
+// -----
+
+func.func @a(%x: tensor<f64>) -> tensor<f64> {
+  // expected-error @+1 {{cannot differentiate @b: its derivative needs the derivative of a function that requests this one}}
+  %g = adj.grad @b(%x) : (tensor<f64>) -> tensor<f64>
+  return %g : tensor<f64>
+}
+func.func @b(%x: tensor<f64>) -> tensor<f64> {
+  // expected-error @+1 {{cannot differentiate @a: its derivative needs the derivative of a function that requests this one}}
+  %g = adj.grad @a(%x) : (tensor<f64>) -> tensor<f64>
+  return %g : tensor<f64>
+}

@@ -1,0 +1,217 @@
+"""Shared helpers of the adjoint-run tests (test/Evaluator/*.py).
+
+A test writes the body of a function, gives its inputs as NumPy arrays and the
+expected results as computed by an independent oracle (NumPy, or PyTorch in
+float64); `check` builds the function, runs adjoint-run on it and compares:
+
+    x = adjtest.randn(3, 4, dtype=np.float32)
+    adjtest.check("exp f32", '''
+        %r = adj.exp %x : tensor<3x4xf32>
+        return %r : tensor<3x4xf32>''', {"x": x}, np.exp(adjtest.f64(x)))
+
+The function's arguments are the inputs, in order, each typed from its array
+(float32 -> f32, float64 -> f64, int32 -> i32, int64 -> i64, bool -> i1) and
+named with `adj.name`; its result types are read from the `return` line.
+Float results are compared in float64 with a relative tolerance of 1e-12;
+integer and i1 results must be int64 / bool and equal. `check_module` does the
+same for a whole module, `run` just runs one, and `expect` records any other
+check. Every case runs even if an earlier one fails, printing the command and
+the module when it does; `done()` prints a summary and exits 1 on any failure.
+"""
+
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+
+TOOL = os.environ.get("ADJOINT_RUN", "adjoint-run")
+RTOL = 1e-12
+ATOL = 1e-12
+
+rng = np.random.default_rng(20240917)
+
+_MLIR_TYPES = {np.dtype(np.float32): "f32", np.dtype(np.float64): "f64",
+               np.dtype(np.int32): "i32", np.dtype(np.int64): "i64",
+               np.dtype(np.bool_): "i1"}
+_tmp = tempfile.mkdtemp(prefix="adjtest-")
+_count = 0
+_failures = []
+
+
+# ----------------------------------------------------------------- inputs --
+
+def seed(n):
+    """Restarts the shared generator, so each test file is reproducible."""
+    global rng
+    rng = np.random.default_rng(n)
+
+
+def randn(*shape, dtype=np.float64, positive=False, scale=1.0):
+    """Normal random values (or uniform in [0.25, 2.25) when `positive`),
+    rounded to `dtype` so that the oracle sees exactly the stored values."""
+    x = rng.uniform(0.25, 2.25, shape) if positive else rng.normal(size=shape)
+    return np.asarray(x * scale, dtype=dtype)
+
+
+def randint(lo, hi, *shape, dtype=np.int64):
+    """Integers in [lo, hi)."""
+    return rng.integers(lo, hi, size=shape).astype(dtype)
+
+
+def f64(a):
+    """The float64 values of an input array (what the oracle computes on)."""
+    return np.asarray(a, dtype=np.float64)
+
+
+def elem(a):
+    """The MLIR element type of an array: "f32", "f64", "i32", "i64", "i1"."""
+    return _MLIR_TYPES[np.asarray(a).dtype]
+
+
+def ty(a_or_shape, elem=None):
+    """The MLIR tensor type of an array, or of a shape and element type:
+    ty(x) or ty((2, 3), "f32") -> "tensor<2x3xf32>"."""
+    if isinstance(a_or_shape, (np.ndarray, np.generic)):
+        shape, elem = a_or_shape.shape, _MLIR_TYPES[a_or_shape.dtype]
+    else:
+        shape = a_or_shape
+    return "tensor<" + "".join(f"{d}x" for d in shape) + elem + ">"
+
+
+# ---------------------------------------------------------------- running --
+
+def func(body, inputs, name="main"):
+    """A func.func whose arguments are `inputs` (name -> array) and whose
+    body is `body` (ending with a `return ... : types` line)."""
+    lines = [l.strip() for l in body.strip().splitlines()]
+    ret = re.fullmatch(r"return\b.*?(?::\s*(.*))?", lines[-1])
+    assert ret, "the body must end with a return: " + lines[-1]
+    results = ret.group(1) or ""
+    args = ", ".join(f'%{k}: {ty(v)} {{adj.name = "{k}"}}'
+                     for k, v in inputs.items())
+    return (f"func.func @{name}({args}) -> ({results}) {{\n  " +
+            "\n  ".join(lines) + "\n}\n")
+
+
+def run(source, inputs=None, options=(), positional=False):
+    """Writes `source` and `inputs` (saved with np.savez, positionally as
+    arr_N when `positional`; no --inputs when there are none) to a fresh
+    directory and runs adjoint-run on them with --output and `options`.
+    Returns (returncode, stdout, stderr, results, command), with results the
+    list of arrays result0, result1, ... (None if no file was written)."""
+    d = tmpdir()
+    src, out = os.path.join(d, "model.mlir"), os.path.join(d, "out.npz")
+    with open(src, "w") as f:
+        f.write(source)
+    cmd = [TOOL, src]
+    if inputs:
+        npz = os.path.join(d, "in.npz")
+        if positional:
+            np.savez(npz, *inputs.values())
+        else:
+            np.savez(npz, **inputs)
+        cmd += ["--inputs", npz]
+    cmd += ["--output", out, *options]
+    try:
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    except OSError as e:  # e.g. the tool is missing
+        return 127, "", str(e), None, shlex.join(cmd)
+    results = None
+    if os.path.exists(out):
+        with np.load(out) as z:
+            keys = sorted(z.files, key=lambda k: (len(k), k))
+            results = [z[k] for k in keys]
+            if keys != [f"result{i}" for i in range(len(keys))]:
+                results = dict(zip(keys, results))
+    return p.returncode, p.stdout, p.stderr, results, shlex.join(cmd)
+
+
+def compare(results, expected, rtol=RTOL, atol=ATOL):
+    """Raises AssertionError unless `results` match `expected` (a list)."""
+    assert isinstance(results, list), f"unexpected output arrays {results}"
+    assert len(results) == len(expected), (
+        f"{len(results)} results, expected {len(expected)}")
+    for i, (got, want) in enumerate(zip(results, expected)):
+        want = np.asarray(want)
+        where = f"result{i}"
+        assert got.shape == want.shape, (
+            f"{where}: shape {got.shape}, expected {want.shape}")
+        if want.dtype == np.bool_ or np.issubdtype(want.dtype, np.integer):
+            kind = np.bool_ if want.dtype == np.bool_ else np.int64
+            assert got.dtype == kind, f"{where}: dtype {got.dtype}, expected {np.dtype(kind)}"
+            np.testing.assert_array_equal(got, want, err_msg=where)
+        else:
+            assert got.dtype == np.float64, f"{where}: dtype {got.dtype}, expected float64"
+            np.testing.assert_allclose(got, want, rtol=rtol, atol=atol,
+                                       equal_nan=True, err_msg=where)
+
+
+def _fail(label, message, source=None, command=None):
+    _failures.append(label)
+    print(f"FAIL {label}: {message}", file=sys.stderr)
+    if command:
+        print(f"  command: {command}", file=sys.stderr)
+    if source:
+        print("  " + source.strip().replace("\n", "\n  "), file=sys.stderr)
+
+
+def check_results(label, results, expected, rtol=RTOL, atol=ATOL, source=None,
+                  command=None):
+    """Records a case: `results` (from `run`) must match `expected`."""
+    global _count
+    _count += 1
+    try:
+        compare(results, expected, rtol, atol)
+    except AssertionError as e:
+        _fail(label, str(e).strip(), source, command)
+
+
+def check_module(label, source, inputs, expected, rtol=RTOL, atol=ATOL,
+                 options=(), positional=False):
+    """Runs a whole module on `inputs` (see `run`); its results must match
+    `expected` (an array or a list of arrays, one per result)."""
+    global _count
+    if not isinstance(expected, (list, tuple)):
+        expected = [expected]
+    rc, out, err, results, cmd = run(source, inputs, options, positional)
+    if rc != 0:
+        _count += 1
+        return _fail(label, f"exit code {rc}\n  stderr: {err.strip()}",
+                     source, cmd)
+    check_results(label, results, expected, rtol, atol, source, cmd)
+
+
+def check(label, body, inputs, expected, rtol=RTOL, atol=ATOL, **kw):
+    """Runs one case: the function `func(body, inputs)` must give
+    `expected`."""
+    check_module(label, func(body, inputs), inputs, expected, rtol, atol, **kw)
+
+
+def tmpdir():
+    """A fresh directory in this test's scratch space."""
+    return tempfile.mkdtemp(dir=_tmp)
+
+
+def expect(label, condition, message=""):
+    """Records a case checked by the test itself (e.g. of the tool's
+    interface)."""
+    global _count
+    _count += 1
+    if not condition:
+        _fail(label, message or "condition is false")
+
+
+def done():
+    """Prints a summary; exits 1 if any case failed (keeping the files)."""
+    if _failures:
+        print(f"{len(_failures)} of {_count} cases FAILED "
+              f"(files kept in {_tmp}): " + ", ".join(_failures),
+              file=sys.stderr)
+        sys.exit(1)
+    shutil.rmtree(_tmp, ignore_errors=True)
+    print(f"all {_count} cases passed")
