@@ -37,3 +37,32 @@ func.func @loss(%K1: tensor<4x1x3x3xf32> {adj.name = "K1"},
       : tensor<8x10xf32>, tensor<8xi64> -> tensor<f32>
   return %loss : tensor<f32>
 }
+
+// The loss and its gradient w.r.t. every parameter.
+func.func @loss_and_gradients(%K1: tensor<4x1x3x3xf32> {adj.name = "K1"},
+                              %c1: tensor<4x1x1xf32> {adj.name = "c1"},
+                              %gamma: tensor<4xf32> {adj.name = "gamma"},
+                              %beta: tensor<4xf32> {adj.name = "beta"},
+                              %K2: tensor<8x4x3x3xf32> {adj.name = "K2"},
+                              %c2: tensor<8x1x1xf32> {adj.name = "c2"},
+                              %W: tensor<32x10xf32> {adj.name = "W"},
+                              %b: tensor<10xf32> {adj.name = "b"},
+                              %x: tensor<8x1x12x12xf32> {adj.name = "x"},
+                              %labels: tensor<8xi64> {adj.name = "labels"})
+    -> (tensor<f32>, tensor<4x1x3x3xf32>, tensor<4x1x1xf32>, tensor<4xf32>,
+        tensor<4xf32>, tensor<8x4x3x3xf32>, tensor<8x1x1xf32>,
+        tensor<32x10xf32>, tensor<10xf32>) {
+  %loss, %dK1, %dc1, %dgamma, %dbeta, %dK2, %dc2, %dW, %db = adj.value_and_grad
+      @loss(%K1, %c1, %gamma, %beta, %K2, %c2, %W, %b, %x, %labels)
+      wrt [0, 1, 2, 3, 4, 5, 6, 7]
+      : (tensor<4x1x3x3xf32>, tensor<4x1x1xf32>, tensor<4xf32>, tensor<4xf32>,
+         tensor<8x4x3x3xf32>, tensor<8x1x1xf32>, tensor<32x10xf32>,
+         tensor<10xf32>, tensor<8x1x12x12xf32>, tensor<8xi64>)
+      -> (tensor<f32>, tensor<4x1x3x3xf32>, tensor<4x1x1xf32>, tensor<4xf32>,
+          tensor<4xf32>, tensor<8x4x3x3xf32>, tensor<8x1x1xf32>,
+          tensor<32x10xf32>, tensor<10xf32>)
+  return %loss, %dK1, %dc1, %dgamma, %dbeta, %dK2, %dc2, %dW, %db
+      : tensor<f32>, tensor<4x1x3x3xf32>, tensor<4x1x1xf32>, tensor<4xf32>,
+        tensor<4xf32>, tensor<8x4x3x3xf32>, tensor<8x1x1xf32>,
+        tensor<32x10xf32>, tensor<10xf32>
+}

@@ -24,3 +24,24 @@ func.func @loss(%gamma: tensor<32xf32> {adj.name = "gamma"},
   %loss = adj.mean %sq : tensor<16x32xf32> -> tensor<f32>
   return %loss : tensor<f32>
 }
+
+// The loss and its gradient w.r.t. the parameters (not the input x).
+func.func @loss_and_gradients(%gamma: tensor<32xf32> {adj.name = "gamma"},
+                              %beta: tensor<32xf32> {adj.name = "beta"},
+                              %W1: tensor<32x64xf32> {adj.name = "W1"},
+                              %b1: tensor<64xf32> {adj.name = "b1"},
+                              %W2: tensor<64x32xf32> {adj.name = "W2"},
+                              %b2: tensor<32xf32> {adj.name = "b2"},
+                              %x: tensor<16x32xf32> {adj.name = "x"})
+    -> (tensor<f32>, tensor<32xf32>, tensor<32xf32>, tensor<32x64xf32>,
+        tensor<64xf32>, tensor<64x32xf32>, tensor<32xf32>) {
+  %loss, %dgamma, %dbeta, %dW1, %db1, %dW2, %db2 = adj.value_and_grad
+      @loss(%gamma, %beta, %W1, %b1, %W2, %b2, %x) wrt [0, 1, 2, 3, 4, 5]
+      : (tensor<32xf32>, tensor<32xf32>, tensor<32x64xf32>, tensor<64xf32>,
+         tensor<64x32xf32>, tensor<32xf32>, tensor<16x32xf32>)
+      -> (tensor<f32>, tensor<32xf32>, tensor<32xf32>, tensor<32x64xf32>,
+          tensor<64xf32>, tensor<64x32xf32>, tensor<32xf32>)
+  return %loss, %dgamma, %dbeta, %dW1, %db1, %dW2, %db2
+      : tensor<f32>, tensor<32xf32>, tensor<32xf32>, tensor<32x64xf32>,
+        tensor<64xf32>, tensor<64x32xf32>, tensor<32xf32>
+}

@@ -32,3 +32,25 @@ func.func @loss(%W1: tensor<64x32xf32> {adj.name = "W1"},
       : tensor<32x10xf32>, tensor<32xi64> -> tensor<f32>
   return %loss : tensor<f32>
 }
+
+// The loss and its gradient w.r.t. the parameters: what a training step
+// needs. `adjoint-opt -adj-differentiate` turns the request into a call of a
+// synthesized @loss_grad_wrt_0_1_2_3.
+func.func @loss_and_gradients(%W1: tensor<64x32xf32> {adj.name = "W1"},
+                              %b1: tensor<32xf32> {adj.name = "b1"},
+                              %W2: tensor<32x10xf32> {adj.name = "W2"},
+                              %b2: tensor<10xf32> {adj.name = "b2"},
+                              %x: tensor<32x64xf32> {adj.name = "x"},
+                              %labels: tensor<32xi64> {adj.name = "labels"})
+    -> (tensor<f32>, tensor<64x32xf32>, tensor<32xf32>, tensor<32x10xf32>,
+        tensor<10xf32>) {
+  %loss, %dW1, %db1, %dW2, %db2 = adj.value_and_grad
+      @loss(%W1, %b1, %W2, %b2, %x, %labels) wrt [0, 1, 2, 3]
+      : (tensor<64x32xf32>, tensor<32xf32>, tensor<32x10xf32>, tensor<10xf32>,
+         tensor<32x64xf32>, tensor<32xi64>)
+      -> (tensor<f32>, tensor<64x32xf32>, tensor<32xf32>, tensor<32x10xf32>,
+          tensor<10xf32>)
+  return %loss, %dW1, %db1, %dW2, %db2
+      : tensor<f32>, tensor<64x32xf32>, tensor<32xf32>, tensor<32x10xf32>,
+        tensor<10xf32>
+}

@@ -376,15 +376,14 @@ FailureOr<func::FuncOp> Differentiator::getOrCreate(func::FuncOp fn,
            << ": only straight-line functions (one block, no ops with "
               "regions) can be differentiated";
 
-  // Build the derivative next to `fn`.
-  OpBuilder builder(fn);
-  builder.setInsertionPointAfter(fn);
-  auto derived = builder.create<func::FuncOp>(
-      fn.getLoc(), derivativeName(fn, kind, wrt),
-      derivativeType(fn, kind, wrt));
+  // Build the derivative next to `fn`; inserting it through the symbol table
+  // renames it if the name is taken.
+  auto derived = func::FuncOp::create(fn.getLoc(), derivativeName(fn, kind, wrt),
+                                      derivativeType(fn, kind, wrt));
   derived.setPrivate();
-  SymbolTable(module).insert(derived, builder.getInsertionPoint());
+  SymbolTable(module).insert(derived, std::next(Block::iterator(fn)));
   cache[key] = derived;
+  OpBuilder builder(derived.getContext());
 
   // The primal arguments keep their locations and attributes (names).
   Block &body = fn.getBody().front();

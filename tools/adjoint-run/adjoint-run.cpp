@@ -19,15 +19,11 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "adjoint/Dialect/Adj/IR/AdjDialect.h"
-#include "adjoint/Differentiation/DifferentiableOpInterface.h"
 #include "adjoint/Differentiation/Passes.h"
 #include "adjoint/Evaluator/Evaluator.h"
 #include "adjoint/GradientCheck/GradientCheck.h"
+#include "adjoint/InitAllDialects.h"
 #include "adjoint/Support/Npy.h"
-#include "mlir/Dialect/Arith/IR/Arith.h"
-#include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
@@ -575,9 +571,7 @@ int main(int argc, char **argv) {
       "and prints its results\n");
 
   DialectRegistry registry;
-  registry.insert<adj::AdjDialect, arith::ArithDialect, func::FuncDialect,
-                  tensor::TensorDialect>();
-  registerDifferentiationRules(registry);
+  registerAllDialects(registry);
   MLIRContext context(registry);
   // The located message and source line say enough; no generic op dumps.
   context.printOpOnDiagnostic(false);

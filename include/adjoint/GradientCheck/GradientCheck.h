@@ -29,8 +29,11 @@ struct GradientCheckOptions {
 };
 
 /// The worst relative error of one derivative:
-/// max |derivative - finite difference| / max(|derivative|, |finite diff.|)
-/// over the probed elements (0 when both are 0).
+/// max |derivative - finite difference| / max(|derivative|, |finite diff.|,
+/// 1e-3 max(1, |function|)) over the probed elements. The floor keeps the
+/// noise of finite differences from failing a derivative that is truly 0
+/// (such derivatives are judged on their absolute error); it is NaN when a
+/// value is not finite.
 struct GradientCheckResult {
   /// "reverse" (vjp, one row per argument) or "forward" (jvp, one row per
   /// result).
