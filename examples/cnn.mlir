@@ -14,7 +14,8 @@ func.func @loss(%K1: tensor<4x1x3x3xf32> {adj.name = "K1"},
                 %W: tensor<32x10xf32> {adj.name = "W"},
                 %b: tensor<10xf32> {adj.name = "b"},
                 %x: tensor<8x1x12x12xf32> {adj.name = "x"},
-                %labels: tensor<8xi64> {adj.name = "labels"}) -> tensor<f32> {
+                %labels: tensor<8xi64> {adj.name = "labels"})
+    -> (tensor<f32> {adj.name = "loss"}) {
   // 8x1x12x12 -> 8x4x12x12 -> 8x4x6x6
   %conv1 = adj.conv2d %x, %K1 padding [1, 1, 1, 1]
       : tensor<8x1x12x12xf32>, tensor<4x1x3x3xf32> -> tensor<8x4x12x12xf32>
@@ -49,9 +50,15 @@ func.func @loss_and_gradients(%K1: tensor<4x1x3x3xf32> {adj.name = "K1"},
                               %b: tensor<10xf32> {adj.name = "b"},
                               %x: tensor<8x1x12x12xf32> {adj.name = "x"},
                               %labels: tensor<8xi64> {adj.name = "labels"})
-    -> (tensor<f32>, tensor<4x1x3x3xf32>, tensor<4x1x1xf32>, tensor<4xf32>,
-        tensor<4xf32>, tensor<8x4x3x3xf32>, tensor<8x1x1xf32>,
-        tensor<32x10xf32>, tensor<10xf32>) {
+    -> (tensor<f32> {adj.name = "loss"},
+        tensor<4x1x3x3xf32> {adj.name = "grad_K1"},
+        tensor<4x1x1xf32> {adj.name = "grad_c1"},
+        tensor<4xf32> {adj.name = "grad_gamma"},
+        tensor<4xf32> {adj.name = "grad_beta"},
+        tensor<8x4x3x3xf32> {adj.name = "grad_K2"},
+        tensor<8x1x1xf32> {adj.name = "grad_c2"},
+        tensor<32x10xf32> {adj.name = "grad_W"},
+        tensor<10xf32> {adj.name = "grad_b"}) {
   %loss, %dK1, %dc1, %dgamma, %dbeta, %dK2, %dc2, %dW, %db = adj.value_and_grad
       @loss(%K1, %c1, %gamma, %beta, %K2, %c2, %W, %b, %x, %labels)
       wrt [0, 1, 2, 3, 4, 5, 6, 7]

@@ -11,7 +11,8 @@ func.func @loss(%gamma: tensor<32xf32> {adj.name = "gamma"},
                 %b1: tensor<64xf32> {adj.name = "b1"},
                 %W2: tensor<64x32xf32> {adj.name = "W2"},
                 %b2: tensor<32xf32> {adj.name = "b2"},
-                %x: tensor<16x32xf32> {adj.name = "x"}) -> tensor<f32> {
+                %x: tensor<16x32xf32> {adj.name = "x"})
+    -> (tensor<f32> {adj.name = "loss"}) {
   %n = adj.layer_norm %x, %gamma, %beta axis 1
       : tensor<16x32xf32>, tensor<32xf32>, tensor<32xf32>
   %h0 = adj.matmul %n, %W1 : tensor<16x32xf32>, tensor<32x64xf32> -> tensor<16x64xf32>
@@ -33,8 +34,13 @@ func.func @loss_and_gradients(%gamma: tensor<32xf32> {adj.name = "gamma"},
                               %W2: tensor<64x32xf32> {adj.name = "W2"},
                               %b2: tensor<32xf32> {adj.name = "b2"},
                               %x: tensor<16x32xf32> {adj.name = "x"})
-    -> (tensor<f32>, tensor<32xf32>, tensor<32xf32>, tensor<32x64xf32>,
-        tensor<64xf32>, tensor<64x32xf32>, tensor<32xf32>) {
+    -> (tensor<f32> {adj.name = "loss"},
+        tensor<32xf32> {adj.name = "grad_gamma"},
+        tensor<32xf32> {adj.name = "grad_beta"},
+        tensor<32x64xf32> {adj.name = "grad_W1"},
+        tensor<64xf32> {adj.name = "grad_b1"},
+        tensor<64x32xf32> {adj.name = "grad_W2"},
+        tensor<32xf32> {adj.name = "grad_b2"}) {
   %loss, %dgamma, %dbeta, %dW1, %db1, %dW2, %db2 = adj.value_and_grad
       @loss(%gamma, %beta, %W1, %b1, %W2, %b2, %x) wrt [0, 1, 2, 3, 4, 5]
       : (tensor<32xf32>, tensor<32xf32>, tensor<32x64xf32>, tensor<64xf32>,

@@ -9,7 +9,8 @@ func.func @predict(%W1: tensor<64x32xf32> {adj.name = "W1"},
                    %b1: tensor<32xf32> {adj.name = "b1"},
                    %W2: tensor<32x10xf32> {adj.name = "W2"},
                    %b2: tensor<10xf32> {adj.name = "b2"},
-                   %x: tensor<32x64xf32> {adj.name = "x"}) -> tensor<32x10xf32> {
+                   %x: tensor<32x64xf32> {adj.name = "x"})
+    -> (tensor<32x10xf32> {adj.name = "logits"}) {
   %xw = adj.matmul %x, %W1 : tensor<32x64xf32>, tensor<64x32xf32> -> tensor<32x32xf32>
   %z1 = adj.add %xw, %b1 : tensor<32x32xf32>, tensor<32xf32>
   %h = adj.relu %z1 : tensor<32x32xf32>
@@ -24,7 +25,8 @@ func.func @loss(%W1: tensor<64x32xf32> {adj.name = "W1"},
                 %W2: tensor<32x10xf32> {adj.name = "W2"},
                 %b2: tensor<10xf32> {adj.name = "b2"},
                 %x: tensor<32x64xf32> {adj.name = "x"},
-                %labels: tensor<32xi64> {adj.name = "labels"}) -> tensor<f32> {
+                %labels: tensor<32xi64> {adj.name = "labels"})
+    -> (tensor<f32> {adj.name = "loss"}) {
   %logits = func.call @predict(%W1, %b1, %W2, %b2, %x)
       : (tensor<64x32xf32>, tensor<32xf32>, tensor<32x10xf32>, tensor<10xf32>,
          tensor<32x64xf32>) -> tensor<32x10xf32>
@@ -42,8 +44,11 @@ func.func @loss_and_gradients(%W1: tensor<64x32xf32> {adj.name = "W1"},
                               %b2: tensor<10xf32> {adj.name = "b2"},
                               %x: tensor<32x64xf32> {adj.name = "x"},
                               %labels: tensor<32xi64> {adj.name = "labels"})
-    -> (tensor<f32>, tensor<64x32xf32>, tensor<32xf32>, tensor<32x10xf32>,
-        tensor<10xf32>) {
+    -> (tensor<f32> {adj.name = "loss"},
+        tensor<64x32xf32> {adj.name = "grad_W1"},
+        tensor<32xf32> {adj.name = "grad_b1"},
+        tensor<32x10xf32> {adj.name = "grad_W2"},
+        tensor<10xf32> {adj.name = "grad_b2"}) {
   %loss, %dW1, %db1, %dW2, %db2 = adj.value_and_grad
       @loss(%W1, %b1, %W2, %b2, %x, %labels) wrt [0, 1, 2, 3]
       : (tensor<64x32xf32>, tensor<32xf32>, tensor<32x10xf32>, tensor<10xf32>,

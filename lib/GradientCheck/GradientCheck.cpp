@@ -93,12 +93,6 @@ SmallVector<int64_t> probes(int64_t n, int64_t max) {
   return coordinates;
 }
 
-std::string argName(func::FuncOp fn, unsigned i) {
-  if (auto name = fn.getArgAttrOfType<StringAttr>(i, "adj.name"))
-    return name.str();
-  return "arg" + std::to_string(i);
-}
-
 } // namespace
 
 FailureOr<SmallVector<GradientCheckResult>>
@@ -169,7 +163,7 @@ adjoint::checkGradients(func::FuncOp fn, ArrayRef<RefTensor> args,
       want.push_back((*up - *down) / (2 * h));
       got.push_back(gradient.data[k]);
     }
-    rows.push_back({"reverse", argName(fn, i), static_cast<int64_t>(got.size()),
+    rows.push_back({"reverse", adj::getArgumentName(fn, i), static_cast<int64_t>(got.size()),
                     relativeError(got, want, std::abs(*atX))});
   }
 

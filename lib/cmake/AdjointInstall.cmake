@@ -2,8 +2,9 @@
 # CMake package so that another project can `find_package(Adjoint)` and link
 # the dialect, e.g. to build a plugin.
 
-set(ADJOINT_LIBRARIES AdjointAdjDialect AdjointDifferentiation AdjointSupport
-  AdjointEvaluator AdjointGradientCheck)
+set(ADJOINT_LIBRARIES AdjointAdjDialect AdjointAdjToLinalg AdjointDifferentiation
+  AdjointEvaluator AdjointGradientCheck AdjointPipelines AdjointSupport
+  AdjointTarget AdjointTransforms)
 install(TARGETS ${ADJOINT_LIBRARIES}
   EXPORT AdjointTargets
   LIBRARY DESTINATION lib

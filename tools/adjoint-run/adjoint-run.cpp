@@ -157,13 +157,6 @@ static FailureOr<func::FuncOp> selectFunction(ModuleOp module) {
               functionList(module) + ")");
 }
 
-/// The name of argument `i`: its `adj.name` attribute, else "argN".
-static std::string argumentName(func::FuncOp fn, unsigned i) {
-  if (auto name = fn.getArgAttrOfType<StringAttr>(i, "adj.name"))
-    return name.str();
-  return "arg" + std::to_string(i);
-}
-
 //===----------------------------------------------------------------------===//
 // Inputs
 //===----------------------------------------------------------------------===//
@@ -441,7 +434,7 @@ prepareArguments(func::FuncOp fn, SmallVector<std::string> &names) {
                   "' has type " + typeString(type) +
                   "; adjoint-run only passes statically shaped tensors");
     types.push_back(tensor);
-    names.push_back(argumentName(fn, i));
+    names.push_back(adj::getArgumentName(fn, i));
     auto [it, inserted] = seen.try_emplace(names.back(), i);
     if (!inserted)
       return fail("arguments #" + llvm::Twine(it->second) + " and #" +

@@ -1408,3 +1408,17 @@ func.func @empty_wrt(%x: tensor<f32>) {
   adj.grad @s(%x) wrt [] : (tensor<f32>) -> ()
   return
 }
+
+// -----
+
+// expected-error @+1 {{adj.name of a function argument must be a string that is a C identifier, got "1x"}}
+func.func @bad_name(%x: tensor<f32> {adj.name = "1x"}) -> tensor<f32> {
+  return %x : tensor<f32>
+}
+
+// -----
+
+// expected-error @+1 {{unknown attribute 'adj.label' on a function result; adj.name is the only adj attribute there}}
+func.func @bad_result_attr(%x: tensor<f32>) -> (tensor<f32> {adj.label = "y"}) {
+  return %x : tensor<f32>
+}

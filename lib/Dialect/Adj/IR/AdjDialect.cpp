@@ -32,6 +32,34 @@ void AdjDialect::initialize() {
   addInterfaces<AdjInlinerInterface>();
 }
 
+/// Checks `adj.name` (the only adj attribute of arguments and results): a C
+/// identifier, since it names the argument in a compiled library's header.
+static LogicalResult verifyNameAttr(Operation *op, NamedAttribute attr,
+                                    StringRef what) {
+  if (attr.getName() != "adj.name")
+    return op->emitError("unknown attribute '")
+           << attr.getName().getValue() << "' on a " << what
+           << "; adj.name is the only adj attribute there";
+  auto name = dyn_cast<StringAttr>(attr.getValue());
+  if (!name || !isCIdentifier(name.getValue()))
+    return op->emitError("adj.name of a ")
+           << what << " must be a string that is a C identifier, got "
+           << attr.getValue();
+  return success();
+}
+
+LogicalResult AdjDialect::verifyRegionArgAttribute(Operation *op, unsigned,
+                                                   unsigned,
+                                                   NamedAttribute attr) {
+  return verifyNameAttr(op, attr, "function argument");
+}
+
+LogicalResult AdjDialect::verifyRegionResultAttribute(Operation *op, unsigned,
+                                                      unsigned,
+                                                      NamedAttribute attr) {
+  return verifyNameAttr(op, attr, "function result");
+}
+
 Operation *AdjDialect::materializeConstant(OpBuilder &builder, Attribute value,
                                            Type type, Location loc) {
   auto elements = dyn_cast<ElementsAttr>(value);

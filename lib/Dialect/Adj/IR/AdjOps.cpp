@@ -17,6 +17,7 @@
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/TypeUtilities.h"
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/SmallSet.h"
 #include "llvm/Support/MathExtras.h"
 
@@ -1002,6 +1003,23 @@ LogicalResult BatchNormOp::inferReturnTypes(MLIRContext *,
 //===----------------------------------------------------------------------===//
 // Differentiation requests
 //===----------------------------------------------------------------------===//
+
+bool adjoint::adj::isCIdentifier(StringRef s) {
+  return !s.empty() && !llvm::isDigit(s.front()) &&
+         llvm::all_of(s, [](char c) { return llvm::isAlnum(c) || c == '_'; });
+}
+
+std::string adjoint::adj::getArgumentName(func::FuncOp fn, unsigned i) {
+  if (auto name = fn.getArgAttrOfType<StringAttr>(i, "adj.name"))
+    return name.str();
+  return "arg" + std::to_string(i);
+}
+
+std::string adjoint::adj::getResultName(func::FuncOp fn, unsigned i) {
+  if (auto name = fn.getResultAttrOfType<StringAttr>(i, "adj.name"))
+    return name.str();
+  return "result" + std::to_string(i);
+}
 
 bool adjoint::adj::isFloatTensor(Type type) {
   auto tensor = dyn_cast<RankedTensorType>(type);

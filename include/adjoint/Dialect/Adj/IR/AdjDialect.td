@@ -27,9 +27,16 @@ def Adj_Dialect : Dialect {
 
     Axes and dimensions are always given as non-negative integers in the IR
     (`axis 1`, not `axis -1`).
+
+    A function argument or result may carry a name, `{adj.name = "W1"}` (a C
+    identifier): tools match input arrays by it, and a compiled library uses
+    it for the argument's name in its C header and interface.
   }];
   let dependentDialects = ["::mlir::func::FuncDialect"];
   let hasConstantMaterializer = 1;
+  // `adj.name` names function arguments and results.
+  let hasRegionArgAttrVerify = 1;
+  let hasRegionResultAttrVerify = 1;
 }
 
 #endif // ADJOINT_DIALECT_ADJ_IR_ADJDIALECT_TD

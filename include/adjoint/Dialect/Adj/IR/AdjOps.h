@@ -41,6 +41,16 @@ normalizeReductionAxes(int64_t rank, std::optional<llvm::ArrayRef<int64_t>> axes
 /// that carry derivatives.
 bool isFloatTensor(mlir::Type type);
 
+/// Whether `s` is a C identifier: what names of arguments, results and
+/// symbol prefixes must be, as they appear in generated C headers.
+bool isCIdentifier(llvm::StringRef s);
+
+/// The name of a function's argument `i`: its `adj.name` attribute, else
+/// "argN". Tools use it to match inputs and to name the C ABI's arguments.
+std::string getArgumentName(mlir::func::FuncOp fn, unsigned i);
+/// The name of a function's result `i`: its `adj.name`, else "resultN".
+std::string getResultName(mlir::func::FuncOp fn, unsigned i);
+
 /// The NumPy broadcast of two shapes, or nullopt when they do not broadcast.
 std::optional<llvm::SmallVector<int64_t>>
 broadcastShapes(llvm::ArrayRef<int64_t> a, llvm::ArrayRef<int64_t> b);

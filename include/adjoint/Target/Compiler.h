@@ -1,0 +1,48 @@
+//===- Compiler.h - adjoint-compile as a library ----------------*- C++ -*-===//
+//
+// Part of the Adjoint project.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ADJOINT_TARGET_COMPILER_H
+#define ADJOINT_TARGET_COMPILER_H
+
+#include "adjoint/Target/NativeCode.h"
+
+#include "mlir/IR/BuiltinOps.h"
+
+#include <string>
+#include <vector>
+
+namespace adjoint {
+
+struct CompileOptions {
+  /// The output file.
+  std::string output;
+  /// What to write: mlir (optimized adj), linalg, bufferized, llvm (LLVM
+  /// dialect), llvm-ir, asm, obj, so, header.
+  std::string emit = "so";
+  /// The prefix of every exported symbol; empty: from the output's name.
+  std::string prefix;
+  /// Derivatives to export, each "fn" or "fn:wrt=a,b" (argument names or
+  /// indices): `--grad` adds <fn>_grad, `--value-and-grad` adds
+  /// <fn>_value_and_grad.
+  std::vector<std::string> grad, valueAndGrad;
+  /// Writes the IR after this stage ("all" for every stage) into dumpDir.
+  std::string dumpAfter, dumpDir;
+  /// Prints the time each stage took to `log`.
+  bool timeStages = false;
+  TargetOptions target;
+};
+
+/// Compiles `module` as `options` say. Errors are emitted as diagnostics.
+mlir::LogicalResult compile(mlir::ModuleOp module,
+                            const CompileOptions &options,
+                            llvm::raw_ostream &log);
+
+/// The emit kinds compile() accepts, for the tool's help.
+llvm::ArrayRef<llvm::StringRef> getEmitKinds();
+
+} // namespace adjoint
+
+#endif // ADJOINT_TARGET_COMPILER_H

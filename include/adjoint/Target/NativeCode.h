@@ -1,0 +1,54 @@
+//===- NativeCode.h - From the LLVM dialect to a shared library -*- C++ -*-===//
+//
+// Part of the Adjoint project.
+//
+// In-process LLVM: the LLVM-dialect module becomes LLVM IR (with the
+// library's interface JSON added), is optimized at -O3 for the target CPU
+// (the host's, with its features, unless another triple/CPU is asked for),
+// and is written as LLVM IR, assembly or an object file. The system linker
+// driver then links the object into a shared library that needs only libc
+// and libm.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ADJOINT_TARGET_NATIVECODE_H
+#define ADJOINT_TARGET_NATIVECODE_H
+
+#include "adjoint/Target/LibraryInterface.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/IR/Module.h"
+
+#include <memory>
+
+namespace adjoint {
+
+struct TargetOptions {
+  /// Empty: the host's triple, CPU and CPU features.
+  std::string triple;
+  std::string cpu;
+};
+
+enum class OutputKind { LLVMIR, Assembly, Object };
+
+/// Translates `module` (LLVM dialect) to an optimized LLVM module for the
+/// target, with the function <prefix>_adjoint_interface() returning the
+/// interface's JSON. Errors are emitted as diagnostics on the module.
+mlir::FailureOr<std::unique_ptr<llvm::Module>>
+translateToLLVM(mlir::ModuleOp module, llvm::LLVMContext &context,
+                const LibraryInterface &interface,
+                const TargetOptions &options);
+
+/// Writes `module` as LLVM IR, assembly or an object file to `path`.
+mlir::LogicalResult emitNative(llvm::Module &module, OutputKind kind,
+                               llvm::StringRef path, mlir::Location loc);
+
+/// Links the object file `object` into the shared library `path` with the
+/// system's C compiler driver (cc), against libm only.
+mlir::LogicalResult linkSharedLibrary(llvm::StringRef object,
+                                      llvm::StringRef path,
+                                      mlir::Location loc);
+
+} // namespace adjoint
+
+#endif // ADJOINT_TARGET_NATIVECODE_H

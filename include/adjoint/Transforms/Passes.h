@@ -1,0 +1,25 @@
+//===- Passes.h - adj-to-adj transformations --------------------*- C++ -*-===//
+//
+// Part of the Adjoint project.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ADJOINT_TRANSFORMS_PASSES_H
+#define ADJOINT_TRANSFORMS_PASSES_H
+
+#include "adjoint/Dialect/Adj/IR/AdjDialect.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Pass/Pass.h"
+
+namespace adjoint {
+
+#define GEN_PASS_DECL
+#include "adjoint/Transforms/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "adjoint/Transforms/Passes.h.inc"
+
+} // namespace adjoint
+
+#endif // ADJOINT_TRANSFORMS_PASSES_H

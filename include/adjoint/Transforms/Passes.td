@@ -1,0 +1,78 @@
+//===- Passes.td - adj-to-adj transformations --------------*- tablegen -*-===//
+//
+// Part of the Adjoint project.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ADJOINT_TRANSFORMS_PASSES_TD
+#define ADJOINT_TRANSFORMS_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def AdjDecompose : Pass<"adj-decompose", "::mlir::ModuleOp"> {
+  let summary = "Rewrite composite adj ops into primitive adj ops";
+  let description = [{
+    Expands the ops that are compositions of others (softmax, log_softmax,
+    softmax_cross_entropy, logsumexp, mean, layer_norm, batch_norm, gelu,
+    sigmoid, ...) into the primitive adj ops that `convert-adj-to-linalg`
+    lowers, in their numerically stable forms (the maximum is subtracted
+    before exponentiating). It runs after differentiation, so derivative
+    rules still see the composite ops.
+
+    Before:
+    ```mlir
+    %p = adj.softmax %x axis 1 : tensor<4x10xf32>
+    ```
+    After:
+    ```mlir
+    %m = adj.max %x axes [1] keepdims : tensor<4x10xf32> -> tensor<4x1xf32>
+    %d = adj.sub %x, %m : tensor<4x10xf32>, tensor<4x1xf32>
+    %e = adj.exp %d : tensor<4x10xf32>
+    %s = adj.sum %e axes [1] keepdims : tensor<4x10xf32> -> tensor<4x1xf32>
+    %p = adj.div %e, %s : tensor<4x10xf32>, tensor<4x1xf32>
+    ```
+  }];
+  let dependentDialects = ["::adjoint::adj::AdjDialect"];
+}
+
+def AdjExportCAbi : Pass<"adj-export-c-abi", "::mlir::ModuleOp"> {
+  let summary = "Give exported functions their C ABI: a workspace and a status";
+  let description = [{
+    Runs on bufferized functions whose results are already caller-allocated
+    out-parameters. For each public function:
+
+    1. every `memref.alloc` (all are statically shaped) becomes a
+       `memref.view` at a fixed, 64-byte-aligned offset of one new trailing
+       argument, the workspace (`memref<Nxi8>`, `adj.name = "workspace"`),
+       so a call allocates nothing;
+    2. the function returns an `i32` status, 0 on success;
+    3. `adj.workspace_size = N` records the workspace's size in bytes, and a
+       function `@<name>_workspace_size() -> i64` returns it at run time.
+
+    Buffers are not reused across lifetimes yet: N is the sum of the
+    function's buffers.
+
+    ```mlir
+    func.func @f(%x: memref<4xf32>, %out: memref<4xf32>) {
+      %t = memref.alloc() : memref<4xf32>
+      ...
+    }
+    ```
+    becomes
+    ```mlir
+    func.func @f(%x: memref<4xf32>, %out: memref<4xf32>,
+                 %ws: memref<64xi8> {adj.name = "workspace"}) -> i32
+        attributes {adj.workspace_size = 64 : i64} {
+      %c0 = arith.constant 0 : index
+      %t = memref.view %ws[%c0][] : memref<64xi8> to memref<4xf32>
+      ...
+    }
+    ```
+    A function that still calls another (not inlined) or allocates inside a
+    loop is an error.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::memref::MemRefDialect"];
+}
+
+#endif // ADJOINT_TRANSFORMS_PASSES_TD

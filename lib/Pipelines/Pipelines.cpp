@@ -1,0 +1,134 @@
+//===- Pipelines.cpp - The named stages from adj to LLVM ------------------===//
+//
+// Part of the Adjoint project.
+//
+//===----------------------------------------------------------------------===//
+
+#include "adjoint/Pipelines/Pipelines.h"
+
+#include "adjoint/Conversion/Passes.h"
+#include "adjoint/Differentiation/Passes.h"
+#include "adjoint/Transforms/Passes.h"
+
+#include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
+#include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
+#include "mlir/Conversion/ControlFlowToLLVM/ControlFlowToLLVM.h"
+#include "mlir/Conversion/FuncToLLVM/ConvertFuncToLLVMPass.h"
+#include "mlir/Conversion/MathToLLVM/MathToLLVM.h"
+#include "mlir/Conversion/MathToLibm/MathToLibm.h"
+#include "mlir/Conversion/MemRefToLLVM/MemRefToLLVM.h"
+#include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
+#include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
+#include "mlir/Dialect/Bufferization/Transforms/OneShotAnalysis.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+
+void adjoint::buildDifferentiatePipeline(OpPassManager &pm) {
+  pm.addPass(createAdjDifferentiate());
+}
+
+void adjoint::buildOptimizePipeline(OpPassManager &pm) {
+  pm.addPass(createInlinerPass());
+  pm.addPass(createSymbolDCEPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+}
+
+void adjoint::buildLowerToLinalgPipeline(OpPassManager &pm) {
+  pm.addPass(createAdjDecompose());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  pm.addPass(createConvertAdjToLinalg());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+}
+
+/// Copies between buffers as linalg.copy, which lowers to loops: memref.copy
+/// would call the MLIR runtime library's memrefCopy, a dependency the
+/// compiled library must not have.
+static LogicalResult copyWithLinalg(OpBuilder &b, Location loc, Value from,
+                                    Value to) {
+  b.create<linalg::CopyOp>(loc, from, to);
+  return success();
+}
+
+void adjoint::buildBufferizePipeline(OpPassManager &pm) {
+  bufferization::OneShotBufferizationOptions options;
+  options.memCpyFn = copyWithLinalg;
+  options.bufferizeFunctionBoundaries = true;
+  options.setFunctionBoundaryTypeConversion(
+      bufferization::LayoutMapOption::IdentityLayoutMap);
+  options.unknownTypeConverterFn =
+      [](Value value, Attribute memorySpace,
+         const bufferization::BufferizationOptions &) {
+        return bufferization::getMemRefTypeWithStaticIdentityLayout(
+            cast<TensorType>(value.getType()), memorySpace);
+      };
+  pm.addPass(bufferization::createOneShotBufferizePass(options));
+  bufferization::BufferResultsToOutParamsOpts outParams;
+  outParams.hoistStaticAllocs = true;
+  // A result that is not a fresh buffer (an argument, a constant) is copied
+  // into its out-parameter.
+  outParams.memCpyFn = copyWithLinalg;
+  pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createAdjExportCAbi());
+}
+
+void adjoint::buildLowerToLLVMPipeline(OpPassManager &pm) {
+  pm.addPass(createConvertLinalgToLoopsPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createConvertSCFToCFPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  // Math ops LLVM has intrinsics for first; the rest (tanh, erf) call libm.
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createConvertMathToLibmPass());
+  pm.addPass(createArithToLLVMConversionPass());
+  ConvertFuncToLLVMPassOptions funcOptions;
+  funcOptions.useBarePtrCallConv = true;
+  pm.addPass(createConvertFuncToLLVMPass(funcOptions));
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+  pm.addPass(createCanonicalizerPass());
+}
+
+ArrayRef<adjoint::Stage> adjoint::getStages() {
+  static const Stage stages[] = {
+      {"differentiate", buildDifferentiatePipeline},
+      {"optimize", buildOptimizePipeline},
+      {"linalg", buildLowerToLinalgPipeline},
+      {"bufferize", buildBufferizePipeline},
+      {"llvm", buildLowerToLLVMPipeline},
+  };
+  return stages;
+}
+
+void adjoint::registerPipelines() {
+  static const char *summaries[] = {
+      "Resolve derivative requests (adj-differentiate)",
+      "Inline calls, simplify the adj IR",
+      "Decompose composite adj ops and lower adj to linalg on tensors",
+      "Bufferize; outputs as out-parameters, buffers in one workspace",
+      "Lower to the LLVM dialect with the bare-pointer C ABI",
+  };
+  static std::vector<std::string> names;
+  for (auto [stage, summary] : llvm::zip(getStages(), summaries)) {
+    names.push_back(std::string("adj-stage-") + stage.name);
+    PassPipelineRegistration<>(names.back(), summary, stage.build);
+  }
+  PassPipelineRegistration<>(
+      "adj-compile", "Every stage, from adj to the LLVM dialect",
+      [](OpPassManager &pm) {
+        for (const Stage &stage : getStages())
+          stage.build(pm);
+      });
+}

@@ -1,0 +1,278 @@
+//===- Compiler.cpp - adjoint-compile as a library ------------------------===//
+//
+// Part of the Adjoint project.
+//
+// 1. Add an exported function per derivative asked for on the command line
+//    (a request op, resolved by the differentiate stage like any other).
+// 2. Prefix the exported functions' names and describe their interface while
+//    they still have tensor types.
+// 3. Run the stages of Pipelines.h in turn, dumping or stopping where asked.
+// 4. Translate to LLVM IR, optimize for the target and write the requested
+//    artifact; a shared library is linked from a temporary object file.
+//
+//===----------------------------------------------------------------------===//
+
+#include "adjoint/Target/Compiler.h"
+
+#include "adjoint/Dialect/Adj/IR/AdjOps.h"
+#include "adjoint/Pipelines/Pipelines.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/SymbolTable.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FileUtilities.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/ToolOutputFile.h"
+
+#include <chrono>
+
+using namespace mlir;
+using namespace adjoint;
+
+ArrayRef<StringRef> adjoint::getEmitKinds() {
+  static const StringRef kinds[] = {"mlir", "linalg", "bufferized", "llvm",
+                                    "llvm-ir", "asm", "obj", "so", "header"};
+  return kinds;
+}
+
+namespace {
+
+/// Parses "fn" or "fn:wrt=a,b" against the module.
+struct DerivativeRequest {
+  func::FuncOp fn;
+  SmallVector<bool> wrt;
+};
+
+FailureOr<DerivativeRequest> parseRequest(ModuleOp module, StringRef spec,
+                                          StringRef flag) {
+  auto [name, rest] = spec.split(':');
+  auto fn = module.lookupSymbol<func::FuncOp>(name);
+  if (!fn || fn.isExternal())
+    return module.emitError("--")
+           << flag << "=" << spec << ": no function '" << name
+           << "' with a body in the model";
+  DerivativeRequest request{fn, {}};
+  unsigned n = fn.getNumArguments();
+  if (rest.empty()) {
+    for (Type type : fn.getArgumentTypes())
+      request.wrt.push_back(adj::isFloatTensor(type));
+    return request;
+  }
+  if (!rest.consume_front("wrt="))
+    return module.emitError("--")
+           << flag << "=" << spec << ": expected 'fn' or 'fn:wrt=a,b'";
+  request.wrt.assign(n, false);
+  SmallVector<StringRef> names;
+  rest.split(names, ',');
+  for (StringRef arg : names) {
+    std::optional<unsigned> index;
+    unsigned i;
+    if (!arg.getAsInteger(10, i) && i < n)
+      index = i;
+    for (unsigned j = 0; j < n && !index; ++j)
+      if (adj::getArgumentName(fn, j) == arg)
+        index = j;
+    if (!index)
+      return module.emitError("--")
+             << flag << "=" << spec << ": @" << name
+             << " has no argument named or numbered '" << arg << "'";
+    request.wrt[*index] = true;
+  }
+  return request;
+}
+
+/// Adds a public function <fn><suffix> that asks for the derivative.
+LogicalResult addDerivativeEntry(ModuleOp module, StringRef spec,
+                                 bool withValue) {
+  FailureOr<DerivativeRequest> request =
+      parseRequest(module, spec, withValue ? "value-and-grad" : "grad");
+  if (failed(request))
+    return failure();
+  func::FuncOp fn = request->fn;
+  OpBuilder b(module.getContext());
+  b.setInsertionPointToEnd(module.getBody());
+  SmallVector<Type> results;
+  SmallVector<int64_t> wrt;
+  SmallVector<std::string> names;
+  if (withValue) {
+    llvm::append_range(results, fn.getResultTypes());
+    names.push_back(fn.getSymName().str());
+  }
+  for (auto [i, on] : llvm::enumerate(request->wrt)) {
+    if (!on)
+      continue;
+    wrt.push_back(i);
+    results.push_back(fn.getArgumentTypes()[i]);
+    names.push_back("grad_" + adj::getArgumentName(fn, i));
+  }
+  std::string entryName =
+      (fn.getSymName() + (withValue ? "_value_and_grad" : "_grad")).str();
+  auto entry = b.create<func::FuncOp>(
+      fn.getLoc(), entryName,
+      FunctionType::get(b.getContext(), fn.getArgumentTypes(), results));
+  SymbolTable(module).insert(entry);
+  for (unsigned i = 0; i < fn.getNumArguments(); ++i)
+    entry.setArgAttrs(i, fn.getArgAttrDict(i));
+  for (auto [i, name] : llvm::enumerate(names))
+    entry.setResultAttr(i, "adj.name", b.getStringAttr(name));
+  b.setInsertionPointToStart(entry.addEntryBlock());
+  Operation *ask;
+  auto wrtAttr = b.getDenseI64ArrayAttr(wrt);
+  if (withValue)
+    ask = b.create<adj::ValueAndGradOp>(fn.getLoc(), results,
+                                        fn.getSymName(), entry.getArguments(),
+                                        wrtAttr);
+  else
+    ask = b.create<adj::GradOp>(fn.getLoc(), results, fn.getSymName(),
+                                entry.getArguments(), wrtAttr);
+  b.create<func::ReturnOp>(fn.getLoc(), ask->getResults());
+  return success();
+}
+
+/// Prefixes the public functions' names: <prefix>_<name>.
+void prefixExports(ModuleOp module, StringRef prefix) {
+  SymbolTable symbols(module);
+  for (auto fn : llvm::make_early_inc_range(module.getOps<func::FuncOp>()))
+    if (fn.isPublic() && !fn.isExternal())
+      (void)symbols.rename(fn, (prefix + "_" + fn.getSymName()).str());
+}
+
+/// The default prefix: the output's file name up to its first '.', without
+/// a leading "lib", other characters than letters and digits made '_'
+/// ("libmlp.so.1" gives "mlp"); "model" if nothing usable is left.
+std::string defaultPrefix(StringRef output) {
+  StringRef stem = llvm::sys::path::filename(output).split('.').first;
+  stem.consume_front("lib");
+  std::string prefix;
+  for (char c : stem)
+    prefix += llvm::isAlnum(c) ? c : '_';
+  prefix = StringRef(prefix).ltrim('_').str();
+  return adj::isCIdentifier(prefix) ? prefix : "model";
+}
+
+LogicalResult writeText(StringRef path, StringRef text, Location loc) {
+  std::error_code ec;
+  llvm::ToolOutputFile out(path, ec, llvm::sys::fs::OF_Text);
+  if (ec)
+    return emitError(loc) << "cannot write '" << path << "': " << ec.message();
+  out.os() << text;
+  out.keep();
+  return success();
+}
+
+std::string printModule(ModuleOp module) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  module.print(os);
+  return s;
+}
+
+} // namespace
+
+LogicalResult adjoint::compile(ModuleOp module, const CompileOptions &options,
+                               llvm::raw_ostream &log) {
+  Location loc = module.getLoc();
+  if (!llvm::is_contained(getEmitKinds(), options.emit))
+    return emitError(loc) << "unknown --emit=" << options.emit << "; use one of "
+                          << llvm::join(getEmitKinds(), ", ");
+  std::string prefix =
+      options.prefix.empty() ? defaultPrefix(options.output) : options.prefix;
+  if (!adj::isCIdentifier(prefix))
+    return emitError(loc) << "--prefix '" << prefix
+                          << "' is not a C identifier";
+  if (!options.dumpAfter.empty() && options.dumpAfter != "all" &&
+      llvm::none_of(getStages(), [&](const Stage &s) {
+        return options.dumpAfter == s.name;
+      }))
+    return emitError(loc) << "unknown --dump-after=" << options.dumpAfter
+                          << "; use all or a stage: differentiate, optimize, "
+                             "linalg, bufferize, llvm";
+
+  for (const std::string &spec : options.grad)
+    if (failed(addDerivativeEntry(module, spec, /*withValue=*/false)))
+      return failure();
+  for (const std::string &spec : options.valueAndGrad)
+    if (failed(addDerivativeEntry(module, spec, /*withValue=*/true)))
+      return failure();
+  prefixExports(module, prefix);
+  FailureOr<LibraryInterface> interface = describeInterface(module, prefix);
+  if (failed(interface))
+    return failure();
+  if (interface->functions.empty())
+    return emitError(loc) << "nothing to compile: the model has no public "
+                             "function with a body";
+
+  // Where each --emit kind stops.
+  StringRef lastStage = llvm::StringSwitch<StringRef>(options.emit)
+                            .Case("mlir", "optimize")
+                            .Case("linalg", "linalg")
+                            .Case("bufferized", "bufferize")
+                            .Case("header", "bufferize")
+                            .Default("llvm");
+  using Clock = std::chrono::steady_clock;
+  auto seconds = [](Clock::time_point since) {
+    return std::chrono::duration<double>(Clock::now() - since).count();
+  };
+  for (const Stage &stage : getStages()) {
+    auto start = Clock::now();
+    PassManager pm(module.getContext());
+    // The tool's --mlir-print-ir-* / --mlir-timing flags, if registered.
+    if (failed(applyPassManagerCLOptions(pm)))
+      return failure();
+    stage.build(pm);
+    if (failed(pm.run(module)))
+      return failure();
+    if (options.timeStages)
+      log << llvm::formatv("{0,-14} {1,8:f3} s\n", stage.name, seconds(start));
+    if (StringRef(stage.name) == "bufferize")
+      readWorkspaceSizes(module, *interface);
+    if (options.dumpAfter == "all" || options.dumpAfter == stage.name) {
+      SmallString<128> path(options.dumpDir.empty() ? "." : options.dumpDir);
+      llvm::sys::path::append(path, prefix + "." + stage.name + ".mlir");
+      if (failed(writeText(path, printModule(module), loc)))
+        return failure();
+    }
+    if (stage.name == lastStage)
+      break;
+  }
+  if (options.emit == "header")
+    return writeText(options.output, renderCHeader(*interface), loc);
+  if (lastStage != "llvm" || options.emit == "llvm")
+    return writeText(options.output, printModule(module), loc);
+
+  auto start = Clock::now();
+  llvm::LLVMContext context;
+  FailureOr<std::unique_ptr<llvm::Module>> llvmModule =
+      translateToLLVM(module, context, *interface, options.target);
+  if (failed(llvmModule))
+    return failure();
+  if (options.timeStages)
+    log << llvm::formatv("{0,-14} {1,8:f3} s\n", "llvm-opt", seconds(start));
+  start = Clock::now();
+  LogicalResult result = success();
+  if (options.emit == "llvm-ir")
+    result = emitNative(**llvmModule, OutputKind::LLVMIR, options.output, loc);
+  else if (options.emit == "asm")
+    result =
+        emitNative(**llvmModule, OutputKind::Assembly, options.output, loc);
+  else if (options.emit == "obj")
+    result = emitNative(**llvmModule, OutputKind::Object, options.output, loc);
+  else {
+    SmallString<128> object;
+    if (std::error_code ec =
+            llvm::sys::fs::createTemporaryFile(prefix, "o", object))
+      return emitError(loc) << "cannot create a temporary file: "
+                            << ec.message();
+    llvm::FileRemover remover(object);
+    result = success(
+        succeeded(emitNative(**llvmModule, OutputKind::Object, object, loc)) &&
+        succeeded(linkSharedLibrary(object, options.output, loc)));
+  }
+  if (options.timeStages)
+    log << llvm::formatv("{0,-14} {1,8:f3} s\n", "codegen+link",
+                         seconds(start));
+  return result;
+}

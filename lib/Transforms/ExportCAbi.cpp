@@ -1,0 +1,132 @@
+//===- ExportCAbi.cpp - The adj-export-c-abi pass -------------------------===//
+//
+// Part of the Adjoint project.
+//
+// After bufferization each exported function takes its inputs and its
+// caller-allocated outputs as memrefs. This pass finishes its C signature:
+//
+//   f(inputs..., outputs...)  ──▶  i32 f(inputs..., outputs..., workspace)
+//
+// Every buffer the body allocates is carved out of the workspace at an
+// offset fixed at compile time (bump allocation, 64-byte aligned), so a call
+// makes no allocation; a training loop passes the same workspace each time.
+//
+//===----------------------------------------------------------------------===//
+
+#include "adjoint/Transforms/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Builders.h"
+#include "llvm/Support/MathExtras.h"
+
+namespace adjoint {
+#define GEN_PASS_DEF_ADJEXPORTCABI
+#include "adjoint/Transforms/Passes.h.inc"
+} // namespace adjoint
+
+using namespace mlir;
+
+namespace {
+
+constexpr int64_t kAlignment = 64;
+
+/// The bytes of a statically shaped buffer (i1 takes a byte).
+int64_t byteSize(MemRefType type) {
+  int64_t bits = type.getElementTypeBitWidth();
+  return type.getNumElements() * std::max<int64_t>(bits / 8, 1);
+}
+
+LogicalResult exportFunction(func::FuncOp fn) {
+  SmallVector<memref::AllocOp> allocs;
+  WalkResult walk = fn.walk([&](Operation *op) {
+    if (isa<func::CallOp>(op)) {
+      op->emitError("cannot export @")
+          << fn.getSymName() << ": it still calls another function";
+      return WalkResult::interrupt();
+    }
+    if (auto alloc = dyn_cast<memref::AllocOp>(op)) {
+      if (alloc->getParentOp() != fn || !alloc.getType().hasStaticShape() ||
+          !alloc.getType().getLayout().isIdentity()) {
+        alloc.emitError("cannot place this buffer in the workspace of @")
+            << fn.getSymName()
+            << ": only statically shaped buffers allocated at the top level "
+               "of the function can be";
+        return WalkResult::interrupt();
+      }
+      allocs.push_back(alloc);
+    }
+    return WalkResult::advance();
+  });
+  if (walk.wasInterrupted())
+    return failure();
+
+  SmallVector<int64_t> offsets;
+  int64_t size = 0;
+  for (memref::AllocOp alloc : allocs) {
+    offsets.push_back(size);
+    size += llvm::alignTo(byteSize(alloc.getType()), kAlignment);
+  }
+
+  MLIRContext *ctx = fn.getContext();
+  OpBuilder b(ctx);
+  auto workspaceType = MemRefType::get({size}, b.getIntegerType(8));
+  unsigned index = fn.getNumArguments();
+  fn.insertArgument(index, workspaceType,
+                    b.getDictionaryAttr(b.getNamedAttr(
+                        "adj.name", b.getStringAttr("workspace"))),
+                    fn.getLoc());
+  Value workspace = fn.getArgument(index);
+  for (auto [alloc, offset] : llvm::zip(allocs, offsets)) {
+    b.setInsertionPoint(alloc);
+    Value shift = b.create<arith::ConstantIndexOp>(alloc.getLoc(), offset);
+    Value view = b.create<memref::ViewOp>(alloc.getLoc(), alloc.getType(),
+                                          workspace, shift, ValueRange());
+    for (Operation *user : llvm::make_early_inc_range(alloc->getUsers()))
+      if (isa<memref::DeallocOp>(user))
+        user->erase();
+    alloc.replaceAllUsesWith(view);
+    alloc.erase();
+  }
+
+  // Return a status.
+  fn.setFunctionType(
+      FunctionType::get(ctx, fn.getArgumentTypes(), b.getI32Type()));
+  fn.walk([&](func::ReturnOp ret) {
+    b.setInsertionPoint(ret);
+    Value ok = b.create<arith::ConstantIntOp>(ret.getLoc(), 0, 32);
+    b.create<func::ReturnOp>(ret.getLoc(), ok);
+    ret.erase();
+  });
+  fn->setAttr("adj.workspace_size", b.getI64IntegerAttr(size));
+  // Names served the interface description; LLVM has no use for them.
+  for (unsigned i = 0; i < fn.getNumArguments(); ++i)
+    fn.removeArgAttr(i, "adj.name");
+  for (unsigned i = 0; i < fn.getNumResults(); ++i)
+    fn.removeResultAttr(i, b.getStringAttr("adj.name"));
+
+  // The size, queryable at run time.
+  b.setInsertionPointAfter(fn);
+  auto query = b.create<func::FuncOp>(
+      fn.getLoc(), (fn.getSymName() + "_workspace_size").str(),
+      FunctionType::get(ctx, {}, b.getI64Type()));
+  b.setInsertionPointToStart(query.addEntryBlock());
+  b.create<func::ReturnOp>(
+      fn.getLoc(), b.create<arith::ConstantIntOp>(fn.getLoc(), size, 64)
+                       .getResult());
+  return success();
+}
+
+struct AdjExportCAbiPass
+    : public adjoint::impl::AdjExportCAbiBase<AdjExportCAbiPass> {
+  void runOnOperation() override {
+    SmallVector<func::FuncOp> exported;
+    for (auto fn : getOperation().getOps<func::FuncOp>())
+      if (fn.isPublic() && !fn.isExternal())
+        exported.push_back(fn);
+    for (func::FuncOp fn : exported)
+      if (failed(exportFunction(fn)))
+        return signalPassFailure();
+  }
+};
+
+} // namespace
