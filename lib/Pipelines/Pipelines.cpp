@@ -71,6 +71,7 @@ void adjoint::buildBufferizePipeline(OpPassManager &pm) {
         return bufferization::getMemRefTypeWithStaticIdentityLayout(
             cast<TensorType>(value.getType()), memorySpace);
       };
+  pm.addPass(createAdjIsolateResults());
   pm.addPass(bufferization::createOneShotBufferizePass(options));
   bufferization::BufferResultsToOutParamsOpts outParams;
   outParams.hoistStaticAllocs = true;
@@ -78,6 +79,8 @@ void adjoint::buildBufferizePipeline(OpPassManager &pm) {
   // into its out-parameter.
   outParams.memCpyFn = copyWithLinalg;
   pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
+  // CSE first: bufferization leaves copies between identical views.
+  pm.addPass(createCSEPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createAdjExportCAbi());
 }

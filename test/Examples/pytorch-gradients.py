@@ -1,7 +1,8 @@
-# The example models' loss and parameter gradients, derived by Adjoint and
-# evaluated by the reference evaluator, against PyTorch autograd on the same
-# inputs, in f64: the f32 examples are retyped to f64, so that constants the
-# derivative rules introduce (GELU's sqrt(2/pi), ...) are not rounded to f32.
+# The example models' loss and parameter gradients, derived by Adjoint, both
+# evaluated by the reference evaluator and compiled to a shared library,
+# against PyTorch autograd on the same inputs, in f64: the f32 examples are
+# retyped to f64, so that constants the derivative rules introduce (GELU's
+# sqrt(2/pi), ...) are not rounded to f32.
 # RUN: %python %s %src_root/examples
 
 import os
@@ -12,6 +13,7 @@ import torch
 import torch.nn.functional as F
 
 import adjtest
+import compiletest
 
 examples = sys.argv[1]
 adjtest.seed(7)
@@ -34,6 +36,13 @@ def check(name, inputs, wrt, loss_fn):
         source = f.read().replace("f32>", "f64>")
     adjtest.check_module(name, source, inputs, expected, rtol=1e-10,
                          atol=1e-13, options=["--fn", "loss_and_gradients"])
+    try:
+        compiled = compiletest.compile_source(source).call(
+            "loss_and_gradients", *inputs.values())
+        adjtest.check_results(name + " compiled", compiled, expected,
+                              rtol=1e-10, atol=1e-13)
+    except RuntimeError as e:
+        adjtest.expect(name + " compiled", False, str(e))
 
 
 # MLP: relu(x W1 + b1) W2 + b2, mean cross-entropy.

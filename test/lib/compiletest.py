@@ -4,8 +4,9 @@ evaluator.
     import compiletest as ct
     lib = ct.compile_source(source, emit_args=["--grad", "loss"])
     outputs = lib.call("loss_grad", x, w)       # NumPy arrays in and out
-    ct.check_against_evaluator("add f32", source, "f", {"x": x, "w": w})
+    ct.check_against_evaluator("add f32", source, "f", {"arg0": x, "arg1": w})
 
+Inputs are keyed as adjoint-run matches them: by `adj.name`, or `argN`.
 `compile_source` runs adjoint-compile (prefix "t") into a fresh directory and
 loads the library with ctypes; `Library.call` allocates the outputs and the
 workspace from the library's own interface JSON. `check_against_evaluator`
@@ -51,7 +52,8 @@ class Library:
         """Calls function `name` on `inputs` (converted to the declared
         dtypes, C-contiguous); returns its outputs as a list of arrays."""
         f = self.functions[name]
-        args = [np.ascontiguousarray(x, dtype=DTYPES[spec["dtype"]])
+        # np.require keeps 0-d arrays 0-d (ascontiguousarray makes them 1-d).
+        args = [np.require(x, DTYPES[spec["dtype"]], "C")
                 for x, spec in zip(inputs, f["inputs"])]
         assert len(args) == len(f["inputs"]), f"{name}: wrong argument count"
         for a, spec in zip(args, f["inputs"]):
@@ -109,11 +111,12 @@ def evaluate(source, fn, inputs):
 def compare(got, want, dtype, where):
     if dtype == "f64":
         np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-12,
-                                   err_msg=where)
+                                   equal_nan=True, err_msg=where)
     elif dtype == "f32":
-        scale = max(float(np.max(np.abs(want))) if want.size else 0.0, 1.0)
+        finite = np.abs(want[np.isfinite(want)])
+        scale = max(float(finite.max()) if finite.size else 0.0, 1.0)
         np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5 * scale,
-                                   err_msg=where)
+                                   equal_nan=True, err_msg=where)
     else:
         np.testing.assert_array_equal(got, want, err_msg=where)
 

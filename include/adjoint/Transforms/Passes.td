@@ -35,6 +35,26 @@ def AdjDecompose : Pass<"adj-decompose", "::mlir::ModuleOp"> {
   let dependentDialects = ["::adjoint::adj::AdjDialect"];
 }
 
+def AdjIsolateResults : Pass<"adj-isolate-results", "::mlir::ModuleOp"> {
+  let summary = "Give every result of an exported function a buffer of its own";
+  let description = [{
+    Before bufferization turns results into caller-allocated out-parameters,
+    each result of a public function must be a tensor computed in the
+    function: a result that is an argument, a constant, or a value returned
+    twice is copied (`linalg.copy` into a `tensor.empty`). The copies become
+    the writes into the caller's output buffers.
+
+    ```mlir
+    func.func @f(%x: tensor<3xf32>) -> (tensor<3xf32>, tensor<3xf32>) {
+      return %x, %x : tensor<3xf32>, tensor<3xf32>
+    }
+    ```
+    returns two `linalg.copy` results of `%x`.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 def AdjExportCAbi : Pass<"adj-export-c-abi", "::mlir::ModuleOp"> {
   let summary = "Give exported functions their C ABI: a workspace and a status";
   let description = [{

@@ -149,9 +149,9 @@ static std::optional<CommonShape> findCommonShape(ArrayRef<int64_t> a,
     common.groupsOfA.push_back(groupA);
     common.groupsOfB.push_back(groupB);
   }
-  // What is left on either side are unit dimensions: they join the last
-  // group, or vanish when the common shape is 0-d (whose reassociation has no
-  // group at all).
+  // What is left on either side multiplies to 1 (or follows a zero size):
+  // it joins the last group, or vanishes when the common shape is 0-d, whose
+  // reassociation has no group at all.
   for (; i < rankA; ++i)
     if (!common.groupsOfA.empty())
       common.groupsOfA.back().push_back(i);

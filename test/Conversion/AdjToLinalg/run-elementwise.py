@@ -20,16 +20,6 @@ def check(label, body, inputs):
     ct.check_against_evaluator(label, T.func(body, inputs), "main", inputs)
 
 
-def operand(name, x):
-    """(a line defining %name, its argument's name, its argument) for the
-    value x: the harness passes a 0-d array as [1], so a 0-d operand is an
-    argument of shape [1] reshaped in the function."""
-    if x.ndim:
-        return "", name, x
-    return (f"%{name} = adj.reshape %{name}1 : {ty((1,), T.elem(x))} -> "
-            f"{ty(x)}", name + "1", x.reshape(1))
-
-
 def values(dtype, domain, shape=(3, 4)):
     if domain == "pos":
         return T.randn(*shape, dtype=dtype, positive=True)
@@ -71,12 +61,9 @@ for dtype in (np.float32, np.float64):
             a = T.randn(*a_shape, dtype=dtype, positive=positive)
             b = T.randn(*b_shape, dtype=dtype)
             out = np.broadcast_shapes(a_shape, b_shape)
-            defs, names, args = zip(operand("a", a), operand("b", b))
             check(f"{op} {a_shape} {b_shape} {T.elem(a)}", f"""
-                {defs[0]}
-                {defs[1]}
                 %r = adj.{op} %a, %b : {ty(a)}, {ty(b)}
-                return %r : {ty(out, T.elem(a))}""", dict(zip(names, args)))
+                return %r : {ty(out, T.elem(a))}""", {"a": a, "b": b})
 
 # maximum and minimum propagate NaN (checked in f64, see above); compare is
 # ordered except ne.
@@ -109,15 +96,9 @@ for c_shape, t_shape, f_shape in [((4, 3), (4, 3), (4, 3)),
         t = T.randn(*t_shape, dtype=dtype)
         f = T.randn(*f_shape, dtype=dtype)
         out = np.broadcast_shapes(c_shape, t_shape, f_shape)
-        defs, names, args = zip(operand("c", c), operand("t", t),
-                                operand("f", f))
         check(f"select {c_shape} {t_shape} {f_shape} {T.elem(t)}", f"""
-            {defs[0]}
-            {defs[1]}
-            {defs[2]}
             %r = adj.select %c, %t, %f : {ty(c)}, {ty(t)}, {ty(f)}
-            return %r : {ty(out, T.elem(t))}""",
-              dict(zip(names, args)))
+            return %r : {ty(out, T.elem(t))}""", {"c": c, "t": t, "f": f})
 
 # convert: floats round, floats to integers truncate toward zero and
 # saturate (NaN gives 0), integers wrap, nonzero (NaN too) is true.

@@ -4,7 +4,8 @@
 # the four pooling ops over kernel x stride x padding, each in f32 and f64;
 # then the ops adj-decompose expands (softmax, log_softmax, logsumexp,
 # softmax_cross_entropy, mean, layer_norm, batch_norm, gelu, sigmoid), which
-# adjoint-compile decomposes and lowers, including logits of +-1000.
+# adjoint-compile decomposes and lowers, including logits of +-1000; last a
+# small network and its gradient.
 #
 # Max-pooling inputs are small integers, so that windows hold ties and the
 # derivative ops must pick the first maximum in row-major order as the
@@ -170,21 +171,52 @@ for dtype in DTYPES:
         %y = adj.sigmoid %x : {ty(x)}
         return %y : {ty(x)}""", {"x": x})
 
-# A small network: conv, batch_norm, relu, max_pool, dense, cross-entropy.
+# Masked (-inf), infinite and NaN logits in f64: logsumexp's finite-maximum
+# select and the one-hot select of the cross-entropy.
+inf, nan = np.inf, np.nan
+x = np.array([[-inf, 0.5, 2.0, -inf], [1000.0, -inf, 999.0, -1000.0],
+              [-inf, -inf, -inf, -inf], [inf, 1.0, 0.0, -inf],
+              [nan, 0.0, 1.0, 2.0]])
+for op in ["softmax", "log_softmax"]:
+    check(f"{op} non-finite", f"""
+        %y = adj.{op} %x axis 1 : {ty(x)}
+        return %y : {ty(x)}""", {"x": x})
+check("logsumexp non-finite", f"""
+    %y = adj.logsumexp %x axes [1] : {ty(x)} -> tensor<5xf64>
+    return %y : tensor<5xf64>""", {"x": x})
+labels = np.array([2, 0])
+check("softmax_cross_entropy masked logits", f"""
+    %y = adj.softmax_cross_entropy %x, %l reduction none : {ty(x[:2])}, {ty(labels)} -> tensor<2xf64>
+    return %y : tensor<2xf64>""", {"x": x[:2], "l": labels})
+
+# A small network, and its value and gradient (adj-differentiate first, so
+# the derivatives of the window ops and of the composite ops, such as
+# max_pool2d_scatter and adj.mean, are compiled too).
 for dtype in DTYPES:
     e = T.elem(np.zeros((), dtype))
     x, k = normal((4, 1, 8, 8), dtype), normal((3, 1, 3, 3), dtype)
     g, b = normal((3,), dtype), normal((3,), dtype)
     w, labels = normal((48, 5), dtype), rng.integers(0, 5, size=4)
-    check(f"network {e}", f"""
-        %c = adj.conv2d %x, %k padding [1, 1, 1, 1] : {ty(x)}, {ty(k)} -> {ty((4, 3, 8, 8), e)}
-        %n, %m, %v = adj.batch_norm %c, %g, %b : {ty((4, 3, 8, 8), e)}, {ty(g)}, {ty(b)}
-        %r = adj.relu %n : {ty((4, 3, 8, 8), e)}
-        %p = adj.max_pool2d %r kernel [2, 2] : {ty((4, 3, 8, 8), e)} -> {ty((4, 3, 4, 4), e)}
-        %f = adj.reshape %p : {ty((4, 3, 4, 4), e)} -> {ty((4, 48), e)}
+    inputs = {"x": x, "k": k, "g": g, "b": b, "w": w, "y": labels}
+    act, pooled = ty((4, 3, 8, 8), e), ty((4, 3, 4, 4), e)
+    body = f"""
+        %c = adj.conv2d %x, %k padding [1, 1, 1, 1] : {ty(x)}, {ty(k)} -> {act}
+        %n, %m, %v = adj.batch_norm %c, %g, %b : {act}, {ty(g)}, {ty(b)}
+        %r = adj.gelu %n : {act}
+        %p = adj.max_pool2d %r kernel [3, 3] stride [2, 2] padding [1, 1, 1, 1] : {act} -> {pooled}
+        %f = adj.reshape %p : {pooled} -> {ty((4, 48), e)}
         %h = adj.matmul %f, %w : {ty((4, 48), e)}, {ty(w)} -> {ty((4, 5), e)}
         %l = adj.softmax_cross_entropy %h, %y : {ty((4, 5), e)}, {ty(labels)} -> {ty((), e)}
-        return %l : {ty((), e)}""",
-          {"x": x, "k": k, "g": g, "b": b, "w": w, "y": labels})
+        return %l : {ty((), e)}"""
+    check(f"network {e}", body, inputs)
+    net = T.func(body, inputs, name="net").replace("func.func @net",
+                                                   "func.func private @net")
+    args = ", ".join(ty(a) for a in inputs.values())
+    grads = ", ".join([ty((), e)] + [ty(a) for a in [x, k, g, b, w]])
+    source = net + T.func(f"""
+        %l, %dx, %dk, %dg, %db, %dw = adj.value_and_grad @net(%x, %k, %g, %b, %w, %y) : ({args}) -> ({grads})
+        return %l, %dx, %dk, %dg, %db, %dw : {grads}""", inputs)
+    ct.check_against_evaluator(f"network value_and_grad {e}", source, "main",
+                               inputs)
 
 ct.done()

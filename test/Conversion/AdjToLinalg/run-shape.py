@@ -131,4 +131,32 @@ unary("slice i1", m,
       f"adj.slice %x start [0, 0] limit [2, 3] stride [1, 2] : {ty(m)} -> "
       f"{ty((2, 2), 'i1')}", ty((2, 2), "i1"))
 
+# Out-of-range indices are errors for the evaluator; the compiled code
+# clamps them to [0, size - 1] (NumPy's mode="clip") so that it never leaves
+# its buffers, in gather and in scatter_add, its transpose. Checked against
+# NumPy, as the evaluator rejects these inputs.
+table = T.randn(5, 3)
+indices = np.array([-3, 0, 7, 4, 5, -1], np.int64)
+updates = T.randn(6, 3)
+clipped = np.clip(indices, 0, 4)
+scattered = np.zeros((5, 3))
+np.add.at(scattered, clipped, updates)
+for label, body, inputs, want in [
+        ("gather clamps out-of-range indices", f"""
+            %r = adj.gather %t[%i] axis 0 : {ty(table)}, {ty(indices)} -> {ty((6, 3), "f64")}
+            return %r : {ty((6, 3), "f64")}""", {"t": table, "i": indices},
+         np.take(table, indices, 0, mode="clip")),
+        ("scatter_add clamps out-of-range indices", f"""
+            %r = adj.scatter_add %u[%i] axis 0 : {ty(updates)}, {ty(indices)} -> {ty(table)}
+            return %r : {ty(table)}""", {"u": updates, "i": indices},
+         scattered)]:
+    try:
+        got = ct.compile_source(T.func(body, inputs)).call(
+            "main", *inputs.values())[0]
+        T.expect(label, np.allclose(got, want, rtol=1e-12, atol=0),
+                 f"got {got}, expected {want}")
+    except (AssertionError, RuntimeError, OSError) as e:
+        T.expect(label, False, str(e))
+
+T.done()
 ct.done()

@@ -1,0 +1,51 @@
+//===- IsolateResults.cpp - The adj-isolate-results pass ------------------===//
+//
+// Part of the Adjoint project.
+//
+// Results become out-parameters after bufferization, and each out-parameter
+// is written by the op that computes its result. A result with no such op
+// of its own (an argument, a constant, a value returned twice) gets a copy
+// that does the writing.
+//
+//===----------------------------------------------------------------------===//
+
+#include "adjoint/Transforms/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/Matchers.h"
+#include "llvm/ADT/DenseSet.h"
+
+namespace adjoint {
+#define GEN_PASS_DEF_ADJISOLATERESULTS
+#include "adjoint/Transforms/Passes.h.inc"
+} // namespace adjoint
+
+using namespace mlir;
+
+namespace {
+struct AdjIsolateResultsPass
+    : public adjoint::impl::AdjIsolateResultsBase<AdjIsolateResultsPass> {
+  void runOnOperation() override {
+    for (auto fn : getOperation().getOps<func::FuncOp>()) {
+      if (!fn.isPublic() || fn.isExternal())
+        continue;
+      fn.walk([](func::ReturnOp ret) {
+        OpBuilder b(ret);
+        llvm::DenseSet<Value> seen;
+        for (OpOperand &operand : ret->getOpOperands()) {
+          Value v = operand.get();
+          auto type = dyn_cast<RankedTensorType>(v.getType());
+          bool fresh = !isa<BlockArgument>(v) && !matchPattern(v, m_Constant());
+          if (!type || (seen.insert(v).second && fresh))
+            continue;
+          Value empty = b.create<tensor::EmptyOp>(ret.getLoc(), type.getShape(),
+                                                  type.getElementType());
+          operand.set(
+              b.create<linalg::CopyOp>(ret.getLoc(), v, empty).getResult(0));
+        }
+      });
+    }
+  }
+};
+} // namespace
