@@ -17,8 +17,10 @@ config.test_exec_root = os.path.join(config.adjoint_obj_root, "test")
 
 config.environment["FILECHECK_OPTS"] = (
     "-enable-var-scope --allow-unused-prefixes=false")
-config.environment["PYTHONPATH"] = os.path.join(
-    config.adjoint_src_root, "test", "lib")
+# test/lib: the tests' helpers; tools/python: the `adjoint` package.
+config.environment["PYTHONPATH"] = os.pathsep.join([
+    os.path.join(config.adjoint_src_root, "test", "lib"),
+    os.path.join(config.adjoint_src_root, "tools", "python")])
 
 llvm_config.use_default_substitutions()
 config.substitutions.append(("%src_root", config.adjoint_src_root))
@@ -34,3 +36,7 @@ tools = ["adjoint-compile", "adjoint-opt", "adjoint-run"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 llvm_config.with_environment("PATH", config.adjoint_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+
+# Graphviz, for the tests that render DOT (REQUIRES: dot).
+if shutil.which("dot"):
+    config.available_features.add("dot")

@@ -2,7 +2,7 @@
 # Installs what Adjoint needs from Debian 12's packages (as root), then
 # configures and builds it in ./build. Used by the README's two commands and
 # by CI. `--test` also installs what the test suite's oracles need (NumPy,
-# PyTorch).
+# PyTorch) and Graphviz (the DOT rendering test).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,7 +10,7 @@ packages=(cmake ninja-build g++ llvm-19-dev libmlir-19-dev mlir-19-tools
   llvm-19-tools libfmt-dev zlib1g-dev libzstd-dev python3 python3-numpy
   python3-sklearn)
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(python3-torch valgrind)
+  packages+=(python3-torch valgrind graphviz)
 fi
 
 missing=()

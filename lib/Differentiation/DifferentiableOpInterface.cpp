@@ -13,6 +13,12 @@ using namespace mlir;
 
 #include "adjoint/Differentiation/DifferentiableOpInterface.cpp.inc"
 
+bool adjoint::isDifferentiableOperand(Operation *op, unsigned index) {
+  if (auto iface = dyn_cast<DifferentiableOpInterface>(op))
+    return iface.isDifferentiableOperand(index);
+  return adj::isFloatTensor(op->getOperand(index).getType());
+}
+
 void adjoint::registerDifferentiationRules(DialectRegistry &registry) {
   registerElementwiseRules(registry);
   registerLinearAlgebraRules(registry);

@@ -54,15 +54,6 @@ struct Activity {
   }
 };
 
-/// Whether a derivative flows through operand `index` of `op`. Ops without a
-/// rule are treated as differentiable in every float operand, so that a
-/// missing rule is reported rather than silently giving zero.
-bool isDifferentiableOperand(Operation *op, unsigned index) {
-  if (auto iface = dyn_cast<DifferentiableOpInterface>(op))
-    return iface.isDifferentiableOperand(index);
-  return adj::isFloatTensor(op->getOperand(index).getType());
-}
-
 /// `body` is the derivative function's block while it is built: it has no
 /// terminator yet, so all of its ops are walked.
 Activity analyze(Block &body, ArrayRef<bool> wrt, ValueRange seeds) {

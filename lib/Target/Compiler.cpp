@@ -2,8 +2,9 @@
 //
 // Part of the Adjoint project.
 //
-// 1. Add an exported function per derivative asked for on the command line
-//    (a request op, resolved by the differentiate stage like any other).
+// 1. Refuse tensor types whose size in bytes overflows an int64_t. Add an
+//    exported function per derivative asked for on the command line (a
+//    request op, resolved by the differentiate stage like any other).
 // 2. Prefix the exported functions' names and describe their interface while
 //    they still have tensor types.
 // 3. Run the stages of Pipelines.h in turn, dumping or stopping where asked.
@@ -16,6 +17,7 @@
 
 #include "adjoint/Dialect/Adj/IR/AdjOps.h"
 #include "adjoint/Pipelines/Pipelines.h"
+#include "adjoint/Transforms/Passes.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/SymbolTable.h"
@@ -28,6 +30,7 @@
 #include "llvm/Support/ToolOutputFile.h"
 
 #include <chrono>
+#include <limits>
 
 using namespace mlir;
 using namespace adjoint;
@@ -79,6 +82,11 @@ FailureOr<DerivativeRequest> parseRequest(ModuleOp module, StringRef spec,
       return module.emitError("--")
              << flag << "=" << spec << ": @" << name
              << " has no argument named or numbered '" << arg << "'";
+    if (!adj::isFloatTensor(fn.getArgumentTypes()[*index]))
+      return module.emitError("--")
+             << flag << "=" << spec << ": argument '" << arg << "' of @"
+             << name << " has type " << fn.getArgumentTypes()[*index]
+             << ", which has no derivative";
     request.wrt[*index] = true;
   }
   return request;
@@ -163,6 +171,45 @@ LogicalResult writeText(StringRef path, StringRef text, Location loc) {
   return success();
 }
 
+/// Fails, at its location, on the first value whose tensor type takes more
+/// bytes than an int64_t counts: its sizes and offsets would overflow.
+LogicalResult checkTensorSizes(ModuleOp module) {
+  auto fits = [](Type type) {
+    auto tensor = dyn_cast<RankedTensorType>(type);
+    if (!tensor || !tensor.hasStaticShape())
+      return true;
+    Type element = tensor.getElementType();
+    unsigned bits =
+        element.isIntOrFloat() ? element.getIntOrFloatBitWidth() : 64;
+    int64_t bytes = std::max<int64_t>(bits / 8, 1);
+    for (int64_t dim : tensor.getShape()) {
+      if (dim != 0 && bytes > std::numeric_limits<int64_t>::max() / dim)
+        return false;
+      bytes *= dim;
+    }
+    return true;
+  };
+  auto check = [&](Type type, Location loc) -> LogicalResult {
+    if (fits(type))
+      return success();
+    return emitError(loc) << type
+                          << " is too large: its size in bytes does not fit "
+                             "in 64 bits";
+  };
+  WalkResult result = module.walk<WalkOrder::PreOrder>([&](Operation *op) {
+    for (Region &region : op->getRegions())
+      for (Block &block : region)
+        for (BlockArgument arg : block.getArguments())
+          if (failed(check(arg.getType(), arg.getLoc())))
+            return WalkResult::interrupt();
+    for (Type type : op->getResultTypes())
+      if (failed(check(type, op->getLoc())))
+        return WalkResult::interrupt();
+    return WalkResult::advance();
+  });
+  return failure(result.wasInterrupted());
+}
+
 std::string printModule(ModuleOp module) {
   std::string s;
   llvm::raw_string_ostream os(s);
@@ -191,6 +238,8 @@ LogicalResult adjoint::compile(ModuleOp module, const CompileOptions &options,
                           << "; use all or a stage: differentiate, optimize, "
                              "linalg, bufferize, llvm";
 
+  if (failed(checkTensorSizes(module)))
+    return failure();
   for (const std::string &spec : options.grad)
     if (failed(addDerivativeEntry(module, spec, /*withValue=*/false)))
       return failure();
@@ -223,6 +272,8 @@ LogicalResult adjoint::compile(ModuleOp module, const CompileOptions &options,
     if (failed(applyPassManagerCLOptions(pm)))
       return failure();
     stage.build(pm);
+    if (!options.dot.empty() && StringRef(stage.name) == "optimize")
+      pm.addPass(createAdjPrintDot({options.dot, ""}));
     if (failed(pm.run(module)))
       return failure();
     if (options.timeStages)

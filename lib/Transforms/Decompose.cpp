@@ -24,7 +24,6 @@
 //                     reshaped to [C, 1, ...]; also returns the statistics
 //   gelu              0.5 x · (1 + erf(x / √2)), or
 //                     0.5 x · (1 + tanh(√(2/π) (x + 0.044715 x³)))
-//   sigmoid           1 / (1 + exp(−x))
 //
 // Scalars are 0-d constants, which broadcast against anything. An op whose
 // operand is empty along the reduced axes gets the value its kernel gives
@@ -328,18 +327,6 @@ struct DecomposeGelu : public OpRewritePattern<GeluOp> {
   }
 };
 
-struct DecomposeSigmoid : public OpRewritePattern<SigmoidOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(SigmoidOp op,
-                                PatternRewriter &rewriter) const override {
-    AdjBuilder b(rewriter, op.getLoc());
-    Value x = op.getOperand();
-    Value denominator = b.add(b.create<ExpOp>(b.create<NegOp>(x)), 1.0);
-    rewriter.replaceOp(op, b.div(b.scalar(x, 1.0), denominator));
-    return success();
-  }
-};
-
 //===----------------------------------------------------------------------===//
 // The pass
 //===----------------------------------------------------------------------===//
@@ -351,7 +338,7 @@ struct AdjDecomposePass
     patterns
         .add<DecomposeBatchNorm, DecomposeGelu, DecomposeLayerNorm,
              DecomposeLogSoftmax, DecomposeLogSumExp, DecomposeMean,
-             DecomposeSigmoid, DecomposeSoftmax, DecomposeSoftmaxCrossEntropy>(
+             DecomposeSoftmax, DecomposeSoftmaxCrossEntropy>(
             &getContext());
     GreedyRewriteConfig config;
     config.enableRegionSimplification = GreedySimplifyRegionLevel::Disabled;

@@ -134,7 +134,7 @@ def check_against_evaluator(label, source, fn, inputs, options=()):
         assert len(got) == len(want), f"{len(got)} outputs, {len(want)} expected"
         for g, w, spec in zip(got, want, specs):
             compare(g, w, spec["dtype"], f"{label}: {spec['name']}")
-    except (AssertionError, RuntimeError) as e:
+    except (AssertionError, RuntimeError, OSError) as e:
         _failures.append(label)
         print(f"FAIL {label}: {str(e).strip()}", file=sys.stderr)
         print("  " + source.strip().replace("\n", "\n  "), file=sys.stderr)

@@ -57,6 +57,11 @@ static cl::opt<std::string>
 static cl::opt<std::string> dumpDir("dump-dir",
                                     cl::desc("Where --dump-after writes"),
                                     cl::init("."), cl::cat(category));
+static cl::opt<std::string>
+    dot("dot",
+        cl::desc("Write the Graphviz DOT of the model and its derivatives "
+                 "(after the optimize stage) to this file"),
+        cl::value_desc("file.dot"), cl::cat(category));
 static cl::opt<bool> timeStages("time-stages",
                                 cl::desc("Print the time each stage takes"),
                                 cl::cat(category));
@@ -111,6 +116,7 @@ int main(int argc, char **argv) {
   options.dumpAfter = dumpAfter;
   options.dumpDir = dumpDir;
   options.timeStages = timeStages;
+  options.dot = dot;
   options.target = {targetTriple, targetCpu};
   return failed(adjoint::compile(*module, options, llvm::errs())) ? 1 : 0;
 }

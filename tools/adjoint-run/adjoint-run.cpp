@@ -433,6 +433,17 @@ prepareArguments(func::FuncOp fn, SmallVector<std::string> &names) {
       return fail("argument #" + llvm::Twine(i) + " of '" + fn.getSymName() +
                   "' has type " + typeString(type) +
                   "; adjoint-run only passes statically shaped tensors");
+    // Checked per dimension, so that a huge shape cannot overflow.
+    int64_t numElements = 1;
+    for (int64_t dim : tensor.getShape()) {
+      if (dim != 0 && numElements > kMaxRefTensorElements / dim)
+        return fail("argument #" + llvm::Twine(i) + " of '" + fn.getSymName() +
+                    "' has type " + typeString(type) +
+                    ", which exceeds the reference evaluator's limit of " +
+                    llvm::Twine(kMaxRefTensorElements) +
+                    " elements per tensor");
+      numElements *= dim;
+    }
     types.push_back(tensor);
     names.push_back(adj::getArgumentName(fn, i));
     auto [it, inserted] = seen.try_emplace(names.back(), i);

@@ -75,6 +75,12 @@ public:
   forwardFunction(mlir::func::FuncOp callee, llvm::ArrayRef<bool> wrt) = 0;
 };
 
+/// Whether a derivative flows through operand `index` of `op`: what its
+/// rule says, or, for an op without a rule, whether the operand is a float
+/// tensor (so that a missing rule is reported rather than silently giving
+/// zero).
+bool isDifferentiableOperand(mlir::Operation *op, unsigned index);
+
 /// Registers the rules of the adj dialect's ops and of the upstream ops that
 /// appear in models (arith.constant, func.call).
 void registerDifferentiationRules(mlir::DialectRegistry &registry);

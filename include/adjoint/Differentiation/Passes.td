@@ -51,4 +51,39 @@ def AdjDifferentiate : Pass<"adj-differentiate", "::mlir::ModuleOp"> {
                            "::mlir::func::FuncDialect"];
 }
 
+def AdjReportCoverage : Pass<"adj-report-coverage", "::mlir::ModuleOp"> {
+  let summary = "Report which ops of a model have a differentiation rule";
+  let description = [{
+    For every public function, and every function it calls (transitively),
+    reports what differentiating it would meet, without changing the IR and
+    without failing:
+
+    * an op without a rule (no `DifferentiableOpInterface`) that a
+      derivative could flow through, i.e. with a float tensor operand and a
+      float tensor result: a warning at its location;
+    * each operand through which no derivative flows: a remark saying why
+      (an integer or `i1` type, or the op's rule says so, as for the labels
+      of `adj.softmax_cross_entropy`);
+    * one summary remark per function: `@f: N ops, K without a rule`.
+
+    Ops with a rule are silent unless `report-all` is set. The notion of a
+    differentiable operand is the one `adj-differentiate` uses.
+
+    ```mlir
+    func.func @f(%x: tensor<3xf32>, %i: tensor<2xi64>) -> tensor<2xf32> {
+      // warning: no differentiation rule for 'math.erf'; see docs/differentiation.md
+      %0 = math.erf %x : tensor<3xf32>
+      // remark: operand #1 of 'adj.gather' is not differentiable: ...
+      %1 = adj.gather %0[%i] axis 0 : tensor<3xf32>, tensor<2xi64> -> tensor<2xf32>
+      return %1 : tensor<2xf32>
+    }
+    // remark (at @f): @f: 2 ops, 1 without a rule
+    ```
+  }];
+  let options = [
+    Option<"reportAll", "report-all", "bool", /*default=*/"false",
+           "Also report, as a remark, every op that has a rule">,
+  ];
+}
+
 #endif // ADJOINT_DIFFERENTIATION_PASSES_TD

@@ -32,6 +32,9 @@ struct CompileOptions {
   std::string dumpAfter, dumpDir;
   /// Prints the time each stage took to `log`.
   bool timeStages = false;
+  /// Writes the Graphviz DOT of the optimized functions (forward and
+  /// derivative ops told apart) to this file.
+  std::string dot;
   TargetOptions target;
 };
 

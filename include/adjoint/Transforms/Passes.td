@@ -13,8 +13,8 @@ def AdjDecompose : Pass<"adj-decompose", "::mlir::ModuleOp"> {
   let summary = "Rewrite composite adj ops into primitive adj ops";
   let description = [{
     Expands the ops that are compositions of others (softmax, log_softmax,
-    softmax_cross_entropy, logsumexp, mean, layer_norm, batch_norm, gelu,
-    sigmoid, ...) into the primitive adj ops that `convert-adj-to-linalg`
+    softmax_cross_entropy, logsumexp, mean, layer_norm, batch_norm, gelu)
+    into the primitive adj ops that `convert-adj-to-linalg`
     lowers, in their numerically stable forms (the maximum is subtracted
     before exponentiating). It runs after differentiation, so derivative
     rules still see the composite ops.
@@ -93,6 +93,42 @@ def AdjExportCAbi : Pass<"adj-export-c-abi", "::mlir::ModuleOp"> {
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::memref::MemRefDialect"];
+}
+
+def AdjPrintDot : Pass<"adj-print-dot", "::mlir::ModuleOp"> {
+  let summary = "Write the dataflow graph of functions as Graphviz DOT";
+  let description = [{
+    Writes one DOT graph with a cluster per function (every public function
+    with a body, or the one `function` names) to `output` (a file; `-`, the
+    default, is standard output). The IR is not changed.
+
+    * one node per op, labelled with its name and result types; the
+      function's arguments (`invhouse`) and results (`house`) are nodes of
+      their own, labelled with their `adj.name` and type;
+    * one edge per SSA use, from the defining op (or argument) to the user
+      (or result); `#i` on the tail names the result of a multi-result op;
+    * forward ops are blue; derivative ops, located at `"adjoint"(<loc>)`
+      (red) or `"tangent"(<loc>)` (green), are told apart by their location,
+      also through the call-site locations inlining adds;
+    * a dashed grey edge goes from each derivative op to the op of the same
+      function at the location it points back to (the forward op whose rule
+      built it).
+
+    The kinds come from locations: IR printed without
+    `--mlir-print-debuginfo` and read back has lost them.
+
+    ```sh
+    adjoint-opt mlp.mlir -adj-differentiate -inline -canonicalize --mlir-print-debuginfo -o step.mlir
+    adjoint-opt step.mlir -adj-print-dot="output=mlp.dot function=loss_and_gradients"
+    dot -Tsvg mlp.dot -o mlp.svg
+    ```
+  }];
+  let options = [
+    Option<"output", "output", "std::string", /*default=*/"\"-\"",
+           "The DOT file to write ('-': standard output)">,
+    Option<"function", "function", "std::string", /*default=*/"\"\"",
+           "The function to draw (default: every public function)">,
+  ];
 }
 
 #endif // ADJOINT_TRANSFORMS_PASSES_TD

@@ -1,0 +1,129 @@
+//===- ReportCoverage.cpp - Which ops have a differentiation rule ---------===//
+//
+// Part of the Adjoint project.
+//
+// Reports, without changing the IR or failing, what differentiating a model
+// would meet:
+//
+//   1. Collect the public functions with a body, then, transitively, the
+//      functions they call: each is reported once.
+//   2. For each op of each function (its terminator aside):
+//      - an op without a rule through which a derivative could flow (a
+//        float tensor operand and a float tensor result) is a warning;
+//      - each operand through which no derivative flows is a remark saying
+//        why: its type is not a float tensor, or the op's rule says so.
+//        "Differentiable" is isDifferentiableOperand, as in the
+//        Differentiator.
+//   3. One summary remark per function: "@f: N ops, K without a rule".
+//
+//===----------------------------------------------------------------------===//
+
+#include "adjoint/Differentiation/Passes.h"
+
+#include "adjoint/Dialect/Adj/IR/AdjOps.h"
+#include "adjoint/Differentiation/DifferentiableOpInterface.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/SymbolTable.h"
+#include "mlir/IR/TypeUtilities.h"
+#include "llvm/ADT/SetVector.h"
+
+namespace adjoint {
+#define GEN_PASS_DEF_ADJREPORTCOVERAGE
+#include "adjoint/Differentiation/Passes.h.inc"
+} // namespace adjoint
+
+using namespace mlir;
+using namespace adjoint;
+
+namespace {
+
+/// Whether a derivative could flow through `op`: it has a float tensor
+/// operand and a float tensor result.
+bool couldNeedRule(Operation *op) {
+  auto isFloat = [](Value v) { return adj::isFloatTensor(v.getType()); };
+  return llvm::any_of(op->getOperands(), isFloat) &&
+         llvm::any_of(op->getResults(), isFloat);
+}
+
+/// Why no derivative flows through `operand` of `op`.
+std::string whyNotDifferentiable(Operation *op, Value operand) {
+  Type type = operand.getType();
+  if (adj::isFloatTensor(type))
+    return "the rule of '" + op->getName().getStringRef().str() + "' says so";
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  Type element = getElementTypeOrSelf(type);
+  if (element.isInteger(1))
+    os << "its type '" << type << "' is a mask (i1)";
+  else if (element.isIntOrIndex())
+    os << "its type '" << type << "' is integer";
+  else
+    os << "its type '" << type << "' is not a float tensor";
+  return text;
+}
+
+struct AdjReportCoveragePass
+    : public adjoint::impl::AdjReportCoverageBase<AdjReportCoveragePass> {
+  using AdjReportCoverageBase::AdjReportCoverageBase;
+
+  void runOnOperation() override;
+
+  /// Reports the ops of `fn`.
+  void report(func::FuncOp fn);
+};
+
+void AdjReportCoveragePass::report(func::FuncOp fn) {
+  unsigned numOps = 0, numMissing = 0;
+  fn.walk([&](Operation *op) {
+    if (op == fn || op->hasTrait<OpTrait::IsTerminator>())
+      return;
+    ++numOps;
+    bool hasRule = isa<DifferentiableOpInterface>(op);
+    if (!hasRule && couldNeedRule(op)) {
+      emitWarning(op->getLoc(), "no differentiation rule for '")
+          << op->getName() << "'; see docs/differentiation.md";
+      ++numMissing;
+    } else if (hasRule && reportAll) {
+      emitRemark(op->getLoc(), "'")
+          << op->getName() << "' has a differentiation rule";
+    }
+    for (OpOperand &operand : op->getOpOperands()) {
+      unsigned index = operand.getOperandNumber();
+      if (isDifferentiableOperand(op, index))
+        continue;
+      emitRemark(op->getLoc(), "operand #")
+          << index << " of '" << op->getName() << "' is not differentiable: "
+          << whyNotDifferentiable(op, operand.get());
+    }
+  });
+  // Free-function diagnostics: no dump of the op after each line.
+  emitRemark(fn.getLoc(), "@") << fn.getSymName() << ": " << numOps << " ops, "
+                               << numMissing << " without a rule";
+}
+
+void AdjReportCoveragePass::runOnOperation() {
+  ModuleOp module = getOperation();
+  SymbolTable symbols(module);
+
+  // The public functions, then what they call, in a stable order.
+  llvm::SetVector<func::FuncOp> functions;
+  for (auto fn : module.getOps<func::FuncOp>())
+    if (fn.isPublic() && !fn.isDeclaration())
+      functions.insert(fn);
+  for (unsigned i = 0; i < functions.size(); ++i) {
+    func::FuncOp fn = functions[i];
+    fn.walk([&](func::CallOp call) {
+      auto callee = symbols.lookup<func::FuncOp>(call.getCallee());
+      if (callee && !callee.isDeclaration())
+        functions.insert(callee);
+    });
+  }
+
+  for (func::FuncOp fn : functions)
+    report(fn);
+  markAllAnalysesPreserved();
+}
+
+} // namespace

@@ -1,0 +1,82 @@
+# adjoint.compile: derivative specs (strings and pairs), prefix, output,
+# the compiler's diagnostics as a CompileError, and how adjoint-compile is
+# found (ADJOINT_COMPILE, then PATH).
+# RUN: %python %s
+
+import os
+import shutil
+
+import numpy as np
+
+import adjoint
+import compiletest as ct
+
+d = ct.tmpdir()
+model = os.path.join(d, "quad.mlir")
+with open(model, "w") as f:
+    f.write("""
+func.func @f(%w: tensor<3xf64> {adj.name = "w"}, %x: tensor<3xf64> {adj.name = "x"})
+    -> (tensor<f64> {adj.name = "y"}) {
+  %p = adj.mul %w, %x : tensor<3xf64>, tensor<3xf64>
+  %q = adj.mul %p, %p : tensor<3xf64>, tensor<3xf64>
+  %s = adj.sum %q : tensor<3xf64> -> tensor<f64>
+  return %s : tensor<f64>
+}
+""")
+w, x = np.array([1.0, 2.0, 3.0]), np.array([0.5, -1.0, 2.0])
+
+# Default output: lib<model>.so in a fresh directory; prefix from its name.
+m = adjoint.compile(model, grad=["f:wrt=w"], value_and_grad=[("f", ["x"])])
+assert os.path.basename(m.path) == "libquad.so" and m.prefix == "quad"
+assert sorted(m.functions) == ["f", "f_grad", "f_value_and_grad"]
+assert [a.name for a in m.f_grad.outputs] == ["grad_w"]
+assert [a.name for a in m.f_value_and_grad.outputs] == ["f", "grad_x"]
+np.testing.assert_allclose(m.f(w, x), np.sum((w * x) ** 2), rtol=1e-15)
+np.testing.assert_allclose(m.f_grad(w, x), 2 * w * x * x, rtol=1e-15)
+v = m.f_value_and_grad(w, x)
+np.testing.assert_allclose(v.grad_x, 2 * w * w * x, rtol=1e-15)
+print("compile: grad and value_and_grad specs")
+
+# A given output and prefix; a single spec as a string; load=False.
+path = adjoint.compile(model, output=os.path.join(d, "libq2.so"), prefix="q",
+                       grad="f", load=False)
+assert path == os.path.join(d, "libq2.so") and os.path.exists(path)
+q = adjoint.load(path)
+assert q.prefix == "q" and [a.name for a in q.f_grad.outputs] == [
+    "grad_w", "grad_x"]
+print("compile: output, prefix, load=False")
+
+# The compiler's errors.
+bad = os.path.join(d, "bad.mlir")
+with open(bad, "w") as f:
+    f.write("func.func @f(%x: tensor<3xf32>) -> tensor<3xf32> {\n"
+            "  %y = adj.nope %x : tensor<3xf32>\n  return %y : tensor<3xf32>\n}\n")
+try:
+    adjoint.compile(bad)
+    raise AssertionError("no CompileError")
+except adjoint.CompileError as e:
+    assert "bad.mlir:2" in str(e) and "adj.nope" in str(e), str(e)
+    print("CompileError:", str(e).splitlines()[1])
+try:
+    adjoint.compile(model, grad=["g"])
+    raise AssertionError("no CompileError")
+except adjoint.CompileError as e:
+    print("CompileError:", str(e).splitlines()[1])
+try:
+    adjoint.compile(os.path.join(d, "missing.mlir"))
+    raise AssertionError("no FileNotFoundError")
+except FileNotFoundError as e:
+    print("FileNotFoundError:", e)
+
+# Finding adjoint-compile: $ADJOINT_COMPILE first, else PATH.
+on_path = shutil.which("adjoint-compile")
+assert adjoint.find_compiler() == on_path, (adjoint.find_compiler(), on_path)
+os.environ["ADJOINT_COMPILE"] = os.path.join(d, "no-such-compiler")
+try:
+    adjoint.compile(model)
+    raise AssertionError("ADJOINT_COMPILE ignored")
+except FileNotFoundError as e:
+    assert "no-such-compiler" in str(e)
+os.environ["ADJOINT_COMPILE"] = on_path
+assert adjoint.compile(model, output=os.path.join(d, "libq3.so")).f(w, x) == m.f(w, x)
+print("find_compiler: ADJOINT_COMPILE, then PATH")

@@ -1,0 +1,371 @@
+"""Call models compiled by adjoint-compile from Python, with NumPy arrays.
+
+    import adjoint
+    m = adjoint.load("libmlp.so")                 # the prefix is found in the ELF
+    loss = m.loss(W1, b1, W2, b2, x, labels)      # a 0-d float32 array
+    r = m.loss_value_and_grad(W1, b1, W2, b2, x, labels)
+    r.loss, r.grad_W1                             # a namedtuple of outputs
+
+    m = adjoint.compile("model.mlir", value_and_grad=["loss:wrt=W1,b1"])
+
+A function checks its inputs against the library's own description
+(`<prefix>_adjoint_interface()`, docs/c-abi.md) and raises TypeError for a
+wrong dtype and ValueError for a wrong shape or count, naming the function,
+the argument, what it expected and what it got. `out=` reuses output
+buffers; each thread gets its own cached, 64-byte-aligned workspace, so a
+Library may be called from several threads at once. Pure Python: ctypes and
+NumPy, nothing to build. See docs/python.md.
+"""
+
+import collections
+import ctypes
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import threading
+
+import numpy as np
+
+from ._elf import ElfError, dynamic_symbols
+
+__all__ = ["load", "compile", "Library", "Function", "Argument",
+           "CompileError", "CallError", "find_compiler", "DTYPES"]
+
+#: The interface's element types (docs/c-abi.md) as NumPy dtypes.
+DTYPES = {"f32": np.dtype(np.float32), "f64": np.dtype(np.float64),
+          "i32": np.dtype(np.int32), "i64": np.dtype(np.int64),
+          "bool": np.dtype(np.bool_)}
+
+#: The version of the interface JSON this module reads.
+ABI_VERSION = 1
+
+ALIGNMENT = 64
+
+
+class CompileError(RuntimeError):
+    """adjoint-compile failed; the message holds its diagnostics."""
+
+
+class CallError(RuntimeError):
+    """A compiled function returned a non-zero status."""
+
+    def __init__(self, function, status):
+        super().__init__(f"{function}: returned status {status}")
+        self.function = function
+        self.status = status
+
+
+Argument = collections.namedtuple("Argument", "name dtype shape")
+Argument.__doc__ = "An input or output: its name, NumPy dtype and shape."
+
+
+def _describe(a):
+    if not isinstance(a, np.ndarray):
+        return type(a).__name__
+    text = f"{a.dtype} array of shape {a.shape}"
+    return text if a.flags.c_contiguous else text + " (not C-contiguous)"
+
+
+def _field_names(names):
+    """Output names as namedtuple fields (invalid or repeated ones are
+    renamed `_<index>` by namedtuple's rename=True)."""
+    return [re.sub(r"\W", "_", name) for name in names]
+
+
+class Function:
+    """One exported function of a Library.
+
+    `f(*inputs, out=None, **named_inputs)`: inputs in the model's order (or
+    by name), NumPy arrays of exactly the declared dtypes and shapes. Lists
+    and Python scalars are converted to the declared dtype; a NumPy array of
+    another dtype is a TypeError (no silent float64 -> float32), and a
+    non-contiguous one is copied. Returns the single output, or a
+    namedtuple `f.Outputs` of all outputs. `out` (an array, or a sequence
+    with one array or None per output) receives the results instead of
+    fresh arrays.
+    """
+
+    def __init__(self, library, desc):
+        self.library = library
+        self.symbol = desc["symbol"]
+        self.name = self.symbol[len(library.prefix) + 1:]
+        try:
+            self.inputs = [Argument(a["name"], DTYPES[a["dtype"]],
+                                    tuple(a["shape"])) for a in desc["inputs"]]
+            self.outputs = [Argument(a["name"], DTYPES[a["dtype"]],
+                                     tuple(a["shape"]))
+                            for a in desc["outputs"]]
+        except KeyError as e:
+            raise ValueError(f"{self.symbol}: unknown dtype {e} in the "
+                             f"library's interface") from None
+        self.workspace_size = int(desc["workspace_size"])
+        self.Outputs = collections.namedtuple(
+            f"{self.name}_outputs" if self.name.isidentifier() else "Outputs",
+            _field_names([a.name for a in self.outputs]), rename=True)
+        self._input_index = {a.name: i for i, a in enumerate(self.inputs)}
+        self._fn = getattr(library.dll, self.symbol)
+        self._fn.restype = ctypes.c_int32
+        self._fn.argtypes = [ctypes.c_void_p] * (
+            len(self.inputs) + len(self.outputs) + 1)
+        self._local = threading.local()
+
+    def __repr__(self):
+        def sig(args):
+            return ", ".join(f"{a.name}: {a.dtype}{list(a.shape)}"
+                             for a in args)
+        return (f"<adjoint function {self.name}({sig(self.inputs)}) -> "
+                f"({sig(self.outputs)})>")
+
+    def workspace(self):
+        """This thread's workspace: a 64-byte-aligned uint8 array of
+        `workspace_size` bytes, allocated on the thread's first call."""
+        ws = getattr(self._local, "workspace", None)
+        if ws is None:
+            raw = np.empty(self.workspace_size + ALIGNMENT, np.uint8)
+            start = -raw.ctypes.data % ALIGNMENT
+            ws = raw[start:start + self.workspace_size]
+            self._local.workspace = ws
+        return ws
+
+    def _error(self, kind, arg, expected, got):
+        return kind(f"{self.name}: {arg}: expected {expected}, got {got}")
+
+    def _input(self, value, spec):
+        article = "an" if str(spec.dtype)[0] in "aeiou" else "a"
+        expected = f"{article} {spec.dtype} array of shape {spec.shape}"
+        if isinstance(value, np.ndarray):
+            if value.dtype != spec.dtype:
+                raise self._error(TypeError, f"input '{spec.name}'", expected,
+                                  _describe(value))
+        else:
+            try:
+                value = np.asarray(value, dtype=spec.dtype)
+            except (TypeError, ValueError) as e:
+                raise self._error(TypeError, f"input '{spec.name}'", expected,
+                                  f"{_describe(value)} ({e})") from None
+        if value.shape != spec.shape:
+            raise self._error(ValueError, f"input '{spec.name}'", expected,
+                              _describe(value))
+        if not value.flags.c_contiguous:
+            value = np.ascontiguousarray(value)
+        return value
+
+    def _output(self, value, spec, inputs):
+        expected = (f"a writeable C-contiguous {spec.dtype} array of shape "
+                    f"{spec.shape}")
+        where = f"out '{spec.name}'"
+        if not isinstance(value, np.ndarray):
+            raise self._error(TypeError, where, expected, _describe(value))
+        if value.dtype != spec.dtype:
+            raise self._error(TypeError, where, expected, _describe(value))
+        if value.shape != spec.shape or not value.flags.c_contiguous:
+            raise self._error(ValueError, where, expected, _describe(value))
+        if not value.flags.writeable:
+            raise self._error(ValueError, where, expected, "a read-only array")
+        for other, name in inputs:
+            if np.may_share_memory(value, other):
+                raise self._error(ValueError, where,
+                                  "a buffer that overlaps no other argument",
+                                  f"one that overlaps '{name}'")
+        return value
+
+    def __call__(self, *args, out=None, **kwargs):
+        n = len(self.inputs)
+        if len(args) > n:
+            raise TypeError(f"{self.name}: takes {n} inputs, got {len(args)}")
+        values = list(args) + [None] * (n - len(args))
+        given = [True] * len(args) + [False] * (n - len(args))
+        for key, value in kwargs.items():
+            i = self._input_index.get(key)
+            if i is None:
+                raise TypeError(f"{self.name}: no input named '{key}'; inputs "
+                                f"are {', '.join(self._input_index)}")
+            if given[i]:
+                raise TypeError(f"{self.name}: input '{key}' given twice")
+            values[i], given[i] = value, True
+        if not all(given):
+            missing = [a.name for a, g in zip(self.inputs, given) if not g]
+            raise TypeError(f"{self.name}: takes {n} inputs, missing "
+                            + ", ".join(f"'{m}'" for m in missing))
+        inputs = [self._input(v, s) for v, s in zip(values, self.inputs)]
+
+        single = len(self.outputs) == 1
+        if out is None:
+            outs = [None] * len(self.outputs)
+        elif single and isinstance(out, np.ndarray):
+            outs = [out]
+        elif isinstance(out, (tuple, list)):
+            if len(out) != len(self.outputs):
+                raise ValueError(
+                    f"{self.name}: out: expected {len(self.outputs)} "
+                    f"array{'' if single else 's'}, got {len(out)}")
+            outs = list(out)
+        else:
+            raise TypeError(f"{self.name}: out: expected "
+                            + ("an array or " if single else "")
+                            + f"a sequence of {len(self.outputs)} array"
+                            + ("" if single else "s") + ", got "
+                            + _describe(out))
+        named = [(a, s.name) for a, s in zip(inputs, self.inputs)]
+        for i, (o, spec) in enumerate(zip(outs, self.outputs)):
+            if o is None:
+                outs[i] = np.empty(spec.shape, spec.dtype)
+            else:
+                outs[i] = self._output(o, spec, named)
+                named.append((outs[i], spec.name))
+
+        status = self._fn(*[a.ctypes.data for a in inputs],
+                          *[o.ctypes.data for o in outs],
+                          self.workspace().ctypes.data)
+        if status != 0:
+            raise CallError(self.name, status)
+        return outs[0] if single else self.Outputs(*outs)
+
+
+class Library:
+    """A shared library made by adjoint-compile, loaded with ctypes.
+
+    `functions` maps each exported function's name (without the prefix) to
+    its Function; they are attributes too (`lib.loss(...)`).
+    """
+
+    def __init__(self, path, prefix=None):
+        self.path = os.path.abspath(path)
+        if not os.path.exists(self.path):
+            raise FileNotFoundError(f"{path}: no such file")
+        if prefix is None:
+            prefix = find_prefix(self.path)
+        self.prefix = prefix
+        self.dll = ctypes.CDLL(self.path)
+        try:
+            describe = getattr(self.dll, prefix + "_adjoint_interface")
+        except AttributeError:
+            raise ValueError(f"{path}: no function {prefix}_adjoint_interface; "
+                             "is it a library made by adjoint-compile, and "
+                             "is the prefix right?") from None
+        describe.restype = ctypes.c_char_p
+        describe.argtypes = []
+        self.interface = json.loads(describe().decode())
+        version = self.interface.get("adjoint_abi")
+        if version != ABI_VERSION:
+            raise ValueError(f"{path}: interface version {version}; this "
+                             f"module reads version {ABI_VERSION}")
+        self.functions = {}
+        for desc in self.interface["functions"]:
+            f = Function(self, desc)
+            self.functions[f.name] = f
+
+    def __getattr__(self, name):
+        functions = self.__dict__.get("functions", {})
+        if name in functions:
+            return functions[name]
+        raise AttributeError(f"{self.__dict__.get('path', 'library')} has no "
+                             f"function '{name}'; it has "
+                             f"{', '.join(functions) or 'none'}")
+
+    def __getitem__(self, name):
+        return self.functions[name]
+
+    def __dir__(self):
+        return list(super().__dir__()) + list(self.functions)
+
+    def __repr__(self):
+        return (f"<adjoint library {self.path} (prefix {self.prefix}): "
+                f"{', '.join(self.functions)}>")
+
+
+def find_prefix(path):
+    """The prefix of a library made by adjoint-compile: the `<prefix>` of
+    its one exported `<prefix>_adjoint_interface` symbol."""
+    suffix = "_adjoint_interface"
+    try:
+        symbols = dynamic_symbols(path)
+    except ElfError as e:
+        raise ValueError(f"{e}; pass prefix= to adjoint.load") from None
+    prefixes = sorted({s[:-len(suffix)] for s in symbols
+                       if s.endswith(suffix) and len(s) > len(suffix)})
+    if len(prefixes) != 1:
+        found = ", ".join(prefixes) if prefixes else "none"
+        raise ValueError(f"{path}: expected one *{suffix} symbol, found "
+                         f"{found}; pass prefix= to adjoint.load")
+    return prefixes[0]
+
+
+def load(path, prefix=None):
+    """Loads a library made by adjoint-compile. Without `prefix`, it is
+    read from the library's dynamic symbol table."""
+    return Library(path, prefix)
+
+
+def find_compiler():
+    """The adjoint-compile executable: $ADJOINT_COMPILE; else the one of
+    the installation this package belongs to (<prefix>/bin, for a package
+    in <prefix>/share/adjoint/python/adjoint); else the first on PATH; else
+    build/bin of the source tree this package is in."""
+    env = os.environ.get("ADJOINT_COMPILE")
+    if env:
+        return env
+    here = os.path.dirname(os.path.abspath(__file__))
+    parts = here.split(os.sep)
+    if parts[-3:] == ["adjoint", "python", "adjoint"]:
+        candidate = os.path.join(here, "..", "..", "..", "..", "bin",
+                                 "adjoint-compile")
+        if os.access(candidate, os.X_OK):
+            return os.path.normpath(candidate)
+    on_path = shutil.which("adjoint-compile")
+    if on_path:
+        return on_path
+    if parts[-3:] == ["tools", "python", "adjoint"]:
+        candidate = os.path.join(here, "..", "..", "..", "build", "bin",
+                                 "adjoint-compile")
+        if os.access(candidate, os.X_OK):
+            return os.path.normpath(candidate)
+    raise FileNotFoundError(
+        "adjoint-compile not found: set ADJOINT_COMPILE or put it on PATH")
+
+
+def _specs(option, specs):
+    if specs is None:
+        return []
+    if isinstance(specs, str):
+        specs = [specs]
+    args = []
+    for spec in specs:
+        if isinstance(spec, (tuple, list)):  # ("loss", ["W1", "b1"])
+            fn, wrt = spec
+            spec = f"{fn}:wrt={','.join(str(w) for w in wrt)}"
+        args += [option, spec]
+    return args
+
+
+def compile(path, output=None, grad=None, value_and_grad=None, prefix=None,
+            options=(), load=True):
+    """Compiles the model `path` (a .mlir file) with adjoint-compile and
+    returns the loaded Library (or, with load=False, the library's path).
+
+    `grad` / `value_and_grad`: derivatives to export, each "fn" or
+    "fn:wrt=a,b" as on the command line, or a pair ("fn", ["a", "b"]).
+    `output` defaults to lib<model>.so in a new temporary directory;
+    `options` are further command-line flags. Raises CompileError with the
+    compiler's diagnostics on failure.
+    """
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"{path}: no such file")
+    if output is None:
+        stem = re.sub(r"\W", "_", os.path.basename(path).split(".")[0])
+        output = os.path.join(tempfile.mkdtemp(prefix="adjoint-"),
+                              f"lib{stem or 'model'}.so")
+    command = [find_compiler(), os.fspath(path), "-o", os.fspath(output)]
+    if prefix is not None:
+        command += ["--prefix", prefix]
+    command += _specs("--grad", grad) + _specs("--value-and-grad",
+                                              value_and_grad)
+    command += list(options)
+    p = subprocess.run(command, capture_output=True, text=True)
+    if p.returncode != 0:
+        raise CompileError(f"adjoint-compile failed (exit {p.returncode}):\n"
+                           + p.stderr.strip())
+    return Library(output, prefix) if load else output
