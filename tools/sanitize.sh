@@ -23,6 +23,9 @@ ninja -C build-asan "$jobs" adjoint-opt adjoint-run adjoint-compile mlir-doc
 
 # halt_on_error=1: the first report fails the test (UBSan would otherwise
 # print and carry on, and a lit test whose output still matches would pass).
+# abort_on_error=1: end by SIGABRT, not exit code 1, which a `not tool ...`
+# RUN line (or a Python test expecting an error) would take as the expected
+# failure; `not` fails on a crash.
 # detect_leaks=0: this run looks for memory errors and UB, and a leak report
 # from process-lifetime state held in the uninstrumented LLVM/MLIR libraries
 # (registries, ManagedStatics, cl::opts) would fail a test for memory no
@@ -37,8 +40,8 @@ ninja -C build-asan "$jobs" adjoint-opt adjoint-run adjoint-compile mlir-doc
 # first (gcc puts it there), so only that program is affected.
 # detect_odr_violation=0 is *not* set: Adjoint's libraries are separate
 # shared objects and an ODR report among them would be a real finding.
-export ASAN_OPTIONS="halt_on_error=1:detect_leaks=0:verify_asan_link_order=0:symbolize=1:print_summary=1"
-export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:print_summary=1"
+export ASAN_OPTIONS="halt_on_error=1:abort_on_error=1:detect_leaks=0:verify_asan_link_order=0:symbolize=1:print_summary=1"
+export UBSAN_OPTIONS="halt_on_error=1:abort_on_error=1:print_stacktrace=1:print_summary=1"
 # Python-driven tests spawn the tools, which inherit these settings; lit
 # passes ASAN_OPTIONS and UBSAN_OPTIONS through to the tests.
 

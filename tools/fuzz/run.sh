@@ -6,10 +6,11 @@
 #   tools/fuzz/run.sh [SECONDS] [TARGET...]
 #
 # SECONDS per target (default 600; 0 = build and seed only); TARGETs among
-# fuzz-parse fuzz-compile fuzz-npy (default: all three, one after another;
-# run two invocations side by side to use two cores). Needs clang-19 and
-# libclang-rt-19-dev, and Debian's /usr/bin/python3 with python3-numpy for
-# the .npy seeds.
+# fuzz-parse fuzz-compile fuzz-npy (default: all three, one after another).
+# To use two cores, build once (`run.sh 0`), then run two invocations side
+# by side with FUZZ_NO_BUILD=1 (two builds in one directory would clash).
+# Needs clang-19 and libclang-rt-19-dev, and Debian's /usr/bin/python3 with
+# python3-numpy for the .npy seeds.
 # Findings land in build-fuzz/artifacts/<target>/, logs in
 # build-fuzz/logs/<target>.log; the growing corpus in build-fuzz/corpus/.
 set -euo pipefail
