@@ -153,8 +153,11 @@ def Adj_ConvertOp : Adj_Op<"convert",
     [SameOperandsAndResultShape, Elementwise]> {
   let summary = "elementwise conversion to another element type";
   let description = [{
-    Converts between `f32`, `f64`, `i32`, `i64` and `i1` as C does (float to
-    integer truncates toward zero; nonzero to `i1` is 1).
+    Converts between `f32`, `f64`, `i32`, `i64` and `i1`. Float to integer
+    truncates toward zero and saturates at the type's limits (NaN gives 0);
+    nonzero to `i1` is 1; integer to integer keeps the low bits. The
+    reference evaluator computes in f64 and does not round a conversion to
+    `f32`; compiled code does.
 
     ```mlir
     %y = adj.convert %labels : tensor<64xi64> -> tensor<64xf32>
