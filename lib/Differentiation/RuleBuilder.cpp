@@ -20,6 +20,21 @@ Value RuleBuilder::cloneWith(Operation *op, ValueRange operands) {
   return clone->getResult(0);
 }
 
+Value RuleBuilder::bilinearTangent(Operation *op, Value ta, Value tb) {
+  // Built in sequence: argument evaluation order is unspecified in C++, and
+  // the IR should not depend on the compiler that built Adjoint.
+  Value a = op->getOperand(0), b = op->getOperand(1);
+  Value first = ta ? cloneWith(op, {ta, b}) : Value();
+  Value second = tb ? cloneWith(op, {a, tb}) : Value();
+  return addTerms(first, second);
+}
+
+Value RuleBuilder::addTerms(Value a, Value b) {
+  if (!a || !b)
+    return a ? a : b;
+  return add(a, b);
+}
+
 Value RuleBuilder::splat(Type type, double value) {
   auto tensor = cast<RankedTensorType>(type);
   Attribute element;

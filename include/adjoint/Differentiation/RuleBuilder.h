@@ -35,6 +35,13 @@ public:
   /// types) at the rule's location; returns its first result. The derivative
   /// of an op linear in the replaced operands is the op itself.
   mlir::Value cloneWith(mlir::Operation *op, mlir::ValueRange operands);
+  /// The tangent of an op linear in each of its two operands (matmul, dot,
+  /// conv2d): op(ta, b) + op(a, tb), where a null tangent is zero; null when
+  /// both are.
+  mlir::Value bilinearTangent(mlir::Operation *op, mlir::Value ta,
+                              mlir::Value tb);
+  /// a + b, where a null value stands for zero (a sum not started yet).
+  mlir::Value addTerms(mlir::Value a, mlir::Value b);
 
   /// A tensor of `type` (or of `like`'s type) filled with `value`.
   mlir::Value splat(mlir::Type type, double value);

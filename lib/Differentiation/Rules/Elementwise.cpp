@@ -232,7 +232,7 @@ struct BinaryRule
     if (tb) {
       Value part =
           r.broadcastTo(chain2<OpTy>(r, a, b, y, tb).rhs, y.getType());
-      tangent = tangent ? r.add(tangent, part) : part;
+      tangent = r.addTerms(tangent, part);
     }
     return tangent ? ctx.setResultTangent(0, tangent) : success();
   }

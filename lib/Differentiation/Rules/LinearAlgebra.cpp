@@ -44,11 +44,6 @@ Value matmul(RuleBuilder &r, Value a, Value b) {
   return r.create<MatmulOp>(a, b);
 }
 
-/// Adds `part` to the running sum `total` (null when nothing is summed yet).
-Value accumulate(RuleBuilder &r, Value total, Value part) {
-  return total ? r.add(total, part) : part;
-}
-
 /// C = A @ B, batched with broadcasting batch dimensions.
 struct MatmulRule
     : public DifferentiableOpInterface::ExternalModel<MatmulRule, MatmulOp> {
@@ -75,13 +70,7 @@ struct MatmulRule
     if (!ta && !tb)
       return success();
     RuleBuilder r(ctx.builder(), ctx.loc());
-    Value a = op->getOperand(0), b = op->getOperand(1);
-    Value tc;
-    if (ta)
-      tc = matmul(r, ta, b);
-    if (tb)
-      tc = accumulate(r, tc, matmul(r, a, tb));
-    return ctx.setResultTangent(0, tc);
+    return ctx.setResultTangent(0, r.bilinearTangent(op, ta, tb));
   }
 };
 
@@ -108,13 +97,7 @@ struct DotRule
     if (!ta && !tb)
       return success();
     RuleBuilder r(ctx.builder(), ctx.loc());
-    Value a = op->getOperand(0), b = op->getOperand(1);
-    Value ty;
-    if (ta)
-      ty = r.create<DotOp>(ta, b);
-    if (tb)
-      ty = accumulate(r, ty, r.create<DotOp>(a, tb));
-    return ctx.setResultTangent(0, ty);
+    return ctx.setResultTangent(0, r.bilinearTangent(op, ta, tb));
   }
 };
 

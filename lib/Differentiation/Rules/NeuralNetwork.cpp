@@ -43,13 +43,6 @@ using namespace adjoint::adj;
 
 namespace {
 
-/// `a + b` where a null value is zero.
-Value addTerms(RuleBuilder &r, Value a, Value b) {
-  if (!a)
-    return b;
-  return b ? r.add(a, b) : a;
-}
-
 /// Adds `cotangent` to operand `index` when it needs one (`cotangent` is
 /// built lazily, only then).
 LogicalResult addCotangentIfNeeded(ReverseContext &ctx, unsigned index,
@@ -320,15 +313,10 @@ struct Conv2DRule
   }
   LogicalResult buildForward(Operation *op, ForwardContext &ctx) const {
     Value tx = ctx.operandTangent(0), tw = ctx.operandTangent(1);
-    Value x = op->getOperand(0), w = op->getOperand(1);
+    if (!tx && !tw)
+      return success();
     RuleBuilder r(ctx.builder(), ctx.loc());
-    // Bilinear: conv(tx, w) + conv(x, tw).
-    Value tangent;
-    if (tx)
-      tangent = r.cloneWith(op, {tx, w});
-    if (tw)
-      tangent = addTerms(r, tangent, r.cloneWith(op, {x, tw}));
-    return tangent ? ctx.setResultTangent(0, tangent) : success();
+    return ctx.setResultTangent(0, r.bilinearTangent(op, tx, tw));
   }
 };
 
@@ -525,9 +513,9 @@ struct LayerNormRule
     if (tx)
       tangent = r.mul(n.jacobianProduct(r, tx), norm.getScale());
     if (tScale)
-      tangent = addTerms(r, tangent, r.mul(n.normalized, tScale));
+      tangent = r.addTerms(tangent, r.mul(n.normalized, tScale));
     if (tBias)
-      tangent = addTerms(r, tangent, r.broadcastTo(tBias, type));
+      tangent = r.addTerms(tangent, r.broadcastTo(tBias, type));
     return tangent ? ctx.setResultTangent(0, tangent) : success();
   }
 };
@@ -576,11 +564,11 @@ struct BatchNormRule
           }
           if (ctMean) {
             Value share = r.scale(perChannel(r, ctMean, x), 1.0 / count);
-            dx = addTerms(r, dx, r.broadcastTo(share, x.getType()));
+            dx = r.addTerms(dx, r.broadcastTo(share, x.getType()));
           }
           if (ctVar) {
             Value share = r.scale(perChannel(r, ctVar, x), 2.0 / count);
-            dx = addTerms(r, dx, r.mul(n.centered, share));
+            dx = r.addTerms(dx, r.mul(n.centered, share));
           }
           return dx;
         })))
@@ -609,9 +597,9 @@ struct BatchNormRule
           r.mul(n.jacobianProduct(r, tx), perChannel(r, norm.getScale(), x));
     if (tScale)
       tangent =
-          addTerms(r, tangent, r.mul(n.normalized, perChannel(r, tScale, x)));
+          r.addTerms(tangent, r.mul(n.normalized, perChannel(r, tScale, x)));
     if (tBias)
-      tangent = addTerms(r, tangent,
+      tangent = r.addTerms(tangent,
                          r.broadcastTo(perChannel(r, tBias, x), x.getType()));
     if (tangent && failed(ctx.setResultTangent(0, tangent)))
       return failure();
