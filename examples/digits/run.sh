@@ -51,5 +51,5 @@ echo "== Building $out/train from train.c"
 echo "== Training: $out/train $out/data"
 "$out/train" "$out/data"
 
-echo "== Done. The same loop from Python (ctypes + NumPy):"
+echo "== Done. The same loop from Python (the adjoint package, NumPy):"
 echo "   $python $here/train.py $out/data $out/libdigits.so"
