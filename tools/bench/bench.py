@@ -19,6 +19,7 @@ import argparse
 import ctypes
 import datetime
 import json
+import math
 import os
 import platform
 import statistics
@@ -30,7 +31,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 
-from workloads import WORKLOADS, WRT, cost, make_inputs  # noqa: E402
+from workloads import (GEMM_SHAPES, WORKLOADS, cost, gemm_inputs, gemm_name,  # noqa: E402
+                       gemm_source, make_inputs)
 
 PY = "/usr/bin/python3"  # Debian's, which has python3-torch
 TOL = 1e-4  # gradients: max |error| / max |reference|
@@ -49,7 +51,7 @@ def run(cmd, env=None, check=True):
     """Runs a command; returns its stdout (stderr passes through)."""
     r = subprocess.run(cmd, stdout=subprocess.PIPE, text=True, env=env)
     if check and r.returncode != 0:
-        raise RuntimeError(f"{cmd[0]} failed with exit code {r.returncode}")
+        raise RuntimeError(f"`{' '.join(cmd)}` failed with exit code {r.returncode}")
     return r.stdout
 
 
@@ -58,6 +60,12 @@ def thread_env(threads):
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         env[var] = str(threads)
     return env
+
+
+def cpu_model():
+    with open("/proc/cpuinfo") as f:
+        return next((line.split(":", 1)[1].strip() for line in f
+                     if line.startswith("model name")), platform.machine())
 
 
 def has_avx2():
@@ -87,13 +95,13 @@ def build_programs(work):
 
 
 class Model:
-    """A workload compiled by adjoint-compile, and its JSON interface."""
+    """An adj model compiled by adjoint-compile, its JSON interface, and its
+    inputs written as raw files for the driver."""
 
-    def __init__(self, name, compiler, work):
+    def __init__(self, name, src, data, compiler, work):
         self.name = name
         self.prefix = name.replace("-", "_")
         self.lib = os.path.join(work, f"lib{self.prefix}.so")
-        src = os.path.join(ROOT, "examples", "bench", name + ".mlir")
         t0 = time.time()
         run([compiler, src, "-o", self.lib, "--prefix", self.prefix])
         self.compile_s = time.time() - t0
@@ -104,8 +112,8 @@ class Model:
                           for f in json.loads(get())["functions"]}
         self.inputs = os.path.join(work, "inputs", name)
         os.makedirs(self.inputs, exist_ok=True)
-        data = make_inputs(name)
-        for arg in self.functions["loss"]["inputs"]:
+        first = next(iter(self.functions.values()))
+        for arg in first["inputs"]:
             a = data[arg["name"]]
             if (str(a.dtype) != {"f32": "float32", "i64": "int64"}[arg["dtype"]]
                     or list(a.shape) != arg["shape"]):
@@ -113,16 +121,28 @@ class Model:
                                    f"{arg['shape']}, the workload has {a.dtype}{list(a.shape)}")
             a.tofile(os.path.join(self.inputs, arg["name"] + ".bin"))
 
-    def driver_cmd(self, driver, phase, threads, budget, min_runs, outdir):
-        f = self.functions[PHASE_FN[phase]]
-        size = lambda a: int(__import__("numpy").prod(a["shape"])) * (  # noqa: E731
+    def driver_cmd(self, driver, fn, phase, threads, budget, min_runs, outdir):
+        f = self.functions[fn]
+        size = lambda a: math.prod(a["shape"]) * (  # noqa: E731
             8 if a["dtype"] in ("i64", "f64") else 4)
         ins = [os.path.join(self.inputs, a["name"] + ".bin") + f":{size(a)}"
                for a in f["inputs"]]
         outs = [f"{a['name']}:{size(a)}" for a in f["outputs"]]
-        return [driver, self.lib, self.prefix, PHASE_FN[phase], self.name, phase,
+        return [driver, self.lib, self.prefix, fn, self.name, phase,
                 str(threads), str(budget), str(min_runs), outdir,
                 str(len(ins)), *ins, str(len(outs)), *outs]
+
+
+def workload_model(name, compiler, work):
+    return Model(name, os.path.join(ROOT, "examples", "bench", name + ".mlir"),
+                 make_inputs(name), compiler, work)
+
+
+def gemm_model(shape, compiler, work):
+    src = os.path.join(work, gemm_name(shape) + ".mlir")
+    with open(src, "w") as f:
+        f.write(gemm_source(shape))
+    return Model(gemm_name(shape), src, gemm_inputs(shape), compiler, work)
 
 
 # ---------------------------------------------------------- correctness ---
@@ -160,6 +180,24 @@ def read_outputs(outdir, dtype_of):
             for n, d in dtype_of.items()}
 
 
+def check_gemms(gemms, progs, work, checks):
+    """Checks each product against NumPy's in float64."""
+    import numpy as np
+    ok = True
+    for shape, m in gemms.items():
+        out = os.path.join(work, "out", m.name)
+        os.makedirs(out, exist_ok=True)
+        run(m.driver_cmd(progs["driver"], "mm", "fwd", 1, 0, 1, out), env=thread_env(1))
+        a, b = (v.astype(np.float64) for v in gemm_inputs(shape).values())
+        ref = a @ b
+        got = np.fromfile(os.path.join(out, "c.bin"), np.float32).reshape(ref.shape)
+        err = float(np.abs(got - ref).max() / np.abs(ref).max())
+        log(f"  {m.name} adjoint: {'ok' if err <= TOL else 'MISMATCH'}: rel error {err:.1e}")
+        checks.append({"check": m.name + " adjoint", "grad_rel_err": err, "ok": err <= TOL})
+        ok &= err <= TOL
+    return ok
+
+
 def check_all(models, progs, threads_list, work):
     """Checks every implementation against PyTorch float64: (all ok, records)."""
     import impl_numpy
@@ -172,7 +210,7 @@ def check_all(models, progs, threads_list, work):
             out = os.path.join(work, "out", name, str(threads))
             for phase in ("fwd", "fwdbwd"):
                 os.makedirs(os.path.join(out, phase), exist_ok=True)
-                run(m.driver_cmd(progs["driver"], phase, threads, 0, 1,
+                run(m.driver_cmd(progs["driver"], PHASE_FN[phase], phase, threads, 0, 1,
                                  os.path.join(out, phase)), env=thread_env(threads))
             fn = m.functions[PHASE_FN["fwdbwd"]]
             got = read_outputs(os.path.join(out, "fwdbwd"),
@@ -201,17 +239,27 @@ def steal_ticks():
         return int(f.readline().split()[8])
 
 
-def time_round(rnd, models, progs, threads_list, budget, min_runs, emit):
+def time_round(rnd, models, gemms, progs, threads_list, budget, min_runs, emit):
     steal0 = steal_ticks()
     for threads in threads_list:
         env = thread_env(threads)
+        if gemms and threads == 1:
+            for m in gemms.values():
+                line = run(m.driver_cmd(progs["driver"], "mm", "fwd", 1, budget, min_runs,
+                                        "-"), env=env)
+                emit({**json.loads(line), "round": rnd})
+            for line in run([PY, os.path.join(HERE, "impl_numpy.py"), "--gemm",
+                             "--threads", "1", "--budget", str(budget), "--min-runs",
+                             str(min_runs)], env=env).splitlines():
+                emit({**json.loads(line), "round": rnd})
         if "fma_peak" in progs:
             rec = json.loads(run([progs["fma_peak"], str(threads), str(budget)], env=env))
             emit({**rec, "round": rnd})
         for name, m in models.items():
             for phase in ("fwd", "fwdbwd"):
-                for line in run(m.driver_cmd(progs["driver"], phase, threads, budget,
-                                             min_runs, "-"), env=env).splitlines():
+                for line in run(m.driver_cmd(progs["driver"], PHASE_FN[phase], phase,
+                                             threads, budget, min_runs, "-"),
+                                env=env).splitlines():
                     emit({**json.loads(line), "round": rnd})
         names = ",".join(models)
         for script in ("impl_torch.py", "impl_numpy.py"):
@@ -272,8 +320,8 @@ IMPL_ORDER = ["adjoint", "torch-eager", "torch-jit-freeze", "numpy",
 def table(merged, peak):
     lines = ["| workload | phase | T | impl | median ms | min ms | max ms | vs eager "
              "| % peak | grad/fwd |", "|" + "---|" * 10]
-    keys = sorted(merged, key=lambda k: (WORKLOADS.index(k[0]), k[3], k[2],
-                                         IMPL_ORDER.index(k[1])))
+    keys = sorted((k for k in merged if k[0] in WORKLOADS),
+                  key=lambda k: (WORKLOADS.index(k[0]), k[3], k[2], IMPL_ORDER.index(k[1])))
     for w, impl, t, phase in keys:
         s = merged[(w, impl, t, phase)]
         eager = merged.get((w, "torch-eager", t, phase))
@@ -289,6 +337,22 @@ def table(merged, peak):
                      f"{fmt_ms(s['min_ms'])} | {fmt_ms(s['max_ms'])} | {vs_eager} | "
                      f"{pct} | {grad_fwd} |")
     return lines
+
+
+def gemm_table(merged):
+    lines = ["| M x K x N | adjoint ms | openblas ms | adjoint GFLOP/s | openblas GFLOP/s "
+             "| openblas / adjoint |", "|" + "---|" * 6]
+    for shape in GEMM_SHAPES:
+        a = merged.get((gemm_name(shape), "adjoint", 1, "fwd"))
+        b = merged.get((gemm_name(shape), "openblas", 1, "fwd"))
+        if not a or not b:
+            continue
+        flops = 2 * shape[0] * shape[1] * shape[2]
+        lines.append(f"| {'x'.join(map(str, shape))} | {fmt_ms(a['median_ms'])} | "
+                     f"{fmt_ms(b['median_ms'])} | {flops / a['median_ms'] / 1e6:.1f} | "
+                     f"{flops / b['median_ms'] / 1e6:.1f} | "
+                     f"{b['median_ms'] / a['median_ms']:.3g} |")
+    return lines if len(lines) > 2 else []
 
 
 def targets(merged, rounds):
@@ -337,8 +401,10 @@ def targets(merged, rounds):
           A("cnn", 1), 3, True)
     check("T5", "cnn fwd 1T: torch-jit-freeze / adjoint", A("cnn", 1, "fwd", "torch-jit-freeze"),
           A("cnn", 1, "fwd"), 1.5, True)
-    rows.append(("T6", "generated GEMM ≥ 85% of OpenBLAS at each mlp/ffn shape", None,
-                 "≥ 0.85", "not measured by this harness"))
+    for shape in GEMM_SHAPES:
+        g = gemm_name(shape)
+        check("T6", f"{g} 1T: openblas / adjoint", (g, "openblas", 1, "fwd"),
+              (g, "adjoint", 1, "fwd"), 0.85, True)
     for w, bound in (("mlp", 2.75), ("ffn", 3.45), ("cnn", 3.0), ("mlp-small", 3.1),
                      ("chain", 1.3)):
         check("T7", f"{w} 1T: adjoint fwdbwd / fwd", A(w, 1), A(w, 1, "fwd"), bound, False)
@@ -352,7 +418,7 @@ def targets(merged, rounds):
         check("T9", f"{w} fwdbwd: adjoint 2T / 1T", A(w, 2), A(w, 1), 0.65, False)
     check("T9", "mlp-small fwdbwd: adjoint 2T / 1T", A("mlp-small", 2), A("mlp-small", 1),
           1.0, False)
-    return [r for r in rows if r[4] != "not measured" or r[0] == "T6"]
+    return [r for r in rows if r[4] != "not measured"]
 
 
 def chart(merged, path, threads_list):
@@ -399,6 +465,15 @@ def summarize(records, out, stamp, threads_list, rounds):
              + f". Hypervisor steal time per round: {', '.join(f'{s:.1f} s' for s in steal)}. "
              f"BLAS: {meta['blas']}. Columns: docs/performance.md.", ""]
     lines += table(merged, peak)
+    gt = gemm_table(merged)
+    if gt:
+        lines += ["", "## Single GEMMs, 1 thread (target T6)", ""] + gt
+    fails = [c for c in records if c.get("bench") == "check" and c.get("loss_rel_err")
+             and c["loss_rel_err"] > 1e-5]
+    if fails:
+        lines += ["", "Loss errors above 1e-5 relative to PyTorch float64 (gradients within "
+                  f"{TOL:g}): " + ", ".join(f"{c['check']} {c['loss_rel_err']:.1e}"
+                                            for c in fails) + "."]
     lines += ["", "## Targets (issue 8)", "", "| # | ratio | value | bound | status |",
               "|---|---|---|---|---|"]
     for tid, what, value, bound, status in targets(merged, rounds):
@@ -424,6 +499,8 @@ def main():
     ap.add_argument("--smoke", action="store_true",
                     help="check every implementation's gradient, time nothing")
     ap.add_argument("--workloads", default=",".join(WORKLOADS))
+    ap.add_argument("--no-gemm", dest="gemm", action="store_false",
+                    help="skip the single-GEMM measurements of target T6")
     ap.add_argument("--threads", default="1,2")
     ap.add_argument("--build", default=os.path.join(ROOT, "build"),
                     help="Adjoint's build directory (for bin/adjoint-compile)")
@@ -444,9 +521,12 @@ def main():
     os.makedirs(work, exist_ok=True)
 
     progs = build_programs(work)
-    models = {n: Model(n, compiler, work) for n in names}
+    models = {n: workload_model(n, compiler, work) for n in names}
     log("compiled: " + ", ".join(f"{n} {m.compile_s:.1f} s" for n, m in models.items()))
+    gemms = ({s: gemm_model(s, compiler, work) for s in GEMM_SHAPES}
+             if args.gemm and 1 in threads_list else {})
     ok, checks = check_all(models, progs, threads_list, work)
+    ok &= check_gemms(gemms, progs, work, checks)
     if not ok:
         log("error: an implementation disagrees with PyTorch; nothing was timed")
         return 1
@@ -454,7 +534,6 @@ def main():
     if args.smoke:
         return 0
 
-    import timing
     os.makedirs(args.out, exist_ok=True)
     stamp = datetime.date.today().isoformat()
     records = []
@@ -472,7 +551,7 @@ def main():
             "not a fair baseline (install libopenblas0-openmp, see docs/performance.md)")
     emit({"bench": "meta", "date": stamp, "command": " ".join(
         ["tools/bench/bench.py"] + sys.argv[1:]), "host": platform.node(),
-        "cpu": platform.processor() or platform.machine(), "nproc": os.cpu_count(),
+        "cpu": cpu_model(), "nproc": os.cpu_count(),
         "blas": blas, "rounds": args.rounds, "budget_s": args.budget,
         "git": run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], check=False).strip()})
     for c in checks:
@@ -480,13 +559,17 @@ def main():
     t0 = time.time()
     for rnd in range(1, args.rounds + 1):
         log(f"round {rnd}/{args.rounds}")
-        time_round(rnd, models, progs, threads_list, args.budget, args.min_runs, emit)
+        time_round(rnd, models, gemms, progs, threads_list, args.budget, args.min_runs,
+                   emit)
     jsonl.close()
     log(f"timed in {time.time() - t0:.0f} s")
-    del timing
     summarize(records, args.out, stamp, threads_list, args.rounds)
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except RuntimeError as e:
+        log(f"error: {e}")
+        sys.exit(1)

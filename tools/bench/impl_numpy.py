@@ -2,11 +2,14 @@
 """The NumPy baselines of the benchmark: float32, hand-written backward.
 
   impl_numpy.py --threads N [--workloads mlp,cnn] [--budget S] [--min-runs K]
+  impl_numpy.py --gemm ...
 
 prints one JSON line per measurement: `numpy` fwd and fwdbwd for every
 workload, and `blas-gemm-floor` for mlp and ffn: only the matrix products
 of the computation (np.matmul into preallocated outputs), the time any
 implementation built on BLAS calls needs even if everything else were free.
+With --gemm it times only np.matmul at every GEMM shape of
+workloads.GEMM_SHAPES (impl `openblas`), for target T6.
 `GRAD[name](inputs)` -> (loss, {name: gradient}) is importable (bench.py
 checks it against PyTorch like every other implementation).
 """
@@ -24,6 +27,8 @@ if __name__ == "__main__":
     ARGS.add_argument("--workloads", default="mlp,mlp-small,ffn,cnn,chain")
     ARGS.add_argument("--budget", type=float, default=0.5)
     ARGS.add_argument("--min-runs", type=int, default=10)
+    ARGS.add_argument("--gemm", action="store_true",
+                      help="time np.matmul (OpenBLAS) at each GEMM shape instead")
     ARGS = ARGS.parse_args()
     timing.set_thread_env(ARGS.threads)
 
@@ -215,8 +220,17 @@ def gemm_floor(name, p):
 
 
 def main():
-    from workloads import make_inputs
+    from workloads import GEMM_SHAPES, gemm_inputs, gemm_name, make_inputs
     blas = timing.loaded_blas()
+    if ARGS.gemm:
+        for shape in GEMM_SHAPES:
+            a, b = gemm_inputs(shape).values()
+            c = np.empty((shape[0], shape[2]), f32)
+            stats = timing.measure(lambda: np.matmul(a, b, out=c), ARGS.budget,
+                                   ARGS.min_runs)
+            timing.emit(gemm_name(shape), "openblas", ARGS.threads, "fwd", stats,
+                        blas=blas)
+        return
     for name in ARGS.workloads.split(","):
         p = make_inputs(name)
         fn = GRAD[name]

@@ -96,3 +96,35 @@ def cost(name):
     return {"fwd_flops": gf + ef, "fwdbwd_flops": gf + ef + gb + eb,
             "gemm_fwd_flops": gf, "gemm_fwdbwd_flops": gf + gb,
             "fwd_bytes": nbytes, "fwdbwd_bytes": nbytes + grad_bytes}
+
+
+# Every matrix-product shape (M, K, N) of mlp and ffn, forward and backward
+# (dW = X^T dZ, dX = dZ W^T), timed alone for target T6.
+GEMM_SHAPES = [
+    (64, 784, 512), (64, 512, 512), (64, 512, 10),  # mlp forward
+    (512, 64, 10), (64, 10, 512), (512, 64, 512), (784, 64, 512),  # mlp backward
+    (128, 256, 1024), (128, 1024, 256),  # ffn forward
+    (1024, 128, 256), (256, 128, 1024),  # ffn backward
+]
+
+
+def gemm_name(shape):
+    return "gemm-%dx%dx%d" % shape
+
+
+def gemm_inputs(shape):
+    m, k, n = shape
+    rng = np.random.default_rng([SEED, 100 + GEMM_SHAPES.index(shape)])
+    return {"a": rng.standard_normal((m, k)).astype(np.float32),
+            "b": rng.standard_normal((k, n)).astype(np.float32)}
+
+
+def gemm_source(shape):
+    """An adj model whose one function @mm is the product at `shape`."""
+    m, k, n = shape
+    a, b, c = (f"tensor<{m}x{k}xf32>", f"tensor<{k}x{n}xf32>",
+               f"tensor<{m}x{n}xf32>")
+    return (f'func.func @mm(%a: {a} {{adj.name = "a"}}, %b: {b} {{adj.name = "b"}})\n'
+            f'    -> ({c} {{adj.name = "c"}}) {{\n'
+            f"  %c = adj.matmul %a, %b : {a}, {b} -> {c}\n"
+            f"  return %c : {c}\n}}\n")
