@@ -273,7 +273,8 @@ def time_round(rnd, models, gemms, progs, threads_list, budget, min_runs, emit):
                                  str(budget), str(min_runs)], env=env).splitlines():
                     emit({**json.loads(line), "round": rnd})
     emit({"bench": "round", "round": rnd,
-          "steal_s": (steal_ticks() - steal0) / os.sysconf("SC_CLK_TCK")})
+          "steal_s": (steal_ticks() - steal0) / os.sysconf("SC_CLK_TCK"),
+          "loadavg_1min": os.getloadavg()[0]})
 
 
 # -------------------------------------------------------------- summary ---
@@ -355,7 +356,7 @@ def gemm_table(merged):
     return lines if len(lines) > 2 else []
 
 
-def targets(merged, rounds):
+def targets(merged):
     """The targets of issue 8: (id, what, merged value, bound, met?)."""
     def ratio(a, b):
         """a's median / b's median, merged and per round (None if missing)."""
@@ -418,7 +419,7 @@ def targets(merged, rounds):
         check("T9", f"{w} fwdbwd: adjoint 2T / 1T", A(w, 2), A(w, 1), 0.65, False)
     check("T9", "mlp-small fwdbwd: adjoint 2T / 1T", A("mlp-small", 2), A("mlp-small", 1),
           1.0, False)
-    return [r for r in rows if r[4] != "not measured"]
+    return sorted((r for r in rows if r[4] != "not measured"), key=lambda r: r[0])
 
 
 def chart(merged, path, threads_list):
@@ -427,7 +428,7 @@ def chart(merged, path, threads_list):
     import matplotlib.pyplot as plt
     impls = [i for i in IMPL_ORDER if i != "torch-eager"
              and any(k[1] == i for k in merged)]
-    fig, axes = plt.subplots(len(threads_list), 1, figsize=(12, 4 * len(threads_list)),
+    fig, axes = plt.subplots(len(threads_list), 1, figsize=(13, 4 * len(threads_list)),
                              squeeze=False)
     groups = [(w, p) for w in WORKLOADS for p in ("fwd", "fwdbwd")
               if any(k[0] == w for k in merged)]
@@ -447,23 +448,29 @@ def chart(merged, path, threads_list):
         ax.set_xticklabels([f"{w}\n{p}" for w, p in groups])
         ax.set_ylabel("speed-up over torch eager")
         ax.set_title(f"{t} thread{'s' if t > 1 else ''} (median of rounds; > 1 is faster)")
-        ax.legend(fontsize=8, ncol=3)
+        ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     fig.tight_layout()
     fig.savefig(path, dpi=90)
 
 
-def summarize(records, out, stamp, threads_list, rounds):
+def summarize(records, out, stamp):
+    """Writes OUT/<stamp>.md and .png from a run's records; prints the table."""
     merged = merge(records)
     peak = peaks(records)
     meta = next(r for r in records if r.get("bench") == "meta")
-    steal = [r["steal_s"] for r in records if r.get("bench") == "round"]
+    rounds = [r for r in records if r.get("bench") == "round"]
+    threads_list = sorted({k[2] for k in merged if k[0] in WORKLOADS})
+    load = [r["loadavg_1min"] for r in rounds if "loadavg_1min" in r]
     lines = [f"# Benchmark run {stamp}", "",
-             f"`{meta['command']}`: {rounds} interleaved round(s); every figure is the "
-             "median over rounds of each round's median (min of mins, max of maxes). "
-             "Measured FMA peak: " + ", ".join(f"{peak[t]:.1f} GFLOP/s at {t}T" for t in sorted(peak))
-             + " (% peak uses threads x the 1-thread figure)"
-             + f". Hypervisor steal time per round: {', '.join(f'{s:.1f} s' for s in steal)}. "
-             f"BLAS: {meta['blas']}. Columns: docs/performance.md.", ""]
+             f"`{meta['command']}` at commit {meta.get('git', '?')}: {len(rounds)} "
+             "interleaved round(s); every figure is the median over rounds of each round's "
+             "median (min of mins, max of maxes). Measured FMA peak: "
+             + ", ".join(f"{peak[t]:.1f} GFLOP/s at {t}T" for t in sorted(peak))
+             + " (% peak uses threads x the 1-thread figure). Hypervisor steal time per "
+             "round: " + ", ".join(f"{r['steal_s']:.1f} s" for r in rounds)
+             + ("; 1-minute load average after each round: "
+                + ", ".join(f"{x:.1f}" for x in load) if load else "")
+             + f". NumPy's BLAS: {meta['blas']}. Columns: docs/performance.md.", ""]
     lines += table(merged, peak)
     gt = gemm_table(merged)
     if gt:
@@ -476,7 +483,7 @@ def summarize(records, out, stamp, threads_list, rounds):
                                             for c in fails) + "."]
     lines += ["", "## Targets (issue 8)", "", "| # | ratio | value | bound | status |",
               "|---|---|---|---|---|"]
-    for tid, what, value, bound, status in targets(merged, rounds):
+    for tid, what, value, bound, status in targets(merged):
         lines.append(f"| {tid} | {what} | {'–' if value is None else f'{value:.3g}'} | "
                      f"{bound} | {status} |")
     text = "\n".join(lines) + "\n"
@@ -506,7 +513,15 @@ def main():
                     help="Adjoint's build directory (for bin/adjoint-compile)")
     ap.add_argument("--work", default=None,
                     help="scratch directory (default BUILD/bench)")
+    ap.add_argument("--summarize", metavar="JSONL",
+                    help="only redo the table and chart of a finished run, next to it")
     args = ap.parse_args()
+    if args.summarize:
+        with open(args.summarize) as f:
+            records = [json.loads(line) for line in f]
+        summarize(records, os.path.dirname(os.path.abspath(args.summarize)),
+                  os.path.basename(args.summarize).rsplit(".", 1)[0])
+        return 0
     if args.quick:
         args.rounds, args.budget = 1, 0.15
     names = args.workloads.split(",")
@@ -553,7 +568,7 @@ def main():
         ["tools/bench/bench.py"] + sys.argv[1:]), "host": platform.node(),
         "cpu": cpu_model(), "nproc": os.cpu_count(),
         "blas": blas, "rounds": args.rounds, "budget_s": args.budget,
-        "git": run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], check=False).strip()})
+        "git": run(["git", "-C", ROOT, "describe", "--always", "--dirty"], check=False).strip()})
     for c in checks:
         emit({"bench": "check", **c})
     t0 = time.time()
@@ -563,7 +578,7 @@ def main():
                    emit)
     jsonl.close()
     log(f"timed in {time.time() - t0:.0f} s")
-    summarize(records, args.out, stamp, threads_list, args.rounds)
+    summarize(records, args.out, stamp)
     return 0
 
 
