@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# The benchmark in one command (docs/performance.md), on Debian 12 as root:
+#   bash tools/bench/run.sh [--rounds N] [--quick] [--smoke] [--out DIR] ...
+# Installs what the baselines need, builds Adjoint in ./build if needed, then
+# runs tools/bench/bench.py with the given options (see its --help).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+# PyTorch and NumPy are the baselines; matplotlib draws the chart. Debian's
+# torch and numpy call libblas.so.3: without OpenBLAS that is the slow
+# reference BLAS, and OpenBLAS's OpenMP build keeps 2-thread torch from
+# fighting OpenBLAS's own threads (docs/performance.md, "Pitfalls").
+packages=(gcc python3-torch python3-numpy python3-matplotlib libopenblas0
+  libopenblas0-openmp)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+    missing+=("$p")
+done
+if ((${#missing[@]})); then
+  if [[ $(id -u) != 0 ]]; then
+    echo "error: missing Debian packages ${missing[*]}; install them as root" >&2
+    exit 1
+  fi
+  echo "== installing: ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+    "${missing[@]}"
+fi
+
+if [[ ! -x build/bin/adjoint-compile ]]; then
+  bash tools/bootstrap.sh
+else
+  ninja -C build adjoint-compile
+fi
+exec /usr/bin/python3 tools/bench/bench.py "$@"
