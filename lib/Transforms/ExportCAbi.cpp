@@ -19,6 +19,8 @@
 #include "mlir/IR/Builders.h"
 #include "llvm/Support/MathExtras.h"
 
+#include <limits>
+
 namespace adjoint {
 #define GEN_PASS_DEF_ADJEXPORTCABI
 #include "adjoint/Transforms/Passes.h.inc"
@@ -64,7 +66,14 @@ LogicalResult exportFunction(func::FuncOp fn) {
   int64_t size = 0;
   for (memref::AllocOp alloc : allocs) {
     offsets.push_back(size);
-    size += llvm::alignTo(byteSize(alloc.getType()), kAlignment);
+    int64_t bytes = byteSize(alloc.getType());
+    if (bytes > std::numeric_limits<int64_t>::max() - kAlignment ||
+        llvm::AddOverflow(size, int64_t(llvm::alignTo(bytes, kAlignment)),
+                          size))
+      return alloc.emitError("cannot place this buffer in the workspace of @")
+             << fn.getSymName()
+             << ": the workspace would take more than 2^63 - 1 bytes; make "
+                "the model's tensors smaller";
   }
 
   MLIRContext *ctx = fn.getContext();
