@@ -97,13 +97,17 @@ LogicalResult exportFunction(func::FuncOp fn) {
     alloc.erase();
   }
 
-  // Return a status.
+  // Return a status: the one i32 result that adj-check-numerics adds, or 0.
+  bool hasStatus =
+      fn.getNumResults() == 1 && fn.getResultTypes()[0].isInteger(32);
   fn.setFunctionType(
       FunctionType::get(ctx, fn.getArgumentTypes(), b.getI32Type()));
   fn.walk([&](func::ReturnOp ret) {
     b.setInsertionPoint(ret);
-    Value ok = b.create<arith::ConstantIntOp>(ret.getLoc(), 0, 32);
-    b.create<func::ReturnOp>(ret.getLoc(), ok);
+    Value status = hasStatus
+                       ? ret.getOperand(0)
+                       : b.create<arith::ConstantIntOp>(ret.getLoc(), 0, 32);
+    b.create<func::ReturnOp>(ret.getLoc(), status);
     ret.erase();
   });
   fn->setAttr("adj.workspace_size", b.getI64IntegerAttr(size));
