@@ -27,6 +27,8 @@
 
 #include "adjoint/Transforms/Passes.h"
 
+#include "adjoint/Transforms/DerivativeLocations.h"
+
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/IR/Builders.h"
@@ -38,31 +40,9 @@ namespace adjoint {
 } // namespace adjoint
 
 using namespace mlir;
+using namespace adjoint;
 
 namespace {
-
-/// "adjoint" or "tangent" if `loc` is a derivative op's location (also
-/// inside the call sites inlining adds, or a fusion of such locations);
-/// empty for a forward op.
-StringRef derivativeKind(Location loc) {
-  if (auto site = dyn_cast<CallSiteLoc>(loc))
-    return derivativeKind(site.getCallee());
-  if (auto name = dyn_cast<NameLoc>(loc))
-    return name.getName() == "adjoint" || name.getName() == "tangent"
-               ? name.getName().strref()
-               : StringRef();
-  if (auto fused = dyn_cast<FusedLoc>(loc)) {
-    ArrayRef<Location> parts = fused.getLocations();
-    if (parts.empty())
-      return {};
-    StringRef first = derivativeKind(parts.front());
-    for (Location part : parts.drop_front())
-      if (derivativeKind(part) != first)
-        return {};
-    return first;
-  }
-  return {};
-}
 
 /// `loc` as a user reads it: file:line:col, "adjoint"(file:line:col), the
 /// innermost callee of call sites.
@@ -97,15 +77,6 @@ void printLocation(Location loc, llvm::raw_ostream &os) {
   loc.print(os);
 }
 
-/// The location of the forward op whose rule built a derivative op.
-Location forwardLoc(Location loc) {
-  while (auto site = dyn_cast<CallSiteLoc>(loc))
-    loc = site.getCallee();
-  if (auto name = dyn_cast<NameLoc>(loc))
-    return name.getChildLoc();
-  return loc;
-}
-
 /// "adj.log at m.mlir:2:8 (forward) produced the first NaN or Inf in f", or
 /// for a derivative op "adj.div at "adjoint"(m.mlir:7:8) (backward: in the
 /// derivative of the op at m.mlir:7:8) produced ...".
@@ -114,13 +85,17 @@ std::string describe(Operation *op, func::FuncOp fn) {
   llvm::raw_string_ostream os(s);
   os << op->getName() << " at ";
   printLocation(op->getLoc(), os);
-  StringRef kind = derivativeKind(op->getLoc());
-  if (kind.empty()) {
+  DerivativeKind kind = getDerivativeKind(op->getLoc());
+  if (kind == DerivativeKind::Forward) {
     os << " (forward)";
   } else {
-    os << (kind == "adjoint" ? " (backward" : " (tangent, forward mode")
-       << ": in the derivative of the op at ";
-    printLocation(forwardLoc(op->getLoc()), os);
+    os << (kind == DerivativeKind::Adjoint ? " (backward"
+                                           : " (tangent, forward mode");
+    // A fusion of derivative locations points back to no single op.
+    if (LocationAttr forward = getForwardOpLoc(op->getLoc())) {
+      os << ": in the derivative of the op at ";
+      printLocation(forward, os);
+    }
     os << ")";
   }
   os << " produced the first NaN or Inf in " << fn.getSymName();
@@ -163,11 +138,16 @@ LogicalResult checkFunction(func::FuncOp fn,
                             SmallVectorImpl<Attribute> &messages) {
   SmallVector<Operation *> producers;
   WalkResult walk = fn.walk([&](Operation *op) {
-    if (isa<CallOpInterface>(op)) {
-      op->emitError("--check-numerics: cannot check the ops of the function "
-                    "this op calls; every call in @")
-          << fn.getSymName()
-          << " must be inlined first (the optimize stage does)";
+    if (auto call = dyn_cast<CallOpInterface>(op)) {
+      InFlightDiagnostic diag =
+          op->emitError("--check-numerics: cannot check the ops of ");
+      if (auto callee = dyn_cast<SymbolRefAttr>(call.getCallableForCallee()))
+        diag << callee;
+      else
+        diag << "the function called here";
+      diag << ", which @" << fn.getSymName()
+           << " still calls after inlining (a function without a body, or a "
+              "recursive one, is not inlined)";
       return WalkResult::interrupt();
     }
     if (op->getParentOp() == fn && !op->hasTrait<OpTrait::ConstantLike>() &&

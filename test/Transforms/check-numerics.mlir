@@ -45,8 +45,10 @@ func.func private @g(%x: tensor<f64>) -> tensor<f64> {
 
 // -----
 
-// A tangent op, and a result with no float: the status is still returned.
-// CHECK: adj.status_messages = ["adj.sin at \22tangent\22(m.mlir:3:4) (tangent, forward mode: in the derivative of the op at m.mlir:3:4) produced the first NaN or Inf in jvp"]
+// A tangent op; a fusion of derivative locations (CSE may merge two ops);
+// a result with no float: the status is still returned.
+// CHECK: adj.status_messages = ["adj.sin at \22tangent\22(m.mlir:3:4) (tangent, forward mode: in the derivative of the op at m.mlir:3:4) produced the first NaN or Inf in jvp",
+// CHECK-SAME: "adj.cos at [\22adjoint\22(m.mlir:3:4), \22adjoint\22(m.mlir:5:6)] (backward) produced the first NaN or Inf in jvp"]
 // CHECK-LABEL: func.func @jvp(
 // CHECK-SAME: -> (tensor<f64>, i32)
 // CHECK-LABEL: func.func @mask(
@@ -56,7 +58,8 @@ func.func private @g(%x: tensor<f64>) -> tensor<f64> {
 // CHECK: return %{{.*}}, %[[ZERO]] : tensor<3xi1>, i32
 func.func @jvp(%x: tensor<f64>) -> tensor<f64> {
   %y = adj.sin %x : tensor<f64> loc("tangent"("m.mlir":3:4))
-  return %y : tensor<f64>
+  %z = adj.cos %y : tensor<f64> loc(fused["adjoint"("m.mlir":3:4), "adjoint"("m.mlir":5:6)])
+  return %z : tensor<f64>
 }
 func.func @mask(%x: tensor<3xf32>) -> tensor<3xi1> {
   %m = adj.compare gt, %x, %x : tensor<3xf32>
@@ -70,7 +73,7 @@ func.func private @callee(%x: tensor<f32>) -> tensor<f32> {
   return %y : tensor<f32>
 }
 func.func @caller(%x: tensor<f32>) -> tensor<f32> {
-  // expected-error @below {{--check-numerics: cannot check the ops of the function this op calls; every call in @caller must be inlined first (the optimize stage does)}}
+  // expected-error @below {{--check-numerics: cannot check the ops of @callee, which @caller still calls after inlining (a function without a body, or a recursive one, is not inlined)}}
   %y = func.call @callee(%x) : (tensor<f32>) -> tensor<f32>
   return %y : tensor<f32>
 }
