@@ -274,12 +274,16 @@ LogicalResult adjoint::compile(ModuleOp module, const CompileOptions &options,
     stage.build(pm);
     if (!options.dot.empty() && StringRef(stage.name) == "optimize")
       pm.addPass(createAdjPrintDot({options.dot, ""}));
+    if (options.checkNumerics && StringRef(stage.name) == "optimize")
+      pm.addPass(createAdjCheckNumerics());
     if (failed(pm.run(module)))
       return failure();
     if (options.timeStages)
       log << llvm::formatv("{0,-14} {1,8:f3} s\n", stage.name, seconds(start));
-    if (StringRef(stage.name) == "bufferize")
+    if (StringRef(stage.name) == "bufferize") {
       readWorkspaceSizes(module, *interface);
+      readStatusMessages(module, *interface);
+    }
     if (options.dumpAfter == "all" || options.dumpAfter == stage.name) {
       SmallString<128> path(options.dumpDir.empty() ? "." : options.dumpDir);
       llvm::sys::path::append(path, prefix + "." + stage.name + ".mlir");

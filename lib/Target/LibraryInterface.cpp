@@ -89,6 +89,12 @@ void adjoint::readWorkspaceSizes(ModuleOp module,
         f.workspaceSize = size.getInt();
 }
 
+void adjoint::readStatusMessages(ModuleOp module, LibraryInterface &interface) {
+  if (auto messages = module->getAttrOfType<ArrayAttr>("adj.status_messages"))
+    for (auto message : messages.getAsValueRange<StringAttr>())
+      interface.statusMessages.push_back(message.str());
+}
+
 std::string adjoint::renderJson(const LibraryInterface &interface) {
   auto tensors = [](const std::vector<TensorInterface> &list) {
     llvm::json::Array array;
@@ -133,7 +139,11 @@ std::string adjoint::renderCHeader(const LibraryInterface &interface) {
      << "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n"
      << "/* The library's functions, argument names, dtypes and shapes as "
         "JSON. */\n"
-     << "const char *" << interface.prefix << "_adjoint_interface(void);\n\n";
+     << "const char *" << interface.prefix << "_adjoint_interface(void);\n"
+     << "/* What a function's status means: \"ok\" for 0; with\n"
+        " * --check-numerics, which op produced the first NaN or Inf. */\n"
+     << "const char *" << interface.prefix
+     << "_status_message(int32_t status);\n\n";
   for (const FunctionInterface &f : interface.functions) {
     auto constants = [&](const TensorInterface &t) {
       std::string base = f.symbol + "_" + t.name;

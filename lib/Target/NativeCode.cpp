@@ -79,6 +79,51 @@ static void addInterfaceFunction(llvm::Module &module,
   b.CreateRet(global);
 }
 
+/// Adds `const char *<prefix>_status_message(int32_t status)`: "ok" for 0,
+/// the message of each status --check-numerics assigned, "unknown status"
+/// for anything else. The table is constant: no mutable global state.
+static void addStatusMessageFunction(llvm::Module &module,
+                                     const LibraryInterface &interface) {
+  llvm::LLVMContext &ctx = module.getContext();
+  auto *ptrType = llvm::PointerType::get(ctx, 0);
+  auto string = [&](llvm::StringRef text) -> llvm::Constant * {
+    llvm::Constant *data = llvm::ConstantDataArray::getString(ctx, text);
+    return new llvm::GlobalVariable(module, data->getType(),
+                                    /*isConstant=*/true,
+                                    llvm::GlobalValue::PrivateLinkage, data,
+                                    interface.prefix + "_status_text");
+  };
+  std::vector<llvm::Constant *> messages = {string("ok")};
+  for (const std::string &message : interface.statusMessages)
+    messages.push_back(string(message));
+  auto *tableType = llvm::ArrayType::get(ptrType, messages.size());
+  auto *table = new llvm::GlobalVariable(
+      module, tableType, /*isConstant=*/true, llvm::GlobalValue::PrivateLinkage,
+      llvm::ConstantArray::get(tableType, messages),
+      interface.prefix + "_status_messages");
+
+  llvm::IRBuilder<> b(ctx);
+  auto *fnType = llvm::FunctionType::get(ptrType, {b.getInt32Ty()},
+                                         /*isVarArg=*/false);
+  auto *fn =
+      llvm::Function::Create(fnType, llvm::GlobalValue::ExternalLinkage,
+                             interface.prefix + "_status_message", module);
+  auto *entry = llvm::BasicBlock::Create(ctx, "entry", fn);
+  auto *known = llvm::BasicBlock::Create(ctx, "known", fn);
+  auto *unknown = llvm::BasicBlock::Create(ctx, "unknown", fn);
+  b.SetInsertPoint(entry);
+  llvm::Value *status = fn->getArg(0);
+  // Unsigned, so a negative status is unknown too.
+  b.CreateCondBr(b.CreateICmpULT(status, b.getInt32(messages.size())), known,
+                 unknown);
+  b.SetInsertPoint(known);
+  llvm::Value *slot = b.CreateInBoundsGEP(
+      tableType, table, {b.getInt64(0), b.CreateZExt(status, b.getInt64Ty())});
+  b.CreateRet(b.CreateLoad(ptrType, slot));
+  b.SetInsertPoint(unknown);
+  b.CreateRet(string("unknown status"));
+}
+
 FailureOr<std::unique_ptr<llvm::Module>>
 adjoint::translateToLLVM(ModuleOp module, llvm::LLVMContext &context,
                          const LibraryInterface &interface,
@@ -96,6 +141,7 @@ adjoint::translateToLLVM(ModuleOp module, llvm::LLVMContext &context,
   llvmModule->setTargetTriple((*machine)->getTargetTriple().str());
   llvmModule->setDataLayout((*machine)->createDataLayout());
   addInterfaceFunction(*llvmModule, interface);
+  addStatusMessageFunction(*llvmModule, interface);
 
   // The standard -O3 pipeline for the target.
   llvm::LoopAnalysisManager lam;

@@ -19,6 +19,8 @@
 #include "mlir/IR/Builders.h"
 #include "llvm/Support/MathExtras.h"
 
+#include <limits>
+
 namespace adjoint {
 #define GEN_PASS_DEF_ADJEXPORTCABI
 #include "adjoint/Transforms/Passes.h.inc"
@@ -64,7 +66,14 @@ LogicalResult exportFunction(func::FuncOp fn) {
   int64_t size = 0;
   for (memref::AllocOp alloc : allocs) {
     offsets.push_back(size);
-    size += llvm::alignTo(byteSize(alloc.getType()), kAlignment);
+    int64_t bytes = byteSize(alloc.getType());
+    if (bytes > std::numeric_limits<int64_t>::max() - kAlignment ||
+        llvm::AddOverflow(size, int64_t(llvm::alignTo(bytes, kAlignment)),
+                          size))
+      return alloc.emitError("cannot place this buffer in the workspace of @")
+             << fn.getSymName()
+             << ": the workspace would take more than 2^63 - 1 bytes; make "
+                "the model's tensors smaller";
   }
 
   MLIRContext *ctx = fn.getContext();
@@ -88,13 +97,17 @@ LogicalResult exportFunction(func::FuncOp fn) {
     alloc.erase();
   }
 
-  // Return a status.
+  // Return a status: the one i32 result that adj-check-numerics adds, or 0.
+  bool hasStatus =
+      fn.getNumResults() == 1 && fn.getResultTypes()[0].isInteger(32);
   fn.setFunctionType(
       FunctionType::get(ctx, fn.getArgumentTypes(), b.getI32Type()));
   fn.walk([&](func::ReturnOp ret) {
     b.setInsertionPoint(ret);
-    Value ok = b.create<arith::ConstantIntOp>(ret.getLoc(), 0, 32);
-    b.create<func::ReturnOp>(ret.getLoc(), ok);
+    Value status = hasStatus
+                       ? ret.getOperand(0)
+                       : b.create<arith::ConstantIntOp>(ret.getLoc(), 0, 32);
+    b.create<func::ReturnOp>(ret.getLoc(), status);
     ret.erase();
   });
   fn->setAttr("adj.workspace_size", b.getI64IntegerAttr(size));

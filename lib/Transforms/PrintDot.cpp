@@ -19,6 +19,8 @@
 
 #include "adjoint/Transforms/Passes.h"
 
+#include "adjoint/Transforms/DerivativeLocations.h"
+
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Location.h"
 #include "llvm/ADT/DenseMap.h"
@@ -32,60 +34,9 @@ namespace adjoint {
 } // namespace adjoint
 
 using namespace mlir;
+using namespace adjoint;
 
 namespace {
-
-enum class Kind { Forward, Adjoint, Tangent };
-
-/// What an op is, from its location: "adjoint"(...) or "tangent"(...),
-/// possibly inside the call-site locations that inlining adds; a fused
-/// location is a derivative if all of its parts are the same kind.
-Kind kindOf(Location loc) {
-  if (auto site = dyn_cast<CallSiteLoc>(loc))
-    return kindOf(site.getCallee());
-  if (auto name = dyn_cast<NameLoc>(loc)) {
-    if (name.getName() == "adjoint")
-      return Kind::Adjoint;
-    if (name.getName() == "tangent")
-      return Kind::Tangent;
-    return Kind::Forward;
-  }
-  if (auto fused = dyn_cast<FusedLoc>(loc)) {
-    ArrayRef<Location> parts = fused.getLocations();
-    if (parts.empty())
-      return Kind::Forward;
-    Kind first = kindOf(parts.front());
-    for (Location part : parts.drop_front())
-      if (kindOf(part) != first)
-        return Kind::Forward;
-    return first;
-  }
-  return Kind::Forward;
-}
-
-/// The location of the op a derivative op came from: its own location with
-/// the "adjoint"/"tangent" name removed, inside the same call sites (so that
-/// it matches the forward op after both were inlined). Null if `loc` is not
-/// a derivative location.
-LocationAttr sourceLoc(Location loc) {
-  if (auto site = dyn_cast<CallSiteLoc>(loc)) {
-    LocationAttr callee = sourceLoc(site.getCallee());
-    if (!callee)
-      return {};
-    return CallSiteLoc::get(Location(callee), site.getCaller());
-  }
-  if (auto name = dyn_cast<NameLoc>(loc))
-    if (name.getName() == "adjoint" || name.getName() == "tangent")
-      return name.getChildLoc();
-  return {};
-}
-
-/// The innermost callee of nested call sites.
-Location stripCallSites(Location loc) {
-  while (auto site = dyn_cast<CallSiteLoc>(loc))
-    loc = site.getCallee();
-  return loc;
-}
 
 /// `s` as the inside of a DOT string.
 std::string escape(StringRef s) {
@@ -158,7 +109,7 @@ void DotWriter::writeFunction(func::FuncOp fn, unsigned index) {
   });
   unsigned counts[3] = {0, 0, 0};
   for (Operation *op : ops)
-    ++counts[static_cast<int>(kindOf(op->getLoc()))];
+    ++counts[static_cast<int>(getDerivativeKind(op->getLoc()))];
 
   os << "  subgraph cluster_" << index << " {\n";
   os << "    label=\"@" << escape(fn.getSymName()) << ": " << counts[0]
@@ -190,12 +141,12 @@ void DotWriter::writeFunction(func::FuncOp fn, unsigned index) {
     std::string types;
     for (auto [j, type] : llvm::enumerate(op->getResultTypes()))
       types += (j ? ", " : "") + typeString(type);
-    int kind = static_cast<int>(kindOf(op->getLoc()));
+    int kind = static_cast<int>(getDerivativeKind(op->getLoc()));
     os << "    " << id << " [label=\"" << escape(op->getName().getStringRef());
     if (!types.empty())
       os << "\\n" << escape(types);
     os << "\", fillcolor=\"" << kFill[kind] << "\"";
-    if (kind != static_cast<int>(Kind::Forward))
+    if (kind != static_cast<int>(DerivativeKind::Forward))
       os << ", class=\"" << (kind == 1 ? "adjoint" : "tangent") << "\"";
     os << "];\n";
   }
@@ -219,7 +170,7 @@ void DotWriter::writeFunction(func::FuncOp fn, unsigned index) {
     std::string from = nodeOf(value);
     int kind = 0;
     if (Operation *def = value.getDefiningOp())
-      kind = static_cast<int>(kindOf(def->getLoc()));
+      kind = static_cast<int>(getDerivativeKind(def->getLoc()));
     os << "    " << from << " -> " << to << " [color=\"" << kEdge[kind]
        << "\"";
     if (auto result = dyn_cast<OpResult>(value);
@@ -235,7 +186,7 @@ void DotWriter::writeFunction(func::FuncOp fn, unsigned index) {
 
   // Dashed edges from each derivative op to the op it came from.
   for (Operation *op : ops) {
-    LocationAttr source = sourceLoc(op->getLoc());
+    LocationAttr source = getForwardOpLoc(op->getLoc());
     if (!source)
       continue;
     Operation *target = firstAt.lookup(Location(source));

@@ -103,19 +103,22 @@ expect(ValueError, ["no function nope_adjoint_interface"],
 not_elf = os.path.join(ct.tmpdir(), "libnot.so")
 with open(not_elf, "w") as f:
     f.write("not a library\n")
-expect(ValueError, ["not an ELF file", "prefix="], adjoint.load, not_elf)
+expect(ValueError, ["not an ELF file", "made by adjoint-compile?"],
+       adjoint.load, not_elf)
 libm = "/lib/x86_64-linux-gnu/libm.so.6"
 if os.path.exists(libm):
     expect(ValueError, ["expected one *_adjoint_interface symbol, found none"],
            adjoint.load, libm)
 expect(FileNotFoundError, ["no such file"], adjoint.load, "/nonexistent/lib.so")
 
-# A non-zero status is an error (the library never returns one today: a
-# stand-in for the C function returns 3).
+# A non-zero status is an error, with the library's message for it (without
+# --check-numerics the library never returns one: a stand-in for the C
+# function returns 3).
 loss = lib.functions["loss"]
 real = loss._fn
 loss._fn = lambda *pointers: 3
-expect(adjoint.CallError, ["loss: returned status 3"], loss, *ARGS)
+expect(adjoint.CallError, ["loss: returned status 3: unknown status"], loss,
+       *ARGS)
 loss._fn = real
 assert np.isfinite(loss(*ARGS))
 print(f"{checked} errors checked")

@@ -62,6 +62,12 @@ static cl::opt<std::string>
         cl::desc("Write the Graphviz DOT of the model and its derivatives "
                  "(after the optimize stage) to this file"),
         cl::value_desc("file.dot"), cl::cat(category));
+static cl::opt<bool> checkNumerics(
+    "check-numerics",
+    cl::desc("Check every op's result for NaN and Inf: a function returns a "
+             "non-zero status naming the op that produced the first one "
+             "(<prefix>_status_message)"),
+    cl::cat(category));
 static cl::opt<bool> timeStages("time-stages",
                                 cl::desc("Print the time each stage takes"),
                                 cl::cat(category));
@@ -117,6 +123,7 @@ int main(int argc, char **argv) {
   options.dumpDir = dumpDir;
   options.timeStages = timeStages;
   options.dot = dot;
+  options.checkNumerics = checkNumerics;
   options.target = {targetTriple, targetCpu};
   return failed(adjoint::compile(*module, options, llvm::errs())) ? 1 : 0;
 }

@@ -35,6 +35,9 @@ struct CompileOptions {
   /// Writes the Graphviz DOT of the optimized functions (forward and
   /// derivative ops told apart) to this file.
   std::string dot;
+  /// Makes each function return a non-zero status naming the op that
+  /// produced the first NaN or Inf (adj-check-numerics).
+  bool checkNumerics = false;
   TargetOptions target;
 };
 

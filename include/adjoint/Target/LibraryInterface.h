@@ -43,6 +43,8 @@ struct FunctionInterface {
 struct LibraryInterface {
   std::string prefix;
   std::vector<FunctionInterface> functions;
+  /// The message of each non-zero status, from 1 (--check-numerics).
+  std::vector<std::string> statusMessages;
 };
 
 /// Describes the public functions of `module` (tensor-typed, before
@@ -54,6 +56,9 @@ mlir::FailureOr<LibraryInterface> describeInterface(mlir::ModuleOp module,
 
 /// Reads each function's workspace size from the bufferized module.
 void readWorkspaceSizes(mlir::ModuleOp module, LibraryInterface &interface);
+
+/// Reads the messages of the statuses adj-check-numerics assigned, if any.
+void readStatusMessages(mlir::ModuleOp module, LibraryInterface &interface);
 
 /// The JSON the library returns from <prefix>_adjoint_interface().
 std::string renderJson(const LibraryInterface &interface);

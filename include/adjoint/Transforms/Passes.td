@@ -65,7 +65,9 @@ def AdjExportCAbi : Pass<"adj-export-c-abi", "::mlir::ModuleOp"> {
        `memref.view` at a fixed, 64-byte-aligned offset of one new trailing
        argument, the workspace (`memref<Nxi8>`, `adj.name = "workspace"`),
        so a call allocates nothing;
-    2. the function returns an `i32` status, 0 on success;
+    2. the function returns an `i32` status, 0 on success (or, if it
+       already has one `i32` result, the status `adj-check-numerics`
+       computed);
     3. `adj.workspace_size = N` records the workspace's size in bytes, and a
        function `@<name>_workspace_size() -> i64` returns it at run time.
 
@@ -93,6 +95,51 @@ def AdjExportCAbi : Pass<"adj-export-c-abi", "::mlir::ModuleOp"> {
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::memref::MemRefDialect"];
+}
+
+def AdjCheckNumerics : Pass<"adj-check-numerics", "::mlir::ModuleOp"> {
+  let summary = "Make exported functions report the first NaN or Inf an op produces";
+  let description = [{
+    For `adjoint-compile --check-numerics`. Runs on adj IR after the optimize
+    stage (every call inlined), before lowering. In each public function,
+    after every op with a float tensor result (constants aside), a
+    `linalg.generic` reduction computes whether the result holds a NaN or an
+    Inf, and a scalar `i32` status, threaded through the function in program
+    order, takes that op's id if it is still 0. The status becomes a new
+    last result, which `adj-export-c-abi` returns as the C function's
+    status. The function stays pure: no global state, no side effects.
+
+    Ids are numbered from 1 across the module; the module attribute
+    `adj.status_messages` holds message `i - 1` for id `i`, naming the op,
+    its location and whether it is a forward op or a derivative
+    (`"adjoint"(...)`: reverse mode, `"tangent"(...)`: forward mode).
+
+    ```mlir
+    func.func @f(%x: tensor<4xf32>) -> tensor<4xf32> {
+      %y = adj.log %x : tensor<4xf32>
+      return %y : tensor<4xf32>
+    }
+    ```
+    becomes
+    ```mlir
+    module attributes {adj.status_messages = ["adj.log at f.mlir:2:8 (forward) ..."]} {
+      func.func @f(%x: tensor<4xf32>) -> (tensor<4xf32>, i32) {
+        %c0 = arith.constant 0 : i32
+        %y = adj.log %x : tensor<4xf32>
+        %bad = linalg.generic ... ins(%y) outs(...) -> tensor<i1>  // |y| >= inf, or-reduced
+        %b = tensor.extract %bad[] : tensor<i1>
+        ... %s = arith.select (%c0 == 0 and %b), 1, %c0
+        return %y, %s : tensor<4xf32>, i32
+      }
+    }
+    ```
+    A public function that still calls another is an error: the ops of the
+    callee would go unchecked.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::linalg::LinalgDialect",
+                           "::mlir::math::MathDialect",
+                           "::mlir::tensor::TensorDialect"];
 }
 
 def AdjPrintDot : Pass<"adj-print-dot", "::mlir::ModuleOp"> {

@@ -50,12 +50,16 @@ class CompileError(RuntimeError):
 
 
 class CallError(RuntimeError):
-    """A compiled function returned a non-zero status."""
+    """A compiled function returned a non-zero status; `message` is what the
+    library says it means (with --check-numerics, the op that produced the
+    first NaN or Inf, and where)."""
 
-    def __init__(self, function, status):
-        super().__init__(f"{function}: returned status {status}")
+    def __init__(self, function, status, message=None):
+        text = f"{function}: returned status {status}"
+        super().__init__(f"{text}: {message}" if message else text)
         self.function = function
         self.status = status
+        self.message = message
 
 
 Argument = collections.namedtuple("Argument", "name dtype shape")
@@ -221,7 +225,8 @@ class Function:
                           *[o.ctypes.data for o in outs],
                           self.workspace().ctypes.data)
         if status != 0:
-            raise CallError(self.name, status)
+            raise CallError(self.name, status,
+                            self.library.status_message(status))
         return outs[0] if single else self.Outputs(*outs)
 
 
@@ -236,8 +241,15 @@ class Library:
         self.path = os.path.abspath(path)
         if not os.path.exists(self.path):
             raise FileNotFoundError(f"{path}: no such file")
+        # Read first, prefix or not: dlopen of a truncated ELF file kills
+        # the process with SIGBUS instead of failing.
+        try:
+            symbols = dynamic_symbols(self.path)
+        except ElfError as e:
+            raise ValueError(f"{e}; is it a library made by adjoint-compile?"
+                             ) from None
         if prefix is None:
-            prefix = find_prefix(self.path)
+            prefix = find_prefix(self.path, symbols)
         self.prefix = prefix
         self.dll = ctypes.CDLL(self.path)
         try:
@@ -253,10 +265,23 @@ class Library:
         if version != ABI_VERSION:
             raise ValueError(f"{path}: interface version {version}; this "
                              f"module reads version {ABI_VERSION}")
+        # Libraries from before <prefix>_status_message existed lack it.
+        self._status_message = getattr(self.dll, prefix + "_status_message",
+                                       None)
+        if self._status_message is not None:
+            self._status_message.restype = ctypes.c_char_p
+            self._status_message.argtypes = [ctypes.c_int32]
         self.functions = {}
         for desc in self.interface["functions"]:
             f = Function(self, desc)
             self.functions[f.name] = f
+
+    def status_message(self, status):
+        """What a function's status means ("ok" for 0), or None if the
+        library cannot say."""
+        if self._status_message is None:
+            return None
+        return self._status_message(status).decode()
 
     def __getattr__(self, name):
         functions = self.__dict__.get("functions", {})
@@ -277,14 +302,16 @@ class Library:
                 f"{', '.join(self.functions)}>")
 
 
-def find_prefix(path):
+def find_prefix(path, symbols=None):
     """The prefix of a library made by adjoint-compile: the `<prefix>` of
-    its one exported `<prefix>_adjoint_interface` symbol."""
+    its one exported `<prefix>_adjoint_interface` symbol (among `symbols`,
+    the library's dynamic symbols, if given)."""
     suffix = "_adjoint_interface"
-    try:
-        symbols = dynamic_symbols(path)
-    except ElfError as e:
-        raise ValueError(f"{e}; pass prefix= to adjoint.load") from None
+    if symbols is None:
+        try:
+            symbols = dynamic_symbols(path)
+        except ElfError as e:
+            raise ValueError(f"{e}; pass prefix= to adjoint.load") from None
     prefixes = sorted({s[:-len(suffix)] for s in symbols
                        if s.endswith(suffix) and len(s) > len(suffix)})
     if len(prefixes) != 1:
@@ -342,12 +369,14 @@ def _specs(option, specs):
 
 
 def compile(path, output=None, grad=None, value_and_grad=None, prefix=None,
-            options=(), load=True):
+            options=(), load=True, check_numerics=False):
     """Compiles the model `path` (a .mlir file) with adjoint-compile and
     returns the loaded Library (or, with load=False, the library's path).
 
     `grad` / `value_and_grad`: derivatives to export, each "fn" or
     "fn:wrt=a,b" as on the command line, or a pair ("fn", ["a", "b"]).
+    `check_numerics`: a call raises CallError naming the op that produced
+    the first NaN or Inf (adjoint-compile --check-numerics).
     `output` defaults to lib<model>.so in a new temporary directory;
     `options` are further command-line flags. Raises CompileError with the
     compiler's diagnostics on failure.
@@ -363,8 +392,12 @@ def compile(path, output=None, grad=None, value_and_grad=None, prefix=None,
         command += ["--prefix", prefix]
     command += _specs("--grad", grad) + _specs("--value-and-grad",
                                               value_and_grad)
+    if check_numerics:
+        command.append("--check-numerics")
     command += list(options)
-    p = subprocess.run(command, capture_output=True, text=True)
+    # errors="replace": a diagnostic may quote a line of a binary file.
+    p = subprocess.run(command, capture_output=True, text=True,
+                       errors="replace")
     if p.returncode != 0:
         raise CompileError(f"adjoint-compile failed (exit {p.returncode}):\n"
                            + p.stderr.strip())

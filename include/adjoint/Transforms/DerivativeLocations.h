@@ -1,0 +1,37 @@
+//===- DerivativeLocations.h - Forward or derivative ops --------*- C++ -*-===//
+//
+// Part of the Adjoint project.
+//
+// adj-differentiate locates every derivative op at "adjoint"(<forward op
+// location>) (reverse mode) or "tangent"(<forward op location>) (forward
+// mode); inlining wraps locations in call sites. These helpers read that
+// back, for passes that tell forward ops from derivative ops.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ADJOINT_TRANSFORMS_DERIVATIVELOCATIONS_H
+#define ADJOINT_TRANSFORMS_DERIVATIVELOCATIONS_H
+
+#include "mlir/IR/Location.h"
+
+namespace adjoint {
+
+enum class DerivativeKind { Forward, Adjoint, Tangent };
+
+/// What an op is, from its location: "adjoint"(...) or "tangent"(...),
+/// possibly inside call sites; a fused location is a derivative if all of
+/// its parts are the same kind.
+DerivativeKind getDerivativeKind(mlir::Location loc);
+
+/// The location of the forward op a derivative op came from: `loc` with the
+/// "adjoint"/"tangent" name removed, inside the same call sites (so that it
+/// matches the forward op after both were inlined). Null if `loc` is not a
+/// derivative location.
+mlir::LocationAttr getForwardOpLoc(mlir::Location loc);
+
+/// The innermost callee of nested call sites.
+mlir::Location stripCallSites(mlir::Location loc);
+
+} // namespace adjoint
+
+#endif // ADJOINT_TRANSFORMS_DERIVATIVELOCATIONS_H

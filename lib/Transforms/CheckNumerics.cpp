@@ -1,0 +1,211 @@
+//===- CheckNumerics.cpp - The adj-check-numerics pass --------------------===//
+//
+// Part of the Adjoint project.
+//
+// `adjoint-compile --check-numerics`: the compiled function reports the
+// first op that produced a NaN or an Inf instead of succeeding silently.
+//
+//   %y = adj.log %x                       %status0 = 0
+//                              ──▶        %y = adj.log %x
+//                                         %bad = any(|%y| >= inf)   (NaN too)
+//                                         %status1 = %status0 == 0 && %bad
+//                                                    ? <id of adj.log> :
+//                                                    %status0
+//   return %y                             return %y, %status_last
+//
+// The check runs on adj IR after inlining and before lowering, so it sees
+// the model's ops (composite ones undecomposed) at their own locations, and
+// derivative ops at "adjoint"(<forward op>) / "tangent"(<forward op>). The
+// body of a function is straight-line, so program order is the order the
+// values are produced in: a NaN propagates only to later ops, and the first
+// op flagged is the one that made it. The status is a value, not a global:
+// the library stays free of mutable global state. Each id's message is
+// stored in the module attribute `adj.status_messages`, which the library
+// serves from <prefix>_status_message().
+//
+//===----------------------------------------------------------------------===//
+
+#include "adjoint/Transforms/Passes.h"
+
+#include "adjoint/Transforms/DerivativeLocations.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/IR/Builders.h"
+#include "llvm/ADT/APFloat.h"
+
+namespace adjoint {
+#define GEN_PASS_DEF_ADJCHECKNUMERICS
+#include "adjoint/Transforms/Passes.h.inc"
+} // namespace adjoint
+
+using namespace mlir;
+using namespace adjoint;
+
+namespace {
+
+/// `loc` as a user reads it: file:line:col, "adjoint"(file:line:col), the
+/// innermost callee of call sites.
+void printLocation(Location loc, llvm::raw_ostream &os) {
+  if (auto site = dyn_cast<CallSiteLoc>(loc))
+    return printLocation(site.getCallee(), os);
+  if (auto file = dyn_cast<FileLineColLoc>(loc)) {
+    os << file.getFilename().strref() << ":" << file.getLine() << ":"
+       << file.getColumn();
+    return;
+  }
+  if (auto name = dyn_cast<NameLoc>(loc)) {
+    os << "\"" << name.getName().strref() << "\"";
+    if (!isa<UnknownLoc>(name.getChildLoc())) {
+      os << "(";
+      printLocation(name.getChildLoc(), os);
+      os << ")";
+    }
+    return;
+  }
+  if (auto fused = dyn_cast<FusedLoc>(loc)) {
+    os << "[";
+    llvm::interleaveComma(fused.getLocations(), os,
+                          [&](Location part) { printLocation(part, os); });
+    os << "]";
+    return;
+  }
+  if (isa<UnknownLoc>(loc)) {
+    os << "an unknown location";
+    return;
+  }
+  loc.print(os);
+}
+
+/// "adj.log at m.mlir:2:8 (forward) produced the first NaN or Inf in f", or
+/// for a derivative op "adj.div at "adjoint"(m.mlir:7:8) (backward: in the
+/// derivative of the op at m.mlir:7:8) produced ...".
+std::string describe(Operation *op, func::FuncOp fn) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << op->getName() << " at ";
+  printLocation(op->getLoc(), os);
+  DerivativeKind kind = getDerivativeKind(op->getLoc());
+  if (kind == DerivativeKind::Forward) {
+    os << " (forward)";
+  } else {
+    os << (kind == DerivativeKind::Adjoint ? " (backward"
+                                           : " (tangent, forward mode");
+    // A fusion of derivative locations points back to no single op.
+    if (LocationAttr forward = getForwardOpLoc(op->getLoc())) {
+      os << ": in the derivative of the op at ";
+      printLocation(forward, os);
+    }
+    os << ")";
+  }
+  os << " produced the first NaN or Inf in " << fn.getSymName();
+  return s;
+}
+
+/// An i1 that is true if the float tensor `value` holds a NaN or an Inf:
+/// `|x| >= inf` is true for an Inf and, unordered, for a NaN, so one compare
+/// per element and an or-reduction.
+Value anyNonFinite(OpBuilder &b, Location loc, Value value) {
+  auto type = cast<RankedTensorType>(value.getType());
+  auto floatType = cast<FloatType>(type.getElementType());
+  unsigned rank = type.getRank();
+  Value init =
+      b.create<tensor::EmptyOp>(loc, ArrayRef<int64_t>{}, b.getI1Type());
+  Value no = b.create<arith::ConstantIntOp>(loc, 0, 1);
+  init = b.create<linalg::FillOp>(loc, no, init).getResult(0);
+  SmallVector<AffineMap> maps = {b.getMultiDimIdentityMap(rank),
+                                 AffineMap::get(rank, 0, {}, b.getContext())};
+  SmallVector<utils::IteratorType> iterators(rank,
+                                             utils::IteratorType::reduction);
+  auto check = b.create<linalg::GenericOp>(
+      loc, init.getType(), value, init, maps, iterators,
+      [&](OpBuilder &nb, Location nloc, ValueRange args) {
+        Value inf = nb.create<arith::ConstantFloatOp>(
+            nloc, llvm::APFloat::getInf(floatType.getFloatSemantics()),
+            floatType);
+        Value magnitude = nb.create<math::AbsFOp>(nloc, args[0]);
+        Value bad = nb.create<arith::CmpFOp>(nloc, arith::CmpFPredicate::UGE,
+                                             magnitude, inf);
+        nb.create<linalg::YieldOp>(
+            nloc, nb.create<arith::OrIOp>(nloc, args[1], bad).getResult());
+      });
+  return b.create<tensor::ExtractOp>(loc, check.getResult(0), ValueRange());
+}
+
+/// Adds the checks to `fn`, returns its status as a new last result and
+/// appends the message of each id it uses to `messages`.
+LogicalResult checkFunction(func::FuncOp fn,
+                            SmallVectorImpl<Attribute> &messages) {
+  SmallVector<Operation *> producers;
+  WalkResult walk = fn.walk([&](Operation *op) {
+    if (auto call = dyn_cast<CallOpInterface>(op)) {
+      InFlightDiagnostic diag =
+          op->emitError("--check-numerics: cannot check the ops of ");
+      if (auto callee = dyn_cast<SymbolRefAttr>(call.getCallableForCallee()))
+        diag << callee;
+      else
+        diag << "the function called here";
+      diag << ", which @" << fn.getSymName()
+           << " still calls after inlining (a function without a body, or a "
+              "recursive one, is not inlined)";
+      return WalkResult::interrupt();
+    }
+    if (op->getParentOp() == fn && !op->hasTrait<OpTrait::ConstantLike>() &&
+        llvm::any_of(op->getResultTypes(), [](Type type) {
+          auto tensor = dyn_cast<RankedTensorType>(type);
+          return tensor && isa<FloatType>(tensor.getElementType());
+        }))
+      producers.push_back(op);
+    return WalkResult::advance();
+  });
+  if (walk.wasInterrupted())
+    return failure();
+  if (!fn.getBody().hasOneBlock())
+    return fn.emitError("--check-numerics: @")
+           << fn.getSymName() << " has more than one block";
+
+  OpBuilder b(fn.getBody());
+  Location fnLoc = fn.getLoc();
+  Value zero = b.create<arith::ConstantIntOp>(fnLoc, 0, 32);
+  Value status = zero;
+  for (Operation *op : producers) {
+    messages.push_back(b.getStringAttr(describe(op, fn)));
+    int64_t id = messages.size();
+    Location loc = op->getLoc();
+    b.setInsertionPointAfter(op);
+    Value bad;
+    for (Value result : op->getResults()) {
+      auto tensor = dyn_cast<RankedTensorType>(result.getType());
+      if (!tensor || !isa<FloatType>(tensor.getElementType()))
+        continue;
+      Value resultBad = anyNonFinite(b, loc, result);
+      bad = bad ? b.create<arith::OrIOp>(loc, bad, resultBad) : resultBad;
+    }
+    Value clean =
+        b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, status, zero);
+    Value first = b.create<arith::AndIOp>(loc, clean, bad);
+    status = b.create<arith::SelectOp>(
+        loc, first, b.create<arith::ConstantIntOp>(loc, id, 32), status);
+  }
+
+  auto ret = cast<func::ReturnOp>(fn.getBody().front().getTerminator());
+  ret.getOperandsMutable().append(status);
+  fn.insertResult(fn.getNumResults(), b.getI32Type(), DictionaryAttr());
+  return success();
+}
+
+struct AdjCheckNumericsPass
+    : public adjoint::impl::AdjCheckNumericsBase<AdjCheckNumericsPass> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    SmallVector<Attribute> messages;
+    for (auto fn : module.getOps<func::FuncOp>())
+      if (fn.isPublic() && !fn.isExternal() &&
+          failed(checkFunction(fn, messages)))
+        return signalPassFailure();
+    module->setAttr("adj.status_messages",
+                    ArrayAttr::get(module.getContext(), messages));
+  }
+};
+
+} // namespace

@@ -1,0 +1,79 @@
+// RUN: adjoint-opt %s -adj-check-numerics -split-input-file -verify-diagnostics | FileCheck %s
+
+// Every op with a float tensor result but constants gets a check; the status
+// takes the id of the first op flagged and is returned last. Messages name
+// the op, its location, and forward or backward (from "adjoint"(...), also
+// through call sites).
+
+// CHECK-LABEL: module attributes {adj.status_messages = [
+// CHECK-SAME: "adj.log at {{.*}}check-numerics.mlir{{.*}}:[[# @LINE + 22]]:8 (forward) produced the first NaN or Inf in f",
+// CHECK-SAME: "adj.mul at \22adjoint\22(m.mlir:7:8) (backward: in the derivative of the op at m.mlir:7:8) produced the first NaN or Inf in f"]}
+// CHECK-LABEL: func.func @f(
+// CHECK-SAME: -> (tensor<4xf32>, tensor<4xi32>, i32)
+// CHECK: %[[ZERO:.*]] = arith.constant 0 : i32
+// CHECK: %[[LOG:.*]] = adj.log
+// CHECK: %[[CHECK1:.*]] = linalg.generic {{.*}}iterator_types = ["reduction"]} ins(%[[LOG]] : tensor<4xf32>) outs({{.*}} : tensor<i1>)
+// CHECK: math.absf
+// CHECK: arith.cmpf uge
+// CHECK: %[[BAD1:.*]] = tensor.extract %[[CHECK1]][] : tensor<i1>
+// CHECK: %[[S1:.*]] = arith.select {{.*}}, %[[ZERO]] : i32
+// CHECK: %[[MUL:.*]] = adj.mul %[[LOG]]
+// CHECK: %[[CHECK2:.*]] = linalg.generic {{.*}} ins(%[[MUL]] : tensor<4xf32>)
+// CHECK: %[[BAD2:.*]] = tensor.extract %[[CHECK2]][]
+// CHECK: %[[CLEAN:.*]] = arith.cmpi eq, %[[S1]], %[[ZERO]] : i32
+// CHECK: %[[FIRST:.*]] = arith.andi %[[CLEAN]], %[[BAD2]] : i1
+// CHECK: %[[TWO:.*]] = arith.constant 2 : i32
+// CHECK: %[[S2:.*]] = arith.select %[[FIRST]], %[[TWO]], %[[S1]] : i32
+// CHECK-NOT: linalg.generic
+// CHECK: return %[[MUL]], %{{.*}}, %[[S2]] : tensor<4xf32>, tensor<4xi32>, i32
+func.func @f(%x: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xi32>) {
+  %c = adj.constant dense<1.0> : tensor<4xf32>
+  %y = adj.log %x : tensor<4xf32>
+  %z = adj.mul %y, %c : tensor<4xf32> loc(callsite("adjoint"("m.mlir":7:8) at "m.mlir":20:3))
+  %j = adj.convert %z : tensor<4xf32> -> tensor<4xi32>
+  return %z, %j : tensor<4xf32>, tensor<4xi32>
+}
+
+// Private functions are not exported, so not checked.
+// CHECK-LABEL: func.func private @g(
+// CHECK-SAME: -> tensor<f64>
+// CHECK-NOT: linalg.generic
+func.func private @g(%x: tensor<f64>) -> tensor<f64> {
+  %y = adj.exp %x : tensor<f64>
+  return %y : tensor<f64>
+}
+
+// -----
+
+// A tangent op; a fusion of derivative locations (CSE may merge two ops);
+// a result with no float: the status is still returned.
+// CHECK: adj.status_messages = ["adj.sin at \22tangent\22(m.mlir:3:4) (tangent, forward mode: in the derivative of the op at m.mlir:3:4) produced the first NaN or Inf in jvp",
+// CHECK-SAME: "adj.cos at [\22adjoint\22(m.mlir:3:4), \22adjoint\22(m.mlir:5:6)] (backward) produced the first NaN or Inf in jvp"]
+// CHECK-LABEL: func.func @jvp(
+// CHECK-SAME: -> (tensor<f64>, i32)
+// CHECK-LABEL: func.func @mask(
+// CHECK-SAME: -> (tensor<3xi1>, i32)
+// CHECK: %[[ZERO:.*]] = arith.constant 0 : i32
+// CHECK-NOT: linalg.generic
+// CHECK: return %{{.*}}, %[[ZERO]] : tensor<3xi1>, i32
+func.func @jvp(%x: tensor<f64>) -> tensor<f64> {
+  %y = adj.sin %x : tensor<f64> loc("tangent"("m.mlir":3:4))
+  %z = adj.cos %y : tensor<f64> loc(fused["adjoint"("m.mlir":3:4), "adjoint"("m.mlir":5:6)])
+  return %z : tensor<f64>
+}
+func.func @mask(%x: tensor<3xf32>) -> tensor<3xi1> {
+  %m = adj.compare gt, %x, %x : tensor<3xf32>
+  return %m : tensor<3xi1>
+}
+
+// -----
+
+func.func private @callee(%x: tensor<f32>) -> tensor<f32> {
+  %y = adj.exp %x : tensor<f32>
+  return %y : tensor<f32>
+}
+func.func @caller(%x: tensor<f32>) -> tensor<f32> {
+  // expected-error @below {{--check-numerics: cannot check the ops of @callee, which @caller still calls after inlining (a function without a body, or a recursive one, is not inlined)}}
+  %y = func.call @callee(%x) : (tensor<f32>) -> tensor<f32>
+  return %y : tensor<f32>
+}
