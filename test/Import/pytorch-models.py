@@ -8,6 +8,7 @@
 # PyTorch parameters the model was exported with.
 # RUN: %python %s %t.dir
 
+import ctypes
 import os
 import shutil
 import sys
@@ -119,6 +120,10 @@ def run(name, model, x, loss, opset, training=False):
         failures.append(f"{name}: initial values")
         print(f"FAIL {name}: initial values {sorted(initial)} vs {sorted(names)}")
         return
+    read = getattr(m.dll, m.prefix + "_initial_value")
+    read.argtypes = [ctypes.c_char_p, ctypes.c_void_p]
+    if read(b"no_such_parameter", None) != 1:
+        failures.append(f"{name}: initial value of an unknown name")
     for arg, value in initial.items():
         torch_value = (params.get(names[arg], buffers.get(names[arg]))
                        .detach().numpy())
