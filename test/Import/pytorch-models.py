@@ -1,7 +1,9 @@
 # Models exported from PyTorch with torch.onnx.export (an MLP, a LeNet-style
 # CNN with batch norm, a transformer encoder block at opset 14, where layer
 # norm is decomposed into ReduceMean/Sub/Pow/Sqrt/Div, and at opset 17, where
-# it is LayerNormalization), compiled from .onnx with a loss, run, and
+# it is LayerNormalization), and a model of the remaining operators (an
+# embedding, inference batch norm, reductions, slices, ...), compiled from
+# .onnx with a loss, run, and
 # compared with PyTorch in f64: the forward output, the loss, and the
 # gradient of every parameter and of the input (f32 results, 1e-4 relative
 # to the largest magnitude). The library's initial values must be the
@@ -84,6 +86,33 @@ class EncoderBlock(nn.Module):
         return self.ln2(x + self.ff2(F.gelu(self.ff1(x))))
 
 
+class Mixed(nn.Module):
+    """The operators the other models do not emit: an embedding (Gather at
+    run time), batch norm in inference, strided convolution, global average
+    pooling, reductions, slices, concatenation, a matrix-vector product and
+    elementwise Exp/Log/Sqrt/Abs/Neg/Sub/Div, Unsqueeze/Squeeze at run time,
+    LogSoftmax."""
+
+    def __init__(self):
+        super().__init__()
+        self.emb = nn.Embedding(11, 6)
+        self.bn = nn.BatchNorm1d(6)
+        self.conv = nn.Conv2d(2, 3, 3, stride=2, padding=1)
+        self.v = nn.Parameter(torch.randn(12))
+        self.fc = nn.Linear(13, 5)
+
+    def forward(self, img, tokens):
+        e = self.emb(tokens).sum(1) / tokens.shape[1]
+        e = self.bn(torch.relu(e))
+        c = torch.exp(-self.conv(img).abs())
+        c = torch.flatten(F.adaptive_avg_pool2d(c, 1), 1)
+        m = img.amax(dim=(2, 3))
+        s = ((m[:, :1] * m[:, :1] + 1).sqrt() - 1).log1p()
+        h = torch.cat([e, c, s, img.mean(dim=(1, 2))[:, 1:3]], dim=1)
+        hv = (h @ self.v).unsqueeze(1).unsqueeze(2).squeeze(2)
+        return F.log_softmax(self.fc(torch.cat([h, hv], dim=1)), dim=1)
+
+
 def check(what, got, want, tol=1e-4, floor=1e-4):
     """`got` within `tol` of `want`, relative to its largest magnitude or
     `floor`: a gradient that is 0 in exact arithmetic (c1's bias, which batch
@@ -98,15 +127,18 @@ def check(what, got, want, tol=1e-4, floor=1e-4):
         failures.append(what)
 
 
-def run(name, model, x, loss, opset, training=False):
+def run(name, model, inputs, loss, opset, training=False):
+    """Exports `model` called on `inputs` (a dict of arrays by name),
+    compiles it with `loss` and compares it with PyTorch."""
     model.train(training)
     path = os.path.join(out, f"{name}.onnx")
     mode = (torch.onnx.TrainingMode.TRAINING if training
             else torch.onnx.TrainingMode.EVAL)
     # Without constant folding, the initializers keep PyTorch's names.
-    torch.onnx.export(model, torch.tensor(x), path, opset_version=opset,
-                      training=mode, do_constant_folding=False,
-                      input_names=["x"], output_names=["y"])
+    torch.onnx.export(model, tuple(torch.tensor(v) for v in inputs.values()),
+                      path, opset_version=opset, training=mode,
+                      do_constant_folding=False, input_names=list(inputs),
+                      output_names=["y"])
     m = adjoint.compile(path, loss=loss, value_and_grad="loss",
                         output=os.path.join(out, f"lib{name}.so"))
 
@@ -131,8 +163,10 @@ def run(name, model, x, loss, opset, training=False):
 
     # PyTorch in f64 on the same values.
     reference = model.double()
-    xt = torch.tensor(x, dtype=torch.float64, requires_grad=True)
-    y = reference(xt)
+    tensors = {k: torch.tensor(v, dtype=torch.float64, requires_grad=True)
+               if v.dtype == np.float32 else torch.tensor(v)
+               for k, v in inputs.items()}
+    y = reference(*tensors.values())
     if loss == "softmax_cross_entropy":
         labels = np.random.randint(0, y.shape[1], size=y.shape[0])
         lt = F.cross_entropy(y, torch.tensor(labels))
@@ -141,27 +175,33 @@ def run(name, model, x, loss, opset, training=False):
         lt = F.mse_loss(y, torch.tensor(labels, dtype=torch.float64))
     lt.backward()
 
-    check(f"{name}: forward", m.forward(x=x, **initial), y.detach().numpy())
-    r = m.loss_value_and_grad(x=x, labels=labels, **initial)
+    check(f"{name}: forward", m.forward(**inputs, **initial),
+          y.detach().numpy())
+    r = m.loss_value_and_grad(**inputs, labels=labels, **initial)
     check(f"{name}: loss", r.loss, lt.detach().numpy())
-    check(f"{name}: gradient of x", r.grad_x, xt.grad.numpy())
+    for k, t in tensors.items():
+        if t.requires_grad:
+            check(f"{name}: gradient of {k}", getattr(r, "grad_" + k),
+                  t.grad.numpy())
     for arg, torch_name in names.items():
         if torch_name in params:
             want = params[torch_name].grad.numpy()
-        else:  # running statistics: not used by a training step's loss
+        elif training:  # the loss does not use the running statistics
             want = np.zeros(initial[arg].shape)
+        else:  # PyTorch has no gradient w.r.t. the running statistics
+            continue
         check(f"{name}: gradient of {arg}", getattr(r, "grad_" + arg), want)
     model.float()
 
 
 np.random.seed(0)
-run("mlp", MLP(), np.random.randn(8, 20).astype(np.float32),
+run("mlp", MLP(), {"x": np.random.randn(8, 20).astype(np.float32)},
     "softmax_cross_entropy", 14)
 lenet = LeNet()
 with torch.no_grad():  # batch norm's scale and shift away from 1 and 0
     lenet.bn.weight.uniform_(0.5, 1.5)
     lenet.bn.bias.uniform_(-0.5, 0.5)
-run("lenet", lenet, np.random.randn(4, 1, 12, 12).astype(np.float32),
+run("lenet", lenet, {"x": np.random.randn(4, 1, 12, 12).astype(np.float32)},
     "softmax_cross_entropy", 14, training=True)
 for opset in (14, 17):
     block = EncoderBlock()
@@ -169,8 +209,16 @@ for opset in (14, 17):
         for ln in (block.ln1, block.ln2):
             ln.weight.uniform_(0.5, 1.5)
             ln.bias.uniform_(-0.5, 0.5)
-    run(f"block{opset}", block, np.random.randn(2, 5, 16).astype(np.float32),
-        "mse", opset)
+    run(f"block{opset}", block,
+        {"x": np.random.randn(2, 5, 16).astype(np.float32)}, "mse", opset)
+mixed = Mixed()
+with torch.no_grad():  # running statistics away from 0 and 1
+    mixed.bn.running_mean.uniform_(-0.5, 0.5)
+    mixed.bn.running_var.uniform_(0.5, 1.5)
+run("mixed", mixed,
+    {"img": np.random.randn(3, 2, 6, 6).astype(np.float32),
+     "tokens": np.random.randint(0, 11, size=(3, 4)).astype(np.int64)},
+    "mse", 14)
 
 print(f"{len(failures)} failures")
 sys.exit(1 if failures else 0)
