@@ -99,9 +99,9 @@ onnx_import::readTensor(const onnx::TensorProto &tensor, Location loc) {
   SmallVector<int64_t> shape(tensor.dims().begin(), tensor.dims().end());
   int64_t count = 1;
   for (int64_t d : shape) {
-    if (d < 0)
+    if (d < 0 || (d > 0 && count > std::numeric_limits<int64_t>::max() / d))
       return emitError(loc) << "tensor '" << tensor.name()
-                            << "' has a negative dimension";
+                            << "' has a negative or too large dimension";
     count *= d;
   }
   auto type = RankedTensorType::get(shape, element);
@@ -205,7 +205,7 @@ NodeContext::getInts(StringRef name) const {
 }
 
 FailureOr<int64_t> NodeContext::normalizeAxis(int64_t axis, int64_t rank) {
-  if (axis < -rank || axis >= std::max<int64_t>(rank, 1))
+  if (axis < -rank || axis >= rank)
     return error() << "axis " << axis << " is out of range for rank " << rank;
   return axis < 0 ? axis + rank : axis;
 }
@@ -430,6 +430,13 @@ FailureOr<SmallVector<Value>> GraphImporter::convertGraph(OpBuilder &b,
              << info->maxOpset << ", but the model uses opset " << opset
              << "; convert it (onnx.version_converter) or export it with "
                 "another opset_version";
+    unsigned given = 0;
+    while (given < unsigned(node.input_size()) && !node.input(given).empty())
+      ++given;
+    if (given < info->minInputs)
+      return emitError(loc) << "ONNX " << node.op_type() << " node '"
+                            << node.name() << "' needs at least "
+                            << info->minInputs << " inputs, has " << given;
     SmallVector<Tensor *> inputs;
     for (const std::string &name : node.input()) {
       if (name.empty()) {
@@ -515,7 +522,7 @@ OwningOpRef<ModuleOp> GraphImporter::run(const OnnxImportOptions &options) {
     forward.setResultAttr(i, "adj.name", b.getStringAttr(name));
   }
   if (options.loss.empty())
-    return module;
+    return failed(verify(*module)) ? nullptr : std::move(module);
 
   // @loss: the forward graph again (the differentiate stage works on one
   // function at a time) and the loss on its output.
@@ -561,6 +568,8 @@ OwningOpRef<ModuleOp> GraphImporter::run(const OnnxImportOptions &options) {
   lossFn.setFunctionType(
       FunctionType::get(context, lossFn.getArgumentTypes(), {scalar}));
   lossFn.setResultAttr(0, "adj.name", b.getStringAttr("loss"));
+  if (failed(verify(*module)))
+    return nullptr;
   return module;
 }
 

@@ -124,6 +124,8 @@ struct OperatorInfo {
   llvm::StringRef name;
   /// The opsets whose semantics the converter implements.
   int64_t minOpset, maxOpset;
+  /// How many leading inputs must be given; later ones are optional.
+  unsigned minInputs;
   Converter convert;
   /// Limits and how the operator maps to adj, for the docs.
   llvm::StringRef notes;

@@ -387,7 +387,7 @@ LogicalResult concat(NodeContext &n, Results &results) {
   // Shape vectors (all constant, 1-D): folded.
   bool folded = rank == 1;
   for (unsigned i = 0; i < n.getNumInputs(); ++i)
-    folded &= isIntConstant(n.input(i));
+    folded &= n.hasInput(i) && isIntConstant(n.input(i));
   if (folded) {
     SmallVector<int64_t> values;
     for (unsigned i = 0; i < n.getNumInputs(); ++i)
@@ -398,6 +398,8 @@ LogicalResult concat(NodeContext &n, Results &results) {
   }
   SmallVector<Value> inputs;
   for (unsigned i = 0; i < n.getNumInputs(); ++i) {
+    if (!n.hasInput(i))
+      return n.error() << "input " << i << " is missing";
     if (n.type(i).getRank() != rank)
       return n.error() << "inputs of different ranks: " << n.type(0)
                        << " and " << n.type(i);
@@ -493,6 +495,8 @@ LogicalResult split(NodeContext &n, Results &results) {
     sizes = *s;
   }
   int64_t parts = n.node.output_size();
+  if (parts == 0)
+    return n.error() << "the node has no outputs";
   if (sizes.empty()) {
     if (in[*axis] % parts)
       return n.error() << "cannot split size " << in[*axis] << " into "
@@ -934,77 +938,77 @@ LogicalResult globalAveragePool(NodeContext &n, Results &results) {
 }
 
 const OperatorInfo operators[] = {
-    {"Abs", 6, 17, unary<adj::AbsOp>, "`adj.abs`"},
-    {"Add", 7, 17, binary<adj::AddOp>,
+    {"Abs", 6, 17, 1, unary<adj::AbsOp>, "`adj.abs`"},
+    {"Add", 7, 17, 2, binary<adj::AddOp>,
      "`adj.add` (NumPy broadcasting); integer constants fold"},
-    {"AveragePool", 7, 17, pool<adj::AvgPool2DOp>,
+    {"AveragePool", 7, 17, 1, pool<adj::AvgPool2DOp>,
      "`adj.avg_pool2d`; 2-D only, floor mode, `auto_pad` NOTSET or VALID"},
-    {"BatchNormalization", 9, 17, batchNorm,
+    {"BatchNormalization", 9, 17, 5, batchNorm,
      "inference: elementwise with the running statistics; `training_mode` "
      "1: `adj.batch_norm` and the updated running statistics"},
-    {"Cast", 6, 17, castOp,
+    {"Cast", 6, 17, 1, castOp,
      "no-op casts vanish, constants convert; otherwise `adj.convert`"},
-    {"Concat", 4, 17, concat,
+    {"Concat", 4, 17, 1, concat,
      "`adj.concat`; 1-D integer constants (shapes) fold"},
-    {"Constant", 1, 17, constant,
+    {"Constant", 1, 17, 0, constant,
      "`value`, `value_float(s)`, `value_int(s)`; kept at import time, an "
      "`adj.constant` where used at run time"},
-    {"Conv", 1, 17, conv,
+    {"Conv", 1, 17, 2, conv,
      "`adj.conv2d` (+ bias); 2-D only, strides, pads, dilations, group; "
      "`auto_pad` NOTSET or VALID"},
-    {"Div", 7, 17, binary<adj::DivOp>,
+    {"Div", 7, 17, 2, binary<adj::DivOp>,
      "`adj.div`; integer constants fold (truncating)"},
-    {"Dropout", 1, 17, identity, "the identity (inference)"},
-    {"Erf", 9, 17, unary<adj::ErfOp>, "`adj.erf`"},
-    {"Exp", 6, 17, unary<adj::ExpOp>, "`adj.exp`"},
-    {"Flatten", 1, 17, flatten, "`adj.reshape`"},
-    {"Gather", 1, 17, gather,
+    {"Dropout", 1, 17, 1, identity, "the identity (inference)"},
+    {"Erf", 9, 17, 1, unary<adj::ErfOp>, "`adj.erf`"},
+    {"Exp", 6, 17, 1, unary<adj::ExpOp>, "`adj.exp`"},
+    {"Flatten", 1, 17, 1, flatten, "`adj.reshape`"},
+    {"Gather", 1, 17, 2, gather,
      "`adj.gather`; constant indices may be negative; on 1-D integer "
      "constants (shapes) it folds"},
-    {"Gemm", 7, 17, gemm,
+    {"Gemm", 7, 17, 2, gemm,
      "`adj.matmul` with `adj.transpose`, `alpha`, `beta`, broadcast C"},
-    {"GlobalAveragePool", 1, 17, globalAveragePool,
+    {"GlobalAveragePool", 1, 17, 1, globalAveragePool,
      "`adj.mean` over the spatial axes"},
-    {"Identity", 1, 17, identity, "its input"},
-    {"LayerNormalization", 17, 17, layerNorm,
+    {"Identity", 1, 17, 1, identity, "its input"},
+    {"LayerNormalization", 17, 17, 2, layerNorm,
      "`adj.layer_norm`; the Mean and InvStdDev outputs are not supported "
      "(the decomposed form, ReduceMean/Sub/Pow/Sqrt/Div, imports as its "
      "ops)"},
-    {"Log", 6, 17, unary<adj::LogOp>, "`adj.log`"},
-    {"LogSoftmax", 1, 17, softmax<adj::LogSoftmaxOp>,
+    {"Log", 6, 17, 1, unary<adj::LogOp>, "`adj.log`"},
+    {"LogSoftmax", 1, 17, 1, softmax<adj::LogSoftmaxOp>,
      "`adj.log_softmax`; before opset 13 only along the last axis"},
-    {"MatMul", 1, 17, matmul,
+    {"MatMul", 1, 17, 2, matmul,
      "`adj.matmul` (batched, broadcasting); 1-D operands as NumPy"},
-    {"MaxPool", 8, 17, pool<adj::MaxPool2DOp>,
+    {"MaxPool", 8, 17, 1, pool<adj::MaxPool2DOp>,
      "`adj.max_pool2d`; 2-D only, floor mode, no dilations, no Indices "
      "output"},
-    {"Mul", 7, 17, binary<adj::MulOp>,
+    {"Mul", 7, 17, 2, binary<adj::MulOp>,
      "`adj.mul`; integer constants fold"},
-    {"Neg", 6, 17, unary<adj::NegOp>, "`adj.neg`"},
-    {"Pad", 11, 17, pad,
+    {"Neg", 6, 17, 1, unary<adj::NegOp>, "`adj.neg`"},
+    {"Pad", 11, 17, 2, pad,
      "`adj.pad`; constant mode, non-negative pads known at import time"},
-    {"Pow", 7, 17, binary<adj::PowOp>,
+    {"Pow", 7, 17, 2, binary<adj::PowOp>,
      "`adj.pow`; an integer exponent is made a float constant"},
-    {"ReduceMax", 1, 17, reduce<adj::MaxOp>, "`adj.max`"},
-    {"ReduceMean", 1, 17, reduce<adj::MeanOp>, "`adj.mean`"},
-    {"ReduceSum", 1, 17, reduce<adj::SumOp>,
+    {"ReduceMax", 1, 17, 1, reduce<adj::MaxOp>, "`adj.max`"},
+    {"ReduceMean", 1, 17, 1, reduce<adj::MeanOp>, "`adj.mean`"},
+    {"ReduceSum", 1, 17, 1, reduce<adj::SumOp>,
      "`adj.sum`; axes known at import time"},
-    {"Relu", 6, 17, unary<adj::ReluOp>, "`adj.relu`"},
-    {"Reshape", 5, 17, reshape,
+    {"Relu", 6, 17, 1, unary<adj::ReluOp>, "`adj.relu`"},
+    {"Reshape", 5, 17, 2, reshape,
      "`adj.reshape`; the shape known at import time (0 and -1 as ONNX)"},
-    {"Shape", 1, 17, shape, "folds to a constant (static shapes)"},
-    {"Sigmoid", 6, 17, unary<adj::SigmoidOp>, "`adj.sigmoid`"},
-    {"Slice", 10, 17, slice,
+    {"Shape", 1, 17, 1, shape, "folds to a constant (static shapes)"},
+    {"Sigmoid", 6, 17, 1, unary<adj::SigmoidOp>, "`adj.sigmoid`"},
+    {"Slice", 10, 17, 3, slice,
      "`adj.slice`; bounds known at import time, positive steps"},
-    {"Softmax", 1, 17, softmax<adj::SoftmaxOp>,
+    {"Softmax", 1, 17, 1, softmax<adj::SoftmaxOp>,
      "`adj.softmax`; before opset 13 only along the last axis"},
-    {"Split", 2, 17, split, "`adj.slice` per output"},
-    {"Sqrt", 6, 17, unary<adj::SqrtOp>, "`adj.sqrt`"},
-    {"Squeeze", 1, 17, squeeze, "`adj.reshape`"},
-    {"Sub", 7, 17, binary<adj::SubOp>, "`adj.sub`; integer constants fold"},
-    {"Tanh", 6, 17, unary<adj::TanhOp>, "`adj.tanh`"},
-    {"Transpose", 1, 17, transpose, "`adj.transpose`"},
-    {"Unsqueeze", 1, 17, unsqueeze, "`adj.reshape`"},
+    {"Split", 2, 17, 1, split, "`adj.slice` per output"},
+    {"Sqrt", 6, 17, 1, unary<adj::SqrtOp>, "`adj.sqrt`"},
+    {"Squeeze", 1, 17, 1, squeeze, "`adj.reshape`"},
+    {"Sub", 7, 17, 2, binary<adj::SubOp>, "`adj.sub`; integer constants fold"},
+    {"Tanh", 6, 17, 1, unary<adj::TanhOp>, "`adj.tanh`"},
+    {"Transpose", 1, 17, 1, transpose, "`adj.transpose`"},
+    {"Unsqueeze", 1, 17, 1, unsqueeze, "`adj.reshape`"},
 };
 
 } // namespace

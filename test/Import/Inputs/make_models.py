@@ -89,6 +89,14 @@ save("rank3",
      [helper.make_node("Relu", ["x"], ["y"], name="relu")],
      [("x", F, [2, 3, 4])], [("y", F, [2, 3, 4])])
 
+# Gemm without its second operand; a node reading an unknown value.
+save("missing-input",
+     [helper.make_node("Gemm", ["x"], ["y"], name="gemm")],
+     [("x", F, [2, 3])], [("y", F, [2, 3])])
+save("unknown-value",
+     [helper.make_node("Relu", ["nowhere"], ["y"], name="relu")],
+     [("x", F, [2, 3])], [("y", F, [2, 3])])
+
 # A symbolic batch dimension.
 save("dynamic",
      [helper.make_node("Relu", ["x"], ["y"], name="relu")],
