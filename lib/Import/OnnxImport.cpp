@@ -23,6 +23,8 @@
 #include "llvm/Support/Endian.h"
 #include "llvm/Support/Path.h"
 
+#include <map>
+
 using namespace mlir;
 using namespace adjoint;
 using namespace adjoint::onnx_import;
@@ -259,6 +261,12 @@ Value NodeContext::reshape(Value v, ArrayRef<int64_t> shape) {
   if (type.getShape() == shape)
     return v;
   return b.create<adj::ReshapeOp>(loc, type.clone(shape), v);
+}
+
+Value NodeContext::splat(RankedTensorType type, double value) {
+  Attribute element = FloatAttr::get(type.getElementType(), value);
+  return b.create<adj::ConstantOp>(loc, type,
+                                   DenseElementsAttr::get(type, element));
 }
 
 //===----------------------------------------------------------------------===//

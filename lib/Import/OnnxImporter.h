@@ -111,6 +111,8 @@ public:
     return b.getNamedAttr(name, value);
   }
   mlir::Value reshape(mlir::Value v, llvm::ArrayRef<int64_t> shape);
+  /// An adj.constant of float `type` with every element `value`.
+  mlir::Value splat(mlir::RankedTensorType type, double value);
 
 private:
   llvm::SmallVectorImpl<Tensor *> &inputs;

@@ -633,12 +633,8 @@ LogicalResult gemm(NodeContext &n, Results &results) {
   FailureOr<Value> y = n.create<adj::MatmulOp>({lhs, rhs});
   if (failed(y))
     return failure();
-  auto scalar = [&](double v) -> Value {
-    auto type = RankedTensorType::get({}, n.type(0).getElementType());
-    return n.b.create<adj::ConstantOp>(
-        n.loc, type,
-        DenseElementsAttr::get(type, FloatAttr::get(type.getElementType(), v)
-                                         .cast<Attribute>()));
+  auto scalar = [&](double v) {
+    return n.splat(RankedTensorType::get({}, n.type(0).getElementType()), v);
   };
   double alpha = n.getFloat("alpha", 1.0), beta = n.getFloat("beta", 1.0);
   if (alpha != 1.0)
@@ -734,11 +730,7 @@ LogicalResult layerNorm(NodeContext &n, Results &results) {
       return failure();
     bias = *b;
   } else {
-    auto type = n.type(1);
-    bias = n.b.create<adj::ConstantOp>(
-        n.loc, type,
-        DenseElementsAttr::get(type, FloatAttr::get(type.getElementType(), 0.0)
-                                         .cast<Attribute>()));
+    bias = n.splat(n.type(1), 0.0);
   }
   if (n.node.output_size() > 1)
     for (int i = 1; i < n.node.output_size(); ++i)
@@ -780,13 +772,7 @@ LogicalResult batchNorm(NodeContext &n, Results &results) {
       return failure();
     results.push_back(runtime((*op)->getResult(0)));
     auto vector = n.type(1);
-    auto splat = [&](double v) -> Value {
-      return n.b.create<adj::ConstantOp>(
-          n.loc, vector,
-          DenseElementsAttr::get(
-              vector, FloatAttr::get(vector.getElementType(), v)
-                          .cast<Attribute>()));
-    };
+    auto splat = [&](double v) { return n.splat(vector, v); };
     double momentum = n.getFloat("momentum", 0.9);
     for (unsigned k = 0; k < 2; ++k) {
       Value old = n.b.create<adj::MulOp>(n.loc, vector, in[3 + k],
@@ -804,11 +790,7 @@ LogicalResult batchNorm(NodeContext &n, Results &results) {
   shape[1] = channels;
   auto channel = [&](Value v) { return n.reshape(v, shape); };
   Type element = type.getElementType();
-  auto epsType = RankedTensorType::get({}, element);
-  Value eps = n.b.create<adj::ConstantOp>(
-      n.loc, epsType,
-      DenseElementsAttr::get(epsType,
-                             FloatAttr::get(element, epsilon).cast<Attribute>()));
+  Value eps = n.splat(RankedTensorType::get({}, element), epsilon);
   FailureOr<Value> centered = n.create<adj::SubOp>({in[0], channel(in[3])});
   FailureOr<Value> var = n.create<adj::AddOp>({channel(in[4]), eps});
   if (failed(centered) || failed(var))
