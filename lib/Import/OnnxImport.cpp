@@ -62,15 +62,15 @@ static std::string dataTypeName(int32_t dataType) {
 /// typed field.
 template <typename T, typename Field>
 static FailureOr<SmallVector<T>> readElements(const onnx::TensorProto &tensor,
-                                              const Field &field,
-                                              int64_t count, Location loc) {
+                                              const Field &field, int64_t count,
+                                              Location loc) {
   SmallVector<T> values;
   if (tensor.has_raw_data()) {
     const std::string &raw = tensor.raw_data();
     if (static_cast<int64_t>(raw.size()) != count * int64_t(sizeof(T)))
-      return emitError(loc) << "tensor '" << tensor.name() << "' has "
-                            << raw.size() << " bytes of data for " << count
-                            << " elements";
+      return emitError(loc)
+             << "tensor '" << tensor.name() << "' has " << raw.size()
+             << " bytes of data for " << count << " elements";
     for (int64_t i = 0; i < count; ++i)
       values.push_back(llvm::support::endian::read<T, llvm::endianness::little>(
           raw.data() + i * sizeof(T)));
@@ -94,7 +94,8 @@ onnx_import::readTensor(const onnx::TensorProto &tensor, Location loc) {
                              "with its data inside";
   Type element = getElementType(loc.getContext(), tensor.data_type());
   if (!element)
-    return emitError(loc) << "tensor '" << tensor.name() << "' has element type "
+    return emitError(loc) << "tensor '" << tensor.name()
+                          << "' has element type "
                           << dataTypeName(tensor.data_type())
                           << "; the importer reads FLOAT, DOUBLE, INT32, "
                              "INT64 and BOOL";
@@ -116,14 +117,11 @@ onnx_import::readTensor(const onnx::TensorProto &tensor, Location loc) {
   case onnx::TensorProto::FLOAT:
     return make(readElements<float>(tensor, tensor.float_data(), count, loc));
   case onnx::TensorProto::DOUBLE:
-    return make(
-        readElements<double>(tensor, tensor.double_data(), count, loc));
+    return make(readElements<double>(tensor, tensor.double_data(), count, loc));
   case onnx::TensorProto::INT32:
-    return make(
-        readElements<int32_t>(tensor, tensor.int32_data(), count, loc));
+    return make(readElements<int32_t>(tensor, tensor.int32_data(), count, loc));
   case onnx::TensorProto::INT64:
-    return make(
-        readElements<int64_t>(tensor, tensor.int64_data(), count, loc));
+    return make(readElements<int64_t>(tensor, tensor.int64_data(), count, loc));
   default: { // BOOL: one byte each, or int32_data.
     auto bytes = readElements<uint8_t>(tensor, tensor.int32_data(), count, loc);
     if (failed(bytes))
@@ -135,8 +133,8 @@ onnx_import::readTensor(const onnx::TensorProto &tensor, Location loc) {
 }
 
 InFlightDiagnostic NodeContext::error() {
-  return emitError(loc) << "ONNX " << node.op_type() << " node '"
-                        << node.name() << "': ";
+  return emitError(loc) << "ONNX " << node.op_type() << " node '" << node.name()
+                        << "': ";
 }
 
 Value NodeContext::materialize(const Tensor &t) {
@@ -155,8 +153,8 @@ FailureOr<Value> NodeContext::floatValue(unsigned i) {
   if (!hasInput(i))
     return error() << "input " << i << " is missing";
   if (!isa<FloatType>(type(i).getElementType()))
-    return error() << "input " << i << " ('" << node.input(i)
-                   << "') has type " << type(i)
+    return error() << "input " << i << " ('" << node.input(i) << "') has type "
+                   << type(i)
                    << "; this operator needs a float tensor at run time "
                       "(integer tensors are supported only as constants "
                       "known at import time)";
@@ -198,8 +196,7 @@ std::string NodeContext::getString(StringRef name, StringRef otherwise) const {
   return a ? a->s() : otherwise.str();
 }
 
-std::optional<SmallVector<int64_t>>
-NodeContext::getInts(StringRef name) const {
+std::optional<SmallVector<int64_t>> NodeContext::getInts(StringRef name) const {
   const onnx::AttributeProto *a = attr(name);
   if (!a)
     return std::nullopt;
@@ -212,11 +209,10 @@ FailureOr<int64_t> NodeContext::normalizeAxis(int64_t axis, int64_t rank) {
   return axis < 0 ? axis + rank : axis;
 }
 
-FailureOr<Operation *> NodeContext::createOp(StringRef name,
-                                             ValueRange operands,
-                                             ArrayRef<NamedAttribute> attributes,
-                                             TypeRange resultTypes,
-                                             unsigned numResults) {
+FailureOr<Operation *>
+NodeContext::createOp(StringRef name, ValueRange operands,
+                      ArrayRef<NamedAttribute> attributes,
+                      TypeRange resultTypes, unsigned numResults) {
   OperationState state(loc, name);
   state.addOperands(operands);
   state.addAttributes(attributes);
@@ -239,9 +235,8 @@ FailureOr<Operation *> NodeContext::createOp(StringRef name,
     if (resultTypes.empty()) {
       SmallVector<Type> inferred;
       valid = cast<InferTypeOpInterface>(op).inferReturnTypes(
-          op->getContext(), loc, op->getOperands(),
-          op->getRawDictionaryAttrs(), op->getPropertiesStorage(),
-          op->getRegions(), inferred);
+          op->getContext(), loc, op->getOperands(), op->getRawDictionaryAttrs(),
+          op->getPropertiesStorage(), op->getRegions(), inferred);
       if (succeeded(valid))
         for (auto [result, type] : llvm::zip(op->getResults(), inferred))
           result.setType(type);
@@ -420,12 +415,10 @@ FailureOr<SmallVector<Value>> GraphImporter::convertGraph(OpBuilder &b,
     Location loc = nodeLoc(index, node.name());
     if (!node.domain().empty() && node.domain() != "ai.onnx")
       return emitError(loc) << "ONNX node '" << node.name() << "' is "
-                            << node.op_type() << " of domain '"
-                            << node.domain()
+                            << node.op_type() << " of domain '" << node.domain()
                             << "'; the importer supports the default domain";
-    const OperatorInfo *info = llvm::find_if(operators, [&](auto &op) {
-      return op.name == node.op_type();
-    });
+    const OperatorInfo *info = llvm::find_if(
+        operators, [&](auto &op) { return op.name == node.op_type(); });
     if (info == operators.end())
       return emitError(loc)
              << "unsupported ONNX operator " << node.op_type() << " (node '"
@@ -520,8 +513,8 @@ OwningOpRef<ModuleOp> GraphImporter::run(const OnnxImportOptions &options) {
   if (failed(outputs))
     return nullptr;
   body.create<func::ReturnOp>(modelLoc(), *outputs);
-  forward.setFunctionType(FunctionType::get(
-      context, forward.getArgumentTypes(), ValueRange(*outputs).getTypes()));
+  forward.setFunctionType(FunctionType::get(context, forward.getArgumentTypes(),
+                                            ValueRange(*outputs).getTypes()));
   llvm::StringSet<> used;
   for (auto [i, out] : llvm::enumerate(graph.output())) {
     std::string name = sanitize(out.name(), "output_");
@@ -552,10 +545,9 @@ OwningOpRef<ModuleOp> GraphImporter::run(const OnnxImportOptions &options) {
                   "[batch, classes]; the model's output is "
                << output,
            nullptr;
-  Type labels =
-      crossEntropy
-          ? RankedTensorType::get({output.getDimSize(0)}, b.getI64Type())
-          : Type(output);
+  Type labels = crossEntropy ? RankedTensorType::get({output.getDimSize(0)},
+                                                     b.getI64Type())
+                             : Type(output);
   func::FuncOp lossFn = makeFunction(b, "loss", {labels}, {"labels"});
   body = OpBuilder::atBlockEnd(&lossFn.front());
   FailureOr<SmallVector<Value>> again =
@@ -655,7 +647,7 @@ std::string adjoint::renderOnnxOperatorTable() {
         "another opset, is an error\nthat names the node.\n\n"
      << "| Operator | Opsets | Notes |\n|---|---|---|\n";
   for (const OperatorInfo &op : getOperators())
-    os << "| " << op.name << " | " << op.minOpset << "-" << op.maxOpset
-       << " | " << op.notes << " |\n";
+    os << "| " << op.name << " | " << op.minOpset << "-" << op.maxOpset << " | "
+       << op.notes << " |\n";
   return s;
 }

@@ -16,8 +16,8 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
-#include "mlir/Interfaces/InferTypeOpInterface.h"
 #include "mlir/IR/Verifier.h"
+#include "mlir/Interfaces/InferTypeOpInterface.h"
 
 #include <onnx/onnx_pb.h>
 
@@ -32,8 +32,8 @@ struct Tensor {
   mlir::Value value;
   mlir::DenseElementsAttr constant;
   mlir::RankedTensorType getType() const {
-    return mlir::cast<mlir::RankedTensorType>(
-        value ? value.getType() : constant.getType());
+    return mlir::cast<mlir::RankedTensorType>(value ? value.getType()
+                                                    : constant.getType());
   }
 };
 
@@ -66,9 +66,7 @@ public:
     return i < inputs.size() && inputs[i] != nullptr;
   }
   const Tensor &input(unsigned i) const { return *inputs[i]; }
-  mlir::RankedTensorType type(unsigned i) const {
-    return inputs[i]->getType();
-  }
+  mlir::RankedTensorType type(unsigned i) const { return inputs[i]->getType(); }
   /// Input `i` as a run-time value (made an adj.constant if needed).
   mlir::Value value(unsigned i);
   mlir::Value materialize(const Tensor &t);
@@ -119,8 +117,8 @@ private:
 };
 
 /// Converts a node into `results`, one per node output it supports.
-using Converter = mlir::LogicalResult (*)(NodeContext &node,
-                                          llvm::SmallVectorImpl<Tensor> &results);
+using Converter = mlir::LogicalResult (*)(
+    NodeContext &node, llvm::SmallVectorImpl<Tensor> &results);
 
 struct OperatorInfo {
   llvm::StringRef name;

@@ -76,8 +76,7 @@ LogicalResult identity(NodeContext &n, Results &results) {
   return success();
 }
 
-template <typename OpTy>
-LogicalResult unary(NodeContext &n, Results &results) {
+template <typename OpTy> LogicalResult unary(NodeContext &n, Results &results) {
   FailureOr<Value> x = n.floatValue(0);
   if (failed(x))
     return failure();
@@ -108,9 +107,9 @@ LogicalResult binary(NodeContext &n, Results &results) {
     if (shape && (a.size() == b.size() || a.size() == 1 || b.size() == 1)) {
       SmallVector<int64_t> values;
       for (size_t i = 0, e = std::max(a.size(), b.size()); i < e; ++i) {
-        std::optional<int64_t> v = foldInt(n.node.op_type(),
-                                           a[a.size() == 1 ? 0 : i],
-                                           b[b.size() == 1 ? 0 : i]);
+        std::optional<int64_t> v =
+            foldInt(n.node.op_type(), a[a.size() == 1 ? 0 : i],
+                    b[b.size() == 1 ? 0 : i]);
         if (!v)
           return n.error() << "cannot fold this integer operation";
         values.push_back(*v);
@@ -138,8 +137,8 @@ LogicalResult binary(NodeContext &n, Results &results) {
       return failure();
     rhs = *r;
   }
-  if (n.type(0).getElementType() != cast<TensorType>(rhs.getType())
-                                        .getElementType())
+  if (n.type(0).getElementType() !=
+      cast<TensorType>(rhs.getType()).getElementType())
     return n.error() << "operands of different element types: " << n.type(0)
                      << " and " << rhs.getType();
   return result(results, n.create<OpTy>({*lhs, rhs}));
@@ -204,8 +203,7 @@ LogicalResult constant(NodeContext &n, Results &results) {
     return success();
   }
   if (std::optional<SmallVector<int64_t>> values = n.getInts("value_ints")) {
-    results.push_back(
-        intConstant(context, {int64_t(values->size())}, *values));
+    results.push_back(intConstant(context, {int64_t(values->size())}, *values));
     return success();
   }
   return n.error() << "supported are the attributes value, value_float, "
@@ -258,8 +256,7 @@ LogicalResult reshape(NodeContext &n, Results &results) {
     if (d == 0 && !allowZero) {
       if (i >= in.size())
         return n.error() << "shape entry " << i
-                         << " is 0 (copy) but the input has rank "
-                         << in.size();
+                         << " is 0 (copy) but the input has rank " << in.size();
       d = in[i];
     }
     if (d == -1) {
@@ -275,8 +272,7 @@ LogicalResult reshape(NodeContext &n, Results &results) {
   }
   if (inferred >= 0) {
     if (known == 0 || n.type(0).getNumElements() % known)
-      return n.error() << "cannot infer the -1 of the shape for "
-                       << n.type(0);
+      return n.error() << "cannot infer the -1 of the shape for " << n.type(0);
     shape[inferred] = n.type(0).getNumElements() / known;
   }
   return reshapeTo(n, shape, results);
@@ -287,8 +283,7 @@ LogicalResult flatten(NodeContext &n, Results &results) {
   int64_t rank = in.size();
   int64_t axis = n.getInt("axis", 1);
   if (axis < -rank || axis > rank)
-    return n.error() << "axis " << axis << " is out of range for rank "
-                     << rank;
+    return n.error() << "axis " << axis << " is out of range for rank " << rank;
   if (axis < 0)
     axis += rank;
   int64_t outer = 1, inner = 1;
@@ -401,13 +396,13 @@ LogicalResult concat(NodeContext &n, Results &results) {
     if (!n.hasInput(i))
       return n.error() << "input " << i << " is missing";
     if (n.type(i).getRank() != rank)
-      return n.error() << "inputs of different ranks: " << n.type(0)
-                       << " and " << n.type(i);
+      return n.error() << "inputs of different ranks: " << n.type(0) << " and "
+                       << n.type(i);
     inputs.push_back(n.value(i));
   }
-  return result(results, n.create<adj::ConcatOp>(
-                             inputs, {n.named("axis", n.b.getI64IntegerAttr(
-                                                          *axis))}));
+  return result(results,
+                n.create<adj::ConcatOp>(
+                    inputs, {n.named("axis", n.b.getI64IntegerAttr(*axis))}));
 }
 
 /// Slices `x` along each of `axes` from `starts` to `ends` by `steps`
@@ -499,8 +494,8 @@ LogicalResult split(NodeContext &n, Results &results) {
     return n.error() << "the node has no outputs";
   if (sizes.empty()) {
     if (in[*axis] % parts)
-      return n.error() << "cannot split size " << in[*axis] << " into "
-                       << parts << " equal parts";
+      return n.error() << "cannot split size " << in[*axis] << " into " << parts
+                       << " equal parts";
     sizes.assign(parts, in[*axis] / parts);
   }
   if (int64_t(sizes.size()) != parts ||
@@ -548,10 +543,10 @@ LogicalResult gather(NodeContext &n, Results &results) {
   FailureOr<Value> x = n.floatValue(0);
   if (failed(x))
     return failure();
-  Value index = indices.constant
-                    ? n.materialize(intConstant(n.b.getContext(), indexShape,
-                                                known))
-                    : n.value(1);
+  Value index =
+      indices.constant
+          ? n.materialize(intConstant(n.b.getContext(), indexShape, known))
+          : n.value(1);
   return result(results, n.create<adj::GatherOp>(
                              {*x, index},
                              {n.named("axis", n.b.getI64IntegerAttr(*axis))}));
@@ -584,11 +579,11 @@ LogicalResult pad(NodeContext &n, Results &results) {
     return failure();
   ArrayRef<int64_t> low = ArrayRef(*pads).take_front(rank),
                     high = ArrayRef(*pads).drop_front(rank);
-  return result(results,
-                n.create<adj::PadOp>(
-                    *x, {n.named("low", n.b.getDenseI64ArrayAttr(low)),
-                         n.named("high", n.b.getDenseI64ArrayAttr(high)),
-                         n.named("value", n.b.getF64FloatAttr(value))}));
+  return result(
+      results,
+      n.create<adj::PadOp>(*x, {n.named("low", n.b.getDenseI64ArrayAttr(low)),
+                                n.named("high", n.b.getDenseI64ArrayAttr(high)),
+                                n.named("value", n.b.getF64FloatAttr(value))}));
 }
 
 //===----------------------------------------------------------------------===//
@@ -710,8 +705,8 @@ LogicalResult softmax(NodeContext &n, Results &results) {
                         "flattens the trailing dimensions): only the last "
                         "axis";
   return result(results,
-                n.create<OpTy>(*x, {n.named("axis", n.b.getI64IntegerAttr(
-                                                        *axis))},
+                n.create<OpTy>(*x,
+                               {n.named("axis", n.b.getI64IntegerAttr(*axis))},
                                x->getType()));
 }
 
@@ -765,9 +760,9 @@ LogicalResult batchNorm(NodeContext &n, Results &results) {
   double epsilon = n.getFloat("epsilon", 1e-5);
   if (n.getInt("training_mode", 0)) {
     // Batch statistics, and the running ones updated as ONNX defines.
-    FailureOr<Operation *> op = n.createOp(
-        adj::BatchNormOp::getOperationName(), {in[0], in[1], in[2]},
-        {n.named("epsilon", n.b.getF64FloatAttr(epsilon))}, {}, 3);
+    FailureOr<Operation *> op =
+        n.createOp(adj::BatchNormOp::getOperationName(), {in[0], in[1], in[2]},
+                   {n.named("epsilon", n.b.getF64FloatAttr(epsilon))}, {}, 3);
     if (failed(op))
       return failure();
     results.push_back(runtime((*op)->getResult(0)));
@@ -775,10 +770,9 @@ LogicalResult batchNorm(NodeContext &n, Results &results) {
     auto splat = [&](double v) { return n.splat(vector, v); };
     double momentum = n.getFloat("momentum", 0.9);
     for (unsigned k = 0; k < 2; ++k) {
-      Value old = n.b.create<adj::MulOp>(n.loc, vector, in[3 + k],
-                                         splat(momentum));
-      Value now = n.b.create<adj::MulOp>(n.loc, vector,
-                                         (*op)->getResult(1 + k),
+      Value old =
+          n.b.create<adj::MulOp>(n.loc, vector, in[3 + k], splat(momentum));
+      Value now = n.b.create<adj::MulOp>(n.loc, vector, (*op)->getResult(1 + k),
                                          splat(1 - momentum));
       results.push_back(
           runtime(n.b.create<adj::AddOp>(n.loc, vector, old, now)));
@@ -836,9 +830,8 @@ FailureOr<SmallVector<NamedAttribute>> window(NodeContext &n,
   if (std::optional<SmallVector<int64_t>> pads = n.getInts("pads")) {
     if (pads->size() != 4)
       return n.error() << "pads must have 4 entries";
-    if (autoPad == "NOTSET" && llvm::any_of(*pads, [](int64_t p) {
-          return p != 0;
-        }))
+    if (autoPad == "NOTSET" &&
+        llvm::any_of(*pads, [](int64_t p) { return p != 0; }))
       attrs.push_back(n.named("padding", n.b.getDenseI64ArrayAttr(*pads)));
   }
   if (std::optional<SmallVector<int64_t>> d = n.getInts("dilations")) {
@@ -878,8 +871,7 @@ LogicalResult conv(NodeContext &n, Results &results) {
                 n.create<adj::AddOp>({*y, n.reshape(*bias, {out, 1, 1})}));
 }
 
-template <typename OpTy>
-LogicalResult pool(NodeContext &n, Results &results) {
+template <typename OpTy> LogicalResult pool(NodeContext &n, Results &results) {
   FailureOr<SmallVector<NamedAttribute>> attrs = window(n, false);
   FailureOr<Value> x = n.floatValue(0);
   if (failed(attrs) || failed(x))
@@ -911,12 +903,12 @@ LogicalResult globalAveragePool(NodeContext &n, Results &results) {
   int64_t rank = n.type(0).getRank();
   if (rank < 3)
     return n.error() << "the input must be [N, C, ...]";
-  return result(results,
-                n.create<adj::MeanOp>(
-                    *x, {n.named("axes", n.b.getDenseI64ArrayAttr(
-                                             llvm::to_vector(llvm::seq<int64_t>(
-                                                 2, rank)))),
-                         n.named("keepdims", n.b.getUnitAttr())}));
+  return result(
+      results,
+      n.create<adj::MeanOp>(
+          *x, {n.named("axes", n.b.getDenseI64ArrayAttr(llvm::to_vector(
+                                   llvm::seq<int64_t>(2, rank)))),
+               n.named("keepdims", n.b.getUnitAttr())}));
 }
 
 const OperatorInfo operators[] = {
@@ -964,8 +956,7 @@ const OperatorInfo operators[] = {
     {"MaxPool", 8, 17, 1, pool<adj::MaxPool2DOp>,
      "`adj.max_pool2d`; 2-D only, floor mode, no dilations, no Indices "
      "output"},
-    {"Mul", 7, 17, 2, binary<adj::MulOp>,
-     "`adj.mul`; integer constants fold"},
+    {"Mul", 7, 17, 2, binary<adj::MulOp>, "`adj.mul`; integer constants fold"},
     {"Neg", 6, 17, 1, unary<adj::NegOp>, "`adj.neg`"},
     {"Pad", 11, 17, 2, pad,
      "`adj.pad`; constant mode, non-negative pads known at import time"},

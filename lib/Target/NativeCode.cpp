@@ -90,10 +90,10 @@ static void addInitialValueFunction(llvm::Module &module,
   auto *i32 = llvm::Type::getInt32Ty(ctx);
   llvm::FunctionCallee strcmp = module.getOrInsertFunction(
       "strcmp", llvm::FunctionType::get(i32, {ptr, ptr}, false));
-  auto *fn = llvm::Function::Create(
-      llvm::FunctionType::get(i32, {ptr, ptr}, false),
-      llvm::GlobalValue::ExternalLinkage, interface.prefix + "_initial_value",
-      module);
+  auto *fn =
+      llvm::Function::Create(llvm::FunctionType::get(i32, {ptr, ptr}, false),
+                             llvm::GlobalValue::ExternalLinkage,
+                             interface.prefix + "_initial_value", module);
   llvm::IRBuilder<> b(llvm::BasicBlock::Create(ctx, "entry", fn));
   for (const InitialValue &v : interface.initialValues) {
     DenseElementsAttr value = v.value;
@@ -112,8 +112,8 @@ static void addInitialValueFunction(llvm::Module &module,
         "initial_" + v.tensor.name);
     global->setAlignment(llvm::Align(64));
     llvm::Value *same = b.CreateICmpEQ(
-        b.CreateCall(strcmp, {fn->getArg(0),
-                              b.CreateGlobalStringPtr(v.tensor.name)}),
+        b.CreateCall(strcmp,
+                     {fn->getArg(0), b.CreateGlobalStringPtr(v.tensor.name)}),
         b.getInt32(0));
     auto *copy = llvm::BasicBlock::Create(ctx, "copy_" + v.tensor.name, fn);
     auto *next = llvm::BasicBlock::Create(ctx, "next", fn);

@@ -28,7 +28,8 @@ namespace cl = llvm::cl;
 
 static cl::OptionCategory category("adjoint-compile options");
 static cl::opt<std::string> input(cl::Positional, cl::Required,
-                                  cl::desc("<model.mlir|model.onnx>"), cl::cat(category));
+                                  cl::desc("<model.mlir|model.onnx>"),
+                                  cl::cat(category));
 static cl::opt<std::string> output("o", cl::Required,
                                    cl::desc("Output file"),
                                    cl::value_desc("file"), cl::cat(category));
@@ -122,9 +123,9 @@ int main(int argc, char **argv) {
     return 1;
   }
   OwningOpRef<ModuleOp> module =
-      onnx ? adjoint::importOnnx(
-                 sourceMgr.getMemoryBuffer(1)->getBuffer(), input, &context,
-                 adjoint::OnnxImportOptions{loss})
+      onnx ? adjoint::importOnnx(sourceMgr.getMemoryBuffer(1)->getBuffer(),
+                                 input, &context,
+                                 adjoint::OnnxImportOptions{loss})
            : parseSourceFile<ModuleOp>(sourceMgr, ParserConfig(&context));
   if (!module)
     return 1;
