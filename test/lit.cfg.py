@@ -32,7 +32,7 @@ config.substitutions = [s for s in config.substitutions if s[0] != "%python"]
 config.substitutions.append(("%python", "/usr/bin/python3"))
 
 tool_dirs = [config.adjoint_tools_dir, config.llvm_tools_dir]
-tools = ["adjoint-compile", "adjoint-opt", "adjoint-run"]
+tools = ["adjoint-compile", "adjoint-import", "adjoint-opt", "adjoint-run"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 llvm_config.with_environment("PATH", config.adjoint_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)

@@ -2,15 +2,15 @@
 # Installs what Adjoint needs from Debian 12's packages (as root), then
 # configures and builds it in ./build. Used by the README's two commands and
 # by CI. `--test` also installs what the test suite's oracles need (NumPy,
-# PyTorch) and Graphviz (the DOT rendering test).
+# PyTorch, ONNX to export models) and Graphviz (the DOT rendering test).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(cmake ninja-build g++ llvm-19-dev libmlir-19-dev mlir-19-tools
   llvm-19-tools libfmt-dev zlib1g-dev libzstd-dev python3 python3-numpy
-  python3-sklearn)
+  python3-sklearn libonnx-dev libprotobuf-dev)
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(python3-torch valgrind graphviz)
+  packages+=(python3-torch python3-onnx valgrind graphviz)
 fi
 
 missing=()

@@ -253,6 +253,11 @@ LogicalResult adjoint::compile(ModuleOp module, const CompileOptions &options,
   if (interface->functions.empty())
     return emitError(loc) << "nothing to compile: the model has no public "
                              "function with a body";
+  // The interface keeps the initial values; the lowering need not carry
+  // them (nor check them against memref types).
+  for (auto fn : module.getOps<func::FuncOp>())
+    for (unsigned i = 0; i < fn.getNumArguments(); ++i)
+      fn.removeArgAttr(i, "adj.initial_value");
 
   // Where each --emit kind stops.
   StringRef lastStage = llvm::StringSwitch<StringRef>(options.emit)

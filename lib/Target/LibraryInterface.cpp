@@ -68,6 +68,19 @@ adjoint::describeInterface(ModuleOp module, StringRef prefix) {
       if (failed(t))
         return failure();
       f.inputs.push_back(*t);
+      auto initial =
+          fn.getArgAttrOfType<DenseElementsAttr>(i, "adj.initial_value");
+      if (!initial)
+        continue;
+      auto same = llvm::find_if(interface.initialValues, [&](auto &v) {
+        return v.tensor.name == t->name;
+      });
+      if (same == interface.initialValues.end())
+        interface.initialValues.push_back({*t, initial});
+      else if (same->value != initial)
+        return fn.emitError("two different adj.initial_value for arguments "
+                            "named '")
+               << t->name << "'";
     }
     for (auto [i, type] : llvm::enumerate(fn.getResultTypes())) {
       FailureOr<TensorInterface> t =
@@ -115,6 +128,12 @@ std::string adjoint::renderJson(const LibraryInterface &interface) {
   llvm::json::Object root{{"adjoint_abi", 1},
                           {"prefix", interface.prefix},
                           {"functions", std::move(functions)}};
+  if (!interface.initialValues.empty()) {
+    std::vector<TensorInterface> initial;
+    for (const InitialValue &v : interface.initialValues)
+      initial.push_back(v.tensor);
+    root["initial_values"] = tensors(initial);
+  }
   std::string s;
   llvm::raw_string_ostream os(s);
   os << llvm::json::Value(std::move(root));
@@ -144,6 +163,16 @@ std::string adjoint::renderCHeader(const LibraryInterface &interface) {
         " * --check-numerics, which op produced the first NaN or Inf. */\n"
      << "const char *" << interface.prefix
      << "_status_message(int32_t status);\n\n";
+  if (!interface.initialValues.empty()) {
+    os << "/* Copies the initial value of the parameter `name` into `out` (as\n"
+          " * many elements as that input takes); returns 0, or 1 for an\n"
+          " * unknown name. Parameters:";
+    for (const InitialValue &v : interface.initialValues)
+      os << " " << v.tensor.name;
+    os << ". */\n"
+       << "int32_t " << interface.prefix
+       << "_initial_value(const char *name, void *out);\n\n";
+  }
   for (const FunctionInterface &f : interface.functions) {
     auto constants = [&](const TensorInterface &t) {
       std::string base = f.symbol + "_" + t.name;

@@ -124,6 +124,54 @@ static void addStatusMessageFunction(llvm::Module &module,
   b.CreateRet(string("unknown status"));
 }
 
+/// Adds `int32_t <prefix>_initial_value(const char *name, void *out)`: a
+/// strcmp per parameter, then a memcpy of its constant data.
+static void addInitialValueFunction(llvm::Module &module,
+                                    const LibraryInterface &interface) {
+  if (interface.initialValues.empty())
+    return;
+  llvm::LLVMContext &ctx = module.getContext();
+  auto *ptr = llvm::PointerType::get(ctx, 0);
+  auto *i32 = llvm::Type::getInt32Ty(ctx);
+  llvm::FunctionCallee strcmp = module.getOrInsertFunction(
+      "strcmp", llvm::FunctionType::get(i32, {ptr, ptr}, false));
+  auto *fn =
+      llvm::Function::Create(llvm::FunctionType::get(i32, {ptr, ptr}, false),
+                             llvm::GlobalValue::ExternalLinkage,
+                             interface.prefix + "_initial_value", module);
+  llvm::IRBuilder<> b(llvm::BasicBlock::Create(ctx, "entry", fn));
+  for (const InitialValue &v : interface.initialValues) {
+    DenseElementsAttr value = v.value;
+    ArrayRef<char> raw = value.getRawData();
+    size_t bytes = value.getNumElements() *
+                   (value.getElementType().getIntOrFloatBitWidth() / 8);
+    std::string data =
+        value.isSplat() ? std::string() : std::string(raw.begin(), raw.end());
+    // A splat keeps one element: repeat it.
+    while (data.size() < bytes)
+      data.append(raw.data(), raw.size());
+    auto *global = new llvm::GlobalVariable(
+        module, llvm::ArrayType::get(b.getInt8Ty(), bytes), true,
+        llvm::GlobalValue::PrivateLinkage,
+        llvm::ConstantDataArray::getString(ctx, data, /*AddNull=*/false),
+        "initial_" + v.tensor.name);
+    global->setAlignment(llvm::Align(64));
+    llvm::Value *same = b.CreateICmpEQ(
+        b.CreateCall(strcmp,
+                     {fn->getArg(0), b.CreateGlobalStringPtr(v.tensor.name)}),
+        b.getInt32(0));
+    auto *copy = llvm::BasicBlock::Create(ctx, "copy_" + v.tensor.name, fn);
+    auto *next = llvm::BasicBlock::Create(ctx, "next", fn);
+    b.CreateCondBr(same, copy, next);
+    b.SetInsertPoint(copy);
+    b.CreateMemCpy(fn->getArg(1), llvm::MaybeAlign(1), global,
+                   llvm::MaybeAlign(64), bytes);
+    b.CreateRet(b.getInt32(0));
+    b.SetInsertPoint(next);
+  }
+  b.CreateRet(b.getInt32(1));
+}
+
 FailureOr<std::unique_ptr<llvm::Module>>
 adjoint::translateToLLVM(ModuleOp module, llvm::LLVMContext &context,
                          const LibraryInterface &interface,
@@ -142,6 +190,7 @@ adjoint::translateToLLVM(ModuleOp module, llvm::LLVMContext &context,
   llvmModule->setDataLayout((*machine)->createDataLayout());
   addInterfaceFunction(*llvmModule, interface);
   addStatusMessageFunction(*llvmModule, interface);
+  addInitialValueFunction(*llvmModule, interface);
 
   // The standard -O3 pipeline for the target.
   llvm::LoopAnalysisManager lam;

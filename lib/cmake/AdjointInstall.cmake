@@ -3,7 +3,7 @@
 # the dialect, e.g. to build a plugin.
 
 set(ADJOINT_LIBRARIES AdjointAdjDialect AdjointAdjToLinalg AdjointDifferentiation
-  AdjointEvaluator AdjointGradientCheck AdjointPipelines AdjointSupport
+  AdjointEvaluator AdjointGradientCheck AdjointImport AdjointPipelines AdjointSupport
   AdjointTarget AdjointTransforms)
 install(TARGETS ${ADJOINT_LIBRARIES}
   EXPORT AdjointTargets

@@ -3,11 +3,13 @@
 // Part of the Adjoint project.
 //
 //   adjoint-compile model.mlir -o libmlp.so [--grad loss] [--emit=header] ...
+//   adjoint-compile model.onnx -o libmlp.so --loss mse --value-and-grad loss
 //
 // Flags only: the work is adjoint::compile (lib/Target/Compiler.cpp).
 //
 //===----------------------------------------------------------------------===//
 
+#include "adjoint/Import/OnnxImport.h"
 #include "adjoint/InitAllDialects.h"
 #include "adjoint/Target/Compiler.h"
 
@@ -26,7 +28,8 @@ namespace cl = llvm::cl;
 
 static cl::OptionCategory category("adjoint-compile options");
 static cl::opt<std::string> input(cl::Positional, cl::Required,
-                                  cl::desc("<model.mlir>"), cl::cat(category));
+                                  cl::desc("<model.mlir|model.onnx>"),
+                                  cl::cat(category));
 static cl::opt<std::string> output("o", cl::Required,
                                    cl::desc("Output file"),
                                    cl::value_desc("file"), cl::cat(category));
@@ -49,6 +52,11 @@ static cl::list<std::string> valueAndGrad(
     "value-and-grad",
     cl::desc("Also export <fn>_value_and_grad: fn's value and gradient"),
     cl::value_desc("fn[:wrt=a,b]"), cl::cat(category));
+static cl::opt<std::string>
+    loss("loss",
+         cl::desc("For an ONNX model: also make @loss, softmax_cross_entropy "
+                  "or mse of its output against a `labels` argument"),
+         cl::value_desc("kind"), cl::cat(category));
 static cl::opt<std::string>
     dumpAfter("dump-after",
               cl::desc("Write the IR after a stage (differentiate, optimize, "
@@ -92,7 +100,9 @@ int main(int argc, char **argv) {
       argc, argv,
       "Adjoint compiler: a model to a shared library with a C ABI\n\n"
       "  adjoint-compile model.mlir -o libmlp.so [--grad loss] ...\n"
-      "  adjoint-compile model.mlir -o mlp.h --emit=header ...\n");
+      "  adjoint-compile model.mlir -o mlp.h --emit=header ...\n"
+      "  adjoint-compile model.onnx -o libmlp.so --loss mse "
+      "--value-and-grad loss\n");
 
   DialectRegistry registry;
   adjoint::registerAllDialects(registry);
@@ -108,8 +118,21 @@ int main(int argc, char **argv) {
   llvm::SourceMgr sourceMgr;
   sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
   SourceMgrDiagnosticHandler handler(sourceMgr, &context);
+  bool onnx = adjoint::isOnnxPath(input);
+  std::optional<adjoint::OnnxDiagnosticHandler> onnxHandler;
+  if (onnx)
+    onnxHandler.emplace(&context, llvm::errs());
+  if (!loss.empty() && !onnx) {
+    llvm::WithColor::error(llvm::errs(), "adjoint-compile")
+        << "--loss applies to ONNX models (model.onnx); an MLIR model "
+           "writes its loss as a function\n";
+    return 1;
+  }
   OwningOpRef<ModuleOp> module =
-      parseSourceFile<ModuleOp>(sourceMgr, ParserConfig(&context));
+      onnx ? adjoint::importOnnx(sourceMgr.getMemoryBuffer(1)->getBuffer(),
+                                 input, &context,
+                                 adjoint::OnnxImportOptions{loss})
+           : parseSourceFile<ModuleOp>(sourceMgr, ParserConfig(&context));
   if (!module)
     return 1;
 

@@ -40,17 +40,28 @@ struct FunctionInterface {
   int64_t workspaceSize = 0;
 };
 
+/// A parameter's starting value: `adj.initial_value` on an argument of a
+/// public function (an ONNX model's initializer), exported by
+/// `int32_t <prefix>_initial_value(const char *name, void *out)`.
+struct InitialValue {
+  TensorInterface tensor;
+  mlir::DenseElementsAttr value;
+};
+
 struct LibraryInterface {
   std::string prefix;
   std::vector<FunctionInterface> functions;
   /// The message of each non-zero status, from 1 (--check-numerics).
   std::vector<std::string> statusMessages;
+  /// One per argument name, in order of appearance.
+  std::vector<InitialValue> initialValues;
 };
 
 /// Describes the public functions of `module` (tensor-typed, before
 /// lowering). Argument names come from `adj.name` (else argN), result names
 /// from the result attribute `adj.name` (else resultN). Fails with a located
-/// error on a type the C ABI cannot pass.
+/// error on a type the C ABI cannot pass, or on two initial values of one
+/// name that differ.
 mlir::FailureOr<LibraryInterface> describeInterface(mlir::ModuleOp module,
                                                     llvm::StringRef prefix);
 

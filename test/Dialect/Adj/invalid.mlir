@@ -1422,3 +1422,17 @@ func.func @bad_name(%x: tensor<f32> {adj.name = "1x"}) -> tensor<f32> {
 func.func @bad_result_attr(%x: tensor<f32>) -> (tensor<f32> {adj.label = "y"}) {
   return %x : tensor<f32>
 }
+
+// -----
+
+// expected-error @+1 {{unknown attribute 'adj.label' on a function argument; adj.name and adj.initial_value are the adj attributes there}}
+func.func @bad_arg_attr(%x: tensor<f32> {adj.label = "x"}) -> tensor<f32> {
+  return %x : tensor<f32>
+}
+
+// -----
+
+// expected-error @+1 {{adj.initial_value of argument 0 must be a dense float constant of the argument's type 'tensor<2xf32>', got dense<1.000000e+00> : tensor<3xf32>}}
+func.func @bad_initial_value(%w: tensor<2xf32> {adj.initial_value = dense<1.0> : tensor<3xf32>}) -> tensor<2xf32> {
+  return %w : tensor<2xf32>
+}

@@ -7,6 +7,8 @@
     r.loss, r.grad_W1                             # a namedtuple of outputs
 
     m = adjoint.compile("model.mlir", value_and_grad=["loss:wrt=W1,b1"])
+    m = adjoint.compile("model.onnx", loss="mse", value_and_grad="loss")
+    params = m.initial_values()                   # an ONNX model's weights
 
 A function checks its inputs against the library's own description
 (`<prefix>_adjoint_interface()`, docs/c-abi.md) and raises TypeError for a
@@ -283,6 +285,25 @@ class Library:
             return None
         return self._status_message(status).decode()
 
+    def initial_values(self):
+        """The parameters' initial values that the library exports (an ONNX
+        model's initializers; `<prefix>_initial_value`, docs/c-abi.md), as
+        a dict of fresh arrays by argument name; empty if it has none."""
+        specs = self.interface.get("initial_values", [])
+        if not specs:
+            return {}
+        read = getattr(self.dll, self.prefix + "_initial_value")
+        read.restype = ctypes.c_int32
+        read.argtypes = [ctypes.c_char_p, ctypes.c_void_p]
+        values = {}
+        for spec in specs:
+            a = np.empty(spec["shape"], DTYPES[spec["dtype"]])
+            status = read(spec["name"].encode(), a.ctypes.data)
+            if status != 0:
+                raise CallError(f"{self.prefix}_initial_value", status)
+            values[spec["name"]] = a
+        return values
+
     def __getattr__(self, name):
         functions = self.__dict__.get("functions", {})
         if name in functions:
@@ -369,15 +390,17 @@ def _specs(option, specs):
 
 
 def compile(path, output=None, grad=None, value_and_grad=None, prefix=None,
-            options=(), load=True, check_numerics=False):
-    """Compiles the model `path` (a .mlir file) with adjoint-compile and
-    returns the loaded Library (or, with load=False, the library's path).
+            options=(), load=True, check_numerics=False, loss=None):
+    """Compiles the model `path` (a .mlir or .onnx file) with adjoint-compile
+    and returns the loaded Library (or, with load=False, the library's path).
 
     `grad` / `value_and_grad`: derivatives to export, each "fn" or
     "fn:wrt=a,b" as on the command line, or a pair ("fn", ["a", "b"]).
     `check_numerics`: a call raises CallError naming the op that produced
     the first NaN or Inf (adjoint-compile --check-numerics).
     `output` defaults to lib<model>.so in a new temporary directory;
+    `loss` ("softmax_cross_entropy" or "mse", ONNX models only) adds the
+    function `loss` with a `labels` input (docs/onnx.md).
     `options` are further command-line flags. Raises CompileError with the
     compiler's diagnostics on failure.
     """
@@ -390,6 +413,8 @@ def compile(path, output=None, grad=None, value_and_grad=None, prefix=None,
     command = [find_compiler(), os.fspath(path), "-o", os.fspath(output)]
     if prefix is not None:
         command += ["--prefix", prefix]
+    if loss is not None:
+        command += ["--loss", loss]
     command += _specs("--grad", grad) + _specs("--value-and-grad",
                                               value_and_grad)
     if check_numerics:

@@ -6,6 +6,7 @@
 
 #include "adjoint/Dialect/Adj/IR/AdjDialect.h"
 #include "adjoint/Dialect/Adj/IR/AdjOps.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
 #include "mlir/Transforms/InliningUtils.h"
 
 using namespace mlir;
@@ -32,8 +33,9 @@ void AdjDialect::initialize() {
   addInterfaces<AdjInlinerInterface>();
 }
 
-/// Checks `adj.name` (the only adj attribute of arguments and results): a C
-/// identifier, since it names the argument in a compiled library's header.
+/// Checks `adj.name` (with `adj.initial_value` on arguments, the only adj
+/// attribute of arguments and results): a C identifier, since it names the
+/// argument in a compiled library's header.
 static LogicalResult verifyNameAttr(Operation *op, NamedAttribute attr,
                                     StringRef what) {
   if (attr.getName() != "adj.name")
@@ -49,9 +51,24 @@ static LogicalResult verifyNameAttr(Operation *op, NamedAttribute attr,
 }
 
 LogicalResult AdjDialect::verifyRegionArgAttribute(Operation *op, unsigned,
-                                                   unsigned,
+                                                   unsigned arg,
                                                    NamedAttribute attr) {
-  return verifyNameAttr(op, attr, "function argument");
+  if (attr.getName() != "adj.initial_value" && attr.getName() != "adj.name")
+    return op->emitError("unknown attribute '")
+           << attr.getName().getValue()
+           << "' on a function argument; adj.name and adj.initial_value are "
+              "the adj attributes there";
+  if (attr.getName() == "adj.name")
+    return verifyNameAttr(op, attr, "function argument");
+  auto fn = dyn_cast<FunctionOpInterface>(op);
+  auto value = dyn_cast<DenseElementsAttr>(attr.getValue());
+  if (!fn || !value || value.getType() != fn.getArgumentTypes()[arg] ||
+      !isFloatTensor(value.getType()))
+    return op->emitError("adj.initial_value of argument ")
+           << arg << " must be a dense float constant of the argument's type "
+           << (fn ? fn.getArgumentTypes()[arg] : Type()) << ", got "
+           << attr.getValue();
+  return success();
 }
 
 LogicalResult AdjDialect::verifyRegionResultAttribute(Operation *op, unsigned,

@@ -30,11 +30,14 @@ def Adj_Dialect : Dialect {
 
     A function argument or result may carry a name, `{adj.name = "W1"}` (a C
     identifier): tools match input arrays by it, and a compiled library uses
-    it for the argument's name in its C header and interface.
+    it for the argument's name in its C header and interface. A float
+    argument may also carry `adj.initial_value`, a constant of its type (the
+    ONNX importer puts a model's initializers there): a compiled library
+    hands it out as the parameter's starting value.
   }];
   let dependentDialects = ["::mlir::func::FuncDialect"];
   let hasConstantMaterializer = 1;
-  // `adj.name` names function arguments and results.
+  // `adj.name` names function arguments and results; `adj.initial_value`.
   let hasRegionArgAttrVerify = 1;
   let hasRegionResultAttrVerify = 1;
 }

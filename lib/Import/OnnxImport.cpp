@@ -1,0 +1,653 @@
+//===- OnnxImport.cpp - ONNX models as adj functions ----------------------===//
+//
+// Part of the Adjoint project.
+//
+// 1. Parse the ModelProto; find the default domain's opset.
+// 2. Make @forward's arguments: the graph inputs that are not initializers
+//    (static shapes only), then the float initializers, named after them
+//    (sanitized to C identifiers) and carrying their values. Integer
+//    initializers stay constants, known at import time.
+// 3. Convert the nodes in order (ONNX requires a topological order), each by
+//    its converter from the operator table (OnnxOperators.cpp).
+// 4. With a loss, build @loss the same way and apply the loss to the output.
+//
+//===----------------------------------------------------------------------===//
+
+#include "adjoint/Import/OnnxImport.h"
+
+#include "OnnxImporter.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Support/Endian.h"
+#include "llvm/Support/Path.h"
+
+#include <map>
+
+using namespace mlir;
+using namespace adjoint;
+using namespace adjoint::onnx_import;
+
+//===----------------------------------------------------------------------===//
+// Tensors and nodes
+//===----------------------------------------------------------------------===//
+
+Type onnx_import::getElementType(MLIRContext *context, int32_t dataType) {
+  Builder b(context);
+  switch (dataType) {
+  case onnx::TensorProto::FLOAT:
+    return b.getF32Type();
+  case onnx::TensorProto::DOUBLE:
+    return b.getF64Type();
+  case onnx::TensorProto::INT32:
+    return b.getI32Type();
+  case onnx::TensorProto::INT64:
+    return b.getI64Type();
+  case onnx::TensorProto::BOOL:
+    return b.getI1Type();
+  default:
+    return {};
+  }
+}
+
+static std::string dataTypeName(int32_t dataType) {
+  if (onnx::TensorProto::DataType_IsValid(dataType))
+    return onnx::TensorProto::DataType_Name(
+        static_cast<onnx::TensorProto::DataType>(dataType));
+  return "data type " + std::to_string(dataType);
+}
+
+/// Reads `count` little-endian elements of type T from raw_data, or from the
+/// typed field.
+template <typename T, typename Field>
+static FailureOr<SmallVector<T>> readElements(const onnx::TensorProto &tensor,
+                                              const Field &field, int64_t count,
+                                              Location loc) {
+  SmallVector<T> values;
+  if (tensor.has_raw_data()) {
+    const std::string &raw = tensor.raw_data();
+    if (static_cast<int64_t>(raw.size()) != count * int64_t(sizeof(T)))
+      return emitError(loc)
+             << "tensor '" << tensor.name() << "' has " << raw.size()
+             << " bytes of data for " << count << " elements";
+    for (int64_t i = 0; i < count; ++i)
+      values.push_back(llvm::support::endian::read<T, llvm::endianness::little>(
+          raw.data() + i * sizeof(T)));
+    return values;
+  }
+  if (field.size() != count)
+    return emitError(loc) << "tensor '" << tensor.name() << "' has "
+                          << field.size() << " values for " << count
+                          << " elements";
+  for (auto v : field)
+    values.push_back(static_cast<T>(v));
+  return values;
+}
+
+FailureOr<DenseElementsAttr>
+onnx_import::readTensor(const onnx::TensorProto &tensor, Location loc) {
+  if (tensor.data_location() == onnx::TensorProto::EXTERNAL)
+    return emitError(loc) << "tensor '" << tensor.name()
+                          << "' keeps its data in an external file, which "
+                             "the importer does not read; save the model "
+                             "with its data inside";
+  Type element = getElementType(loc.getContext(), tensor.data_type());
+  if (!element)
+    return emitError(loc) << "tensor '" << tensor.name()
+                          << "' has element type "
+                          << dataTypeName(tensor.data_type())
+                          << "; the importer reads FLOAT, DOUBLE, INT32, "
+                             "INT64 and BOOL";
+  SmallVector<int64_t> shape(tensor.dims().begin(), tensor.dims().end());
+  int64_t count = 1;
+  for (int64_t d : shape) {
+    if (d < 0 || (d > 0 && count > std::numeric_limits<int64_t>::max() / d))
+      return emitError(loc) << "tensor '" << tensor.name()
+                            << "' has a negative or too large dimension";
+    count *= d;
+  }
+  auto type = RankedTensorType::get(shape, element);
+  auto make = [&](auto values) -> FailureOr<DenseElementsAttr> {
+    if (failed(values))
+      return failure();
+    return DenseElementsAttr::get(type, ArrayRef(*values));
+  };
+  switch (tensor.data_type()) {
+  case onnx::TensorProto::FLOAT:
+    return make(readElements<float>(tensor, tensor.float_data(), count, loc));
+  case onnx::TensorProto::DOUBLE:
+    return make(readElements<double>(tensor, tensor.double_data(), count, loc));
+  case onnx::TensorProto::INT32:
+    return make(readElements<int32_t>(tensor, tensor.int32_data(), count, loc));
+  case onnx::TensorProto::INT64:
+    return make(readElements<int64_t>(tensor, tensor.int64_data(), count, loc));
+  default: { // BOOL: one byte each, or int32_data.
+    auto bytes = readElements<uint8_t>(tensor, tensor.int32_data(), count, loc);
+    if (failed(bytes))
+      return failure();
+    SmallVector<bool> values(bytes->begin(), bytes->end());
+    return DenseElementsAttr::get(type, ArrayRef(values));
+  }
+  }
+}
+
+InFlightDiagnostic NodeContext::error() {
+  return emitError(loc) << "ONNX " << node.op_type() << " node '" << node.name()
+                        << "': ";
+}
+
+Value NodeContext::materialize(const Tensor &t) {
+  if (t.value)
+    return t.value;
+  return b.create<adj::ConstantOp>(loc, t.constant.getType(), t.constant);
+}
+
+Value NodeContext::value(unsigned i) {
+  if (!inputs[i]->value)
+    inputs[i]->value = materialize(*inputs[i]);
+  return inputs[i]->value;
+}
+
+FailureOr<Value> NodeContext::floatValue(unsigned i) {
+  if (!hasInput(i))
+    return error() << "input " << i << " is missing";
+  if (!isa<FloatType>(type(i).getElementType()))
+    return error() << "input " << i << " ('" << node.input(i) << "') has type "
+                   << type(i)
+                   << "; this operator needs a float tensor at run time "
+                      "(integer tensors are supported only as constants "
+                      "known at import time)";
+  return value(i);
+}
+
+FailureOr<SmallVector<int64_t>> NodeContext::ints(unsigned i, StringRef what) {
+  if (!hasInput(i) || !inputs[i]->constant ||
+      !isa<IntegerType>(type(i).getElementType()))
+    return error() << what << " (input " << i
+                   << ") must be an integer tensor known at import time "
+                      "(an initializer, a Constant or a computation on "
+                      "static shapes)";
+  SmallVector<int64_t> values;
+  for (const APInt &v : inputs[i]->constant.getValues<APInt>())
+    values.push_back(v.getSExtValue());
+  return values;
+}
+
+const onnx::AttributeProto *NodeContext::attr(StringRef name) const {
+  for (const onnx::AttributeProto &a : node.attribute())
+    if (a.name() == name)
+      return &a;
+  return nullptr;
+}
+
+int64_t NodeContext::getInt(StringRef name, int64_t otherwise) const {
+  const onnx::AttributeProto *a = attr(name);
+  return a ? a->i() : otherwise;
+}
+
+double NodeContext::getFloat(StringRef name, double otherwise) const {
+  const onnx::AttributeProto *a = attr(name);
+  return a ? a->f() : otherwise;
+}
+
+std::string NodeContext::getString(StringRef name, StringRef otherwise) const {
+  const onnx::AttributeProto *a = attr(name);
+  return a ? a->s() : otherwise.str();
+}
+
+std::optional<SmallVector<int64_t>> NodeContext::getInts(StringRef name) const {
+  const onnx::AttributeProto *a = attr(name);
+  if (!a)
+    return std::nullopt;
+  return SmallVector<int64_t>(a->ints().begin(), a->ints().end());
+}
+
+FailureOr<int64_t> NodeContext::normalizeAxis(int64_t axis, int64_t rank) {
+  if (axis < -rank || axis >= rank)
+    return error() << "axis " << axis << " is out of range for rank " << rank;
+  return axis < 0 ? axis + rank : axis;
+}
+
+FailureOr<Operation *>
+NodeContext::createOp(StringRef name, ValueRange operands,
+                      ArrayRef<NamedAttribute> attributes,
+                      TypeRange resultTypes, unsigned numResults) {
+  OperationState state(loc, name);
+  state.addOperands(operands);
+  state.addAttributes(attributes);
+  // Placeholders until the op, built, infers its types.
+  if (resultTypes.empty())
+    state.addTypes(SmallVector<Type>(numResults, operands[0].getType()));
+  else
+    state.addTypes(resultTypes);
+  Operation *op = b.create(state);
+  // The op's own message says what is inconsistent; it is reported as part
+  // of this node's error.
+  std::string reason;
+  LogicalResult valid = success();
+  {
+    ScopedDiagnosticHandler capture(op->getContext(), [&](Diagnostic &d) {
+      if (reason.empty())
+        reason = d.str();
+      return success();
+    });
+    if (resultTypes.empty()) {
+      SmallVector<Type> inferred;
+      valid = cast<InferTypeOpInterface>(op).inferReturnTypes(
+          op->getContext(), loc, op->getOperands(), op->getRawDictionaryAttrs(),
+          op->getPropertiesStorage(), op->getRegions(), inferred);
+      if (succeeded(valid))
+        for (auto [result, type] : llvm::zip(op->getResults(), inferred))
+          result.setType(type);
+    }
+    if (succeeded(valid))
+      valid = verify(op);
+  }
+  if (failed(valid)) {
+    op->erase();
+    return error() << "the model's shapes are inconsistent: " << reason;
+  }
+  return op;
+}
+
+Value NodeContext::reshape(Value v, ArrayRef<int64_t> shape) {
+  auto type = cast<RankedTensorType>(v.getType());
+  if (type.getShape() == shape)
+    return v;
+  return b.create<adj::ReshapeOp>(loc, type.clone(shape), v);
+}
+
+Value NodeContext::splat(RankedTensorType type, double value) {
+  Attribute element = FloatAttr::get(type.getElementType(), value);
+  return b.create<adj::ConstantOp>(loc, type,
+                                   DenseElementsAttr::get(type, element));
+}
+
+//===----------------------------------------------------------------------===//
+// The graph
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// `name` made a C identifier: other characters than letters, digits and '_'
+/// become '_'; one starting with a digit gets `prefix`.
+std::string sanitize(StringRef name, StringRef prefix) {
+  std::string s;
+  for (char c : name)
+    s += llvm::isAlnum(c) ? c : '_';
+  if (s.empty() || llvm::isDigit(s[0]))
+    s = prefix.str() + s;
+  return s;
+}
+
+struct Argument {
+  std::string onnxName, name;
+  RankedTensorType type;
+  DenseElementsAttr initialValue;
+};
+
+class GraphImporter {
+public:
+  GraphImporter(const onnx::ModelProto &model, StringRef path,
+                MLIRContext *context)
+      : model(model), graph(model.graph()), path(path), context(context) {}
+
+  OwningOpRef<ModuleOp> run(const OnnxImportOptions &options);
+
+private:
+  Location nodeLoc(int index, StringRef name) {
+    return NameLoc::get(StringAttr::get(context, name),
+                        FileLineColLoc::get(context, path, index + 1, 1));
+  }
+  Location modelLoc() { return FileLineColLoc::get(context, path, 0, 0); }
+
+  LogicalResult readOpset();
+  FailureOr<RankedTensorType> readInputType(const onnx::ValueInfoProto &info);
+  LogicalResult collectArguments();
+  /// Converts the nodes with `args` bound to the arguments; gives the
+  /// graph's outputs.
+  FailureOr<SmallVector<Value>> convertGraph(OpBuilder &b, ValueRange args);
+  func::FuncOp makeFunction(OpBuilder &b, StringRef name,
+                            ArrayRef<Type> extraArgs,
+                            ArrayRef<std::string> extraNames);
+
+  const onnx::ModelProto &model;
+  const onnx::GraphProto &graph;
+  StringRef path;
+  MLIRContext *context;
+  int64_t opset = 0;
+  SmallVector<Argument> arguments;
+  /// Integer initializers: constants.
+  llvm::StringMap<DenseElementsAttr> constants;
+};
+
+} // namespace
+
+LogicalResult GraphImporter::readOpset() {
+  for (const onnx::OperatorSetIdProto &id : model.opset_import())
+    if (id.domain().empty() || id.domain() == "ai.onnx")
+      opset = id.version();
+  if (opset == 0)
+    return emitError(modelLoc())
+           << "the model imports no opset of the default ONNX domain";
+  return success();
+}
+
+FailureOr<RankedTensorType>
+GraphImporter::readInputType(const onnx::ValueInfoProto &info) {
+  Location loc = modelLoc();
+  if (!info.type().has_tensor_type())
+    return emitError(loc) << "graph input '" << info.name()
+                          << "' is not a tensor";
+  const onnx::TypeProto::Tensor &tensor = info.type().tensor_type();
+  Type element = getElementType(context, tensor.elem_type());
+  if (!element)
+    return emitError(loc) << "graph input '" << info.name()
+                          << "' has element type "
+                          << dataTypeName(tensor.elem_type())
+                          << "; the importer reads FLOAT, DOUBLE, INT32, "
+                             "INT64 and BOOL";
+  if (!tensor.has_shape())
+    return emitError(loc) << "graph input '" << info.name()
+                          << "' has no shape; Adjoint compiles static shapes";
+  SmallVector<int64_t> shape;
+  for (const onnx::TensorShapeProto::Dimension &d : tensor.shape().dim()) {
+    if (!d.has_dim_value() || d.dim_value() < 0)
+      return emitError(loc)
+             << "graph input '" << info.name() << "' has a dynamic dimension"
+             << (d.has_dim_param() ? " '" + d.dim_param() + "'" : "")
+             << "; Adjoint compiles static shapes: export the model with "
+                "fixed input sizes (torch.onnx.export without dynamic_axes)";
+    shape.push_back(d.dim_value());
+  }
+  return RankedTensorType::get(shape, element);
+}
+
+LogicalResult GraphImporter::collectArguments() {
+  llvm::StringMap<const onnx::TensorProto *> initializers;
+  for (const onnx::TensorProto &t : graph.initializer())
+    initializers[t.name()] = &t;
+  if (graph.sparse_initializer_size())
+    return emitError(modelLoc()) << "the model has sparse initializers, "
+                                    "which the importer does not read";
+  // Old exporters list the initializers among the inputs too.
+  for (const onnx::ValueInfoProto &info : graph.input()) {
+    if (initializers.count(info.name()))
+      continue;
+    FailureOr<RankedTensorType> type = readInputType(info);
+    if (failed(type))
+      return failure();
+    arguments.push_back({info.name(), "", *type, {}});
+  }
+  for (const onnx::TensorProto &t : graph.initializer()) {
+    FailureOr<DenseElementsAttr> value = readTensor(t, modelLoc());
+    if (failed(value))
+      return failure();
+    if (isa<FloatType>(value->getElementType()))
+      arguments.push_back(
+          {t.name(), "", cast<RankedTensorType>(value->getType()), *value});
+    else
+      constants[t.name()] = *value;
+  }
+  llvm::StringSet<> used = {"labels"};
+  for (Argument &arg : arguments) {
+    std::string name = sanitize(arg.onnxName, "arg_");
+    std::string unique = name;
+    for (int i = 2; !used.insert(unique).second; ++i)
+      unique = name + "_" + std::to_string(i);
+    arg.name = unique;
+  }
+  return success();
+}
+
+FailureOr<SmallVector<Value>> GraphImporter::convertGraph(OpBuilder &b,
+                                                          ValueRange args) {
+  // std::map: stable addresses while nodes add values.
+  std::map<std::string, Tensor> values;
+  for (auto [arg, value] : llvm::zip(arguments, args))
+    values[arg.onnxName] = {value, {}};
+  for (auto &[name, constant] : constants)
+    values[name.str()] = {{}, constant};
+
+  auto operators = getOperators();
+  for (auto [index, node] : llvm::enumerate(graph.node())) {
+    Location loc = nodeLoc(index, node.name());
+    if (!node.domain().empty() && node.domain() != "ai.onnx")
+      return emitError(loc) << "ONNX node '" << node.name() << "' is "
+                            << node.op_type() << " of domain '" << node.domain()
+                            << "'; the importer supports the default domain";
+    const OperatorInfo *info = llvm::find_if(
+        operators, [&](auto &op) { return op.name == node.op_type(); });
+    if (info == operators.end())
+      return emitError(loc)
+             << "unsupported ONNX operator " << node.op_type() << " (node '"
+             << node.name() << "', opset " << opset
+             << "); docs/onnx-operators.md lists the supported ones";
+    if (opset < info->minOpset || opset > info->maxOpset)
+      return emitError(loc)
+             << "ONNX operator " << node.op_type() << " (node '" << node.name()
+             << "') is supported for opsets " << info->minOpset << " to "
+             << info->maxOpset << ", but the model uses opset " << opset
+             << "; convert it (onnx.version_converter) or export it with "
+                "another opset_version";
+    unsigned given = 0;
+    while (given < unsigned(node.input_size()) && !node.input(given).empty())
+      ++given;
+    if (given < info->minInputs)
+      return emitError(loc) << "ONNX " << node.op_type() << " node '"
+                            << node.name() << "' needs at least "
+                            << info->minInputs << " inputs, has " << given;
+    SmallVector<Tensor *> inputs;
+    for (const std::string &name : node.input()) {
+      if (name.empty()) {
+        inputs.push_back(nullptr);
+        continue;
+      }
+      auto it = values.find(name);
+      if (it == values.end())
+        return emitError(loc)
+               << "ONNX " << node.op_type() << " node '" << node.name()
+               << "' reads '" << name
+               << "', which is no graph input, initializer or output of an "
+                  "earlier node (or an output the importer does not make)";
+      inputs.push_back(&it->second);
+    }
+    NodeContext context(b, loc, node, opset, inputs);
+    SmallVector<Tensor> results;
+    if (failed(info->convert(context, results)))
+      return failure();
+    for (auto [name, result] : llvm::zip(node.output(), results))
+      if (!name.empty())
+        values[name] = result;
+  }
+
+  SmallVector<Value> outputs;
+  for (const onnx::ValueInfoProto &out : graph.output()) {
+    auto it = values.find(out.name());
+    if (it == values.end())
+      return emitError(modelLoc())
+             << "graph output '" << out.name() << "' is never computed";
+    Tensor &t = it->second;
+    if (!t.value)
+      t.value = b.create<adj::ConstantOp>(modelLoc(), t.constant.getType(),
+                                          t.constant);
+    outputs.push_back(t.value);
+  }
+  if (outputs.empty())
+    return emitError(modelLoc()) << "the graph has no outputs";
+  return outputs;
+}
+
+func::FuncOp GraphImporter::makeFunction(OpBuilder &b, StringRef name,
+                                         ArrayRef<Type> extraArgs,
+                                         ArrayRef<std::string> extraNames) {
+  SmallVector<Type> types;
+  for (const Argument &arg : arguments)
+    types.push_back(arg.type);
+  llvm::append_range(types, extraArgs);
+  auto fn = b.create<func::FuncOp>(modelLoc(), name,
+                                   FunctionType::get(context, types, {}));
+  for (auto [i, arg] : llvm::enumerate(arguments)) {
+    fn.setArgAttr(i, "adj.name", b.getStringAttr(arg.name));
+    if (arg.initialValue)
+      fn.setArgAttr(i, "adj.initial_value", arg.initialValue);
+  }
+  for (auto [i, extra] : llvm::enumerate(extraNames))
+    fn.setArgAttr(arguments.size() + i, "adj.name", b.getStringAttr(extra));
+  fn.addEntryBlock();
+  return fn;
+}
+
+OwningOpRef<ModuleOp> GraphImporter::run(const OnnxImportOptions &options) {
+  if (failed(readOpset()) || failed(collectArguments()))
+    return nullptr;
+  OwningOpRef<ModuleOp> module = ModuleOp::create(modelLoc());
+  OpBuilder b(context);
+  b.setInsertionPointToEnd(module->getBody());
+
+  func::FuncOp forward = makeFunction(b, "forward", {}, {});
+  OpBuilder body = OpBuilder::atBlockEnd(&forward.front());
+  FailureOr<SmallVector<Value>> outputs =
+      convertGraph(body, forward.getArguments());
+  if (failed(outputs))
+    return nullptr;
+  body.create<func::ReturnOp>(modelLoc(), *outputs);
+  forward.setFunctionType(FunctionType::get(context, forward.getArgumentTypes(),
+                                            ValueRange(*outputs).getTypes()));
+  llvm::StringSet<> used;
+  for (auto [i, out] : llvm::enumerate(graph.output())) {
+    std::string name = sanitize(out.name(), "output_");
+    if (!used.insert(name).second)
+      name = "output" + std::to_string(i);
+    forward.setResultAttr(i, "adj.name", b.getStringAttr(name));
+  }
+  if (options.loss.empty())
+    return failed(verify(*module)) ? nullptr : std::move(module);
+
+  // @loss: the forward graph again (the differentiate stage works on one
+  // function at a time) and the loss on its output.
+  if (outputs->size() != 1)
+    return emitError(modelLoc())
+               << "--loss needs a model with one output; this one has "
+               << outputs->size(),
+           nullptr;
+  auto output = cast<RankedTensorType>((*outputs)[0].getType());
+  if (!isa<FloatType>(output.getElementType()))
+    return emitError(modelLoc()) << "--loss needs a float output; the model's "
+                                    "is "
+                                 << output,
+           nullptr;
+  bool crossEntropy = options.loss == "softmax_cross_entropy";
+  if (crossEntropy && output.getRank() != 2)
+    return emitError(modelLoc())
+               << "--loss softmax_cross_entropy needs logits of shape "
+                  "[batch, classes]; the model's output is "
+               << output,
+           nullptr;
+  Type labels = crossEntropy ? RankedTensorType::get({output.getDimSize(0)},
+                                                     b.getI64Type())
+                             : Type(output);
+  func::FuncOp lossFn = makeFunction(b, "loss", {labels}, {"labels"});
+  body = OpBuilder::atBlockEnd(&lossFn.front());
+  FailureOr<SmallVector<Value>> again =
+      convertGraph(body, lossFn.getArguments().drop_back());
+  if (failed(again))
+    return nullptr;
+  Location loc = modelLoc();
+  Value y = (*again)[0], target = lossFn.getArguments().back(), loss;
+  auto scalar = RankedTensorType::get({}, output.getElementType());
+  if (crossEntropy) {
+    loss = body.create<adj::SoftmaxCrossEntropyOp>(loc, scalar, y, target);
+  } else {
+    Value diff = body.create<adj::SubOp>(loc, output, y, target);
+    Value square = body.create<adj::SquareOp>(loc, output, diff);
+    loss = body.create<adj::MeanOp>(loc, scalar, square, nullptr, false);
+  }
+  body.create<func::ReturnOp>(loc, loss);
+  lossFn.setFunctionType(
+      FunctionType::get(context, lossFn.getArgumentTypes(), {scalar}));
+  lossFn.setResultAttr(0, "adj.name", b.getStringAttr("loss"));
+  if (failed(verify(*module)))
+    return nullptr;
+  return module;
+}
+
+ArrayRef<StringRef> adjoint::getOnnxLosses() {
+  static const StringRef losses[] = {"softmax_cross_entropy", "mse"};
+  return losses;
+}
+
+bool adjoint::isOnnxPath(StringRef path) {
+  return llvm::sys::path::extension(path) == ".onnx";
+}
+
+OwningOpRef<ModuleOp> adjoint::importOnnx(StringRef bytes, StringRef path,
+                                          MLIRContext *context,
+                                          const OnnxImportOptions &options) {
+  context->loadDialect<adj::AdjDialect, func::FuncDialect>();
+  Location loc = FileLineColLoc::get(context, path, 0, 0);
+  if (!options.loss.empty() &&
+      !llvm::is_contained(getOnnxLosses(), options.loss))
+    return emitError(loc) << "unknown --loss " << options.loss << "; use "
+                          << llvm::join(getOnnxLosses(), " or "),
+           nullptr;
+  onnx::ModelProto model;
+  if (bytes.size() > size_t(std::numeric_limits<int>::max()) ||
+      !model.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())))
+    return emitError(loc) << "not a valid ONNX model: the file does not "
+                             "parse as an ONNX ModelProto (protobuf)",
+           nullptr;
+  if (!model.has_graph())
+    return emitError(loc) << "the ONNX model has no graph", nullptr;
+  return GraphImporter(model, path, context).run(options);
+}
+
+OnnxDiagnosticHandler::OnnxDiagnosticHandler(MLIRContext *context,
+                                             llvm::raw_ostream &os)
+    : ScopedDiagnosticHandler(context) {
+  auto print = [&os](Diagnostic &d) {
+    if (auto file = d.getLocation()->findInstanceOf<FileLineColLoc>())
+      os << file.getFilename().getValue() << ":" << file.getLine() << ":"
+         << file.getColumn() << ": ";
+    switch (d.getSeverity()) {
+    case DiagnosticSeverity::Error:
+      os << "error: ";
+      break;
+    case DiagnosticSeverity::Warning:
+      os << "warning: ";
+      break;
+    case DiagnosticSeverity::Note:
+      os << "note: ";
+      break;
+    case DiagnosticSeverity::Remark:
+      os << "remark: ";
+      break;
+    }
+    os << d << "\n";
+  };
+  setHandler([print](Diagnostic &d) {
+    print(d);
+    for (Diagnostic &note : d.getNotes())
+      print(note);
+    return success();
+  });
+}
+
+std::string adjoint::renderOnnxOperatorTable() {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << "<!-- Generated by `adjoint-import --operator-table` from the "
+        "importer's table\n     (lib/Import/OnnxOperators.cpp); do not edit. "
+        "-->\n"
+     << "# Supported ONNX operators\n\n"
+     << "Operators of the default domain (`ai.onnx`) that `adjoint-import` "
+        "and\n`adjoint-compile model.onnx` convert to adj ops, with the "
+        "opsets whose\nsemantics they implement. Any other operator, or "
+        "another opset, is an error\nthat names the node.\n\n"
+     << "| Operator | Opsets | Notes |\n|---|---|---|\n";
+  for (const OperatorInfo &op : getOperators())
+    os << "| " << op.name << " | " << op.minOpset << "-" << op.maxOpset << " | "
+       << op.notes << " |\n";
+  return s;
+}

@@ -1,0 +1,139 @@
+//===- OnnxImporter.h - Shared by the ONNX importer's files -----*- C++ -*-===//
+//
+// Part of the Adjoint project.
+//
+// The importer walks the graph's nodes in order and hands each to its
+// converter, found in one table (OnnxOperators.cpp) by operator name; the
+// table also gives the opsets a converter implements and feeds the
+// generated docs/onnx-operators.md.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ADJOINT_LIB_IMPORT_ONNXIMPORTER_H
+#define ADJOINT_LIB_IMPORT_ONNXIMPORTER_H
+
+#include "adjoint/Dialect/Adj/IR/AdjOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Verifier.h"
+#include "mlir/Interfaces/InferTypeOpInterface.h"
+
+#include <onnx/onnx_pb.h>
+
+namespace adjoint::onnx_import {
+
+/// A value of the graph. Values known at import time (integer initializers,
+/// Constant nodes, shape computations on static shapes) keep `constant` so
+/// that the nodes that need them as attributes (Reshape's shape, Slice's
+/// bounds, ...) can read them; `value` is their adj.constant, made when an
+/// op needs it at run time.
+struct Tensor {
+  mlir::Value value;
+  mlir::DenseElementsAttr constant;
+  mlir::RankedTensorType getType() const {
+    return mlir::cast<mlir::RankedTensorType>(value ? value.getType()
+                                                    : constant.getType());
+  }
+};
+
+/// The element type of ONNX's TensorProto::DataType, if adj has one.
+mlir::Type getElementType(mlir::MLIRContext *context, int32_t dataType);
+
+/// A TensorProto's value as an attribute; fails with an error at `loc`.
+mlir::FailureOr<mlir::DenseElementsAttr>
+readTensor(const onnx::TensorProto &tensor, mlir::Location loc);
+
+/// One node being converted: its inputs, attributes and a builder.
+class NodeContext {
+public:
+  NodeContext(mlir::OpBuilder &builder, mlir::Location loc,
+              const onnx::NodeProto &node, int64_t opset,
+              llvm::SmallVectorImpl<Tensor *> &inputs)
+      : b(builder), loc(loc), node(node), opset(opset), inputs(inputs) {}
+
+  mlir::OpBuilder &b;
+  mlir::Location loc;
+  const onnx::NodeProto &node;
+  int64_t opset;
+
+  /// An error about this node, naming it.
+  mlir::InFlightDiagnostic error();
+
+  unsigned getNumInputs() const { return inputs.size(); }
+  /// Whether optional input `i` is given.
+  bool hasInput(unsigned i) const {
+    return i < inputs.size() && inputs[i] != nullptr;
+  }
+  const Tensor &input(unsigned i) const { return *inputs[i]; }
+  mlir::RankedTensorType type(unsigned i) const { return inputs[i]->getType(); }
+  /// Input `i` as a run-time value (made an adj.constant if needed).
+  mlir::Value value(unsigned i);
+  mlir::Value materialize(const Tensor &t);
+  /// Input `i`, which must be a float tensor at run time.
+  mlir::FailureOr<mlir::Value> floatValue(unsigned i);
+  /// Input `i` as integers known at import time; fails with an error that
+  /// names `what` if it is not.
+  mlir::FailureOr<llvm::SmallVector<int64_t>> ints(unsigned i,
+                                                   llvm::StringRef what);
+
+  const onnx::AttributeProto *attr(llvm::StringRef name) const;
+  int64_t getInt(llvm::StringRef name, int64_t otherwise) const;
+  double getFloat(llvm::StringRef name, double otherwise) const;
+  std::string getString(llvm::StringRef name, llvm::StringRef otherwise) const;
+  std::optional<llvm::SmallVector<int64_t>> getInts(llvm::StringRef name) const;
+
+  /// An axis in [-rank, rank) made non-negative; an error otherwise.
+  mlir::FailureOr<int64_t> normalizeAxis(int64_t axis, int64_t rank);
+
+  /// Creates an op with `resultTypes`, or, when empty, the types the op
+  /// infers, and verifies it: an inconsistent model gives a located error,
+  /// never a crash in a builder.
+  template <typename OpTy>
+  mlir::FailureOr<mlir::Value>
+  create(mlir::ValueRange operands,
+         llvm::ArrayRef<mlir::NamedAttribute> attributes = {},
+         mlir::TypeRange resultTypes = {}) {
+    mlir::FailureOr<mlir::Operation *> op = createOp(
+        OpTy::getOperationName(), operands, attributes, resultTypes, 1);
+    if (mlir::failed(op))
+      return mlir::failure();
+    return (*op)->getResult(0);
+  }
+  mlir::FailureOr<mlir::Operation *>
+  createOp(llvm::StringRef name, mlir::ValueRange operands,
+           llvm::ArrayRef<mlir::NamedAttribute> attributes,
+           mlir::TypeRange resultTypes, unsigned numResults);
+
+  mlir::NamedAttribute named(llvm::StringRef name, mlir::Attribute value) {
+    return b.getNamedAttr(name, value);
+  }
+  mlir::Value reshape(mlir::Value v, llvm::ArrayRef<int64_t> shape);
+  /// An adj.constant of float `type` with every element `value`.
+  mlir::Value splat(mlir::RankedTensorType type, double value);
+
+private:
+  llvm::SmallVectorImpl<Tensor *> &inputs;
+};
+
+/// Converts a node into `results`, one per node output it supports.
+using Converter = mlir::LogicalResult (*)(
+    NodeContext &node, llvm::SmallVectorImpl<Tensor> &results);
+
+struct OperatorInfo {
+  llvm::StringRef name;
+  /// The opsets whose semantics the converter implements.
+  int64_t minOpset, maxOpset;
+  /// How many leading inputs must be given; later ones are optional.
+  unsigned minInputs;
+  Converter convert;
+  /// Limits and how the operator maps to adj, for the docs.
+  llvm::StringRef notes;
+};
+
+/// The supported operators, sorted by name.
+llvm::ArrayRef<OperatorInfo> getOperators();
+
+} // namespace adjoint::onnx_import
+
+#endif // ADJOINT_LIB_IMPORT_ONNXIMPORTER_H

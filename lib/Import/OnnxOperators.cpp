@@ -1,0 +1,989 @@
+//===- OnnxOperators.cpp - The ONNX operators the importer converts -------===//
+//
+// Part of the Adjoint project.
+//
+// One converter per ONNX operator and the table that names them. Integer
+// tensors exist only at import time here: the shape computations an
+// exporter emits (Shape -> Gather -> Unsqueeze -> Concat -> Reshape) fold
+// to constants, and the ops that need integers (Reshape's shape, Slice's
+// bounds, ...) read them. Float tensors become adj ops.
+//
+//===----------------------------------------------------------------------===//
+
+#include "OnnxImporter.h"
+
+#include "llvm/ADT/STLExtras.h"
+
+#include <numeric>
+
+using namespace mlir;
+using namespace adjoint;
+using namespace adjoint::onnx_import;
+
+namespace {
+
+using Results = SmallVectorImpl<Tensor>;
+
+Tensor runtime(Value v) { return {v, {}}; }
+
+/// Appends `v` to `results` (a helper for converters with one result).
+LogicalResult result(Results &results, FailureOr<Value> v) {
+  if (failed(v))
+    return failure();
+  results.push_back(runtime(*v));
+  return success();
+}
+
+/// An i64 constant of `shape` holding `values`.
+Tensor intConstant(MLIRContext *context, ArrayRef<int64_t> shape,
+                   ArrayRef<int64_t> values) {
+  auto type = RankedTensorType::get(shape, IntegerType::get(context, 64));
+  return {{}, DenseElementsAttr::get(type, values)};
+}
+
+bool isIntConstant(const Tensor &t) {
+  return t.constant && isa<IntegerType>(t.getType().getElementType());
+}
+
+SmallVector<int64_t> intValues(DenseElementsAttr attr) {
+  SmallVector<int64_t> values;
+  for (const APInt &v : attr.getValues<APInt>())
+    values.push_back(v.getSExtValue());
+  return values;
+}
+
+/// The NumPy broadcast of two shapes, if they broadcast.
+std::optional<SmallVector<int64_t>> broadcast(ArrayRef<int64_t> a,
+                                              ArrayRef<int64_t> b) {
+  size_t rank = std::max(a.size(), b.size());
+  SmallVector<int64_t> shape(rank);
+  for (size_t i = 0; i < rank; ++i) {
+    int64_t da = i < rank - a.size() ? 1 : a[i - (rank - a.size())];
+    int64_t db = i < rank - b.size() ? 1 : b[i - (rank - b.size())];
+    if (da != db && da != 1 && db != 1)
+      return std::nullopt;
+    shape[i] = da == 1 ? db : da;
+  }
+  return shape;
+}
+
+//===----------------------------------------------------------------------===//
+// Elementwise
+//===----------------------------------------------------------------------===//
+
+LogicalResult identity(NodeContext &n, Results &results) {
+  results.push_back(n.input(0));
+  return success();
+}
+
+template <typename OpTy> LogicalResult unary(NodeContext &n, Results &results) {
+  FailureOr<Value> x = n.floatValue(0);
+  if (failed(x))
+    return failure();
+  return result(results, n.create<OpTy>(*x, {}, x->getType()));
+}
+
+/// Integer arithmetic folded at import time (shape computations).
+std::optional<int64_t> foldInt(StringRef op, int64_t a, int64_t b) {
+  if (op == "Add")
+    return a + b;
+  if (op == "Sub")
+    return a - b;
+  if (op == "Mul")
+    return a * b;
+  if (op == "Div" && b != 0)
+    return a / b;
+  return std::nullopt;
+}
+
+template <typename OpTy>
+LogicalResult binary(NodeContext &n, Results &results) {
+  if (isIntConstant(n.input(0)) && isIntConstant(n.input(1))) {
+    ArrayRef<int64_t> sa = n.type(0).getShape(), sb = n.type(1).getShape();
+    std::optional<SmallVector<int64_t>> shape = broadcast(sa, sb);
+    SmallVector<int64_t> a = intValues(n.input(0).constant),
+                         b = intValues(n.input(1).constant);
+    // Shape arithmetic is on equal shapes or a scalar.
+    if (shape && (a.size() == b.size() || a.size() == 1 || b.size() == 1)) {
+      SmallVector<int64_t> values;
+      for (size_t i = 0, e = std::max(a.size(), b.size()); i < e; ++i) {
+        std::optional<int64_t> v =
+            foldInt(n.node.op_type(), a[a.size() == 1 ? 0 : i],
+                    b[b.size() == 1 ? 0 : i]);
+        if (!v)
+          return n.error() << "cannot fold this integer operation";
+        values.push_back(*v);
+      }
+      results.push_back(intConstant(n.b.getContext(), *shape, values));
+      return success();
+    }
+  }
+  FailureOr<Value> lhs = n.floatValue(0);
+  if (failed(lhs))
+    return failure();
+  Value rhs;
+  // Pow's exponent may be an integer constant (x ** 2).
+  if (n.node.op_type() == "Pow" && isIntConstant(n.input(1))) {
+    Type element = n.type(0).getElementType();
+    SmallVector<Attribute> values;
+    for (int64_t v : intValues(n.input(1).constant))
+      values.push_back(FloatAttr::get(element, double(v)));
+    auto type = n.type(1).clone(element);
+    rhs = n.b.create<adj::ConstantOp>(n.loc, type,
+                                      DenseElementsAttr::get(type, values));
+  } else {
+    FailureOr<Value> r = n.floatValue(1);
+    if (failed(r))
+      return failure();
+    rhs = *r;
+  }
+  if (n.type(0).getElementType() !=
+      cast<TensorType>(rhs.getType()).getElementType())
+    return n.error() << "operands of different element types: " << n.type(0)
+                     << " and " << rhs.getType();
+  return result(results, n.create<OpTy>({*lhs, rhs}));
+}
+
+LogicalResult castOp(NodeContext &n, Results &results) {
+  Type element = getElementType(n.b.getContext(), n.getInt("to", 0));
+  if (!element)
+    return n.error() << "cast to an unsupported element type ("
+                     << n.getInt("to", 0) << ")";
+  const Tensor &x = n.input(0);
+  if (n.type(0).getElementType() == element) {
+    results.push_back(x);
+    return success();
+  }
+  auto type = n.type(0).clone(element);
+  if (x.constant && isa<IntegerType>(element) &&
+      isa<IntegerType>(n.type(0).getElementType())) {
+    SmallVector<APInt> values;
+    for (int64_t v : intValues(x.constant))
+      values.push_back(APInt(element.getIntOrFloatBitWidth(), v, true));
+    results.push_back({{}, DenseElementsAttr::get(type, values)});
+    return success();
+  }
+  if (x.constant && isa<IntegerType>(n.type(0).getElementType())) {
+    SmallVector<Attribute> values;
+    for (int64_t v : intValues(x.constant))
+      values.push_back(FloatAttr::get(element, double(v)));
+    results.push_back({{}, DenseElementsAttr::get(type, values)});
+    return success();
+  }
+  return result(results, n.create<adj::ConvertOp>(n.value(0), {}, type));
+}
+
+//===----------------------------------------------------------------------===//
+// Constants and shapes
+//===----------------------------------------------------------------------===//
+
+LogicalResult constant(NodeContext &n, Results &results) {
+  MLIRContext *context = n.b.getContext();
+  if (const onnx::AttributeProto *a = n.attr("value")) {
+    FailureOr<DenseElementsAttr> value = readTensor(a->t(), n.loc);
+    if (failed(value))
+      return failure();
+    results.push_back({{}, *value});
+    return success();
+  }
+  if (const onnx::AttributeProto *a = n.attr("value_float")) {
+    auto type = RankedTensorType::get({}, Float32Type::get(context));
+    results.push_back({{}, DenseElementsAttr::get(type, a->f())});
+    return success();
+  }
+  if (const onnx::AttributeProto *a = n.attr("value_floats")) {
+    SmallVector<float> values(a->floats().begin(), a->floats().end());
+    auto type = RankedTensorType::get({int64_t(values.size())},
+                                      Float32Type::get(context));
+    results.push_back({{}, DenseElementsAttr::get(type, ArrayRef(values))});
+    return success();
+  }
+  if (const onnx::AttributeProto *a = n.attr("value_int")) {
+    results.push_back(intConstant(context, {}, {a->i()}));
+    return success();
+  }
+  if (std::optional<SmallVector<int64_t>> values = n.getInts("value_ints")) {
+    results.push_back(intConstant(context, {int64_t(values->size())}, *values));
+    return success();
+  }
+  return n.error() << "supported are the attributes value, value_float, "
+                      "value_floats, value_int and value_ints";
+}
+
+LogicalResult shape(NodeContext &n, Results &results) {
+  ArrayRef<int64_t> dims = n.type(0).getShape();
+  int64_t rank = dims.size();
+  auto clamp = [&](int64_t i) {
+    return std::clamp<int64_t>(i < 0 ? i + rank : i, 0, rank);
+  };
+  int64_t start = clamp(n.getInt("start", 0)),
+          end = clamp(n.getInt("end", rank));
+  SmallVector<int64_t> values(dims.begin() + start,
+                              dims.begin() + std::max(start, end));
+  results.push_back(
+      intConstant(n.b.getContext(), {int64_t(values.size())}, values));
+  return success();
+}
+
+/// Input 0 reshaped to `shape`: the constant reshaped, or an adj.reshape.
+LogicalResult reshapeTo(NodeContext &n, ArrayRef<int64_t> shape,
+                        Results &results) {
+  int64_t count = 1;
+  for (int64_t d : shape)
+    count *= d;
+  if (count != n.type(0).getNumElements())
+    return n.error() << "cannot reshape " << n.type(0) << " to ["
+                     << llvm::make_range(shape.begin(), shape.end())
+                     << "]: the element counts differ";
+  Tensor x = n.input(0);
+  if (x.constant) {
+    results.push_back({{}, x.constant.reshape(n.type(0).clone(shape))});
+    return success();
+  }
+  results.push_back(runtime(n.reshape(x.value, shape)));
+  return success();
+}
+
+LogicalResult reshape(NodeContext &n, Results &results) {
+  FailureOr<SmallVector<int64_t>> spec = n.ints(1, "the shape");
+  if (failed(spec))
+    return failure();
+  ArrayRef<int64_t> in = n.type(0).getShape();
+  bool allowZero = n.getInt("allowzero", 0);
+  SmallVector<int64_t> shape;
+  int64_t known = 1, inferred = -1;
+  for (auto [i, d] : llvm::enumerate(*spec)) {
+    if (d == 0 && !allowZero) {
+      if (i >= in.size())
+        return n.error() << "shape entry " << i
+                         << " is 0 (copy) but the input has rank " << in.size();
+      d = in[i];
+    }
+    if (d == -1) {
+      if (inferred >= 0)
+        return n.error() << "the shape has more than one -1";
+      inferred = i;
+    } else if (d < 0) {
+      return n.error() << "the shape has a negative entry " << d;
+    } else {
+      known *= d;
+    }
+    shape.push_back(d);
+  }
+  if (inferred >= 0) {
+    if (known == 0 || n.type(0).getNumElements() % known)
+      return n.error() << "cannot infer the -1 of the shape for " << n.type(0);
+    shape[inferred] = n.type(0).getNumElements() / known;
+  }
+  return reshapeTo(n, shape, results);
+}
+
+LogicalResult flatten(NodeContext &n, Results &results) {
+  ArrayRef<int64_t> in = n.type(0).getShape();
+  int64_t rank = in.size();
+  int64_t axis = n.getInt("axis", 1);
+  if (axis < -rank || axis > rank)
+    return n.error() << "axis " << axis << " is out of range for rank " << rank;
+  if (axis < 0)
+    axis += rank;
+  int64_t outer = 1, inner = 1;
+  for (int64_t i = 0; i < rank; ++i)
+    (i < axis ? outer : inner) *= in[i];
+  return reshapeTo(n, {outer, inner}, results);
+}
+
+/// The axes of Unsqueeze/Squeeze/Reduce*: an attribute before `inputSince`,
+/// an optional input after.
+FailureOr<std::optional<SmallVector<int64_t>>>
+readAxes(NodeContext &n, int64_t inputSince, unsigned inputIndex) {
+  if (n.opset < inputSince)
+    return n.getInts("axes");
+  if (!n.hasInput(inputIndex))
+    return std::optional<SmallVector<int64_t>>();
+  FailureOr<SmallVector<int64_t>> axes = n.ints(inputIndex, "the axes");
+  if (failed(axes))
+    return failure();
+  return std::optional<SmallVector<int64_t>>(*axes);
+}
+
+LogicalResult unsqueeze(NodeContext &n, Results &results) {
+  auto axes = readAxes(n, 13, 1);
+  if (failed(axes))
+    return failure();
+  if (!*axes)
+    return n.error() << "axes are required";
+  ArrayRef<int64_t> in = n.type(0).getShape();
+  int64_t rank = in.size() + (*axes)->size();
+  SmallVector<bool> inserted(rank, false);
+  for (int64_t axis : **axes) {
+    FailureOr<int64_t> a = n.normalizeAxis(axis, rank);
+    if (failed(a))
+      return failure();
+    inserted[*a] = true;
+  }
+  SmallVector<int64_t> shape;
+  for (int64_t i = 0, j = 0; i < rank; ++i)
+    shape.push_back(inserted[i] ? 1 : in[j++]);
+  return reshapeTo(n, shape, results);
+}
+
+LogicalResult squeeze(NodeContext &n, Results &results) {
+  auto axes = readAxes(n, 13, 1);
+  if (failed(axes))
+    return failure();
+  ArrayRef<int64_t> in = n.type(0).getShape();
+  SmallVector<bool> removed(in.size(), false);
+  if (*axes) {
+    for (int64_t axis : **axes) {
+      FailureOr<int64_t> a = n.normalizeAxis(axis, in.size());
+      if (failed(a))
+        return failure();
+      if (in[*a] != 1)
+        return n.error() << "cannot squeeze axis " << axis << " of size "
+                         << in[*a];
+      removed[*a] = true;
+    }
+  } else {
+    for (auto [i, d] : llvm::enumerate(in))
+      removed[i] = d == 1;
+  }
+  SmallVector<int64_t> shape;
+  for (auto [i, d] : llvm::enumerate(in))
+    if (!removed[i])
+      shape.push_back(d);
+  return reshapeTo(n, shape, results);
+}
+
+LogicalResult transpose(NodeContext &n, Results &results) {
+  int64_t rank = n.type(0).getRank();
+  SmallVector<int64_t> perm;
+  if (std::optional<SmallVector<int64_t>> p = n.getInts("perm"))
+    perm = *p;
+  else
+    for (int64_t i = rank - 1; i >= 0; --i)
+      perm.push_back(i);
+  SmallVector<int64_t> sorted(perm);
+  llvm::sort(sorted);
+  if (int64_t(perm.size()) != rank ||
+      sorted != llvm::to_vector(llvm::seq<int64_t>(0, rank)))
+    return n.error() << "perm is not a permutation of the input's " << rank
+                     << " dimensions";
+  return result(results,
+                n.create<adj::TransposeOp>(
+                    n.value(0),
+                    {n.named("permutation", n.b.getDenseI64ArrayAttr(perm))}));
+}
+
+LogicalResult concat(NodeContext &n, Results &results) {
+  int64_t rank = n.type(0).getRank();
+  FailureOr<int64_t> axis = n.normalizeAxis(n.getInt("axis", 0), rank);
+  if (failed(axis))
+    return failure();
+  // Shape vectors (all constant, 1-D): folded.
+  bool folded = rank == 1;
+  for (unsigned i = 0; i < n.getNumInputs(); ++i)
+    folded &= n.hasInput(i) && isIntConstant(n.input(i));
+  if (folded) {
+    SmallVector<int64_t> values;
+    for (unsigned i = 0; i < n.getNumInputs(); ++i)
+      llvm::append_range(values, intValues(n.input(i).constant));
+    results.push_back(
+        intConstant(n.b.getContext(), {int64_t(values.size())}, values));
+    return success();
+  }
+  SmallVector<Value> inputs;
+  for (unsigned i = 0; i < n.getNumInputs(); ++i) {
+    if (!n.hasInput(i))
+      return n.error() << "input " << i << " is missing";
+    if (n.type(i).getRank() != rank)
+      return n.error() << "inputs of different ranks: " << n.type(0) << " and "
+                       << n.type(i);
+    inputs.push_back(n.value(i));
+  }
+  return result(results,
+                n.create<adj::ConcatOp>(
+                    inputs, {n.named("axis", n.b.getI64IntegerAttr(*axis))}));
+}
+
+/// Slices `x` along each of `axes` from `starts` to `ends` by `steps`
+/// (ONNX's clamping rules; steps must be positive).
+LogicalResult sliceAxes(NodeContext &n, ArrayRef<int64_t> starts,
+                        ArrayRef<int64_t> ends, ArrayRef<int64_t> axes,
+                        ArrayRef<int64_t> steps, Results &results) {
+  ArrayRef<int64_t> in = n.type(0).getShape();
+  int64_t rank = in.size();
+  SmallVector<int64_t> start(rank, 0), limit(in), stride(rank, 1);
+  for (size_t i = 0; i < axes.size(); ++i) {
+    FailureOr<int64_t> a = n.normalizeAxis(axes[i], rank);
+    if (failed(a))
+      return failure();
+    int64_t size = in[*a], step = steps[i];
+    if (step <= 0)
+      return n.error() << "step " << step
+                       << " is not supported: only positive steps";
+    auto clamp = [&](int64_t v) {
+      return std::clamp<int64_t>(v < 0 ? v + size : v, 0, size);
+    };
+    start[*a] = clamp(starts[i]);
+    limit[*a] = std::max(start[*a], clamp(ends[i]));
+    stride[*a] = step;
+  }
+  SmallVector<int64_t> shape;
+  for (int64_t d = 0; d < rank; ++d)
+    shape.push_back((limit[d] - start[d] + stride[d] - 1) / stride[d]);
+  const Tensor &x = n.input(0);
+  if (isIntConstant(x) && rank == 1) {
+    SmallVector<int64_t> values = intValues(x.constant), out;
+    for (int64_t i = start[0]; i < limit[0]; i += stride[0])
+      out.push_back(values[i]);
+    results.push_back(intConstant(n.b.getContext(), shape, out));
+    return success();
+  }
+  bool strided = llvm::any_of(stride, [](int64_t s) { return s != 1; });
+  SmallVector<NamedAttribute> attrs = {
+      n.named("start", n.b.getDenseI64ArrayAttr(start)),
+      n.named("limit", n.b.getDenseI64ArrayAttr(limit))};
+  if (strided)
+    attrs.push_back(n.named("stride", n.b.getDenseI64ArrayAttr(stride)));
+  return result(results, n.create<adj::SliceOp>(n.value(0), attrs));
+}
+
+LogicalResult slice(NodeContext &n, Results &results) {
+  FailureOr<SmallVector<int64_t>> starts = n.ints(1, "starts"),
+                                  ends = n.ints(2, "ends");
+  if (failed(starts) || failed(ends))
+    return failure();
+  SmallVector<int64_t> axes, steps(starts->size(), 1);
+  if (n.hasInput(3)) {
+    FailureOr<SmallVector<int64_t>> a = n.ints(3, "axes");
+    if (failed(a))
+      return failure();
+    axes = *a;
+  } else {
+    axes = llvm::to_vector(llvm::seq<int64_t>(0, starts->size()));
+  }
+  if (n.hasInput(4)) {
+    FailureOr<SmallVector<int64_t>> s = n.ints(4, "steps");
+    if (failed(s))
+      return failure();
+    steps = *s;
+  }
+  if (ends->size() != starts->size() || axes.size() != starts->size() ||
+      steps.size() != starts->size())
+    return n.error() << "starts, ends, axes and steps differ in length";
+  return sliceAxes(n, *starts, *ends, axes, steps, results);
+}
+
+LogicalResult split(NodeContext &n, Results &results) {
+  ArrayRef<int64_t> in = n.type(0).getShape();
+  FailureOr<int64_t> axis = n.normalizeAxis(n.getInt("axis", 0), in.size());
+  if (failed(axis))
+    return failure();
+  SmallVector<int64_t> sizes;
+  if (n.opset < 13) {
+    if (std::optional<SmallVector<int64_t>> s = n.getInts("split"))
+      sizes = *s;
+  } else if (n.hasInput(1)) {
+    FailureOr<SmallVector<int64_t>> s = n.ints(1, "split");
+    if (failed(s))
+      return failure();
+    sizes = *s;
+  }
+  int64_t parts = n.node.output_size();
+  if (parts == 0)
+    return n.error() << "the node has no outputs";
+  if (sizes.empty()) {
+    if (in[*axis] % parts)
+      return n.error() << "cannot split size " << in[*axis] << " into " << parts
+                       << " equal parts";
+    sizes.assign(parts, in[*axis] / parts);
+  }
+  if (int64_t(sizes.size()) != parts ||
+      std::accumulate(sizes.begin(), sizes.end(), int64_t(0)) != in[*axis])
+    return n.error() << "the split sizes do not add up to the axis' size "
+                     << in[*axis];
+  int64_t offset = 0;
+  for (int64_t size : sizes) {
+    SmallVector<Tensor> part;
+    if (failed(sliceAxes(n, {offset}, {offset + size}, {*axis}, {1}, part)))
+      return failure();
+    results.push_back(part[0]);
+    offset += size;
+  }
+  return success();
+}
+
+LogicalResult gather(NodeContext &n, Results &results) {
+  int64_t rank = n.type(0).getRank();
+  FailureOr<int64_t> axis = n.normalizeAxis(n.getInt("axis", 0), rank);
+  if (failed(axis))
+    return failure();
+  int64_t size = n.type(0).getDimSize(*axis);
+  const Tensor &indices = n.input(1);
+  if (!isa<IntegerType>(n.type(1).getElementType()))
+    return n.error() << "indices must be integers";
+  // Negative indices count from the end; known ones are made positive.
+  SmallVector<int64_t> known;
+  if (indices.constant) {
+    for (int64_t i : intValues(indices.constant)) {
+      if (i < -size || i >= size)
+        return n.error() << "index " << i << " is out of range for size "
+                         << size;
+      known.push_back(i < 0 ? i + size : i);
+    }
+  }
+  ArrayRef<int64_t> indexShape = n.type(1).getShape();
+  if (isIntConstant(n.input(0)) && rank == 1 && indices.constant) {
+    SmallVector<int64_t> data = intValues(n.input(0).constant), out;
+    for (int64_t i : known)
+      out.push_back(data[i]);
+    results.push_back(intConstant(n.b.getContext(), indexShape, out));
+    return success();
+  }
+  FailureOr<Value> x = n.floatValue(0);
+  if (failed(x))
+    return failure();
+  Value index =
+      indices.constant
+          ? n.materialize(intConstant(n.b.getContext(), indexShape, known))
+          : n.value(1);
+  return result(results, n.create<adj::GatherOp>(
+                             {*x, index},
+                             {n.named("axis", n.b.getI64IntegerAttr(*axis))}));
+}
+
+LogicalResult pad(NodeContext &n, Results &results) {
+  if (n.getString("mode", "constant") != "constant")
+    return n.error() << "mode '" << n.getString("mode", "")
+                     << "' is not supported: only constant padding";
+  FailureOr<SmallVector<int64_t>> pads = n.ints(1, "pads");
+  if (failed(pads))
+    return failure();
+  int64_t rank = n.type(0).getRank();
+  if (int64_t(pads->size()) != 2 * rank)
+    return n.error() << "pads has " << pads->size() << " entries for rank "
+                     << rank;
+  if (llvm::any_of(*pads, [](int64_t p) { return p < 0; }))
+    return n.error() << "negative pads (cropping) are not supported";
+  double value = 0;
+  if (n.hasInput(2)) {
+    const Tensor &v = n.input(2);
+    if (!v.constant || v.getType().getNumElements() != 1)
+      return n.error() << "the padding value must be a constant scalar";
+    value = isa<FloatType>(v.getType().getElementType())
+                ? (*v.constant.value_begin<APFloat>()).convertToDouble()
+                : double(intValues(v.constant)[0]);
+  }
+  FailureOr<Value> x = n.floatValue(0);
+  if (failed(x))
+    return failure();
+  ArrayRef<int64_t> low = ArrayRef(*pads).take_front(rank),
+                    high = ArrayRef(*pads).drop_front(rank);
+  return result(
+      results,
+      n.create<adj::PadOp>(*x, {n.named("low", n.b.getDenseI64ArrayAttr(low)),
+                                n.named("high", n.b.getDenseI64ArrayAttr(high)),
+                                n.named("value", n.b.getF64FloatAttr(value))}));
+}
+
+//===----------------------------------------------------------------------===//
+// Linear algebra
+//===----------------------------------------------------------------------===//
+
+LogicalResult matmul(NodeContext &n, Results &results) {
+  FailureOr<Value> a = n.floatValue(0), b = n.floatValue(1);
+  if (failed(a) || failed(b))
+    return failure();
+  // NumPy's rules for vectors: [K] is [1, K] on the left, [K, 1] on the
+  // right, and that dimension is dropped from the result.
+  ArrayRef<int64_t> sa = n.type(0).getShape(), sb = n.type(1).getShape();
+  bool vecA = sa.size() == 1, vecB = sb.size() == 1;
+  Value lhs = vecA ? n.reshape(*a, {1, sa[0]}) : *a;
+  Value rhs = vecB ? n.reshape(*b, {sb[0], 1}) : *b;
+  FailureOr<Value> product = n.create<adj::MatmulOp>({lhs, rhs});
+  if (failed(product))
+    return failure();
+  SmallVector<int64_t> shape(
+      cast<RankedTensorType>(product->getType()).getShape());
+  if (vecB)
+    shape.erase(shape.end() - 1);
+  if (vecA)
+    shape.erase(shape.end() - (vecB ? 1 : 2));
+  results.push_back(runtime(n.reshape(*product, shape)));
+  return success();
+}
+
+LogicalResult gemm(NodeContext &n, Results &results) {
+  FailureOr<Value> a = n.floatValue(0), b = n.floatValue(1);
+  if (failed(a) || failed(b))
+    return failure();
+  if (n.type(0).getRank() != 2 || n.type(1).getRank() != 2)
+    return n.error() << "A and B must be matrices";
+  auto t = [&](Value v) -> Value {
+    return *n.create<adj::TransposeOp>(
+        v, {n.named("permutation", n.b.getDenseI64ArrayAttr({1, 0}))});
+  };
+  Value lhs = n.getInt("transA", 0) ? t(*a) : *a;
+  Value rhs = n.getInt("transB", 0) ? t(*b) : *b;
+  FailureOr<Value> y = n.create<adj::MatmulOp>({lhs, rhs});
+  if (failed(y))
+    return failure();
+  auto scalar = [&](double v) {
+    return n.splat(RankedTensorType::get({}, n.type(0).getElementType()), v);
+  };
+  double alpha = n.getFloat("alpha", 1.0), beta = n.getFloat("beta", 1.0);
+  if (alpha != 1.0)
+    y = n.create<adj::MulOp>({*y, scalar(alpha)});
+  if (succeeded(y) && n.hasInput(2) && beta != 0.0) {
+    FailureOr<Value> c = n.floatValue(2);
+    if (failed(c))
+      return failure();
+    Value bias = *c;
+    if (beta != 1.0)
+      bias = *n.create<adj::MulOp>({bias, scalar(beta)});
+    y = n.create<adj::AddOp>({*y, bias});
+  }
+  return result(results, y);
+}
+
+//===----------------------------------------------------------------------===//
+// Reductions and normalization
+//===----------------------------------------------------------------------===//
+
+template <typename OpTy>
+LogicalResult reduce(NodeContext &n, Results &results) {
+  // ReduceSum takes its axes as an input from opset 13; the others from 18.
+  bool sum = n.node.op_type() == "ReduceSum";
+  auto axes = readAxes(n, sum ? 13 : 18, 1);
+  if (failed(axes))
+    return failure();
+  FailureOr<Value> x = n.floatValue(0);
+  if (failed(x))
+    return failure();
+  if ((!*axes || (*axes)->empty()) && n.getInt("noop_with_empty_axes", 0)) {
+    results.push_back(runtime(*x));
+    return success();
+  }
+  int64_t rank = n.type(0).getRank();
+  SmallVector<int64_t> normalized;
+  if (*axes && !(*axes)->empty()) {
+    for (int64_t axis : **axes) {
+      FailureOr<int64_t> a = n.normalizeAxis(axis, rank);
+      if (failed(a))
+        return failure();
+      normalized.push_back(*a);
+    }
+  } else {
+    normalized = llvm::to_vector(llvm::seq<int64_t>(0, rank));
+  }
+  llvm::sort(normalized);
+  normalized.erase(std::unique(normalized.begin(), normalized.end()),
+                   normalized.end());
+  SmallVector<NamedAttribute> attrs = {
+      n.named("axes", n.b.getDenseI64ArrayAttr(normalized))};
+  if (n.getInt("keepdims", 1))
+    attrs.push_back(n.named("keepdims", n.b.getUnitAttr()));
+  return result(results, n.create<OpTy>(*x, attrs));
+}
+
+template <typename OpTy>
+LogicalResult softmax(NodeContext &n, Results &results) {
+  FailureOr<Value> x = n.floatValue(0);
+  if (failed(x))
+    return failure();
+  int64_t rank = n.type(0).getRank();
+  // Before opset 13 the input is coerced to 2-D at `axis` (default 1): the
+  // same as a softmax along the last axis only when axis is rank - 1.
+  int64_t defaultAxis = n.opset < 13 ? 1 : -1;
+  FailureOr<int64_t> axis =
+      n.normalizeAxis(n.getInt("axis", defaultAxis), rank);
+  if (failed(axis))
+    return failure();
+  if (n.opset < 13 && *axis != rank - 1)
+    return n.error() << "axis " << *axis << " of a rank-" << rank
+                     << " input is not supported before opset 13 (it "
+                        "flattens the trailing dimensions): only the last "
+                        "axis";
+  return result(results,
+                n.create<OpTy>(*x,
+                               {n.named("axis", n.b.getI64IntegerAttr(*axis))},
+                               x->getType()));
+}
+
+LogicalResult layerNorm(NodeContext &n, Results &results) {
+  FailureOr<Value> x = n.floatValue(0), scale = n.floatValue(1);
+  if (failed(x) || failed(scale))
+    return failure();
+  int64_t rank = n.type(0).getRank();
+  FailureOr<int64_t> axis = n.normalizeAxis(n.getInt("axis", -1), rank);
+  if (failed(axis))
+    return failure();
+  Value bias;
+  if (n.hasInput(2)) {
+    FailureOr<Value> b = n.floatValue(2);
+    if (failed(b))
+      return failure();
+    bias = *b;
+  } else {
+    bias = n.splat(n.type(1), 0.0);
+  }
+  if (n.node.output_size() > 1)
+    for (int i = 1; i < n.node.output_size(); ++i)
+      if (!n.node.output(i).empty())
+        return n.error() << "the Mean and InvStdDev outputs are not "
+                            "supported";
+  return result(results,
+                n.create<adj::LayerNormOp>(
+                    {*x, *scale, bias},
+                    {n.named("axis", n.b.getI64IntegerAttr(*axis)),
+                     n.named("epsilon",
+                             n.b.getF64FloatAttr(n.getFloat("epsilon", 1e-5)))},
+                    x->getType()));
+}
+
+LogicalResult batchNorm(NodeContext &n, Results &results) {
+  SmallVector<Value> in;
+  for (unsigned i = 0; i < 5; ++i) {
+    FailureOr<Value> v = n.floatValue(i);
+    if (failed(v))
+      return failure();
+    in.push_back(*v);
+  }
+  auto type = n.type(0);
+  if (type.getRank() < 2)
+    return n.error() << "the input must be [N, C, ...]";
+  int64_t channels = type.getDimSize(1);
+  for (unsigned i = 1; i < 5; ++i)
+    if (n.type(i).getShape() != ArrayRef<int64_t>{channels})
+      return n.error() << "input " << i << " has type " << n.type(i)
+                       << "; expected [" << channels << "]";
+  double epsilon = n.getFloat("epsilon", 1e-5);
+  if (n.getInt("training_mode", 0)) {
+    // Batch statistics, and the running ones updated as ONNX defines.
+    FailureOr<Operation *> op =
+        n.createOp(adj::BatchNormOp::getOperationName(), {in[0], in[1], in[2]},
+                   {n.named("epsilon", n.b.getF64FloatAttr(epsilon))}, {}, 3);
+    if (failed(op))
+      return failure();
+    results.push_back(runtime((*op)->getResult(0)));
+    auto vector = n.type(1);
+    auto splat = [&](double v) { return n.splat(vector, v); };
+    double momentum = n.getFloat("momentum", 0.9);
+    for (unsigned k = 0; k < 2; ++k) {
+      Value old =
+          n.b.create<adj::MulOp>(n.loc, vector, in[3 + k], splat(momentum));
+      Value now = n.b.create<adj::MulOp>(n.loc, vector, (*op)->getResult(1 + k),
+                                         splat(1 - momentum));
+      results.push_back(
+          runtime(n.b.create<adj::AddOp>(n.loc, vector, old, now)));
+    }
+    return success();
+  }
+  // Inference: the running statistics, per channel.
+  SmallVector<int64_t> shape(type.getRank(), 1);
+  shape[1] = channels;
+  auto channel = [&](Value v) { return n.reshape(v, shape); };
+  Type element = type.getElementType();
+  Value eps = n.splat(RankedTensorType::get({}, element), epsilon);
+  FailureOr<Value> centered = n.create<adj::SubOp>({in[0], channel(in[3])});
+  FailureOr<Value> var = n.create<adj::AddOp>({channel(in[4]), eps});
+  if (failed(centered) || failed(var))
+    return failure();
+  Value rstd = n.b.create<adj::RsqrtOp>(n.loc, var->getType(), *var);
+  FailureOr<Value> normalized = n.create<adj::MulOp>({*centered, rstd});
+  if (failed(normalized))
+    return failure();
+  FailureOr<Value> scaled = n.create<adj::MulOp>({*normalized, channel(in[1])});
+  if (failed(scaled))
+    return failure();
+  return result(results, n.create<adj::AddOp>({*scaled, channel(in[2])}));
+}
+
+//===----------------------------------------------------------------------===//
+// Convolution and pooling
+//===----------------------------------------------------------------------===//
+
+/// Reads the 2-D window attributes shared by Conv and the pools into adj's
+/// attributes; rejects what adj does not have.
+FailureOr<SmallVector<NamedAttribute>> window(NodeContext &n,
+                                              bool hasDilation) {
+  if (n.type(0).getRank() != 4)
+    return n.error() << "only 2-D (NCHW, rank 4) inputs are supported; the "
+                        "input is "
+                     << n.type(0);
+  std::string autoPad = n.getString("auto_pad", "NOTSET");
+  if (autoPad != "NOTSET" && autoPad != "VALID")
+    return n.error() << "auto_pad " << autoPad
+                     << " is not supported: export with explicit pads";
+  SmallVector<NamedAttribute> attrs;
+  auto pair = [&](StringRef name, StringRef adjName) -> LogicalResult {
+    std::optional<SmallVector<int64_t>> v = n.getInts(name);
+    if (!v)
+      return success();
+    if (v->size() != 2)
+      return n.error() << name << " must have 2 entries";
+    attrs.push_back(n.named(adjName, n.b.getDenseI64ArrayAttr(*v)));
+    return success();
+  };
+  if (failed(pair("strides", "stride")))
+    return failure();
+  if (std::optional<SmallVector<int64_t>> pads = n.getInts("pads")) {
+    if (pads->size() != 4)
+      return n.error() << "pads must have 4 entries";
+    if (autoPad == "NOTSET" &&
+        llvm::any_of(*pads, [](int64_t p) { return p != 0; }))
+      attrs.push_back(n.named("padding", n.b.getDenseI64ArrayAttr(*pads)));
+  }
+  if (std::optional<SmallVector<int64_t>> d = n.getInts("dilations")) {
+    if (!hasDilation && llvm::any_of(*d, [](int64_t v) { return v != 1; }))
+      return n.error() << "dilations other than 1 are not supported for "
+                          "pooling";
+    if (hasDilation && failed(pair("dilations", "dilation")))
+      return failure();
+  }
+  if (n.getInt("ceil_mode", 0))
+    return n.error() << "ceil_mode 1 is not supported: only floor mode";
+  return attrs;
+}
+
+LogicalResult conv(NodeContext &n, Results &results) {
+  FailureOr<SmallVector<NamedAttribute>> attrs = window(n, true);
+  FailureOr<Value> x = n.floatValue(0), w = n.floatValue(1);
+  if (failed(attrs) || failed(x) || failed(w))
+    return failure();
+  if (n.type(1).getRank() != 4)
+    return n.error() << "the weight must be [O, C/groups, KH, KW]";
+  if (std::optional<SmallVector<int64_t>> k = n.getInts("kernel_shape"))
+    if (ArrayRef<int64_t>(*k) != n.type(1).getShape().drop_front(2))
+      return n.error() << "kernel_shape does not match the weight's shape";
+  if (int64_t groups = n.getInt("group", 1); groups != 1)
+    attrs->push_back(n.named("groups", n.b.getI64IntegerAttr(groups)));
+  FailureOr<Value> y = n.create<adj::Conv2DOp>({*x, *w}, *attrs);
+  if (failed(y) || !n.hasInput(2))
+    return result(results, y);
+  FailureOr<Value> bias = n.floatValue(2);
+  if (failed(bias))
+    return failure();
+  int64_t out = n.type(1).getDimSize(0);
+  if (n.type(2).getShape() != ArrayRef<int64_t>{out})
+    return n.error() << "the bias must be [" << out << "]";
+  return result(results,
+                n.create<adj::AddOp>({*y, n.reshape(*bias, {out, 1, 1})}));
+}
+
+template <typename OpTy> LogicalResult pool(NodeContext &n, Results &results) {
+  FailureOr<SmallVector<NamedAttribute>> attrs = window(n, false);
+  FailureOr<Value> x = n.floatValue(0);
+  if (failed(attrs) || failed(x))
+    return failure();
+  std::optional<SmallVector<int64_t>> kernel = n.getInts("kernel_shape");
+  if (!kernel || kernel->size() != 2)
+    return n.error() << "kernel_shape must have 2 entries";
+  bool hasStride = llvm::any_of(
+      *attrs, [](NamedAttribute a) { return a.getName() == "stride"; });
+  // ONNX's stride defaults to 1, adj's to the kernel.
+  if (!hasStride)
+    attrs->push_back(n.named("stride", n.b.getDenseI64ArrayAttr({1, 1})));
+  attrs->push_back(n.named("kernel", n.b.getDenseI64ArrayAttr(*kernel)));
+  if (n.node.op_type() == "MaxPool") {
+    if (n.node.output_size() > 1 && !n.node.output(1).empty())
+      return n.error() << "the Indices output is not supported";
+    if (n.getInt("storage_order", 0))
+      return n.error() << "storage_order 1 is not supported";
+  } else if (!n.getInt("count_include_pad", 0)) {
+    attrs->push_back(n.named("exclude_padding", n.b.getUnitAttr()));
+  }
+  return result(results, n.create<OpTy>(*x, *attrs));
+}
+
+LogicalResult globalAveragePool(NodeContext &n, Results &results) {
+  FailureOr<Value> x = n.floatValue(0);
+  if (failed(x))
+    return failure();
+  int64_t rank = n.type(0).getRank();
+  if (rank < 3)
+    return n.error() << "the input must be [N, C, ...]";
+  return result(
+      results,
+      n.create<adj::MeanOp>(
+          *x, {n.named("axes", n.b.getDenseI64ArrayAttr(llvm::to_vector(
+                                   llvm::seq<int64_t>(2, rank)))),
+               n.named("keepdims", n.b.getUnitAttr())}));
+}
+
+const OperatorInfo operators[] = {
+    {"Abs", 6, 17, 1, unary<adj::AbsOp>, "`adj.abs`"},
+    {"Add", 7, 17, 2, binary<adj::AddOp>,
+     "`adj.add` (NumPy broadcasting); integer constants fold"},
+    {"AveragePool", 7, 17, 1, pool<adj::AvgPool2DOp>,
+     "`adj.avg_pool2d`; 2-D only, floor mode, `auto_pad` NOTSET or VALID"},
+    {"BatchNormalization", 9, 17, 5, batchNorm,
+     "inference: elementwise with the running statistics; `training_mode` "
+     "1: `adj.batch_norm` and the updated running statistics"},
+    {"Cast", 6, 17, 1, castOp,
+     "no-op casts vanish, constants convert; otherwise `adj.convert`"},
+    {"Concat", 4, 17, 1, concat,
+     "`adj.concat`; 1-D integer constants (shapes) fold"},
+    {"Constant", 1, 17, 0, constant,
+     "`value`, `value_float(s)`, `value_int(s)`; kept at import time, an "
+     "`adj.constant` where used at run time"},
+    {"Conv", 1, 17, 2, conv,
+     "`adj.conv2d` (+ bias); 2-D only, strides, pads, dilations, group; "
+     "`auto_pad` NOTSET or VALID"},
+    {"Div", 7, 17, 2, binary<adj::DivOp>,
+     "`adj.div`; integer constants fold (truncating)"},
+    {"Dropout", 1, 17, 1, identity, "the identity (inference)"},
+    {"Erf", 9, 17, 1, unary<adj::ErfOp>, "`adj.erf`"},
+    {"Exp", 6, 17, 1, unary<adj::ExpOp>, "`adj.exp`"},
+    {"Flatten", 1, 17, 1, flatten, "`adj.reshape`"},
+    {"Gather", 1, 17, 2, gather,
+     "`adj.gather`; constant indices may be negative; on 1-D integer "
+     "constants (shapes) it folds"},
+    {"Gemm", 7, 17, 2, gemm,
+     "`adj.matmul` with `adj.transpose`, `alpha`, `beta`, broadcast C"},
+    {"GlobalAveragePool", 1, 17, 1, globalAveragePool,
+     "`adj.mean` over the spatial axes"},
+    {"Identity", 1, 17, 1, identity, "its input"},
+    {"LayerNormalization", 17, 17, 2, layerNorm,
+     "`adj.layer_norm`; the Mean and InvStdDev outputs are not supported "
+     "(the decomposed form, ReduceMean/Sub/Pow/Sqrt/Div, imports as its "
+     "ops)"},
+    {"Log", 6, 17, 1, unary<adj::LogOp>, "`adj.log`"},
+    {"LogSoftmax", 1, 17, 1, softmax<adj::LogSoftmaxOp>,
+     "`adj.log_softmax`; before opset 13 only along the last axis"},
+    {"MatMul", 1, 17, 2, matmul,
+     "`adj.matmul` (batched, broadcasting); 1-D operands as NumPy"},
+    {"MaxPool", 8, 17, 1, pool<adj::MaxPool2DOp>,
+     "`adj.max_pool2d`; 2-D only, floor mode, no dilations, no Indices "
+     "output"},
+    {"Mul", 7, 17, 2, binary<adj::MulOp>, "`adj.mul`; integer constants fold"},
+    {"Neg", 6, 17, 1, unary<adj::NegOp>, "`adj.neg`"},
+    {"Pad", 11, 17, 2, pad,
+     "`adj.pad`; constant mode, non-negative pads known at import time"},
+    {"Pow", 7, 17, 2, binary<adj::PowOp>,
+     "`adj.pow`; an integer exponent is made a float constant"},
+    {"ReduceMax", 1, 17, 1, reduce<adj::MaxOp>, "`adj.max`"},
+    {"ReduceMean", 1, 17, 1, reduce<adj::MeanOp>, "`adj.mean`"},
+    {"ReduceSum", 1, 17, 1, reduce<adj::SumOp>,
+     "`adj.sum`; axes known at import time"},
+    {"Relu", 6, 17, 1, unary<adj::ReluOp>, "`adj.relu`"},
+    {"Reshape", 5, 17, 2, reshape,
+     "`adj.reshape`; the shape known at import time (0 and -1 as ONNX)"},
+    {"Shape", 1, 17, 1, shape, "folds to a constant (static shapes)"},
+    {"Sigmoid", 6, 17, 1, unary<adj::SigmoidOp>, "`adj.sigmoid`"},
+    {"Slice", 10, 17, 3, slice,
+     "`adj.slice`; bounds known at import time, positive steps"},
+    {"Softmax", 1, 17, 1, softmax<adj::SoftmaxOp>,
+     "`adj.softmax`; before opset 13 only along the last axis"},
+    {"Split", 2, 17, 1, split, "`adj.slice` per output"},
+    {"Sqrt", 6, 17, 1, unary<adj::SqrtOp>, "`adj.sqrt`"},
+    {"Squeeze", 1, 17, 1, squeeze, "`adj.reshape`"},
+    {"Sub", 7, 17, 2, binary<adj::SubOp>, "`adj.sub`; integer constants fold"},
+    {"Tanh", 6, 17, 1, unary<adj::TanhOp>, "`adj.tanh`"},
+    {"Transpose", 1, 17, 1, transpose, "`adj.transpose`"},
+    {"Unsqueeze", 1, 17, 1, unsqueeze, "`adj.reshape`"},
+};
+
+} // namespace
+
+ArrayRef<OperatorInfo> onnx_import::getOperators() { return operators; }

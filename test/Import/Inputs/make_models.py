@@ -1,0 +1,118 @@
+"""Writes small ONNX models for the importer's tests into argv[1], built
+with onnx.helper (no checker: some are wrong on purpose)."""
+
+import os
+import sys
+
+import numpy as np
+from onnx import TensorProto, helper, numpy_helper
+
+out = sys.argv[1]
+os.makedirs(out, exist_ok=True)
+F = TensorProto.FLOAT
+
+
+def save(name, nodes, inputs, outputs, initializers=(), opset=14):
+    graph = helper.make_graph(
+        nodes, name,
+        [helper.make_tensor_value_info(n, t, s) for n, t, s in inputs],
+        [helper.make_tensor_value_info(n, t, s) for n, t, s in outputs],
+        [numpy_helper.from_array(v, n) for n, v in initializers])
+    model = helper.make_model(
+        graph, opset_imports=[helper.make_opsetid("", opset)])
+    with open(os.path.join(out, name + ".onnx"), "wb") as f:
+        f.write(model.SerializeToString())
+
+
+def const(name, values):
+    return helper.make_node(
+        "Constant", [], [name], name=name,
+        value=numpy_helper.from_array(np.array(values, np.int64)))
+
+
+w = np.arange(12, dtype=np.float32).reshape(4, 3) / 10
+b = np.array([1, 2, 3], np.float32)
+
+# Gemm with its attributes, then Relu.
+save("gemm",
+     [helper.make_node("Gemm", ["x", "fc.weight", "fc.bias"], ["h"],
+                       name="/fc/Gemm", alpha=2.0, beta=0.5, transB=1),
+      helper.make_node("Relu", ["h"], ["y"], name="/relu")],
+     [("x", F, [2, 3])], [("y", F, [2, 4])],
+     [("fc.weight", w), ("fc.bias", np.ones(4, np.float32))])
+
+# PyTorch's shape chain: Shape -> Gather -> Unsqueeze -> Concat -> Reshape.
+save("shape-chain",
+     [helper.make_node("Shape", ["x"], ["s"], name="shape"),
+      const("zero", 0),
+      helper.make_node("Gather", ["s", "zero"], ["n"], name="gather", axis=0),
+      const("axes", [0]),
+      helper.make_node("Unsqueeze", ["n", "axes"], ["n1"], name="unsqueeze"),
+      const("minus1", [-1]),
+      helper.make_node("Concat", ["n1", "minus1"], ["shape"], name="concat",
+                       axis=0),
+      helper.make_node("Reshape", ["x", "shape"], ["y"], name="reshape")],
+     [("x", F, [2, 3, 4])], [("y", F, [2, 12])])
+
+# An operator the importer does not know.
+save("unsupported-op",
+     [helper.make_node("Hardmax", ["x"], ["y"], name="/head/Hardmax")],
+     [("x", F, [2, 3])], [("y", F, [2, 3])])
+
+# LayerNormalization exists from opset 17.
+save("old-opset",
+     [helper.make_node("LayerNormalization", ["x", "g"], ["y"], name="ln")],
+     [("x", F, [2, 3])], [("y", F, [2, 3])], [("g", b)], opset=14)
+
+# Inner dimensions 3 and 4 do not match.
+save("inconsistent",
+     [helper.make_node("MatMul", ["x", "w"], ["y"], name="/fc/MatMul")],
+     [("x", F, [2, 3])], [("y", F, [2, 3])], [("w", w)])
+
+# Attribute values the importer does not support.
+save("pool-dilations",
+     [helper.make_node("MaxPool", ["x"], ["y"], name="pool",
+                       kernel_shape=[2, 2], dilations=[2, 2])],
+     [("x", F, [1, 1, 6, 6])], [("y", F, [1, 1, 2, 2])], opset=12)
+save("conv-same",
+     [helper.make_node("Conv", ["x", "k"], ["y"], name="conv",
+                       auto_pad="SAME_UPPER")],
+     [("x", F, [1, 1, 5, 5])], [("y", F, [1, 1, 5, 5])],
+     [("k", np.ones((1, 1, 3, 3), np.float32))])
+save("conv3d",
+     [helper.make_node("Conv", ["x", "k"], ["y"], name="conv3d")],
+     [("x", F, [1, 1, 4, 4, 4])], [("y", F, [1, 1, 2, 2, 2])],
+     [("k", np.ones((1, 1, 3, 3, 3), np.float32))])
+
+# A rank-3 output, which is no [batch, classes] logits.
+save("rank3",
+     [helper.make_node("Relu", ["x"], ["y"], name="relu")],
+     [("x", F, [2, 3, 4])], [("y", F, [2, 3, 4])])
+
+# Gemm without its second operand; a node reading an unknown value.
+save("missing-input",
+     [helper.make_node("Gemm", ["x"], ["y"], name="gemm")],
+     [("x", F, [2, 3])], [("y", F, [2, 3])])
+save("unknown-value",
+     [helper.make_node("Relu", ["nowhere"], ["y"], name="relu")],
+     [("x", F, [2, 3])], [("y", F, [2, 3])])
+
+# A symbolic batch dimension.
+save("dynamic",
+     [helper.make_node("Relu", ["x"], ["y"], name="relu")],
+     [("x", F, ["batch", 3])], [("y", F, ["batch", 3])])
+
+# A reshape that reads a run-time tensor as its shape.
+save("runtime-shape",
+     [helper.make_node("Reshape", ["x", "s"], ["y"], name="reshape")],
+     [("x", F, [2, 3]), ("s", TensorProto.INT64, [2])], [("y", F, [3, 2])])
+
+# An MLP-like model with one output, for the losses.
+save("linear",
+     [helper.make_node("MatMul", ["x", "w"], ["h"], name="matmul"),
+      helper.make_node("Add", ["h", "b"], ["y"], name="add")],
+     [("x", F, [2, 4])], [("y", F, [2, 3])], [("w", w), ("b", b)])
+
+# Not protobuf at all.
+with open(os.path.join(out, "garbage.onnx"), "wb") as f:
+    f.write(b"\xff\xff\xff\xff not an onnx model")

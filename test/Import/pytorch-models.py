@@ -1,0 +1,224 @@
+# Models exported from PyTorch with torch.onnx.export (an MLP, a LeNet-style
+# CNN with batch norm, a transformer encoder block at opset 14, where layer
+# norm is decomposed into ReduceMean/Sub/Pow/Sqrt/Div, and at opset 17, where
+# it is LayerNormalization), and a model of the remaining operators (an
+# embedding, inference batch norm, reductions, slices, ...), compiled from
+# .onnx with a loss, run, and
+# compared with PyTorch in f64: the forward output, the loss, and the
+# gradient of every parameter and of the input (f32 results, 1e-4 relative
+# to the largest magnitude). The library's initial values must be the
+# PyTorch parameters the model was exported with.
+# RUN: %python %s %t.dir
+
+import ctypes
+import os
+import shutil
+import sys
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+import adjoint
+
+out = sys.argv[1]
+shutil.rmtree(out, ignore_errors=True)
+os.makedirs(out)
+torch.manual_seed(0)
+failures = []
+
+
+class MLP(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc1 = nn.Linear(20, 32)
+        self.fc2 = nn.Linear(32, 16)
+        self.fc3 = nn.Linear(16, 10)
+        self.drop = nn.Dropout(0.5)
+
+    def forward(self, x):
+        h = self.drop(torch.relu(self.fc1(x)))
+        return self.fc3(torch.tanh(self.fc2(h)))
+
+
+class LeNet(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.c1 = nn.Conv2d(1, 4, 3, padding=1)
+        self.bn = nn.BatchNorm2d(4)
+        self.c2 = nn.Conv2d(4, 8, 3)
+        self.fc = nn.Linear(8 * 3 * 3, 10)
+
+    def forward(self, x):
+        x = F.max_pool2d(torch.relu(self.bn(self.c1(x))), 2)
+        # Pad + AveragePool in ONNX (PyTorch counts the padding).
+        x = F.avg_pool2d(torch.sigmoid(self.c2(x)), 2, padding=1)
+        # Shape -> Gather -> Unsqueeze -> Concat -> Reshape in ONNX.
+        return self.fc(x.view(x.size(0), -1))
+
+
+class EncoderBlock(nn.Module):
+    """Self-attention, feed-forward with GELU, residuals and layer norms."""
+
+    def __init__(self, d=16, heads=2, ff=32):
+        super().__init__()
+        self.heads = heads
+        self.qkv = nn.Linear(d, 3 * d)
+        self.proj = nn.Linear(d, d)
+        self.ln1 = nn.LayerNorm(d)
+        self.ln2 = nn.LayerNorm(d)
+        self.ff1 = nn.Linear(d, ff)
+        self.ff2 = nn.Linear(ff, d)
+
+    def forward(self, x):
+        b, t, d = x.shape
+        q, k, v = self.qkv(x).split(d, dim=-1)
+
+        def heads(z):
+            return z.reshape(b, t, self.heads, d // self.heads).transpose(1, 2)
+
+        q, k, v = heads(q), heads(k), heads(v)
+        att = torch.softmax(q @ k.transpose(-2, -1) / (d // self.heads) ** 0.5,
+                            dim=-1)
+        a = (att @ v).transpose(1, 2).reshape(b, t, d)
+        x = self.ln1(x + self.proj(a))
+        return self.ln2(x + self.ff2(F.gelu(self.ff1(x))))
+
+
+class Mixed(nn.Module):
+    """The operators the other models do not emit: an embedding (Gather at
+    run time), batch norm in inference, strided convolution, global average
+    pooling, reductions, slices, concatenation, a matrix-vector product and
+    elementwise Exp/Log/Sqrt/Abs/Neg/Sub/Div, Unsqueeze/Squeeze at run time,
+    LogSoftmax."""
+
+    def __init__(self):
+        super().__init__()
+        self.emb = nn.Embedding(11, 6)
+        self.bn = nn.BatchNorm1d(6)
+        self.conv = nn.Conv2d(2, 3, 3, stride=2, padding=1)
+        self.v = nn.Parameter(torch.randn(12))
+        self.fc = nn.Linear(13, 5)
+
+    def forward(self, img, tokens):
+        e = self.emb(tokens).sum(1) / tokens.shape[1]
+        e = self.bn(torch.relu(e))
+        c = torch.exp(-self.conv(img).abs())
+        c = torch.flatten(F.adaptive_avg_pool2d(c, 1), 1)
+        m = img.amax(dim=(2, 3))
+        s = ((m[:, :1] * m[:, :1] + 1).sqrt() - 1).log1p()
+        h = torch.cat([e, c, s, img.mean(dim=(1, 2))[:, 1:3]], dim=1)
+        hv = (h @ self.v).unsqueeze(1).unsqueeze(2).squeeze(2)
+        return F.log_softmax(self.fc(torch.cat([h, hv], dim=1)), dim=1)
+
+
+def check(what, got, want, tol=1e-4, floor=1e-4):
+    """`got` within `tol` of `want`, relative to its largest magnitude or
+    `floor`: a gradient that is 0 in exact arithmetic (c1's bias, which batch
+    norm cancels) is f32 rounding noise."""
+    want = np.asarray(want, np.float64)
+    err = np.max(np.abs(got - want)) if want.size else 0.0
+    scale = max(np.max(np.abs(want)) if want.size else 0.0, floor)
+    ok = got.shape == want.shape and err <= tol * scale
+    print(f"{'ok  ' if ok else 'FAIL'} {what}: max error {err:.3g} "
+          f"(scale {scale:.3g})")
+    if not ok:
+        failures.append(what)
+
+
+def run(name, model, inputs, loss, opset, training=False):
+    """Exports `model` called on `inputs` (a dict of arrays by name),
+    compiles it with `loss` and compares it with PyTorch."""
+    model.train(training)
+    path = os.path.join(out, f"{name}.onnx")
+    mode = (torch.onnx.TrainingMode.TRAINING if training
+            else torch.onnx.TrainingMode.EVAL)
+    # Without constant folding, the initializers keep PyTorch's names.
+    torch.onnx.export(model, tuple(torch.tensor(v) for v in inputs.values()),
+                      path, opset_version=opset, training=mode,
+                      do_constant_folding=False, input_names=list(inputs),
+                      output_names=["y"])
+    m = adjoint.compile(path, loss=loss, value_and_grad="loss",
+                        output=os.path.join(out, f"lib{name}.so"))
+
+    # The exported initial values are the model's parameters.
+    initial = m.initial_values()
+    params = dict(model.named_parameters())
+    buffers = {k: b for k, b in model.named_buffers()
+               if b.dtype.is_floating_point}
+    names = {k.replace(".", "_"): k for k in list(params) + list(buffers)}
+    if set(initial) != set(names):
+        failures.append(f"{name}: initial values")
+        print(f"FAIL {name}: initial values {sorted(initial)} vs {sorted(names)}")
+        return
+    read = getattr(m.dll, m.prefix + "_initial_value")
+    read.argtypes = [ctypes.c_char_p, ctypes.c_void_p]
+    if read(b"no_such_parameter", None) != 1:
+        failures.append(f"{name}: initial value of an unknown name")
+    for arg, value in initial.items():
+        torch_value = (params.get(names[arg], buffers.get(names[arg]))
+                       .detach().numpy())
+        check(f"{name}: initial value of {arg}", value, torch_value, 0.0, 0.0)
+
+    # PyTorch in f64 on the same values.
+    reference = model.double()
+    tensors = {k: torch.tensor(v, dtype=torch.float64, requires_grad=True)
+               if v.dtype == np.float32 else torch.tensor(v)
+               for k, v in inputs.items()}
+    y = reference(*tensors.values())
+    if loss == "softmax_cross_entropy":
+        labels = np.random.randint(0, y.shape[1], size=y.shape[0])
+        lt = F.cross_entropy(y, torch.tensor(labels))
+    else:
+        labels = np.random.randn(*y.shape).astype(np.float32)
+        lt = F.mse_loss(y, torch.tensor(labels, dtype=torch.float64))
+    lt.backward()
+
+    check(f"{name}: forward", m.forward(**inputs, **initial),
+          y.detach().numpy())
+    r = m.loss_value_and_grad(**inputs, labels=labels, **initial)
+    check(f"{name}: loss", r.loss, lt.detach().numpy())
+    for k, t in tensors.items():
+        if t.requires_grad:
+            check(f"{name}: gradient of {k}", getattr(r, "grad_" + k),
+                  t.grad.numpy())
+    for arg, torch_name in names.items():
+        if torch_name in params:
+            want = params[torch_name].grad.numpy()
+        elif training:  # the loss does not use the running statistics
+            want = np.zeros(initial[arg].shape)
+        else:  # PyTorch has no gradient w.r.t. the running statistics
+            continue
+        check(f"{name}: gradient of {arg}", getattr(r, "grad_" + arg), want)
+    model.float()
+
+
+np.random.seed(0)
+run("mlp", MLP(), {"x": np.random.randn(8, 20).astype(np.float32)},
+    "softmax_cross_entropy", 14)
+lenet = LeNet()
+with torch.no_grad():  # batch norm's scale and shift away from 1 and 0
+    lenet.bn.weight.uniform_(0.5, 1.5)
+    lenet.bn.bias.uniform_(-0.5, 0.5)
+run("lenet", lenet, {"x": np.random.randn(4, 1, 12, 12).astype(np.float32)},
+    "softmax_cross_entropy", 14, training=True)
+for opset in (14, 17):
+    block = EncoderBlock()
+    with torch.no_grad():  # distinct layer norm parameters
+        for ln in (block.ln1, block.ln2):
+            ln.weight.uniform_(0.5, 1.5)
+            ln.bias.uniform_(-0.5, 0.5)
+    run(f"block{opset}", block,
+        {"x": np.random.randn(2, 5, 16).astype(np.float32)}, "mse", opset)
+mixed = Mixed()
+with torch.no_grad():  # running statistics away from 0 and 1
+    mixed.bn.running_mean.uniform_(-0.5, 0.5)
+    mixed.bn.running_var.uniform_(0.5, 1.5)
+run("mixed", mixed,
+    {"img": np.random.randn(3, 2, 6, 6).astype(np.float32),
+     "tokens": np.random.randint(0, 11, size=(3, 4)).astype(np.int64)},
+    "mse", 14)
+
+print(f"{len(failures)} failures")
+sys.exit(1 if failures else 0)
