@@ -62,6 +62,11 @@ static cl::opt<std::string>
         cl::desc("Write the Graphviz DOT of the model and its derivatives "
                  "(after the optimize stage) to this file"),
         cl::value_desc("file.dot"), cl::cat(category));
+static cl::list<std::string>
+    rules("rules",
+          cl::desc("Use the differentiation rules of this MLIR file before "
+                   "the built-in ones (repeatable; docs/adding-rules.md)"),
+          cl::value_desc("file.mlir"), cl::cat(category));
 static cl::opt<bool> timeStages("time-stages",
                                 cl::desc("Print the time each stage takes"),
                                 cl::cat(category));
@@ -117,6 +122,7 @@ int main(int argc, char **argv) {
   options.dumpDir = dumpDir;
   options.timeStages = timeStages;
   options.dot = dot;
+  options.rules = rules;
   options.target = {targetTriple, targetCpu};
   return failed(adjoint::compile(*module, options, llvm::errs())) ? 1 : 0;
 }

@@ -35,6 +35,8 @@ struct CompileOptions {
   /// Writes the Graphviz DOT of the optimized functions (forward and
   /// derivative ops told apart) to this file.
   std::string dot;
+  /// Rule files (docs/adding-rules.md) for the differentiate stage.
+  std::vector<std::string> rules;
   TargetOptions target;
 };
 
