@@ -58,7 +58,8 @@ std::string plural(unsigned n, StringRef what) {
 
 /// If the op's ODS traits rule out `n` operands (`results`: results), what
 /// they say instead. Only the traits without template arguments are used:
-/// the type IDs of NOperands<N> differ between compilers.
+/// those with one (NOperands<2>, ...) are not found from this library, as
+/// their type IDs are resolved by a compiler-specific name.
 std::optional<std::string> countMismatch(RegisteredOperationName name,
                                          unsigned n, bool results) {
   StringRef what = results ? "result" : "operand";
@@ -91,13 +92,6 @@ struct Layout {
   Mode mode;
   unsigned numOperands, numResults;
 
-  unsigned numArguments() const {
-    return numOperands + numResults +
-           (mode == Mode::Reverse ? numResults : numOperands);
-  }
-  unsigned numReturned() const {
-    return mode == Mode::Reverse ? numOperands : numResults;
-  }
   /// The argument holding the op value that the derivative at argument
   /// `index` (>= numOperands + numResults) is the derivative of.
   unsigned primalOfIncoming(unsigned index) const {
