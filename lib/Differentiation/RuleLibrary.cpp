@@ -190,6 +190,17 @@ FailureOr<Layout> checkRule(func::FuncOp fn, Mode mode, StringAttr opName) {
     if (!isa<TensorType>(type))
       return fn.emitError(rule) << ": result #" << k << " has type " << type
                                 << "; rule values are tensors";
+  // An op whose ODS gives all operands and results one type.
+  if (op->hasTrait<OpTrait::SameOperandsAndResultType>())
+    for (unsigned i = 1; i < layout.numOperands + layout.numResults; ++i) {
+      Type first = fn.getArgumentTypes()[0], type = fn.getArgumentTypes()[i];
+      if (!accepts(first, type) && !accepts(type, first))
+        return fn.emitError(rule)
+               << ": argument #" << i << " has type " << type
+               << " and argument #0 " << first << ", but '"
+               << opName.getValue()
+               << "' gives its operands and results one type";
+    }
   for (unsigned i = layout.numOperands + layout.numResults; i < numArgs; ++i) {
     Type primal = fn.getArgumentTypes()[layout.primalOfIncoming(i)];
     Type derivative = fn.getArgumentTypes()[i];

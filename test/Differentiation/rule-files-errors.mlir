@@ -15,6 +15,7 @@
 // RUN: not adjoint-opt %t/model.mlir --rules %t/wrong-arity.mlir -adj-differentiate 2>&1 | FileCheck %s --check-prefix=ARITY
 // RUN: not adjoint-opt %t/model.mlir --rules %t/wrong-return.mlir -adj-differentiate 2>&1 | FileCheck %s --check-prefix=RETURN
 // RUN: not adjoint-opt %t/model.mlir --rules %t/wrong-type.mlir -adj-differentiate 2>&1 | FileCheck %s --check-prefix=TYPE
+// RUN: not adjoint-opt %t/model.mlir --rules %t/mixed-types.mlir -adj-differentiate 2>&1 | FileCheck %s --check-prefix=MIXED
 // RUN: not adjoint-opt %t/model.mlir --rules %t/scalar.mlir -adj-differentiate 2>&1 | FileCheck %s --check-prefix=SCALAR
 // RUN: not adjoint-opt %t/model.mlir --rules %t/regions.mlir -adj-differentiate 2>&1 | FileCheck %s --check-prefix=REGIONS
 // RUN: not adjoint-opt %t/model.mlir --rules %t/empty.mlir -adj-differentiate 2>&1 | FileCheck %s --check-prefix=EMPTY
@@ -108,6 +109,13 @@ func.func @atan(%x: tensor<*xf32>, %y: tensor<*xf32>, %d: tensor<*xf32>) -> tens
     attributes {adj.reverse_rule = "math.atan"} {
   %r = "adj.convert"(%d) : (tensor<*xf32>) -> tensor<*xf64>
   return %r : tensor<*xf64>
+}
+
+//--- mixed-types.mlir
+// MIXED: mixed-types.mlir:[[@LINE+1]]:1: error: rule @atan: argument #1 has type 'tensor<*xf64>' and argument #0 'tensor<*xf32>', but 'math.atan' gives its operands and results one type
+func.func @atan(%x: tensor<*xf32>, %y: tensor<*xf64>, %d: tensor<*xf64>) -> tensor<*xf32>
+    attributes {adj.reverse_rule = "math.atan"} {
+  return %x : tensor<*xf32>
 }
 
 //--- scalar.mlir
