@@ -197,8 +197,7 @@ FailureOr<Layout> checkRule(func::FuncOp fn, Mode mode, StringAttr opName) {
       if (!accepts(first, type) && !accepts(type, first))
         return fn.emitError(rule)
                << ": argument #" << i << " has type " << type
-               << " and argument #0 " << first << ", but '"
-               << opName.getValue()
+               << " and argument #0 " << first << ", but '" << opName.getValue()
                << "' gives its operands and results one type";
     }
   for (unsigned i = layout.numOperands + layout.numResults; i < numArgs; ++i) {
