@@ -16,6 +16,10 @@
 
 #include "adjoint/Dialect/Adj/IR/AdjOps.h"
 #include "adjoint/Differentiation/Differentiator.h"
+#include "adjoint/Differentiation/RuleLibrary.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 
 #include "mlir/IR/SymbolTable.h"
 #include "llvm/ADT/TypeSwitch.h"
@@ -56,6 +60,7 @@ bool reachesRequest(func::FuncOp fn, SymbolTable &symbols,
 
 struct AdjDifferentiatePass
     : public adjoint::impl::AdjDifferentiateBase<AdjDifferentiatePass> {
+  using AdjDifferentiateBase::AdjDifferentiateBase;
   void runOnOperation() override;
 };
 
@@ -115,7 +120,13 @@ LogicalResult replaceRequest(Operation *request, Differentiator &differ,
 void AdjDifferentiatePass::runOnOperation() {
   ModuleOp module = getOperation();
   SymbolTable symbols(module);
-  Differentiator differentiator(module);
+  std::vector<std::string> paths(getDefaultRuleFiles());
+  llvm::append_range(paths, ruleFiles);
+  FailureOr<std::unique_ptr<RuleLibrary>> rules =
+      RuleLibrary::load(&getContext(), paths);
+  if (failed(rules))
+    return signalPassFailure();
+  Differentiator differentiator(module, rules->get());
 
   while (true) {
     SmallVector<Operation *> requests;

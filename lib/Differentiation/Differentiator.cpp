@@ -31,6 +31,7 @@
 #include "adjoint/Dialect/Adj/IR/AdjOps.h"
 #include "adjoint/Differentiation/DifferentiableOpInterface.h"
 #include "adjoint/Differentiation/RuleBuilder.h"
+#include "adjoint/Differentiation/RuleLibrary.h"
 
 #include "mlir/IR/IRMapping.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
@@ -90,11 +91,19 @@ bool needsRule(Operation &op, const Activity &activity) {
          });
 }
 
+/// Whether a rule file gives `op` a rule of the sweep's direction.
+bool hasFileRule(const RuleLibrary *rules, Operation *op, bool reverse) {
+  return rules &&
+         (reverse ? rules->hasReverseRule(op) : rules->hasForwardRule(op));
+}
+
 /// Reports every op that needs a rule and has none.
-LogicalResult checkRules(Block &body, const Activity &activity) {
+LogicalResult checkRules(Block &body, const Activity &activity,
+                         const RuleLibrary *rules, bool reverse) {
   bool ok = true;
   for (Operation &op : body) {
-    if (isa<DifferentiableOpInterface>(op) || !needsRule(op, activity))
+    if (isa<DifferentiableOpInterface>(op) ||
+        hasFileRule(rules, &op, reverse) || !needsRule(op, activity))
       continue;
     op.emitError("cannot differentiate '")
         << op.getName()
@@ -276,7 +285,8 @@ FailureOr<SmallVector<Value>> buildReverse(Sweep &sweep, Block &entry,
     seeded.push_back(result);
   }
   sweep.activity = analyze(entry, wrt, seeded);
-  if (failed(checkRules(entry, sweep.activity)))
+  const RuleLibrary *rules = sweep.differentiator.getRules();
+  if (failed(checkRules(entry, sweep.activity, rules, /*reverse=*/true)))
     return failure();
 
   // Walk a snapshot: rules append ops to the block.
@@ -288,7 +298,9 @@ FailureOr<SmallVector<Value>> buildReverse(Sweep &sweep, Block &entry,
                       [&](Value v) { return sweep.derivative.count(v); }))
       continue;
     ReverseContextImpl ctx(sweep, op);
-    if (failed(cast<DifferentiableOpInterface>(op).buildReverse(ctx)))
+    if (failed(hasFileRule(rules, op, /*reverse=*/true)
+                   ? rules->buildReverse(ctx)
+                   : cast<DifferentiableOpInterface>(op).buildReverse(ctx)))
       return failure();
   }
 
@@ -311,7 +323,8 @@ FailureOr<SmallVector<Value>> buildForward(Sweep &sweep, Block &entry,
     if (wrt[i])
       sweep.derivative[entry.getArgument(i)] = entry.getArgument(next++);
   sweep.activity = analyze(entry, wrt, results);
-  if (failed(checkRules(entry, sweep.activity)))
+  const RuleLibrary *rules = sweep.differentiator.getRules();
+  if (failed(checkRules(entry, sweep.activity, rules, /*reverse=*/false)))
     return failure();
 
   SmallVector<Operation *> forwardOps =
@@ -321,7 +334,9 @@ FailureOr<SmallVector<Value>> buildForward(Sweep &sweep, Block &entry,
       continue;
     sweep.builder.setInsertionPointAfter(op);
     ForwardContextImpl ctx(sweep, op);
-    if (failed(cast<DifferentiableOpInterface>(op).buildForward(ctx)))
+    if (failed(hasFileRule(rules, op, /*reverse=*/false)
+                   ? rules->buildForward(ctx)
+                   : cast<DifferentiableOpInterface>(op).buildForward(ctx)))
       return failure();
   }
 
@@ -335,7 +350,8 @@ FailureOr<SmallVector<Value>> buildForward(Sweep &sweep, Block &entry,
 
 } // namespace
 
-Differentiator::Differentiator(ModuleOp module) : module(module) {}
+Differentiator::Differentiator(ModuleOp module, const RuleLibrary *rules)
+    : module(module), rules(rules) {}
 Differentiator::~Differentiator() = default;
 
 FailureOr<func::FuncOp> Differentiator::getOrCreate(func::FuncOp fn,

@@ -26,6 +26,7 @@
 
 #include "adjoint/Dialect/Adj/IR/AdjOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
@@ -96,6 +97,8 @@ private:
   FailureOr<SmallVector<RefTensor>>
   evalCall(func::CallOp op, ArrayRef<const RefTensor *> operands);
   FailureOr<RefTensor> evalAdjOp(Operation *op, ArrayRef<const RefTensor *> in);
+  FailureOr<RefTensor> evalMathOp(Operation *op,
+                                  ArrayRef<const RefTensor *> in);
   FailureOr<RefTensor> readConstant(Operation *op, Attribute value);
   LogicalResult checkResultTypes(Operation *op);
 
@@ -221,7 +224,8 @@ FailureOr<SmallVector<RefTensor>>
 Interpreter::evalOp(Operation *op, ArrayRef<const RefTensor *> operands) {
   if (auto call = dyn_cast<func::CallOp>(op))
     return evalCall(call, operands);
-  if (!isa<arith::ConstantOp>(op) && !isa<AdjDialect>(op->getDialect()))
+  if (!isa<arith::ConstantOp>(op) &&
+      !isa<AdjDialect, math::MathDialect>(op->getDialect()))
     return emitUnsupported(op);
   if (failed(checkResultTypes(op)))
     return failure();
@@ -234,6 +238,11 @@ Interpreter::evalOp(Operation *op, ArrayRef<const RefTensor *> operands) {
                    std::make_move_iterator(outputs.end()));
   } else if (auto constant = dyn_cast<arith::ConstantOp>(op)) {
     FailureOr<RefTensor> result = readConstant(op, constant.getValue());
+    if (failed(result))
+      return failure();
+    results.push_back(std::move(*result));
+  } else if (isa<math::MathDialect>(op->getDialect())) {
+    FailureOr<RefTensor> result = evalMathOp(op, operands);
     if (failed(result))
       return failure();
     results.push_back(std::move(*result));
@@ -370,6 +379,57 @@ FailureOr<RefTensor> Interpreter::readConstant(Operation *op, Attribute value) {
     return emitOpError(op) << "has a constant the reference evaluator cannot "
                               "read; use a dense<...> literal";
   return tensor;
+}
+
+/// The elementwise float ops of the math dialect, on tensors: models and
+/// rule files (docs/adding-rules.md) use those Adjoint has no op of its own
+/// for. Their operands have the result's type, so nothing broadcasts.
+FailureOr<RefTensor> Interpreter::evalMathOp(Operation *op,
+                                             ArrayRef<const RefTensor *> in) {
+  using Result = FailureOr<RefTensor>;
+  auto unary = [&](double (*fn)(double)) -> Result {
+    return ref::map(*in[0], fn);
+  };
+  auto binary = [&](double (*fn)(double, double)) -> Result {
+    return ref::broadcastBinary(*in[0], *in[1], fn);
+  };
+  if (!isa<FloatType>(getElementTypeOrSelf(op->getResultTypes().front())))
+    return emitUnsupported(op) << " on " << op->getResultTypes().front()
+                               << "; it evaluates math ops on float tensors";
+  return llvm::TypeSwitch<Operation *, Result>(op)
+      .Case([&](math::AbsFOp) { return unary(std::fabs); })
+      .Case([&](math::AcosOp) { return unary(std::acos); })
+      .Case([&](math::AcoshOp) { return unary(std::acosh); })
+      .Case([&](math::AsinOp) { return unary(std::asin); })
+      .Case([&](math::AsinhOp) { return unary(std::asinh); })
+      .Case([&](math::AtanOp) { return unary(std::atan); })
+      .Case([&](math::AtanhOp) { return unary(std::atanh); })
+      .Case([&](math::CbrtOp) { return unary(std::cbrt); })
+      .Case([&](math::CeilOp) { return unary(std::ceil); })
+      .Case([&](math::CosOp) { return unary(std::cos); })
+      .Case([&](math::CoshOp) { return unary(std::cosh); })
+      .Case([&](math::ErfOp) { return unary(std::erf); })
+      .Case([&](math::ExpOp) { return unary(std::exp); })
+      .Case([&](math::Exp2Op) { return unary(std::exp2); })
+      .Case([&](math::ExpM1Op) { return unary(std::expm1); })
+      .Case([&](math::FloorOp) { return unary(std::floor); })
+      .Case([&](math::LogOp) { return unary(std::log); })
+      .Case([&](math::Log10Op) { return unary(std::log10); })
+      .Case([&](math::Log1pOp) { return unary(std::log1p); })
+      .Case([&](math::Log2Op) { return unary(std::log2); })
+      .Case([&](math::RsqrtOp) {
+        return unary([](double x) { return 1.0 / std::sqrt(x); });
+      })
+      .Case([&](math::SinOp) { return unary(std::sin); })
+      .Case([&](math::SinhOp) { return unary(std::sinh); })
+      .Case([&](math::SqrtOp) { return unary(std::sqrt); })
+      .Case([&](math::TanOp) { return unary(std::tan); })
+      .Case([&](math::TanhOp) { return unary(std::tanh); })
+      .Case([&](math::TruncOp) { return unary(std::trunc); })
+      .Case([&](math::Atan2Op) { return binary(std::atan2); })
+      .Case([&](math::CopySignOp) { return binary(std::copysign); })
+      .Case([&](math::PowFOp) { return binary(std::pow); })
+      .Default([&](Operation *) -> Result { return emitUnsupported(op); });
 }
 
 FailureOr<RefTensor> Interpreter::evalAdjOp(Operation *op,

@@ -63,16 +63,50 @@ RefTensor randomOfType(Random &random, Type type) {
 /// before a normalization, is judged on its absolute error (1e-9 F at the
 /// default tolerance) rather than against the noise. NaN when any value is
 /// not finite: a derivative that cannot be checked does not pass.
-double relativeError(ArrayRef<double> got, ArrayRef<double> want,
-                     double functionScale) {
+/// Also returns the position in `got` of the largest error (of the first
+/// value that is not finite).
+std::pair<double, size_t> relativeError(ArrayRef<double> got,
+                                        ArrayRef<double> want,
+                                        double functionScale) {
   double scale = 1e-3 * std::max(1.0, functionScale), error = 0;
-  for (auto [g, w] : llvm::zip(got, want)) {
+  size_t worst = 0;
+  for (auto [k, g, w] : llvm::enumerate(got, want)) {
     if (!std::isfinite(g) || !std::isfinite(w))
-      return std::numeric_limits<double>::quiet_NaN();
+      return {std::numeric_limits<double>::quiet_NaN(), k};
     scale = std::max({scale, std::abs(g), std::abs(w)});
-    error = std::max(error, std::abs(g - w));
+    if (std::abs(g - w) > error) {
+      error = std::abs(g - w);
+      worst = k;
+    }
   }
-  return error / scale;
+  return {error / scale, worst};
+}
+
+/// The indices of element `flat` of a row-major tensor of `shape`.
+SmallVector<int64_t> unflatten(int64_t flat, ArrayRef<int64_t> shape) {
+  SmallVector<int64_t> index(shape.size());
+  for (size_t d = shape.size(); d-- > 0;) {
+    index[d] = shape[d] ? flat % shape[d] : 0;
+    flat = shape[d] ? flat / shape[d] : 0;
+  }
+  return index;
+}
+
+/// A row of the report from the probed derivatives and finite differences;
+/// `elements[k]` is the element that `got[k]` is the derivative at.
+GradientCheckResult makeRow(std::string mode, std::string name,
+                            ArrayRef<double> got, ArrayRef<double> want,
+                            ArrayRef<int64_t> elements, ArrayRef<int64_t> shape,
+                            double functionScale) {
+  auto [error, worst] = relativeError(got, want, functionScale);
+  GradientCheckResult row{std::move(mode), std::move(name),
+                          static_cast<int64_t>(got.size()), error};
+  if (!got.empty()) {
+    row.worstIndex = unflatten(elements[worst], shape);
+    row.worstDerivative = got[worst];
+    row.worstFiniteDifference = want[worst];
+  }
+  return row;
 }
 
 /// The largest magnitude of the values of `tensors`.
@@ -102,7 +136,7 @@ adjoint::checkGradients(func::FuncOp fn, ArrayRef<RefTensor> args,
   // Derivatives go into a copy, so the caller's module is left as it was.
   OwningOpRef<ModuleOp> copy(cast<ModuleOp>(fn->getParentOp()->clone()));
   auto target = copy->lookupSymbol<func::FuncOp>(fn.getSymName());
-  Differentiator differentiator(*copy);
+  Differentiator differentiator(*copy, options.rules);
   FailureOr<func::FuncOp> vjp =
       differentiator.getOrCreate(target, DerivativeKind::Reverse, wrt);
   FailureOr<func::FuncOp> jvp =
@@ -152,7 +186,9 @@ adjoint::checkGradients(func::FuncOp fn, ArrayRef<RefTensor> args,
       continue;
     const RefTensor &gradient = (*reverse)[next++];
     SmallVector<double> got, want;
-    for (int64_t k : probes(args[i].numElements(), options.maxCoordinates)) {
+    SmallVector<int64_t> probed =
+        probes(args[i].numElements(), options.maxCoordinates);
+    for (int64_t k : probed) {
       SmallVector<RefTensor> plus(args), minus(args);
       double h = options.step * std::max(1.0, std::abs(args[i].data[k]));
       plus[i].data[k] += h;
@@ -163,8 +199,8 @@ adjoint::checkGradients(func::FuncOp fn, ArrayRef<RefTensor> args,
       want.push_back((*up - *down) / (2 * h));
       got.push_back(gradient.data[k]);
     }
-    rows.push_back({"reverse", adj::getArgumentName(fn, i), static_cast<int64_t>(got.size()),
-                    relativeError(got, want, std::abs(*atX))});
+    rows.push_back(makeRow("reverse", adj::getArgumentName(fn, i), got, want,
+                           probed, args[i].shape, std::abs(*atX)));
   }
 
   // Forward mode, one row per result.
@@ -194,10 +230,11 @@ adjoint::checkGradients(func::FuncOp fn, ArrayRef<RefTensor> args,
     SmallVector<double> want;
     for (auto [a, b] : llvm::zip((*up)[r].data, (*down)[r].data))
       want.push_back((a - b) / (2 * h));
-    rows.push_back({"forward", "result " + std::to_string(r),
-                    static_cast<int64_t>(want.size()),
-                    relativeError((*forward)[numResults + r].data, want,
-                                  resultScale)});
+    const RefTensor &tangent = (*forward)[numResults + r];
+    rows.push_back(
+        makeRow("forward", "result " + std::to_string(r), tangent.data, want,
+                llvm::to_vector(llvm::seq<int64_t>(0, tangent.numElements())),
+                tangent.shape, resultScale));
   }
   return rows;
 }

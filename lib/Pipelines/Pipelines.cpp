@@ -30,8 +30,15 @@
 
 using namespace mlir;
 
+void adjoint::buildDifferentiatePipeline(OpPassManager &pm,
+                                         ArrayRef<std::string> ruleFiles) {
+  AdjDifferentiateOptions options;
+  options.ruleFiles = ruleFiles;
+  pm.addPass(createAdjDifferentiate(options));
+}
+
 void adjoint::buildDifferentiatePipeline(OpPassManager &pm) {
-  pm.addPass(createAdjDifferentiate());
+  buildDifferentiatePipeline(pm, {});
 }
 
 void adjoint::buildOptimizePipeline(OpPassManager &pm) {
@@ -46,6 +53,9 @@ void adjoint::buildLowerToLinalgPipeline(OpPassManager &pm) {
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   pm.addPass(createConvertAdjToLinalg());
+  // Upstream elementwise ops on tensors (math.atan, ... in models or from
+  // rule files) become linalg.generic too.
+  pm.addPass(createConvertElementwiseToLinalgPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 }

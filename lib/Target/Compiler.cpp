@@ -276,7 +276,10 @@ LogicalResult adjoint::compile(ModuleOp module, const CompileOptions &options,
     // The tool's --mlir-print-ir-* / --mlir-timing flags, if registered.
     if (failed(applyPassManagerCLOptions(pm)))
       return failure();
-    stage.build(pm);
+    if (StringRef(stage.name) == "differentiate")
+      buildDifferentiatePipeline(pm, options.rules);
+    else
+      stage.build(pm);
     if (!options.dot.empty() && StringRef(stage.name) == "optimize")
       pm.addPass(createAdjPrintDot({options.dot, ""}));
     if (options.checkNumerics && StringRef(stage.name) == "optimize")

@@ -76,6 +76,11 @@ static cl::opt<bool> checkNumerics(
              "non-zero status naming the op that produced the first one "
              "(<prefix>_status_message)"),
     cl::cat(category));
+static cl::list<std::string>
+    rules("rules",
+          cl::desc("Use the differentiation rules of this MLIR file before "
+                   "the built-in ones (repeatable; docs/adding-rules.md)"),
+          cl::value_desc("file.mlir"), cl::cat(category));
 static cl::opt<bool> timeStages("time-stages",
                                 cl::desc("Print the time each stage takes"),
                                 cl::cat(category));
@@ -147,6 +152,7 @@ int main(int argc, char **argv) {
   options.timeStages = timeStages;
   options.dot = dot;
   options.checkNumerics = checkNumerics;
+  options.rules = rules;
   options.target = {targetTriple, targetCpu};
   return failed(adjoint::compile(*module, options, llvm::errs())) ? 1 : 0;
 }

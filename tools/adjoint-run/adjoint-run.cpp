@@ -11,6 +11,7 @@
 //               [--int-range LO:HI] [--output out.npz] [--save-inputs in.npz]
 //               [--print-inputs] [--precision P]
 //   adjoint-run model.mlir --check-grad [--fn NAME] [--tolerance T] ...
+//   adjoint-run model.mlir --rules my-rules.mlir ...
 //
 // Derivative requests (adj.grad, ...) are resolved by the differentiation
 // pass before anything is evaluated. With --check-grad, the derivatives of
@@ -20,6 +21,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "adjoint/Differentiation/Passes.h"
+#include "adjoint/Differentiation/RuleLibrary.h"
 #include "adjoint/Evaluator/Evaluator.h"
 #include "adjoint/GradientCheck/GradientCheck.h"
 #include "adjoint/InitAllDialects.h"
@@ -93,6 +95,12 @@ static cl::opt<bool> checkGrad(
              "arguments against central finite differences; inputs from "
              "--inputs or --seed (default 0)"),
     cl::cat(runCategory));
+static cl::list<std::string>
+    ruleFiles("rules",
+              cl::desc("Use the differentiation rules of this MLIR file "
+                       "before the built-in ones (repeatable; "
+                       "docs/adding-rules.md)"),
+              cl::value_desc("file.mlir"), cl::cat(runCategory));
 static cl::opt<double>
     tolerance("tolerance",
               cl::desc("Largest relative error --check-grad accepts "
@@ -463,7 +471,7 @@ prepareArguments(func::FuncOp fn, SmallVector<std::string> &names) {
 
 /// Checks the derivatives of `fn` and prints one line per argument (reverse
 /// mode) and per result (forward mode); fails above --tolerance.
-static LogicalResult checkFunction(func::FuncOp fn) {
+static LogicalResult checkFunction(func::FuncOp fn, const RuleLibrary &rules) {
   SmallVector<std::string> names;
   FailureOr<SmallVector<RefTensor>> inputs = prepareArguments(fn, names);
   if (failed(inputs))
@@ -472,6 +480,7 @@ static LogicalResult checkFunction(func::FuncOp fn) {
       fn.getArgumentTypes(), [](Type t) { return adj::isFloatTensor(t); });
   GradientCheckOptions options;
   options.seed = seed;
+  options.rules = &rules;
   FailureOr<SmallVector<GradientCheckResult>> rows =
       checkGradients(fn, *inputs, wrt, options);
   if (failed(rows))
@@ -487,6 +496,18 @@ static LogicalResult checkFunction(func::FuncOp fn) {
                                   row.mode, row.name, row.numProbed,
                                   row.maxRelativeError,
                                   pass ? "ok" : "FAILED");
+    if (!pass && row.numProbed) {
+      std::string index;
+      llvm::raw_string_ostream os(index);
+      llvm::interleaveComma(row.worstIndex, os);
+      llvm::outs() << llvm::formatv(
+          "           worst at [{0}]: {1} by the derivative, {2} by finite "
+          "differences\n",
+          index,
+          formatElement(row.worstDerivative, Float64Type::get(fn.getContext())),
+          formatElement(row.worstFiniteDifference,
+                        Float64Type::get(fn.getContext())));
+    }
   }
   if (!ok)
     return fail("derivatives of '" + fn.getSymName() +
@@ -509,7 +530,9 @@ static LogicalResult resolveRequests(ModuleOp module) {
   if (!hasRequests)
     return success();
   PassManager pm(module.getContext());
-  pm.addPass(createAdjDifferentiate());
+  AdjDifferentiateOptions options;
+  options.ruleFiles = ruleFiles;
+  pm.addPass(createAdjDifferentiate(options));
   return pm.run(module);
 }
 
@@ -522,21 +545,25 @@ static LogicalResult run(MLIRContext &context, llvm::SourceMgr &sourceMgr) {
 
   OwningOpRef<ModuleOp> module =
       parseSourceFile<ModuleOp>(sourceMgr, ParserConfig(&context));
-  if (!module || failed(resolveRequests(*module)))
+  if (!module)
+    return failure();
+  FailureOr<std::unique_ptr<RuleLibrary>> rules =
+      RuleLibrary::load(&context, ruleFiles);
+  if (failed(rules) || failed(resolveRequests(*module)))
     return failure();
 
   if (checkGrad && fnName.empty()) {
     bool ok = true;
     for (auto fn : llvm::make_early_inc_range(module->getOps<func::FuncOp>()))
       if (fn.isPublic() && !fn.isExternal())
-        ok &= succeeded(checkFunction(fn));
+        ok &= succeeded(checkFunction(fn, **rules));
     return success(ok);
   }
   FailureOr<func::FuncOp> fn = selectFunction(*module);
   if (failed(fn))
     return failure();
   if (checkGrad)
-    return checkFunction(*fn);
+    return checkFunction(*fn, **rules);
 
   SmallVector<std::string> names;
   FailureOr<SmallVector<RefTensor>> inputs = prepareArguments(*fn, names);

@@ -17,6 +17,8 @@
 
 namespace adjoint {
 
+class RuleLibrary;
+
 /// The derivative functions Adjoint synthesizes for a function
 /// `f(args) -> (results)`, w.r.t. a subset `wrt` of its arguments.
 enum class DerivativeKind {
@@ -33,7 +35,10 @@ enum class DerivativeKind {
 /// synthesized on demand by the `func.call` rule, through this same object.
 class Differentiator {
 public:
-  explicit Differentiator(mlir::ModuleOp module);
+  /// `rules`, if given, must outlive the Differentiator; its rules are used
+  /// before the ops' built-in ones.
+  explicit Differentiator(mlir::ModuleOp module,
+                          const RuleLibrary *rules = nullptr);
   ~Differentiator();
 
   /// The derivative of `fn`; on failure, errors have been emitted at the ops
@@ -42,8 +47,11 @@ public:
   getOrCreate(mlir::func::FuncOp fn, DerivativeKind kind,
               llvm::ArrayRef<bool> wrt);
 
+  const RuleLibrary *getRules() const { return rules; }
+
 private:
   mlir::ModuleOp module;
+  const RuleLibrary *rules;
   std::map<std::tuple<mlir::Operation *, DerivativeKind, std::vector<bool>>,
            mlir::func::FuncOp>
       cache;

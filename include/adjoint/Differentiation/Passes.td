@@ -46,9 +46,20 @@ def AdjDifferentiate : Pass<"adj-differentiate", "::mlir::ModuleOp"> {
     }
     ```
     Errors name every op without a rule at once, with its location.
+
+    Rules written in MLIR (docs/adding-rules.md) are read from the files of
+    the `rules` option (and those of the tools' `--rules` flag); they take
+    precedence over the built-in rules.
   }];
   let dependentDialects = ["::adjoint::adj::AdjDialect",
-                           "::mlir::func::FuncDialect"];
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::func::FuncDialect",
+                           "::mlir::math::MathDialect"];
+  let options = [
+    ListOption<"ruleFiles", "rules", "std::string",
+               "Rule files (MLIR) whose rules are used before the built-in "
+               "ones">,
+  ];
 }
 
 def AdjReportCoverage : Pass<"adj-report-coverage", "::mlir::ModuleOp"> {

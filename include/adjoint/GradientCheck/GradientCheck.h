@@ -18,6 +18,8 @@
 
 namespace adjoint {
 
+class RuleLibrary;
+
 struct GradientCheckOptions {
   /// The finite-difference step, relative to max(1, |x|).
   double step = 1e-5;
@@ -26,6 +28,8 @@ struct GradientCheckOptions {
   /// The most coordinates of one argument probed by finite differences
   /// (evenly spread when the argument is larger).
   int64_t maxCoordinates = 512;
+  /// Rules from rule files, used before the built-in ones.
+  const RuleLibrary *rules = nullptr;
 };
 
 /// The worst relative error of one derivative:
@@ -42,6 +46,11 @@ struct GradientCheckResult {
   std::string name;
   int64_t numProbed = 0;
   double maxRelativeError = 0;
+  /// The element where the error is largest (its indices in the argument or
+  /// result), and the derivative and the finite difference there: where to
+  /// look when a rule is wrong.
+  llvm::SmallVector<int64_t> worstIndex;
+  double worstDerivative = 0, worstFiniteDifference = 0;
 };
 
 /// Synthesizes the reverse- and forward-mode derivatives of `fn` w.r.t. the

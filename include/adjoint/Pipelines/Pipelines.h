@@ -19,7 +19,10 @@
 
 namespace adjoint {
 
-/// Resolves derivative requests (adj-differentiate).
+/// Resolves derivative requests (adj-differentiate), with the rules of
+/// `ruleFiles` before the built-in ones.
+void buildDifferentiatePipeline(mlir::OpPassManager &pm,
+                                llvm::ArrayRef<std::string> ruleFiles);
 void buildDifferentiatePipeline(mlir::OpPassManager &pm);
 /// Inlines every call into the exported functions and simplifies the adj IR
 /// (canonicalize, CSE, symbol DCE).

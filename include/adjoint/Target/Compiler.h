@@ -38,6 +38,8 @@ struct CompileOptions {
   /// Makes each function return a non-zero status naming the op that
   /// produced the first NaN or Inf (adj-check-numerics).
   bool checkNumerics = false;
+  /// Rule files (docs/adding-rules.md) for the differentiate stage.
+  std::vector<std::string> rules;
   TargetOptions target;
 };
 

@@ -50,8 +50,13 @@ def AdjIsolateResults : Pass<"adj-isolate-results", "::mlir::ModuleOp"> {
     }
     ```
     returns two `linalg.copy` results of `%x`.
+
+    Arguments are read-only in the C ABI, so each tensor argument of a public
+    function is marked `bufferization.writable = false`: an op that would
+    write into an argument's buffer in place gets a buffer of its own.
   }];
-  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+  let dependentDialects = ["::mlir::bufferization::BufferizationDialect",
+                           "::mlir::linalg::LinalgDialect",
                            "::mlir::tensor::TensorDialect"];
 }
 

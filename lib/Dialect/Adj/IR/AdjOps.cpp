@@ -99,9 +99,26 @@ static LogicalResult checkSameElementType(const OpErrorAt &error, Type a,
   return success();
 }
 
-/// Infers the broadcast result of two ranked tensor operands.
-static FailureOr<RankedTensorType> inferBroadcast(const OpErrorAt &error,
-                                                  Value lhs, Value rhs) {
+/// An unranked operand, or null. Rule files (docs/adding-rules.md) write
+/// shape-polymorphic rules on `tensor<*xf32>`; their ops are re-inferred on
+/// concrete types when a rule is used, and the verifier still rejects
+/// unranked adj values anywhere else.
+static UnrankedTensorType getUnranked(Value v) {
+  return v ? dyn_cast<UnrankedTensorType>(v.getType()) : UnrankedTensorType();
+}
+
+/// Infers the broadcast result of two tensor operands: unranked if either
+/// is.
+static FailureOr<TensorType> inferBroadcast(const OpErrorAt &error, Value lhs,
+                                            Value rhs) {
+  if (getUnranked(lhs) || getUnranked(rhs)) {
+    if (!isa<TensorType>(lhs.getType()) || !isa<TensorType>(rhs.getType()))
+      return error("expects tensor operands");
+    if (failed(checkSameElementType(error, lhs.getType(), rhs.getType())))
+      return failure();
+    return TensorType(
+        UnrankedTensorType::get(getElementTypeOrSelf(lhs.getType())));
+  }
   RankedTensorType a = getRanked(lhs), b = getRanked(rhs);
   if (!a || !b)
     return error("expects ranked tensor operands");
@@ -113,7 +130,7 @@ static FailureOr<RankedTensorType> inferBroadcast(const OpErrorAt &error,
     return error("operand shapes ", a, " and ", b,
                  " do not broadcast (NumPy rules: right-aligned dimensions "
                  "must be equal or 1)");
-  return RankedTensorType::get(*shape, a.getElementType());
+  return TensorType(RankedTensorType::get(*shape, a.getElementType()));
 }
 
 /// True if `attr` is a splat of exactly `value` (-0.0 and +0.0 differ).
@@ -140,8 +157,19 @@ static std::optional<int64_t> checkedMul(int64_t a, int64_t b) {
 }
 
 //===----------------------------------------------------------------------===//
-// Custom assembly: broadcast operand types
+// Custom assembly: operand and result types
 //===----------------------------------------------------------------------===//
+
+/// Parses any type where the generated parser would demand a ranked tensor,
+/// so that rule files can write `tensor<*xf32>`; the verifier still rejects
+/// it anywhere else.
+static ParseResult parseAnyTensorType(OpAsmParser &parser, Type &type) {
+  return parser.parseType(type);
+}
+
+static void printAnyTensorType(OpAsmPrinter &printer, Operation *, Type type) {
+  printer << type;
+}
 
 /// Parses `T` (both operands of type T) or `T1, T2`.
 static ParseResult parseBroadcastTypes(OpAsmParser &parser, Type &lhs,
@@ -182,7 +210,7 @@ OpFoldResult ConvertOp::fold(FoldAdaptor) {
                                      std::optional<Location> loc,              \
                                      Adaptor adaptor,                          \
                                      SmallVectorImpl<Type> &types) {           \
-    FailureOr<RankedTensorType> type = inferBroadcast(                         \
+    FailureOr<TensorType> type = inferBroadcast(                               \
         {loc, getOperationName()}, adaptor.getLhs(), adaptor.getRhs());        \
     if (failed(type))                                                          \
       return failure();                                                        \
@@ -226,7 +254,7 @@ LogicalResult CompareOp::inferReturnTypes(MLIRContext *ctx,
                                           std::optional<Location> loc,
                                           Adaptor adaptor,
                                           SmallVectorImpl<Type> &types) {
-  FailureOr<RankedTensorType> type = inferBroadcast(
+  FailureOr<TensorType> type = inferBroadcast(
       {loc, getOperationName()}, adaptor.getLhs(), adaptor.getRhs());
   if (failed(type))
     return failure();
@@ -239,10 +267,16 @@ LogicalResult SelectOp::inferReturnTypes(MLIRContext *,
                                          Adaptor adaptor,
                                          SmallVectorImpl<Type> &types) {
   OpErrorAt error{loc, getOperationName()};
-  RankedTensorType cond = getRanked(adaptor.getCondition());
-  FailureOr<RankedTensorType> values =
+  FailureOr<TensorType> values =
       inferBroadcast(error, adaptor.getOnTrue(), adaptor.getOnFalse());
-  if (!cond || failed(values))
+  if (failed(values))
+    return failure();
+  if (getUnranked(adaptor.getCondition()) || !values->hasRank()) {
+    types.push_back(UnrankedTensorType::get(values->getElementType()));
+    return success();
+  }
+  RankedTensorType cond = getRanked(adaptor.getCondition());
+  if (!cond)
     return failure();
   std::optional<SmallVector<int64_t>> shape =
       broadcastShapes(cond.getShape(), values->getShape());

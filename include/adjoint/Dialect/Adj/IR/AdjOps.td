@@ -68,7 +68,10 @@ class Adj_UnaryOp<string mnemonic, list<Trait> traits = []>
         [SameOperandsAndResultType, Elementwise])> {
   let arguments = (ins Adj_FloatTensor:$operand);
   let results = (outs Adj_FloatTensor:$result);
-  let assemblyFormat = "$operand attr-dict `:` type($result)";
+  // Any tensor type parses, so that shape-polymorphic rule files
+  // (docs/adding-rules.md) can write `tensor<*xf32>`; the verifier still
+  // requires a static shape.
+  let assemblyFormat = "$operand attr-dict `:` custom<AnyTensorType>(type($result))";
 }
 
 /// An elementwise op on two float tensors of the same element type whose
@@ -187,7 +190,8 @@ def Adj_GeluOp : Adj_Op<"gelu", [SameOperandsAndResultType, Elementwise]> {
                         "::adjoint::adj::GeluApproximation::none">:$approximate);
   let results = (outs Adj_FloatTensor:$result);
   let assemblyFormat = [{
-    $operand (`approximate` $approximate^)? attr-dict `:` type($result)
+    $operand (`approximate` $approximate^)? attr-dict `:`
+    custom<AnyTensorType>(type($result))
   }];
 }
 

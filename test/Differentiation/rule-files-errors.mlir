@@ -1,0 +1,173 @@
+// Errors in rule files: each is reported at the rule's location (or, when
+// the rule does not fit the op it meets, at the op with a note at the rule),
+// and the tool exits nonzero. The rules are checked when loaded, before any
+// derivative is built.
+//
+// RUN: rm -rf %t && split-file --leading-lines %s %t
+// RUN: not adjoint-opt %t/model.mlir --rules %t/missing.mlir -adj-differentiate 2>&1 | FileCheck %s --check-prefix=MISSING
+// RUN: not adjoint-run %t/model.mlir --rules %t/missing.mlir --check-grad 2>&1 | FileCheck %s --check-prefix=MISSING
+// RUN: not adjoint-compile %t/model.mlir --rules %t/missing.mlir -o %t/x.so 2>&1 | FileCheck %s --check-prefix=MISSING
+// MISSING: error: cannot open the rule file '{{.*}}missing.mlir': No such file or directory
+// RUN: not adjoint-opt %t/model.mlir --rules %t/parse.mlir -adj-differentiate 2>&1 | FileCheck %s --check-prefix=PARSE
+// RUN: not adjoint-opt %t/model.mlir --rules %t/unknown-op.mlir -adj-differentiate 2>&1 | FileCheck %s --check-prefix=UNKNOWN
+// RUN: not adjoint-opt %t/model.mlir --rules %t/not-a-string.mlir -adj-differentiate 2>&1 | FileCheck %s --check-prefix=NOT-STRING
+// RUN: not adjoint-opt %t/model.mlir --rules %t/odd-arity.mlir -adj-differentiate 2>&1 | FileCheck %s --check-prefix=ODD
+// RUN: not adjoint-opt %t/model.mlir --rules %t/wrong-arity.mlir -adj-differentiate 2>&1 | FileCheck %s --check-prefix=ARITY
+// RUN: not adjoint-opt %t/model.mlir --rules %t/wrong-return.mlir -adj-differentiate 2>&1 | FileCheck %s --check-prefix=RETURN
+// RUN: not adjoint-opt %t/model.mlir --rules %t/wrong-type.mlir -adj-differentiate 2>&1 | FileCheck %s --check-prefix=TYPE
+// RUN: not adjoint-opt %t/model.mlir --rules %t/mixed-types.mlir -adj-differentiate 2>&1 | FileCheck %s --check-prefix=MIXED
+// RUN: not adjoint-opt %t/model.mlir --rules %t/scalar.mlir -adj-differentiate 2>&1 | FileCheck %s --check-prefix=SCALAR
+// RUN: not adjoint-opt %t/model.mlir --rules %t/regions.mlir -adj-differentiate 2>&1 | FileCheck %s --check-prefix=REGIONS
+// RUN: not adjoint-opt %t/model.mlir --rules %t/empty.mlir -adj-differentiate 2>&1 | FileCheck %s --check-prefix=EMPTY
+// RUN: not adjoint-opt %t/model64.mlir --rules %src_root/examples/rules/math.mlir -adj-differentiate 2>&1 | FileCheck %s --check-prefix=NO-MATCH
+// RUN: not adjoint-opt %t/model.mlir --rules %t/bad-body.mlir -adj-differentiate 2>&1 | FileCheck %s --check-prefix=BODY
+// RUN: not adjoint-run %t/model.mlir --rules %t/bad-body.mlir --check-grad 2>&1 | FileCheck %s --check-prefix=BODY
+// RUN: not adjoint-opt %t/model.mlir --rules %t/forward-only.mlir -adj-differentiate 2>&1 | FileCheck %s --check-prefix=FORWARD-ONLY
+// A rule with a wrong formula loads and applies, but fails the check
+// against finite differences, which shows where the error is worst.
+// RUN: not adjoint-run %t/model.mlir --fn f --rules %t/wrong-formula.mlir --check-grad | FileCheck %s --check-prefix=WRONG
+// WRONG:      reverse  arg0 {{.*}} FAILED
+// WRONG-NEXT:   worst at [{{[0-9]+}}, {{[0-9]+}}]: {{.*}} by the derivative, {{.*}} by finite differences
+// WRONG:      forward  result 0 {{.*}} FAILED
+// WRONG-NEXT:   worst at []: {{.*}} by the derivative, {{.*}} by finite differences
+
+//--- model.mlir
+func.func @f(%x: tensor<3x2xf32>) -> tensor<f32> {
+  // BODY: model.mlir:[[@LINE+3]]:8: error: the rule @atan for 'math.atan' does not apply to its types here: 'adj.sum' op axis 2 is out of range [0, 2) for a tensor of rank 2
+  // BODY: bad-body.mlir:{{[0-9]+}}:8: note: in this op of the rule
+  // FORWARD-ONLY: model.mlir:[[@LINE+1]]:8: error: cannot differentiate 'math.atan': it has no differentiation rule
+  %a = math.atan %x : tensor<3x2xf32>
+  %s = adj.sum %a : tensor<3x2xf32> -> tensor<f32>
+  return %s : tensor<f32>
+}
+func.func @df(%x: tensor<3x2xf32>) -> tensor<3x2xf32> {
+  %g = adj.grad @f(%x) : (tensor<3x2xf32>) -> tensor<3x2xf32>
+  return %g : tensor<3x2xf32>
+}
+
+//--- model64.mlir
+func.func @f(%x: tensor<3xf64>) -> tensor<f64> {
+  // NO-MATCH: model64.mlir:[[@LINE+2]]:8: error: no rule file rule for 'math.atan' accepts its operand and result types (tensor<3xf64>, tensor<3xf64>); add a rule for these types
+  // NO-MATCH: math.mlir:{{[0-9]+}}:1: note: rule @atan is for 1 operand and 1 result of types (tensor<*xf32>, tensor<*xf32>)
+  %a = math.atan %x : tensor<3xf64>
+  %s = adj.sum %a : tensor<3xf64> -> tensor<f64>
+  return %s : tensor<f64>
+}
+func.func @df(%x: tensor<3xf64>) -> tensor<3xf64> {
+  %g = adj.grad @f(%x) : (tensor<3xf64>) -> tensor<3xf64>
+  return %g : tensor<3xf64>
+}
+
+//--- parse.mlir
+func.func @atan(%x: tensor<*xf32>, %y: tensor<*xf32>, %d: tensor<*xf32>) -> tensor<*xf32>
+    attributes {adj.reverse_rule = "math.atan"} {
+  // PARSE: parse.mlir:[[@LINE+1]]:8: error: custom op 'adj.frobnicate' is unknown
+  %r = adj.frobnicate %d : tensor<*xf32>
+  return %r : tensor<*xf32>
+}
+
+//--- unknown-op.mlir
+// UNKNOWN: unknown-op.mlir:[[@LINE+1]]:1: error: rule @atan is for 'math.atann', which is not an op of a registered dialect; check the spelling
+func.func @atan(%x: tensor<*xf32>, %y: tensor<*xf32>, %d: tensor<*xf32>) -> tensor<*xf32>
+    attributes {adj.reverse_rule = "math.atann"} {
+  return %d : tensor<*xf32>
+}
+
+//--- not-a-string.mlir
+// NOT-STRING: not-a-string.mlir:[[@LINE+1]]:1: error: rule @atan: adj.forward_rule must be a string naming an op, e.g. "math.atan"
+func.func @atan(%x: tensor<*xf32>, %y: tensor<*xf32>, %d: tensor<*xf32>) -> tensor<*xf32>
+    attributes {adj.forward_rule = @atan} {
+  return %d : tensor<*xf32>
+}
+
+//--- odd-arity.mlir
+// The cotangent of the result is missing.
+// ODD: odd-arity.mlir:[[@LINE+1]]:1: error: rule @atan takes 2 arguments and returns 1 value, which fits no op: a reverse rule takes the op's operands, then its results, then one cotangent per result, and returns one cotangent per operand
+func.func @atan(%x: tensor<*xf32>, %y: tensor<*xf32>) -> tensor<*xf32>
+    attributes {adj.reverse_rule = "math.atan"} {
+  return %y : tensor<*xf32>
+}
+
+//--- wrong-arity.mlir
+// A rule of one operand for math.atan2, which has two.
+// ARITY: wrong-arity.mlir:[[@LINE+1]]:1: error: rule @atan2 is for an op with 1 operand and 1 result (it takes 3 arguments and returns 1 value), but 'math.atan2' has 2 or more operands
+func.func @atan2(%x: tensor<*xf32>, %y: tensor<*xf32>, %d: tensor<*xf32>) -> tensor<*xf32>
+    attributes {adj.reverse_rule = "math.atan2"} {
+  return %d : tensor<*xf32>
+}
+
+//--- wrong-return.mlir
+func.func @atan(%x: tensor<*xf32>, %y: tensor<*xf32>, %d: tensor<*xf32>) -> tensor<*xf32>
+    attributes {adj.reverse_rule = "math.atan"} {
+  // RETURN: wrong-return.mlir:[[@LINE+1]]:3: error: rule @atan returns 2 value(s), but its type declares 1
+  return %d, %d : tensor<*xf32>, tensor<*xf32>
+}
+
+//--- wrong-type.mlir
+// TYPE: wrong-type.mlir:[[@LINE+1]]:1: error: rule @atan: the cotangent it returns for operand #0 has type 'tensor<*xf64>', which cannot match that operand #0's type 'tensor<*xf32>' (argument #0)
+func.func @atan(%x: tensor<*xf32>, %y: tensor<*xf32>, %d: tensor<*xf32>) -> tensor<*xf64>
+    attributes {adj.reverse_rule = "math.atan"} {
+  %r = "adj.convert"(%d) : (tensor<*xf32>) -> tensor<*xf64>
+  return %r : tensor<*xf64>
+}
+
+//--- mixed-types.mlir
+// MIXED: mixed-types.mlir:[[@LINE+1]]:1: error: rule @atan: argument #1 has type 'tensor<*xf64>' and argument #0 'tensor<*xf32>', but 'math.atan' gives its operands and results one type
+func.func @atan(%x: tensor<*xf32>, %y: tensor<*xf64>, %d: tensor<*xf64>) -> tensor<*xf32>
+    attributes {adj.reverse_rule = "math.atan"} {
+  return %x : tensor<*xf32>
+}
+
+//--- scalar.mlir
+// SCALAR: scalar.mlir:[[@LINE+1]]:1: error: rule @atan: argument #0 has type 'f32'; rule values are tensors
+func.func @atan(%x: f32, %y: f32, %d: f32) -> f32
+    attributes {adj.reverse_rule = "math.atan"} {
+  return %d : f32
+}
+
+//--- regions.mlir
+// REGIONS: regions.mlir:[[@LINE+1]]:1: error: rule @atan must be one block of ops without regions, ending with func.return
+func.func @atan(%x: tensor<*xf32>, %y: tensor<*xf32>, %d: tensor<*xf32>) -> tensor<*xf32>
+    attributes {adj.reverse_rule = "math.atan"} {
+  %c = arith.constant true
+  %r = scf.if %c -> tensor<*xf32> {
+    scf.yield %d : tensor<*xf32>
+  } else {
+    scf.yield %x : tensor<*xf32>
+  }
+  return %r : tensor<*xf32>
+}
+
+//--- empty.mlir
+// EMPTY: error: the rule file '{{.*}}empty.mlir' holds no rule: mark each rule function with adj.reverse_rule = "dialect.op" or adj.forward_rule
+func.func @atan(%x: tensor<*xf32>, %y: tensor<*xf32>, %d: tensor<*xf32>) -> tensor<*xf32> {
+  return %d : tensor<*xf32>
+}
+
+//--- bad-body.mlir
+// Summing over axis 2 needs a rank of 3 or more: fine for some shapes, not
+// for the model's tensor<3x2xf32>.
+func.func @atan(%x: tensor<*xf32>, %y: tensor<*xf32>, %d: tensor<*xf32>) -> tensor<*xf32>
+    attributes {adj.reverse_rule = "math.atan"} {
+  %s = "adj.sum"(%d) {axes = array<i64: 2>, keepdims} : (tensor<*xf32>) -> tensor<*xf32>
+  %r = adj.mul %d, %s : tensor<*xf32>
+  return %r : tensor<*xf32>
+}
+
+//--- forward-only.mlir
+// A forward rule does not give a reverse one.
+func.func @atan(%x: tensor<*xf32>, %y: tensor<*xf32>, %d: tensor<*xf32>) -> tensor<*xf32>
+    attributes {adj.forward_rule = "math.atan"} {
+  return %d : tensor<*xf32>
+}
+
+//--- wrong-formula.mlir
+// atan' is 1 / (1 + x^2), not 1 + x^2.
+func.func @atan(%x: tensor<*xf32>, %y: tensor<*xf32>, %d: tensor<*xf32>) -> tensor<*xf32>
+    attributes {adj.reverse_rule = "math.atan", adj.forward_rule = "math.atan"} {
+  %one = adj.constant dense<1.0> : tensor<f32>
+  %xx = adj.mul %x, %x : tensor<*xf32>
+  %slope = adj.add %xx, %one : tensor<*xf32>, tensor<f32>
+  %r = adj.mul %d, %slope : tensor<*xf32>
+  return %r : tensor<*xf32>
+}
