@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "adjoint/InitAllDialects.h"
+#include "adjoint/Support/DialectPlugins.h"
 #include "adjoint/Target/Compiler.h"
 
 #include "mlir/IR/MLIRContext.h"
@@ -74,6 +75,12 @@ static cl::opt<std::string>
               cl::desc("Target CPU (default: the host's, with its features)"),
               cl::cat(category));
 
+static cl::list<std::string> dialectPlugins(
+    "load-dialect-plugin",
+    cl::desc("Load dialects and differentiation rules from a plugin library "
+             "(repeatable; see docs/adding-rules.md)"),
+    cl::value_desc("lib.so"), cl::cat(category));
+
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   mlir::registerPassManagerCLOptions();
@@ -90,6 +97,11 @@ int main(int argc, char **argv) {
 
   DialectRegistry registry;
   adjoint::registerAllDialects(registry);
+  if (llvm::Error error = adjoint::loadDialectPlugins(dialectPlugins, registry)) {
+    llvm::WithColor::error(llvm::errs(), "adjoint-compile")
+        << llvm::toString(std::move(error)) << "\n";
+    return 1;
+  }
   MLIRContext context(registry);
   context.printOpOnDiagnostic(false);
 

@@ -16,8 +16,10 @@ def AdjDecompose : Pass<"adj-decompose", "::mlir::ModuleOp"> {
     softmax_cross_entropy, logsumexp, mean, layer_norm, batch_norm, gelu)
     into the primitive adj ops that `convert-adj-to-linalg`
     lowers, in their numerically stable forms (the maximum is subtracted
-    before exponentiating). It runs after differentiation, so derivative
-    rules still see the composite ops.
+    before exponentiating). Ops of other dialects that implement
+    `DecomposableOpInterface` (a dialect plugin's ops) are expanded by their
+    own `decompose`. It runs after differentiation, so derivative rules still
+    see the composite ops.
 
     Before:
     ```mlir
