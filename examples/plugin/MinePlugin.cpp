@@ -30,9 +30,8 @@ using namespace mlir;
 
 namespace {
 
-struct SoftplusRule
-    : public adjoint::DifferentiableOpInterface::ExternalModel<
-          SoftplusRule, mine::SoftplusOp> {
+struct SoftplusRule : public adjoint::DifferentiableOpInterface::ExternalModel<
+                          SoftplusRule, mine::SoftplusOp> {
   LogicalResult buildReverse(Operation *op,
                              adjoint::ReverseContext &ctx) const {
     Value ct = ctx.resultCotangent(0);
@@ -61,8 +60,8 @@ struct SoftplusDecomposition
     namespace adj = adjoint::adj;
     Location loc = op->getLoc();
     Value x = op->getOperand(0);
-    Value negAbs = rewriter.create<adj::NegOp>(
-        loc, rewriter.create<adj::AbsOp>(loc, x));
+    Value negAbs =
+        rewriter.create<adj::NegOp>(loc, rewriter.create<adj::AbsOp>(loc, x));
     Value tail = rewriter.create<adj::Log1pOp>(
         loc, rewriter.create<adj::ExpOp>(loc, negAbs));
     Value relu = rewriter.create<adj::ReluOp>(loc, x);

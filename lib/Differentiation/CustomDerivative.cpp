@@ -59,8 +59,7 @@ static FunctionType expectedType(func::FuncOp fn, bool forward) {
 
 /// The custom derivative named by `attrName`, checked against the signature
 /// it must have.
-static FailureOr<func::FuncOp> lookupCustom(func::FuncOp fn,
-                                            StringRef attrName,
+static FailureOr<func::FuncOp> lookupCustom(func::FuncOp fn, StringRef attrName,
                                             bool forward) {
   StringRef mode = forward ? "forward" : "reverse";
   Attribute attr = fn->getAttr(attrName);
@@ -70,7 +69,7 @@ static FailureOr<func::FuncOp> lookupCustom(func::FuncOp fn,
            << " mode: it has a custom derivative for the other mode only; "
               "give it `"
            << attrName << " = @" << fn.getSymName()
-           << (forward ? "_jvp" : "_vjp") << "` too";
+           << (forward ? "_custom_jvp" : "_custom_vjp") << "` too";
   auto ref = dyn_cast<FlatSymbolRefAttr>(attr);
   auto custom =
       ref ? SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(fn, ref)
@@ -79,7 +78,8 @@ static FailureOr<func::FuncOp> lookupCustom(func::FuncOp fn,
     return fn.emitError("`")
            << attrName << " = " << attr
            << "` must name a func.func of this module (like @"
-           << fn.getSymName() << (forward ? "_jvp" : "_vjp") << ")";
+           << fn.getSymName() << (forward ? "_custom_jvp" : "_custom_vjp")
+           << ")";
   FunctionType expected = expectedType(fn, forward);
   if (custom.getFunctionType() != expected) {
     InFlightDiagnostic diag =
@@ -91,8 +91,8 @@ static FailureOr<func::FuncOp> lookupCustom(func::FuncOp fn,
                       "argument -> one tangent per result)"
                     : " (the arguments, then one cotangent per result -> one "
                       "cotangent per float tensor argument)");
-    diag.attachNote(custom.getLoc()) << "@" << custom.getSymName()
-                                     << " is defined here";
+    diag.attachNote(custom.getLoc())
+        << "@" << custom.getSymName() << " is defined here";
     return diag;
   }
   return custom;
@@ -115,7 +115,8 @@ LogicalResult adjoint::buildCustomDerivative(func::FuncOp fn,
   RuleBuilder r(b, loc);
   ValueRange args = entry->getArguments().take_front(numArgs);
   ValueRange extra = entry->getArguments().drop_front(numArgs);
-  SmallVector<Value> returned(b.create<func::CallOp>(loc, fn, args).getResults());
+  SmallVector<Value> returned(
+      b.create<func::CallOp>(loc, fn, args).getResults());
 
   SmallVector<Value> operands(args);
   if (forward) {
@@ -125,9 +126,8 @@ LogicalResult adjoint::buildCustomDerivative(func::FuncOp fn,
     for (auto [i, arg] : llvm::enumerate(args))
       if (adj::isFloatTensor(arg.getType()))
         operands.push_back(wrt[i] ? extra[next++] : r.zerosLike(arg));
-    llvm::append_range(returned,
-                       b.create<func::CallOp>(loc, *custom, operands)
-                           .getResults());
+    llvm::append_range(
+        returned, b.create<func::CallOp>(loc, *custom, operands).getResults());
   } else {
     if (kind == DerivativeKind::ValueAndGrad)
       operands.push_back(r.splatLike(returned.front(), 1.0));

@@ -360,14 +360,15 @@ FailureOr<func::FuncOp> Differentiator::getOrCreate(func::FuncOp fn,
     return fn.emitError("cannot differentiate @")
            << fn.getSymName()
            << ": it is only declared; define it, or give it a custom "
-              "derivative (adj.custom_vjp = @" << fn.getSymName()
-           << "_vjp; see docs/adding-rules.md)";
-  if (!custom &&
-      (!fn.getBody().hasOneBlock() ||
-       fn.getBody().walk([](Operation *op) {
-           return op->getNumRegions() ? WalkResult::interrupt()
-                                      : WalkResult::advance();
-         }).wasInterrupted()))
+              "derivative (adj.custom_vjp = @"
+           << fn.getSymName() << "_custom_vjp; see docs/adding-rules.md)";
+  if (!custom && (!fn.getBody().hasOneBlock() ||
+                  fn.getBody()
+                      .walk([](Operation *op) {
+                        return op->getNumRegions() ? WalkResult::interrupt()
+                                                   : WalkResult::advance();
+                      })
+                      .wasInterrupted()))
     return fn.emitError("cannot differentiate @")
            << fn.getSymName()
            << ": only straight-line functions (one block, no ops with "

@@ -146,7 +146,8 @@ FailureOr<SmallVector<RefTensor>> Interpreter::call(func::FuncOp fn,
   if (fn.isExternal()) {
     emitError(fn) << "function '" << fn.getSymName()
                   << "' is only declared; the reference evaluator needs its "
-                     "body";
+                     "body (an external kernel runs only compiled: "
+                     "adjoint-compile --link)";
     return failure();
   }
   if (!verified.contains(fn)) {

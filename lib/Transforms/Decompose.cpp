@@ -348,11 +348,10 @@ struct AdjDecomposePass
     : public adjoint::impl::AdjDecomposeBase<AdjDecomposePass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns
-        .add<DecomposeBatchNorm, DecomposeGelu, DecomposeLayerNorm,
-             DecomposeLogSoftmax, DecomposeLogSumExp, DecomposeMean,
-             DecomposeSoftmax, DecomposeSoftmaxCrossEntropy,
-             DecomposeInterface>(&getContext());
+    patterns.add<DecomposeBatchNorm, DecomposeGelu, DecomposeLayerNorm,
+                 DecomposeLogSoftmax, DecomposeLogSumExp, DecomposeMean,
+                 DecomposeSoftmax, DecomposeSoftmaxCrossEntropy,
+                 DecomposeInterface>(&getContext());
     GreedyRewriteConfig config;
     config.enableRegionSimplification = GreedySimplifyRegionLevel::Disabled;
     if (failed(applyPatternsAndFoldGreedily(getOperation(), std::move(patterns),
@@ -360,7 +359,8 @@ struct AdjDecomposePass
       signalPassFailure();
     // A decomposition that failed has said why, at its op.
     if (getOperation()
-            .walk([](DecomposableOpInterface) { return WalkResult::interrupt(); })
+            .walk(
+                [](DecomposableOpInterface) { return WalkResult::interrupt(); })
             .wasInterrupted())
       signalPassFailure();
   }

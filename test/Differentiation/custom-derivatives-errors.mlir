@@ -2,7 +2,7 @@
 // declared functions without one: each at the function, saying what to do.
 // RUN: adjoint-opt %s -adj-differentiate -split-input-file -verify-diagnostics
 
-// expected-error @+1 {{cannot differentiate @f in forward mode: it has a custom derivative for the other mode only; give it `adj.custom_jvp = @f_jvp` too}}
+// expected-error @+1 {{cannot differentiate @f in forward mode: it has a custom derivative for the other mode only; give it `adj.custom_jvp = @f_custom_jvp` too}}
 func.func private @f(%x: tensor<3xf64>) -> tensor<3xf64> attributes {adj.custom_vjp = @f_custom_vjp} {
   return %x : tensor<3xf64>
 }
@@ -16,7 +16,7 @@ func.func @ask(%x: tensor<3xf64>) -> tensor<3xf64> {
 
 // -----
 
-// expected-error @+1 {{`adj.custom_vjp = "g_vjp"` must name a func.func of this module (like @f_vjp)}}
+// expected-error @+1 {{`adj.custom_vjp = "g_vjp"` must name a func.func of this module (like @f_custom_vjp)}}
 func.func private @f(%x: tensor<3xf64>) -> tensor<3xf64> attributes {adj.custom_vjp = "g_vjp"} {
   return %x : tensor<3xf64>
 }
@@ -27,7 +27,7 @@ func.func @ask(%x: tensor<3xf64>) -> tensor<3xf64> {
 
 // -----
 
-// expected-error @+1 {{`adj.custom_vjp = @missing` must name a func.func of this module (like @f_vjp)}}
+// expected-error @+1 {{`adj.custom_vjp = @missing` must name a func.func of this module (like @f_custom_vjp)}}
 func.func private @f(%x: tensor<3xf64>) -> tensor<3xf64> attributes {adj.custom_vjp = @missing} {
   return %x : tensor<3xf64>
 }
@@ -71,7 +71,7 @@ func.func @ask(%x: tensor<3xf64>) -> tensor<3xf64> {
 // -----
 
 // An external kernel without a derivative.
-// expected-error @+1 {{cannot differentiate @kernel: it is only declared; define it, or give it a custom derivative (adj.custom_vjp = @kernel_vjp; see docs/adding-rules.md)}}
+// expected-error @+1 {{cannot differentiate @kernel: it is only declared; define it, or give it a custom derivative (adj.custom_vjp = @kernel_custom_vjp; see docs/adding-rules.md)}}
 func.func private @kernel(%x: tensor<3xf64>) -> tensor<3xf64>
 func.func @loss(%x: tensor<3xf64>) -> tensor<f64> {
   %y = call @kernel(%x) : (tensor<3xf64>) -> tensor<3xf64>

@@ -36,6 +36,9 @@ struct CompileOptions {
   /// derivative ops told apart) to this file.
   std::string dot;
   TargetOptions target;
+  /// Objects or libraries linked into the shared library: the external
+  /// kernels the model calls.
+  std::vector<std::string> link;
 };
 
 /// Compiles `module` as `options` say. Errors are emitted as diagnostics.
