@@ -28,6 +28,8 @@
 
 #include "adjoint/Differentiation/Differentiator.h"
 
+#include "CustomDerivative.h"
+
 #include "adjoint/Dialect/Adj/IR/AdjOps.h"
 #include "adjoint/Differentiation/DifferentiableOpInterface.h"
 #include "adjoint/Differentiation/RuleBuilder.h"
@@ -368,16 +370,21 @@ FailureOr<func::FuncOp> Differentiator::getOrCreate(func::FuncOp fn,
                              std::vector<bool>(wrt.begin(), wrt.end()));
   if (auto it = cache.find(key); it != cache.end())
     return it->second;
-  if (fn.isExternal())
+  // A custom derivative (CustomDerivative.cpp) replaces the body's.
+  bool custom = hasCustomDerivative(fn);
+  if (fn.isExternal() && !custom)
     return fn.emitError("cannot differentiate @")
            << fn.getSymName()
            << ": it is only declared; define it, or give it a custom "
-              "derivative";
-  if (!fn.getBody().hasOneBlock() ||
-      fn.getBody().walk([](Operation *op) {
-          return op->getNumRegions() ? WalkResult::interrupt()
-                                     : WalkResult::advance();
-        }).wasInterrupted())
+              "derivative (adj.custom_vjp = @"
+           << fn.getSymName() << "_custom_vjp; see docs/adding-rules.md)";
+  if (!custom && (!fn.getBody().hasOneBlock() ||
+                  fn.getBody()
+                      .walk([](Operation *op) {
+                        return op->getNumRegions() ? WalkResult::interrupt()
+                                                   : WalkResult::advance();
+                      })
+                      .wasInterrupted()))
     return fn.emitError("cannot differentiate @")
            << fn.getSymName()
            << ": only straight-line functions (one block, no ops with "
@@ -390,6 +397,13 @@ FailureOr<func::FuncOp> Differentiator::getOrCreate(func::FuncOp fn,
   derived.setPrivate();
   SymbolTable(module).insert(derived, std::next(Block::iterator(fn)));
   cache[key] = derived;
+  if (custom) {
+    if (succeeded(buildCustomDerivative(fn, kind, wrt, derived)))
+      return derived;
+    cache.erase(key);
+    derived.erase();
+    return failure();
+  }
   OpBuilder builder(derived.getContext());
 
   // The primal arguments keep their locations and attributes (names).

@@ -14,7 +14,10 @@
 //      declared result type (a cheap guard against a kernel bug);
 //   4. at `func.return`, hand back the returned values.
 //
-// `func.call` recurses into step 1 for the callee. Without control flow a
+// `func.call` recurses into step 1 for the callee. An op of another dialect
+// that implements DecomposableOpInterface (a plugin's op) is evaluated as a
+// call of its decomposition, built once per op in a scratch module so that
+// the model itself is left as it is. Without control flow a
 // recursive call can never return, so recursion is reported at once, and the
 // call depth is capped so a deep call chain cannot overflow the C++ stack.
 //
@@ -25,11 +28,14 @@
 #include "Kernels.h"
 
 #include "adjoint/Dialect/Adj/IR/AdjOps.h"
+#include "adjoint/Dialect/Adj/IR/DecomposableOpInterface.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/IR/PatternMatch.h"
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/IR/Verifier.h"
 #include "llvm/ADT/DenseMap.h"
@@ -96,6 +102,8 @@ private:
   evalOp(Operation *op, ArrayRef<const RefTensor *> operands);
   FailureOr<SmallVector<RefTensor>>
   evalCall(func::CallOp op, ArrayRef<const RefTensor *> operands);
+  FailureOr<SmallVector<RefTensor>>
+  evalDecomposed(Operation *op, ArrayRef<const RefTensor *> operands);
   FailureOr<RefTensor> evalAdjOp(Operation *op, ArrayRef<const RefTensor *> in);
   FailureOr<RefTensor> evalMathOp(Operation *op,
                                   ArrayRef<const RefTensor *> in);
@@ -108,6 +116,9 @@ private:
   SmallVector<func::FuncOp> activeFunctions;
   /// Functions that have passed the verifier.
   llvm::DenseSet<Operation *> verified;
+  /// The decomposition of each decomposable op met, as a function of its
+  /// operands, in a module of its own.
+  llvm::DenseMap<Operation *, OwningOpRef<ModuleOp>> decompositions;
 };
 } // namespace
 
@@ -138,7 +149,8 @@ FailureOr<SmallVector<RefTensor>> Interpreter::call(func::FuncOp fn,
   if (fn.isExternal()) {
     emitError(fn) << "function '" << fn.getSymName()
                   << "' is only declared; the reference evaluator needs its "
-                     "body";
+                     "body (an external kernel runs only compiled: "
+                     "adjoint-compile --link)";
     return failure();
   }
   if (!verified.contains(fn)) {
@@ -224,6 +236,8 @@ FailureOr<SmallVector<RefTensor>>
 Interpreter::evalOp(Operation *op, ArrayRef<const RefTensor *> operands) {
   if (auto call = dyn_cast<func::CallOp>(op))
     return evalCall(call, operands);
+  if (isa<DecomposableOpInterface>(op) && !isa<AdjDialect>(op->getDialect()))
+    return evalDecomposed(op, operands);
   if (!isa<arith::ConstantOp>(op) &&
       !isa<AdjDialect, math::MathDialect>(op->getDialect()))
     return emitUnsupported(op);
@@ -294,6 +308,46 @@ Interpreter::evalCall(func::CallOp op, ArrayRef<const RefTensor *> operands) {
   FailureOr<SmallVector<RefTensor>> results = call(callee, args);
   callStack.pop_back();
   return results;
+}
+
+FailureOr<SmallVector<RefTensor>>
+Interpreter::evalDecomposed(Operation *op,
+                            ArrayRef<const RefTensor *> operands) {
+  if (failed(checkResultTypes(op)))
+    return failure();
+  OwningOpRef<ModuleOp> &scratch = decompositions[op];
+  if (!scratch) {
+    Location loc = op->getLoc();
+    OpBuilder b(op->getContext());
+    OwningOpRef<ModuleOp> module = ModuleOp::create(loc);
+    b.setInsertionPointToEnd(module->getBody());
+    auto fn = b.create<func::FuncOp>(
+        loc, "decomposition",
+        b.getFunctionType(op->getOperandTypes(), op->getResultTypes()));
+    Block *entry = fn.addEntryBlock();
+    b.setInsertionPointToEnd(entry);
+    IRMapping mapping;
+    mapping.map(op->getOperands(), entry->getArguments());
+    Operation *clone = b.clone(*op, mapping);
+    b.create<func::ReturnOp>(loc, clone->getResults());
+    IRRewriter rewriter(b);
+    rewriter.setInsertionPoint(clone);
+    if (failed(cast<DecomposableOpInterface>(clone).decompose(rewriter)))
+      return failure();
+    // A decomposition into the op itself would never end.
+    if (fn.walk([&](Operation *inner) {
+            return inner->getName() == op->getName() ? WalkResult::interrupt()
+                                                     : WalkResult::advance();
+          }).wasInterrupted())
+      return emitOpError(op) << "decomposes into itself; its decomposition "
+                                "must replace it by other ops";
+    scratch = std::move(module);
+  }
+  auto fn = cast<func::FuncOp>(scratch->getBody()->front());
+  SmallVector<RefTensor> args;
+  for (const RefTensor *operand : operands)
+    args.push_back(*operand);
+  return call(fn, args);
 }
 
 /// Reads every element of `attr` as a `T` into `data`; false if `attr` does

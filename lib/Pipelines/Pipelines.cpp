@@ -81,6 +81,7 @@ void adjoint::buildBufferizePipeline(OpPassManager &pm) {
         return bufferization::getMemRefTypeWithStaticIdentityLayout(
             cast<TensorType>(value.getType()), memorySpace);
       };
+  pm.addPass(createAdjLowerExternalCalls());
   pm.addPass(createAdjIsolateResults());
   pm.addPass(bufferization::createOneShotBufferizePass(options));
   bufferization::BufferResultsToOutParamsOpts outParams;

@@ -240,19 +240,27 @@ LogicalResult adjoint::emitNative(llvm::Module &module, OutputKind kind,
 }
 
 LogicalResult adjoint::linkSharedLibrary(StringRef object, StringRef path,
-                                         Location loc) {
+                                         Location loc,
+                                         ArrayRef<std::string> extraInputs) {
   llvm::ErrorOr<std::string> cc = llvm::sys::findProgramByName("cc");
   if (!cc)
     return emitError(loc) << "cannot link '" << path
                           << "': no C compiler driver 'cc' on PATH (install "
                              "gcc or clang, or use --emit=obj)";
-  SmallVector<StringRef> args = {*cc, "-shared", "-o", path, object, "-lm"};
+  // -z defs: a kernel the model declares but nobody defines is an error now,
+  // not when the library is loaded.
+  SmallVector<StringRef> args = {*cc,  "-shared", "-Wl,-z,defs",
+                                 "-o", path,      object};
+  llvm::append_range(args, extraInputs);
+  args.push_back("-lm");
   std::string message;
   int rc = llvm::sys::ExecuteAndWait(*cc, args, std::nullopt, {}, 0, 0,
                                      &message);
   if (rc != 0)
     return emitError(loc) << "linking '" << path << "' with " << *cc
                           << " failed" << (message.empty() ? "" : ": ")
-                          << message;
+                          << message
+                          << " (an undefined reference is a function the model "
+                             "only declares: link its object with --link)";
   return success();
 }

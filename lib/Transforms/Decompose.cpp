@@ -25,6 +25,9 @@
 //   gelu              0.5 x · (1 + erf(x / √2)), or
 //                     0.5 x · (1 + tanh(√(2/π) (x + 0.044715 x³)))
 //
+// Ops of other dialects that implement DecomposableOpInterface (a plugin's
+// ops) are expanded by their own `decompose`.
+//
 // Scalars are 0-d constants, which broadcast against anything. An op whose
 // operand is empty along the reduced axes gets the value its kernel gives
 // there without reducing an empty axis (the maximum of nothing is an error
@@ -35,6 +38,7 @@
 #include "adjoint/Transforms/Passes.h"
 
 #include "adjoint/Dialect/Adj/IR/AdjOps.h"
+#include "adjoint/Dialect/Adj/IR/DecomposableOpInterface.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
@@ -327,6 +331,15 @@ struct DecomposeGelu : public OpRewritePattern<GeluOp> {
   }
 };
 
+struct DecomposeInterface
+    : public OpInterfaceRewritePattern<DecomposableOpInterface> {
+  using OpInterfaceRewritePattern::OpInterfaceRewritePattern;
+  LogicalResult matchAndRewrite(DecomposableOpInterface op,
+                                PatternRewriter &rewriter) const override {
+    return op.decompose(rewriter);
+  }
+};
+
 //===----------------------------------------------------------------------===//
 // The pass
 //===----------------------------------------------------------------------===//
@@ -335,15 +348,20 @@ struct AdjDecomposePass
     : public adjoint::impl::AdjDecomposeBase<AdjDecomposePass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns
-        .add<DecomposeBatchNorm, DecomposeGelu, DecomposeLayerNorm,
-             DecomposeLogSoftmax, DecomposeLogSumExp, DecomposeMean,
-             DecomposeSoftmax, DecomposeSoftmaxCrossEntropy>(
-            &getContext());
+    patterns.add<DecomposeBatchNorm, DecomposeGelu, DecomposeLayerNorm,
+                 DecomposeLogSoftmax, DecomposeLogSumExp, DecomposeMean,
+                 DecomposeSoftmax, DecomposeSoftmaxCrossEntropy,
+                 DecomposeInterface>(&getContext());
     GreedyRewriteConfig config;
     config.enableRegionSimplification = GreedySimplifyRegionLevel::Disabled;
     if (failed(applyPatternsAndFoldGreedily(getOperation(), std::move(patterns),
                                             config)))
+      signalPassFailure();
+    // A decomposition that failed has said why, at its op.
+    if (getOperation()
+            .walk(
+                [](DecomposableOpInterface) { return WalkResult::interrupt(); })
+            .wasInterrupted())
       signalPassFailure();
   }
 };

@@ -11,6 +11,7 @@
 
 #include "adjoint/Import/OnnxImport.h"
 #include "adjoint/InitAllDialects.h"
+#include "adjoint/Support/DialectPlugins.h"
 #include "adjoint/Target/Compiler.h"
 
 #include "mlir/IR/MLIRContext.h"
@@ -19,6 +20,7 @@
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/WithColor.h"
@@ -93,6 +95,18 @@ static cl::opt<std::string>
               cl::desc("Target CPU (default: the host's, with its features)"),
               cl::cat(category));
 
+static cl::list<std::string>
+    link("link",
+         cl::desc("Link this object or library into the shared library: the "
+                  "external kernels the model calls (repeatable; see "
+                  "docs/adding-rules.md)"),
+         cl::value_desc("kernel.o"), cl::cat(category));
+static cl::list<std::string> dialectPlugins(
+    "load-dialect-plugin",
+    cl::desc("Load dialects and differentiation rules from a plugin library "
+             "(repeatable; see docs/adding-rules.md)"),
+    cl::value_desc("lib.so"), cl::cat(category));
+
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   mlir::registerPassManagerCLOptions();
@@ -111,6 +125,25 @@ int main(int argc, char **argv) {
 
   DialectRegistry registry;
   adjoint::registerAllDialects(registry);
+  if (llvm::Error error =
+          adjoint::loadDialectPlugins(dialectPlugins, registry)) {
+    llvm::WithColor::error(llvm::errs(), "adjoint-compile")
+        << llvm::toString(std::move(error)) << "\n";
+    return 1;
+  }
+  for (const std::string &input : link) {
+    if (emit != "so") {
+      llvm::WithColor::error(llvm::errs(), "adjoint-compile")
+          << "--link " << input
+          << ": objects are linked into shared libraries only (--emit=so)\n";
+      return 1;
+    }
+    if (!llvm::sys::fs::is_regular_file(input)) {
+      llvm::WithColor::error(llvm::errs(), "adjoint-compile")
+          << "--link " << input << ": no such file\n";
+      return 1;
+    }
+  }
   MLIRContext context(registry);
   context.printOpOnDiagnostic(false);
 
@@ -154,5 +187,6 @@ int main(int argc, char **argv) {
   options.checkNumerics = checkNumerics;
   options.rules = rules;
   options.target = {targetTriple, targetCpu};
+  options.link = link;
   return failed(adjoint::compile(*module, options, llvm::errs())) ? 1 : 0;
 }

@@ -25,6 +25,7 @@
 #include "adjoint/Evaluator/Evaluator.h"
 #include "adjoint/GradientCheck/GradientCheck.h"
 #include "adjoint/InitAllDialects.h"
+#include "adjoint/Support/DialectPlugins.h"
 #include "adjoint/Support/Npy.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/MLIRContext.h"
@@ -106,6 +107,11 @@ static cl::opt<double>
               cl::desc("Largest relative error --check-grad accepts "
                        "(default 1e-6)"),
               cl::init(1e-6), cl::cat(runCategory));
+static cl::list<std::string> dialectPlugins(
+    "load-dialect-plugin",
+    cl::desc("Load dialects and differentiation rules from a plugin library "
+             "(repeatable; see docs/adding-rules.md)"),
+    cl::value_desc("lib.so"), cl::cat(runCategory));
 
 /// Prints "adjoint-run: error: <message>" and returns failure.
 static LogicalResult fail(const llvm::Twine &message) {
@@ -603,6 +609,10 @@ int main(int argc, char **argv) {
 
   DialectRegistry registry;
   registerAllDialects(registry);
+  if (llvm::Error error = loadDialectPlugins(dialectPlugins, registry)) {
+    (void)fail(llvm::toString(std::move(error)));
+    return 1;
+  }
   MLIRContext context(registry);
   // The located message and source line say enough; no generic op dumps.
   context.printOpOnDiagnostic(false);

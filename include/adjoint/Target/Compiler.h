@@ -41,6 +41,9 @@ struct CompileOptions {
   /// Rule files (docs/adding-rules.md) for the differentiate stage.
   std::vector<std::string> rules;
   TargetOptions target;
+  /// Objects or libraries linked into the shared library: the external
+  /// kernels the model calls.
+  std::vector<std::string> link;
 };
 
 /// Compiles `module` as `options` say. Errors are emitted as diagnostics.

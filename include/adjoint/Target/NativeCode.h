@@ -43,11 +43,13 @@ translateToLLVM(mlir::ModuleOp module, llvm::LLVMContext &context,
 mlir::LogicalResult emitNative(llvm::Module &module, OutputKind kind,
                                llvm::StringRef path, mlir::Location loc);
 
-/// Links the object file `object` into the shared library `path` with the
-/// system's C compiler driver (cc), against libm only.
-mlir::LogicalResult linkSharedLibrary(llvm::StringRef object,
-                                      llvm::StringRef path,
-                                      mlir::Location loc);
+/// Links the object file `object`, then `extraInputs` (the user's external
+/// kernels: objects or libraries), into the shared library `path` with the
+/// system's C compiler driver (cc), against libm.
+mlir::LogicalResult
+linkSharedLibrary(llvm::StringRef object, llvm::StringRef path,
+                  mlir::Location loc,
+                  llvm::ArrayRef<std::string> extraInputs = {});
 
 } // namespace adjoint
 

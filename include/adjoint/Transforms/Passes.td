@@ -16,8 +16,10 @@ def AdjDecompose : Pass<"adj-decompose", "::mlir::ModuleOp"> {
     softmax_cross_entropy, logsumexp, mean, layer_norm, batch_norm, gelu)
     into the primitive adj ops that `convert-adj-to-linalg`
     lowers, in their numerically stable forms (the maximum is subtracted
-    before exponentiating). It runs after differentiation, so derivative
-    rules still see the composite ops.
+    before exponentiating). Ops of other dialects that implement
+    `DecomposableOpInterface` (a dialect plugin's ops) are expanded by their
+    own `decompose`. It runs after differentiation, so derivative rules still
+    see the composite ops.
 
     Before:
     ```mlir
@@ -58,6 +60,43 @@ def AdjIsolateResults : Pass<"adj-isolate-results", "::mlir::ModuleOp"> {
   let dependentDialects = ["::mlir::bufferization::BufferizationDialect",
                            "::mlir::linalg::LinalgDialect",
                            "::mlir::tensor::TensorDialect"];
+}
+
+def AdjLowerExternalCalls : Pass<"adj-lower-external-calls", "::mlir::ModuleOp"> {
+  let summary = "Give external functions (kernels in C) their C signature";
+  let description = [{
+    A model may call a function it only declares, an external kernel linked
+    into the library (`adjoint-compile --link kernel.o`). Before
+    bufferization, each such declaration on tensors becomes one on buffers:
+    its arguments, then one output buffer per result, returning nothing; each
+    call passes its arguments' buffers (which the kernel must only read) and
+    fresh output buffers, which later become workspace. With the bare-pointer
+    convention of the LLVM lowering, the kernel is the C function
+
+    ```c
+    void my_kernel(const float *x, const int64_t *k, float *y);
+    ```
+
+    Before:
+    ```mlir
+    func.func private @my_kernel(tensor<4xf32>, tensor<i64>) -> tensor<4xf32>
+    %y = call @my_kernel(%x, %k) : (tensor<4xf32>, tensor<i64>) -> tensor<4xf32>
+    ```
+    After:
+    ```mlir
+    func.func private @my_kernel(memref<4xf32>, memref<i64>, memref<4xf32>)
+    %xb = bufferization.to_memref %x read_only : memref<4xf32>
+    %kb = bufferization.to_memref %k read_only : memref<i64>
+    %yb = memref.alloc() : memref<4xf32>
+    call @my_kernel(%xb, %kb, %yb) : (memref<4xf32>, memref<i64>, memref<4xf32>) -> ()
+    %y = bufferization.to_tensor %yb restrict writable : memref<4xf32>
+    ```
+
+    Only statically shaped tensors of f32, f64, i32 or i64 can cross: any
+    other argument or result type is an error at the declaration.
+  }];
+  let dependentDialects = ["::mlir::bufferization::BufferizationDialect",
+                           "::mlir::memref::MemRefDialect"];
 }
 
 def AdjExportCAbi : Pass<"adj-export-c-abi", "::mlir::ModuleOp"> {

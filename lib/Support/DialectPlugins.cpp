@@ -1,0 +1,26 @@
+//===- DialectPlugins.cpp - Loading of dialect plugins --------------------===//
+//
+// Part of the Adjoint project.
+//
+//===----------------------------------------------------------------------===//
+
+#include "adjoint/Support/DialectPlugins.h"
+
+#include "mlir/Tools/Plugins/DialectPlugin.h"
+
+llvm::Error adjoint::loadDialectPlugins(llvm::ArrayRef<std::string> paths,
+                                        mlir::DialectRegistry &registry) {
+  for (const std::string &path : paths) {
+    llvm::Expected<mlir::DialectPlugin> plugin =
+        mlir::DialectPlugin::load(path);
+    if (!plugin)
+      return llvm::createStringError(
+          "cannot load the dialect plugin '" + path +
+          "': " + llvm::toString(plugin.takeError()) +
+          "\nA plugin is a shared library, built against this Adjoint's "
+          "installed package, that exports mlirGetDialectPluginInfo (see "
+          "docs/adding-rules.md)");
+    plugin->registerDialectRegistryCallbacks(registry);
+  }
+  return llvm::Error::success();
+}
