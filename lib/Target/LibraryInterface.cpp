@@ -124,16 +124,19 @@ std::string adjoint::renderCHeader(const LibraryInterface &interface) {
         " * Every function takes its inputs, then caller-allocated outputs, as\n"
         " * row-major buffers of the shapes below, then a workspace of\n"
         " * <function>_workspace_size() bytes (64-byte alignment is best);\n"
-        " * it returns 0 on success. The library holds no mutable global\n"
-        " * state: calls from several threads at once are safe as long as each\n"
-        " * uses its own outputs and workspace.\n"
+        " * it returns 0 on success. The library's only mutable global state\n"
+        " * is its thread count: calls from several threads at once are safe\n"
+        " * as long as each uses its own outputs and workspace.\n"
         " */\n"
      << "#ifndef " << guard << "\n#define " << guard << "\n\n"
      << "#include <stdbool.h>\n#include <stdint.h>\n\n"
      << "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n"
      << "/* The library's functions, argument names, dtypes and shapes as "
         "JSON. */\n"
-     << "const char *" << interface.prefix << "_adjoint_interface(void);\n\n";
+     << "const char *" << interface.prefix << "_adjoint_interface(void);\n\n"
+     << "/* Sets the kernels' thread count (n <= 0: OMP_NUM_THREADS or every\n"
+        " * core); returns the previous one. Results do not depend on it. */\n"
+     << "int32_t " << interface.prefix << "_set_num_threads(int32_t n);\n\n";
   for (const FunctionInterface &f : interface.functions) {
     auto constants = [&](const TensorInterface &t) {
       std::string base = f.symbol + "_" + t.name;
