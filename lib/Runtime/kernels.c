@@ -72,6 +72,21 @@ static inline int64_t offset(const axis_t *a, int64_t i) {
          i % a->d2 * a->s2;
 }
 
+/* The offsets of indices [i0, i0 + n) of `a` into `out`, digit by digit
+   (no division per index). */
+static void offsets(const axis_t *a, int64_t i0, int64_t n, int64_t *out) {
+  int64_t r2 = i0 % a->d2, q = i0 / a->d2;
+  int64_t r1 = q % a->d1, r0 = q / a->d1;
+  for (int64_t i = 0; i < n; ++i) {
+    out[i] = r0 * a->s0 + r1 * a->s1 + r2 * a->s2;
+    if (++r2 == a->d2) {
+      r2 = 0;
+      if (++r1 == a->d1)
+        r1 = 0, ++r0;
+    }
+  }
+}
+
 static axis_t plain(int64_t stride) {
   axis_t a = {1, 1, stride, 0, 0};
   return a;
@@ -128,12 +143,12 @@ static int threads_for(int64_t macs) {
    column by column. */
 static void pack_a(const gemm_t *g, int64_t i0, int64_t p0, int64_t kc,
                    float *dst) {
-  int64_t rows[MR];
+  int64_t rows[MR], cols[KC];
   int64_t mr = min64(MR, g->m - i0);
-  for (int64_t i = 0; i < mr; ++i)
-    rows[i] = offset(&g->ar, i0 + i);
+  offsets(&g->ar, i0, mr, rows);
+  offsets(&g->ac, p0, kc, cols);
   for (int64_t p = 0; p < kc; ++p) {
-    const float *col = g->a + offset(&g->ac, p0 + p);
+    const float *col = g->a + cols[p];
     int64_t i = 0;
     for (; i < mr; ++i)
       dst[p * MR + i] = col[rows[i]];
@@ -147,35 +162,50 @@ static void pack_a(const gemm_t *g, int64_t i0, int64_t p0, int64_t kc,
 static void pack_b(const gemm_t *g, int64_t p0, int64_t kc, int64_t j0,
                    float *dst) {
   int64_t nr = min64(NR, g->n - j0);
-  if (nr == NR && g->bc.d1 == 1 && g->bc.d2 == 1 && g->bc.s0 == 1) {
-    for (int64_t p = 0; p < kc; ++p) {
-      const float *row = g->b + offset(&g->br, p0 + p) + j0;
-      *(v8u *)(dst + p * NR) = *(const v8u *)row;
-      *(v8u *)(dst + p * NR + VL) = *(const v8u *)(row + VL);
-    }
-    return;
-  }
-  int64_t cols[NR];
+  int64_t rows[KC], cols[NR];
+  offsets(&g->br, p0, kc, rows);
+  offsets(&g->bc, j0, nr, cols);
   int contiguous = nr == NR;
-  for (int64_t j = 0; j < nr; ++j) {
-    cols[j] = offset(&g->bc, j0 + j);
+  for (int64_t j = 1; j < nr; ++j)
     contiguous &= cols[j] == cols[0] + j;
-  }
   if (contiguous) {
     for (int64_t p = 0; p < kc; ++p) {
-      const float *row = g->b + offset(&g->br, p0 + p) + cols[0];
+      const float *row = g->b + rows[p] + cols[0];
       *(v8u *)(dst + p * NR) = *(const v8u *)row;
       *(v8u *)(dst + p * NR + VL) = *(const v8u *)(row + VL);
     }
     return;
   }
+  /* A transposed B (consecutive rows adjacent): read each column's rows in
+     order, rather than NR far-apart columns per row (cache-set conflicts). */
+  int rows_adjacent = 1;
+  for (int64_t p = 1; p < kc; ++p)
+    rows_adjacent &= rows[p] == rows[0] + p;
+  if (rows_adjacent) {
+    for (int64_t j = 0; j < NR; ++j) {
+      const float *col = g->b + rows[0] + (j < nr ? cols[j] : 0);
+      for (int64_t p = 0; p < kc; ++p)
+        dst[p * NR + j] = j < nr ? col[p] : 0.0f;
+    }
+    return;
+  }
+  /* Runs of consecutive columns (im2col rows of an image) are copied as
+     runs; the padding columns are zero. */
+  int64_t starts[NR + 1], runs = 0;
+  for (int64_t j = 0; j < nr; ++j)
+    if (j == 0 || cols[j] != cols[j - 1] + 1)
+      starts[runs++] = j;
+  starts[runs] = nr;
   for (int64_t p = 0; p < kc; ++p) {
-    const float *row = g->b + offset(&g->br, p0 + p);
-    int64_t j = 0;
-    for (; j < nr; ++j)
-      dst[p * NR + j] = row[cols[j]];
-    for (; j < NR; ++j)
-      dst[p * NR + j] = 0.0f;
+    const float *row = g->b + rows[p];
+    float *out = dst + p * NR;
+    for (int64_t r = 0; r < runs; ++r) {
+      const float *src = row + cols[starts[r]];
+      for (int64_t j = starts[r]; j < starts[r + 1]; ++j)
+        out[j] = src[j - starts[r]];
+    }
+    for (int64_t j = nr; j < NR; ++j)
+      out[j] = 0.0f;
   }
 }
 
@@ -204,12 +234,15 @@ static void micro_kernel(const gemm_t *g, int64_t kc, const float *a,
   v8 acc[MR][2] = {{c00, c01}, {c10, c11}, {c20, c21},
                    {c30, c31}, {c40, c41}, {c50, c51}};
   int64_t mr = min64(MR, g->m - i0), nr = min64(NR, g->n - j0);
-  int64_t rows[MR];
-  for (int64_t i = 0; i < mr; ++i)
-    rows[i] = offset(&g->cr, i0 + i);
-  if (nr == NR && g->cc.d1 == 1 && g->cc.d2 == 1 && g->cc.s0 == 1) {
+  int64_t rows[MR], cols[NR];
+  offsets(&g->cr, i0, mr, rows);
+  offsets(&g->cc, j0, nr, cols);
+  int contiguous = nr == NR;
+  for (int64_t j = 1; j < nr; ++j)
+    contiguous &= cols[j] == cols[0] + j;
+  if (contiguous) {
     for (int64_t i = 0; i < mr; ++i) {
-      v8u *row = (v8u *)(g->c + rows[i] + j0);
+      v8u *row = (v8u *)(g->c + rows[i] + cols[0]);
       if (beta) {
         row[0] += acc[i][0];
         row[1] += acc[i][1];
@@ -223,9 +256,8 @@ static void micro_kernel(const gemm_t *g, int64_t kc, const float *a,
   float tile[MR][NR];
   memcpy(tile, acc, sizeof(tile));
   for (int64_t j = 0; j < nr; ++j) {
-    int64_t col = offset(&g->cc, j0 + j);
     for (int64_t i = 0; i < mr; ++i) {
-      float *c = g->c + rows[i] + col;
+      float *c = g->c + rows[i] + cols[j];
       *c = beta ? *c + tile[i][j] : tile[i][j];
     }
   }
@@ -279,13 +311,19 @@ static void gemm_thread(const gemm_t *g, int tid, int nth) {
   }
 }
 
-/* The floats of scratch a GEMM of this shape needs. */
+static int64_t packed_floats(int64_t m, int64_t n, int64_t kc) {
+  return kc * (min64(ceildiv(n, NR) * NR, NC) +
+               min64(ceildiv(m, MR) * MR, ceildiv(MCB, MR) * MR));
+}
+
+/* The floats of scratch a GEMM of this shape needs, either way round (run
+   may compute the transpose). */
 HIDDEN int64_t adjoint_rt_sgemm_scratch(int64_t m, int64_t n, int64_t k) {
   if (k == 0)
     return 0;
-  int64_t kcmax = ceildiv(k, ceildiv(k, KC));
-  return kcmax * (min64(ceildiv(n, NR) * NR, NC) +
-                  min64(ceildiv(m, MR) * MR, ceildiv(MCB, MR) * MR));
+  int64_t kc = ceildiv(k, ceildiv(k, KC));
+  int64_t x = packed_floats(m, n, kc), y = packed_floats(n, m, kc);
+  return x > y ? x : y;
 }
 
 static void zero_or_keep(const gemm_t *g) {
@@ -297,6 +335,17 @@ static void zero_or_keep(const gemm_t *g) {
 }
 
 static void run(gemm_t *g, int nth) {
+  /* A narrow C (N under one sliver) fills few of the micro-tile's columns:
+     compute its transpose, C^T = B^T A^T, by swapping the operands' roles. */
+  if (g->n < NR && g->m > g->n) {
+    axis_t ar = g->ar, ac = g->ac, cr = g->cr;
+    const float *a = g->a;
+    g->a = g->b, g->ar = g->bc, g->ac = g->br;
+    g->b = a, g->br = ac, g->bc = ar;
+    g->cr = g->cc, g->cc = cr;
+    int64_t m = g->m;
+    g->m = g->n, g->n = m;
+  }
   g->ar = simplify(g->ar);
   g->ac = simplify(g->ac);
   g->br = simplify(g->br);
@@ -337,15 +386,17 @@ HIDDEN void adjoint_rt_sgemm(int64_t batch, int64_t m, int64_t n, int64_t k,
 }
 
 /* The floats of scratch adjoint_rt_sconv2d needs. */
-HIDDEN int64_t adjoint_rt_sconv2d_scratch(int64_t c, int64_t f, int64_t kh,
-                                          int64_t kw, int64_t oh, int64_t ow) {
-  return adjoint_rt_sgemm_scratch(f, oh * ow, c * kh * kw);
+HIDDEN int64_t adjoint_rt_sconv2d_scratch(int64_t batch, int64_t c, int64_t f,
+                                          int64_t kh, int64_t kw, int64_t oh,
+                                          int64_t ow) {
+  return adjoint_rt_sgemm_scratch(f, batch * oh * ow, c * kh * kw);
 }
 
 /* out[n, f, y, x] (+)= sum over (c, i, j) of
    w[f, c, i, j] * in[n, c, y*sh + i*dh, x*sw + j*dw], with the input
    already padded; every operand with its own four strides (in0..in3 for
-   in's dimensions n, c, y, x, and likewise). */
+   in's dimensions n, c, y, x, and likewise). One GEMM: M = f, N = the
+   (n, y, x) output pixels of the whole batch, K = (c, i, j). */
 HIDDEN void adjoint_rt_sconv2d(
     int64_t batch, int64_t c, int64_t f, int64_t kh, int64_t kw, int64_t oh,
     int64_t ow, int64_t sh, int64_t sw, int64_t dh, int64_t dw,
@@ -353,17 +404,12 @@ HIDDEN void adjoint_rt_sconv2d(
     const float *w, int64_t w0, int64_t w1, int64_t w2, int64_t w3, float *out,
     int64_t out0, int64_t out1, int64_t out2, int64_t out3, int32_t accumulate,
     float *scratch) {
-  int64_t k = c * kh * kw, n = oh * ow;
-  int nth = threads_for(f * n * k * batch);
-  axis_t ar = plain(w0);
-  axis_t ac = {kh, kw, w1, w2, w3};
-  axis_t br = {kh, kw, in1, in2 * dh, in3 * dw};
-  axis_t bc = {1, ow, in2 * sh, 0, in3 * sw};
-  axis_t cr = plain(out1);
-  axis_t cc = {1, ow, out2, 0, out3};
-  for (int64_t i = 0; i < batch; ++i) {
-    gemm_t g = {w, in + i * in0, out + i * out0, ar, ac, br, bc, cr, cc,
-                f, n, k, accumulate, scratch};
-    run(&g, nth);
-  }
+  int64_t k = c * kh * kw, n = batch * oh * ow;
+  gemm_t g = {w, in, out,
+              plain(w0), (axis_t){kh, kw, w1, w2, w3},
+              (axis_t){kh, kw, in1, in2 * dh, in3 * dw},
+              (axis_t){oh, ow, in0, in2 * sh, in3 * sw},
+              plain(out1), (axis_t){oh, ow, out0, out2, out3},
+              f, n, k, accumulate, scratch};
+  run(&g, threads_for(f * n * k));
 }

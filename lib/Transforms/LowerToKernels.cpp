@@ -63,8 +63,12 @@ int64_t scratchFloats(int64_t m, int64_t n, int64_t k) {
   if (k == 0)
     return 0;
   int64_t kc = ceilDiv(k, ceilDiv(k, kKC));
-  return kc * (std::min(ceilDiv(n, kNR) * kNR, kNC) +
-               std::min(ceilDiv(m, kMR) * kMR, ceilDiv(kMCB, kMR) * kMR));
+  // The runtime may compute the transposed product: either way round.
+  auto packed = [&](int64_t rows, int64_t cols) {
+    return kc * (std::min(ceilDiv(cols, kNR) * kNR, kNC) +
+                 std::min(ceilDiv(rows, kMR) * kMR, ceilDiv(kMCB, kMR) * kMR));
+  };
+  return std::max(packed(m, n), packed(n, m));
 }
 
 /// The buffer `v` is a view of: a memref.alloc's result or an argument.
@@ -83,6 +87,17 @@ Access accessOf(Operation *op, Value root) {
     return rootOf(op->getOperand(0)) == root ? Access::Write : Access::None;
   if (isa<ViewLikeOpInterface>(op) || isPure(op))
     return Access::None;
+  // A region may use the buffer directly (a memref.load in a linalg.generic
+  // body, from a tensor.extract): count that as a write, the safe side.
+  WalkResult nested = op->walk([&](Operation *inner) {
+    if (inner != op)
+      for (Value v : inner->getOperands())
+        if (isa<MemRefType>(v.getType()) && rootOf(v) == root)
+          return WalkResult::interrupt();
+    return WalkResult::advance();
+  });
+  if (nested.wasInterrupted())
+    return Access::Write;
   Access access = Access::None;
   for (OpOperand &operand : op->getOpOperands()) {
     if (!isa<MemRefType>(operand.get().getType()) ||
@@ -230,7 +245,7 @@ private:
     if (isa<linalg::Conv2DNchwFchwOp>(op)) {
       ArrayRef<int64_t> w = shapeOf(op->getOperand(1)),
                         out = shapeOf(op->getOperand(2));
-      return scratchFloats(w[0], out[2] * out[3], w[1] * w[2] * w[3]);
+      return scratchFloats(w[0], out[0] * out[2] * out[3], w[1] * w[2] * w[3]);
     }
     auto [batch, m, n, k] = gemmShape(op);
     return scratchFloats(m, n, k);
