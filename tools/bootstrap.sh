@@ -7,8 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(cmake ninja-build g++ llvm-19-dev libmlir-19-dev mlir-19-tools
-  llvm-19-tools libfmt-dev zlib1g-dev libzstd-dev python3 python3-numpy
-  python3-sklearn libonnx-dev libprotobuf-dev)
+  llvm-19-tools libomp-19-dev libfmt-dev zlib1g-dev libzstd-dev python3
+  python3-numpy python3-sklearn libonnx-dev libprotobuf-dev)
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(python3-torch python3-onnx valgrind graphviz)
 fi

@@ -93,6 +93,7 @@ void adjoint::buildBufferizePipeline(OpPassManager &pm) {
   // CSE first: bufferization leaves copies between identical views.
   pm.addPass(createCSEPass());
   pm.addPass(createCanonicalizerPass());
+  pm.addPass(createAdjLowerToKernels());
   pm.addPass(createAdjExportCAbi());
 }
 

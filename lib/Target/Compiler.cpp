@@ -332,8 +332,8 @@ LogicalResult adjoint::compile(ModuleOp module, const CompileOptions &options,
     llvm::FileRemover remover(object);
     result = success(
         succeeded(emitNative(**llvmModule, OutputKind::Object, object, loc)) &&
-        succeeded(
-            linkSharedLibrary(object, options.output, loc, options.link)));
+        succeeded(linkSharedLibrary(object, options.output, options.target,
+                                    loc, options.link)));
   }
   if (options.timeStages)
     log << llvm::formatv("{0,-14} {1,8:f3} s\n", "codegen+link",

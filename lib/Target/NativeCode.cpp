@@ -14,6 +14,11 @@
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Passes/PassBuilder.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FileUtilities.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
+#include "llvm/Support/xxhash.h"
 #include "llvm/Support/Program.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/ToolOutputFile.h"
@@ -23,6 +28,8 @@
 
 using namespace mlir;
 using namespace adjoint;
+
+#include "RuntimeSource.inc"
 
 /// The target machine for `options`, or an error message.
 static llvm::Expected<std::unique_ptr<llvm::TargetMachine>>
@@ -172,6 +179,21 @@ static void addInitialValueFunction(llvm::Module &module,
   b.CreateRet(b.getInt32(1));
 }
 
+/// Adds `int32_t <prefix>_set_num_threads(int32_t)`, which forwards to the
+/// kernel runtime linked into the library (lib/Runtime/kernels.c).
+static void addSetNumThreadsFunction(llvm::Module &module, StringRef prefix) {
+  llvm::LLVMContext &ctx = module.getContext();
+  auto *i32 = llvm::Type::getInt32Ty(ctx);
+  auto *fnType = llvm::FunctionType::get(i32, {i32}, /*isVarArg=*/false);
+  llvm::FunctionCallee runtime =
+      module.getOrInsertFunction("adjoint_rt_set_num_threads", fnType);
+  auto *fn =
+      llvm::Function::Create(fnType, llvm::GlobalValue::ExternalLinkage,
+                             prefix + "_set_num_threads", module);
+  llvm::IRBuilder<> b(llvm::BasicBlock::Create(ctx, "entry", fn));
+  b.CreateRet(b.CreateCall(runtime, {fn->getArg(0)}));
+}
+
 FailureOr<std::unique_ptr<llvm::Module>>
 adjoint::translateToLLVM(ModuleOp module, llvm::LLVMContext &context,
                          const LibraryInterface &interface,
@@ -191,6 +213,7 @@ adjoint::translateToLLVM(ModuleOp module, llvm::LLVMContext &context,
   addInterfaceFunction(*llvmModule, interface);
   addStatusMessageFunction(*llvmModule, interface);
   addInitialValueFunction(*llvmModule, interface);
+  addSetNumThreadsFunction(*llvmModule, interface.prefix);
 
   // The standard -O3 pipeline for the target.
   llvm::LoopAnalysisManager lam;
@@ -239,7 +262,96 @@ LogicalResult adjoint::emitNative(llvm::Module &module, OutputKind kind,
   return success();
 }
 
+/// The C compiler's flags for the kernel runtime on `target`.
+static SmallVector<std::string> runtimeFlags(const TargetOptions &target) {
+  SmallVector<std::string> flags = {"-O3", "-fPIC", "-fvisibility=hidden",
+                                    "-ffp-contract=fast"};
+  if (target.cpu.empty() && target.triple.empty())
+    flags.push_back("-march=native");
+  else if (!target.cpu.empty())
+    flags.push_back("-march=" + target.cpu);
+  if (StringRef(ADJOINT_OMP_DIR).size())
+    flags.push_back("-fopenmp");
+  return flags;
+}
+
+/// The kernel runtime compiled by `cc` for `target`: an object in the cache
+/// directory ($ADJOINT_CACHE_DIR, else $XDG_CACHE_HOME/adjoint or
+/// ~/.cache/adjoint) named by a hash of the compiler, flags and source, so
+/// each configuration is compiled once; a temporary file (`remover` deletes
+/// it) when there is no usable cache directory.
+static FailureOr<std::string> getRuntimeObject(StringRef cc,
+                                               const TargetOptions &target,
+                                               llvm::FileRemover &remover,
+                                               Location loc) {
+  SmallVector<std::string> flags = runtimeFlags(target);
+  std::string key = cc.str() + '\0' + runtimeSource;
+  for (const std::string &flag : flags)
+    key += '\0' + flag;
+  SmallString<128> dir;
+  if (auto env = llvm::sys::Process::GetEnv("ADJOINT_CACHE_DIR")) {
+    dir = *env;
+  } else if (auto xdg = llvm::sys::Process::GetEnv("XDG_CACHE_HOME")) {
+    dir = *xdg;
+    llvm::sys::path::append(dir, "adjoint");
+  } else if (llvm::sys::path::home_directory(dir)) {
+    llvm::sys::path::append(dir, ".cache", "adjoint");
+  }
+  SmallString<128> object;
+  bool cached = !dir.empty() && !llvm::sys::fs::create_directories(dir);
+  if (cached) {
+    object = dir;
+    llvm::sys::path::append(
+        object, llvm::formatv("kernels-{0:x-16}.o", llvm::xxh3_64bits(key)));
+    if (llvm::sys::fs::exists(object))
+      return std::string(object);
+  }
+
+  // Compile into a unique file next to the final one, then rename it there:
+  // concurrent compilers never see a partial object.
+  SmallString<128> source, temporary;
+  if (std::error_code ec =
+          llvm::sys::fs::createTemporaryFile("adjoint-kernels", "c", source))
+    return emitError(loc) << "cannot create a temporary file: " << ec.message();
+  llvm::FileRemover sourceRemover(source);
+  {
+    std::error_code ec;
+    llvm::raw_fd_ostream os(source, ec);
+    os << runtimeSource;
+    if (ec)
+      return emitError(loc) << "cannot write '" << source
+                            << "': " << ec.message();
+  }
+  std::error_code ec =
+      cached ? llvm::sys::fs::createUniqueFile(
+                   llvm::Twine(dir) + "/kernels-%%%%%%%%.o.tmp", temporary)
+             : llvm::sys::fs::createTemporaryFile("adjoint-kernels", "o",
+                                                  temporary);
+  if (ec)
+    return emitError(loc) << "cannot create a temporary file: " << ec.message();
+  llvm::FileRemover temporaryRemover(temporary);
+  SmallVector<StringRef> args = {cc};
+  for (const std::string &flag : flags)
+    args.push_back(flag);
+  args.append({"-c", source, "-o", temporary});
+  std::string message;
+  if (llvm::sys::ExecuteAndWait(cc, args, std::nullopt, {}, 0, 0, &message))
+    return emitError(loc) << "compiling the kernel runtime with " << cc
+                          << " failed" << (message.empty() ? "" : ": ")
+                          << message;
+  if (!cached) {
+    temporaryRemover.releaseFile();
+    remover.setFile(temporary);
+    return std::string(temporary);
+  }
+  if (std::error_code ec = llvm::sys::fs::rename(temporary, object))
+    return emitError(loc) << "cannot write '" << object
+                          << "': " << ec.message();
+  return std::string(object);
+}
+
 LogicalResult adjoint::linkSharedLibrary(StringRef object, StringRef path,
+                                         const TargetOptions &target,
                                          Location loc,
                                          ArrayRef<std::string> extraInputs) {
   llvm::ErrorOr<std::string> cc = llvm::sys::findProgramByName("cc");
@@ -247,11 +359,21 @@ LogicalResult adjoint::linkSharedLibrary(StringRef object, StringRef path,
     return emitError(loc) << "cannot link '" << path
                           << "': no C compiler driver 'cc' on PATH (install "
                              "gcc or clang, or use --emit=obj)";
+  llvm::FileRemover runtimeRemover;
+  FailureOr<std::string> runtime =
+      getRuntimeObject(*cc, target, runtimeRemover, loc);
+  if (failed(runtime))
+    return failure();
   // -z defs: a kernel the model declares but nobody defines is an error now,
   // not when the library is loaded.
   SmallVector<StringRef> args = {*cc,  "-shared", "-Wl,-z,defs",
-                                 "-o", path,      object};
+                                 "-o", path,      object,
+                                 *runtime};
   llvm::append_range(args, extraInputs);
+  std::string ompDir = ADJOINT_OMP_DIR, rpath = "-Wl,-rpath," + ompDir,
+              libDir = "-L" + ompDir;
+  if (!ompDir.empty())
+    args.append({libDir, rpath, "-lomp"});
   args.push_back("-lm");
   std::string message;
   int rc = llvm::sys::ExecuteAndWait(*cc, args, std::nullopt, {}, 0, 0,

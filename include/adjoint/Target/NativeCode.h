@@ -6,8 +6,8 @@
 // library's interface JSON added), is optimized at -O3 for the target CPU
 // (the host's, with its features, unless another triple/CPU is asked for),
 // and is written as LLVM IR, assembly or an object file. The system linker
-// driver then links the object into a shared library that needs only libc
-// and libm.
+// driver then links the object and the kernel runtime into a shared library
+// that needs only libc, libm and libomp.
 //
 //===----------------------------------------------------------------------===//
 
@@ -43,12 +43,14 @@ translateToLLVM(mlir::ModuleOp module, llvm::LLVMContext &context,
 mlir::LogicalResult emitNative(llvm::Module &module, OutputKind kind,
                                llvm::StringRef path, mlir::Location loc);
 
-/// Links the object file `object`, then `extraInputs` (the user's external
-/// kernels: objects or libraries), into the shared library `path` with the
-/// system's C compiler driver (cc), against libm.
+/// Links the object file `object`, the kernel runtime (lib/Runtime/
+/// kernels.c, compiled for `target` by cc and cached), then `extraInputs`
+/// (the user's external kernels: objects or libraries) into the shared
+/// library `path` with the system's C compiler driver (cc), against libm and
+/// LLVM's OpenMP runtime (libomp, found by RPATH).
 mlir::LogicalResult
 linkSharedLibrary(llvm::StringRef object, llvm::StringRef path,
-                  mlir::Location loc,
+                  const TargetOptions &target, mlir::Location loc,
                   llvm::ArrayRef<std::string> extraInputs = {});
 
 } // namespace adjoint

@@ -186,6 +186,41 @@ def AdjCheckNumerics : Pass<"adj-check-numerics", "::mlir::ModuleOp"> {
                            "::mlir::tensor::TensorDialect"];
 }
 
+def AdjLowerToKernels : Pass<"adj-lower-to-kernels", "::mlir::ModuleOp"> {
+  let summary = "Call the kernel runtime for f32 matmuls and convolutions";
+  let description = [{
+    Runs on bufferized functions, before `adj-export-c-abi`. Every f32
+    `linalg.matmul`, `matmul_transpose_a/b`, `batch_matmul`,
+    `batch_matmul_transpose_a/b` and `conv_2d_nchw_fchw` becomes a call of
+    the kernel runtime that adjoint-compile links into every library
+    (lib/Runtime/kernels.c: packed, register-blocked, multithreaded over
+    output tiles), with each operand passed as a pointer and its strides:
+
+    * an operand written by a `linalg.transpose` whose source is not
+      written before the kernel runs is read from the source through a
+      `memref.transpose` view (its strides), and the transpose is erased
+      when nothing else reads its result: the transposed operands of
+      gradients (xᵀ·dy, dy·Wᵀ, the convolution gradients) cost no copy;
+    * an output that holds zeros (a `linalg.fill` of 0, or a copy of one)
+      is overwritten instead of accumulated, and the fill or copy is erased
+      when nothing reads it in between;
+    * the kernels' packing buffers are one `memref.alloc` per function,
+      which `adj-export-c-abi` places in the workspace.
+
+    ```mlir
+    linalg.transpose ins(%x : memref<32x64xf32>) outs(%t : memref<64x32xf32>) permutation = [1, 0]
+    linalg.fill ins(%zero : f32) outs(%dw : memref<64x32xf32>)
+    linalg.matmul ins(%t, %dy : memref<64x32xf32>, memref<32x32xf32>) outs(%dw : memref<64x32xf32>)
+    ```
+    becomes a call `adjoint_rt_sgemm(1, 64, 32, 32, x, 0, 1, 64, dy, ...,
+    dw, ..., /*accumulate=*/0, scratch)`.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::func::FuncDialect",
+                           "::mlir::LLVM::LLVMDialect",
+                           "::mlir::memref::MemRefDialect"];
+}
+
 def AdjPrintDot : Pass<"adj-print-dot", "::mlir::ModuleOp"> {
   let summary = "Write the dataflow graph of functions as Graphviz DOT";
   let description = [{

@@ -304,6 +304,15 @@ class Library:
             values[spec["name"]] = a
         return values
 
+    def set_num_threads(self, n):
+        """Sets the threads the library's kernels use (n <= 0: OpenMP's
+        default, OMP_NUM_THREADS or every core); returns the previous
+        setting (0 for the default). Results do not depend on it."""
+        setter = getattr(self.dll, self.prefix + "_set_num_threads")
+        setter.restype = ctypes.c_int32
+        setter.argtypes = [ctypes.c_int32]
+        return setter(n)
+
     def __getattr__(self, name):
         functions = self.__dict__.get("functions", {})
         if name in functions:

@@ -1,0 +1,361 @@
+//===- LowerToKernels.cpp - The adj-lower-to-kernels pass -----------------===//
+//
+// Part of the Adjoint project.
+//
+// Replaces the f32 contractions of bufferized functions by calls of the
+// kernel runtime (lib/Runtime/kernels.c) that adjoint-compile links into
+// every library:
+//
+//   linalg.matmul / _transpose_a / _transpose_b      adjoint_rt_sgemm
+//   linalg.batch_matmul / _transpose_a / _transpose_b adjoint_rt_sgemm
+//   linalg.conv_2d_nchw_fchw                         adjoint_rt_sconv2d
+//
+// Each operand is passed as a pointer (aligned pointer + offset) and its
+// strides, so any strided view works. Before the call:
+//
+//  1. An operand that is the result of a linalg.transpose (the last write
+//     to its buffer) is replaced by a memref.transpose view of the
+//     transpose's source, if nothing writes the source's buffer in between;
+//     the transpose is erased once nothing else reads its buffer.
+//  2. An output that holds zeros (the last write was a linalg.fill of 0, or
+//     a linalg.copy of such a buffer) is overwritten (accumulate = 0), and
+//     that write is erased if nothing read the buffer in between.
+//
+// Both look back from the kernel through the ops of its block. Buffers are
+// told apart by their root: the memref.alloc or function argument a value
+// is a view of. Distinct roots do not alias (allocations are distinct;
+// arguments are distinct buffers by the C ABI's contract). An op whose
+// effects on a root are unknown ends the search.
+//
+// The calls are llvm.call of llvm.func declarations: adj-export-c-abi only
+// accepts functions without func.call, and the runtime's functions take
+// raw pointers.
+//
+//===----------------------------------------------------------------------===//
+
+#include "adjoint/Transforms/Passes.h"
+
+#include "mlir/Conversion/LLVMCommon/TypeConverter.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
+
+namespace adjoint {
+#define GEN_PASS_DEF_ADJLOWERTOKERNELS
+#include "adjoint/Transforms/Passes.h.inc"
+} // namespace adjoint
+
+using namespace mlir;
+
+namespace {
+
+// The runtime's blocking (lib/Runtime/kernels.c): its packing buffers for
+// an M x N x K product are the floats of scratchFloats. NR is the widest
+// (AVX-512's), enough for every target.
+constexpr int64_t kMR = 6, kNR = 32, kKC = 256, kMCB = 1536, kNC = 2048;
+
+int64_t ceilDiv(int64_t x, int64_t y) { return (x + y - 1) / y; }
+
+int64_t scratchFloats(int64_t m, int64_t n, int64_t k) {
+  if (k == 0)
+    return 0;
+  int64_t kc = ceilDiv(k, ceilDiv(k, kKC));
+  // The runtime may compute the transposed product: either way round.
+  auto packed = [&](int64_t rows, int64_t cols) {
+    return kc * (std::min(ceilDiv(cols, kNR) * kNR, kNC) +
+                 std::min(ceilDiv(rows, kMR) * kMR, ceilDiv(kMCB, kMR) * kMR));
+  };
+  return std::max(packed(m, n), packed(n, m));
+}
+
+/// The buffer `v` is a view of: a memref.alloc's result or an argument.
+Value rootOf(Value v) {
+  while (auto view = v.getDefiningOp<ViewLikeOpInterface>())
+    v = view.getViewSource();
+  return v;
+}
+
+enum class Access { None, Read, Write };
+
+/// How `op` may access the buffer `root` (views are not accesses).
+Access accessOf(Operation *op, Value root) {
+  // The runtime calls before `op` reach their buffers through these.
+  if (isa<UnrealizedConversionCastOp>(op))
+    return rootOf(op->getOperand(0)) == root ? Access::Write : Access::None;
+  if (isa<ViewLikeOpInterface>(op) || isPure(op))
+    return Access::None;
+  // A region may use the buffer directly (a memref.load in a linalg.generic
+  // body, from a tensor.extract): count that as a write, the safe side.
+  WalkResult nested = op->walk([&](Operation *inner) {
+    if (inner != op)
+      for (Value v : inner->getOperands())
+        if (isa<MemRefType>(v.getType()) && rootOf(v) == root)
+          return WalkResult::interrupt();
+    return WalkResult::advance();
+  });
+  if (nested.wasInterrupted())
+    return Access::Write;
+  Access access = Access::None;
+  for (OpOperand &operand : op->getOpOperands()) {
+    if (!isa<MemRefType>(operand.get().getType()) ||
+        rootOf(operand.get()) != root)
+      continue;
+    auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
+    if (!linalgOp || linalgOp.isDpsInit(&operand))
+      return Access::Write;
+    access = Access::Read;
+  }
+  return access;
+}
+
+/// The last op before `before` in its block that writes the buffer of `v`,
+/// if the buffer's accesses in between are reads; `readBetween` tells
+/// whether there were any.
+Operation *lastWriter(Value v, Operation *before, bool &readBetween) {
+  Value root = rootOf(v);
+  readBetween = false;
+  for (Operation *op = before->getPrevNode(); op; op = op->getPrevNode()) {
+    Access access = accessOf(op, root);
+    if (access == Access::Write)
+      return op;
+    readBetween |= access == Access::Read;
+  }
+  return nullptr;
+}
+
+/// Whether an op strictly between `from` and `to` writes the buffer of `v`.
+bool writtenBetween(Value v, Operation *from, Operation *to) {
+  Value root = rootOf(v);
+  for (Operation *op = from->getNextNode(); op && op != to;
+       op = op->getNextNode())
+    if (accessOf(op, root) == Access::Write)
+      return true;
+  return false;
+}
+
+/// Whether `out` holds zeros just before `op`. `erasable` gets the op that
+/// wrote them when nothing read `out` since.
+bool holdsZeros(Value out, Operation *op, Operation *&erasable) {
+  bool read;
+  Operation *writer = lastWriter(out, op, read);
+  erasable = nullptr;
+  if (!writer || writer->getNumOperands() != 2 ||
+      writer->getOperand(1) != out)
+    return false;
+  bool zeros = false;
+  if (auto fill = dyn_cast<linalg::FillOp>(writer)) {
+    zeros = matchPattern(fill.getInputs()[0], m_AnyZeroFloat());
+  } else if (auto copy = dyn_cast<linalg::CopyOp>(writer)) {
+    Operation *ignored;
+    zeros = holdsZeros(copy.getInputs()[0], copy, ignored);
+  }
+  if (zeros && !read)
+    erasable = writer;
+  return zeros;
+}
+
+/// `operand` of `op`, or a transposed view of what a linalg.transpose wrote
+/// into it (erasing the transpose if its buffer has no other reader).
+Value untransposed(Value operand, Operation *op) {
+  bool read;
+  auto transpose =
+      dyn_cast_or_null<linalg::TransposeOp>(lastWriter(operand, op, read));
+  if (!transpose || transpose.getInit() != operand ||
+      writtenBetween(transpose.getInput(), transpose, op))
+    return operand;
+  OpBuilder b(op);
+  // The transpose maps result dim i to input dim perm[i]: the view reads the
+  // input with its dims permuted the same way.
+  auto perm = AffineMapAttr::get(AffineMap::getPermutationMap(
+      transpose.getPermutation(), b.getContext()));
+  Value view = b.create<memref::TransposeOp>(op->getLoc(),
+                                             transpose.getInput(), perm);
+  // The transpose stays if its buffer is read elsewhere (or we cannot tell).
+  Value root = rootOf(operand);
+  bool otherReader = !root.getDefiningOp<memref::AllocOp>() || read;
+  for (Operation *other = op->getNextNode(); other && !otherReader;
+       other = other->getNextNode())
+    otherReader = accessOf(other, root) != Access::None;
+  if (!otherReader) {
+    transpose.erase();
+    if (root.use_empty())
+      root.getDefiningOp()->erase();
+  }
+  return view;
+}
+
+/// Emits the runtime calls of one function.
+class KernelLowering {
+public:
+  KernelLowering(func::FuncOp fn, ModuleOp module) : fn(fn), module(module) {}
+
+  void run() {
+    SmallVector<Operation *> kernels;
+    fn.walk([&](linalg::LinalgOp op) {
+      if (op->getBlock() == &fn.getBody().front() && isKernel(op))
+        kernels.push_back(op);
+    });
+    if (kernels.empty())
+      return;
+    OpBuilder b(&fn.getBody().front(), fn.getBody().front().begin());
+    int64_t floats = 16;
+    for (Operation *op : kernels)
+      floats = std::max(floats, scratchOf(op));
+    scratch = b.create<memref::AllocOp>(
+        fn.getLoc(), MemRefType::get({floats}, b.getF32Type()),
+        b.getI64IntegerAttr(64));
+    for (Operation *op : kernels)
+      lower(op);
+  }
+
+private:
+  static bool isKernel(Operation *op) {
+    if (!isa<linalg::MatmulOp, linalg::MatmulTransposeAOp,
+             linalg::MatmulTransposeBOp, linalg::BatchMatmulOp,
+             linalg::BatchMatmulTransposeAOp, linalg::BatchMatmulTransposeBOp,
+             linalg::Conv2DNchwFchwOp>(op))
+      return false;
+    return llvm::all_of(op->getOperandTypes(), [](Type type) {
+      auto memref = dyn_cast<MemRefType>(type);
+      return memref && memref.hasStaticShape() &&
+             memref.getElementType().isF32();
+    });
+  }
+
+  static ArrayRef<int64_t> shapeOf(Value v) {
+    return cast<MemRefType>(v.getType()).getShape();
+  }
+
+  /// The (batch, M, N, K) of a matmul-like op: from its output and lhs.
+  static std::array<int64_t, 4> gemmShape(Operation *op) {
+    ArrayRef<int64_t> out = shapeOf(op->getOperand(2));
+    ArrayRef<int64_t> lhs = shapeOf(op->getOperand(0));
+    bool lhsTransposed =
+        isa<linalg::MatmulTransposeAOp, linalg::BatchMatmulTransposeAOp>(op);
+    int64_t k = lhsTransposed ? lhs[lhs.size() - 2] : lhs.back();
+    if (out.size() == 3)
+      return {out[0], out[1], out[2], k};
+    return {1, out[0], out[1], k};
+  }
+
+  static int64_t scratchOf(Operation *op) {
+    if (isa<linalg::Conv2DNchwFchwOp>(op)) {
+      ArrayRef<int64_t> w = shapeOf(op->getOperand(1)),
+                        out = shapeOf(op->getOperand(2));
+      return scratchFloats(w[0], out[0] * out[2] * out[3], w[1] * w[2] * w[3]);
+    }
+    auto [batch, m, n, k] = gemmShape(op);
+    return scratchFloats(m, n, k);
+  }
+
+  Value i64(OpBuilder &b, Location loc, int64_t v) {
+    return b.create<arith::ConstantIntOp>(loc, v, 64);
+  }
+
+  /// Appends the pointer to `v`'s first element, then `v`'s strides in the
+  /// order `dims` names them (-1: a zero stride). They are read from `v`'s
+  /// LLVM descriptor (allocated, aligned, offset, sizes, strides) through a
+  /// cast that the LLVM lowering resolves: memref.extract_aligned_pointer_as_
+  /// index would lose the shift of the memref.view that adj-export-c-abi
+  /// makes of the buffer (expand-strided-metadata looks through views).
+  void pushOperand(OpBuilder &b, Location loc, Value v, ArrayRef<int> dims,
+                   SmallVectorImpl<Value> &args) {
+    Type descriptor = typeConverter.convertType(v.getType());
+    Value desc =
+        b.create<UnrealizedConversionCastOp>(loc, descriptor, v).getResult(0);
+    Value aligned = b.create<LLVM::ExtractValueOp>(loc, desc, 1);
+    Value offset = b.create<LLVM::ExtractValueOp>(loc, desc, 2);
+    args.push_back(b.create<LLVM::GEPOp>(
+        loc, LLVM::LLVMPointerType::get(b.getContext()), b.getF32Type(),
+        aligned, ValueRange{offset}));
+    for (int d : dims)
+      args.push_back(d < 0 ? i64(b, loc, 0)
+                           : b.create<LLVM::ExtractValueOp>(
+                                 loc, desc, ArrayRef<int64_t>{4, d})
+                                 .getResult());
+  }
+
+  /// The runtime function `name`, declared on first use.
+  LLVM::LLVMFuncOp declare(StringRef name, ArrayRef<Type> params) {
+    if (auto fn = module.lookupSymbol<LLVM::LLVMFuncOp>(name))
+      return fn;
+    OpBuilder b(module.getBodyRegion());
+    auto type = LLVM::LLVMFunctionType::get(
+        LLVM::LLVMVoidType::get(module.getContext()), params);
+    return b.create<LLVM::LLVMFuncOp>(module.getLoc(), name, type);
+  }
+
+  void lower(Operation *op) {
+    Location loc = op->getLoc();
+    Value lhs = untransposed(op->getOperand(0), op);
+    Value rhs = untransposed(op->getOperand(1), op);
+    Value out = op->getOperand(2);
+    Operation *zeroWriter;
+    bool overwrite = holdsZeros(out, op, zeroWriter);
+    if (zeroWriter)
+      zeroWriter->erase();
+
+    OpBuilder b(op);
+    SmallVector<Value> args;
+    StringRef name;
+    if (auto conv = dyn_cast<linalg::Conv2DNchwFchwOp>(op)) {
+      name = "adjoint_rt_sconv2d";
+      ArrayRef<int64_t> w = shapeOf(rhs), o = shapeOf(out);
+      auto strides = llvm::to_vector(conv.getStrides().getValues<int64_t>());
+      auto dilations =
+          llvm::to_vector(conv.getDilations().getValues<int64_t>());
+      for (int64_t v : {o[0], w[1], w[0], w[2], w[3], o[2], o[3], strides[0],
+                        strides[1], dilations[0], dilations[1]})
+        args.push_back(i64(b, loc, v));
+      pushOperand(b, loc, lhs, {0, 1, 2, 3}, args);
+      pushOperand(b, loc, rhs, {0, 1, 2, 3}, args);
+      pushOperand(b, loc, out, {0, 1, 2, 3}, args);
+    } else {
+      name = "adjoint_rt_sgemm";
+      auto [batch, m, n, k] = gemmShape(op);
+      for (int64_t v : {batch, m, n, k})
+        args.push_back(i64(b, loc, v));
+      // Stride order per operand: batch, row, column of the product's
+      // operand (A is M x K, B is K x N); a transposed op swaps its input's.
+      bool batched = shapeOf(out).size() == 3;
+      bool ta =
+          isa<linalg::MatmulTransposeAOp, linalg::BatchMatmulTransposeAOp>(op);
+      bool tb =
+          isa<linalg::MatmulTransposeBOp, linalg::BatchMatmulTransposeBOp>(op);
+      auto dims = [&](bool transposed) -> SmallVector<int> {
+        int r = batched ? 1 : 0;
+        return {batched ? 0 : -1, transposed ? r + 1 : r,
+                transposed ? r : r + 1};
+      };
+      pushOperand(b, loc, lhs, dims(ta), args);
+      pushOperand(b, loc, rhs, dims(tb), args);
+      pushOperand(b, loc, out, dims(false), args);
+    }
+    args.push_back(b.create<arith::ConstantIntOp>(loc, overwrite ? 0 : 1, 32));
+    pushOperand(b, loc, scratch, {}, args);
+    LLVM::LLVMFuncOp callee =
+        declare(name, llvm::to_vector(ValueRange(args).getTypes()));
+    b.create<LLVM::CallOp>(loc, callee, args);
+    op->erase();
+  }
+
+  func::FuncOp fn;
+  ModuleOp module;
+  LLVMTypeConverter typeConverter{module.getContext()};
+  Value scratch;
+};
+
+struct AdjLowerToKernelsPass
+    : public adjoint::impl::AdjLowerToKernelsBase<AdjLowerToKernelsPass> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    for (auto fn : llvm::to_vector(module.getOps<func::FuncOp>()))
+      if (!fn.isExternal())
+        KernelLowering(fn, module).run();
+  }
+};
+
+} // namespace

@@ -1,0 +1,73 @@
+// RUN: adjoint-opt %s -adj-lower-to-kernels -split-input-file | FileCheck %s
+
+// A weight gradient xᵀ·dy into a zeroed output: the transpose becomes a
+// strided view of %x, the fill goes, and the kernel overwrites.
+// CHECK: llvm.func @adjoint_rt_sgemm
+// CHECK-LABEL: func.func @weight_gradient
+// CHECK-SAME: (%[[X:.*]]: memref<32x64xf32>
+// CHECK: memref.alloc() {alignment = 64 : i64} : memref<{{[0-9]+}}xf32>
+// CHECK-NOT: linalg.transpose
+// CHECK-NOT: linalg.fill
+// CHECK: memref.transpose %[[X]]
+// CHECK: %[[OVERWRITE:.*]] = arith.constant 0 : i32
+// CHECK: llvm.call @adjoint_rt_sgemm({{.*}}, %[[OVERWRITE]], %{{.*}})
+// CHECK-NOT: linalg.matmul
+func.func @weight_gradient(%x: memref<32x64xf32>, %dy: memref<32x16xf32>,
+                           %dw: memref<64x16xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %t = memref.alloc() : memref<64x32xf32>
+  linalg.transpose ins(%x : memref<32x64xf32>) outs(%t : memref<64x32xf32>) permutation = [1, 0]
+  linalg.fill ins(%zero : f32) outs(%dw : memref<64x16xf32>)
+  linalg.matmul ins(%t, %dy : memref<64x32xf32>, memref<32x16xf32>) outs(%dw : memref<64x16xf32>)
+  return
+}
+
+// -----
+
+// The source is overwritten after the transpose, and the zeroed output is
+// read before the product: the transpose and the fill stay; the kernel
+// still overwrites the zeros.
+// CHECK-LABEL: func.func @kept
+// CHECK: linalg.transpose
+// CHECK: linalg.fill
+// CHECK: linalg.fill
+// CHECK-NOT: memref.transpose
+// CHECK: %[[OVERWRITE:.*]] = arith.constant 0 : i32
+// CHECK: llvm.call @adjoint_rt_sgemm({{.*}}, %[[OVERWRITE]], %{{.*}})
+func.func @kept(%x: memref<32x64xf32>, %dy: memref<32x16xf32>,
+                %dw: memref<64x16xf32>, %copy: memref<64x16xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %one = arith.constant 1.0 : f32
+  %t = memref.alloc() : memref<64x32xf32>
+  linalg.transpose ins(%x : memref<32x64xf32>) outs(%t : memref<64x32xf32>) permutation = [1, 0]
+  linalg.fill ins(%one : f32) outs(%x : memref<32x64xf32>)
+  linalg.fill ins(%zero : f32) outs(%dw : memref<64x16xf32>)
+  linalg.copy ins(%dw : memref<64x16xf32>) outs(%copy : memref<64x16xf32>)
+  linalg.matmul ins(%t, %dy : memref<64x32xf32>, memref<32x16xf32>) outs(%dw : memref<64x16xf32>)
+  return
+}
+
+// -----
+
+// An output that does not hold zeros is accumulated into.
+// CHECK-LABEL: func.func @accumulate
+// CHECK: linalg.fill
+// CHECK: %[[ACCUMULATE:.*]] = arith.constant 1 : i32
+// CHECK: llvm.call @adjoint_rt_sgemm({{.*}}, %[[ACCUMULATE]], %{{.*}})
+func.func @accumulate(%a: memref<4x5xf32>, %b: memref<5x6xf32>, %c: memref<4x6xf32>) {
+  %one = arith.constant 1.0 : f32
+  linalg.fill ins(%one : f32) outs(%c : memref<4x6xf32>)
+  linalg.matmul ins(%a, %b : memref<4x5xf32>, memref<5x6xf32>) outs(%c : memref<4x6xf32>)
+  return
+}
+
+// -----
+
+// f64 stays a linalg op (the runtime is f32).
+// CHECK-LABEL: func.func @double
+// CHECK: linalg.matmul
+// CHECK-NOT: llvm.call
+func.func @double(%a: memref<4x5xf64>, %b: memref<5x6xf64>, %c: memref<4x6xf64>) {
+  linalg.matmul ins(%a, %b : memref<4x5xf64>, memref<5x6xf64>) outs(%c : memref<4x6xf64>)
+  return
+}
