@@ -30,24 +30,33 @@
 
 using namespace mlir;
 
-void adjoint::buildDifferentiatePipeline(OpPassManager &pm) {
+void adjoint::buildDifferentiatePipeline(OpPassManager &pm,
+                                         const PipelineOptions &options) {
   pm.addPass(createAdjDifferentiate());
 }
 
-void adjoint::buildOptimizePipeline(OpPassManager &pm) {
+void adjoint::buildOptimizePipeline(OpPassManager &pm,
+                                    const PipelineOptions &options) {
   pm.addPass(createInlinerPass());
   pm.addPass(createSymbolDCEPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 }
 
-void adjoint::buildLowerToLinalgPipeline(OpPassManager &pm) {
+void adjoint::buildLowerToLinalgPipeline(OpPassManager &pm,
+                                         const PipelineOptions &options) {
   pm.addPass(createAdjDecompose());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   pm.addPass(createConvertAdjToLinalg());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+  if (!options.optimize)
+    return;
+  pm.addPass(createAdjFuseElementwise());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  pm.addPass(createAdjFastMath());
 }
 
 /// Copies between buffers as linalg.copy, which lowers to loops: memref.copy
@@ -59,7 +68,8 @@ static LogicalResult copyWithLinalg(OpBuilder &b, Location loc, Value from,
   return success();
 }
 
-void adjoint::buildBufferizePipeline(OpPassManager &pm) {
+void adjoint::buildBufferizePipeline(OpPassManager &pm,
+                                     const PipelineOptions &pipeline) {
   bufferization::OneShotBufferizationOptions options;
   options.memCpyFn = copyWithLinalg;
   options.bufferizeFunctionBoundaries = true;
@@ -85,7 +95,8 @@ void adjoint::buildBufferizePipeline(OpPassManager &pm) {
   pm.addPass(createAdjExportCAbi());
 }
 
-void adjoint::buildLowerToLLVMPipeline(OpPassManager &pm) {
+void adjoint::buildLowerToLLVMPipeline(OpPassManager &pm,
+                                       const PipelineOptions &options) {
   pm.addPass(createConvertLinalgToLoopsPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createConvertSCFToCFPass());
@@ -103,6 +114,16 @@ void adjoint::buildLowerToLLVMPipeline(OpPassManager &pm) {
   pm.addPass(createReconcileUnrealizedCastsPass());
   pm.addPass(createCanonicalizerPass());
 }
+
+namespace {
+/// The options of the pipelines adjoint-opt offers.
+struct StageOptions : public PassPipelineOptions<StageOptions> {
+  Option<bool> optimize{*this, "optimize",
+                        llvm::cl::desc("Run the optimizations (default)"),
+                        llvm::cl::init(true)};
+  adjoint::PipelineOptions get() const { return {optimize}; }
+};
+} // namespace
 
 ArrayRef<adjoint::Stage> adjoint::getStages() {
   static const Stage stages[] = {
@@ -126,12 +147,16 @@ void adjoint::registerPipelines() {
   static std::vector<std::string> names;
   for (auto [stage, summary] : llvm::zip(getStages(), summaries)) {
     names.push_back(std::string("adj-stage-") + stage.name);
-    PassPipelineRegistration<>(names.back(), summary, stage.build);
+    PassPipelineRegistration<StageOptions>(
+        names.back(), summary,
+        [build = stage.build](OpPassManager &pm, const StageOptions &options) {
+          build(pm, options.get());
+        });
   }
-  PassPipelineRegistration<>(
+  PassPipelineRegistration<StageOptions>(
       "adj-compile", "Every stage, from adj to the LLVM dialect",
-      [](OpPassManager &pm) {
+      [](OpPassManager &pm, const StageOptions &options) {
         for (const Stage &stage : getStages())
-          stage.build(pm);
+          stage.build(pm, options.get());
       });
 }

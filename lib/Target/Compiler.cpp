@@ -271,7 +271,7 @@ LogicalResult adjoint::compile(ModuleOp module, const CompileOptions &options,
     // The tool's --mlir-print-ir-* / --mlir-timing flags, if registered.
     if (failed(applyPassManagerCLOptions(pm)))
       return failure();
-    stage.build(pm);
+    stage.build(pm, options.pipeline);
     if (!options.dot.empty() && StringRef(stage.name) == "optimize")
       pm.addPass(createAdjPrintDot({options.dot, ""}));
     if (failed(pm.run(module)))
@@ -296,8 +296,8 @@ LogicalResult adjoint::compile(ModuleOp module, const CompileOptions &options,
 
   auto start = Clock::now();
   llvm::LLVMContext context;
-  FailureOr<std::unique_ptr<llvm::Module>> llvmModule =
-      translateToLLVM(module, context, *interface, options.target);
+  FailureOr<std::unique_ptr<llvm::Module>> llvmModule = translateToLLVM(
+      module, context, *interface, options.target, options.pipeline.optimize);
   if (failed(llvmModule))
     return failure();
   if (options.timeStages)

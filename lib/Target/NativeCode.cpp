@@ -82,7 +82,7 @@ static void addInterfaceFunction(llvm::Module &module,
 FailureOr<std::unique_ptr<llvm::Module>>
 adjoint::translateToLLVM(ModuleOp module, llvm::LLVMContext &context,
                          const LibraryInterface &interface,
-                         const TargetOptions &options) {
+                         const TargetOptions &options, bool optimize) {
   registerBuiltinDialectTranslation(*module.getContext());
   registerLLVMDialectTranslation(*module.getContext());
   std::unique_ptr<llvm::Module> llvmModule =
@@ -96,6 +96,26 @@ adjoint::translateToLLVM(ModuleOp module, llvm::LLVMContext &context,
   llvmModule->setTargetTriple((*machine)->getTargetTriple().str());
   llvmModule->setDataLayout((*machine)->createDataLayout());
   addInterfaceFunction(*llvmModule, interface);
+  // emitNative makes its target machine from the triple alone: the CPU and
+  // its features (AVX2, FMA) reach the code generator through the functions.
+  for (llvm::Function &fn : *llvmModule) {
+    if (fn.isDeclaration())
+      continue;
+    fn.addFnAttr("target-cpu", (*machine)->getTargetCPU());
+    if (!(*machine)->getTargetFeatureString().empty())
+      fn.addFnAttr("target-features", (*machine)->getTargetFeatureString());
+  }
+  if (!optimize)
+    return std::move(llvmModule);
+
+  // The C ABI says buffers do not overlap: with that, LLVM may keep a
+  // reduction's accumulator in registers and vectorize loops that store to
+  // one buffer and load from another.
+  for (llvm::Function &fn : *llvmModule)
+    if (!fn.isDeclaration())
+      for (llvm::Argument &arg : fn.args())
+        if (arg.getType()->isPointerTy())
+          arg.addAttr(llvm::Attribute::NoAlias);
 
   // The standard -O3 pipeline for the target.
   llvm::LoopAnalysisManager lam;

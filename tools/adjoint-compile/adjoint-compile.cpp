@@ -65,6 +65,11 @@ static cl::opt<std::string>
 static cl::opt<bool> timeStages("time-stages",
                                 cl::desc("Print the time each stage takes"),
                                 cl::cat(category));
+static cl::opt<bool> noOptimize(
+    "O0",
+    cl::desc("Turn off the optimizations (fusion, fast math, workspace "
+             "reuse, kernels, LLVM's -O3), for debugging"),
+    cl::cat(category));
 static cl::opt<std::string>
     targetTriple("target-triple",
                  cl::desc("Compile for another target (default: the host)"),
@@ -118,5 +123,6 @@ int main(int argc, char **argv) {
   options.timeStages = timeStages;
   options.dot = dot;
   options.target = {targetTriple, targetCpu};
+  options.pipeline.optimize = !noOptimize;
   return failed(adjoint::compile(*module, options, llvm::errs())) ? 1 : 0;
 }

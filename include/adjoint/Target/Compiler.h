@@ -7,6 +7,7 @@
 #ifndef ADJOINT_TARGET_COMPILER_H
 #define ADJOINT_TARGET_COMPILER_H
 
+#include "adjoint/Pipelines/Pipelines.h"
 #include "adjoint/Target/NativeCode.h"
 
 #include "mlir/IR/BuiltinOps.h"
@@ -36,6 +37,8 @@ struct CompileOptions {
   /// derivative ops told apart) to this file.
   std::string dot;
   TargetOptions target;
+  /// `optimize = false` (-O0) also compiles the LLVM IR without optimizing.
+  PipelineOptions pipeline;
 };
 
 /// Compiles `module` as `options` say. Errors are emitted as diagnostics.
