@@ -92,7 +92,7 @@ void adjoint::buildBufferizePipeline(OpPassManager &pm,
   // CSE first: bufferization leaves copies between identical views.
   pm.addPass(createCSEPass());
   pm.addPass(createCanonicalizerPass());
-  pm.addPass(createAdjExportCAbi());
+  pm.addPass(createAdjExportCAbi({/*reuse=*/pipeline.optimize}));
 }
 
 void adjoint::buildLowerToLLVMPipeline(OpPassManager &pm,

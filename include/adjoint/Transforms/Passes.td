@@ -69,8 +69,10 @@ def AdjExportCAbi : Pass<"adj-export-c-abi", "::mlir::ModuleOp"> {
     3. `adj.workspace_size = N` records the workspace's size in bytes, and a
        function `@<name>_workspace_size() -> i64` returns it at run time.
 
-    Buffers are not reused across lifetimes yet: N is the sum of the
-    function's buffers.
+    With `reuse` (the default), buffers whose lifetimes (first to last use
+    in the function's body, views included) are disjoint share bytes; the
+    offsets come from a largest-first first-fit placement. Without it, N is
+    the sum of the function's buffers.
 
     ```mlir
     func.func @f(%x: memref<4xf32>, %out: memref<4xf32>) {
@@ -91,6 +93,10 @@ def AdjExportCAbi : Pass<"adj-export-c-abi", "::mlir::ModuleOp"> {
     A function that still calls another (not inlined) or allocates inside a
     loop is an error.
   }];
+  let options = [
+    Option<"reuse", "reuse", "bool", /*default=*/"true",
+           "Let buffers with disjoint lifetimes share workspace bytes">,
+  ];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::memref::MemRefDialect"];
 }
