@@ -108,6 +108,14 @@ adjoint::translateToLLVM(ModuleOp module, llvm::LLVMContext &context,
   if (!optimize)
     return std::move(llvmModule);
 
+  // On AVX-512 CPUs LLVM prefers 256-bit vectors, sparing the clock of code
+  // that vectorizes a little; ours is mostly vector loops, which the full
+  // width makes faster (chain's value and gradient: 1.8 -> 1.3 ms).
+  if (StringRef((*machine)->getTargetFeatureString()).contains("+avx512f"))
+    for (llvm::Function &fn : *llvmModule)
+      if (!fn.isDeclaration())
+        fn.addFnAttr("prefer-vector-width", "512");
+
   // The C ABI says buffers do not overlap: with that, LLVM may keep a
   // reduction's accumulator in registers and vectorize loops that store to
   // one buffer and load from another.
