@@ -160,18 +160,18 @@ struct AdjFuseElementwisePass
           op.hasPureTensorSemantics())
         named.push_back(op);
     });
+    // An op that cannot be generalized stays as it is, unfused.
     for (linalg::LinalgOp op : named) {
       rewriter.setInsertionPoint(op);
-      if (failed(linalg::generalizeNamedOp(rewriter, op)))
-        return signalPassFailure();
+      (void)linalg::generalizeNamedOp(rewriter, op);
     }
 
     RewritePatternSet patterns(&getContext());
     linalg::populateElementwiseOpsFusionPatterns(patterns, fuseProducer);
     linalg::GenericOp::getCanonicalizationPatterns(patterns, &getContext());
     FrozenRewritePatternSet frozen(std::move(patterns));
-    if (failed(applyPatternsAndFoldGreedily(root, frozen)))
-      return signalPassFailure();
+    // Not converging leaves some ops unfused, which is still correct.
+    (void)applyPatternsAndFoldGreedily(root, frozen);
 
     SmallVector<Block *> blocks;
     root->walk([&](Block *block) { blocks.push_back(block); });
@@ -180,8 +180,8 @@ struct AdjFuseElementwisePass
       while (mergeOnePair(rewriter, *block))
         merged = true;
     // Fuse again: merged ops may now be the sole consumers of producers.
-    if (merged && failed(applyPatternsAndFoldGreedily(root, frozen)))
-      return signalPassFailure();
+    if (merged)
+      (void)applyPatternsAndFoldGreedily(root, frozen);
   }
 };
 
