@@ -22,6 +22,10 @@ config.environment["PYTHONPATH"] = os.pathsep.join([
     os.path.join(config.adjoint_src_root, "test", "lib"),
     os.path.join(config.adjoint_src_root, "tools", "python")])
 
+# `--param O0=1`: compiletest.py compiles every model with -O0.
+if lit_config.params.get("O0") == "1":
+    config.environment["ADJOINT_TEST_O0"] = "1"
+
 llvm_config.use_default_substitutions()
 config.substitutions.append(("%src_root", config.adjoint_src_root))
 config.substitutions.append(("%obj_root", config.adjoint_obj_root))

@@ -31,24 +31,22 @@
 using namespace mlir;
 
 void adjoint::buildDifferentiatePipeline(OpPassManager &pm,
-                                         ArrayRef<std::string> ruleFiles) {
-  AdjDifferentiateOptions options;
-  options.ruleFiles = ruleFiles;
-  pm.addPass(createAdjDifferentiate(options));
+                                         const PipelineOptions &options) {
+  AdjDifferentiateOptions differentiate;
+  differentiate.ruleFiles = options.ruleFiles;
+  pm.addPass(createAdjDifferentiate(differentiate));
 }
 
-void adjoint::buildDifferentiatePipeline(OpPassManager &pm) {
-  buildDifferentiatePipeline(pm, {});
-}
-
-void adjoint::buildOptimizePipeline(OpPassManager &pm) {
+void adjoint::buildOptimizePipeline(OpPassManager &pm,
+                                    const PipelineOptions &options) {
   pm.addPass(createInlinerPass());
   pm.addPass(createSymbolDCEPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 }
 
-void adjoint::buildLowerToLinalgPipeline(OpPassManager &pm) {
+void adjoint::buildLowerToLinalgPipeline(OpPassManager &pm,
+                                         const PipelineOptions &options) {
   pm.addPass(createAdjDecompose());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
@@ -58,6 +56,12 @@ void adjoint::buildLowerToLinalgPipeline(OpPassManager &pm) {
   pm.addPass(createConvertElementwiseToLinalgPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+  if (!options.optimize)
+    return;
+  pm.addPass(createAdjFuseElementwise());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  pm.addPass(createAdjFastMath());
 }
 
 /// Copies between buffers as linalg.copy, which lowers to loops: memref.copy
@@ -69,7 +73,8 @@ static LogicalResult copyWithLinalg(OpBuilder &b, Location loc, Value from,
   return success();
 }
 
-void adjoint::buildBufferizePipeline(OpPassManager &pm) {
+void adjoint::buildBufferizePipeline(OpPassManager &pm,
+                                     const PipelineOptions &pipeline) {
   bufferization::OneShotBufferizationOptions options;
   options.memCpyFn = copyWithLinalg;
   options.bufferizeFunctionBoundaries = true;
@@ -93,11 +98,13 @@ void adjoint::buildBufferizePipeline(OpPassManager &pm) {
   // CSE first: bufferization leaves copies between identical views.
   pm.addPass(createCSEPass());
   pm.addPass(createCanonicalizerPass());
-  pm.addPass(createAdjLowerToKernels());
-  pm.addPass(createAdjExportCAbi());
+  if (pipeline.optimize)
+    pm.addPass(createAdjLowerToKernels());
+  pm.addPass(createAdjExportCAbi({/*reuse=*/pipeline.optimize}));
 }
 
-void adjoint::buildLowerToLLVMPipeline(OpPassManager &pm) {
+void adjoint::buildLowerToLLVMPipeline(OpPassManager &pm,
+                                       const PipelineOptions &options) {
   pm.addPass(createConvertLinalgToLoopsPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createConvertSCFToCFPass());
@@ -115,6 +122,16 @@ void adjoint::buildLowerToLLVMPipeline(OpPassManager &pm) {
   pm.addPass(createReconcileUnrealizedCastsPass());
   pm.addPass(createCanonicalizerPass());
 }
+
+namespace {
+/// The options of the pipelines adjoint-opt offers.
+struct StageOptions : public PassPipelineOptions<StageOptions> {
+  Option<bool> optimize{*this, "optimize",
+                        llvm::cl::desc("Run the optimizations (default)"),
+                        llvm::cl::init(true)};
+  adjoint::PipelineOptions get() const { return {optimize}; }
+};
+} // namespace
 
 ArrayRef<adjoint::Stage> adjoint::getStages() {
   static const Stage stages[] = {
@@ -138,12 +155,16 @@ void adjoint::registerPipelines() {
   static std::vector<std::string> names;
   for (auto [stage, summary] : llvm::zip(getStages(), summaries)) {
     names.push_back(std::string("adj-stage-") + stage.name);
-    PassPipelineRegistration<>(names.back(), summary, stage.build);
+    PassPipelineRegistration<StageOptions>(
+        names.back(), summary,
+        [build = stage.build](OpPassManager &pm, const StageOptions &options) {
+          build(pm, options.get());
+        });
   }
-  PassPipelineRegistration<>(
+  PassPipelineRegistration<StageOptions>(
       "adj-compile", "Every stage, from adj to the LLVM dialect",
-      [](OpPassManager &pm) {
+      [](OpPassManager &pm, const StageOptions &options) {
         for (const Stage &stage : getStages())
-          stage.build(pm);
+          stage.build(pm, options.get());
       });
 }

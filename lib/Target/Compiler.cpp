@@ -276,10 +276,7 @@ LogicalResult adjoint::compile(ModuleOp module, const CompileOptions &options,
     // The tool's --mlir-print-ir-* / --mlir-timing flags, if registered.
     if (failed(applyPassManagerCLOptions(pm)))
       return failure();
-    if (StringRef(stage.name) == "differentiate")
-      buildDifferentiatePipeline(pm, options.rules);
-    else
-      stage.build(pm);
+    stage.build(pm, options.pipeline);
     if (!options.dot.empty() && StringRef(stage.name) == "optimize")
       pm.addPass(createAdjPrintDot({options.dot, ""}));
     if (options.checkNumerics && StringRef(stage.name) == "optimize")
@@ -308,8 +305,8 @@ LogicalResult adjoint::compile(ModuleOp module, const CompileOptions &options,
 
   auto start = Clock::now();
   llvm::LLVMContext context;
-  FailureOr<std::unique_ptr<llvm::Module>> llvmModule =
-      translateToLLVM(module, context, *interface, options.target);
+  FailureOr<std::unique_ptr<llvm::Module>> llvmModule = translateToLLVM(
+      module, context, *interface, options.target, options.pipeline.optimize);
   if (failed(llvmModule))
     return failure();
   if (options.timeStages)

@@ -197,7 +197,7 @@ static void addSetNumThreadsFunction(llvm::Module &module, StringRef prefix) {
 FailureOr<std::unique_ptr<llvm::Module>>
 adjoint::translateToLLVM(ModuleOp module, llvm::LLVMContext &context,
                          const LibraryInterface &interface,
-                         const TargetOptions &options) {
+                         const TargetOptions &options, bool optimize) {
   registerBuiltinDialectTranslation(*module.getContext());
   registerLLVMDialectTranslation(*module.getContext());
   std::unique_ptr<llvm::Module> llvmModule =
@@ -214,6 +214,34 @@ adjoint::translateToLLVM(ModuleOp module, llvm::LLVMContext &context,
   addStatusMessageFunction(*llvmModule, interface);
   addInitialValueFunction(*llvmModule, interface);
   addSetNumThreadsFunction(*llvmModule, interface.prefix);
+  // emitNative makes its target machine from the triple alone: the CPU and
+  // its features (AVX2, FMA) reach the code generator through the functions.
+  for (llvm::Function &fn : *llvmModule) {
+    if (fn.isDeclaration())
+      continue;
+    fn.addFnAttr("target-cpu", (*machine)->getTargetCPU());
+    if (!(*machine)->getTargetFeatureString().empty())
+      fn.addFnAttr("target-features", (*machine)->getTargetFeatureString());
+  }
+  if (!optimize)
+    return std::move(llvmModule);
+
+  // On AVX-512 CPUs LLVM prefers 256-bit vectors, sparing the clock of code
+  // that vectorizes a little; ours is mostly vector loops, which the full
+  // width makes faster (chain's value and gradient: 1.8 -> 1.3 ms).
+  if (StringRef((*machine)->getTargetFeatureString()).contains("+avx512f"))
+    for (llvm::Function &fn : *llvmModule)
+      if (!fn.isDeclaration())
+        fn.addFnAttr("prefer-vector-width", "512");
+
+  // The C ABI says buffers do not overlap: with that, LLVM may keep a
+  // reduction's accumulator in registers and vectorize loops that store to
+  // one buffer and load from another.
+  for (llvm::Function &fn : *llvmModule)
+    if (!fn.isDeclaration())
+      for (llvm::Argument &arg : fn.args())
+        if (arg.getType()->isPointerTy())
+          arg.addAttr(llvm::Attribute::NoAlias);
 
   // The standard -O3 pipeline for the target.
   llvm::LoopAnalysisManager lam;

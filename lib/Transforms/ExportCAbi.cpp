@@ -8,8 +8,15 @@
 //   f(inputs..., outputs...)  ──▶  i32 f(inputs..., outputs..., workspace)
 //
 // Every buffer the body allocates is carved out of the workspace at an
-// offset fixed at compile time (bump allocation, 64-byte aligned), so a call
-// makes no allocation; a training loop passes the same workspace each time.
+// offset fixed at compile time (64-byte aligned), so a call makes no
+// allocation; a training loop passes the same workspace each time.
+//
+// With `reuse`, buffers whose lifetimes are disjoint share bytes. A buffer
+// lives from the first to the last op of the function's body that uses it
+// or a view of it (both included: an op may read one buffer and write
+// another). Buffers are placed largest first, each at the lowest offset
+// where it overlaps no placed buffer that is live at the same time.
+// Without `reuse`, they are placed one after the other.
 //
 //===----------------------------------------------------------------------===//
 
@@ -18,6 +25,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/SymbolTable.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "llvm/Support/MathExtras.h"
 
 #include <limits>
@@ -39,7 +47,79 @@ int64_t byteSize(MemRefType type) {
   return type.getNumElements() * std::max<int64_t>(bits / 8, 1);
 }
 
-LogicalResult exportFunction(func::FuncOp fn) {
+/// The positions in `body` of the first and last op using `alloc` or a view
+/// of it (deallocations aside: they go).
+std::pair<int64_t, int64_t> lifetime(memref::AllocOp alloc, Block &body,
+                                     const DenseMap<Operation *, int64_t> &at) {
+  int64_t first = std::numeric_limits<int64_t>::max(), last = -1;
+  SmallVector<Value> aliases = {alloc.getResult()};
+  while (!aliases.empty()) {
+    Value value = aliases.pop_back_val();
+    for (Operation *user : value.getUsers()) {
+      if (isa<memref::DeallocOp>(user))
+        continue;
+      // A view, or a pure op that takes the buffer's address apart (the
+      // kernel calls of adj-lower-to-kernels read its LLVM descriptor):
+      // the buffer lives as long as what is derived from it.
+      if (isMemoryEffectFree(user))
+        llvm::append_range(aliases, user->getResults());
+      int64_t position = at.lookup(body.findAncestorOpInBlock(*user));
+      first = std::min(first, position);
+      last = std::max(last, position);
+    }
+  }
+  return {first, last};
+}
+
+/// Offsets for `allocs` and the workspace size; see the file comment.
+int64_t placeBuffers(func::FuncOp fn, ArrayRef<memref::AllocOp> allocs,
+                     bool reuse, SmallVectorImpl<int64_t> &offsets) {
+  SmallVector<int64_t> sizes;
+  for (memref::AllocOp alloc : allocs)
+    sizes.push_back(llvm::alignTo(byteSize(alloc.getType()), kAlignment));
+  offsets.assign(allocs.size(), 0);
+  int64_t total = 0;
+  if (!reuse || !fn.getBody().hasOneBlock()) {
+    for (auto [i, size] : llvm::enumerate(sizes)) {
+      offsets[i] = total;
+      total += size;
+    }
+    return total;
+  }
+  Block &body = fn.getBody().front();
+  DenseMap<Operation *, int64_t> at;
+  for (auto [i, op] : llvm::enumerate(body))
+    at[&op] = i;
+  SmallVector<std::pair<int64_t, int64_t>> lives;
+  for (memref::AllocOp alloc : allocs)
+    lives.push_back(lifetime(alloc, body, at));
+  auto order = llvm::to_vector(llvm::seq<unsigned>(0, allocs.size()));
+  llvm::stable_sort(
+      order, [&](unsigned a, unsigned b) { return sizes[a] > sizes[b]; });
+  SmallVector<unsigned> placed;
+  for (unsigned i : order) {
+    // The live placed buffers, by offset; take the first gap that fits.
+    SmallVector<unsigned> live;
+    for (unsigned j : placed)
+      if (lives[i].first <= lives[j].second &&
+          lives[j].first <= lives[i].second)
+        live.push_back(j);
+    llvm::sort(live,
+               [&](unsigned a, unsigned b) { return offsets[a] < offsets[b]; });
+    int64_t offset = 0;
+    for (unsigned j : live) {
+      if (offset + sizes[i] <= offsets[j])
+        break;
+      offset = std::max(offset, offsets[j] + sizes[j]);
+    }
+    offsets[i] = offset;
+    total = std::max(total, offset + sizes[i]);
+    placed.push_back(i);
+  }
+  return total;
+}
+
+LogicalResult exportFunction(func::FuncOp fn, bool reuse) {
   SmallVector<memref::AllocOp> allocs;
   WalkResult walk = fn.walk([&](Operation *op) {
     // External kernels (adj-lower-external-calls) are the only calls left.
@@ -69,18 +149,18 @@ LogicalResult exportFunction(func::FuncOp fn) {
     return failure();
 
   SmallVector<int64_t> offsets;
-  int64_t size = 0;
+  int64_t sum = 0;
   for (memref::AllocOp alloc : allocs) {
-    offsets.push_back(size);
     int64_t bytes = byteSize(alloc.getType());
     if (bytes > std::numeric_limits<int64_t>::max() - kAlignment ||
-        llvm::AddOverflow(size, int64_t(llvm::alignTo(bytes, kAlignment)),
-                          size))
+        llvm::AddOverflow(sum, int64_t(llvm::alignTo(bytes, kAlignment)), sum))
       return alloc.emitError("cannot place this buffer in the workspace of @")
              << fn.getSymName()
              << ": the workspace would take more than 2^63 - 1 bytes; make "
                 "the model's tensors smaller";
   }
+  // No overflow below: a placement never takes more than the sum.
+  int64_t size = placeBuffers(fn, allocs, reuse, offsets);
 
   MLIRContext *ctx = fn.getContext();
   OpBuilder b(ctx);
@@ -137,13 +217,14 @@ LogicalResult exportFunction(func::FuncOp fn) {
 
 struct AdjExportCAbiPass
     : public adjoint::impl::AdjExportCAbiBase<AdjExportCAbiPass> {
+  using AdjExportCAbiBase::AdjExportCAbiBase;
   void runOnOperation() override {
     SmallVector<func::FuncOp> exported;
     for (auto fn : getOperation().getOps<func::FuncOp>())
       if (fn.isPublic() && !fn.isExternal())
         exported.push_back(fn);
     for (func::FuncOp fn : exported)
-      if (failed(exportFunction(fn)))
+      if (failed(exportFunction(fn, reuse)))
         return signalPassFailure();
   }
 };

@@ -14,6 +14,8 @@ compiles `source`, runs function `fn` both compiled and on the reference
 evaluator (adjoint-run, f64) with the same inputs, and compares: 1e-10
 relative for f64 results, 1e-5 (relative to the largest magnitude) for f32.
 Each check is counted; `done()` prints a summary and exits 1 on a failure.
+With ADJOINT_TEST_O0=1 in the environment (lit's `--param O0=1`, the `O0`
+ctest suite) every model is compiled with -O0, without optimizations.
 """
 
 import ctypes
@@ -27,6 +29,7 @@ import numpy as np
 
 COMPILE = os.environ.get("ADJOINT_COMPILE", "adjoint-compile")
 RUN = os.environ.get("ADJOINT_RUN", "adjoint-run")
+FLAGS = ["-O0"] if os.environ.get("ADJOINT_TEST_O0") == "1" else []
 DTYPES = {"f32": np.float32, "f64": np.float64, "i32": np.int32,
           "i64": np.int64, "bool": np.bool_}
 
@@ -85,7 +88,7 @@ def compile_source(source, options=(), prefix="t"):
     with open(src, "w") as f:
         f.write(source)
     p = subprocess.run([COMPILE, src, "-o", lib, "--prefix", prefix,
-                        *options], capture_output=True, text=True)
+                        *FLAGS, *options], capture_output=True, text=True)
     if p.returncode != 0:
         raise RuntimeError(f"adjoint-compile failed:\n{p.stderr}")
     return Library(lib, prefix)

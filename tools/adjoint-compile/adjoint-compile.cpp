@@ -86,6 +86,11 @@ static cl::list<std::string>
 static cl::opt<bool> timeStages("time-stages",
                                 cl::desc("Print the time each stage takes"),
                                 cl::cat(category));
+static cl::opt<bool> noOptimize(
+    "O0",
+    cl::desc("Turn off the optimizations (fusion, fast math, workspace "
+             "reuse, kernels, LLVM's -O3), for debugging"),
+    cl::cat(category));
 static cl::opt<std::string>
     targetTriple("target-triple",
                  cl::desc("Compile for another target (default: the host)"),
@@ -185,8 +190,9 @@ int main(int argc, char **argv) {
   options.timeStages = timeStages;
   options.dot = dot;
   options.checkNumerics = checkNumerics;
-  options.rules = rules;
+  options.pipeline.ruleFiles = rules;
   options.target = {targetTriple, targetCpu};
   options.link = link;
+  options.pipeline.optimize = !noOptimize;
   return failed(adjoint::compile(*module, options, llvm::errs())) ? 1 : 0;
 }

@@ -25,7 +25,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     // The verifier runs after every pass (the default): a pass that leaves
     // invalid IR fails here instead of crashing a later one.
     pm.enableVerifier(true);
-    stage.build(pm);
+    stage.build(pm, {});
     if (mlir::failed(pm.run(*module)))
       break;
   }

@@ -19,34 +19,48 @@
 
 namespace adjoint {
 
-/// Resolves derivative requests (adj-differentiate), with the rules of
-/// `ruleFiles` before the built-in ones.
+/// What the stages do beyond the plain lowering. Every optimization (fusion,
+/// polynomial math, vectorization hints, workspace reuse, the GEMM and
+/// convolution kernels) checks `optimize`; off (`adjoint-compile -O0`) gives
+/// the plain lowering, one loop nest per op, to tell a miscompilation by an
+/// optimization from one by the lowering.
+struct PipelineOptions {
+  bool optimize = true;
+  /// Rule files (docs/adding-rules.md) that adj-differentiate consults before
+  /// the built-in rules.
+  std::vector<std::string> ruleFiles;
+};
+
+/// Resolves derivative requests (adj-differentiate).
 void buildDifferentiatePipeline(mlir::OpPassManager &pm,
-                                llvm::ArrayRef<std::string> ruleFiles);
-void buildDifferentiatePipeline(mlir::OpPassManager &pm);
+                                const PipelineOptions &options = {});
 /// Inlines every call into the exported functions and simplifies the adj IR
 /// (canonicalize, CSE, symbol DCE).
-void buildOptimizePipeline(mlir::OpPassManager &pm);
+void buildOptimizePipeline(mlir::OpPassManager &pm,
+                           const PipelineOptions &options = {});
 /// Decomposes composite ops and lowers adj to linalg/tensor/arith/math.
-void buildLowerToLinalgPipeline(mlir::OpPassManager &pm);
+void buildLowerToLinalgPipeline(mlir::OpPassManager &pm,
+                                const PipelineOptions &options = {});
 /// One-shot bufferization with identity layouts at function boundaries;
 /// results become caller-allocated out-parameters; every remaining buffer is
 /// placed in one workspace argument and each exported function returns an
 /// i32 status (adj-export-c-abi).
-void buildBufferizePipeline(mlir::OpPassManager &pm);
+void buildBufferizePipeline(mlir::OpPassManager &pm,
+                            const PipelineOptions &options = {});
 /// Lowers loops, memrefs, math and functions to the LLVM dialect; memref
 /// arguments become bare pointers (the C ABI).
-void buildLowerToLLVMPipeline(mlir::OpPassManager &pm);
+void buildLowerToLLVMPipeline(mlir::OpPassManager &pm,
+                              const PipelineOptions &options = {});
 
 /// The stages in order, by the names --dump-after and --emit use.
 struct Stage {
   const char *name;
-  void (*build)(mlir::OpPassManager &);
+  void (*build)(mlir::OpPassManager &, const PipelineOptions &);
 };
 llvm::ArrayRef<Stage> getStages();
 
-/// Registers each stage with adjoint-opt as `--adj-<name>` pipelines, and the
-/// whole sequence as `--adj-compile`.
+/// Registers each stage with adjoint-opt as `--adj-stage-<name>` pipelines,
+/// and the whole sequence as `--adj-compile`; each takes `optimize=false`.
 void registerPipelines();
 
 } // namespace adjoint

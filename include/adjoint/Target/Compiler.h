@@ -7,6 +7,7 @@
 #ifndef ADJOINT_TARGET_COMPILER_H
 #define ADJOINT_TARGET_COMPILER_H
 
+#include "adjoint/Pipelines/Pipelines.h"
 #include "adjoint/Target/NativeCode.h"
 
 #include "mlir/IR/BuiltinOps.h"
@@ -38,12 +39,13 @@ struct CompileOptions {
   /// Makes each function return a non-zero status naming the op that
   /// produced the first NaN or Inf (adj-check-numerics).
   bool checkNumerics = false;
-  /// Rule files (docs/adding-rules.md) for the differentiate stage.
-  std::vector<std::string> rules;
   TargetOptions target;
   /// Objects or libraries linked into the shared library: the external
   /// kernels the model calls.
   std::vector<std::string> link;
+  /// `optimize = false` (-O0) also compiles the LLVM IR without optimizing;
+  /// `ruleFiles` are the differentiate stage's rule files.
+  PipelineOptions pipeline;
 };
 
 /// Compiles `module` as `options` say. Errors are emitted as diagnostics.

@@ -31,13 +31,14 @@ struct TargetOptions {
 
 enum class OutputKind { LLVMIR, Assembly, Object };
 
-/// Translates `module` (LLVM dialect) to an optimized LLVM module for the
-/// target, with the function <prefix>_adjoint_interface() returning the
-/// interface's JSON. Errors are emitted as diagnostics on the module.
+/// Translates `module` (LLVM dialect) to an LLVM module for the target, with
+/// the function <prefix>_adjoint_interface() returning the interface's JSON,
+/// and optimizes it at -O3 if `optimize`. Errors are emitted as diagnostics
+/// on the module.
 mlir::FailureOr<std::unique_ptr<llvm::Module>>
 translateToLLVM(mlir::ModuleOp module, llvm::LLVMContext &context,
-                const LibraryInterface &interface,
-                const TargetOptions &options);
+                const LibraryInterface &interface, const TargetOptions &options,
+                bool optimize = true);
 
 /// Writes `module` as LLVM IR, assembly or an object file to `path`.
 mlir::LogicalResult emitNative(llvm::Module &module, OutputKind kind,

@@ -115,8 +115,10 @@ def AdjExportCAbi : Pass<"adj-export-c-abi", "::mlir::ModuleOp"> {
     3. `adj.workspace_size = N` records the workspace's size in bytes, and a
        function `@<name>_workspace_size() -> i64` returns it at run time.
 
-    Buffers are not reused across lifetimes yet: N is the sum of the
-    function's buffers.
+    With `reuse` (the default), buffers whose lifetimes (first to last use
+    in the function's body, views included) are disjoint share bytes; the
+    offsets come from a largest-first first-fit placement. Without it, N is
+    the sum of the function's buffers.
 
     ```mlir
     func.func @f(%x: memref<4xf32>, %out: memref<4xf32>) {
@@ -137,6 +139,10 @@ def AdjExportCAbi : Pass<"adj-export-c-abi", "::mlir::ModuleOp"> {
     A function that still calls another (not inlined) or allocates inside a
     loop is an error.
   }];
+  let options = [
+    Option<"reuse", "reuse", "bool", /*default=*/"true",
+           "Let buffers with disjoint lifetimes share workspace bytes">,
+  ];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::memref::MemRefDialect"];
 }
@@ -219,6 +225,62 @@ def AdjLowerToKernels : Pass<"adj-lower-to-kernels", "::mlir::ModuleOp"> {
                            "::mlir::func::FuncDialect",
                            "::mlir::LLVM::LLVMDialect",
                            "::mlir::memref::MemRefDialect"];
+}
+
+def AdjFuseElementwise : Pass<"adj-fuse-elementwise"> {
+  let summary = "Fuse elementwise ops and reductions into few loop nests";
+  let description = [{
+    Runs on linalg on tensors. Named ops other than contractions and
+    convolutions are generalized; an all-parallel `linalg.generic` is fused
+    into each generic consumer that reads it without broadcasting (even when
+    it has several consumers: its computation is repeated in each), and two
+    generics with the same loop ranges that read a common tensor the same
+    way, neither using the other, are merged into one that yields the results
+    of both. Run canonicalize and CSE afterwards: they remove the duplicated
+    inputs and computation.
+
+    The loss and gradient of `sum(exp(x))`:
+    ```mlir
+    %e = linalg.generic {iterator_types = ["parallel"]} ins(%x) outs(%t) { exp }
+    %l = linalg.reduce ins(%e) outs(%zero) dimensions = [0] { addf }
+    %g = linalg.generic {iterator_types = ["parallel"]} ins(%e) outs(%t) { copy }
+    ```
+    become one loop:
+    ```mlir
+    %l, %g = linalg.generic {indexing_maps = [#id, #scalar, #id],
+                             iterator_types = ["reduction"]}
+        ins(%x) outs(%zero, %t) {
+    ^bb0(%in: f32, %acc: f32, %out: f32):
+      %e = math.exp %in : f32
+      %s = arith.addf %e, %acc : f32
+      linalg.yield %s, %e : f32, f32
+    }
+    ```
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
+def AdjFastMath : Pass<"adj-fast-math"> {
+  let summary = "Polynomial f32 transcendentals and reassociable reductions";
+  let description = [{
+    Makes elementwise and reduction loops vectorizable: f32 `math.exp`,
+    `expm1`, `log`, `log1p`, `log2`, `tanh` and `erf` are replaced by MLIR's
+    polynomial approximations (a few ulp; f64 keeps libm), and the float op
+    that combines a reduction's value with its accumulator gets the
+    `reassoc` fast-math flag, so LLVM may keep partial sums in vector lanes.
+    The summation order is then fixed when compiling: results are the same
+    for every call and every thread count.
+
+    ```mlir
+    %s = arith.addf %in, %acc : f32
+    ```
+    in a `linalg.generic` with a reduction iterator becomes
+    ```mlir
+    %s = arith.addf %in, %acc fastmath<reassoc> : f32
+    ```
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::math::MathDialect"];
 }
 
 def AdjPrintDot : Pass<"adj-print-dot", "::mlir::ModuleOp"> {

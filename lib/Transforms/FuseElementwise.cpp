@@ -1,0 +1,188 @@
+//===- FuseElementwise.cpp - The adj-fuse-elementwise pass ----------------===//
+//
+// Part of the Adjoint project.
+//
+// Fuses the elementwise and reduction linalg ops of a function (on tensors)
+// into as few loop nests as possible, so intermediate values live in
+// registers instead of buffers. Contractions and convolutions are left alone:
+// they get kernels of their own.
+//
+// 1. Generalize the other named ops (linalg.reduce, map, broadcast,
+//    transpose, copy) into linalg.generic.
+// 2. Producer-consumer fusion: an all-parallel generic is fused into each
+//    generic consumer that reads its result once per point of its domain
+//    (the consumer's indexing map of the operand is a permutation), even
+//    when the producer has other users: its computation is then repeated in
+//    each consumer, until step 3 merges the consumers.
+// 3. Sibling fusion: two generics of one block with the same loop ranges that
+//    read a common tensor through the same indexing map, neither using the
+//    other's results, become one generic that yields both ops' results.
+//    A loop dimension is a reduction if it is one in either op. This is what
+//    computes the loss (a reduction) and the gradient (a map) of an
+//    elementwise chain in one loop.
+//
+// The canonicalizer and CSE that follow drop the duplicated inputs and the
+// computation repeated by steps 2 and 3.
+//
+//===----------------------------------------------------------------------===//
+
+#include "adjoint/Transforms/Passes.h"
+
+#include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace adjoint {
+#define GEN_PASS_DEF_ADJFUSEELEMENTWISE
+#include "adjoint/Transforms/Passes.h.inc"
+} // namespace adjoint
+
+using namespace mlir;
+
+namespace {
+
+bool isKernelOp(linalg::LinalgOp op) {
+  return linalg::isaContractionOpInterface(op) ||
+         linalg::isaConvolutionOpInterface(op);
+}
+
+/// Step 2's control: the consumer must not read one producer value at many
+/// points (a broadcast), which would repeat the producer's work per point.
+bool fuseProducer(OpOperand *operand) {
+  auto consumer = dyn_cast<linalg::GenericOp>(operand->getOwner());
+  return consumer && consumer.getMatchingIndexingMap(operand).isPermutation();
+}
+
+/// Whether some op between `first` and `second` (same block, first before
+/// second) uses a result of `first`.
+bool usedBefore(Operation *first, Operation *second) {
+  for (Operation *user : first->getUsers()) {
+    Operation *ancestor = first->getBlock()->findAncestorOpInBlock(*user);
+    if (ancestor && ancestor->isBeforeInBlock(second))
+      return true;
+  }
+  return false;
+}
+
+bool canMergeSiblings(linalg::GenericOp first, linalg::GenericOp second) {
+  if (!first.hasPureTensorSemantics() || !second.hasPureTensorSemantics() ||
+      first.getNumLoops() != second.getNumLoops())
+    return false;
+  SmallVector<int64_t> ranges = first.getStaticLoopRanges();
+  if (ranges != second.getStaticLoopRanges() ||
+      llvm::any_of(ranges, ShapedType::isDynamic))
+    return false;
+  // Merging pays when both read a tensor the same way.
+  bool shared = llvm::any_of(first.getDpsInputOperands(), [&](OpOperand *a) {
+    return llvm::any_of(second.getDpsInputOperands(), [&](OpOperand *b) {
+      return a->get() == b->get() && first.getMatchingIndexingMap(a) ==
+                                         second.getMatchingIndexingMap(b);
+    });
+  });
+  return shared && !usedBefore(first, second) &&
+         llvm::none_of(second->getOperands(),
+                       [&](Value v) { return v.getDefiningOp() == first; });
+}
+
+/// Replaces `first` and `second` by one generic at `second`'s place.
+void mergeSiblings(RewriterBase &rewriter, linalg::GenericOp first,
+                   linalg::GenericOp second) {
+  SmallVector<Value> inputs(first.getInputs());
+  llvm::append_range(inputs, second.getInputs());
+  SmallVector<Value> inits(first.getOutputs());
+  llvm::append_range(inits, second.getOutputs());
+  SmallVector<AffineMap> maps;
+  for (auto [op, ins] : {std::pair{first, true}, std::pair{second, true},
+                         std::pair{first, false}, std::pair{second, false}})
+    for (OpOperand &operand : op->getOpOperands())
+      if (op.isDpsInput(&operand) == ins)
+        maps.push_back(op.getMatchingIndexingMap(&operand));
+  SmallVector<utils::IteratorType> iterators = first.getIteratorTypesArray();
+  for (auto [i, type] : llvm::enumerate(second.getIteratorTypesArray()))
+    if (type == utils::IteratorType::reduction)
+      iterators[i] = type;
+  SmallVector<Type> resultTypes(first->getResultTypes());
+  llvm::append_range(resultTypes, second->getResultTypes());
+
+  rewriter.setInsertionPoint(second);
+  auto merged = rewriter.create<linalg::GenericOp>(
+      rewriter.getFusedLoc({first.getLoc(), second.getLoc()}), resultTypes,
+      inputs, inits, maps, iterators);
+  Block *body = rewriter.createBlock(&merged.getRegion());
+  for (Value operand : merged->getOperands())
+    body->addArgument(getElementTypeOrSelf(operand.getType()), merged.getLoc());
+  // Block arguments: first's inputs, second's inputs, first's outputs,
+  // second's outputs.
+  SmallVector<Value> yields;
+  unsigned inputOffset = 0, outputOffset = inputs.size();
+  for (linalg::GenericOp op : {first, second}) {
+    IRMapping mapping;
+    Block &old = op.getRegion().front();
+    unsigned numIns = op.getNumDpsInputs();
+    for (auto [j, arg] : llvm::enumerate(old.getArguments()))
+      mapping.map(arg,
+                  body->getArgument(j < numIns ? inputOffset + j
+                                               : outputOffset + j - numIns));
+    inputOffset += numIns;
+    outputOffset += op.getNumDpsInits();
+    for (Operation &inner : old.without_terminator())
+      rewriter.clone(inner, mapping);
+    for (Value v : old.getTerminator()->getOperands())
+      yields.push_back(mapping.lookupOrDefault(v));
+  }
+  rewriter.create<linalg::YieldOp>(merged.getLoc(), yields);
+  unsigned n = first->getNumResults();
+  rewriter.replaceOp(first, merged->getResults().take_front(n));
+  rewriter.replaceOp(second, merged->getResults().drop_front(n));
+}
+
+/// Merges one pair of siblings in `block`; false if there is none.
+bool mergeOnePair(RewriterBase &rewriter, Block &block) {
+  SmallVector<linalg::GenericOp> generics(block.getOps<linalg::GenericOp>());
+  for (auto [j, second] : llvm::enumerate(generics))
+    for (linalg::GenericOp first : ArrayRef(generics).take_front(j))
+      if (canMergeSiblings(first, second)) {
+        mergeSiblings(rewriter, first, second);
+        return true;
+      }
+  return false;
+}
+
+struct AdjFuseElementwisePass
+    : public adjoint::impl::AdjFuseElementwiseBase<AdjFuseElementwisePass> {
+  void runOnOperation() override {
+    Operation *root = getOperation();
+    IRRewriter rewriter(&getContext());
+    SmallVector<linalg::LinalgOp> named;
+    root->walk([&](linalg::LinalgOp op) {
+      if (!isa<linalg::GenericOp, linalg::FillOp>(op) && !isKernelOp(op) &&
+          op.hasPureTensorSemantics())
+        named.push_back(op);
+    });
+    // An op that cannot be generalized stays as it is, unfused.
+    for (linalg::LinalgOp op : named) {
+      rewriter.setInsertionPoint(op);
+      (void)linalg::generalizeNamedOp(rewriter, op);
+    }
+
+    RewritePatternSet patterns(&getContext());
+    linalg::populateElementwiseOpsFusionPatterns(patterns, fuseProducer);
+    linalg::GenericOp::getCanonicalizationPatterns(patterns, &getContext());
+    FrozenRewritePatternSet frozen(std::move(patterns));
+    // Not converging leaves some ops unfused, which is still correct.
+    (void)applyPatternsAndFoldGreedily(root, frozen);
+
+    SmallVector<Block *> blocks;
+    root->walk([&](Block *block) { blocks.push_back(block); });
+    bool merged = false;
+    for (Block *block : blocks)
+      while (mergeOnePair(rewriter, *block))
+        merged = true;
+    // Fuse again: merged ops may now be the sole consumers of producers.
+    if (merged)
+      (void)applyPatternsAndFoldGreedily(root, frozen);
+  }
+};
+
+} // namespace
