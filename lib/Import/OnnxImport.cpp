@@ -359,6 +359,12 @@ GraphImporter::readInputType(const onnx::ValueInfoProto &info) {
              << (d.has_dim_param() ? " '" + d.dim_param() + "'" : "")
              << "; Adjoint compiles static shapes: export the model with "
                 "fixed input sizes (torch.onnx.export without dynamic_axes)";
+    // Element counts must fit in int64_t, as for initializers.
+    if (d.dim_value() > 0 &&
+        ShapedType::getNumElements(shape) >
+            std::numeric_limits<int64_t>::max() / d.dim_value())
+      return emitError(loc)
+             << "graph input '" << info.name() << "' has too many elements";
     shape.push_back(d.dim_value());
   }
   return RankedTensorType::get(shape, element);

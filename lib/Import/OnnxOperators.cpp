@@ -13,8 +13,7 @@
 #include "OnnxImporter.h"
 
 #include "llvm/ADT/STLExtras.h"
-
-#include <numeric>
+#include "llvm/Support/CheckedArithmetic.h"
 
 using namespace mlir;
 using namespace adjoint;
@@ -83,15 +82,17 @@ template <typename OpTy> LogicalResult unary(NodeContext &n, Results &results) {
   return result(results, n.create<OpTy>(*x, {}, x->getType()));
 }
 
-/// Integer arithmetic folded at import time (shape computations).
+/// Integer arithmetic folded at import time (shape computations); none on
+/// overflow or division by zero.
 std::optional<int64_t> foldInt(StringRef op, int64_t a, int64_t b) {
   if (op == "Add")
-    return a + b;
+    return llvm::checkedAdd(a, b);
   if (op == "Sub")
-    return a - b;
+    return llvm::checkedSub(a, b);
   if (op == "Mul")
-    return a * b;
-  if (op == "Div" && b != 0)
+    return llvm::checkedMul(a, b);
+  if (op == "Div" && b != 0 &&
+      !(a == std::numeric_limits<int64_t>::min() && b == -1))
     return a / b;
   return std::nullopt;
 }
@@ -103,15 +104,19 @@ LogicalResult binary(NodeContext &n, Results &results) {
     std::optional<SmallVector<int64_t>> shape = broadcast(sa, sb);
     SmallVector<int64_t> a = intValues(n.input(0).constant),
                          b = intValues(n.input(1).constant);
-    // Shape arithmetic is on equal shapes or a scalar.
-    if (shape && (a.size() == b.size() || a.size() == 1 || b.size() == 1)) {
+    // Shape arithmetic is on equal shapes or a single element and a tensor
+    // of the broadcast shape (which then has as many elements as the result).
+    if (shape && (sa == sb || (a.size() == 1 && sb == ArrayRef(*shape)) ||
+                  (b.size() == 1 && sa == ArrayRef(*shape)))) {
       SmallVector<int64_t> values;
-      for (size_t i = 0, e = std::max(a.size(), b.size()); i < e; ++i) {
+      size_t count = sa == ArrayRef(*shape) ? a.size() : b.size();
+      for (size_t i = 0; i < count; ++i) {
         std::optional<int64_t> v =
             foldInt(n.node.op_type(), a[a.size() == 1 ? 0 : i],
                     b[b.size() == 1 ? 0 : i]);
         if (!v)
-          return n.error() << "cannot fold this integer operation";
+          return n.error() << "cannot fold this integer operation: it "
+                              "overflows or divides by zero";
         values.push_back(*v);
       }
       results.push_back(intConstant(n.b.getContext(), *shape, values));
@@ -265,8 +270,10 @@ LogicalResult reshape(NodeContext &n, Results &results) {
       inferred = i;
     } else if (d < 0) {
       return n.error() << "the shape has a negative entry " << d;
+    } else if (std::optional<int64_t> k = llvm::checkedMul(known, d)) {
+      known = *k;
     } else {
-      known *= d;
+      return n.error() << "the shape has too many elements";
     }
     shape.push_back(d);
   }
@@ -319,6 +326,8 @@ LogicalResult unsqueeze(NodeContext &n, Results &results) {
     FailureOr<int64_t> a = n.normalizeAxis(axis, rank);
     if (failed(a))
       return failure();
+    if (inserted[*a])
+      return n.error() << "axis " << axis << " is repeated";
     inserted[*a] = true;
   }
   SmallVector<int64_t> shape;
@@ -428,14 +437,16 @@ LogicalResult sliceAxes(NodeContext &n, ArrayRef<int64_t> starts,
     limit[*a] = std::max(start[*a], clamp(ends[i]));
     stride[*a] = step;
   }
+  // Neither the sizes nor the indices may overflow: steps can be huge.
   SmallVector<int64_t> shape;
   for (int64_t d = 0; d < rank; ++d)
-    shape.push_back((limit[d] - start[d] + stride[d] - 1) / stride[d]);
+    shape.push_back(
+        limit[d] == start[d] ? 0 : (limit[d] - start[d] - 1) / stride[d] + 1);
   const Tensor &x = n.input(0);
   if (isIntConstant(x) && rank == 1) {
     SmallVector<int64_t> values = intValues(x.constant), out;
-    for (int64_t i = start[0]; i < limit[0]; i += stride[0])
-      out.push_back(values[i]);
+    for (int64_t i = 0; i < shape[0]; ++i)
+      out.push_back(values[start[0] + i * stride[0]]);
     results.push_back(intConstant(n.b.getContext(), shape, out));
     return success();
   }
@@ -498,8 +509,16 @@ LogicalResult split(NodeContext &n, Results &results) {
                        << " equal parts";
     sizes.assign(parts, in[*axis] / parts);
   }
-  if (int64_t(sizes.size()) != parts ||
-      std::accumulate(sizes.begin(), sizes.end(), int64_t(0)) != in[*axis])
+  // Summed without overflow: each size must fit in what is left.
+  bool valid = int64_t(sizes.size()) == parts;
+  int64_t total = 0;
+  for (int64_t size : sizes) {
+    valid &= size >= 0 && size <= in[*axis] - total;
+    if (!valid)
+      break;
+    total += size;
+  }
+  if (!valid || total != in[*axis])
     return n.error() << "the split sizes do not add up to the axis' size "
                      << in[*axis];
   int64_t offset = 0;

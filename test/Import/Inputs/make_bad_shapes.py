@@ -1,0 +1,69 @@
+"""Writes ONNX models into argv[1] whose shape computations overflow,
+repeat an axis or do not add up: each once read out of bounds, divided
+INT64_MIN by -1 or overflowed int64_t in the importer."""
+
+import os
+import sys
+
+import numpy as np
+from onnx import TensorProto, helper, numpy_helper
+
+out = sys.argv[1]
+os.makedirs(out, exist_ok=True)
+F = TensorProto.FLOAT
+I64_MAX, I64_MIN = 2**63 - 1, -2**63
+
+
+def save(name, nodes, x_shape, initializers=()):
+    graph = helper.make_graph(
+        nodes, name, [helper.make_tensor_value_info("x", F, x_shape)],
+        [helper.make_tensor_value_info("y", F, None)],
+        [numpy_helper.from_array(np.array(v, np.int64), n)
+         for n, v in initializers])
+    model = helper.make_model(
+        graph, opset_imports=[helper.make_opsetid("", 14)])
+    with open(os.path.join(out, name + ".onnx"), "wb") as f:
+        f.write(model.SerializeToString())
+
+
+def node(op, inputs, output, **attrs):
+    return helper.make_node(op, inputs, [output], name=op.lower(), **attrs)
+
+
+def reshape_by(op):
+    """x reshaped to the shape `op` folds from the constants a and b."""
+    return [node(op, ["a", "b"], "shape"), node("Reshape", ["x", "shape"], "y")]
+
+
+save("div-overflow", reshape_by("Div"), [1],
+     [("a", [I64_MIN]), ("b", [-1])])
+save("mul-overflow", reshape_by("Mul"), [1],
+     [("a", [2**62]), ("b", [4])])
+# Broadcasting [2, 1] and [1, 2] gives 4 values: not shape arithmetic.
+save("add-broadcast", reshape_by("Add"), [4],
+     [("a", [[1], [2]]), ("b", [[1, 2]])])
+# An empty shape plus a scalar is empty: x becomes a 0-d tensor.
+save("add-empty", reshape_by("Add"), [1],
+     [("a", np.zeros(0, np.int64)), ("b", 5)])
+save("unsqueeze-repeated", [node("Unsqueeze", ["x", "a"], "y")], [3],
+     [("a", [0, 0])])
+save("reshape-too-large", [node("Reshape", ["x", "a"], "y")], [1],
+     [("a", [2**40, 2**40])])
+save("reshape-infer-too-large", [node("Reshape", ["x", "a"], "y")], [1],
+     [("a", [-1, 2**40, 2**40])])
+# Every third dimension of x's shape, from 0 to 3 by a huge step: [2].
+save("slice-huge-step",
+     [node("Shape", ["x"], "s"), node("Slice", ["s", "a", "b", "c", "d"], "n"),
+      node("Concat", ["n", "e"], "shape", axis=0),
+      node("Reshape", ["x", "shape"], "y")], [2, 3, 4],
+     [("a", [0]), ("b", [3]), ("c", [0]), ("d", [I64_MAX]), ("e", [-1])])
+save("slice-huge-step-float",
+     [node("Slice", ["x", "a", "b", "c", "d"], "y")], [5],
+     [("a", [1]), ("b", [5]), ("c", [0]), ("d", [I64_MAX])])
+save("split-negative",
+     [helper.make_node("Split", ["x", "a"], ["y", "z"], name="split")], [4],
+     [("a", [-1, 5])])
+save("split-overflow",
+     [helper.make_node("Split", ["x", "a"], ["y", "z", "w"], name="split")],
+     [4], [("a", [I64_MAX, I64_MAX, 6])])
+save("input-too-large", [node("Relu", ["x"], "y")], [2**40, 2**40])
