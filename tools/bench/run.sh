@@ -33,4 +33,11 @@ if [[ ! -x build/bin/adjoint-compile ]]; then
 else
   ninja -C build adjoint-compile
 fi
+# OpenBLAS 0.3.21 takes some AVX-512 guests for a Prescott and runs its SSE
+# kernels there (about 30 instead of 130 GFLOP/s): a baseline that weak
+# would flatter Adjoint (docs/performance.md, "Pitfalls").
+if [[ -z "${OPENBLAS_CORETYPE:-}" ]] && grep -qw avx512f /proc/cpuinfo; then
+  export OPENBLAS_CORETYPE=SkylakeX
+  echo "== OPENBLAS_CORETYPE=SkylakeX (AVX-512 CPU)"
+fi
 exec /usr/bin/python3 tools/bench/bench.py "$@"
