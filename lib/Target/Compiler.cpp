@@ -23,6 +23,7 @@
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/Pass/PassManager.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringMap.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FileUtilities.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -118,6 +119,13 @@ LogicalResult addDerivativeEntry(ModuleOp module, StringRef spec,
   }
   std::string entryName =
       (fn.getSymName() + (withValue ? "_value_and_grad" : "_grad")).str();
+  // SymbolTable::insert would quietly rename the entry on a clash.
+  if (module.lookupSymbol(entryName))
+    return module.emitError("--")
+           << (withValue ? "value-and-grad" : "grad") << "=" << spec
+           << ": the model already has a function @" << entryName
+           << ", the name of this derivative's entry point; rename it, or "
+              "ask for the derivative once";
   auto entry = b.create<func::FuncOp>(
       fn.getLoc(), entryName,
       FunctionType::get(b.getContext(), fn.getArgumentTypes(), results));
@@ -137,6 +145,35 @@ LogicalResult addDerivativeEntry(ModuleOp module, StringRef spec,
     ask = b.create<adj::GradOp>(fn.getLoc(), results, fn.getSymName(),
                                 entry.getArguments(), wrtAttr);
   b.create<func::ReturnOp>(fn.getLoc(), ask->getResults());
+  return success();
+}
+
+/// Fails on a public function whose exported name is also one the library
+/// defines: LLVM would quietly rename one of the two, and a caller of
+/// <prefix>_<name> would get the other.
+LogicalResult checkExportNames(ModuleOp module) {
+  static constexpr llvm::StringLiteral ownNames[] = {
+      "adjoint_interface", "initial_value", "set_num_threads",
+      "status_message"};
+  llvm::StringMap<func::FuncOp> exported;
+  for (auto fn : module.getOps<func::FuncOp>())
+    if (fn.isPublic() && !fn.isExternal())
+      exported[fn.getSymName()] = fn;
+  for (auto fn : module.getOps<func::FuncOp>()) {
+    if (!fn.isPublic() || fn.isExternal())
+      continue;
+    StringRef name = fn.getSymName();
+    if (llvm::is_contained(ownNames, name))
+      return fn.emitError("@")
+             << name << " has the name of the library's own <prefix>_" << name
+             << " (docs/c-abi.md); rename the function";
+    if (name.ends_with("_workspace_size") &&
+        exported.count(name.drop_back(strlen("_workspace_size"))))
+      return fn.emitError("@")
+             << name << " has the name of the workspace-size function of @"
+             << name.drop_back(strlen("_workspace_size"))
+             << " (docs/c-abi.md); rename the function";
+  }
   return success();
 }
 
@@ -246,6 +283,8 @@ LogicalResult adjoint::compile(ModuleOp module, const CompileOptions &options,
   for (const std::string &spec : options.valueAndGrad)
     if (failed(addDerivativeEntry(module, spec, /*withValue=*/true)))
       return failure();
+  if (failed(checkExportNames(module)))
+    return failure();
   prefixExports(module, prefix);
   FailureOr<LibraryInterface> interface = describeInterface(module, prefix);
   if (failed(interface))
