@@ -44,6 +44,11 @@ ArrayRef<StringRef> adjoint::getEmitKinds() {
 
 namespace {
 
+/// An error in a command-line option: it has no place in the model file.
+InFlightDiagnostic optionError(ModuleOp module) {
+  return emitError(UnknownLoc::get(module.getContext()));
+}
+
 /// Parses "fn" or "fn:wrt=a,b" against the module.
 struct DerivativeRequest {
   func::FuncOp fn;
@@ -55,7 +60,7 @@ FailureOr<DerivativeRequest> parseRequest(ModuleOp module, StringRef spec,
   auto [name, rest] = spec.split(':');
   auto fn = module.lookupSymbol<func::FuncOp>(name);
   if (!fn || fn.isExternal())
-    return module.emitError("--")
+    return optionError(module) << "--"
            << flag << "=" << spec << ": no function '" << name
            << "' with a body in the model";
   DerivativeRequest request{fn, {}};
@@ -66,7 +71,7 @@ FailureOr<DerivativeRequest> parseRequest(ModuleOp module, StringRef spec,
     return request;
   }
   if (!rest.consume_front("wrt="))
-    return module.emitError("--")
+    return optionError(module) << "--"
            << flag << "=" << spec << ": expected 'fn' or 'fn:wrt=a,b'";
   request.wrt.assign(n, false);
   SmallVector<StringRef> names;
@@ -80,11 +85,11 @@ FailureOr<DerivativeRequest> parseRequest(ModuleOp module, StringRef spec,
       if (adj::getArgumentName(fn, j) == arg)
         index = j;
     if (!index)
-      return module.emitError("--")
+      return optionError(module) << "--"
              << flag << "=" << spec << ": @" << name
              << " has no argument named or numbered '" << arg << "'";
     if (!adj::isFloatTensor(fn.getArgumentTypes()[*index]))
-      return module.emitError("--")
+      return optionError(module) << "--"
              << flag << "=" << spec << ": argument '" << arg << "' of @"
              << name << " has type " << fn.getArgumentTypes()[*index]
              << ", which has no derivative";
@@ -121,7 +126,7 @@ LogicalResult addDerivativeEntry(ModuleOp module, StringRef spec,
       (fn.getSymName() + (withValue ? "_value_and_grad" : "_grad")).str();
   // SymbolTable::insert would quietly rename the entry on a clash.
   if (module.lookupSymbol(entryName))
-    return module.emitError("--")
+    return optionError(module) << "--"
            << (withValue ? "value-and-grad" : "grad") << "=" << spec
            << ": the model already has a function @" << entryName
            << ", the name of this derivative's entry point; rename it, or "
@@ -260,18 +265,18 @@ LogicalResult adjoint::compile(ModuleOp module, const CompileOptions &options,
                                llvm::raw_ostream &log) {
   Location loc = module.getLoc();
   if (!llvm::is_contained(getEmitKinds(), options.emit))
-    return emitError(loc) << "unknown --emit=" << options.emit << "; use one of "
+    return optionError(module) << "unknown --emit=" << options.emit << "; use one of "
                           << llvm::join(getEmitKinds(), ", ");
   std::string prefix =
       options.prefix.empty() ? defaultPrefix(options.output) : options.prefix;
   if (!adj::isCIdentifier(prefix))
-    return emitError(loc) << "--prefix '" << prefix
+    return optionError(module) << "--prefix '" << prefix
                           << "' is not a C identifier";
   if (!options.dumpAfter.empty() && options.dumpAfter != "all" &&
       llvm::none_of(getStages(), [&](const Stage &s) {
         return options.dumpAfter == s.name;
       }))
-    return emitError(loc) << "unknown --dump-after=" << options.dumpAfter
+    return optionError(module) << "unknown --dump-after=" << options.dumpAfter
                           << "; use all or a stage: differentiate, optimize, "
                              "linalg, bufferize, llvm";
 

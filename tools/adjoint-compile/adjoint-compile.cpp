@@ -165,6 +165,15 @@ int main(int argc, char **argv) {
   std::optional<adjoint::OnnxDiagnosticHandler> onnxHandler;
   if (onnx)
     onnxHandler.emplace(&context, llvm::errs());
+  // An error in an option has no place in the model: name the tool instead,
+  // as for the options parsed here.
+  ScopedDiagnosticHandler optionErrors(&context, [](Diagnostic &diag) {
+    if (!isa<UnknownLoc>(diag.getLocation()) ||
+        diag.getSeverity() != DiagnosticSeverity::Error)
+      return failure();
+    llvm::WithColor::error(llvm::errs(), "adjoint-compile") << diag << "\n";
+    return success();
+  });
   if (!loss.empty() && !onnx) {
     llvm::WithColor::error(llvm::errs(), "adjoint-compile")
         << "--loss applies to ONNX models (model.onnx); an MLIR model "
