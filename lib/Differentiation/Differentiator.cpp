@@ -110,8 +110,8 @@ LogicalResult checkRules(Block &body, const Activity &activity,
     op.emitError("cannot differentiate '")
         << op.getName()
         << "': it has no differentiation rule. Add one (a rule file, a "
-           "custom derivative or a C++ external model; see "
-           "docs/differentiation.md), or make its operands constant";
+           "custom derivative or a C++ external model: "
+           "docs/adding-rules.md), or make its operands constant";
     ok = false;
   }
   return success(ok);

@@ -8,8 +8,10 @@
 //   1. Collect the public functions with a body, then, transitively, the
 //      functions they call: each is reported once.
 //   2. For each op of each function (its terminator aside):
-//      - an op without a rule through which a derivative could flow (a
-//        float tensor operand and a float tensor result) is a warning;
+//      - an op through which a derivative could flow (a float tensor
+//        operand and a float tensor result) but without a rule for both
+//        modes, built in or from a rule file, is a warning; so is a call of
+//        a declared function without a custom derivative;
 //      - each operand through which no derivative flows is a remark saying
 //        why: its type is not a float tensor, or the op's rule says so.
 //        "Differentiable" is isDifferentiableOperand, as in the
@@ -22,6 +24,7 @@
 
 #include "adjoint/Dialect/Adj/IR/AdjOps.h"
 #include "adjoint/Differentiation/DifferentiableOpInterface.h"
+#include "adjoint/Differentiation/RuleLibrary.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -71,23 +74,54 @@ struct AdjReportCoveragePass
   void runOnOperation() override;
 
   /// Reports the ops of `fn`.
-  void report(func::FuncOp fn);
+  void report(func::FuncOp fn, const RuleLibrary &rules);
 };
 
-void AdjReportCoveragePass::report(func::FuncOp fn) {
+void AdjReportCoveragePass::report(func::FuncOp fn, const RuleLibrary &rules) {
   unsigned numOps = 0, numMissing = 0;
   fn.walk([&](Operation *op) {
     if (op == fn || op->hasTrait<OpTrait::IsTerminator>())
       return;
     ++numOps;
-    bool hasRule = isa<DifferentiableOpInterface>(op);
-    if (!hasRule && couldNeedRule(op)) {
-      emitWarning(op->getLoc(), "no differentiation rule for '")
-          << op->getName() << "'; see docs/differentiation.md";
+    bool builtIn = isa<DifferentiableOpInterface>(op);
+    bool reverse = builtIn || rules.hasReverseRule(op);
+    bool forward = builtIn || rules.hasForwardRule(op);
+    if (couldNeedRule(op) && !(reverse && forward)) {
+      InFlightDiagnostic diag = emitWarning(op->getLoc());
+      if (!reverse && !forward)
+        diag << "no differentiation rule for '" << op->getName()
+             << "'; add one (docs/adding-rules.md)";
+      else
+        diag << "'" << op->getName() << "' has a "
+             << (reverse ? "reverse" : "forward")
+             << "-mode rule from a rule file but no "
+             << (reverse ? "forward" : "reverse") << "-mode one: "
+             << (reverse ? "adj.jvp" : "adj.grad, adj.vjp")
+             << " cannot differentiate it (docs/adding-rules.md)";
       ++numMissing;
-    } else if (hasRule && reportAll) {
+    } else if (reverse && forward && reportAll) {
       emitRemark(op->getLoc(), "'")
           << op->getName() << "' has a differentiation rule";
+    }
+    if (auto call = dyn_cast<func::CallOp>(op)) {
+      auto callee = SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(
+          call, call.getCalleeAttr());
+      bool vjp = callee && callee->hasAttr("adj.custom_vjp");
+      bool jvp = callee && callee->hasAttr("adj.custom_jvp");
+      if (callee && callee.isExternal() && couldNeedRule(op) &&
+          !(vjp && jvp)) {
+        InFlightDiagnostic diag = emitWarning(op->getLoc(), "call of @")
+                                  << callee.getSymName()
+                                  << ", which is only declared";
+        if (vjp || jvp)
+          diag << " and has a custom " << (vjp ? "vjp" : "jvp")
+               << " only: " << (vjp ? "adj.jvp" : "adj.grad, adj.vjp")
+               << " cannot differentiate it (docs/adding-rules.md)";
+        else
+          diag << ": define it, or give it a custom derivative "
+                  "(docs/adding-rules.md)";
+        ++numMissing;
+      }
     }
     for (OpOperand &operand : op->getOpOperands()) {
       unsigned index = operand.getOperandNumber();
@@ -106,6 +140,12 @@ void AdjReportCoveragePass::report(func::FuncOp fn) {
 void AdjReportCoveragePass::runOnOperation() {
   ModuleOp module = getOperation();
   SymbolTable symbols(module);
+  std::vector<std::string> paths(getDefaultRuleFiles());
+  llvm::append_range(paths, ruleFiles);
+  FailureOr<std::unique_ptr<RuleLibrary>> rules =
+      RuleLibrary::load(&getContext(), paths);
+  if (failed(rules))
+    return signalPassFailure();
 
   // The public functions, then what they call, in a stable order.
   llvm::SetVector<func::FuncOp> functions;
@@ -114,15 +154,19 @@ void AdjReportCoveragePass::runOnOperation() {
       functions.insert(fn);
   for (unsigned i = 0; i < functions.size(); ++i) {
     func::FuncOp fn = functions[i];
+    // A callee with custom derivatives for both modes is never
+    // differentiated itself.
     fn.walk([&](func::CallOp call) {
       auto callee = symbols.lookup<func::FuncOp>(call.getCallee());
-      if (callee && !callee.isDeclaration())
+      if (callee && !callee.isDeclaration() &&
+          !(callee->hasAttr("adj.custom_vjp") &&
+            callee->hasAttr("adj.custom_jvp")))
         functions.insert(callee);
     });
   }
 
   for (func::FuncOp fn : functions)
-    report(fn);
+    report(fn, **rules);
   markAllAnalysesPreserved();
 }
 

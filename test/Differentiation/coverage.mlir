@@ -12,12 +12,12 @@
 // expected-remark @+1 {{@model: 7 ops, 3 without a rule}}
 func.func @model(%x: tensor<4x3xf32>, %y: tensor<4x3xf32>,
                  %labels: tensor<4xi64>) -> tensor<f32> {
-  // expected-warning @+1 {{no differentiation rule for 'arith.addf'; see docs/differentiation.md}}
+  // expected-warning @+1 {{no differentiation rule for 'arith.addf'; add one (docs/adding-rules.md)}}
   %0 = arith.addf %x, %y : tensor<4x3xf32>
   %1 = adj.tanh %0 : tensor<4x3xf32>
-  // expected-warning @+1 {{no differentiation rule for 'math.erf'; see docs/differentiation.md}}
+  // expected-warning @+1 {{no differentiation rule for 'math.erf'; add one (docs/adding-rules.md)}}
   %2 = math.erf %1 : tensor<4x3xf32>
-  // expected-warning @+1 {{no differentiation rule for 'arith.mulf'; see docs/differentiation.md}}
+  // expected-warning @+1 {{no differentiation rule for 'arith.mulf'; add one (docs/adding-rules.md)}}
   %3 = arith.mulf %2, %x : tensor<4x3xf32>
   %c = arith.constant dense<1> : tensor<4xi64>
   // expected-remark @+2 {{operand #0 of 'arith.addi' is not differentiable: its type 'tensor<4xi64>' is integer}}
@@ -28,9 +28,9 @@ func.func @model(%x: tensor<4x3xf32>, %y: tensor<4x3xf32>,
   return %loss : tensor<f32>
 }
 
-// CHECK: coverage.mlir:[[#]]:8: warning: no differentiation rule for 'arith.addf'; see docs/differentiation.md
-// CHECK: coverage.mlir:[[#]]:8: warning: no differentiation rule for 'math.erf'; see docs/differentiation.md
-// CHECK: coverage.mlir:[[#]]:8: warning: no differentiation rule for 'arith.mulf'; see docs/differentiation.md
+// CHECK: coverage.mlir:[[#]]:8: warning: no differentiation rule for 'arith.addf'; add one (docs/adding-rules.md)
+// CHECK: coverage.mlir:[[#]]:8: warning: no differentiation rule for 'math.erf'; add one (docs/adding-rules.md)
+// CHECK: coverage.mlir:[[#]]:8: warning: no differentiation rule for 'arith.mulf'; add one (docs/adding-rules.md)
 // CHECK: coverage.mlir:[[#]]:1: remark: @model: 7 ops, 3 without a rule
 // ALL: coverage.mlir:[[#]]:8: remark: 'adj.tanh' has a differentiation rule
 // ALL: coverage.mlir:[[#]]:8: remark: 'arith.constant' has a differentiation rule
@@ -59,7 +59,7 @@ func.func @caller(%table: tensor<5x2xf32>, %i: tensor<3xi32>,
 
 // expected-remark @+1 {{@callee: 2 ops, 1 without a rule}}
 func.func private @callee(%x: tensor<3x2xf32>) -> tensor<3x2xf32> {
-  // expected-warning @+1 {{no differentiation rule for 'math.exp2'; see docs/differentiation.md}}
+  // expected-warning @+1 {{no differentiation rule for 'math.exp2'; add one (docs/adding-rules.md)}}
   %0 = math.exp2 %x : tensor<3x2xf32>
   %1 = adj.exp %0 : tensor<3x2xf32>
   return %1 : tensor<3x2xf32>

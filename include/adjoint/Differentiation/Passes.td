@@ -69,9 +69,13 @@ def AdjReportCoverage : Pass<"adj-report-coverage", "::mlir::ModuleOp"> {
     reports what differentiating it would meet, without changing the IR and
     without failing:
 
-    * an op without a rule (no `DifferentiableOpInterface`) that a
-      derivative could flow through, i.e. with a float tensor operand and a
-      float tensor result: a warning at its location;
+    * an op that a derivative could flow through, i.e. with a float tensor
+      operand and a float tensor result, but without a rule (neither a
+      `DifferentiableOpInterface` nor one from the rule files of the `rules`
+      option and the tools' `--rules` flag), or with a rule-file rule for
+      one mode only: a warning at its location;
+    * a call of a function that is only declared and has no custom
+      derivative (for both modes): a warning at the call;
     * each operand through which no derivative flows: a remark saying why
       (an integer or `i1` type, or the op's rule says so, as for the labels
       of `adj.softmax_cross_entropy`);
@@ -94,6 +98,8 @@ def AdjReportCoverage : Pass<"adj-report-coverage", "::mlir::ModuleOp"> {
   let options = [
     Option<"reportAll", "report-all", "bool", /*default=*/"false",
            "Also report, as a remark, every op that has a rule">,
+    ListOption<"ruleFiles", "rules", "std::string",
+               "Rule files (MLIR) whose rules count, as for adj-differentiate">,
   ];
 }
 
