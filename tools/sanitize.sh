@@ -19,7 +19,8 @@ cmake -G Ninja -S . -B build-asan \
   -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -g" \
   -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" \
   -DLLVM_EXTERNAL_LIT="$lit" >/dev/null
-ninja -C build-asan "$jobs" adjoint-opt adjoint-run adjoint-compile mlir-doc
+ninja -C build-asan "$jobs" adjoint-opt adjoint-run adjoint-compile adjoint-import \
+  mlir-doc
 
 # halt_on_error=1: the first report fails the test (UBSan would otherwise
 # print and carry on, and a lit test whose output still matches would pass).
