@@ -44,3 +44,39 @@ func.func @matmul(%a: tensor<2x3xf32>, %b: tensor<3x4xf32>) -> tensor<2x4xf32> {
   %r = adj.relu %m : tensor<2x4xf32>
   return %r : tensor<2x4xf32>
 }
+
+// The matmuls of a backward pass read transposed operands in place: the
+// transposes disappear and the relu is computed once, not again in
+// transposed order. A matmul with both operands transposed keeps one
+// transpose, named, for adj-lower-to-kernels.
+// CHECK-LABEL: func.func @transposed_operands
+// CHECK-SAME:    (%[[A:.*]]: tensor<3x2xf32>, %[[X:.*]]: tensor<5x3xf32>, %[[Y:.*]]: tensor<4x3xf32>)
+// CHECK:         %[[R:.*]] = linalg.generic {{.*}} ins(%[[Y]] : tensor<4x3xf32>)
+// CHECK:         %[[RT:.*]] = linalg.transpose ins(%[[R]] : tensor<4x3xf32>)
+// CHECK:         linalg.matmul_transpose_b ins(%[[X]], %[[R]] : tensor<5x3xf32>, tensor<4x3xf32>)
+// CHECK:         linalg.matmul_transpose_a ins(%[[A]], %[[RT]] : tensor<3x2xf32>, tensor<3x4xf32>)
+// CHECK-NOT:     linalg.transpose
+func.func @transposed_operands(%a: tensor<3x2xf32>, %x: tensor<5x3xf32>, %y: tensor<4x3xf32>)
+    -> (tensor<5x4xf32>, tensor<2x4xf32>) {
+  %r = adj.relu %y : tensor<4x3xf32>
+  %rt = adj.transpose %r [1, 0] : tensor<4x3xf32> -> tensor<3x4xf32>
+  %at = adj.transpose %a [1, 0] : tensor<3x2xf32> -> tensor<2x3xf32>
+  %p = adj.matmul %x, %rt : tensor<5x3xf32>, tensor<3x4xf32> -> tensor<5x4xf32>
+  %q = adj.matmul %at, %rt : tensor<2x3xf32>, tensor<3x4xf32> -> tensor<2x4xf32>
+  return %p, %q : tensor<5x4xf32>, tensor<2x4xf32>
+}
+
+// Batched: the last two dimensions swapped fold, other permutations do not.
+// CHECK-LABEL: func.func @batch_transposed
+// CHECK:         linalg.batch_matmul_transpose_b
+// CHECK:         %[[CT:.*]] = linalg.transpose
+// CHECK-SAME:      permutation = [1, 0, 2]
+// CHECK:         linalg.batch_matmul ins(%{{.*}}, %[[CT]] :
+func.func @batch_transposed(%a: tensor<2x5x3xf32>, %b: tensor<2x4x3xf32>, %c: tensor<3x2x4xf32>)
+    -> (tensor<2x5x4xf32>, tensor<2x5x4xf32>) {
+  %bt = adj.transpose %b [0, 2, 1] : tensor<2x4x3xf32> -> tensor<2x3x4xf32>
+  %p = adj.matmul %a, %bt : tensor<2x5x3xf32>, tensor<2x3x4xf32> -> tensor<2x5x4xf32>
+  %ct = adj.transpose %c [1, 0, 2] : tensor<3x2x4xf32> -> tensor<2x3x4xf32>
+  %q = adj.matmul %a, %ct : tensor<2x5x3xf32>, tensor<2x3x4xf32> -> tensor<2x5x4xf32>
+  return %p, %q : tensor<2x5x4xf32>, tensor<2x5x4xf32>
+}
