@@ -39,6 +39,7 @@
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "mlir/Transforms/RegionUtils.h"
 
 namespace adjoint {
 #define GEN_PASS_DEF_ADJFUSEELEMENTWISE
@@ -111,14 +112,26 @@ bool usedBefore(Operation *first, Operation *second) {
   return false;
 }
 
-bool canMergeSiblings(linalg::GenericOp first, linalg::GenericOp second) {
+/// Whether `v`, used by an op of `op`'s block, is available at `op`: a block
+/// argument, defined in an enclosing block, or by an op before `op`.
+bool definedBefore(Value v, Operation *op) {
+  Operation *def = v.getDefiningOp();
+  return !def || def->getBlock() != op->getBlock() || def->isBeforeInBlock(op);
+}
+
+/// Where the generic that merges `first` and `second` can go: at `second`
+/// if no op before it uses `first`, else at `first` if `second`'s operands
+/// are all available there (the reductions of a layer norm's backward pass,
+/// for one: the first's result is used before the second). Null if the two
+/// cannot be merged.
+Operation *mergePoint(linalg::GenericOp first, linalg::GenericOp second) {
   if (!first.hasPureTensorSemantics() || !second.hasPureTensorSemantics() ||
       first.getNumLoops() != second.getNumLoops())
-    return false;
+    return nullptr;
   SmallVector<int64_t> ranges = first.getStaticLoopRanges();
   if (ranges != second.getStaticLoopRanges() ||
       llvm::any_of(ranges, ShapedType::isDynamic))
-    return false;
+    return nullptr;
   // Merging pays when both read a tensor the same way.
   bool shared = llvm::any_of(first.getDpsInputOperands(), [&](OpOperand *a) {
     return llvm::any_of(second.getDpsInputOperands(), [&](OpOperand *b) {
@@ -126,14 +139,24 @@ bool canMergeSiblings(linalg::GenericOp first, linalg::GenericOp second) {
                                          second.getMatchingIndexingMap(b);
     });
   });
-  return shared && !usedBefore(first, second) &&
-         llvm::none_of(second->getOperands(),
-                       [&](Value v) { return v.getDefiningOp() == first; });
+  if (!shared || llvm::any_of(second->getOperands(), [&](Value v) {
+        return v.getDefiningOp() == first;
+      }))
+    return nullptr;
+  if (!usedBefore(first, second))
+    return second;
+  // Second's body may use values defined outside it, as well as operands.
+  SetVector<Value> used(second->getOperands().begin(),
+                        second->getOperands().end());
+  getUsedValuesDefinedAbove(second.getRegion(), used);
+  if (llvm::all_of(used, [&](Value v) { return definedBefore(v, first); }))
+    return first;
+  return nullptr;
 }
 
-/// Replaces `first` and `second` by one generic at `second`'s place.
+/// Replaces `first` and `second` by one generic at `at`.
 void mergeSiblings(RewriterBase &rewriter, linalg::GenericOp first,
-                   linalg::GenericOp second) {
+                   linalg::GenericOp second, Operation *at) {
   SmallVector<Value> inputs(first.getInputs());
   llvm::append_range(inputs, second.getInputs());
   SmallVector<Value> inits(first.getOutputs());
@@ -151,7 +174,7 @@ void mergeSiblings(RewriterBase &rewriter, linalg::GenericOp first,
   SmallVector<Type> resultTypes(first->getResultTypes());
   llvm::append_range(resultTypes, second->getResultTypes());
 
-  rewriter.setInsertionPoint(second);
+  rewriter.setInsertionPoint(at);
   auto merged = rewriter.create<linalg::GenericOp>(
       rewriter.getFusedLoc({first.getLoc(), second.getLoc()}), resultTypes,
       inputs, inits, maps, iterators);
@@ -188,8 +211,8 @@ bool mergeOnePair(RewriterBase &rewriter, Block &block) {
   SmallVector<linalg::GenericOp> generics(block.getOps<linalg::GenericOp>());
   for (auto [j, second] : llvm::enumerate(generics))
     for (linalg::GenericOp first : ArrayRef(generics).take_front(j))
-      if (canMergeSiblings(first, second)) {
-        mergeSiblings(rewriter, first, second);
+      if (Operation *at = mergePoint(first, second)) {
+        mergeSiblings(rewriter, first, second, at);
         return true;
       }
   return false;

@@ -1,11 +1,14 @@
 # RUN: %python %s
 # The rewrites of a backward pass's graph (docs/performance-fusion.md,
-# "Backward-pass graph") against NumPy: matmuls of transposed operands read
-# in place (both operands transposed, batched, f64 without kernels), and the
-# gradients of small networks whose backward passes use every rewrite, with
-# shapes where a swapped operand or a wrong axis gives a wrong shape or
-# value. NumPy computes the backward passes by hand in float64.
+# "Backward-pass graph") against NumPy and PyTorch: matmuls of transposed
+# operands read in place (both operands transposed, batched, f64 without
+# kernels), and the gradients of small networks whose backward passes use
+# every rewrite (transposes folded into matmuls, reductions merged at the
+# first one's place, layer norm statistics shared with the forward pass),
+# with shapes where a swapped operand or a wrong axis gives a wrong shape or
+# value. The oracles compute in float64.
 import numpy as np
+import torch
 import compiletest as ct
 
 rng = np.random.default_rng(3)
@@ -84,6 +87,34 @@ dy = 2 * y
 dz1 = (dy @ W2.T) * (z1 > 0)
 check("mlp gradient", mlp, "loss_value_and_grad", [x, w1, b1, w2, b2],
       [np.array((y * y).sum()), dz1 @ W1.T, X.T @ dz1, dz1.sum(0), h.T @ dy, dy.sum(0)],
+      ["--value-and-grad", "loss"])
+
+# A transformer feed-forward block (examples/bench/ffn.mlir, smaller), its
+# gradient w.r.t. everything by PyTorch's autograd.
+T, D, F = 6, 8, 12
+ffn = f"""
+  func.func @loss(%x: {t([T, D])}, %g: {t([D])}, %be: {t([D])}, %w1: {t([D, F])},
+                  %b1: {t([F])}, %w2: {t([F, D])}, %b2: {t([D])}) -> tensor<f32> {{
+    %n = adj.layer_norm %x, %g, %be axis 1 : {t([T, D])}, {t([D])}, {t([D])}
+    %m1 = adj.matmul %n, %w1 : {t([T, D])}, {t([D, F])} -> {t([T, F])}
+    %u = adj.add %m1, %b1 : {t([T, F])}, {t([F])}
+    %h = adj.gelu %u approximate tanh : {t([T, F])}
+    %m2 = adj.matmul %h, %w2 : {t([T, F])}, {t([F, D])} -> {t([T, D])}
+    %z = adj.add %m2, %b2 : {t([T, D])}, {t([D])}
+    %y = adj.add %z, %x : {t([T, D])}
+    %y2 = adj.square %y : {t([T, D])}
+    %l = adj.sum %y2 : {t([T, D])} -> tensor<f32>
+    return %l : tensor<f32>
+  }}"""
+args = [data(T, D), 1 + 0.1 * data(D), data(D), data(D, F), data(F), data(F, D), data(D)]
+ts = [torch.tensor(a, dtype=torch.float64, requires_grad=True) for a in args]
+x_, g_, be_, w1_, b1_, w2_, b2_ = ts
+n_ = torch.nn.functional.layer_norm(x_, (D,), g_, be_, eps=1e-5)
+h_ = torch.nn.functional.gelu(n_ @ w1_ + b1_, approximate="tanh")
+loss_ = (((h_ @ w2_ + b2_) + x_) ** 2).sum()
+loss_.backward()
+check("ffn gradient", ffn, "loss_value_and_grad", args,
+      [loss_.detach().numpy()] + [v.grad.numpy() for v in ts],
       ["--value-and-grad", "loss"])
 
 ct.done()

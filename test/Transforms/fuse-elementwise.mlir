@@ -80,3 +80,40 @@ func.func @batch_transposed(%a: tensor<2x5x3xf32>, %b: tensor<2x4x3xf32>, %c: te
   %q = adj.matmul %a, %ct : tensor<2x5x3xf32>, tensor<2x3x4xf32> -> tensor<2x5x4xf32>
   return %p, %q : tensor<2x5x4xf32>, tensor<2x5x4xf32>
 }
+
+// Siblings whose first result is used before the second: merged at the
+// first's place when the second's inputs are available there (the
+// reductions of a layer norm's backward pass)...
+// CHECK-LABEL: func.func @merge_at_first
+// CHECK-SAME:    (%[[X:.*]]: tensor<4x8xf32>, %[[Y:.*]]: tensor<4x8xf32>)
+// CHECK:         %[[R:.*]]:2 = linalg.generic
+// CHECK-SAME:      iterator_types = ["parallel", "reduction"]
+// CHECK-SAME:      ins(%[[X]], %[[Y]] :
+// CHECK:           arith.addf
+// CHECK:           arith.mulf
+// CHECK:           arith.addf
+// CHECK:         tensor.expand_shape %[[R]]#0
+// CHECK:         linalg.generic
+// CHECK:           math.exp
+// CHECK:         tensor.expand_shape %[[R]]#1
+// CHECK-NOT:     linalg.generic
+func.func @merge_at_first(%x: tensor<4x8xf32>, %y: tensor<4x8xf32>) -> (tensor<4x1xf32>, tensor<4x1xf32>) {
+  %s = adj.sum %x axes [1] keepdims : tensor<4x8xf32> -> tensor<4x1xf32>
+  %e = adj.exp %s : tensor<4x1xf32>
+  %p = adj.mul %x, %y : tensor<4x8xf32>
+  %t = adj.sum %p axes [1] keepdims : tensor<4x8xf32> -> tensor<4x1xf32>
+  return %e, %t : tensor<4x1xf32>, tensor<4x1xf32>
+}
+
+// ... and not when the second needs a value computed after the first.
+// CHECK-LABEL: func.func @merge_blocked
+// CHECK:         linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]
+// CHECK:           math.exp
+// CHECK:         linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]
+func.func @merge_blocked(%x: tensor<4x8xf32>) -> (tensor<4x1xf32>, tensor<4x1xf32>) {
+  %s = adj.sum %x axes [1] keepdims : tensor<4x8xf32> -> tensor<4x1xf32>
+  %e = adj.exp %s : tensor<4x1xf32>
+  %c = adj.sub %x, %e : tensor<4x8xf32>, tensor<4x1xf32>
+  %t = adj.sum %c axes [1] keepdims : tensor<4x8xf32> -> tensor<4x1xf32>
+  return %e, %t : tensor<4x1xf32>, tensor<4x1xf32>
+}
