@@ -25,7 +25,9 @@
 //    other's results, become one generic that yields both ops' results.
 //    A loop dimension is a reduction if it is one in either op. This is what
 //    computes the loss (a reduction) and the gradient (a map) of an
-//    elementwise chain in one loop.
+//    elementwise chain in one loop. The merged op stands where the second
+//    did, or, if an op in between uses the first's results, where the first
+//    did when everything the second reads is available there.
 //
 // The canonicalizer and CSE that follow drop the duplicated inputs and the
 // computation repeated by steps 3 and 4.
