@@ -27,7 +27,9 @@
 //    computes the loss (a reduction) and the gradient (a map) of an
 //    elementwise chain in one loop. The merged op stands where the second
 //    did, or, if an op in between uses the first's results, where the first
-//    did when everything the second reads is available there.
+//    did when everything the second reads is available there. Two ops that
+//    both reduce, over different dimensions, are not merged (see
+//    mergePoint).
 //
 // The canonicalizer and CSE that follow drop the duplicated inputs and the
 // computation repeated by steps 3 and 4.
@@ -141,6 +143,12 @@ Operation *mergePoint(linalg::GenericOp first, linalg::GenericOp second) {
                                          second.getMatchingIndexingMap(b);
     });
   });
+  // Reductions over different dimensions in one loop nest (a row sum and
+  // a column sum) keep LLVM from vectorizing it: the accumulators share
+  // the workspace, so the row sum's is not kept in a register.
+  if (first.getNumReductionLoops() && second.getNumReductionLoops() &&
+      first.getIteratorTypesArray() != second.getIteratorTypesArray())
+    return nullptr;
   if (!shared || llvm::any_of(second->getOperands(), [&](Value v) {
         return v.getDefiningOp() == first;
       }))

@@ -117,3 +117,21 @@ func.func @merge_blocked(%x: tensor<4x8xf32>) -> (tensor<4x1xf32>, tensor<4x1xf3
   %t = adj.sum %c axes [1] keepdims : tensor<4x8xf32> -> tensor<4x1xf32>
   return %e, %t : tensor<4x1xf32>, tensor<4x1xf32>
 }
+
+// A row sum and a column sum of the same tensor stay two loops: merged, the
+// row sum's accumulator would not stay in a register and the loop would not
+// vectorize. A map of the same tensor joins one of them.
+// CHECK-LABEL: func.func @row_and_column_sums
+// CHECK:         linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]
+// CHECK:           math.exp
+// CHECK:           math.tanh
+// CHECK:         linalg.generic {{.*}} iterator_types = ["reduction", "parallel"]
+// CHECK:           math.exp
+// CHECK-NOT:     linalg.generic
+func.func @row_and_column_sums(%x: tensor<4x8xf32>) -> (tensor<4x1xf32>, tensor<1x8xf32>, tensor<4x8xf32>) {
+  %e = adj.exp %x : tensor<4x8xf32>
+  %r = adj.sum %e axes [1] keepdims : tensor<4x8xf32> -> tensor<4x1xf32>
+  %c = adj.sum %e axes [0] keepdims : tensor<4x8xf32> -> tensor<1x8xf32>
+  %t = adj.tanh %x : tensor<4x8xf32>
+  return %r, %c, %t : tensor<4x1xf32>, tensor<1x8xf32>, tensor<4x8xf32>
+}

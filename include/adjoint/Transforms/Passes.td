@@ -241,8 +241,9 @@ def AdjFuseElementwise : Pass<"adj-fuse-elementwise"> {
     ranges that read a common tensor the same way, neither using the other,
     are merged into one that yields the results of both (where the second
     stands, or where the first stands if the first's results are used in
-    between and the second's inputs are available there). Run canonicalize
-    and CSE afterwards: they remove the duplicated inputs and computation.
+    between and the second's inputs are available there), unless both
+    reduce, over different dimensions. Run canonicalize and CSE afterwards:
+    they remove the duplicated inputs and computation.
 
     The backward pass of `x W` multiplies by a transposed weight:
     ```mlir
