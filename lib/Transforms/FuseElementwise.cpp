@@ -7,31 +7,43 @@
 // registers instead of buffers. Contractions and convolutions are left alone:
 // they get kernels of their own.
 //
-// 1. Generalize the other named ops (linalg.reduce, map, broadcast,
+// 1. A matmul of a transposed operand becomes a matmul_transpose_a/_b of the
+//    untransposed one: the backward pass of `x W` multiplies by W^T and x^T,
+//    which the kernels read strided instead of as copies. A transpose still
+//    read only by matmuls (both operands transposed) stays named for
+//    adj-lower-to-kernels to fold the same way; fusing its producer into it
+//    would recompute the producer in transposed order.
+// 2. Generalize the other named ops (linalg.reduce, map, broadcast,
 //    transpose, copy) into linalg.generic.
-// 2. Producer-consumer fusion: an all-parallel generic is fused into each
+// 3. Producer-consumer fusion: an all-parallel generic is fused into each
 //    generic consumer that reads its result once per point of its domain
 //    (the consumer's indexing map of the operand is a permutation), even
 //    when the producer has other users: its computation is then repeated in
-//    each consumer, until step 3 merges the consumers.
-// 3. Sibling fusion: two generics of one block with the same loop ranges that
+//    each consumer, until step 4 merges the consumers.
+// 4. Sibling fusion: two generics of one block with the same loop ranges that
 //    read a common tensor through the same indexing map, neither using the
 //    other's results, become one generic that yields both ops' results.
 //    A loop dimension is a reduction if it is one in either op. This is what
 //    computes the loss (a reduction) and the gradient (a map) of an
-//    elementwise chain in one loop.
+//    elementwise chain in one loop. The merged op stands where the second
+//    did, or, if an op in between uses the first's results, where the first
+//    did when everything the second reads is available there. Two ops that
+//    both reduce, over different dimensions, are not merged (see
+//    mergePoint).
 //
 // The canonicalizer and CSE that follow drop the duplicated inputs and the
-// computation repeated by steps 2 and 3.
+// computation repeated by steps 3 and 4.
 //
 //===----------------------------------------------------------------------===//
 
 #include "adjoint/Transforms/Passes.h"
 
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "mlir/Transforms/RegionUtils.h"
 
 namespace adjoint {
 #define GEN_PASS_DEF_ADJFUSEELEMENTWISE
@@ -47,7 +59,46 @@ bool isKernelOp(linalg::LinalgOp op) {
          linalg::isaConvolutionOpInterface(op);
 }
 
-/// Step 2's control: the consumer must not read one producer value at many
+/// The input of `v`'s producer if it is a transpose swapping the last two
+/// dimensions of a rank-`rank` tensor.
+Value transposedFrom(Value v, unsigned rank) {
+  auto transpose = v.getDefiningOp<linalg::TransposeOp>();
+  if (!transpose)
+    return {};
+  SmallVector<int64_t> swapped = llvm::to_vector(llvm::seq<int64_t>(0, rank));
+  std::swap(swapped[rank - 2], swapped[rank - 1]);
+  return transpose.getPermutation() == ArrayRef(swapped) ? transpose.getInput()
+                                                         : Value();
+}
+
+/// Step 1: `op` (a matmul or batch_matmul) with its transposed lhs, else its
+/// transposed rhs, read in place by the transposed variant of `op`.
+template <typename Op, typename OpTA, typename OpTB>
+void foldTranspose(RewriterBase &rewriter, Op op, unsigned rank) {
+  Value lhs = op.getInputs()[0], rhs = op.getInputs()[1];
+  Value out = op.getOutputs()[0];
+  rewriter.setInsertionPoint(op);
+  if (Value a = transposedFrom(lhs, rank))
+    rewriter.replaceOpWithNewOp<OpTA>(op, out.getType(), ValueRange{a, rhs},
+                                      out);
+  else if (Value b = transposedFrom(rhs, rank))
+    rewriter.replaceOpWithNewOp<OpTB>(op, out.getType(), ValueRange{lhs, b},
+                                      out);
+}
+
+/// Whether adj-lower-to-kernels will read `op`'s result as a strided view of
+/// its input: every user is a matmul kernel.
+bool feedsOnlyMatmuls(linalg::LinalgOp op) {
+  return isa<linalg::TransposeOp>(op) && !op->use_empty() &&
+         llvm::all_of(op->getUsers(), [](Operation *user) {
+           return isa<linalg::MatmulOp, linalg::MatmulTransposeAOp,
+                      linalg::MatmulTransposeBOp, linalg::BatchMatmulOp,
+                      linalg::BatchMatmulTransposeAOp,
+                      linalg::BatchMatmulTransposeBOp>(user);
+         });
+}
+
+/// Step 3's control: the consumer must not read one producer value at many
 /// points (a broadcast), which would repeat the producer's work per point.
 bool fuseProducer(OpOperand *operand) {
   auto consumer = dyn_cast<linalg::GenericOp>(operand->getOwner());
@@ -65,14 +116,26 @@ bool usedBefore(Operation *first, Operation *second) {
   return false;
 }
 
-bool canMergeSiblings(linalg::GenericOp first, linalg::GenericOp second) {
+/// Whether `v`, used by an op of `op`'s block, is available at `op`: a block
+/// argument, defined in an enclosing block, or by an op before `op`.
+bool definedBefore(Value v, Operation *op) {
+  Operation *def = v.getDefiningOp();
+  return !def || def->getBlock() != op->getBlock() || def->isBeforeInBlock(op);
+}
+
+/// Where the generic that merges `first` and `second` can go: at `second`
+/// if no op before it uses `first`, else at `first` if `second`'s operands
+/// are all available there (the reductions of a layer norm's backward pass,
+/// for one: the first's result is used before the second). Null if the two
+/// cannot be merged.
+Operation *mergePoint(linalg::GenericOp first, linalg::GenericOp second) {
   if (!first.hasPureTensorSemantics() || !second.hasPureTensorSemantics() ||
       first.getNumLoops() != second.getNumLoops())
-    return false;
+    return nullptr;
   SmallVector<int64_t> ranges = first.getStaticLoopRanges();
   if (ranges != second.getStaticLoopRanges() ||
       llvm::any_of(ranges, ShapedType::isDynamic))
-    return false;
+    return nullptr;
   // Merging pays when both read a tensor the same way.
   bool shared = llvm::any_of(first.getDpsInputOperands(), [&](OpOperand *a) {
     return llvm::any_of(second.getDpsInputOperands(), [&](OpOperand *b) {
@@ -80,14 +143,30 @@ bool canMergeSiblings(linalg::GenericOp first, linalg::GenericOp second) {
                                          second.getMatchingIndexingMap(b);
     });
   });
-  return shared && !usedBefore(first, second) &&
-         llvm::none_of(second->getOperands(),
-                       [&](Value v) { return v.getDefiningOp() == first; });
+  // Reductions over different dimensions in one loop nest (a row sum and
+  // a column sum) keep LLVM from vectorizing it: the accumulators share
+  // the workspace, so the row sum's is not kept in a register.
+  if (first.getNumReductionLoops() && second.getNumReductionLoops() &&
+      first.getIteratorTypesArray() != second.getIteratorTypesArray())
+    return nullptr;
+  if (!shared || llvm::any_of(second->getOperands(), [&](Value v) {
+        return v.getDefiningOp() == first;
+      }))
+    return nullptr;
+  if (!usedBefore(first, second))
+    return second;
+  // Second's body may use values defined outside it, as well as operands.
+  SetVector<Value> used(second->getOperands().begin(),
+                        second->getOperands().end());
+  getUsedValuesDefinedAbove(second.getRegion(), used);
+  if (llvm::all_of(used, [&](Value v) { return definedBefore(v, first); }))
+    return first;
+  return nullptr;
 }
 
-/// Replaces `first` and `second` by one generic at `second`'s place.
+/// Replaces `first` and `second` by one generic at `at`.
 void mergeSiblings(RewriterBase &rewriter, linalg::GenericOp first,
-                   linalg::GenericOp second) {
+                   linalg::GenericOp second, Operation *at) {
   SmallVector<Value> inputs(first.getInputs());
   llvm::append_range(inputs, second.getInputs());
   SmallVector<Value> inits(first.getOutputs());
@@ -105,7 +184,7 @@ void mergeSiblings(RewriterBase &rewriter, linalg::GenericOp first,
   SmallVector<Type> resultTypes(first->getResultTypes());
   llvm::append_range(resultTypes, second->getResultTypes());
 
-  rewriter.setInsertionPoint(second);
+  rewriter.setInsertionPoint(at);
   auto merged = rewriter.create<linalg::GenericOp>(
       rewriter.getFusedLoc({first.getLoc(), second.getLoc()}), resultTypes,
       inputs, inits, maps, iterators);
@@ -142,8 +221,8 @@ bool mergeOnePair(RewriterBase &rewriter, Block &block) {
   SmallVector<linalg::GenericOp> generics(block.getOps<linalg::GenericOp>());
   for (auto [j, second] : llvm::enumerate(generics))
     for (linalg::GenericOp first : ArrayRef(generics).take_front(j))
-      if (canMergeSiblings(first, second)) {
-        mergeSiblings(rewriter, first, second);
+      if (Operation *at = mergePoint(first, second)) {
+        mergeSiblings(rewriter, first, second, at);
         return true;
       }
   return false;
@@ -154,10 +233,20 @@ struct AdjFuseElementwisePass
   void runOnOperation() override {
     Operation *root = getOperation();
     IRRewriter rewriter(&getContext());
+    root->walk([&](Operation *op) {
+      if (auto mm = dyn_cast<linalg::MatmulOp>(op);
+          mm && mm.hasPureTensorSemantics())
+        foldTranspose<linalg::MatmulOp, linalg::MatmulTransposeAOp,
+                      linalg::MatmulTransposeBOp>(rewriter, mm, 2);
+      else if (auto bmm = dyn_cast<linalg::BatchMatmulOp>(op);
+               bmm && bmm.hasPureTensorSemantics())
+        foldTranspose<linalg::BatchMatmulOp, linalg::BatchMatmulTransposeAOp,
+                      linalg::BatchMatmulTransposeBOp>(rewriter, bmm, 3);
+    });
     SmallVector<linalg::LinalgOp> named;
     root->walk([&](linalg::LinalgOp op) {
       if (!isa<linalg::GenericOp, linalg::FillOp>(op) && !isKernelOp(op) &&
-          op.hasPureTensorSemantics())
+          !feedsOnlyMatmuls(op) && op.hasPureTensorSemantics())
         named.push_back(op);
     });
     // An op that cannot be generalized stays as it is, unfused.

@@ -372,6 +372,8 @@ func.func @jvp(%x: tensor<4x8xf32>, %g: tensor<8xf32>, %b: tensor<8xf32>,
 // CHECK-SAME:      %[[X:.*]]: tensor<4x8xf32>, %[[G:.*]]: tensor<8xf32>, %{{.*}}: tensor<8xf32>, %[[T:.*]]: tensor<4x8xf32>)
 // CHECK:         %[[MU:.*]] = adj.mean %[[X]] axes [1] keepdims
 // CHECK:         %[[XC:.*]] = adj.sub %[[X]], %[[MU]]
+// CHECK:         %[[SQ:.*]] = adj.square %[[XC]]
+// CHECK:         adj.mean %[[SQ]] axes [1] keepdims
 // CHECK:         %[[R:.*]] = adj.rsqrt
 // CHECK:         %[[XHAT:.*]] = adj.mul %[[XC]], %[[R]]
 // CHECK:         %[[J:.*]] = adj.mul %[[R]], %{{.*}} : tensor<4x1xf32>, tensor<4x8xf32>

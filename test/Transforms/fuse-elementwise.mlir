@@ -44,3 +44,94 @@ func.func @matmul(%a: tensor<2x3xf32>, %b: tensor<3x4xf32>) -> tensor<2x4xf32> {
   %r = adj.relu %m : tensor<2x4xf32>
   return %r : tensor<2x4xf32>
 }
+
+// The matmuls of a backward pass read transposed operands in place: the
+// transposes disappear and the relu is computed once, not again in
+// transposed order. A matmul with both operands transposed keeps one
+// transpose, named, for adj-lower-to-kernels.
+// CHECK-LABEL: func.func @transposed_operands
+// CHECK-SAME:    (%[[A:.*]]: tensor<3x2xf32>, %[[X:.*]]: tensor<5x3xf32>, %[[Y:.*]]: tensor<4x3xf32>)
+// CHECK:         %[[R:.*]] = linalg.generic {{.*}} ins(%[[Y]] : tensor<4x3xf32>)
+// CHECK:         %[[RT:.*]] = linalg.transpose ins(%[[R]] : tensor<4x3xf32>)
+// CHECK:         linalg.matmul_transpose_b ins(%[[X]], %[[R]] : tensor<5x3xf32>, tensor<4x3xf32>)
+// CHECK:         linalg.matmul_transpose_a ins(%[[A]], %[[RT]] : tensor<3x2xf32>, tensor<3x4xf32>)
+// CHECK-NOT:     linalg.transpose
+func.func @transposed_operands(%a: tensor<3x2xf32>, %x: tensor<5x3xf32>, %y: tensor<4x3xf32>)
+    -> (tensor<5x4xf32>, tensor<2x4xf32>) {
+  %r = adj.relu %y : tensor<4x3xf32>
+  %rt = adj.transpose %r [1, 0] : tensor<4x3xf32> -> tensor<3x4xf32>
+  %at = adj.transpose %a [1, 0] : tensor<3x2xf32> -> tensor<2x3xf32>
+  %p = adj.matmul %x, %rt : tensor<5x3xf32>, tensor<3x4xf32> -> tensor<5x4xf32>
+  %q = adj.matmul %at, %rt : tensor<2x3xf32>, tensor<3x4xf32> -> tensor<2x4xf32>
+  return %p, %q : tensor<5x4xf32>, tensor<2x4xf32>
+}
+
+// Batched: the last two dimensions swapped fold, other permutations do not.
+// CHECK-LABEL: func.func @batch_transposed
+// CHECK:         linalg.batch_matmul_transpose_b
+// CHECK:         %[[CT:.*]] = linalg.transpose
+// CHECK-SAME:      permutation = [1, 0, 2]
+// CHECK:         linalg.batch_matmul ins(%{{.*}}, %[[CT]] :
+func.func @batch_transposed(%a: tensor<2x5x3xf32>, %b: tensor<2x4x3xf32>, %c: tensor<3x2x4xf32>)
+    -> (tensor<2x5x4xf32>, tensor<2x5x4xf32>) {
+  %bt = adj.transpose %b [0, 2, 1] : tensor<2x4x3xf32> -> tensor<2x3x4xf32>
+  %p = adj.matmul %a, %bt : tensor<2x5x3xf32>, tensor<2x3x4xf32> -> tensor<2x5x4xf32>
+  %ct = adj.transpose %c [1, 0, 2] : tensor<3x2x4xf32> -> tensor<2x3x4xf32>
+  %q = adj.matmul %a, %ct : tensor<2x5x3xf32>, tensor<2x3x4xf32> -> tensor<2x5x4xf32>
+  return %p, %q : tensor<2x5x4xf32>, tensor<2x5x4xf32>
+}
+
+// Siblings whose first result is used before the second: merged at the
+// first's place when the second's inputs are available there (the
+// reductions of a layer norm's backward pass)...
+// CHECK-LABEL: func.func @merge_at_first
+// CHECK-SAME:    (%[[X:.*]]: tensor<4x8xf32>, %[[Y:.*]]: tensor<4x8xf32>)
+// CHECK:         %[[R:.*]]:2 = linalg.generic
+// CHECK-SAME:      iterator_types = ["parallel", "reduction"]
+// CHECK-SAME:      ins(%[[X]], %[[Y]] :
+// CHECK:           arith.addf
+// CHECK:           arith.mulf
+// CHECK:           arith.addf
+// CHECK:         tensor.expand_shape %[[R]]#0
+// CHECK:         linalg.generic
+// CHECK:           math.exp
+// CHECK:         tensor.expand_shape %[[R]]#1
+// CHECK-NOT:     linalg.generic
+func.func @merge_at_first(%x: tensor<4x8xf32>, %y: tensor<4x8xf32>) -> (tensor<4x1xf32>, tensor<4x1xf32>) {
+  %s = adj.sum %x axes [1] keepdims : tensor<4x8xf32> -> tensor<4x1xf32>
+  %e = adj.exp %s : tensor<4x1xf32>
+  %p = adj.mul %x, %y : tensor<4x8xf32>
+  %t = adj.sum %p axes [1] keepdims : tensor<4x8xf32> -> tensor<4x1xf32>
+  return %e, %t : tensor<4x1xf32>, tensor<4x1xf32>
+}
+
+// ... and not when the second needs a value computed after the first.
+// CHECK-LABEL: func.func @merge_blocked
+// CHECK:         linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]
+// CHECK:           math.exp
+// CHECK:         linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]
+func.func @merge_blocked(%x: tensor<4x8xf32>) -> (tensor<4x1xf32>, tensor<4x1xf32>) {
+  %s = adj.sum %x axes [1] keepdims : tensor<4x8xf32> -> tensor<4x1xf32>
+  %e = adj.exp %s : tensor<4x1xf32>
+  %c = adj.sub %x, %e : tensor<4x8xf32>, tensor<4x1xf32>
+  %t = adj.sum %c axes [1] keepdims : tensor<4x8xf32> -> tensor<4x1xf32>
+  return %e, %t : tensor<4x1xf32>, tensor<4x1xf32>
+}
+
+// A row sum and a column sum of the same tensor stay two loops: merged, the
+// row sum's accumulator would not stay in a register and the loop would not
+// vectorize. A map of the same tensor joins one of them.
+// CHECK-LABEL: func.func @row_and_column_sums
+// CHECK:         linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]
+// CHECK:           math.exp
+// CHECK:           math.tanh
+// CHECK:         linalg.generic {{.*}} iterator_types = ["reduction", "parallel"]
+// CHECK:           math.exp
+// CHECK-NOT:     linalg.generic
+func.func @row_and_column_sums(%x: tensor<4x8xf32>) -> (tensor<4x1xf32>, tensor<1x8xf32>, tensor<4x8xf32>) {
+  %e = adj.exp %x : tensor<4x8xf32>
+  %r = adj.sum %e axes [1] keepdims : tensor<4x8xf32> -> tensor<4x1xf32>
+  %c = adj.sum %e axes [0] keepdims : tensor<4x8xf32> -> tensor<1x8xf32>
+  %t = adj.tanh %x : tensor<4x8xf32>
+  return %r, %c, %t : tensor<4x1xf32>, tensor<1x8xf32>, tensor<4x8xf32>
+}

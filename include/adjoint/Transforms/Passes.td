@@ -230,14 +230,30 @@ def AdjLowerToKernels : Pass<"adj-lower-to-kernels", "::mlir::ModuleOp"> {
 def AdjFuseElementwise : Pass<"adj-fuse-elementwise"> {
   let summary = "Fuse elementwise ops and reductions into few loop nests";
   let description = [{
-    Runs on linalg on tensors. Named ops other than contractions and
-    convolutions are generalized; an all-parallel `linalg.generic` is fused
-    into each generic consumer that reads it without broadcasting (even when
-    it has several consumers: its computation is repeated in each), and two
-    generics with the same loop ranges that read a common tensor the same
-    way, neither using the other, are merged into one that yields the results
-    of both. Run canonicalize and CSE afterwards: they remove the duplicated
-    inputs and computation.
+    Runs on linalg on tensors. A matmul or batch_matmul of a transposed
+    operand becomes its `_transpose_a`/`_transpose_b` variant reading the
+    untransposed tensor (the kernels read it strided; a transpose left
+    feeding only matmuls stays named for `adj-lower-to-kernels`). Named ops
+    other than contractions and convolutions are generalized; an
+    all-parallel `linalg.generic` is fused into each generic consumer that
+    reads it without broadcasting (even when it has several consumers: its
+    computation is repeated in each), and two generics with the same loop
+    ranges that read a common tensor the same way, neither using the other,
+    are merged into one that yields the results of both (where the second
+    stands, or where the first stands if the first's results are used in
+    between and the second's inputs are available there), unless both
+    reduce, over different dimensions. Run canonicalize and CSE afterwards:
+    they remove the duplicated inputs and computation.
+
+    The backward pass of `x W` multiplies by a transposed weight:
+    ```mlir
+    %wt = linalg.transpose ins(%w : tensor<512x10xf32>) outs(%e) permutation = [1, 0]
+    %dx = linalg.matmul ins(%dy, %wt : tensor<64x10xf32>, tensor<10x512xf32>) outs(%z)
+    ```
+    becomes
+    ```mlir
+    %dx = linalg.matmul_transpose_b ins(%dy, %w : tensor<64x10xf32>, tensor<512x10xf32>) outs(%z)
+    ```
 
     The loss and gradient of `sum(exp(x))`:
     ```mlir

@@ -449,7 +449,9 @@ struct Normalization {
   Normalization(RuleBuilder &r, Value x, ArrayRef<int64_t> axes, double epsilon)
       : axes(axes) {
     centered = r.sub(x, mean(r, x));
-    variance = mean(r, r.mul(centered, centered));
+    // A square, as adj-decompose writes the forward op's variance: CSE then
+    // shares the statistics with the forward pass instead of recomputing.
+    variance = mean(r, r.create<SquareOp>(centered));
     invStd = r.create<RsqrtOp>(r.add(variance, r.scalar(x, epsilon)));
     normalized = r.mul(centered, invStd);
   }
