@@ -23,7 +23,9 @@
 //                           window's argmax (row-major position in its plane);
 //                           a linalg.generic over the input then sums, for
 //                           each position, `source` over the windows covering
-//                           it whose argmax it is
+//                           it whose argmax it is (when the windows tile
+//                           the input, the one window covering it, found
+//                           by a division)
 //
 // The argmax is the reference evaluator's: the first maximum in row-major
 // window order, padded positions never win, a NaN beats every number and
@@ -268,6 +270,38 @@ static Value buildSumOverWonWindows(OpBuilder &b, Location loc, Value source,
   return overRows.getResult(0);
 }
 
+/// buildSumOverWonWindows for tiling windows (stride = kernel, no padding):
+/// the one window covering the body's position, if any, is (row / KH,
+/// column / KW). The sum starts from 0 as the general form's does (a -0
+/// becomes +0), so both give the same bits.
+static Value buildTiledWindowValue(OpBuilder &b, Location loc, Value source,
+                                   Value positions, const Window2D &w,
+                                   int64_t width) {
+  IndexMath m{b, loc};
+  SmallVector<Value> at = m.loopIndices(4);
+  auto sourceType = cast<RankedTensorType>(source.getType());
+  int64_t windowRows = sourceType.getDimSize(2),
+          windowColumns = sourceType.getDimSize(3);
+  Value oh = b.create<arith::DivUIOp>(loc, at[2], m.constant(w.kernel[0]));
+  Value ow = b.create<arith::DivUIOp>(loc, at[3], m.constant(w.kernel[1]));
+  // Rows and columns past the last whole window belong to none: clamp the
+  // read and reject them.
+  using Pred = arith::CmpIPredicate;
+  Value inside = m.both(m.cmp(Pred::slt, oh, windowRows),
+                        m.cmp(Pred::slt, ow, windowColumns));
+  Value window[] = {at[0], at[1], m.min(oh, windowRows - 1),
+                    m.min(ow, windowColumns - 1)};
+  Value argMax = b.create<tensor::ExtractOp>(loc, positions, window);
+  Value self = m.add(m.mul(at[2], width), at[3]);
+  Value won = b.create<arith::AndIOp>(
+      loc, inside, b.create<arith::CmpIOp>(loc, Pred::eq, argMax, self));
+  Value zero = b.create<arith::ConstantOp>(
+      loc, b.getFloatAttr(sourceType.getElementType(), 0.0));
+  Value value = b.create<arith::AddFOp>(
+      loc, zero, b.create<tensor::ExtractOp>(loc, source, window));
+  return b.create<arith::SelectOp>(loc, won, value, zero);
+}
+
 //===----------------------------------------------------------------------===//
 // Convolution
 //===----------------------------------------------------------------------===//
@@ -491,7 +525,20 @@ struct MaxPool2DScatterLowering
           return m.add(m.mul(argMax.row, width), argMax.column);
         });
 
-    // 2. Every input position sums `source` over the windows it won.
+    // 2. Every input position sums `source` over the windows it won. Tiling
+    //    windows (stride = kernel, no padding) cover a position at most
+    //    once: its window is found by a division, without loops.
+    if (w.stride == w.kernel &&
+        llvm::all_of(w.padding, [](int64_t p) { return p == 0; })) {
+      rewriter.replaceOp(
+          op, buildParallelGeneric(
+                  rewriter, loc, op.getType(), {}, {},
+                  [&](OpBuilder &b, Location loc, ValueRange) -> Value {
+                    return buildTiledWindowValue(b, loc, source, positions, w,
+                                                 width);
+                  }));
+      return success();
+    }
     rewriter.replaceOp(
         op, buildParallelGeneric(
                 rewriter, loc, op.getType(), {}, {},

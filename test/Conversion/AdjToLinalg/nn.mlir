@@ -204,3 +204,28 @@ func.func @max_pool2d_scatter(%x: tensor<1x2x5x5xf64>, %s: tensor<1x2x2x2xf64>) 
          : tensor<1x2x5x5xf64>, tensor<1x2x2x2xf64> -> tensor<1x2x5x5xf64>
   return %y : tensor<1x2x5x5xf64>
 }
+
+// -----
+
+// Tiling windows (stride = kernel, no padding): each input position reads
+// the one window covering it, found by a division, without loops.
+// CHECK-LABEL: func.func @max_pool2d_scatter_tiled
+// CHECK-SAME: (%[[X:.*]]: tensor<1x2x5x4xf32>, %[[S:.*]]: tensor<1x2x2x2xf32>)
+// CHECK: %[[POS:.*]] = linalg.generic
+// CHECK-SAME: outs(%{{.*}} : tensor<1x2x2x2xindex>)
+// CHECK: %[[Y:.*]] = linalg.generic
+// CHECK-SAME: outs(%{{.*}} : tensor<1x2x5x4xf32>)
+// CHECK-NOT: scf.for
+// CHECK: arith.divui %{{.*}}, %c2
+// CHECK: arith.divui %{{.*}}, %c2
+// CHECK: %[[P:.*]] = tensor.extract %[[POS]]
+// CHECK: %[[HIT:.*]] = arith.cmpi eq, %[[P]]
+// CHECK: arith.andi %{{.*}}, %[[HIT]]
+// CHECK: tensor.extract %[[S]]
+// CHECK: arith.select
+// CHECK: return %[[Y]]
+func.func @max_pool2d_scatter_tiled(%x: tensor<1x2x5x4xf32>, %s: tensor<1x2x2x2xf32>) -> tensor<1x2x5x4xf32> {
+  %y = adj.max_pool2d_scatter %x, %s kernel [2, 2]
+         : tensor<1x2x5x4xf32>, tensor<1x2x2x2xf32> -> tensor<1x2x5x4xf32>
+  return %y : tensor<1x2x5x4xf32>
+}
