@@ -12,7 +12,10 @@
 //                           collapsed to [N, O, OH, OW]
 //   adj.max_pool2d          tensor.pad (-inf) -> linalg.pooling_nchw_max from
 //                           -inf (arith.maximumf: a NaN wins, as in the
-//                           reference evaluator)
+//                           reference evaluator); small tiling windows (stride
+//                           = kernel, no padding): one linalg.generic over
+//                           the output, its window's elements read in the
+//                           body
 //   adj.avg_pool2d          tensor.pad (0) -> linalg.pooling_nchw_sum from 0,
 //                           then a division by KH * KW, or with
 //                           exclude_padding by a constant [OH, OW] tensor of
@@ -383,6 +386,36 @@ struct MaxPool2DLowering : public OpConversionPattern<adj::MaxPool2DOp> {
     Window2D w = op.getWindow();
     RankedTensorType resultType = op.getType();
     const double lowest = -std::numeric_limits<double>::infinity();
+    // Small tiling windows: one generic over the output whose body reads
+    // its window's few elements. linalg's pooling op becomes a loop nest
+    // that stores the running maximum at every window position.
+    if (w.stride == w.kernel && w.kernel[0] * w.kernel[1] <= 16 &&
+        llvm::all_of(w.padding, [](int64_t p) { return p == 0; })) {
+      Value input = adaptor.getOperand();
+      rewriter.replaceOp(
+          op, buildParallelGeneric(
+                  rewriter, loc, resultType, {}, {},
+                  [&](OpBuilder &b, Location loc, ValueRange) -> Value {
+                    IndexMath m{b, loc};
+                    SmallVector<Value> at = m.loopIndices(4);
+                    Value top = m.mul(at[2], w.kernel[0]),
+                          left = m.mul(at[3], w.kernel[1]);
+                    // From -inf in row-major window order, as linalg's op.
+                    Value best = b.create<arith::ConstantOp>(
+                        loc, b.getFloatAttr(resultType.getElementType(),
+                                            lowest));
+                    for (int64_t i = 0; i < w.kernel[0]; ++i)
+                      for (int64_t j = 0; j < w.kernel[1]; ++j)
+                        best = b.create<arith::MaximumFOp>(
+                            loc, best,
+                            b.create<tensor::ExtractOp>(
+                                loc, input,
+                                ValueRange{at[0], at[1], m.add(top, i),
+                                           m.add(left, j)}));
+                    return best;
+                  }));
+      return success();
+    }
     Value input =
         padSpatial(rewriter, loc, adaptor.getOperand(), w.padding, lowest);
     Value window =

@@ -52,15 +52,26 @@ func.func @conv2d_groups(%x: tensor<2x4x6x6xf32>, %w: tensor<6x2x3x3xf32>) -> te
 
 // -----
 
-// The stride defaults to the kernel.
+// The stride defaults to the kernel: the windows tile the input, and one
+// generic over the output takes the maximum of its window's four elements
+// from -inf in row-major order.
 // CHECK-LABEL: func.func @max_pool2d
 // CHECK-SAME: (%[[X:.*]]: tensor<1x2x4x4xf32>)
 // CHECK-NOT: tensor.pad
-// CHECK: %[[WIN:.*]] = tensor.empty() : tensor<2x2xf32>
+// CHECK-NOT: linalg.pooling_nchw_max
+// CHECK: %[[Y:.*]] = linalg.generic
+// CHECK-SAME: outs(%{{.*}} : tensor<1x2x2x2xf32>)
+// CHECK: %[[I:.*]] = linalg.index 2
+// CHECK: %[[J:.*]] = linalg.index 3
+// CHECK: %[[TOP:.*]] = arith.muli %[[I]], %c2
+// CHECK: %[[LEFT:.*]] = arith.muli %[[J]], %c2
 // CHECK: %[[LOWEST:.*]] = arith.constant 0xFF800000 : f32
-// CHECK: %[[INIT:.*]] = linalg.fill ins(%[[LOWEST]] : f32)
-// CHECK: %[[Y:.*]] = linalg.pooling_nchw_max {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>}
-// CHECK-SAME: ins(%[[X]], %[[WIN]] : tensor<1x2x4x4xf32>, tensor<2x2xf32>) outs(%[[INIT]] : tensor<1x2x2x2xf32>)
+// CHECK: %[[A:.*]] = tensor.extract %[[X]][%{{.*}}, %{{.*}}, %[[TOP]], %[[LEFT]]]
+// CHECK: %[[M:.*]] = arith.maximumf %[[LOWEST]], %[[A]]
+// CHECK: %[[M1:.*]] = arith.maximumf %[[M]]
+// CHECK: %[[M2:.*]] = arith.maximumf %[[M1]]
+// CHECK: %[[M3:.*]] = arith.maximumf %[[M2]]
+// CHECK: linalg.yield %[[M3]]
 // CHECK: return %[[Y]]
 func.func @max_pool2d(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x2x2xf32> {
   %y = adj.max_pool2d %x kernel [2, 2] : tensor<1x2x4x4xf32> -> tensor<1x2x2x2xf32>
