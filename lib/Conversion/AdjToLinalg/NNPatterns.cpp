@@ -34,7 +34,9 @@
 // window order, padded positions never win, a NaN beats every number and
 // the first NaN wins. A window walks its KH x KW positions with an scf.for
 // nest inside the generic's body, reading the input with tensor.extract at a
-// clamped position and ignoring the out-of-bounds ones.
+// clamped position and ignoring the out-of-bounds ones; a small window
+// without padding is unrolled instead: its maximum, then the first position
+// holding it (or the first NaN).
 //
 // The scatter is not written as a generic over the windows adding into the
 // input's positions: windows overlap when the stride is below the kernel, so
@@ -149,6 +151,37 @@ static WindowArgMax buildWindowArgMax(OpBuilder &b, Location loc, Value input,
   // The window's top-left corner, possibly in the padding.
   Value top = m.add(m.mul(oh, w.stride[0]), -w.padding[0]);
   Value left = m.add(m.mul(ow, w.stride[1]), -w.padding[1]);
+
+  // A small window without padding, without a loop: its maximum `best`
+  // (arith.maximumf: a NaN if there is one), then the first position equal
+  // to it, or the first NaN when it is one. The loop below carries its
+  // state from position to position; here only the last selects do.
+  if (w.kernel[0] * w.kernel[1] <= 16 &&
+      llvm::all_of(w.padding, [](int64_t p) { return p == 0; })) {
+    SmallVector<Value> values, rows, columns;
+    for (int64_t i = 0; i < w.kernel[0]; ++i) {
+      for (int64_t j = 0; j < w.kernel[1]; ++j) {
+        rows.push_back(m.add(top, i));
+        columns.push_back(m.add(left, j));
+        values.push_back(b.create<tensor::ExtractOp>(
+            loc, input, ValueRange{n, c, rows.back(), columns.back()}));
+      }
+    }
+    Value best = values[0];
+    for (Value v : ArrayRef(values).drop_front())
+      best = b.create<arith::MaximumFOp>(loc, best, v);
+    Value row = rows.back(), column = columns.back();
+    for (int64_t p = values.size() - 2; p >= 0; --p) {
+      Value equal = b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OEQ,
+                                            values[p], best);
+      Value nan = b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::UNO,
+                                          values[p], values[p]);
+      Value match = b.create<arith::OrIOp>(loc, equal, nan);
+      row = b.create<arith::SelectOp>(loc, match, rows[p], row);
+      column = b.create<arith::SelectOp>(loc, match, columns[p], column);
+    }
+    return {row, column};
+  }
 
   Value zero = m.constant(0), one = m.constant(1);
   Value kernelRows = m.constant(w.kernel[0]);

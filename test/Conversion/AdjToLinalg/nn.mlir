@@ -147,8 +147,10 @@ func.func @avg_pool2d_exclude_no_padding(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x
 
 // -----
 
-// One generic over the output: the window walk keeps (best, row, column,
-// found) and the result reads `source` at the winner.
+// One generic over the output; a small window without padding is unrolled:
+// the maximum of its elements, then the first position holding it (or a
+// NaN), chosen by selects from the last position back; the result reads
+// `source` at the winner.
 // CHECK-LABEL: func.func @max_pool2d_gather
 // CHECK-SAME: (%[[X:.*]]: tensor<1x2x4x4xf32>, %[[S:.*]]: tensor<1x2x4x4xf32>)
 // CHECK: %[[E:.*]] = tensor.empty() : tensor<1x2x2x2xf32>
@@ -157,12 +159,18 @@ func.func @avg_pool2d_exclude_no_padding(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x
 // CHECK-SAME: outs(%[[E]] : tensor<1x2x2x2xf32>)
 // CHECK: %[[N:.*]] = linalg.index 0 : index
 // CHECK: %[[C:.*]] = linalg.index 1 : index
-// CHECK: %[[W:.*]]:4 = scf.for
-// CHECK: scf.for
-// CHECK: %[[V:.*]] = tensor.extract %[[X]]
-// CHECK: %[[ORD:.*]] = arith.cmpf ord
-// CHECK: %[[UGT:.*]] = arith.cmpf ugt, %[[V]]
-// CHECK: %[[R:.*]] = tensor.extract %[[S]][%[[N]], %[[C]], %[[W]]#1, %[[W]]#2] : tensor<1x2x4x4xf32>
+// CHECK-NOT: scf.for
+// CHECK: %[[V0:.*]] = tensor.extract %[[X]]
+// CHECK: %[[M1:.*]] = arith.maximumf %[[V0]]
+// CHECK: %[[M2:.*]] = arith.maximumf %[[M1]]
+// CHECK: %[[M:.*]] = arith.maximumf %[[M2]]
+// CHECK-COUNT-2: arith.ori
+// CHECK: %[[EQ:.*]] = arith.cmpf oeq, %[[V0]], %[[M]]
+// CHECK-NEXT: %[[NAN:.*]] = arith.cmpf uno, %[[V0]], %[[V0]]
+// CHECK-NEXT: %[[HIT:.*]] = arith.ori %[[EQ]], %[[NAN]]
+// CHECK-NEXT: %[[ROW:.*]] = arith.select %[[HIT]]
+// CHECK-NEXT: %[[COL:.*]] = arith.select %[[HIT]]
+// CHECK-NEXT: %[[R:.*]] = tensor.extract %[[S]][%[[N]], %[[C]], %[[ROW]], %[[COL]]] : tensor<1x2x4x4xf32>
 // CHECK: linalg.yield %[[R]] : f32
 // CHECK: return %[[Y]]
 func.func @max_pool2d_gather(%x: tensor<1x2x4x4xf32>, %s: tensor<1x2x4x4xf32>) -> tensor<1x2x2x2xf32> {
