@@ -413,9 +413,9 @@ typedef struct {
    vectors along the output row (stride 1 in `in` and `out`); lanes below
    lane0 belong to the previous tile (the last tile of a row is shifted
    left to stay inside it) and are not stored. */
-ALWAYS_INLINE void rows_tile(const conv_t *p, int64_t n, int64_t y,
-                             int64_t f0, int64_t x0, int64_t lane0,
-                             const int NY, const int NF) {
+ALWAYS_INLINE void rows_tile(const conv_t *p, int64_t n, int64_t y, int64_t f0,
+                             int64_t x0, int64_t lane0, const int NY,
+                             const int NF) {
   f8 acc[2][6];
   for (int yy = 0; yy < NY; ++yy)
     for (int f = 0; f < NF; ++f)
@@ -442,8 +442,8 @@ ALWAYS_INLINE void rows_tile(const conv_t *p, int64_t n, int64_t y,
   }
   for (int yy = 0; yy < NY; ++yy) {
     for (int f = 0; f < NF; ++f) {
-      float *o = p->out + n * p->out0 + (f0 + f) * p->out1 +
-                 (y + yy) * p->out2 + x0;
+      float *o =
+          p->out + n * p->out0 + (f0 + f) * p->out1 + (y + yy) * p->out2 + x0;
       if (lane0 == 0) {
         if (p->accumulate)
           *(f8u *)o += acc[yy][f];
@@ -460,9 +460,9 @@ ALWAYS_INLINE void rows_tile(const conv_t *p, int64_t n, int64_t y,
 }
 
 #define ROWS_CASE(ny, nf)                                                      \
-  case (ny) * 8 + (nf):                                                        \
+  case 8 * (ny) + (nf):                                                        \
     rows_tile(p, n, y, f0, x0, lane0, ny, nf);                                 \
-    break;
+    break
 
 /* Item `item` of conv_rows: image n, output rows [y, y + 2). */
 static void rows_item(const conv_t *p, int64_t item) {
@@ -473,11 +473,19 @@ static void rows_item(const conv_t *p, int64_t item) {
     int64_t nf = min64(6, p->f - f0);
     for (int64_t x = 0; x < p->ow; x += 8) {
       int64_t x0 = min64(x, p->ow - 8), lane0 = x - x0;
-      switch (ny * 8 + nf) {
-        ROWS_CASE(1, 1) ROWS_CASE(1, 2) ROWS_CASE(1, 3)
-        ROWS_CASE(1, 4) ROWS_CASE(1, 5) ROWS_CASE(1, 6)
-        ROWS_CASE(2, 1) ROWS_CASE(2, 2) ROWS_CASE(2, 3)
-        ROWS_CASE(2, 4) ROWS_CASE(2, 5) ROWS_CASE(2, 6)
+      switch (8 * ny + nf) {
+        ROWS_CASE(1, 1);
+        ROWS_CASE(1, 2);
+        ROWS_CASE(1, 3);
+        ROWS_CASE(1, 4);
+        ROWS_CASE(1, 5);
+        ROWS_CASE(1, 6);
+        ROWS_CASE(2, 1);
+        ROWS_CASE(2, 2);
+        ROWS_CASE(2, 3);
+        ROWS_CASE(2, 4);
+        ROWS_CASE(2, 5);
+        ROWS_CASE(2, 6);
       }
     }
   }
@@ -527,9 +535,9 @@ ALWAYS_INLINE void wgrad_tile(const conv_t *p, int64_t n, int64_t f0,
 }
 
 #define WGRAD_CASE(nf, np)                                                     \
-  case (nf) * 4 + (np):                                                        \
+  case 4 * (nf) + (np):                                                        \
     wgrad_tile(p, n, f0, pix, dst, nf, np);                                    \
-    break;
+    break
 
 /* Item `item` of conv_wgrad: image n, channels [f0, f0 + 4), pixels
    [q0, q0 + 3) of the output plane (row-major). */
@@ -545,11 +553,19 @@ static void wgrad_item(const conv_t *p, int64_t item) {
     pix[q] = y * p->sh * p->in2 + x * p->sw * p->in3;
     dst[q] = p->out + n * p->out0 + y * p->out2 + x * p->out3;
   }
-  switch (nf * 4 + np) {
-    WGRAD_CASE(1, 1) WGRAD_CASE(1, 2) WGRAD_CASE(1, 3)
-    WGRAD_CASE(2, 1) WGRAD_CASE(2, 2) WGRAD_CASE(2, 3)
-    WGRAD_CASE(3, 1) WGRAD_CASE(3, 2) WGRAD_CASE(3, 3)
-    WGRAD_CASE(4, 1) WGRAD_CASE(4, 2) WGRAD_CASE(4, 3)
+  switch (4 * nf + np) {
+    WGRAD_CASE(1, 1);
+    WGRAD_CASE(1, 2);
+    WGRAD_CASE(1, 3);
+    WGRAD_CASE(2, 1);
+    WGRAD_CASE(2, 2);
+    WGRAD_CASE(2, 3);
+    WGRAD_CASE(3, 1);
+    WGRAD_CASE(3, 2);
+    WGRAD_CASE(3, 3);
+    WGRAD_CASE(4, 1);
+    WGRAD_CASE(4, 2);
+    WGRAD_CASE(4, 3);
   }
 }
 
@@ -580,13 +596,11 @@ static void conv_items(const conv_t *p, void (*item)(const conv_t *, int64_t),
 static int conv_direct(const conv_t *p, int nth) {
   if (p->kh * p->kw >= p->oh * p->ow && p->kw >= 8 && p->w3 == 1 &&
       p->in3 * p->dw == 1) {
-    int64_t items =
-        p->batch * ceildiv(p->f, 4) * ceildiv(p->oh * p->ow, 3);
+    int64_t items = p->batch * ceildiv(p->f, 4) * ceildiv(p->oh * p->ow, 3);
     conv_items(p, wgrad_item, items, nth);
     return 1;
   }
-  if (p->f <= 16 && p->ow >= 8 && p->sw == 1 && p->in3 == 1 &&
-      p->out3 == 1) {
+  if (p->f <= 16 && p->ow >= 8 && p->sw == 1 && p->in3 == 1 && p->out3 == 1) {
     conv_items(p, rows_item, p->batch * ceildiv(p->oh, 2), nth);
     return 1;
   }
@@ -613,9 +627,9 @@ HIDDEN void adjoint_rt_sconv2d(
     int64_t out0, int64_t out1, int64_t out2, int64_t out3, int32_t accumulate,
     float *scratch) {
   int64_t k = c * kh * kw, n = batch * oh * ow;
-  conv_t direct = {batch, c,   f,   kh,  kw,  oh,  ow,  sh,  sw,
-                   dh,    dw,  in,  in0, in1, in2, in3, w,   w0,
-                   w1,    w2,  w3,  out, out0, out1, out2, out3, accumulate};
+  conv_t direct = {batch, c,  f,  kh,  kw,   oh,   ow,   sh,   sw,
+                   dh,    dw, in, in0, in1,  in2,  in3,  w,    w0,
+                   w1,    w2, w3, out, out0, out1, out2, out3, accumulate};
   if (f * n * k > 0 && conv_direct(&direct, threads_for(f * n * k)))
     return;
   gemm_t g = {w, in, out,

@@ -435,8 +435,8 @@ struct MaxPool2DLowering : public OpConversionPattern<adj::MaxPool2DOp> {
                           left = m.mul(at[3], w.kernel[1]);
                     // From -inf in row-major window order, as linalg's op.
                     Value best = b.create<arith::ConstantOp>(
-                        loc, b.getFloatAttr(resultType.getElementType(),
-                                            lowest));
+                        loc,
+                        b.getFloatAttr(resultType.getElementType(), lowest));
                     for (int64_t i = 0; i < w.kernel[0]; ++i)
                       for (int64_t j = 0; j < w.kernel[1]; ++j)
                         best = b.create<arith::MaximumFOp>(
