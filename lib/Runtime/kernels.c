@@ -395,6 +395,13 @@ HIDDEN void adjoint_rt_sgemm(int64_t batch, int64_t m, int64_t n, int64_t k,
    so the results do not depend on the thread count. */
 typedef float f8 __attribute__((vector_size(32)));
 typedef float f8u __attribute__((vector_size(32), aligned(4)));
+/* The output rows of one rows tile: 4 x 6 accumulators fit AVX-512's 32
+   registers, 2 x 6 the 16 of AVX2 and NEON. */
+#ifdef __AVX512F__
+#define ROWS_NY 4
+#else
+#define ROWS_NY 2
+#endif
 
 typedef struct {
   int64_t batch, c, f, kh, kw, oh, ow, sh, sw, dh, dw;
@@ -416,7 +423,7 @@ typedef struct {
 ALWAYS_INLINE void rows_tile(const conv_t *p, int64_t n, int64_t y, int64_t f0,
                              int64_t x0, int64_t lane0, const int NY,
                              const int NF) {
-  f8 acc[2][6];
+  f8 acc[ROWS_NY][6];
   for (int yy = 0; yy < NY; ++yy)
     for (int f = 0; f < NF; ++f)
       acc[yy][f] = (f8){0};
@@ -425,17 +432,15 @@ ALWAYS_INLINE void rows_tile(const conv_t *p, int64_t n, int64_t y, int64_t f0,
   for (int64_t c = 0; c < p->c; ++c) {
     for (int64_t i = 0; i < p->kh; ++i) {
       const float *r0 = img + c * p->in1 + i * p->dh * p->in2;
-      const float *r1 = r0 + p->sh * p->in2;
       const float *wr = wf + c * p->w1 + i * p->w2;
       for (int64_t j = 0; j < p->kw; ++j) {
-        f8 v0 = *(const f8u *)(r0 + j * p->dw), v1 = {0};
-        if (NY > 1)
-          v1 = *(const f8u *)(r1 + j * p->dw);
+        f8 v[ROWS_NY];
+        for (int yy = 0; yy < NY; ++yy)
+          v[yy] = *(const f8u *)(r0 + yy * p->sh * p->in2 + j * p->dw);
         for (int f = 0; f < NF; ++f) {
           float s = wr[f * p->w0 + j * p->w3];
-          acc[0][f] += s * v0;
-          if (NY > 1)
-            acc[1][f] += s * v1;
+          for (int yy = 0; yy < NY; ++yy)
+            acc[yy][f] += s * v[yy];
         }
       }
     }
@@ -464,11 +469,11 @@ ALWAYS_INLINE void rows_tile(const conv_t *p, int64_t n, int64_t y, int64_t f0,
     rows_tile(p, n, y, f0, x0, lane0, ny, nf);                                 \
     break
 
-/* Item `item` of conv_rows: image n, output rows [y, y + 2). */
+/* Item `item` of conv_rows: image n, output rows [y, y + ROWS_NY). */
 static void rows_item(const conv_t *p, int64_t item) {
-  int64_t pairs = ceildiv(p->oh, 2);
-  int64_t n = item / pairs, y = item % pairs * 2;
-  int64_t ny = min64(2, p->oh - y);
+  int64_t groups = ceildiv(p->oh, ROWS_NY);
+  int64_t n = item / groups, y = item % groups * ROWS_NY;
+  int64_t ny = min64(ROWS_NY, p->oh - y);
   for (int64_t f0 = 0; f0 < p->f; f0 += 6) {
     int64_t nf = min64(6, p->f - f0);
     for (int64_t x = 0; x < p->ow; x += 8) {
@@ -486,6 +491,20 @@ static void rows_item(const conv_t *p, int64_t item) {
         ROWS_CASE(2, 4);
         ROWS_CASE(2, 5);
         ROWS_CASE(2, 6);
+#if ROWS_NY > 2
+        ROWS_CASE(3, 1);
+        ROWS_CASE(3, 2);
+        ROWS_CASE(3, 3);
+        ROWS_CASE(3, 4);
+        ROWS_CASE(3, 5);
+        ROWS_CASE(3, 6);
+        ROWS_CASE(4, 1);
+        ROWS_CASE(4, 2);
+        ROWS_CASE(4, 3);
+        ROWS_CASE(4, 4);
+        ROWS_CASE(4, 5);
+        ROWS_CASE(4, 6);
+#endif
       }
     }
   }
@@ -601,7 +620,7 @@ static int conv_direct(const conv_t *p, int nth) {
     return 1;
   }
   if (p->f <= 16 && p->ow >= 8 && p->sw == 1 && p->in3 == 1 && p->out3 == 1) {
-    conv_items(p, rows_item, p->batch * ceildiv(p->oh, 2), nth);
+    conv_items(p, rows_item, p->batch * ceildiv(p->oh, ROWS_NY), nth);
     return 1;
   }
   return 0;
