@@ -385,6 +385,247 @@ HIDDEN void adjoint_rt_sgemm(int64_t batch, int64_t m, int64_t n, int64_t k,
   }
 }
 
+/* Direct convolutions, for the shapes where the GEMM's packing would cost
+   more than the multiply-adds it feeds: few output channels (each packed
+   im2col element feeds only F of them), or a weight gradient's shape (the
+   "kernel" is a whole activation map, the output is a few pixels, so the
+   reduction is long and the GEMM's N tiny). Both read the operands in place
+   with 8-float vectors (rows of 8 pixels fit LeNet-sized maps on any
+   target); each output element is summed by one thread in one fixed order,
+   so the results do not depend on the thread count. */
+typedef float f8 __attribute__((vector_size(32)));
+typedef float f8u __attribute__((vector_size(32), aligned(4)));
+/* The output rows of one rows tile: 4 x 6 accumulators fit AVX-512's 32
+   registers, 2 x 6 the 16 of AVX2 and NEON. */
+#ifdef __AVX512F__
+#define ROWS_NY 4
+#else
+#define ROWS_NY 2
+#endif
+
+typedef struct {
+  int64_t batch, c, f, kh, kw, oh, ow, sh, sw, dh, dw;
+  const float *in;
+  int64_t in0, in1, in2, in3;
+  const float *w;
+  int64_t w0, w1, w2, w3;
+  float *out;
+  int64_t out0, out1, out2, out3;
+  int accumulate;
+} conv_t;
+
+#define ALWAYS_INLINE static inline __attribute__((always_inline))
+
+/* Rows: NY output rows x NF channels x 8 pixels [x0, x0 + 8) of image n,
+   vectors along the output row (stride 1 in `in` and `out`); lanes below
+   lane0 belong to the previous tile (the last tile of a row is shifted
+   left to stay inside it) and are not stored. */
+ALWAYS_INLINE void rows_tile(const conv_t *p, int64_t n, int64_t y, int64_t f0,
+                             int64_t x0, int64_t lane0, const int NY,
+                             const int NF) {
+  f8 acc[ROWS_NY][6];
+  for (int yy = 0; yy < NY; ++yy)
+    for (int f = 0; f < NF; ++f)
+      acc[yy][f] = (f8){0};
+  const float *img = p->in + n * p->in0 + y * p->sh * p->in2 + x0;
+  const float *wf = p->w + f0 * p->w0;
+  for (int64_t c = 0; c < p->c; ++c) {
+    for (int64_t i = 0; i < p->kh; ++i) {
+      const float *r0 = img + c * p->in1 + i * p->dh * p->in2;
+      const float *wr = wf + c * p->w1 + i * p->w2;
+      for (int64_t j = 0; j < p->kw; ++j) {
+        f8 v[ROWS_NY];
+        for (int yy = 0; yy < NY; ++yy)
+          v[yy] = *(const f8u *)(r0 + yy * p->sh * p->in2 + j * p->dw);
+        for (int f = 0; f < NF; ++f) {
+          float s = wr[f * p->w0 + j * p->w3];
+          for (int yy = 0; yy < NY; ++yy)
+            acc[yy][f] += s * v[yy];
+        }
+      }
+    }
+  }
+  for (int yy = 0; yy < NY; ++yy) {
+    for (int f = 0; f < NF; ++f) {
+      float *o =
+          p->out + n * p->out0 + (f0 + f) * p->out1 + (y + yy) * p->out2 + x0;
+      if (lane0 == 0) {
+        if (p->accumulate)
+          *(f8u *)o += acc[yy][f];
+        else
+          *(f8u *)o = acc[yy][f];
+        continue;
+      }
+      float lanes[8];
+      memcpy(lanes, &acc[yy][f], sizeof(lanes));
+      for (int64_t l = lane0; l < 8; ++l)
+        o[l] = p->accumulate ? o[l] + lanes[l] : lanes[l];
+    }
+  }
+}
+
+#define ROWS_CASE(ny, nf)                                                      \
+  case 8 * (ny) + (nf):                                                        \
+    rows_tile(p, n, y, f0, x0, lane0, ny, nf);                                 \
+    break
+
+/* Item `item` of conv_rows: image n, output rows [y, y + ROWS_NY). */
+static void rows_item(const conv_t *p, int64_t item) {
+  int64_t groups = ceildiv(p->oh, ROWS_NY);
+  int64_t n = item / groups, y = item % groups * ROWS_NY;
+  int64_t ny = min64(ROWS_NY, p->oh - y);
+  for (int64_t f0 = 0; f0 < p->f; f0 += 6) {
+    int64_t nf = min64(6, p->f - f0);
+    for (int64_t x = 0; x < p->ow; x += 8) {
+      int64_t x0 = min64(x, p->ow - 8), lane0 = x - x0;
+      switch (8 * ny + nf) {
+        ROWS_CASE(1, 1);
+        ROWS_CASE(1, 2);
+        ROWS_CASE(1, 3);
+        ROWS_CASE(1, 4);
+        ROWS_CASE(1, 5);
+        ROWS_CASE(1, 6);
+        ROWS_CASE(2, 1);
+        ROWS_CASE(2, 2);
+        ROWS_CASE(2, 3);
+        ROWS_CASE(2, 4);
+        ROWS_CASE(2, 5);
+        ROWS_CASE(2, 6);
+#if ROWS_NY > 2
+        ROWS_CASE(3, 1);
+        ROWS_CASE(3, 2);
+        ROWS_CASE(3, 3);
+        ROWS_CASE(3, 4);
+        ROWS_CASE(3, 5);
+        ROWS_CASE(3, 6);
+        ROWS_CASE(4, 1);
+        ROWS_CASE(4, 2);
+        ROWS_CASE(4, 3);
+        ROWS_CASE(4, 4);
+        ROWS_CASE(4, 5);
+        ROWS_CASE(4, 6);
+#endif
+      }
+    }
+  }
+}
+
+/* Weight-gradient shape: NF channels x NP output pixels (offsets pix into
+   one input plane) of image n, vectors along the kernel's rows (stride 1 in
+   `in` and `w`), summed across the lanes at the end. */
+ALWAYS_INLINE void wgrad_tile(const conv_t *p, int64_t n, int64_t f0,
+                              const int64_t *pix, float *const *dst,
+                              const int NF, const int NP) {
+  f8 acc[4][3];
+  float tail[4][3];
+  for (int f = 0; f < NF; ++f)
+    for (int q = 0; q < NP; ++q)
+      acc[f][q] = (f8){0}, tail[f][q] = 0.0f;
+  int64_t kv = p->kw / 8 * 8;
+  for (int64_t c = 0; c < p->c; ++c) {
+    for (int64_t i = 0; i < p->kh; ++i) {
+      const float *row = p->in + n * p->in0 + c * p->in1 + i * p->dh * p->in2;
+      const float *wr = p->w + f0 * p->w0 + c * p->w1 + i * p->w2;
+      for (int64_t j = 0; j < kv; j += 8) {
+        f8 v[3];
+        for (int q = 0; q < NP; ++q)
+          v[q] = *(const f8u *)(row + pix[q] + j);
+        for (int f = 0; f < NF; ++f) {
+          f8 s = *(const f8u *)(wr + f * p->w0 + j);
+          for (int q = 0; q < NP; ++q)
+            acc[f][q] += s * v[q];
+        }
+      }
+      for (int64_t j = kv; j < p->kw; ++j)
+        for (int f = 0; f < NF; ++f)
+          for (int q = 0; q < NP; ++q)
+            tail[f][q] += wr[f * p->w0 + j] * row[pix[q] + j];
+    }
+  }
+  for (int f = 0; f < NF; ++f) {
+    for (int q = 0; q < NP; ++q) {
+      f8 a = acc[f][q];
+      float sum = ((a[0] + a[4]) + (a[1] + a[5])) +
+                  ((a[2] + a[6]) + (a[3] + a[7])) + tail[f][q];
+      float *o = dst[q] + (f0 + f) * p->out1;
+      *o = p->accumulate ? *o + sum : sum;
+    }
+  }
+}
+
+#define WGRAD_CASE(nf, np)                                                     \
+  case 4 * (nf) + (np):                                                        \
+    wgrad_tile(p, n, f0, pix, dst, nf, np);                                    \
+    break
+
+/* Item `item` of conv_wgrad: image n, channels [f0, f0 + 4), pixels
+   [q0, q0 + 3) of the output plane (row-major). */
+static void wgrad_item(const conv_t *p, int64_t item) {
+  int64_t fblocks = ceildiv(p->f, 4), pblocks = ceildiv(p->oh * p->ow, 3);
+  int64_t n = item / (fblocks * pblocks), rest = item % (fblocks * pblocks);
+  int64_t f0 = rest / pblocks * 4, q0 = rest % pblocks * 3;
+  int64_t nf = min64(4, p->f - f0), np = min64(3, p->oh * p->ow - q0);
+  int64_t pix[3];
+  float *dst[3];
+  for (int64_t q = 0; q < np; ++q) {
+    int64_t y = (q0 + q) / p->ow, x = (q0 + q) % p->ow;
+    pix[q] = y * p->sh * p->in2 + x * p->sw * p->in3;
+    dst[q] = p->out + n * p->out0 + y * p->out2 + x * p->out3;
+  }
+  switch (4 * nf + np) {
+    WGRAD_CASE(1, 1);
+    WGRAD_CASE(1, 2);
+    WGRAD_CASE(1, 3);
+    WGRAD_CASE(2, 1);
+    WGRAD_CASE(2, 2);
+    WGRAD_CASE(2, 3);
+    WGRAD_CASE(3, 1);
+    WGRAD_CASE(3, 2);
+    WGRAD_CASE(3, 3);
+    WGRAD_CASE(4, 1);
+    WGRAD_CASE(4, 2);
+    WGRAD_CASE(4, 3);
+  }
+}
+
+/* Runs items [0, items) of a direct convolution over `nth` threads, each a
+   contiguous range. */
+static void conv_items(const conv_t *p, void (*item)(const conv_t *, int64_t),
+                       int64_t items, int nth) {
+#ifdef _OPENMP
+  if (nth > 1) {
+#pragma omp parallel num_threads(nth)
+    {
+      int64_t tid = omp_get_thread_num(), all = omp_get_num_threads();
+      for (int64_t i = items * tid / all; i < items * (tid + 1) / all; ++i)
+        item(p, i);
+    }
+    return;
+  }
+#endif
+  (void)nth;
+  for (int64_t i = 0; i < items; ++i)
+    item(p, i);
+}
+
+/* The direct kernel for this convolution, if one fits: rows for at most 16
+   output channels on rows of at least 8 contiguous pixels; the weight
+   gradient's kernel when the "kernel" is at least as large as the output
+   plane and its rows hold a vector. */
+static int conv_direct(const conv_t *p, int nth) {
+  if (p->kh * p->kw >= p->oh * p->ow && p->kw >= 8 && p->w3 == 1 &&
+      p->in3 * p->dw == 1) {
+    int64_t items = p->batch * ceildiv(p->f, 4) * ceildiv(p->oh * p->ow, 3);
+    conv_items(p, wgrad_item, items, nth);
+    return 1;
+  }
+  if (p->f <= 16 && p->ow >= 8 && p->sw == 1 && p->in3 == 1 && p->out3 == 1) {
+    conv_items(p, rows_item, p->batch * ceildiv(p->oh, ROWS_NY), nth);
+    return 1;
+  }
+  return 0;
+}
+
 /* The floats of scratch adjoint_rt_sconv2d needs. */
 HIDDEN int64_t adjoint_rt_sconv2d_scratch(int64_t batch, int64_t c, int64_t f,
                                           int64_t kh, int64_t kw, int64_t oh,
@@ -405,6 +646,11 @@ HIDDEN void adjoint_rt_sconv2d(
     int64_t out0, int64_t out1, int64_t out2, int64_t out3, int32_t accumulate,
     float *scratch) {
   int64_t k = c * kh * kw, n = batch * oh * ow;
+  conv_t direct = {batch, c,  f,  kh,  kw,   oh,   ow,   sh,   sw,
+                   dh,    dw, in, in0, in1,  in2,  in3,  w,    w0,
+                   w1,    w2, w3, out, out0, out1, out2, out3, accumulate};
+  if (f * n * k > 0 && conv_direct(&direct, threads_for(f * n * k)))
+    return;
   gemm_t g = {w, in, out,
               plain(w0), (axis_t){kh, kw, w1, w2, w3},
               (axis_t){kh, kw, in1, in2 * dh, in3 * dw},

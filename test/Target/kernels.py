@@ -43,18 +43,27 @@ def f64(x):
 
 
 # Determinism: a product large enough to be split over threads, and a
-# convolution with its gradient (examples/cnn.mlir is covered by
-# determinism.test).
+# convolution with its gradient, each convolution large enough to be split
+# (the forward and input gradient on the direct rows kernel, the weight
+# gradient on the direct weight-gradient kernel; examples/cnn.mlir is
+# covered by determinism.test).
+xt, kt, yt = t([8, 3, 20, 20]), t([16, 3, 5, 5]), t([8, 16, 16, 16])
 source = f"""
-  func.func @f(%a: {t([200, 300])}, %b: {t([300, 260])}, %x: {t([8, 3, 20, 20])}, %k: {t([16, 3, 5, 5])})
-      -> ({t([200, 260])}, {t([8, 16, 16, 16])}) {{
+  func.func private @conv(%x: {xt}, %k: {kt}) -> {yt} {{
+    %y = adj.conv2d %x, %k : {xt}, {kt} -> {yt}
+    return %y : {yt}
+  }}
+  func.func @f(%a: {t([200, 300])}, %b: {t([300, 260])}, %x: {xt}, %k: {kt}, %dy: {yt})
+      -> ({t([200, 260])}, {yt}, {xt}, {kt}) {{
     %c = adj.matmul %a, %b : {t([200, 300])}, {t([300, 260])} -> {t([200, 260])}
-    %y = adj.conv2d %x, %k : {t([8, 3, 20, 20])}, {t([16, 3, 5, 5])} -> {t([8, 16, 16, 16])}
-    return %c, %y : {t([200, 260])}, {t([8, 16, 16, 16])}
+    %y, %dx, %dk = adj.vjp @conv(%x, %k) cotangents(%dy)
+        : ({xt}, {kt}, {yt}) -> ({yt}, {xt}, {kt})
+    return %c, %y, %dx, %dk : {t([200, 260])}, {yt}, {xt}, {kt}
   }}"""
 det_rng = np.random.default_rng(5)
 inputs = [det_rng.standard_normal(s).astype(np.float32)
-          for s in [(200, 300), (300, 260), (8, 3, 20, 20), (16, 3, 5, 5)]]
+          for s in [(200, 300), (300, 260), (8, 3, 20, 20), (16, 3, 5, 5),
+                    (8, 16, 16, 16)]]
 if len(sys.argv) == 3:  # child: run the library, write its outputs
     lib = ct.Library(sys.argv[1], "t")
     with open(sys.argv[2], "wb") as out:
@@ -134,6 +143,52 @@ check("matmul plus", f"""
     %s = adj.add %p, %c : {t([30, 25])}, {t([30, 25])}
     return %s : {t([30, 25])}
   }}""", [a, b, c], [f64(a) @ f64(b) + f64(c)])
+
+# Convolutions and their gradients (a vjp: the output, then the input's
+# and the weight's cotangents) against PyTorch in f64. The shapes reach each
+# of the runtime's paths: the direct "rows" kernel (at most 16 output
+# channels, output rows of 8 or more: full, partial and shifted last
+# vectors, odd row counts, a row stride), the direct weight-gradient kernel
+# (the gradient convolution whose kernel is the output cotangent, rows of 8
+# or more, with a scalar tail below a multiple of 8), and the packed GEMM
+# (more channels, short rows, a column stride).
+import torch  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
+
+conv_shapes = [
+    # (N, C, H, W), (O, KH, KW), stride, padding, dilation
+    ((3, 2, 14, 13), (5, 3, 3), (1, 1), (0, 0), (1, 1)),
+    ((2, 3, 12, 12), (16, 5, 5), (1, 1), (2, 2), (1, 1)),
+    ((2, 4, 17, 20), (6, 3, 3), (2, 1), (1, 0), (1, 1)),
+    ((2, 2, 19, 27), (3, 3, 2), (1, 1), (0, 0), (2, 3)),
+    ((1, 5, 30, 30), (7, 7, 7), (1, 1), (0, 0), (1, 1)),
+    ((2, 3, 9, 9), (20, 3, 3), (1, 1), (1, 1), (1, 1)),
+    ((2, 3, 11, 16), (4, 3, 3), (1, 2), (0, 1), (1, 1)),
+    ((2, 3, 6, 6), (4, 3, 3), (1, 1), (0, 0), (1, 1)),
+]
+for xs, (o, kh, kw), st, pad, dil in conv_shapes:
+    x, w = data(*xs), data(o, xs[1], kh, kw)
+    tx = torch.tensor(x, dtype=torch.float64, requires_grad=True)
+    tw = torch.tensor(w, dtype=torch.float64, requires_grad=True)
+    ty = F.conv2d(tx, tw, stride=st, padding=pad, dilation=dil)
+    dy = data(*ty.shape)
+    ty.backward(torch.tensor(dy, dtype=torch.float64))
+    want = [ty.detach().numpy(), tx.grad.numpy(), tw.grad.numpy()]
+    ys = list(ty.shape)
+    attrs = (f"stride [{st[0]}, {st[1]}] padding [{pad[0]}, {pad[1]}, "
+             f"{pad[0]}, {pad[1]}] dilation [{dil[0]}, {dil[1]}]")
+    types = f"{t(xs)}, {t([o, xs[1], kh, kw])}"
+    check(f"conv2d vjp {xs} {o}x{kh}x{kw} {attrs}", f"""
+      func.func private @conv(%x: {t(xs)}, %w: {t([o, xs[1], kh, kw])}) -> {t(ys)} {{
+        %y = adj.conv2d %x, %w {attrs} : {types} -> {t(ys)}
+        return %y : {t(ys)}
+      }}
+      func.func @f(%x: {t(xs)}, %w: {t([o, xs[1], kh, kw])}, %dy: {t(ys)})
+          -> ({t(ys)}, {t(xs)}, {t([o, xs[1], kh, kw])}) {{
+        %y, %dx, %dw = adj.vjp @conv(%x, %w) cotangents(%dy)
+            : ({types}, {t(ys)}) -> ({t(ys)}, {types})
+        return %y, %dx, %dw : {t(ys)}, {types}
+      }}""", [x, w, dy], want)
 
 ct._count += 1
 lib = ct.compile_source(source)

@@ -12,7 +12,10 @@
 //                           collapsed to [N, O, OH, OW]
 //   adj.max_pool2d          tensor.pad (-inf) -> linalg.pooling_nchw_max from
 //                           -inf (arith.maximumf: a NaN wins, as in the
-//                           reference evaluator)
+//                           reference evaluator); small tiling windows (stride
+//                           = kernel, no padding): one linalg.generic over
+//                           the output, its window's elements read in the
+//                           body
 //   adj.avg_pool2d          tensor.pad (0) -> linalg.pooling_nchw_sum from 0,
 //                           then a division by KH * KW, or with
 //                           exclude_padding by a constant [OH, OW] tensor of
@@ -23,13 +26,17 @@
 //                           window's argmax (row-major position in its plane);
 //                           a linalg.generic over the input then sums, for
 //                           each position, `source` over the windows covering
-//                           it whose argmax it is
+//                           it whose argmax it is (when the windows tile
+//                           the input, the one window covering it, found
+//                           by a division)
 //
 // The argmax is the reference evaluator's: the first maximum in row-major
 // window order, padded positions never win, a NaN beats every number and
 // the first NaN wins. A window walks its KH x KW positions with an scf.for
 // nest inside the generic's body, reading the input with tensor.extract at a
-// clamped position and ignoring the out-of-bounds ones.
+// clamped position and ignoring the out-of-bounds ones; a small window
+// without padding is unrolled instead: its maximum, then the first position
+// holding it (or the first NaN).
 //
 // The scatter is not written as a generic over the windows adding into the
 // input's positions: windows overlap when the stride is below the kernel, so
@@ -144,6 +151,37 @@ static WindowArgMax buildWindowArgMax(OpBuilder &b, Location loc, Value input,
   // The window's top-left corner, possibly in the padding.
   Value top = m.add(m.mul(oh, w.stride[0]), -w.padding[0]);
   Value left = m.add(m.mul(ow, w.stride[1]), -w.padding[1]);
+
+  // A small window without padding, without a loop: its maximum `best`
+  // (arith.maximumf: a NaN if there is one), then the first position equal
+  // to it, or the first NaN when it is one. The loop below carries its
+  // state from position to position; here only the last selects do.
+  if (w.kernel[0] * w.kernel[1] <= 16 &&
+      llvm::all_of(w.padding, [](int64_t p) { return p == 0; })) {
+    SmallVector<Value> values, rows, columns;
+    for (int64_t i = 0; i < w.kernel[0]; ++i) {
+      for (int64_t j = 0; j < w.kernel[1]; ++j) {
+        rows.push_back(m.add(top, i));
+        columns.push_back(m.add(left, j));
+        values.push_back(b.create<tensor::ExtractOp>(
+            loc, input, ValueRange{n, c, rows.back(), columns.back()}));
+      }
+    }
+    Value best = values[0];
+    for (Value v : ArrayRef(values).drop_front())
+      best = b.create<arith::MaximumFOp>(loc, best, v);
+    Value row = rows.back(), column = columns.back();
+    for (int64_t p = values.size() - 2; p >= 0; --p) {
+      Value equal = b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OEQ,
+                                            values[p], best);
+      Value nan = b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::UNO,
+                                          values[p], values[p]);
+      Value match = b.create<arith::OrIOp>(loc, equal, nan);
+      row = b.create<arith::SelectOp>(loc, match, rows[p], row);
+      column = b.create<arith::SelectOp>(loc, match, columns[p], column);
+    }
+    return {row, column};
+  }
 
   Value zero = m.constant(0), one = m.constant(1);
   Value kernelRows = m.constant(w.kernel[0]);
@@ -268,6 +306,38 @@ static Value buildSumOverWonWindows(OpBuilder &b, Location loc, Value source,
   return overRows.getResult(0);
 }
 
+/// buildSumOverWonWindows for tiling windows (stride = kernel, no padding):
+/// the one window covering the body's position, if any, is (row / KH,
+/// column / KW). The sum starts from 0 as the general form's does (a -0
+/// becomes +0), so both give the same bits.
+static Value buildTiledWindowValue(OpBuilder &b, Location loc, Value source,
+                                   Value positions, const Window2D &w,
+                                   int64_t width) {
+  IndexMath m{b, loc};
+  SmallVector<Value> at = m.loopIndices(4);
+  auto sourceType = cast<RankedTensorType>(source.getType());
+  int64_t windowRows = sourceType.getDimSize(2),
+          windowColumns = sourceType.getDimSize(3);
+  Value oh = b.create<arith::DivUIOp>(loc, at[2], m.constant(w.kernel[0]));
+  Value ow = b.create<arith::DivUIOp>(loc, at[3], m.constant(w.kernel[1]));
+  // Rows and columns past the last whole window belong to none: clamp the
+  // read and reject them.
+  using Pred = arith::CmpIPredicate;
+  Value inside = m.both(m.cmp(Pred::slt, oh, windowRows),
+                        m.cmp(Pred::slt, ow, windowColumns));
+  Value window[] = {at[0], at[1], m.min(oh, windowRows - 1),
+                    m.min(ow, windowColumns - 1)};
+  Value argMax = b.create<tensor::ExtractOp>(loc, positions, window);
+  Value self = m.add(m.mul(at[2], width), at[3]);
+  Value won = b.create<arith::AndIOp>(
+      loc, inside, b.create<arith::CmpIOp>(loc, Pred::eq, argMax, self));
+  Value zero = b.create<arith::ConstantOp>(
+      loc, b.getFloatAttr(sourceType.getElementType(), 0.0));
+  Value value = b.create<arith::AddFOp>(
+      loc, zero, b.create<tensor::ExtractOp>(loc, source, window));
+  return b.create<arith::SelectOp>(loc, won, value, zero);
+}
+
 //===----------------------------------------------------------------------===//
 // Convolution
 //===----------------------------------------------------------------------===//
@@ -349,6 +419,36 @@ struct MaxPool2DLowering : public OpConversionPattern<adj::MaxPool2DOp> {
     Window2D w = op.getWindow();
     RankedTensorType resultType = op.getType();
     const double lowest = -std::numeric_limits<double>::infinity();
+    // Small tiling windows: one generic over the output whose body reads
+    // its window's few elements. linalg's pooling op becomes a loop nest
+    // that stores the running maximum at every window position.
+    if (w.stride == w.kernel && w.kernel[0] * w.kernel[1] <= 16 &&
+        llvm::all_of(w.padding, [](int64_t p) { return p == 0; })) {
+      Value input = adaptor.getOperand();
+      rewriter.replaceOp(
+          op, buildParallelGeneric(
+                  rewriter, loc, resultType, {}, {},
+                  [&](OpBuilder &b, Location loc, ValueRange) -> Value {
+                    IndexMath m{b, loc};
+                    SmallVector<Value> at = m.loopIndices(4);
+                    Value top = m.mul(at[2], w.kernel[0]),
+                          left = m.mul(at[3], w.kernel[1]);
+                    // From -inf in row-major window order, as linalg's op.
+                    Value best = b.create<arith::ConstantOp>(
+                        loc,
+                        b.getFloatAttr(resultType.getElementType(), lowest));
+                    for (int64_t i = 0; i < w.kernel[0]; ++i)
+                      for (int64_t j = 0; j < w.kernel[1]; ++j)
+                        best = b.create<arith::MaximumFOp>(
+                            loc, best,
+                            b.create<tensor::ExtractOp>(
+                                loc, input,
+                                ValueRange{at[0], at[1], m.add(top, i),
+                                           m.add(left, j)}));
+                    return best;
+                  }));
+      return success();
+    }
     Value input =
         padSpatial(rewriter, loc, adaptor.getOperand(), w.padding, lowest);
     Value window =
@@ -491,7 +591,20 @@ struct MaxPool2DScatterLowering
           return m.add(m.mul(argMax.row, width), argMax.column);
         });
 
-    // 2. Every input position sums `source` over the windows it won.
+    // 2. Every input position sums `source` over the windows it won. Tiling
+    //    windows (stride = kernel, no padding) cover a position at most
+    //    once: its window is found by a division, without loops.
+    if (w.stride == w.kernel &&
+        llvm::all_of(w.padding, [](int64_t p) { return p == 0; })) {
+      rewriter.replaceOp(
+          op, buildParallelGeneric(
+                  rewriter, loc, op.getType(), {}, {},
+                  [&](OpBuilder &b, Location loc, ValueRange) -> Value {
+                    return buildTiledWindowValue(b, loc, source, positions, w,
+                                                 width);
+                  }));
+      return success();
+    }
     rewriter.replaceOp(
         op, buildParallelGeneric(
                 rewriter, loc, op.getType(), {}, {},

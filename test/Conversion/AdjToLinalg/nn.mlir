@@ -52,15 +52,26 @@ func.func @conv2d_groups(%x: tensor<2x4x6x6xf32>, %w: tensor<6x2x3x3xf32>) -> te
 
 // -----
 
-// The stride defaults to the kernel.
+// The stride defaults to the kernel: the windows tile the input, and one
+// generic over the output takes the maximum of its window's four elements
+// from -inf in row-major order.
 // CHECK-LABEL: func.func @max_pool2d
 // CHECK-SAME: (%[[X:.*]]: tensor<1x2x4x4xf32>)
 // CHECK-NOT: tensor.pad
-// CHECK: %[[WIN:.*]] = tensor.empty() : tensor<2x2xf32>
+// CHECK-NOT: linalg.pooling_nchw_max
+// CHECK: %[[Y:.*]] = linalg.generic
+// CHECK-SAME: outs(%{{.*}} : tensor<1x2x2x2xf32>)
+// CHECK: %[[I:.*]] = linalg.index 2
+// CHECK: %[[J:.*]] = linalg.index 3
+// CHECK: %[[TOP:.*]] = arith.muli %[[I]], %c2
+// CHECK: %[[LEFT:.*]] = arith.muli %[[J]], %c2
 // CHECK: %[[LOWEST:.*]] = arith.constant 0xFF800000 : f32
-// CHECK: %[[INIT:.*]] = linalg.fill ins(%[[LOWEST]] : f32)
-// CHECK: %[[Y:.*]] = linalg.pooling_nchw_max {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>}
-// CHECK-SAME: ins(%[[X]], %[[WIN]] : tensor<1x2x4x4xf32>, tensor<2x2xf32>) outs(%[[INIT]] : tensor<1x2x2x2xf32>)
+// CHECK: %[[A:.*]] = tensor.extract %[[X]][%{{.*}}, %{{.*}}, %[[TOP]], %[[LEFT]]]
+// CHECK: %[[M:.*]] = arith.maximumf %[[LOWEST]], %[[A]]
+// CHECK: %[[M1:.*]] = arith.maximumf %[[M]]
+// CHECK: %[[M2:.*]] = arith.maximumf %[[M1]]
+// CHECK: %[[M3:.*]] = arith.maximumf %[[M2]]
+// CHECK: linalg.yield %[[M3]]
 // CHECK: return %[[Y]]
 func.func @max_pool2d(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x2x2xf32> {
   %y = adj.max_pool2d %x kernel [2, 2] : tensor<1x2x4x4xf32> -> tensor<1x2x2x2xf32>
@@ -136,8 +147,10 @@ func.func @avg_pool2d_exclude_no_padding(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x
 
 // -----
 
-// One generic over the output: the window walk keeps (best, row, column,
-// found) and the result reads `source` at the winner.
+// One generic over the output; a small window without padding is unrolled:
+// the maximum of its elements, then the first position holding it (or a
+// NaN), chosen by selects from the last position back; the result reads
+// `source` at the winner.
 // CHECK-LABEL: func.func @max_pool2d_gather
 // CHECK-SAME: (%[[X:.*]]: tensor<1x2x4x4xf32>, %[[S:.*]]: tensor<1x2x4x4xf32>)
 // CHECK: %[[E:.*]] = tensor.empty() : tensor<1x2x2x2xf32>
@@ -146,12 +159,18 @@ func.func @avg_pool2d_exclude_no_padding(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x
 // CHECK-SAME: outs(%[[E]] : tensor<1x2x2x2xf32>)
 // CHECK: %[[N:.*]] = linalg.index 0 : index
 // CHECK: %[[C:.*]] = linalg.index 1 : index
-// CHECK: %[[W:.*]]:4 = scf.for
-// CHECK: scf.for
-// CHECK: %[[V:.*]] = tensor.extract %[[X]]
-// CHECK: %[[ORD:.*]] = arith.cmpf ord
-// CHECK: %[[UGT:.*]] = arith.cmpf ugt, %[[V]]
-// CHECK: %[[R:.*]] = tensor.extract %[[S]][%[[N]], %[[C]], %[[W]]#1, %[[W]]#2] : tensor<1x2x4x4xf32>
+// CHECK-NOT: scf.for
+// CHECK: %[[V0:.*]] = tensor.extract %[[X]]
+// CHECK: %[[M1:.*]] = arith.maximumf %[[V0]]
+// CHECK: %[[M2:.*]] = arith.maximumf %[[M1]]
+// CHECK: %[[M:.*]] = arith.maximumf %[[M2]]
+// CHECK-COUNT-2: arith.ori
+// CHECK: %[[EQ:.*]] = arith.cmpf oeq, %[[V0]], %[[M]]
+// CHECK-NEXT: %[[NAN:.*]] = arith.cmpf uno, %[[V0]], %[[V0]]
+// CHECK-NEXT: %[[HIT:.*]] = arith.ori %[[EQ]], %[[NAN]]
+// CHECK-NEXT: %[[ROW:.*]] = arith.select %[[HIT]]
+// CHECK-NEXT: %[[COL:.*]] = arith.select %[[HIT]]
+// CHECK-NEXT: %[[R:.*]] = tensor.extract %[[S]][%[[N]], %[[C]], %[[ROW]], %[[COL]]] : tensor<1x2x4x4xf32>
 // CHECK: linalg.yield %[[R]] : f32
 // CHECK: return %[[Y]]
 func.func @max_pool2d_gather(%x: tensor<1x2x4x4xf32>, %s: tensor<1x2x4x4xf32>) -> tensor<1x2x2x2xf32> {
@@ -203,4 +222,29 @@ func.func @max_pool2d_scatter(%x: tensor<1x2x5x5xf64>, %s: tensor<1x2x2x2xf64>) 
   %y = adj.max_pool2d_scatter %x, %s kernel [3, 3] stride [2, 2]
          : tensor<1x2x5x5xf64>, tensor<1x2x2x2xf64> -> tensor<1x2x5x5xf64>
   return %y : tensor<1x2x5x5xf64>
+}
+
+// -----
+
+// Tiling windows (stride = kernel, no padding): each input position reads
+// the one window covering it, found by a division, without loops.
+// CHECK-LABEL: func.func @max_pool2d_scatter_tiled
+// CHECK-SAME: (%[[X:.*]]: tensor<1x2x5x4xf32>, %[[S:.*]]: tensor<1x2x2x2xf32>)
+// CHECK: %[[POS:.*]] = linalg.generic
+// CHECK-SAME: outs(%{{.*}} : tensor<1x2x2x2xindex>)
+// CHECK: %[[Y:.*]] = linalg.generic
+// CHECK-SAME: outs(%{{.*}} : tensor<1x2x5x4xf32>)
+// CHECK-NOT: scf.for
+// CHECK: arith.divui %{{.*}}, %c2
+// CHECK: arith.divui %{{.*}}, %c2
+// CHECK: %[[P:.*]] = tensor.extract %[[POS]]
+// CHECK: %[[HIT:.*]] = arith.cmpi eq, %[[P]]
+// CHECK: arith.andi %{{.*}}, %[[HIT]]
+// CHECK: tensor.extract %[[S]]
+// CHECK: arith.select
+// CHECK: return %[[Y]]
+func.func @max_pool2d_scatter_tiled(%x: tensor<1x2x5x4xf32>, %s: tensor<1x2x2x2xf32>) -> tensor<1x2x5x4xf32> {
+  %y = adj.max_pool2d_scatter %x, %s kernel [2, 2]
+         : tensor<1x2x5x4xf32>, tensor<1x2x2x2xf32> -> tensor<1x2x5x4xf32>
+  return %y : tensor<1x2x5x4xf32>
 }

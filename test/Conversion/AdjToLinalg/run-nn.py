@@ -124,6 +124,28 @@ check("max_pool2d_scatter -inf NaN", f"""
     %y = adj.max_pool2d_scatter %x, %t{a} : {xt}, {yt} -> {xt}
     return %y : {xt}""", {"x": x, "t": normal((1, 2, 4, 3), np.float64)})
 
+# The same in tiling windows without padding (their argmax is unrolled):
+# -inf windows, NaNs first, later and twice in a window, -0 before +0 and
+# +0 before -0, ties.
+x = ties((1, 2, 4, 6), np.float64)
+x[0, 0, :2, :2] = -np.inf
+x[0, 0, 2:, :2] = [[-0.0, 0.0], [-1.0, -2.0]]
+x[0, 0, 2:, 2:4] = [[0.0, -1.0], [-0.0, -3.0]]
+x[0, 1, 0, 1] = x[0, 1, 1, 0] = np.nan
+x[0, 1, 3, 3] = np.nan
+for a, pooled in [(" kernel [2, 2]", (1, 2, 2, 3)),
+                  (" kernel [2, 3] stride [2, 3]", (1, 2, 2, 2))]:
+    xt, yt = ty(x), ty(pooled, "f64")
+    check(f"max_pool2d tiled -inf NaN{a}", f"""
+        %y = adj.max_pool2d %x{a} : {xt} -> {yt}
+        return %y : {yt}""", {"x": x})
+    check(f"max_pool2d_gather tiled -inf NaN{a}", f"""
+        %y = adj.max_pool2d_gather %x, %t{a} : {xt}, {xt} -> {yt}
+        return %y : {yt}""", {"x": x, "t": normal(x.shape, np.float64)})
+    check(f"max_pool2d_scatter tiled -inf NaN{a}", f"""
+        %y = adj.max_pool2d_scatter %x, %t{a} : {xt}, {yt} -> {xt}
+        return %y : {xt}""", {"x": x, "t": normal(pooled, np.float64)})
+
 # --- composite ops, decomposed then lowered ----------------------------------
 
 for dtype in DTYPES:
