@@ -68,7 +68,8 @@ int64_t scratchFloats(int64_t m, int64_t n, int64_t k) {
     return kc * (std::min(ceilDiv(cols, kNR) * kNR, kNC) +
                  std::min(ceilDiv(rows, kMR) * kMR, ceilDiv(kMCB, kMR) * kMR));
   };
-  return std::max(packed(m, n), packed(n, m));
+  // The direct path (small or narrow products) packs one K x NR panel of B.
+  return std::max({packed(m, n), packed(n, m), k * kNR});
 }
 
 /// The buffer `v` is a view of: a memref.alloc's result or an argument.
