@@ -367,8 +367,17 @@ direct_tile(const gemm_t *g, int R, int NV, int64_t i0, int64_t j0,
     for (int v = 0; v < NV; ++v)
       acc[r][v] = (v8){0};
   const float *a = g->a + i0 * g->ar.s0;
-  int64_t rsa = g->ar.s0, csa = g->ac.s0;
-  for (int64_t p = 0; p < g->k; ++p, a += csa, b += rsb) {
+  int64_t rsa = g->ar.s0, csa = g->ac.s0, p = 0;
+  /* One row has too few chains to hide the FMA latency: the odd p get
+     their own accumulators, added last. */
+  v8 odd[2] = {{0}, {0}};
+  if (R == 1)
+    for (; p + 1 < g->k; p += 2, a += 2 * csa, b += 2 * rsb)
+      for (int v = 0; v < NV; ++v) {
+        acc[0][v] += a[0] * *(const v8u *)(b + v * VL);
+        odd[v] += a[csa] * *(const v8u *)(b + rsb + v * VL);
+      }
+  for (; p < g->k; ++p, a += csa, b += rsb) {
     v8 bv[2];
     for (int v = 0; v < NV; ++v)
       bv[v] = *(const v8u *)(b + v * VL);
@@ -377,6 +386,9 @@ direct_tile(const gemm_t *g, int R, int NV, int64_t i0, int64_t j0,
       for (int v = 0; v < NV; ++v)
         acc[r][v] += a[r * rsa] * bv[v];
   }
+  if (R == 1)
+    for (int v = 0; v < NV; ++v)
+      acc[0][v] += odd[v];
   int64_t nr = min64(NV * VL, g->n - j0), rsc = g->cr.s0, csc = g->cc.s0;
   float *c = g->c + i0 * rsc + j0 * csc;
 #pragma GCC unroll 8

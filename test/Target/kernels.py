@@ -74,12 +74,13 @@ if len(sys.argv) == 3:  # child: run the library, write its outputs
 # vectors or not, over one to three panels (1x64x64 with B transposed is
 # mlp-small's dz2 W2^T: dot products); narrow ones (N <= 32) of any size,
 # with a ragged last row tile (37 rows: 8- and 6-row tiles); one column
-# (N = 1: dot products, or the transposed product); K = 1 outer products.
+# (N = 1: dot products, or the transposed product); K = 1 outer products;
+# one row with an odd K (two accumulator chains and a tail).
 sizes = [(1, 1, 1), (1, 7, 3), (5, 1, 9), (6, 16, 256), (7, 17, 257),
          (13, 33, 70), (64, 10, 512), (97, 130, 300), (250, 40, 520),
          (1, 64, 64), (1, 64, 1), (64, 1, 1), (64, 64, 1), (3, 70, 20),
          (9, 32, 64), (20, 16, 33), (37, 10, 700), (512, 10, 64),
-         (300, 1, 40), (45, 31, 250), (2, 200, 300)]
+         (300, 1, 40), (45, 31, 250), (2, 200, 300), (1, 40, 33)]
 for m, n, k in sizes:
     a, b = data(m, k), data(k, n)
     want = [f64(a) @ f64(b)]
