@@ -15,6 +15,11 @@
  *         items (MC rows x one NR sliver) over the threads:
  *           the MR x NR micro-kernel, kc FMAs deep, into C
  *
+ * Small products (up to SMALL_MACS multiply-adds) and narrow ones (N up to
+ * NR) of plain strided matrices take a direct path instead: A read in
+ * place, B in place or one zero-padded panel at a time, the whole
+ * reduction of a C tile in registers (dot products for one column).
+ *
  * Each operand axis is an `axis_t`: an index i is split into three digits
  * (i / (d1 d2), i / d2 % d1, i % d2) with one stride each. A plain strided
  * matrix uses one digit, so transposed operands cost nothing; a convolution
@@ -35,6 +40,9 @@
 
 #include <stdint.h>
 #include <string.h>
+#if defined(__AVX512F__) || defined(__AVX2__)
+#include <immintrin.h>
+#endif
 #ifdef _OPENMP
 #include <omp.h>
 #endif
@@ -311,6 +319,224 @@ static void gemm_thread(const gemm_t *g, int tid, int nth) {
   }
 }
 
+/* The direct path, for products too small to repay packing and blocking
+   (up to SMALL_MACS multiply-adds: a latency-bound model's every product)
+   and for narrow ones (N up to NR, the logits layer and its gradients,
+   which would fill a fraction of the micro-tile while A's packing costs as
+   much as the product). A is read in place, one broadcast per element; B
+   in place when its rows hold whole vectors, else one panel of NR columns
+   at a time is copied to the scratch, zero-padded; each C tile takes the
+   whole reduction in registers. Threads split the row tiles only. */
+#define SMALL_MACS (1 << 16)
+/* The rows of a one-vector tile: enough independent FMA chains, few enough
+   row addresses to stay in registers. */
+#define DIRECT_MR1 8
+
+/* The first n lanes of v (all if n >= VL) to c, or added to it. */
+static inline void store_row(float *c, v8 v, int64_t n, int accumulate) {
+  if (n >= VL) {
+    *(v8u *)c = accumulate ? *(v8u *)c + v : v;
+    return;
+  }
+#if defined(__AVX512F__)
+  __mmask16 k = (__mmask16)((1u << n) - 1);
+  if (accumulate)
+    v += (v8)_mm512_maskz_loadu_ps(k, c);
+  _mm512_mask_storeu_ps(c, k, (__m512)v);
+#elif defined(__AVX2__)
+  __m256i k = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)n),
+                                 _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+  if (accumulate)
+    v += (v8)_mm256_maskload_ps(c, k);
+  _mm256_maskstore_ps(c, k, (__m256)v);
+#else
+  for (int64_t j = 0; j < n; ++j)
+    c[j] = accumulate ? c[j] + v[j] : v[j];
+#endif
+}
+
+/* Rows [i0, i0 + R) x columns [j0, j0 + NV * VL) of C (+)= A's rows times
+   the panel b (row stride rsb). R and NV are constants at every call, so
+   the accumulators are registers. */
+static inline __attribute__((always_inline)) void
+direct_tile(const gemm_t *g, int R, int NV, int64_t i0, int64_t j0,
+            const float *b, int64_t rsb) {
+  v8 acc[DIRECT_MR1][2];
+#pragma GCC unroll 8
+  for (int r = 0; r < R; ++r)
+    for (int v = 0; v < NV; ++v)
+      acc[r][v] = (v8){0};
+  const float *a = g->a + i0 * g->ar.s0;
+  int64_t rsa = g->ar.s0, csa = g->ac.s0, p = 0;
+  /* One row has too few chains to hide the FMA latency: the odd p get
+     their own accumulators, added last. */
+  v8 odd[2] = {{0}, {0}};
+  if (R == 1)
+    for (; p + 1 < g->k; p += 2, a += 2 * csa, b += 2 * rsb)
+      for (int v = 0; v < NV; ++v) {
+        acc[0][v] += a[0] * *(const v8u *)(b + v * VL);
+        odd[v] += a[csa] * *(const v8u *)(b + rsb + v * VL);
+      }
+  for (; p < g->k; ++p, a += csa, b += rsb) {
+    v8 bv[2];
+    for (int v = 0; v < NV; ++v)
+      bv[v] = *(const v8u *)(b + v * VL);
+#pragma GCC unroll 8
+    for (int r = 0; r < R; ++r)
+      for (int v = 0; v < NV; ++v)
+        acc[r][v] += a[r * rsa] * bv[v];
+  }
+  if (R == 1)
+    for (int v = 0; v < NV; ++v)
+      acc[0][v] += odd[v];
+  int64_t nr = min64(NV * VL, g->n - j0), rsc = g->cr.s0, csc = g->cc.s0;
+  float *c = g->c + i0 * rsc + j0 * csc;
+#pragma GCC unroll 8
+  for (int r = 0; r < R; ++r, c += rsc) {
+    if (csc == 1) {
+      for (int v = 0; v < NV; ++v)
+        store_row(c + v * VL, acc[r][v], nr - v * VL, g->accumulate);
+      continue;
+    }
+    float row[2 * VL];
+    memcpy(row, acc[r], sizeof(v8) * NV);
+    for (int64_t j = 0; j < nr; ++j)
+      c[j * csc] = g->accumulate ? c[j * csc] + row[j] : row[j];
+  }
+}
+
+/* The row tile at i0 of height `rows` (up to MR, or DIRECT_MR1 for one
+   vector), dispatched to a direct_tile of constant height. */
+static inline __attribute__((always_inline)) void
+direct_rows(const gemm_t *g, int NV, int64_t i0, int64_t rows, int64_t j0,
+            const float *b, int64_t rsb) {
+  switch (rows) {
+#define ROWS(R)                                                                \
+  case R:                                                                      \
+    direct_tile(g, R, NV, i0, j0, b, rsb);                                     \
+    break;
+    ROWS(1) ROWS(2) ROWS(3) ROWS(4) ROWS(5) ROWS(6)
+#undef ROWS
+  default:
+    if (NV == 1)
+      switch (rows) {
+#define ROWS(R)                                                                \
+  case R:                                                                      \
+    direct_tile(g, R, 1, i0, j0, b, rsb);                                      \
+    break;
+        ROWS(7) ROWS(8)
+#undef ROWS
+      }
+  }
+}
+
+/* Columns [j0, j0 + NV * VL) of C, the row tiles over `nth` threads. */
+static inline __attribute__((always_inline)) void
+direct_panel(const gemm_t *g, int NV, int64_t j0, const float *b, int64_t rsb,
+             int nth) {
+  int64_t height = NV == 2 ? MR : DIRECT_MR1, tiles = ceildiv(g->m, height);
+#ifdef _OPENMP
+  if (nth > 1) {
+#pragma omp parallel for num_threads(nth) schedule(static)
+    for (int64_t t = 0; t < tiles; ++t)
+      direct_rows(g, NV, t * height, min64(height, g->m - t * height), j0, b,
+                  rsb);
+    return;
+  }
+#endif
+  (void)nth;
+  for (int64_t t = 0; t < tiles; ++t)
+    direct_rows(g, NV, t * height, min64(height, g->m - t * height), j0, b,
+                rsb);
+}
+
+static int direct_fits(const gemm_t *g) {
+  const axis_t *axes[] = {&g->ar, &g->ac, &g->br, &g->bc, &g->cr, &g->cc};
+  for (int i = 0; i < 6; ++i)
+    if (axes[i]->d1 != 1 || axes[i]->d2 != 1)
+      return 0;
+  return g->m * g->n * g->k <= SMALL_MACS || g->n <= NR;
+}
+
+/* The sum of v's lanes, pairwise in a fixed order, four lanes at a time. */
+static inline float lanes_sum(v8 v) {
+  typedef float v4 __attribute__((vector_size(16)));
+  v4 q[VL / 4];
+  memcpy(q, &v, sizeof(q));
+  for (int w = VL / 8; w > 0; w /= 2)
+    for (int l = 0; l < w; ++l)
+      q[l] += q[l + w];
+  return (q[0][0] + q[0][2]) + (q[0][1] + q[0][3]);
+}
+
+/* C[i, j] (+)= the dot product of A's row i and B's column j, VL lanes at a
+   time when both are contiguous: one column of C, or few rows with a
+   transposed B, where a panel of B would cost more to pack than to use. */
+static void direct_dot(const gemm_t *g, int64_t i, int64_t j) {
+  const float *a = g->a + i * g->ar.s0, *b = g->b + j * g->bc.s0;
+  int64_t csa = g->ac.s0, rsb = g->br.s0, p = 0;
+  float sum = 0.0f;
+  if (csa == 1 && rsb == 1 && g->k >= VL) {
+    v8 acc = {0};
+    for (; p + VL <= g->k; p += VL)
+      acc += *(const v8u *)(a + p) * *(const v8u *)(b + p);
+    sum = lanes_sum(acc);
+  }
+  for (; p < g->k; ++p)
+    sum += a[p * csa] * b[p * rsb];
+  float *c = g->c + i * g->cr.s0 + j * g->cc.s0;
+  *c = g->accumulate ? *c + sum : sum;
+}
+
+static void direct_dots(const gemm_t *g, int nth) {
+#ifdef _OPENMP
+  if (nth > 1) {
+#pragma omp parallel for num_threads(nth) schedule(static)
+    for (int64_t i = 0; i < g->m; ++i)
+      for (int64_t j = 0; j < g->n; ++j)
+        direct_dot(g, i, j);
+    return;
+  }
+#endif
+  (void)nth;
+  for (int64_t i = 0; i < g->m; ++i)
+    for (int64_t j = 0; j < g->n; ++j)
+      direct_dot(g, i, j);
+}
+
+static void direct_gemm(const gemm_t *g, int nth) {
+  int64_t rsb = g->br.s0, csb = g->bc.s0;
+  if (g->n == 1 || (rsb == 1 && csb != 1 && g->ac.s0 == 1 && g->m < MR)) {
+    direct_dots(g, nth);
+    return;
+  }
+  for (int64_t j0 = 0; j0 < g->n; j0 += NR) {
+    int64_t nr = min64(NR, g->n - j0), width = nr > VL ? NR : VL;
+    const float *b = g->b + j0 * csb;
+    int64_t stride = rsb;
+    if (csb != 1 || nr % VL != 0) {
+      /* Column by column when B is transposed (see pack_b). */
+      float *dst = g->scratch;
+      for (int64_t p = 0; p < g->k; ++p)
+        for (int64_t j = nr; j < width; ++j)
+          dst[p * width + j] = 0.0f;
+      if (rsb == 1)
+        for (int64_t j = 0; j < nr; ++j)
+          for (int64_t p = 0; p < g->k; ++p)
+            dst[p * width + j] = b[p + j * csb];
+      else
+        for (int64_t p = 0; p < g->k; ++p)
+          for (int64_t j = 0; j < nr; ++j)
+            dst[p * width + j] = b[p * rsb + j * csb];
+      b = dst, stride = width;
+    }
+    if (width == NR)
+      direct_panel(g, 2, j0, b, stride, nth);
+    else
+      direct_panel(g, 1, j0, b, stride, nth);
+  }
+}
+
 static int64_t packed_floats(int64_t m, int64_t n, int64_t kc) {
   return kc * (min64(ceildiv(n, NR) * NR, NC) +
                min64(ceildiv(m, MR) * MR, ceildiv(MCB, MR) * MR));
@@ -323,7 +549,8 @@ HIDDEN int64_t adjoint_rt_sgemm_scratch(int64_t m, int64_t n, int64_t k) {
     return 0;
   int64_t kc = ceildiv(k, ceildiv(k, KC));
   int64_t x = packed_floats(m, n, kc), y = packed_floats(n, m, kc);
-  return x > y ? x : y;
+  x = x > y ? x : y;
+  return x > k * NR ? x : k * NR; /* the direct path's B panel */
 }
 
 static void zero_or_keep(const gemm_t *g) {
@@ -334,18 +561,18 @@ static void zero_or_keep(const gemm_t *g) {
       g->c[offset(&g->cr, i) + offset(&g->cc, j)] = 0.0f;
 }
 
+/* Makes g compute C^T = B^T A^T, the same numbers. */
+static void transpose_product(gemm_t *g) {
+  axis_t ar = g->ar, ac = g->ac, cr = g->cr;
+  const float *a = g->a;
+  g->a = g->b, g->ar = g->bc, g->ac = g->br;
+  g->b = a, g->br = ac, g->bc = ar;
+  g->cr = g->cc, g->cc = cr;
+  int64_t m = g->m;
+  g->m = g->n, g->n = m;
+}
+
 static void run(gemm_t *g, int nth) {
-  /* A narrow C (N under one sliver) fills few of the micro-tile's columns:
-     compute its transpose, C^T = B^T A^T, by swapping the operands' roles. */
-  if (g->n < NR && g->m > g->n) {
-    axis_t ar = g->ar, ac = g->ac, cr = g->cr;
-    const float *a = g->a;
-    g->a = g->b, g->ar = g->bc, g->ac = g->br;
-    g->b = a, g->br = ac, g->bc = ar;
-    g->cr = g->cc, g->cc = cr;
-    int64_t m = g->m;
-    g->m = g->n, g->n = m;
-  }
   g->ar = simplify(g->ar);
   g->ac = simplify(g->ac);
   g->br = simplify(g->br);
@@ -358,6 +585,19 @@ static void run(gemm_t *g, int nth) {
     zero_or_keep(g);
     return;
   }
+  if (direct_fits(g)) {
+    /* One column of C, with A's column contiguous like C's: as one row,
+       C^T's columns are whole vectors. */
+    if (g->n == 1 && g->ar.s0 == 1 && g->cr.s0 == 1)
+      transpose_product(g);
+    direct_gemm(g, nth);
+    return;
+  }
+  /* A narrow C (N under one sliver) that the direct path does not take
+     (a convolution's) fills few of the micro-tile's columns: compute its
+     transpose, C^T = B^T A^T, by swapping the operands' roles. */
+  if (g->n < NR && g->m > g->n)
+    transpose_product(g);
 #ifdef _OPENMP
   if (nth > 1) {
 #pragma omp parallel num_threads(nth)

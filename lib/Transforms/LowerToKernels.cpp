@@ -13,10 +13,12 @@
 // Each operand is passed as a pointer (aligned pointer + offset) and its
 // strides, so any strided view works. Before the call:
 //
-//  1. An operand that is the result of a linalg.transpose (the last write
-//     to its buffer) is replaced by a memref.transpose view of the
-//     transpose's source, if nothing writes the source's buffer in between;
-//     the transpose is erased once nothing else reads its buffer.
+//  1. An operand that is the result of a linalg.transpose or of a
+//     linalg.generic that only permutes (the last write to its buffer) is
+//     replaced by a memref.transpose view of the transpose's source, if
+//     nothing writes the source's buffer in between; the transpose is
+//     erased once nothing else reads its buffer (for an argument's buffer:
+//     when a later op overwrites it whole before any read).
 //  2. An output that holds zeros (the last write was a linalg.fill of 0, or
 //     a linalg.copy of such a buffer) is overwritten (accumulate = 0), and
 //     that write is erased if nothing read the buffer in between.
@@ -68,7 +70,8 @@ int64_t scratchFloats(int64_t m, int64_t n, int64_t k) {
     return kc * (std::min(ceilDiv(cols, kNR) * kNR, kNC) +
                  std::min(ceilDiv(rows, kMR) * kMR, ceilDiv(kMCB, kMR) * kMR));
   };
-  return std::max(packed(m, n), packed(n, m));
+  // The direct path (small or narrow products) packs one K x NR panel of B.
+  return std::max({packed(m, n), packed(n, m), k * kNR});
 }
 
 /// The buffer `v` is a view of: a memref.alloc's result or an argument.
@@ -157,31 +160,82 @@ bool holdsZeros(Value out, Operation *op, Operation *&erasable) {
   return zeros;
 }
 
-/// `operand` of `op`, or a transposed view of what a linalg.transpose wrote
-/// into it (erasing the transpose if its buffer has no other reader).
+/// The input and permutation of `op` if it is a transpose: a
+/// linalg.transpose, or a linalg.generic that copies its input permuted
+/// (what fusion leaves of one). The output's dim i is the input's perm[i].
+std::optional<std::pair<Value, SmallVector<int64_t>>>
+asTranspose(Operation *op) {
+  if (auto transpose = dyn_cast_or_null<linalg::TransposeOp>(op))
+    return std::make_pair(transpose.getInput(),
+                          llvm::to_vector(transpose.getPermutation()));
+  auto generic = dyn_cast_or_null<linalg::GenericOp>(op);
+  if (!generic || generic.getNumDpsInputs() != 1 ||
+      generic.getNumDpsInits() != 1 ||
+      generic.getNumParallelLoops() != generic.getNumLoops())
+    return std::nullopt;
+  auto yield = cast<linalg::YieldOp>(generic.getBody()->getTerminator());
+  AffineMap in = generic.getIndexingMapsArray()[0],
+            out = generic.getIndexingMapsArray()[1];
+  if (yield.getNumOperands() != 1 ||
+      yield.getOperand(0) != generic.getBody()->getArgument(0) ||
+      !out.isIdentity() || !in.isPermutation())
+    return std::nullopt;
+  AffineMap inverse = inversePermutation(in);
+  SmallVector<int64_t> perm;
+  for (unsigned i = 0; i < inverse.getNumResults(); ++i)
+    perm.push_back(inverse.getDimPosition(i));
+  return std::make_pair(generic.getDpsInputs()[0], perm);
+}
+
+/// Whether `op` writes every element of the buffer `root` without reading
+/// it: what it held before is dead.
+bool overwrites(Operation *op, Value root) {
+  auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
+  if (!linalgOp || linalgOp.getNumDpsInits() != 1 ||
+      linalgOp.getNumParallelLoops() != linalgOp.getNumLoops())
+    return false;
+  OpOperand *init = linalgOp.getDpsInitOperand(0);
+  if (init->get() != root || linalgOp.payloadUsesValueFromOperand(init) ||
+      !linalgOp.getMatchingIndexingMap(init).isPermutation())
+    return false;
+  return llvm::none_of(linalgOp.getDpsInputs(),
+                       [&](Value v) { return rootOf(v) == root; });
+}
+
+/// `operand` of `op`, or a transposed view of what a transpose wrote into
+/// it (erasing the transpose if nothing else reads what it wrote).
 Value untransposed(Value operand, Operation *op) {
   bool read;
-  auto transpose =
-      dyn_cast_or_null<linalg::TransposeOp>(lastWriter(operand, op, read));
-  if (!transpose || transpose.getInit() != operand ||
-      writtenBetween(transpose.getInput(), transpose, op))
+  Operation *writer = lastWriter(operand, op, read);
+  auto transpose = asTranspose(writer);
+  if (!transpose || writer->getOperand(1) != operand ||
+      writtenBetween(transpose->first, writer, op))
     return operand;
   OpBuilder b(op);
   // The transpose maps result dim i to input dim perm[i]: the view reads the
   // input with its dims permuted the same way.
-  auto perm = AffineMapAttr::get(AffineMap::getPermutationMap(
-      transpose.getPermutation(), b.getContext()));
-  Value view = b.create<memref::TransposeOp>(op->getLoc(),
-                                             transpose.getInput(), perm);
-  // The transpose stays if its buffer is read elsewhere (or we cannot tell).
+  auto perm = AffineMapAttr::get(
+      AffineMap::getPermutationMap(transpose->second, b.getContext()));
+  Value view =
+      b.create<memref::TransposeOp>(op->getLoc(), transpose->first, perm);
+  // The transpose stays if its result is read elsewhere (or we cannot
+  // tell): an argument's buffer is read by the caller unless a later op
+  // overwrites it first (a gradient's output used as the transpose's
+  // temporary).
   Value root = rootOf(operand);
-  bool otherReader = !root.getDefiningOp<memref::AllocOp>() || read;
-  for (Operation *other = op->getNextNode(); other && !otherReader;
-       other = other->getNextNode())
-    otherReader = accessOf(other, root) != Access::None;
+  bool otherReader = read, dead = false;
+  for (Operation *other = op->getNextNode(); other && !otherReader && !dead;
+       other = other->getNextNode()) {
+    if (accessOf(other, root) == Access::None)
+      continue;
+    dead = overwrites(other, root);
+    otherReader = !dead;
+  }
+  if (!dead && !root.getDefiningOp<memref::AllocOp>())
+    otherReader = true;
   if (!otherReader) {
-    transpose.erase();
-    if (root.use_empty())
+    writer->erase();
+    if (root.use_empty() && root.getDefiningOp())
       root.getDefiningOp()->erase();
   }
   return view;

@@ -1,7 +1,9 @@
 # RUN: %python %s
 # The kernel runtime (lib/Runtime/kernels.c, reached through
 # adj-lower-to-kernels) against NumPy: f32 matmuls whose M, N, K straddle
-# the runtime's blocking (MR 6, NR 16, KC 256), from 1x1x1 up; transposed
+# the runtime's blocking (MR 6, NR 16, KC 256), from 1x1x1 up, on both of
+# its paths (packed and blocked; direct for small products and for narrow
+# ones, N up to NR, with one-column and few-row special cases); transposed
 # operands (read through strides, the transpose erased); batched products
 # with and without a broadcast operand; operands that are strided views
 # (slices); an output that accumulates into a non-zero buffer. Then the
@@ -42,28 +44,31 @@ def f64(x):
     return x.astype(np.float64)
 
 
-# Determinism: a product large enough to be split over threads, and a
-# convolution with its gradient, each convolution large enough to be split
-# (the forward and input gradient on the direct rows kernel, the weight
-# gradient on the direct weight-gradient kernel; examples/cnn.mlir is
-# covered by determinism.test).
+# Determinism: products large enough to be split over threads (packed,
+# narrow and one-column), and a convolution with its gradient, each
+# convolution large enough to be split (the forward and input gradient on
+# the direct rows kernel, the weight gradient on the direct weight-gradient
+# kernel; examples/cnn.mlir is covered by determinism.test).
 xt, kt, yt = t([8, 3, 20, 20]), t([16, 3, 5, 5]), t([8, 16, 16, 16])
 source = f"""
   func.func private @conv(%x: {xt}, %k: {kt}) -> {yt} {{
     %y = adj.conv2d %x, %k : {xt}, {kt} -> {yt}
     return %y : {yt}
   }}
-  func.func @f(%a: {t([200, 300])}, %b: {t([300, 260])}, %x: {xt}, %k: {kt}, %dy: {yt})
-      -> ({t([200, 260])}, {yt}, {xt}, {kt}) {{
+  func.func @f(%a: {t([200, 300])}, %b: {t([300, 260])}, %x: {xt}, %k: {kt}, %dy: {yt},
+               %w: {t([300, 10])}, %e: {t([900, 300])}, %v: {t([300, 1])})
+      -> ({t([200, 260])}, {yt}, {xt}, {kt}, {t([200, 10])}, {t([900, 1])}) {{
     %c = adj.matmul %a, %b : {t([200, 300])}, {t([300, 260])} -> {t([200, 260])}
     %y, %dx, %dk = adj.vjp @conv(%x, %k) cotangents(%dy)
         : ({xt}, {kt}, {yt}) -> ({yt}, {xt}, {kt})
-    return %c, %y, %dx, %dk : {t([200, 260])}, {yt}, {xt}, {kt}
+    %n = adj.matmul %a, %w : {t([200, 300])}, {t([300, 10])} -> {t([200, 10])}
+    %o = adj.matmul %e, %v : {t([900, 300])}, {t([300, 1])} -> {t([900, 1])}
+    return %c, %y, %dx, %dk, %n, %o : {t([200, 260])}, {yt}, {xt}, {kt}, {t([200, 10])}, {t([900, 1])}
   }}"""
 det_rng = np.random.default_rng(5)
 inputs = [det_rng.standard_normal(s).astype(np.float32)
           for s in [(200, 300), (300, 260), (8, 3, 20, 20), (16, 3, 5, 5),
-                    (8, 16, 16, 16)]]
+                    (8, 16, 16, 16), (300, 10), (900, 300), (300, 1)]]
 if len(sys.argv) == 3:  # child: run the library, write its outputs
     lib = ct.Library(sys.argv[1], "t")
     with open(sys.argv[2], "wb") as out:
@@ -72,9 +77,18 @@ if len(sys.argv) == 3:  # child: run the library, write its outputs
     sys.exit(0)
 
 
-# Plain and transposed 2-D products over awkward sizes.
+# Plain and transposed 2-D products over awkward sizes (M, N, K). The
+# direct path: small ones (up to 2^16 multiply-adds), with N in whole
+# vectors or not, over one to three panels (1x64x64 with B transposed is
+# mlp-small's dz2 W2^T: dot products); narrow ones (N <= 32) of any size,
+# with a ragged last row tile (37 rows: 8- and 6-row tiles); one column
+# (N = 1: dot products, or the transposed product); K = 1 outer products;
+# one row with an odd K (two accumulator chains and a tail).
 sizes = [(1, 1, 1), (1, 7, 3), (5, 1, 9), (6, 16, 256), (7, 17, 257),
-         (13, 33, 70), (64, 10, 512), (97, 130, 300), (250, 40, 520)]
+         (13, 33, 70), (64, 10, 512), (97, 130, 300), (250, 40, 520),
+         (1, 64, 64), (1, 64, 1), (64, 1, 1), (64, 64, 1), (3, 70, 20),
+         (9, 32, 64), (20, 16, 33), (37, 10, 700), (512, 10, 64),
+         (300, 1, 40), (45, 31, 250), (2, 200, 300), (1, 40, 33)]
 for m, n, k in sizes:
     a, b = data(m, k), data(k, n)
     want = [f64(a) @ f64(b)]
@@ -136,13 +150,14 @@ check("matmul of slices", f"""
     %c = adj.matmul %s, %r : {t([7, 18])}, {t([18, 11])} -> {t([7, 11])}
     return %c : {t([7, 11])}
   }}""", [a, b], [f64(a[3:10, 1:37:2]) @ f64(b[5:23, 2:24:2])])
-a, b, c = data(30, 20), data(20, 25), data(30, 25)
-check("matmul plus", f"""
-  func.func @f(%a: {t([30, 20])}, %b: {t([20, 25])}, %c: {t([30, 25])}) -> {t([30, 25])} {{
-    %p = adj.matmul %a, %b : {t([30, 20])}, {t([20, 25])} -> {t([30, 25])}
-    %s = adj.add %p, %c : {t([30, 25])}, {t([30, 25])}
-    return %s : {t([30, 25])}
-  }}""", [a, b, c], [f64(a) @ f64(b) + f64(c)])
+for m, k, n in [(30, 20, 25), (100, 400, 10)]:  # packed or direct; narrow
+    a, b, c = data(m, k), data(k, n), data(m, n)
+    check(f"matmul plus {m}x{n}x{k}", f"""
+      func.func @f(%a: {t([m, k])}, %b: {t([k, n])}, %c: {t([m, n])}) -> {t([m, n])} {{
+        %p = adj.matmul %a, %b : {t([m, k])}, {t([k, n])} -> {t([m, n])}
+        %s = adj.add %p, %c : {t([m, n])}, {t([m, n])}
+        return %s : {t([m, n])}
+      }}""", [a, b, c], [f64(a) @ f64(b) + f64(c)])
 
 # Convolutions and their gradients (a vjp: the output, then the input's
 # and the weight's cotangents) against PyTorch in f64. The shapes reach each

@@ -49,6 +49,72 @@ func.func @kept(%x: memref<32x64xf32>, %dy: memref<32x16xf32>,
 
 // -----
 
+// A linalg.generic that only permutes is a transpose too. Its result, in an
+// argument's buffer that a later fill overwrites whole (mlp-small's dz2 W2ᵀ
+// in the buffer of the gradient of W2), is dead: it goes; in an argument
+// the caller reads, or when the generic computes something, it stays.
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#tr = affine_map<(d0, d1) -> (d1, d0)>
+// CHECK-LABEL: func.func @generic_transpose
+// CHECK-SAME: (%[[W:[^:]*]]: memref<64x64xf32>
+// CHECK-NOT: linalg.generic
+// CHECK: memref.transpose %[[W]]
+// CHECK: llvm.call @adjoint_rt_sgemm
+// CHECK: linalg.fill
+func.func @generic_transpose(%w: memref<64x64xf32>, %x: memref<1x64xf32>,
+                             %y: memref<1x64xf32>, %dw: memref<64x64xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.generic {indexing_maps = [#tr, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%w : memref<64x64xf32>) outs(%dw : memref<64x64xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  }
+  linalg.fill ins(%zero : f32) outs(%y : memref<1x64xf32>)
+  linalg.matmul ins(%x, %dw : memref<1x64xf32>, memref<64x64xf32>) outs(%y : memref<1x64xf32>)
+  linalg.fill ins(%zero : f32) outs(%dw : memref<64x64xf32>)
+  return
+}
+
+// CHECK-LABEL: func.func @generic_transpose_returned
+// CHECK-SAME: (%[[W:[^:]*]]: memref<64x64xf32>
+// CHECK: linalg.generic
+// CHECK: memref.transpose %[[W]]
+// CHECK: llvm.call @adjoint_rt_sgemm
+func.func @generic_transpose_returned(%w: memref<64x64xf32>, %x: memref<1x64xf32>,
+                                      %y: memref<1x64xf32>, %wt: memref<64x64xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.generic {indexing_maps = [#tr, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%w : memref<64x64xf32>) outs(%wt : memref<64x64xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  }
+  linalg.fill ins(%zero : f32) outs(%y : memref<1x64xf32>)
+  linalg.matmul ins(%x, %wt : memref<1x64xf32>, memref<64x64xf32>) outs(%y : memref<1x64xf32>)
+  return
+}
+
+// CHECK-LABEL: func.func @generic_not_transpose
+// CHECK: linalg.generic
+// CHECK: arith.negf
+// CHECK-NOT: memref.transpose
+// CHECK: llvm.call @adjoint_rt_sgemm
+func.func @generic_not_transpose(%w: memref<64x64xf32>, %x: memref<1x64xf32>,
+                                 %y: memref<1x64xf32>, %dw: memref<64x64xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.generic {indexing_maps = [#tr, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%w : memref<64x64xf32>) outs(%dw : memref<64x64xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %n = arith.negf %in : f32
+    linalg.yield %n : f32
+  }
+  linalg.fill ins(%zero : f32) outs(%y : memref<1x64xf32>)
+  linalg.matmul ins(%x, %dw : memref<1x64xf32>, memref<64x64xf32>) outs(%y : memref<1x64xf32>)
+  linalg.fill ins(%zero : f32) outs(%dw : memref<64x64xf32>)
+  return
+}
+
+// -----
+
 // An output that does not hold zeros is accumulated into.
 // CHECK-LABEL: func.func @accumulate
 // CHECK: linalg.fill
