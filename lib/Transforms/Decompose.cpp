@@ -246,15 +246,22 @@ struct DecomposeSoftmaxCrossEntropy
     AdjBuilder b(rewriter, op.getLoc());
     Value logits = op.getLogits();
     auto type = cast<RankedTensorType>(logits.getType());
-    // −log_softmax(logits)[n, label[n]] = log Σ exp(d[n]) − d[n, label[n]].
-    Value d = shiftByMax(b, logits, {1});
-    Value logSum = b.create<LogOp>(b.sum(b.create<ExpOp>(d), {1}, false));
+    // −log_softmax(logits)[n, label[n]] = log Σ exp(d[n]) − d[n, label[n]],
+    // d = logits − max.
+    Value max = b.max(logits, {1});
+    Value d = b.sub(logits, max);
+    Value logSum = b.create<LogOp>(b.sum(b.create<ExpOp>(d), {1}));
     Value oneHot = b.create<OneHotOp>(type, op.getLabels());
     Value isLabel =
         b.create<CompareOp>(ComparisonDirection::ne, oneHot, b.scalar(d, 0.0));
-    Value picked = b.sum(b.create<SelectOp>(isLabel, d, b.scalar(d, 0.0)), {1},
-                         /*keepdims=*/false);
-    Value losses = b.sub(logSum, picked);
+    Value picked = b.sum(b.create<SelectOp>(isLabel, d, b.scalar(d, 0.0)), {1});
+    // A label outside [0, C) matches no class: its row's loss is the whole
+    // log Σ exp(logits[n]) = max + log Σ exp(d[n]), whose derivative is the
+    // softmax the rule gives (compiled code has no error path on data).
+    Value unmatched = b.sub(b.scalar(d, 1.0), b.sum(oneHot, {1}));
+    Value losses = b.reshape(
+        b.add(b.sub(logSum, picked), b.mul(unmatched, max)),
+        {type.getDimSize(0)});
 
     LossReduction reduction = op.getReduction();
     if (reduction == LossReduction::none) {

@@ -138,21 +138,29 @@ func.func @mean_all_keepdims(%x: tensor<2x3x4xf64>) -> tensor<1x1x1xf64> {
 // -----
 
 // loss[n] = log(sum(exp(d[n]))) - d[n, label[n]] with d = x - max(x); the
-// label's entry is selected through a one-hot mask.
+// label's entry is selected through a one-hot mask. A label out of range
+// matches no class: (1 - sum(one_hot[n])) * max(x[n]) is added back, so the
+// row's loss is logsumexp(x[n]), consistent with the softmax gradient.
 // CHECK-LABEL: func.func @cross_entropy_mean
 // CHECK-SAME: (%[[X:.*]]: tensor<4x10xf32>, %[[L:.*]]: tensor<4xi64>)
-// CHECK-DAG: %[[ZERO:.*]] = adj.constant dense<0.000000e+00> : tensor<f32>
 // CHECK-DAG: %[[N:.*]] = adj.constant dense<4.000000e+00> : tensor<f32>
+// CHECK-DAG: %[[ONE:.*]] = adj.constant dense<1.000000e+00> : tensor<f32>
+// CHECK-DAG: %[[ZERO:.*]] = adj.constant dense<0.000000e+00> : tensor<f32>
 // CHECK: %[[M:.*]] = adj.max %[[X]] axes [1] keepdims
 // CHECK: %[[D:.*]] = adj.sub %[[X]], %[[M]]
 // CHECK: %[[E:.*]] = adj.exp %[[D]]
-// CHECK: %[[S:.*]] = adj.sum %[[E]] axes [1] : tensor<4x10xf32> -> tensor<4xf32>
-// CHECK: %[[LSE:.*]] = adj.log %[[S]] : tensor<4xf32>
+// CHECK: %[[S:.*]] = adj.sum %[[E]] axes [1] keepdims : tensor<4x10xf32> -> tensor<4x1xf32>
+// CHECK: %[[LSE:.*]] = adj.log %[[S]] : tensor<4x1xf32>
 // CHECK: %[[OH:.*]] = adj.one_hot %[[L]] : tensor<4xi64> -> tensor<4x10xf32>
 // CHECK: %[[MASK:.*]] = adj.compare ne, %[[OH]], %[[ZERO]]
 // CHECK: %[[SEL:.*]] = adj.select %[[MASK]], %[[D]], %[[ZERO]] : tensor<4x10xi1>, tensor<4x10xf32>, tensor<f32>
-// CHECK: %[[PICK:.*]] = adj.sum %[[SEL]] axes [1] : tensor<4x10xf32> -> tensor<4xf32>
-// CHECK: %[[LOSS:.*]] = adj.sub %[[LSE]], %[[PICK]] : tensor<4xf32>
+// CHECK: %[[PICK:.*]] = adj.sum %[[SEL]] axes [1] keepdims : tensor<4x10xf32> -> tensor<4x1xf32>
+// CHECK: %[[HITS:.*]] = adj.sum %[[OH]] axes [1] keepdims
+// CHECK: %[[MISS:.*]] = adj.sub %[[ONE]], %[[HITS]]
+// CHECK: %[[BACK:.*]] = adj.mul %[[MISS]], %[[M]]
+// CHECK: %[[DIFF:.*]] = adj.sub %[[LSE]], %[[PICK]] : tensor<4x1xf32>
+// CHECK: %[[ROW:.*]] = adj.add %[[DIFF]], %[[BACK]]
+// CHECK: %[[LOSS:.*]] = adj.reshape %[[ROW]] : tensor<4x1xf32> -> tensor<4xf32>
 // CHECK: %[[T:.*]] = adj.sum %[[LOSS]] axes [0] : tensor<4xf32> -> tensor<f32>
 // CHECK: %[[Y:.*]] = adj.div %[[T]], %[[N]] : tensor<f32>
 // CHECK: return %[[Y]]
@@ -176,7 +184,7 @@ func.func @cross_entropy_sum(%x: tensor<3x5xf64>, %l: tensor<3xi32>) -> tensor<f
 // -----
 
 // CHECK-LABEL: func.func @cross_entropy_none
-// CHECK: %[[LOSS:.*]] = adj.sub %{{.*}}, %{{.*}} : tensor<3xf64>
+// CHECK: %[[LOSS:.*]] = adj.reshape %{{.*}} : tensor<3x1xf64> -> tensor<3xf64>
 // CHECK-NEXT: return %[[LOSS]] : tensor<3xf64>
 func.func @cross_entropy_none(%x: tensor<3x5xf64>, %l: tensor<3xi64>) -> tensor<3xf64> {
   %y = adj.softmax_cross_entropy %x, %l reduction none : tensor<3x5xf64>, tensor<3xi64> -> tensor<3xf64>

@@ -559,7 +559,10 @@ def Adj_GatherOp : Adj_Op<"gather", [InferTypeOpAdaptor]> {
     `operand.shape[:axis] + indices.shape + operand.shape[axis+1:]`. An
     embedding lookup is a gather along axis 0. Indices must lie in
     `[0, operand.shape[axis])`; the reference evaluator reports any index
-    outside it as an error.
+    outside it as an error. Compiled code does not check (it has no error
+    path on data): it clamps an index into the range, as XLA's gather does,
+    and the derivative, `adj.scatter_add`, clamps the same way, so the
+    gradient stays the derivative of what was computed.
 
     ```mlir
     %e = adj.gather %table[%tokens] axis 0
@@ -583,7 +586,8 @@ def Adj_ScatterAddOp : Adj_Op<"scatter_add"> {
     (`i` spans the dimensions before `axis`, `k` those after), so repeated
     indices accumulate. `updates` has the shape
     `result.shape[:axis] + indices.shape + result.shape[axis+1:]`. Indices
-    must lie in `[0, result.shape[axis])`.
+    must lie in `[0, result.shape[axis])`; compiled code clamps one outside
+    into the range, as `adj.gather` does.
 
     ```mlir
     %dtable = adj.scatter_add %dy[%tokens] axis 0
@@ -683,7 +687,10 @@ def Adj_SoftmaxCrossEntropyOp
     computed in the stable fused form. `reduction` is `mean` (the default,
     giving a 0-d tensor), `sum` (0-d) or `none` (`[N]`), as PyTorch's
     `cross_entropy`. A label outside `[0, C)` is an error in the reference
-    evaluator.
+    evaluator. Compiled code does not check: such a label matches no class,
+    so that example's loss is `logsumexp(logits[n])`, its gradient
+    `softmax(logits[n])`, and it still counts in the mean (there is no
+    `ignore_index`; mask such examples out instead).
 
     ```mlir
     %loss = adj.softmax_cross_entropy %logits, %labels
