@@ -42,19 +42,29 @@ def f64(x):
     return x.astype(np.float64)
 
 
-# Determinism: a product large enough to be split over threads, and a
+# Determinism: a product large enough to be split over threads, a
 # convolution with its gradient (examples/cnn.mlir is covered by
-# determinism.test).
+# determinism.test), and large elementwise loops with reductions, which
+# adj-parallelize-loops splits into chunks: a sum over 2^18 elements (one
+# partial result per chunk) and column sums (split by columns).
 source = f"""
-  func.func @f(%a: {t([200, 300])}, %b: {t([300, 260])}, %x: {t([8, 3, 20, 20])}, %k: {t([16, 3, 5, 5])})
-      -> ({t([200, 260])}, {t([8, 16, 16, 16])}) {{
+  func.func @f(%a: {t([200, 300])}, %b: {t([300, 260])}, %x: {t([8, 3, 20, 20])}, %k: {t([16, 3, 5, 5])},
+               %e: {t([512, 512])})
+      -> ({t([200, 260])}, {t([8, 16, 16, 16])}, tensor<f32>, {t([512])}, {t([512, 512])}) {{
     %c = adj.matmul %a, %b : {t([200, 300])}, {t([300, 260])} -> {t([200, 260])}
     %y = adj.conv2d %x, %k : {t([8, 3, 20, 20])}, {t([16, 3, 5, 5])} -> {t([8, 16, 16, 16])}
-    return %c, %y : {t([200, 260])}, {t([8, 16, 16, 16])}
+    %th = adj.tanh %e : {t([512, 512])}
+    %sq = adj.mul %e, %e : {t([512, 512])}, {t([512, 512])}
+    %ex = adj.exp %sq : {t([512, 512])}
+    %p = adj.div %th, %ex : {t([512, 512])}, {t([512, 512])}
+    %l = adj.sum %p : {t([512, 512])} -> tensor<f32>
+    %cols = adj.sum %p axes [0] : {t([512, 512])} -> {t([512])}
+    return %c, %y, %l, %cols, %p : {t([200, 260])}, {t([8, 16, 16, 16])}, tensor<f32>, {t([512])}, {t([512, 512])}
   }}"""
 det_rng = np.random.default_rng(5)
 inputs = [det_rng.standard_normal(s).astype(np.float32)
-          for s in [(200, 300), (300, 260), (8, 3, 20, 20), (16, 3, 5, 5)]]
+          for s in [(200, 300), (300, 260), (8, 3, 20, 20), (16, 3, 5, 5),
+                    (512, 512)]]
 if len(sys.argv) == 3:  # child: run the library, write its outputs
     lib = ct.Library(sys.argv[1], "t")
     with open(sys.argv[2], "wb") as out:
