@@ -899,3 +899,13 @@ HIDDEN void adjoint_rt_sconv2d(
               f, n, k, accumulate, scratch};
   run(&g, threads_for(f * n * k));
 }
+
+/* The thread count of the parallel loops of compiled code
+   (adj-parallelize-loops), the same as the kernels'. */
+HIDDEN int32_t adjoint_rt_num_threads(void) {
+#ifdef _OPENMP
+  return num_threads > 0 ? num_threads : omp_get_max_threads();
+#else
+  return 1;
+#endif
+}

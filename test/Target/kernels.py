@@ -45,10 +45,13 @@ def f64(x):
 
 
 # Determinism: products large enough to be split over threads (packed,
-# narrow and one-column), and a convolution with its gradient, each
-# convolution large enough to be split (the forward and input gradient on
-# the direct rows kernel, the weight gradient on the direct weight-gradient
-# kernel; examples/cnn.mlir is covered by determinism.test).
+# narrow and one-column); a convolution with its gradient, each convolution
+# large enough to be split (the forward and input gradient on the direct
+# rows kernel, the weight gradient on the direct weight-gradient kernel;
+# examples/cnn.mlir is covered by determinism.test); and large elementwise
+# loops with reductions, which adj-parallelize-loops splits into chunks: a
+# sum over 2^18 elements (one partial result per chunk) and column sums
+# (split by columns).
 xt, kt, yt = t([8, 3, 20, 20]), t([16, 3, 5, 5]), t([8, 16, 16, 16])
 source = f"""
   func.func private @conv(%x: {xt}, %k: {kt}) -> {yt} {{
@@ -56,19 +59,29 @@ source = f"""
     return %y : {yt}
   }}
   func.func @f(%a: {t([200, 300])}, %b: {t([300, 260])}, %x: {xt}, %k: {kt}, %dy: {yt},
-               %w: {t([300, 10])}, %e: {t([900, 300])}, %v: {t([300, 1])})
-      -> ({t([200, 260])}, {yt}, {xt}, {kt}, {t([200, 10])}, {t([900, 1])}) {{
+               %w: {t([300, 10])}, %e: {t([900, 300])}, %v: {t([300, 1])}, %q: {t([512, 512])})
+      -> ({t([200, 260])}, {yt}, {xt}, {kt}, {t([200, 10])}, {t([900, 1])},
+          tensor<f32>, {t([512])}, {t([512, 512])}) {{
     %c = adj.matmul %a, %b : {t([200, 300])}, {t([300, 260])} -> {t([200, 260])}
     %y, %dx, %dk = adj.vjp @conv(%x, %k) cotangents(%dy)
         : ({xt}, {kt}, {yt}) -> ({yt}, {xt}, {kt})
     %n = adj.matmul %a, %w : {t([200, 300])}, {t([300, 10])} -> {t([200, 10])}
     %o = adj.matmul %e, %v : {t([900, 300])}, {t([300, 1])} -> {t([900, 1])}
-    return %c, %y, %dx, %dk, %n, %o : {t([200, 260])}, {yt}, {xt}, {kt}, {t([200, 10])}, {t([900, 1])}
+    %th = adj.tanh %q : {t([512, 512])}
+    %sq = adj.mul %q, %q : {t([512, 512])}, {t([512, 512])}
+    %ex = adj.exp %sq : {t([512, 512])}
+    %p = adj.div %th, %ex : {t([512, 512])}, {t([512, 512])}
+    %l = adj.sum %p : {t([512, 512])} -> tensor<f32>
+    %cols = adj.sum %p axes [0] : {t([512, 512])} -> {t([512])}
+    return %c, %y, %dx, %dk, %n, %o, %l, %cols, %p
+        : {t([200, 260])}, {yt}, {xt}, {kt}, {t([200, 10])}, {t([900, 1])},
+          tensor<f32>, {t([512])}, {t([512, 512])}
   }}"""
 det_rng = np.random.default_rng(5)
 inputs = [det_rng.standard_normal(s).astype(np.float32)
           for s in [(200, 300), (300, 260), (8, 3, 20, 20), (16, 3, 5, 5),
-                    (8, 16, 16, 16), (300, 10), (900, 300), (300, 1)]]
+                    (8, 16, 16, 16), (300, 10), (900, 300), (300, 1),
+                    (512, 512)]]
 if len(sys.argv) == 3:  # child: run the library, write its outputs
     lib = ct.Library(sys.argv[1], "t")
     with open(sys.argv[2], "wb") as out:

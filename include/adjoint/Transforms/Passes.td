@@ -299,6 +299,67 @@ def AdjFastMath : Pass<"adj-fast-math"> {
                            "::mlir::math::MathDialect"];
 }
 
+def AdjParallelizeLoops : Pass<"adj-parallelize-loops", "::mlir::ModuleOp"> {
+  let summary = "Run large elementwise and reduction loops on all threads";
+  let description = [{
+    Runs on bufferized functions (the start of the `llvm` stage, before
+    loops are formed). Each `linalg.generic` at the top level of a function
+    with at least two chunks of `chunk-work` iterations is split along one
+    loop dimension into a fixed number of chunks (a power of two that
+    depends only on the loop ranges), handed out to as many threads as the
+    kernel runtime uses (`<prefix>_set_num_threads`, else
+    `OMP_NUM_THREADS`) by an OpenMP worksharing loop (`omp.parallel` /
+    `omp.wsloop schedule(dynamic)`).
+
+    The split dimension is the outermost one every output indexes; then
+    each output element is computed by one chunk in the original order. If
+    there is none (a reduction over all of a loop, like a loss), the
+    outermost dimension is split and each chunk reduces into a
+    thread-local accumulator, starting at the combining op's neutral
+    element, then stores it in its slot of a buffer of partial results on
+    the stack, which one loop after the parallel region folds into the
+    output in chunk order. Either way the result does not depend on the
+    number of threads.
+
+    ```mlir
+    linalg.generic {indexing_maps = [#id, #scalar], iterator_types = ["reduction"]}
+        ins(%x : memref<1048576xf32>) outs(%loss : memref<f32>) { addf }
+    ```
+    becomes, with 128 chunks of 8192 elements:
+    ```mlir
+    %partial = memref.alloca() : memref<128xf32>
+    %n = llvm.call @adjoint_rt_num_threads() : () -> i32
+    omp.parallel num_threads(%n : i32) {
+      %acc = memref.alloca() : memref<f32>
+      omp.wsloop schedule(dynamic) {
+        omp.loop_nest (%c) : index = (%c0) to (%c128) step (%c1) {
+          linalg.fill ins(%zero : f32) outs(%acc : memref<f32>)
+          // the generic on %x[8192 * %c, +8192] into %acc
+          // linalg.copy of %acc into %partial[%c]
+        }
+      }
+    }
+    linalg.generic ins(%partial) outs(%loss) { addf }
+    ```
+    A generic stays on one thread when its ranges are dynamic, an operand
+    indexes the split dimension other than as a whole index, a reduction is
+    not one op with a neutral element (`arith.addf`, `maximumf`, ...), or the
+    partial results would exceed `max-partials` elements.
+  }];
+  let options = [
+    Option<"chunkWork", "chunk-work", "int64_t", /*default=*/"8192",
+           "Iterations of a chunk (at least): loops with fewer than twice "
+           "as many stay on one thread">,
+    Option<"maxPartials", "max-partials", "int64_t", /*default=*/"16384",
+           "Most elements of partial results one loop may keep on the stack">,
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::linalg::LinalgDialect",
+                           "::mlir::LLVM::LLVMDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::omp::OpenMPDialect"];
+}
+
 def AdjPrintDot : Pass<"adj-print-dot", "::mlir::ModuleOp"> {
   let summary = "Write the dataflow graph of functions as Graphviz DOT";
   let description = [{

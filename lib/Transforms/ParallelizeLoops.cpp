@@ -1,0 +1,384 @@
+//===- ParallelizeLoops.cpp - The adj-parallelize-loops pass --------------===//
+//
+// Part of the Adjoint project.
+//
+// Runs the large loop nests of bufferized functions on all threads: each
+// linalg.generic at the top level of a function whose loop ranges hold at
+// least two chunks of `chunk-work` iterations is split along one loop
+// dimension into a fixed number of chunks, which an OpenMP worksharing loop
+// hands out to the threads. For the value and gradient of chain (one loop
+// over 2^20 elements reducing to the loss and writing the gradient):
+//
+//   linalg.generic {iterator_types = ["reduction"]}
+//       ins(%x : memref<1048576xf32>) outs(%loss, %dx)
+//
+// becomes
+//
+//   %partial = memref.alloca() : memref<128xf32>
+//   %n = llvm.call @adjoint_rt_num_threads() : () -> i32
+//   omp.parallel num_threads(%n : i32) {
+//     %acc = memref.alloca() : memref<f32>
+//     omp.wsloop schedule(dynamic) {
+//       omp.loop_nest (%c) : index = (%c0) to (%c128) step (%c1) {
+//         %acc = 0
+//         linalg.generic ins(%x[8192 c, +8192]) outs(%acc, %dx[8192 c, +8192])
+//         %partial[c] = %acc
+//   }}}
+//   linalg.generic ins(%partial) outs(%loss)       partials in chunk order
+//
+// 1. The split dimension is the outermost one that every output indexes
+//    (a parallel dimension: chunks write disjoint elements, and every
+//    element's reduction stays in one chunk, in its order). If there is
+//    none, it is the outermost dimension, and the outputs that do not
+//    index it are reductions over it: each chunk accumulates into a
+//    thread-local buffer that starts at the combining op's neutral element
+//    and then goes to the chunk's slot of a partial-results buffer on the
+//    stack; one loop after the parallel region folds the slots into the
+//    output in chunk order.
+// 2. The chunks depend only on the loop ranges: the number is the largest
+//    power of two up to (iterations / chunk-work) and the split dimension's
+//    extent, and the bounds split that extent evenly. Which thread runs a
+//    chunk never changes what it computes, so the results are bitwise the
+//    same for any thread count.
+// 3. Chunks are handed out dynamically. The thread count is the kernel
+//    runtime's (lib/Runtime/kernels.c, <prefix>_set_num_threads, else
+//    OMP_NUM_THREADS), read at each region.
+//
+// A generic stays as it is if its ranges are not static, an operand uses
+// the split dimension other than as one whole index, a reduction is not
+// one op with a neutral element, or the partial results would take more
+// than `max-partials` elements.
+//
+//===----------------------------------------------------------------------===//
+
+#include "adjoint/Transforms/Passes.h"
+
+#include "mlir/Analysis/SliceAnalysis.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/OpenMP/OpenMPDialect.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/IRMapping.h"
+#include "llvm/Support/MathExtras.h"
+
+namespace adjoint {
+#define GEN_PASS_DEF_ADJPARALLELIZELOOPS
+#include "adjoint/Transforms/Passes.h.inc"
+} // namespace adjoint
+
+using namespace mlir;
+
+namespace {
+
+/// Where the chunked loop dimension `dim` appears in `map`: the result that
+/// is exactly `dim`, std::nullopt if `dim` does not appear, failure if it
+/// appears in any other way (an expression, or twice).
+FailureOr<std::optional<unsigned>> resultOf(AffineMap map, unsigned dim) {
+  std::optional<unsigned> found;
+  for (auto [i, expr] : llvm::enumerate(map.getResults())) {
+    if (!expr.isFunctionOfDim(dim))
+      continue;
+    auto bare = dyn_cast<AffineDimExpr>(expr);
+    if (!bare || found)
+      return failure();
+    found = i;
+  }
+  return found;
+}
+
+/// A reduction output: its position among the outputs, the op combining the
+/// accumulator with a value, and that op's neutral element.
+struct Reduction {
+  unsigned output;
+  BlockArgument accumulator;
+  Operation *combiner;
+  TypedAttr neutral;
+};
+
+/// The plan for one generic: the dimension to split, in how many chunks,
+/// and the outputs that need partial results.
+struct Plan {
+  unsigned dim;
+  int64_t chunks;
+  SmallVector<Reduction> reductions;
+};
+
+/// The iterations of `op`'s loop nest; 0 if its ranges are not static.
+int64_t iterationsOf(linalg::LinalgOp op) {
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  if (ranges.empty() || llvm::any_of(ranges, ShapedType::isDynamic) ||
+      !op.hasPureBufferSemantics())
+    return 0;
+  int64_t iterations = 1;
+  for (int64_t range : ranges)
+    if (llvm::MulOverflow(iterations, range, iterations))
+      return 0;
+  return iterations;
+}
+
+FailureOr<Plan> planFor(linalg::GenericOp op, int64_t chunkWork,
+                        int64_t maxPartials) {
+  int64_t iterations = iterationsOf(op);
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  auto usable = [&](unsigned dim) {
+    return llvm::all_of(op.getIndexingMapsArray(), [&](AffineMap map) {
+      return succeeded(resultOf(map, dim));
+    });
+  };
+  auto indexedByAllOutputs = [&](unsigned dim) {
+    return llvm::all_of(op.getDpsInitsMutable(), [&](OpOperand &init) {
+      return *resultOf(op.getMatchingIndexingMap(&init), dim) != std::nullopt;
+    });
+  };
+  std::optional<unsigned> dim;
+  for (unsigned d = 0; d < ranges.size() && !dim; ++d)
+    if (ranges[d] > 1 && usable(d) && indexedByAllOutputs(d))
+      dim = d;
+  if (!dim) {
+    for (unsigned d = 0; d < ranges.size() && !dim; ++d)
+      if (ranges[d] > 1)
+        dim = d;
+    if (!dim || !usable(*dim))
+      return failure();
+  }
+
+  Plan plan{*dim, 0, {}};
+  int64_t slotElements = 0;
+  Block *body = op.getBody();
+  for (OpOperand &init : op.getDpsInitsMutable()) {
+    if (*resultOf(op.getMatchingIndexingMap(&init), plan.dim))
+      continue;
+    unsigned output = init.getOperandNumber() - op.getNumDpsInputs();
+    SmallVector<Operation *> combiners;
+    SmallVector<BlockArgument> accumulators(
+        body->getArguments().drop_front(op.getNumDpsInputs()));
+    if (!matchReduction(accumulators, output, combiners) ||
+        combiners.size() != 1)
+      return failure();
+    std::optional<TypedAttr> neutral = arith::getNeutralElement(combiners[0]);
+    if (!neutral)
+      return failure();
+    slotElements += cast<MemRefType>(init.get().getType()).getNumElements();
+    plan.reductions.push_back(
+        {output, accumulators[output], combiners[0], *neutral});
+  }
+
+  int64_t chunks = std::min(iterations / chunkWork, ranges[plan.dim]);
+  if (slotElements)
+    chunks = std::min(chunks, maxPartials / slotElements);
+  if (chunks < 2)
+    return failure();
+  plan.chunks = llvm::bit_floor(uint64_t(chunks));
+  return plan;
+}
+
+/// `adjoint_rt_num_threads`, declared in `module` if it is not yet.
+LLVM::LLVMFuncOp numThreadsFunction(ModuleOp module) {
+  StringRef name = "adjoint_rt_num_threads";
+  if (auto fn = module.lookupSymbol<LLVM::LLVMFuncOp>(name))
+    return fn;
+  OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
+  auto type = LLVM::LLVMFunctionType::get(b.getI32Type(), {});
+  return b.create<LLVM::LLVMFuncOp>(module.getLoc(), name, type);
+}
+
+/// The loop that folds the partial results of `reduction` into `output`, one
+/// chunk after the other.
+void combine(OpBuilder &b, Location loc, Value partial, Value output,
+             const Reduction &reduction) {
+  auto outputType = cast<MemRefType>(output.getType());
+  unsigned rank = outputType.getRank();
+  MLIRContext *ctx = b.getContext();
+  AffineMap all = AffineMap::getMultiDimIdentityMap(rank + 1, ctx);
+  AffineMap dropChunk = all.dropResult(0);
+  SmallVector<utils::IteratorType> iterators(rank,
+                                             utils::IteratorType::parallel);
+  iterators.insert(iterators.begin(), utils::IteratorType::reduction);
+  b.create<linalg::GenericOp>(
+      loc, TypeRange(), ValueRange{partial}, ValueRange{output},
+      ArrayRef<AffineMap>{all, dropChunk}, iterators,
+      [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
+        // acc = acc op partial, whichever side the accumulator was on.
+        IRMapping mapping;
+        for (Value operand : reduction.combiner->getOperands())
+          mapping.map(operand,
+                      operand == reduction.accumulator ? args[1] : args[0]);
+        Operation *clone = nested.clone(*reduction.combiner, mapping);
+        nested.create<linalg::YieldOp>(nestedLoc, clone->getResults());
+      });
+}
+
+/// The view of chunk `chunk`'s slot in the partial results `partial`.
+Value slotOf(OpBuilder &b, Location loc, Value partial, Value chunk) {
+  auto type = cast<MemRefType>(partial.getType());
+  ArrayRef<int64_t> shape = type.getShape().drop_front();
+  SmallVector<OpFoldResult> offsets(type.getRank(), b.getIndexAttr(0));
+  offsets[0] = chunk;
+  SmallVector<OpFoldResult> sizes = {b.getIndexAttr(1)};
+  for (int64_t extent : shape)
+    sizes.push_back(b.getIndexAttr(extent));
+  SmallVector<OpFoldResult> strides(type.getRank(), b.getIndexAttr(1));
+  auto slotType =
+      cast<MemRefType>(memref::SubViewOp::inferRankReducedResultType(
+          shape, type, offsets, sizes, strides));
+  return b.create<memref::SubViewOp>(loc, slotType, partial, offsets, sizes,
+                                     strides);
+}
+
+void parallelize(linalg::GenericOp op, const Plan &plan,
+                 LLVM::LLVMFuncOp numThreads) {
+  OpBuilder b(op);
+  Location loc = op.getLoc();
+  int64_t extent = op.getStaticLoopRanges()[plan.dim];
+
+  // One slot of partial results per chunk and reduction.
+  SmallVector<Value> partials;
+  for (const Reduction &reduction : plan.reductions) {
+    auto type = cast<MemRefType>(op.getDpsInits()[reduction.output].getType());
+    SmallVector<int64_t> shape = {plan.chunks};
+    llvm::append_range(shape, type.getShape());
+    partials.push_back(b.create<memref::AllocaOp>(
+        loc, MemRefType::get(shape, type.getElementType())));
+  }
+
+  Value zero = b.create<arith::ConstantIndexOp>(loc, 0);
+  Value one = b.create<arith::ConstantIndexOp>(loc, 1);
+  Value count = b.create<arith::ConstantIndexOp>(loc, plan.chunks);
+  Value threads =
+      b.create<LLVM::CallOp>(loc, numThreads, ValueRange()).getResult();
+  auto parallel = b.create<omp::ParallelOp>(loc);
+  parallel.getNumThreadsVarMutable().assign(threads);
+  b.createBlock(&parallel.getRegion());
+  // Each thread accumulates a chunk in its own buffer, not in the slot: it
+  // is a register after LLVM's SROA, which lets the loop vectorize.
+  SmallVector<Value> accumulators;
+  for (const Reduction &reduction : plan.reductions) {
+    auto type = cast<MemRefType>(op.getDpsInits()[reduction.output].getType());
+    accumulators.push_back(b.create<memref::AllocaOp>(
+        loc, MemRefType::get(type.getShape(), type.getElementType())));
+  }
+  auto wsloop = b.create<omp::WsloopOp>(loc);
+  // Chunks go to whichever thread is free: on a loaded machine a static
+  // split waits for the thread that was descheduled.
+  wsloop.setScheduleVal(omp::ClauseScheduleKind::Dynamic);
+  b.create<omp::TerminatorOp>(loc);
+  b.createBlock(&wsloop.getRegion());
+  auto loop = b.create<omp::LoopNestOp>(loc, ValueRange{zero},
+                                        ValueRange{count}, ValueRange{one});
+  b.create<omp::TerminatorOp>(loc);
+  Block *chunkBody =
+      b.createBlock(&loop.getRegion(), {}, {b.getIndexType()}, {loc});
+  Value chunk = chunkBody->getArgument(0);
+  b.create<omp::YieldOp>(loc);
+  b.setInsertionPointToStart(chunkBody);
+
+  // Chunk c covers [c * extent / chunks, (c + 1) * extent / chunks).
+  OpFoldResult lower, size;
+  if (extent % plan.chunks == 0) {
+    int64_t step = extent / plan.chunks;
+    lower = b.create<arith::MulIOp>(
+                 loc, chunk, b.create<arith::ConstantIndexOp>(loc, step))
+                .getResult();
+    size = b.getIndexAttr(step);
+  } else {
+    Value extentValue = b.create<arith::ConstantIndexOp>(loc, extent);
+    auto bound = [&](Value c) -> Value {
+      return b.create<arith::DivUIOp>(
+          loc, b.create<arith::MulIOp>(loc, c, extentValue), count);
+    };
+    Value low = bound(chunk);
+    Value high = bound(b.create<arith::AddIOp>(loc, chunk, one));
+    lower = low;
+    size = b.create<arith::SubIOp>(loc, high, low).getResult();
+  }
+
+  for (auto [reduction, accumulator] :
+       llvm::zip(plan.reductions, accumulators))
+    b.create<linalg::FillOp>(
+        loc, b.create<arith::ConstantOp>(loc, reduction.neutral).getResult(),
+        accumulator);
+  auto clone = cast<linalg::GenericOp>(b.clone(*op));
+  for (auto [reduction, accumulator] :
+       llvm::zip(plan.reductions, accumulators))
+    clone.getDpsInitsMutable()[reduction.output].set(accumulator);
+  for (auto [reduction, partial, accumulator] :
+       llvm::zip(plan.reductions, partials, accumulators))
+    b.create<linalg::CopyOp>(loc, accumulator,
+                             slotOf(b, loc, partial, chunk));
+
+  b.setInsertionPoint(clone);
+  for (OpOperand &operand : clone->getOpOperands()) {
+    std::optional<unsigned> result =
+        *resultOf(clone.getMatchingIndexingMap(&operand), plan.dim);
+    if (!result)
+      continue;
+    unsigned rank = cast<MemRefType>(operand.get().getType()).getRank();
+    SmallVector<OpFoldResult> offsets(rank, b.getIndexAttr(0));
+    SmallVector<OpFoldResult> sizes =
+        memref::getMixedSizes(b, loc, operand.get());
+    SmallVector<OpFoldResult> strides(rank, b.getIndexAttr(1));
+    offsets[*result] = lower;
+    sizes[*result] = size;
+    operand.set(b.create<memref::SubViewOp>(loc, operand.get(), offsets,
+                                            sizes, strides));
+  }
+  // linalg.index counts from the chunk's start.
+  clone.getBody()->walk([&](linalg::IndexOp index) {
+    if (index.getDim() != plan.dim)
+      return;
+    OpBuilder after(index);
+    after.setInsertionPointAfter(index);
+    Value shifted = after.create<arith::AddIOp>(
+        loc, index, getValueOrCreateConstantIndexOp(after, loc, lower));
+    index.getResult().replaceAllUsesExcept(shifted, shifted.getDefiningOp());
+  });
+
+  b.setInsertionPoint(op);
+  for (auto [reduction, partial] : llvm::zip(plan.reductions, partials))
+    combine(b, loc, partial, op.getDpsInits()[reduction.output], reduction);
+  op.erase();
+}
+
+struct ParallelizeLoops
+    : public adjoint::impl::AdjParallelizeLoopsBase<ParallelizeLoops> {
+  using AdjParallelizeLoopsBase::AdjParallelizeLoopsBase;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    if (chunkWork < 1) {
+      module.emitError("adj-parallelize-loops: chunk-work must be at least "
+                       "1, not ")
+          << static_cast<int64_t>(chunkWork);
+      return signalPassFailure();
+    }
+    IRRewriter rewriter(&getContext());
+    SmallVector<std::pair<linalg::GenericOp, Plan>> work;
+    for (auto fn : module.getOps<func::FuncOp>())
+      for (Block &block : fn.getBody())
+        for (Operation &op : llvm::make_early_inc_range(block)) {
+          auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
+          if (!linalgOp || iterationsOf(linalgOp) < 2 * chunkWork)
+            continue;
+          // Large named ops left (copies, fills, pooling) are loops too.
+          auto generic = dyn_cast<linalg::GenericOp>(op);
+          if (!generic) {
+            rewriter.setInsertionPoint(&op);
+            FailureOr<linalg::GenericOp> generalized =
+                linalg::generalizeNamedOp(rewriter, linalgOp);
+            if (failed(generalized))
+              continue;
+            generic = *generalized;
+          }
+          if (FailureOr<Plan> plan = planFor(generic, chunkWork, maxPartials);
+              succeeded(plan))
+            work.push_back({generic, std::move(*plan)});
+        }
+    if (work.empty())
+      return;
+    LLVM::LLVMFuncOp numThreads = numThreadsFunction(module);
+    for (auto &[op, plan] : work)
+      parallelize(op, plan, numThreads);
+  }
+};
+
+} // namespace

@@ -1,0 +1,114 @@
+// RUN: adjoint-opt %s -split-input-file -adj-parallelize-loops=chunk-work=4 | FileCheck %s
+// RUN: not adjoint-opt %s -split-input-file -adj-parallelize-loops=chunk-work=0 2>&1 | FileCheck %s --check-prefix=ERROR
+
+// ERROR: error: adj-parallelize-loops: chunk-work must be at least 1, not 0
+
+// A reduction over the whole loop (a loss) and an elementwise output: 64
+// iterations in 16 chunks of 4, each reducing into its own slot; the slots
+// are folded into the output in chunk order afterwards.
+// CHECK-LABEL: func.func @loss
+// CHECK-SAME:    (%[[X:.*]]: memref<64xf32>, %[[L:.*]]: memref<f32>, %[[D:.*]]: memref<64xf32>)
+// CHECK:         %[[PARTIAL:.*]] = memref.alloca() : memref<16xf32>
+// CHECK:         %[[N:.*]] = llvm.call @adjoint_rt_num_threads() : () -> i32
+// CHECK:         omp.parallel num_threads(%[[N]] : i32) {
+// CHECK:           %[[ACC:.*]] = memref.alloca() : memref<f32>
+// CHECK:           omp.wsloop schedule(dynamic) {
+// CHECK:             omp.loop_nest (%[[C:.*]]) : index = (%{{.*}}) to (%c16) step (%{{.*}}) {
+// CHECK:               %[[LO:.*]] = arith.muli %[[C]], %c4
+// CHECK:               linalg.fill ins(%{{.*}} : f32) outs(%[[ACC]] : memref<f32>)
+// CHECK-DAG:           %[[XS:.*]] = memref.subview %[[X]][%[[LO]]] [4] [1]
+// CHECK-DAG:           %[[DS:.*]] = memref.subview %[[D]][%[[LO]]] [4] [1]
+// CHECK:               linalg.generic {{.*}} ins(%[[XS]] : {{.*}}) outs(%[[ACC]], %[[DS]] :
+// CHECK:                 arith.addf
+// CHECK:               %[[SLOT:.*]] = memref.subview %[[PARTIAL]][%[[C]]] [1] [1] : memref<16xf32> to memref<f32, strided<[], offset: ?>>
+// CHECK:               linalg.copy ins(%[[ACC]] : memref<f32>) outs(%[[SLOT]] :
+// CHECK:               omp.yield
+// CHECK:         linalg.generic {{.*}} iterator_types = ["reduction"]} ins(%[[PARTIAL]] : memref<16xf32>) outs(%[[L]] : memref<f32>)
+// CHECK:           arith.addf
+// CHECK:         return
+// CHECK:       llvm.func @adjoint_rt_num_threads() -> i32
+#id = affine_map<(d0) -> (d0)>
+#scalar = affine_map<(d0) -> ()>
+func.func @loss(%x: memref<64xf32>, %l: memref<f32>, %d: memref<64xf32>) {
+  linalg.generic {indexing_maps = [#id, #scalar, #id], iterator_types = ["reduction"]}
+      ins(%x : memref<64xf32>) outs(%l, %d : memref<f32>, memref<64xf32>) {
+  ^bb0(%in: f32, %acc: f32, %out: f32):
+    %e = math.exp %in : f32
+    %s = arith.addf %e, %acc : f32
+    linalg.yield %s, %e : f32, f32
+  }
+  return
+}
+
+// -----
+
+// The outermost dimension every output indexes is split, here the columns
+// of a column sum: each chunk sums whole columns, in the original order,
+// with no partial results. 90 iterations would make 22 chunks of 4; there
+// are 10 columns, and the count is a power of two: 8 chunks, from column
+// c * 10 / 8 to (c + 1) * 10 / 8.
+// CHECK-LABEL: func.func @column_sum
+// CHECK-NOT:     memref.alloca
+// CHECK:         omp.loop_nest (%[[C:.*]]) : index = (%{{.*}}) to (%c8)
+// CHECK:           %[[LO:.*]] = arith.divui
+// CHECK:           %[[HI:.*]] = arith.divui
+// CHECK:           %[[SIZE:.*]] = arith.subi %[[HI]], %[[LO]]
+// CHECK:           memref.subview %{{.*}}[0, %[[LO]]] [9, %[[SIZE]]] [1, 1] : memref<9x10xf32>
+// CHECK:           memref.subview %{{.*}}[%[[LO]]] [%[[SIZE]]] [1] : memref<10xf32>
+// CHECK:           linalg.generic {{.*}} iterator_types = ["reduction", "parallel"]
+// CHECK-NOT:     linalg.generic
+// CHECK:         return
+func.func @column_sum(%x: memref<9x10xf32>, %s: memref<10xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d1)>],
+                  iterator_types = ["reduction", "parallel"]}
+      ins(%x : memref<9x10xf32>) outs(%s : memref<10xf32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %t = arith.addf %in, %acc : f32
+    linalg.yield %t : f32
+  }
+  return
+}
+
+// -----
+
+// Named ops are generalized first; linalg.index counts from the chunk's start.
+// CHECK-LABEL: func.func @named_and_index
+// CHECK:         omp.loop_nest (%[[C:.*]]) : index
+// CHECK:           %[[LO:.*]] = arith.muli %[[C]], %c4
+// CHECK:           linalg.generic
+// CHECK:             %[[I:.*]] = linalg.index 0 : index
+// CHECK:             arith.addi %[[I]], %[[LO]] : index
+// CHECK:         omp.loop_nest
+// CHECK:           linalg.generic
+// CHECK-NOT:       linalg.copy
+// CHECK:         return
+func.func @named_and_index(%x: memref<32xf32>, %y: memref<32xindex>, %z: memref<32xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>], iterator_types = ["parallel"]}
+      outs(%y : memref<32xindex>) {
+  ^bb0(%out: index):
+    %i = linalg.index 0 : index
+    linalg.yield %i : index
+  }
+  linalg.copy ins(%x : memref<32xf32>) outs(%z : memref<32xf32>)
+  return
+}
+
+// -----
+
+// Loops under two chunks of work, and reductions without a neutral element
+// or with more than one combining op, stay as they are.
+// CHECK-LABEL: func.func @unchanged
+// CHECK-NOT:     omp.
+// CHECK:         return
+func.func @unchanged(%small: memref<7xf32>, %x: memref<64xf32>, %l: memref<f32>) {
+  linalg.copy ins(%small : memref<7xf32>) outs(%small : memref<7xf32>)
+  linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> ()>],
+                  iterator_types = ["reduction"]}
+      ins(%x : memref<64xf32>) outs(%l : memref<f32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %t = arith.addf %in, %acc : f32
+    %u = arith.mulf %t, %t : f32
+    linalg.yield %u : f32
+  }
+  return
+}
