@@ -63,6 +63,23 @@ FailureOr<DerivativeRequest> parseRequest(ModuleOp module, StringRef spec,
     return optionError(module) << "--"
            << flag << "=" << spec << ": no function '" << name
            << "' with a body in the model";
+  // The request op's verifier says the same, but only once the pipeline
+  // runs, and the driver builds the op without verifying it.
+  TypeRange results = fn.getResultTypes();
+  if (results.size() != 1 || !adj::isFloatTensor(results[0]) ||
+      cast<RankedTensorType>(results[0]).getRank() != 0) {
+    InFlightDiagnostic diag = optionError(module)
+                              << "--" << flag << "=" << spec << ": @" << name
+                              << " must return one 0-d float tensor (a "
+                                 "scalar loss), but it returns ";
+    if (results.empty())
+      diag << "nothing";
+    else
+      llvm::interleaveComma(results, diag,
+                            [&](Type type) { diag << type; });
+    return diag << "; reduce it to a scalar (adj.sum, adj.mean), or ask for "
+                   "an adj.vjp in the model";
+  }
   DerivativeRequest request{fn, {}};
   unsigned n = fn.getNumArguments();
   if (rest.empty()) {
@@ -106,6 +123,8 @@ LogicalResult addDerivativeEntry(ModuleOp module, StringRef spec,
   if (failed(request))
     return failure();
   func::FuncOp fn = request->fn;
+  // A model with no adj op (only calls, say) has not loaded the dialect.
+  module.getContext()->getOrLoadDialect<adj::AdjDialect>();
   OpBuilder b(module.getContext());
   b.setInsertionPointToEnd(module.getBody());
   SmallVector<Type> results;
