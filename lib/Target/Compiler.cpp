@@ -2,9 +2,10 @@
 //
 // Part of the Adjoint project.
 //
-// 1. Refuse tensor types whose size in bytes overflows an int64_t. Add an
-//    exported function per derivative asked for on the command line (a
-//    request op, resolved by the differentiate stage like any other).
+// 1. Refuse tensor types whose size in bytes overflows an int64_t, and
+//    recursive calls. Add an exported function per derivative asked for on
+//    the command line (a request op, resolved by the differentiate stage
+//    like any other).
 // 2. Prefix the exported functions' names and describe their interface while
 //    they still have tensor types.
 // 3. Run the stages of Pipelines.h in turn, dumping or stopping where asked.
@@ -31,6 +32,7 @@
 #include "llvm/Support/ToolOutputFile.h"
 
 #include <chrono>
+#include <functional>
 #include <limits>
 
 using namespace mlir;
@@ -271,6 +273,41 @@ LogicalResult checkTensorSizes(ModuleOp module) {
   return failure(result.wasInterrupted());
 }
 
+/// Fails at the first call that closes a cycle of calls. Without control
+/// flow the recursion could never end; later, the inliner and bufferization
+/// would reject it without a location.
+LogicalResult checkNoRecursion(ModuleOp module) {
+  SymbolTable symbols(module);
+  enum State { Unseen, Active, Done };
+  DenseMap<Operation *, State> state;
+  std::function<LogicalResult(func::FuncOp)> visit =
+      [&](func::FuncOp fn) -> LogicalResult {
+    state[fn] = Active;
+    WalkResult walk = fn.walk([&](func::CallOp call) {
+      auto callee = symbols.lookup<func::FuncOp>(call.getCallee());
+      if (!callee)
+        return WalkResult::advance();
+      State s = state.lookup(callee);
+      if (s == Active) {
+        call.emitOpError("calls @")
+            << call.getCallee()
+            << " recursively; a model has no control flow, so the recursion "
+               "could never end: unroll it into calls of other functions";
+        return WalkResult::interrupt();
+      }
+      if (s == Unseen && failed(visit(callee)))
+        return WalkResult::interrupt();
+      return WalkResult::advance();
+    });
+    state[fn] = Done;
+    return failure(walk.wasInterrupted());
+  };
+  for (auto fn : module.getOps<func::FuncOp>())
+    if (state.lookup(fn) == Unseen && failed(visit(fn)))
+      return failure();
+  return success();
+}
+
 std::string printModule(ModuleOp module) {
   std::string s;
   llvm::raw_string_ostream os(s);
@@ -299,7 +336,7 @@ LogicalResult adjoint::compile(ModuleOp module, const CompileOptions &options,
                           << "; use all or a stage: differentiate, optimize, "
                              "linalg, bufferize, llvm";
 
-  if (failed(checkTensorSizes(module)))
+  if (failed(checkTensorSizes(module)) || failed(checkNoRecursion(module)))
     return failure();
   for (const std::string &spec : options.grad)
     if (failed(addDerivativeEntry(module, spec, /*withValue=*/false)))
