@@ -2,9 +2,10 @@
 //
 // Part of the Adjoint project.
 //
-// 1. Refuse tensor types whose size in bytes overflows an int64_t. Add an
-//    exported function per derivative asked for on the command line (a
-//    request op, resolved by the differentiate stage like any other).
+// 1. Refuse tensor types whose size in bytes overflows an int64_t, and
+//    recursive calls. Add an exported function per derivative asked for on
+//    the command line (a request op, resolved by the differentiate stage
+//    like any other).
 // 2. Prefix the exported functions' names and describe their interface while
 //    they still have tensor types.
 // 3. Run the stages of Pipelines.h in turn, dumping or stopping where asked.
@@ -31,6 +32,7 @@
 #include "llvm/Support/ToolOutputFile.h"
 
 #include <chrono>
+#include <functional>
 #include <limits>
 
 using namespace mlir;
@@ -63,6 +65,23 @@ FailureOr<DerivativeRequest> parseRequest(ModuleOp module, StringRef spec,
     return optionError(module) << "--"
            << flag << "=" << spec << ": no function '" << name
            << "' with a body in the model";
+  // The request op's verifier says the same, but only once the pipeline
+  // runs, and the driver builds the op without verifying it.
+  TypeRange results = fn.getResultTypes();
+  if (results.size() != 1 || !adj::isFloatTensor(results[0]) ||
+      cast<RankedTensorType>(results[0]).getRank() != 0) {
+    InFlightDiagnostic diag = optionError(module)
+                              << "--" << flag << "=" << spec << ": @" << name
+                              << " must return one 0-d float tensor (a "
+                                 "scalar loss), but it returns ";
+    if (results.empty())
+      diag << "nothing";
+    else
+      llvm::interleaveComma(results, diag,
+                            [&](Type type) { diag << type; });
+    return diag << "; reduce it to a scalar (adj.sum, adj.mean), or ask for "
+                   "an adj.vjp in the model";
+  }
   DerivativeRequest request{fn, {}};
   unsigned n = fn.getNumArguments();
   if (rest.empty()) {
@@ -106,6 +125,8 @@ LogicalResult addDerivativeEntry(ModuleOp module, StringRef spec,
   if (failed(request))
     return failure();
   func::FuncOp fn = request->fn;
+  // A model with no adj op (only calls, say) has not loaded the dialect.
+  module.getContext()->getOrLoadDialect<adj::AdjDialect>();
   OpBuilder b(module.getContext());
   b.setInsertionPointToEnd(module.getBody());
   SmallVector<Type> results;
@@ -252,6 +273,41 @@ LogicalResult checkTensorSizes(ModuleOp module) {
   return failure(result.wasInterrupted());
 }
 
+/// Fails at the first call that closes a cycle of calls. Without control
+/// flow the recursion could never end; later, the inliner and bufferization
+/// would reject it without a location.
+LogicalResult checkNoRecursion(ModuleOp module) {
+  SymbolTable symbols(module);
+  enum State { Unseen, Active, Done };
+  DenseMap<Operation *, State> state;
+  std::function<LogicalResult(func::FuncOp)> visit =
+      [&](func::FuncOp fn) -> LogicalResult {
+    state[fn] = Active;
+    WalkResult walk = fn.walk([&](func::CallOp call) {
+      auto callee = symbols.lookup<func::FuncOp>(call.getCallee());
+      if (!callee)
+        return WalkResult::advance();
+      State s = state.lookup(callee);
+      if (s == Active) {
+        call.emitOpError("calls @")
+            << call.getCallee()
+            << " recursively; a model has no control flow, so the recursion "
+               "could never end: unroll it into calls of other functions";
+        return WalkResult::interrupt();
+      }
+      if (s == Unseen && failed(visit(callee)))
+        return WalkResult::interrupt();
+      return WalkResult::advance();
+    });
+    state[fn] = Done;
+    return failure(walk.wasInterrupted());
+  };
+  for (auto fn : module.getOps<func::FuncOp>())
+    if (state.lookup(fn) == Unseen && failed(visit(fn)))
+      return failure();
+  return success();
+}
+
 std::string printModule(ModuleOp module) {
   std::string s;
   llvm::raw_string_ostream os(s);
@@ -280,7 +336,7 @@ LogicalResult adjoint::compile(ModuleOp module, const CompileOptions &options,
                           << "; use all or a stage: differentiate, optimize, "
                              "linalg, bufferize, llvm";
 
-  if (failed(checkTensorSizes(module)))
+  if (failed(checkTensorSizes(module)) || failed(checkNoRecursion(module)))
     return failure();
   for (const std::string &spec : options.grad)
     if (failed(addDerivativeEntry(module, spec, /*withValue=*/false)))

@@ -9,6 +9,7 @@
 #include "adjoint/Dialect/Adj/IR/AdjOps.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringMap.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
 
@@ -89,6 +90,30 @@ adjoint::describeInterface(ModuleOp module, StringRef prefix) {
         return failure();
       f.outputs.push_back(*t);
     }
+    // The C header declares the inputs and outputs as the parameters of one
+    // function (and Python passes inputs by name): a name given twice would
+    // make a header that does not compile.
+    llvm::StringMap<std::string> seen;
+    auto unique = [&](const std::vector<TensorInterface> &list,
+                      StringRef kind) -> LogicalResult {
+      for (auto [i, t] : llvm::enumerate(list)) {
+        std::string here = llvm::formatv("{0} {1}", kind, i);
+        auto [it, inserted] = seen.try_emplace(t.name, here);
+        if (!inserted)
+          return fn.emitError("@")
+                 << StringRef(f.symbol).drop_front(prefix.size() + 1)
+                 << ": " << it->second << " and " << here
+                 << " are both named '" << t.name
+                 << "', but they name the parameters of the exported C "
+                    "function; rename one (adj.name; a --value-and-grad "
+                    "entry names its value after the function and its "
+                    "gradients grad_<argument>)";
+      }
+      return success();
+    };
+    if (failed(unique(f.inputs, "input")) ||
+        failed(unique(f.outputs, "output")))
+      return failure();
     interface.functions.push_back(std::move(f));
   }
   return interface;
