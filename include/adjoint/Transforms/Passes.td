@@ -341,8 +341,10 @@ def AdjParallelizeLoops : Pass<"adj-parallelize-loops", "::mlir::ModuleOp"> {
     }
     linalg.generic ins(%partial) outs(%loss) { addf }
     ```
-    A generic stays on one thread when its ranges are dynamic, an operand
-    indexes the split dimension other than as a whole index, a reduction is
+    A generic stays on one thread when its ranges are dynamic, its body
+    reads `linalg.index` (pooling windows, gathers, scatters: split, they
+    ran slower), an operand indexes the split dimension other than as a
+    whole index, a reduction is
     not one op with a neutral element (`arith.addf`, `maximumf`, ...), or the
     partial results would exceed `max-partials` elements.
   }];
