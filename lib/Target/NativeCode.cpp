@@ -296,13 +296,11 @@ LogicalResult adjoint::emitNative(llvm::Module &module, OutputKind kind,
 /// The C compiler's flags for the kernel runtime on `target`.
 static SmallVector<std::string> runtimeFlags(const TargetOptions &target) {
   SmallVector<std::string> flags = {"-O3", "-fPIC", "-fvisibility=hidden",
-                                    "-ffp-contract=fast"};
+                                    "-ffp-contract=fast", "-fopenmp"};
   if (target.cpu.empty() && target.triple.empty())
     flags.push_back("-march=native");
   else if (!target.cpu.empty())
     flags.push_back("-march=" + target.cpu);
-  if (StringRef(ADJOINT_OMP_DIR).size())
-    flags.push_back("-fopenmp");
   return flags;
 }
 
@@ -401,10 +399,9 @@ LogicalResult adjoint::linkSharedLibrary(StringRef object, StringRef path,
                                  "-o", path,      object,
                                  *runtime};
   llvm::append_range(args, extraInputs);
-  std::string ompDir = ADJOINT_OMP_DIR, rpath = "-Wl,-rpath," + ompDir,
-              libDir = "-L" + ompDir;
-  if (!ompDir.empty())
-    args.append({libDir, rpath, "-lomp"});
+  std::string rpath = std::string("-Wl,-rpath,") + ADJOINT_OMP_DIR,
+              libDir = std::string("-L") + ADJOINT_OMP_DIR;
+  args.append({libDir, rpath, "-lomp"});
   args.push_back("-lm");
   std::string message;
   int rc = llvm::sys::ExecuteAndWait(*cc, args, std::nullopt, {}, 0, 0,
