@@ -120,10 +120,8 @@ LogicalResult replaceRequest(Operation *request, Differentiator &differ,
 void AdjDifferentiatePass::runOnOperation() {
   ModuleOp module = getOperation();
   SymbolTable symbols(module);
-  std::vector<std::string> paths(getDefaultRuleFiles());
-  llvm::append_range(paths, ruleFiles);
   FailureOr<std::unique_ptr<RuleLibrary>> rules =
-      RuleLibrary::load(&getContext(), paths);
+      RuleLibrary::loadWithDefaults(&getContext(), ruleFiles);
   if (failed(rules))
     return signalPassFailure();
   Differentiator differentiator(module, rules->get());

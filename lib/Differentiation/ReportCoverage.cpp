@@ -140,10 +140,8 @@ void AdjReportCoveragePass::report(func::FuncOp fn, const RuleLibrary &rules) {
 void AdjReportCoveragePass::runOnOperation() {
   ModuleOp module = getOperation();
   SymbolTable symbols(module);
-  std::vector<std::string> paths(getDefaultRuleFiles());
-  llvm::append_range(paths, ruleFiles);
   FailureOr<std::unique_ptr<RuleLibrary>> rules =
-      RuleLibrary::load(&getContext(), paths);
+      RuleLibrary::loadWithDefaults(&getContext(), ruleFiles);
   if (failed(rules))
     return signalPassFailure();
 

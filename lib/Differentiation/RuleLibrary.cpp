@@ -477,6 +477,14 @@ void adjoint::setDefaultRuleFiles(ArrayRef<std::string> paths) {
   defaultRuleFiles().assign(paths.begin(), paths.end());
 }
 
+FailureOr<std::unique_ptr<RuleLibrary>>
+RuleLibrary::loadWithDefaults(MLIRContext *context,
+                              ArrayRef<std::string> paths) {
+  std::vector<std::string> all(getDefaultRuleFiles());
+  llvm::append_range(all, paths);
+  return load(context, all);
+}
+
 ArrayRef<std::string> adjoint::getDefaultRuleFiles() {
   return defaultRuleFiles();
 }

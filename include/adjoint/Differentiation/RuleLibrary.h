@@ -44,6 +44,11 @@ public:
   /// signature accepts the op's types is used.
   static mlir::FailureOr<std::unique_ptr<RuleLibrary>>
   load(mlir::MLIRContext *context, llvm::ArrayRef<std::string> paths);
+  /// load() of the default rule files (setDefaultRuleFiles), then `paths`:
+  /// what a pass with a `rules` option reads.
+  static mlir::FailureOr<std::unique_ptr<RuleLibrary>>
+  loadWithDefaults(mlir::MLIRContext *context,
+                   llvm::ArrayRef<std::string> paths);
 
   bool hasReverseRule(mlir::Operation *op) const;
   bool hasForwardRule(mlir::Operation *op) const;
