@@ -24,7 +24,7 @@
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/Pass/PassManager.h"
 #include "llvm/ADT/StringExtras.h"
-#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FileUtilities.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -181,10 +181,10 @@ LogicalResult checkExportNames(ModuleOp module) {
   static constexpr llvm::StringLiteral ownNames[] = {
       "adjoint_interface", "initial_value", "set_num_threads",
       "status_message"};
-  llvm::StringMap<func::FuncOp> exported;
+  llvm::StringSet<> exported;
   for (auto fn : module.getOps<func::FuncOp>())
     if (fn.isPublic() && !fn.isExternal())
-      exported[fn.getSymName()] = fn;
+      exported.insert(fn.getSymName());
   for (auto fn : module.getOps<func::FuncOp>()) {
     if (!fn.isPublic() || fn.isExternal())
       continue;
@@ -194,7 +194,7 @@ LogicalResult checkExportNames(ModuleOp module) {
              << name << " has the name of the library's own <prefix>_" << name
              << " (docs/c-abi.md); rename the function";
     if (name.ends_with("_workspace_size") &&
-        exported.count(name.drop_back(strlen("_workspace_size"))))
+        exported.contains(name.drop_back(strlen("_workspace_size"))))
       return fn.emitError("@")
              << name << " has the name of the workspace-size function of @"
              << name.drop_back(strlen("_workspace_size"))
