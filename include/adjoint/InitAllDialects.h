@@ -15,8 +15,8 @@
 #include "adjoint/Dialect/Adj/IR/AdjDialect.h"
 #include "adjoint/Differentiation/DifferentiableOpInterface.h"
 #include "adjoint/Differentiation/Passes.h"
-#include "adjoint/Transforms/Passes.h"
 #include "adjoint/Pipelines/Pipelines.h"
+#include "adjoint/Transforms/Passes.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Transforms/BufferizableOpInterfaceImpl.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
@@ -44,7 +44,8 @@ inline void registerAllDialects(mlir::DialectRegistry &registry) {
                   mlir::cf::ControlFlowDialect, mlir::func::FuncDialect,
                   mlir::linalg::LinalgDialect, mlir::LLVM::LLVMDialect,
                   mlir::math::MathDialect, mlir::memref::MemRefDialect,
-                  mlir::omp::OpenMPDialect, mlir::scf::SCFDialect, mlir::tensor::TensorDialect>();
+                  mlir::omp::OpenMPDialect, mlir::scf::SCFDialect,
+                  mlir::tensor::TensorDialect>();
   mlir::func::registerInlinerExtension(registry);
   // What one-shot bufferization needs to know of each dialect's ops.
   mlir::arith::registerBufferizableOpInterfaceExternalModels(registry);

@@ -95,8 +95,8 @@ void AdjReportCoveragePass::report(func::FuncOp fn, const RuleLibrary &rules) {
         diag << "'" << op->getName() << "' has a "
              << (reverse ? "reverse" : "forward")
              << "-mode rule from a rule file but no "
-             << (reverse ? "forward" : "reverse") << "-mode one: "
-             << (reverse ? "adj.jvp" : "adj.grad, adj.vjp")
+             << (reverse ? "forward" : "reverse")
+             << "-mode one: " << (reverse ? "adj.jvp" : "adj.grad, adj.vjp")
              << " cannot differentiate it (docs/adding-rules.md)";
       ++numMissing;
     } else if (reverse && forward && reportAll) {
@@ -108,8 +108,7 @@ void AdjReportCoveragePass::report(func::FuncOp fn, const RuleLibrary &rules) {
           call, call.getCalleeAttr());
       bool vjp = callee && callee->hasAttr("adj.custom_vjp");
       bool jvp = callee && callee->hasAttr("adj.custom_jvp");
-      if (callee && callee.isExternal() && couldNeedRule(op) &&
-          !(vjp && jvp)) {
+      if (callee && callee.isExternal() && couldNeedRule(op) && !(vjp && jvp)) {
         InFlightDiagnostic diag = emitWarning(op->getLoc(), "call of @")
                                   << callee.getSymName()
                                   << ", which is only declared";

@@ -62,8 +62,8 @@ FailureOr<DerivativeRequest> parseRequest(ModuleOp module, StringRef spec,
   auto [name, rest] = spec.split(':');
   auto fn = module.lookupSymbol<func::FuncOp>(name);
   if (!fn || fn.isExternal())
-    return optionError(module) << "--"
-           << flag << "=" << spec << ": no function '" << name
+    return optionError(module)
+           << "--" << flag << "=" << spec << ": no function '" << name
            << "' with a body in the model";
   // The request op's verifier says the same, but only once the pipeline
   // runs, and the driver builds the op without verifying it.
@@ -77,8 +77,7 @@ FailureOr<DerivativeRequest> parseRequest(ModuleOp module, StringRef spec,
     if (results.empty())
       diag << "nothing";
     else
-      llvm::interleaveComma(results, diag,
-                            [&](Type type) { diag << type; });
+      llvm::interleaveComma(results, diag, [&](Type type) { diag << type; });
     return diag << "; reduce it to a scalar (adj.sum, adj.mean), or ask for "
                    "an adj.vjp in the model";
   }
@@ -90,8 +89,8 @@ FailureOr<DerivativeRequest> parseRequest(ModuleOp module, StringRef spec,
     return request;
   }
   if (!rest.consume_front("wrt="))
-    return optionError(module) << "--"
-           << flag << "=" << spec << ": expected 'fn' or 'fn:wrt=a,b'";
+    return optionError(module)
+           << "--" << flag << "=" << spec << ": expected 'fn' or 'fn:wrt=a,b'";
   request.wrt.assign(n, false);
   SmallVector<StringRef> names;
   rest.split(names, ',');
@@ -104,12 +103,12 @@ FailureOr<DerivativeRequest> parseRequest(ModuleOp module, StringRef spec,
       if (adj::getArgumentName(fn, j) == arg)
         index = j;
     if (!index)
-      return optionError(module) << "--"
-             << flag << "=" << spec << ": @" << name
+      return optionError(module)
+             << "--" << flag << "=" << spec << ": @" << name
              << " has no argument named or numbered '" << arg << "'";
     if (!adj::isFloatTensor(fn.getArgumentTypes()[*index]))
-      return optionError(module) << "--"
-             << flag << "=" << spec << ": argument '" << arg << "' of @"
+      return optionError(module)
+             << "--" << flag << "=" << spec << ": argument '" << arg << "' of @"
              << name << " has type " << fn.getArgumentTypes()[*index]
              << ", which has no derivative";
     request.wrt[*index] = true;
@@ -147,8 +146,8 @@ LogicalResult addDerivativeEntry(ModuleOp module, StringRef spec,
       (fn.getSymName() + (withValue ? "_value_and_grad" : "_grad")).str();
   // SymbolTable::insert would quietly rename the entry on a clash.
   if (module.lookupSymbol(entryName))
-    return optionError(module) << "--"
-           << (withValue ? "value-and-grad" : "grad") << "=" << spec
+    return optionError(module)
+           << "--" << (withValue ? "value-and-grad" : "grad") << "=" << spec
            << ": the model already has a function @" << entryName
            << ", the name of this derivative's entry point; rename it, or "
               "ask for the derivative once";
@@ -321,20 +320,22 @@ LogicalResult adjoint::compile(ModuleOp module, const CompileOptions &options,
                                llvm::raw_ostream &log) {
   Location loc = module.getLoc();
   if (!llvm::is_contained(getEmitKinds(), options.emit))
-    return optionError(module) << "unknown --emit=" << options.emit << "; use one of "
-                          << llvm::join(getEmitKinds(), ", ");
+    return optionError(module)
+           << "unknown --emit=" << options.emit << "; use one of "
+           << llvm::join(getEmitKinds(), ", ");
   std::string prefix =
       options.prefix.empty() ? defaultPrefix(options.output) : options.prefix;
   if (!adj::isCIdentifier(prefix))
-    return optionError(module) << "--prefix '" << prefix
-                          << "' is not a C identifier";
+    return optionError(module)
+           << "--prefix '" << prefix << "' is not a C identifier";
   if (!options.dumpAfter.empty() && options.dumpAfter != "all" &&
       llvm::none_of(getStages(), [&](const Stage &s) {
         return options.dumpAfter == s.name;
       }))
-    return optionError(module) << "unknown --dump-after=" << options.dumpAfter
-                          << "; use all or a stage: differentiate, optimize, "
-                             "linalg, bufferize, llvm";
+    return optionError(module)
+           << "unknown --dump-after=" << options.dumpAfter
+           << "; use all or a stage: differentiate, optimize, "
+              "linalg, bufferize, llvm";
 
   if (failed(checkTensorSizes(module)) || failed(checkNoRecursion(module)))
     return failure();

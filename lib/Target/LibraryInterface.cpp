@@ -101,9 +101,9 @@ adjoint::describeInterface(ModuleOp module, StringRef prefix) {
         auto [it, inserted] = seen.try_emplace(t.name, here);
         if (!inserted)
           return fn.emitError("@")
-                 << StringRef(f.symbol).drop_front(prefix.size() + 1)
-                 << ": " << it->second << " and " << here
-                 << " are both named '" << t.name
+                 << StringRef(f.symbol).drop_front(prefix.size() + 1) << ": "
+                 << it->second << " and " << here << " are both named '"
+                 << t.name
                  << "', but they name the parameters of the exported C "
                     "function; rename one (adj.name; a --value-and-grad "
                     "entry names its value after the function and its "

@@ -259,9 +259,9 @@ struct DecomposeSoftmaxCrossEntropy
     // log Σ exp(logits[n]) = max + log Σ exp(d[n]), whose derivative is the
     // softmax the rule gives (compiled code has no error path on data).
     Value unmatched = b.sub(b.scalar(d, 1.0), b.sum(oneHot, {1}));
-    Value losses = b.reshape(
-        b.add(b.sub(logSum, picked), b.mul(unmatched, max)),
-        {type.getDimSize(0)});
+    Value losses =
+        b.reshape(b.add(b.sub(logSum, picked), b.mul(unmatched, max)),
+                  {type.getDimSize(0)});
 
     LossReduction reduction = op.getReduction();
     if (reduction == LossReduction::none) {

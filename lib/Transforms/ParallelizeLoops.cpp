@@ -281,8 +281,8 @@ void parallelize(linalg::GenericOp op, const Plan &plan,
   OpFoldResult lower, size;
   if (extent % plan.chunks == 0) {
     int64_t step = extent / plan.chunks;
-    lower = b.create<arith::MulIOp>(
-                 loc, chunk, b.create<arith::ConstantIndexOp>(loc, step))
+    lower = b.create<arith::MulIOp>(loc, chunk,
+                                    b.create<arith::ConstantIndexOp>(loc, step))
                 .getResult();
     size = b.getIndexAttr(step);
   } else {
@@ -297,19 +297,16 @@ void parallelize(linalg::GenericOp op, const Plan &plan,
     size = b.create<arith::SubIOp>(loc, high, low).getResult();
   }
 
-  for (auto [reduction, accumulator] :
-       llvm::zip(plan.reductions, accumulators))
+  for (auto [reduction, accumulator] : llvm::zip(plan.reductions, accumulators))
     b.create<linalg::FillOp>(
         loc, b.create<arith::ConstantOp>(loc, reduction.neutral).getResult(),
         accumulator);
   auto clone = cast<linalg::GenericOp>(b.clone(*op));
-  for (auto [reduction, accumulator] :
-       llvm::zip(plan.reductions, accumulators))
+  for (auto [reduction, accumulator] : llvm::zip(plan.reductions, accumulators))
     clone.getDpsInitsMutable()[reduction.output].set(accumulator);
   for (auto [reduction, partial, accumulator] :
        llvm::zip(plan.reductions, partials, accumulators))
-    b.create<linalg::CopyOp>(loc, accumulator,
-                             slotOf(b, loc, partial, chunk));
+    b.create<linalg::CopyOp>(loc, accumulator, slotOf(b, loc, partial, chunk));
 
   b.setInsertionPoint(clone);
   for (OpOperand &operand : clone->getOpOperands()) {
@@ -324,8 +321,8 @@ void parallelize(linalg::GenericOp op, const Plan &plan,
     SmallVector<OpFoldResult> strides(rank, b.getIndexAttr(1));
     offsets[*result] = lower;
     sizes[*result] = size;
-    operand.set(b.create<memref::SubViewOp>(loc, operand.get(), offsets,
-                                            sizes, strides));
+    operand.set(b.create<memref::SubViewOp>(loc, operand.get(), offsets, sizes,
+                                            strides));
   }
   b.setInsertionPoint(op);
   for (auto [reduction, partial] : llvm::zip(plan.reductions, partials))
