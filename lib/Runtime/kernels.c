@@ -848,18 +848,21 @@ static void conv_items(const conv_t *p, void (*item)(const conv_t *, int64_t),
     item(p, i);
 }
 
-/* The direct kernel for this convolution, if one fits: rows for at most 16
-   output channels on rows of at least 8 contiguous pixels; the weight
-   gradient's kernel when the "kernel" is at least as large as the output
-   plane and its rows hold a vector. */
+/* The direct kernel for this convolution, if one fits, both for at most 16
+   output channels (with more, the GEMM's packing pays off: its micro-kernel
+   loads less per multiply-add): rows on rows of at least 8 contiguous
+   pixels; the weight gradient's kernel when the "kernel" is at least as
+   large as the output plane and its rows hold a vector. */
 static int conv_direct(const conv_t *p, int nth) {
+  if (p->f > 16)
+    return 0;
   if (p->kh * p->kw >= p->oh * p->ow && p->kw >= 8 && p->w3 == 1 &&
       p->in3 * p->dw == 1) {
     int64_t items = p->batch * ceildiv(p->f, 4) * ceildiv(p->oh * p->ow, 3);
     conv_items(p, wgrad_item, items, nth);
     return 1;
   }
-  if (p->f <= 16 && p->ow >= 8 && p->sw == 1 && p->in3 == 1 && p->out3 == 1) {
+  if (p->ow >= 8 && p->sw == 1 && p->in3 == 1 && p->out3 == 1) {
     conv_items(p, rows_item, p->batch * ceildiv(p->oh, ROWS_NY), nth);
     return 1;
   }
@@ -898,6 +901,26 @@ HIDDEN void adjoint_rt_sconv2d(
               plain(out1), (axis_t){oh, ow, out0, out2, out3},
               f, n, k, accumulate, scratch};
   run(&g, threads_for(f * n * k));
+}
+
+/* A grouped convolution (conv_2d_ngchw_gfchw): group g convolves in's
+   channels [g*c, (g+1)*c) with w's filters [g*f, (g+1)*f) into out's
+   channels [g*f, (g+1)*f). in_g, w_g and out_g are the group strides; the
+   rest is adjoint_rt_sconv2d's, for one group. The groups run one after
+   the other, each on all threads. */
+HIDDEN void adjoint_rt_sconv2d_grouped(
+    int64_t groups, int64_t batch, int64_t c, int64_t f, int64_t kh,
+    int64_t kw, int64_t oh, int64_t ow, int64_t sh, int64_t sw, int64_t dh,
+    int64_t dw, const float *in, int64_t in_g, int64_t in0, int64_t in1,
+    int64_t in2, int64_t in3, const float *w, int64_t w_g, int64_t w0,
+    int64_t w1, int64_t w2, int64_t w3, float *out, int64_t out_g,
+    int64_t out0, int64_t out1, int64_t out2, int64_t out3,
+    int32_t accumulate, float *scratch) {
+  for (int64_t g = 0; g < groups; ++g)
+    adjoint_rt_sconv2d(batch, c, f, kh, kw, oh, ow, sh, sw, dh, dw,
+                       in + g * in_g, in0, in1, in2, in3, w + g * w_g, w0, w1,
+                       w2, w3, out + g * out_g, out0, out1, out2, out3,
+                       accumulate, scratch);
 }
 
 /* The thread count of the parallel loops of compiled code

@@ -9,6 +9,7 @@
 //   linalg.matmul / _transpose_a / _transpose_b      adjoint_rt_sgemm
 //   linalg.batch_matmul / _transpose_a / _transpose_b adjoint_rt_sgemm
 //   linalg.conv_2d_nchw_fchw                         adjoint_rt_sconv2d
+//   linalg.conv_2d_ngchw_gfchw                       adjoint_rt_sconv2d_grouped
 //
 // Each operand is passed as a pointer (aligned pointer + offset) and its
 // strides, so any strided view works. Before the call:
@@ -270,7 +271,7 @@ private:
     if (!isa<linalg::MatmulOp, linalg::MatmulTransposeAOp,
              linalg::MatmulTransposeBOp, linalg::BatchMatmulOp,
              linalg::BatchMatmulTransposeAOp, linalg::BatchMatmulTransposeBOp,
-             linalg::Conv2DNchwFchwOp>(op))
+             linalg::Conv2DNchwFchwOp, linalg::Conv2DNgchwGfchwOp>(op))
       return false;
     return llvm::all_of(op->getOperandTypes(), [](Type type) {
       auto memref = dyn_cast<MemRefType>(type);
@@ -296,10 +297,13 @@ private:
   }
 
   static int64_t scratchOf(Operation *op) {
-    if (isa<linalg::Conv2DNchwFchwOp>(op)) {
-      ArrayRef<int64_t> w = shapeOf(op->getOperand(1)),
+    // A grouped convolution's scratch is one group's: drop the group dims.
+    bool grouped = isa<linalg::Conv2DNgchwGfchwOp>(op);
+    if (grouped || isa<linalg::Conv2DNchwFchwOp>(op)) {
+      ArrayRef<int64_t> w = shapeOf(op->getOperand(1)).drop_front(grouped),
                         out = shapeOf(op->getOperand(2));
-      return scratchFloats(w[0], out[0] * out[2] * out[3], w[1] * w[2] * w[3]);
+      int64_t pixels = out[0] * out.take_back(2)[0] * out.back();
+      return scratchFloats(w[0], pixels, w[1] * w[2] * w[3]);
     }
     auto [batch, m, n, k] = gemmShape(op);
     return scratchFloats(m, n, k);
@@ -355,18 +359,31 @@ private:
     OpBuilder b(op);
     SmallVector<Value> args;
     StringRef name;
-    if (auto conv = dyn_cast<linalg::Conv2DNchwFchwOp>(op)) {
-      name = "adjoint_rt_sconv2d";
-      ArrayRef<int64_t> w = shapeOf(rhs), o = shapeOf(out);
-      auto strides = llvm::to_vector(conv.getStrides().getValues<int64_t>());
-      auto dilations =
-          llvm::to_vector(conv.getDilations().getValues<int64_t>());
-      for (int64_t v : {o[0], w[1], w[0], w[2], w[3], o[2], o[3], strides[0],
-                        strides[1], dilations[0], dilations[1]})
+    if (isa<linalg::Conv2DNchwFchwOp, linalg::Conv2DNgchwGfchwOp>(op)) {
+      // The grouped op's operands are [N, G, C, H, W], [G, F, C, KH, KW]
+      // and [N, G, F, OH, OW]: the runtime takes the group count, then each
+      // operand's group stride after its pointer.
+      bool grouped = isa<linalg::Conv2DNgchwGfchwOp>(op);
+      name = grouped ? "adjoint_rt_sconv2d_grouped" : "adjoint_rt_sconv2d";
+      ArrayRef<int64_t> w = shapeOf(rhs).drop_front(grouped), o = shapeOf(out);
+      auto window = [&](StringRef attr) {
+        return llvm::to_vector(
+            op->getAttrOfType<DenseIntElementsAttr>(attr).getValues<int64_t>());
+      };
+      SmallVector<int64_t> strides = window("strides"),
+                           dilations = window("dilations");
+      if (grouped)
+        args.push_back(i64(b, loc, shapeOf(rhs)[0]));
+      for (int64_t v : {o[0], w[1], w[0], w[2], w[3], o.take_back(2)[0],
+                        o.back(), strides[0], strides[1], dilations[0],
+                        dilations[1]})
         args.push_back(i64(b, loc, v));
-      pushOperand(b, loc, lhs, {0, 1, 2, 3}, args);
-      pushOperand(b, loc, rhs, {0, 1, 2, 3}, args);
-      pushOperand(b, loc, out, {0, 1, 2, 3}, args);
+      SmallVector<int> image = {0, 1, 2, 3}, filter = {0, 1, 2, 3};
+      if (grouped)
+        image = {1, 0, 2, 3, 4}, filter = {0, 1, 2, 3, 4};
+      pushOperand(b, loc, lhs, image, args);
+      pushOperand(b, loc, rhs, filter, args);
+      pushOperand(b, loc, out, image, args);
     } else {
       name = "adjoint_rt_sgemm";
       auto [batch, m, n, k] = gemmShape(op);

@@ -194,29 +194,41 @@ conv_shapes = [
     ((2, 3, 11, 16), (4, 3, 3), (1, 2), (0, 1), (1, 1)),
     ((2, 3, 6, 6), (4, 3, 3), (1, 1), (0, 0), (1, 1)),
 ]
-for xs, (o, kh, kw), st, pad, dil in conv_shapes:
-    x, w = data(*xs), data(o, xs[1], kh, kw)
+def check_conv(xs, o, kh, kw, st, pad, dil, groups=1):
+    x, w = data(*xs), data(o, xs[1] // groups, kh, kw)
     tx = torch.tensor(x, dtype=torch.float64, requires_grad=True)
     tw = torch.tensor(w, dtype=torch.float64, requires_grad=True)
-    ty = F.conv2d(tx, tw, stride=st, padding=pad, dilation=dil)
+    ty = F.conv2d(tx, tw, stride=st, padding=pad, dilation=dil, groups=groups)
     dy = data(*ty.shape)
     ty.backward(torch.tensor(dy, dtype=torch.float64))
     want = [ty.detach().numpy(), tx.grad.numpy(), tw.grad.numpy()]
-    ys = list(ty.shape)
+    ys, ws = list(ty.shape), list(w.shape)
     attrs = (f"stride [{st[0]}, {st[1]}] padding [{pad[0]}, {pad[1]}, "
-             f"{pad[0]}, {pad[1]}] dilation [{dil[0]}, {dil[1]}]")
-    types = f"{t(xs)}, {t([o, xs[1], kh, kw])}"
+             f"{pad[0]}, {pad[1]}] dilation [{dil[0]}, {dil[1]}] "
+             f"groups {groups}")
+    types = f"{t(xs)}, {t(ws)}"
     check(f"conv2d vjp {xs} {o}x{kh}x{kw} {attrs}", f"""
-      func.func private @conv(%x: {t(xs)}, %w: {t([o, xs[1], kh, kw])}) -> {t(ys)} {{
+      func.func private @conv(%x: {t(xs)}, %w: {t(ws)}) -> {t(ys)} {{
         %y = adj.conv2d %x, %w {attrs} : {types} -> {t(ys)}
         return %y : {t(ys)}
       }}
-      func.func @f(%x: {t(xs)}, %w: {t([o, xs[1], kh, kw])}, %dy: {t(ys)})
-          -> ({t(ys)}, {t(xs)}, {t([o, xs[1], kh, kw])}) {{
+      func.func @f(%x: {t(xs)}, %w: {t(ws)}, %dy: {t(ys)})
+          -> ({t(ys)}, {t(xs)}, {t(ws)}) {{
         %y, %dx, %dw = adj.vjp @conv(%x, %w) cotangents(%dy)
             : ({types}, {t(ys)}) -> ({t(ys)}, {types})
         return %y, %dx, %dw : {t(ys)}, {types}
       }}""", [x, w, dy], want)
+
+
+for xs, (o, kh, kw), st, pad, dil in conv_shapes:
+    check_conv(xs, o, kh, kw, st, pad, dil)
+
+# Grouped convolutions (adjoint_rt_sconv2d_grouped: one convolution per
+# group on strided views): 2 groups, depthwise with a channel multiplier of
+# 2, stride, padding and dilation.
+check_conv((2, 4, 13, 12), 6, 3, 3, (1, 1), (1, 1), (1, 1), groups=2)
+check_conv((3, 5, 11, 16), 10, 3, 2, (2, 1), (1, 0), (1, 2), groups=5)
+check_conv((2, 8, 20, 20), 8, 3, 3, (1, 1), (1, 1), (1, 1), groups=8)
 
 ct._count += 1
 lib = ct.compile_source(source)

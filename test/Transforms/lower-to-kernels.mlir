@@ -24,6 +24,25 @@ func.func @weight_gradient(%x: memref<32x64xf32>, %dy: memref<32x16xf32>,
 
 // -----
 
+// A grouped convolution: one call, the group count first, then each
+// operand's pointer, group stride and the strides of one group's operand.
+// CHECK: llvm.func @adjoint_rt_sconv2d_grouped
+// CHECK-LABEL: func.func @grouped
+// CHECK-DAG: %[[G:.*]] = arith.constant 3 : i64
+// CHECK-DAG: %[[C:.*]] = arith.constant 2 : i64
+// CHECK-DAG: %[[F:.*]] = arith.constant 4 : i64
+// CHECK: llvm.call @adjoint_rt_sconv2d_grouped(%[[G]], %{{.*}}, %[[C]], %[[F]],
+// CHECK-NOT: linalg.conv
+func.func @grouped(%x: memref<5x3x2x9x9xf32>, %w: memref<3x4x2x3x3xf32>,
+                   %y: memref<5x3x4x7x7xf32>) {
+  linalg.conv_2d_ngchw_gfchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x, %w : memref<5x3x2x9x9xf32>, memref<3x4x2x3x3xf32>)
+    outs(%y : memref<5x3x4x7x7xf32>)
+  return
+}
+
+// -----
+
 // The source is overwritten after the transpose, and the zeroed output is
 // read before the product: the transpose and the fill stay; the kernel
 // still overwrites the zeros.
