@@ -1,7 +1,9 @@
 // RUN: adjoint-opt %s -adj-differentiate -split-input-file | FileCheck %s
 
 // C = A @ B: dA = dC @ Bᵀ and dB = Aᵀ @ dC, summed over the batch
-// dimensions B was broadcast along; tC = tA @ B + A @ tB.
+// dimensions B was broadcast along; tC = tA @ B + A @ tB. B is a matrix
+// shared by the batch: that sum is one product of A and dC flattened to
+// matrices.
 
 func.func @f(%a: tensor<2x3x4xf64>, %b: tensor<4x5xf64>) -> tensor<2x3x5xf64> {
   %c = adj.matmul %a, %b : tensor<2x3x4xf64>, tensor<4x5xf64> -> tensor<2x3x5xf64>
@@ -17,10 +19,10 @@ func.func @requests(%a: tensor<2x3x4xf64>, %b: tensor<4x5xf64>, %dc: tensor<2x3x
 // CHECK-SAME:      %[[A:.*]]: tensor<2x3x4xf64>, %[[B:.*]]: tensor<4x5xf64>, %[[DC:.*]]: tensor<2x3x5xf64>)
 // CHECK:         %[[BT:.*]] = adj.transpose %[[B]] [1, 0]
 // CHECK:         %[[DA:.*]] = adj.matmul %[[DC]], %[[BT]] : {{.*}} -> tensor<2x3x4xf64>
-// CHECK:         %[[AT:.*]] = adj.transpose %[[A]] [0, 2, 1]
-// CHECK:         %[[DBB:.*]] = adj.matmul %[[AT]], %[[DC]] : {{.*}} -> tensor<2x4x5xf64>
-// CHECK:         %[[DBS:.*]] = adj.sum %[[DBB]] axes [0] keepdims
-// CHECK:         %[[DB:.*]] = adj.reshape %[[DBS]] : tensor<1x4x5xf64> -> tensor<4x5xf64>
+// CHECK:         %[[FA:.*]] = adj.reshape %[[A]] : tensor<2x3x4xf64> -> tensor<6x4xf64>
+// CHECK:         %[[FDC:.*]] = adj.reshape %[[DC]] : tensor<2x3x5xf64> -> tensor<6x5xf64>
+// CHECK:         %[[FAT:.*]] = adj.transpose %[[FA]] [1, 0]
+// CHECK:         %[[DB:.*]] = adj.matmul %[[FAT]], %[[FDC]] : {{.*}} -> tensor<4x5xf64>
 // CHECK:         return %{{.*}}, %[[DA]], %[[DB]]
 
 // CHECK-LABEL: func.func private @f_jvp(
@@ -58,6 +60,27 @@ func.func @requests(%a: tensor<1x3x4xf64>, %b: tensor<2x4x5xf64>, %dc: tensor<2x
 // CHECK:         %[[T:.*]] = adj.matmul %[[TA]], %[[B]]
 // CHECK-NOT:     adj.add
 // CHECK:         return %{{.*}}, %[[T]]
+
+// -----
+
+// A batch of B broadcast along A's batch: dB is the batch of products
+// summed (no flattening: B is not a matrix).
+
+func.func @f(%a: tensor<2x3x4xf64>, %b: tensor<1x4x5xf64>) -> tensor<2x3x5xf64> {
+  %c = adj.matmul %a, %b : tensor<2x3x4xf64>, tensor<1x4x5xf64> -> tensor<2x3x5xf64>
+  return %c : tensor<2x3x5xf64>
+}
+func.func @requests(%a: tensor<2x3x4xf64>, %b: tensor<1x4x5xf64>, %dc: tensor<2x3x5xf64>) -> tensor<1x4x5xf64> {
+  %y, %db = adj.vjp @f(%a, %b) cotangents(%dc) wrt [1] : (tensor<2x3x4xf64>, tensor<1x4x5xf64>, tensor<2x3x5xf64>) -> (tensor<2x3x5xf64>, tensor<1x4x5xf64>)
+  return %db : tensor<1x4x5xf64>
+}
+
+// CHECK-LABEL: func.func private @f_vjp_wrt_1(
+// CHECK-SAME:      %[[A:.*]]: tensor<2x3x4xf64>, %[[B:.*]]: tensor<1x4x5xf64>, %[[DC:.*]]: tensor<2x3x5xf64>)
+// CHECK:         %[[AT:.*]] = adj.transpose %[[A]] [0, 2, 1]
+// CHECK:         %[[DBB:.*]] = adj.matmul %[[AT]], %[[DC]] : {{.*}} -> tensor<2x4x5xf64>
+// CHECK:         %[[DB:.*]] = adj.sum %[[DBB]] axes [0] keepdims : tensor<2x4x5xf64> -> tensor<1x4x5xf64>
+// CHECK:         return %{{.*}}, %[[DB]]
 
 // -----
 

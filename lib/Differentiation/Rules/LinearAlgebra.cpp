@@ -14,7 +14,10 @@
 // `ᵀ` swaps the last two dimensions. adj.matmul broadcasts its batch
 // dimensions, so dC @ Bᵀ has the batch dimensions of C; summing it back to
 // A's type (RuleBuilder::sumToType) undoes that broadcast, as for any
-// broadcasting elementwise op.
+// broadcasting elementwise op. The common case of a matrix B shared by a
+// batch of A (a linear layer applied to a sequence) takes a shortcut: the
+// sum over the batch of Aᵀ @ dC is one product of A and dC flattened to
+// matrices, instead of a batch of products and a sum.
 //
 //===----------------------------------------------------------------------===//
 
@@ -44,6 +47,21 @@ Value matmul(RuleBuilder &r, Value a, Value b) {
   return r.create<MatmulOp>(a, b);
 }
 
+/// dB of C = A @ B: sumToType(Aᵀ @ dC, B).
+Value matmulRhsCotangent(RuleBuilder &r, Value a, Value b, Value dc) {
+  auto aType = cast<RankedTensorType>(a.getType());
+  auto bType = cast<RankedTensorType>(b.getType());
+  auto cType = cast<RankedTensorType>(dc.getType());
+  if (bType.getRank() == 2 && aType.getRank() > 2 && aType.hasStaticShape() &&
+      aType.getShape().drop_back() == cType.getShape().drop_back()) {
+    int64_t rows = aType.getNumElements() / aType.getShape().back();
+    Value flatA = r.reshape(a, {rows, aType.getShape().back()});
+    Value flatDc = r.reshape(dc, {rows, cType.getShape().back()});
+    return matmul(r, transposeMatrices(r, flatA), flatDc);
+  }
+  return r.sumToType(matmul(r, transposeMatrices(r, a), dc), bType);
+}
+
 /// C = A @ B, batched with broadcasting batch dimensions.
 struct MatmulRule
     : public DifferentiableOpInterface::ExternalModel<MatmulRule, MatmulOp> {
@@ -59,9 +77,7 @@ struct MatmulRule
             r.sumToType(matmul(r, dc, transposeMatrices(r, b)), a.getType()))))
       return failure();
     if (ctx.needsCotangent(1) &&
-        failed(ctx.addOperandCotangent(
-            1,
-            r.sumToType(matmul(r, transposeMatrices(r, a), dc), b.getType()))))
+        failed(ctx.addOperandCotangent(1, matmulRhsCotangent(r, a, b, dc))))
       return failure();
     return success();
   }
