@@ -22,8 +22,6 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import timing  # noqa: E402
 
-OPENMP_BLAS = "/usr/lib/x86_64-linux-gnu/openblas-openmp"
-
 
 def losses():
     import torch
@@ -112,11 +110,7 @@ def main():
     ap.add_argument("--min-runs", type=int, default=10)
     args = ap.parse_args()
     timing.set_thread_env(args.threads)
-    if (os.path.isdir(OPENMP_BLAS)
-            and OPENMP_BLAS not in os.environ.get("LD_LIBRARY_PATH", "")):
-        os.environ["LD_LIBRARY_PATH"] = ":".join(
-            p for p in (OPENMP_BLAS, os.environ.get("LD_LIBRARY_PATH")) if p)
-        os.execv(sys.executable, [sys.executable] + sys.argv)
+    timing.use_openmp_blas()
 
     import torch
     from workloads import WRT

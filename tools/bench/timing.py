@@ -43,6 +43,20 @@ def emit(workload, impl, threads, phase, stats, **extra):
                       "phase": phase, **stats, **extra}), flush=True)
 
 
+OPENMP_BLAS = "/usr/lib/x86_64-linux-gnu/openblas-openmp"
+
+
+def use_openmp_blas():
+    """Re-executes this script on OpenBLAS's OpenMP build, when installed:
+    with the pthread build, OpenBLAS's threads and torch's OpenMP pool spin
+    against each other (docs/performance.md, Pitfalls)."""
+    if (os.path.isdir(OPENMP_BLAS)
+            and OPENMP_BLAS not in os.environ.get("LD_LIBRARY_PATH", "")):
+        os.environ["LD_LIBRARY_PATH"] = ":".join(
+            p for p in (OPENMP_BLAS, os.environ.get("LD_LIBRARY_PATH")) if p)
+        os.execv(sys.executable, [sys.executable] + sys.argv)
+
+
 def set_thread_env(threads):
     """Fixes every library's thread count; call before importing numpy."""
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):

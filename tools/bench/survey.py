@@ -1,0 +1,236 @@
+"""Models unlike the benchmark's five, against PyTorch eager: a check that
+the speed of the five workloads carries over (docs/performance-kernels.md).
+
+  /usr/bin/python3 tools/bench/survey.py [--builds build,other/build]
+      [--models attn,resconv] [--threads N] [--rounds R] [--budget S]
+
+Each model is compiled by each build's adjoint-compile (value and gradient
+of @loss). Its gradient is checked against PyTorch autograd in float64 on
+the same inputs first. Then the phases are timed in `--rounds` interleaved
+rounds: every build's library, then PyTorch eager, in one process, so that
+a slow phase of a shared machine hits them alike. The table gives the
+median over rounds of each median, the smallest sample, and eager /
+Adjoint. Shapes are fixed in the model definitions below.
+"""
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+
+
+def layer_attention(B=8, S=128, D=256, dt="f32"):
+    """Pre-norm self-attention: layer norm, Q/K/V, softmax(QKᵀ/√D)V, output
+    projection, residual; loss mean(y²)."""
+    import torch
+    import torch.nn.functional as F
+    T, Wt, V = f"tensor<{B}x{S}x{D}x{dt}>", f"tensor<{D}x{D}x{dt}>", f"tensor<{D}x{dt}>"
+    St, Kt = f"tensor<{B}x{S}x{S}x{dt}>", f"tensor<{B}x{D}x{S}x{dt}>"
+    scale = 1.0 / np.sqrt(D)
+    mlir = f"""
+func.func @loss(%x: {T} {{adj.name = "x"}}, %g: {V} {{adj.name = "g"}},
+                %b: {V} {{adj.name = "b"}}, %Wq: {Wt} {{adj.name = "Wq"}},
+                %Wk: {Wt} {{adj.name = "Wk"}}, %Wv: {Wt} {{adj.name = "Wv"}},
+                %Wo: {Wt} {{adj.name = "Wo"}}) -> tensor<{dt}> {{
+  %n = adj.layer_norm %x, %g, %b axis 2 : {T}, {V}, {V}
+  %q = adj.matmul %n, %Wq : {T}, {Wt} -> {T}
+  %k = adj.matmul %n, %Wk : {T}, {Wt} -> {T}
+  %v = adj.matmul %n, %Wv : {T}, {Wt} -> {T}
+  %kt = adj.transpose %k [0, 2, 1] : {T} -> {Kt}
+  %s0 = adj.matmul %q, %kt : {T}, {Kt} -> {St}
+  %c = adj.constant dense<{scale}> : tensor<{dt}>
+  %s = adj.mul %s0, %c : {St}, tensor<{dt}>
+  %p = adj.softmax %s axis 2 : {St}
+  %a = adj.matmul %p, %v : {St}, {T} -> {T}
+  %o = adj.matmul %a, %Wo : {T}, {Wt} -> {T}
+  %y = adj.add %o, %x : {T}
+  %sq = adj.square %y : {T}
+  %l = adj.mean %sq : {T} -> tensor<{dt}>
+  return %l : tensor<{dt}>
+}}"""
+
+    def loss(x, g, b, Wq, Wk, Wv, Wo):
+        n = F.layer_norm(x, (D,), g, b, 1e-5)
+        p = torch.softmax((n @ Wq) @ (n @ Wk).transpose(1, 2) * scale, 2)
+        y = (p @ (n @ Wv)) @ Wo + x
+        return (y * y).mean()
+
+    rng = np.random.default_rng(0)
+    w = [rng.standard_normal((D, D)) / np.sqrt(D) for _ in range(4)]
+    inputs = dict(x=rng.standard_normal((B, S, D)),
+                  g=1 + 0.1 * rng.standard_normal(D),
+                  b=0.1 * rng.standard_normal(D),
+                  Wq=w[0], Wk=w[1], Wv=w[2], Wo=w[3])
+    return mlir, loss, inputs, list(inputs)
+
+
+def conv_block(N=16, C=32, H=32, groups=1, dt="f32"):
+    """x + relu(conv3x3(x) + c) (in `groups` groups), relu(conv1x1 to 2C),
+    2x2 max pooling, spatial mean, linear, cross-entropy."""
+    import torch.nn.functional as F
+    C2, Hp = 2 * C, H // 2
+    X, K1, Y2 = (f"tensor<{N}x{C}x{H}x{H}x{dt}>",
+                 f"tensor<{C}x{C // groups}x3x3x{dt}>",
+                 f"tensor<{N}x{C2}x{H}x{H}x{dt}>")
+    P, M = f"tensor<{N}x{C2}x{Hp}x{Hp}x{dt}>", f"tensor<{N}x{C2}x{dt}>"
+    mlir = f"""
+func.func @loss(%x: {X} {{adj.name = "x"}}, %K1: {K1} {{adj.name = "K1"}},
+                %c1: tensor<{C}x1x1x{dt}> {{adj.name = "c1"}},
+                %K2: tensor<{C2}x{C}x1x1x{dt}> {{adj.name = "K2"}},
+                %W: tensor<{C2}x10x{dt}> {{adj.name = "W"}},
+                %labels: tensor<{N}xi64> {{adj.name = "labels"}}) -> tensor<{dt}> {{
+  %y1 = adj.conv2d %x, %K1 padding [1, 1, 1, 1] groups {groups} : {X}, {K1} -> {X}
+  %z1 = adj.add %y1, %c1 : {X}, tensor<{C}x1x1x{dt}>
+  %a1 = adj.relu %z1 : {X}
+  %r = adj.add %a1, %x : {X}
+  %y2 = adj.conv2d %r, %K2 : {X}, tensor<{C2}x{C}x1x1x{dt}> -> {Y2}
+  %a2 = adj.relu %y2 : {Y2}
+  %p = adj.max_pool2d %a2 kernel [2, 2] stride [2, 2] : {Y2} -> {P}
+  %m = adj.mean %p axes [2, 3] : {P} -> {M}
+  %lg = adj.matmul %m, %W : {M}, tensor<{C2}x10x{dt}> -> tensor<{N}x10x{dt}>
+  %l = adj.softmax_cross_entropy %lg, %labels
+      : tensor<{N}x10x{dt}>, tensor<{N}xi64> -> tensor<{dt}>
+  return %l : tensor<{dt}>
+}}"""
+
+    def loss(x, K1, c1, K2, W, labels):
+        a1 = F.relu(F.conv2d(x, K1, padding=1, groups=groups) + c1)
+        a2 = F.relu(F.conv2d(a1 + x, K2))
+        return F.cross_entropy(F.max_pool2d(a2, 2).mean((2, 3)) @ W, labels)
+
+    rng = np.random.default_rng(1)
+    inputs = dict(x=rng.standard_normal((N, C, H, H)),
+                  K1=rng.standard_normal((C, C // groups, 3, 3))
+                  / np.sqrt(9 * C // groups),
+                  c1=0.1 * rng.standard_normal((C, 1, 1)),
+                  K2=rng.standard_normal((C2, C, 1, 1)) / np.sqrt(C),
+                  W=rng.standard_normal((C2, 10)) / np.sqrt(C2),
+                  labels=rng.integers(0, 10, N))
+    return mlir, loss, inputs, ["x", "K1", "c1", "K2", "W"]
+
+
+def tanh_mlp(B=256, I=512, H=512, dt="f64"):
+    """tanh(x W1 + b1) W2, cross-entropy."""
+    import torch
+    import torch.nn.functional as F
+    mlir = f"""
+func.func @loss(%x: tensor<{B}x{I}x{dt}> {{adj.name = "x"}},
+                %W1: tensor<{I}x{H}x{dt}> {{adj.name = "W1"}},
+                %b1: tensor<{H}x{dt}> {{adj.name = "b1"}},
+                %W2: tensor<{H}x10x{dt}> {{adj.name = "W2"}},
+                %labels: tensor<{B}xi64> {{adj.name = "labels"}}) -> tensor<{dt}> {{
+  %m = adj.matmul %x, %W1 : tensor<{B}x{I}x{dt}>, tensor<{I}x{H}x{dt}> -> tensor<{B}x{H}x{dt}>
+  %z = adj.add %m, %b1 : tensor<{B}x{H}x{dt}>, tensor<{H}x{dt}>
+  %h = adj.tanh %z : tensor<{B}x{H}x{dt}>
+  %lg = adj.matmul %h, %W2 : tensor<{B}x{H}x{dt}>, tensor<{H}x10x{dt}> -> tensor<{B}x10x{dt}>
+  %l = adj.softmax_cross_entropy %lg, %labels
+      : tensor<{B}x10x{dt}>, tensor<{B}xi64> -> tensor<{dt}>
+  return %l : tensor<{dt}>
+}}"""
+
+    def loss(x, W1, b1, W2, labels):
+        return F.cross_entropy(torch.tanh(x @ W1 + b1) @ W2, labels)
+
+    rng = np.random.default_rng(2)
+    inputs = dict(x=rng.standard_normal((B, I)),
+                  W1=rng.standard_normal((I, H)) / np.sqrt(I),
+                  b1=np.zeros(H), W2=rng.standard_normal((H, 10)) / np.sqrt(H),
+                  labels=rng.integers(0, 10, B))
+    return mlir, loss, inputs, ["W1", "b1", "W2"]
+
+
+MODELS = {
+    "attn": layer_attention,
+    "resconv": conv_block,
+    "grouped4": lambda: conv_block(groups=4),
+    "depthwise": lambda: conv_block(groups=32),
+    "mlp-f32": lambda: tanh_mlp(dt="f32"),
+    "mlp-f64": tanh_mlp,
+    "resconv-f64": lambda: conv_block(N=8, dt="f64"),
+}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--builds", default="build")
+    ap.add_argument("--models", default=",".join(MODELS))
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--budget", type=float, default=0.4)
+    args = ap.parse_args()
+    sys.path[:0] = [HERE, os.path.join(ROOT, "tools", "python")]
+    import timing
+    timing.set_thread_env(args.threads)
+    timing.use_openmp_blas()
+    import torch
+    import adjoint
+    torch.set_num_threads(args.threads)
+    work = tempfile.mkdtemp(prefix="adjoint-survey-")
+    builds = args.builds.split(",")
+    print(f"| model | phase | impl | median ms | min ms | eager / impl |\n"
+          f"|---|---|---|---|---|---|")
+    for name in args.models.split(","):
+        mlir, loss_fn, raw, wrt = MODELS[name]()
+        f64 = "xf64>" in mlir
+        inputs = {k: v.astype(np.int64 if k == "labels" else
+                              np.float64 if f64 else np.float32)
+                  for k, v in raw.items()}
+        path = os.path.join(work, name + ".mlir")
+        with open(path, "w") as f:
+            f.write(mlir)
+        impls = {}
+        for build in builds:
+            lib = os.path.join(work, f"{name}-{len(impls)}.so")
+            subprocess.run([os.path.join(build, "bin", "adjoint-compile"), path,
+                            "-o", lib, "--prefix", "m", "--value-and-grad",
+                            "loss:wrt=" + ",".join(wrt)], check=True)
+            impls[build] = adjoint.load(lib)
+            impls[build].set_num_threads(args.threads)
+        # The gradient against PyTorch in float64, then PyTorch at the
+        # models' precision for the timings.
+        ref = {k: torch.tensor(v.astype(np.float64) if k != "labels" else v,
+                               requires_grad=k in wrt) for k, v in inputs.items()}
+        want = torch.autograd.grad(loss_fn(**ref), [ref[k] for k in wrt])
+        for build, lib in impls.items():
+            got = lib.loss_value_and_grad(**inputs)
+            for k, g in zip(wrt, want):
+                g = g.numpy()
+                err = (np.abs(getattr(got, "grad_" + k) - g).max()
+                       / max(np.abs(g).max(), 1e-30))
+                if err > (1e-10 if f64 else 1e-4):
+                    sys.exit(f"{name}: grad_{k} of {build} is off by {err:.2g}")
+        t = {k: torch.tensor(v, requires_grad=k in wrt) for k, v in inputs.items()}
+
+        def eager_fwd():
+            with torch.no_grad():
+                loss_fn(**t)
+
+        def eager_fwdbwd():
+            torch.autograd.grad(loss_fn(**t), [t[k] for k in wrt])
+
+        phases = {"fwd": {"eager": eager_fwd}, "fwd+bwd": {"eager": eager_fwdbwd}}
+        for build, lib in impls.items():
+            phases["fwd"][build] = lambda lib=lib: lib.loss(**inputs)
+            phases["fwd+bwd"][build] = (
+                lambda lib=lib: lib.loss_value_and_grad(**inputs))
+        for phase, fns in phases.items():
+            runs = {impl: [] for impl in fns}
+            for _ in range(args.rounds):
+                for impl, fn in fns.items():
+                    runs[impl].append(timing.measure(fn, args.budget, 5))
+            med = {i: float(np.median([r["median_ms"] for r in rs]))
+                   for i, rs in runs.items()}
+            for impl, rs in runs.items():
+                print(f"| {name} | {phase} | {impl} | {med[impl]:.3f} | "
+                      f"{min(r['min_ms'] for r in rs):.3f} | "
+                      f"{med['eager'] / med[impl]:.2f} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
