@@ -3,6 +3,7 @@ the speed of the five workloads carries over (docs/performance-kernels.md).
 
   /usr/bin/python3 tools/bench/survey.py [--builds build,other/build]
       [--models attn,resconv] [--threads N] [--rounds R] [--budget S]
+      [--smoke]
 
 Each model is compiled by each build's adjoint-compile (value and gradient
 of @loss). Its gradient is checked against PyTorch autograd in float64 on
@@ -10,7 +11,8 @@ the same inputs first. Then the phases are timed in `--rounds` interleaved
 rounds: every build's library, then PyTorch eager, in one process, so that
 a slow phase of a shared machine hits them alike. The table gives the
 median over rounds of each median, the smallest sample, and eager /
-Adjoint. Shapes are fixed in the model definitions below.
+Adjoint. Shapes are fixed in the model definitions below. `--smoke` only
+checks the gradients (the test suite runs it).
 """
 
 import argparse
@@ -163,7 +165,12 @@ def main():
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--budget", type=float, default=0.4)
+    ap.add_argument("--smoke", action="store_true")
     args = ap.parse_args()
+    unknown = set(args.models.split(",")) - set(MODELS)
+    if unknown:
+        ap.error(f"unknown model(s) {', '.join(sorted(unknown))}; the models "
+                 f"are {', '.join(MODELS)}")
     sys.path[:0] = [HERE, os.path.join(ROOT, "tools", "python")]
     import timing
     timing.set_thread_env(args.threads)
@@ -173,8 +180,9 @@ def main():
     torch.set_num_threads(args.threads)
     work = tempfile.mkdtemp(prefix="adjoint-survey-")
     builds = args.builds.split(",")
-    print(f"| model | phase | impl | median ms | min ms | eager / impl |\n"
-          f"|---|---|---|---|---|---|")
+    if not args.smoke:
+        print("| model | phase | impl | median ms | min ms | eager / impl |\n"
+              "|---|---|---|---|---|---|")
     for name in args.models.split(","):
         mlir, loss_fn, raw, wrt = MODELS[name]()
         f64 = "xf64>" in mlir
@@ -199,12 +207,16 @@ def main():
         want = torch.autograd.grad(loss_fn(**ref), [ref[k] for k in wrt])
         for build, lib in impls.items():
             got = lib.loss_value_and_grad(**inputs)
-            for k, g in zip(wrt, want):
-                g = g.numpy()
-                err = (np.abs(getattr(got, "grad_" + k) - g).max()
-                       / max(np.abs(g).max(), 1e-30))
-                if err > (1e-10 if f64 else 1e-4):
-                    sys.exit(f"{name}: grad_{k} of {build} is off by {err:.2g}")
+            err = max(np.abs(getattr(got, "grad_" + k) - g.numpy()).max()
+                      / max(np.abs(g.numpy()).max(), 1e-30)
+                      for k, g in zip(wrt, want))
+            if err > (1e-10 if f64 else 1e-4):
+                sys.exit(f"{name} {build}: a gradient is off by {err:.2g} "
+                         f"(relative to its largest element)")
+            if args.smoke:
+                print(f"{name} {build}: ok: rel error {err:.2g}", flush=True)
+        if args.smoke:
+            continue
         t = {k: torch.tensor(v, requires_grad=k in wrt) for k, v in inputs.items()}
 
         def eager_fwd():
