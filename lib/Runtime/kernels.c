@@ -7,7 +7,8 @@
  * NativeCode.cpp); `adj-lower-to-kernels` replaces linalg.matmul,
  * batch_matmul and conv_2d_nchw_fchw by calls to it.
  *
- * One BLIS-style single-precision GEMM serves every caller:
+ * One BLIS-style GEMM (gemm.inc, written once and included here for float
+ * and for double: adjoint_rt_sgemm, adjoint_rt_dgemm) serves every caller:
  *
  *   for jc (NC columns of C)
  *     for pc (KC of the reduction, balanced)    B[pc, jc] packed in NR slivers
@@ -29,12 +30,13 @@
  * Threads split C's tiles only, never the reduction: every element of C is
  * accumulated by one thread in the same order for any thread count, so the
  * results are bitwise identical. The packing buffers live in the caller's
- * workspace (`scratch`, sized by adjoint_rt_sgemm_scratch's formula, which
- * the lowering pass repeats), so a call allocates nothing.
+ * workspace (`scratch`, sized by adjoint_rt_[sd]gemm_scratch's formula,
+ * which the lowering pass repeats), so a call allocates nothing.
  *
- * GCC vector extensions give 8-float vectors: AVX2 + FMA with
- * -march=haswell or later, two NEON registers on AArch64; 16-float vectors
- * with AVX-512 (the lowering pass sizes the scratch for the wider NR).
+ * GCC vector extensions give 32-byte vectors (8 floats, 4 doubles): AVX2 +
+ * FMA with -march=haswell or later, two NEON registers on AArch64; 64-byte
+ * vectors with AVX-512 (the lowering pass sizes the scratch for the wider
+ * NR). The direct convolutions (f32 only) use 8-float vectors everywhere.
  *
  *===----------------------------------------------------------------------===*/
 
@@ -47,15 +49,14 @@
 #include <omp.h>
 #endif
 
-/* The vector width: 16 floats with AVX-512, else 8 (AVX2, two NEON
+/* The vector width in bytes: 64 with AVX-512, else 32 (AVX2, two NEON
    registers). A micro-tile is MR rows by two vectors. */
 #ifdef __AVX512F__
-#define VL 16
+#define VBYTES 64
 #else
-#define VL 8
+#define VBYTES 32
 #endif
 #define MR 6
-#define NR (2 * VL)
 #define KC 256
 #define MC 96
 #define MCB 1536
@@ -64,9 +65,6 @@
 #define PARALLEL_MIN_MACS (1 << 18)
 
 #define HIDDEN __attribute__((visibility("hidden")))
-
-typedef float v8 __attribute__((vector_size(VL * 4)));
-typedef float v8u __attribute__((vector_size(VL * 4), aligned(4)));
 
 typedef struct {
   int64_t d1, d2;     /* the sizes of the two inner digits */
@@ -112,15 +110,6 @@ static axis_t simplify(axis_t a) {
   return a;
 }
 
-typedef struct {
-  const float *a, *b;
-  float *c;
-  axis_t ar, ac, br, bc, cr, cc;
-  int64_t m, n, k;
-  int accumulate;
-  float *scratch;
-} gemm_t;
-
 static int64_t min64(int64_t x, int64_t y) { return x < y ? x : y; }
 static int64_t ceildiv(int64_t x, int64_t y) { return (x + y - 1) / y; }
 
@@ -147,483 +136,28 @@ static int threads_for(int64_t macs) {
 #endif
 }
 
-/* Packs rows [i0, i0 + MR) x columns [p0, p0 + kc) of A, zero-padded,
-   column by column. */
-static void pack_a(const gemm_t *g, int64_t i0, int64_t p0, int64_t kc,
-                   float *dst) {
-  int64_t rows[MR], cols[KC];
-  int64_t mr = min64(MR, g->m - i0);
-  offsets(&g->ar, i0, mr, rows);
-  offsets(&g->ac, p0, kc, cols);
-  for (int64_t p = 0; p < kc; ++p) {
-    const float *col = g->a + cols[p];
-    int64_t i = 0;
-    for (; i < mr; ++i)
-      dst[p * MR + i] = col[rows[i]];
-    for (; i < MR; ++i)
-      dst[p * MR + i] = 0.0f;
-  }
-}
-
-/* Packs rows [p0, p0 + kc) x columns [j0, j0 + NR) of B, zero-padded,
-   row by row. */
-static void pack_b(const gemm_t *g, int64_t p0, int64_t kc, int64_t j0,
-                   float *dst) {
-  int64_t nr = min64(NR, g->n - j0);
-  int64_t rows[KC], cols[NR];
-  offsets(&g->br, p0, kc, rows);
-  offsets(&g->bc, j0, nr, cols);
-  int contiguous = nr == NR;
-  for (int64_t j = 1; j < nr; ++j)
-    contiguous &= cols[j] == cols[0] + j;
-  if (contiguous) {
-    for (int64_t p = 0; p < kc; ++p) {
-      const float *row = g->b + rows[p] + cols[0];
-      *(v8u *)(dst + p * NR) = *(const v8u *)row;
-      *(v8u *)(dst + p * NR + VL) = *(const v8u *)(row + VL);
-    }
-    return;
-  }
-  /* A transposed B (consecutive rows adjacent): read each column's rows in
-     order, rather than NR far-apart columns per row (cache-set conflicts). */
-  int rows_adjacent = 1;
-  for (int64_t p = 1; p < kc; ++p)
-    rows_adjacent &= rows[p] == rows[0] + p;
-  if (rows_adjacent) {
-    for (int64_t j = 0; j < NR; ++j) {
-      const float *col = g->b + rows[0] + (j < nr ? cols[j] : 0);
-      for (int64_t p = 0; p < kc; ++p)
-        dst[p * NR + j] = j < nr ? col[p] : 0.0f;
-    }
-    return;
-  }
-  /* Runs of consecutive columns (im2col rows of an image) are copied as
-     runs; the padding columns are zero. */
-  int64_t starts[NR + 1], runs = 0;
-  for (int64_t j = 0; j < nr; ++j)
-    if (j == 0 || cols[j] != cols[j - 1] + 1)
-      starts[runs++] = j;
-  starts[runs] = nr;
-  for (int64_t p = 0; p < kc; ++p) {
-    const float *row = g->b + rows[p];
-    float *out = dst + p * NR;
-    for (int64_t r = 0; r < runs; ++r) {
-      const float *src = row + cols[starts[r]];
-      for (int64_t j = starts[r]; j < starts[r + 1]; ++j)
-        out[j] = src[j - starts[r]];
-    }
-    for (int64_t j = nr; j < NR; ++j)
-      out[j] = 0.0f;
-  }
-}
-
-/* C[i0.., j0..] (+)= the MR x NR product of packed panels a and b. */
-static void micro_kernel(const gemm_t *g, int64_t kc, const float *a,
-                         const float *b, int64_t i0, int64_t j0, int beta) {
-  v8 c00 = {0}, c01 = {0}, c10 = {0}, c11 = {0}, c20 = {0}, c21 = {0};
-  v8 c30 = {0}, c31 = {0}, c40 = {0}, c41 = {0}, c50 = {0}, c51 = {0};
-  for (int64_t p = 0; p < kc; ++p) {
-    v8 b0 = *(const v8u *)b, b1 = *(const v8u *)(b + VL);
-    c00 += a[0] * b0;
-    c01 += a[0] * b1;
-    c10 += a[1] * b0;
-    c11 += a[1] * b1;
-    c20 += a[2] * b0;
-    c21 += a[2] * b1;
-    c30 += a[3] * b0;
-    c31 += a[3] * b1;
-    c40 += a[4] * b0;
-    c41 += a[4] * b1;
-    c50 += a[5] * b0;
-    c51 += a[5] * b1;
-    a += MR;
-    b += NR;
-  }
-  v8 acc[MR][2] = {{c00, c01}, {c10, c11}, {c20, c21},
-                   {c30, c31}, {c40, c41}, {c50, c51}};
-  int64_t mr = min64(MR, g->m - i0), nr = min64(NR, g->n - j0);
-  int64_t rows[MR], cols[NR];
-  offsets(&g->cr, i0, mr, rows);
-  offsets(&g->cc, j0, nr, cols);
-  int contiguous = nr == NR;
-  for (int64_t j = 1; j < nr; ++j)
-    contiguous &= cols[j] == cols[0] + j;
-  if (contiguous) {
-    for (int64_t i = 0; i < mr; ++i) {
-      v8u *row = (v8u *)(g->c + rows[i] + cols[0]);
-      if (beta) {
-        row[0] += acc[i][0];
-        row[1] += acc[i][1];
-      } else {
-        row[0] = acc[i][0];
-        row[1] = acc[i][1];
-      }
-    }
-    return;
-  }
-  float tile[MR][NR];
-  memcpy(tile, acc, sizeof(tile));
-  for (int64_t j = 0; j < nr; ++j) {
-    for (int64_t i = 0; i < mr; ++i) {
-      float *c = g->c + rows[i] + cols[j];
-      *c = beta ? *c + tile[i][j] : tile[i][j];
-    }
-  }
-}
-
-/* The GEMM as thread `tid` of `nth` sees it; every thread runs the same
-   loops and takes its share of each packing and compute step. */
-static void gemm_thread(const gemm_t *g, int tid, int nth) {
-  int64_t npc = ceildiv(g->k, KC), kcmax = ceildiv(g->k, npc);
-  float *packb = g->scratch;
-  float *packa = packb + kcmax * min64(ceildiv(g->n, NR) * NR, NC);
-  for (int64_t jc = 0; jc < g->n; jc += NC) {
-    int64_t nc = min64(NC, g->n - jc), slivers = ceildiv(nc, NR);
-    for (int64_t pc = 0; pc < g->k; pc += kcmax) {
-      int64_t kc = min64(kcmax, g->k - pc);
-      int beta = g->accumulate || pc > 0;
-      for (int64_t ic = 0; ic < g->m; ic += MCB) {
-        int64_t mcb = min64(MCB, g->m - ic), panels = ceildiv(mcb, MR);
-        /* One packing step for A's panels and, first time, B's slivers. */
-        int64_t packs = panels + (ic == 0 ? slivers : 0);
-        for (int64_t t = tid; t < packs; t += nth) {
-          if (t < panels)
-            pack_a(g, ic + t * MR, pc, kc, packa + t * MR * kc);
-          else
-            pack_b(g, pc, kc, jc + (t - panels) * NR,
-                   packb + (t - panels) * NR * kc);
-        }
-#ifdef _OPENMP
-        if (nth > 1) {
-#pragma omp barrier
-        }
-#endif
-        /* Items: MC-row blocks x slivers, sliver fastest, in contiguous
-           ranges per thread so a thread's A block stays in L2. */
-        int64_t blocks = ceildiv(mcb, MC), items = blocks * slivers;
-        int64_t first = items * tid / nth, last = items * (tid + 1) / nth;
-        for (int64_t item = first; item < last; ++item) {
-          int64_t block = item / slivers, s = item % slivers;
-          int64_t i1 = min64((block + 1) * MC, mcb);
-          for (int64_t i = block * MC; i < i1; i += MR)
-            micro_kernel(g, kc, packa + i * kc, packb + s * NR * kc, ic + i,
-                         jc + s * NR, beta);
-        }
-#ifdef _OPENMP
-        if (nth > 1) {
-#pragma omp barrier
-        }
-#endif
-      }
-    }
-  }
-}
-
-/* The direct path, for products too small to repay packing and blocking
-   (up to SMALL_MACS multiply-adds: a latency-bound model's every product)
-   and for narrow ones (N up to NR, the logits layer and its gradients,
-   which would fill a fraction of the micro-tile while A's packing costs as
-   much as the product). A is read in place, one broadcast per element; B
-   in place when its rows hold whole vectors, else one panel of NR columns
-   at a time is copied to the scratch, zero-padded; each C tile takes the
-   whole reduction in registers. Threads split the row tiles only. */
+/* The direct path (gemm.inc), for products up to SMALL_MACS multiply-adds
+   and narrow ones; its one-vector tiles are DIRECT_MR1 rows: enough
+   independent FMA chains, few enough row addresses to stay in registers. */
 #define SMALL_MACS (1 << 16)
-/* The rows of a one-vector tile: enough independent FMA chains, few enough
-   row addresses to stay in registers. */
 #define DIRECT_MR1 8
 
-/* The first n lanes of v (all if n >= VL) to c, or added to it. */
-static inline void store_row(float *c, v8 v, int64_t n, int accumulate) {
-  if (n >= VL) {
-    *(v8u *)c = accumulate ? *(v8u *)c + v : v;
-    return;
-  }
-#if defined(__AVX512F__)
-  __mmask16 k = (__mmask16)((1u << n) - 1);
-  if (accumulate)
-    v += (v8)_mm512_maskz_loadu_ps(k, c);
-  _mm512_mask_storeu_ps(c, k, (__m512)v);
-#elif defined(__AVX2__)
-  __m256i k = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)n),
-                                 _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
-  if (accumulate)
-    v += (v8)_mm256_maskload_ps(c, k);
-  _mm256_maskstore_ps(c, k, (__m256)v);
-#else
-  for (int64_t j = 0; j < n; ++j)
-    c[j] = accumulate ? c[j] + v[j] : v[j];
-#endif
-}
+#define CONCAT_(x, y) x##y
+#define CONCAT(x, y) CONCAT_(x, y)
+#define TYPED(name) CONCAT(name, CONCAT(_, SFX))
+#define PUBLIC(name) CONCAT(CONCAT(adjoint_rt_, SFX), name)
 
-/* Rows [i0, i0 + R) x columns [j0, j0 + NV * VL) of C (+)= A's rows times
-   the panel b (row stride rsb). R and NV are constants at every call, so
-   the accumulators are registers. */
-static inline __attribute__((always_inline)) void
-direct_tile(const gemm_t *g, int R, int NV, int64_t i0, int64_t j0,
-            const float *b, int64_t rsb) {
-  v8 acc[DIRECT_MR1][2];
-#pragma GCC unroll 8
-  for (int r = 0; r < R; ++r)
-    for (int v = 0; v < NV; ++v)
-      acc[r][v] = (v8){0};
-  const float *a = g->a + i0 * g->ar.s0;
-  int64_t rsa = g->ar.s0, csa = g->ac.s0, p = 0;
-  /* One row has too few chains to hide the FMA latency: the odd p get
-     their own accumulators, added last. */
-  v8 odd[2] = {{0}, {0}};
-  if (R == 1)
-    for (; p + 1 < g->k; p += 2, a += 2 * csa, b += 2 * rsb)
-      for (int v = 0; v < NV; ++v) {
-        acc[0][v] += a[0] * *(const v8u *)(b + v * VL);
-        odd[v] += a[csa] * *(const v8u *)(b + rsb + v * VL);
-      }
-  for (; p < g->k; ++p, a += csa, b += rsb) {
-    v8 bv[2];
-    for (int v = 0; v < NV; ++v)
-      bv[v] = *(const v8u *)(b + v * VL);
-#pragma GCC unroll 8
-    for (int r = 0; r < R; ++r)
-      for (int v = 0; v < NV; ++v)
-        acc[r][v] += a[r * rsa] * bv[v];
-  }
-  if (R == 1)
-    for (int v = 0; v < NV; ++v)
-      acc[0][v] += odd[v];
-  int64_t nr = min64(NV * VL, g->n - j0), rsc = g->cr.s0, csc = g->cc.s0;
-  float *c = g->c + i0 * rsc + j0 * csc;
-#pragma GCC unroll 8
-  for (int r = 0; r < R; ++r, c += rsc) {
-    if (csc == 1) {
-      for (int v = 0; v < NV; ++v)
-        store_row(c + v * VL, acc[r][v], nr - v * VL, g->accumulate);
-      continue;
-    }
-    float row[2 * VL];
-    memcpy(row, acc[r], sizeof(v8) * NV);
-    for (int64_t j = 0; j < nr; ++j)
-      c[j * csc] = g->accumulate ? c[j * csc] + row[j] : row[j];
-  }
-}
+#define T float
+#define SFX s
+#include "gemm.inc"
+#undef T
+#undef SFX
 
-/* The row tile at i0 of height `rows` (up to MR, or DIRECT_MR1 for one
-   vector), dispatched to a direct_tile of constant height. */
-static inline __attribute__((always_inline)) void
-direct_rows(const gemm_t *g, int NV, int64_t i0, int64_t rows, int64_t j0,
-            const float *b, int64_t rsb) {
-  switch (rows) {
-#define ROWS(R)                                                                \
-  case R:                                                                      \
-    direct_tile(g, R, NV, i0, j0, b, rsb);                                     \
-    break;
-    ROWS(1) ROWS(2) ROWS(3) ROWS(4) ROWS(5) ROWS(6)
-#undef ROWS
-  default:
-    if (NV == 1)
-      switch (rows) {
-#define ROWS(R)                                                                \
-  case R:                                                                      \
-    direct_tile(g, R, 1, i0, j0, b, rsb);                                      \
-    break;
-        ROWS(7) ROWS(8)
-#undef ROWS
-      }
-  }
-}
-
-/* Columns [j0, j0 + NV * VL) of C, the row tiles over `nth` threads. */
-static inline __attribute__((always_inline)) void
-direct_panel(const gemm_t *g, int NV, int64_t j0, const float *b, int64_t rsb,
-             int nth) {
-  int64_t height = NV == 2 ? MR : DIRECT_MR1, tiles = ceildiv(g->m, height);
-#ifdef _OPENMP
-  if (nth > 1) {
-#pragma omp parallel for num_threads(nth) schedule(static)
-    for (int64_t t = 0; t < tiles; ++t)
-      direct_rows(g, NV, t * height, min64(height, g->m - t * height), j0, b,
-                  rsb);
-    return;
-  }
-#endif
-  (void)nth;
-  for (int64_t t = 0; t < tiles; ++t)
-    direct_rows(g, NV, t * height, min64(height, g->m - t * height), j0, b,
-                rsb);
-}
-
-static int direct_fits(const gemm_t *g) {
-  const axis_t *axes[] = {&g->ar, &g->ac, &g->br, &g->bc, &g->cr, &g->cc};
-  for (int i = 0; i < 6; ++i)
-    if (axes[i]->d1 != 1 || axes[i]->d2 != 1)
-      return 0;
-  return g->m * g->n * g->k <= SMALL_MACS || g->n <= NR;
-}
-
-/* The sum of v's lanes, pairwise in a fixed order, four lanes at a time. */
-static inline float lanes_sum(v8 v) {
-  typedef float v4 __attribute__((vector_size(16)));
-  v4 q[VL / 4];
-  memcpy(q, &v, sizeof(q));
-  for (int w = VL / 8; w > 0; w /= 2)
-    for (int l = 0; l < w; ++l)
-      q[l] += q[l + w];
-  return (q[0][0] + q[0][2]) + (q[0][1] + q[0][3]);
-}
-
-/* C[i, j] (+)= the dot product of A's row i and B's column j, VL lanes at a
-   time when both are contiguous: one column of C, or few rows with a
-   transposed B, where a panel of B would cost more to pack than to use. */
-static void direct_dot(const gemm_t *g, int64_t i, int64_t j) {
-  const float *a = g->a + i * g->ar.s0, *b = g->b + j * g->bc.s0;
-  int64_t csa = g->ac.s0, rsb = g->br.s0, p = 0;
-  float sum = 0.0f;
-  if (csa == 1 && rsb == 1 && g->k >= VL) {
-    v8 acc = {0};
-    for (; p + VL <= g->k; p += VL)
-      acc += *(const v8u *)(a + p) * *(const v8u *)(b + p);
-    sum = lanes_sum(acc);
-  }
-  for (; p < g->k; ++p)
-    sum += a[p * csa] * b[p * rsb];
-  float *c = g->c + i * g->cr.s0 + j * g->cc.s0;
-  *c = g->accumulate ? *c + sum : sum;
-}
-
-static void direct_dots(const gemm_t *g, int nth) {
-#ifdef _OPENMP
-  if (nth > 1) {
-#pragma omp parallel for num_threads(nth) schedule(static)
-    for (int64_t i = 0; i < g->m; ++i)
-      for (int64_t j = 0; j < g->n; ++j)
-        direct_dot(g, i, j);
-    return;
-  }
-#endif
-  (void)nth;
-  for (int64_t i = 0; i < g->m; ++i)
-    for (int64_t j = 0; j < g->n; ++j)
-      direct_dot(g, i, j);
-}
-
-static void direct_gemm(const gemm_t *g, int nth) {
-  int64_t rsb = g->br.s0, csb = g->bc.s0;
-  if (g->n == 1 || (rsb == 1 && csb != 1 && g->ac.s0 == 1 && g->m < MR)) {
-    direct_dots(g, nth);
-    return;
-  }
-  for (int64_t j0 = 0; j0 < g->n; j0 += NR) {
-    int64_t nr = min64(NR, g->n - j0), width = nr > VL ? NR : VL;
-    const float *b = g->b + j0 * csb;
-    int64_t stride = rsb;
-    if (csb != 1 || nr % VL != 0) {
-      /* Column by column when B is transposed (see pack_b). */
-      float *dst = g->scratch;
-      for (int64_t p = 0; p < g->k; ++p)
-        for (int64_t j = nr; j < width; ++j)
-          dst[p * width + j] = 0.0f;
-      if (rsb == 1)
-        for (int64_t j = 0; j < nr; ++j)
-          for (int64_t p = 0; p < g->k; ++p)
-            dst[p * width + j] = b[p + j * csb];
-      else
-        for (int64_t p = 0; p < g->k; ++p)
-          for (int64_t j = 0; j < nr; ++j)
-            dst[p * width + j] = b[p * rsb + j * csb];
-      b = dst, stride = width;
-    }
-    if (width == NR)
-      direct_panel(g, 2, j0, b, stride, nth);
-    else
-      direct_panel(g, 1, j0, b, stride, nth);
-  }
-}
-
-static int64_t packed_floats(int64_t m, int64_t n, int64_t kc) {
-  return kc * (min64(ceildiv(n, NR) * NR, NC) +
-               min64(ceildiv(m, MR) * MR, ceildiv(MCB, MR) * MR));
-}
-
-/* The floats of scratch a GEMM of this shape needs, either way round (run
-   may compute the transpose). */
-HIDDEN int64_t adjoint_rt_sgemm_scratch(int64_t m, int64_t n, int64_t k) {
-  if (k == 0)
-    return 0;
-  int64_t kc = ceildiv(k, ceildiv(k, KC));
-  int64_t x = packed_floats(m, n, kc), y = packed_floats(n, m, kc);
-  x = x > y ? x : y;
-  return x > k * NR ? x : k * NR; /* the direct path's B panel */
-}
-
-static void zero_or_keep(const gemm_t *g) {
-  if (g->accumulate)
-    return;
-  for (int64_t i = 0; i < g->m; ++i)
-    for (int64_t j = 0; j < g->n; ++j)
-      g->c[offset(&g->cr, i) + offset(&g->cc, j)] = 0.0f;
-}
-
-/* Makes g compute C^T = B^T A^T, the same numbers. */
-static void transpose_product(gemm_t *g) {
-  axis_t ar = g->ar, ac = g->ac, cr = g->cr;
-  const float *a = g->a;
-  g->a = g->b, g->ar = g->bc, g->ac = g->br;
-  g->b = a, g->br = ac, g->bc = ar;
-  g->cr = g->cc, g->cc = cr;
-  int64_t m = g->m;
-  g->m = g->n, g->n = m;
-}
-
-static void run(gemm_t *g, int nth) {
-  g->ar = simplify(g->ar);
-  g->ac = simplify(g->ac);
-  g->br = simplify(g->br);
-  g->bc = simplify(g->bc);
-  g->cr = simplify(g->cr);
-  g->cc = simplify(g->cc);
-  if (g->m == 0 || g->n == 0)
-    return;
-  if (g->k == 0) {
-    zero_or_keep(g);
-    return;
-  }
-  if (direct_fits(g)) {
-    /* One column of C, with A's column contiguous like C's: as one row,
-       C^T's columns are whole vectors. */
-    if (g->n == 1 && g->ar.s0 == 1 && g->cr.s0 == 1)
-      transpose_product(g);
-    direct_gemm(g, nth);
-    return;
-  }
-  /* A narrow C (N under one sliver) that the direct path does not take
-     (a convolution's) fills few of the micro-tile's columns: compute its
-     transpose, C^T = B^T A^T, by swapping the operands' roles. */
-  if (g->n < NR && g->m > g->n)
-    transpose_product(g);
-#ifdef _OPENMP
-  if (nth > 1) {
-#pragma omp parallel num_threads(nth)
-    gemm_thread(g, omp_get_thread_num(), omp_get_num_threads());
-    return;
-  }
-#endif
-  gemm_thread(g, 0, 1);
-}
-
-/* C[b] (+)= A[b] B[b] for b < batch; element (i, j) of C[b] at
-   c + b*sbc + i*rsc + j*csc, and likewise for A (i, p) and B (p, j). */
-HIDDEN void adjoint_rt_sgemm(int64_t batch, int64_t m, int64_t n, int64_t k,
-                             const float *a, int64_t sba, int64_t rsa,
-                             int64_t csa, const float *b, int64_t sbb,
-                             int64_t rsb, int64_t csb, float *c, int64_t sbc,
-                             int64_t rsc, int64_t csc, int32_t accumulate,
-                             float *scratch) {
-  int nth = threads_for(m * n * k);
-  for (int64_t i = 0; i < batch; ++i) {
-    gemm_t g = {a + i * sba, b + i * sbb, c + i * sbc,
-                plain(rsa), plain(csa), plain(rsb), plain(csb),
-                plain(rsc), plain(csc), m, n, k, accumulate, scratch};
-    run(&g, nth);
-  }
-}
+#define T double
+#define SFX d
+#include "gemm.inc"
+#undef T
+#undef SFX
 
 /* Direct convolutions, for the shapes where the GEMM's packing would cost
    more than the multiply-adds it feeds: few output channels (each packed
@@ -894,13 +428,22 @@ HIDDEN void adjoint_rt_sconv2d(
                    w1,    w2, w3, out, out0, out1, out2, out3, accumulate};
   if (f * n * k > 0 && conv_direct(&direct, threads_for(f * n * k)))
     return;
-  gemm_t g = {w, in, out,
-              plain(w0), (axis_t){kh, kw, w1, w2, w3},
-              (axis_t){kh, kw, in1, in2 * dh, in3 * dw},
-              (axis_t){oh, ow, in0, in2 * sh, in3 * sw},
-              plain(out1), (axis_t){oh, ow, out0, out2, out3},
-              f, n, k, accumulate, scratch};
-  run(&g, threads_for(f * n * k));
+  conv_gemm_s(batch, c, f, kh, kw, oh, ow, sh, sw, dh, dw, in, in0, in1, in2,
+              in3, w, w0, w1, w2, w3, out, out0, out1, out2, out3, accumulate,
+              scratch);
+}
+
+/* adjoint_rt_sconv2d in f64: the GEMM (the direct kernels are f32 only). */
+HIDDEN void adjoint_rt_dconv2d(
+    int64_t batch, int64_t c, int64_t f, int64_t kh, int64_t kw, int64_t oh,
+    int64_t ow, int64_t sh, int64_t sw, int64_t dh, int64_t dw,
+    const double *in, int64_t in0, int64_t in1, int64_t in2, int64_t in3,
+    const double *w, int64_t w0, int64_t w1, int64_t w2, int64_t w3,
+    double *out, int64_t out0, int64_t out1, int64_t out2, int64_t out3,
+    int32_t accumulate, double *scratch) {
+  conv_gemm_d(batch, c, f, kh, kw, oh, ow, sh, sw, dh, dw, in, in0, in1, in2,
+              in3, w, w0, w1, w2, w3, out, out0, out1, out2, out3, accumulate,
+              scratch);
 }
 
 /* A grouped convolution (conv_2d_ngchw_gfchw): group g convolves in's
@@ -918,6 +461,22 @@ HIDDEN void adjoint_rt_sconv2d_grouped(
     int32_t accumulate, float *scratch) {
   for (int64_t g = 0; g < groups; ++g)
     adjoint_rt_sconv2d(batch, c, f, kh, kw, oh, ow, sh, sw, dh, dw,
+                       in + g * in_g, in0, in1, in2, in3, w + g * w_g, w0, w1,
+                       w2, w3, out + g * out_g, out0, out1, out2, out3,
+                       accumulate, scratch);
+}
+
+/* adjoint_rt_sconv2d_grouped in f64. */
+HIDDEN void adjoint_rt_dconv2d_grouped(
+    int64_t groups, int64_t batch, int64_t c, int64_t f, int64_t kh,
+    int64_t kw, int64_t oh, int64_t ow, int64_t sh, int64_t sw, int64_t dh,
+    int64_t dw, const double *in, int64_t in_g, int64_t in0, int64_t in1,
+    int64_t in2, int64_t in3, const double *w, int64_t w_g, int64_t w0,
+    int64_t w1, int64_t w2, int64_t w3, double *out, int64_t out_g,
+    int64_t out0, int64_t out1, int64_t out2, int64_t out3,
+    int32_t accumulate, double *scratch) {
+  for (int64_t g = 0; g < groups; ++g)
+    adjoint_rt_dconv2d(batch, c, f, kh, kw, oh, ow, sh, sw, dh, dw,
                        in + g * in_g, in0, in1, in2, in3, w + g * w_g, w0, w1,
                        w2, w3, out + g * out_g, out0, out1, out2, out3,
                        accumulate, scratch);

@@ -2,9 +2,9 @@
 //
 // Part of the Adjoint project.
 //
-// Replaces the f32 contractions of bufferized functions by calls of the
-// kernel runtime (lib/Runtime/kernels.c) that adjoint-compile links into
-// every library:
+// Replaces the f32 and f64 contractions of bufferized functions by calls of
+// the kernel runtime (lib/Runtime/kernels.c) that adjoint-compile links into
+// every library (adjoint_rt_d* for f64):
 //
 //   linalg.matmul / _transpose_a / _transpose_b      adjoint_rt_sgemm
 //   linalg.batch_matmul / _transpose_a / _transpose_b adjoint_rt_sgemm
@@ -55,16 +55,18 @@ using namespace mlir;
 
 namespace {
 
-// The runtime's blocking (lib/Runtime/kernels.c): its packing buffers for
-// an M x N x K product are the floats of scratchFloats. NR is the widest
-// (AVX-512's), enough for every target.
-constexpr int64_t kMR = 6, kNR = 32, kKC = 256, kMCB = 1536, kNC = 2048;
+// The runtime's blocking (lib/Runtime/gemm.inc): its packing buffers for an
+// M x N x K product of `bytes`-byte elements are the elements of
+// scratchElements. NR, two vectors, is the widest (AVX-512's 64-byte
+// vectors), enough for every target.
+constexpr int64_t kMR = 6, kKC = 256, kMCB = 1536, kNC = 2048;
 
 int64_t ceilDiv(int64_t x, int64_t y) { return (x + y - 1) / y; }
 
-int64_t scratchFloats(int64_t m, int64_t n, int64_t k) {
+int64_t scratchElements(int64_t m, int64_t n, int64_t k, int64_t bytes) {
   if (k == 0)
     return 0;
+  int64_t kNR = 2 * 64 / bytes;
   int64_t kc = ceilDiv(k, ceilDiv(k, kKC));
   // The runtime may compute the transposed product: either way round.
   auto packed = [&](int64_t rows, int64_t cols) {
@@ -256,11 +258,12 @@ public:
     if (kernels.empty())
       return;
     OpBuilder b(&fn.getBody().front(), fn.getBody().front().begin());
-    int64_t floats = 16;
+    // One buffer for every kernel of the function, f32 or f64.
+    int64_t bytes = 64;
     for (Operation *op : kernels)
-      floats = std::max(floats, scratchOf(op));
+      bytes = std::max(bytes, scratchBytes(op));
     scratch = b.create<memref::AllocOp>(
-        fn.getLoc(), MemRefType::get({floats}, b.getF32Type()),
+        fn.getLoc(), MemRefType::get({ceilDiv(bytes, 4)}, b.getF32Type()),
         b.getI64IntegerAttr(64));
     for (Operation *op : kernels)
       lower(op);
@@ -273,11 +276,18 @@ private:
              linalg::BatchMatmulTransposeAOp, linalg::BatchMatmulTransposeBOp,
              linalg::Conv2DNchwFchwOp, linalg::Conv2DNgchwGfchwOp>(op))
       return false;
-    return llvm::all_of(op->getOperandTypes(), [](Type type) {
-      auto memref = dyn_cast<MemRefType>(type);
-      return memref && memref.hasStaticShape() &&
-             memref.getElementType().isF32();
-    });
+    Type element = elementOf(op);
+    return (element.isF32() || element.isF64()) &&
+           llvm::all_of(op->getOperandTypes(), [&](Type type) {
+             auto memref = dyn_cast<MemRefType>(type);
+             return memref && memref.hasStaticShape() &&
+                    memref.getElementType() == element;
+           });
+  }
+
+  /// The element type of `op`'s first operand.
+  static Type elementOf(Operation *op) {
+    return getElementTypeOrSelf(op->getOperand(0).getType());
   }
 
   static ArrayRef<int64_t> shapeOf(Value v) {
@@ -296,17 +306,18 @@ private:
     return {1, out[0], out[1], k};
   }
 
-  static int64_t scratchOf(Operation *op) {
+  static int64_t scratchBytes(Operation *op) {
+    int64_t bytes = elementOf(op).getIntOrFloatBitWidth() / 8;
     // A grouped convolution's scratch is one group's: drop the group dims.
     bool grouped = isa<linalg::Conv2DNgchwGfchwOp>(op);
     if (grouped || isa<linalg::Conv2DNchwFchwOp>(op)) {
       ArrayRef<int64_t> w = shapeOf(op->getOperand(1)).drop_front(grouped),
                         out = shapeOf(op->getOperand(2));
       int64_t pixels = out[0] * out.take_back(2)[0] * out.back();
-      return scratchFloats(w[0], pixels, w[1] * w[2] * w[3]);
+      return bytes * scratchElements(w[0], pixels, w[1] * w[2] * w[3], bytes);
     }
     auto [batch, m, n, k] = gemmShape(op);
-    return scratchFloats(m, n, k);
+    return bytes * scratchElements(m, n, k, bytes);
   }
 
   Value i64(OpBuilder &b, Location loc, int64_t v) {
@@ -326,9 +337,10 @@ private:
         b.create<UnrealizedConversionCastOp>(loc, descriptor, v).getResult(0);
     Value aligned = b.create<LLVM::ExtractValueOp>(loc, desc, 1);
     Value offset = b.create<LLVM::ExtractValueOp>(loc, desc, 2);
-    args.push_back(b.create<LLVM::GEPOp>(
-        loc, LLVM::LLVMPointerType::get(b.getContext()), b.getF32Type(),
-        aligned, ValueRange{offset}));
+    args.push_back(
+        b.create<LLVM::GEPOp>(loc, LLVM::LLVMPointerType::get(b.getContext()),
+                              cast<MemRefType>(v.getType()).getElementType(),
+                              aligned, ValueRange{offset}));
     for (int d : dims)
       args.push_back(d < 0 ? i64(b, loc, 0)
                            : b.create<LLVM::ExtractValueOp>(
@@ -358,13 +370,14 @@ private:
 
     OpBuilder b(op);
     SmallVector<Value> args;
-    StringRef name;
+    // The runtime's names: adjoint_rt_s* for f32, adjoint_rt_d* for f64.
+    std::string name = elementOf(op).isF64() ? "adjoint_rt_d" : "adjoint_rt_s";
     if (isa<linalg::Conv2DNchwFchwOp, linalg::Conv2DNgchwGfchwOp>(op)) {
       // The grouped op's operands are [N, G, C, H, W], [G, F, C, KH, KW]
       // and [N, G, F, OH, OW]: the runtime takes the group count, then each
       // operand's group stride after its pointer.
       bool grouped = isa<linalg::Conv2DNgchwGfchwOp>(op);
-      name = grouped ? "adjoint_rt_sconv2d_grouped" : "adjoint_rt_sconv2d";
+      name += grouped ? "conv2d_grouped" : "conv2d";
       ArrayRef<int64_t> w = shapeOf(rhs).drop_front(grouped), o = shapeOf(out);
       auto window = [&](StringRef attr) {
         return llvm::to_vector(
@@ -385,7 +398,7 @@ private:
       pushOperand(b, loc, rhs, filter, args);
       pushOperand(b, loc, out, image, args);
     } else {
-      name = "adjoint_rt_sgemm";
+      name += "gemm";
       auto [batch, m, n, k] = gemmShape(op);
       for (int64_t v : {batch, m, n, k})
         args.push_back(i64(b, loc, v));

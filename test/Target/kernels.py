@@ -1,14 +1,18 @@
-# RUN: %python %s
-# The kernel runtime (lib/Runtime/kernels.c, reached through
-# adj-lower-to-kernels) against NumPy: f32 matmuls whose M, N, K straddle
-# the runtime's blocking (MR 6, NR 16, KC 256), from 1x1x1 up, on both of
-# its paths (packed and blocked; direct for small products and for narrow
+# RUN: %python %s f32
+# (kernels-f64.test runs this file with f64.)
+# The kernel runtime (lib/Runtime/kernels.c and gemm.inc, reached through
+# adj-lower-to-kernels) against NumPy, for the element type given (f32 or
+# f64): matmuls whose M, N, K straddle the runtime's blocking (MR 6, NR 16
+# or 32 floats / 8 or 16 doubles, KC 256), from 1x1x1 up, on both of its
+# paths (packed and blocked; direct for small products and for narrow
 # ones, N up to NR, with one-column and few-row special cases); transposed
 # operands (read through strides, the transpose erased); batched products
 # with and without a broadcast operand; operands that are strided views
-# (slices); an output that accumulates into a non-zero buffer. Then the
-# results are bitwise identical at 1 and 2 threads, through the library's
-# <prefix>_set_num_threads and through OMP_NUM_THREADS in fresh processes.
+# (slices); an output that accumulates into a non-zero buffer. Every
+# product is held to the rounding error bound of a K-term sum against a
+# long double reference. Then the results are bitwise identical at 1 and 2
+# threads, through the library's <prefix>_set_num_threads and through
+# OMP_NUM_THREADS in fresh processes.
 import os
 import subprocess
 import sys
@@ -16,11 +20,29 @@ import sys
 import numpy as np
 import compiletest as ct
 
+ELEM = sys.argv[1]
+DTYPE = ct.DTYPES[ELEM]
 rng = np.random.default_rng(11)
 
 
 def t(shape):
-    return "tensor<" + "x".join(map(str, shape)) + "xf32>"
+    return "tensor<" + "x".join(map(str, shape)) + "x" + ELEM + ">"
+
+
+class Product:
+    """A @ B (+ C) in long double (exact to about 2^-64), and the bound on
+    the rounding error of ELEM's arithmetic in any summation order, with or
+    without FMA: gamma(K + 1) (|A| |B| + |C|), gamma(n) = n u / (1 - n u)."""
+
+    def __init__(self, a, b, c=None):
+        ld = np.longdouble
+        self.exact = a.astype(ld) @ b.astype(ld)
+        scale = np.abs(a).astype(ld) @ np.abs(b).astype(ld)
+        if c is not None:
+            self.exact += c
+            scale += np.abs(c)
+        nu = (a.shape[-1] + 1) * np.finfo(DTYPE).eps / 2
+        self.bound = nu / (1 - nu) * scale
 
 
 def check(label, source, inputs, want):
@@ -30,18 +52,20 @@ def check(label, source, inputs, want):
         got = lib.call("f", *inputs)
         assert len(got) == len(want)
         for g, w in zip(got, want):
-            ct.compare(g, w, "f32", label)
+            if not isinstance(w, Product):
+                ct.compare(g, w, ELEM, label)
+                continue
+            excess = np.abs(g - w.exact) - w.bound
+            assert excess.max() <= 0, (
+                f"{label}: error above the bound at "
+                f"{np.unravel_index(excess.argmax(), excess.shape)}")
     except (AssertionError, RuntimeError, OSError) as e:
         ct._failures.append(label)
         print(f"FAIL {label}: {str(e).strip()}\n  {source}", file=sys.stderr)
 
 
 def data(*shape):
-    return rng.standard_normal(shape).astype(np.float32)
-
-
-def f64(x):
-    return x.astype(np.float64)
+    return rng.standard_normal(shape).astype(DTYPE)
 
 
 # Determinism: products large enough to be split over threads (packed,
@@ -61,7 +85,7 @@ source = f"""
   func.func @f(%a: {t([200, 300])}, %b: {t([300, 260])}, %x: {xt}, %k: {kt}, %dy: {yt},
                %w: {t([300, 10])}, %e: {t([900, 300])}, %v: {t([300, 1])}, %q: {t([512, 512])})
       -> ({t([200, 260])}, {yt}, {xt}, {kt}, {t([200, 10])}, {t([900, 1])},
-          tensor<f32>, {t([512])}, {t([512, 512])}) {{
+          tensor<{ELEM}>, {t([512])}, {t([512, 512])}) {{
     %c = adj.matmul %a, %b : {t([200, 300])}, {t([300, 260])} -> {t([200, 260])}
     %y, %dx, %dk = adj.vjp @conv(%x, %k) cotangents(%dy)
         : ({xt}, {kt}, {yt}) -> ({yt}, {xt}, {kt})
@@ -71,20 +95,20 @@ source = f"""
     %sq = adj.mul %q, %q : {t([512, 512])}, {t([512, 512])}
     %ex = adj.exp %sq : {t([512, 512])}
     %p = adj.div %th, %ex : {t([512, 512])}, {t([512, 512])}
-    %l = adj.sum %p : {t([512, 512])} -> tensor<f32>
+    %l = adj.sum %p : {t([512, 512])} -> tensor<{ELEM}>
     %cols = adj.sum %p axes [0] : {t([512, 512])} -> {t([512])}
     return %c, %y, %dx, %dk, %n, %o, %l, %cols, %p
         : {t([200, 260])}, {yt}, {xt}, {kt}, {t([200, 10])}, {t([900, 1])},
-          tensor<f32>, {t([512])}, {t([512, 512])}
+          tensor<{ELEM}>, {t([512])}, {t([512, 512])}
   }}"""
 det_rng = np.random.default_rng(5)
-inputs = [det_rng.standard_normal(s).astype(np.float32)
+inputs = [det_rng.standard_normal(s).astype(DTYPE)
           for s in [(200, 300), (300, 260), (8, 3, 20, 20), (16, 3, 5, 5),
                     (8, 16, 16, 16), (300, 10), (900, 300), (300, 1),
                     (512, 512)]]
-if len(sys.argv) == 3:  # child: run the library, write its outputs
-    lib = ct.Library(sys.argv[1], "t")
-    with open(sys.argv[2], "wb") as out:
+if len(sys.argv) == 4:  # child: run the library, write its outputs
+    lib = ct.Library(sys.argv[2], "t")
+    with open(sys.argv[3], "wb") as out:
         for r in lib.call("f", *inputs):
             out.write(r.tobytes())
     sys.exit(0)
@@ -104,7 +128,7 @@ sizes = [(1, 1, 1), (1, 7, 3), (5, 1, 9), (6, 16, 256), (7, 17, 257),
          (300, 1, 40), (45, 31, 250), (2, 200, 300), (1, 40, 33)]
 for m, n, k in sizes:
     a, b = data(m, k), data(k, n)
-    want = [f64(a) @ f64(b)]
+    want = [Product(a, b)]
     check(f"matmul {m}x{n}x{k}", f"""
       func.func @f(%a: {t([m, k])}, %b: {t([k, n])}) -> {t([m, n])} {{
         %c = adj.matmul %a, %b : {t([m, k])}, {t([k, n])} -> {t([m, n])}
@@ -128,13 +152,13 @@ for m, n, k in sizes:
         %at = adj.transpose %a [1, 0] : {t([k, m])} -> {t([m, k])}
         %c = adj.matmul %at, %b : {t([m, k])}, {t([k, n])} -> {t([m, n])}
         return %c, %at : {t([m, n])}, {t([m, k])}
-      }}""", [a.T.copy(), b], want + [f64(a)])
+      }}""", [a.T.copy(), b], want + [a])
 
 # Batched: both operands batched, a transposed batched operand, and a
 # broadcast one.
 for bt, m, n, k in [(1, 3, 5, 7), (3, 17, 9, 33), (4, 64, 40, 24)]:
     a, b = data(bt, m, k), data(bt, k, n)
-    want = [f64(a) @ f64(b)]
+    want = [Product(a, b)]
     check(f"batch_matmul {bt}x{m}x{n}x{k}", f"""
       func.func @f(%a: {t([bt, m, k])}, %b: {t([bt, k, n])}) -> {t([bt, m, n])} {{
         %c = adj.matmul %a, %b : {t([bt, m, k])}, {t([bt, k, n])} -> {t([bt, m, n])}
@@ -151,7 +175,7 @@ for bt, m, n, k in [(1, 3, 5, 7), (3, 17, 9, 33), (4, 64, 40, 24)]:
       func.func @f(%a: {t([bt, m, k])}, %w: {t([1, k, n])}) -> {t([bt, m, n])} {{
         %c = adj.matmul %a, %w : {t([bt, m, k])}, {t([1, k, n])} -> {t([bt, m, n])}
         return %c : {t([bt, m, n])}
-      }}""", [a, w], [f64(a) @ f64(w)])
+      }}""", [a, w], [Product(a, w)])
 
 # Strided views: slices of both operands (with a step), and a product added
 # to a non-zero value.
@@ -162,7 +186,7 @@ check("matmul of slices", f"""
     %r = adj.slice %b start [5, 2] limit [23, 24] stride [1, 2] : {t([50, 30])} -> {t([18, 11])}
     %c = adj.matmul %s, %r : {t([7, 18])}, {t([18, 11])} -> {t([7, 11])}
     return %c : {t([7, 11])}
-  }}""", [a, b], [f64(a[3:10, 1:37:2]) @ f64(b[5:23, 2:24:2])])
+  }}""", [a, b], [Product(a[3:10, 1:37:2], b[5:23, 2:24:2])])
 for m, k, n in [(30, 20, 25), (100, 400, 10)]:  # packed or direct; narrow
     a, b, c = data(m, k), data(k, n), data(m, n)
     check(f"matmul plus {m}x{n}x{k}", f"""
@@ -170,7 +194,7 @@ for m, k, n in [(30, 20, 25), (100, 400, 10)]:  # packed or direct; narrow
         %p = adj.matmul %a, %b : {t([m, k])}, {t([k, n])} -> {t([m, n])}
         %s = adj.add %p, %c : {t([m, n])}, {t([m, n])}
         return %s : {t([m, n])}
-      }}""", [a, b, c], [f64(a) @ f64(b) + f64(c)])
+      }}""", [a, b, c], [Product(a, b, c)])
 
 # Convolutions and their gradients (a vjp: the output, then the input's
 # and the weight's cotangents) against PyTorch in f64. The shapes reach each
@@ -243,7 +267,7 @@ ct._count += 1
 files = []
 for n in ("1", "2"):
     path = os.path.join(ct.tmpdir(), "out.bin")
-    subprocess.run([sys.executable, __file__, lib.path, path], check=True,
+    subprocess.run([sys.executable, __file__, ELEM, lib.path, path], check=True,
                    env={**os.environ, "OMP_NUM_THREADS": n})
     files.append(open(path, "rb").read())
 if files[0] != files[1] or files[0] != runs[0]:

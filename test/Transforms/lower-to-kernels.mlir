@@ -148,11 +148,49 @@ func.func @accumulate(%a: memref<4x5xf32>, %b: memref<5x6xf32>, %c: memref<4x6xf
 
 // -----
 
-// f64 stays a linalg op (the runtime is f32).
+// f64 products and convolutions call the runtime's f64 functions, the
+// pointers computed on f64 elements. The function's one scratch buffer (in
+// floats) fits both its f64 product (4x6x5: 5 x (16 + 6) doubles, 220
+// floats) and its f32 one (5 x (32 + 6) floats).
+// CHECK-DAG: llvm.func @adjoint_rt_dgemm
+// CHECK-DAG: llvm.func @adjoint_rt_dconv2d
 // CHECK-LABEL: func.func @double
+// CHECK: memref.alloc() {alignment = 64 : i64} : memref<220xf32>
+// CHECK: llvm.getelementptr %{{.*}}[%{{.*}}] : (!llvm.ptr, i64) -> !llvm.ptr, f64
+// CHECK: llvm.call @adjoint_rt_dgemm
+// CHECK: llvm.call @adjoint_rt_sgemm
+// CHECK-NOT: linalg.matmul
+func.func @double(%a: memref<4x5xf64>, %b: memref<6x5xf64>, %c: memref<4x6xf64>,
+                  %x: memref<4x5xf32>, %y: memref<5x6xf32>, %z: memref<4x6xf32>) {
+  linalg.matmul_transpose_b ins(%a, %b : memref<4x5xf64>, memref<6x5xf64>) outs(%c : memref<4x6xf64>)
+  linalg.matmul ins(%x, %y : memref<4x5xf32>, memref<5x6xf32>) outs(%z : memref<4x6xf32>)
+  return
+}
+
+// CHECK-LABEL: func.func @double_conv
+// CHECK: llvm.call @adjoint_rt_dconv2d(
+// CHECK: llvm.call @adjoint_rt_dconv2d_grouped(
+// CHECK-NOT: linalg.conv_2d
+func.func @double_conv(%x: memref<1x2x5x5xf64>, %w: memref<3x2x3x3xf64>,
+                       %y: memref<1x3x3x3xf64>, %gx: memref<1x2x2x5x5xf64>,
+                       %gw: memref<2x3x2x3x3xf64>, %gy: memref<1x2x3x3x3xf64>) {
+  linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+      ins(%x, %w : memref<1x2x5x5xf64>, memref<3x2x3x3xf64>) outs(%y : memref<1x3x3x3xf64>)
+  linalg.conv_2d_ngchw_gfchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+      ins(%gx, %gw : memref<1x2x2x5x5xf64>, memref<2x3x2x3x3xf64>) outs(%gy : memref<1x2x3x3x3xf64>)
+  return
+}
+
+// -----
+
+// Mixed element types and other types stay linalg ops.
+// CHECK-LABEL: func.func @mixed
+// CHECK: linalg.matmul
 // CHECK: linalg.matmul
 // CHECK-NOT: llvm.call
-func.func @double(%a: memref<4x5xf64>, %b: memref<5x6xf64>, %c: memref<4x6xf64>) {
-  linalg.matmul ins(%a, %b : memref<4x5xf64>, memref<5x6xf64>) outs(%c : memref<4x6xf64>)
+func.func @mixed(%a: memref<4x5xf32>, %b: memref<5x6xf32>, %c: memref<4x6xf64>,
+                 %d: memref<4x5xf16>, %e: memref<5x6xf16>, %f: memref<4x6xf16>) {
+  linalg.matmul ins(%a, %b : memref<4x5xf32>, memref<5x6xf32>) outs(%c : memref<4x6xf64>)
+  linalg.matmul ins(%d, %e : memref<4x5xf16>, memref<5x6xf16>) outs(%f : memref<4x6xf16>)
   return
 }

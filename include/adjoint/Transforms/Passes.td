@@ -193,14 +193,16 @@ def AdjCheckNumerics : Pass<"adj-check-numerics", "::mlir::ModuleOp"> {
 }
 
 def AdjLowerToKernels : Pass<"adj-lower-to-kernels", "::mlir::ModuleOp"> {
-  let summary = "Call the kernel runtime for f32 matmuls and convolutions";
+  let summary = "Call the kernel runtime for f32 and f64 matmuls and convolutions";
   let description = [{
-    Runs on bufferized functions, before `adj-export-c-abi`. Every f32
-    `linalg.matmul`, `matmul_transpose_a/b`, `batch_matmul`,
-    `batch_matmul_transpose_a/b` and `conv_2d_nchw_fchw` becomes a call of
-    the kernel runtime that adjoint-compile links into every library
-    (lib/Runtime/kernels.c: packed, register-blocked, multithreaded over
-    output tiles), with each operand passed as a pointer and its strides:
+    Runs on bufferized functions, before `adj-export-c-abi`. Every f32 or
+    f64 `linalg.matmul`, `matmul_transpose_a/b`, `batch_matmul`,
+    `batch_matmul_transpose_a/b`, `conv_2d_nchw_fchw` and
+    `conv_2d_ngchw_gfchw` (all operands of one element type) becomes a call of the kernel runtime that
+    adjoint-compile links into every library (lib/Runtime/kernels.c:
+    packed, register-blocked, multithreaded over output tiles;
+    `adjoint_rt_sgemm`, `adjoint_rt_dgemm` for f64, and so on), with each
+    operand passed as a pointer and its strides:
 
     * an operand written by a `linalg.transpose` whose source is not
       written before the kernel runs is read from the source through a
