@@ -50,13 +50,15 @@
 #endif
 
 /* The vector width in bytes: 64 with AVX-512, else 32 (AVX2, two NEON
-   registers). A micro-tile is MR rows by two vectors. */
+   registers). A micro-tile is MR rows by two vectors: 8 x 2 accumulators
+   of AVX-512's 32 registers, 6 x 2 of the 16 of AVX2 and NEON. */
 #ifdef __AVX512F__
 #define VBYTES 64
+#define MR 8
 #else
 #define VBYTES 32
-#endif
 #define MR 6
+#endif
 #define KC 256
 #define MC 96
 #define MCB 1536

@@ -57,9 +57,10 @@ namespace {
 
 // The runtime's blocking (lib/Runtime/gemm.inc): its packing buffers for an
 // M x N x K product of `bytes`-byte elements are the elements of
-// scratchElements. NR, two vectors, is the widest (AVX-512's 64-byte
-// vectors), enough for every target.
-constexpr int64_t kMR = 6, kKC = 256, kMCB = 1536, kNC = 2048;
+// scratchElements, for every target: NR, two vectors, is the widest
+// (AVX-512's 64-byte vectors); MR is 8 with AVX-512, 6 elsewhere.
+constexpr int64_t kKC = 256, kMCB = 1536, kNC = 2048;
+constexpr int64_t kMRs[] = {6, 8};
 
 int64_t ceilDiv(int64_t x, int64_t y) { return (x + y - 1) / y; }
 
@@ -70,8 +71,11 @@ int64_t scratchElements(int64_t m, int64_t n, int64_t k, int64_t bytes) {
   int64_t kc = ceilDiv(k, ceilDiv(k, kKC));
   // The runtime may compute the transposed product: either way round.
   auto packed = [&](int64_t rows, int64_t cols) {
-    return kc * (std::min(ceilDiv(cols, kNR) * kNR, kNC) +
-                 std::min(ceilDiv(rows, kMR) * kMR, ceilDiv(kMCB, kMR) * kMR));
+    int64_t panels = 0;
+    for (int64_t mr : kMRs)
+      panels = std::max(
+          panels, std::min(ceilDiv(rows, mr) * mr, ceilDiv(kMCB, mr) * mr));
+    return kc * (std::min(ceilDiv(cols, kNR) * kNR, kNC) + panels);
   };
   // The direct path (small or narrow products) packs one K x NR panel of B.
   return std::max({packed(m, n), packed(n, m), k * kNR});

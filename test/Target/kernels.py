@@ -2,8 +2,8 @@
 # (kernels-f64.test runs this file with f64.)
 # The kernel runtime (lib/Runtime/kernels.c and gemm.inc, reached through
 # adj-lower-to-kernels) against NumPy, for the element type given (f32 or
-# f64): matmuls whose M, N, K straddle the runtime's blocking (MR 6, NR 16
-# or 32 floats / 8 or 16 doubles, KC 256), from 1x1x1 up, on both of its
+# f64): matmuls whose M, N, K straddle the runtime's blocking (MR 6 or 8,
+# NR 16 or 32 floats / 8 or 16 doubles, KC 256), from 1x1x1 up, on both of its
 # paths (packed and blocked; direct for small products and for narrow
 # ones, N up to NR, with one-column and few-row special cases); transposed
 # operands (read through strides, the transpose erased); batched products

@@ -150,12 +150,12 @@ func.func @accumulate(%a: memref<4x5xf32>, %b: memref<5x6xf32>, %c: memref<4x6xf
 
 // f64 products and convolutions call the runtime's f64 functions, the
 // pointers computed on f64 elements. The function's one scratch buffer (in
-// floats) fits both its f64 product (4x6x5: 5 x (16 + 6) doubles, 220
-// floats) and its f32 one (5 x (32 + 6) floats).
+// floats) fits both its f64 product (4x6x5: 5 x (16 + 8) doubles, 240
+// floats) and its f32 one (5 x (32 + 8) floats).
 // CHECK-DAG: llvm.func @adjoint_rt_dgemm
 // CHECK-DAG: llvm.func @adjoint_rt_dconv2d
 // CHECK-LABEL: func.func @double
-// CHECK: memref.alloc() {alignment = 64 : i64} : memref<220xf32>
+// CHECK: memref.alloc() {alignment = 64 : i64} : memref<240xf32>
 // CHECK: llvm.getelementptr %{{.*}}[%{{.*}}] : (!llvm.ptr, i64) -> !llvm.ptr, f64
 // CHECK: llvm.call @adjoint_rt_dgemm
 // CHECK: llvm.call @adjoint_rt_sgemm
