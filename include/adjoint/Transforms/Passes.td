@@ -233,7 +233,8 @@ def AdjFuseElementwise : Pass<"adj-fuse-elementwise"> {
     Runs on linalg on tensors. A matmul or batch_matmul of a transposed
     operand becomes its `_transpose_a`/`_transpose_b` variant reading the
     untransposed tensor (the kernels read it strided; a transpose left
-    feeding only matmuls stays named for `adj-lower-to-kernels`). Named ops
+    feeding only matmuls and convolutions stays named for
+    `adj-lower-to-kernels`). Named ops
     other than contractions and convolutions are generalized; an
     all-parallel `linalg.generic` is fused into each generic consumer that
     reads it without broadcasting (even when it has several consumers: its
