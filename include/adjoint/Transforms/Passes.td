@@ -234,8 +234,8 @@ def AdjFuseElementwise : Pass<"adj-fuse-elementwise"> {
     operand becomes its `_transpose_a`/`_transpose_b` variant reading the
     untransposed tensor (the kernels read it strided; a transpose left
     feeding only matmuls and convolutions stays named for
-    `adj-lower-to-kernels`). Named ops
-    other than contractions and convolutions are generalized; an
+    `adj-lower-to-kernels`). Named ops other than contractions and
+    convolutions are generalized; an
     all-parallel `linalg.generic` is fused into each generic consumer that
     reads it without broadcasting (even when it has several consumers: its
     computation is repeated in each), and two generics with the same loop
