@@ -320,7 +320,9 @@ def AdjParallelizeLoops : Pass<"adj-parallelize-loops", "::mlir::ModuleOp"> {
     element, then stores it in its slot of a buffer of partial results on
     the stack, which one loop after the parallel region folds into the
     output in chunk order. Either way the result does not depend on the
-    number of threads.
+    number of threads. The views and constants a chunk reads are cloned
+    into the region, so that the outlined function sees the workspace's
+    views as offsets of one pointer and LLVM knows they do not overlap.
 
     ```mlir
     linalg.generic {indexing_maps = [#id, #scalar], iterator_types = ["reduction"]}
