@@ -286,24 +286,34 @@ static void rows_item(const conv_t *p, int64_t item) {
   }
 }
 
+/* The weight-gradient tile: WGRAD_NF channels x WGRAD_NP output pixels of
+   accumulators plus the NP pixels' vectors and one kernel vector: 4 x 6
+   fill AVX-512's 32 registers, 4 x 2 the 16 of AVX2 and NEON. */
+#ifdef __AVX512F__
+#define WGRAD_NP 6
+#else
+#define WGRAD_NP 2
+#endif
+#define WGRAD_NF 4
+
 /* Weight-gradient shape: NF channels x NP output pixels (offsets pix into
    one input plane) of image n, vectors along the kernel's rows (stride 1 in
    `in` and `w`), summed across the lanes at the end. */
 ALWAYS_INLINE void wgrad_tile(const conv_t *p, int64_t n, int64_t f0,
                               const int64_t *pix, float *const *dst,
                               const int NF, const int NP) {
-  f8 acc[4][3];
-  float tail[4][3];
+  f8 acc[WGRAD_NF][WGRAD_NP];
   for (int f = 0; f < NF; ++f)
     for (int q = 0; q < NP; ++q)
-      acc[f][q] = (f8){0}, tail[f][q] = 0.0f;
+      acc[f][q] = (f8){0};
   int64_t kv = p->kw / 8 * 8;
+  const float *in = p->in + n * p->in0, *w = p->w + f0 * p->w0;
   for (int64_t c = 0; c < p->c; ++c) {
     for (int64_t i = 0; i < p->kh; ++i) {
-      const float *row = p->in + n * p->in0 + c * p->in1 + i * p->dh * p->in2;
-      const float *wr = p->w + f0 * p->w0 + c * p->w1 + i * p->w2;
+      const float *row = in + c * p->in1 + i * p->dh * p->in2;
+      const float *wr = w + c * p->w1 + i * p->w2;
       for (int64_t j = 0; j < kv; j += 8) {
-        f8 v[3];
+        f8 v[WGRAD_NP];
         for (int q = 0; q < NP; ++q)
           v[q] = *(const f8u *)(row + pix[q] + j);
         for (int f = 0; f < NF; ++f) {
@@ -312,12 +322,21 @@ ALWAYS_INLINE void wgrad_tile(const conv_t *p, int64_t n, int64_t f0,
             acc[f][q] += s * v[q];
         }
       }
+    }
+  }
+  /* The columns past the last whole vector, in a loop of their own (in the
+     vector loop's nest, their sums kept the accumulators out of
+     registers). */
+  float tail[WGRAD_NF][WGRAD_NP] = {{0}};
+  for (int64_t c = 0; kv < p->kw && c < p->c; ++c)
+    for (int64_t i = 0; i < p->kh; ++i) {
+      const float *row = in + c * p->in1 + i * p->dh * p->in2;
+      const float *wr = w + c * p->w1 + i * p->w2;
       for (int64_t j = kv; j < p->kw; ++j)
         for (int f = 0; f < NF; ++f)
           for (int q = 0; q < NP; ++q)
             tail[f][q] += wr[f * p->w0 + j] * row[pix[q] + j];
     }
-  }
   for (int f = 0; f < NF; ++f) {
     for (int q = 0; q < NP; ++q) {
       f8 a = acc[f][q];
@@ -330,37 +349,63 @@ ALWAYS_INLINE void wgrad_tile(const conv_t *p, int64_t n, int64_t f0,
 }
 
 #define WGRAD_CASE(nf, np)                                                     \
-  case 4 * (nf) + (np):                                                        \
+  case 8 * (nf) + (np):                                                        \
     wgrad_tile(p, n, f0, pix, dst, nf, np);                                    \
     break
 
-/* Item `item` of conv_wgrad: image n, channels [f0, f0 + 4), pixels
-   [q0, q0 + 3) of the output plane (row-major). */
+/* Block b of `blocks` near-equal blocks of [0, total): its start, and its
+   size in *size (blocks of 4 + 4 + 4 + 4 rather than 6 + 6 + 4, so that no
+   tile is left mostly empty). */
+static int64_t block_start(int64_t total, int64_t blocks, int64_t b,
+                           int64_t *size) {
+  int64_t start = total * b / blocks;
+  *size = total * (b + 1) / blocks - start;
+  return start;
+}
+
+/* Item `item` of conv_wgrad: image n, a block of at most WGRAD_NF channels
+   and one of at most WGRAD_NP pixels of the output plane (row-major). */
 static void wgrad_item(const conv_t *p, int64_t item) {
-  int64_t fblocks = ceildiv(p->f, 4), pblocks = ceildiv(p->oh * p->ow, 3);
+  int64_t pixels = p->oh * p->ow;
+  int64_t fblocks = ceildiv(p->f, WGRAD_NF), pblocks = ceildiv(pixels, WGRAD_NP);
   int64_t n = item / (fblocks * pblocks), rest = item % (fblocks * pblocks);
-  int64_t f0 = rest / pblocks * 4, q0 = rest % pblocks * 3;
-  int64_t nf = min64(4, p->f - f0), np = min64(3, p->oh * p->ow - q0);
-  int64_t pix[3];
-  float *dst[3];
+  int64_t nf, np;
+  int64_t f0 = block_start(p->f, fblocks, rest / pblocks, &nf);
+  int64_t q0 = block_start(pixels, pblocks, rest % pblocks, &np);
+  int64_t pix[WGRAD_NP];
+  float *dst[WGRAD_NP];
   for (int64_t q = 0; q < np; ++q) {
     int64_t y = (q0 + q) / p->ow, x = (q0 + q) % p->ow;
     pix[q] = y * p->sh * p->in2 + x * p->sw * p->in3;
     dst[q] = p->out + n * p->out0 + y * p->out2 + x * p->out3;
   }
-  switch (4 * nf + np) {
+  switch (8 * nf + np) {
     WGRAD_CASE(1, 1);
     WGRAD_CASE(1, 2);
-    WGRAD_CASE(1, 3);
     WGRAD_CASE(2, 1);
     WGRAD_CASE(2, 2);
-    WGRAD_CASE(2, 3);
     WGRAD_CASE(3, 1);
     WGRAD_CASE(3, 2);
-    WGRAD_CASE(3, 3);
     WGRAD_CASE(4, 1);
     WGRAD_CASE(4, 2);
+#if WGRAD_NP > 2
+    WGRAD_CASE(1, 3);
+    WGRAD_CASE(1, 4);
+    WGRAD_CASE(1, 5);
+    WGRAD_CASE(1, 6);
+    WGRAD_CASE(2, 3);
+    WGRAD_CASE(2, 4);
+    WGRAD_CASE(2, 5);
+    WGRAD_CASE(2, 6);
+    WGRAD_CASE(3, 3);
+    WGRAD_CASE(3, 4);
+    WGRAD_CASE(3, 5);
+    WGRAD_CASE(3, 6);
     WGRAD_CASE(4, 3);
+    WGRAD_CASE(4, 4);
+    WGRAD_CASE(4, 5);
+    WGRAD_CASE(4, 6);
+#endif
   }
 }
 
@@ -394,7 +439,8 @@ static int conv_direct(const conv_t *p, int nth) {
     return 0;
   if (p->kh * p->kw >= p->oh * p->ow && p->kw >= 8 && p->w3 == 1 &&
       p->in3 * p->dw == 1) {
-    int64_t items = p->batch * ceildiv(p->f, 4) * ceildiv(p->oh * p->ow, 3);
+    int64_t items = p->batch * ceildiv(p->f, WGRAD_NF) *
+                    ceildiv(p->oh * p->ow, WGRAD_NP);
     conv_items(p, wgrad_item, items, nth);
     return 1;
   }

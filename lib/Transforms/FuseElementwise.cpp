@@ -10,9 +10,12 @@
 // 1. A matmul of a transposed operand becomes a matmul_transpose_a/_b of the
 //    untransposed one: the backward pass of `x W` multiplies by W^T and x^T,
 //    which the kernels read strided instead of as copies. A transpose still
-//    read only by matmuls (both operands transposed) stays named for
-//    adj-lower-to-kernels to fold the same way; fusing its producer into it
-//    would recompute the producer in transposed order.
+//    read only by kernels (a matmul with both operands transposed, the
+//    weight gradient of a convolution: the convolution of x^T and dy^T)
+//    stays named for adj-lower-to-kernels to fold into the kernel's
+//    strides; fusing its producer into it would recompute the producer in
+//    transposed order (a ReLU mask and a pooling scatter, once for each
+//    reader).
 // 2. Generalize the other named ops (linalg.reduce, map, broadcast,
 //    transpose, copy) into linalg.generic.
 // 3. Producer-consumer fusion: an all-parallel generic is fused into each
@@ -87,14 +90,15 @@ void foldTranspose(RewriterBase &rewriter, Op op, unsigned rank) {
 }
 
 /// Whether adj-lower-to-kernels will read `op`'s result as a strided view of
-/// its input: every user is a matmul kernel.
-bool feedsOnlyMatmuls(linalg::LinalgOp op) {
+/// its input: every user is an op it calls a kernel for.
+bool feedsOnlyKernels(linalg::LinalgOp op) {
   return isa<linalg::TransposeOp>(op) && !op->use_empty() &&
          llvm::all_of(op->getUsers(), [](Operation *user) {
            return isa<linalg::MatmulOp, linalg::MatmulTransposeAOp,
                       linalg::MatmulTransposeBOp, linalg::BatchMatmulOp,
                       linalg::BatchMatmulTransposeAOp,
-                      linalg::BatchMatmulTransposeBOp>(user);
+                      linalg::BatchMatmulTransposeBOp,
+                      linalg::Conv2DNchwFchwOp>(user);
          });
 }
 
@@ -246,7 +250,7 @@ struct AdjFuseElementwisePass
     SmallVector<linalg::LinalgOp> named;
     root->walk([&](linalg::LinalgOp op) {
       if (!isa<linalg::GenericOp, linalg::FillOp>(op) && !isKernelOp(op) &&
-          !feedsOnlyMatmuls(op) && op.hasPureTensorSemantics())
+          !feedsOnlyKernels(op) && op.hasPureTensorSemantics())
         named.push_back(op);
     });
     // An op that cannot be generalized stays as it is, unfused.

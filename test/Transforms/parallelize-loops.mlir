@@ -71,6 +71,34 @@ func.func @column_sum(%x: memref<9x10xf32>, %s: memref<10xf32>) {
 
 // -----
 
+// Views of the workspace (and the constants) a chunk reads are cloned into
+// the parallel region: the outlined function receives the workspace, not
+// pointers into it.
+// CHECK-LABEL: func.func @views_sunk
+// CHECK-SAME:    (%[[WS:.*]]: memref<512xi8>)
+// CHECK:         omp.loop_nest
+// CHECK-DAG:       %[[A:.*]] = memref.view %[[WS]][%{{.*}}][] : memref<512xi8> to memref<64xf32>
+// CHECK-DAG:       %[[B:.*]] = memref.view %[[WS]][%{{.*}}][] : memref<512xi8> to memref<64xf32>
+// CHECK-DAG:       memref.subview %[[A]]
+// CHECK-DAG:       memref.subview %[[B]]
+// CHECK:           linalg.generic
+func.func @views_sunk(%ws: memref<512xi8>) {
+  %c0 = arith.constant 0 : index
+  %c256 = arith.constant 256 : index
+  %a = memref.view %ws[%c0][] : memref<512xi8> to memref<64xf32>
+  %b = memref.view %ws[%c256][] : memref<512xi8> to memref<64xf32>
+  linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>],
+                  iterator_types = ["parallel"]}
+      ins(%a : memref<64xf32>) outs(%b : memref<64xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %e = math.exp %in : f32
+    linalg.yield %e : f32
+  }
+  return
+}
+
+// -----
+
 // Named ops are generalized first. A body that reads linalg.index (the
 // pooling windows) stays whole.
 // CHECK-LABEL: func.func @named_and_index

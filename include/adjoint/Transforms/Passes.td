@@ -235,8 +235,9 @@ def AdjFuseElementwise : Pass<"adj-fuse-elementwise"> {
     Runs on linalg on tensors. A matmul or batch_matmul of a transposed
     operand becomes its `_transpose_a`/`_transpose_b` variant reading the
     untransposed tensor (the kernels read it strided; a transpose left
-    feeding only matmuls stays named for `adj-lower-to-kernels`). Named ops
-    other than contractions and convolutions are generalized; an
+    feeding only matmuls and convolutions stays named for
+    `adj-lower-to-kernels`). Named ops other than contractions and
+    convolutions are generalized; an
     all-parallel `linalg.generic` is fused into each generic consumer that
     reads it without broadcasting (even when it has several consumers: its
     computation is repeated in each), and two generics with the same loop
@@ -321,7 +322,9 @@ def AdjParallelizeLoops : Pass<"adj-parallelize-loops", "::mlir::ModuleOp"> {
     element, then stores it in its slot of a buffer of partial results on
     the stack, which one loop after the parallel region folds into the
     output in chunk order. Either way the result does not depend on the
-    number of threads.
+    number of threads. The views and constants a chunk reads are cloned
+    into the region, so that the outlined function sees the workspace's
+    views as offsets of one pointer and LLVM knows they do not overlap.
 
     ```mlir
     linalg.generic {indexing_maps = [#id, #scalar], iterator_types = ["reduction"]}
