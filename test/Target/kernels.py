@@ -221,6 +221,8 @@ conv_shapes = [
     # weight gradient: 9 channels (3 + 3 + 3) x 9 pixels (4 + 5), tail of 2
     ((2, 3, 9, 10), (9, 3, 3), (1, 1), (1, 1), (1, 1)),
 ]
+
+
 def check_conv(xs, o, kh, kw, st, pad, dil, groups=1):
     x, w = data(*xs), data(o, xs[1] // groups, kh, kw)
     tx = torch.tensor(x, dtype=torch.float64, requires_grad=True)
