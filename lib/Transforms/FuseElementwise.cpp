@@ -19,7 +19,9 @@
 //    generic consumer that reads its result once per point of its domain
 //    (the consumer's indexing map of the operand is a permutation), even
 //    when the producer has other users: its computation is then repeated in
-//    each consumer, until step 4 merges the consumers.
+//    each consumer, until step 4 merges the consumers. Except when a user
+//    before the consumer needs the result stored (a kernel): the consumer
+//    then loads it instead of computing it again.
 // 4. Sibling fusion: two generics of one block with the same loop ranges that
 //    read a common tensor through the same indexing map, neither using the
 //    other's results, become one generic that yields both ops' results.
@@ -98,11 +100,36 @@ bool feedsOnlyMatmuls(linalg::LinalgOp op) {
          });
 }
 
+/// Whether `use` reads a value at a point before `consumer`'s that is not
+/// a place the value could be fused into: a kernel, a return, a reshape, a
+/// broadcasting read, or an op in another block. The value is then stored
+/// whatever the consumer does.
+bool storedBefore(OpOperand &use, Operation *consumer) {
+  Operation *user = use.getOwner();
+  if (user == consumer)
+    return false;
+  if (user->getBlock() != consumer->getBlock())
+    return true;
+  auto generic = dyn_cast<linalg::GenericOp>(user);
+  bool fusible =
+      generic && generic.getMatchingIndexingMap(&use).isPermutation();
+  return !fusible && user->isBeforeInBlock(consumer);
+}
+
 /// Step 3's control: the consumer must not read one producer value at many
-/// points (a broadcast), which would repeat the producer's work per point.
+/// points (a broadcast), which would repeat the producer's work per point;
+/// nor recompute a producer whose results are stored anyway for an earlier
+/// reader (the forward pass's tanh for a matmul, which the backward pass's
+/// 1 - tanh^2 would evaluate again): loading a result costs less than
+/// computing it again.
 bool fuseProducer(OpOperand *operand) {
   auto consumer = dyn_cast<linalg::GenericOp>(operand->getOwner());
-  return consumer && consumer.getMatchingIndexingMap(operand).isPermutation();
+  if (!consumer || !consumer.getMatchingIndexingMap(operand).isPermutation())
+    return false;
+  Operation *producer = operand->get().getDefiningOp();
+  return !producer || llvm::none_of(producer->getUses(), [&](OpOperand &use) {
+    return storedBefore(use, consumer);
+  });
 }
 
 /// Whether some op between `first` and `second` (same block, first before

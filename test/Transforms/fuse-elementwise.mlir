@@ -135,3 +135,36 @@ func.func @row_and_column_sums(%x: tensor<4x8xf32>) -> (tensor<4x1xf32>, tensor<
   %t = adj.tanh %x : tensor<4x8xf32>
   return %r, %c, %t : tensor<4x1xf32>, tensor<1x8xf32>, tensor<4x8xf32>
 }
+
+// A map whose result a matmul reads first is stored anyway: a later
+// consumer (a backward pass's 1 - tanh^2) loads it instead of computing the
+// tanh again. A consumer with no earlier kernel reader still fuses it.
+// CHECK-LABEL: func.func @stored_for_kernel
+// CHECK-SAME:    (%[[X:.*]]: tensor<2x3xf32>, %[[W:.*]]: tensor<3x4xf32>, %[[D:.*]]: tensor<2x3xf32>)
+// CHECK:         %[[T:.*]] = linalg.generic {{.*}} ins(%[[X]] : tensor<2x3xf32>)
+// CHECK:           math.tanh
+// CHECK:         linalg.matmul ins(%[[T]], %[[W]] :
+// CHECK:         linalg.generic {{.*}} ins(%[[D]], %[[T]] : tensor<2x3xf32>, tensor<2x3xf32>)
+// CHECK-NOT:       math.tanh
+// CHECK:           linalg.yield
+func.func @stored_for_kernel(%x: tensor<2x3xf32>, %w: tensor<3x4xf32>, %d: tensor<2x3xf32>)
+    -> (tensor<2x4xf32>, tensor<2x3xf32>) {
+  %t = adj.tanh %x : tensor<2x3xf32>
+  %m = adj.matmul %t, %w : tensor<2x3xf32>, tensor<3x4xf32> -> tensor<2x4xf32>
+  %t2 = adj.mul %t, %t : tensor<2x3xf32>
+  %g = adj.mul %d, %t2 : tensor<2x3xf32>
+  return %m, %g : tensor<2x4xf32>, tensor<2x3xf32>
+}
+
+// CHECK-LABEL: func.func @kernel_reads_later
+// CHECK:         %[[G:.*]]:2 = linalg.generic
+// CHECK:           math.tanh
+// CHECK:         linalg.matmul ins(%[[G]]#{{[01]}}
+// CHECK-NOT:     math.tanh
+func.func @kernel_reads_later(%x: tensor<2x3xf32>, %w: tensor<3x4xf32>, %d: tensor<2x3xf32>)
+    -> (tensor<2x4xf32>, tensor<2x3xf32>) {
+  %t = adj.tanh %x : tensor<2x3xf32>
+  %g = adj.mul %d, %t : tensor<2x3xf32>
+  %m = adj.matmul %t, %w : tensor<2x3xf32>, tensor<3x4xf32> -> tensor<2x4xf32>
+  return %m, %g : tensor<2x4xf32>, tensor<2x3xf32>
+}
