@@ -573,12 +573,6 @@ static void transpose_product(gemm_t *g) {
 }
 
 static void run(gemm_t *g, int nth) {
-  g->ar = simplify(g->ar);
-  g->ac = simplify(g->ac);
-  g->br = simplify(g->br);
-  g->bc = simplify(g->bc);
-  g->cr = simplify(g->cr);
-  g->cc = simplify(g->cc);
   if (g->m == 0 || g->n == 0)
     return;
   if (g->k == 0) {
@@ -900,6 +894,9 @@ HIDDEN void adjoint_rt_sconv2d(
               (axis_t){oh, ow, in0, in2 * sh, in3 * sw},
               plain(out1), (axis_t){oh, ow, out0, out2, out3},
               f, n, k, accumulate, scratch};
+  axis_t *axes[] = {&g.ar, &g.ac, &g.br, &g.bc, &g.cr, &g.cc};
+  for (int i = 0; i < 6; ++i)
+    *axes[i] = simplify(*axes[i]);
   run(&g, threads_for(f * n * k));
 }
 
