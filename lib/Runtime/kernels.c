@@ -488,20 +488,92 @@ static void direct_dot(const gemm_t *g, int64_t i, int64_t j) {
   *c = g->accumulate ? *c + sum : sum;
 }
 
+typedef int32_t vi __attribute__((vector_size(VL * 4)));
+
+#if VL == 16
+#define LANES {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15}
+#else
+#define LANES {0, 1, 2, 3, 4, 5, 6, 7}
+#endif
+
+/* Halves the lanes per column of two vectors of partial sums into *out,
+   x's and y's groups of 2h lanes interleaved: each group's upper h lanes
+   are added to its lower h, as lanes_sum does for one column. */
+static inline __attribute__((always_inline)) void fold(v8 *out, const v8 *x,
+                                                       const v8 *y, int h) {
+  const vi lane = LANES;
+  vi lo = lane + (((lane & h) != 0) & (VL - h));
+  *out = __builtin_shuffle(*x, *y, lo) + __builtin_shuffle(*x, *y, lo + h);
+}
+
+/* c with its log2(VL) bits reversed: after the folds of VL vectors,
+   lane o holds the sum of vector bit_reversed(o). */
+static inline int bit_reversed(int c) {
+  int r = 0;
+  for (int bit = 1, to = VL / 2; bit < VL; bit *= 2, to /= 2)
+    if (c & bit)
+      r |= to;
+  return r;
+}
+
+/* Columns [j, j + VL) of row i, each summed in direct_dot's order (the same
+   bits), when A's row and B's columns are contiguous: VL independent FMA
+   chains, and the VL horizontal sums done together in log2(VL) rounds of
+   folds instead of one column at a time (a backward pass's dz W^T for one
+   example: 64 dot products). */
+static void direct_dot_block(const gemm_t *g, int64_t i, int64_t j) {
+  const float *a = g->a + i * g->ar.s0, *b = g->b + j * g->bc.s0;
+  int64_t csb = g->bc.s0, p = 0;
+  v8 acc[VL];
+#pragma GCC unroll 16
+  for (int c = 0; c < VL; ++c)
+    acc[c] = (v8){0};
+  for (; p + VL <= g->k; p += VL) {
+    v8 av = *(const v8u *)(a + p);
+#pragma GCC unroll 16
+    for (int c = 0; c < VL; ++c)
+      acc[c] += av * *(const v8u *)(b + bit_reversed(c) * csb + p);
+  }
+#pragma GCC unroll 4
+  for (int h = VL / 2, vecs = VL; h >= 1; h /= 2, vecs /= 2)
+#pragma GCC unroll 8
+    for (int v = 0; v < vecs / 2; ++v)
+      fold(&acc[v], &acc[2 * v], &acc[2 * v + 1], h);
+  float *c = g->c + i * g->cr.s0 + j * g->cc.s0;
+  if (p == g->k && g->cc.s0 == 1) {
+    store_row(c, acc[0], VL, g->accumulate);
+    return;
+  }
+  for (int o = 0; o < VL; ++o) {
+    float sum = acc[0][o];
+    for (int64_t q = p; q < g->k; ++q)
+      sum += a[q] * b[o * csb + q];
+    float *out = c + o * g->cc.s0;
+    *out = g->accumulate ? *out + sum : sum;
+  }
+}
+
+static void direct_dot_row(const gemm_t *g, int64_t i) {
+  int64_t j = 0;
+  if (g->ac.s0 == 1 && g->br.s0 == 1 && g->k >= VL)
+    for (; j + VL <= g->n; j += VL)
+      direct_dot_block(g, i, j);
+  for (; j < g->n; ++j)
+    direct_dot(g, i, j);
+}
+
 static void direct_dots(const gemm_t *g, int nth) {
 #ifdef _OPENMP
   if (nth > 1) {
 #pragma omp parallel for num_threads(nth) schedule(static)
     for (int64_t i = 0; i < g->m; ++i)
-      for (int64_t j = 0; j < g->n; ++j)
-        direct_dot(g, i, j);
+      direct_dot_row(g, i);
     return;
   }
 #endif
   (void)nth;
   for (int64_t i = 0; i < g->m; ++i)
-    for (int64_t j = 0; j < g->n; ++j)
-      direct_dot(g, i, j);
+    direct_dot_row(g, i);
 }
 
 static void direct_gemm(const gemm_t *g, int nth) {
