@@ -22,7 +22,9 @@
 //    generic consumer that reads its result once per point of its domain
 //    (the consumer's indexing map of the operand is a permutation), even
 //    when the producer has other users: its computation is then repeated in
-//    each consumer, until step 4 merges the consumers.
+//    each consumer, until step 4 merges the consumers. Except when a user
+//    before the consumer needs the result stored (a kernel): the consumer
+//    then loads it instead of computing it again.
 // 4. Sibling fusion: two generics of one block with the same loop ranges that
 //    read a common tensor through the same indexing map, neither using the
 //    other's results, become one generic that yields both ops' results.
@@ -31,8 +33,7 @@
 //    elementwise chain in one loop. The merged op stands where the second
 //    did, or, if an op in between uses the first's results, where the first
 //    did when everything the second reads is available there. Two ops that
-//    both reduce, over different dimensions, are not merged (see
-//    mergePoint).
+//    both reduce are not merged (see mergePoint).
 //
 // The canonicalizer and CSE that follow drop the duplicated inputs and the
 // computation repeated by steps 3 and 4.
@@ -102,11 +103,36 @@ bool feedsOnlyKernels(linalg::LinalgOp op) {
          });
 }
 
+/// Whether `use` reads a value at a point before `consumer`'s that is not
+/// a place the value could be fused into: a kernel, a return, a reshape, a
+/// broadcasting read, or an op in another block. The value is then stored
+/// whatever the consumer does.
+bool storedBefore(OpOperand &use, Operation *consumer) {
+  Operation *user = use.getOwner();
+  if (user == consumer)
+    return false;
+  if (user->getBlock() != consumer->getBlock())
+    return true;
+  auto generic = dyn_cast<linalg::GenericOp>(user);
+  bool fusible =
+      generic && generic.getMatchingIndexingMap(&use).isPermutation();
+  return !fusible && user->isBeforeInBlock(consumer);
+}
+
 /// Step 3's control: the consumer must not read one producer value at many
-/// points (a broadcast), which would repeat the producer's work per point.
+/// points (a broadcast), which would repeat the producer's work per point;
+/// nor recompute a producer whose results are stored anyway for an earlier
+/// reader (the forward pass's tanh for a matmul, which the backward pass's
+/// 1 - tanh^2 would evaluate again): loading a result costs less than
+/// computing it again.
 bool fuseProducer(OpOperand *operand) {
   auto consumer = dyn_cast<linalg::GenericOp>(operand->getOwner());
-  return consumer && consumer.getMatchingIndexingMap(operand).isPermutation();
+  if (!consumer || !consumer.getMatchingIndexingMap(operand).isPermutation())
+    return false;
+  Operation *producer = operand->get().getDefiningOp();
+  return !producer || llvm::none_of(producer->getUses(), [&](OpOperand &use) {
+    return storedBefore(use, consumer);
+  });
 }
 
 /// Whether some op between `first` and `second` (same block, first before
@@ -129,9 +155,8 @@ bool definedBefore(Value v, Operation *op) {
 
 /// Where the generic that merges `first` and `second` can go: at `second`
 /// if no op before it uses `first`, else at `first` if `second`'s operands
-/// are all available there (the reductions of a layer norm's backward pass,
-/// for one: the first's result is used before the second). Null if the two
-/// cannot be merged.
+/// are all available there (a row sum whose result is used at once, and a
+/// later map of the same tensor). Null if the two cannot be merged.
 Operation *mergePoint(linalg::GenericOp first, linalg::GenericOp second) {
   if (!first.hasPureTensorSemantics() || !second.hasPureTensorSemantics() ||
       first.getNumLoops() != second.getNumLoops())
@@ -147,11 +172,13 @@ Operation *mergePoint(linalg::GenericOp first, linalg::GenericOp second) {
                                          second.getMatchingIndexingMap(b);
     });
   });
-  // Reductions over different dimensions in one loop nest (a row sum and
-  // a column sum) keep LLVM from vectorizing it: the accumulators share
-  // the workspace, so the row sum's is not kept in a register.
-  if (first.getNumReductionLoops() && second.getNumReductionLoops() &&
-      first.getIteratorTypesArray() != second.getIteratorTypesArray())
+  // Two reductions in one loop nest keep LLVM from vectorizing it: their
+  // accumulators share the workspace, and as LLVM cannot tell that they do
+  // not alias, neither is kept in a register (ffn's layer-norm backward,
+  // two row sums merged, ran as a scalar loop that stored both sums at
+  // every element: 3 % of its fwd+bwd; apart, both loops are vectorized).
+  // A reduction merges with maps only.
+  if (first.getNumReductionLoops() && second.getNumReductionLoops())
     return nullptr;
   if (!shared || llvm::any_of(second->getOperands(), [&](Value v) {
         return v.getDefiningOp() == first;

@@ -120,7 +120,9 @@ if len(sys.argv) == 4:  # child: run the library, write its outputs
 # mlp-small's dz2 W2^T: dot products); narrow ones (N <= 32) of any size,
 # with a ragged last row tile (37 rows: 8- and 6-row tiles); one column
 # (N = 1: dot products, or the transposed product); K = 1 outer products;
-# one row with an odd K (two accumulator chains and a tail).
+# one row with an odd K (two accumulator chains and a tail); few rows
+# with B transposed (dot products, VL columns folded together, with K
+# and N tails: 3x70x20, 1x40x33).
 sizes = [(1, 1, 1), (1, 7, 3), (5, 1, 9), (6, 16, 256), (7, 17, 257),
          (13, 33, 70), (64, 10, 512), (97, 130, 300), (250, 40, 520),
          (1, 64, 64), (1, 64, 1), (64, 1, 1), (64, 64, 1), (3, 70, 20),

@@ -100,45 +100,63 @@ func.func @transposed_conv_operand(%x: tensor<2x5x6x6xf32>, %y: tensor<2x3x4x4xf
 }
 
 // Siblings whose first result is used before the second: merged at the
-// first's place when the second's inputs are available there (the
-// reductions of a layer norm's backward pass)...
+// first's place when the second's inputs are available there (a row sum
+// used at once, and a later map of the same tensor; the map's init is the
+// earlier negation's)...
 // CHECK-LABEL: func.func @merge_at_first
 // CHECK-SAME:    (%[[X:.*]]: tensor<4x8xf32>, %[[Y:.*]]: tensor<4x8xf32>)
+// CHECK:         linalg.generic {{.*}} ins(%[[Y]] :
 // CHECK:         %[[R:.*]]:2 = linalg.generic
 // CHECK-SAME:      iterator_types = ["parallel", "reduction"]
-// CHECK-SAME:      ins(%[[X]], %[[Y]] :
+// CHECK-SAME:      ins(%[[X]] :
 // CHECK:           arith.addf
-// CHECK:           arith.mulf
-// CHECK:           arith.addf
+// CHECK:           math.tanh
 // CHECK:         tensor.expand_shape %[[R]]#0
 // CHECK:         linalg.generic
 // CHECK:           math.exp
-// CHECK:         tensor.expand_shape %[[R]]#1
 // CHECK-NOT:     linalg.generic
-func.func @merge_at_first(%x: tensor<4x8xf32>, %y: tensor<4x8xf32>) -> (tensor<4x1xf32>, tensor<4x1xf32>) {
+func.func @merge_at_first(%x: tensor<4x8xf32>, %y: tensor<4x8xf32>)
+    -> (tensor<4x8xf32>, tensor<4x1xf32>, tensor<4x8xf32>) {
+  %n = adj.neg %y : tensor<4x8xf32>
   %s = adj.sum %x axes [1] keepdims : tensor<4x8xf32> -> tensor<4x1xf32>
   %e = adj.exp %s : tensor<4x1xf32>
-  %p = adj.mul %x, %y : tensor<4x8xf32>
-  %t = adj.sum %p axes [1] keepdims : tensor<4x8xf32> -> tensor<4x1xf32>
-  return %e, %t : tensor<4x1xf32>, tensor<4x1xf32>
+  %t = adj.tanh %x : tensor<4x8xf32>
+  return %n, %e, %t : tensor<4x8xf32>, tensor<4x1xf32>, tensor<4x8xf32>
 }
 
 // ... and not when the second needs a value computed after the first.
 // CHECK-LABEL: func.func @merge_blocked
 // CHECK:         linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]
+// CHECK-NOT:       math.exp
+// CHECK:         linalg.generic
 // CHECK:           math.exp
-// CHECK:         linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]
-func.func @merge_blocked(%x: tensor<4x8xf32>) -> (tensor<4x1xf32>, tensor<4x1xf32>) {
+// CHECK:         linalg.generic {{.*}} iterator_types = ["parallel", "parallel"]
+// CHECK:           arith.subf
+func.func @merge_blocked(%x: tensor<4x8xf32>, %y: tensor<4x8xf32>)
+    -> (tensor<4x8xf32>, tensor<4x1xf32>, tensor<4x8xf32>) {
+  %n = adj.neg %y : tensor<4x8xf32>
   %s = adj.sum %x axes [1] keepdims : tensor<4x8xf32> -> tensor<4x1xf32>
   %e = adj.exp %s : tensor<4x1xf32>
   %c = adj.sub %x, %e : tensor<4x8xf32>, tensor<4x1xf32>
-  %t = adj.sum %c axes [1] keepdims : tensor<4x8xf32> -> tensor<4x1xf32>
-  return %e, %t : tensor<4x1xf32>, tensor<4x1xf32>
+  return %n, %e, %c : tensor<4x8xf32>, tensor<4x1xf32>, tensor<4x8xf32>
 }
 
-// A row sum and a column sum of the same tensor stay two loops: merged, the
-// row sum's accumulator would not stay in a register and the loop would not
-// vectorize. A map of the same tensor joins one of them.
+// Two row sums of the same tensor (a layer norm's backward pass) stay two
+// loops: merged, neither accumulator would stay in a register.
+// CHECK-LABEL: func.func @two_row_sums
+// CHECK:         linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]
+// CHECK-SAME:      outs(%{{.*}} : tensor<4xf32>)
+// CHECK:         linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]
+// CHECK-SAME:      outs(%{{.*}} : tensor<4xf32>)
+func.func @two_row_sums(%x: tensor<4x8xf32>, %y: tensor<4x8xf32>) -> (tensor<4x1xf32>, tensor<4x1xf32>) {
+  %s = adj.sum %x axes [1] keepdims : tensor<4x8xf32> -> tensor<4x1xf32>
+  %p = adj.mul %x, %y : tensor<4x8xf32>
+  %t = adj.sum %p axes [1] keepdims : tensor<4x8xf32> -> tensor<4x1xf32>
+  return %s, %t : tensor<4x1xf32>, tensor<4x1xf32>
+}
+
+// A row sum and a column sum of the same tensor stay two loops too. A map of
+// the same tensor joins one of them.
 // CHECK-LABEL: func.func @row_and_column_sums
 // CHECK:         linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]
 // CHECK:           math.exp
@@ -152,4 +170,37 @@ func.func @row_and_column_sums(%x: tensor<4x8xf32>) -> (tensor<4x1xf32>, tensor<
   %c = adj.sum %e axes [0] keepdims : tensor<4x8xf32> -> tensor<1x8xf32>
   %t = adj.tanh %x : tensor<4x8xf32>
   return %r, %c, %t : tensor<4x1xf32>, tensor<1x8xf32>, tensor<4x8xf32>
+}
+
+// A map whose result a matmul reads first is stored anyway: a later
+// consumer (a backward pass's 1 - tanh^2) loads it instead of computing the
+// tanh again. A consumer with no earlier kernel reader still fuses it.
+// CHECK-LABEL: func.func @stored_for_kernel
+// CHECK-SAME:    (%[[X:.*]]: tensor<2x3xf32>, %[[W:.*]]: tensor<3x4xf32>, %[[D:.*]]: tensor<2x3xf32>)
+// CHECK:         %[[T:.*]] = linalg.generic {{.*}} ins(%[[X]] : tensor<2x3xf32>)
+// CHECK:           math.tanh
+// CHECK:         linalg.matmul ins(%[[T]], %[[W]] :
+// CHECK:         linalg.generic {{.*}} ins(%[[D]], %[[T]] : tensor<2x3xf32>, tensor<2x3xf32>)
+// CHECK-NOT:       math.tanh
+// CHECK:           linalg.yield
+func.func @stored_for_kernel(%x: tensor<2x3xf32>, %w: tensor<3x4xf32>, %d: tensor<2x3xf32>)
+    -> (tensor<2x4xf32>, tensor<2x3xf32>) {
+  %t = adj.tanh %x : tensor<2x3xf32>
+  %m = adj.matmul %t, %w : tensor<2x3xf32>, tensor<3x4xf32> -> tensor<2x4xf32>
+  %t2 = adj.mul %t, %t : tensor<2x3xf32>
+  %g = adj.mul %d, %t2 : tensor<2x3xf32>
+  return %m, %g : tensor<2x4xf32>, tensor<2x3xf32>
+}
+
+// CHECK-LABEL: func.func @kernel_reads_later
+// CHECK:         %[[G:.*]]:2 = linalg.generic
+// CHECK:           math.tanh
+// CHECK:         linalg.matmul ins(%[[G]]#{{[01]}}
+// CHECK-NOT:     math.tanh
+func.func @kernel_reads_later(%x: tensor<2x3xf32>, %w: tensor<3x4xf32>, %d: tensor<2x3xf32>)
+    -> (tensor<2x4xf32>, tensor<2x3xf32>) {
+  %t = adj.tanh %x : tensor<2x3xf32>
+  %g = adj.mul %d, %t : tensor<2x3xf32>
+  %m = adj.matmul %t, %w : tensor<2x3xf32>, tensor<3x4xf32> -> tensor<2x4xf32>
+  return %m, %g : tensor<2x4xf32>, tensor<2x3xf32>
 }
