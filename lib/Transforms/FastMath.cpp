@@ -7,7 +7,8 @@
 // 1. f32 exp, expm1, log, log1p, log2, tanh and erf become MLIR's polynomial
 //    approximations (arith and math.fma, a few ulp), instead of calls to
 //    libm that LLVM cannot vectorize. f64 keeps libm's accuracy: on x86-64
-//    LLVM vectorizes its calls with glibc's libmvec (lib/Target/NativeCode.cpp).
+//    LLVM vectorizes its calls with glibc's libmvec
+//    (lib/Target/NativeCode.cpp).
 // 2. The float ops of a reduction that combine a value with the accumulator
 //    (the output block argument of a linalg op) get the `reassoc` flag, so
 //    LLVM may keep several partial sums in a vector. The order of the sum is
