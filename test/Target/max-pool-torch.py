@@ -1,0 +1,52 @@
+# RUN: %python %s
+# Compiled max pooling and its reverse derivative (adj.max_pool2d_scatter)
+# against PyTorch in f64: tiling windows (stride = kernel, no padding), whose
+# scatter is a loop over the windows, with input sizes that the windows
+# cover exactly or leave a remainder of, in batches, with many ties (PyTorch
+# and the reference both pick a window's first maximum in row-major order);
+# and overlapping windows for comparison.
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+import adjtest
+import compiletest
+from adjtest import ty
+
+rng = np.random.default_rng(11)
+torch.set_default_dtype(torch.float64)
+
+CASES = [  # (N, C, H, W), kernel, stride
+    ((3, 2, 8, 6), [2, 2], None),
+    ((2, 3, 7, 9), [2, 2], None),
+    ((1, 5, 9, 7), [3, 2], None),
+    ((4, 1, 6, 10), [2, 3], None),
+    ((2, 2, 5, 5), [1, 1], None),
+    ((2, 3, 7, 8), [3, 3], [2, 2]),
+]
+
+for shape, kernel, stride in CASES:
+    s = stride or kernel
+    pooled = (shape[0], shape[1], (shape[2] - kernel[0]) // s[0] + 1,
+              (shape[3] - kernel[1]) // s[1] + 1)
+    # Small integers: most windows hold a repeated maximum.
+    x = rng.integers(-2, 3, size=shape).astype(np.float64)
+    t = rng.normal(size=pooled)
+    a = f" kernel {kernel}" + (f" stride {stride}" if stride else "")
+    source = adjtest.func(f"""
+        %y = adj.max_pool2d %x{a} : {ty(x)} -> {ty(t)}
+        %g = adj.max_pool2d_scatter %x, %t{a} : {ty(x)}, {ty(t)} -> {ty(x)}
+        return %y, %g : {ty(t)}, {ty(x)}""", {"x": x, "t": t})
+
+    xt = torch.tensor(x, requires_grad=True)
+    y = F.max_pool2d(xt, kernel, s)
+    (g,) = torch.autograd.grad((y * torch.tensor(t)).sum(), [xt])
+    expected = [y.detach().numpy(), g.numpy()]
+    label = f"max_pool2d {shape}{a}"
+    try:
+        got = compiletest.compile_source(source).call("main", x, t)
+        adjtest.check_results(label, got, expected, rtol=0, atol=0)
+    except RuntimeError as e:
+        adjtest.expect(label, False, str(e))
+adjtest.done()
