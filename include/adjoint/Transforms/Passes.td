@@ -284,7 +284,8 @@ def AdjFastMath : Pass<"adj-fast-math"> {
   let description = [{
     Makes elementwise and reduction loops vectorizable: f32 `math.exp`,
     `expm1`, `log`, `log1p`, `log2`, `tanh` and `erf` are replaced by MLIR's
-    polynomial approximations (a few ulp; f64 keeps libm), and the float op
+    polynomial approximations (a few ulp; f64 keeps libm's functions, which
+    the LLVM stage vectorizes with glibc's libmvec on x86-64), and the float op
     that combines a reduction's value with its accumulator gets the
     `reassoc` fast-math flag, so LLVM may keep partial sums in vector lanes.
     The summation order is then fixed when compiling: results are the same
