@@ -30,8 +30,9 @@
  * Threads split C's tiles only, never the reduction: every element of C is
  * accumulated by one thread in the same order for any thread count, so the
  * results are bitwise identical. The packing buffers live in the caller's
- * workspace (`scratch`, sized by adjoint_rt_[sd]gemm_scratch's formula,
- * which the lowering pass repeats), so a call allocates nothing.
+ * workspace (`scratch`, sized by the lowering pass from this file's
+ * blocking constants: LowerToKernels.cpp's scratchElements), so a call
+ * allocates nothing.
  *
  * GCC vector extensions give 32-byte vectors (8 floats, 4 doubles): AVX2 +
  * FMA with -march=haswell or later, two NEON registers on AArch64; 64-byte
@@ -51,7 +52,9 @@
 
 /* The vector width in bytes: 64 with AVX-512, else 32 (AVX2, two NEON
    registers). A micro-tile is MR rows by two vectors: 8 x 2 accumulators
-   of AVX-512's 32 registers, 6 x 2 of the 16 of AVX2 and NEON. */
+   of AVX-512's 32 registers, 6 x 2 of the 16 of AVX2 and NEON. The
+   lowering pass sizes the packing buffers from VBYTES, MR, KC, MCB and NC
+   (LowerToKernels.cpp, scratchElements): change them together. */
 #ifdef __AVX512F__
 #define VBYTES 64
 #define MR 8
@@ -453,13 +456,6 @@ static int conv_direct(const conv_t *p, int nth) {
     return 1;
   }
   return 0;
-}
-
-/* The floats of scratch adjoint_rt_sconv2d needs. */
-HIDDEN int64_t adjoint_rt_sconv2d_scratch(int64_t batch, int64_t c, int64_t f,
-                                          int64_t kh, int64_t kw, int64_t oh,
-                                          int64_t ow) {
-  return adjoint_rt_sgemm_scratch(f, batch * oh * ow, c * kh * kw);
 }
 
 /* out[n, f, y, x] (+)= sum over (c, i, j) of
