@@ -470,7 +470,8 @@ def summarize(records, out, stamp):
              "round: " + ", ".join(f"{r['steal_s']:.1f} s" for r in rounds)
              + ("; 1-minute load average after each round: "
                 + ", ".join(f"{x:.1f}" for x in load) if load else "")
-             + f". NumPy's BLAS: {meta['blas']}. Columns: docs/performance.md.", ""]
+             + f". NumPy's BLAS: {meta['blas']} (OPENBLAS_CORETYPE "
+             f"{meta.get('openblas_coretype', '?')}). Columns: docs/performance.md.", ""]
     lines += table(merged, peak)
     gt = gemm_table(merged)
     if gt:
@@ -567,7 +568,8 @@ def main():
     emit({"bench": "meta", "date": stamp, "command": " ".join(
         ["tools/bench/bench.py"] + sys.argv[1:]), "host": platform.node(),
         "cpu": cpu_model(), "nproc": os.cpu_count(),
-        "blas": blas, "rounds": args.rounds, "budget_s": args.budget,
+        "blas": blas, "openblas_coretype": os.environ.get("OPENBLAS_CORETYPE", "auto"),
+        "rounds": args.rounds, "budget_s": args.budget,
         "git": run(["git", "-C", ROOT, "describe", "--always", "--dirty"], check=False).strip()})
     for c in checks:
         emit({"bench": "check", **c})

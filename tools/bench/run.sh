@@ -36,8 +36,16 @@ fi
 # OpenBLAS 0.3.21 takes some AVX-512 guests for a Prescott and runs its SSE
 # kernels there (about 30 instead of 130 GFLOP/s): a baseline that weak
 # would flatter Adjoint (docs/performance.md, "Pitfalls").
-if [[ -z "${OPENBLAS_CORETYPE:-}" ]] && grep -qw avx512f /proc/cpuinfo; then
-  export OPENBLAS_CORETYPE=SkylakeX
-  echo "== OPENBLAS_CORETYPE=SkylakeX (AVX-512 CPU)"
+# A setting of the environment's own is kept, but one that names AVX2
+# kernels on an AVX-512 CPU halves the baselines' matmuls: say so.
+if grep -qw avx512f /proc/cpuinfo; then
+  if [[ -z "${OPENBLAS_CORETYPE:-}" ]]; then
+    export OPENBLAS_CORETYPE=SkylakeX
+    echo "== OPENBLAS_CORETYPE=SkylakeX (AVX-512 CPU)"
+  elif [[ ! "$OPENBLAS_CORETYPE" =~ ^(SkylakeX|Cooperlake|SapphireRapids)$ ]]; then
+    echo "== warning: OPENBLAS_CORETYPE=$OPENBLAS_CORETYPE runs OpenBLAS's kernels" \
+      "without AVX-512 on this AVX-512 CPU: PyTorch's and NumPy's matmuls get" \
+      "about half as fast; run with OPENBLAS_CORETYPE=SkylakeX for a fair baseline" >&2
+  fi
 fi
 exec /usr/bin/python3 tools/bench/bench.py "$@"
