@@ -391,9 +391,9 @@ private:
                            dilations = window("dilations");
       if (grouped)
         args.push_back(i64(b, loc, shapeOf(rhs)[0]));
-      for (int64_t v : {o[0], w[1], w[0], w[2], w[3], o.take_back(2)[0],
-                        o.back(), strides[0], strides[1], dilations[0],
-                        dilations[1]})
+      for (int64_t v :
+           {o[0], w[1], w[0], w[2], w[3], o.take_back(2)[0], o.back(),
+            strides[0], strides[1], dilations[0], dilations[1]})
         args.push_back(i64(b, loc, v));
       SmallVector<int> image = {0, 1, 2, 3}, filter = {0, 1, 2, 3};
       if (grouped)
