@@ -497,38 +497,24 @@ HIDDEN void adjoint_rt_dconv2d(
 /* A grouped convolution (conv_2d_ngchw_gfchw): group g convolves in's
    channels [g*c, (g+1)*c) with w's filters [g*f, (g+1)*f) into out's
    channels [g*f, (g+1)*f). in_g, w_g and out_g are the group strides; the
-   rest is adjoint_rt_sconv2d's, for one group. The groups run one after
-   the other, each on all threads. */
-HIDDEN void adjoint_rt_sconv2d_grouped(
-    int64_t groups, int64_t batch, int64_t c, int64_t f, int64_t kh,
-    int64_t kw, int64_t oh, int64_t ow, int64_t sh, int64_t sw, int64_t dh,
-    int64_t dw, const float *in, int64_t in_g, int64_t in0, int64_t in1,
-    int64_t in2, int64_t in3, const float *w, int64_t w_g, int64_t w0,
-    int64_t w1, int64_t w2, int64_t w3, float *out, int64_t out_g,
-    int64_t out0, int64_t out1, int64_t out2, int64_t out3,
-    int32_t accumulate, float *scratch) {
-  for (int64_t g = 0; g < groups; ++g)
-    adjoint_rt_sconv2d(batch, c, f, kh, kw, oh, ow, sh, sw, dh, dw,
-                       in + g * in_g, in0, in1, in2, in3, w + g * w_g, w0, w1,
-                       w2, w3, out + g * out_g, out0, out1, out2, out3,
-                       accumulate, scratch);
-}
-
-/* adjoint_rt_sconv2d_grouped in f64. */
-HIDDEN void adjoint_rt_dconv2d_grouped(
-    int64_t groups, int64_t batch, int64_t c, int64_t f, int64_t kh,
-    int64_t kw, int64_t oh, int64_t ow, int64_t sh, int64_t sw, int64_t dh,
-    int64_t dw, const double *in, int64_t in_g, int64_t in0, int64_t in1,
-    int64_t in2, int64_t in3, const double *w, int64_t w_g, int64_t w0,
-    int64_t w1, int64_t w2, int64_t w3, double *out, int64_t out_g,
-    int64_t out0, int64_t out1, int64_t out2, int64_t out3,
-    int32_t accumulate, double *scratch) {
-  for (int64_t g = 0; g < groups; ++g)
-    adjoint_rt_dconv2d(batch, c, f, kh, kw, oh, ow, sh, sw, dh, dw,
-                       in + g * in_g, in0, in1, in2, in3, w + g * w_g, w0, w1,
-                       w2, w3, out + g * out_g, out0, out1, out2, out3,
-                       accumulate, scratch);
-}
+   rest is CONV's (adjoint_rt_sconv2d or _dconv2d), for one group. The
+   groups run one after the other, each on all threads. */
+#define CONV2D_GROUPED(CONV, T)                                                \
+  HIDDEN void CONV##_grouped(                                                  \
+      int64_t groups, int64_t batch, int64_t c, int64_t f, int64_t kh,         \
+      int64_t kw, int64_t oh, int64_t ow, int64_t sh, int64_t sw, int64_t dh,  \
+      int64_t dw, const T *in, int64_t in_g, int64_t in0, int64_t in1,         \
+      int64_t in2, int64_t in3, const T *w, int64_t w_g, int64_t w0,           \
+      int64_t w1, int64_t w2, int64_t w3, T *out, int64_t out_g, int64_t out0, \
+      int64_t out1, int64_t out2, int64_t out3, int32_t accumulate,            \
+      T *scratch) {                                                            \
+    for (int64_t g = 0; g < groups; ++g)                                       \
+      CONV(batch, c, f, kh, kw, oh, ow, sh, sw, dh, dw, in + g * in_g, in0,    \
+           in1, in2, in3, w + g * w_g, w0, w1, w2, w3, out + g * out_g, out0,  \
+           out1, out2, out3, accumulate, scratch);                             \
+  }
+CONV2D_GROUPED(adjoint_rt_sconv2d, float)
+CONV2D_GROUPED(adjoint_rt_dconv2d, double)
 
 /* The thread count of the parallel loops of compiled code
    (adj-parallelize-loops), the same as the kernels'. */
