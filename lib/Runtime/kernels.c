@@ -153,19 +153,15 @@ static int threads_for(int64_t macs) {
 #define PUBLIC(name) CONCAT(CONCAT(adjoint_rt_, SFX), name)
 
 #define T float
-#define TI int32_t
 #define SFX s
 #include "gemm.inc"
 #undef T
-#undef TI
 #undef SFX
 
 #define T double
-#define TI int64_t
 #define SFX d
 #include "gemm.inc"
 #undef T
-#undef TI
 #undef SFX
 
 /* Direct convolutions, for the shapes where the GEMM's packing would cost

@@ -16,6 +16,7 @@
 #include "llvm/MC/MCSubtargetInfo.h"
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Passes/PassBuilder.h"
+#include "llvm/Support/DynamicLibrary.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FileUtilities.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -71,10 +72,24 @@ createTargetMachine(const TargetOptions &options) {
 }
 
 /// Whether libraries for `triple` may call glibc's vector math library,
-/// libmvec (x86-64 Linux with glibc: libmvec is part of glibc).
+/// libmvec (x86-64 Linux with glibc: libmvec is part of glibc). The functions
+/// of getLibmvecVariants came with glibc 2.35: for the host's own triple,
+/// libmvec must be there and have them (an older glibc gets scalar libm
+/// calls, not a failed link); another machine's glibc is taken to be recent.
 static bool hasLibmvec(const llvm::Triple &triple) {
-  return triple.getArch() == llvm::Triple::x86_64 && triple.isOSLinux() &&
-         triple.isGNUEnvironment();
+  if (triple.getArch() != llvm::Triple::x86_64 || !triple.isOSLinux() ||
+      !triple.isGNUEnvironment())
+    return false;
+  llvm::Triple host(llvm::sys::getProcessTriple());
+  if (host.getArch() != triple.getArch() || host.getOS() != triple.getOS() ||
+      host.getEnvironment() != triple.getEnvironment())
+    return true;
+  static const bool recent = [] {
+    llvm::sys::DynamicLibrary libmvec =
+        llvm::sys::DynamicLibrary::getPermanentLibrary("libmvec.so.1");
+    return libmvec.isValid() && libmvec.getAddressOfSymbol("_ZGVbN2v_tanh");
+  }();
+  return recent;
 }
 
 namespace {

@@ -84,6 +84,24 @@ func.func @requests(%a: tensor<2x3x4xf64>, %b: tensor<1x4x5xf64>, %dc: tensor<2x
 
 // -----
 
+// K = 0: no flattening (it would divide by the empty dimension); dB is the
+// empty sum of the batch of products.
+
+func.func @f(%a: tensor<2x3x0xf64>, %b: tensor<0x4xf64>) -> tensor<2x3x4xf64> {
+  %c = adj.matmul %a, %b : tensor<2x3x0xf64>, tensor<0x4xf64> -> tensor<2x3x4xf64>
+  return %c : tensor<2x3x4xf64>
+}
+func.func @requests(%a: tensor<2x3x0xf64>, %b: tensor<0x4xf64>, %dc: tensor<2x3x4xf64>) -> tensor<0x4xf64> {
+  %y, %db = adj.vjp @f(%a, %b) cotangents(%dc) wrt [1] : (tensor<2x3x0xf64>, tensor<0x4xf64>, tensor<2x3x4xf64>) -> (tensor<2x3x4xf64>, tensor<0x4xf64>)
+  return %db : tensor<0x4xf64>
+}
+
+// CHECK-LABEL: func.func private @f_vjp_wrt_1(
+// CHECK:         adj.matmul {{.*}} -> tensor<2x0x4xf64>
+// CHECK:         adj.sum {{.*}} axes [0] keepdims : tensor<2x0x4xf64> -> tensor<1x0x4xf64>
+
+// -----
+
 // y = Σ uᵢ vᵢ: du = dy · v, dv = dy · u; ty = dot(tu, v) + dot(u, tv).
 
 func.func @f(%u: tensor<5xf64>, %v: tensor<5xf64>) -> tensor<f64> {

@@ -53,6 +53,7 @@ Value matmulRhsCotangent(RuleBuilder &r, Value a, Value b, Value dc) {
   auto bType = cast<RankedTensorType>(b.getType());
   auto cType = cast<RankedTensorType>(dc.getType());
   if (bType.getRank() == 2 && aType.getRank() > 2 && aType.hasStaticShape() &&
+      aType.getShape().back() != 0 &&
       aType.getShape().drop_back() == cType.getShape().drop_back()) {
     int64_t rows = aType.getNumElements() / aType.getShape().back();
     Value flatA = r.reshape(a, {rows, aType.getShape().back()});
