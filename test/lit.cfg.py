@@ -2,6 +2,7 @@
 # lit configuration of the Adjoint test suite.
 
 import os
+import platform
 import shutil
 
 import lit.formats
@@ -44,3 +45,13 @@ llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 # Graphviz, for the tests that render DOT (REQUIRES: dot).
 if shutil.which("dot"):
     config.available_features.add("dot")
+
+# An x86-64 glibc host whose libmvec has the functions Adjoint maps (glibc
+# 2.35+): the libraries it builds call libmvec (REQUIRES: libmvec).
+try:
+    import ctypes
+    if platform.machine() == "x86_64" and hasattr(
+            ctypes.CDLL("libmvec.so.1"), "_ZGVbN2v_tanh"):
+        config.available_features.add("libmvec")
+except OSError:
+    pass
