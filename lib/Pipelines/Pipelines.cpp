@@ -115,8 +115,8 @@ void adjoint::buildLowerToLLVMPipeline(OpPassManager &pm,
   pm.addPass(createLowerAffinePass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   // Math ops LLVM has intrinsics for first; the rest (tanh, erf) call libm.
-  // log1p too: the intrinsics' log(1 + x) is 0 for a tiny x.
-  pm.addPass(createConvertMathToLLVMPass({/*approximateLog1p=*/false}));
+  pm.addPass(createAdjPreciseMath());
+  pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToLibmPass());
   pm.addPass(createArithToLLVMConversionPass());
   ConvertFuncToLLVMPassOptions funcOptions;
