@@ -90,6 +90,10 @@ void adjoint::buildBufferizePipeline(OpPassManager &pm,
   pm.addPass(createAdjLowerExternalCalls());
   pm.addPass(createAdjIsolateResults());
   pm.addPass(bufferization::createOneShotBufferizePass(options));
+  // A loop that updates a buffer in place (scatter_add's) still returns it:
+  // canonicalization forwards the buffer, so a result computed by a loop is
+  // an allocation that becomes the out-parameter, not a copy into it.
+  pm.addPass(createCanonicalizerPass());
   bufferization::BufferResultsToOutParamsOpts outParams;
   outParams.hoistStaticAllocs = true;
   // A result that is not a fresh buffer (an argument, a constant) is copied
