@@ -53,8 +53,9 @@ func.func @conv_s2_d2_g2(%x: tensor<2x4x9x8xf64>, %w: tensor<6x2x3x3xf64>)
   return %y : tensor<2x6x4x3xf64>
 }
 
-// Remainders of 2 rows (more than the dilation) and 1 column: the weight's
-// cotangent is cropped.
+// Remainders of 2 rows (more than the dilation, and than the bottom padding)
+// and 1 column (no right padding): the weight's cotangent leaves out input
+// rows and columns no window reaches.
 func.func @conv_s32_d21_g2(%x: tensor<2x4x10x11xf64>, %w: tensor<4x2x2x3xf64>)
     -> tensor<2x4x3x5xf64> {
   %y = adj.conv2d %x, %w stride [3, 2] padding [0, 1, 1, 0] dilation [2, 1]

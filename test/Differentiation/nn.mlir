@@ -144,8 +144,9 @@ func.func @vjp(%logits: tensor<4x3xf32>, %labels: tensor<4xi32>,
 // d input: ct spread by the stride (interior padding 1) and padded by
 // (k - 1) d - p, then convolved with the flipped kernel whose channels are
 // swapped within each group. d weight: the input, batch as channels,
-// convolved with ct as a kernel, stride and dilation swapped, then cropped.
-// Tangent: conv(tx, w) + conv(x, tw).
+// convolved with ct as a kernel, stride and dilation swapped, without the
+// last padded row no window reaches (bottom padding 2 -> 1): its output is
+// the kernel's size. Tangent: conv(tx, w) + conv(x, tw).
 
 func.func @f(%x: tensor<2x4x9x8xf32>, %w: tensor<6x2x3x3xf32>) -> tensor<2x6x4x3xf32> {
   %y = adj.conv2d %x, %w stride [2, 2] padding [1, 0, 2, 1] dilation [2, 2]
@@ -188,9 +189,31 @@ func.func @jvp(%x: tensor<2x4x9x8xf32>, %w: tensor<6x2x3x3xf32>,
 // CHECK:         %[[XT:.*]] = adj.transpose %[[XS]] [2, 1, 0, 3, 4]
 // CHECK:         %[[XB:.*]] = adj.reshape %[[XT]] : tensor<2x2x2x9x8xf32> -> tensor<2x4x9x8xf32>
 // CHECK:         %[[CTT:.*]] = adj.transpose %[[CT]] [1, 0, 2, 3]
-// CHECK:         %[[DWT:.*]] = adj.conv2d %[[XB]], %[[CTT]] stride [2, 2] padding [1, 0, 2, 1] dilation [2, 2] groups 2 : tensor<2x4x9x8xf32>, tensor<6x2x4x3xf32> -> tensor<2x6x3x3xf32>
+// CHECK:         %[[DWT:.*]] = adj.conv2d %[[XB]], %[[CTT]] stride [2, 2] padding [1, 0, 1, 1] dilation [2, 2] groups 2 : tensor<2x4x9x8xf32>, tensor<6x2x4x3xf32> -> tensor<2x6x3x3xf32>
 // CHECK:         %[[DW:.*]] = adj.transpose %[[DWT]] [1, 0, 2, 3]
 // CHECK:         return %{{.*}}, %[[DX]], %[[DW]]
+// -----
+
+// Stride 2 without padding: the last row and column of the input, which no
+// window reaches, are left out of the weight's cotangent.
+
+func.func @f(%x: tensor<1x1x8x8xf32>, %w: tensor<1x1x3x3xf32>) -> tensor<1x1x3x3xf32> {
+  %y = adj.conv2d %x, %w stride [2, 2] : tensor<1x1x8x8xf32>, tensor<1x1x3x3xf32> -> tensor<1x1x3x3xf32>
+  return %y : tensor<1x1x3x3xf32>
+}
+func.func @vjp(%x: tensor<1x1x8x8xf32>, %w: tensor<1x1x3x3xf32>,
+               %ct: tensor<1x1x3x3xf32>) -> tensor<1x1x3x3xf32> {
+  %y, %dw = adj.vjp @f(%x, %w) cotangents(%ct) wrt [1]
+      : (tensor<1x1x8x8xf32>, tensor<1x1x3x3xf32>, tensor<1x1x3x3xf32>)
+      -> (tensor<1x1x3x3xf32>, tensor<1x1x3x3xf32>)
+  return %dw : tensor<1x1x3x3xf32>
+}
+
+// CHECK-LABEL: func.func private @f_vjp_wrt_1(
+// CHECK:         %[[XS:.*]] = adj.slice %{{.*}} start [0, 0, 0, 0] limit [1, 1, 7, 7] : tensor<1x1x8x8xf32> -> tensor<1x1x7x7xf32>
+// CHECK:         adj.conv2d %{{.*}}, %{{.*}} dilation [2, 2] : tensor<1x1x7x7xf32>, tensor<1x1x3x3xf32> -> tensor<1x1x3x3xf32>
+// CHECK-NOT:     adj.slice
+// CHECK:         return
 // -----
 
 // Only the input is differentiated: no weight cotangent is built. The

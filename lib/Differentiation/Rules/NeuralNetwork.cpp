@@ -16,7 +16,8 @@
 //                convolution of ct spread by the stride, with the kernel
 //                flipped and its channels swapped within each group; dw is a
 //                convolution of x (batch as channels) by ct (as the kernel),
-//                stride and dilation swapped. Groups stay groups.
+//                stride and dilation swapped, over the rows the forward
+//                windows reach. Groups stay groups.
 //   max_pool2d   dx = max_pool2d_scatter(x, ct), ty = max_pool2d_gather(x, t):
 //                each window's first maximum takes it all. Scatter and gather
 //                are linear in `source` and each other's transpose.
@@ -268,11 +269,26 @@ Value convInputCotangent(RuleBuilder &r, Value ct, Value input, Value weight,
 /// ct[n, o, y, x] · xpad[n, g·C/G + c, y·s + i·d, x·s + j·d]: a convolution
 /// of the input, with the batch as channels ([C/G, G·N, H, W], grouped by
 /// g), by the cotangent as a kernel ([O, N, OH, OW]), with the forward
-/// padding, stride d and dilation s. Its output can exceed the kernel by the
-/// rows the forward windows never reached; they are cropped.
+/// padding, stride d and dilation s. The last rows and columns of the padded
+/// input that no forward window reaches (fewer than s) are left out, from
+/// the padding first: they would only widen the output beyond the kernel.
 Value convWeightCotangent(RuleBuilder &r, Value ct, Value input, Value weight,
                           const Window2D &w) {
-  ArrayRef<int64_t> x = shapeOf(input), k = shapeOf(weight);
+  ArrayRef<int64_t> k = shapeOf(weight), o = shapeOf(ct);
+  Window2D swapped{{}, w.dilation, w.padding, w.stride, w.groups};
+  SmallVector<int64_t> limit(shapeOf(input));
+  for (int i = 0; i < 2; ++i) {
+    int64_t padded = limit[2 + i] + w.padding[i] + w.padding[2 + i];
+    int64_t unread = padded - (o[2 + i] - 1) * w.stride[i] - 1 -
+                     (k[2 + i] - 1) * w.dilation[i];
+    int64_t fromPadding = std::min(unread, w.padding[2 + i]);
+    swapped.padding[2 + i] -= fromPadding;
+    limit[2 + i] -= unread - fromPadding;
+  }
+  if (limit != shapeOf(input))
+    input = r.create<SliceOp>(input, SmallVector<int64_t>(4, 0), limit,
+                              DenseI64ArrayAttr());
+  ArrayRef<int64_t> x = shapeOf(input);
   int64_t groups = w.groups, perGroup = x[1] / groups;
   Value batchAsChannels;
   if (groups == 1) {
@@ -282,17 +298,9 @@ Value convWeightCotangent(RuleBuilder &r, Value ct, Value input, Value weight,
     batchAsChannels = r.reshape(r.transpose(split, {2, 1, 0, 3, 4}),
                                 {perGroup, groups * x[0], x[2], x[3]});
   }
-  Window2D swapped{{}, w.dilation, w.padding, w.stride, groups};
-  Value full = conv2d(r, batchAsChannels, r.transpose(ct, {1, 0, 2, 3}),
-                      swapped); // [C/G, O, >= KH, >= KW]
-  ArrayRef<int64_t> fullShape = shapeOf(full);
-  Value cropped = full;
-  if (fullShape[2] != k[2] || fullShape[3] != k[3])
-    cropped = r.create<SliceOp>(
-        full, ArrayRef<int64_t>{0, 0, 0, 0},
-        ArrayRef<int64_t>{fullShape[0], fullShape[1], k[2], k[3]},
-        DenseI64ArrayAttr());
-  return r.transpose(cropped, {1, 0, 2, 3});
+  Value dw = conv2d(r, batchAsChannels, r.transpose(ct, {1, 0, 2, 3}),
+                    swapped); // [C/G, O, KH, KW]
+  return r.transpose(dw, {1, 0, 2, 3});
 }
 
 struct Conv2DRule
