@@ -463,6 +463,12 @@ func.func @jvp(%x: tensor<4x3x2x2xf32>, %g: tensor<3xf32>, %b: tensor<3xf32>,
 // CHECK-LABEL: func.func private @f_vjp(
 // CHECK-SAME:      %[[X:.*]]: tensor<4x3x2x2xf32>, %{{.*}}: tensor<3xf32>, %{{.*}}: tensor<3xf32>, %[[CT:.*]]: tensor<4x3x2x2xf32>, %[[CM:.*]]: tensor<3xf32>, %[[CV:.*]]: tensor<3xf32>)
 // CHECK:         %[[XC:.*]] = adj.sub %[[X]], %{{.*}}
+// CHECK:         %[[XH:.*]] = adj.mul %[[XC]], %{{.*}} : tensor<4x3x2x2xf32>, tensor<1x3x1x1xf32>
+// CHECK:         %[[S:.*]] = adj.sum %[[CT]] axes [0, 2, 3] keepdims
+// CHECK:         %[[CTXH:.*]] = adj.mul %[[CT]], %[[XH]]
+// CHECK:         %[[SN:.*]] = adj.sum %[[CTXH]] axes [0, 2, 3] keepdims
+// CHECK-NOT:     adj.sum
+// CHECK-NOT:     adj.mean
 // CHECK:         %[[JY:.*]] = adj.mul %{{.*}}, %{{.*}} : tensor<1x3x1x1xf32>, tensor<4x3x2x2xf32>
 // CHECK:         %[[CMC:.*]] = adj.reshape %[[CM]] : tensor<3xf32> -> tensor<1x3x1x1xf32>
 // CHECK:         %[[INVM:.*]] = adj.constant dense<6.250000e-02>
@@ -474,6 +480,8 @@ func.func @jvp(%x: tensor<4x3x2x2xf32>, %g: tensor<3xf32>, %b: tensor<3xf32>,
 // CHECK:         %[[CVS:.*]] = adj.mul %[[CVC]], %[[TWOM]]
 // CHECK:         %[[CVX:.*]] = adj.mul %[[XC]], %[[CVS]]
 // CHECK:         %[[DX:.*]] = adj.add %[[DX1]], %[[CVX]]
-// CHECK:         %[[DG:.*]] = adj.sum %{{.*}} axes [0, 2, 3] : tensor<4x3x2x2xf32> -> tensor<3xf32>
-// CHECK:         %[[DB:.*]] = adj.sum %[[CT]] axes [0, 2, 3] : tensor<4x3x2x2xf32> -> tensor<3xf32>
+// CHECK:         %[[DGK:.*]] = adj.sum %{{.*}} axes [0, 2, 3] keepdims
+// CHECK:         %[[DG:.*]] = adj.reshape %[[DGK]] : tensor<1x3x1x1xf32> -> tensor<3xf32>
+// CHECK:         %[[DBK:.*]] = adj.sum %[[CT]] axes [0, 2, 3] keepdims
+// CHECK:         %[[DB:.*]] = adj.reshape %[[DBK]] : tensor<1x3x1x1xf32> -> tensor<3xf32>
 // CHECK:         return %{{.*}}, %{{.*}}, %{{.*}}, %[[DX]], %[[DG]], %[[DB]]
