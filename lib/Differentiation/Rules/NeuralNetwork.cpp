@@ -579,8 +579,8 @@ struct BatchNormRule
           if (ctY) {
             Value mean = r.scale(sumCt(), 1.0 / count);
             Value meanNormalized = r.scale(sumCtNormalized(), 1.0 / count);
-            Value projected = r.sub(r.sub(ctY, mean),
-                                    r.mul(n.normalized, meanNormalized));
+            Value projected =
+                r.sub(r.sub(ctY, mean), r.mul(n.normalized, meanNormalized));
             Value factor = r.mul(n.invStd, perChannel(r, norm.getScale(), x));
             dx = r.mul(factor, projected);
           }
@@ -600,8 +600,7 @@ struct BatchNormRule
     if (failed(addCotangentIfNeeded(
             ctx, 1, [&] { return channels(r, sumCtNormalized()); })))
       return failure();
-    return addCotangentIfNeeded(ctx, 2,
-                                [&] { return channels(r, sumCt()); });
+    return addCotangentIfNeeded(ctx, 2, [&] { return channels(r, sumCt()); });
   }
 
   LogicalResult buildForward(Operation *op, ForwardContext &ctx) const {
