@@ -141,9 +141,12 @@ func.func @vjp(%logits: tensor<4x3xf32>, %labels: tensor<4xi32>,
 // -----
 
 // conv2d with stride 2, asymmetric padding, dilation 2 and 2 groups.
-// d input: ct spread by the stride (interior padding 1) and padded by
-// (k - 1) d - p, then convolved with the flipped kernel whose channels are
-// swapped within each group. d weight: the input, batch as channels,
+// d input: per residue class of input positions (rows mod 2, columns mod 2),
+// ct convolved with the taps of the flipped kernel (channels swapped within
+// each group) that reach it; the four classes interleaved. With dilation 2
+// only odd rows and even columns are reached: three classes are zero, the
+// fourth uses all taps, ct padded by (k - 1) d - p, less the stride's shift.
+// d weight: the input, batch as channels,
 // convolved with ct as a kernel, stride and dilation swapped, without the
 // last padded row no window reaches (bottom padding 2 -> 1): its output is
 // the kernel's size. Tangent: conv(tx, w) + conv(x, tw).
@@ -183,8 +186,12 @@ func.func @jvp(%x: tensor<2x4x9x8xf32>, %w: tensor<6x2x3x3xf32>,
 // CHECK:         %[[SPLIT:.*]] = adj.reshape %[[FLIP]] : tensor<6x2x3x3xf32> -> tensor<2x3x2x3x3xf32>
 // CHECK:         %[[SWAP:.*]] = adj.transpose %[[SPLIT]] [0, 2, 1, 3, 4]
 // CHECK:         %[[WT:.*]] = adj.reshape %[[SWAP]] : tensor<2x2x3x3x3xf32> -> tensor<4x3x3x3xf32>
-// CHECK:         %[[SPREAD:.*]] = adj.pad %[[CT]] low [0, 0, 3, 4] high [0, 0, 3, 3] interior [0, 0, 1, 1]
-// CHECK:         %[[DX:.*]] = adj.conv2d %[[SPREAD]], %[[WT]] dilation [2, 2] groups 2 : tensor<2x6x13x12xf32>, tensor<4x3x3x3xf32> -> tensor<2x4x9x8xf32>
+// CHECK:         adj.constant dense<0.000000e+00> : tensor<2x4x5x4xf32>
+// CHECK:         %[[PART:.*]] = adj.conv2d %[[CT]], %[[WT]] padding [1, 2, 1, 1] groups 2 : tensor<2x6x4x3xf32>, tensor<4x3x3x3xf32> -> tensor<2x4x4x4xf32>
+// CHECK:         adj.pad %[[PART]] low [0, 0, 0, 0] high [0, 0, 1, 0] : tensor<2x4x4x4xf32> -> tensor<2x4x5x4xf32>
+// CHECK:         %[[ROWS:.*]] = adj.concat %{{.*}}, %{{.*}} axis 3 : tensor<2x4x5x1x4x2xf32>, tensor<2x4x5x1x4x2xf32> -> tensor<2x4x5x2x4x2xf32>
+// CHECK:         %[[IL:.*]] = adj.reshape %[[ROWS]] : tensor<2x4x5x2x4x2xf32> -> tensor<2x4x10x8xf32>
+// CHECK:         %[[DX:.*]] = adj.slice %[[IL]] start [0, 0, 0, 0] limit [2, 4, 9, 8]
 // CHECK:         %[[XS:.*]] = adj.reshape %[[X]] : tensor<2x4x9x8xf32> -> tensor<2x2x2x9x8xf32>
 // CHECK:         %[[XT:.*]] = adj.transpose %[[XS]] [2, 1, 0, 3, 4]
 // CHECK:         %[[XB:.*]] = adj.reshape %[[XT]] : tensor<2x2x2x9x8xf32> -> tensor<2x4x9x8xf32>
@@ -217,8 +224,8 @@ func.func @vjp(%x: tensor<1x1x8x8xf32>, %w: tensor<1x1x3x3xf32>,
 // -----
 
 // Only the input is differentiated: no weight cotangent is built. The
-// padding is wider than the kernel's span, so the spread cotangent is
-// cropped.
+// padding is wider than the kernel's span: ct's rows and columns that only
+// saw padding are cropped. Rows of even residue are reached by no window.
 
 func.func @f(%x: tensor<1x3x5x5xf32>, %w: tensor<2x3x1x2xf32>) -> tensor<1x2x6x4xf32> {
   %y = adj.conv2d %x, %w stride [2, 2] padding [3, 2, 3, 2]
@@ -234,10 +241,16 @@ func.func @vjp(%x: tensor<1x3x5x5xf32>, %w: tensor<2x3x1x2xf32>,
 }
 
 // CHECK-LABEL: func.func private @f_vjp_wrt_0(
-// CHECK:         %[[SPREAD:.*]] = adj.pad %{{.*}} low [0, 0, 0, 0] high [0, 0, 0, 0] interior [0, 0, 1, 1] : tensor<1x2x6x4xf32> -> tensor<1x2x11x7xf32>
-// CHECK:         %[[CROP:.*]] = adj.slice %[[SPREAD]] start [0, 0, 3, 1] limit [1, 2, 8, 7] : tensor<1x2x11x7xf32> -> tensor<1x2x5x6xf32>
-// CHECK:         %[[DX:.*]] = adj.conv2d %[[CROP]], %{{.*}} : tensor<1x2x5x6xf32>, tensor<3x2x1x2xf32> -> tensor<1x3x5x5xf32>
+// CHECK:         %[[ZERO:.*]] = adj.constant dense<0.000000e+00> : tensor<1x3x3x3xf32>
+// CHECK:         %[[TAP1:.*]] = adj.slice %{{.*}} start [0, 0, 0, 1] limit [3, 2, 1, 2] stride [1, 1, 2, 2] : tensor<3x2x1x2xf32> -> tensor<3x2x1x1xf32>
+// CHECK:         %[[CROP1:.*]] = adj.slice %{{.*}} start [0, 0, 2, 1] limit [1, 2, 4, 4] : tensor<1x2x6x4xf32> -> tensor<1x2x2x3xf32>
+// CHECK:         adj.conv2d %[[CROP1]], %[[TAP1]] : tensor<1x2x2x3xf32>, tensor<3x2x1x1xf32> -> tensor<1x3x2x3xf32>
+// CHECK:         %[[TAP0:.*]] = adj.slice %{{.*}} start [0, 0, 0, 0] limit [3, 2, 1, 2] stride [1, 1, 2, 2] : tensor<3x2x1x2xf32> -> tensor<3x2x1x1xf32>
+// CHECK:         %[[CROP0:.*]] = adj.slice %{{.*}} start [0, 0, 2, 1] limit [1, 2, 4, 3] : tensor<1x2x6x4xf32> -> tensor<1x2x2x2xf32>
+// CHECK:         adj.conv2d %[[CROP0]], %[[TAP0]] : tensor<1x2x2x2xf32>, tensor<3x2x1x1xf32> -> tensor<1x3x2x2xf32>
 // CHECK-NOT:     adj.conv2d
+// CHECK:         %[[IL:.*]] = adj.reshape %{{.*}} : tensor<1x3x3x2x3x2xf32> -> tensor<1x3x6x6xf32>
+// CHECK:         %[[DX:.*]] = adj.slice %[[IL]] start [0, 0, 0, 0] limit [1, 3, 5, 5]
 // CHECK:         return %{{.*}}, %[[DX]]
 // -----
 
