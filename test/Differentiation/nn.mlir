@@ -477,9 +477,9 @@ func.func @jvp(%x: tensor<4x3x2x2xf32>, %g: tensor<3xf32>, %b: tensor<3xf32>,
 // CHECK-SAME:      %[[X:.*]]: tensor<4x3x2x2xf32>, %{{.*}}: tensor<3xf32>, %{{.*}}: tensor<3xf32>, %[[CT:.*]]: tensor<4x3x2x2xf32>, %[[CM:.*]]: tensor<3xf32>, %[[CV:.*]]: tensor<3xf32>)
 // CHECK:         %[[XC:.*]] = adj.sub %[[X]], %{{.*}}
 // CHECK:         %[[XH:.*]] = adj.mul %[[XC]], %{{.*}} : tensor<4x3x2x2xf32>, tensor<1x3x1x1xf32>
-// CHECK:         %[[S:.*]] = adj.sum %[[CT]] axes [0, 2, 3] keepdims
+// CHECK:         %[[S:.*]] = adj.mean %[[CT]] axes [0, 2, 3] keepdims
 // CHECK:         %[[CTXH:.*]] = adj.mul %[[CT]], %[[XH]]
-// CHECK:         %[[SN:.*]] = adj.sum %[[CTXH]] axes [0, 2, 3] keepdims
+// CHECK:         %[[SN:.*]] = adj.mean %[[CTXH]] axes [0, 2, 3] keepdims
 // CHECK-NOT:     adj.sum
 // CHECK-NOT:     adj.mean
 // CHECK:         %[[JY:.*]] = adj.mul %{{.*}}, %{{.*}} : tensor<1x3x1x1xf32>, tensor<4x3x2x2xf32>
@@ -493,8 +493,11 @@ func.func @jvp(%x: tensor<4x3x2x2xf32>, %g: tensor<3xf32>, %b: tensor<3xf32>,
 // CHECK:         %[[CVS:.*]] = adj.mul %[[CVC]], %[[TWOM]]
 // CHECK:         %[[CVX:.*]] = adj.mul %[[XC]], %[[CVS]]
 // CHECK:         %[[DX:.*]] = adj.add %[[DX1]], %[[CVX]]
-// CHECK:         %[[DGK:.*]] = adj.sum %{{.*}} axes [0, 2, 3] keepdims
+// CHECK:         %[[DGM:.*]] = adj.mean %{{.*}} axes [0, 2, 3] keepdims
+// CHECK:         %[[M:.*]] = adj.constant dense<1.600000e+01>
+// CHECK:         %[[DGK:.*]] = adj.mul %[[DGM]], %[[M]]
 // CHECK:         %[[DG:.*]] = adj.reshape %[[DGK]] : tensor<1x3x1x1xf32> -> tensor<3xf32>
-// CHECK:         %[[DBK:.*]] = adj.sum %[[CT]] axes [0, 2, 3] keepdims
+// CHECK:         %[[DBM:.*]] = adj.mean %[[CT]] axes [0, 2, 3] keepdims
+// CHECK:         %[[DBK:.*]] = adj.mul %[[DBM]], %{{.*}}
 // CHECK:         %[[DB:.*]] = adj.reshape %[[DBK]] : tensor<1x3x1x1xf32> -> tensor<3xf32>
 // CHECK:         return %{{.*}}, %{{.*}}, %{{.*}}, %[[DX]], %[[DG]], %[[DB]]

@@ -668,19 +668,16 @@ struct BatchNormRule
     RuleBuilder r(ctx.builder(), ctx.loc());
     Normalization n(r, x, axes, norm.getEpsilon().convertToDouble());
     // γ is constant over a channel's elements, so J (ct_y γ) needs only the
-    // sums that are also dβ = Σ ct_y and dγ = Σ ct_y x̂: two reductions, not
-    // four (CSE shares them between the cotangents):
-    // dx = r γ (ct_y − Σ ct_y / M − x̂ Σ ct_y x̂ / M)
+    // means that also give dβ = Σ ct_y and dγ = Σ ct_y x̂: two reductions,
+    // not four (CSE shares them between the cotangents):
+    // dx = r γ (ct_y − mean(ct_y) − x̂ mean(ct_y x̂))
     //      + ct_μ / M + ct_σ² · 2 (x − μ) / M.
-    auto sumCt = [&] { return r.sum(ctY, axes, /*keepdims=*/true); };
-    auto sumCtNormalized = [&] {
-      return r.sum(r.mul(ctY, n.normalized), axes, /*keepdims=*/true);
-    };
+    auto meanCt = [&] { return n.mean(r, ctY); };
+    auto meanCtNormalized = [&] { return n.mean(r, r.mul(ctY, n.normalized)); };
     if (failed(addCotangentIfNeeded(ctx, 0, [&] {
           Value dx;
           if (ctY) {
-            Value mean = r.scale(sumCt(), 1.0 / count);
-            Value meanNormalized = r.scale(sumCtNormalized(), 1.0 / count);
+            Value mean = meanCt(), meanNormalized = meanCtNormalized();
             Value projected =
                 r.sub(r.sub(ctY, mean), r.mul(n.normalized, meanNormalized));
             Value factor = r.mul(n.invStd, perChannel(r, norm.getScale(), x));
@@ -699,10 +696,12 @@ struct BatchNormRule
       return failure();
     if (!ctY)
       return success();
-    if (failed(addCotangentIfNeeded(
-            ctx, 1, [&] { return channels(r, sumCtNormalized()); })))
+    if (failed(addCotangentIfNeeded(ctx, 1, [&] {
+          return channels(r, r.scale(meanCtNormalized(), count));
+        })))
       return failure();
-    return addCotangentIfNeeded(ctx, 2, [&] { return channels(r, sumCt()); });
+    return addCotangentIfNeeded(
+        ctx, 2, [&] { return channels(r, r.scale(meanCt(), count)); });
   }
 
   LogicalResult buildForward(Operation *op, ForwardContext &ctx) const {
