@@ -209,9 +209,10 @@ for m, k, n in [(30, 20, 25), (100, 400, 10)]:  # packed or direct; narrow
 # vectors, odd row counts, a row stride), the direct weight-gradient kernel
 # (the gradient convolution whose kernel is the output cotangent, rows of 8
 # or more, with a scalar tail below a multiple of 8, channel and pixel
-# blocks of every size), and the packed GEMM
-# (more channels, short rows, a column stride; a weight gradient's as its
-# transpose).
+# blocks of every size), with AVX-512 the rows kernel on 16-float vectors
+# (rows of 16 or more, any channel count: 40 channels in near-equal blocks,
+# a 7x7 window, dilations), and the packed GEMM (more channels, short rows,
+# a column stride; a weight gradient's as its transpose).
 import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 
