@@ -37,7 +37,8 @@
  * GCC vector extensions give 32-byte vectors (8 floats, 4 doubles): AVX2 +
  * FMA with -march=haswell or later, two NEON registers on AArch64; 64-byte
  * vectors with AVX-512 (the lowering pass sizes the scratch for the wider
- * NR). The direct convolutions (f32 only) use 8-float vectors everywhere.
+ * NR). The direct convolutions (f32 only) use 8-float vectors, and 16-float
+ * ones for rows of 16 or more pixels with AVX-512.
  *
  *===----------------------------------------------------------------------===*/
 
