@@ -103,6 +103,21 @@ func.func @conv_s3_k2_s4_d2(%x: tensor<1x2x11x13xf64>, %w: tensor<3x2x2x3xf64>)
   return %y : tensor<1x3x4x3xf64>
 }
 
+// Strides beyond the input: residue classes with no input row, or no tap.
+func.func @conv_s2_1x1_input(%x: tensor<1x1x1x1xf64>, %w: tensor<2x1x1x1xf64>)
+    -> tensor<1x2x1x1xf64> {
+  %y = adj.conv2d %x, %w stride [2, 2]
+      : tensor<1x1x1x1xf64>, tensor<2x1x1x1xf64> -> tensor<1x2x1x1xf64>
+  return %y : tensor<1x2x1x1xf64>
+}
+
+func.func @conv_s57(%x: tensor<1x2x3x4xf64>, %w: tensor<2x2x3x2xf64>)
+    -> tensor<1x2x1x1xf64> {
+  %y = adj.conv2d %x, %w stride [5, 7] padding [1, 1, 1, 0]
+      : tensor<1x2x3x4xf64>, tensor<2x2x3x2xf64> -> tensor<1x2x1x1xf64>
+  return %y : tensor<1x2x1x1xf64>
+}
+
 func.func @conv_plain(%x: tensor<2x3x5x5xf64>, %w: tensor<4x3x3x3xf64>)
     -> tensor<2x4x3x3xf64> {
   %y = adj.conv2d %x, %w : tensor<2x3x5x5xf64>, tensor<4x3x3x3xf64>
