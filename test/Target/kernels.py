@@ -234,6 +234,11 @@ conv_shapes = [
     # tail; then a 1x1 convolution, whose runs are whole planes
     ((2, 5, 18, 21), (40, 3, 3), (1, 1), (1, 1), (1, 1)),
     ((2, 33, 16, 16), (40, 1, 1), (1, 1), (0, 0), (1, 1)),
+    # ResNet's downsampling: 3x3 stride 2 padding 1 (the input gradient as
+    # four convolutions of 1x1, 1x2, 2x1 and 2x2 taps) and a 1x1 stride-2
+    # shortcut (odd rows and columns get no gradient)
+    ((2, 8, 16, 15), (16, 3, 3), (2, 2), (1, 1), (1, 1)),
+    ((2, 8, 9, 9), (16, 1, 1), (2, 2), (0, 0), (1, 1)),
 ]
 
 
