@@ -257,8 +257,7 @@ struct SubPixel {
 };
 
 /// Residue ρ of the transposed window along one dimension: input size `in`,
-/// cotangent size `out`, kernel `k`, stride `s`, dilation `d`, leading
-/// padding `p`. The flipped kernel's tap j meets the cotangent spread by s
+/// kernel `k`, stride `s`, dilation `d`, leading padding `p`. The flipped kernel's tap j meets the cotangent spread by s
 /// and shifted by L = (k − 1)·d − p at row q·s + ρ iff s divides ρ + j·d − L;
 /// those taps are `step` = s / gcd(s, d) apart and read the cotangent
 /// d / gcd(s, d) apart.
