@@ -47,6 +47,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "mlir/Transforms/RegionUtils.h"
@@ -230,6 +231,58 @@ bool storedBefore(OpOperand &use, Operation *consumer) {
   return !fusible && user->isBeforeInBlock(consumer);
 }
 
+/// Whether `op` computes a transcendental (a math op: exp, tanh, ...), which
+/// costs more to compute again than to store and load.
+bool isCostly(linalg::GenericOp op) {
+  return op.getRegion()
+      .walk([](Operation *inner) {
+        return isa<math::MathDialect>(inner->getDialect())
+                   ? WalkResult::interrupt()
+                   : WalkResult::advance();
+      })
+      .wasInterrupted();
+}
+
+/// Step 3, first: a map computing a transcendental that a reduction reads,
+/// and a later op reads together with the reduction's result (softmax's
+/// e = exp(x - max), then Σ e, then e / Σ e) is fused into the reduction,
+/// which also stores it for the later reader. Fusing it into each reader
+/// would compute it once per reader: the two cannot be merged, as one needs
+/// the other's result.
+void storeForLaterReader(RewriterBase &rewriter, linalg::GenericOp producer) {
+  if (!producer.hasPureTensorSemantics() || producer->getNumResults() != 1 ||
+      producer.getNumReductionLoops() || !isCostly(producer))
+    return;
+  Value value = producer->getResult(0);
+  Operation *first = nullptr;
+  for (Operation *user : value.getUsers()) {
+    if (user->getBlock() != producer->getBlock())
+      return;
+    if (!first || user->isBeforeInBlock(first))
+      first = user;
+  }
+  auto reduction = dyn_cast_or_null<linalg::GenericOp>(first);
+  if (!reduction || !reduction.getNumReductionLoops() ||
+      llvm::none_of(value.getUsers(), [&](Operation *user) {
+        return llvm::is_contained(user->getOperands(), reduction->getResult(0));
+      }))
+    return;
+  OpOperand *operand =
+      llvm::find_if(reduction->getOpOperands(),
+                    [&](OpOperand &o) { return o.get() == value; });
+  if (!linalg::areElementwiseOpsFusable(operand))
+    return;
+  rewriter.setInsertionPoint(reduction);
+  FailureOr<linalg::ElementwiseOpFusionResult> fused =
+      linalg::fuseElementwiseOps(rewriter, operand);
+  if (failed(fused))
+    return;
+  for (auto [from, to] : fused->replacements)
+    rewriter.replaceAllUsesWith(from, to);
+  rewriter.eraseOp(reduction);
+  rewriter.eraseOp(producer);
+}
+
 /// Step 3's control: the consumer must not read one producer value at many
 /// points (a broadcast), which would repeat the producer's work per point;
 /// nor recompute a producer whose results are stored anyway for an earlier
@@ -399,6 +452,15 @@ struct AdjFuseElementwisePass
       rewriter.setInsertionPoint(op);
       (void)linalg::generalizeNamedOp(rewriter, op);
     }
+
+    // Collected first: each rewrite erases a later op.
+    SmallVector<linalg::GenericOp> maps;
+    root->walk([&](linalg::GenericOp op) {
+      if (!op.getNumReductionLoops())
+        maps.push_back(op);
+    });
+    for (linalg::GenericOp op : maps)
+      storeForLaterReader(rewriter, op);
 
     RewritePatternSet patterns(&getContext());
     linalg::populateElementwiseOpsFusionPatterns(patterns, fuseProducer);

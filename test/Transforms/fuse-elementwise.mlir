@@ -152,6 +152,26 @@ func.func @sum_of_products(%a: tensor<2x3x4xf32>, %w: tensor<4x5xf32>, %b: tenso
   return %s, %t : tensor<2x3x5xf32>, tensor<2x3x5xf32>
 }
 
+// Softmax: the exp is computed once, in the sum's loop, which also stores
+// it for the division by the sum (fused into both readers, it was computed
+// twice).
+// CHECK-LABEL: func.func @softmax_exp_once
+// CHECK:         %[[M:.*]] = linalg.generic
+// CHECK-SAME:      iterator_types = ["parallel", "reduction"]
+// CHECK:           arith.maximumf
+// CHECK:         %[[E:.*]]:2 = linalg.generic
+// CHECK-SAME:      iterator_types = ["parallel", "reduction"]} ins(%{{.*}}, %[[M]] :
+// CHECK:           %[[X:.*]] = math.exp
+// CHECK:           %[[S:.*]] = arith.addf %[[X]],
+// CHECK:           linalg.yield %[[X]], %[[S]]
+// CHECK:         linalg.generic {{.*}} ins(%[[E]]#0, %[[E]]#1 :
+// CHECK-NOT:       math.exp
+// CHECK:           arith.divf
+func.func @softmax_exp_once(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
+  %p = adj.softmax %x axis 1 : tensor<4x8xf32>
+  return %p : tensor<4x8xf32>
+}
+
 // Siblings whose first result is used before the second: merged at the
 // first's place when the second's inputs are available there (a row sum
 // used at once, and a later map of the same tensor; the map's init is the
