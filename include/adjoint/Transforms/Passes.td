@@ -338,6 +338,8 @@ def AdjParallelizeLoops : Pass<"adj-parallelize-loops", "::mlir::ModuleOp"> {
     number of threads. The views and constants a chunk reads are cloned
     into the region, so that the outlined function sees the workspace's
     views as offsets of one pointer and LLVM knows they do not overlap.
+    Split along the innermost loop (a column sum), a chunk keeps at least
+    64 of its iterations, so that its inner loop still vectorizes.
 
     ```mlir
     linalg.generic {indexing_maps = [#id, #scalar], iterator_types = ["reduction"]}
