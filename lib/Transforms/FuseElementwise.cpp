@@ -231,12 +231,17 @@ bool storedBefore(OpOperand &use, Operation *consumer) {
   return !fusible && user->isBeforeInBlock(consumer);
 }
 
-/// Whether `op` computes a transcendental (a math op: exp, tanh, ...), which
-/// costs more to compute again than to store and load.
+/// Whether `op` computes a transcendental (a math op other than those of
+/// one instruction: exp, tanh, log, ...), which costs more to compute again
+/// than to store and load.
 bool isCostly(linalg::GenericOp op) {
   return op.getRegion()
       .walk([](Operation *inner) {
-        return isa<math::MathDialect>(inner->getDialect())
+        return isa<math::MathDialect>(inner->getDialect()) &&
+                       !isa<math::AbsFOp, math::CopySignOp, math::FmaOp,
+                            math::FloorOp, math::CeilOp, math::RoundOp,
+                            math::RoundEvenOp, math::TruncOp, math::SqrtOp>(
+                           inner)
                    ? WalkResult::interrupt()
                    : WalkResult::advance();
       })
