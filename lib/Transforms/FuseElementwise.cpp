@@ -15,7 +15,9 @@
 //    stays named for adj-lower-to-kernels to fold into the kernel's
 //    strides; fusing its producer into it would recompute the producer in
 //    transposed order (a ReLU mask and a pooling scatter, once for each
-//    reader).
+//    reader). A transposed product with a transposed operand is the product
+//    of the swapped operands, (a^T b)^T = b^T a. A sum of two products
+//    becomes one product accumulated into the other.
 // 2. Generalize the other named ops (linalg.reduce, map, broadcast,
 //    transpose, copy) into linalg.generic.
 // 3. Producer-consumer fusion: an all-parallel generic is fused into each
@@ -45,6 +47,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "mlir/Transforms/RegionUtils.h"
@@ -90,6 +93,115 @@ void foldTranspose(RewriterBase &rewriter, Op op, unsigned rank) {
                                       out);
 }
 
+/// Whether `v` is the result of a linalg.fill of zero.
+bool isZeroFill(Value v) {
+  auto fill = v.getDefiningOp<linalg::FillOp>();
+  return fill && matchPattern(fill.getInputs()[0], m_AnyZeroFloat());
+}
+
+/// Step 1: a transpose (of the last two dimensions) of a product with a
+/// transposed operand, (a^T b)^T = b^T a and (a b^T)^T = b a^T, becomes the
+/// product of the swapped operands, written in the transposed order: the
+/// gradient of a product with a transposed operand (attention's
+/// d(K^T) = Q^T dS, then dK = d(K^T)^T) needs no transposed copy.
+void foldTransposedProduct(RewriterBase &rewriter, linalg::TransposeOp op) {
+  Operation *product = op.getInput().getDefiningOp();
+  if (!product || !product->hasOneUse() ||
+      !isa<linalg::MatmulTransposeAOp, linalg::MatmulTransposeBOp,
+           linalg::BatchMatmulTransposeAOp, linalg::BatchMatmulTransposeBOp>(
+          product))
+    return;
+  auto linalgOp = cast<linalg::LinalgOp>(product);
+  Value zero = linalgOp.getDpsInits()[0];
+  if (!linalgOp.hasPureTensorSemantics() || !isZeroFill(zero) ||
+      transposedFrom(op->getResult(0), op.getPermutation().size()) !=
+          op.getInput())
+    return;
+  rewriter.setInsertionPoint(op);
+  Value init =
+      rewriter
+          .create<linalg::FillOp>(
+              zero.getLoc(),
+              zero.getDefiningOp<linalg::FillOp>().getInputs()[0], op.getInit())
+          .getResult(0);
+  Operation *swapped = rewriter.clone(*product);
+  swapped->setOperands(
+      {linalgOp.getDpsInputs()[1], linalgOp.getDpsInputs()[0], init});
+  swapped->getResult(0).setType(init.getType());
+  rewriter.replaceOp(op, swapped->getResults());
+  rewriter.eraseOp(product);
+}
+
+/// The matmul or batch_matmul (any variant) whose single use `v` is, seen
+/// through an expand_shape of that single use (a batch of rows multiplied as
+/// one matrix); null otherwise.
+linalg::LinalgOp productOf(Value v) {
+  if (auto expand = v.getDefiningOp<tensor::ExpandShapeOp>())
+    if (expand->hasOneUse())
+      v = expand.getSrc();
+  auto op = v.getDefiningOp<linalg::LinalgOp>();
+  if (!op || !v.hasOneUse() || !op.hasPureTensorSemantics() ||
+      !isa<linalg::MatmulOp, linalg::MatmulTransposeAOp,
+           linalg::MatmulTransposeBOp, linalg::BatchMatmulOp,
+           linalg::BatchMatmulTransposeAOp, linalg::BatchMatmulTransposeBOp>(
+          op))
+    return {};
+  return op;
+}
+
+/// Whether `op` is an elementwise addition of its two inputs, all operands
+/// read at the same point.
+bool isElementwiseAdd(linalg::GenericOp op) {
+  if (op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1 ||
+      op.getNumReductionLoops() ||
+      !llvm::all_of(op.getIndexingMapsArray(),
+                    [](AffineMap map) { return map.isIdentity(); }))
+    return false;
+  Block &body = op.getRegion().front();
+  auto add = dyn_cast<arith::AddFOp>(body.front());
+  return add && body.getTerminator()->getOperand(0) == add.getResult() &&
+         llvm::is_contained(add->getOperands(), body.getArgument(0)) &&
+         llvm::is_contained(add->getOperands(), body.getArgument(1)) &&
+         &body.front() == body.getTerminator()->getPrevNode();
+}
+
+/// Step 1: the sum of two products, p + q (a gradient that reaches a value
+/// through several matmuls, attention's dX = dQ Wq^T + dK Wk^T + dV Wv^T),
+/// becomes one product accumulated into the other: the kernel adds q into
+/// p's output in place of zeros, and neither a second buffer nor a loop
+/// reading both is left. q must be a product's result too (stored anyway):
+/// accumulating into a tensor computed by a loop would store what fusion
+/// would have kept in registers.
+void accumulateProducts(RewriterBase &rewriter, linalg::GenericOp op) {
+  if (!op.hasPureTensorSemantics() || !isElementwiseAdd(op))
+    return;
+  for (auto [p, q] : {std::pair{0, 1}, std::pair{1, 0}}) {
+    Value sum = op.getInputs()[p], other = op.getInputs()[q];
+    linalg::LinalgOp product = productOf(sum);
+    if (!product || !productOf(other) || !isZeroFill(product.getDpsInits()[0]))
+      continue;
+    rewriter.setInsertionPoint(op);
+    auto expand = sum.getDefiningOp<tensor::ExpandShapeOp>();
+    Value init = other;
+    if (expand)
+      init = rewriter.create<tensor::CollapseShapeOp>(
+          op.getLoc(), other, expand.getReassociationIndices());
+    Operation *accumulated = rewriter.clone(*product);
+    cast<DestinationStyleOpInterface>(accumulated)
+        .getDpsInitsMutable()[0]
+        .set(init);
+    Value result = accumulated->getResult(0);
+    if (expand)
+      result = rewriter.create<tensor::ExpandShapeOp>(
+          op.getLoc(), sum.getType(), result, expand.getReassociationIndices());
+    rewriter.replaceOp(op, result);
+    if (expand)
+      rewriter.eraseOp(expand);
+    rewriter.eraseOp(product);
+    return;
+  }
+}
+
 /// Whether adj-lower-to-kernels will read `op`'s result as a strided view of
 /// its input: every user is an op it calls a kernel for.
 bool feedsOnlyKernels(linalg::LinalgOp op) {
@@ -117,6 +229,63 @@ bool storedBefore(OpOperand &use, Operation *consumer) {
   bool fusible =
       generic && generic.getMatchingIndexingMap(&use).isPermutation();
   return !fusible && user->isBeforeInBlock(consumer);
+}
+
+/// Whether `op` computes a transcendental (a math op other than those of
+/// one instruction: exp, tanh, log, ...), which costs more to compute again
+/// than to store and load.
+bool isCostly(linalg::GenericOp op) {
+  return op.getRegion()
+      .walk([](Operation *inner) {
+        return isa<math::MathDialect>(inner->getDialect()) &&
+                       !isa<math::AbsFOp, math::CopySignOp, math::FmaOp,
+                            math::FloorOp, math::CeilOp, math::RoundOp,
+                            math::RoundEvenOp, math::TruncOp, math::SqrtOp>(
+                           inner)
+                   ? WalkResult::interrupt()
+                   : WalkResult::advance();
+      })
+      .wasInterrupted();
+}
+
+/// Step 3, first: a map computing a transcendental that a reduction reads,
+/// and a later op reads together with the reduction's result (softmax's
+/// e = exp(x - max), then Σ e, then e / Σ e) is fused into the reduction,
+/// which also stores it for the later reader. Fusing it into each reader
+/// would compute it once per reader: the two cannot be merged, as one needs
+/// the other's result.
+void storeForLaterReader(RewriterBase &rewriter, linalg::GenericOp producer) {
+  if (!producer.hasPureTensorSemantics() || producer->getNumResults() != 1 ||
+      producer.getNumReductionLoops() || !isCostly(producer))
+    return;
+  Value value = producer->getResult(0);
+  Operation *first = nullptr;
+  for (Operation *user : value.getUsers()) {
+    if (user->getBlock() != producer->getBlock())
+      return;
+    if (!first || user->isBeforeInBlock(first))
+      first = user;
+  }
+  auto reduction = dyn_cast_or_null<linalg::GenericOp>(first);
+  if (!reduction || !reduction.getNumReductionLoops() ||
+      llvm::none_of(value.getUsers(), [&](Operation *user) {
+        return llvm::is_contained(user->getOperands(), reduction->getResult(0));
+      }))
+    return;
+  OpOperand *operand =
+      llvm::find_if(reduction->getOpOperands(),
+                    [&](OpOperand &o) { return o.get() == value; });
+  if (!linalg::areElementwiseOpsFusable(operand))
+    return;
+  rewriter.setInsertionPoint(reduction);
+  FailureOr<linalg::ElementwiseOpFusionResult> fused =
+      linalg::fuseElementwiseOps(rewriter, operand);
+  if (failed(fused))
+    return;
+  for (auto [from, to] : fused->replacements)
+    rewriter.replaceAllUsesWith(from, to);
+  rewriter.eraseOp(reduction);
+  rewriter.eraseOp(producer);
 }
 
 /// Step 3's control: the consumer must not read one producer value at many
@@ -274,6 +443,9 @@ struct AdjFuseElementwisePass
         foldTranspose<linalg::BatchMatmulOp, linalg::BatchMatmulTransposeAOp,
                       linalg::BatchMatmulTransposeBOp>(rewriter, bmm, 3);
     });
+    root->walk(
+        [&](linalg::TransposeOp op) { foldTransposedProduct(rewriter, op); });
+    root->walk([&](linalg::GenericOp op) { accumulateProducts(rewriter, op); });
     SmallVector<linalg::LinalgOp> named;
     root->walk([&](linalg::LinalgOp op) {
       if (!isa<linalg::GenericOp, linalg::FillOp>(op) && !isKernelOp(op) &&
@@ -285,6 +457,15 @@ struct AdjFuseElementwisePass
       rewriter.setInsertionPoint(op);
       (void)linalg::generalizeNamedOp(rewriter, op);
     }
+
+    // Collected first: each rewrite erases a later op.
+    SmallVector<linalg::GenericOp> maps;
+    root->walk([&](linalg::GenericOp op) {
+      if (!op.getNumReductionLoops())
+        maps.push_back(op);
+    });
+    for (linalg::GenericOp op : maps)
+      storeForLaterReader(rewriter, op);
 
     RewritePatternSet patterns(&getContext());
     linalg::populateElementwiseOpsFusionPatterns(patterns, fuseProducer);

@@ -117,4 +117,65 @@ check("ffn gradient", ffn, "loss_value_and_grad", args,
       [loss_.detach().numpy()] + [v.grad.numpy() for v in ts],
       ["--value-and-grad", "loss"])
 
+
+# A product with a transposed operand, transposed ((a^T b)^T, (a b^T)^T):
+# computed as the product of the swapped operands; and a sum of products
+# accumulated by one product into the other (batched rows, and a chain of
+# three).
+for dtype, np_dtype in [("f32", np.float32), ("f64", np.float64)]:
+    m, n, k, r = 7, 5, 9, 3
+    a, b, c = (data(k, m, dtype=np_dtype), data(k, n, dtype=np_dtype),
+               data(n, k, dtype=np_dtype))
+    x, w, y, v = (data(2, r, k, dtype=np_dtype), data(k, n, dtype=np_dtype),
+                  data(2, r, m, dtype=np_dtype), data(m, n, dtype=np_dtype))
+    T = lambda shape: t(shape, dtype)
+    check(f"transposed products, sums of products {dtype}", f"""
+      func.func @f(%a: {T([k, m])}, %b: {T([k, n])}, %c: {T([n, k])},
+                   %x: {T([2, r, k])}, %w: {T([k, n])}, %y: {T([2, r, m])},
+                   %v: {T([m, n])})
+          -> ({T([n, m])}, {T([n, m])}, {T([2, r, n])}) {{
+        %at = adj.transpose %a [1, 0] : {T([k, m])} -> {T([m, k])}
+        %p = adj.matmul %at, %b : {T([m, k])}, {T([k, n])} -> {T([m, n])}
+        %pt = adj.transpose %p [1, 0] : {T([m, n])} -> {T([n, m])}
+        %ct = adj.transpose %c [1, 0] : {T([n, k])} -> {T([k, n])}
+        %q = adj.matmul %at, %ct : {T([m, k])}, {T([k, n])} -> {T([m, n])}
+        %qt = adj.transpose %q [1, 0] : {T([m, n])} -> {T([n, m])}
+        %s1 = adj.matmul %x, %w : {T([2, r, k])}, {T([k, n])} -> {T([2, r, n])}
+        %s2 = adj.matmul %y, %v : {T([2, r, m])}, {T([m, n])} -> {T([2, r, n])}
+        %s3 = adj.matmul %x, %w : {T([2, r, k])}, {T([k, n])} -> {T([2, r, n])}
+        %s12 = adj.add %s1, %s2 : {T([2, r, n])}
+        %s = adj.add %s3, %s12 : {T([2, r, n])}
+        return %pt, %qt, %s : {T([n, m])}, {T([n, m])}, {T([2, r, n])}
+      }}""", "f", [a, b, c, x, w, y, v],
+          [(a.T.astype(np.float64) @ b).T, (a.T.astype(np.float64) @ c.T).T,
+           2 * (x.astype(np.float64) @ w) + y.astype(np.float64) @ v])
+
+# Self-attention (tools/bench/survey.py's, smaller, with projections to
+# other widths): its backward pass transposes a product (dK) and sums three
+# products (dX).
+Bt, S, D, E, F = 2, 5, 6, 4, 3
+att = f"""
+  func.func @loss(%x: {t([Bt, S, D])}, %wq: {t([D, E])}, %wk: {t([D, E])},
+                  %wv: {t([D, F])}) -> tensor<f32> {{
+    %q = adj.matmul %x, %wq : {t([Bt, S, D])}, {t([D, E])} -> {t([Bt, S, E])}
+    %k = adj.matmul %x, %wk : {t([Bt, S, D])}, {t([D, E])} -> {t([Bt, S, E])}
+    %v = adj.matmul %x, %wv : {t([Bt, S, D])}, {t([D, F])} -> {t([Bt, S, F])}
+    %kt = adj.transpose %k [0, 2, 1] : {t([Bt, S, E])} -> {t([Bt, E, S])}
+    %s = adj.matmul %q, %kt : {t([Bt, S, E])}, {t([Bt, E, S])} -> {t([Bt, S, S])}
+    %p = adj.softmax %s axis 2 : {t([Bt, S, S])}
+    %a = adj.matmul %p, %v : {t([Bt, S, S])}, {t([Bt, S, F])} -> {t([Bt, S, F])}
+    %a2 = adj.square %a : {t([Bt, S, F])}
+    %l = adj.sum %a2 : {t([Bt, S, F])} -> tensor<f32>
+    return %l : tensor<f32>
+  }}"""
+args = [data(Bt, S, D), data(D, E), data(D, E), data(D, F)]
+ts = [torch.tensor(a, dtype=torch.float64, requires_grad=True) for a in args]
+x_, wq_, wk_, wv_ = ts
+p_ = torch.softmax((x_ @ wq_) @ (x_ @ wk_).transpose(1, 2), 2)
+loss_ = ((p_ @ (x_ @ wv_)) ** 2).sum()
+loss_.backward()
+check("attention gradient", att, "loss_value_and_grad", args,
+      [loss_.detach().numpy()] + [v.grad.numpy() for v in ts],
+      ["--value-and-grad", "loss"])
+
 ct.done()

@@ -99,6 +99,79 @@ func.func @transposed_conv_operand(%x: tensor<2x5x6x6xf32>, %y: tensor<2x3x4x4xf
   return %c, %r : tensor<5x3x3x3xf32>, tensor<2x3x4x4xf32>
 }
 
+// A transposed product with a transposed operand is the product of the
+// swapped operands: (q^T s)^T = s^T q, (a y^T)^T = y a^T; no transpose is
+// left. A product read elsewhere too is transposed by a loop.
+// CHECK-LABEL: func.func @transposed_product
+// CHECK-SAME:    (%[[Q:.*]]: tensor<2x5x3xf32>, %[[S:.*]]: tensor<2x5x4xf32>, %[[A:.*]]: tensor<3x6xf32>, %[[Y:.*]]: tensor<4x6xf32>)
+// CHECK:         linalg.batch_matmul_transpose_a ins(%[[S]], %[[Q]] : tensor<2x5x4xf32>, tensor<2x5x3xf32>) outs(%{{.*}} : tensor<2x4x3xf32>)
+// CHECK:         linalg.matmul_transpose_b ins(%[[Y]], %[[A]] : tensor<4x6xf32>, tensor<3x6xf32>) outs(%{{.*}} : tensor<4x3xf32>)
+// CHECK-NOT:     linalg.generic
+// CHECK-LABEL: func.func @transposed_product_used
+// CHECK:         linalg.matmul_transpose_b
+// CHECK:         linalg.generic
+func.func @transposed_product(%q: tensor<2x5x3xf32>, %s: tensor<2x5x4xf32>, %a: tensor<3x6xf32>, %y: tensor<4x6xf32>)
+    -> (tensor<2x4x3xf32>, tensor<4x3xf32>) {
+  %qt = adj.transpose %q [0, 2, 1] : tensor<2x5x3xf32> -> tensor<2x3x5xf32>
+  %d = adj.matmul %qt, %s : tensor<2x3x5xf32>, tensor<2x5x4xf32> -> tensor<2x3x4xf32>
+  %k = adj.transpose %d [0, 2, 1] : tensor<2x3x4xf32> -> tensor<2x4x3xf32>
+  %yt = adj.transpose %y [1, 0] : tensor<4x6xf32> -> tensor<6x4xf32>
+  %e = adj.matmul %a, %yt : tensor<3x6xf32>, tensor<6x4xf32> -> tensor<3x4xf32>
+  %et = adj.transpose %e [1, 0] : tensor<3x4xf32> -> tensor<4x3xf32>
+  return %k, %et : tensor<2x4x3xf32>, tensor<4x3xf32>
+}
+
+func.func @transposed_product_used(%a: tensor<3x6xf32>, %y: tensor<4x6xf32>)
+    -> (tensor<3x4xf32>, tensor<4x3xf32>) {
+  %yt = adj.transpose %y [1, 0] : tensor<4x6xf32> -> tensor<6x4xf32>
+  %e = adj.matmul %a, %yt : tensor<3x6xf32>, tensor<6x4xf32> -> tensor<3x4xf32>
+  %et = adj.transpose %e [1, 0] : tensor<3x4xf32> -> tensor<4x3xf32>
+  return %e, %et : tensor<3x4xf32>, tensor<4x3xf32>
+}
+
+// A sum of two products: the second accumulates into the first's result
+// (through the reshapes of a batch of rows). A product plus an argument
+// stays a loop: accumulating would copy the argument.
+// CHECK-LABEL: func.func @sum_of_products
+// CHECK-SAME:    (%{{.*}}: tensor<2x3x4xf32>, %[[W:.*]]: tensor<4x5xf32>, %{{.*}}: tensor<2x3x4xf32>, %[[V:.*]]: tensor<4x5xf32>, %[[C:.*]]: tensor<2x3x5xf32>)
+// CHECK:         %[[Q:.*]] = linalg.matmul ins(%{{.*}}, %[[V]] : tensor<6x4xf32>, tensor<4x5xf32>) outs(%{{.*}} : tensor<6x5xf32>)
+// CHECK:         %[[S:.*]] = linalg.matmul ins(%{{.*}}, %[[W]] : tensor<6x4xf32>, tensor<4x5xf32>) outs(%[[Q]] : tensor<6x5xf32>)
+// CHECK:         %[[SE:.*]] = tensor.expand_shape %[[S]]
+// CHECK:         %[[R:.*]] = linalg.matmul
+// CHECK:         %[[RE:.*]] = tensor.expand_shape %[[R]]
+// CHECK:         %[[T:.*]] = linalg.generic {{.*}} ins(%[[RE]], %[[C]] :
+// CHECK:         return %[[SE]], %[[T]]
+func.func @sum_of_products(%a: tensor<2x3x4xf32>, %w: tensor<4x5xf32>, %b: tensor<2x3x4xf32>,
+                           %v: tensor<4x5xf32>, %c: tensor<2x3x5xf32>)
+    -> (tensor<2x3x5xf32>, tensor<2x3x5xf32>) {
+  %p = adj.matmul %a, %w : tensor<2x3x4xf32>, tensor<4x5xf32> -> tensor<2x3x5xf32>
+  %q = adj.matmul %b, %v : tensor<2x3x4xf32>, tensor<4x5xf32> -> tensor<2x3x5xf32>
+  %s = adj.add %p, %q : tensor<2x3x5xf32>
+  %r = adj.matmul %a, %v : tensor<2x3x4xf32>, tensor<4x5xf32> -> tensor<2x3x5xf32>
+  %t = adj.add %r, %c : tensor<2x3x5xf32>
+  return %s, %t : tensor<2x3x5xf32>, tensor<2x3x5xf32>
+}
+
+// Softmax: the exp is computed once, in the sum's loop, which also stores
+// it for the division by the sum (fused into both readers, it was computed
+// twice).
+// CHECK-LABEL: func.func @softmax_exp_once
+// CHECK:         %[[M:.*]] = linalg.generic
+// CHECK-SAME:      iterator_types = ["parallel", "reduction"]
+// CHECK:           arith.maximumf
+// CHECK:         %[[E:.*]]:2 = linalg.generic
+// CHECK-SAME:      iterator_types = ["parallel", "reduction"]} ins(%{{.*}}, %[[M]] :
+// CHECK:           %[[X:.*]] = math.exp
+// CHECK:           %[[S:.*]] = arith.addf %[[X]],
+// CHECK:           linalg.yield %[[X]], %[[S]]
+// CHECK:         linalg.generic {{.*}} ins(%[[E]]#0, %[[E]]#1 :
+// CHECK-NOT:       math.exp
+// CHECK:           arith.divf
+func.func @softmax_exp_once(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
+  %p = adj.softmax %x axis 1 : tensor<4x8xf32>
+  return %p : tensor<4x8xf32>
+}
+
 // Siblings whose first result is used before the second: merged at the
 // first's place when the second's inputs are available there (a row sum
 // used at once, and a later map of the same tensor; the map's init is the

@@ -44,27 +44,40 @@ func.func @loss(%x: memref<64xf32>, %l: memref<f32>, %d: memref<64xf32>) {
 
 // The outermost dimension every output indexes is split, here the columns
 // of a column sum: each chunk sums whole columns, in the original order,
-// with no partial results. 90 iterations would make 22 chunks of 4; there
-// are 10 columns, and the count is a power of two: 8 chunks, from column
-// c * 10 / 8 to (c + 1) * 10 / 8.
+// with no partial results. The columns are the innermost loop: a chunk
+// keeps at least 64 of them, so that its loop vectorizes. 1809 iterations
+// would make 452 chunks of 4; 201 columns hold 3 chunks of 64, and the
+// count is a power of two: 2 chunks, from column c * 201 / 2 to
+// (c + 1) * 201 / 2. 100 columns hold one chunk: that sum stays whole.
 // CHECK-LABEL: func.func @column_sum
 // CHECK-NOT:     memref.alloca
-// CHECK:         omp.loop_nest (%[[C:.*]]) : index = (%{{.*}}) to (%c8)
+// CHECK:         omp.loop_nest (%[[C:.*]]) : index = (%{{.*}}) to (%c2)
 // CHECK:           %[[LO:.*]] = arith.divui
 // CHECK:           %[[HI:.*]] = arith.divui
 // CHECK:           %[[SIZE:.*]] = arith.subi %[[HI]], %[[LO]]
-// CHECK:           memref.subview %{{.*}}[0, %[[LO]]] [9, %[[SIZE]]] [1, 1] : memref<9x10xf32>
-// CHECK:           memref.subview %{{.*}}[%[[LO]]] [%[[SIZE]]] [1] : memref<10xf32>
+// CHECK:           memref.subview %{{.*}}[0, %[[LO]]] [9, %[[SIZE]]] [1, 1] : memref<9x201xf32>
+// CHECK:           memref.subview %{{.*}}[%[[LO]]] [%[[SIZE]]] [1] : memref<201xf32>
 // CHECK:           linalg.generic {{.*}} iterator_types = ["reduction", "parallel"]
-// CHECK-NOT:     linalg.generic
+// CHECK:         omp.terminator
+// CHECK-NOT:     omp.loop_nest
+// CHECK:         linalg.generic {{.*}} ins(%{{.*}} : memref<9x100xf32>)
+// CHECK-NOT:     omp.
 // CHECK:         return
-func.func @column_sum(%x: memref<9x10xf32>, %s: memref<10xf32>) {
+func.func @column_sum(%x: memref<9x201xf32>, %s: memref<201xf32>,
+                      %narrow: memref<9x100xf32>, %t: memref<100xf32>) {
   linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d1)>],
                   iterator_types = ["reduction", "parallel"]}
-      ins(%x : memref<9x10xf32>) outs(%s : memref<10xf32>) {
+      ins(%x : memref<9x201xf32>) outs(%s : memref<201xf32>) {
   ^bb0(%in: f32, %acc: f32):
-    %t = arith.addf %in, %acc : f32
-    linalg.yield %t : f32
+    %sum = arith.addf %in, %acc : f32
+    linalg.yield %sum : f32
+  }
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d1)>],
+                  iterator_types = ["reduction", "parallel"]}
+      ins(%narrow : memref<9x100xf32>) outs(%t : memref<100xf32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %sum = arith.addf %in, %acc : f32
+    linalg.yield %sum : f32
   }
   return
 }

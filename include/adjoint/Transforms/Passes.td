@@ -236,8 +236,14 @@ def AdjFuseElementwise : Pass<"adj-fuse-elementwise"> {
     operand becomes its `_transpose_a`/`_transpose_b` variant reading the
     untransposed tensor (the kernels read it strided; a transpose left
     feeding only matmuls and convolutions stays named for
-    `adj-lower-to-kernels`). Named ops other than contractions and
-    convolutions are generalized; an
+    `adj-lower-to-kernels`). The transpose of a product with a transposed
+    operand, read only by the transpose, is the product of the swapped
+    operands ((aᵀb)ᵀ = bᵀa), and the sum of two products is the second
+    product accumulated into the first one's result. Named ops other than
+    contractions and convolutions are generalized. A map computing a `math`
+    op that a reduction reads, and that a later op reads together with the
+    reduction's result (softmax's exp), is fused into the reduction, which
+    also yields it for the later op. Then an
     all-parallel `linalg.generic` is fused into each generic consumer that
     reads it without broadcasting (even when it has several consumers: its
     computation is repeated in each), and two generics with the same loop
@@ -338,6 +344,8 @@ def AdjParallelizeLoops : Pass<"adj-parallelize-loops", "::mlir::ModuleOp"> {
     number of threads. The views and constants a chunk reads are cloned
     into the region, so that the outlined function sees the workspace's
     views as offsets of one pointer and LLVM knows they do not overlap.
+    Split along the innermost loop (a column sum), a chunk keeps at least
+    64 of its iterations, so that its inner loop still vectorizes.
 
     ```mlir
     linalg.generic {indexing_maps = [#id, #scalar], iterator_types = ["reduction"]}
