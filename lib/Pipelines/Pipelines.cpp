@@ -126,6 +126,8 @@ void adjoint::buildLowerToLLVMPipeline(OpPassManager &pm,
   pm.addPass(createConvertOpenMPToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
   pm.addPass(createCanonicalizerPass());
+  if (options.optimize)
+    pm.addPass(createAdjWorkspaceAliasScopes());
 }
 
 namespace {

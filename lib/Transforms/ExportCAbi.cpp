@@ -161,6 +161,12 @@ LogicalResult exportFunction(func::FuncOp fn, bool reuse) {
   }
   // No overflow below: a placement never takes more than the sum.
   int64_t size = placeBuffers(fn, allocs, reuse, offsets);
+  // Where each buffer is, for adj-workspace-alias-scopes.
+  SmallVector<int64_t> buffers;
+  for (auto [alloc, offset] : llvm::zip(allocs, offsets)) {
+    buffers.push_back(offset);
+    buffers.push_back(byteSize(alloc.getType()));
+  }
 
   MLIRContext *ctx = fn.getContext();
   OpBuilder b(ctx);
@@ -197,6 +203,7 @@ LogicalResult exportFunction(func::FuncOp fn, bool reuse) {
     ret.erase();
   });
   fn->setAttr("adj.workspace_size", b.getI64IntegerAttr(size));
+  fn->setAttr("adj.workspace_buffers", b.getDenseI64ArrayAttr(buffers));
   // Names served the interface description; LLVM has no use for them.
   for (unsigned i = 0; i < fn.getNumArguments(); ++i)
     fn.removeArgAttr(i, "adj.name");

@@ -368,6 +368,46 @@ def AdjParallelizeLoops : Pass<"adj-parallelize-loops", "::mlir::ModuleOp"> {
                            "::mlir::omp::OpenMPDialect"];
 }
 
+def AdjWorkspaceAliasScopes
+    : Pass<"adj-workspace-alias-scopes", "::mlir::ModuleOp"> {
+  let summary = "Tell LLVM which workspace buffers do not overlap";
+  let description = [{
+    Runs on the LLVM dialect, at the end of the `llvm` stage. To LLVM the
+    workspace of `adj-export-c-abi` is one object, so a loop that loads
+    from one of its buffers and stores into another at a different stride
+    has an unknown dependence and stays scalar. The buffers' offsets and
+    sizes are known (`adj.workspace_buffers` on the function: offset, size
+    in bytes, for each buffer in the workspace, its last argument), and
+    this pass states them as alias scopes.
+
+    An `llvm.load` or `llvm.store` whose address is a chain of GEPs from a
+    constant byte offset `c` of the workspace accesses a buffer that
+    contains `c`; its region is the union of all the buffers that contain
+    `c`. Each region gets an alias scope, and each access
+    `alias_scopes = [its region]` and `noalias_scopes = [every region whose
+    bytes are disjoint from its own]`. Buffers that share bytes (disjoint
+    lifetimes) are never said not to alias, so the claim holds everywhere
+    in the function. Other accesses are left alone.
+
+    ```mlir
+    llvm.func @f(%x: !llvm.ptr, %ws: !llvm.ptr)
+        attributes {adj.workspace_buffers = array<i64: 0, 64, 64, 64>} {
+      %a = llvm.getelementptr %ws[0] : (!llvm.ptr) -> !llvm.ptr, i8
+      %b = llvm.getelementptr %ws[64] : (!llvm.ptr) -> !llvm.ptr, i8
+      %pa = llvm.getelementptr %a[%i] : (!llvm.ptr, i64) -> !llvm.ptr, f32
+      %v = llvm.load %pa : !llvm.ptr -> f32
+      %pb = llvm.getelementptr %b[%j] : (!llvm.ptr, i64) -> !llvm.ptr, f32
+      llvm.store %v, %pb : f32, !llvm.ptr
+    ```
+    becomes
+    ```mlir
+      %v = llvm.load %pa {alias_scopes = [#scope0], noalias_scopes = [#scope64]}
+      llvm.store %v, %pb {alias_scopes = [#scope64], noalias_scopes = [#scope0]}
+    ```
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
 def AdjPrintDot : Pass<"adj-print-dot", "::mlir::ModuleOp"> {
   let summary = "Write the dataflow graph of functions as Graphviz DOT";
   let description = [{
