@@ -10,12 +10,15 @@
 // given runtime overlap checks either. This pass hands LLVM the placement's
 // facts as alias scopes, on the LLVM dialect:
 //
-// 1. An access (llvm.load, llvm.store) whose address is a chain of GEPs
-//    starting at a constant byte offset c of the workspace (the function's
-//    last argument, adj.workspace_buffers lists its buffers) is an access
-//    to a buffer containing byte c: the views of a buffer start in it, and
-//    memref accesses stay within their buffer. Its region is the union of
-//    the byte ranges of all the buffers containing c.
+// 1. A view of a buffer is a GEP of constant bytes, its offset c, on the
+//    workspace (the function's last argument; adj.workspace_buffers lists
+//    the offset and size of each buffer), except at offset 0, where the GEP
+//    folds away. An access (llvm.load, llvm.store) whose address is a chain
+//    of GEPs from the workspace is thus an access to a buffer starting at
+//    c, if the chain starts with such a GEP, or else to a buffer starting
+//    at 0 (memref accesses stay within their buffer). A one-byte access at
+//    the GEP itself may also be an element of a one-byte buffer at 0. Its
+//    region is the union of the byte ranges of all those buffers.
 // 2. Each distinct region gets a scope in a domain of the function. An
 //    access gets alias_scopes = [its region's scope] and noalias_scopes =
 //    the scopes of the regions whose bytes are disjoint from its region's.

@@ -380,10 +380,12 @@ def AdjWorkspaceAliasScopes
     in bytes, for each buffer in the workspace, its last argument), and
     this pass states them as alias scopes.
 
-    An `llvm.load` or `llvm.store` whose address is a chain of GEPs from a
-    constant byte offset `c` of the workspace accesses a buffer that
-    contains `c`; its region is the union of all the buffers that contain
-    `c`. Each region gets an alias scope, and each access
+    A view of a buffer is a GEP of constant bytes `c` on the workspace (at
+    offset 0 the GEP folds away). An `llvm.load` or `llvm.store` whose
+    address is a chain of GEPs from such a view accesses a buffer that
+    starts at `c` (0 if the chain starts with another GEP); its region is
+    the union of all those buffers. Each region gets an alias scope, and
+    each access
     `alias_scopes = [its region]` and `noalias_scopes = [every region whose
     bytes are disjoint from its own]`. Buffers that share bytes (disjoint
     lifetimes) are never said not to alias, so the claim holds everywhere
