@@ -109,6 +109,8 @@ void adjoint::buildLowerToLLVMPipeline(OpPassManager &pm,
   if (options.optimize)
     pm.addPass(createAdjParallelizeLoops());
   pm.addPass(createConvertLinalgToLoopsPass());
+  if (options.optimize)
+    pm.addPass(createAdjMarkBufferAccesses());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createConvertSCFToCFPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
@@ -127,7 +129,7 @@ void adjoint::buildLowerToLLVMPipeline(OpPassManager &pm,
   pm.addPass(createReconcileUnrealizedCastsPass());
   pm.addPass(createCanonicalizerPass());
   if (options.optimize)
-    pm.addPass(createAdjWorkspaceAliasScopes());
+    pm.addPass(createAdjBufferAliasScopes());
 }
 
 namespace {

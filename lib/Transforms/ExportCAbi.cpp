@@ -161,12 +161,6 @@ LogicalResult exportFunction(func::FuncOp fn, bool reuse) {
   }
   // No overflow below: a placement never takes more than the sum.
   int64_t size = placeBuffers(fn, allocs, reuse, offsets);
-  // Where each buffer is, for adj-workspace-alias-scopes.
-  SmallVector<int64_t> buffers;
-  for (auto [alloc, offset] : llvm::zip(allocs, offsets)) {
-    buffers.push_back(offset);
-    buffers.push_back(byteSize(alloc.getType()));
-  }
 
   MLIRContext *ctx = fn.getContext();
   OpBuilder b(ctx);
@@ -180,12 +174,15 @@ LogicalResult exportFunction(func::FuncOp fn, bool reuse) {
   for (auto [alloc, offset] : llvm::zip(allocs, offsets)) {
     b.setInsertionPoint(alloc);
     Value shift = b.create<arith::ConstantIndexOp>(alloc.getLoc(), offset);
-    Value view = b.create<memref::ViewOp>(alloc.getLoc(), alloc.getType(),
-                                          workspace, shift, ValueRange());
+    auto view = b.create<memref::ViewOp>(alloc.getLoc(), alloc.getType(),
+                                         workspace, shift, ValueRange());
+    // The buffer's bytes, for adj-mark-buffer-accesses.
+    view->setAttr("adj.buffer",
+                  b.getDenseI64ArrayAttr({offset, byteSize(alloc.getType())}));
     for (Operation *user : llvm::make_early_inc_range(alloc->getUsers()))
       if (isa<memref::DeallocOp>(user))
         user->erase();
-    alloc.replaceAllUsesWith(view);
+    alloc.replaceAllUsesWith(view.getResult());
     alloc.erase();
   }
 
@@ -203,7 +200,6 @@ LogicalResult exportFunction(func::FuncOp fn, bool reuse) {
     ret.erase();
   });
   fn->setAttr("adj.workspace_size", b.getI64IntegerAttr(size));
-  fn->setAttr("adj.workspace_buffers", b.getDenseI64ArrayAttr(buffers));
   // Names served the interface description; LLVM has no use for them.
   for (unsigned i = 0; i < fn.getNumArguments(); ++i)
     fn.removeArgAttr(i, "adj.name");
