@@ -90,6 +90,10 @@ void adjoint::buildBufferizePipeline(OpPassManager &pm,
   pm.addPass(createAdjLowerExternalCalls());
   pm.addPass(createAdjIsolateResults());
   pm.addPass(bufferization::createOneShotBufferizePass(options));
+  // A loop that updates a buffer in place (scatter_add's) still returns it:
+  // canonicalization forwards the buffer, so a result computed by a loop is
+  // an allocation that becomes the out-parameter, not a copy into it.
+  pm.addPass(createCanonicalizerPass());
   bufferization::BufferResultsToOutParamsOpts outParams;
   outParams.hoistStaticAllocs = true;
   // A result that is not a fresh buffer (an argument, a constant) is copied
@@ -117,8 +121,8 @@ void adjoint::buildLowerToLLVMPipeline(OpPassManager &pm,
   pm.addPass(createLowerAffinePass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   // Math ops LLVM has intrinsics for first; the rest (tanh, erf) call libm.
-  // log1p too: the intrinsics' log(1 + x) is 0 for a tiny x.
-  pm.addPass(createConvertMathToLLVMPass({/*approximateLog1p=*/false}));
+  pm.addPass(createAdjPreciseMath());
+  pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToLibmPass());
   pm.addPass(createArithToLLVMConversionPass());
   ConvertFuncToLLVMPassOptions funcOptions;

@@ -37,7 +37,8 @@
  * GCC vector extensions give 32-byte vectors (8 floats, 4 doubles): AVX2 +
  * FMA with -march=haswell or later, two NEON registers on AArch64; 64-byte
  * vectors with AVX-512 (the lowering pass sizes the scratch for the wider
- * NR). The direct convolutions (f32 only) use 8-float vectors everywhere.
+ * NR). The direct convolutions (f32 only) use 8-float vectors, and 16-float
+ * ones for rows of 16 or more pixels with AVX-512.
  *
  *===----------------------------------------------------------------------===*/
 
@@ -170,14 +171,17 @@ static int threads_for(int64_t macs) {
    "kernel" is a whole activation map, the output is a few pixels, so the
    reduction is long and the GEMM's N tiny). Both read the operands in place
    with 8-float vectors (rows of 8 pixels fit LeNet-sized maps on any
-   target); each output element is summed by one thread in one fixed order,
-   so the results do not depend on the thread count. */
+   target), rows of 16 or more pixels with 16-float ones on AVX-512; each
+   output element is summed by one thread in one fixed order, so the
+   results do not depend on the thread count. */
 typedef float f8 __attribute__((vector_size(32)));
 typedef float f8u __attribute__((vector_size(32), aligned(4)));
 /* The output rows of one rows tile: 4 x 6 accumulators fit AVX-512's 32
    registers, 2 x 6 the 16 of AVX2 and NEON. */
 #ifdef __AVX512F__
 #define ROWS_NY 4
+typedef float f16 __attribute__((vector_size(64)));
+typedef float f16u __attribute__((vector_size(64), aligned(4)));
 #else
 #define ROWS_NY 2
 #endif
@@ -195,99 +199,110 @@ typedef struct {
 
 #define ALWAYS_INLINE static inline __attribute__((always_inline))
 
-/* Rows: NY output rows x NF channels x 8 pixels [x0, x0 + 8) of image n,
-   vectors along the output row (stride 1 in `in` and `out`); lanes below
-   lane0 belong to the previous tile (the last tile of a row is shifted
-   left to stay inside it) and are not stored. */
-ALWAYS_INLINE void rows_tile(const conv_t *p, int64_t n, int64_t y, int64_t f0,
-                             int64_t x0, int64_t lane0, const int NY,
-                             const int NF) {
-  f8 acc[ROWS_NY][6];
-  for (int yy = 0; yy < NY; ++yy)
-    for (int f = 0; f < NF; ++f)
-      acc[yy][f] = (f8){0};
-  const float *img = p->in + n * p->in0 + y * p->sh * p->in2 + x0;
-  const float *wf = p->w + f0 * p->w0;
-  for (int64_t c = 0; c < p->c; ++c) {
-    for (int64_t i = 0; i < p->kh; ++i) {
-      const float *r0 = img + c * p->in1 + i * p->dh * p->in2;
-      const float *wr = wf + c * p->w1 + i * p->w2;
-      for (int64_t j = 0; j < p->kw; ++j) {
-        f8 v[ROWS_NY];
-        for (int yy = 0; yy < NY; ++yy)
-          v[yy] = *(const f8u *)(r0 + yy * p->sh * p->in2 + j * p->dw);
-        for (int f = 0; f < NF; ++f) {
-          float s = wr[f * p->w0 + j * p->w3];
-          for (int yy = 0; yy < NY; ++yy)
-            acc[yy][f] += s * v[yy];
-        }
-      }
-    }
-  }
-  for (int yy = 0; yy < NY; ++yy) {
-    for (int f = 0; f < NF; ++f) {
-      float *o =
-          p->out + n * p->out0 + (f0 + f) * p->out1 + (y + yy) * p->out2 + x0;
-      if (lane0 == 0) {
-        if (p->accumulate)
-          *(f8u *)o += acc[yy][f];
-        else
-          *(f8u *)o = acc[yy][f];
-        continue;
-      }
-      float lanes[8];
-      memcpy(lanes, &acc[yy][f], sizeof(lanes));
-      for (int64_t l = lane0; l < 8; ++l)
-        o[l] = p->accumulate ? o[l] + lanes[l] : lanes[l];
-    }
-  }
+/* Block b of `blocks` near-equal blocks of [0, total): its start, and its
+   size in *size (blocks of 4 + 4 + 4 + 4 rather than 6 + 6 + 4, so that no
+   tile is left mostly empty). */
+static int64_t block_start(int64_t total, int64_t blocks, int64_t b,
+                           int64_t *size) {
+  int64_t start = total * b / blocks;
+  *size = total * (b + 1) / blocks - start;
+  return start;
 }
 
-#define ROWS_CASE(ny, nf)                                                      \
+/* The rows kernel for L-float vectors (f<L>, L = 8 or 16): rows_tile<L>
+   and rows_item<L>, written once as a macro over L.
+
+   rows_tile<L>: NY output rows x NF channels x L pixels [x0, x0 + L) of
+   image n, vectors along the output row (stride 1 in `in` and `out`);
+   lanes below lane0 belong to the previous tile (the last tile of a row is
+   shifted left to stay inside it) and are not stored.
+
+   rows_item<L>: item `item` of the rows kernel, image n, output rows
+   [y, y + ROWS_NY), all channels in near-equal blocks of at most 6. */
+#define ROWS_KERNEL(L)                                                         \
+  ALWAYS_INLINE void rows_tile##L(const conv_t *p, int64_t n, int64_t y,       \
+                                  int64_t f0, int64_t x0, int64_t lane0,       \
+                                  const int NY, const int NF) {                \
+    f##L acc[ROWS_NY][6];                                                      \
+    for (int yy = 0; yy < NY; ++yy)                                            \
+      for (int f = 0; f < NF; ++f)                                             \
+        acc[yy][f] = (f##L){0};                                                \
+    const float *img = p->in + n * p->in0 + y * p->sh * p->in2 + x0;           \
+    const float *wf = p->w + f0 * p->w0;                                       \
+    for (int64_t c = 0; c < p->c; ++c) {                                       \
+      for (int64_t i = 0; i < p->kh; ++i) {                                    \
+        const float *r0 = img + c * p->in1 + i * p->dh * p->in2;               \
+        const float *wr = wf + c * p->w1 + i * p->w2;                          \
+        for (int64_t j = 0; j < p->kw; ++j) {                                  \
+          f##L v[ROWS_NY];                                                     \
+          for (int yy = 0; yy < NY; ++yy)                                      \
+            v[yy] =                                                            \
+                *(const f##L##u *)(r0 + yy * p->sh * p->in2 + j * p->dw);      \
+          for (int f = 0; f < NF; ++f) {                                       \
+            float s = wr[f * p->w0 + j * p->w3];                               \
+            for (int yy = 0; yy < NY; ++yy)                                    \
+              acc[yy][f] += s * v[yy];                                         \
+          }                                                                    \
+        }                                                                      \
+      }                                                                        \
+    }                                                                          \
+    for (int yy = 0; yy < NY; ++yy) {                                          \
+      for (int f = 0; f < NF; ++f) {                                           \
+        float *o = p->out + n * p->out0 + (f0 + f) * p->out1 +                 \
+                   (y + yy) * p->out2 + x0;                                    \
+        if (lane0 == 0) {                                                      \
+          if (p->accumulate)                                                   \
+            *(f##L##u *)o += acc[yy][f];                                       \
+          else                                                                 \
+            *(f##L##u *)o = acc[yy][f];                                        \
+          continue;                                                            \
+        }                                                                      \
+        float lanes[L];                                                        \
+        memcpy(lanes, &acc[yy][f], sizeof(lanes));                            \
+        for (int64_t l = lane0; l < L; ++l)                                    \
+          o[l] = p->accumulate ? o[l] + lanes[l] : lanes[l];                   \
+      }                                                                        \
+    }                                                                          \
+  }                                                                            \
+                                                                               \
+  static void rows_item##L(const conv_t *p, int64_t item) {                    \
+    int64_t groups = ceildiv(p->oh, ROWS_NY);                                  \
+    int64_t n = item / groups, y = item % groups * ROWS_NY;                    \
+    int64_t ny = min64(ROWS_NY, p->oh - y), fblocks = ceildiv(p->f, 6);        \
+    for (int64_t b = 0; b < fblocks; ++b) {                                    \
+      int64_t nf, f0 = block_start(p->f, fblocks, b, &nf);                     \
+      for (int64_t x = 0; x < p->ow; x += L) {                                 \
+        int64_t x0 = min64(x, p->ow - L), lane0 = x - x0;                      \
+        switch (8 * ny + nf) {                                                 \
+          ROWS_CASES(L)                                                        \
+        }                                                                      \
+      }                                                                        \
+    }                                                                          \
+  }
+
+#define ROWS_CASE(L, ny, nf)                                                   \
   case 8 * (ny) + (nf):                                                        \
-    rows_tile(p, n, y, f0, x0, lane0, ny, nf);                                 \
-    break
-
-/* Item `item` of conv_rows: image n, output rows [y, y + ROWS_NY). */
-static void rows_item(const conv_t *p, int64_t item) {
-  int64_t groups = ceildiv(p->oh, ROWS_NY);
-  int64_t n = item / groups, y = item % groups * ROWS_NY;
-  int64_t ny = min64(ROWS_NY, p->oh - y);
-  for (int64_t f0 = 0; f0 < p->f; f0 += 6) {
-    int64_t nf = min64(6, p->f - f0);
-    for (int64_t x = 0; x < p->ow; x += 8) {
-      int64_t x0 = min64(x, p->ow - 8), lane0 = x - x0;
-      switch (8 * ny + nf) {
-        ROWS_CASE(1, 1);
-        ROWS_CASE(1, 2);
-        ROWS_CASE(1, 3);
-        ROWS_CASE(1, 4);
-        ROWS_CASE(1, 5);
-        ROWS_CASE(1, 6);
-        ROWS_CASE(2, 1);
-        ROWS_CASE(2, 2);
-        ROWS_CASE(2, 3);
-        ROWS_CASE(2, 4);
-        ROWS_CASE(2, 5);
-        ROWS_CASE(2, 6);
+    rows_tile##L(p, n, y, f0, x0, lane0, ny, nf);                              \
+    break;
+#define ROWS_CASES_NY(L, ny)                                                   \
+  ROWS_CASE(L, ny, 1)                                                          \
+  ROWS_CASE(L, ny, 2)                                                          \
+  ROWS_CASE(L, ny, 3)                                                          \
+  ROWS_CASE(L, ny, 4)                                                          \
+  ROWS_CASE(L, ny, 5)                                                          \
+  ROWS_CASE(L, ny, 6)
 #if ROWS_NY > 2
-        ROWS_CASE(3, 1);
-        ROWS_CASE(3, 2);
-        ROWS_CASE(3, 3);
-        ROWS_CASE(3, 4);
-        ROWS_CASE(3, 5);
-        ROWS_CASE(3, 6);
-        ROWS_CASE(4, 1);
-        ROWS_CASE(4, 2);
-        ROWS_CASE(4, 3);
-        ROWS_CASE(4, 4);
-        ROWS_CASE(4, 5);
-        ROWS_CASE(4, 6);
+#define ROWS_CASES(L)                                                          \
+  ROWS_CASES_NY(L, 1)                                                          \
+  ROWS_CASES_NY(L, 2) ROWS_CASES_NY(L, 3) ROWS_CASES_NY(L, 4)
+#else
+#define ROWS_CASES(L) ROWS_CASES_NY(L, 1) ROWS_CASES_NY(L, 2)
 #endif
-      }
-    }
-  }
-}
+
+ROWS_KERNEL(8)
+#ifdef __AVX512F__
+ROWS_KERNEL(16)
+#endif
 
 /* The weight-gradient tile: WGRAD_NF channels x WGRAD_NP output pixels of
    accumulators plus the NP pixels' vectors and one kernel vector: 4 x 6
@@ -356,16 +371,6 @@ ALWAYS_INLINE void wgrad_tile(const conv_t *p, int64_t n, int64_t f0,
     wgrad_tile(p, n, f0, pix, dst, nf, np);                                    \
     break
 
-/* Block b of `blocks` near-equal blocks of [0, total): its start, and its
-   size in *size (blocks of 4 + 4 + 4 + 4 rather than 6 + 6 + 4, so that no
-   tile is left mostly empty). */
-static int64_t block_start(int64_t total, int64_t blocks, int64_t b,
-                           int64_t *size) {
-  int64_t start = total * b / blocks;
-  *size = total * (b + 1) / blocks - start;
-  return start;
-}
-
 /* Item `item` of conv_wgrad: image n, a block of at most WGRAD_NF channels
    and one of at most WGRAD_NP pixels of the output plane (row-major). */
 static void wgrad_item(const conv_t *p, int64_t item) {
@@ -432,23 +437,35 @@ static void conv_items(const conv_t *p, void (*item)(const conv_t *, int64_t),
     item(p, i);
 }
 
-/* The direct kernel for this convolution, if one fits, both for at most 16
-   output channels (with more, the GEMM's packing pays off: its micro-kernel
-   loads less per multiply-add): rows on rows of at least 8 contiguous
-   pixels; the weight gradient's kernel when the "kernel" is at least as
-   large as the output plane and its rows hold a vector. */
+/* The direct kernel for this convolution, if one fits: the weight
+   gradient's kernel for at most 16 output channels when the "kernel" is at
+   least as large as the output plane and its rows hold a vector; rows on
+   rows of at least 8 contiguous pixels for at most 16 output channels
+   (with 8-float vectors and more channels, the GEMM's packing pays off).
+   With AVX-512, rows of 16 or more pixels take 16-float vectors: 4 + 6
+   loads per 24 vector FMAs and no packing beat the GEMM (~90 % of the FMA
+   peak against ~70 %) for any channel count when the window is larger than
+   1x1 (the GEMM packs its im2col rows) and for 1x1 windows up to 64
+   channels in and out (with more, the GEMM's plain B is cheap to pack). */
 static int conv_direct(const conv_t *p, int nth) {
-  if (p->f > 16)
-    return 0;
-  if (p->kh * p->kw >= p->oh * p->ow && p->kw >= 8 && p->w3 == 1 &&
-      p->in3 * p->dw == 1) {
+  int64_t row_items = p->batch * ceildiv(p->oh, ROWS_NY);
+  int rows = p->sw == 1 && p->in3 == 1 && p->out3 == 1;
+  if (p->f <= 16 && p->kh * p->kw >= p->oh * p->ow && p->kw >= 8 &&
+      p->w3 == 1 && p->in3 * p->dw == 1) {
     int64_t items = p->batch * ceildiv(p->f, WGRAD_NF) *
                     ceildiv(p->oh * p->ow, WGRAD_NP);
     conv_items(p, wgrad_item, items, nth);
     return 1;
   }
-  if (p->ow >= 8 && p->sw == 1 && p->in3 == 1 && p->out3 == 1) {
-    conv_items(p, rows_item, p->batch * ceildiv(p->oh, ROWS_NY), nth);
+#ifdef __AVX512F__
+  if (rows && p->ow >= 16 &&
+      (p->kh * p->kw > 1 || (p->f <= 64 && p->c <= 64))) {
+    conv_items(p, rows_item16, row_items, nth);
+    return 1;
+  }
+#endif
+  if (rows && p->ow >= 8 && p->f <= 16) {
+    conv_items(p, rows_item8, row_items, nth);
     return 1;
   }
   return 0;

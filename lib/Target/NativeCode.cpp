@@ -323,7 +323,8 @@ adjoint::translateToLLVM(ModuleOp module, llvm::LLVMContext &context,
   // On AVX-512 CPUs LLVM prefers 256-bit vectors, sparing the clock of code
   // that vectorizes a little; ours is mostly vector loops, which the full
   // width makes faster (chain's value and gradient: 1.8 -> 1.3 ms).
-  if (StringRef((*machine)->getTargetFeatureString()).contains("+avx512f"))
+  if ((*machine)->getTargetTriple().isX86() &&
+      (*machine)->getMCSubtargetInfo()->checkFeatures("+avx512f"))
     for (llvm::Function &fn : *llvmModule)
       if (!fn.isDeclaration())
         fn.addFnAttr("prefer-vector-width", "512");

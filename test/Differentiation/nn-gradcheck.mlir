@@ -53,8 +53,9 @@ func.func @conv_s2_d2_g2(%x: tensor<2x4x9x8xf64>, %w: tensor<6x2x3x3xf64>)
   return %y : tensor<2x6x4x3xf64>
 }
 
-// Remainders of 2 rows (more than the dilation) and 1 column: the weight's
-// cotangent is cropped.
+// Remainders of 2 rows (more than the dilation, and than the bottom padding)
+// and 1 column (no right padding): the weight's cotangent leaves out input
+// rows and columns no window reaches.
 func.func @conv_s32_d21_g2(%x: tensor<2x4x10x11xf64>, %w: tensor<4x2x2x3xf64>)
     -> tensor<2x4x3x5xf64> {
   %y = adj.conv2d %x, %w stride [3, 2] padding [0, 1, 1, 0] dilation [2, 1]
@@ -75,6 +76,46 @@ func.func @conv_wide_padding_g3(%x: tensor<1x3x5x5xf64>, %w: tensor<6x1x1x2xf64>
   %y = adj.conv2d %x, %w stride [2, 2] padding [3, 2, 3, 2] groups 3
       : tensor<1x3x5x5xf64>, tensor<6x1x1x2xf64> -> tensor<1x6x6x4xf64>
   return %y : tensor<1x6x6x4xf64>
+}
+
+// ResNet's downsampling convolution: stride 2, padding 1, 3x3, and a 1x1
+// stride-2 shortcut, whose odd rows and columns get no gradient.
+func.func @conv_s2_p1(%x: tensor<2x3x8x7xf64>, %w: tensor<4x3x3x3xf64>)
+    -> tensor<2x4x4x4xf64> {
+  %y = adj.conv2d %x, %w stride [2, 2] padding [1, 1, 1, 1]
+      : tensor<2x3x8x7xf64>, tensor<4x3x3x3xf64> -> tensor<2x4x4x4xf64>
+  return %y : tensor<2x4x4x4xf64>
+}
+
+func.func @conv_1x1_s2(%x: tensor<2x3x7x8xf64>, %w: tensor<4x3x1x1xf64>)
+    -> tensor<2x4x4x4xf64> {
+  %y = adj.conv2d %x, %w stride [2, 2]
+      : tensor<2x3x7x8xf64>, tensor<4x3x1x1xf64> -> tensor<2x4x4x4xf64>
+  return %y : tensor<2x4x4x4xf64>
+}
+
+// A stride above the kernel (3 > 2), and stride 4 with dilation 2 (taps
+// 2 apart in the kernel meet the same residue class).
+func.func @conv_s3_k2_s4_d2(%x: tensor<1x2x11x13xf64>, %w: tensor<3x2x2x3xf64>)
+    -> tensor<1x3x4x3xf64> {
+  %y = adj.conv2d %x, %w stride [3, 4] padding [1, 0, 0, 2] dilation [1, 2]
+      : tensor<1x2x11x13xf64>, tensor<3x2x2x3xf64> -> tensor<1x3x4x3xf64>
+  return %y : tensor<1x3x4x3xf64>
+}
+
+// Strides beyond the input: residue classes with no input row, or no tap.
+func.func @conv_s2_1x1_input(%x: tensor<1x1x1x1xf64>, %w: tensor<2x1x1x1xf64>)
+    -> tensor<1x2x1x1xf64> {
+  %y = adj.conv2d %x, %w stride [2, 2]
+      : tensor<1x1x1x1xf64>, tensor<2x1x1x1xf64> -> tensor<1x2x1x1xf64>
+  return %y : tensor<1x2x1x1xf64>
+}
+
+func.func @conv_s57(%x: tensor<1x2x3x4xf64>, %w: tensor<2x2x3x2xf64>)
+    -> tensor<1x2x1x1xf64> {
+  %y = adj.conv2d %x, %w stride [5, 7] padding [1, 1, 1, 0]
+      : tensor<1x2x3x4xf64>, tensor<2x2x3x2xf64> -> tensor<1x2x1x1xf64>
+  return %y : tensor<1x2x1x1xf64>
 }
 
 func.func @conv_plain(%x: tensor<2x3x5x5xf64>, %w: tensor<4x3x3x3xf64>)

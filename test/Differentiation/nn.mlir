@@ -141,11 +141,15 @@ func.func @vjp(%logits: tensor<4x3xf32>, %labels: tensor<4xi32>,
 // -----
 
 // conv2d with stride 2, asymmetric padding, dilation 2 and 2 groups.
-// d input: ct spread by the stride (interior padding 1) and padded by
-// (k - 1) d - p, then convolved with the flipped kernel whose channels are
-// swapped within each group. d weight: the input, batch as channels,
-// convolved with ct as a kernel, stride and dilation swapped, then cropped.
-// Tangent: conv(tx, w) + conv(x, tw).
+// d input: per residue class of input positions (rows mod 2, columns mod 2),
+// ct convolved with the taps of the flipped kernel (channels swapped within
+// each group) that reach it; the four classes interleaved. With dilation 2
+// only odd rows and even columns are reached: three classes are zero, the
+// fourth uses all taps, ct padded by (k - 1) d - p, less the stride's shift.
+// d weight: the input, batch as channels,
+// convolved with ct as a kernel, stride and dilation swapped, without the
+// last padded row no window reaches (bottom padding 2 -> 1): its output is
+// the kernel's size. Tangent: conv(tx, w) + conv(x, tw).
 
 func.func @f(%x: tensor<2x4x9x8xf32>, %w: tensor<6x2x3x3xf32>) -> tensor<2x6x4x3xf32> {
   %y = adj.conv2d %x, %w stride [2, 2] padding [1, 0, 2, 1] dilation [2, 2]
@@ -182,20 +186,46 @@ func.func @jvp(%x: tensor<2x4x9x8xf32>, %w: tensor<6x2x3x3xf32>,
 // CHECK:         %[[SPLIT:.*]] = adj.reshape %[[FLIP]] : tensor<6x2x3x3xf32> -> tensor<2x3x2x3x3xf32>
 // CHECK:         %[[SWAP:.*]] = adj.transpose %[[SPLIT]] [0, 2, 1, 3, 4]
 // CHECK:         %[[WT:.*]] = adj.reshape %[[SWAP]] : tensor<2x2x3x3x3xf32> -> tensor<4x3x3x3xf32>
-// CHECK:         %[[SPREAD:.*]] = adj.pad %[[CT]] low [0, 0, 3, 4] high [0, 0, 3, 3] interior [0, 0, 1, 1]
-// CHECK:         %[[DX:.*]] = adj.conv2d %[[SPREAD]], %[[WT]] dilation [2, 2] groups 2 : tensor<2x6x13x12xf32>, tensor<4x3x3x3xf32> -> tensor<2x4x9x8xf32>
+// CHECK:         adj.constant dense<0.000000e+00> : tensor<2x4x5x4xf32>
+// CHECK:         %[[PART:.*]] = adj.conv2d %[[CT]], %[[WT]] padding [1, 2, 1, 1] groups 2 : tensor<2x6x4x3xf32>, tensor<4x3x3x3xf32> -> tensor<2x4x4x4xf32>
+// CHECK:         adj.pad %[[PART]] low [0, 0, 0, 0] high [0, 0, 1, 0] : tensor<2x4x4x4xf32> -> tensor<2x4x5x4xf32>
+// CHECK:         %[[ROWS:.*]] = adj.concat %{{.*}}, %{{.*}} axis 3 : tensor<2x4x5x1x4x2xf32>, tensor<2x4x5x1x4x2xf32> -> tensor<2x4x5x2x4x2xf32>
+// CHECK:         %[[IL:.*]] = adj.reshape %[[ROWS]] : tensor<2x4x5x2x4x2xf32> -> tensor<2x4x10x8xf32>
+// CHECK:         %[[DX:.*]] = adj.slice %[[IL]] start [0, 0, 0, 0] limit [2, 4, 9, 8]
 // CHECK:         %[[XS:.*]] = adj.reshape %[[X]] : tensor<2x4x9x8xf32> -> tensor<2x2x2x9x8xf32>
 // CHECK:         %[[XT:.*]] = adj.transpose %[[XS]] [2, 1, 0, 3, 4]
 // CHECK:         %[[XB:.*]] = adj.reshape %[[XT]] : tensor<2x2x2x9x8xf32> -> tensor<2x4x9x8xf32>
 // CHECK:         %[[CTT:.*]] = adj.transpose %[[CT]] [1, 0, 2, 3]
-// CHECK:         %[[DWT:.*]] = adj.conv2d %[[XB]], %[[CTT]] stride [2, 2] padding [1, 0, 2, 1] dilation [2, 2] groups 2 : tensor<2x4x9x8xf32>, tensor<6x2x4x3xf32> -> tensor<2x6x3x3xf32>
+// CHECK:         %[[DWT:.*]] = adj.conv2d %[[XB]], %[[CTT]] stride [2, 2] padding [1, 0, 1, 1] dilation [2, 2] groups 2 : tensor<2x4x9x8xf32>, tensor<6x2x4x3xf32> -> tensor<2x6x3x3xf32>
 // CHECK:         %[[DW:.*]] = adj.transpose %[[DWT]] [1, 0, 2, 3]
 // CHECK:         return %{{.*}}, %[[DX]], %[[DW]]
 // -----
 
+// Stride 2 without padding: the last row and column of the input, which no
+// window reaches, are left out of the weight's cotangent.
+
+func.func @f(%x: tensor<1x1x8x8xf32>, %w: tensor<1x1x3x3xf32>) -> tensor<1x1x3x3xf32> {
+  %y = adj.conv2d %x, %w stride [2, 2] : tensor<1x1x8x8xf32>, tensor<1x1x3x3xf32> -> tensor<1x1x3x3xf32>
+  return %y : tensor<1x1x3x3xf32>
+}
+func.func @vjp(%x: tensor<1x1x8x8xf32>, %w: tensor<1x1x3x3xf32>,
+               %ct: tensor<1x1x3x3xf32>) -> tensor<1x1x3x3xf32> {
+  %y, %dw = adj.vjp @f(%x, %w) cotangents(%ct) wrt [1]
+      : (tensor<1x1x8x8xf32>, tensor<1x1x3x3xf32>, tensor<1x1x3x3xf32>)
+      -> (tensor<1x1x3x3xf32>, tensor<1x1x3x3xf32>)
+  return %dw : tensor<1x1x3x3xf32>
+}
+
+// CHECK-LABEL: func.func private @f_vjp_wrt_1(
+// CHECK:         %[[XS:.*]] = adj.slice %{{.*}} start [0, 0, 0, 0] limit [1, 1, 7, 7] : tensor<1x1x8x8xf32> -> tensor<1x1x7x7xf32>
+// CHECK:         adj.conv2d %{{.*}}, %{{.*}} dilation [2, 2] : tensor<1x1x7x7xf32>, tensor<1x1x3x3xf32> -> tensor<1x1x3x3xf32>
+// CHECK-NOT:     adj.slice
+// CHECK:         return
+// -----
+
 // Only the input is differentiated: no weight cotangent is built. The
-// padding is wider than the kernel's span, so the spread cotangent is
-// cropped.
+// padding is wider than the kernel's span: ct's rows and columns that only
+// saw padding are cropped. Rows of even residue are reached by no window.
 
 func.func @f(%x: tensor<1x3x5x5xf32>, %w: tensor<2x3x1x2xf32>) -> tensor<1x2x6x4xf32> {
   %y = adj.conv2d %x, %w stride [2, 2] padding [3, 2, 3, 2]
@@ -211,10 +241,16 @@ func.func @vjp(%x: tensor<1x3x5x5xf32>, %w: tensor<2x3x1x2xf32>,
 }
 
 // CHECK-LABEL: func.func private @f_vjp_wrt_0(
-// CHECK:         %[[SPREAD:.*]] = adj.pad %{{.*}} low [0, 0, 0, 0] high [0, 0, 0, 0] interior [0, 0, 1, 1] : tensor<1x2x6x4xf32> -> tensor<1x2x11x7xf32>
-// CHECK:         %[[CROP:.*]] = adj.slice %[[SPREAD]] start [0, 0, 3, 1] limit [1, 2, 8, 7] : tensor<1x2x11x7xf32> -> tensor<1x2x5x6xf32>
-// CHECK:         %[[DX:.*]] = adj.conv2d %[[CROP]], %{{.*}} : tensor<1x2x5x6xf32>, tensor<3x2x1x2xf32> -> tensor<1x3x5x5xf32>
+// CHECK:         %[[ZERO:.*]] = adj.constant dense<0.000000e+00> : tensor<1x3x3x3xf32>
+// CHECK:         %[[TAP1:.*]] = adj.slice %{{.*}} start [0, 0, 0, 1] limit [3, 2, 1, 2] stride [1, 1, 2, 2] : tensor<3x2x1x2xf32> -> tensor<3x2x1x1xf32>
+// CHECK:         %[[CROP1:.*]] = adj.slice %{{.*}} start [0, 0, 2, 1] limit [1, 2, 4, 4] : tensor<1x2x6x4xf32> -> tensor<1x2x2x3xf32>
+// CHECK:         adj.conv2d %[[CROP1]], %[[TAP1]] : tensor<1x2x2x3xf32>, tensor<3x2x1x1xf32> -> tensor<1x3x2x3xf32>
+// CHECK:         %[[TAP0:.*]] = adj.slice %{{.*}} start [0, 0, 0, 0] limit [3, 2, 1, 2] stride [1, 1, 2, 2] : tensor<3x2x1x2xf32> -> tensor<3x2x1x1xf32>
+// CHECK:         %[[CROP0:.*]] = adj.slice %{{.*}} start [0, 0, 2, 1] limit [1, 2, 4, 3] : tensor<1x2x6x4xf32> -> tensor<1x2x2x2xf32>
+// CHECK:         adj.conv2d %[[CROP0]], %[[TAP0]] : tensor<1x2x2x2xf32>, tensor<3x2x1x1xf32> -> tensor<1x3x2x2xf32>
 // CHECK-NOT:     adj.conv2d
+// CHECK:         %[[IL:.*]] = adj.reshape %{{.*}} : tensor<1x3x3x2x3x2xf32> -> tensor<1x3x6x6xf32>
+// CHECK:         %[[DX:.*]] = adj.slice %[[IL]] start [0, 0, 0, 0] limit [1, 3, 5, 5]
 // CHECK:         return %{{.*}}, %[[DX]]
 // -----
 
@@ -440,6 +476,12 @@ func.func @jvp(%x: tensor<4x3x2x2xf32>, %g: tensor<3xf32>, %b: tensor<3xf32>,
 // CHECK-LABEL: func.func private @f_vjp(
 // CHECK-SAME:      %[[X:.*]]: tensor<4x3x2x2xf32>, %{{.*}}: tensor<3xf32>, %{{.*}}: tensor<3xf32>, %[[CT:.*]]: tensor<4x3x2x2xf32>, %[[CM:.*]]: tensor<3xf32>, %[[CV:.*]]: tensor<3xf32>)
 // CHECK:         %[[XC:.*]] = adj.sub %[[X]], %{{.*}}
+// CHECK:         %[[XH:.*]] = adj.mul %[[XC]], %{{.*}} : tensor<4x3x2x2xf32>, tensor<1x3x1x1xf32>
+// CHECK:         %[[S:.*]] = adj.mean %[[CT]] axes [0, 2, 3] keepdims
+// CHECK:         %[[CTXH:.*]] = adj.mul %[[CT]], %[[XH]]
+// CHECK:         %[[SN:.*]] = adj.mean %[[CTXH]] axes [0, 2, 3] keepdims
+// CHECK-NOT:     adj.sum
+// CHECK-NOT:     adj.mean
 // CHECK:         %[[JY:.*]] = adj.mul %{{.*}}, %{{.*}} : tensor<1x3x1x1xf32>, tensor<4x3x2x2xf32>
 // CHECK:         %[[CMC:.*]] = adj.reshape %[[CM]] : tensor<3xf32> -> tensor<1x3x1x1xf32>
 // CHECK:         %[[INVM:.*]] = adj.constant dense<6.250000e-02>
@@ -451,6 +493,11 @@ func.func @jvp(%x: tensor<4x3x2x2xf32>, %g: tensor<3xf32>, %b: tensor<3xf32>,
 // CHECK:         %[[CVS:.*]] = adj.mul %[[CVC]], %[[TWOM]]
 // CHECK:         %[[CVX:.*]] = adj.mul %[[XC]], %[[CVS]]
 // CHECK:         %[[DX:.*]] = adj.add %[[DX1]], %[[CVX]]
-// CHECK:         %[[DG:.*]] = adj.sum %{{.*}} axes [0, 2, 3] : tensor<4x3x2x2xf32> -> tensor<3xf32>
-// CHECK:         %[[DB:.*]] = adj.sum %[[CT]] axes [0, 2, 3] : tensor<4x3x2x2xf32> -> tensor<3xf32>
+// CHECK:         %[[DGM:.*]] = adj.mean %{{.*}} axes [0, 2, 3] keepdims
+// CHECK:         %[[M:.*]] = adj.constant dense<1.600000e+01>
+// CHECK:         %[[DGK:.*]] = adj.mul %[[DGM]], %[[M]]
+// CHECK:         %[[DG:.*]] = adj.reshape %[[DGK]] : tensor<1x3x1x1xf32> -> tensor<3xf32>
+// CHECK:         %[[DBM:.*]] = adj.mean %[[CT]] axes [0, 2, 3] keepdims
+// CHECK:         %[[DBK:.*]] = adj.mul %[[DBM]], %{{.*}}
+// CHECK:         %[[DB:.*]] = adj.reshape %[[DBK]] : tensor<1x3x1x1xf32> -> tensor<3xf32>
 // CHECK:         return %{{.*}}, %{{.*}}, %{{.*}}, %[[DX]], %[[DG]], %[[DB]]

@@ -209,8 +209,10 @@ for m, k, n in [(30, 20, 25), (100, 400, 10)]:  # packed or direct; narrow
 # vectors, odd row counts, a row stride), the direct weight-gradient kernel
 # (the gradient convolution whose kernel is the output cotangent, rows of 8
 # or more, with a scalar tail below a multiple of 8, channel and pixel
-# blocks of every size), and the packed GEMM
-# (more channels, short rows, a column stride).
+# blocks of every size), with AVX-512 the rows kernel on 16-float vectors
+# (rows of 16 or more, any channel count: 40 channels in near-equal blocks,
+# a 7x7 window, dilations), and the packed GEMM (more channels, short rows,
+# a column stride; a weight gradient's as its transpose).
 import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 
@@ -226,6 +228,17 @@ conv_shapes = [
     ((2, 3, 6, 6), (4, 3, 3), (1, 1), (0, 0), (1, 1)),
     # weight gradient: 9 channels (3 + 3 + 3) x 9 pixels (4 + 5), tail of 2
     ((2, 3, 9, 10), (9, 3, 3), (1, 1), (1, 1), (1, 1)),
+    # weight gradient computed transposed (a sliver of channels or more,
+    # output rows of a vector or more: its image rows are packed as A's
+    # runs), blocks inside a row and across two, a reduction past KC with a
+    # tail; then a 1x1 convolution, whose runs are whole planes
+    ((2, 5, 18, 21), (40, 3, 3), (1, 1), (1, 1), (1, 1)),
+    ((2, 33, 16, 16), (40, 1, 1), (1, 1), (0, 0), (1, 1)),
+    # ResNet's downsampling: 3x3 stride 2 padding 1 (the input gradient as
+    # four convolutions of 1x1, 1x2, 2x1 and 2x2 taps) and a 1x1 stride-2
+    # shortcut (odd rows and columns get no gradient)
+    ((2, 8, 16, 15), (16, 3, 3), (2, 2), (1, 1), (1, 1)),
+    ((2, 8, 9, 9), (16, 1, 1), (2, 2), (0, 0), (1, 1)),
 ]
 
 

@@ -24,7 +24,7 @@ y = np.concatenate([rng.uniform(-3, 3, N // 2), rng.standard_normal(N - N // 2)]
 T = f"tensor<{N}xf64>"
 
 UNARY = [("tanh", np.tanh), ("exp", np.exp), ("log", np.log),
-         ("log1p", np.log1p), ("sin", np.sin), ("cos", np.cos),
+         ("log1p", np.log1p), ("expm1", np.expm1), ("sin", np.sin), ("cos", np.cos),
          ("erf", np.vectorize(math.erf)), ("atan", np.arctan),
          ("exp2", np.exp2), ("log2", np.log2), ("log10", np.log10),
          ("sinh", np.sinh), ("cosh", np.cosh), ("cbrt", np.cbrt),

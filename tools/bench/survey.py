@@ -147,6 +147,143 @@ func.func @loss(%x: tensor<{B}x{I}x{dt}> {{adj.name = "x"}},
     return mlir, loss, inputs, ["W1", "b1", "W2"]
 
 
+def rnn(T=16, B=32, I=64, H=256, dt="f32"):
+    """A tanh RNN unrolled over T steps, h = tanh(x_t Wx + h Wh + b), then
+    a linear layer and cross-entropy on the last state."""
+    import torch
+    import torch.nn.functional as F
+    X, BI, BH = (f"tensor<{T}x{B}x{I}x{dt}>", f"tensor<{B}x{I}x{dt}>",
+                 f"tensor<{B}x{H}x{dt}>")
+    steps = []
+    for t in range(T):
+        recur = (f"  %r{t} = adj.matmul %h{t - 1}, %Wh : {BH}, tensor<{H}x{H}x{dt}> -> {BH}\n"
+                 f"  %s{t} = adj.add %m{t}, %r{t} : {BH}\n" if t else
+                 f"  %s{t} = adj.add %m{t}, %m{t} : {BH}\n")
+        steps.append(
+            f"  %x{t}s = adj.slice %x start [{t}, 0, 0] limit [{t + 1}, {B}, {I}]"
+            f" : {X} -> tensor<1x{B}x{I}x{dt}>\n"
+            f"  %x{t} = adj.reshape %x{t}s : tensor<1x{B}x{I}x{dt}> -> {BI}\n"
+            f"  %m{t} = adj.matmul %x{t}, %Wx : {BI}, tensor<{I}x{H}x{dt}> -> {BH}\n"
+            + recur +
+            f"  %z{t} = adj.add %s{t}, %b : {BH}, tensor<{H}x{dt}>\n"
+            f"  %h{t} = adj.tanh %z{t} : {BH}\n")
+    mlir = f"""
+func.func @loss(%x: {X} {{adj.name = "x"}},
+                %Wx: tensor<{I}x{H}x{dt}> {{adj.name = "Wx"}},
+                %Wh: tensor<{H}x{H}x{dt}> {{adj.name = "Wh"}},
+                %b: tensor<{H}x{dt}> {{adj.name = "b"}},
+                %Wo: tensor<{H}x10x{dt}> {{adj.name = "Wo"}},
+                %labels: tensor<{B}xi64> {{adj.name = "labels"}}) -> tensor<{dt}> {{
+{"".join(steps)}  %lg = adj.matmul %h{T - 1}, %Wo : {BH}, tensor<{H}x10x{dt}> -> tensor<{B}x10x{dt}>
+  %l = adj.softmax_cross_entropy %lg, %labels
+      : tensor<{B}x10x{dt}>, tensor<{B}xi64> -> tensor<{dt}>
+  return %l : tensor<{dt}>
+}}"""
+
+    def loss(x, Wx, Wh, b, Wo, labels):
+        m = x[0] @ Wx
+        h = torch.tanh(m + m + b)
+        for t in range(1, T):
+            h = torch.tanh(x[t] @ Wx + h @ Wh + b)
+        return F.cross_entropy(h @ Wo, labels)
+
+    rng = np.random.default_rng(3)
+    inputs = dict(x=rng.standard_normal((T, B, I)),
+                  Wx=rng.standard_normal((I, H)) / np.sqrt(I),
+                  Wh=rng.standard_normal((H, H)) / np.sqrt(H),
+                  b=0.1 * rng.standard_normal(H),
+                  Wo=rng.standard_normal((H, 10)) / np.sqrt(H),
+                  labels=rng.integers(0, 10, B))
+    return mlir, loss, inputs, ["Wx", "Wh", "b", "Wo"]
+
+
+def embedding_bag(V=20000, E=128, B=64, L=32, H=256, dt="f32"):
+    """A text classifier: embedding lookup, mean over the sequence, a ReLU
+    layer, cross-entropy; the table's gradient is a scatter-add."""
+    import torch
+    import torch.nn.functional as F
+    mlir = f"""
+func.func @loss(%table: tensor<{V}x{E}x{dt}> {{adj.name = "table"}},
+                %tokens: tensor<{B}x{L}xi64> {{adj.name = "tokens"}},
+                %W1: tensor<{E}x{H}x{dt}> {{adj.name = "W1"}},
+                %b1: tensor<{H}x{dt}> {{adj.name = "b1"}},
+                %W2: tensor<{H}x10x{dt}> {{adj.name = "W2"}},
+                %labels: tensor<{B}xi64> {{adj.name = "labels"}}) -> tensor<{dt}> {{
+  %e = adj.gather %table[%tokens] axis 0
+      : tensor<{V}x{E}x{dt}>, tensor<{B}x{L}xi64> -> tensor<{B}x{L}x{E}x{dt}>
+  %m = adj.mean %e axes [1] : tensor<{B}x{L}x{E}x{dt}> -> tensor<{B}x{E}x{dt}>
+  %z = adj.matmul %m, %W1 : tensor<{B}x{E}x{dt}>, tensor<{E}x{H}x{dt}> -> tensor<{B}x{H}x{dt}>
+  %zb = adj.add %z, %b1 : tensor<{B}x{H}x{dt}>, tensor<{H}x{dt}>
+  %h = adj.relu %zb : tensor<{B}x{H}x{dt}>
+  %lg = adj.matmul %h, %W2 : tensor<{B}x{H}x{dt}>, tensor<{H}x10x{dt}> -> tensor<{B}x10x{dt}>
+  %l = adj.softmax_cross_entropy %lg, %labels
+      : tensor<{B}x10x{dt}>, tensor<{B}xi64> -> tensor<{dt}>
+  return %l : tensor<{dt}>
+}}"""
+
+    def loss(table, tokens, W1, b1, W2, labels):
+        m = F.embedding(tokens, table).mean(1)
+        return F.cross_entropy(F.relu(m @ W1 + b1) @ W2, labels)
+
+    rng = np.random.default_rng(4)
+    inputs = dict(table=rng.standard_normal((V, E)),
+                  tokens=rng.integers(0, V, (B, L)),
+                  W1=rng.standard_normal((E, H)) / np.sqrt(E),
+                  b1=np.zeros(H), W2=rng.standard_normal((H, 10)) / np.sqrt(H),
+                  labels=rng.integers(0, 10, B))
+    return mlir, loss, inputs, ["table", "W1", "b1", "W2"]
+
+
+def bn_conv(N=32, C=16, H=32, C2=32, dt="f32"):
+    """conv3x3 stride 2, batch norm, ReLU, conv3x3, batch norm, ReLU, 2x2
+    average pooling, linear, cross-entropy (training-mode batch norm)."""
+    import torch.nn.functional as F
+    Ho, Hp = H // 2, H // 4
+    X, Y = f"tensor<{N}x{C}x{H}x{H}x{dt}>", f"tensor<{N}x{C2}x{Ho}x{Ho}x{dt}>"
+    K1, K2 = f"tensor<{C2}x{C}x3x3x{dt}>", f"tensor<{C2}x{C2}x3x3x{dt}>"
+    P, F_ = f"tensor<{N}x{C2}x{Hp}x{Hp}x{dt}>", f"tensor<{N}x{C2 * Hp * Hp}x{dt}>"
+    V = f"tensor<{C2}x{dt}>"
+    mlir = f"""
+func.func @loss(%x: {X} {{adj.name = "x"}}, %K1: {K1} {{adj.name = "K1"}},
+                %g1: {V} {{adj.name = "g1"}}, %b1: {V} {{adj.name = "b1"}},
+                %K2: {K2} {{adj.name = "K2"}},
+                %g2: {V} {{adj.name = "g2"}}, %b2: {V} {{adj.name = "b2"}},
+                %W: tensor<{C2 * Hp * Hp}x10x{dt}> {{adj.name = "W"}},
+                %labels: tensor<{N}xi64> {{adj.name = "labels"}}) -> tensor<{dt}> {{
+  %y1 = adj.conv2d %x, %K1 stride [2, 2] padding [1, 1, 1, 1] : {X}, {K1} -> {Y}
+  %n1, %m1, %v1 = adj.batch_norm %y1, %g1, %b1 : {Y}, {V}, {V}
+  %a1 = adj.relu %n1 : {Y}
+  %y2 = adj.conv2d %a1, %K2 padding [1, 1, 1, 1] : {Y}, {K2} -> {Y}
+  %n2, %m2, %v2 = adj.batch_norm %y2, %g2, %b2 : {Y}, {V}, {V}
+  %a2 = adj.relu %n2 : {Y}
+  %p = adj.avg_pool2d %a2 kernel [2, 2] : {Y} -> {P}
+  %f = adj.reshape %p : {P} -> {F_}
+  %lg = adj.matmul %f, %W : {F_}, tensor<{C2 * Hp * Hp}x10x{dt}> -> tensor<{N}x10x{dt}>
+  %l = adj.softmax_cross_entropy %lg, %labels
+      : tensor<{N}x10x{dt}>, tensor<{N}xi64> -> tensor<{dt}>
+  return %l : tensor<{dt}>
+}}"""
+
+    def loss(x, K1, g1, b1, K2, g2, b2, W, labels):
+        def bn(y, g, b):
+            return F.batch_norm(y, None, None, g, b, training=True, eps=1e-5)
+        a1 = F.relu(bn(F.conv2d(x, K1, stride=2, padding=1), g1, b1))
+        a2 = F.relu(bn(F.conv2d(a1, K2, padding=1), g2, b2))
+        return F.cross_entropy(F.avg_pool2d(a2, 2).flatten(1) @ W, labels)
+
+    rng = np.random.default_rng(5)
+    inputs = dict(x=rng.standard_normal((N, C, H, H)),
+                  K1=rng.standard_normal((C2, C, 3, 3)) / np.sqrt(9 * C),
+                  g1=1 + 0.1 * rng.standard_normal(C2),
+                  b1=0.1 * rng.standard_normal(C2),
+                  K2=rng.standard_normal((C2, C2, 3, 3)) / np.sqrt(9 * C2),
+                  g2=1 + 0.1 * rng.standard_normal(C2),
+                  b2=0.1 * rng.standard_normal(C2),
+                  W=rng.standard_normal((C2 * Hp * Hp, 10)) / np.sqrt(C2 * Hp * Hp),
+                  labels=rng.integers(0, 10, N))
+    return mlir, loss, inputs, ["K1", "g1", "b1", "K2", "g2", "b2", "W"]
+
+
 MODELS = {
     "attn": layer_attention,
     "resconv": conv_block,
@@ -155,6 +292,9 @@ MODELS = {
     "mlp-f32": lambda: tanh_mlp(dt="f32"),
     "mlp-f64": tanh_mlp,
     "resconv-f64": lambda: conv_block(N=8, dt="f64"),
+    "rnn": rnn,
+    "embedding": embedding_bag,
+    "bnconv": bn_conv,
 }
 
 
@@ -186,7 +326,7 @@ def main():
     for name in args.models.split(","):
         mlir, loss_fn, raw, wrt = MODELS[name]()
         f64 = "xf64>" in mlir
-        inputs = {k: v.astype(np.int64 if k == "labels" else
+        inputs = {k: v.astype(np.int64 if v.dtype.kind == "i" else
                               np.float64 if f64 else np.float32)
                   for k, v in raw.items()}
         path = os.path.join(work, name + ".mlir")
@@ -202,8 +342,9 @@ def main():
             impls[build].set_num_threads(args.threads)
         # The gradient against PyTorch in float64, then PyTorch at the
         # models' precision for the timings.
-        ref = {k: torch.tensor(v.astype(np.float64) if k != "labels" else v,
-                               requires_grad=k in wrt) for k, v in inputs.items()}
+        ref = {k: torch.tensor(v.astype(np.float64) if v.dtype.kind == "f"
+                               else v, requires_grad=k in wrt)
+               for k, v in inputs.items()}
         want = torch.autograd.grad(loss_fn(**ref), [ref[k] for k in wrt])
         for build, lib in impls.items():
             got = lib.loss_value_and_grad(**inputs)

@@ -306,6 +306,18 @@ def AdjFastMath : Pass<"adj-fast-math"> {
                            "::mlir::math::MathDialect"];
 }
 
+def AdjPreciseMath : Pass<"adj-precise-math", "::mlir::ModuleOp"> {
+  let summary = "Call libm for math.expm1 and math.log1p";
+  let description = [{
+    `convert-math-to-llvm` lowers `math.expm1` to `exp(x) - 1` and
+    `math.log1p` to `log(1 + x)`, which are 0 for a tiny `x` (the true values
+    are `x`). This pass turns the two ops into calls of libm's `expm1` and
+    `log1p` (`expm1f`, `log1pf` for f32); other math ops are left to
+    `convert-math-to-llvm`. It runs in the `llvm` stage, optimized or not.
+  }];
+  let dependentDialects = ["::mlir::func::FuncDialect"];
+}
+
 def AdjParallelizeLoops : Pass<"adj-parallelize-loops", "::mlir::ModuleOp"> {
   let summary = "Run large elementwise and reduction loops on all threads";
   let description = [{

@@ -12,11 +12,14 @@
 //   softmax_cross_entropy
 //                ∂loss[n]/∂logits[n] = softmax(logits[n]) − one_hot(labels[n]),
 //                scaled by ct (and by 1/N for `mean`); labels get nothing.
-//   conv2d       Bilinear: ty = conv(tx, w) + conv(x, tw). dx is a stride-1
-//                convolution of ct spread by the stride, with the kernel
-//                flipped and its channels swapped within each group; dw is a
+//   conv2d       Bilinear: ty = conv(tx, w) + conv(x, tw). dx is the
+//                transposed convolution of ct, the kernel flipped and its
+//                channels swapped within each group, one stride-1
+//                convolution per residue class of input positions modulo
+//                the stride (interleaved); dw is a
 //                convolution of x (batch as channels) by ct (as the kernel),
-//                stride and dilation swapped. Groups stay groups.
+//                stride and dilation swapped, over the rows the forward
+//                windows reach. Groups stay groups.
 //   max_pool2d   dx = max_pool2d_scatter(x, ct), ty = max_pool2d_gather(x, t):
 //                each window's first maximum takes it all. Scatter and gather
 //                are linear in `source` and each other's transpose.
@@ -36,6 +39,7 @@
 #include "adjoint/Differentiation/RuleBuilder.h"
 
 #include <algorithm>
+#include <numeric>
 
 using namespace mlir;
 using namespace adjoint;
@@ -244,12 +248,45 @@ Value spreadForTransposedWindow(RuleBuilder &r, Value ct,
   return r.create<SliceOp>(spread, cropLow, limit, DenseI64ArrayAttr());
 }
 
+/// One residue class of a transposed convolution along one spatial
+/// dimension: the input rows h = q·s + ρ (q < rows) receive Σ_t ct[q + e +
+/// t·d'] · f[first + t·step] from the taps of the flipped kernel f that land on
+/// them. No tap does when `taps` is 0.
+struct SubPixel {
+  int64_t rows, first, taps, step, offset, dilation;
+};
+
+/// Residue ρ of the transposed window along one dimension: input size `in`,
+/// cotangent size `out`, kernel `k`, stride `s`, dilation `d`, leading
+/// padding `p`. The flipped kernel's tap j meets the cotangent spread by s
+/// and shifted by L = (k − 1)·d − p at row q·s + ρ iff s divides ρ + j·d − L;
+/// those taps are `step` = s / gcd(s, d) apart and read the cotangent
+/// d / gcd(s, d) apart.
+SubPixel subPixel(int64_t rho, int64_t in, int64_t k, int64_t s, int64_t d,
+                  int64_t p) {
+  int64_t shift = (k - 1) * d - p, step = s / std::gcd(s, d);
+  SubPixel sp{
+      rho < in ? (in - rho + s - 1) / s : 0, 0, 0, step, 0, d / std::gcd(s, d)};
+  for (int64_t j = 0; j < std::min(k, step); ++j)
+    if ((((rho + j * d - shift) % s) + s) % s == 0) {
+      sp.first = j;
+      sp.taps = (k - 1 - j) / step + 1;
+      sp.offset = (rho + j * d - shift) / s;
+      break;
+    }
+  return sp;
+}
+
 /// The cotangent of conv2d's input: the transposed convolution of `ct` with
-/// `weight` ([O, C/G, KH, KW]). Its kernel is flipped in space and has input
-/// and output channels swapped within each group: [C, O/G, KH, KW].
+/// `weight` ([O, C/G, KH, KW]), whose kernel is flipped in space and has
+/// input and output channels swapped within each group: [C, O/G, KH, KW].
+/// A stride s is not spread into ct as zeros (which would make s² − 1 of
+/// every s² products zero): each of the s_h·s_w residue classes of input
+/// positions is a stride-1 convolution of ct with the taps of the kernel
+/// that reach it, and the classes are interleaved.
 Value convInputCotangent(RuleBuilder &r, Value ct, Value input, Value weight,
                          const Window2D &w) {
-  ArrayRef<int64_t> k = shapeOf(weight);
+  ArrayRef<int64_t> k = shapeOf(weight), x = shapeOf(input), o = shapeOf(ct);
   int64_t groups = w.groups, outPerGroup = k[0] / groups;
   Value flipped = r.create<ReverseOp>(weight, ArrayRef<int64_t>{2, 3});
   Value swapped;
@@ -260,19 +297,100 @@ Value convInputCotangent(RuleBuilder &r, Value ct, Value input, Value weight,
     swapped = r.reshape(r.transpose(split, {0, 2, 1, 3, 4}),
                         {groups * k[1], outPerGroup, k[2], k[3]});
   }
-  Value spread = spreadForTransposedWindow(r, ct, shapeOf(input), w);
-  return conv2d(r, spread, swapped, denseWindow(w.dilation, groups));
+  auto type = cast<RankedTensorType>(input.getType());
+  int64_t sh = w.stride[0], sw = w.stride[1];
+  // Every class padded to ceil(H / s) rows, so that they interleave.
+  int64_t qh = (x[2] + sh - 1) / sh, qw = (x[3] + sw - 1) / sw;
+  auto cotangentOfClass = [&](int64_t rh, int64_t rw) -> Value {
+    SubPixel sub[2] = {
+        subPixel(rh, x[2], k[2], sh, w.dilation[0], w.padding[0]),
+        subPixel(rw, x[3], k[3], sw, w.dilation[1], w.padding[1])};
+    auto full = type.clone({x[0], x[1], qh, qw});
+    if (sub[0].taps == 0 || sub[1].taps == 0 || sub[0].rows == 0 ||
+        sub[1].rows == 0)
+      return r.splat(full, 0.0);
+    Value kernel = swapped;
+    if (sub[0].taps != k[2] || sub[1].taps != k[3])
+      kernel = r.create<SliceOp>(
+          swapped, ArrayRef<int64_t>{0, 0, sub[0].first, sub[1].first},
+          shapeOf(swapped),
+          attrUnlessAll(r.builder(),
+                        ArrayRef<int64_t>{1, 1, sub[0].step, sub[1].step}, 1));
+    // ct rows [offset, offset + rows − 1 + (taps − 1)·d'] are read: what
+    // lies outside [0, OH) is zero padding, what lies inside but before or
+    // after is cropped.
+    SmallVector<int64_t> cropStart(4, 0), cropLimit(o);
+    Window2D window = denseWindow({sub[0].dilation, sub[1].dilation}, groups);
+    for (int i = 0; i < 2; ++i) {
+      const SubPixel &sp = sub[i];
+      int64_t low = -sp.offset, high = sp.rows - 1 + sp.offset +
+                                       (sp.taps - 1) * sp.dilation -
+                                       (o[2 + i] - 1);
+      window.padding[i] = std::max<int64_t>(low, 0);
+      window.padding[2 + i] = std::max<int64_t>(high, 0);
+      cropStart[2 + i] = std::max<int64_t>(-low, 0);
+      cropLimit[2 + i] -= std::max<int64_t>(-high, 0);
+    }
+    Value source = ct;
+    if (cropStart != SmallVector<int64_t>(4, 0) || cropLimit != o)
+      source = r.create<SliceOp>(ct, cropStart, cropLimit, DenseI64ArrayAttr());
+    Value part = conv2d(r, source, kernel, window);
+    if (sub[0].rows == qh && sub[1].rows == qw)
+      return part;
+    return r.create<PadOp>(
+        part, ArrayRef<int64_t>{0, 0, 0, 0},
+        ArrayRef<int64_t>{0, 0, qh - sub[0].rows, qw - sub[1].rows},
+        DenseI64ArrayAttr(), APFloat(0.0));
+  };
+  if (sh == 1 && sw == 1)
+    return cotangentOfClass(0, 0);
+  // [N, C, qh, sh, qw, sw] viewed as [N, C, qh·sh, qw·sw], cropped to H, W.
+  SmallVector<Value> rows;
+  for (int64_t rh = 0; rh < sh; ++rh) {
+    SmallVector<Value> columns;
+    for (int64_t rw = 0; rw < sw; ++rw)
+      columns.push_back(
+          r.reshape(cotangentOfClass(rh, rw), {x[0], x[1], qh, 1, qw, 1}));
+    rows.push_back(
+        columns.size() == 1
+            ? columns[0]
+            : r.create<ConcatOp>(columns, r.builder().getI64IntegerAttr(5)));
+  }
+  Value stacked =
+      rows.size() == 1
+          ? rows[0]
+          : r.create<ConcatOp>(rows, r.builder().getI64IntegerAttr(3));
+  Value interleaved = r.reshape(stacked, {x[0], x[1], qh * sh, qw * sw});
+  if (qh * sh == x[2] && qw * sw == x[3])
+    return interleaved;
+  return r.create<SliceOp>(interleaved, ArrayRef<int64_t>{0, 0, 0, 0},
+                           ArrayRef<int64_t>(x), DenseI64ArrayAttr());
 }
 
 /// The cotangent of conv2d's weight, dw[o, c, i, j] = Σ_{n, y, x}
 /// ct[n, o, y, x] · xpad[n, g·C/G + c, y·s + i·d, x·s + j·d]: a convolution
 /// of the input, with the batch as channels ([C/G, G·N, H, W], grouped by
 /// g), by the cotangent as a kernel ([O, N, OH, OW]), with the forward
-/// padding, stride d and dilation s. Its output can exceed the kernel by the
-/// rows the forward windows never reached; they are cropped.
+/// padding, stride d and dilation s. The last rows and columns of the padded
+/// input that no forward window reaches (fewer than s) are left out, from
+/// the padding first: they would only widen the output beyond the kernel.
 Value convWeightCotangent(RuleBuilder &r, Value ct, Value input, Value weight,
                           const Window2D &w) {
-  ArrayRef<int64_t> x = shapeOf(input), k = shapeOf(weight);
+  ArrayRef<int64_t> k = shapeOf(weight), o = shapeOf(ct);
+  Window2D swapped{{}, w.dilation, w.padding, w.stride, w.groups};
+  SmallVector<int64_t> limit(shapeOf(input));
+  for (int i = 0; i < 2; ++i) {
+    int64_t padded = limit[2 + i] + w.padding[i] + w.padding[2 + i];
+    int64_t unread = padded - (o[2 + i] - 1) * w.stride[i] - 1 -
+                     (k[2 + i] - 1) * w.dilation[i];
+    int64_t fromPadding = std::min(unread, w.padding[2 + i]);
+    swapped.padding[2 + i] -= fromPadding;
+    limit[2 + i] -= unread - fromPadding;
+  }
+  if (limit != shapeOf(input))
+    input = r.create<SliceOp>(input, SmallVector<int64_t>(4, 0), limit,
+                              DenseI64ArrayAttr());
+  ArrayRef<int64_t> x = shapeOf(input);
   int64_t groups = w.groups, perGroup = x[1] / groups;
   Value batchAsChannels;
   if (groups == 1) {
@@ -282,17 +400,9 @@ Value convWeightCotangent(RuleBuilder &r, Value ct, Value input, Value weight,
     batchAsChannels = r.reshape(r.transpose(split, {2, 1, 0, 3, 4}),
                                 {perGroup, groups * x[0], x[2], x[3]});
   }
-  Window2D swapped{{}, w.dilation, w.padding, w.stride, groups};
-  Value full = conv2d(r, batchAsChannels, r.transpose(ct, {1, 0, 2, 3}),
-                      swapped); // [C/G, O, >= KH, >= KW]
-  ArrayRef<int64_t> fullShape = shapeOf(full);
-  Value cropped = full;
-  if (fullShape[2] != k[2] || fullShape[3] != k[3])
-    cropped = r.create<SliceOp>(
-        full, ArrayRef<int64_t>{0, 0, 0, 0},
-        ArrayRef<int64_t>{fullShape[0], fullShape[1], k[2], k[3]},
-        DenseI64ArrayAttr());
-  return r.transpose(cropped, {1, 0, 2, 3});
+  Value dw = conv2d(r, batchAsChannels, r.transpose(ct, {1, 0, 2, 3}),
+                    swapped); // [C/G, O, KH, KW]
+  return r.transpose(dw, {1, 0, 2, 3});
 }
 
 struct Conv2DRule
@@ -557,12 +667,21 @@ struct BatchNormRule
         cast<RankedTensorType>(x.getType()).getNumElements() / shapeOf(x)[1]);
     RuleBuilder r(ctx.builder(), ctx.loc());
     Normalization n(r, x, axes, norm.getEpsilon().convertToDouble());
-    // dx = J (ct_y γ) + ct_μ / M + ct_σ² · 2 (x − μ) / M.
+    // γ is constant over a channel's elements, so J (ct_y γ) needs only the
+    // means that also give dβ = Σ ct_y and dγ = Σ ct_y x̂: two reductions,
+    // not four (CSE shares them between the cotangents):
+    // dx = r γ (ct_y − mean(ct_y) − x̂ mean(ct_y x̂))
+    //      + ct_μ / M + ct_σ² · 2 (x − μ) / M.
+    auto meanCt = [&] { return n.mean(r, ctY); };
+    auto meanCtNormalized = [&] { return n.mean(r, r.mul(ctY, n.normalized)); };
     if (failed(addCotangentIfNeeded(ctx, 0, [&] {
           Value dx;
           if (ctY) {
-            Value scaled = r.mul(ctY, perChannel(r, norm.getScale(), x));
-            dx = n.jacobianProduct(r, scaled);
+            Value mean = meanCt(), meanNormalized = meanCtNormalized();
+            Value projected =
+                r.sub(r.sub(ctY, mean), r.mul(n.normalized, meanNormalized));
+            Value factor = r.mul(n.invStd, perChannel(r, norm.getScale(), x));
+            dx = r.mul(factor, projected);
           }
           if (ctMean) {
             Value share = r.scale(perChannel(r, ctMean, x), 1.0 / count);
@@ -578,11 +697,11 @@ struct BatchNormRule
     if (!ctY)
       return success();
     if (failed(addCotangentIfNeeded(ctx, 1, [&] {
-          return r.sum(r.mul(ctY, n.normalized), axes, /*keepdims=*/false);
+          return channels(r, r.scale(meanCtNormalized(), count));
         })))
       return failure();
     return addCotangentIfNeeded(
-        ctx, 2, [&] { return r.sum(ctY, axes, /*keepdims=*/false); });
+        ctx, 2, [&] { return channels(r, r.scale(meanCt(), count)); });
   }
 
   LogicalResult buildForward(Operation *op, ForwardContext &ctx) const {

@@ -134,12 +134,25 @@ class Function:
             start = -raw.ctypes.data % ALIGNMENT
             ws = raw[start:start + self.workspace_size]
             self._local.workspace = ws
+            self._local.address = ws.ctypes.data
         return ws
+
+    def _workspace_address(self):
+        address = getattr(self._local, "address", None)
+        if address is None:
+            self.workspace()
+            address = self._local.address
+        return address
 
     def _error(self, kind, arg, expected, got):
         return kind(f"{self.name}: {arg}: expected {expected}, got {got}")
 
     def _input(self, value, spec):
+        # The common case first: describing the expectation costs more than
+        # a small model's call.
+        if (isinstance(value, np.ndarray) and value.dtype == spec.dtype
+                and value.shape == spec.shape and value.flags.c_contiguous):
+            return value
         article = "an" if str(spec.dtype)[0] in "aeiou" else "a"
         expected = f"{article} {spec.dtype} array of shape {spec.shape}"
         if isinstance(value, np.ndarray):
@@ -225,7 +238,7 @@ class Function:
 
         status = self._fn(*[a.ctypes.data for a in inputs],
                           *[o.ctypes.data for o in outs],
-                          self.workspace().ctypes.data)
+                          self._workspace_address())
         if status != 0:
             raise CallError(self.name, status,
                             self.library.status_message(status))
