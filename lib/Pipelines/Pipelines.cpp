@@ -113,6 +113,8 @@ void adjoint::buildLowerToLLVMPipeline(OpPassManager &pm,
   if (options.optimize)
     pm.addPass(createAdjParallelizeLoops());
   pm.addPass(createConvertLinalgToLoopsPass());
+  if (options.optimize)
+    pm.addPass(createAdjMarkBufferAccesses());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createConvertSCFToCFPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
@@ -130,6 +132,8 @@ void adjoint::buildLowerToLLVMPipeline(OpPassManager &pm,
   pm.addPass(createConvertOpenMPToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
   pm.addPass(createCanonicalizerPass());
+  if (options.optimize)
+    pm.addPass(createAdjBufferAliasScopes());
 }
 
 namespace {

@@ -174,12 +174,15 @@ LogicalResult exportFunction(func::FuncOp fn, bool reuse) {
   for (auto [alloc, offset] : llvm::zip(allocs, offsets)) {
     b.setInsertionPoint(alloc);
     Value shift = b.create<arith::ConstantIndexOp>(alloc.getLoc(), offset);
-    Value view = b.create<memref::ViewOp>(alloc.getLoc(), alloc.getType(),
-                                          workspace, shift, ValueRange());
+    auto view = b.create<memref::ViewOp>(alloc.getLoc(), alloc.getType(),
+                                         workspace, shift, ValueRange());
+    // The buffer's bytes, for adj-mark-buffer-accesses.
+    view->setAttr("adj.buffer",
+                  b.getDenseI64ArrayAttr({offset, byteSize(alloc.getType())}));
     for (Operation *user : llvm::make_early_inc_range(alloc->getUsers()))
       if (isa<memref::DeallocOp>(user))
         user->erase();
-    alloc.replaceAllUsesWith(view);
+    alloc.replaceAllUsesWith(view.getResult());
     alloc.erase();
   }
 

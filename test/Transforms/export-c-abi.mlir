@@ -2,13 +2,14 @@
 // RUN: adjoint-opt %s -adj-export-c-abi=reuse=false | FileCheck %s --check-prefix=BUMP
 
 // %a is dead once %b is written, so %c takes its bytes; %b overlaps both
-// (the op that reads one writes the other).
+// (the op that reads one writes the other). Each view records its
+// buffer's bytes (offset, size) for adj-mark-buffer-accesses.
 // REUSE-LABEL: func.func @chain
 // REUSE-SAME:    %{{.*}}: memref<128xi8>) -> i32
 // REUSE-SAME:    adj.workspace_size = 128
-// REUSE:         %[[A:.*]] = memref.view %{{.*}}[%c0{{.*}}]
-// REUSE:         %[[B:.*]] = memref.view %{{.*}}[%c64{{.*}}]
-// REUSE:         %[[C:.*]] = memref.view %{{.*}}[%c0{{.*}}]
+// REUSE:         %[[A:.*]] = memref.view %{{.*}}[%c0{{.*}}][] {adj.buffer = array<i64: 0, 64>}
+// REUSE:         %[[B:.*]] = memref.view %{{.*}}[%c64{{.*}}][] {adj.buffer = array<i64: 64, 64>}
+// REUSE:         %[[C:.*]] = memref.view %{{.*}}[%c0{{.*}}][] {adj.buffer = array<i64: 0, 64>}
 // REUSE:         linalg.copy ins(%[[A]] : memref<16xf32>) outs(%[[B]]
 // REUSE:         linalg.copy ins(%[[B]] : memref<16xf32>) outs(%[[C]]
 // BUMP-LABEL:  func.func @chain

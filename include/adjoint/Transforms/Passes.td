@@ -108,7 +108,9 @@ def AdjExportCAbi : Pass<"adj-export-c-abi", "::mlir::ModuleOp"> {
     1. every `memref.alloc` (all are statically shaped) becomes a
        `memref.view` at a fixed, 64-byte-aligned offset of one new trailing
        argument, the workspace (`memref<Nxi8>`, `adj.name = "workspace"`),
-       so a call allocates nothing;
+       so a call allocates nothing; the view records its buffer's bytes
+       (`adj.buffer = array<i64: offset, size>`) for
+       `adj-mark-buffer-accesses`;
     2. the function returns an `i32` status, 0 on success (or, if it
        already has one `i32` result, the status `adj-check-numerics`
        computed);
@@ -132,7 +134,8 @@ def AdjExportCAbi : Pass<"adj-export-c-abi", "::mlir::ModuleOp"> {
                  %ws: memref<64xi8> {adj.name = "workspace"}) -> i32
         attributes {adj.workspace_size = 64 : i64} {
       %c0 = arith.constant 0 : index
-      %t = memref.view %ws[%c0][] : memref<64xi8> to memref<4xf32>
+      %t = memref.view %ws[%c0][] {adj.buffer = array<i64: 0, 16>}
+          : memref<64xi8> to memref<4xf32>
       ...
     }
     ```
@@ -386,6 +389,69 @@ def AdjParallelizeLoops : Pass<"adj-parallelize-loops", "::mlir::ModuleOp"> {
                            "::mlir::LLVM::LLVMDialect",
                            "::mlir::memref::MemRefDialect",
                            "::mlir::omp::OpenMPDialect"];
+}
+
+def AdjMarkBufferAccesses
+    : Pass<"adj-mark-buffer-accesses", "::mlir::ModuleOp"> {
+  let summary = "Record in each load and store which buffer it uses";
+  let description = [{
+    The first half of `adj-buffer-alias-scopes`. Runs on loops over
+    memrefs (after `convert-linalg-to-loops`). Each `memref.load` and
+    `memref.store` whose memref is a view (through view-like ops) of a
+    `memref.view` that `adj-export-c-abi` marked with its buffer's bytes
+    (`adj.buffer = array<i64: offset, size>`), or of an argument of an
+    exported function other than its workspace (`adj.argument = index`),
+    gets that in its location, which, unlike attributes, the conversion to
+    the LLVM dialect keeps:
+
+    ```mlir
+    %b = memref.view %ws[%c64][] {adj.buffer = array<i64: 64, 64>} : ...
+    memref.store %v, %b[%i] : memref<16xf32>
+    ```
+    becomes
+    ```mlir
+    memref.store %v, %b[%i] : memref<16xf32>
+        loc(fused<{adj.buffer = array<i64: 64, 64>}>[...])
+    ```
+  }];
+}
+
+def AdjBufferAliasScopes
+    : Pass<"adj-buffer-alias-scopes", "::mlir::ModuleOp"> {
+  let summary = "Tell LLVM which buffers do not overlap";
+  let description = [{
+    Runs on the LLVM dialect, at the end of the `llvm` stage. To LLVM the
+    workspace of `adj-export-c-abi` is one object, so a loop that loads
+    from one of its buffers and stores into another at a different stride
+    has an unknown dependence and stays scalar; and the loops that
+    `adj-parallelize-loops` outlines lose the arguments' `noalias`.
+    `adj-mark-buffer-accesses` put the buffer of each access into its
+    location; this pass makes one alias scope per workspace buffer and per
+    argument and gives each `llvm.load` and `llvm.store` so marked
+    `alias_scopes = [its buffer]` and `noalias_scopes = [every buffer that
+    shares no byte with it]`, and its location back. Arguments overlap
+    neither each other nor the workspace (the C ABI); workspace buffers
+    that share bytes (disjoint lifetimes) are never said not to alias, so
+    the claim holds everywhere in the function. Other accesses are left
+    alone.
+
+    ```mlir
+    %v = llvm.load %pa : !llvm.ptr -> f32
+        loc(fused<{adj.buffer = array<i64: 0, 64>}>["f.mlir":3:5])
+    llvm.store %v, %pb : f32, !llvm.ptr
+        loc(fused<{adj.buffer = array<i64: 64, 64>}>["f.mlir":4:5])
+    ```
+    becomes
+    ```mlir
+    %v = llvm.load %pa {alias_scopes = [#scope_0_64],
+                        noalias_scopes = [#scope_64_128]} : !llvm.ptr -> f32
+        loc("f.mlir":3:5)
+    llvm.store %v, %pb {alias_scopes = [#scope_64_128],
+                        noalias_scopes = [#scope_0_64]} : f32, !llvm.ptr
+        loc("f.mlir":4:5)
+    ```
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
 def AdjPrintDot : Pass<"adj-print-dot", "::mlir::ModuleOp"> {
