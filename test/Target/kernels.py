@@ -249,6 +249,10 @@ conv_shapes = [
     ((2, 3, 9, 23), (6, 3, 3), (1, 2), (0, 0), (1, 1)),
     ((1, 2, 20, 41), (4, 3, 3), (2, 2), (0, 0), (1, 2)),
     ((2, 16, 32, 32), (32, 3, 3), (2, 2), (1, 1), (1, 1)),
+    # a stride-2 weight gradient computed transposed: its image rows are
+    # packed as A's runs of every other pixel, up to the row's last pixel
+    # (41 = 2*19 + 3), 20-pixel runs (a vector and a tail)
+    ((1, 3, 11, 41), (32, 3, 3), (2, 2), (0, 0), (1, 1)),
 ]
 
 
