@@ -212,22 +212,36 @@ static int64_t block_start(int64_t total, int64_t blocks, int64_t b,
 /* The rows kernel for L-float vectors (f<L>, L = 8 or 16): rows_tile<L>
    and rows_item<L>, written once as a macro over L.
 
+   rows_load<L>: the L pixels at r, r + SW, ..., r + (L-1)*SW of an input
+   row, SW = 1 or 2 (the output row's stride in `in`). Stride 2 (a
+   downsampling convolution) is two loads whose even lanes, shuffled
+   together, are the L pixels; the second load ends at the last pixel
+   read, r + 2L - 2, never past the row's last needed element.
+
    rows_tile<L>: NY output rows x NF channels x L pixels [x0, x0 + L) of
-   image n, vectors along the output row (stride 1 in `in` and `out`);
+   image n, vectors along the output row (stride 1 in `out`, SW in `in`);
    lanes below lane0 belong to the previous tile (the last tile of a row is
    shifted left to stay inside it) and are not stored.
 
    rows_item<L>: item `item` of the rows kernel, image n, output rows
    [y, y + ROWS_NY), all channels in near-equal blocks of at most 6. */
 #define ROWS_KERNEL(L)                                                         \
+  ALWAYS_INLINE f##L rows_load##L(const float *r, const int SW) {              \
+    if (SW == 1)                                                               \
+      return *(const f##L##u *)r;                                              \
+    return __builtin_shufflevector(*(const f##L##u *)r,                        \
+                                   *(const f##L##u *)(r + L - 1),              \
+                                   EVEN_LANES##L);                             \
+  }                                                                            \
+                                                                               \
   ALWAYS_INLINE void rows_tile##L(const conv_t *p, int64_t n, int64_t y,       \
                                   int64_t f0, int64_t x0, int64_t lane0,       \
-                                  const int NY, const int NF) {                \
+                                  const int NY, const int NF, const int SW) {  \
     f##L acc[ROWS_NY][6];                                                      \
     for (int yy = 0; yy < NY; ++yy)                                            \
       for (int f = 0; f < NF; ++f)                                             \
         acc[yy][f] = (f##L){0};                                                \
-    const float *img = p->in + n * p->in0 + y * p->sh * p->in2 + x0;           \
+    const float *img = p->in + n * p->in0 + y * p->sh * p->in2 + x0 * SW;      \
     const float *wf = p->w + f0 * p->w0;                                       \
     for (int64_t c = 0; c < p->c; ++c) {                                       \
       for (int64_t i = 0; i < p->kh; ++i) {                                    \
@@ -236,8 +250,7 @@ static int64_t block_start(int64_t total, int64_t blocks, int64_t b,
         for (int64_t j = 0; j < p->kw; ++j) {                                  \
           f##L v[ROWS_NY];                                                     \
           for (int yy = 0; yy < NY; ++yy)                                      \
-            v[yy] =                                                            \
-                *(const f##L##u *)(r0 + yy * p->sh * p->in2 + j * p->dw);      \
+            v[yy] = rows_load##L(r0 + yy * p->sh * p->in2 + j * p->dw, SW);    \
           for (int f = 0; f < NF; ++f) {                                       \
             float s = wr[f * p->w0 + j * p->w3];                               \
             for (int yy = 0; yy < NY; ++yy)                                    \
@@ -265,7 +278,13 @@ static int64_t block_start(int64_t total, int64_t blocks, int64_t b,
     }                                                                          \
   }                                                                            \
                                                                                \
-  static void rows_item##L(const conv_t *p, int64_t item) {                    \
+  /* One function per stride: the stride-1 code stays as it was without     \
+     stride 2's (a branch and twice the tiles slowed depthwise forward). */   \
+  ROWS_ITEM(L, 1, rows_item##L)                                                \
+  ROWS_ITEM(L, 2, rows_item##L##s2)
+
+#define ROWS_ITEM(L, SW, NAME)                                                 \
+  static void NAME(const conv_t *p, int64_t item) {                            \
     int64_t groups = ceildiv(p->oh, ROWS_NY);                                  \
     int64_t n = item / groups, y = item % groups * ROWS_NY;                    \
     int64_t ny = min64(ROWS_NY, p->oh - y), fblocks = ceildiv(p->f, 6);        \
@@ -273,31 +292,34 @@ static int64_t block_start(int64_t total, int64_t blocks, int64_t b,
       int64_t nf, f0 = block_start(p->f, fblocks, b, &nf);                     \
       for (int64_t x = 0; x < p->ow; x += L) {                                 \
         int64_t x0 = min64(x, p->ow - L), lane0 = x - x0;                      \
-        switch (8 * ny + nf) {                                                 \
-          ROWS_CASES(L)                                                        \
-        }                                                                      \
+        switch (8 * ny + nf) { ROWS_CASES(L, SW) }                             \
       }                                                                        \
     }                                                                          \
   }
 
-#define ROWS_CASE(L, ny, nf)                                                   \
+#define ROWS_CASE(L, sw, ny, nf)                                               \
   case 8 * (ny) + (nf):                                                        \
-    rows_tile##L(p, n, y, f0, x0, lane0, ny, nf);                              \
+    rows_tile##L(p, n, y, f0, x0, lane0, ny, nf, sw);                          \
     break;
-#define ROWS_CASES_NY(L, ny)                                                   \
-  ROWS_CASE(L, ny, 1)                                                          \
-  ROWS_CASE(L, ny, 2)                                                          \
-  ROWS_CASE(L, ny, 3)                                                          \
-  ROWS_CASE(L, ny, 4)                                                          \
-  ROWS_CASE(L, ny, 5)                                                          \
-  ROWS_CASE(L, ny, 6)
+#define ROWS_CASES_NY(L, sw, ny)                                               \
+  ROWS_CASE(L, sw, ny, 1)                                                      \
+  ROWS_CASE(L, sw, ny, 2)                                                      \
+  ROWS_CASE(L, sw, ny, 3)                                                      \
+  ROWS_CASE(L, sw, ny, 4)                                                      \
+  ROWS_CASE(L, sw, ny, 5)                                                      \
+  ROWS_CASE(L, sw, ny, 6)
 #if ROWS_NY > 2
-#define ROWS_CASES(L)                                                          \
-  ROWS_CASES_NY(L, 1)                                                          \
-  ROWS_CASES_NY(L, 2) ROWS_CASES_NY(L, 3) ROWS_CASES_NY(L, 4)
+#define ROWS_CASES(L, sw)                                                      \
+  ROWS_CASES_NY(L, sw, 1)                                                      \
+  ROWS_CASES_NY(L, sw, 2) ROWS_CASES_NY(L, sw, 3) ROWS_CASES_NY(L, sw, 4)
 #else
-#define ROWS_CASES(L) ROWS_CASES_NY(L, 1) ROWS_CASES_NY(L, 2)
+#define ROWS_CASES(L, sw) ROWS_CASES_NY(L, sw, 1) ROWS_CASES_NY(L, sw, 2)
 #endif
+/* rows_load's shuffle masks: lanes 0, 2, ... of the first load, then
+   lanes 1, 3, ... of the second (which starts L - 1 pixels later). */
+#define EVEN_LANES8 0, 2, 4, 6, 9, 11, 13, 15
+#define EVEN_LANES16                                                           \
+  0, 2, 4, 6, 8, 10, 12, 14, 17, 19, 21, 23, 25, 27, 29, 31
 
 ROWS_KERNEL(8)
 #ifdef __AVX512F__
@@ -440,8 +462,11 @@ static void conv_items(const conv_t *p, void (*item)(const conv_t *, int64_t),
 /* The direct kernel for this convolution, if one fits: the weight
    gradient's kernel for at most 16 output channels when the "kernel" is at
    least as large as the output plane and its rows hold a vector; rows on
-   rows of at least 8 contiguous pixels for at most 16 output channels
-   (with 8-float vectors and more channels, the GEMM's packing pays off).
+   rows of at least 8 contiguous pixels, read with stride 1 or 2 along the
+   input row, for at most 16 output channels (with 8-float vectors and
+   more channels, the GEMM's packing pays off). Stride 2 costs a shuffle
+   and a second load per vector, not the GEMM's element-by-element packing
+   of strided im2col runs.
    With AVX-512, rows of 16 or more pixels take 16-float vectors: 4 + 6
    loads per 24 vector FMAs and no packing beat the GEMM (~90 % of the FMA
    peak against ~70 %) for any channel count when the window is larger than
@@ -449,7 +474,7 @@ static void conv_items(const conv_t *p, void (*item)(const conv_t *, int64_t),
    channels in and out (with more, the GEMM's plain B is cheap to pack). */
 static int conv_direct(const conv_t *p, int nth) {
   int64_t row_items = p->batch * ceildiv(p->oh, ROWS_NY);
-  int rows = p->sw == 1 && p->in3 == 1 && p->out3 == 1;
+  int rows = (p->sw == 1 || p->sw == 2) && p->in3 == 1 && p->out3 == 1;
   if (p->f <= 16 && p->kh * p->kw >= p->oh * p->ow && p->kw >= 8 &&
       p->w3 == 1 && p->in3 * p->dw == 1) {
     int64_t items = p->batch * ceildiv(p->f, WGRAD_NF) *
@@ -460,12 +485,12 @@ static int conv_direct(const conv_t *p, int nth) {
 #ifdef __AVX512F__
   if (rows && p->ow >= 16 &&
       (p->kh * p->kw > 1 || (p->f <= 64 && p->c <= 64))) {
-    conv_items(p, rows_item16, row_items, nth);
+    conv_items(p, p->sw == 1 ? rows_item16 : rows_item16s2, row_items, nth);
     return 1;
   }
 #endif
   if (rows && p->ow >= 8 && p->f <= 16) {
-    conv_items(p, rows_item8, row_items, nth);
+    conv_items(p, p->sw == 1 ? rows_item8 : rows_item8s2, row_items, nth);
     return 1;
   }
   return 0;

@@ -178,6 +178,25 @@ func.func @avg_pool_default_stride(%x: tensor<1x2x6x6xf64>) -> tensor<1x2x3x3xf6
   return %y : tensor<1x2x3x3xf64>
 }
 
+// Windows that tile the input (stride = kernel): ct broadcast into each
+// window; a non-square kernel, then exclude_padding (no padding: the same).
+func.func @avg_pool_tiling(%x: tensor<2x3x4x9xf64>) -> tensor<2x3x2x3xf64> {
+  %y = adj.avg_pool2d %x kernel [2, 3] : tensor<2x3x4x9xf64> -> tensor<2x3x2x3xf64>
+  return %y : tensor<2x3x2x3xf64>
+}
+
+func.func @avg_pool_tiling_exclude(%x: tensor<1x2x6x4xf64>) -> tensor<1x2x2x2xf64> {
+  %y = adj.avg_pool2d %x kernel [3, 2] exclude_padding
+      : tensor<1x2x6x4xf64> -> tensor<1x2x2x2xf64>
+  return %y : tensor<1x2x2x2xf64>
+}
+
+// stride = kernel with a row and a column left over: the transposed window.
+func.func @avg_pool_leftover(%x: tensor<1x2x7x5xf64>) -> tensor<1x2x3x2xf64> {
+  %y = adj.avg_pool2d %x kernel [2, 2] : tensor<1x2x7x5xf64> -> tensor<1x2x3x2xf64>
+  return %y : tensor<1x2x3x2xf64>
+}
+
 func.func @layer_norm(%x: tensor<3x5xf64>, %g: tensor<5xf64>, %b: tensor<5xf64>)
     -> tensor<3x5xf64> {
   %y = adj.layer_norm %x, %g, %b axis 1

@@ -359,7 +359,8 @@ func.func @jvp(%x: tensor<1x2x5x5xf32>, %t: tensor<1x2x5x5xf32>) -> tensor<1x2x3
 // CHECK:         return %{{.*}}, %[[DX]]
 // -----
 
-// Without exclude_padding every window divides by the kernel's size.
+// Without exclude_padding every window divides by the kernel's size. These
+// windows tile the input (stride = kernel): ct is broadcast into each one.
 
 func.func @f(%x: tensor<1x1x4x4xf32>) -> tensor<1x1x2x2xf32> {
   %y = adj.avg_pool2d %x kernel [2, 2] : tensor<1x1x4x4xf32> -> tensor<1x1x2x2xf32>
@@ -375,8 +376,10 @@ func.func @vjp(%x: tensor<1x1x4x4xf32>, %ct: tensor<1x1x2x2xf32>) -> tensor<1x1x
 // CHECK-SAME:      %{{.*}}: tensor<1x1x4x4xf32>, %[[CT:.*]]: tensor<1x1x2x2xf32>)
 // CHECK:         %[[K:.*]] = adj.constant dense<2.500000e-01> : tensor<f32>
 // CHECK:         %[[AVG:.*]] = adj.mul %[[CT]], %[[K]]
-// CHECK:         %[[SPREAD:.*]] = adj.pad %[[AVG]] low [0, 0, 1, 1] high [0, 0, 1, 1] interior [0, 0, 1, 1]
-// CHECK:         %[[DX:.*]] = adj.conv2d %[[SPREAD]], %{{.*}} : tensor<1x1x5x5xf32>, tensor<1x1x2x2xf32> -> tensor<1x1x4x4xf32>
+// CHECK:         %[[COL:.*]] = adj.reshape %[[AVG]] : tensor<1x1x2x2xf32> -> tensor<1x1x2x1x2x1xf32>
+// CHECK:         %[[WIN:.*]] = adj.broadcast_to %[[COL]] : tensor<1x1x2x1x2x1xf32> -> tensor<1x1x2x2x2x2xf32>
+// CHECK:         %[[DX:.*]] = adj.reshape %[[WIN]] : tensor<1x1x2x2x2x2xf32> -> tensor<1x1x4x4xf32>
+// CHECK-NOT:     adj.conv2d
 // CHECK:         return %{{.*}}, %[[DX]]
 // -----
 

@@ -206,7 +206,8 @@ for m, k, n in [(30, 20, 25), (100, 400, 10)]:  # packed or direct; narrow
 # and the weight's cotangents) against PyTorch in f64. The shapes reach each
 # of the runtime's paths: the direct "rows" kernel (at most 16 output
 # channels, output rows of 8 or more: full, partial and shifted last
-# vectors, odd row counts, a row stride), the direct weight-gradient kernel
+# vectors, odd row counts, a row stride, a column stride of 2), the direct
+# weight-gradient kernel
 # (the gradient convolution whose kernel is the output cotangent, rows of 8
 # or more, with a scalar tail below a multiple of 8, channel and pixel
 # blocks of every size), with AVX-512 the rows kernel on 16-float vectors
@@ -239,6 +240,19 @@ conv_shapes = [
     # shortcut (odd rows and columns get no gradient)
     ((2, 8, 16, 15), (16, 3, 3), (2, 2), (1, 1), (1, 1)),
     ((2, 8, 9, 9), (16, 1, 1), (2, 2), (0, 0), (1, 1)),
+    # the rows kernel with a column stride of 2 (two loads and a shuffle a
+    # vector), on input rows that end at the last pixel read (37 = 2*17 + 3,
+    # 23 = 2*10 + 3: no load may pass it): 16-float vectors with a shifted
+    # last one, 8-float ones (11-pixel rows), a dilation, and a
+    # downsampling block's 16 -> 32 channels on a padded 32x32 map
+    ((2, 3, 21, 37), (5, 3, 3), (2, 2), (0, 0), (1, 1)),
+    ((2, 3, 9, 23), (6, 3, 3), (1, 2), (0, 0), (1, 1)),
+    ((1, 2, 20, 41), (4, 3, 3), (2, 2), (0, 0), (1, 2)),
+    ((2, 16, 32, 32), (32, 3, 3), (2, 2), (1, 1), (1, 1)),
+    # a stride-2 weight gradient computed transposed: its image rows are
+    # packed as A's runs of every other pixel, up to the row's last pixel
+    # (41 = 2*19 + 3), 20-pixel runs (a vector and a tail)
+    ((1, 3, 11, 41), (32, 3, 3), (2, 2), (0, 0), (1, 1)),
 ]
 
 

@@ -516,6 +516,32 @@ Value windowCounts(RuleBuilder &r, Value like, ArrayRef<int64_t> inputShape,
 /// avg_pool2d is linear: its tangent is the pool of the tangent, its
 /// transpose spreads ct / divisor evenly over each window, a depthwise
 /// transposed convolution with a kernel of ones.
+/// Whether the windows of `w` tile the input [.., .., H, W] exactly into
+/// the output [.., .., OH, OW]: stride = kernel, no padding, no dilation,
+/// H = OH·KH and W = OW·KW. Each input element is then in one window.
+bool tilesInput(const Window2D &w, ArrayRef<int64_t> in,
+                ArrayRef<int64_t> out) {
+  for (int d = 0; d < 2; ++d)
+    if (w.stride[d] != w.kernel[d] || w.dilation[d] != 1 ||
+        in[2 + d] != out[2 + d] * w.kernel[d])
+      return false;
+  return llvm::all_of(w.padding, [](int64_t p) { return p == 0; });
+}
+
+/// `v` ([N, C, OH, OW]) repeated over windows that tile `in` ([N, C, H, W]):
+/// each element broadcast into its KH x KW window, as [N, C, OH, 1, OW, 1]
+/// broadcast to [N, C, OH, KH, OW, KW], read as [N, C, H, W]. An elementwise
+/// loop, where the transposed window is a zero-spread copy and a depthwise
+/// convolution.
+Value broadcastIntoWindows(RuleBuilder &r, Value v, ArrayRef<int64_t> in) {
+  ArrayRef<int64_t> out = shapeOf(v);
+  Value column = r.reshape(v, {out[0], out[1], out[2], 1, out[3], 1});
+  auto windows = cast<RankedTensorType>(v.getType())
+                     .clone({out[0], out[1], out[2], in[2] / out[2], out[3],
+                             in[3] / out[3]});
+  return r.reshape(r.broadcastTo(column, windows), in);
+}
+
 struct AvgPool2DRule
     : public DifferentiableOpInterface::ExternalModel<AvgPool2DRule,
                                                       AvgPool2DOp> {
@@ -531,6 +557,8 @@ struct AvgPool2DRule
         pool.getExcludePadding()
             ? r.div(ct, windowCounts(r, ct, in, shapeOf(ct), w))
             : r.scale(ct, 1.0 / static_cast<double>(w.kernel[0] * w.kernel[1]));
+    if (tilesInput(w, in, shapeOf(ct)))
+      return ctx.addOperandCotangent(0, broadcastIntoWindows(r, averaged, in));
     Value spread = spreadForTransposedWindow(r, averaged, in, w);
     auto kernelType = cast<RankedTensorType>(ct.getType())
                           .clone({in[1], 1, w.kernel[0], w.kernel[1]});
