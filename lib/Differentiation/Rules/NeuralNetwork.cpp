@@ -257,10 +257,11 @@ struct SubPixel {
 };
 
 /// Residue ρ of the transposed window along one dimension: input size `in`,
-/// kernel `k`, stride `s`, dilation `d`, leading padding `p`. The flipped kernel's tap j meets the cotangent spread by s
-/// and shifted by L = (k − 1)·d − p at row q·s + ρ iff s divides ρ + j·d − L;
-/// those taps are `step` = s / gcd(s, d) apart and read the cotangent
-/// d / gcd(s, d) apart.
+/// kernel `k`, stride `s`, dilation `d`, leading padding `p`. The flipped
+/// kernel's tap j meets the cotangent spread by s and shifted by
+/// L = (k − 1)·d − p at row q·s + ρ iff s divides ρ + j·d − L; those taps
+/// are `step` = s / gcd(s, d) apart and read the cotangent d / gcd(s, d)
+/// apart.
 SubPixel subPixel(int64_t rho, int64_t in, int64_t k, int64_t s, int64_t d,
                   int64_t p) {
   int64_t shift = (k - 1) * d - p, step = s / std::gcd(s, d);
