@@ -272,6 +272,10 @@ void storeForLaterReader(RewriterBase &rewriter, linalg::GenericOp producer) {
         return llvm::is_contained(user->getOperands(), reduction->getResult(0));
       }))
     return;
+  // Read once: fusion keeps a second read as an input, which the
+  // replacement below would turn into a read of the fused op's own result.
+  if (llvm::count(reduction->getOperands(), value) != 1)
+    return;
   OpOperand *operand =
       llvm::find_if(reduction->getOpOperands(),
                     [&](OpOperand &o) { return o.get() == value; });

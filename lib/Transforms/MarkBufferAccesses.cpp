@@ -56,7 +56,8 @@ std::optional<NamedAttribute> bufferOf(Value memref) {
   }
   auto argument = cast<BlockArgument>(memref);
   auto fn = dyn_cast<func::FuncOp>(argument.getOwner()->getParentOp());
-  if (!fn || !fn->hasAttr("adj.workspace_size") ||
+  if (!fn || !argument.getOwner()->isEntryBlock() ||
+      !fn->hasAttr("adj.workspace_size") ||
       argument.getArgNumber() + 1 == fn.getNumArguments())
     return std::nullopt;
   Builder b(fn.getContext());

@@ -118,6 +118,30 @@ func.func @conv_s57(%x: tensor<1x2x3x4xf64>, %w: tensor<2x2x3x2xf64>)
   return %y : tensor<1x2x1x1xf64>
 }
 
+// Windows that miss a whole residue class (its ct rows lie past the last
+// window, or in a dilation gap) or read only padding along a dimension:
+// those cotangents are zero.
+func.func @conv_class_past_windows(%x: tensor<1x1x2x1xf64>, %w: tensor<1x1x2x1xf64>)
+    -> tensor<1x1x1x1xf64> {
+  %y = adj.conv2d %x, %w stride [2, 1] padding [1, 0, 0, 0]
+      : tensor<1x1x2x1xf64>, tensor<1x1x2x1xf64> -> tensor<1x1x1x1xf64>
+  return %y : tensor<1x1x1x1xf64>
+}
+
+func.func @conv_class_in_dilation_gap(%x: tensor<1x1x2x1xf64>, %w: tensor<1x1x2x1xf64>)
+    -> tensor<1x1x1x1xf64> {
+  %y = adj.conv2d %x, %w stride [2, 1] padding [0, 0, 4, 0] dilation [5, 1]
+      : tensor<1x1x2x1xf64>, tensor<1x1x2x1xf64> -> tensor<1x1x1x1xf64>
+  return %y : tensor<1x1x1x1xf64>
+}
+
+func.func @conv_reads_only_padding(%x: tensor<1x1x1x1xf64>, %w: tensor<1x1x1x1xf64>)
+    -> tensor<1x1x1x1xf64> {
+  %y = adj.conv2d %x, %w stride [2, 1] padding [1, 0, 0, 0]
+      : tensor<1x1x1x1xf64>, tensor<1x1x1x1xf64> -> tensor<1x1x1x1xf64>
+  return %y : tensor<1x1x1x1xf64>
+}
+
 func.func @conv_plain(%x: tensor<2x3x5x5xf64>, %w: tensor<4x3x3x3xf64>)
     -> tensor<2x4x3x3xf64> {
   %y = adj.conv2d %x, %w : tensor<2x3x5x5xf64>, tensor<4x3x3x3xf64>

@@ -306,8 +306,15 @@ Value convInputCotangent(RuleBuilder &r, Value ct, Value input, Value weight,
         subPixel(rh, x[2], k[2], sh, w.dilation[0], w.padding[0]),
         subPixel(rw, x[3], k[3], sw, w.dilation[1], w.padding[1])};
     auto full = type.clone({x[0], x[1], qh, qw});
-    if (sub[0].taps == 0 || sub[1].taps == 0 || sub[0].rows == 0 ||
-        sub[1].rows == 0)
+    // No tap, no input row, or ct rows [offset, last] all outside [0, OH):
+    // no window reaches the class.
+    auto unreached = [&](int i) {
+      const SubPixel &sp = sub[i];
+      int64_t last = sp.offset + sp.rows - 1 + (sp.taps - 1) * sp.dilation;
+      return sp.taps == 0 || sp.rows == 0 || last < 0 ||
+             sp.offset > o[2 + i] - 1;
+    };
+    if (unreached(0) || unreached(1))
       return r.splat(full, 0.0);
     Value kernel = swapped;
     if (sub[0].taps != k[2] || sub[1].taps != k[3])
@@ -387,6 +394,9 @@ Value convWeightCotangent(RuleBuilder &r, Value ct, Value input, Value weight,
     swapped.padding[2 + i] -= fromPadding;
     limit[2 + i] -= unread - fromPadding;
   }
+  // Windows that read only padding along a dimension: dw is zero.
+  if (limit[2] <= 0 || limit[3] <= 0)
+    return r.splat(weight.getType(), 0.0);
   if (limit != shapeOf(input))
     input = r.create<SliceOp>(input, SmallVector<int64_t>(4, 0), limit,
                               DenseI64ArrayAttr());
