@@ -524,9 +524,6 @@ Value windowCounts(RuleBuilder &r, Value like, ArrayRef<int64_t> inputShape,
   return r.create<ConstantOp>(DenseElementsAttr::get(type, counts));
 }
 
-/// avg_pool2d is linear: its tangent is the pool of the tangent, its
-/// transpose spreads ct / divisor evenly over each window, a depthwise
-/// transposed convolution with a kernel of ones.
 /// Whether the windows of `w` tile the input [.., .., H, W] exactly into
 /// the output [.., .., OH, OW]: stride = kernel, no padding, no dilation,
 /// H = OH·KH and W = OW·KW. Each input element is then in one window.
@@ -553,6 +550,10 @@ Value broadcastIntoWindows(RuleBuilder &r, Value v, ArrayRef<int64_t> in) {
   return r.reshape(r.broadcastTo(column, windows), in);
 }
 
+/// avg_pool2d is linear: its tangent is the pool of the tangent, its
+/// transpose spreads ct / divisor evenly over each window, a depthwise
+/// transposed convolution with a kernel of ones (a broadcast into each
+/// window when the windows tile the input).
 struct AvgPool2DRule
     : public DifferentiableOpInterface::ExternalModel<AvgPool2DRule,
                                                       AvgPool2DOp> {
