@@ -142,6 +142,15 @@ func.func @conv_reads_only_padding(%x: tensor<1x1x1x1xf64>, %w: tensor<1x1x1x1xf
   return %y : tensor<1x1x1x1xf64>
 }
 
+// Windows that tile the input (stride = kernel, a patch embedding): the
+// input's cotangent is one matmul laid back into the windows.
+func.func @conv_patches(%x: tensor<2x3x6x4xf64>, %w: tensor<5x3x3x2xf64>)
+    -> tensor<2x5x2x2xf64> {
+  %y = adj.conv2d %x, %w stride [3, 2]
+      : tensor<2x3x6x4xf64>, tensor<5x3x3x2xf64> -> tensor<2x5x2x2xf64>
+  return %y : tensor<2x5x2x2xf64>
+}
+
 func.func @conv_plain(%x: tensor<2x3x5x5xf64>, %w: tensor<4x3x3x3xf64>)
     -> tensor<2x4x3x3xf64> {
   %y = adj.conv2d %x, %w : tensor<2x3x5x5xf64>, tensor<4x3x3x3xf64>

@@ -223,6 +223,34 @@ func.func @vjp(%x: tensor<1x1x8x8xf32>, %w: tensor<1x1x3x3xf32>,
 // CHECK:         return
 // -----
 
+// Windows that tile the input (stride = kernel, no padding): the input's
+// cotangent is one matmul of ct, per output pixel, by the weight, laid back
+// into the windows; no convolution.
+
+func.func @f(%x: tensor<2x3x6x4xf32>, %w: tensor<5x3x3x2xf32>) -> tensor<2x5x2x2xf32> {
+  %y = adj.conv2d %x, %w stride [3, 2] : tensor<2x3x6x4xf32>, tensor<5x3x3x2xf32> -> tensor<2x5x2x2xf32>
+  return %y : tensor<2x5x2x2xf32>
+}
+func.func @vjp(%x: tensor<2x3x6x4xf32>, %w: tensor<5x3x3x2xf32>,
+               %ct: tensor<2x5x2x2xf32>) -> tensor<2x3x6x4xf32> {
+  %y, %dx = adj.vjp @f(%x, %w) cotangents(%ct) wrt [0]
+      : (tensor<2x3x6x4xf32>, tensor<5x3x3x2xf32>, tensor<2x5x2x2xf32>)
+      -> (tensor<2x5x2x2xf32>, tensor<2x3x6x4xf32>)
+  return %dx : tensor<2x3x6x4xf32>
+}
+
+// CHECK-LABEL: func.func private @f_vjp_wrt_0(
+// CHECK:         %[[CTT:.*]] = adj.transpose %{{.*}} [0, 2, 3, 1] : tensor<2x5x2x2xf32> -> tensor<2x2x2x5xf32>
+// CHECK:         %[[ROWS:.*]] = adj.reshape %[[CTT]] : tensor<2x2x2x5xf32> -> tensor<8x5xf32>
+// CHECK:         %[[WM:.*]] = adj.reshape %{{.*}} : tensor<5x3x3x2xf32> -> tensor<5x18xf32>
+// CHECK:         %[[P:.*]] = adj.matmul %[[ROWS]], %[[WM]] : tensor<8x5xf32>, tensor<5x18xf32> -> tensor<8x18xf32>
+// CHECK:         %[[WIN:.*]] = adj.reshape %[[P]] : tensor<8x18xf32> -> tensor<2x2x2x3x3x2xf32>
+// CHECK:         %[[T:.*]] = adj.transpose %[[WIN]] [0, 3, 1, 4, 2, 5]
+// CHECK:         %[[DX:.*]] = adj.reshape %[[T]] : tensor<2x3x2x3x2x2xf32> -> tensor<2x3x6x4xf32>
+// CHECK-NOT:     adj.conv2d
+// CHECK:         return %{{.*}}, %[[DX]]
+// -----
+
 // Only the input is differentiated: no weight cotangent is built. The
 // padding is wider than the kernel's span: ct's rows and columns that only
 // saw padding are cropped. Rows of even residue are reached by no window.

@@ -240,6 +240,8 @@ conv_shapes = [
     # shortcut (odd rows and columns get no gradient)
     ((2, 8, 16, 15), (16, 3, 3), (2, 2), (1, 1), (1, 1)),
     ((2, 8, 9, 9), (16, 1, 1), (2, 2), (0, 0), (1, 1)),
+    # a patch embedding (stride = kernel): the input gradient is a matmul
+    ((2, 3, 16, 12), (10, 4, 4), (4, 4), (0, 0), (1, 1)),
     # the rows kernel with a column stride of 2 (two loads and a shuffle a
     # vector), on input rows that end at the last pixel read (37 = 2*17 + 3,
     # 23 = 2*10 + 3: no load may pass it): 16-float vectors with a shifted

@@ -248,6 +248,18 @@ Value spreadForTransposedWindow(RuleBuilder &r, Value ct,
   return r.create<SliceOp>(spread, cropLow, limit, DenseI64ArrayAttr());
 }
 
+/// Whether the windows of `w` tile the input [.., .., H, W] exactly into
+/// the output [.., .., OH, OW]: stride = kernel, no padding, no dilation,
+/// H = OH·KH and W = OW·KW. Each input element is then in one window.
+bool tilesInput(const Window2D &w, ArrayRef<int64_t> in,
+                ArrayRef<int64_t> out) {
+  for (int d = 0; d < 2; ++d)
+    if (w.stride[d] != w.kernel[d] || w.dilation[d] != 1 ||
+        in[2 + d] != out[2 + d] * w.kernel[d])
+      return false;
+  return llvm::all_of(w.padding, [](int64_t p) { return p == 0; });
+}
+
 /// One residue class of a transposed convolution along one spatial
 /// dimension: the input rows h = q·s + ρ (q < rows) receive Σ_t ct[q + e +
 /// t·d'] · f[first + t·step] from the taps of the flipped kernel f that land on
@@ -288,6 +300,20 @@ Value convInputCotangent(RuleBuilder &r, Value ct, Value input, Value weight,
                          const Window2D &w) {
   ArrayRef<int64_t> k = shapeOf(weight), x = shapeOf(input), o = shapeOf(ct);
   int64_t groups = w.groups, outPerGroup = k[0] / groups;
+  if (groups == 1 && (w.stride[0] > 1 || w.stride[1] > 1) &&
+      tilesInput(w, x, o)) {
+    // Strided windows that tile the input (a patch embedding): each input
+    // element is in one window, and the cotangent is one product, ct per
+    // output pixel [N·OH·OW, O] times the weight [O, C·KH·KW], each row laid
+    // back into its window, where the classes below would be KH·KW small
+    // convolutions. (Stride 1 is a 1x1 convolution: the runtime's own.)
+    Value rows =
+        r.reshape(r.transpose(ct, {0, 2, 3, 1}), {o[0] * o[2] * o[3], o[1]});
+    Value patches =
+        r.create<MatmulOp>(rows, r.reshape(weight, {k[0], k[1] * k[2] * k[3]}));
+    Value windows = r.reshape(patches, {o[0], o[2], o[3], k[1], k[2], k[3]});
+    return r.reshape(r.transpose(windows, {0, 3, 1, 4, 2, 5}), x);
+  }
   Value flipped = r.create<ReverseOp>(weight, ArrayRef<int64_t>{2, 3});
   Value swapped;
   if (groups == 1) {
@@ -522,18 +548,6 @@ Value windowCounts(RuleBuilder &r, Value like, ArrayRef<int64_t> inputShape,
   auto type =
       RankedTensorType::get({outputShape[2], outputShape[3]}, elementType);
   return r.create<ConstantOp>(DenseElementsAttr::get(type, counts));
-}
-
-/// Whether the windows of `w` tile the input [.., .., H, W] exactly into
-/// the output [.., .., OH, OW]: stride = kernel, no padding, no dilation,
-/// H = OH·KH and W = OW·KW. Each input element is then in one window.
-bool tilesInput(const Window2D &w, ArrayRef<int64_t> in,
-                ArrayRef<int64_t> out) {
-  for (int d = 0; d < 2; ++d)
-    if (w.stride[d] != w.kernel[d] || w.dilation[d] != 1 ||
-        in[2 + d] != out[2 + d] * w.kernel[d])
-      return false;
-  return llvm::all_of(w.padding, [](int64_t p) { return p == 0; });
 }
 
 /// `v` ([N, C, OH, OW]) repeated over windows that tile `in` ([N, C, H, W]):
