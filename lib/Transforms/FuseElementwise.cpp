@@ -44,6 +44,7 @@
 
 #include "adjoint/Transforms/Passes.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
@@ -292,19 +293,48 @@ void storeForLaterReader(RewriterBase &rewriter, linalg::GenericOp producer) {
   rewriter.eraseOp(producer);
 }
 
+/// Whether the generic reading `use` compares the value for equality,
+/// directly or through values computed from it (the max rule's tie mask,
+/// x == max(x)). Such a value must be computed once: copies of it made by
+/// fusion can differ in the last bit (a vectorized tanh against a scalar
+/// one, a division that LLVM turns into a reciprocal in one loop only),
+/// and a mask that then matches no element of a window divides 0 by 0.
+bool testedForEquality(OpOperand &use) {
+  auto generic = dyn_cast<linalg::GenericOp>(use.getOwner());
+  if (!generic)
+    return false;
+  SmallVector<Value> worklist{generic.getMatchingBlockArgument(&use)};
+  DenseSet<Value> seen;
+  while (!worklist.empty()) {
+    Value v = worklist.pop_back_val();
+    if (!seen.insert(v).second)
+      continue;
+    for (Operation *user : v.getUsers()) {
+      if (auto cmp = dyn_cast<arith::CmpFOp>(user)) {
+        arith::CmpFPredicate p = cmp.getPredicate();
+        if (p == arith::CmpFPredicate::OEQ || p == arith::CmpFPredicate::UEQ ||
+            p == arith::CmpFPredicate::ONE || p == arith::CmpFPredicate::UNE)
+          return true;
+      }
+      llvm::append_range(worklist, user->getResults());
+    }
+  }
+  return false;
+}
+
 /// Step 3's control: the consumer must not read one producer value at many
 /// points (a broadcast), which would repeat the producer's work per point;
 /// nor recompute a producer whose results are stored anyway for an earlier
 /// reader (the forward pass's tanh for a matmul, which the backward pass's
 /// 1 - tanh^2 would evaluate again): loading a result costs less than
-/// computing it again.
+/// computing it again; nor copy a value that is tested for equality.
 bool fuseProducer(OpOperand *operand) {
   auto consumer = dyn_cast<linalg::GenericOp>(operand->getOwner());
   if (!consumer || !consumer.getMatchingIndexingMap(operand).isPermutation())
     return false;
   Operation *producer = operand->get().getDefiningOp();
   return !producer || llvm::none_of(producer->getUses(), [&](OpOperand &use) {
-    return storedBefore(use, consumer);
+    return storedBefore(use, consumer) || testedForEquality(use);
   });
 }
 

@@ -320,3 +320,24 @@ func.func @kernel_reads_later(%x: tensor<2x3xf32>, %w: tensor<3x4xf32>, %d: tens
   %m = adj.matmul %t, %w : tensor<2x3xf32>, tensor<3x4xf32> -> tensor<2x4xf32>
   return %m, %g : tensor<2x4xf32>, tensor<2x3xf32>
 }
+
+// A value tested for equality (the max rule's tie mask, t == max(t)) is
+// computed once, not copied into its readers: two copies of the tanh can
+// differ in the last bit (a vector and a scalar tanh), and a row whose mask
+// then matches nothing divides 0 by 0.
+// CHECK-LABEL: func.func @tie_mask
+// CHECK:         math.tanh
+// CHECK-NOT:     math.tanh
+// CHECK:         arith.cmpf oeq
+// CHECK-NOT:     math.tanh
+// CHECK:         return
+func.func @tie_mask(%x: tensor<1x29xf32>) -> (tensor<29xf32>, tensor<1x1xf32>) {
+  %t = adj.tanh %x : tensor<1x29xf32>
+  %m = adj.max %t axes [0] : tensor<1x29xf32> -> tensor<29xf32>
+  %r = adj.reshape %m : tensor<29xf32> -> tensor<1x29xf32>
+  %e = adj.compare eq, %t, %r : tensor<1x29xf32>, tensor<1x29xf32>
+  %f = adj.convert %e : tensor<1x29xi1> -> tensor<1x29xf32>
+  %g = adj.mul %f, %t : tensor<1x29xf32>, tensor<1x29xf32>
+  %s = adj.sum %g axes [1] keepdims : tensor<1x29xf32> -> tensor<1x1xf32>
+  return %m, %s : tensor<29xf32>, tensor<1x1xf32>
+}
