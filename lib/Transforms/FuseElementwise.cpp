@@ -35,7 +35,10 @@
 //    elementwise chain in one loop. The merged op stands where the second
 //    did, or, if an op in between uses the first's results, where the first
 //    did when everything the second reads is available there. Two ops that
-//    both reduce are not merged (see mergePoint).
+//    both reduce merge only over the same dimensions: a batch norm's
+//    backward sums, Σ dy and Σ dy·x̂ per channel, read x̂ and the ReLU mask
+//    once instead of twice, and the buffers' alias scopes let LLVM keep
+//    both accumulators in registers.
 //
 // The canonicalizer and CSE that follow drop the duplicated inputs and the
 // computation repeated by steps 3 and 4.
@@ -345,13 +348,13 @@ Operation *mergePoint(linalg::GenericOp first, linalg::GenericOp second) {
                                          second.getMatchingIndexingMap(b);
     });
   });
-  // Two reductions in one loop nest keep LLVM from vectorizing it: their
-  // accumulators share the workspace, and as LLVM cannot tell that they do
-  // not alias, neither is kept in a register (ffn's layer-norm backward,
-  // two row sums merged, ran as a scalar loop that stored both sums at
-  // every element: 3 % of its fwd+bwd; apart, both loops are vectorized).
-  // A reduction merges with maps only.
-  if (first.getNumReductionLoops() && second.getNumReductionLoops())
+  // Two reductions merge only over the same dimensions: a row sum and a
+  // column sum in one nest would make one of them strided. Over the same
+  // ones, the alias scopes of adj-buffer-alias-scopes tell LLVM that the
+  // accumulators do not alias, and it keeps both in vector registers
+  // (without them, ffn's merged layer-norm row sums were a scalar loop).
+  if (first.getNumReductionLoops() && second.getNumReductionLoops() &&
+      first.getIteratorTypesArray() != second.getIteratorTypesArray())
     return nullptr;
   if (!shared || llvm::any_of(second->getOperands(), [&](Value v) {
         return v.getDefiningOp() == first;
