@@ -447,8 +447,11 @@ bool mergeOnePair(RewriterBase &rewriter, Block &block) {
 /// row waits for; over one long loop it stays in vector accumulators.
 SmallVector<ReassociationIndices> innerReductionDims(linalg::GenericOp op) {
   SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+  // areDimSequencesPreserved expects projected permutations.
   if (!op.hasPureTensorSemantics() || iterators.size() < 2 ||
-      !op.getBody()->getOps<linalg::IndexOp>().empty())
+      !op.getBody()->getOps<linalg::IndexOp>().empty() ||
+      !llvm::all_of(op.getIndexingMapsArray(),
+                    [](AffineMap map) { return map.isProjectedPermutation(); }))
     return {};
   ReassociationIndices dims;
   for (int64_t d = iterators.size() - 1;
