@@ -254,8 +254,11 @@ def AdjFuseElementwise : Pass<"adj-fuse-elementwise"> {
     are merged into one that yields the results of both (where the second
     stands, or where the first stands if the first's results are used in
     between and the second's inputs are available there), unless both
-    reduce, over different dimensions. Run canonicalize and CSE afterwards:
-    they remove the duplicated inputs and computation.
+    reduce, over different dimensions. Last, the innermost reduction
+    dimensions of a generic that are adjacent in every operand become one
+    (a batch norm's sums over H and W of NCHW: one loop of H·W, on
+    collapsed views). Run canonicalize and CSE afterwards: they remove the
+    duplicated inputs and computation.
 
     The backward pass of `x W` multiplies by a transposed weight:
     ```mlir
