@@ -19,7 +19,8 @@
 //    of the swapped operands, (a^T b)^T = b^T a. A sum of two products
 //    becomes one product accumulated into the other.
 // 2. Generalize the other named ops (linalg.reduce, map, broadcast,
-//    transpose, copy) into linalg.generic.
+//    transpose, copy) into linalg.generic. NCHW pooling ops too, with the
+//    loop along the output row innermost (see generalizePooling).
 // 3. Producer-consumer fusion: an all-parallel generic is fused into each
 //    generic consumer that reads its result once per point of its domain
 //    (the consumer's indexing map of the operand is a permutation), even
@@ -439,6 +440,22 @@ bool mergeOnePair(RewriterBase &rewriter, Block &block) {
   return false;
 }
 
+/// Step 2: an NCHW pooling op as a generic whose innermost loop runs along
+/// the output row, the window loops outside it: each output element still
+/// accumulates its window in row-major order, and the loop vectorizes
+/// (contiguous outputs, strided inputs) where linalg's order, the window
+/// innermost, was a scalar loop of KW iterations.
+void generalizePooling(RewriterBase &rewriter, linalg::LinalgOp op) {
+  if (!isa<linalg::PoolingNchwSumOp, linalg::PoolingNchwMaxOp>(op) ||
+      !op.hasPureTensorSemantics())
+    return;
+  rewriter.setInsertionPoint(op);
+  FailureOr<linalg::GenericOp> generic =
+      linalg::generalizeNamedOp(rewriter, op);
+  if (succeeded(generic))
+    (void)linalg::interchangeGenericOp(rewriter, *generic, {0, 1, 2, 4, 5, 3});
+}
+
 /// Step 5: the innermost loop dimensions of `op` that reduce, as one group
 /// if it can become one loop (the dimensions are adjacent, in order, in
 /// every operand that uses them); empty if not, or if it has one dimension.
@@ -491,6 +508,10 @@ struct AdjFuseElementwisePass
           !feedsOnlyKernels(op) && op.hasPureTensorSemantics())
         named.push_back(op);
     });
+    SmallVector<linalg::LinalgOp> pooling;
+    root->walk([&](linalg::LinalgOp op) { pooling.push_back(op); });
+    for (linalg::LinalgOp op : pooling)
+      generalizePooling(rewriter, op);
     // An op that cannot be generalized stays as it is, unfused.
     for (linalg::LinalgOp op : named) {
       rewriter.setInsertionPoint(op);

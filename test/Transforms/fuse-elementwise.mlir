@@ -291,6 +291,22 @@ func.func @channel_sums(%x: tensor<2x3x4x5xf32>, %y: tensor<2x3x4x5xf32>)
   return %s, %t, %c : tensor<1x3x1x1xf32>, tensor<1x3x1x1xf32>, tensor<2x1x1x5xf32>
 }
 
+// Pooling ops become generics whose innermost loop runs along the output
+// row, outside the window's loops (KH, KW): vectorizable.
+// CHECK-LABEL: func.func @pools
+// CHECK:         linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "parallel"]
+// CHECK-SAME:      outs(%{{.*}} : tensor<2x3x4x4xf32>)
+// CHECK:           arith.addf
+// CHECK:         linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "parallel"]
+// CHECK-SAME:      outs(%{{.*}} : tensor<2x3x3x3xf32>)
+// CHECK:           arith.maximumf
+// CHECK-NOT:     linalg.pooling
+func.func @pools(%x: tensor<2x3x8x8xf32>) -> (tensor<2x3x4x4xf32>, tensor<2x3x3x3xf32>) {
+  %a = adj.avg_pool2d %x kernel [2, 2] : tensor<2x3x8x8xf32> -> tensor<2x3x4x4xf32>
+  %m = adj.max_pool2d %x kernel [3, 3] stride [2, 2] : tensor<2x3x8x8xf32> -> tensor<2x3x3x3xf32>
+  return %a, %m : tensor<2x3x4x4xf32>, tensor<2x3x3x3xf32>
+}
+
 // A row sum and a column sum of the same tensor stay two loops too. A map of
 // the same tensor joins one of them.
 // CHECK-LABEL: func.func @row_and_column_sums
