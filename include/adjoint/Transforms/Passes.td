@@ -243,7 +243,9 @@ def AdjFuseElementwise : Pass<"adj-fuse-elementwise"> {
     operand, read only by the transpose, is the product of the swapped
     operands ((aᵀb)ᵀ = bᵀa), and the sum of two products is the second
     product accumulated into the first one's result. Named ops other than
-    contractions and convolutions are generalized. A map computing a `math`
+    contractions and convolutions are generalized, and NCHW pooling ops
+    too, with the loop along the output row innermost (vectorizable) and
+    the window's loops outside it. A map computing a `math`
     op that a reduction reads, and that a later op reads together with the
     reduction's result (softmax's exp), is fused into the reduction, which
     also yields it for the later op. Then an
