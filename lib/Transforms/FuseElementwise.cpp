@@ -19,7 +19,8 @@
 //    of the swapped operands, (a^T b)^T = b^T a. A sum of two products
 //    becomes one product accumulated into the other.
 // 2. Generalize the other named ops (linalg.reduce, map, broadcast,
-//    transpose, copy) into linalg.generic.
+//    transpose, copy) into linalg.generic. NCHW pooling ops too, with the
+//    loop along the output row innermost (see generalizePooling).
 // 3. Producer-consumer fusion: an all-parallel generic is fused into each
 //    generic consumer that reads its result once per point of its domain
 //    (the consumer's indexing map of the operand is a permutation), even
@@ -35,7 +36,14 @@
 //    elementwise chain in one loop. The merged op stands where the second
 //    did, or, if an op in between uses the first's results, where the first
 //    did when everything the second reads is available there. Two ops that
-//    both reduce are not merged (see mergePoint).
+//    both reduce merge only over the same dimensions: a batch norm's
+//    backward sums, Σ dy and Σ dy·x̂ per channel, read x̂ and the ReLU mask
+//    once instead of twice, and the buffers' alias scopes let LLVM keep
+//    both accumulators in registers.
+// 5. The innermost reduction dimensions of a generic that are adjacent in
+//    every operand become one loop dimension (a batch norm's per-channel
+//    sums over N, H, W reduce H and W as one loop of H·W), on collapsed
+//    views of the operands.
 //
 // The canonicalizer and CSE that follow drop the duplicated inputs and the
 // computation repeated by steps 3 and 4.
@@ -375,13 +383,13 @@ Operation *mergePoint(linalg::GenericOp first, linalg::GenericOp second) {
                                          second.getMatchingIndexingMap(b);
     });
   });
-  // Two reductions in one loop nest keep LLVM from vectorizing it: their
-  // accumulators share the workspace, and as LLVM cannot tell that they do
-  // not alias, neither is kept in a register (ffn's layer-norm backward,
-  // two row sums merged, ran as a scalar loop that stored both sums at
-  // every element: 3 % of its fwd+bwd; apart, both loops are vectorized).
-  // A reduction merges with maps only.
-  if (first.getNumReductionLoops() && second.getNumReductionLoops())
+  // Two reductions merge only over the same dimensions: a row sum and a
+  // column sum in one nest would make one of them strided. Over the same
+  // ones, the alias scopes of adj-buffer-alias-scopes tell LLVM that the
+  // accumulators do not alias, and it keeps both in vector registers
+  // (without them, ffn's merged layer-norm row sums were a scalar loop).
+  if (first.getNumReductionLoops() && second.getNumReductionLoops() &&
+      first.getIteratorTypesArray() != second.getIteratorTypesArray())
     return nullptr;
   if (!shared || llvm::any_of(second->getOperands(), [&](Value v) {
         return v.getDefiningOp() == first;
@@ -462,6 +470,50 @@ bool mergeOnePair(RewriterBase &rewriter, Block &block) {
   return false;
 }
 
+/// Step 2: an NCHW pooling op as a generic whose innermost loop runs along
+/// the output row, the window loops outside it: each output element still
+/// accumulates its window in row-major order, and the loop vectorizes
+/// (contiguous outputs, strided inputs) where linalg's order, the window
+/// innermost, was a scalar loop of KW iterations.
+void generalizePooling(RewriterBase &rewriter, linalg::LinalgOp op) {
+  if (!isa<linalg::PoolingNchwSumOp, linalg::PoolingNchwMaxOp>(op) ||
+      !op.hasPureTensorSemantics())
+    return;
+  rewriter.setInsertionPoint(op);
+  FailureOr<linalg::GenericOp> generic =
+      linalg::generalizeNamedOp(rewriter, op);
+  if (succeeded(generic))
+    (void)linalg::interchangeGenericOp(rewriter, *generic, {0, 1, 2, 4, 5, 3});
+}
+
+/// Step 5: the innermost loop dimensions of `op` that reduce, as one group
+/// if it can become one loop (the dimensions are adjacent, in order, in
+/// every operand that uses them); empty if not, or if it has one dimension.
+/// Reduced in a short innermost loop (a batch norm's 16x16 image rows), a
+/// sum ends each row with a horizontal add of its vector, which the next
+/// row waits for; over one long loop it stays in vector accumulators.
+SmallVector<ReassociationIndices> innerReductionDims(linalg::GenericOp op) {
+  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+  // areDimSequencesPreserved expects projected permutations.
+  if (!op.hasPureTensorSemantics() || iterators.size() < 2 ||
+      !op.getBody()->getOps<linalg::IndexOp>().empty() ||
+      !llvm::all_of(op.getIndexingMapsArray(),
+                    [](AffineMap map) { return map.isProjectedPermutation(); }))
+    return {};
+  ReassociationIndices dims;
+  for (int64_t d = iterators.size() - 1;
+       d >= 0 && iterators[d] == utils::IteratorType::reduction; --d) {
+    ReassociationIndices wider{d};
+    llvm::append_range(wider, dims);
+    if (!linalg::areDimSequencesPreserved(op.getIndexingMapsArray(), {wider}))
+      break;
+    dims = wider;
+  }
+  if (dims.size() < 2)
+    return {};
+  return {dims};
+}
+
 struct AdjFuseElementwisePass
     : public adjoint::impl::AdjFuseElementwiseBase<AdjFuseElementwisePass> {
   void runOnOperation() override {
@@ -486,6 +538,10 @@ struct AdjFuseElementwisePass
           !feedsOnlyKernels(op) && op.hasPureTensorSemantics())
         named.push_back(op);
     });
+    SmallVector<linalg::LinalgOp> pooling;
+    root->walk([&](linalg::LinalgOp op) { pooling.push_back(op); });
+    for (linalg::LinalgOp op : pooling)
+      generalizePooling(rewriter, op);
     // An op that cannot be generalized stays as it is, unfused.
     for (linalg::LinalgOp op : named) {
       rewriter.setInsertionPoint(op);
@@ -517,6 +573,19 @@ struct AdjFuseElementwisePass
     // Fuse again: merged ops may now be the sole consumers of producers.
     if (merged)
       (void)applyPatternsAndFoldGreedily(root, frozen);
+
+    SmallVector<linalg::GenericOp> generics;
+    root->walk([&](linalg::GenericOp op) { generics.push_back(op); });
+    for (linalg::GenericOp op : generics) {
+      SmallVector<ReassociationIndices> dims = innerReductionDims(op);
+      if (dims.empty())
+        continue;
+      rewriter.setInsertionPoint(op);
+      FailureOr<linalg::CollapseResult> collapsed =
+          linalg::collapseOpIterationDims(op, dims, rewriter);
+      if (succeeded(collapsed))
+        rewriter.replaceOp(op, collapsed->results);
+    }
   }
 };
 

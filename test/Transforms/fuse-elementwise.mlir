@@ -257,18 +257,54 @@ func.func @merge_blocked(%x: tensor<4x8xf32>, %y: tensor<4x8xf32>)
   return %n, %e, %c : tensor<4x8xf32>, tensor<4x1xf32>, tensor<4x8xf32>
 }
 
-// Two row sums of the same tensor (a layer norm's backward pass) stay two
-// loops: merged, neither accumulator would stay in a register.
+// Two row sums of the same tensor (a layer norm's backward pass) are one
+// loop that reads the tensor once.
 // CHECK-LABEL: func.func @two_row_sums
 // CHECK:         linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]
-// CHECK-SAME:      outs(%{{.*}} : tensor<4xf32>)
-// CHECK:         linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]
-// CHECK-SAME:      outs(%{{.*}} : tensor<4xf32>)
+// CHECK-SAME:      outs(%{{.*}}, %{{.*}} : tensor<4xf32>, tensor<4xf32>)
+// CHECK-NOT:     linalg.generic
 func.func @two_row_sums(%x: tensor<4x8xf32>, %y: tensor<4x8xf32>) -> (tensor<4x1xf32>, tensor<4x1xf32>) {
   %s = adj.sum %x axes [1] keepdims : tensor<4x8xf32> -> tensor<4x1xf32>
   %p = adj.mul %x, %y : tensor<4x8xf32>
   %t = adj.sum %p axes [1] keepdims : tensor<4x8xf32> -> tensor<4x1xf32>
   return %s, %t : tensor<4x1xf32>, tensor<4x1xf32>
+}
+
+// Per-channel sums over N, H and W (a batch norm's backward pass) are one
+// loop too, which reduces H and W as one dimension of a collapsed view. A
+// reduction whose innermost dimension is parallel keeps its dimensions.
+// CHECK-LABEL: func.func @channel_sums
+// CHECK-SAME:    (%[[X:.*]]: tensor<2x3x4x5xf32>, %[[Y:.*]]: tensor<2x3x4x5xf32>)
+// CHECK-DAG:     %[[CX:.*]] = tensor.collapse_shape %[[X]] {{\[\[}}0], [1], [2, 3]] : tensor<2x3x4x5xf32> into tensor<2x3x20xf32>
+// CHECK-DAG:     %[[CY:.*]] = tensor.collapse_shape %[[Y]] {{\[\[}}0], [1], [2, 3]] : tensor<2x3x4x5xf32> into tensor<2x3x20xf32>
+// CHECK:         linalg.generic {{.*}} iterator_types = ["reduction", "parallel", "reduction"]
+// CHECK-SAME:      ins(%[[CX]], %[[CY]] : tensor<2x3x20xf32>, tensor<2x3x20xf32>)
+// CHECK-SAME:      outs(%{{.*}}, %{{.*}} : tensor<3xf32>, tensor<3xf32>)
+// CHECK:         linalg.generic {{.*}} iterator_types = ["parallel", "reduction", "reduction", "parallel"]
+// CHECK-SAME:      ins(%[[X]] : tensor<2x3x4x5xf32>)
+func.func @channel_sums(%x: tensor<2x3x4x5xf32>, %y: tensor<2x3x4x5xf32>)
+    -> (tensor<1x3x1x1xf32>, tensor<1x3x1x1xf32>, tensor<2x1x1x5xf32>) {
+  %s = adj.sum %x axes [0, 2, 3] keepdims : tensor<2x3x4x5xf32> -> tensor<1x3x1x1xf32>
+  %p = adj.mul %x, %y : tensor<2x3x4x5xf32>
+  %t = adj.sum %p axes [0, 2, 3] keepdims : tensor<2x3x4x5xf32> -> tensor<1x3x1x1xf32>
+  %c = adj.sum %x axes [1, 2] keepdims : tensor<2x3x4x5xf32> -> tensor<2x1x1x5xf32>
+  return %s, %t, %c : tensor<1x3x1x1xf32>, tensor<1x3x1x1xf32>, tensor<2x1x1x5xf32>
+}
+
+// Pooling ops become generics whose innermost loop runs along the output
+// row, outside the window's loops (KH, KW): vectorizable.
+// CHECK-LABEL: func.func @pools
+// CHECK:         linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "parallel"]
+// CHECK-SAME:      outs(%{{.*}} : tensor<2x3x4x4xf32>)
+// CHECK:           arith.addf
+// CHECK:         linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "parallel"]
+// CHECK-SAME:      outs(%{{.*}} : tensor<2x3x3x3xf32>)
+// CHECK:           arith.maximumf
+// CHECK-NOT:     linalg.pooling
+func.func @pools(%x: tensor<2x3x8x8xf32>) -> (tensor<2x3x4x4xf32>, tensor<2x3x3x3xf32>) {
+  %a = adj.avg_pool2d %x kernel [2, 2] : tensor<2x3x8x8xf32> -> tensor<2x3x4x4xf32>
+  %m = adj.max_pool2d %x kernel [3, 3] stride [2, 2] : tensor<2x3x8x8xf32> -> tensor<2x3x3x3xf32>
+  return %a, %m : tensor<2x3x4x4xf32>, tensor<2x3x3x3xf32>
 }
 
 // A row sum and a column sum of the same tensor stay two loops too. A map of

@@ -243,7 +243,9 @@ def AdjFuseElementwise : Pass<"adj-fuse-elementwise"> {
     operand, read only by the transpose, is the product of the swapped
     operands ((aᵀb)ᵀ = bᵀa), and the sum of two products is the second
     product accumulated into the first one's result. Named ops other than
-    contractions and convolutions are generalized. A map computing a `math`
+    contractions and convolutions are generalized, and NCHW pooling ops
+    too, with the loop along the output row innermost (vectorizable) and
+    the window's loops outside it. A map computing a `math`
     op that a reduction reads, and that a later op reads together with the
     reduction's result (softmax's exp), is fused into the reduction, which
     also yields it for the later op. Then an
@@ -254,8 +256,11 @@ def AdjFuseElementwise : Pass<"adj-fuse-elementwise"> {
     are merged into one that yields the results of both (where the second
     stands, or where the first stands if the first's results are used in
     between and the second's inputs are available there), unless both
-    reduce, over different dimensions. Run canonicalize and CSE afterwards:
-    they remove the duplicated inputs and computation.
+    reduce, over different dimensions. Last, the innermost reduction
+    dimensions of a generic that are adjacent in every operand become one
+    (a batch norm's sums over H and W of NCHW: one loop of H·W, on
+    collapsed views). Run canonicalize and CSE afterwards: they remove the
+    duplicated inputs and computation.
 
     The backward pass of `x W` multiplies by a transposed weight:
     ```mlir
