@@ -67,6 +67,9 @@
 #define MC 96
 #define MCB 1536
 #define NC 2048
+/* B's slivers are packed in groups of BG: a row of a group is BG * NR
+   contiguous elements of a row-major B (gemm.inc, pack_b_slivers). */
+#define BG 8
 /* Below this many multiply-adds a GEMM runs on the calling thread. */
 #define PARALLEL_MIN_MACS (1 << 18)
 

@@ -10,9 +10,9 @@ of @loss). Its gradient is checked against PyTorch autograd in float64 on
 the same inputs first. Then the phases are timed in `--rounds` interleaved
 rounds: every build's library, then PyTorch eager, in one process, so that
 a slow phase of a shared machine hits them alike. The table gives the
-median over rounds of each median, the smallest sample, and eager /
-Adjoint. Shapes are fixed in the model definitions below. `--smoke` only
-checks the gradients (the test suite runs it).
+median over rounds of each median, the smallest and the largest sample,
+and eager / Adjoint. Shapes are fixed in the model definitions below.
+`--smoke` only checks the gradients (the test suite runs it).
 """
 
 import argparse
@@ -284,6 +284,239 @@ func.func @loss(%x: {X} {{adj.name = "x"}}, %K1: {K1} {{adj.name = "K1"}},
     return mlir, loss, inputs, ["K1", "g1", "b1", "K2", "g2", "b2", "W"]
 
 
+def lstm(T=12, B=32, I=64, H=256, dt="f32"):
+    """An LSTM unrolled over T steps (PyTorch's gate order i, f, g, o, sliced
+    from one x_t Wx + h Wh + b), then a linear layer and cross-entropy on the
+    last state."""
+    import torch
+    import torch.nn.functional as F
+    X, BI, BH, BG = (f"tensor<{T}x{B}x{I}x{dt}>", f"tensor<{B}x{I}x{dt}>",
+                     f"tensor<{B}x{H}x{dt}>", f"tensor<{B}x{4 * H}x{dt}>")
+    steps = []
+    for t in range(T):
+        s = (f"  %x{t}s = adj.slice %x start [{t}, 0, 0] limit [{t + 1}, {B}, {I}]"
+             f" : {X} -> tensor<1x{B}x{I}x{dt}>\n"
+             f"  %x{t} = adj.reshape %x{t}s : tensor<1x{B}x{I}x{dt}> -> {BI}\n"
+             f"  %m{t} = adj.matmul %x{t}, %Wx : {BI}, tensor<{I}x{4 * H}x{dt}> -> {BG}\n")
+        if t:
+            s += (f"  %r{t} = adj.matmul %h{t - 1}, %Wh : {BH}, tensor<{H}x{4 * H}x{dt}> -> {BG}\n"
+                  f"  %s{t} = adj.add %m{t}, %r{t} : {BG}\n"
+                  f"  %z{t} = adj.add %s{t}, %b : {BG}, tensor<{4 * H}x{dt}>\n")
+        else:
+            s += f"  %z{t} = adj.add %m{t}, %b : {BG}, tensor<{4 * H}x{dt}>\n"
+        for j, (gate, act) in enumerate(zip("ifgo", ["sigmoid", "sigmoid",
+                                                     "tanh", "sigmoid"])):
+            s += (f"  %{gate}{t}z = adj.slice %z{t} start [0, {j * H}] limit "
+                  f"[{B}, {(j + 1) * H}] : {BG} -> {BH}\n"
+                  f"  %{gate}{t} = adj.{act} %{gate}{t}z : {BH}\n")
+        if t:
+            s += (f"  %ig{t} = adj.mul %i{t}, %g{t} : {BH}\n"
+                  f"  %fc{t} = adj.mul %f{t}, %c{t - 1} : {BH}\n"
+                  f"  %c{t} = adj.add %fc{t}, %ig{t} : {BH}\n")
+        else:  # h and c start at 0: no recurrence, and f is unused
+            s += f"  %c{t} = adj.mul %i{t}, %g{t} : {BH}\n"
+        s += (f"  %tc{t} = adj.tanh %c{t} : {BH}\n"
+              f"  %h{t} = adj.mul %o{t}, %tc{t} : {BH}\n")
+        steps.append(s)
+    mlir = f"""
+func.func @loss(%x: {X} {{adj.name = "x"}},
+                %Wx: tensor<{I}x{4 * H}x{dt}> {{adj.name = "Wx"}},
+                %Wh: tensor<{H}x{4 * H}x{dt}> {{adj.name = "Wh"}},
+                %b: tensor<{4 * H}x{dt}> {{adj.name = "b"}},
+                %Wo: tensor<{H}x10x{dt}> {{adj.name = "Wo"}},
+                %labels: tensor<{B}xi64> {{adj.name = "labels"}}) -> tensor<{dt}> {{
+{"".join(steps)}  %lg = adj.matmul %h{T - 1}, %Wo : {BH}, tensor<{H}x10x{dt}> -> tensor<{B}x10x{dt}>
+  %l = adj.softmax_cross_entropy %lg, %labels
+      : tensor<{B}x10x{dt}>, tensor<{B}xi64> -> tensor<{dt}>
+  return %l : tensor<{dt}>
+}}"""
+
+    def loss(x, Wx, Wh, b, Wo, labels):
+        h = c = None
+        for t in range(T):
+            z = x[t] @ Wx + b if h is None else x[t] @ Wx + h @ Wh + b
+            i, f, g, o = z.chunk(4, 1)
+            i, f, g, o = i.sigmoid(), f.sigmoid(), g.tanh(), o.sigmoid()
+            c = i * g if c is None else f * c + i * g
+            h = o * torch.tanh(c)
+        return F.cross_entropy(h @ Wo, labels)
+
+    rng = np.random.default_rng(6)
+    inputs = dict(x=rng.standard_normal((T, B, I)),
+                  Wx=rng.standard_normal((I, 4 * H)) / np.sqrt(I),
+                  Wh=rng.standard_normal((H, 4 * H)) / np.sqrt(H),
+                  b=0.1 * rng.standard_normal(4 * H),
+                  Wo=rng.standard_normal((H, 10)) / np.sqrt(H),
+                  labels=rng.integers(0, 10, B))
+    return mlir, loss, inputs, ["Wx", "Wh", "b", "Wo"]
+
+
+def vgg(N=32, H=32, C1=32, C2=64, dt="f32"):
+    """VGG-style: (conv3x3 + bias, ReLU, 2x2 max pooling) twice, 3 -> C1 ->
+    C2 channels, flatten, linear, cross-entropy."""
+    import torch.nn.functional as F
+    H2, H4 = H // 2, H // 4
+    X, K1, Y1 = (f"tensor<{N}x3x{H}x{H}x{dt}>", f"tensor<{C1}x3x3x3x{dt}>",
+                 f"tensor<{N}x{C1}x{H}x{H}x{dt}>")
+    P1, K2, Y2 = (f"tensor<{N}x{C1}x{H2}x{H2}x{dt}>",
+                  f"tensor<{C2}x{C1}x3x3x{dt}>", f"tensor<{N}x{C2}x{H2}x{H2}x{dt}>")
+    P2, F_ = f"tensor<{N}x{C2}x{H4}x{H4}x{dt}>", f"tensor<{N}x{C2 * H4 * H4}x{dt}>"
+    Wt = f"tensor<{C2 * H4 * H4}x10x{dt}>"
+    c1, c2 = f"tensor<{C1}x1x1x{dt}>", f"tensor<{C2}x1x1x{dt}>"
+    mlir = f"""
+func.func @loss(%x: {X} {{adj.name = "x"}}, %K1: {K1} {{adj.name = "K1"}},
+                %c1: {c1} {{adj.name = "c1"}}, %K2: {K2} {{adj.name = "K2"}},
+                %c2: {c2} {{adj.name = "c2"}}, %W: {Wt} {{adj.name = "W"}},
+                %labels: tensor<{N}xi64> {{adj.name = "labels"}}) -> tensor<{dt}> {{
+  %y1 = adj.conv2d %x, %K1 padding [1, 1, 1, 1] : {X}, {K1} -> {Y1}
+  %z1 = adj.add %y1, %c1 : {Y1}, {c1}
+  %a1 = adj.relu %z1 : {Y1}
+  %p1 = adj.max_pool2d %a1 kernel [2, 2] : {Y1} -> {P1}
+  %y2 = adj.conv2d %p1, %K2 padding [1, 1, 1, 1] : {P1}, {K2} -> {Y2}
+  %z2 = adj.add %y2, %c2 : {Y2}, {c2}
+  %a2 = adj.relu %z2 : {Y2}
+  %p2 = adj.max_pool2d %a2 kernel [2, 2] : {Y2} -> {P2}
+  %f = adj.reshape %p2 : {P2} -> {F_}
+  %lg = adj.matmul %f, %W : {F_}, {Wt} -> tensor<{N}x10x{dt}>
+  %l = adj.softmax_cross_entropy %lg, %labels
+      : tensor<{N}x10x{dt}>, tensor<{N}xi64> -> tensor<{dt}>
+  return %l : tensor<{dt}>
+}}"""
+
+    def loss(x, K1, c1, K2, c2, W, labels):
+        p1 = F.max_pool2d(F.relu(F.conv2d(x, K1, padding=1) + c1), 2)
+        p2 = F.max_pool2d(F.relu(F.conv2d(p1, K2, padding=1) + c2), 2)
+        return F.cross_entropy(p2.flatten(1) @ W, labels)
+
+    rng = np.random.default_rng(7)
+    inputs = dict(x=rng.standard_normal((N, 3, H, H)),
+                  K1=rng.standard_normal((C1, 3, 3, 3)) / np.sqrt(27),
+                  c1=0.1 * rng.standard_normal((C1, 1, 1)),
+                  K2=rng.standard_normal((C2, C1, 3, 3)) / np.sqrt(9 * C1),
+                  c2=0.1 * rng.standard_normal((C2, 1, 1)),
+                  W=rng.standard_normal((C2 * H4 * H4, 10)) / np.sqrt(C2 * H4 * H4),
+                  labels=rng.integers(0, 10, N))
+    return mlir, loss, inputs, ["K1", "c1", "K2", "c2", "W"]
+
+
+def encoder(B=8, S=128, D=384, heads=6, Fd=1536, dt="f32"):
+    """A pre-norm transformer encoder block: layer norm, multi-head
+    self-attention (heads split by reshape + transpose), residual, layer
+    norm, GELU feed-forward (D -> Fd -> D, with biases), residual; loss
+    mean(y²)."""
+    import torch
+    import torch.nn.functional as F
+    Dh = D // heads
+    T, Wt, V = f"tensor<{B}x{S}x{D}x{dt}>", f"tensor<{D}x{D}x{dt}>", f"tensor<{D}x{dt}>"
+    T4, Hd = f"tensor<{B}x{S}x{heads}x{Dh}x{dt}>", f"tensor<{B}x{heads}x{S}x{Dh}x{dt}>"
+    Kt, St = f"tensor<{B}x{heads}x{Dh}x{S}x{dt}>", f"tensor<{B}x{heads}x{S}x{S}x{dt}>"
+    TF, W1, W2 = (f"tensor<{B}x{S}x{Fd}x{dt}>", f"tensor<{D}x{Fd}x{dt}>",
+                  f"tensor<{Fd}x{D}x{dt}>")
+    scale = 1.0 / np.sqrt(Dh)
+    mlir = f"""
+func.func @loss(%x: {T} {{adj.name = "x"}}, %g1: {V} {{adj.name = "g1"}},
+                %be1: {V} {{adj.name = "be1"}}, %Wq: {Wt} {{adj.name = "Wq"}},
+                %Wk: {Wt} {{adj.name = "Wk"}}, %Wv: {Wt} {{adj.name = "Wv"}},
+                %Wo: {Wt} {{adj.name = "Wo"}}, %g2: {V} {{adj.name = "g2"}},
+                %be2: {V} {{adj.name = "be2"}}, %W1: {W1} {{adj.name = "W1"}},
+                %b1: tensor<{Fd}x{dt}> {{adj.name = "b1"}},
+                %W2: {W2} {{adj.name = "W2"}}, %b2: {V} {{adj.name = "b2"}})
+    -> tensor<{dt}> {{
+  %n = adj.layer_norm %x, %g1, %be1 axis 2 : {T}, {V}, {V}
+  %q0 = adj.matmul %n, %Wq : {T}, {Wt} -> {T}
+  %k0 = adj.matmul %n, %Wk : {T}, {Wt} -> {T}
+  %v0 = adj.matmul %n, %Wv : {T}, {Wt} -> {T}
+  %q1 = adj.reshape %q0 : {T} -> {T4}
+  %k1 = adj.reshape %k0 : {T} -> {T4}
+  %v1 = adj.reshape %v0 : {T} -> {T4}
+  %q = adj.transpose %q1 [0, 2, 1, 3] : {T4} -> {Hd}
+  %kt = adj.transpose %k1 [0, 2, 3, 1] : {T4} -> {Kt}
+  %v = adj.transpose %v1 [0, 2, 1, 3] : {T4} -> {Hd}
+  %s0 = adj.matmul %q, %kt : {Hd}, {Kt} -> {St}
+  %c = adj.constant dense<{scale}> : tensor<{dt}>
+  %s = adj.mul %s0, %c : {St}, tensor<{dt}>
+  %p = adj.softmax %s axis 3 : {St}
+  %a0 = adj.matmul %p, %v : {St}, {Hd} -> {Hd}
+  %a1 = adj.transpose %a0 [0, 2, 1, 3] : {Hd} -> {T4}
+  %a = adj.reshape %a1 : {T4} -> {T}
+  %o = adj.matmul %a, %Wo : {T}, {Wt} -> {T}
+  %y1 = adj.add %o, %x : {T}
+  %n2 = adj.layer_norm %y1, %g2, %be2 axis 2 : {T}, {V}, {V}
+  %f0 = adj.matmul %n2, %W1 : {T}, {W1} -> {TF}
+  %f1 = adj.add %f0, %b1 : {TF}, tensor<{Fd}x{dt}>
+  %f2 = adj.gelu %f1 : {TF}
+  %f3 = adj.matmul %f2, %W2 : {TF}, {W2} -> {T}
+  %f4 = adj.add %f3, %b2 : {T}, {V}
+  %y = adj.add %y1, %f4 : {T}
+  %sq = adj.square %y : {T}
+  %l = adj.mean %sq : {T} -> tensor<{dt}>
+  return %l : tensor<{dt}>
+}}"""
+
+    def loss(x, g1, be1, Wq, Wk, Wv, Wo, g2, be2, W1, b1, W2, b2):
+        def split(t):
+            return t.reshape(B, S, heads, Dh).transpose(1, 2)
+        n = F.layer_norm(x, (D,), g1, be1, 1e-5)
+        q, k, v = split(n @ Wq), split(n @ Wk), split(n @ Wv)
+        p = torch.softmax(q @ k.transpose(2, 3) * scale, 3)
+        y1 = (p @ v).transpose(1, 2).reshape(B, S, D) @ Wo + x
+        n2 = F.layer_norm(y1, (D,), g2, be2, 1e-5)
+        y = y1 + F.gelu(n2 @ W1 + b1) @ W2 + b2
+        return (y * y).mean()
+
+    rng = np.random.default_rng(8)
+    w = [rng.standard_normal((D, D)) / np.sqrt(D) for _ in range(4)]
+    inputs = dict(x=rng.standard_normal((B, S, D)),
+                  g1=1 + 0.1 * rng.standard_normal(D),
+                  be1=0.1 * rng.standard_normal(D),
+                  Wq=w[0], Wk=w[1], Wv=w[2], Wo=w[3],
+                  g2=1 + 0.1 * rng.standard_normal(D),
+                  be2=0.1 * rng.standard_normal(D),
+                  W1=rng.standard_normal((D, Fd)) / np.sqrt(D),
+                  b1=0.1 * rng.standard_normal(Fd),
+                  W2=rng.standard_normal((Fd, D)) / np.sqrt(Fd),
+                  b2=0.1 * rng.standard_normal(D))
+    return mlir, loss, inputs, list(inputs)
+
+
+def wide_mlp(B=256, I=1024, H=2048, dt="f32"):
+    """relu(relu(x W1 + b1) W2 + b2) W3, cross-entropy: two wide layers."""
+    import torch.nn.functional as F
+    X, Hm = f"tensor<{B}x{I}x{dt}>", f"tensor<{B}x{H}x{dt}>"
+    W1, W2, Bv = f"tensor<{I}x{H}x{dt}>", f"tensor<{H}x{H}x{dt}>", f"tensor<{H}x{dt}>"
+    mlir = f"""
+func.func @loss(%x: {X} {{adj.name = "x"}}, %W1: {W1} {{adj.name = "W1"}},
+                %b1: {Bv} {{adj.name = "b1"}}, %W2: {W2} {{adj.name = "W2"}},
+                %b2: {Bv} {{adj.name = "b2"}},
+                %W3: tensor<{H}x10x{dt}> {{adj.name = "W3"}},
+                %labels: tensor<{B}xi64> {{adj.name = "labels"}}) -> tensor<{dt}> {{
+  %m1 = adj.matmul %x, %W1 : {X}, {W1} -> {Hm}
+  %z1 = adj.add %m1, %b1 : {Hm}, {Bv}
+  %h1 = adj.relu %z1 : {Hm}
+  %m2 = adj.matmul %h1, %W2 : {Hm}, {W2} -> {Hm}
+  %z2 = adj.add %m2, %b2 : {Hm}, {Bv}
+  %h2 = adj.relu %z2 : {Hm}
+  %lg = adj.matmul %h2, %W3 : {Hm}, tensor<{H}x10x{dt}> -> tensor<{B}x10x{dt}>
+  %l = adj.softmax_cross_entropy %lg, %labels
+      : tensor<{B}x10x{dt}>, tensor<{B}xi64> -> tensor<{dt}>
+  return %l : tensor<{dt}>
+}}"""
+
+    def loss(x, W1, b1, W2, b2, W3, labels):
+        h1 = F.relu(x @ W1 + b1)
+        return F.cross_entropy(F.relu(h1 @ W2 + b2) @ W3, labels)
+
+    rng = np.random.default_rng(9)
+    inputs = dict(x=rng.standard_normal((B, I)),
+                  W1=rng.standard_normal((I, H)) / np.sqrt(I),
+                  b1=0.1 * rng.standard_normal(H),
+                  W2=rng.standard_normal((H, H)) / np.sqrt(H),
+                  b2=0.1 * rng.standard_normal(H),
+                  W3=rng.standard_normal((H, 10)) / np.sqrt(H),
+                  labels=rng.integers(0, 10, B))
+    return mlir, loss, inputs, ["W1", "b1", "W2", "b2", "W3"]
+
+
 MODELS = {
     "attn": layer_attention,
     "resconv": conv_block,
@@ -295,6 +528,10 @@ MODELS = {
     "rnn": rnn,
     "embedding": embedding_bag,
     "bnconv": bn_conv,
+    "lstm": lstm,
+    "vgg": vgg,
+    "encoder": encoder,
+    "wide-mlp": wide_mlp,
 }
 
 
@@ -321,8 +558,8 @@ def main():
     work = tempfile.mkdtemp(prefix="adjoint-survey-")
     builds = args.builds.split(",")
     if not args.smoke:
-        print("| model | phase | impl | median ms | min ms | eager / impl |\n"
-              "|---|---|---|---|---|---|")
+        print("| model | phase | impl | median ms | min ms | max ms | eager / impl |\n"
+              "|---|---|---|---|---|---|---|")
     for name in args.models.split(","):
         mlir, loss_fn, raw, wrt = MODELS[name]()
         f64 = "xf64>" in mlir
@@ -382,6 +619,7 @@ def main():
             for impl, rs in runs.items():
                 print(f"| {name} | {phase} | {impl} | {med[impl]:.3f} | "
                       f"{min(r['min_ms'] for r in rs):.3f} | "
+                      f"{max(r['max_ms'] for r in rs):.3f} | "
                       f"{med['eager'] / med[impl]:.2f} |", flush=True)
 
 
