@@ -96,10 +96,12 @@ class Graph:
         self.values.append(value)
         return value
 
-    def op(self, shape, mirror, text):
+    def op(self, shape, mirror, text, drawn=True):
+        """A new value; `drawn`: later ops may take it as an operand."""
         value = (f"%v{len(self.lines)}", tuple(shape), mirror)
         self.lines.append(f"{value[0]} = {text}")
-        self.values.append(value)
+        if drawn:
+            self.values.append(value)
         return value
 
     def unary(self, name, a, mirror):
@@ -114,8 +116,9 @@ class Graph:
     def positive(self, a):
         """a² + 1: a safe operand for log, sqrt, rsqrt and div."""
         sq = self.unary("square", a, torch.square)
+        # Not drawn: a layer norm of a constant normalizes rounding noise.
         one = self.op(a[1], torch.ones(a[1], dtype=self.dtype),
-                      f"adj.fill 1.0 : {self.t(a[1])}")
+                      f"adj.fill 1.0 : {self.t(a[1])}", drawn=False)
         return self.binary("add", sq, one, torch.add)
 
 
@@ -163,11 +166,10 @@ def grow(g):
             g.binary("div", a, g.positive(b), torch.div)
         elif name == "select":
             shape = np.broadcast_shapes(a[1], b[1])
-            mask = f"%m{len(g.lines)}"  # i1: not a value to draw from
-            g.lines.append(f"{mask} = adj.compare gt, {a[0]}, {b[0]} : "
-                           f"{g.t(a[1])}, {g.t(b[1])}")
+            mask = g.op(shape, None, f"adj.compare gt, {a[0]}, {b[0]} : "
+                        f"{g.t(a[1])}, {g.t(b[1])}", drawn=False)
             g.op(shape, torch.where(a[2] > b[2], a[2], b[2]),
-                 f"adj.select {mask}, {a[0]}, {b[0]} : {ty(shape, 'i1')}, "
+                 f"adj.select {mask[0]}, {a[0]}, {b[0]} : {ty(shape, 'i1')}, "
                  f"{g.t(a[1])}, {g.t(b[1])}")
         else:
             g.binary(name, a, b, BINARY[name])
