@@ -122,6 +122,11 @@ void foldTransposedProduct(RewriterBase &rewriter, linalg::TransposeOp op) {
     return;
   auto linalgOp = cast<linalg::LinalgOp>(product);
   Value zero = linalgOp.getDpsInits()[0];
+  // The clone below keeps the body, whose arguments are typed in operand
+  // order: swapping operands of two element types would break it.
+  Value lhs = linalgOp.getDpsInputs()[0], rhs = linalgOp.getDpsInputs()[1];
+  if (getElementTypeOrSelf(lhs) != getElementTypeOrSelf(rhs))
+    return;
   if (!linalgOp.hasPureTensorSemantics() || !isZeroFill(zero) ||
       transposedFrom(op->getResult(0), op.getPermutation().size()) !=
           op.getInput())
@@ -134,8 +139,7 @@ void foldTransposedProduct(RewriterBase &rewriter, linalg::TransposeOp op) {
               zero.getDefiningOp<linalg::FillOp>().getInputs()[0], op.getInit())
           .getResult(0);
   Operation *swapped = rewriter.clone(*product);
-  swapped->setOperands(
-      {linalgOp.getDpsInputs()[1], linalgOp.getDpsInputs()[0], init});
+  swapped->setOperands({rhs, lhs, init});
   swapped->getResult(0).setType(init.getType());
   rewriter.replaceOp(op, swapped->getResults());
   rewriter.eraseOp(product);

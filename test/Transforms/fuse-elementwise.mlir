@@ -377,3 +377,18 @@ func.func @tie_mask(%x: tensor<1x29xf32>) -> (tensor<29xf32>, tensor<1x1xf32>) {
   %s = adj.sum %g axes [1] keepdims : tensor<1x29xf32> -> tensor<1x1xf32>
   return %m, %s : tensor<29xf32>, tensor<1x1xf32>
 }
+
+// A transposed product of operands of two element types keeps its
+// transpose: the swapped product's body would take them in the wrong order.
+// CHECK-LABEL: func.func @transposed_product_mixed_types
+// CHECK:         linalg.matmul_transpose_a ins(%{{.*}}, %{{.*}} : tensor<3x2xf16>, tensor<3x4xf32>)
+// CHECK:         linalg.generic
+func.func @transposed_product_mixed_types(%a: tensor<3x2xf16>, %b: tensor<3x4xf32>) -> tensor<4x2xf32> {
+  %z = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<2x4xf32>
+  %f = linalg.fill ins(%z : f32) outs(%e : tensor<2x4xf32>) -> tensor<2x4xf32>
+  %p = linalg.matmul_transpose_a ins(%a, %b : tensor<3x2xf16>, tensor<3x4xf32>) outs(%f : tensor<2x4xf32>) -> tensor<2x4xf32>
+  %e2 = tensor.empty() : tensor<4x2xf32>
+  %t = linalg.transpose ins(%p : tensor<2x4xf32>) outs(%e2 : tensor<4x2xf32>) permutation = [1, 0]
+  return %t : tensor<4x2xf32>
+}
