@@ -229,9 +229,8 @@ static int64_t block_start(int64_t total, int64_t blocks, int64_t b,
   ALWAYS_INLINE f##L rows_load##L(const float *r, const int SW) {              \
     if (SW == 1)                                                               \
       return *(const f##L##u *)r;                                              \
-    return __builtin_shufflevector(*(const f##L##u *)r,                        \
-                                   *(const f##L##u *)(r + L - 1),              \
-                                   EVEN_LANES##L);                             \
+    return EVEN_ODD(L, *(const f##L##u *)r,                                    \
+                    *(const f##L##u *)(r + L - 1));                            \
   }                                                                            \
                                                                                \
   ALWAYS_INLINE void rows_tile##L(const conv_t *p, int64_t n, int64_t y,       \
@@ -315,11 +314,21 @@ static int64_t block_start(int64_t total, int64_t blocks, int64_t b,
 #else
 #define ROWS_CASES(L, sw) ROWS_CASES_NY(L, sw, 1) ROWS_CASES_NY(L, sw, 2)
 #endif
-/* rows_load's shuffle masks: lanes 0, 2, ... of the first load, then
-   lanes 1, 3, ... of the second (which starts L - 1 pixels later). */
+/* rows_load's shuffle: lanes 0, 2, ... of x, then lanes 1, 3, ... of y
+   (the second load, which starts L - 1 pixels later). GCC has
+   __builtin_shufflevector only from version 12 and clang has no
+   __builtin_shuffle (gemm.inc's shuffle2); both fold the constant mask
+   into one two-source permute. */
 #define EVEN_LANES8 0, 2, 4, 6, 9, 11, 13, 15
 #define EVEN_LANES16                                                           \
   0, 2, 4, 6, 8, 10, 12, 14, 17, 19, 21, 23, 25, 27, 29, 31
+#ifdef __clang__
+#define EVEN_ODD(L, x, y) __builtin_shufflevector(x, y, EVEN_LANES##L)
+#else
+typedef int32_t idx8 __attribute__((vector_size(32)));
+typedef int32_t idx16 __attribute__((vector_size(64)));
+#define EVEN_ODD(L, x, y) __builtin_shuffle(x, y, (idx##L){EVEN_LANES##L})
+#endif
 
 ROWS_KERNEL(8)
 #ifdef __AVX512F__
