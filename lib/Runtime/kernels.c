@@ -431,10 +431,73 @@ ALWAYS_INLINE void wgrad_tile(const conv_t *p, int64_t n, int64_t f0,
   }
 }
 
-#define WGRAD_CASE(nf, np)                                                     \
+#ifdef __AVX512F__
+/* Two kernel rows of 8 (at a and b) as one 16-float vector; with last, a
+   alone and zeros (a kernel with an odd row count). */
+ALWAYS_INLINE f16 wgrad_pair(const float *a, const float *b, int last) {
+  __m256d hi =
+      last ? _mm256_setzero_pd() : _mm256_castps_pd(_mm256_loadu_ps(b));
+  __m512d lo = _mm512_castpd256_pd512(_mm256_castps_pd(_mm256_loadu_ps(a)));
+  return (f16)_mm512_castpd_ps(_mm512_insertf64x4(lo, hi, 1));
+}
+
+/* wgrad_tile for kernel rows of exactly 8 (a cotangent of 8-pixel rows)
+   with AVX-512: two rows a vector, so each multiply-add and each load of
+   the kernel covers 16 lanes (a loaded 8-float row fed 8). */
+ALWAYS_INLINE void wgrad_tile16(const conv_t *p, int64_t n, int64_t f0,
+                                const int64_t *pix, float *const *dst,
+                                const int NF, const int NP) {
+  f16 acc[WGRAD_NF][WGRAD_NP];
+  for (int f = 0; f < NF; ++f)
+    for (int q = 0; q < NP; ++q)
+      acc[f][q] = (f16){0};
+  const float *in = p->in + n * p->in0, *w = p->w + f0 * p->w0;
+  int64_t step = p->dh * p->in2;
+  for (int64_t c = 0; c < p->c; ++c) {
+    for (int64_t i = 0; i < p->kh; i += 2) {
+      int last = i + 1 == p->kh;
+      const float *row = in + c * p->in1 + i * step;
+      const float *wr = w + c * p->w1 + i * p->w2;
+      f16 v[WGRAD_NP];
+      for (int q = 0; q < NP; ++q)
+        v[q] = wgrad_pair(row + pix[q], row + step + pix[q], last);
+      for (int f = 0; f < NF; ++f) {
+        f16 s = wgrad_pair(wr + f * p->w0, wr + p->w2 + f * p->w0, last);
+        for (int q = 0; q < NP; ++q)
+          acc[f][q] += s * v[q];
+      }
+    }
+  }
+  for (int f = 0; f < NF; ++f) {
+    for (int q = 0; q < NP; ++q) {
+      __m512d a = _mm512_castps_pd((__m512)acc[f][q]);
+      f8 h = (f8)_mm256_castpd_ps(_mm512_castpd512_pd256(a)) +
+             (f8)_mm256_castpd_ps(_mm512_extractf64x4_pd(a, 1));
+      float sum =
+          ((h[0] + h[4]) + (h[1] + h[5])) + ((h[2] + h[6]) + (h[3] + h[7]));
+      float *o = dst[q] + (f0 + f) * p->out1;
+      *o = p->accumulate ? *o + sum : sum;
+    }
+  }
+}
+#endif
+
+#define WGRAD_CASE(tile, nf, np)                                               \
   case 8 * (nf) + (np):                                                        \
-    wgrad_tile(p, n, f0, pix, dst, nf, np);                                    \
-    break
+    tile(p, n, f0, pix, dst, nf, np);                                          \
+    break;
+#if WGRAD_NP > 2
+#define WGRAD_CASES_NF(tile, nf)                                               \
+  WGRAD_CASE(tile, nf, 1)                                                      \
+  WGRAD_CASE(tile, nf, 2)                                                      \
+  WGRAD_CASE(tile, nf, 3)                                                      \
+  WGRAD_CASE(tile, nf, 4) WGRAD_CASE(tile, nf, 5) WGRAD_CASE(tile, nf, 6)
+#else
+#define WGRAD_CASES_NF(tile, nf) WGRAD_CASE(tile, nf, 1) WGRAD_CASE(tile, nf, 2)
+#endif
+#define WGRAD_CASES(tile)                                                      \
+  WGRAD_CASES_NF(tile, 1)                                                      \
+  WGRAD_CASES_NF(tile, 2) WGRAD_CASES_NF(tile, 3) WGRAD_CASES_NF(tile, 4)
 
 /* Item `item` of conv_wgrad: image n, a block of at most WGRAD_NF channels
    and one of at most WGRAD_NP pixels of the output plane (row-major). */
@@ -452,34 +515,13 @@ static void wgrad_item(const conv_t *p, int64_t item) {
     pix[q] = y * p->sh * p->in2 + x * p->sw * p->in3;
     dst[q] = p->out + n * p->out0 + y * p->out2 + x * p->out3;
   }
-  switch (8 * nf + np) {
-    WGRAD_CASE(1, 1);
-    WGRAD_CASE(1, 2);
-    WGRAD_CASE(2, 1);
-    WGRAD_CASE(2, 2);
-    WGRAD_CASE(3, 1);
-    WGRAD_CASE(3, 2);
-    WGRAD_CASE(4, 1);
-    WGRAD_CASE(4, 2);
-#if WGRAD_NP > 2
-    WGRAD_CASE(1, 3);
-    WGRAD_CASE(1, 4);
-    WGRAD_CASE(1, 5);
-    WGRAD_CASE(1, 6);
-    WGRAD_CASE(2, 3);
-    WGRAD_CASE(2, 4);
-    WGRAD_CASE(2, 5);
-    WGRAD_CASE(2, 6);
-    WGRAD_CASE(3, 3);
-    WGRAD_CASE(3, 4);
-    WGRAD_CASE(3, 5);
-    WGRAD_CASE(3, 6);
-    WGRAD_CASE(4, 3);
-    WGRAD_CASE(4, 4);
-    WGRAD_CASE(4, 5);
-    WGRAD_CASE(4, 6);
-#endif
+#ifdef __AVX512F__
+  if (p->kw == 8) {
+    switch (8 * nf + np) { WGRAD_CASES(wgrad_tile16) }
+    return;
   }
+#endif
+  switch (8 * nf + np) { WGRAD_CASES(wgrad_tile) }
 }
 
 /* Runs items [0, items) of a direct convolution over `nth` threads, each a

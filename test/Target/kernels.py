@@ -260,6 +260,10 @@ conv_shapes = [
     # and LeNet's input gradient (12-pixel rows, 6 = 3 + 3 channels)
     ((2, 7, 10, 17), (9, 3, 3), (1, 1), (0, 0), (1, 1)),
     ((2, 16, 12, 12), (6, 5, 5), (1, 1), (2, 2), (1, 1)),
+    # with AVX-512, weight gradients of 8-pixel cotangent rows read two
+    # rows a 16-float vector: LeNet's (8 rows) and an odd row count (7)
+    ((4, 6, 12, 12), (16, 5, 5), (1, 1), (0, 0), (1, 1)),
+    ((2, 3, 11, 12), (5, 5, 5), (1, 1), (0, 0), (1, 1)),
 ]
 
 
