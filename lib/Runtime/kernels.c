@@ -367,6 +367,89 @@ ROWS_KERNEL(16)
    half the width: LeNet's input gradient of 12-pixel rows took 228 µs
    instead of 175). */
 ROWS_ITEM(16, 1, 1, rows_item16p)
+
+/* Two rows of 8 floats (at a and b) as one 16-float vector; with last, a
+   alone and zeros (the last of an odd number of rows). */
+ALWAYS_INLINE f16 pair8(const float *a, const float *b, int last) {
+  __m256d hi =
+      last ? _mm256_setzero_pd() : _mm256_castps_pd(_mm256_loadu_ps(b));
+  __m512d lo = _mm512_castpd256_pd512(_mm256_castps_pd(_mm256_loadu_ps(a)));
+  return (f16)_mm512_castpd_ps(_mm512_insertf64x4(lo, hi, 1));
+}
+
+/* Output rows of exactly 8 pixels (stride 1) with AVX-512: two rows a
+   16-float vector, NP pairs x NF channels of accumulators, so each
+   multiply-add covers 16 lanes (the 8-float kernel's fed 8). Pair q holds
+   rows y + 2q and y + 2q + 1, or only the first when `last` and q is the
+   last pair. */
+ALWAYS_INLINE void rows_pair_tile(const conv_t *p, int64_t n, int64_t y,
+                                  int64_t f0, int last, const int NP,
+                                  const int NF) {
+  f16 acc[ROWS_NY][6];
+  for (int q = 0; q < NP; ++q)
+    for (int f = 0; f < NF; ++f)
+      acc[q][f] = (f16){0};
+  int64_t rs = p->sh * p->in2;
+  const float *img = p->in + n * p->in0 + y * rs;
+  const float *wf = p->w + f0 * p->w0;
+  for (int64_t c = 0; c < p->c; ++c) {
+    for (int64_t i = 0; i < p->kh; ++i) {
+      const float *r0 = img + c * p->in1 + i * p->dh * p->in2;
+      const float *wr = wf + c * p->w1 + i * p->w2;
+      for (int64_t j = 0; j < p->kw; ++j) {
+        f16 v[ROWS_NY];
+        for (int q = 0; q < NP; ++q)
+          v[q] = pair8(r0 + 2 * q * rs + j * p->dw,
+                       r0 + (2 * q + 1) * rs + j * p->dw, last && q == NP - 1);
+        for (int f = 0; f < NF; ++f) {
+          float s = wr[f * p->w0 + j * p->w3];
+          for (int q = 0; q < NP; ++q)
+            acc[q][f] += s * v[q];
+        }
+      }
+    }
+  }
+  for (int q = 0; q < NP; ++q) {
+    for (int f = 0; f < NF; ++f) {
+      float *o = p->out + n * p->out0 + (f0 + f) * p->out1 +
+                 (y + 2 * q) * p->out2;
+      __m512d a = _mm512_castps_pd((__m512)acc[q][f]);
+      rows_store8(o, (f8)_mm256_castpd_ps(_mm512_castpd512_pd256(a)), 0xff,
+                  p->accumulate);
+      if (!(last && q == NP - 1))
+        rows_store8(o + p->out2,
+                    (f8)_mm256_castpd_ps(_mm512_extractf64x4_pd(a, 1)), 0xff,
+                    p->accumulate);
+    }
+  }
+}
+
+#define ROWS_PAIR_CASE(np, nf)                                                 \
+  case 8 * (np) + (nf):                                                        \
+    rows_pair_tile(p, n, y, f0, last, np, nf);                                 \
+    break;
+#define ROWS_PAIR_CASES(np)                                                    \
+  ROWS_PAIR_CASE(np, 1)                                                        \
+  ROWS_PAIR_CASE(np, 2)                                                        \
+  ROWS_PAIR_CASE(np, 3)                                                        \
+  ROWS_PAIR_CASE(np, 4) ROWS_PAIR_CASE(np, 5) ROWS_PAIR_CASE(np, 6)
+
+/* Item `item` of the paired rows kernel: image n, output rows
+   [y, y + 2 ROWS_NY), all channels in near-equal blocks of at most 6. */
+static void rows_pair_item(const conv_t *p, int64_t item) {
+  int64_t groups = ceildiv(p->oh, 2 * ROWS_NY);
+  int64_t n = item / groups, y = item % groups * 2 * ROWS_NY;
+  int64_t rows = min64(2 * ROWS_NY, p->oh - y), np = ceildiv(rows, 2);
+  int last = rows % 2;
+  int64_t fblocks = ceildiv(p->f, 6);
+  for (int64_t b = 0; b < fblocks; ++b) {
+    int64_t nf, f0 = block_start(p->f, fblocks, b, &nf);
+    switch (8 * np + nf) {
+      ROWS_PAIR_CASES(1)
+      ROWS_PAIR_CASES(2) ROWS_PAIR_CASES(3) ROWS_PAIR_CASES(4)
+    }
+  }
+}
 #endif
 
 /* The weight-gradient tile: WGRAD_NF channels x WGRAD_NP output pixels of
@@ -432,15 +515,6 @@ ALWAYS_INLINE void wgrad_tile(const conv_t *p, int64_t n, int64_t f0,
 }
 
 #ifdef __AVX512F__
-/* Two kernel rows of 8 (at a and b) as one 16-float vector; with last, a
-   alone and zeros (a kernel with an odd row count). */
-ALWAYS_INLINE f16 wgrad_pair(const float *a, const float *b, int last) {
-  __m256d hi =
-      last ? _mm256_setzero_pd() : _mm256_castps_pd(_mm256_loadu_ps(b));
-  __m512d lo = _mm512_castpd256_pd512(_mm256_castps_pd(_mm256_loadu_ps(a)));
-  return (f16)_mm512_castpd_ps(_mm512_insertf64x4(lo, hi, 1));
-}
-
 /* wgrad_tile for kernel rows of exactly 8 (a cotangent of 8-pixel rows)
    with AVX-512: two rows a vector, so each multiply-add and each load of
    the kernel covers 16 lanes (a loaded 8-float row fed 8). */
@@ -460,9 +534,9 @@ ALWAYS_INLINE void wgrad_tile16(const conv_t *p, int64_t n, int64_t f0,
       const float *wr = w + c * p->w1 + i * p->w2;
       f16 v[WGRAD_NP];
       for (int q = 0; q < NP; ++q)
-        v[q] = wgrad_pair(row + pix[q], row + step + pix[q], last);
+        v[q] = pair8(row + pix[q], row + step + pix[q], last);
       for (int f = 0; f < NF; ++f) {
-        f16 s = wgrad_pair(wr + f * p->w0, wr + p->w2 + f * p->w0, last);
+        f16 s = pair8(wr + f * p->w0, wr + p->w2 + f * p->w0, last);
         for (int q = 0; q < NP; ++q)
           acc[f][q] += s * v[q];
       }
@@ -575,6 +649,10 @@ static int conv_direct(const conv_t *p, int nth) {
   }
   if (rows && p->sw == 1 && p->ow > 8 && p->f <= 16) {
     conv_items(p, rows_item16p, row_items, nth);
+    return 1;
+  }
+  if (rows && p->sw == 1 && p->ow == 8 && p->f <= 16) {
+    conv_items(p, rows_pair_item, p->batch * ceildiv(p->oh, 2 * ROWS_NY), nth);
     return 1;
   }
 #endif

@@ -264,6 +264,10 @@ conv_shapes = [
     # rows a 16-float vector: LeNet's (8 rows) and an odd row count (7)
     ((4, 6, 12, 12), (16, 5, 5), (1, 1), (0, 0), (1, 1)),
     ((2, 3, 11, 12), (5, 5, 5), (1, 1), (0, 0), (1, 1)),
+    # with AVX-512, output rows of 8 pixels two a 16-float vector (LeNet's
+    # second forward above): 7 rows (a last pair of one) and 11 (two items)
+    ((2, 3, 9, 10), (5, 3, 3), (1, 1), (0, 0), (1, 1)),
+    ((1, 2, 13, 10), (4, 3, 3), (1, 1), (0, 0), (1, 1)),
 ]
 
 
