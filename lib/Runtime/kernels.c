@@ -171,9 +171,10 @@ static int threads_for(int64_t macs) {
    "kernel" is a whole activation map, the output is a few pixels, so the
    reduction is long and the GEMM's N tiny). Both read the operands in place
    with 8-float vectors (rows of 8 pixels fit LeNet-sized maps on any
-   target), rows of 16 or more pixels with 16-float ones on AVX-512; each
-   output element is summed by one thread in one fixed order, so the
-   results do not depend on the thread count. */
+   target); with AVX-512, 16-float ones for rows of 16 or more, a masked
+   row of 9 to 15, two rows of 8 (output rows, or a weight gradient's
+   kernel rows). Each output element is summed by one thread in one fixed
+   order, so the results do not depend on the thread count. */
 typedef float f8 __attribute__((vector_size(32)));
 typedef float f8u __attribute__((vector_size(32), aligned(4)));
 /* The output rows of one rows tile: 4 x 6 accumulators fit AVX-512's 32
@@ -630,7 +631,9 @@ static void conv_items(const conv_t *p, void (*item)(const conv_t *, int64_t),
    loads per 24 vector FMAs and no packing beat the GEMM (~90 % of the FMA
    peak against ~70 %) for any channel count when the window is larger than
    1x1 (the GEMM packs its im2col rows) and for 1x1 windows up to 64
-   channels in and out (with more, the GEMM's plain B is cheap to pack). */
+   channels in and out (with more, the GEMM's plain B is cheap to pack);
+   up to 16 channels, rows of 9 to 15 pixels take one masked 16-float
+   vector, rows of exactly 8 two rows a vector. */
 static int conv_direct(const conv_t *p, int nth) {
   int64_t row_items = p->batch * ceildiv(p->oh, ROWS_NY);
   int rows = (p->sw == 1 || p->sw == 2) && p->in3 == 1 && p->out3 == 1;
