@@ -353,6 +353,10 @@ ALWAYS_INLINE void rows_store8(float *o, f8 v, uint32_t m, int accumulate) {
 #ifdef __AVX512F__
 #define ROWS_PART16(r, m) ((f16)_mm512_maskz_loadu_ps((__mmask16)(m), r))
 ALWAYS_INLINE void rows_store16(float *o, f16 v, uint32_t m, int accumulate) {
+  if (m == 0xffff) {
+    *(f16u *)o = accumulate ? *(f16u *)o + v : v;
+    return;
+  }
   if (accumulate)
     v += ROWS_PART16(o, m);
   _mm512_mask_storeu_ps(o, (__mmask16)m, (__m512)v);
