@@ -174,9 +174,10 @@ static int threads_for(int64_t macs) {
    "kernel" is a whole activation map, the output is a few pixels, so the
    reduction is long and the GEMM's N tiny). Both read the operands in place
    with 8-float vectors (rows of 8 pixels fit LeNet-sized maps on any
-   target), rows of 16 or more pixels with 16-float ones on AVX-512; each
-   output element is summed by one thread in one fixed order, so the
-   results do not depend on the thread count. */
+   target); with AVX-512, 16-float ones for rows of 16 or more, a masked
+   row of 9 to 15, two rows of 8 (output rows, or a weight gradient's
+   kernel rows). Each output element is summed by one thread in one fixed
+   order, so the results do not depend on the thread count. */
 typedef float f8 __attribute__((vector_size(32)));
 typedef float f8u __attribute__((vector_size(32), aligned(4)));
 /* The output rows of one rows tile: 4 x 6 accumulators fit AVX-512's 32
@@ -232,14 +233,16 @@ static int64_t block_start(int64_t total, int64_t blocks, int64_t b,
   ALWAYS_INLINE f##L rows_load##L(const float *r, const int SW) {              \
     if (SW == 1)                                                               \
       return *(const f##L##u *)r;                                              \
-    return __builtin_shufflevector(*(const f##L##u *)r,                        \
-                                   *(const f##L##u *)(r + L - 1),              \
-                                   EVEN_LANES##L);                             \
+    return EVEN_ODD(L, *(const f##L##u *)r,                                    \
+                    *(const f##L##u *)(r + L - 1));                            \
   }                                                                            \
                                                                                \
   ALWAYS_INLINE void rows_tile##L(const conv_t *p, int64_t n, int64_t y,       \
                                   int64_t f0, int64_t x0, int64_t lane0,       \
-                                  const int NY, const int NF, const int SW) {  \
+                                  const int NY, const int NF, const int SW,    \
+                                  const int PART) {                            \
+    uint32_t part = PART ? (1u << p->ow) - 1 : 0;                              \
+    uint32_t store = ((1u << L) - 1) >> lane0 << lane0;                        \
     f##L acc[ROWS_NY][6];                                                      \
     for (int yy = 0; yy < NY; ++yy)                                            \
       for (int f = 0; f < NF; ++f)                                             \
@@ -253,7 +256,10 @@ static int64_t block_start(int64_t total, int64_t blocks, int64_t b,
         for (int64_t j = 0; j < p->kw; ++j) {                                  \
           f##L v[ROWS_NY];                                                     \
           for (int yy = 0; yy < NY; ++yy)                                      \
-            v[yy] = rows_load##L(r0 + yy * p->sh * p->in2 + j * p->dw, SW);    \
+            v[yy] = PART ? ROWS_PART##L(r0 + yy * p->sh * p->in2 + j * p->dw,  \
+                                        part)                                  \
+                         : rows_load##L(r0 + yy * p->sh * p->in2 + j * p->dw,  \
+                                        SW);                                   \
           for (int f = 0; f < NF; ++f) {                                       \
             float s = wr[f * p->w0 + j * p->w3];                               \
             for (int yy = 0; yy < NY; ++yy)                                    \
@@ -266,67 +272,192 @@ static int64_t block_start(int64_t total, int64_t blocks, int64_t b,
       for (int f = 0; f < NF; ++f) {                                           \
         float *o = p->out + n * p->out0 + (f0 + f) * p->out1 +                 \
                    (y + yy) * p->out2 + x0;                                    \
-        if (lane0 == 0) {                                                      \
-          if (p->accumulate)                                                   \
-            *(f##L##u *)o += acc[yy][f];                                       \
-          else                                                                 \
-            *(f##L##u *)o = acc[yy][f];                                        \
-          continue;                                                            \
-        }                                                                      \
-        float lanes[L];                                                        \
-        memcpy(lanes, &acc[yy][f], sizeof(lanes));                            \
-        for (int64_t l = lane0; l < L; ++l)                                    \
-          o[l] = p->accumulate ? o[l] + lanes[l] : lanes[l];                   \
+        rows_store##L(o, acc[yy][f], PART ? part : store, p->accumulate);     \
       }                                                                        \
     }                                                                          \
   }                                                                            \
                                                                                \
   /* One function per stride: the stride-1 code stays as it was without     \
      stride 2's (a branch and twice the tiles slowed depthwise forward). */   \
-  ROWS_ITEM(L, 1, rows_item##L)                                                \
-  ROWS_ITEM(L, 2, rows_item##L##s2)
+  ROWS_ITEM(L, 1, 0, rows_item##L)                                             \
+  ROWS_ITEM(L, 2, 0, rows_item##L##s2)
 
-#define ROWS_ITEM(L, SW, NAME)                                                 \
+#define ROWS_ITEM(L, SW, PART, NAME)                                           \
   static void NAME(const conv_t *p, int64_t item) {                            \
     int64_t groups = ceildiv(p->oh, ROWS_NY);                                  \
     int64_t n = item / groups, y = item % groups * ROWS_NY;                    \
-    int64_t ny = min64(ROWS_NY, p->oh - y), fblocks = ceildiv(p->f, 6);        \
+    int64_t ny = min64(ROWS_NY, p->oh - y);                                    \
+    int64_t fblocks = ceildiv(p->f, PART ? 4 : 6);                             \
     for (int64_t b = 0; b < fblocks; ++b) {                                    \
       int64_t nf, f0 = block_start(p->f, fblocks, b, &nf);                     \
       for (int64_t x = 0; x < p->ow; x += L) {                                 \
-        int64_t x0 = min64(x, p->ow - L), lane0 = x - x0;                      \
-        switch (8 * ny + nf) { ROWS_CASES(L, SW) }                             \
+        int64_t x0 = PART ? 0 : min64(x, p->ow - L), lane0 = x - x0;           \
+        switch (8 * ny + nf) { ROWS_CASES(L, SW, PART) }                       \
       }                                                                        \
     }                                                                          \
   }
 
-#define ROWS_CASE(L, sw, ny, nf)                                               \
+#define ROWS_CASE(L, sw, part, ny, nf)                                         \
   case 8 * (ny) + (nf):                                                        \
-    rows_tile##L(p, n, y, f0, x0, lane0, ny, nf, sw);                          \
+    rows_tile##L(p, n, y, f0, x0, lane0, ny, nf, sw, part);                    \
     break;
-#define ROWS_CASES_NY(L, sw, ny)                                               \
-  ROWS_CASE(L, sw, ny, 1)                                                      \
-  ROWS_CASE(L, sw, ny, 2)                                                      \
-  ROWS_CASE(L, sw, ny, 3)                                                      \
-  ROWS_CASE(L, sw, ny, 4)                                                      \
-  ROWS_CASE(L, sw, ny, 5)                                                      \
-  ROWS_CASE(L, sw, ny, 6)
+#define ROWS_CASES_NY(L, sw, part, ny)                                         \
+  ROWS_CASE(L, sw, part, ny, 1)                                                \
+  ROWS_CASE(L, sw, part, ny, 2)                                                \
+  ROWS_CASE(L, sw, part, ny, 3)                                                \
+  ROWS_CASE(L, sw, part, ny, 4)                                                \
+  ROWS_CASE(L, sw, part, ny, 5)                                                \
+  ROWS_CASE(L, sw, part, ny, 6)
 #if ROWS_NY > 2
-#define ROWS_CASES(L, sw)                                                      \
-  ROWS_CASES_NY(L, sw, 1)                                                      \
-  ROWS_CASES_NY(L, sw, 2) ROWS_CASES_NY(L, sw, 3) ROWS_CASES_NY(L, sw, 4)
+#define ROWS_CASES(L, sw, part)                                                \
+  ROWS_CASES_NY(L, sw, part, 1)                                                \
+  ROWS_CASES_NY(L, sw, part, 2)                                                \
+  ROWS_CASES_NY(L, sw, part, 3) ROWS_CASES_NY(L, sw, part, 4)
 #else
-#define ROWS_CASES(L, sw) ROWS_CASES_NY(L, sw, 1) ROWS_CASES_NY(L, sw, 2)
+#define ROWS_CASES(L, sw, part)                                                \
+  ROWS_CASES_NY(L, sw, part, 1) ROWS_CASES_NY(L, sw, part, 2)
 #endif
-/* rows_load's shuffle masks: lanes 0, 2, ... of the first load, then
-   lanes 1, 3, ... of the second (which starts L - 1 pixels later). */
+/* rows_load's shuffle: lanes 0, 2, ... of x, then lanes 1, 3, ... of y
+   (the second load, which starts L - 1 pixels later). GCC has
+   __builtin_shufflevector only from version 12 and clang has no
+   __builtin_shuffle (gemm.inc's shuffle2); both fold the constant mask
+   into one two-source permute. */
 #define EVEN_LANES8 0, 2, 4, 6, 9, 11, 13, 15
 #define EVEN_LANES16                                                           \
   0, 2, 4, 6, 8, 10, 12, 14, 17, 19, 21, 23, 25, 27, 29, 31
+#ifdef __clang__
+#define EVEN_ODD(L, x, y) __builtin_shufflevector(x, y, EVEN_LANES##L)
+#else
+typedef int32_t idx8 __attribute__((vector_size(32)));
+typedef int32_t idx16 __attribute__((vector_size(64)));
+#define EVEN_ODD(L, x, y) __builtin_shuffle(x, y, (idx##L){EVEN_LANES##L})
+#endif
+
+/* rows_store<L>: lanes m of v stored at o (added to o's when
+   accumulating). */
+ALWAYS_INLINE void rows_store8(float *o, f8 v, uint32_t m, int accumulate) {
+  if (m == 0xff) {
+    *(f8u *)o = accumulate ? *(f8u *)o + v : v;
+    return;
+  }
+  float lanes[8];
+  memcpy(lanes, &v, sizeof(lanes));
+  for (int l = 0; l < 8; ++l)
+    if (m >> l & 1)
+      o[l] = accumulate ? o[l] + lanes[l] : lanes[l];
+}
+
+/* ROWS_PART<L>(r, m): the lanes of mask m of the L pixels at r, zeros
+   elsewhere, reading no other pixel (AVX-512's masked loads). Only the
+   16-float kernel takes rows shorter than its vectors, in blocks of at
+   most 4 channels: with masked loads in the loop, GCC 12 stored 4 x 5 or
+   4 x 6 accumulators to the stack at every step (as intrinsics or inline
+   assembly alike), 4 x 4 stay in registers. */
+#ifdef __AVX512F__
+#define ROWS_PART16(r, m) ((f16)_mm512_maskz_loadu_ps((__mmask16)(m), r))
+ALWAYS_INLINE void rows_store16(float *o, f16 v, uint32_t m, int accumulate) {
+  if (m == 0xffff) {
+    *(f16u *)o = accumulate ? *(f16u *)o + v : v;
+    return;
+  }
+  if (accumulate)
+    v += ROWS_PART16(o, m);
+  _mm512_mask_storeu_ps(o, (__mmask16)m, (__m512)v);
+}
+#endif
+#define ROWS_PART8(r, m) (__builtin_unreachable(), (f8){0})
 
 ROWS_KERNEL(8)
 #ifdef __AVX512F__
 ROWS_KERNEL(16)
+/* Rows of 9 to 15 pixels: one 16-float vector each, its first ow lanes
+   loaded and stored (two overlapping 8-float vectors did the same FMAs at
+   half the width: LeNet's input gradient of 12-pixel rows took 228 µs
+   instead of 175). */
+ROWS_ITEM(16, 1, 1, rows_item16p)
+
+/* Two rows of 8 floats (at a and b) as one 16-float vector; with last, a
+   alone and zeros (the last of an odd number of rows). */
+ALWAYS_INLINE f16 pair8(const float *a, const float *b, int last) {
+  __m256d hi =
+      last ? _mm256_setzero_pd() : _mm256_castps_pd(_mm256_loadu_ps(b));
+  __m512d lo = _mm512_castpd256_pd512(_mm256_castps_pd(_mm256_loadu_ps(a)));
+  return (f16)_mm512_castpd_ps(_mm512_insertf64x4(lo, hi, 1));
+}
+
+/* Output rows of exactly 8 pixels (stride 1) with AVX-512: two rows a
+   16-float vector, NP pairs x NF channels of accumulators, so each
+   multiply-add covers 16 lanes (the 8-float kernel's fed 8). Pair q holds
+   rows y + 2q and y + 2q + 1, or only the first when `last` and q is the
+   last pair. */
+ALWAYS_INLINE void rows_pair_tile(const conv_t *p, int64_t n, int64_t y,
+                                  int64_t f0, int last, const int NP,
+                                  const int NF) {
+  f16 acc[ROWS_NY][6];
+  for (int q = 0; q < NP; ++q)
+    for (int f = 0; f < NF; ++f)
+      acc[q][f] = (f16){0};
+  int64_t rs = p->sh * p->in2;
+  const float *img = p->in + n * p->in0 + y * rs;
+  const float *wf = p->w + f0 * p->w0;
+  for (int64_t c = 0; c < p->c; ++c) {
+    for (int64_t i = 0; i < p->kh; ++i) {
+      const float *r0 = img + c * p->in1 + i * p->dh * p->in2;
+      const float *wr = wf + c * p->w1 + i * p->w2;
+      for (int64_t j = 0; j < p->kw; ++j) {
+        f16 v[ROWS_NY];
+        for (int q = 0; q < NP; ++q)
+          v[q] = pair8(r0 + 2 * q * rs + j * p->dw,
+                       r0 + (2 * q + 1) * rs + j * p->dw, last && q == NP - 1);
+        for (int f = 0; f < NF; ++f) {
+          float s = wr[f * p->w0 + j * p->w3];
+          for (int q = 0; q < NP; ++q)
+            acc[q][f] += s * v[q];
+        }
+      }
+    }
+  }
+  for (int q = 0; q < NP; ++q) {
+    for (int f = 0; f < NF; ++f) {
+      float *o = p->out + n * p->out0 + (f0 + f) * p->out1 +
+                 (y + 2 * q) * p->out2;
+      __m512d a = _mm512_castps_pd((__m512)acc[q][f]);
+      rows_store8(o, (f8)_mm256_castpd_ps(_mm512_castpd512_pd256(a)), 0xff,
+                  p->accumulate);
+      if (!(last && q == NP - 1))
+        rows_store8(o + p->out2,
+                    (f8)_mm256_castpd_ps(_mm512_extractf64x4_pd(a, 1)), 0xff,
+                    p->accumulate);
+    }
+  }
+}
+
+#define ROWS_PAIR_CASE(np, nf)                                                 \
+  case 8 * (np) + (nf):                                                        \
+    rows_pair_tile(p, n, y, f0, last, np, nf);                                 \
+    break;
+#define ROWS_PAIR_CASES(np)                                                    \
+  ROWS_PAIR_CASE(np, 1)                                                        \
+  ROWS_PAIR_CASE(np, 2)                                                        \
+  ROWS_PAIR_CASE(np, 3)                                                        \
+  ROWS_PAIR_CASE(np, 4) ROWS_PAIR_CASE(np, 5) ROWS_PAIR_CASE(np, 6)
+
+/* Item `item` of the paired rows kernel: image n, output rows
+   [y, y + 2 ROWS_NY), all channels in near-equal blocks of at most 6. */
+static void rows_pair_item(const conv_t *p, int64_t item) {
+  int64_t groups = ceildiv(p->oh, 2 * ROWS_NY);
+  int64_t n = item / groups, y = item % groups * 2 * ROWS_NY;
+  int64_t rows = min64(2 * ROWS_NY, p->oh - y), np = ceildiv(rows, 2);
+  int last = rows % 2;
+  int64_t fblocks = ceildiv(p->f, 6);
+  for (int64_t b = 0; b < fblocks; ++b) {
+    int64_t nf, f0 = block_start(p->f, fblocks, b, &nf);
+    switch (8 * np + nf) {
+      ROWS_PAIR_CASES(1)
+      ROWS_PAIR_CASES(2) ROWS_PAIR_CASES(3) ROWS_PAIR_CASES(4)
+    }
+  }
+}
 #endif
 
 /* The weight-gradient tile: WGRAD_NF channels x WGRAD_NP output pixels of
@@ -391,10 +522,64 @@ ALWAYS_INLINE void wgrad_tile(const conv_t *p, int64_t n, int64_t f0,
   }
 }
 
-#define WGRAD_CASE(nf, np)                                                     \
+#ifdef __AVX512F__
+/* wgrad_tile for kernel rows of exactly 8 (a cotangent of 8-pixel rows)
+   with AVX-512: two rows a vector, so each multiply-add and each load of
+   the kernel covers 16 lanes (a loaded 8-float row fed 8). */
+ALWAYS_INLINE void wgrad_tile16(const conv_t *p, int64_t n, int64_t f0,
+                                const int64_t *pix, float *const *dst,
+                                const int NF, const int NP) {
+  f16 acc[WGRAD_NF][WGRAD_NP];
+  for (int f = 0; f < NF; ++f)
+    for (int q = 0; q < NP; ++q)
+      acc[f][q] = (f16){0};
+  const float *in = p->in + n * p->in0, *w = p->w + f0 * p->w0;
+  int64_t step = p->dh * p->in2;
+  for (int64_t c = 0; c < p->c; ++c) {
+    for (int64_t i = 0; i < p->kh; i += 2) {
+      int last = i + 1 == p->kh;
+      const float *row = in + c * p->in1 + i * step;
+      const float *wr = w + c * p->w1 + i * p->w2;
+      f16 v[WGRAD_NP];
+      for (int q = 0; q < NP; ++q)
+        v[q] = pair8(row + pix[q], row + step + pix[q], last);
+      for (int f = 0; f < NF; ++f) {
+        f16 s = pair8(wr + f * p->w0, wr + p->w2 + f * p->w0, last);
+        for (int q = 0; q < NP; ++q)
+          acc[f][q] += s * v[q];
+      }
+    }
+  }
+  for (int f = 0; f < NF; ++f) {
+    for (int q = 0; q < NP; ++q) {
+      __m512d a = _mm512_castps_pd((__m512)acc[f][q]);
+      f8 h = (f8)_mm256_castpd_ps(_mm512_castpd512_pd256(a)) +
+             (f8)_mm256_castpd_ps(_mm512_extractf64x4_pd(a, 1));
+      float sum =
+          ((h[0] + h[4]) + (h[1] + h[5])) + ((h[2] + h[6]) + (h[3] + h[7]));
+      float *o = dst[q] + (f0 + f) * p->out1;
+      *o = p->accumulate ? *o + sum : sum;
+    }
+  }
+}
+#endif
+
+#define WGRAD_CASE(tile, nf, np)                                               \
   case 8 * (nf) + (np):                                                        \
-    wgrad_tile(p, n, f0, pix, dst, nf, np);                                    \
-    break
+    tile(p, n, f0, pix, dst, nf, np);                                          \
+    break;
+#if WGRAD_NP > 2
+#define WGRAD_CASES_NF(tile, nf)                                               \
+  WGRAD_CASE(tile, nf, 1)                                                      \
+  WGRAD_CASE(tile, nf, 2)                                                      \
+  WGRAD_CASE(tile, nf, 3)                                                      \
+  WGRAD_CASE(tile, nf, 4) WGRAD_CASE(tile, nf, 5) WGRAD_CASE(tile, nf, 6)
+#else
+#define WGRAD_CASES_NF(tile, nf) WGRAD_CASE(tile, nf, 1) WGRAD_CASE(tile, nf, 2)
+#endif
+#define WGRAD_CASES(tile)                                                      \
+  WGRAD_CASES_NF(tile, 1)                                                      \
+  WGRAD_CASES_NF(tile, 2) WGRAD_CASES_NF(tile, 3) WGRAD_CASES_NF(tile, 4)
 
 /* Item `item` of conv_wgrad: image n, a block of at most WGRAD_NF channels
    and one of at most WGRAD_NP pixels of the output plane (row-major). */
@@ -412,34 +597,13 @@ static void wgrad_item(const conv_t *p, int64_t item) {
     pix[q] = y * p->sh * p->in2 + x * p->sw * p->in3;
     dst[q] = p->out + n * p->out0 + y * p->out2 + x * p->out3;
   }
-  switch (8 * nf + np) {
-    WGRAD_CASE(1, 1);
-    WGRAD_CASE(1, 2);
-    WGRAD_CASE(2, 1);
-    WGRAD_CASE(2, 2);
-    WGRAD_CASE(3, 1);
-    WGRAD_CASE(3, 2);
-    WGRAD_CASE(4, 1);
-    WGRAD_CASE(4, 2);
-#if WGRAD_NP > 2
-    WGRAD_CASE(1, 3);
-    WGRAD_CASE(1, 4);
-    WGRAD_CASE(1, 5);
-    WGRAD_CASE(1, 6);
-    WGRAD_CASE(2, 3);
-    WGRAD_CASE(2, 4);
-    WGRAD_CASE(2, 5);
-    WGRAD_CASE(2, 6);
-    WGRAD_CASE(3, 3);
-    WGRAD_CASE(3, 4);
-    WGRAD_CASE(3, 5);
-    WGRAD_CASE(3, 6);
-    WGRAD_CASE(4, 3);
-    WGRAD_CASE(4, 4);
-    WGRAD_CASE(4, 5);
-    WGRAD_CASE(4, 6);
-#endif
+#ifdef __AVX512F__
+  if (p->kw == 8) {
+    switch (8 * nf + np) { WGRAD_CASES(wgrad_tile16) }
+    return;
   }
+#endif
+  switch (8 * nf + np) { WGRAD_CASES(wgrad_tile) }
 }
 
 /* Runs items [0, items) of a direct convolution over `nth` threads, each a
@@ -474,7 +638,9 @@ static void conv_items(const conv_t *p, void (*item)(const conv_t *, int64_t),
    loads per 24 vector FMAs and no packing beat the GEMM (~90 % of the FMA
    peak against ~70 %) for any channel count when the window is larger than
    1x1 (the GEMM packs its im2col rows) and for 1x1 windows up to 64
-   channels in and out (with more, the GEMM's plain B is cheap to pack). */
+   channels in and out (with more, the GEMM's plain B is cheap to pack);
+   up to 16 channels, rows of 9 to 15 pixels take one masked 16-float
+   vector, rows of exactly 8 two rows a vector. */
 static int conv_direct(const conv_t *p, int nth) {
   int64_t row_items = p->batch * ceildiv(p->oh, ROWS_NY);
   int rows = (p->sw == 1 || p->sw == 2) && p->in3 == 1 && p->out3 == 1;
@@ -489,6 +655,14 @@ static int conv_direct(const conv_t *p, int nth) {
   if (rows && p->ow >= 16 &&
       (p->kh * p->kw > 1 || (p->f <= 64 && p->c <= 64))) {
     conv_items(p, p->sw == 1 ? rows_item16 : rows_item16s2, row_items, nth);
+    return 1;
+  }
+  if (rows && p->sw == 1 && p->ow > 8 && p->f <= 16) {
+    conv_items(p, rows_item16p, row_items, nth);
+    return 1;
+  }
+  if (rows && p->sw == 1 && p->ow == 8 && p->f <= 16) {
+    conv_items(p, rows_pair_item, p->batch * ceildiv(p->oh, 2 * ROWS_NY), nth);
     return 1;
   }
 #endif

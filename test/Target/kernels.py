@@ -258,6 +258,19 @@ conv_shapes = [
     # packed as A's runs of every other pixel, up to the row's last pixel
     # (41 = 2*19 + 3), 20-pixel runs (a vector and a tail)
     ((1, 3, 11, 41), (32, 3, 3), (2, 2), (0, 0), (1, 1)),
+    # with AVX-512, rows of 9 to 15 pixels on one masked 16-float vector in
+    # blocks of at most 4 channels (9 = 3 + 3 + 3; 15- and 9-pixel rows),
+    # and LeNet's input gradient (12-pixel rows, 6 = 3 + 3 channels)
+    ((2, 7, 10, 17), (9, 3, 3), (1, 1), (0, 0), (1, 1)),
+    ((2, 16, 12, 12), (6, 5, 5), (1, 1), (2, 2), (1, 1)),
+    # with AVX-512, weight gradients of 8-pixel cotangent rows read two
+    # rows a 16-float vector: LeNet's (8 rows) and an odd row count (7)
+    ((4, 6, 12, 12), (16, 5, 5), (1, 1), (0, 0), (1, 1)),
+    ((2, 3, 11, 12), (5, 5, 5), (1, 1), (0, 0), (1, 1)),
+    # with AVX-512, output rows of 8 pixels two a 16-float vector (LeNet's
+    # second forward above): 7 rows (a last pair of one) and 11 (two items)
+    ((2, 3, 9, 10), (5, 3, 3), (1, 1), (0, 0), (1, 1)),
+    ((1, 2, 13, 10), (4, 3, 3), (1, 1), (0, 0), (1, 1)),
 ]
 
 
