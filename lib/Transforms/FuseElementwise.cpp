@@ -57,6 +57,7 @@
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "mlir/Transforms/RegionUtils.h"
@@ -395,16 +396,16 @@ Operation *mergePoint(linalg::GenericOp first, linalg::GenericOp second) {
   if (first.getNumReductionLoops() && second.getNumReductionLoops() &&
       first.getIteratorTypesArray() != second.getIteratorTypesArray())
     return nullptr;
-  if (!shared || llvm::any_of(second->getOperands(), [&](Value v) {
-        return v.getDefiningOp() == first;
-      }))
-    return nullptr;
-  if (!usedBefore(first, second))
-    return second;
-  // Second's body may use values defined outside it, as well as operands.
+  // What second reads: its operands, and values its body uses from above
+  // (a tensor.extract of a gather).
   SetVector<Value> used(second->getOperands().begin(),
                         second->getOperands().end());
   getUsedValuesDefinedAbove(second.getRegion(), used);
+  if (!shared ||
+      llvm::any_of(used, [&](Value v) { return v.getDefiningOp() == first; }))
+    return nullptr;
+  if (!usedBefore(first, second))
+    return second;
   if (llvm::all_of(used, [&](Value v) { return definedBefore(v, first); }))
     return first;
   return nullptr;
@@ -503,6 +504,12 @@ SmallVector<ReassociationIndices> innerReductionDims(linalg::GenericOp op) {
       !op.getBody()->getOps<linalg::IndexOp>().empty() ||
       !llvm::all_of(op.getIndexingMapsArray(),
                     [](AffineMap map) { return map.isProjectedPermutation(); }))
+    return {};
+  // A slice's dimensions need not be contiguous: collapsing them would make
+  // bufferization copy the slice.
+  if (llvm::any_of(op->getOperands(), [](Value v) {
+        return v.getDefiningOp<tensor::ExtractSliceOp>();
+      }))
     return {};
   ReassociationIndices dims;
   for (int64_t d = iterators.size() - 1;

@@ -392,3 +392,40 @@ func.func @transposed_product_mixed_types(%a: tensor<3x2xf16>, %b: tensor<3x4xf3
   %t = linalg.transpose ins(%p : tensor<2x4xf32>) outs(%e2 : tensor<4x2xf32>) permutation = [1, 0]
   return %t : tensor<4x2xf32>
 }
+
+// A sibling whose body reads the other's result (a tensor.extract from
+// above, not an operand) is not merged with it: the merged op would read
+// its own result.
+// CHECK-LABEL: func.func @extract_from_sibling
+// CHECK:         %[[A:.*]] = linalg.generic
+// CHECK:         linalg.generic
+// CHECK:           tensor.extract %[[A]]
+func.func @extract_from_sibling(%x: tensor<4x8xf32>, %i0: tensor<4xf32>, %i1: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>) {
+  %a = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0)>], iterator_types = ["parallel", "reduction"]}
+    ins(%x : tensor<4x8xf32>) outs(%i0 : tensor<4xf32>) {
+  ^bb0(%v: f32, %o: f32):
+    %s = arith.addf %v, %o : f32
+    linalg.yield %s : f32
+  } -> tensor<4xf32>
+  %b = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0)>], iterator_types = ["parallel", "reduction"]}
+    ins(%x : tensor<4x8xf32>) outs(%i1 : tensor<4xf32>) {
+  ^bb0(%v: f32, %o: f32):
+    %i = linalg.index 0 : index
+    %e = tensor.extract %a[%i] : tensor<4xf32>
+    %m = arith.mulf %v, %e : f32
+    %s = arith.addf %m, %o : f32
+    linalg.yield %s : f32
+  } -> tensor<4xf32>
+  return %a, %b : tensor<4xf32>, tensor<4xf32>
+}
+
+// The reduction dimensions of a slice are not collapsed: they need not be
+// contiguous, and bufferization would copy the slice to collapse them.
+// CHECK-LABEL: func.func @sum_of_slice
+// CHECK:         linalg.generic
+// CHECK-SAME:      iterator_types = ["parallel", "parallel", "reduction", "reduction"]
+func.func @sum_of_slice(%x: tensor<2x3x4x8xf32>) -> tensor<2x3xf32> {
+  %s = adj.slice %x start [0, 0, 0, 0] limit [2, 3, 4, 4] : tensor<2x3x4x8xf32> -> tensor<2x3x4x4xf32>
+  %a = adj.sum %s axes [2, 3] : tensor<2x3x4x4xf32> -> tensor<2x3xf32>
+  return %a : tensor<2x3xf32>
+}
