@@ -335,6 +335,10 @@ bool testedForEquality(OpOperand &use) {
   return false;
 }
 
+/// The most ops (yields included) in the bodies of a producer that fusion
+/// copies into a consumer, while others read it too, and of the consumer.
+constexpr size_t kMaxCopiedOps = 64;
+
 /// Step 3's control: the consumer must not read one producer value at many
 /// points (a broadcast), which would repeat the producer's work per point;
 /// nor recompute a producer whose results are stored anyway for an earlier
@@ -346,6 +350,17 @@ bool fuseProducer(OpOperand *operand) {
   if (!consumer || !consumer.getMatchingIndexingMap(operand).isPermutation())
     return false;
   Operation *producer = operand->get().getDefiningOp();
+  // A producer with other users is copied. Past a few dozen ops, storing
+  // it costs less than computing it again; and a recurrence (an LSTM's
+  // cell state c_t = f c_{t-1} + i g, each step read by several ops) would
+  // otherwise be copied, step by step, whole into each later step: the
+  // fused bodies, and compile time, grew exponentially with the steps.
+  auto generic = dyn_cast_or_null<linalg::GenericOp>(producer);
+  if (generic && !generic->hasOneUse() &&
+      generic.getBody()->getOperations().size() +
+              consumer.getBody()->getOperations().size() >
+          kMaxCopiedOps)
+    return false;
   return !producer || llvm::none_of(producer->getUses(), [&](OpOperand &use) {
     return storedBefore(use, consumer) || testedForEquality(use);
   });
