@@ -127,14 +127,17 @@ if len(sys.argv) == 4:  # child: run the library, write its outputs
 # each column), with MR not dividing M, K past the last whole vector
 # (83x70x45, 33x100x531: KC blocks of 177) or under one (200x64x7).
 # B's slivers packed in groups of 8 read row by row: 19x600x70 has two
-# whole groups and a ragged third (f32; f64's 16-column slivers: four
-# whole groups and a ragged fifth).
+# whole groups and a ragged third (f32 with AVX-512's 32-column slivers;
+# f64's 16-column slivers: four whole groups and a ragged fifth);
+# 5x2100x300 and 9x2304x600 pack them again for a second K block and a
+# second NC block of columns.
 sizes = [(1, 1, 1), (1, 7, 3), (5, 1, 9), (6, 16, 256), (7, 17, 257),
          (13, 33, 70), (64, 10, 512), (97, 130, 300), (250, 40, 520),
          (1, 64, 64), (1, 64, 1), (64, 1, 1), (64, 64, 1), (3, 70, 20),
          (9, 32, 64), (20, 16, 33), (37, 10, 700), (512, 10, 64),
          (300, 1, 40), (45, 31, 250), (2, 200, 300), (1, 40, 33),
-         (83, 70, 45), (33, 100, 531), (200, 64, 7), (19, 600, 70)]
+         (83, 70, 45), (33, 100, 531), (200, 64, 7), (19, 600, 70),
+         (5, 2100, 300), (9, 2304, 600)]
 for m, n, k in sizes:
     a, b = data(m, k), data(k, n)
     want = [Product(a, b)]
