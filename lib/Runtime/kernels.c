@@ -16,10 +16,11 @@
  *         items (MC rows x one NR sliver) over the threads:
  *           the MR x NR micro-kernel, kc FMAs deep, into C
  *
- * Small products (up to SMALL_MACS multiply-adds) and narrow ones (N up to
- * NR) of plain strided matrices take a direct path instead: A read in
- * place, B in place or one zero-padded panel at a time, the whole
- * reduction of a C tile in registers (dot products for one column).
+ * Small products (up to SMALL_MACS multiply-adds), narrow ones (N up to
+ * NR) and short ones (K up to KC, A and B row-major) of plain strided
+ * matrices take a direct path instead: A read in place, B in place or one
+ * zero-padded panel at a time, the whole reduction of a C tile in
+ * registers (dot products for one column).
  *
  * Each operand axis is an `axis_t`: an index i is split into three digits
  * (i / (d1 d2), i / d2 % d1, i % d2) with one stride each. A plain strided

@@ -69,7 +69,9 @@ def data(*shape):
 
 
 # Determinism: products large enough to be split over threads (packed,
-# narrow and one-column); a convolution with its gradient, each convolution
+# narrow, one-column, and a direct one of a short reduction, alone and as a
+# batch whose items are split over the threads: attention's heads, with a
+# one-row last tile); a convolution with its gradient, each convolution
 # large enough to be split (the forward and input gradient on the direct
 # rows kernel, the weight gradient on the direct weight-gradient kernel;
 # examples/cnn.mlir is covered by determinism.test); and large elementwise
@@ -83,9 +85,11 @@ source = f"""
     return %y : {yt}
   }}
   func.func @f(%a: {t([200, 300])}, %b: {t([300, 260])}, %x: {xt}, %k: {kt}, %dy: {yt},
-               %w: {t([300, 10])}, %e: {t([900, 300])}, %v: {t([300, 1])}, %q: {t([512, 512])})
+               %w: {t([300, 10])}, %e: {t([900, 300])}, %v: {t([300, 1])}, %q: {t([512, 512])},
+               %h: {t([6, 129, 64])}, %g: {t([6, 64, 128])})
       -> ({t([200, 260])}, {yt}, {xt}, {kt}, {t([200, 10])}, {t([900, 1])},
-          tensor<{ELEM}>, {t([512])}, {t([512, 512])}) {{
+          tensor<{ELEM}>, {t([512])}, {t([512, 512])}, {t([6, 129, 128])},
+          {t([200, 64])}) {{
     %c = adj.matmul %a, %b : {t([200, 300])}, {t([300, 260])} -> {t([200, 260])}
     %y, %dx, %dk = adj.vjp @conv(%x, %k) cotangents(%dy)
         : ({xt}, {kt}, {yt}) -> ({yt}, {xt}, {kt})
@@ -97,15 +101,20 @@ source = f"""
     %p = adj.div %th, %ex : {t([512, 512])}, {t([512, 512])}
     %l = adj.sum %p : {t([512, 512])} -> tensor<{ELEM}>
     %cols = adj.sum %p axes [0] : {t([512, 512])} -> {t([512])}
-    return %c, %y, %dx, %dk, %n, %o, %l, %cols, %p
+    %heads = adj.matmul %h, %g : {t([6, 129, 64])}, {t([6, 64, 128])} -> {t([6, 129, 128])}
+    %sa = adj.slice %a start [0, 0] limit [200, 256] stride [1, 1] : {t([200, 300])} -> {t([200, 256])}
+    %sb = adj.slice %b start [0, 0] limit [256, 64] stride [1, 1] : {t([300, 260])} -> {t([256, 64])}
+    %short = adj.matmul %sa, %sb : {t([200, 256])}, {t([256, 64])} -> {t([200, 64])}
+    return %c, %y, %dx, %dk, %n, %o, %l, %cols, %p, %heads, %short
         : {t([200, 260])}, {yt}, {xt}, {kt}, {t([200, 10])}, {t([900, 1])},
-          tensor<{ELEM}>, {t([512])}, {t([512, 512])}
+          tensor<{ELEM}>, {t([512])}, {t([512, 512])}, {t([6, 129, 128])},
+          {t([200, 64])}
   }}"""
 det_rng = np.random.default_rng(5)
 inputs = [det_rng.standard_normal(s).astype(DTYPE)
           for s in [(200, 300), (300, 260), (8, 3, 20, 20), (16, 3, 5, 5),
                     (8, 16, 16, 16), (300, 10), (900, 300), (300, 1),
-                    (512, 512)]]
+                    (512, 512), (6, 129, 64), (6, 64, 128)]]
 if len(sys.argv) == 4:  # child: run the library, write its outputs
     lib = ct.Library(sys.argv[2], "t")
     with open(sys.argv[3], "wb") as out:
@@ -167,8 +176,12 @@ for m, n, k in sizes:
       }}""", [a.T.copy(), b], want + [a])
 
 # Batched: both operands batched, a transposed batched operand, and a
-# broadcast one.
-for bt, m, n, k in [(1, 3, 5, 7), (3, 17, 9, 33), (4, 64, 40, 24)]:
+# broadcast one. Products of a reduction up to KC over row-major operands
+# with N in whole vectors take the direct path whatever their size (the
+# heads of attention): 129 rows (a one-row last tile: two accumulator
+# chains), K = KC, and K = KC + 1 (packed again).
+for bt, m, n, k in [(1, 3, 5, 7), (3, 17, 9, 33), (4, 64, 40, 24),
+                    (3, 129, 64, 64), (2, 40, 96, 256), (2, 40, 96, 257)]:
     a, b = data(bt, m, k), data(bt, k, n)
     want = [Product(a, b)]
     check(f"batch_matmul {bt}x{m}x{n}x{k}", f"""
