@@ -27,7 +27,10 @@
 //    when the producer has other users: its computation is then repeated in
 //    each consumer, until step 4 merges the consumers. Except when a user
 //    before the consumer needs the result stored (a kernel): the consumer
-//    then loads it instead of computing it again.
+//    then loads it instead of computing it again. Nor when the value is
+//    tested for equality (a max's tie mask), or when producer and consumer
+//    bodies together exceed 64 ops (a recurrence would be copied whole into
+//    each step).
 // 4. Sibling fusion: two generics of one block with the same loop ranges that
 //    read a common tensor through the same indexing map, neither using the
 //    other's results, become one generic that yields both ops' results.
@@ -564,6 +567,7 @@ struct AdjFuseElementwisePass
           !feedsOnlyKernels(op) && op.hasPureTensorSemantics())
         named.push_back(op);
     });
+    // Pooling ops are convolutions to isKernelOp, so none was in `named`.
     SmallVector<linalg::LinalgOp> pooling;
     root->walk([&](linalg::LinalgOp op) { pooling.push_back(op); });
     for (linalg::LinalgOp op : pooling)

@@ -429,3 +429,18 @@ func.func @sum_of_slice(%x: tensor<2x3x4x8xf32>) -> tensor<2x3xf32> {
   %a = adj.sum %s axes [2, 3] : tensor<2x3x4x4xf32> -> tensor<2x3xf32>
   return %a : tensor<2x3xf32>
 }
+
+// Inner reduction dimensions are not collapsed through an indexing map
+// that is not a projected permutation (a window, d1 + d2): the upstream
+// check asserts on one.
+// CHECK-LABEL: func.func @collapse_non_permutation
+// CHECK:         iterator_types = ["parallel", "reduction", "reduction"]
+func.func @collapse_non_permutation(%x: tensor<2x9xf32>, %win: tensor<3x7xf32>, %init: tensor<2xf32>) -> tensor<2xf32> {
+  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d1 + d2)>, affine_map<(d0, d1, d2) -> (d1, d2)>, affine_map<(d0, d1, d2) -> (d0)>], iterator_types = ["parallel", "reduction", "reduction"]}
+    ins(%x, %win : tensor<2x9xf32>, tensor<3x7xf32>) outs(%init : tensor<2xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %s = arith.addf %a, %o : f32
+    linalg.yield %s : f32
+  } -> tensor<2xf32>
+  return %r : tensor<2xf32>
+}
