@@ -50,6 +50,13 @@ static FailureOr<TensorInterface> describe(Operation *fn, Type type,
            << what << " '" << name << "' of type " << type
            << ": the C interface passes statically shaped tensors of f32, "
               "f64, i32, i64 or i1";
+  // MLIR's bare-pointer calling convention does not cover a memref with no
+  // elements: the function would take descriptors the interface does not
+  // describe, and a call would crash.
+  if (llvm::is_contained(tensor.getShape(), 0))
+    return fn->emitError("cannot export ")
+           << what << " '" << name << "' of type " << type
+           << ": it has no elements; the C interface passes non-empty tensors";
   return TensorInterface{std::move(name), *dtype,
                          std::vector<int64_t>(tensor.getShape().begin(),
                                               tensor.getShape().end())};
