@@ -147,6 +147,26 @@ func.func @loss(%x: tensor<{B}x{I}x{dt}> {{adj.name = "x"}},
     return mlir, loss, inputs, ["W1", "b1", "W2"]
 
 
+def recurrent_source(steps, T, B, I, H, G, dt):
+    """The loss of a recurrent network whose `steps` (adj text) leave the
+    last state in %h{T-1} ([B, H]): x [T, B, I], Wx [I, G], Wh [H, G],
+    b [G] (G = H, or 4H for an LSTM's gates), then a linear layer to 10
+    classes and cross-entropy."""
+    BH = f"tensor<{B}x{H}x{dt}>"
+    return f"""
+func.func @loss(%x: tensor<{T}x{B}x{I}x{dt}> {{adj.name = "x"}},
+                %Wx: tensor<{I}x{G}x{dt}> {{adj.name = "Wx"}},
+                %Wh: tensor<{H}x{G}x{dt}> {{adj.name = "Wh"}},
+                %b: tensor<{G}x{dt}> {{adj.name = "b"}},
+                %Wo: tensor<{H}x10x{dt}> {{adj.name = "Wo"}},
+                %labels: tensor<{B}xi64> {{adj.name = "labels"}}) -> tensor<{dt}> {{
+{"".join(steps)}  %lg = adj.matmul %h{T - 1}, %Wo : {BH}, tensor<{H}x10x{dt}> -> tensor<{B}x10x{dt}>
+  %l = adj.softmax_cross_entropy %lg, %labels
+      : tensor<{B}x10x{dt}>, tensor<{B}xi64> -> tensor<{dt}>
+  return %l : tensor<{dt}>
+}}"""
+
+
 def rnn(T=16, B=32, I=64, H=256, dt="f32"):
     """A tanh RNN unrolled over T steps, h = tanh(x_t Wx + h Wh + b), then
     a linear layer and cross-entropy on the last state."""
@@ -167,18 +187,7 @@ def rnn(T=16, B=32, I=64, H=256, dt="f32"):
             + recur +
             f"  %z{t} = adj.add %s{t}, %b : {BH}, tensor<{H}x{dt}>\n"
             f"  %h{t} = adj.tanh %z{t} : {BH}\n")
-    mlir = f"""
-func.func @loss(%x: {X} {{adj.name = "x"}},
-                %Wx: tensor<{I}x{H}x{dt}> {{adj.name = "Wx"}},
-                %Wh: tensor<{H}x{H}x{dt}> {{adj.name = "Wh"}},
-                %b: tensor<{H}x{dt}> {{adj.name = "b"}},
-                %Wo: tensor<{H}x10x{dt}> {{adj.name = "Wo"}},
-                %labels: tensor<{B}xi64> {{adj.name = "labels"}}) -> tensor<{dt}> {{
-{"".join(steps)}  %lg = adj.matmul %h{T - 1}, %Wo : {BH}, tensor<{H}x10x{dt}> -> tensor<{B}x10x{dt}>
-  %l = adj.softmax_cross_entropy %lg, %labels
-      : tensor<{B}x10x{dt}>, tensor<{B}xi64> -> tensor<{dt}>
-  return %l : tensor<{dt}>
-}}"""
+    mlir = recurrent_source(steps, T, B, I, H, H, dt)
 
     def loss(x, Wx, Wh, b, Wo, labels):
         m = x[0] @ Wx
@@ -318,18 +327,7 @@ def lstm(T=12, B=32, I=64, H=256, dt="f32"):
         s += (f"  %tc{t} = adj.tanh %c{t} : {BH}\n"
               f"  %h{t} = adj.mul %o{t}, %tc{t} : {BH}\n")
         steps.append(s)
-    mlir = f"""
-func.func @loss(%x: {X} {{adj.name = "x"}},
-                %Wx: tensor<{I}x{4 * H}x{dt}> {{adj.name = "Wx"}},
-                %Wh: tensor<{H}x{4 * H}x{dt}> {{adj.name = "Wh"}},
-                %b: tensor<{4 * H}x{dt}> {{adj.name = "b"}},
-                %Wo: tensor<{H}x10x{dt}> {{adj.name = "Wo"}},
-                %labels: tensor<{B}xi64> {{adj.name = "labels"}}) -> tensor<{dt}> {{
-{"".join(steps)}  %lg = adj.matmul %h{T - 1}, %Wo : {BH}, tensor<{H}x10x{dt}> -> tensor<{B}x10x{dt}>
-  %l = adj.softmax_cross_entropy %lg, %labels
-      : tensor<{B}x10x{dt}>, tensor<{B}xi64> -> tensor<{dt}>
-  return %l : tensor<{dt}>
-}}"""
+    mlir = recurrent_source(steps, T, B, I, H, 4 * H, dt)
 
     def loss(x, Wx, Wh, b, Wo, labels):
         h = c = None
