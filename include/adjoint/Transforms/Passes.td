@@ -353,7 +353,9 @@ def AdjParallelizeLoops : Pass<"adj-parallelize-loops", "::mlir::ModuleOp"> {
     into the region, so that the outlined function sees the workspace's
     views as offsets of one pointer and LLVM knows they do not overlap.
     Split along the innermost loop (a column sum), a chunk keeps at least
-    64 of its iterations, so that its inner loop still vectorizes.
+    64 of its iterations, so that its inner loop still vectorizes. A body
+    that reads `linalg.index` (pooling windows, their argmax and scatter)
+    gets the chunk's start added to the split dimension's index.
 
     ```mlir
     linalg.generic {indexing_maps = [#id, #scalar], iterator_types = ["reduction"]}
@@ -375,10 +377,8 @@ def AdjParallelizeLoops : Pass<"adj-parallelize-loops", "::mlir::ModuleOp"> {
     }
     linalg.generic ins(%partial) outs(%loss) { addf }
     ```
-    A generic stays on one thread when its ranges are dynamic, its body
-    reads `linalg.index` (pooling windows, gathers, scatters: split, they
-    ran slower), an operand indexes the split dimension other than as a
-    whole index, a reduction is
+    A generic stays on one thread when its ranges are dynamic, an operand
+    indexes the split dimension other than as a whole index, a reduction is
     not one op with a neutral element (`arith.addf`, `maximumf`, ...), or the
     partial results would exceed `max-partials` elements.
   }];
