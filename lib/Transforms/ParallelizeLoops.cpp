@@ -18,7 +18,7 @@
 //   %n = llvm.call @adjoint_rt_num_threads() : () -> i32
 //   omp.parallel num_threads(%n : i32) {
 //     %acc = memref.alloca() : memref<f32>
-//     omp.wsloop schedule(dynamic) {
+//     omp.wsloop schedule(static) {
 //       omp.loop_nest (%c) : index = (%c0) to (%c128) step (%c1) {
 //         %acc = 0
 //         linalg.generic ins(%x[8192 c, +8192]) outs(%acc, %dx[8192 c, +8192])
@@ -45,9 +45,10 @@
 // 3. The views and constants a chunk reads are cloned into the region, so
 //    that the outlined function sees the workspace's views as offsets of
 //    one pointer (their aliasing stays known to LLVM).
-// 4. Chunks are handed out dynamically. The thread count is the kernel
-//    runtime's (lib/Runtime/kernels.c, <prefix>_set_num_threads, else
-//    OMP_NUM_THREADS), read at each region.
+// 4. Each thread runs a contiguous run of chunks (a static schedule), the
+//    rows that the loop before and the kernels' contiguous splits gave it.
+//    The thread count is the kernel runtime's (lib/Runtime/kernels.c,
+//    <prefix>_set_num_threads, else OMP_NUM_THREADS), read at each region.
 // 5. A body that reads linalg.index (pooling windows, their argmax and
 //    scatter) gets the chunk's start added to the split dimension's index.
 //
@@ -304,9 +305,13 @@ void parallelize(linalg::GenericOp op, const Plan &plan,
         loc, MemRefType::get(type.getShape(), type.getElementType())));
   }
   auto wsloop = b.create<omp::WsloopOp>(loc);
-  // Chunks go to whichever thread is free: on a loaded machine a static
-  // split waits for the thread that was descheduled.
-  wsloop.setScheduleVal(omp::ClauseScheduleKind::Dynamic);
+  // Each thread takes a contiguous run of chunks: the same rows as in the
+  // loop before and in the kernels' GEMMs and convolutions (contiguous
+  // splits too), so the data a thread reads is mostly in its own core's
+  // cache. Handed out dynamically, chunks went to either thread: at 2
+  // threads chain's value and gradient took 0.30 ms instead of 0.28 on an
+  // otherwise idle core, 0.68 instead of 0.28 on a loaded machine.
+  wsloop.setScheduleVal(omp::ClauseScheduleKind::Static);
   b.create<omp::TerminatorOp>(loc);
   b.createBlock(&wsloop.getRegion());
   auto loop = b.create<omp::LoopNestOp>(loc, ValueRange{zero},

@@ -12,7 +12,7 @@
 // CHECK:         %[[N:.*]] = llvm.call @adjoint_rt_num_threads() : () -> i32
 // CHECK:         omp.parallel num_threads(%[[N]] : i32) {
 // CHECK:           %[[ACC:.*]] = memref.alloca() : memref<f32>
-// CHECK:           omp.wsloop schedule(dynamic) {
+// CHECK:           omp.wsloop schedule(static) {
 // CHECK:             omp.loop_nest (%[[C:.*]]) : index = (%{{.*}}) to (%c16) step (%{{.*}}) {
 // CHECK:               %[[LO:.*]] = arith.muli %[[C]], %c4
 // CHECK:               linalg.fill ins(%{{.*}} : f32) outs(%[[ACC]] : memref<f32>)

@@ -339,7 +339,9 @@ def AdjParallelizeLoops : Pass<"adj-parallelize-loops", "::mlir::ModuleOp"> {
     depends only on the loop ranges), handed out to as many threads as the
     kernel runtime uses (`<prefix>_set_num_threads`, else
     `OMP_NUM_THREADS`) by an OpenMP worksharing loop (`omp.parallel` /
-    `omp.wsloop schedule(dynamic)`).
+    `omp.wsloop schedule(static)`: each thread a contiguous run of chunks,
+    the rows it had in the loop before and in the kernels' products, which
+    are in its core's cache).
 
     The split dimension is the outermost one every output indexes; then
     each output element is computed by one chunk in the original order. If
@@ -367,7 +369,7 @@ def AdjParallelizeLoops : Pass<"adj-parallelize-loops", "::mlir::ModuleOp"> {
     %n = llvm.call @adjoint_rt_num_threads() : () -> i32
     omp.parallel num_threads(%n : i32) {
       %acc = memref.alloca() : memref<f32>
-      omp.wsloop schedule(dynamic) {
+      omp.wsloop schedule(static) {
         omp.loop_nest (%c) : index = (%c0) to (%c128) step (%c1) {
           linalg.fill ins(%zero : f32) outs(%acc : memref<f32>)
           // the generic on %x[8192 * %c, +8192] into %acc
