@@ -4,7 +4,10 @@
 # scatter is a loop over the windows, with input sizes that the windows
 # cover exactly or leave a remainder of, in batches, with many ties (PyTorch
 # and the reference both pick a window's first maximum in row-major order);
-# and overlapping windows for comparison.
+# and overlapping windows for comparison. The last two cases are large
+# enough for adj-parallelize-loops to split the windows, their argmax and
+# their scatter into chunks: they must give the same numbers at 1, 2 and 3
+# threads.
 
 import numpy as np
 import torch
@@ -24,6 +27,8 @@ CASES = [  # (N, C, H, W), kernel, stride
     ((4, 1, 6, 10), [2, 3], None),
     ((2, 2, 5, 5), [1, 1], None),
     ((2, 3, 7, 8), [3, 3], [2, 2]),
+    ((8, 6, 24, 24), [2, 2], None),
+    ((5, 7, 25, 27), [3, 3], [2, 2]),
 ]
 
 for shape, kernel, stride in CASES:
@@ -45,8 +50,12 @@ for shape, kernel, stride in CASES:
     expected = [y.detach().numpy(), g.numpy()]
     label = f"max_pool2d {shape}{a}"
     try:
-        got = compiletest.compile_source(source).call("main", x, t)
-        adjtest.check_results(label, got, expected, rtol=0, atol=0)
+        lib = compiletest.compile_source(source)
+        for threads in (1, 2, 3):
+            getattr(lib.dll, "t_set_num_threads")(threads)
+            got = lib.call("main", x, t)
+            adjtest.check_results(f"{label} {threads} threads", got, expected,
+                                  rtol=0, atol=0)
     except RuntimeError as e:
         adjtest.expect(label, False, str(e))
 adjtest.done()

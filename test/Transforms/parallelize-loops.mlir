@@ -12,7 +12,7 @@
 // CHECK:         %[[N:.*]] = llvm.call @adjoint_rt_num_threads() : () -> i32
 // CHECK:         omp.parallel num_threads(%[[N]] : i32) {
 // CHECK:           %[[ACC:.*]] = memref.alloca() : memref<f32>
-// CHECK:           omp.wsloop schedule(dynamic) {
+// CHECK:           omp.wsloop schedule(static) {
 // CHECK:             omp.loop_nest (%[[C:.*]]) : index = (%{{.*}}) to (%c16) step (%{{.*}}) {
 // CHECK:               %[[LO:.*]] = arith.muli %[[C]], %c4
 // CHECK:               linalg.fill ins(%{{.*}} : f32) outs(%[[ACC]] : memref<f32>)
@@ -112,12 +112,15 @@ func.func @views_sunk(%ws: memref<512xi8>) {
 
 // -----
 
-// Named ops are generalized first. A body that reads linalg.index (the
-// pooling windows) stays whole.
+// Named ops are generalized first; linalg.index of the split dimension
+// counts from the chunk's start, so the chunk's start is added to it.
 // CHECK-LABEL: func.func @named_and_index
-// CHECK:         linalg.generic
-// CHECK-NEXT:    ^bb0
-// CHECK-NEXT:      linalg.index 0 : index
+// CHECK:         omp.loop_nest (%[[C:.*]]) : index
+// CHECK:           %[[LO:.*]] = arith.muli %[[C]], %c4
+// CHECK:           linalg.generic
+// CHECK:             %[[I:.*]] = linalg.index 0 : index
+// CHECK:             %[[J:.*]] = arith.addi %[[I]], %[[LO]] : index
+// CHECK:             linalg.yield %[[J]] : index
 // CHECK:         omp.loop_nest
 // CHECK:           linalg.generic
 // CHECK-NOT:       linalg.copy

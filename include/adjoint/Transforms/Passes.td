@@ -339,7 +339,9 @@ def AdjParallelizeLoops : Pass<"adj-parallelize-loops", "::mlir::ModuleOp"> {
     depends only on the loop ranges), handed out to as many threads as the
     kernel runtime uses (`<prefix>_set_num_threads`, else
     `OMP_NUM_THREADS`) by an OpenMP worksharing loop (`omp.parallel` /
-    `omp.wsloop schedule(dynamic)`).
+    `omp.wsloop schedule(static)`: each thread a contiguous run of chunks,
+    the rows it had in the loop before and in the kernels' products, which
+    are in its core's cache).
 
     The split dimension is the outermost one every output indexes; then
     each output element is computed by one chunk in the original order. If
@@ -353,7 +355,9 @@ def AdjParallelizeLoops : Pass<"adj-parallelize-loops", "::mlir::ModuleOp"> {
     into the region, so that the outlined function sees the workspace's
     views as offsets of one pointer and LLVM knows they do not overlap.
     Split along the innermost loop (a column sum), a chunk keeps at least
-    64 of its iterations, so that its inner loop still vectorizes.
+    64 of its iterations, so that its inner loop still vectorizes. A body
+    that reads `linalg.index` (pooling windows, their argmax and scatter)
+    gets the chunk's start added to the split dimension's index.
 
     ```mlir
     linalg.generic {indexing_maps = [#id, #scalar], iterator_types = ["reduction"]}
@@ -365,7 +369,7 @@ def AdjParallelizeLoops : Pass<"adj-parallelize-loops", "::mlir::ModuleOp"> {
     %n = llvm.call @adjoint_rt_num_threads() : () -> i32
     omp.parallel num_threads(%n : i32) {
       %acc = memref.alloca() : memref<f32>
-      omp.wsloop schedule(dynamic) {
+      omp.wsloop schedule(static) {
         omp.loop_nest (%c) : index = (%c0) to (%c128) step (%c1) {
           linalg.fill ins(%zero : f32) outs(%acc : memref<f32>)
           // the generic on %x[8192 * %c, +8192] into %acc
@@ -375,10 +379,8 @@ def AdjParallelizeLoops : Pass<"adj-parallelize-loops", "::mlir::ModuleOp"> {
     }
     linalg.generic ins(%partial) outs(%loss) { addf }
     ```
-    A generic stays on one thread when its ranges are dynamic, its body
-    reads `linalg.index` (pooling windows, gathers, scatters: split, they
-    ran slower), an operand indexes the split dimension other than as a
-    whole index, a reduction is
+    A generic stays on one thread when its ranges are dynamic, an operand
+    indexes the split dimension other than as a whole index, a reduction is
     not one op with a neutral element (`arith.addf`, `maximumf`, ...), or the
     partial results would exceed `max-partials` elements.
   }];
