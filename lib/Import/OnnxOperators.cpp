@@ -149,6 +149,125 @@ LogicalResult binary(NodeContext &n, Results &results) {
   return result(results, n.create<OpTy>({*lhs, rhs}));
 }
 
+/// Max and Min: the elementwise extreme of any number of inputs, as
+/// adj.maximum/adj.minimum (which halve the cotangent at ties, as PyTorch).
+template <typename OpTy>
+LogicalResult extreme(NodeContext &n, Results &results) {
+  FailureOr<Value> y = n.floatValue(0);
+  for (unsigned i = 1; i < n.getNumInputs() && succeeded(y); ++i) {
+    FailureOr<Value> x = n.floatValue(i);
+    if (failed(x))
+      return failure();
+    y = n.create<OpTy>({*y, *x});
+  }
+  return result(results, y);
+}
+
+/// An adj.compare of `lhs` and `rhs`.
+FailureOr<Value> compare(NodeContext &n, adj::ComparisonDirection direction,
+                         Value lhs, Value rhs) {
+  return n.create<adj::CompareOp>(
+      {lhs, rhs}, {n.named("direction", adj::ComparisonDirectionAttr::get(
+                                            n.b.getContext(), direction))});
+}
+
+/// `condition(x, bound) ? bound : x`: a clamp on one side written with a
+/// select rather than adj.maximum/minimum, so that a value equal to the
+/// bound keeps its whole derivative, as PyTorch's clamp.
+FailureOr<Value> clampSide(NodeContext &n, Value x, Value bound,
+                           adj::ComparisonDirection direction) {
+  FailureOr<Value> outside = compare(n, direction, x, bound);
+  if (failed(outside))
+    return failure();
+  return n.create<adj::SelectOp>({*outside, bound, x});
+}
+
+LogicalResult clip(NodeContext &n, Results &results) {
+  FailureOr<Value> y = n.floatValue(0);
+  if (failed(y))
+    return failure();
+  auto scalar = [&](double v) {
+    return n.splat(RankedTensorType::get({}, n.type(0).getElementType()), v);
+  };
+  // Before opset 11 the bounds are attributes; then optional inputs.
+  auto bound = [&](unsigned input, StringRef attr) -> FailureOr<Value> {
+    if (n.opset < 11)
+      return n.attr(attr) ? scalar(n.getFloat(attr, 0)) : Value();
+    if (!n.hasInput(input))
+      return Value();
+    if (n.type(input).getRank() != 0)
+      return n.error() << "the bound " << n.node.input(input)
+                       << " must be a scalar";
+    return n.floatValue(input);
+  };
+  FailureOr<Value> low = bound(1, "min"), high = bound(2, "max");
+  if (failed(low) || failed(high))
+    return failure();
+  if (*low)
+    y = clampSide(n, *y, *low, adj::ComparisonDirection::lt);
+  if (succeeded(y) && *high)
+    y = clampSide(n, *y, *high, adj::ComparisonDirection::gt);
+  return result(results, y);
+}
+
+/// `x > 0 ? x : negative(x)`: LeakyRelu and Elu, whose derivative at 0 is
+/// that of the negative side, as PyTorch's.
+LogicalResult positiveOr(NodeContext &n, Results &results,
+                         function_ref<FailureOr<Value>(Value)> negative) {
+  FailureOr<Value> x = n.floatValue(0);
+  if (failed(x))
+    return failure();
+  Value zero =
+      n.splat(RankedTensorType::get({}, n.type(0).getElementType()), 0.0);
+  FailureOr<Value> positive =
+      compare(n, adj::ComparisonDirection::gt, *x, zero);
+  FailureOr<Value> other = negative(*x);
+  if (failed(positive) || failed(other))
+    return failure();
+  return result(results, n.create<adj::SelectOp>({*positive, *x, *other}));
+}
+
+LogicalResult leakyRelu(NodeContext &n, Results &results) {
+  Value alpha = n.splat(RankedTensorType::get({}, n.type(0).getElementType()),
+                        n.getFloat("alpha", 0.01));
+  return positiveOr(n, results, [&](Value x) {
+    return n.create<adj::MulOp>({x, alpha});
+  });
+}
+
+LogicalResult elu(NodeContext &n, Results &results) {
+  auto scalar = [&](double v) {
+    return n.splat(RankedTensorType::get({}, n.type(0).getElementType()), v);
+  };
+  return positiveOr(n, results, [&](Value x) -> FailureOr<Value> {
+    Value e = n.b.create<adj::ExpOp>(n.loc, x.getType(), x);
+    FailureOr<Value> em1 = n.create<adj::SubOp>({e, scalar(1.0)});
+    if (failed(em1))
+      return failure();
+    return n.create<adj::MulOp>({*em1, scalar(n.getFloat("alpha", 1.0))});
+  });
+}
+
+/// Less, Greater, Equal, ...: float operands at run time, an i1 mask.
+template <adj::ComparisonDirection direction>
+LogicalResult comparison(NodeContext &n, Results &results) {
+  FailureOr<Value> lhs = n.floatValue(0), rhs = n.floatValue(1);
+  if (failed(lhs) || failed(rhs))
+    return failure();
+  return result(results, compare(n, direction, *lhs, *rhs));
+}
+
+LogicalResult where(NodeContext &n, Results &results) {
+  if (!n.type(0).getElementType().isInteger(1))
+    return n.error() << "the condition must be a bool tensor, not "
+                     << n.type(0);
+  FailureOr<Value> onTrue = n.floatValue(1), onFalse = n.floatValue(2);
+  if (failed(onTrue) || failed(onFalse))
+    return failure();
+  return result(results,
+                n.create<adj::SelectOp>({n.value(0), *onTrue, *onFalse}));
+}
+
 LogicalResult castOp(NodeContext &n, Results &results) {
   Type element = getElementType(n.b.getContext(), n.getInt("to", 0));
   if (!element)
@@ -822,14 +941,30 @@ LogicalResult batchNorm(NodeContext &n, Results &results) {
 // Convolution and pooling
 //===----------------------------------------------------------------------===//
 
-/// Reads the 2-D window attributes shared by Conv and the pools into adj's
-/// attributes; rejects what adj does not have.
+/// Whether the node is 1-D (NCL input): adj has only 2-D windows, so a 1-D
+/// node is converted as a 2-D one over [N, C, 1, L].
+bool isOneD(NodeContext &n) { return n.type(0).getRank() == 3; }
+
+/// A 1-D window attribute as adj's 2-D one: `height` for the added axis
+/// in front of each entry of `v` (1-D pads are [begin, end]; adj's are
+/// [top, left, bottom, right]).
+SmallVector<int64_t> asTwoD(ArrayRef<int64_t> v, int64_t height) {
+  SmallVector<int64_t> out;
+  for (int64_t x : v)
+    out.append({height, x});
+  return out;
+}
+
+/// Reads the 1-D or 2-D window attributes shared by Conv and the pools into
+/// adj's 2-D attributes; rejects what adj does not have.
 FailureOr<SmallVector<NamedAttribute>> window(NodeContext &n,
                                               bool hasDilation) {
-  if (n.type(0).getRank() != 4)
-    return n.error() << "only 2-D (NCHW, rank 4) inputs are supported; the "
-                        "input is "
+  int64_t rank = n.type(0).getRank();
+  if (rank != 3 && rank != 4)
+    return n.error() << "only 1-D and 2-D (NCL and NCHW, rank 3 and 4) inputs "
+                        "are supported; the input is "
                      << n.type(0);
+  size_t spatial = rank - 2;
   std::string autoPad = n.getString("auto_pad", "NOTSET");
   if (autoPad != "NOTSET" && autoPad != "VALID")
     return n.error() << "auto_pad " << autoPad
@@ -839,19 +974,22 @@ FailureOr<SmallVector<NamedAttribute>> window(NodeContext &n,
     std::optional<SmallVector<int64_t>> v = n.getInts(name);
     if (!v)
       return success();
-    if (v->size() != 2)
-      return n.error() << name << " must have 2 entries";
-    attrs.push_back(n.named(adjName, n.b.getDenseI64ArrayAttr(*v)));
+    if (v->size() != spatial)
+      return n.error() << name << " must have " << spatial << " entries";
+    attrs.push_back(n.named(
+        adjName, n.b.getDenseI64ArrayAttr(isOneD(n) ? asTwoD(*v, 1) : *v)));
     return success();
   };
   if (failed(pair("strides", "stride")))
     return failure();
   if (std::optional<SmallVector<int64_t>> pads = n.getInts("pads")) {
-    if (pads->size() != 4)
-      return n.error() << "pads must have 4 entries";
+    if (pads->size() != 2 * spatial)
+      return n.error() << "pads must have " << 2 * spatial << " entries";
     if (autoPad == "NOTSET" &&
         llvm::any_of(*pads, [](int64_t p) { return p != 0; }))
-      attrs.push_back(n.named("padding", n.b.getDenseI64ArrayAttr(*pads)));
+      attrs.push_back(n.named(
+          "padding",
+          n.b.getDenseI64ArrayAttr(isOneD(n) ? asTwoD(*pads, 0) : *pads)));
   }
   if (std::optional<SmallVector<int64_t>> d = n.getInts("dilations")) {
     if (!hasDilation && llvm::any_of(*d, [](int64_t v) { return v != 1; }))
@@ -865,29 +1003,50 @@ FailureOr<SmallVector<NamedAttribute>> window(NodeContext &n,
   return attrs;
 }
 
+/// `x` ([N, C, L]) as [N, C, 1, L], for a 1-D node.
+Value asImage(NodeContext &n, Value x) {
+  ArrayRef<int64_t> s = cast<RankedTensorType>(x.getType()).getShape();
+  return n.reshape(x, {s[0], s[1], 1, s[2]});
+}
+
+/// A 2-D window op's result ([N, C, 1, L]) back as [N, C, L] for a 1-D
+/// node.
+LogicalResult windowResult(NodeContext &n, Results &results,
+                           FailureOr<Value> y) {
+  if (failed(y) || !isOneD(n))
+    return result(results, y);
+  ArrayRef<int64_t> s = cast<RankedTensorType>(y->getType()).getShape();
+  return result(results, n.reshape(*y, {s[0], s[1], s[3]}));
+}
+
 LogicalResult conv(NodeContext &n, Results &results) {
   FailureOr<SmallVector<NamedAttribute>> attrs = window(n, true);
   FailureOr<Value> x = n.floatValue(0), w = n.floatValue(1);
   if (failed(attrs) || failed(x) || failed(w))
     return failure();
-  if (n.type(1).getRank() != 4)
-    return n.error() << "the weight must be [O, C/groups, KH, KW]";
+  if (n.type(1).getRank() != n.type(0).getRank())
+    return n.error() << "the weight must be [O, C/groups, KH, KW], or "
+                        "[O, C/groups, K] for a 1-D input";
   if (std::optional<SmallVector<int64_t>> k = n.getInts("kernel_shape"))
     if (ArrayRef<int64_t>(*k) != n.type(1).getShape().drop_front(2))
       return n.error() << "kernel_shape does not match the weight's shape";
   if (int64_t groups = n.getInt("group", 1); groups != 1)
     attrs->push_back(n.named("groups", n.b.getI64IntegerAttr(groups)));
+  if (isOneD(n)) {
+    x = asImage(n, *x);
+    w = asImage(n, *w);
+  }
   FailureOr<Value> y = n.create<adj::Conv2DOp>({*x, *w}, *attrs);
-  if (failed(y) || !n.hasInput(2))
-    return result(results, y);
-  FailureOr<Value> bias = n.floatValue(2);
-  if (failed(bias))
-    return failure();
-  int64_t out = n.type(1).getDimSize(0);
-  if (n.type(2).getShape() != ArrayRef<int64_t>{out})
-    return n.error() << "the bias must be [" << out << "]";
-  return result(results,
-                n.create<adj::AddOp>({*y, n.reshape(*bias, {out, 1, 1})}));
+  if (succeeded(y) && n.hasInput(2)) {
+    FailureOr<Value> bias = n.floatValue(2);
+    if (failed(bias))
+      return failure();
+    int64_t out = n.type(1).getDimSize(0);
+    if (n.type(2).getShape() != ArrayRef<int64_t>{out})
+      return n.error() << "the bias must be [" << out << "]";
+    y = n.create<adj::AddOp>({*y, n.reshape(*bias, {out, 1, 1})});
+  }
+  return windowResult(n, results, y);
 }
 
 template <typename OpTy> LogicalResult pool(NodeContext &n, Results &results) {
@@ -896,8 +1055,11 @@ template <typename OpTy> LogicalResult pool(NodeContext &n, Results &results) {
   if (failed(attrs) || failed(x))
     return failure();
   std::optional<SmallVector<int64_t>> kernel = n.getInts("kernel_shape");
-  if (!kernel || kernel->size() != 2)
-    return n.error() << "kernel_shape must have 2 entries";
+  size_t spatial = n.type(0).getRank() - 2;
+  if (!kernel || kernel->size() != spatial)
+    return n.error() << "kernel_shape must have " << spatial << " entries";
+  if (isOneD(n))
+    kernel = asTwoD(*kernel, 1);
   bool hasStride = llvm::any_of(
       *attrs, [](NamedAttribute a) { return a.getName() == "stride"; });
   // ONNX's stride defaults to 1, adj's to the kernel.
@@ -912,7 +1074,8 @@ template <typename OpTy> LogicalResult pool(NodeContext &n, Results &results) {
   } else if (!n.getInt("count_include_pad", 0)) {
     attrs->push_back(n.named("exclude_padding", n.b.getUnitAttr()));
   }
-  return result(results, n.create<OpTy>(*x, *attrs));
+  return windowResult(n, results,
+                      n.create<OpTy>(isOneD(n) ? asImage(n, *x) : *x, *attrs));
 }
 
 LogicalResult globalAveragePool(NodeContext &n, Results &results) {
@@ -935,23 +1098,31 @@ const OperatorInfo operators[] = {
     {"Add", 7, 17, 2, binary<adj::AddOp>,
      "`adj.add` (NumPy broadcasting); integer constants fold"},
     {"AveragePool", 7, 17, 1, pool<adj::AvgPool2DOp>,
-     "`adj.avg_pool2d`; 2-D only, floor mode, `auto_pad` NOTSET or VALID"},
+     "`adj.avg_pool2d`; 1-D (as 2-D of height 1) or 2-D, floor mode, "
+     "`auto_pad` NOTSET or VALID"},
     {"BatchNormalization", 9, 17, 5, batchNorm,
      "inference: elementwise with the running statistics; `training_mode` "
      "1: `adj.batch_norm` and the updated running statistics"},
     {"Cast", 6, 17, 1, castOp,
      "no-op casts vanish, constants convert; otherwise `adj.convert`"},
+    {"Clip", 6, 17, 1, clip,
+     "`adj.compare` and `adj.select` per given bound; scalar bounds. A "
+     "value equal to a bound keeps its derivative, as PyTorch's `clamp` "
+     "(its `hardtanh` and `relu6`, also exported as Clip, give 0 there)"},
     {"Concat", 4, 17, 1, concat,
      "`adj.concat`; 1-D integer constants (shapes) fold"},
     {"Constant", 1, 17, 0, constant,
      "`value`, `value_float(s)`, `value_int(s)`; kept at import time, an "
      "`adj.constant` where used at run time"},
     {"Conv", 1, 17, 2, conv,
-     "`adj.conv2d` (+ bias); 2-D only, strides, pads, dilations, group; "
-     "`auto_pad` NOTSET or VALID"},
+     "`adj.conv2d` (+ bias); 1-D (as 2-D of height 1) or 2-D, strides, "
+     "pads, dilations, group; `auto_pad` NOTSET or VALID"},
     {"Div", 7, 17, 2, binary<adj::DivOp>,
      "`adj.div`; integer constants fold (truncating)"},
     {"Dropout", 1, 17, 1, identity, "the identity (inference)"},
+    {"Elu", 6, 17, 1, elu, "`adj.select` of x and alpha (exp(x) - 1)"},
+    {"Equal", 11, 17, 2, comparison<adj::ComparisonDirection::eq>,
+     "`adj.compare eq`; float operands"},
     {"Erf", 9, 17, 1, unary<adj::ErfOp>, "`adj.erf`"},
     {"Exp", 6, 17, 1, unary<adj::ExpOp>, "`adj.exp`"},
     {"Flatten", 1, 17, 1, flatten, "`adj.reshape`"},
@@ -962,19 +1133,32 @@ const OperatorInfo operators[] = {
      "`adj.matmul` with `adj.transpose`, `alpha`, `beta`, broadcast C"},
     {"GlobalAveragePool", 1, 17, 1, globalAveragePool,
      "`adj.mean` over the spatial axes"},
+    {"Greater", 7, 17, 2, comparison<adj::ComparisonDirection::gt>,
+     "`adj.compare gt`; float operands"},
+    {"GreaterOrEqual", 12, 17, 2, comparison<adj::ComparisonDirection::ge>,
+     "`adj.compare ge`; float operands"},
     {"Identity", 1, 17, 1, identity, "its input"},
     {"LayerNormalization", 17, 17, 2, layerNorm,
      "`adj.layer_norm`; the Mean and InvStdDev outputs are not supported "
      "(the decomposed form, ReduceMean/Sub/Pow/Sqrt/Div, imports as its "
      "ops)"},
+    {"LeakyRelu", 6, 17, 1, leakyRelu, "`adj.select` of x and alpha x"},
+    {"Less", 7, 17, 2, comparison<adj::ComparisonDirection::lt>,
+     "`adj.compare lt`; float operands"},
+    {"LessOrEqual", 12, 17, 2, comparison<adj::ComparisonDirection::le>,
+     "`adj.compare le`; float operands"},
     {"Log", 6, 17, 1, unary<adj::LogOp>, "`adj.log`"},
     {"LogSoftmax", 1, 17, 1, softmax<adj::LogSoftmaxOp>,
      "`adj.log_softmax`; before opset 13 only along the last axis"},
     {"MatMul", 1, 17, 2, matmul,
      "`adj.matmul` (batched, broadcasting); 1-D operands as NumPy"},
+    {"Max", 8, 17, 1, extreme<adj::MaximumOp>,
+     "`adj.maximum` of the inputs in turn (ties halve the derivative)"},
     {"MaxPool", 8, 17, 1, pool<adj::MaxPool2DOp>,
-     "`adj.max_pool2d`; 2-D only, floor mode, no dilations, no Indices "
-     "output"},
+     "`adj.max_pool2d`; 1-D (as 2-D of height 1) or 2-D, floor mode, no "
+     "dilations, no Indices output"},
+    {"Min", 8, 17, 1, extreme<adj::MinimumOp>,
+     "`adj.minimum` of the inputs in turn (ties halve the derivative)"},
     {"Mul", 7, 17, 2, binary<adj::MulOp>, "`adj.mul`; integer constants fold"},
     {"Neg", 6, 17, 1, unary<adj::NegOp>, "`adj.neg`"},
     {"Pad", 11, 17, 2, pad,
@@ -1001,6 +1185,8 @@ const OperatorInfo operators[] = {
     {"Tanh", 6, 17, 1, unary<adj::TanhOp>, "`adj.tanh`"},
     {"Transpose", 1, 17, 1, transpose, "`adj.transpose`"},
     {"Unsqueeze", 1, 17, 1, unsqueeze, "`adj.reshape`"},
+    {"Where", 9, 17, 3, where,
+     "`adj.select`; the condition a bool constant or comparison"},
 };
 
 } // namespace

@@ -113,6 +113,58 @@ class Mixed(nn.Module):
         return F.log_softmax(self.fc(torch.cat([h, hv], dim=1)), dim=1)
 
 
+class Conv1dNet(nn.Module):
+    """A 1-D convolutional net over sequences: Conv1d (padding, stride,
+    dilation), MaxPool1d and AvgPool1d."""
+
+    def __init__(self):
+        super().__init__()
+        self.c1 = nn.Conv1d(3, 6, 5, padding=2)
+        self.c2 = nn.Conv1d(6, 4, 3, stride=2, padding=2, dilation=2)
+        self.fc = nn.Linear(4 * 2, 5)
+
+    def forward(self, x):
+        h = F.max_pool1d(torch.relu(self.c1(x)), 2)
+        h = F.avg_pool1d(torch.tanh(self.c2(h)), 2, padding=1)
+        return self.fc(h.flatten(1))
+
+
+class Kinks(nn.Module):
+    """Operators with kinks, on an input that sits on them (0, -1, 1):
+    clamp, hardtanh and relu6 (Clip), leaky_relu, elu, maximum/minimum (Max,
+    Min) and where on a comparison (Greater, Where). At a bound, clamp's
+    derivative is 1 and hardtanh's and relu6's is 0; all three are Clip in
+    ONNX, which follows clamp, so hardtanh and relu6 see no bound here."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(8, 8)
+
+    def forward(self, x):
+        c = (torch.clamp(x, -1, 1) + F.hardtanh(2 * x + 0.1)
+             + F.relu6(4 * x + 0.3))
+        k = F.leaky_relu(x, 0.2) + F.elu(x) + torch.clamp(x, max=0.5)
+        h = self.fc(c * k)
+        m = torch.maximum(h, x) + torch.minimum(h, -x)
+        return torch.where(m > 0.5, m, -m) * torch.where(x <= 0, x, h)
+
+
+class CausalAttention(nn.Module):
+    """Single-head attention with a causal mask: masked_fill with -inf
+    (Where on a bool constant)."""
+
+    def __init__(self, d=8, s=5):
+        super().__init__()
+        self.qkv = nn.Linear(d, 3 * d)
+        self.register_buffer("mask",
+                             torch.triu(torch.ones(s, s, dtype=torch.bool), 1))
+
+    def forward(self, x):
+        q, k, v = self.qkv(x).chunk(3, -1)
+        s = (q @ k.transpose(-2, -1) / q.shape[-1] ** 0.5)
+        return torch.softmax(s.masked_fill(self.mask, float("-inf")), -1) @ v
+
+
 def check(what, got, want, tol=1e-4, floor=1e-3):
     """`got` within `tol` of `want`, relative to its largest magnitude or
     `floor`: a gradient that is 0 in exact arithmetic (c1's bias, which batch
@@ -220,6 +272,15 @@ run("mixed", mixed,
     {"img": np.random.randn(3, 2, 6, 6).astype(np.float32),
      "tokens": np.random.randint(0, 11, size=(3, 4)).astype(np.int64)},
     "mse", 14)
+
+run("conv1d", Conv1dNet(),
+    {"x": np.random.randn(3, 3, 12).astype(np.float32)},
+    "softmax_cross_entropy", 14)
+kinks = np.random.randn(4, 8).astype(np.float32)
+kinks[0, :6] = [0, -1, 1, 0.5, -0.5, 0.25]
+run("kinks", Kinks(), {"x": kinks}, "mse", 14)
+run("causal", CausalAttention(),
+    {"x": np.random.randn(2, 5, 8).astype(np.float32)}, "mse", 14)
 
 print(f"{len(failures)} failures")
 sys.exit(1 if failures else 0)

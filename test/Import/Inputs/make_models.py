@@ -84,6 +84,34 @@ save("conv3d",
      [("x", F, [1, 1, 4, 4, 4])], [("y", F, [1, 1, 2, 2, 2])],
      [("k", np.ones((1, 1, 3, 3, 3), np.float32))])
 
+# A 1-D convolution and max pooling: 2-D ops over [N, C, 1, L].
+save("conv1d",
+     [helper.make_node("Conv", ["x", "k", "kb"], ["c"], name="conv1d",
+                       pads=[2, 1], strides=[2], dilations=[3]),
+      helper.make_node("MaxPool", ["c"], ["y"], name="pool1d",
+                       kernel_shape=[2], strides=[2], pads=[1, 0])],
+     [("x", F, [2, 3, 11])], [("y", F, [2, 4, 3])],
+     [("k", np.ones((4, 3, 2), np.float32)), ("kb", np.ones(4, np.float32))])
+
+# Clip with its bounds as attributes (opset 6) and as inputs (opset 11,
+# only a maximum), LeakyRelu, Max of three, Where on a bool constant and
+# on a comparison.
+save("clip6",
+     [helper.make_node("Clip", ["x"], ["y"], name="clip", min=-1.0, max=2.0)],
+     [("x", F, [2, 3])], [("y", F, [2, 3])], opset=6)
+save("clip11",
+     [helper.make_node("Clip", ["x", "", "hi"], ["y"], name="clip")],
+     [("x", F, [2, 3])], [("y", F, [2, 3])],
+     [("hi", np.array(6, np.float32))], opset=11)
+save("kinks",
+     [helper.make_node("LeakyRelu", ["x"], ["l"], name="leaky", alpha=0.2),
+      helper.make_node("Max", ["x", "l", "b"], ["m"], name="max"),
+      helper.make_node("Less", ["m", "b"], ["c"], name="less"),
+      helper.make_node("Where", ["c", "m", "l"], ["w"], name="where1"),
+      helper.make_node("Where", ["mask", "w", "b"], ["y"], name="where2")],
+     [("x", F, [2, 3])], [("y", F, [2, 3])],
+     [("b", b), ("mask", np.array([True, False, True]))])
+
 # A rank-3 output, which is no [batch, classes] logits.
 save("rank3",
      [helper.make_node("Relu", ["x"], ["y"], name="relu")],
