@@ -418,6 +418,30 @@ LogicalResult flatten(NodeContext &n, Results &results) {
   return reshapeTo(n, {outer, inner}, results);
 }
 
+LogicalResult expand(NodeContext &n, Results &results) {
+  FailureOr<SmallVector<int64_t>> spec = n.ints(1, "the shape");
+  if (failed(spec))
+    return failure();
+  // ONNX broadcasts both ways: the result is the broadcast of the two.
+  std::optional<SmallVector<int64_t>> shape =
+      broadcast(n.type(0).getShape(), *spec);
+  if (!shape)
+    return n.error() << n.type(0) << " does not broadcast to ["
+                     << llvm::make_range(spec->begin(), spec->end()) << "]";
+  auto type = n.type(0).clone(*shape);
+  const Tensor &x = n.input(0);
+  if (x.constant && x.constant.isSplat()) {
+    results.push_back({{}, DenseElementsAttr(x.constant).resizeSplat(type)});
+    return success();
+  }
+  FailureOr<Value> v = n.floatValue(0);
+  if (failed(v))
+    return failure();
+  if (*v && v->getType() == type)
+    return result(results, v);
+  return result(results, n.create<adj::BroadcastToOp>(*v, {}, type));
+}
+
 /// The axes of Unsqueeze/Squeeze/Reduce*: an attribute before `inputSince`,
 /// an optional input after.
 FailureOr<std::optional<SmallVector<int64_t>>>
@@ -938,6 +962,198 @@ LogicalResult batchNorm(NodeContext &n, Results &results) {
 }
 
 //===----------------------------------------------------------------------===//
+// Recurrent networks
+//===----------------------------------------------------------------------===//
+
+/// A forward GRU or LSTM node unrolled over its time steps. The weights W
+/// ([1, G*H, I]) and R ([1, G*H, H]) hold G gates of H rows each; every
+/// step multiplies its input by Wᵀ and the previous state by Rᵀ and adds
+/// the biases (B, [1, 2*G*H]: Wb then Rb). The input products of all steps
+/// are one matrix product, [T*B, I] x [I, G*H].
+class Unrolled {
+public:
+  Unrolled(NodeContext &n, int64_t gates) : n(n), gates(gates) {}
+
+  /// Reads the inputs; fails with an error for what is not supported.
+  LogicalResult init() {
+    if (n.getString("direction", "forward") != "forward")
+      return n.error() << "direction " << n.getString("direction", "")
+                       << " is not supported: only forward";
+    if (n.attr("activations") || n.attr("clip"))
+      return n.error() << "only the default activations, without clip, are "
+                          "supported";
+    if (n.getInt("layout", 0))
+      return n.error() << "layout 1 is not supported: [T, B, I] inputs only";
+    if (n.hasInput(4))
+      return n.error() << "sequence_lens is not supported: every sequence "
+                          "is as long as the input";
+    ArrayRef<int64_t> xs = n.type(0).getShape();
+    hidden = n.getInt("hidden_size", 0);
+    if (xs.size() != 3 || hidden <= 0)
+      return n.error() << "the input must be [T, B, I] and hidden_size set";
+    steps = xs[0];
+    batch = xs[1];
+    int64_t rows = gates * hidden;
+    if (n.type(1).getShape() != ArrayRef<int64_t>{1, rows, xs[2]} ||
+        n.type(2).getShape() != ArrayRef<int64_t>{1, rows, hidden})
+      return n.error() << "W must be [1, " << rows << ", " << xs[2]
+                       << "] and R [1, " << rows << ", " << hidden << "]";
+    FailureOr<Value> x = n.floatValue(0), w = n.floatValue(1),
+                     r = n.floatValue(2);
+    if (failed(x) || failed(w) || failed(r))
+      return failure();
+    element = n.type(0).getElementType();
+    Value wb, rbAll;
+    if (n.hasInput(3)) {
+      if (n.type(3).getShape() != ArrayRef<int64_t>{1, 2 * rows})
+        return n.error() << "B must be [1, " << 2 * rows << "]";
+      FailureOr<Value> bias = n.floatValue(3);
+      if (failed(bias))
+        return failure();
+      Value flat = n.reshape(*bias, {2 * rows});
+      wb = slice(flat, {0}, {rows});
+      rb = slice(flat, {rows}, {2 * rows});
+    }
+    Value flatX = n.reshape(*x, {steps * batch, xs[2]});
+    xw = matmul(flatX, transposed(*w));
+    if (wb)
+      xw = add(xw, wb);
+    rt = transposed(*r);
+    return success();
+  }
+
+  /// The initial state of input `i` ([1, B, H]) as [B, H], zeros if absent.
+  FailureOr<Value> initialState(unsigned i) {
+    auto type = RankedTensorType::get({batch, hidden}, element);
+    if (!n.hasInput(i))
+      return n.splat(type, 0.0);
+    if (n.type(i).getShape() != ArrayRef<int64_t>{1, batch, hidden})
+      return n.error() << "input " << i << " must be [1, " << batch << ", "
+                       << hidden << "]";
+    FailureOr<Value> v = n.floatValue(i);
+    if (failed(v))
+      return failure();
+    return n.reshape(*v, {batch, hidden});
+  }
+
+  /// Step t's input products and Wb, [B, G*H].
+  Value input(int64_t t) {
+    return slice(xw, {t * batch, 0}, {(t + 1) * batch, gates * hidden});
+  }
+  /// `h` ([B, H]) times the transposed gates [from, to) of R, plus theirs
+  /// of Rb.
+  Value recurrent(Value h, int64_t from, int64_t to) {
+    Value rows = slice(rt, {0, from * hidden}, {hidden, to * hidden});
+    Value y = matmul(h, rows);
+    return rb ? add(y, slice(rb, {from * hidden}, {to * hidden})) : y;
+  }
+  /// Gate `g` of a [B, k*H] value.
+  Value gate(Value v, int64_t g) {
+    return slice(v, {0, g * hidden}, {batch, (g + 1) * hidden});
+  }
+
+  /// Y ([T, 1, B, H]) and Y_h ([1, B, H]) from each step's state, then
+  /// `last` (LSTM's Y_c).
+  void finish(ArrayRef<Value> states, ArrayRef<Value> last, Results &results) {
+    SmallVector<Value> parts;
+    for (Value h : states)
+      parts.push_back(n.reshape(h, {1, 1, batch, hidden}));
+    auto type = RankedTensorType::get({steps, 1, batch, hidden}, element);
+    results.push_back(runtime(n.b.create<adj::ConcatOp>(
+        n.loc, type, parts, n.b.getI64IntegerAttr(0))));
+    results.push_back(runtime(n.reshape(states.back(), {1, batch, hidden})));
+    for (Value v : last)
+      results.push_back(runtime(n.reshape(v, {1, batch, hidden})));
+  }
+
+  Value add(Value a, Value b) { return *n.create<adj::AddOp>({a, b}); }
+  Value mul(Value a, Value b) { return *n.create<adj::MulOp>({a, b}); }
+  Value sub(Value a, Value b) { return *n.create<adj::SubOp>({a, b}); }
+  Value sigmoid(Value v) {
+    return n.b.create<adj::SigmoidOp>(n.loc, v.getType(), v);
+  }
+  Value tanh(Value v) { return n.b.create<adj::TanhOp>(n.loc, v.getType(), v); }
+
+  int64_t steps = 0, batch = 0, hidden = 0;
+
+private:
+  Value slice(Value v, ArrayRef<int64_t> start, ArrayRef<int64_t> limit) {
+    return *n.create<adj::SliceOp>(
+        v, {n.named("start", n.b.getDenseI64ArrayAttr(start)),
+            n.named("limit", n.b.getDenseI64ArrayAttr(limit))});
+  }
+  Value matmul(Value a, Value b) { return *n.create<adj::MatmulOp>({a, b}); }
+  /// W or R ([1, G*H, K]) as [K, G*H].
+  Value transposed(Value w) {
+    ArrayRef<int64_t> s = cast<RankedTensorType>(w.getType()).getShape();
+    return *n.create<adj::TransposeOp>(
+        n.reshape(w, {s[1], s[2]}),
+        {n.named("permutation", n.b.getDenseI64ArrayAttr({1, 0}))});
+  }
+
+  NodeContext &n;
+  int64_t gates;
+  Type element;
+  Value xw, rt, rb;
+};
+
+/// ONNX's GRU, gates z, r, h:
+///   z = σ(x Wzᵀ + h Rzᵀ + b), r = σ(x Wrᵀ + h Rrᵀ + b),
+///   c = tanh(x Whᵀ + r ⊙ (h Rhᵀ + Rbh) + Wbh)   (linear_before_reset 1,
+///       PyTorch's), or tanh(x Whᵀ + (r ⊙ h) Rhᵀ + Rbh + Wbh) (0),
+///   h' = (1 - z) ⊙ c + z ⊙ h = c + z ⊙ (h - c).
+LogicalResult gru(NodeContext &n, Results &results) {
+  Unrolled u(n, 3);
+  if (failed(u.init()))
+    return failure();
+  FailureOr<Value> h = u.initialState(5);
+  if (failed(h))
+    return failure();
+  bool linearBeforeReset = n.getInt("linear_before_reset", 0);
+  SmallVector<Value> states;
+  for (int64_t t = 0; t < u.steps; ++t) {
+    Value x = u.input(t);
+    Value hr = u.recurrent(*h, 0, linearBeforeReset ? 3 : 2);
+    Value z = u.sigmoid(u.add(u.gate(x, 0), u.gate(hr, 0)));
+    Value r = u.sigmoid(u.add(u.gate(x, 1), u.gate(hr, 1)));
+    Value reset = linearBeforeReset ? u.mul(r, u.gate(hr, 2))
+                                    : u.recurrent(u.mul(r, *h), 2, 3);
+    Value c = u.tanh(u.add(u.gate(x, 2), reset));
+    h = u.add(c, u.mul(z, u.sub(*h, c)));
+    states.push_back(*h);
+  }
+  u.finish(states, {}, results);
+  return success();
+}
+
+/// ONNX's LSTM, gates i, o, f, c (no peepholes):
+///   i, o, f = σ(x Wᵀ + h Rᵀ + b), g = tanh(...),
+///   c' = f ⊙ c + i ⊙ g, h' = o ⊙ tanh(c').
+LogicalResult lstm(NodeContext &n, Results &results) {
+  if (n.hasInput(7))
+    return n.error() << "peepholes (input P) are not supported";
+  if (n.getInt("input_forget", 0))
+    return n.error() << "input_forget 1 is not supported";
+  Unrolled u(n, 4);
+  if (failed(u.init()))
+    return failure();
+  FailureOr<Value> h = u.initialState(5), c = u.initialState(6);
+  if (failed(h) || failed(c))
+    return failure();
+  SmallVector<Value> states;
+  for (int64_t t = 0; t < u.steps; ++t) {
+    Value g = u.add(u.input(t), u.recurrent(*h, 0, 4));
+    Value i = u.sigmoid(u.gate(g, 0)), o = u.sigmoid(u.gate(g, 1));
+    Value f = u.sigmoid(u.gate(g, 2)), cand = u.tanh(u.gate(g, 3));
+    c = u.add(u.mul(f, *c), u.mul(i, cand));
+    h = u.mul(o, u.tanh(*c));
+    states.push_back(*h);
+  }
+  u.finish(states, {*c}, results);
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
 // Convolution and pooling
 //===----------------------------------------------------------------------===//
 
@@ -1125,6 +1341,8 @@ const OperatorInfo operators[] = {
      "`adj.compare eq`; float operands"},
     {"Erf", 9, 17, 1, unary<adj::ErfOp>, "`adj.erf`"},
     {"Exp", 6, 17, 1, unary<adj::ExpOp>, "`adj.exp`"},
+    {"Expand", 8, 17, 2, expand,
+     "`adj.broadcast_to`; the shape known at import time"},
     {"Flatten", 1, 17, 1, flatten, "`adj.reshape`"},
     {"Gather", 1, 17, 2, gather,
      "`adj.gather`; constant indices may be negative; on 1-D integer "
@@ -1137,6 +1355,9 @@ const OperatorInfo operators[] = {
      "`adj.compare gt`; float operands"},
     {"GreaterOrEqual", 12, 17, 2, comparison<adj::ComparisonDirection::ge>,
      "`adj.compare ge`; float operands"},
+    {"GRU", 7, 17, 3, gru,
+     "unrolled into adj ops over the time steps; forward direction, default "
+     "activations, no `sequence_lens`, `layout` 0"},
     {"Identity", 1, 17, 1, identity, "its input"},
     {"LayerNormalization", 17, 17, 2, layerNorm,
      "`adj.layer_norm`; the Mean and InvStdDev outputs are not supported "
@@ -1150,6 +1371,9 @@ const OperatorInfo operators[] = {
     {"Log", 6, 17, 1, unary<adj::LogOp>, "`adj.log`"},
     {"LogSoftmax", 1, 17, 1, softmax<adj::LogSoftmaxOp>,
      "`adj.log_softmax`; before opset 13 only along the last axis"},
+    {"LSTM", 7, 17, 3, lstm,
+     "unrolled into adj ops over the time steps; forward direction, default "
+     "activations, no peepholes or `sequence_lens`, `layout` 0"},
     {"MatMul", 1, 17, 2, matmul,
      "`adj.matmul` (batched, broadcasting); 1-D operands as NumPy"},
     {"Max", 8, 17, 1, extreme<adj::MaximumOp>,

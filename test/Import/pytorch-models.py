@@ -1,9 +1,12 @@
 # Models exported from PyTorch with torch.onnx.export (an MLP, a LeNet-style
 # CNN with batch norm, a transformer encoder block at opset 14, where layer
 # norm is decomposed into ReduceMean/Sub/Pow/Sqrt/Div, and at opset 17, where
-# it is LayerNormalization), and a model of the remaining operators (an
-# embedding, inference batch norm, reductions, slices, ...), compiled from
-# .onnx with a loss, run, and
+# it is LayerNormalization), a model of the remaining operators (an
+# embedding, inference batch norm, reductions, slices, ...), a 1-D
+# convolutional net, a model of the operators with kinks (Clip, LeakyRelu,
+# Elu, Max, Min, Where) on inputs at the kinks, causal attention (masked_fill
+# with -inf) and recurrent networks (LSTM, GRU), compiled from .onnx with a
+# loss, run, and
 # compared with PyTorch in f64: the forward output, the loss, and the
 # gradient of every parameter and of the input (f32 results, 1e-4 relative
 # to the largest magnitude). The library's initial values must be the
@@ -165,6 +168,23 @@ class CausalAttention(nn.Module):
         return torch.softmax(s.masked_fill(self.mask, float("-inf")), -1) @ v
 
 
+class Recurrent(nn.Module):
+    """A two-layer LSTM (GRU and LSTM unrolled at import), its states summed
+    with a GRU's, whose initial state is a parameter."""
+
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(3, 6, num_layers=2)
+        self.gru = nn.GRU(3, 6)
+        self.h0 = nn.Parameter(torch.randn(1, 2, 6))
+        self.fc = nn.Linear(6, 4)
+
+    def forward(self, x):
+        y, (h, c) = self.lstm(x)
+        g, gh = self.gru(x, self.h0)
+        return self.fc(y[-1] + h[0] + c[1] + g.mean(0) + gh[0])
+
+
 def check(what, got, want, tol=1e-4, floor=1e-3):
     """`got` within `tol` of `want`, relative to its largest magnitude or
     `floor`: a gradient that is 0 in exact arithmetic (c1's bias, which batch
@@ -281,6 +301,10 @@ kinks[0, :6] = [0, -1, 1, 0.5, -0.5, 0.25]
 run("kinks", Kinks(), {"x": kinks}, "mse", 14)
 run("causal", CausalAttention(),
     {"x": np.random.randn(2, 5, 8).astype(np.float32)}, "mse", 14)
+
+run("recurrent", Recurrent(),
+    {"x": np.random.randn(4, 2, 3).astype(np.float32)},
+    "softmax_cross_entropy", 14)
 
 print(f"{len(failures)} failures")
 sys.exit(1 if failures else 0)

@@ -112,6 +112,21 @@ save("kinks",
      [("x", F, [2, 3])], [("y", F, [2, 3])],
      [("b", b), ("mask", np.array([True, False, True]))])
 
+# A bidirectional GRU, and an LSTM with peepholes.
+save("gru-bidirectional",
+     [helper.make_node("GRU", ["x", "w", "r"], ["y"], name="gru",
+                       hidden_size=2, direction="bidirectional")],
+     [("x", F, [3, 1, 2])], [("y", F, [3, 2, 1, 2])],
+     [("w", np.ones((2, 6, 2), np.float32)),
+      ("r", np.ones((2, 6, 2), np.float32))])
+save("lstm-peepholes",
+     [helper.make_node("LSTM", ["x", "w", "r", "", "", "", "", "p"], ["y"],
+                       name="lstm", hidden_size=2)],
+     [("x", F, [3, 1, 2])], [("y", F, [3, 1, 1, 2])],
+     [("w", np.ones((1, 8, 2), np.float32)),
+      ("r", np.ones((1, 8, 2), np.float32)),
+      ("p", np.ones((1, 6), np.float32))])
+
 # A rank-3 output, which is no [batch, classes] logits.
 save("rank3",
      [helper.make_node("Relu", ["x"], ["y"], name="relu")],
