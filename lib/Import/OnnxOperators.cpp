@@ -75,6 +75,34 @@ LogicalResult identity(NodeContext &n, Results &results) {
   return success();
 }
 
+/// Dropout is the identity, as in inference: Adjoint draws no random
+/// numbers. From opset 12 an export in training mode says so (training_mode
+/// true); with a non-zero ratio that would silently train without dropout,
+/// so it is an error.
+LogicalResult dropout(NodeContext &n, Results &results) {
+  if (n.opset >= 12 && n.hasInput(2)) {
+    const Tensor &training = n.input(2);
+    if (!training.constant || !n.type(2).getElementType().isInteger(1) ||
+        n.type(2).getNumElements() != 1)
+      return n.error() << "training_mode must be a bool known at import time";
+    bool dropping = true;
+    if (n.hasInput(1)) {
+      const Tensor &ratio = n.input(1);
+      dropping = !ratio.constant ||
+                 !isa<FloatType>(n.type(1).getElementType()) ||
+                 !ratio.constant.isSplat() ||
+                 !ratio.constant.getSplatValue<APFloat>().isZero();
+    }
+    if (dropping && *training.constant.value_begin<bool>())
+      return n.error() << "dropout in training mode is not supported: "
+                          "Adjoint draws no random numbers. Export with the "
+                          "dropout modules in eval mode or their p set to "
+                          "0 (torch.onnx.TrainingMode.TRAINING puts them in "
+                          "training mode)";
+  }
+  return identity(n, results);
+}
+
 template <typename OpTy> LogicalResult unary(NodeContext &n, Results &results) {
   FailureOr<Value> x = n.floatValue(0);
   if (failed(x))
@@ -1335,7 +1363,9 @@ const OperatorInfo operators[] = {
      "pads, dilations, group; `auto_pad` NOTSET or VALID"},
     {"Div", 7, 17, 2, binary<adj::DivOp>,
      "`adj.div`; integer constants fold (truncating)"},
-    {"Dropout", 1, 17, 1, identity, "the identity (inference)"},
+    {"Dropout", 1, 17, 1, dropout,
+     "the identity (inference); an error in training mode with a non-zero "
+     "ratio"},
     {"Elu", 6, 17, 1, elu, "`adj.select` of x and alpha (exp(x) - 1)"},
     {"Equal", 11, 17, 2, comparison<adj::ComparisonDirection::eq>,
      "`adj.compare eq`; float operands"},

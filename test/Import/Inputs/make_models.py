@@ -127,6 +127,22 @@ save("lstm-peepholes",
       ("r", np.ones((1, 8, 2), np.float32)),
       ("p", np.ones((1, 6), np.float32))])
 
+# Dropout exported in training mode: an error with a non-zero ratio (no
+# random numbers), the identity with ratio 0.
+def dropout(name, ratio):
+    save(name,
+         [helper.make_node("Constant", [], ["ratio"], name="ratio",
+                           value=numpy_helper.from_array(np.array(ratio, np.float32))),
+          helper.make_node("Constant", [], ["train"], name="train",
+                           value=numpy_helper.from_array(np.array(True))),
+          helper.make_node("Dropout", ["x", "ratio", "train"], ["y"],
+                           name="drop")],
+         [("x", F, [2, 3])], [("y", F, [2, 3])])
+
+
+dropout("dropout-training", 0.5)
+dropout("dropout-zero", 0.0)
+
 # A rank-3 output, which is no [batch, classes] logits.
 save("rank3",
      [helper.make_node("Relu", ["x"], ["y"], name="relu")],
