@@ -892,10 +892,12 @@ func.func @loss(%x: {X} {{adj.name = "x"}}, %W1: {W1} {{adj.name = "W1"}},
 }}"""
 
     def loss(x, W1, b1, w2):
-        x = x.detach().requires_grad_(True)
-        f = (torch.tanh(x @ W1 + b1) @ w2).sum()
-        gx, = torch.autograd.grad(f, x, create_graph=True)
-        return f / B + lam * (gx ** 2).sum()
+        # The forward phase runs under no_grad: the penalty needs autograd.
+        with torch.enable_grad():
+            x = x.detach().requires_grad_(True)
+            f = (torch.tanh(x @ W1 + b1) @ w2).sum()
+            gx, = torch.autograd.grad(f, x, create_graph=True)
+            return f / B + lam * (gx ** 2).sum()
 
     rng = np.random.default_rng(17)
     inputs = dict(x=rng.standard_normal((B, I)),
