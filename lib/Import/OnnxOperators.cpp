@@ -276,6 +276,66 @@ LogicalResult elu(NodeContext &n, Results &results) {
   });
 }
 
+/// log(1 + exp(x)) as relu(x) + log1p(exp(-|x|)), which cannot overflow;
+/// both pieces are selects so that the derivative at 0 is sigmoid(0) = 1/2
+/// (adj.relu's and adj.abs's are 0 there).
+LogicalResult softplus(NodeContext &n, Results &results) {
+  FailureOr<Value> x = n.floatValue(0);
+  if (failed(x))
+    return failure();
+  auto scalar = RankedTensorType::get({}, n.type(0).getElementType());
+  FailureOr<Value> positive =
+      compare(n, adj::ComparisonDirection::gt, *x, n.splat(scalar, 0.0));
+  if (failed(positive))
+    return failure();
+  Value negated = n.b.create<adj::NegOp>(n.loc, x->getType(), *x);
+  FailureOr<Value> linear =
+      n.create<adj::SelectOp>({*positive, *x, n.splat(scalar, 0.0)});
+  FailureOr<Value> minusAbs = n.create<adj::SelectOp>({*positive, negated, *x});
+  if (failed(linear) || failed(minusAbs))
+    return failure();
+  Value e = n.b.create<adj::ExpOp>(n.loc, x->getType(), *minusAbs);
+  Value log = n.b.create<adj::Log1pOp>(n.loc, x->getType(), e);
+  return result(results, n.create<adj::AddOp>({*linear, log}));
+}
+
+/// clip(alpha x + beta, 0, 1); HardSwish multiplies it by x.
+FailureOr<Value> hardSigmoidOf(NodeContext &n, Value x, double alpha,
+                               double beta) {
+  auto scalar = [&](double v) {
+    return n.splat(RankedTensorType::get({}, n.type(0).getElementType()), v);
+  };
+  FailureOr<Value> scaled = n.create<adj::MulOp>({x, scalar(alpha)});
+  if (failed(scaled))
+    return failure();
+  FailureOr<Value> shifted = n.create<adj::AddOp>({*scaled, scalar(beta)});
+  if (failed(shifted))
+    return failure();
+  FailureOr<Value> low =
+      clampSide(n, *shifted, scalar(0.0), adj::ComparisonDirection::lt);
+  if (failed(low))
+    return failure();
+  return clampSide(n, *low, scalar(1.0), adj::ComparisonDirection::gt);
+}
+
+LogicalResult hardSigmoid(NodeContext &n, Results &results) {
+  FailureOr<Value> x = n.floatValue(0);
+  if (failed(x))
+    return failure();
+  return result(results, hardSigmoidOf(n, *x, n.getFloat("alpha", 0.2),
+                                       n.getFloat("beta", 0.5)));
+}
+
+LogicalResult hardSwish(NodeContext &n, Results &results) {
+  FailureOr<Value> x = n.floatValue(0);
+  if (failed(x))
+    return failure();
+  FailureOr<Value> gate = hardSigmoidOf(n, *x, 1.0 / 6.0, 0.5);
+  if (failed(gate))
+    return failure();
+  return result(results, n.create<adj::MulOp>({*x, *gate}));
+}
+
 /// Less, Greater, Equal, ...: float operands at run time, an i1 mask.
 template <adj::ComparisonDirection direction>
 LogicalResult comparison(NodeContext &n, Results &results) {
@@ -840,8 +900,44 @@ LogicalResult gemm(NodeContext &n, Results &results) {
 // Reductions and normalization
 //===----------------------------------------------------------------------===//
 
+/// A reduction over every element of a 0-d or 1-d integer constant: the
+/// shape arithmetic of an export (torch.var divides by the ReduceProd of a
+/// dimension), folded.
+LogicalResult foldIntReduce(NodeContext &n, Results &results) {
+  StringRef op = n.node.op_type();
+  SmallVector<int64_t> values = intValues(n.input(0).constant);
+  if (n.type(0).getRank() > 1 || values.empty() ||
+      !llvm::is_contained({"ReduceSum", "ReduceProd", "ReduceMax", "ReduceMin"},
+                          op))
+    return n.error() << "cannot fold this reduction of integers: only Sum, "
+                        "Prod, Max and Min of a non-empty 0-d or 1-d constant";
+  int64_t acc = values[0];
+  for (int64_t v : ArrayRef(values).drop_front()) {
+    std::optional<int64_t> next = op == "ReduceSum" ? llvm::checkedAdd(acc, v)
+                                  : op == "ReduceProd"
+                                      ? llvm::checkedMul(acc, v)
+                                  : op == "ReduceMax" ? std::max(acc, v)
+                                                      : std::min(acc, v);
+    if (!next)
+      return n.error() << "cannot fold this reduction of integers: it "
+                          "overflows";
+    acc = *next;
+  }
+  bool keep = n.getInt("keepdims", 1) && n.type(0).getRank() == 1;
+  results.push_back(intConstant(
+      n.b.getContext(), keep ? SmallVector<int64_t>{1} : SmallVector<int64_t>{},
+      {acc}));
+  return success();
+}
+
+/// A reduction `post(OpTy(pre(x)))` over ONNX's axes: ReduceL2 is
+/// sqrt(sum(x²)), for example.
 template <typename OpTy>
-LogicalResult reduce(NodeContext &n, Results &results) {
+LogicalResult reduceOf(NodeContext &n, Results &results,
+                       function_ref<Value(Value)> pre,
+                       function_ref<Value(Value)> post) {
+  if (isIntConstant(n.input(0)))
+    return foldIntReduce(n, results);
   // ReduceSum takes its axes as an input from opset 13; the others from 18.
   bool sum = n.node.op_type() == "ReduceSum";
   auto axes = readAxes(n, sum ? 13 : 18, 1);
@@ -873,7 +969,29 @@ LogicalResult reduce(NodeContext &n, Results &results) {
       n.named("axes", n.b.getDenseI64ArrayAttr(normalized))};
   if (n.getInt("keepdims", 1))
     attrs.push_back(n.named("keepdims", n.b.getUnitAttr()));
-  return result(results, n.create<OpTy>(*x, attrs));
+  FailureOr<Value> y = n.create<OpTy>(pre(*x), attrs);
+  if (failed(y))
+    return failure();
+  return result(results, post(*y));
+}
+
+template <typename OpTy>
+LogicalResult reduce(NodeContext &n, Results &results) {
+  auto same = [](Value v) { return v; };
+  return reduceOf<OpTy>(n, results, same, same);
+}
+
+/// ReduceL1, ReduceL2 and ReduceSumSquare: sums of |x| or x², the L2 norm
+/// its square root.
+template <typename ElementOp, bool root>
+LogicalResult reduceNorm(NodeContext &n, Results &results) {
+  auto element = [&](Value v) -> Value {
+    return n.b.create<ElementOp>(n.loc, v.getType(), v);
+  };
+  auto finish = [&](Value v) -> Value {
+    return root ? n.b.create<adj::SqrtOp>(n.loc, v.getType(), v) : v;
+  };
+  return reduceOf<adj::SumOp>(n, results, element, finish);
 }
 
 template <typename OpTy>
@@ -1388,6 +1506,10 @@ const OperatorInfo operators[] = {
     {"GRU", 7, 17, 3, gru,
      "unrolled into adj ops over the time steps; forward direction, default "
      "activations, no `sequence_lens`, `layout` 0"},
+    {"HardSigmoid", 6, 17, 1, hardSigmoid,
+     "clip(alpha x + beta, 0, 1) as for Clip"},
+    {"HardSwish", 14, 17, 1, hardSwish,
+     "x times HardSigmoid(x) with alpha 1/6, beta 0.5"},
     {"Identity", 1, 17, 1, identity, "its input"},
     {"LayerNormalization", 17, 17, 2, layerNorm,
      "`adj.layer_norm`; the Mean and InvStdDev outputs are not supported "
@@ -1419,10 +1541,19 @@ const OperatorInfo operators[] = {
      "`adj.pad`; constant mode, non-negative pads known at import time"},
     {"Pow", 7, 17, 2, binary<adj::PowOp>,
      "`adj.pow`; an integer exponent is made a float constant"},
+    {"ReduceL1", 1, 17, 1, reduceNorm<adj::AbsOp, false>,
+     "`adj.sum` of `adj.abs`"},
+    {"ReduceL2", 1, 17, 1, reduceNorm<adj::SquareOp, true>,
+     "`adj.sqrt` of the `adj.sum` of `adj.square` (no derivative at 0)"},
+    {"ReduceLogSumExp", 1, 17, 1, reduce<adj::LogSumExpOp>, "`adj.logsumexp`"},
     {"ReduceMax", 1, 17, 1, reduce<adj::MaxOp>, "`adj.max`"},
     {"ReduceMean", 1, 17, 1, reduce<adj::MeanOp>, "`adj.mean`"},
+    {"ReduceMin", 1, 17, 1, reduce<adj::MinOp>, "`adj.min`"},
+    {"ReduceProd", 1, 17, 1, reduce<adj::ProdOp>, "`adj.prod`"},
     {"ReduceSum", 1, 17, 1, reduce<adj::SumOp>,
      "`adj.sum`; axes known at import time"},
+    {"ReduceSumSquare", 1, 17, 1, reduceNorm<adj::SquareOp, false>,
+     "`adj.sum` of `adj.square`"},
     {"Relu", 6, 17, 1, unary<adj::ReluOp>, "`adj.relu`"},
     {"Reshape", 5, 17, 2, reshape,
      "`adj.reshape`; the shape known at import time (0 and -1 as ONNX)"},
@@ -1432,6 +1563,8 @@ const OperatorInfo operators[] = {
      "`adj.slice`; bounds known at import time, positive steps"},
     {"Softmax", 1, 17, 1, softmax<adj::SoftmaxOp>,
      "`adj.softmax`; before opset 13 only along the last axis"},
+    {"Softplus", 1, 17, 1, softplus,
+     "relu(x) + log1p(exp(-|x|)) (no overflow), with selects"},
     {"Split", 2, 17, 1, split, "`adj.slice` per output"},
     {"Sqrt", 6, 17, 1, unary<adj::SqrtOp>, "`adj.sqrt`"},
     {"Squeeze", 1, 17, 1, squeeze, "`adj.reshape`"},

@@ -5,8 +5,9 @@
 # embedding, inference batch norm, reductions, slices, ...), a 1-D
 # convolutional net, a model of the operators with kinks (Clip, LeakyRelu,
 # Elu, Max, Min, Where) on inputs at the kinks, causal attention (masked_fill
-# with -inf) and recurrent networks (LSTM, GRU), compiled from .onnx with a
-# loss, run, and
+# with -inf), recurrent networks (LSTM, GRU), activations and reductions
+# (Softplus, HardSwish, ReduceL2, ...) and PyTorch's TransformerEncoderLayer,
+# compiled from .onnx with a loss, run, and
 # compared with PyTorch in f64: the forward output, the loss, and the
 # gradient of every parameter and of the input (f32 results, 1e-4 relative
 # to the largest magnitude). The library's initial values must be the
@@ -185,6 +186,43 @@ class Recurrent(nn.Module):
         return self.fc(y[-1] + h[0] + c[1] + g.mean(0) + gh[0])
 
 
+class Activations(nn.Module):
+    """softplus (on 0 and on 100, where exp overflows in f32), mish, SiLU,
+    hardswish, hardsigmoid, tanh-GELU, F.normalize (ReduceL2, Clip, Expand),
+    and the reductions logsumexp, min, prod, L1 norm, std (whose element
+    count is a ReduceProd of a shape) and var."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(6, 6)
+
+    def forward(self, x):
+        a = (F.softplus(x) + F.mish(x) + F.silu(x) + F.hardswish(x)
+             + F.hardsigmoid(x) + F.gelu(x, approximate="tanh"))
+        h = self.fc(torch.tanh(a))
+        r = torch.cat([h.logsumexp(1, keepdim=True), h.amin(1, keepdim=True),
+                       h.prod(1, keepdim=True), h.norm(p=1, dim=1, keepdim=True),
+                       h.std(1, keepdim=True), h.var(1, keepdim=True)], 1)
+        return torch.cat([F.normalize(h, dim=1), r], 1)
+
+
+class TransformerClassifier(nn.Module):
+    """Token and position embeddings (torch.arange), PyTorch's own
+    nn.TransformerEncoderLayer (batch first), mean pooling, a linear head."""
+
+    def __init__(self):
+        super().__init__()
+        self.tok = nn.Embedding(20, 8)
+        self.pos = nn.Embedding(5, 8)
+        self.enc = nn.TransformerEncoderLayer(8, 2, 16, dropout=0.0,
+                                              batch_first=True)
+        self.fc = nn.Linear(8, 3)
+
+    def forward(self, tokens):
+        p = torch.arange(tokens.shape[1])
+        return self.fc(self.enc(self.tok(tokens) + self.pos(p)).mean(1))
+
+
 def check(what, got, want, tol=1e-4, floor=1e-3):
     """`got` within `tol` of `want`, relative to its largest magnitude or
     `floor`: a gradient that is 0 in exact arithmetic (c1's bias, which batch
@@ -304,6 +342,17 @@ run("causal", CausalAttention(),
 
 run("recurrent", Recurrent(),
     {"x": np.random.randn(4, 2, 3).astype(np.float32)},
+    "softmax_cross_entropy", 14)
+
+activations = np.random.randn(3, 6).astype(np.float32)
+activations[0, :2] = [0, 100]
+run("activations", Activations(), {"x": activations}, "mse", 14)
+transformer = TransformerClassifier()
+with torch.no_grad():  # no two parameters equal (the export would merge them)
+    for p in transformer.parameters():
+        p.add_(0.1 * torch.randn(p.shape))
+run("transformer", transformer,
+    {"tokens": np.random.randint(0, 20, size=(2, 5)).astype(np.int64)},
     "softmax_cross_entropy", 14)
 
 print(f"{len(failures)} failures")

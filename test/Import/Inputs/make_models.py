@@ -143,6 +143,21 @@ def dropout(name, ratio):
 dropout("dropout-training", 0.5)
 dropout("dropout-zero", 0.0)
 
+# Reductions of integer constants (shape arithmetic) fold: ReduceProd of a
+# shape to an element count, then Cast to float; ReduceMean does not.
+save("int-reduce",
+     [helper.make_node("Shape", ["x"], ["s"], name="shape"),
+      helper.make_node("ReduceProd", ["s"], ["n"], name="prod", keepdims=0),
+      helper.make_node("Cast", ["n"], ["nf"], name="cast", to=F),
+      helper.make_node("Div", ["x", "nf"], ["y"], name="div")],
+     [("x", F, [2, 3])], [("y", F, [2, 3])])
+save("int-reduce-mean",
+     [helper.make_node("Shape", ["x"], ["s"], name="shape"),
+      helper.make_node("ReduceMean", ["s"], ["n"], name="mean"),
+      helper.make_node("Cast", ["n"], ["nf"], name="cast", to=F),
+      helper.make_node("Div", ["x", "nf"], ["y"], name="div")],
+     [("x", F, [2, 3])], [("y", F, [2, 3])])
+
 # A rank-3 output, which is no [batch, classes] logits.
 save("rank3",
      [helper.make_node("Relu", ["x"], ["y"], name="relu")],
