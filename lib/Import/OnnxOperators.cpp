@@ -12,6 +12,8 @@
 
 #include "OnnxImporter.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinOps.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/CheckedArithmetic.h"
 
@@ -1411,6 +1413,110 @@ LogicalResult conv(NodeContext &n, Results &results) {
   return windowResult(n, results, y);
 }
 
+/// A private function that convolves its first argument by its second
+/// with `window`: `(input, weight) -> result`, shared by the nodes that
+/// need the same one.
+func::FuncOp convolutionFunction(NodeContext &n, RankedTensorType input,
+                                 RankedTensorType weight,
+                                 RankedTensorType result,
+                                 ArrayRef<NamedAttribute> window) {
+  auto module = n.b.getBlock()->getParentOp()->getParentOfType<ModuleOp>();
+  auto type = FunctionType::get(n.b.getContext(), {input, weight}, {result});
+  DictionaryAttr attrs = DictionaryAttr::get(n.b.getContext(), window);
+  for (auto fn : module.getOps<func::FuncOp>())
+    if (fn.getName().starts_with("conv_transpose") &&
+        fn.getFunctionType() == type &&
+        fn.front().front().getAttrDictionary() == attrs)
+      return fn;
+  std::string name = "conv_transpose";
+  for (int i = 1; module.lookupSymbol(name); ++i)
+    name = "conv_transpose" + std::to_string(i);
+  OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
+  auto fn = b.create<func::FuncOp>(n.loc, name, type);
+  fn.setPrivate();
+  b.setInsertionPointToEnd(fn.addEntryBlock());
+  Value y = b.create<adj::Conv2DOp>(n.loc, result, fn.getArgument(0),
+                                    fn.getArgument(1), nullptr, nullptr,
+                                    nullptr, nullptr);
+  y.getDefiningOp()->setAttrs(attrs);
+  b.create<func::ReturnOp>(n.loc, y);
+  return fn;
+}
+
+/// ConvTranspose: the transposed convolution is the derivative of a
+/// convolution w.r.t. its input, so it is asked for as one, an adj.vjp of
+/// a convolution of the output's shape with X as the cotangent.
+/// Differentiation then builds it as adj.conv2d's rule does (without the
+/// zeros a stride would spread into X), and differentiates it again for
+/// the model's gradient.
+LogicalResult convTranspose(NodeContext &n, Results &results) {
+  FailureOr<SmallVector<NamedAttribute>> attrs = window(n, true);
+  FailureOr<Value> x = n.floatValue(0), w = n.floatValue(1);
+  if (failed(attrs) || failed(x) || failed(w))
+    return failure();
+  if (n.type(1).getRank() != n.type(0).getRank())
+    return n.error() << "the weight must be [C, O/groups, KH, KW], or "
+                        "[C, O/groups, K] for a 1-D input";
+  if (n.attr("output_shape"))
+    return n.error() << "output_shape is not supported: export with "
+                        "output_padding";
+  int64_t groups = n.getInt("group", 1);
+  if (groups != 1)
+    attrs->push_back(n.named("groups", n.b.getI64IntegerAttr(groups)));
+  if (isOneD(n)) {
+    x = asImage(n, *x);
+    w = asImage(n, *w);
+  }
+  auto get = [&](StringRef name, int64_t size, int64_t otherwise) {
+    for (NamedAttribute a : *attrs)
+      if (a.getName() == name)
+        return llvm::to_vector(
+            cast<DenseI64ArrayAttr>(a.getValue()).asArrayRef());
+    return SmallVector<int64_t>(size, otherwise);
+  };
+  SmallVector<int64_t> stride = get("stride", 2, 1), pad = get("padding", 4, 0),
+                       dilation = get("dilation", 2, 1);
+  SmallVector<int64_t> extra(2, 0);
+  if (std::optional<SmallVector<int64_t>> e = n.getInts("output_padding")) {
+    if (e->size() != size_t(n.type(0).getRank() - 2))
+      return n.error() << "output_padding must have " << n.type(0).getRank() - 2
+                       << " entries";
+    extra = isOneD(n) ? SmallVector<int64_t>{0, (*e)[0]} : *e;
+  }
+  auto xt = cast<RankedTensorType>(x->getType());
+  auto wt = cast<RankedTensorType>(w->getType());
+  ArrayRef<int64_t> xs = xt.getShape(), ws = wt.getShape();
+  if (xs[1] != ws[0] || ws[0] % groups)
+    return n.error() << "the weight " << n.type(1) << " does not fit the input "
+                     << n.type(0) << " in " << groups << " groups";
+  SmallVector<int64_t> out = {xs[0], ws[1] * groups, 0, 0};
+  for (int d = 0; d < 2; ++d) {
+    if (extra[d] < 0 || extra[d] >= std::max(stride[d], dilation[d]))
+      return n.error() << "output_padding must be below the stride or the "
+                          "dilation";
+    out[2 + d] = (xs[2 + d] - 1) * stride[d] - pad[d] - pad[2 + d] +
+                 dilation[d] * (ws[2 + d] - 1) + extra[d] + 1;
+    if (out[2 + d] <= 0)
+      return n.error() << "the output would be empty";
+  }
+  auto outType = xt.clone(out);
+  func::FuncOp fn = convolutionFunction(n, outType, wt, xt, *attrs);
+  auto vjp =
+      n.b.create<adj::VjpOp>(n.loc, TypeRange{xt, outType}, fn.getName(),
+                             ValueRange{n.splat(outType, 0.0), *w},
+                             ValueRange{*x}, n.b.getDenseI64ArrayAttr({0}));
+  FailureOr<Value> y = vjp.getResult(1);
+  if (n.hasInput(2)) {
+    FailureOr<Value> bias = n.floatValue(2);
+    if (failed(bias))
+      return failure();
+    if (n.type(2).getShape() != ArrayRef<int64_t>{out[1]})
+      return n.error() << "the bias must be [" << out[1] << "]";
+    y = n.create<adj::AddOp>({*y, n.reshape(*bias, {out[1], 1, 1})});
+  }
+  return windowResult(n, results, y);
+}
+
 template <typename OpTy> LogicalResult pool(NodeContext &n, Results &results) {
   FailureOr<SmallVector<NamedAttribute>> attrs = window(n, false);
   FailureOr<Value> x = n.floatValue(0);
@@ -1479,6 +1585,10 @@ const OperatorInfo operators[] = {
     {"Conv", 1, 17, 2, conv,
      "`adj.conv2d` (+ bias); 1-D (as 2-D of height 1) or 2-D, strides, "
      "pads, dilations, group; `auto_pad` NOTSET or VALID"},
+    {"ConvTranspose", 1, 17, 2, convTranspose,
+     "the derivative of `adj.conv2d` w.r.t. its input (an `adj.vjp` of a "
+     "private convolution); 1-D or 2-D, strides, pads, dilations, group, "
+     "output_padding; no output_shape"},
     {"Div", 7, 17, 2, binary<adj::DivOp>,
      "`adj.div`; integer constants fold (truncating)"},
     {"Dropout", 1, 17, 1, dropout,

@@ -6,7 +6,8 @@
 # convolutional net, a model of the operators with kinks (Clip, LeakyRelu,
 # Elu, Max, Min, Where) on inputs at the kinks, causal attention (masked_fill
 # with -inf), recurrent networks (LSTM, GRU), activations and reductions
-# (Softplus, HardSwish, ReduceL2, ...) and PyTorch's TransformerEncoderLayer,
+# (Softplus, HardSwish, ReduceL2, ...), PyTorch's TransformerEncoderLayer and
+# a convolutional autoencoder (ConvTranspose),
 # compiled from .onnx with a loss, run, and
 # compared with PyTorch in f64: the forward output, the loss, and the
 # gradient of every parameter and of the input (f32 results, 1e-4 relative
@@ -223,6 +224,25 @@ class TransformerClassifier(nn.Module):
         return self.fc(self.enc(self.tok(tokens) + self.pos(p)).mean(1))
 
 
+class ConvAutoencoder(nn.Module):
+    """Transposed convolutions (ConvTranspose, an adj.vjp of a convolution
+    at import): stride with output_padding and groups, dilation with
+    unequal strides and kernel sides, and a 1-D one."""
+
+    def __init__(self):
+        super().__init__()
+        self.c = nn.Conv2d(2, 4, 3, stride=2, padding=1)
+        self.t1 = nn.ConvTranspose2d(4, 6, 3, stride=2, padding=1,
+                                     output_padding=1, groups=2)
+        self.t2 = nn.ConvTranspose2d(6, 2, (3, 2), stride=(1, 3),
+                                     padding=(2, 0), dilation=(2, 1))
+        self.t3 = nn.ConvTranspose1d(2, 3, 4, stride=2, padding=1)
+
+    def forward(self, x):
+        h = self.t2(torch.tanh(self.t1(F.relu(self.c(x)))))
+        return self.t3(h.flatten(2))
+
+
 def check(what, got, want, tol=1e-4, floor=1e-3):
     """`got` within `tol` of `want`, relative to its largest magnitude or
     `floor`: a gradient that is 0 in exact arithmetic (c1's bias, which batch
@@ -354,6 +374,9 @@ with torch.no_grad():  # no two parameters equal (the export would merge them)
 run("transformer", transformer,
     {"tokens": np.random.randint(0, 20, size=(2, 5)).astype(np.int64)},
     "softmax_cross_entropy", 14)
+
+run("autoencoder", ConvAutoencoder(),
+    {"x": np.random.randn(2, 2, 8, 8).astype(np.float32)}, "mse", 14)
 
 print(f"{len(failures)} failures")
 sys.exit(1 if failures else 0)

@@ -158,6 +158,22 @@ save("int-reduce-mean",
       helper.make_node("Div", ["x", "nf"], ["y"], name="div")],
      [("x", F, [2, 3])], [("y", F, [2, 3])])
 
+# Two equal transposed convolutions share one private convolution, whose
+# input-derivative they ask for; output_shape is not supported.
+kt = np.ones((3, 2, 2, 2), np.float32)
+save("conv-transpose",
+     [helper.make_node("ConvTranspose", ["x", "k"], ["h"], name="t1",
+                       strides=[2, 2]),
+      helper.make_node("Relu", ["h"], ["r"], name="relu"),
+      helper.make_node("ConvTranspose", ["x", "k"], ["y"], name="t2",
+                       strides=[2, 2])],
+     [("x", F, [1, 3, 2, 2])], [("y", F, [1, 2, 4, 4]), ("r", F, [1, 2, 4, 4])],
+     [("k", kt)])
+save("conv-transpose-shape",
+     [helper.make_node("ConvTranspose", ["x", "k"], ["y"], name="t",
+                       strides=[2, 2], output_shape=[4, 4])],
+     [("x", F, [1, 3, 2, 2])], [("y", F, [1, 2, 4, 4])], [("k", kt)])
+
 # A rank-3 output, which is no [batch, classes] logits.
 save("rank3",
      [helper.make_node("Relu", ["x"], ["y"], name="relu")],
