@@ -1362,8 +1362,6 @@ FailureOr<SmallVector<NamedAttribute>> window(NodeContext &n,
     if (hasDilation && failed(pair("dilations", "dilation")))
       return failure();
   }
-  if (n.getInt("ceil_mode", 0))
-    return n.error() << "ceil_mode 1 is not supported: only floor mode";
   return attrs;
 }
 
@@ -1517,6 +1515,47 @@ LogicalResult convTranspose(NodeContext &n, Results &results) {
   return windowResult(n, results, y);
 }
 
+/// Max pooling in ceil mode as floor mode with more padding at the bottom
+/// and right (padded positions never win the maximum): the windows that
+/// rounding up adds, except one that would start in that padding (as
+/// PyTorch).
+void ceilMode(NodeContext &n, SmallVector<NamedAttribute> &attrs,
+              ArrayRef<int64_t> kernel) {
+  SmallVector<int64_t> stride, padding(4, 0);
+  NamedAttribute *paddingAttr = nullptr;
+  for (NamedAttribute &a : attrs) {
+    auto values = cast<DenseI64ArrayAttr>(a.getValue()).asArrayRef();
+    if (a.getName() == "stride")
+      stride.assign(values.begin(), values.end());
+    if (a.getName() == "padding") {
+      padding.assign(values.begin(), values.end());
+      paddingAttr = &a;
+    }
+  }
+  ArrayRef<int64_t> shape = n.type(0).getShape();
+  SmallVector<int64_t> in = isOneD(n)
+                                ? SmallVector<int64_t>{1, shape[2]}
+                                : SmallVector<int64_t>{shape[2], shape[3]};
+  for (int d = 0; d < 2; ++d) {
+    int64_t size = in[d];
+    int64_t span = size + padding[d] + padding[2 + d] - kernel[d];
+    if (span < 0)
+      continue;
+    int64_t out = (span + stride[d] - 1) / stride[d] + 1;
+    if ((out - 1) * stride[d] >= size + padding[d])
+      --out;
+    padding[2 + d] +=
+        std::max<int64_t>(0, (out - 1) * stride[d] + kernel[d] -
+                                 (size + padding[d] + padding[2 + d]));
+  }
+  NamedAttribute updated =
+      n.named("padding", n.b.getDenseI64ArrayAttr(padding));
+  if (paddingAttr)
+    *paddingAttr = updated;
+  else
+    attrs.push_back(updated);
+}
+
 template <typename OpTy> LogicalResult pool(NodeContext &n, Results &results) {
   FailureOr<SmallVector<NamedAttribute>> attrs = window(n, false);
   FailureOr<Value> x = n.floatValue(0);
@@ -1539,8 +1578,14 @@ template <typename OpTy> LogicalResult pool(NodeContext &n, Results &results) {
       return n.error() << "the Indices output is not supported";
     if (n.getInt("storage_order", 0))
       return n.error() << "storage_order 1 is not supported";
-  } else if (!n.getInt("count_include_pad", 0)) {
-    attrs->push_back(n.named("exclude_padding", n.b.getUnitAttr()));
+    if (n.getInt("ceil_mode", 0))
+      ceilMode(n, *attrs, *kernel);
+  } else {
+    if (n.getInt("ceil_mode", 0))
+      return n.error() << "ceil_mode 1 is not supported for average "
+                          "pooling: only floor mode";
+    if (!n.getInt("count_include_pad", 0))
+      attrs->push_back(n.named("exclude_padding", n.b.getUnitAttr()));
   }
   return windowResult(n, results,
                       n.create<OpTy>(isOneD(n) ? asImage(n, *x) : *x, *attrs));
@@ -1641,8 +1686,8 @@ const OperatorInfo operators[] = {
     {"Max", 8, 17, 1, extreme<adj::MaximumOp>,
      "`adj.maximum` of the inputs in turn (ties halve the derivative)"},
     {"MaxPool", 8, 17, 1, pool<adj::MaxPool2DOp>,
-     "`adj.max_pool2d`; 1-D (as 2-D of height 1) or 2-D, floor mode, no "
-     "dilations, no Indices output"},
+     "`adj.max_pool2d`; 1-D (as 2-D of height 1) or 2-D, floor or ceil "
+     "mode, no dilations, no Indices output"},
     {"Min", 8, 17, 1, extreme<adj::MinimumOp>,
      "`adj.minimum` of the inputs in turn (ties halve the derivative)"},
     {"Mul", 7, 17, 2, binary<adj::MulOp>, "`adj.mul`; integer constants fold"},

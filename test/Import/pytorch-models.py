@@ -7,7 +7,7 @@
 # Elu, Max, Min, Where) on inputs at the kinks, causal attention (masked_fill
 # with -inf), recurrent networks (LSTM, GRU), activations and reductions
 # (Softplus, HardSwish, ReduceL2, ...), PyTorch's TransformerEncoderLayer and
-# a convolutional autoencoder (ConvTranspose),
+# a convolutional autoencoder (ConvTranspose), max pooling in ceil mode,
 # compiled from .onnx with a loss, run, and
 # compared with PyTorch in f64: the forward output, the loss, and the
 # gradient of every parameter and of the input (f32 results, 1e-4 relative
@@ -243,6 +243,21 @@ class ConvAutoencoder(nn.Module):
         return self.t3(h.flatten(2))
 
 
+class CeilPool(nn.Module):
+    """Max pooling in ceil mode, 2-D and 1-D (with padding), where the last
+    window hangs over the input."""
+
+    def __init__(self):
+        super().__init__()
+        self.c = nn.Conv2d(2, 3, 3)
+        self.fc = nn.Linear(3 * 3 * 3 + 2 * 19, 5)
+
+    def forward(self, x):
+        a = F.max_pool2d(torch.tanh(self.c(x)), 3, 2, ceil_mode=True)
+        b = F.max_pool1d(x.flatten(2), 5, 4, padding=1, ceil_mode=True)
+        return self.fc(torch.cat([a.flatten(1), b.flatten(1)], 1))
+
+
 def check(what, got, want, tol=1e-4, floor=1e-3):
     """`got` within `tol` of `want`, relative to its largest magnitude or
     `floor`: a gradient that is 0 in exact arithmetic (c1's bias, which batch
@@ -377,6 +392,10 @@ run("transformer", transformer,
 
 run("autoencoder", ConvAutoencoder(),
     {"x": np.random.randn(2, 2, 8, 8).astype(np.float32)}, "mse", 14)
+
+run("ceilpool", CeilPool(),
+    {"x": np.random.randn(2, 2, 9, 8).astype(np.float32)},
+    "softmax_cross_entropy", 14)
 
 print(f"{len(failures)} failures")
 sys.exit(1 if failures else 0)

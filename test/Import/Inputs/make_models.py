@@ -74,6 +74,10 @@ save("pool-dilations",
      [helper.make_node("MaxPool", ["x"], ["y"], name="pool",
                        kernel_shape=[2, 2], dilations=[2, 2])],
      [("x", F, [1, 1, 6, 6])], [("y", F, [1, 1, 2, 2])], opset=12)
+save("avg-pool-ceil",
+     [helper.make_node("AveragePool", ["x"], ["y"], name="pool",
+                       kernel_shape=[2, 2], ceil_mode=1)],
+     [("x", F, [1, 1, 5, 5])], [("y", F, [1, 1, 3, 3])])
 save("conv-same",
      [helper.make_node("Conv", ["x", "k"], ["y"], name="conv",
                        auto_pad="SAME_UPPER")],
