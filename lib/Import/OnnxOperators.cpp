@@ -621,16 +621,17 @@ LogicalResult concat(NodeContext &n, Results &results) {
   FailureOr<int64_t> axis = n.normalizeAxis(n.getInt("axis", 0), rank);
   if (failed(axis))
     return failure();
-  // Shape vectors (all constant, 1-D): folded.
+  // Vectors known at import time (shapes, Resize's scales): folded.
   bool folded = rank == 1;
   for (unsigned i = 0; i < n.getNumInputs(); ++i)
-    folded &= n.hasInput(i) && isIntConstant(n.input(i));
+    folded &= n.hasInput(i) && n.input(i).constant &&
+              n.type(i).getElementType() == n.type(0).getElementType();
   if (folded) {
-    SmallVector<int64_t> values;
+    SmallVector<Attribute> values;
     for (unsigned i = 0; i < n.getNumInputs(); ++i)
-      llvm::append_range(values, intValues(n.input(i).constant));
-    results.push_back(
-        intConstant(n.b.getContext(), {int64_t(values.size())}, values));
+      llvm::append_range(values, n.input(i).constant.getValues<Attribute>());
+    auto type = n.type(0).clone({int64_t(values.size())});
+    results.push_back({{}, DenseElementsAttr::get(type, values)});
     return success();
   }
   SmallVector<Value> inputs;
@@ -763,6 +764,70 @@ LogicalResult split(NodeContext &n, Results &results) {
     offset += size;
   }
   return success();
+}
+
+/// Resize, upsampling by whole factors with the nearest neighbour: output
+/// element i of a dimension scaled by f reads input element i / f, so each
+/// dimension is repeated as [d, 1] broadcast to [d, f] and merged.
+LogicalResult resize(NodeContext &n, Results &results) {
+  if (n.getString("mode", "nearest") != "nearest")
+    return n.error() << "mode " << n.getString("mode", "")
+                     << " is not supported: only nearest";
+  // With a whole factor f, half_pixel's source (i + 0.5) / f - 0.5 rounds
+  // to i / f in any nearest_mode; asymmetric's i / f only when floored.
+  std::string transform =
+      n.getString("coordinate_transformation_mode", "half_pixel");
+  bool floorMode = n.getString("nearest_mode", "round_prefer_floor") == "floor";
+  if (!(transform == "half_pixel" || transform == "pytorch_half_pixel" ||
+        (transform == "asymmetric" && floorMode)))
+    return n.error() << "coordinate_transformation_mode " << transform
+                     << " with nearest_mode "
+                     << n.getString("nearest_mode", "round_prefer_floor")
+                     << " is not supported: half_pixel, or asymmetric with "
+                        "floor";
+  ArrayRef<int64_t> in = n.type(0).getShape();
+  SmallVector<int64_t> factors;
+  if (n.hasInput(2) && n.type(2).getNumElements() != 0) {
+    const Tensor &scales = n.input(2);
+    if (!scales.constant || !isa<FloatType>(n.type(2).getElementType()))
+      return n.error() << "the scales must be floats known at import time";
+    for (const APFloat &v : scales.constant.getValues<APFloat>()) {
+      double f = v.convertToDouble();
+      if (f < 1 || f != std::floor(f))
+        return n.error() << "scale " << f
+                         << " is not supported: only whole factors >= 1";
+      factors.push_back(int64_t(f));
+    }
+  } else if (n.hasInput(3)) {
+    FailureOr<SmallVector<int64_t>> sizes = n.ints(3, "the sizes");
+    if (failed(sizes))
+      return failure();
+    for (auto [size, d] : llvm::zip(*sizes, in)) {
+      if (size < d || size % d)
+        return n.error() << "size " << size << " of a dimension of " << d
+                         << " is not supported: only whole multiples";
+      factors.push_back(size / d);
+    }
+  }
+  if (factors.size() != in.size())
+    return n.error() << "the scales or sizes must have " << in.size()
+                     << " entries";
+  FailureOr<Value> x = n.floatValue(0);
+  if (failed(x))
+    return failure();
+  SmallVector<int64_t> pairs, repeated, out;
+  for (auto [d, f] : llvm::zip(in, factors)) {
+    pairs.append({d, 1});
+    repeated.append({d, f});
+    out.push_back(d * f);
+  }
+  if (pairs == repeated)
+    return result(results, x);
+  FailureOr<Value> spread = n.create<adj::BroadcastToOp>(
+      n.reshape(*x, pairs), {}, n.type(0).clone(repeated));
+  if (failed(spread))
+    return failure();
+  return result(results, n.reshape(*spread, out));
 }
 
 LogicalResult gather(NodeContext &n, Results &results) {
@@ -1712,6 +1777,10 @@ const OperatorInfo operators[] = {
     {"Relu", 6, 17, 1, unary<adj::ReluOp>, "`adj.relu`"},
     {"Reshape", 5, 17, 2, reshape,
      "`adj.reshape`; the shape known at import time (0 and -1 as ONNX)"},
+    {"Resize", 11, 17, 1, resize,
+     "`adj.broadcast_to` between reshapes: nearest-neighbour upsampling by "
+     "whole factors (scales or sizes known at import time), half_pixel or "
+     "asymmetric with floor"},
     {"Shape", 1, 17, 1, shape, "folds to a constant (static shapes)"},
     {"Sigmoid", 6, 17, 1, unary<adj::SigmoidOp>, "`adj.sigmoid`"},
     {"Slice", 10, 17, 3, slice,

@@ -8,6 +8,7 @@
 # with -inf), recurrent networks (LSTM, GRU), activations and reductions
 # (Softplus, HardSwish, ReduceL2, ...), PyTorch's TransformerEncoderLayer and
 # a convolutional autoencoder (ConvTranspose), max pooling in ceil mode,
+# nearest-neighbour upsampling (Resize),
 # compiled from .onnx with a loss, run, and
 # compared with PyTorch in f64: the forward output, the loss, and the
 # gradient of every parameter and of the input (f32 results, 1e-4 relative
@@ -258,6 +259,22 @@ class CeilPool(nn.Module):
         return self.fc(torch.cat([a.flatten(1), b.flatten(1)], 1))
 
 
+class Upsampling(nn.Module):
+    """Nearest-neighbour upsampling (Resize): nn.Upsample by (2, 3) and a
+    1-D F.interpolate to a size."""
+
+    def __init__(self):
+        super().__init__()
+        self.c = nn.Conv2d(2, 3, 3, padding=1)
+        self.up = nn.Upsample(scale_factor=(2, 3))
+        self.fc = nn.Linear(3 * 8 * 12 + 2 * 64, 4)
+
+    def forward(self, x):
+        a = self.up(torch.tanh(self.c(x)))
+        b = F.interpolate(x.flatten(2), size=64, mode="nearest")
+        return self.fc(torch.cat([a.flatten(1), b.flatten(1)], 1))
+
+
 def check(what, got, want, tol=1e-4, floor=1e-3):
     """`got` within `tol` of `want`, relative to its largest magnitude or
     `floor`: a gradient that is 0 in exact arithmetic (c1's bias, which batch
@@ -395,6 +412,10 @@ run("autoencoder", ConvAutoencoder(),
 
 run("ceilpool", CeilPool(),
     {"x": np.random.randn(2, 2, 9, 8).astype(np.float32)},
+    "softmax_cross_entropy", 14)
+
+run("upsampling", Upsampling(),
+    {"x": np.random.randn(2, 2, 4, 4).astype(np.float32)},
     "softmax_cross_entropy", 14)
 
 print(f"{len(failures)} failures")

@@ -78,6 +78,11 @@ save("avg-pool-ceil",
      [helper.make_node("AveragePool", ["x"], ["y"], name="pool",
                        kernel_shape=[2, 2], ceil_mode=1)],
      [("x", F, [1, 1, 5, 5])], [("y", F, [1, 1, 3, 3])])
+save("resize-linear",
+     [helper.make_node("Resize", ["x", "", "scales"], ["y"], name="resize",
+                       mode="linear")],
+     [("x", F, [1, 1, 2, 2])], [("y", F, [1, 1, 4, 4])],
+     [("scales", np.array([1, 1, 2, 2], np.float32))], opset=13)
 save("conv-same",
      [helper.make_node("Conv", ["x", "k"], ["y"], name="conv",
                        auto_pad="SAME_UPPER")],
