@@ -183,6 +183,11 @@ save("conv-transpose-shape",
                        strides=[2, 2], output_shape=[4, 4])],
      [("x", F, [1, 3, 2, 2])], [("y", F, [1, 2, 4, 4])], [("k", kt)])
 
+# An output declared with another shape than it has.
+save("wrong-output-shape",
+     [helper.make_node("Relu", ["x"], ["y"], name="relu")],
+     [("x", F, [2, 3])], [("y", F, [3, 2])])
+
 # A rank-3 output, which is no [batch, classes] logits.
 save("rank3",
      [helper.make_node("Relu", ["x"], ["y"], name="relu")],
