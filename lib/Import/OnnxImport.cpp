@@ -334,6 +334,20 @@ LogicalResult GraphImporter::readOpset() {
   return success();
 }
 
+/// The static shape `info` declares, if it declares one.
+static std::optional<SmallVector<int64_t>>
+declaredShape(const onnx::ValueInfoProto &info) {
+  if (!info.type().has_tensor_type() || !info.type().tensor_type().has_shape())
+    return std::nullopt;
+  SmallVector<int64_t> shape;
+  for (const auto &d : info.type().tensor_type().shape().dim()) {
+    if (!d.has_dim_value() || d.dim_value() < 0)
+      return std::nullopt;
+    shape.push_back(d.dim_value());
+  }
+  return shape;
+}
+
 FailureOr<RankedTensorType>
 GraphImporter::readInputType(const onnx::ValueInfoProto &info) {
   Location loc = modelLoc();
@@ -475,6 +489,15 @@ FailureOr<SmallVector<Value>> GraphImporter::convertGraph(OpBuilder &b,
       return emitError(modelLoc())
              << "graph output '" << out.name() << "' is never computed";
     Tensor &t = it->second;
+    // A shape the model declares (an exporter's, traced) must be the one
+    // the conversion gives: a difference is a model or importer error, and
+    // the caller's buffers would have the wrong size.
+    if (std::optional<SmallVector<int64_t>> declared = declaredShape(out);
+        declared && ArrayRef(*declared) != t.getType().getShape())
+      return emitError(modelLoc())
+             << "graph output '" << out.name() << "' is declared with shape ["
+             << llvm::make_range(declared->begin(), declared->end())
+             << "] but computes " << t.getType();
     if (!t.value)
       t.value = b.create<adj::ConstantOp>(modelLoc(), t.constant.getType(),
                                           t.constant);

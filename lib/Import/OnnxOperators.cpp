@@ -12,6 +12,8 @@
 
 #include "OnnxImporter.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinOps.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/CheckedArithmetic.h"
 
@@ -73,6 +75,34 @@ std::optional<SmallVector<int64_t>> broadcast(ArrayRef<int64_t> a,
 LogicalResult identity(NodeContext &n, Results &results) {
   results.push_back(n.input(0));
   return success();
+}
+
+/// Dropout is the identity, as in inference: Adjoint draws no random
+/// numbers. From opset 12 an export in training mode says so (training_mode
+/// true); with a non-zero ratio that would silently train without dropout,
+/// so it is an error.
+LogicalResult dropout(NodeContext &n, Results &results) {
+  if (n.opset >= 12 && n.hasInput(2)) {
+    const Tensor &training = n.input(2);
+    if (!training.constant || !n.type(2).getElementType().isInteger(1) ||
+        n.type(2).getNumElements() != 1)
+      return n.error() << "training_mode must be a bool known at import time";
+    bool dropping = true;
+    if (n.hasInput(1)) {
+      const Tensor &ratio = n.input(1);
+      dropping = !ratio.constant ||
+                 !isa<FloatType>(n.type(1).getElementType()) ||
+                 !ratio.constant.isSplat() ||
+                 !ratio.constant.getSplatValue<APFloat>().isZero();
+    }
+    if (dropping && *training.constant.value_begin<bool>())
+      return n.error() << "dropout in training mode is not supported: "
+                          "Adjoint draws no random numbers. Export with the "
+                          "dropout modules in eval mode or their p set to "
+                          "0 (torch.onnx.TrainingMode.TRAINING puts them in "
+                          "training mode)";
+  }
+  return identity(n, results);
 }
 
 template <typename OpTy> LogicalResult unary(NodeContext &n, Results &results) {
@@ -147,6 +177,185 @@ LogicalResult binary(NodeContext &n, Results &results) {
     return n.error() << "operands of different element types: " << n.type(0)
                      << " and " << rhs.getType();
   return result(results, n.create<OpTy>({*lhs, rhs}));
+}
+
+/// Max and Min: the elementwise extreme of any number of inputs, as
+/// adj.maximum/adj.minimum (which halve the cotangent at ties, as PyTorch).
+template <typename OpTy>
+LogicalResult extreme(NodeContext &n, Results &results) {
+  FailureOr<Value> y = n.floatValue(0);
+  for (unsigned i = 1; i < n.getNumInputs() && succeeded(y); ++i) {
+    FailureOr<Value> x = n.floatValue(i);
+    if (failed(x))
+      return failure();
+    y = n.create<OpTy>({*y, *x});
+  }
+  return result(results, y);
+}
+
+/// An adj.compare of `lhs` and `rhs`.
+FailureOr<Value> compare(NodeContext &n, adj::ComparisonDirection direction,
+                         Value lhs, Value rhs) {
+  return n.create<adj::CompareOp>(
+      {lhs, rhs}, {n.named("direction", adj::ComparisonDirectionAttr::get(
+                                            n.b.getContext(), direction))});
+}
+
+/// `condition(x, bound) ? bound : x`: a clamp on one side written with a
+/// select rather than adj.maximum/minimum, so that a value equal to the
+/// bound keeps its whole derivative, as PyTorch's clamp.
+FailureOr<Value> clampSide(NodeContext &n, Value x, Value bound,
+                           adj::ComparisonDirection direction) {
+  FailureOr<Value> outside = compare(n, direction, x, bound);
+  if (failed(outside))
+    return failure();
+  return n.create<adj::SelectOp>({*outside, bound, x});
+}
+
+LogicalResult clip(NodeContext &n, Results &results) {
+  FailureOr<Value> y = n.floatValue(0);
+  if (failed(y))
+    return failure();
+  auto scalar = [&](double v) {
+    return n.splat(RankedTensorType::get({}, n.type(0).getElementType()), v);
+  };
+  // Before opset 11 the bounds are attributes; then optional inputs.
+  auto bound = [&](unsigned input, StringRef attr) -> FailureOr<Value> {
+    if (n.opset < 11)
+      return n.attr(attr) ? scalar(n.getFloat(attr, 0)) : Value();
+    if (!n.hasInput(input))
+      return Value();
+    if (n.type(input).getRank() != 0)
+      return n.error() << "the bound " << n.node.input(input)
+                       << " must be a scalar";
+    return n.floatValue(input);
+  };
+  FailureOr<Value> low = bound(1, "min"), high = bound(2, "max");
+  if (failed(low) || failed(high))
+    return failure();
+  if (*low)
+    y = clampSide(n, *y, *low, adj::ComparisonDirection::lt);
+  if (succeeded(y) && *high)
+    y = clampSide(n, *y, *high, adj::ComparisonDirection::gt);
+  return result(results, y);
+}
+
+/// `x > 0 ? x : negative(x)`: LeakyRelu and Elu, whose derivative at 0 is
+/// that of the negative side, as PyTorch's.
+LogicalResult positiveOr(NodeContext &n, Results &results,
+                         function_ref<FailureOr<Value>(Value)> negative) {
+  FailureOr<Value> x = n.floatValue(0);
+  if (failed(x))
+    return failure();
+  Value zero =
+      n.splat(RankedTensorType::get({}, n.type(0).getElementType()), 0.0);
+  FailureOr<Value> positive =
+      compare(n, adj::ComparisonDirection::gt, *x, zero);
+  FailureOr<Value> other = negative(*x);
+  if (failed(positive) || failed(other))
+    return failure();
+  return result(results, n.create<adj::SelectOp>({*positive, *x, *other}));
+}
+
+LogicalResult leakyRelu(NodeContext &n, Results &results) {
+  Value alpha = n.splat(RankedTensorType::get({}, n.type(0).getElementType()),
+                        n.getFloat("alpha", 0.01));
+  return positiveOr(n, results, [&](Value x) {
+    return n.create<adj::MulOp>({x, alpha});
+  });
+}
+
+LogicalResult elu(NodeContext &n, Results &results) {
+  auto scalar = [&](double v) {
+    return n.splat(RankedTensorType::get({}, n.type(0).getElementType()), v);
+  };
+  return positiveOr(n, results, [&](Value x) -> FailureOr<Value> {
+    Value e = n.b.create<adj::ExpOp>(n.loc, x.getType(), x);
+    FailureOr<Value> em1 = n.create<adj::SubOp>({e, scalar(1.0)});
+    if (failed(em1))
+      return failure();
+    return n.create<adj::MulOp>({*em1, scalar(n.getFloat("alpha", 1.0))});
+  });
+}
+
+/// log(1 + exp(x)) as relu(x) + log1p(exp(-|x|)), which cannot overflow;
+/// both pieces are selects so that the derivative at 0 is sigmoid(0) = 1/2
+/// (adj.relu's and adj.abs's are 0 there).
+LogicalResult softplus(NodeContext &n, Results &results) {
+  FailureOr<Value> x = n.floatValue(0);
+  if (failed(x))
+    return failure();
+  auto scalar = RankedTensorType::get({}, n.type(0).getElementType());
+  FailureOr<Value> positive =
+      compare(n, adj::ComparisonDirection::gt, *x, n.splat(scalar, 0.0));
+  if (failed(positive))
+    return failure();
+  Value negated = n.b.create<adj::NegOp>(n.loc, x->getType(), *x);
+  FailureOr<Value> linear =
+      n.create<adj::SelectOp>({*positive, *x, n.splat(scalar, 0.0)});
+  FailureOr<Value> minusAbs = n.create<adj::SelectOp>({*positive, negated, *x});
+  if (failed(linear) || failed(minusAbs))
+    return failure();
+  Value e = n.b.create<adj::ExpOp>(n.loc, x->getType(), *minusAbs);
+  Value log = n.b.create<adj::Log1pOp>(n.loc, x->getType(), e);
+  return result(results, n.create<adj::AddOp>({*linear, log}));
+}
+
+/// clip(alpha x + beta, 0, 1); HardSwish multiplies it by x.
+FailureOr<Value> hardSigmoidOf(NodeContext &n, Value x, double alpha,
+                               double beta) {
+  auto scalar = [&](double v) {
+    return n.splat(RankedTensorType::get({}, n.type(0).getElementType()), v);
+  };
+  FailureOr<Value> scaled = n.create<adj::MulOp>({x, scalar(alpha)});
+  if (failed(scaled))
+    return failure();
+  FailureOr<Value> shifted = n.create<adj::AddOp>({*scaled, scalar(beta)});
+  if (failed(shifted))
+    return failure();
+  FailureOr<Value> low =
+      clampSide(n, *shifted, scalar(0.0), adj::ComparisonDirection::lt);
+  if (failed(low))
+    return failure();
+  return clampSide(n, *low, scalar(1.0), adj::ComparisonDirection::gt);
+}
+
+LogicalResult hardSigmoid(NodeContext &n, Results &results) {
+  FailureOr<Value> x = n.floatValue(0);
+  if (failed(x))
+    return failure();
+  return result(results, hardSigmoidOf(n, *x, n.getFloat("alpha", 0.2),
+                                       n.getFloat("beta", 0.5)));
+}
+
+LogicalResult hardSwish(NodeContext &n, Results &results) {
+  FailureOr<Value> x = n.floatValue(0);
+  if (failed(x))
+    return failure();
+  FailureOr<Value> gate = hardSigmoidOf(n, *x, 1.0 / 6.0, 0.5);
+  if (failed(gate))
+    return failure();
+  return result(results, n.create<adj::MulOp>({*x, *gate}));
+}
+
+/// Less, Greater, Equal, ...: float operands at run time, an i1 mask.
+template <adj::ComparisonDirection direction>
+LogicalResult comparison(NodeContext &n, Results &results) {
+  FailureOr<Value> lhs = n.floatValue(0), rhs = n.floatValue(1);
+  if (failed(lhs) || failed(rhs))
+    return failure();
+  return result(results, compare(n, direction, *lhs, *rhs));
+}
+
+LogicalResult where(NodeContext &n, Results &results) {
+  if (!n.type(0).getElementType().isInteger(1))
+    return n.error() << "the condition must be a bool tensor, not "
+                     << n.type(0);
+  FailureOr<Value> onTrue = n.floatValue(1), onFalse = n.floatValue(2);
+  if (failed(onTrue) || failed(onFalse))
+    return failure();
+  return result(results,
+                n.create<adj::SelectOp>({n.value(0), *onTrue, *onFalse}));
 }
 
 LogicalResult castOp(NodeContext &n, Results &results) {
@@ -299,6 +508,30 @@ LogicalResult flatten(NodeContext &n, Results &results) {
   return reshapeTo(n, {outer, inner}, results);
 }
 
+LogicalResult expand(NodeContext &n, Results &results) {
+  FailureOr<SmallVector<int64_t>> spec = n.ints(1, "the shape");
+  if (failed(spec))
+    return failure();
+  // ONNX broadcasts both ways: the result is the broadcast of the two.
+  std::optional<SmallVector<int64_t>> shape =
+      broadcast(n.type(0).getShape(), *spec);
+  if (!shape)
+    return n.error() << n.type(0) << " does not broadcast to ["
+                     << llvm::make_range(spec->begin(), spec->end()) << "]";
+  auto type = n.type(0).clone(*shape);
+  const Tensor &x = n.input(0);
+  if (x.constant && x.constant.isSplat()) {
+    results.push_back({{}, DenseElementsAttr(x.constant).resizeSplat(type)});
+    return success();
+  }
+  FailureOr<Value> v = n.floatValue(0);
+  if (failed(v))
+    return failure();
+  if (*v && v->getType() == type)
+    return result(results, v);
+  return result(results, n.create<adj::BroadcastToOp>(*v, {}, type));
+}
+
 /// The axes of Unsqueeze/Squeeze/Reduce*: an attribute before `inputSince`,
 /// an optional input after.
 FailureOr<std::optional<SmallVector<int64_t>>>
@@ -388,16 +621,17 @@ LogicalResult concat(NodeContext &n, Results &results) {
   FailureOr<int64_t> axis = n.normalizeAxis(n.getInt("axis", 0), rank);
   if (failed(axis))
     return failure();
-  // Shape vectors (all constant, 1-D): folded.
+  // Vectors known at import time (shapes, Resize's scales): folded.
   bool folded = rank == 1;
   for (unsigned i = 0; i < n.getNumInputs(); ++i)
-    folded &= n.hasInput(i) && isIntConstant(n.input(i));
+    folded &= n.hasInput(i) && n.input(i).constant &&
+              n.type(i).getElementType() == n.type(0).getElementType();
   if (folded) {
-    SmallVector<int64_t> values;
+    SmallVector<Attribute> values;
     for (unsigned i = 0; i < n.getNumInputs(); ++i)
-      llvm::append_range(values, intValues(n.input(i).constant));
-    results.push_back(
-        intConstant(n.b.getContext(), {int64_t(values.size())}, values));
+      llvm::append_range(values, n.input(i).constant.getValues<Attribute>());
+    auto type = n.type(0).clone({int64_t(values.size())});
+    results.push_back({{}, DenseElementsAttr::get(type, values)});
     return success();
   }
   SmallVector<Value> inputs;
@@ -530,6 +764,70 @@ LogicalResult split(NodeContext &n, Results &results) {
     offset += size;
   }
   return success();
+}
+
+/// Resize, upsampling by whole factors with the nearest neighbour: output
+/// element i of a dimension scaled by f reads input element i / f, so each
+/// dimension is repeated as [d, 1] broadcast to [d, f] and merged.
+LogicalResult resize(NodeContext &n, Results &results) {
+  if (n.getString("mode", "nearest") != "nearest")
+    return n.error() << "mode " << n.getString("mode", "")
+                     << " is not supported: only nearest";
+  // With a whole factor f, half_pixel's source (i + 0.5) / f - 0.5 rounds
+  // to i / f in any nearest_mode; asymmetric's i / f only when floored.
+  std::string transform =
+      n.getString("coordinate_transformation_mode", "half_pixel");
+  bool floorMode = n.getString("nearest_mode", "round_prefer_floor") == "floor";
+  if (!(transform == "half_pixel" || transform == "pytorch_half_pixel" ||
+        (transform == "asymmetric" && floorMode)))
+    return n.error() << "coordinate_transformation_mode " << transform
+                     << " with nearest_mode "
+                     << n.getString("nearest_mode", "round_prefer_floor")
+                     << " is not supported: half_pixel, or asymmetric with "
+                        "floor";
+  ArrayRef<int64_t> in = n.type(0).getShape();
+  SmallVector<int64_t> factors;
+  if (n.hasInput(2) && n.type(2).getNumElements() != 0) {
+    const Tensor &scales = n.input(2);
+    if (!scales.constant || !isa<FloatType>(n.type(2).getElementType()))
+      return n.error() << "the scales must be floats known at import time";
+    for (const APFloat &v : scales.constant.getValues<APFloat>()) {
+      double f = v.convertToDouble();
+      if (f < 1 || f != std::floor(f))
+        return n.error() << "scale " << f
+                         << " is not supported: only whole factors >= 1";
+      factors.push_back(int64_t(f));
+    }
+  } else if (n.hasInput(3)) {
+    FailureOr<SmallVector<int64_t>> sizes = n.ints(3, "the sizes");
+    if (failed(sizes))
+      return failure();
+    for (auto [size, d] : llvm::zip(*sizes, in)) {
+      if (size < d || size % d)
+        return n.error() << "size " << size << " of a dimension of " << d
+                         << " is not supported: only whole multiples";
+      factors.push_back(size / d);
+    }
+  }
+  if (factors.size() != in.size())
+    return n.error() << "the scales or sizes must have " << in.size()
+                     << " entries";
+  FailureOr<Value> x = n.floatValue(0);
+  if (failed(x))
+    return failure();
+  SmallVector<int64_t> pairs, repeated, out;
+  for (auto [d, f] : llvm::zip(in, factors)) {
+    pairs.append({d, 1});
+    repeated.append({d, f});
+    out.push_back(d * f);
+  }
+  if (pairs == repeated)
+    return result(results, x);
+  FailureOr<Value> spread = n.create<adj::BroadcastToOp>(
+      n.reshape(*x, pairs), {}, n.type(0).clone(repeated));
+  if (failed(spread))
+    return failure();
+  return result(results, n.reshape(*spread, out));
 }
 
 LogicalResult gather(NodeContext &n, Results &results) {
@@ -669,8 +967,44 @@ LogicalResult gemm(NodeContext &n, Results &results) {
 // Reductions and normalization
 //===----------------------------------------------------------------------===//
 
+/// A reduction over every element of a 0-d or 1-d integer constant: the
+/// shape arithmetic of an export (torch.var divides by the ReduceProd of a
+/// dimension), folded.
+LogicalResult foldIntReduce(NodeContext &n, Results &results) {
+  StringRef op = n.node.op_type();
+  SmallVector<int64_t> values = intValues(n.input(0).constant);
+  if (n.type(0).getRank() > 1 || values.empty() ||
+      !llvm::is_contained({"ReduceSum", "ReduceProd", "ReduceMax", "ReduceMin"},
+                          op))
+    return n.error() << "cannot fold this reduction of integers: only Sum, "
+                        "Prod, Max and Min of a non-empty 0-d or 1-d constant";
+  int64_t acc = values[0];
+  for (int64_t v : ArrayRef(values).drop_front()) {
+    std::optional<int64_t> next = op == "ReduceSum" ? llvm::checkedAdd(acc, v)
+                                  : op == "ReduceProd"
+                                      ? llvm::checkedMul(acc, v)
+                                  : op == "ReduceMax" ? std::max(acc, v)
+                                                      : std::min(acc, v);
+    if (!next)
+      return n.error() << "cannot fold this reduction of integers: it "
+                          "overflows";
+    acc = *next;
+  }
+  bool keep = n.getInt("keepdims", 1) && n.type(0).getRank() == 1;
+  results.push_back(intConstant(
+      n.b.getContext(), keep ? SmallVector<int64_t>{1} : SmallVector<int64_t>{},
+      {acc}));
+  return success();
+}
+
+/// A reduction `post(OpTy(pre(x)))` over ONNX's axes: ReduceL2 is
+/// sqrt(sum(x²)), for example.
 template <typename OpTy>
-LogicalResult reduce(NodeContext &n, Results &results) {
+LogicalResult reduceOf(NodeContext &n, Results &results,
+                       function_ref<Value(Value)> pre,
+                       function_ref<Value(Value)> post) {
+  if (isIntConstant(n.input(0)))
+    return foldIntReduce(n, results);
   // ReduceSum takes its axes as an input from opset 13; the others from 18.
   bool sum = n.node.op_type() == "ReduceSum";
   auto axes = readAxes(n, sum ? 13 : 18, 1);
@@ -702,7 +1036,29 @@ LogicalResult reduce(NodeContext &n, Results &results) {
       n.named("axes", n.b.getDenseI64ArrayAttr(normalized))};
   if (n.getInt("keepdims", 1))
     attrs.push_back(n.named("keepdims", n.b.getUnitAttr()));
-  return result(results, n.create<OpTy>(*x, attrs));
+  FailureOr<Value> y = n.create<OpTy>(pre(*x), attrs);
+  if (failed(y))
+    return failure();
+  return result(results, post(*y));
+}
+
+template <typename OpTy>
+LogicalResult reduce(NodeContext &n, Results &results) {
+  auto same = [](Value v) { return v; };
+  return reduceOf<OpTy>(n, results, same, same);
+}
+
+/// ReduceL1, ReduceL2 and ReduceSumSquare: sums of |x| or x², the L2 norm
+/// its square root.
+template <typename ElementOp, bool root>
+LogicalResult reduceNorm(NodeContext &n, Results &results) {
+  auto element = [&](Value v) -> Value {
+    return n.b.create<ElementOp>(n.loc, v.getType(), v);
+  };
+  auto finish = [&](Value v) -> Value {
+    return root ? n.b.create<adj::SqrtOp>(n.loc, v.getType(), v) : v;
+  };
+  return reduceOf<adj::SumOp>(n, results, element, finish);
 }
 
 template <typename OpTy>
@@ -819,17 +1175,225 @@ LogicalResult batchNorm(NodeContext &n, Results &results) {
 }
 
 //===----------------------------------------------------------------------===//
+// Recurrent networks
+//===----------------------------------------------------------------------===//
+
+/// A forward GRU or LSTM node unrolled over its time steps. The weights W
+/// ([1, G*H, I]) and R ([1, G*H, H]) hold G gates of H rows each; every
+/// step multiplies its input by Wᵀ and the previous state by Rᵀ and adds
+/// the biases (B, [1, 2*G*H]: Wb then Rb). The input products of all steps
+/// are one matrix product, [T*B, I] x [I, G*H].
+class Unrolled {
+public:
+  Unrolled(NodeContext &n, int64_t gates) : n(n), gates(gates) {}
+
+  /// Reads the inputs; fails with an error for what is not supported.
+  LogicalResult init() {
+    if (n.getString("direction", "forward") != "forward")
+      return n.error() << "direction " << n.getString("direction", "")
+                       << " is not supported: only forward";
+    if (n.attr("activations") || n.attr("clip"))
+      return n.error() << "only the default activations, without clip, are "
+                          "supported";
+    if (n.getInt("layout", 0))
+      return n.error() << "layout 1 is not supported: [T, B, I] inputs only";
+    if (n.hasInput(4))
+      return n.error() << "sequence_lens is not supported: every sequence "
+                          "is as long as the input";
+    ArrayRef<int64_t> xs = n.type(0).getShape();
+    hidden = n.getInt("hidden_size", 0);
+    if (xs.size() != 3 || hidden <= 0)
+      return n.error() << "the input must be [T, B, I] and hidden_size set";
+    steps = xs[0];
+    batch = xs[1];
+    int64_t rows = gates * hidden;
+    if (n.type(1).getShape() != ArrayRef<int64_t>{1, rows, xs[2]} ||
+        n.type(2).getShape() != ArrayRef<int64_t>{1, rows, hidden})
+      return n.error() << "W must be [1, " << rows << ", " << xs[2]
+                       << "] and R [1, " << rows << ", " << hidden << "]";
+    FailureOr<Value> x = n.floatValue(0), w = n.floatValue(1),
+                     r = n.floatValue(2);
+    if (failed(x) || failed(w) || failed(r))
+      return failure();
+    element = n.type(0).getElementType();
+    Value wb, rbAll;
+    if (n.hasInput(3)) {
+      if (n.type(3).getShape() != ArrayRef<int64_t>{1, 2 * rows})
+        return n.error() << "B must be [1, " << 2 * rows << "]";
+      FailureOr<Value> bias = n.floatValue(3);
+      if (failed(bias))
+        return failure();
+      Value flat = n.reshape(*bias, {2 * rows});
+      wb = slice(flat, {0}, {rows});
+      rb = slice(flat, {rows}, {2 * rows});
+    }
+    Value flatX = n.reshape(*x, {steps * batch, xs[2]});
+    xw = matmul(flatX, transposed(*w));
+    if (wb)
+      xw = add(xw, wb);
+    rt = transposed(*r);
+    return success();
+  }
+
+  /// The initial state of input `i` ([1, B, H]) as [B, H], zeros if absent.
+  FailureOr<Value> initialState(unsigned i) {
+    auto type = RankedTensorType::get({batch, hidden}, element);
+    if (!n.hasInput(i))
+      return n.splat(type, 0.0);
+    if (n.type(i).getShape() != ArrayRef<int64_t>{1, batch, hidden})
+      return n.error() << "input " << i << " must be [1, " << batch << ", "
+                       << hidden << "]";
+    FailureOr<Value> v = n.floatValue(i);
+    if (failed(v))
+      return failure();
+    return n.reshape(*v, {batch, hidden});
+  }
+
+  /// Step t's input products and Wb, [B, G*H].
+  Value input(int64_t t) {
+    return slice(xw, {t * batch, 0}, {(t + 1) * batch, gates * hidden});
+  }
+  /// `h` ([B, H]) times the transposed gates [from, to) of R, plus theirs
+  /// of Rb.
+  Value recurrent(Value h, int64_t from, int64_t to) {
+    Value rows = slice(rt, {0, from * hidden}, {hidden, to * hidden});
+    Value y = matmul(h, rows);
+    return rb ? add(y, slice(rb, {from * hidden}, {to * hidden})) : y;
+  }
+  /// Gate `g` of a [B, k*H] value.
+  Value gate(Value v, int64_t g) {
+    return slice(v, {0, g * hidden}, {batch, (g + 1) * hidden});
+  }
+
+  /// Y ([T, 1, B, H]) and Y_h ([1, B, H]) from each step's state, then
+  /// `last` (LSTM's Y_c).
+  void finish(ArrayRef<Value> states, ArrayRef<Value> last, Results &results) {
+    SmallVector<Value> parts;
+    for (Value h : states)
+      parts.push_back(n.reshape(h, {1, 1, batch, hidden}));
+    auto type = RankedTensorType::get({steps, 1, batch, hidden}, element);
+    results.push_back(runtime(n.b.create<adj::ConcatOp>(
+        n.loc, type, parts, n.b.getI64IntegerAttr(0))));
+    results.push_back(runtime(n.reshape(states.back(), {1, batch, hidden})));
+    for (Value v : last)
+      results.push_back(runtime(n.reshape(v, {1, batch, hidden})));
+  }
+
+  Value add(Value a, Value b) { return *n.create<adj::AddOp>({a, b}); }
+  Value mul(Value a, Value b) { return *n.create<adj::MulOp>({a, b}); }
+  Value sub(Value a, Value b) { return *n.create<adj::SubOp>({a, b}); }
+  Value sigmoid(Value v) {
+    return n.b.create<adj::SigmoidOp>(n.loc, v.getType(), v);
+  }
+  Value tanh(Value v) { return n.b.create<adj::TanhOp>(n.loc, v.getType(), v); }
+
+  int64_t steps = 0, batch = 0, hidden = 0;
+
+private:
+  Value slice(Value v, ArrayRef<int64_t> start, ArrayRef<int64_t> limit) {
+    return *n.create<adj::SliceOp>(
+        v, {n.named("start", n.b.getDenseI64ArrayAttr(start)),
+            n.named("limit", n.b.getDenseI64ArrayAttr(limit))});
+  }
+  Value matmul(Value a, Value b) { return *n.create<adj::MatmulOp>({a, b}); }
+  /// W or R ([1, G*H, K]) as [K, G*H].
+  Value transposed(Value w) {
+    ArrayRef<int64_t> s = cast<RankedTensorType>(w.getType()).getShape();
+    return *n.create<adj::TransposeOp>(
+        n.reshape(w, {s[1], s[2]}),
+        {n.named("permutation", n.b.getDenseI64ArrayAttr({1, 0}))});
+  }
+
+  NodeContext &n;
+  int64_t gates;
+  Type element;
+  Value xw, rt, rb;
+};
+
+/// ONNX's GRU, gates z, r, h:
+///   z = σ(x Wzᵀ + h Rzᵀ + b), r = σ(x Wrᵀ + h Rrᵀ + b),
+///   c = tanh(x Whᵀ + r ⊙ (h Rhᵀ + Rbh) + Wbh)   (linear_before_reset 1,
+///       PyTorch's), or tanh(x Whᵀ + (r ⊙ h) Rhᵀ + Rbh + Wbh) (0),
+///   h' = (1 - z) ⊙ c + z ⊙ h = c + z ⊙ (h - c).
+LogicalResult gru(NodeContext &n, Results &results) {
+  Unrolled u(n, 3);
+  if (failed(u.init()))
+    return failure();
+  FailureOr<Value> h = u.initialState(5);
+  if (failed(h))
+    return failure();
+  bool linearBeforeReset = n.getInt("linear_before_reset", 0);
+  SmallVector<Value> states;
+  for (int64_t t = 0; t < u.steps; ++t) {
+    Value x = u.input(t);
+    Value hr = u.recurrent(*h, 0, linearBeforeReset ? 3 : 2);
+    Value z = u.sigmoid(u.add(u.gate(x, 0), u.gate(hr, 0)));
+    Value r = u.sigmoid(u.add(u.gate(x, 1), u.gate(hr, 1)));
+    Value reset = linearBeforeReset ? u.mul(r, u.gate(hr, 2))
+                                    : u.recurrent(u.mul(r, *h), 2, 3);
+    Value c = u.tanh(u.add(u.gate(x, 2), reset));
+    h = u.add(c, u.mul(z, u.sub(*h, c)));
+    states.push_back(*h);
+  }
+  u.finish(states, {}, results);
+  return success();
+}
+
+/// ONNX's LSTM, gates i, o, f, c (no peepholes):
+///   i, o, f = σ(x Wᵀ + h Rᵀ + b), g = tanh(...),
+///   c' = f ⊙ c + i ⊙ g, h' = o ⊙ tanh(c').
+LogicalResult lstm(NodeContext &n, Results &results) {
+  if (n.hasInput(7))
+    return n.error() << "peepholes (input P) are not supported";
+  if (n.getInt("input_forget", 0))
+    return n.error() << "input_forget 1 is not supported";
+  Unrolled u(n, 4);
+  if (failed(u.init()))
+    return failure();
+  FailureOr<Value> h = u.initialState(5), c = u.initialState(6);
+  if (failed(h) || failed(c))
+    return failure();
+  SmallVector<Value> states;
+  for (int64_t t = 0; t < u.steps; ++t) {
+    Value g = u.add(u.input(t), u.recurrent(*h, 0, 4));
+    Value i = u.sigmoid(u.gate(g, 0)), o = u.sigmoid(u.gate(g, 1));
+    Value f = u.sigmoid(u.gate(g, 2)), cand = u.tanh(u.gate(g, 3));
+    c = u.add(u.mul(f, *c), u.mul(i, cand));
+    h = u.mul(o, u.tanh(*c));
+    states.push_back(*h);
+  }
+  u.finish(states, {*c}, results);
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
 // Convolution and pooling
 //===----------------------------------------------------------------------===//
 
-/// Reads the 2-D window attributes shared by Conv and the pools into adj's
-/// attributes; rejects what adj does not have.
+/// Whether the node is 1-D (NCL input): adj has only 2-D windows, so a 1-D
+/// node is converted as a 2-D one over [N, C, 1, L].
+bool isOneD(NodeContext &n) { return n.type(0).getRank() == 3; }
+
+/// A 1-D window attribute as adj's 2-D one: `height` for the added axis
+/// in front of each entry of `v` (1-D pads are [begin, end]; adj's are
+/// [top, left, bottom, right]).
+SmallVector<int64_t> asTwoD(ArrayRef<int64_t> v, int64_t height) {
+  SmallVector<int64_t> out;
+  for (int64_t x : v)
+    out.append({height, x});
+  return out;
+}
+
+/// Reads the 1-D or 2-D window attributes shared by Conv and the pools into
+/// adj's 2-D attributes; rejects what adj does not have.
 FailureOr<SmallVector<NamedAttribute>> window(NodeContext &n,
                                               bool hasDilation) {
-  if (n.type(0).getRank() != 4)
-    return n.error() << "only 2-D (NCHW, rank 4) inputs are supported; the "
-                        "input is "
+  int64_t rank = n.type(0).getRank();
+  if (rank != 3 && rank != 4)
+    return n.error() << "only 1-D and 2-D (NCL and NCHW, rank 3 and 4) inputs "
+                        "are supported; the input is "
                      << n.type(0);
+  size_t spatial = rank - 2;
   std::string autoPad = n.getString("auto_pad", "NOTSET");
   if (autoPad != "NOTSET" && autoPad != "VALID")
     return n.error() << "auto_pad " << autoPad
@@ -839,19 +1403,22 @@ FailureOr<SmallVector<NamedAttribute>> window(NodeContext &n,
     std::optional<SmallVector<int64_t>> v = n.getInts(name);
     if (!v)
       return success();
-    if (v->size() != 2)
-      return n.error() << name << " must have 2 entries";
-    attrs.push_back(n.named(adjName, n.b.getDenseI64ArrayAttr(*v)));
+    if (v->size() != spatial)
+      return n.error() << name << " must have " << spatial << " entries";
+    attrs.push_back(n.named(
+        adjName, n.b.getDenseI64ArrayAttr(isOneD(n) ? asTwoD(*v, 1) : *v)));
     return success();
   };
   if (failed(pair("strides", "stride")))
     return failure();
   if (std::optional<SmallVector<int64_t>> pads = n.getInts("pads")) {
-    if (pads->size() != 4)
-      return n.error() << "pads must have 4 entries";
+    if (pads->size() != 2 * spatial)
+      return n.error() << "pads must have " << 2 * spatial << " entries";
     if (autoPad == "NOTSET" &&
         llvm::any_of(*pads, [](int64_t p) { return p != 0; }))
-      attrs.push_back(n.named("padding", n.b.getDenseI64ArrayAttr(*pads)));
+      attrs.push_back(n.named(
+          "padding",
+          n.b.getDenseI64ArrayAttr(isOneD(n) ? asTwoD(*pads, 0) : *pads)));
   }
   if (std::optional<SmallVector<int64_t>> d = n.getInts("dilations")) {
     if (!hasDilation && llvm::any_of(*d, [](int64_t v) { return v != 1; }))
@@ -860,9 +1427,23 @@ FailureOr<SmallVector<NamedAttribute>> window(NodeContext &n,
     if (hasDilation && failed(pair("dilations", "dilation")))
       return failure();
   }
-  if (n.getInt("ceil_mode", 0))
-    return n.error() << "ceil_mode 1 is not supported: only floor mode";
   return attrs;
+}
+
+/// `x` ([N, C, L]) as [N, C, 1, L], for a 1-D node.
+Value asImage(NodeContext &n, Value x) {
+  ArrayRef<int64_t> s = cast<RankedTensorType>(x.getType()).getShape();
+  return n.reshape(x, {s[0], s[1], 1, s[2]});
+}
+
+/// A 2-D window op's result ([N, C, 1, L]) back as [N, C, L] for a 1-D
+/// node.
+LogicalResult windowResult(NodeContext &n, Results &results,
+                           FailureOr<Value> y) {
+  if (failed(y) || !isOneD(n))
+    return result(results, y);
+  ArrayRef<int64_t> s = cast<RankedTensorType>(y->getType()).getShape();
+  return result(results, n.reshape(*y, {s[0], s[1], s[3]}));
 }
 
 LogicalResult conv(NodeContext &n, Results &results) {
@@ -870,24 +1451,174 @@ LogicalResult conv(NodeContext &n, Results &results) {
   FailureOr<Value> x = n.floatValue(0), w = n.floatValue(1);
   if (failed(attrs) || failed(x) || failed(w))
     return failure();
-  if (n.type(1).getRank() != 4)
-    return n.error() << "the weight must be [O, C/groups, KH, KW]";
+  if (n.type(1).getRank() != n.type(0).getRank())
+    return n.error() << "the weight must be [O, C/groups, KH, KW], or "
+                        "[O, C/groups, K] for a 1-D input";
   if (std::optional<SmallVector<int64_t>> k = n.getInts("kernel_shape"))
     if (ArrayRef<int64_t>(*k) != n.type(1).getShape().drop_front(2))
       return n.error() << "kernel_shape does not match the weight's shape";
   if (int64_t groups = n.getInt("group", 1); groups != 1)
     attrs->push_back(n.named("groups", n.b.getI64IntegerAttr(groups)));
+  if (isOneD(n)) {
+    x = asImage(n, *x);
+    w = asImage(n, *w);
+  }
   FailureOr<Value> y = n.create<adj::Conv2DOp>({*x, *w}, *attrs);
-  if (failed(y) || !n.hasInput(2))
-    return result(results, y);
-  FailureOr<Value> bias = n.floatValue(2);
-  if (failed(bias))
+  if (succeeded(y) && n.hasInput(2)) {
+    FailureOr<Value> bias = n.floatValue(2);
+    if (failed(bias))
+      return failure();
+    int64_t out = n.type(1).getDimSize(0);
+    if (n.type(2).getShape() != ArrayRef<int64_t>{out})
+      return n.error() << "the bias must be [" << out << "]";
+    y = n.create<adj::AddOp>({*y, n.reshape(*bias, {out, 1, 1})});
+  }
+  return windowResult(n, results, y);
+}
+
+/// A private function that convolves its first argument by its second
+/// with `window`: `(input, weight) -> result`, shared by the nodes that
+/// need the same one.
+func::FuncOp convolutionFunction(NodeContext &n, RankedTensorType input,
+                                 RankedTensorType weight,
+                                 RankedTensorType result,
+                                 ArrayRef<NamedAttribute> window) {
+  auto module = n.b.getBlock()->getParentOp()->getParentOfType<ModuleOp>();
+  auto type = FunctionType::get(n.b.getContext(), {input, weight}, {result});
+  DictionaryAttr attrs = DictionaryAttr::get(n.b.getContext(), window);
+  for (auto fn : module.getOps<func::FuncOp>())
+    if (fn.getName().starts_with("conv_transpose") &&
+        fn.getFunctionType() == type &&
+        fn.front().front().getAttrDictionary() == attrs)
+      return fn;
+  std::string name = "conv_transpose";
+  for (int i = 1; module.lookupSymbol(name); ++i)
+    name = "conv_transpose" + std::to_string(i);
+  OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
+  auto fn = b.create<func::FuncOp>(n.loc, name, type);
+  fn.setPrivate();
+  b.setInsertionPointToEnd(fn.addEntryBlock());
+  Value y = b.create<adj::Conv2DOp>(n.loc, result, fn.getArgument(0),
+                                    fn.getArgument(1), nullptr, nullptr,
+                                    nullptr, nullptr);
+  y.getDefiningOp()->setAttrs(attrs);
+  b.create<func::ReturnOp>(n.loc, y);
+  return fn;
+}
+
+/// ConvTranspose: the transposed convolution is the derivative of a
+/// convolution w.r.t. its input, so it is asked for as one, an adj.vjp of
+/// a convolution of the output's shape with X as the cotangent.
+/// Differentiation then builds it as adj.conv2d's rule does (without the
+/// zeros a stride would spread into X), and differentiates it again for
+/// the model's gradient.
+LogicalResult convTranspose(NodeContext &n, Results &results) {
+  FailureOr<SmallVector<NamedAttribute>> attrs = window(n, true);
+  FailureOr<Value> x = n.floatValue(0), w = n.floatValue(1);
+  if (failed(attrs) || failed(x) || failed(w))
     return failure();
-  int64_t out = n.type(1).getDimSize(0);
-  if (n.type(2).getShape() != ArrayRef<int64_t>{out})
-    return n.error() << "the bias must be [" << out << "]";
-  return result(results,
-                n.create<adj::AddOp>({*y, n.reshape(*bias, {out, 1, 1})}));
+  if (n.type(1).getRank() != n.type(0).getRank())
+    return n.error() << "the weight must be [C, O/groups, KH, KW], or "
+                        "[C, O/groups, K] for a 1-D input";
+  if (n.attr("output_shape"))
+    return n.error() << "output_shape is not supported: export with "
+                        "output_padding";
+  int64_t groups = n.getInt("group", 1);
+  if (groups != 1)
+    attrs->push_back(n.named("groups", n.b.getI64IntegerAttr(groups)));
+  if (isOneD(n)) {
+    x = asImage(n, *x);
+    w = asImage(n, *w);
+  }
+  auto get = [&](StringRef name, int64_t size, int64_t otherwise) {
+    for (NamedAttribute a : *attrs)
+      if (a.getName() == name)
+        return llvm::to_vector(
+            cast<DenseI64ArrayAttr>(a.getValue()).asArrayRef());
+    return SmallVector<int64_t>(size, otherwise);
+  };
+  SmallVector<int64_t> stride = get("stride", 2, 1), pad = get("padding", 4, 0),
+                       dilation = get("dilation", 2, 1);
+  SmallVector<int64_t> extra(2, 0);
+  if (std::optional<SmallVector<int64_t>> e = n.getInts("output_padding")) {
+    if (e->size() != size_t(n.type(0).getRank() - 2))
+      return n.error() << "output_padding must have " << n.type(0).getRank() - 2
+                       << " entries";
+    extra = isOneD(n) ? SmallVector<int64_t>{0, (*e)[0]} : *e;
+  }
+  auto xt = cast<RankedTensorType>(x->getType());
+  auto wt = cast<RankedTensorType>(w->getType());
+  ArrayRef<int64_t> xs = xt.getShape(), ws = wt.getShape();
+  if (xs[1] != ws[0] || ws[0] % groups)
+    return n.error() << "the weight " << n.type(1) << " does not fit the input "
+                     << n.type(0) << " in " << groups << " groups";
+  SmallVector<int64_t> out = {xs[0], ws[1] * groups, 0, 0};
+  for (int d = 0; d < 2; ++d) {
+    if (extra[d] < 0 || extra[d] >= std::max(stride[d], dilation[d]))
+      return n.error() << "output_padding must be below the stride or the "
+                          "dilation";
+    out[2 + d] = (xs[2 + d] - 1) * stride[d] - pad[d] - pad[2 + d] +
+                 dilation[d] * (ws[2 + d] - 1) + extra[d] + 1;
+    if (out[2 + d] <= 0)
+      return n.error() << "the output would be empty";
+  }
+  auto outType = xt.clone(out);
+  func::FuncOp fn = convolutionFunction(n, outType, wt, xt, *attrs);
+  auto vjp =
+      n.b.create<adj::VjpOp>(n.loc, TypeRange{xt, outType}, fn.getName(),
+                             ValueRange{n.splat(outType, 0.0), *w},
+                             ValueRange{*x}, n.b.getDenseI64ArrayAttr({0}));
+  FailureOr<Value> y = vjp.getResult(1);
+  if (n.hasInput(2)) {
+    FailureOr<Value> bias = n.floatValue(2);
+    if (failed(bias))
+      return failure();
+    if (n.type(2).getShape() != ArrayRef<int64_t>{out[1]})
+      return n.error() << "the bias must be [" << out[1] << "]";
+    y = n.create<adj::AddOp>({*y, n.reshape(*bias, {out[1], 1, 1})});
+  }
+  return windowResult(n, results, y);
+}
+
+/// Max pooling in ceil mode as floor mode with more padding at the bottom
+/// and right (padded positions never win the maximum): the windows that
+/// rounding up adds, except one that would start in that padding (as
+/// PyTorch).
+void ceilMode(NodeContext &n, SmallVector<NamedAttribute> &attrs,
+              ArrayRef<int64_t> kernel) {
+  SmallVector<int64_t> stride, padding(4, 0);
+  NamedAttribute *paddingAttr = nullptr;
+  for (NamedAttribute &a : attrs) {
+    auto values = cast<DenseI64ArrayAttr>(a.getValue()).asArrayRef();
+    if (a.getName() == "stride")
+      stride.assign(values.begin(), values.end());
+    if (a.getName() == "padding") {
+      padding.assign(values.begin(), values.end());
+      paddingAttr = &a;
+    }
+  }
+  ArrayRef<int64_t> shape = n.type(0).getShape();
+  SmallVector<int64_t> in = isOneD(n)
+                                ? SmallVector<int64_t>{1, shape[2]}
+                                : SmallVector<int64_t>{shape[2], shape[3]};
+  for (int d = 0; d < 2; ++d) {
+    int64_t size = in[d];
+    int64_t span = size + padding[d] + padding[2 + d] - kernel[d];
+    if (span < 0)
+      continue;
+    int64_t out = (span + stride[d] - 1) / stride[d] + 1;
+    if ((out - 1) * stride[d] >= size + padding[d])
+      --out;
+    padding[2 + d] +=
+        std::max<int64_t>(0, (out - 1) * stride[d] + kernel[d] -
+                                 (size + padding[d] + padding[2 + d]));
+  }
+  NamedAttribute updated =
+      n.named("padding", n.b.getDenseI64ArrayAttr(padding));
+  if (paddingAttr)
+    *paddingAttr = updated;
+  else
+    attrs.push_back(updated);
 }
 
 template <typename OpTy> LogicalResult pool(NodeContext &n, Results &results) {
@@ -896,8 +1627,11 @@ template <typename OpTy> LogicalResult pool(NodeContext &n, Results &results) {
   if (failed(attrs) || failed(x))
     return failure();
   std::optional<SmallVector<int64_t>> kernel = n.getInts("kernel_shape");
-  if (!kernel || kernel->size() != 2)
-    return n.error() << "kernel_shape must have 2 entries";
+  size_t spatial = n.type(0).getRank() - 2;
+  if (!kernel || kernel->size() != spatial)
+    return n.error() << "kernel_shape must have " << spatial << " entries";
+  if (isOneD(n))
+    kernel = asTwoD(*kernel, 1);
   bool hasStride = llvm::any_of(
       *attrs, [](NamedAttribute a) { return a.getName() == "stride"; });
   // ONNX's stride defaults to 1, adj's to the kernel.
@@ -909,10 +1643,17 @@ template <typename OpTy> LogicalResult pool(NodeContext &n, Results &results) {
       return n.error() << "the Indices output is not supported";
     if (n.getInt("storage_order", 0))
       return n.error() << "storage_order 1 is not supported";
-  } else if (!n.getInt("count_include_pad", 0)) {
-    attrs->push_back(n.named("exclude_padding", n.b.getUnitAttr()));
+    if (n.getInt("ceil_mode", 0))
+      ceilMode(n, *attrs, *kernel);
+  } else {
+    if (n.getInt("ceil_mode", 0))
+      return n.error() << "ceil_mode 1 is not supported for average "
+                          "pooling: only floor mode";
+    if (!n.getInt("count_include_pad", 0))
+      attrs->push_back(n.named("exclude_padding", n.b.getUnitAttr()));
   }
-  return result(results, n.create<OpTy>(*x, *attrs));
+  return windowResult(n, results,
+                      n.create<OpTy>(isOneD(n) ? asImage(n, *x) : *x, *attrs));
 }
 
 LogicalResult globalAveragePool(NodeContext &n, Results &results) {
@@ -935,25 +1676,41 @@ const OperatorInfo operators[] = {
     {"Add", 7, 17, 2, binary<adj::AddOp>,
      "`adj.add` (NumPy broadcasting); integer constants fold"},
     {"AveragePool", 7, 17, 1, pool<adj::AvgPool2DOp>,
-     "`adj.avg_pool2d`; 2-D only, floor mode, `auto_pad` NOTSET or VALID"},
+     "`adj.avg_pool2d`; 1-D (as 2-D of height 1) or 2-D, floor mode, "
+     "`auto_pad` NOTSET or VALID"},
     {"BatchNormalization", 9, 17, 5, batchNorm,
      "inference: elementwise with the running statistics; `training_mode` "
      "1: `adj.batch_norm` and the updated running statistics"},
     {"Cast", 6, 17, 1, castOp,
      "no-op casts vanish, constants convert; otherwise `adj.convert`"},
+    {"Clip", 6, 17, 1, clip,
+     "`adj.compare` and `adj.select` per given bound; scalar bounds. A "
+     "value equal to a bound keeps its derivative, as PyTorch's `clamp` "
+     "(its `hardtanh` and `relu6`, also exported as Clip, give 0 there)"},
     {"Concat", 4, 17, 1, concat,
      "`adj.concat`; 1-D integer constants (shapes) fold"},
     {"Constant", 1, 17, 0, constant,
      "`value`, `value_float(s)`, `value_int(s)`; kept at import time, an "
      "`adj.constant` where used at run time"},
     {"Conv", 1, 17, 2, conv,
-     "`adj.conv2d` (+ bias); 2-D only, strides, pads, dilations, group; "
-     "`auto_pad` NOTSET or VALID"},
+     "`adj.conv2d` (+ bias); 1-D (as 2-D of height 1) or 2-D, strides, "
+     "pads, dilations, group; `auto_pad` NOTSET or VALID"},
+    {"ConvTranspose", 1, 17, 2, convTranspose,
+     "the derivative of `adj.conv2d` w.r.t. its input (an `adj.vjp` of a "
+     "private convolution); 1-D or 2-D, strides, pads, dilations, group, "
+     "output_padding; no output_shape"},
     {"Div", 7, 17, 2, binary<adj::DivOp>,
      "`adj.div`; integer constants fold (truncating)"},
-    {"Dropout", 1, 17, 1, identity, "the identity (inference)"},
+    {"Dropout", 1, 17, 1, dropout,
+     "the identity (inference); an error in training mode with a non-zero "
+     "ratio"},
+    {"Elu", 6, 17, 1, elu, "`adj.select` of x and alpha (exp(x) - 1)"},
+    {"Equal", 11, 17, 2, comparison<adj::ComparisonDirection::eq>,
+     "`adj.compare eq`; float operands"},
     {"Erf", 9, 17, 1, unary<adj::ErfOp>, "`adj.erf`"},
     {"Exp", 6, 17, 1, unary<adj::ExpOp>, "`adj.exp`"},
+    {"Expand", 8, 17, 2, expand,
+     "`adj.broadcast_to`; the shape known at import time"},
     {"Flatten", 1, 17, 1, flatten, "`adj.reshape`"},
     {"Gather", 1, 17, 2, gather,
      "`adj.gather`; constant indices may be negative; on 1-D integer "
@@ -962,38 +1719,76 @@ const OperatorInfo operators[] = {
      "`adj.matmul` with `adj.transpose`, `alpha`, `beta`, broadcast C"},
     {"GlobalAveragePool", 1, 17, 1, globalAveragePool,
      "`adj.mean` over the spatial axes"},
+    {"Greater", 7, 17, 2, comparison<adj::ComparisonDirection::gt>,
+     "`adj.compare gt`; float operands"},
+    {"GreaterOrEqual", 12, 17, 2, comparison<adj::ComparisonDirection::ge>,
+     "`adj.compare ge`; float operands"},
+    {"GRU", 7, 17, 3, gru,
+     "unrolled into adj ops over the time steps; forward direction, default "
+     "activations, no `sequence_lens`, `layout` 0"},
+    {"HardSigmoid", 6, 17, 1, hardSigmoid,
+     "clip(alpha x + beta, 0, 1) as for Clip"},
+    {"HardSwish", 14, 17, 1, hardSwish,
+     "x times HardSigmoid(x) with alpha 1/6, beta 0.5"},
     {"Identity", 1, 17, 1, identity, "its input"},
     {"LayerNormalization", 17, 17, 2, layerNorm,
      "`adj.layer_norm`; the Mean and InvStdDev outputs are not supported "
      "(the decomposed form, ReduceMean/Sub/Pow/Sqrt/Div, imports as its "
      "ops)"},
+    {"LeakyRelu", 6, 17, 1, leakyRelu, "`adj.select` of x and alpha x"},
+    {"Less", 7, 17, 2, comparison<adj::ComparisonDirection::lt>,
+     "`adj.compare lt`; float operands"},
+    {"LessOrEqual", 12, 17, 2, comparison<adj::ComparisonDirection::le>,
+     "`adj.compare le`; float operands"},
     {"Log", 6, 17, 1, unary<adj::LogOp>, "`adj.log`"},
     {"LogSoftmax", 1, 17, 1, softmax<adj::LogSoftmaxOp>,
      "`adj.log_softmax`; before opset 13 only along the last axis"},
+    {"LSTM", 7, 17, 3, lstm,
+     "unrolled into adj ops over the time steps; forward direction, default "
+     "activations, no peepholes or `sequence_lens`, `layout` 0"},
     {"MatMul", 1, 17, 2, matmul,
      "`adj.matmul` (batched, broadcasting); 1-D operands as NumPy"},
+    {"Max", 8, 17, 1, extreme<adj::MaximumOp>,
+     "`adj.maximum` of the inputs in turn (ties halve the derivative)"},
     {"MaxPool", 8, 17, 1, pool<adj::MaxPool2DOp>,
-     "`adj.max_pool2d`; 2-D only, floor mode, no dilations, no Indices "
-     "output"},
+     "`adj.max_pool2d`; 1-D (as 2-D of height 1) or 2-D, floor or ceil "
+     "mode, no dilations, no Indices output"},
+    {"Min", 8, 17, 1, extreme<adj::MinimumOp>,
+     "`adj.minimum` of the inputs in turn (ties halve the derivative)"},
     {"Mul", 7, 17, 2, binary<adj::MulOp>, "`adj.mul`; integer constants fold"},
     {"Neg", 6, 17, 1, unary<adj::NegOp>, "`adj.neg`"},
     {"Pad", 11, 17, 2, pad,
      "`adj.pad`; constant mode, non-negative pads known at import time"},
     {"Pow", 7, 17, 2, binary<adj::PowOp>,
      "`adj.pow`; an integer exponent is made a float constant"},
+    {"ReduceL1", 1, 17, 1, reduceNorm<adj::AbsOp, false>,
+     "`adj.sum` of `adj.abs`"},
+    {"ReduceL2", 1, 17, 1, reduceNorm<adj::SquareOp, true>,
+     "`adj.sqrt` of the `adj.sum` of `adj.square` (no derivative at 0)"},
+    {"ReduceLogSumExp", 1, 17, 1, reduce<adj::LogSumExpOp>, "`adj.logsumexp`"},
     {"ReduceMax", 1, 17, 1, reduce<adj::MaxOp>, "`adj.max`"},
     {"ReduceMean", 1, 17, 1, reduce<adj::MeanOp>, "`adj.mean`"},
+    {"ReduceMin", 1, 17, 1, reduce<adj::MinOp>, "`adj.min`"},
+    {"ReduceProd", 1, 17, 1, reduce<adj::ProdOp>, "`adj.prod`"},
     {"ReduceSum", 1, 17, 1, reduce<adj::SumOp>,
      "`adj.sum`; axes known at import time"},
+    {"ReduceSumSquare", 1, 17, 1, reduceNorm<adj::SquareOp, false>,
+     "`adj.sum` of `adj.square`"},
     {"Relu", 6, 17, 1, unary<adj::ReluOp>, "`adj.relu`"},
     {"Reshape", 5, 17, 2, reshape,
      "`adj.reshape`; the shape known at import time (0 and -1 as ONNX)"},
+    {"Resize", 11, 17, 1, resize,
+     "`adj.broadcast_to` between reshapes: nearest-neighbour upsampling by "
+     "whole factors (scales or sizes known at import time), half_pixel or "
+     "asymmetric with floor"},
     {"Shape", 1, 17, 1, shape, "folds to a constant (static shapes)"},
     {"Sigmoid", 6, 17, 1, unary<adj::SigmoidOp>, "`adj.sigmoid`"},
     {"Slice", 10, 17, 3, slice,
      "`adj.slice`; bounds known at import time, positive steps"},
     {"Softmax", 1, 17, 1, softmax<adj::SoftmaxOp>,
      "`adj.softmax`; before opset 13 only along the last axis"},
+    {"Softplus", 1, 17, 1, softplus,
+     "relu(x) + log1p(exp(-|x|)) (no overflow), with selects"},
     {"Split", 2, 17, 1, split, "`adj.slice` per output"},
     {"Sqrt", 6, 17, 1, unary<adj::SqrtOp>, "`adj.sqrt`"},
     {"Squeeze", 1, 17, 1, squeeze, "`adj.reshape`"},
@@ -1001,6 +1796,8 @@ const OperatorInfo operators[] = {
     {"Tanh", 6, 17, 1, unary<adj::TanhOp>, "`adj.tanh`"},
     {"Transpose", 1, 17, 1, transpose, "`adj.transpose`"},
     {"Unsqueeze", 1, 17, 1, unsqueeze, "`adj.reshape`"},
+    {"Where", 9, 17, 3, where,
+     "`adj.select`; the condition a bool constant or comparison"},
 };
 
 } // namespace

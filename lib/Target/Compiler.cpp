@@ -102,10 +102,23 @@ FailureOr<DerivativeRequest> parseRequest(ModuleOp module, StringRef spec,
     for (unsigned j = 0; j < n && !index; ++j)
       if (adj::getArgumentName(fn, j) == arg)
         index = j;
-    if (!index)
-      return optionError(module)
-             << "--" << flag << "=" << spec << ": @" << name
-             << " has no argument named or numbered '" << arg << "'";
+    if (!index) {
+      // A new user names arguments by their SSA names (%w), which the
+      // parser does not keep: list the names the function has.
+      InFlightDiagnostic diag = optionError(module)
+                                << "--" << flag << "=" << spec << ": @" << name
+                                << " has no argument named or "
+                                << "numbered '" << arg << "'";
+      if (n == 0)
+        return diag << "; it has no arguments";
+      diag << "; its arguments are ";
+      llvm::interleaveComma(llvm::seq(0u, n), diag, [&](unsigned j) {
+        diag << "'" << adj::getArgumentName(fn, j) << "'";
+      });
+      return diag << " (0 to " << n - 1
+                  << "): an argument's name is its {adj.name = \"...\"}, "
+                     "else argN, never its SSA name";
+    }
     if (!adj::isFloatTensor(fn.getArgumentTypes()[*index]))
       return optionError(module)
              << "--" << flag << "=" << spec << ": argument '" << arg << "' of @"

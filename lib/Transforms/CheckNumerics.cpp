@@ -21,7 +21,8 @@
 // op flagged is the one that made it. The status is a value, not a global:
 // the library stays free of mutable global state. Each id's message is
 // stored in the module attribute `adj.status_messages`, which the library
-// serves from <prefix>_status_message().
+// serves from <prefix>_status_message(). An op that reads a constant holding
+// a NaN or an Inf (a -inf mask) is not checked: the model means it.
 //
 //===----------------------------------------------------------------------===//
 
@@ -32,6 +33,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/Matchers.h"
 #include "llvm/ADT/APFloat.h"
 
 namespace adjoint {
@@ -132,6 +134,21 @@ Value anyNonFinite(OpBuilder &b, Location loc, Value value) {
   return b.create<tensor::ExtractOp>(loc, check.getResult(0), ValueRange());
 }
 
+/// Whether `op` reads a constant that holds a NaN or an Inf: a model puts
+/// one there on purpose (a -inf attention mask, `select(mask, -inf, s)`), so
+/// what `op` makes of it is no error. An op that turns it into a NaN later
+/// (a softmax of a row that is all -inf) is still flagged.
+bool readsNonFiniteConstant(Operation *op) {
+  return llvm::any_of(op->getOperands(), [](Value operand) {
+    DenseElementsAttr value;
+    if (!matchPattern(operand, m_Constant(&value)) ||
+        !isa<FloatType>(value.getElementType()))
+      return false;
+    return llvm::any_of(value.getValues<APFloat>(),
+                        [](const APFloat &v) { return !v.isFinite(); });
+  });
+}
+
 /// Adds the checks to `fn`, returns its status as a new last result and
 /// appends the message of each id it uses to `messages`.
 LogicalResult checkFunction(func::FuncOp fn,
@@ -151,6 +168,7 @@ LogicalResult checkFunction(func::FuncOp fn,
       return WalkResult::interrupt();
     }
     if (op->getParentOp() == fn && !op->hasTrait<OpTrait::ConstantLike>() &&
+        !readsNonFiniteConstant(op) &&
         llvm::any_of(op->getResultTypes(), [](Type type) {
           auto tensor = dyn_cast<RankedTensorType>(type);
           return tensor && isa<FloatType>(tensor.getElementType());

@@ -101,7 +101,9 @@ expect(adjoint.CompileError, compile_error(
     "model"), adjoint.compile, good, grad="nope")
 expect(adjoint.CompileError, compile_error(
     "adjoint-compile: error: --value-and-grad=f:wrt=y: @f has no argument named "
-    "or numbered 'y'"), adjoint.compile, good, value_and_grad=[("f", ["y"])])
+    "or numbered 'y'; its arguments are 'x' (0 to 0): an argument's name is its "
+    "{adj.name = \"...\"}, else argN, never its SSA name"),
+    adjoint.compile, good, value_and_grad=[("f", ["y"])])
 compiler = adjoint.find_compiler()
 # The "Did you mean" line that follows depends on which flags exist.
 expect(adjoint.CompileError, compile_error(

@@ -77,3 +77,20 @@ func.func @caller(%x: tensor<f32>) -> tensor<f32> {
   %y = func.call @callee(%x) : (tensor<f32>) -> tensor<f32>
   return %y : tensor<f32>
 }
+
+// -----
+
+// An op reading a constant that holds an Inf or a NaN (a -inf attention
+// mask) is not checked: the model means it. The softmax after it is.
+// CHECK: adj.status_messages = ["adj.softmax at {{.*}} produced the first NaN or Inf in masked"]
+// CHECK-LABEL: func.func @masked(
+// CHECK: %[[S:.*]] = adj.select
+// CHECK-NOT: linalg.generic
+// CHECK: adj.softmax %[[S]]
+// CHECK: linalg.generic
+func.func @masked(%s: tensor<4x4xf32>, %m: tensor<4x4xi1>) -> tensor<4x4xf32> {
+  %ninf = adj.constant dense<0xFF800000> : tensor<f32>
+  %x = adj.select %m, %ninf, %s : tensor<4x4xi1>, tensor<f32>, tensor<4x4xf32>
+  %p = adj.softmax %x axis 1 : tensor<4x4xf32>
+  return %p : tensor<4x4xf32>
+}

@@ -6,13 +6,13 @@ the speed of the five workloads carries over (docs/performance-kernels.md).
       [--smoke]
 
 Each model is compiled by each build's adjoint-compile (value and gradient
-of @loss). Its gradient is checked against PyTorch autograd in float64 on
-the same inputs first. Then the phases are timed in `--rounds` interleaved
+of @loss). Its value and gradient are checked against PyTorch autograd in
+float64 on the same inputs first. Then the phases are timed in `--rounds` interleaved
 rounds: every build's library, then PyTorch eager, in one process, so that
 a slow phase of a shared machine hits them alike. The table gives the
 median over rounds of each median, the smallest and the largest sample,
 and eager / Adjoint. Shapes are fixed in the model definitions below.
-`--smoke` only checks the gradients (the test suite runs it).
+`--smoke` only checks the values and gradients (the test suite runs it).
 """
 
 import argparse
@@ -515,6 +515,398 @@ func.func @loss(%x: {X} {{adj.name = "x"}}, %W1: {W1} {{adj.name = "W1"}},
     return mlir, loss, inputs, ["W1", "b1", "W2", "b2", "W3"]
 
 
+def gru(T=12, B=32, I=64, H=128, dt="f32"):
+    """A GRU unrolled over T steps (PyTorch's equations and gate order r, z,
+    n; from a given initial state h0), then a linear layer and cross-entropy
+    on the last state."""
+    import torch
+    import torch.nn.functional as F
+    X, BI, BH, B3 = (f"tensor<{T}x{B}x{I}x{dt}>", f"tensor<{B}x{I}x{dt}>",
+                     f"tensor<{B}x{H}x{dt}>", f"tensor<{B}x{3 * H}x{dt}>")
+    G = f"tensor<{3 * H}x{dt}>"
+    s = ""
+    for t in range(T):
+        h = "%h0in" if t == 0 else f"%h{t - 1}"
+        s += f"""  %x{t}s = adj.slice %x start [{t}, 0, 0] limit [{t + 1}, {B}, {I}] : {X} -> tensor<1x{B}x{I}x{dt}>
+  %x{t} = adj.reshape %x{t}s : tensor<1x{B}x{I}x{dt}> -> {BI}
+  %gi{t}m = adj.matmul %x{t}, %Wx : {BI}, tensor<{I}x{3 * H}x{dt}> -> {B3}
+  %gi{t} = adj.add %gi{t}m, %bx : {B3}, {G}
+  %gh{t}m = adj.matmul {h}, %Wh : {BH}, tensor<{H}x{3 * H}x{dt}> -> {B3}
+  %gh{t} = adj.add %gh{t}m, %bh : {B3}, {G}
+  %ir{t} = adj.slice %gi{t} start [0, 0] limit [{B}, {H}] : {B3} -> {BH}
+  %iz{t} = adj.slice %gi{t} start [0, {H}] limit [{B}, {2 * H}] : {B3} -> {BH}
+  %in{t} = adj.slice %gi{t} start [0, {2 * H}] limit [{B}, {3 * H}] : {B3} -> {BH}
+  %hr{t} = adj.slice %gh{t} start [0, 0] limit [{B}, {H}] : {B3} -> {BH}
+  %hz{t} = adj.slice %gh{t} start [0, {H}] limit [{B}, {2 * H}] : {B3} -> {BH}
+  %hn{t} = adj.slice %gh{t} start [0, {2 * H}] limit [{B}, {3 * H}] : {B3} -> {BH}
+  %rs{t} = adj.add %ir{t}, %hr{t} : {BH}
+  %r{t} = adj.sigmoid %rs{t} : {BH}
+  %zs{t} = adj.add %iz{t}, %hz{t} : {BH}
+  %z{t} = adj.sigmoid %zs{t} : {BH}
+  %rn{t} = adj.mul %r{t}, %hn{t} : {BH}
+  %ns{t} = adj.add %in{t}, %rn{t} : {BH}
+  %n{t} = adj.tanh %ns{t} : {BH}
+  %d{t} = adj.sub {h}, %n{t} : {BH}
+  %zd{t} = adj.mul %z{t}, %d{t} : {BH}
+  %h{t} = adj.add %n{t}, %zd{t} : {BH}
+"""
+    mlir = f"""
+func.func @loss(%x: {X} {{adj.name = "x"}}, %h0in: {BH} {{adj.name = "h0"}},
+                %Wx: tensor<{I}x{3 * H}x{dt}> {{adj.name = "Wx"}},
+                %Wh: tensor<{H}x{3 * H}x{dt}> {{adj.name = "Wh"}},
+                %bx: {G} {{adj.name = "bx"}}, %bh: {G} {{adj.name = "bh"}},
+                %Wo: tensor<{H}x10x{dt}> {{adj.name = "Wo"}},
+                %labels: tensor<{B}xi64> {{adj.name = "labels"}}) -> tensor<{dt}> {{
+{s}  %lg = adj.matmul %h{T - 1}, %Wo : {BH}, tensor<{H}x10x{dt}> -> tensor<{B}x10x{dt}>
+  %l = adj.softmax_cross_entropy %lg, %labels : tensor<{B}x10x{dt}>, tensor<{B}xi64> -> tensor<{dt}>
+  return %l : tensor<{dt}>
+}}"""
+
+    def loss(x, h0, Wx, Wh, bx, bh, Wo, labels):
+        h = h0
+        for t in range(T):
+            ir, iz, in_ = (x[t] @ Wx + bx).chunk(3, 1)
+            hr, hz, hn = (h @ Wh + bh).chunk(3, 1)
+            r, z = torch.sigmoid(ir + hr), torch.sigmoid(iz + hz)
+            n = torch.tanh(in_ + r * hn)
+            h = (1 - z) * n + z * h
+        return F.cross_entropy(h @ Wo, labels)
+
+    rng = np.random.default_rng(10)
+    inputs = dict(x=rng.standard_normal((T, B, I)),
+                  h0=0.1 * rng.standard_normal((B, H)),
+                  Wx=rng.standard_normal((I, 3 * H)) / np.sqrt(I),
+                  Wh=rng.standard_normal((H, 3 * H)) / np.sqrt(H),
+                  bx=0.1 * rng.standard_normal(3 * H),
+                  bh=0.1 * rng.standard_normal(3 * H),
+                  Wo=rng.standard_normal((H, 10)) / np.sqrt(H),
+                  labels=rng.integers(0, 10, B))
+    return mlir, loss, inputs, ["x", "h0", "Wx", "Wh", "bx", "bh", "Wo"]
+
+
+def conv1d(N=32, C=16, L=128, C2=32, dt="f32"):
+    """A 1-D conv net over sequences, written with conv2d over [N, C, 1, L]:
+    conv k=5 pad 2, relu, max pool 2, conv k=3 dilation 2 pad 2, relu, mean
+    over time, linear, CE."""
+    import torch.nn.functional as F
+    L2 = L // 2
+    X, X4 = f"tensor<{N}x{C}x{L}x{dt}>", f"tensor<{N}x{C}x1x{L}x{dt}>"
+    K1, Y1 = f"tensor<{C2}x{C}x1x5x{dt}>", f"tensor<{N}x{C2}x1x{L}x{dt}>"
+    P1 = f"tensor<{N}x{C2}x1x{L2}x{dt}>"
+    K2 = f"tensor<{C2}x{C2}x1x3x{dt}>"
+    b = f"tensor<{C2}x1x1x{dt}>"
+    mlir = f"""
+func.func @loss(%x: {X} {{adj.name = "x"}}, %K1: {K1} {{adj.name = "K1"}},
+                %b1: {b} {{adj.name = "b1"}}, %K2: {K2} {{adj.name = "K2"}},
+                %b2: {b} {{adj.name = "b2"}},
+                %W: tensor<{C2}x10x{dt}> {{adj.name = "W"}},
+                %labels: tensor<{N}xi64> {{adj.name = "labels"}}) -> tensor<{dt}> {{
+  %x4 = adj.reshape %x : {X} -> {X4}
+  %y1 = adj.conv2d %x4, %K1 padding [0, 2, 0, 2] : {X4}, {K1} -> {Y1}
+  %z1 = adj.add %y1, %b1 : {Y1}, {b}
+  %a1 = adj.relu %z1 : {Y1}
+  %p1 = adj.max_pool2d %a1 kernel [1, 2] : {Y1} -> {P1}
+  %y2 = adj.conv2d %p1, %K2 padding [0, 2, 0, 2] dilation [1, 2] : {P1}, {K2} -> {P1}
+  %z2 = adj.add %y2, %b2 : {P1}, {b}
+  %a2 = adj.relu %z2 : {P1}
+  %m = adj.mean %a2 axes [2, 3] : {P1} -> tensor<{N}x{C2}x{dt}>
+  %lg = adj.matmul %m, %W : tensor<{N}x{C2}x{dt}>, tensor<{C2}x10x{dt}> -> tensor<{N}x10x{dt}>
+  %l = adj.softmax_cross_entropy %lg, %labels : tensor<{N}x10x{dt}>, tensor<{N}xi64> -> tensor<{dt}>
+  return %l : tensor<{dt}>
+}}"""
+
+    def loss(x, K1, b1, K2, b2, W, labels):
+        a1 = F.relu(F.conv1d(x, K1[:, :, 0], b1[:, 0, 0], padding=2))
+        p1 = F.max_pool1d(a1, 2)
+        a2 = F.relu(F.conv1d(p1, K2[:, :, 0], b2[:, 0, 0], padding=2, dilation=2))
+        return F.cross_entropy(a2.mean(2) @ W, labels)
+
+    rng = np.random.default_rng(11)
+    inputs = dict(x=rng.standard_normal((N, C, L)),
+                  K1=rng.standard_normal((C2, C, 1, 5)) / np.sqrt(5 * C),
+                  b1=0.1 * rng.standard_normal((C2, 1, 1)),
+                  K2=rng.standard_normal((C2, C2, 1, 3)) / np.sqrt(3 * C2),
+                  b2=0.1 * rng.standard_normal((C2, 1, 1)),
+                  W=rng.standard_normal((C2, 10)) / np.sqrt(C2),
+                  labels=rng.integers(0, 10, N))
+    return mlir, loss, inputs, ["x", "K1", "b1", "K2", "b2", "W"]
+
+
+def oddconv(N=16, H=33, C1=16, C2=32, dt="f32"):
+    """conv 5x5 stride 3 pad 2, relu, conv 3x3 dilation 2 pad 2, tanh, avg
+    pool 3x3 stride 2 pad 1, flatten, linear, CE."""
+    import torch
+    import torch.nn.functional as F
+    H1 = (H + 4 - 5) // 3 + 1          # 11
+    H2 = H1                           # dilation 2, pad 2
+    H3 = (H2 + 2 - 3) // 2 + 1         # 6
+    X, K1, Y1 = (f"tensor<{N}x3x{H}x{H}x{dt}>", f"tensor<{C1}x3x5x5x{dt}>",
+                 f"tensor<{N}x{C1}x{H1}x{H1}x{dt}>")
+    K2, Y2 = f"tensor<{C2}x{C1}x3x3x{dt}>", f"tensor<{N}x{C2}x{H2}x{H2}x{dt}>"
+    P, Fl = f"tensor<{N}x{C2}x{H3}x{H3}x{dt}>", f"tensor<{N}x{C2 * H3 * H3}x{dt}>"
+    Wt = f"tensor<{C2 * H3 * H3}x10x{dt}>"
+    mlir = f"""
+func.func @loss(%x: {X} {{adj.name = "x"}}, %K1: {K1} {{adj.name = "K1"}},
+                %K2: {K2} {{adj.name = "K2"}}, %W: {Wt} {{adj.name = "W"}},
+                %labels: tensor<{N}xi64> {{adj.name = "labels"}}) -> tensor<{dt}> {{
+  %y1 = adj.conv2d %x, %K1 stride [3, 3] padding [2, 2, 2, 2] : {X}, {K1} -> {Y1}
+  %a1 = adj.relu %y1 : {Y1}
+  %y2 = adj.conv2d %a1, %K2 padding [2, 2, 2, 2] dilation [2, 2] : {Y1}, {K2} -> {Y2}
+  %a2 = adj.tanh %y2 : {Y2}
+  %p = adj.avg_pool2d %a2 kernel [3, 3] stride [2, 2] padding [1, 1, 1, 1] : {Y2} -> {P}
+  %f = adj.reshape %p : {P} -> {Fl}
+  %lg = adj.matmul %f, %W : {Fl}, {Wt} -> tensor<{N}x10x{dt}>
+  %l = adj.softmax_cross_entropy %lg, %labels : tensor<{N}x10x{dt}>, tensor<{N}xi64> -> tensor<{dt}>
+  return %l : tensor<{dt}>
+}}"""
+
+    def loss(x, K1, K2, W, labels):
+        a1 = F.relu(F.conv2d(x, K1, stride=3, padding=2))
+        a2 = torch.tanh(F.conv2d(a1, K2, padding=2, dilation=2))
+        p = F.avg_pool2d(a2, 3, 2, 1)
+        return F.cross_entropy(p.flatten(1) @ W, labels)
+
+    rng = np.random.default_rng(12)
+    inputs = dict(x=rng.standard_normal((N, 3, H, H)),
+                  K1=rng.standard_normal((C1, 3, 5, 5)) / np.sqrt(75),
+                  K2=rng.standard_normal((C2, C1, 3, 3)) / np.sqrt(9 * C1),
+                  W=rng.standard_normal((C2 * H3 * H3, 10)) / np.sqrt(C2 * H3 * H3),
+                  labels=rng.integers(0, 10, N))
+    return mlir, loss, inputs, ["x", "K1", "K2", "W"]
+
+
+def causal_attn(B=8, S=64, D=128, dt="f32"):
+    """Single-head causal self-attention with an iota/compare/select mask,
+    then a next-token-style loss: mean squared error to a target."""
+    import torch
+    T, Wt = f"tensor<{B}x{S}x{D}x{dt}>", f"tensor<{D}x{D}x{dt}>"
+    St, Kt, M = (f"tensor<{B}x{S}x{S}x{dt}>", f"tensor<{B}x{D}x{S}x{dt}>",
+                 f"tensor<{S}x{S}x{dt}>")
+    scale = 1.0 / np.sqrt(D)
+    mlir = f"""
+func.func @loss(%x: {T} {{adj.name = "x"}}, %Wq: {Wt} {{adj.name = "Wq"}},
+                %Wk: {Wt} {{adj.name = "Wk"}}, %Wv: {Wt} {{adj.name = "Wv"}},
+                %y: {T} {{adj.name = "y"}}) -> tensor<{dt}> {{
+  %q = adj.matmul %x, %Wq : {T}, {Wt} -> {T}
+  %k = adj.matmul %x, %Wk : {T}, {Wt} -> {T}
+  %v = adj.matmul %x, %Wv : {T}, {Wt} -> {T}
+  %kt = adj.transpose %k [0, 2, 1] : {T} -> {Kt}
+  %s0 = adj.matmul %q, %kt : {T}, {Kt} -> {St}
+  %c = adj.constant dense<{scale}> : tensor<{dt}>
+  %s = adj.mul %s0, %c : {St}, tensor<{dt}>
+  %row = adj.iota dim 0 : {M}
+  %col = adj.iota dim 1 : {M}
+  %future = adj.compare gt, %col, %row : {M}
+  %ninf = adj.constant dense<-1.0e9> : tensor<{dt}>
+  %sm = adj.select %future, %ninf, %s : tensor<{S}x{S}xi1>, tensor<{dt}>, {St}
+  %p = adj.softmax %sm axis 2 : {St}
+  %a = adj.matmul %p, %v : {St}, {T} -> {T}
+  %d = adj.sub %a, %y : {T}
+  %sq = adj.square %d : {T}
+  %l = adj.mean %sq : {T} -> tensor<{dt}>
+  return %l : tensor<{dt}>
+}}"""
+
+    def loss(x, Wq, Wk, Wv, y):
+        s = (x @ Wq) @ (x @ Wk).transpose(1, 2) * scale
+        mask = torch.triu(torch.ones(S, S, dtype=torch.bool), 1)
+        p = torch.softmax(s.masked_fill(mask, -1e9), 2)
+        return ((p @ (x @ Wv) - y) ** 2).mean()
+
+    rng = np.random.default_rng(13)
+    w = [rng.standard_normal((D, D)) / np.sqrt(D) for _ in range(3)]
+    inputs = dict(x=rng.standard_normal((B, S, D)), Wq=w[0], Wk=w[1], Wv=w[2],
+                  y=rng.standard_normal((B, S, D)))
+    return mlir, loss, inputs, ["x", "Wq", "Wk", "Wv"]
+
+
+def resmlp_l2(B=128, I=256, H=256, dt="f32", lam=1e-3):
+    """x W0 -> two residual blocks h + relu(h W + b) -> W3 -> CE, plus
+    lam * (sum of squared weights)."""
+    import torch
+    import torch.nn.functional as F
+    Bh, W, V = f"tensor<{B}x{H}x{dt}>", f"tensor<{H}x{H}x{dt}>", f"tensor<{H}x{dt}>"
+    mlir = f"""
+func.func @loss(%x: tensor<{B}x{I}x{dt}> {{adj.name = "x"}},
+                %W0: tensor<{I}x{H}x{dt}> {{adj.name = "W0"}},
+                %W1: {W} {{adj.name = "W1"}}, %b1: {V} {{adj.name = "b1"}},
+                %W2: {W} {{adj.name = "W2"}}, %b2: {V} {{adj.name = "b2"}},
+                %W3: tensor<{H}x10x{dt}> {{adj.name = "W3"}},
+                %labels: tensor<{B}xi64> {{adj.name = "labels"}}) -> tensor<{dt}> {{
+  %h0 = adj.matmul %x, %W0 : tensor<{B}x{I}x{dt}>, tensor<{I}x{H}x{dt}> -> {Bh}
+  %m1 = adj.matmul %h0, %W1 : {Bh}, {W} -> {Bh}
+  %z1 = adj.add %m1, %b1 : {Bh}, {V}
+  %r1 = adj.relu %z1 : {Bh}
+  %h1 = adj.add %h0, %r1 : {Bh}
+  %m2 = adj.matmul %h1, %W2 : {Bh}, {W} -> {Bh}
+  %z2 = adj.add %m2, %b2 : {Bh}, {V}
+  %r2 = adj.relu %z2 : {Bh}
+  %h2 = adj.add %h1, %r2 : {Bh}
+  %lg = adj.matmul %h2, %W3 : {Bh}, tensor<{H}x10x{dt}> -> tensor<{B}x10x{dt}>
+  %ce = adj.softmax_cross_entropy %lg, %labels : tensor<{B}x10x{dt}>, tensor<{B}xi64> -> tensor<{dt}>
+  %q0 = adj.square %W0 : tensor<{I}x{H}x{dt}>
+  %s0 = adj.sum %q0 : tensor<{I}x{H}x{dt}> -> tensor<{dt}>
+  %q1 = adj.square %W1 : {W}
+  %s1 = adj.sum %q1 : {W} -> tensor<{dt}>
+  %q2 = adj.square %W2 : {W}
+  %s2 = adj.sum %q2 : {W} -> tensor<{dt}>
+  %q3 = adj.square %W3 : tensor<{H}x10x{dt}>
+  %s3 = adj.sum %q3 : tensor<{H}x10x{dt}> -> tensor<{dt}>
+  %t01 = adj.add %s0, %s1 : tensor<{dt}>
+  %t23 = adj.add %s2, %s3 : tensor<{dt}>
+  %t = adj.add %t01, %t23 : tensor<{dt}>
+  %lam = adj.constant dense<{lam}> : tensor<{dt}>
+  %reg = adj.mul %t, %lam : tensor<{dt}>
+  %l = adj.add %ce, %reg : tensor<{dt}>
+  return %l : tensor<{dt}>
+}}"""
+
+    def loss(x, W0, W1, b1, W2, b2, W3, labels):
+        h0 = x @ W0
+        h1 = h0 + F.relu(h0 @ W1 + b1)
+        h2 = h1 + F.relu(h1 @ W2 + b2)
+        reg = sum((w ** 2).sum() for w in (W0, W1, W2, W3))
+        return F.cross_entropy(h2 @ W3, labels) + lam * reg
+
+    rng = np.random.default_rng(14)
+    inputs = dict(x=rng.standard_normal((B, I)),
+                  W0=rng.standard_normal((I, H)) / np.sqrt(I),
+                  W1=rng.standard_normal((H, H)) / np.sqrt(H),
+                  b1=0.1 * rng.standard_normal(H),
+                  W2=rng.standard_normal((H, H)) / np.sqrt(H),
+                  b2=0.1 * rng.standard_normal(H),
+                  W3=rng.standard_normal((H, 10)) / np.sqrt(H),
+                  labels=rng.integers(0, 10, B))
+    return mlir, loss, inputs, ["W0", "W1", "b1", "W2", "b2", "W3"]
+
+
+def logreg(B=1024, I=64, dt="f64"):
+    """Logistic regression: p = sigmoid(x w + b); mean binary cross-entropy
+    written as a user would, -(y log p + (1 - y) log(1 - p))."""
+    import torch
+    mlir = f"""
+func.func @loss(%x: tensor<{B}x{I}x{dt}> {{adj.name = "x"}},
+                %w: tensor<{I}x{dt}> {{adj.name = "w"}},
+                %b: tensor<{dt}> {{adj.name = "b"}},
+                %y: tensor<{B}x{dt}> {{adj.name = "y"}}) -> tensor<{dt}> {{
+  %wc = adj.reshape %w : tensor<{I}x{dt}> -> tensor<{I}x1x{dt}>
+  %xwc = adj.matmul %x, %wc : tensor<{B}x{I}x{dt}>, tensor<{I}x1x{dt}> -> tensor<{B}x1x{dt}>
+  %xw = adj.reshape %xwc : tensor<{B}x1x{dt}> -> tensor<{B}x{dt}>
+  %z = adj.add %xw, %b : tensor<{B}x{dt}>, tensor<{dt}>
+  %p = adj.sigmoid %z : tensor<{B}x{dt}>
+  %lp = adj.log %p : tensor<{B}x{dt}>
+  %one = adj.constant dense<1.0> : tensor<{dt}>
+  %q = adj.sub %one, %p : tensor<{dt}>, tensor<{B}x{dt}>
+  %lq = adj.log %q : tensor<{B}x{dt}>
+  %ny = adj.sub %one, %y : tensor<{dt}>, tensor<{B}x{dt}>
+  %t1 = adj.mul %y, %lp : tensor<{B}x{dt}>
+  %t2 = adj.mul %ny, %lq : tensor<{B}x{dt}>
+  %t = adj.add %t1, %t2 : tensor<{B}x{dt}>
+  %m = adj.mean %t : tensor<{B}x{dt}> -> tensor<{dt}>
+  %l = adj.neg %m : tensor<{dt}>
+  return %l : tensor<{dt}>
+}}"""
+
+    def loss(x, w, b, y):
+        p = torch.sigmoid(x @ w + b)
+        return -(y * torch.log(p) + (1 - y) * torch.log(1 - p)).mean()
+
+    rng = np.random.default_rng(15)
+    inputs = dict(x=rng.standard_normal((B, I)),
+                  w=rng.standard_normal(I) / np.sqrt(I),
+                  b=np.array(0.1),
+                  y=(rng.random(B) < 0.5).astype(np.float64))
+    return mlir, loss, inputs, ["x", "w", "b"]
+
+
+def kinks(B=256, I=128, H=128, dt="f32"):
+    """Ops with kinks: clamp (minimum/maximum), leaky relu (maximum), abs,
+    a max reduction, an L1 (abs) loss against targets."""
+    import torch
+    Bh = f"tensor<{B}x{H}x{dt}>"
+    mlir = f"""
+func.func @loss(%x: tensor<{B}x{I}x{dt}> {{adj.name = "x"}},
+                %W1: tensor<{I}x{H}x{dt}> {{adj.name = "W1"}},
+                %W2: tensor<{H}x{H}x{dt}> {{adj.name = "W2"}},
+                %t: tensor<{B}x{dt}> {{adj.name = "t"}}) -> tensor<{dt}> {{
+  %z = adj.matmul %x, %W1 : tensor<{B}x{I}x{dt}>, tensor<{I}x{H}x{dt}> -> {Bh}
+  %lo = adj.constant dense<-1.0> : tensor<{dt}>
+  %hi = adj.constant dense<1.0> : tensor<{dt}>
+  %c0 = adj.minimum %z, %hi : {Bh}, tensor<{dt}>
+  %c = adj.maximum %c0, %lo : {Bh}, tensor<{dt}>
+  %m = adj.matmul %c, %W2 : {Bh}, tensor<{H}x{H}x{dt}> -> {Bh}
+  %slope = adj.constant dense<0.1> : tensor<{dt}>
+  %ms = adj.mul %m, %slope : {Bh}, tensor<{dt}>
+  %lr = adj.maximum %m, %ms : {Bh}
+  %a = adj.abs %lr : {Bh}
+  %mx = adj.max %a axes [1] : {Bh} -> tensor<{B}x{dt}>
+  %d = adj.sub %mx, %t : tensor<{B}x{dt}>
+  %ad = adj.abs %d : tensor<{B}x{dt}>
+  %l = adj.mean %ad : tensor<{B}x{dt}> -> tensor<{dt}>
+  return %l : tensor<{dt}>
+}}"""
+
+    def loss(x, W1, W2, t):
+        c = torch.clamp(x @ W1, -1, 1)
+        m = c @ W2
+        a = torch.abs(torch.maximum(m, 0.1 * m))
+        return (a.amax(1) - t).abs().mean()
+
+    rng = np.random.default_rng(16)
+    inputs = dict(x=rng.standard_normal((B, I)),
+                  W1=2 * rng.standard_normal((I, H)) / np.sqrt(I),
+                  W2=rng.standard_normal((H, H)) / np.sqrt(H),
+                  t=rng.standard_normal(B) + 1)
+    return mlir, loss, inputs, ["x", "W1", "W2"]
+
+
+def gradpen(B=64, I=32, H=64, dt="f64", lam=0.5):
+    """Second order: a critic f(x) = sum(tanh(x W1 + b1) w2) and the loss
+    mean f + lam * sum((df/dx)^2) (a gradient penalty), differentiated
+    w.r.t. W1, b1, w2 (reverse over reverse)."""
+    import torch
+    X, Bh = f"tensor<{B}x{I}x{dt}>", f"tensor<{B}x{H}x{dt}>"
+    W1, V, w2 = f"tensor<{I}x{H}x{dt}>", f"tensor<{H}x{dt}>", f"tensor<{H}x{dt}>"
+    mlir = f"""
+func.func @critic(%x: {X}, %W1: {W1}, %b1: {V}, %w2: {w2}) -> tensor<{dt}> {{
+  %m = adj.matmul %x, %W1 : {X}, {W1} -> {Bh}
+  %z = adj.add %m, %b1 : {Bh}, {V}
+  %h = adj.tanh %z : {Bh}
+  %w2c = adj.reshape %w2 : {w2} -> tensor<{H}x1x{dt}>
+  %o = adj.matmul %h, %w2c : {Bh}, tensor<{H}x1x{dt}> -> tensor<{B}x1x{dt}>
+  %s = adj.sum %o : tensor<{B}x1x{dt}> -> tensor<{dt}>
+  return %s : tensor<{dt}>
+}}
+func.func @loss(%x: {X} {{adj.name = "x"}}, %W1: {W1} {{adj.name = "W1"}},
+                %b1: {V} {{adj.name = "b1"}}, %w2: {w2} {{adj.name = "w2"}}) -> tensor<{dt}> {{
+  %f, %gx = adj.value_and_grad @critic(%x, %W1, %b1, %w2) wrt [0]
+      : ({X}, {W1}, {V}, {w2}) -> (tensor<{dt}>, {X})
+  %g2 = adj.square %gx : {X}
+  %pen = adj.sum %g2 : {X} -> tensor<{dt}>
+  %lam = adj.constant dense<{lam}> : tensor<{dt}>
+  %lp = adj.mul %pen, %lam : tensor<{dt}>
+  %n = adj.constant dense<{1.0 / B}> : tensor<{dt}>
+  %fm = adj.mul %f, %n : tensor<{dt}>
+  %l = adj.add %fm, %lp : tensor<{dt}>
+  return %l : tensor<{dt}>
+}}"""
+
+    def loss(x, W1, b1, w2):
+        # The forward phase runs under no_grad: the penalty needs autograd.
+        with torch.enable_grad():
+            x = x.detach().requires_grad_(True)
+            f = (torch.tanh(x @ W1 + b1) @ w2).sum()
+            gx, = torch.autograd.grad(f, x, create_graph=True)
+            return f / B + lam * (gx ** 2).sum()
+
+    rng = np.random.default_rng(17)
+    inputs = dict(x=rng.standard_normal((B, I)),
+                  W1=rng.standard_normal((I, H)) / np.sqrt(I),
+                  b1=0.1 * rng.standard_normal(H),
+                  w2=rng.standard_normal(H) / np.sqrt(H))
+    return mlir, loss, inputs, ["W1", "b1", "w2"]
+
+
 MODELS = {
     "attn": layer_attention,
     "resconv": conv_block,
@@ -530,6 +922,14 @@ MODELS = {
     "vgg": vgg,
     "encoder": encoder,
     "wide-mlp": wide_mlp,
+    "gru": gru,
+    "conv1d": conv1d,
+    "oddconv": oddconv,
+    "causal-attn": causal_attn,
+    "resmlp-l2": resmlp_l2,
+    "logreg-f64": logreg,
+    "kinks": kinks,
+    "gradpen-f64": gradpen,
 }
 
 
@@ -580,15 +980,18 @@ def main():
         ref = {k: torch.tensor(v.astype(np.float64) if v.dtype.kind == "f"
                                else v, requires_grad=k in wrt)
                for k, v in inputs.items()}
-        want = torch.autograd.grad(loss_fn(**ref), [ref[k] for k in wrt])
+        value = loss_fn(**ref)
+        want = torch.autograd.grad(value, [ref[k] for k in wrt])
         for build, lib in impls.items():
             got = lib.loss_value_and_grad(**inputs)
-            err = max(np.abs(getattr(got, "grad_" + k) - g.numpy()).max()
-                      / max(np.abs(g.numpy()).max(), 1e-30)
-                      for k, g in zip(wrt, want))
+            err = max([abs(float(got.loss) - value.item())
+                       / max(abs(value.item()), 1e-30)]
+                      + [np.abs(getattr(got, "grad_" + k) - g.numpy()).max()
+                         / max(np.abs(g.numpy()).max(), 1e-30)
+                         for k, g in zip(wrt, want)])
             if err > (1e-10 if f64 else 1e-4):
-                sys.exit(f"{name} {build}: a gradient is off by {err:.2g} "
-                         f"(relative to its largest element)")
+                sys.exit(f"{name} {build}: the value or a gradient is off by "
+                         f"{err:.2g} (relative to its largest element)")
             if args.smoke:
                 print(f"{name} {build}: ok: rel error {err:.2g}", flush=True)
         if args.smoke:

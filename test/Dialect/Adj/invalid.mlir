@@ -366,7 +366,7 @@ func.func @matmul_element_types(%a: tensor<4x5xf32>, %b: tensor<5x6xf64>) {
 // -----
 
 func.func @matmul_vector(%a: tensor<4x5xf32>, %v: tensor<5xf32>) {
-  // expected-error @+2 {{'adj.matmul' op expects operands of rank 2 or more ([..., M, K] and [..., K, N]), got 'tensor<4x5xf32>' and 'tensor<5xf32>'; use adj.dot for vectors}}
+  // expected-error @+2 {{'adj.matmul' op expects operands of rank 2 or more ([..., M, K] and [..., K, N]), got 'tensor<4x5xf32>' and 'tensor<5xf32>'; adj.reshape a vector to [K, 1] (right) or [1, K] (left) and the result back, or use adj.dot for two vectors}}
   // expected-error @+1 {{failed to infer returned types}}
   %0 = adj.matmul %a, %v : tensor<4x5xf32>, tensor<5xf32> -> tensor<4xf32>
   return

@@ -74,6 +74,15 @@ save("pool-dilations",
      [helper.make_node("MaxPool", ["x"], ["y"], name="pool",
                        kernel_shape=[2, 2], dilations=[2, 2])],
      [("x", F, [1, 1, 6, 6])], [("y", F, [1, 1, 2, 2])], opset=12)
+save("avg-pool-ceil",
+     [helper.make_node("AveragePool", ["x"], ["y"], name="pool",
+                       kernel_shape=[2, 2], ceil_mode=1)],
+     [("x", F, [1, 1, 5, 5])], [("y", F, [1, 1, 3, 3])])
+save("resize-linear",
+     [helper.make_node("Resize", ["x", "", "scales"], ["y"], name="resize",
+                       mode="linear")],
+     [("x", F, [1, 1, 2, 2])], [("y", F, [1, 1, 4, 4])],
+     [("scales", np.array([1, 1, 2, 2], np.float32))], opset=13)
 save("conv-same",
      [helper.make_node("Conv", ["x", "k"], ["y"], name="conv",
                        auto_pad="SAME_UPPER")],
@@ -83,6 +92,101 @@ save("conv3d",
      [helper.make_node("Conv", ["x", "k"], ["y"], name="conv3d")],
      [("x", F, [1, 1, 4, 4, 4])], [("y", F, [1, 1, 2, 2, 2])],
      [("k", np.ones((1, 1, 3, 3, 3), np.float32))])
+
+# A 1-D convolution and max pooling: 2-D ops over [N, C, 1, L].
+save("conv1d",
+     [helper.make_node("Conv", ["x", "k", "kb"], ["c"], name="conv1d",
+                       pads=[2, 1], strides=[2], dilations=[3]),
+      helper.make_node("MaxPool", ["c"], ["y"], name="pool1d",
+                       kernel_shape=[2], strides=[2], pads=[1, 0])],
+     [("x", F, [2, 3, 11])], [("y", F, [2, 4, 3])],
+     [("k", np.ones((4, 3, 2), np.float32)), ("kb", np.ones(4, np.float32))])
+
+# Clip with its bounds as attributes (opset 6) and as inputs (opset 11,
+# only a maximum), LeakyRelu, Max of three, Where on a bool constant and
+# on a comparison.
+save("clip6",
+     [helper.make_node("Clip", ["x"], ["y"], name="clip", min=-1.0, max=2.0)],
+     [("x", F, [2, 3])], [("y", F, [2, 3])], opset=6)
+save("clip11",
+     [helper.make_node("Clip", ["x", "", "hi"], ["y"], name="clip")],
+     [("x", F, [2, 3])], [("y", F, [2, 3])],
+     [("hi", np.array(6, np.float32))], opset=11)
+save("kinks",
+     [helper.make_node("LeakyRelu", ["x"], ["l"], name="leaky", alpha=0.2),
+      helper.make_node("Max", ["x", "l", "b"], ["m"], name="max"),
+      helper.make_node("Less", ["m", "b"], ["c"], name="less"),
+      helper.make_node("Where", ["c", "m", "l"], ["w"], name="where1"),
+      helper.make_node("Where", ["mask", "w", "b"], ["y"], name="where2")],
+     [("x", F, [2, 3])], [("y", F, [2, 3])],
+     [("b", b), ("mask", np.array([True, False, True]))])
+
+# A bidirectional GRU, and an LSTM with peepholes.
+save("gru-bidirectional",
+     [helper.make_node("GRU", ["x", "w", "r"], ["y"], name="gru",
+                       hidden_size=2, direction="bidirectional")],
+     [("x", F, [3, 1, 2])], [("y", F, [3, 2, 1, 2])],
+     [("w", np.ones((2, 6, 2), np.float32)),
+      ("r", np.ones((2, 6, 2), np.float32))])
+save("lstm-peepholes",
+     [helper.make_node("LSTM", ["x", "w", "r", "", "", "", "", "p"], ["y"],
+                       name="lstm", hidden_size=2)],
+     [("x", F, [3, 1, 2])], [("y", F, [3, 1, 1, 2])],
+     [("w", np.ones((1, 8, 2), np.float32)),
+      ("r", np.ones((1, 8, 2), np.float32)),
+      ("p", np.ones((1, 6), np.float32))])
+
+# Dropout exported in training mode: an error with a non-zero ratio (no
+# random numbers), the identity with ratio 0.
+def dropout(name, ratio):
+    save(name,
+         [helper.make_node("Constant", [], ["ratio"], name="ratio",
+                           value=numpy_helper.from_array(np.array(ratio, np.float32))),
+          helper.make_node("Constant", [], ["train"], name="train",
+                           value=numpy_helper.from_array(np.array(True))),
+          helper.make_node("Dropout", ["x", "ratio", "train"], ["y"],
+                           name="drop")],
+         [("x", F, [2, 3])], [("y", F, [2, 3])])
+
+
+dropout("dropout-training", 0.5)
+dropout("dropout-zero", 0.0)
+
+# Reductions of integer constants (shape arithmetic) fold: ReduceProd of a
+# shape to an element count, then Cast to float; ReduceMean does not.
+save("int-reduce",
+     [helper.make_node("Shape", ["x"], ["s"], name="shape"),
+      helper.make_node("ReduceProd", ["s"], ["n"], name="prod", keepdims=0),
+      helper.make_node("Cast", ["n"], ["nf"], name="cast", to=F),
+      helper.make_node("Div", ["x", "nf"], ["y"], name="div")],
+     [("x", F, [2, 3])], [("y", F, [2, 3])])
+save("int-reduce-mean",
+     [helper.make_node("Shape", ["x"], ["s"], name="shape"),
+      helper.make_node("ReduceMean", ["s"], ["n"], name="mean"),
+      helper.make_node("Cast", ["n"], ["nf"], name="cast", to=F),
+      helper.make_node("Div", ["x", "nf"], ["y"], name="div")],
+     [("x", F, [2, 3])], [("y", F, [2, 3])])
+
+# Two equal transposed convolutions share one private convolution, whose
+# input-derivative they ask for; output_shape is not supported.
+kt = np.ones((3, 2, 2, 2), np.float32)
+save("conv-transpose",
+     [helper.make_node("ConvTranspose", ["x", "k"], ["h"], name="t1",
+                       strides=[2, 2]),
+      helper.make_node("Relu", ["h"], ["r"], name="relu"),
+      helper.make_node("ConvTranspose", ["x", "k"], ["y"], name="t2",
+                       strides=[2, 2])],
+     [("x", F, [1, 3, 2, 2])], [("y", F, [1, 2, 4, 4]), ("r", F, [1, 2, 4, 4])],
+     [("k", kt)])
+save("conv-transpose-shape",
+     [helper.make_node("ConvTranspose", ["x", "k"], ["y"], name="t",
+                       strides=[2, 2], output_shape=[4, 4])],
+     [("x", F, [1, 3, 2, 2])], [("y", F, [1, 2, 4, 4])], [("k", kt)])
+
+# An output declared with another shape than it has.
+save("wrong-output-shape",
+     [helper.make_node("Relu", ["x"], ["y"], name="relu")],
+     [("x", F, [2, 3])], [("y", F, [3, 2])])
 
 # A rank-3 output, which is no [batch, classes] logits.
 save("rank3",

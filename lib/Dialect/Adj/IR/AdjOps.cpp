@@ -339,10 +339,14 @@ LogicalResult MatmulOp::inferReturnTypes(MLIRContext *,
     return error("expects ranked tensor operands");
   if (failed(checkSameElementType(error, a, b)))
     return failure();
+  // adj.dot only takes two vectors: a matrix-vector product needs the
+  // reshapes, so the message says which.
   if (a.getRank() < 2 || b.getRank() < 2)
     return error("expects operands of rank 2 or more ([..., M, K] and "
                  "[..., K, N]), got ",
-                 a, " and ", b, "; use adj.dot for vectors");
+                 a, " and ", b,
+                 "; adj.reshape a vector to [K, 1] (right) or [1, K] (left) "
+                 "and the result back, or use adj.dot for two vectors");
   ArrayRef<int64_t> sa = a.getShape(), sb = b.getShape();
   int64_t m = sa[sa.size() - 2], k = sa.back();
   int64_t kb = sb[sb.size() - 2], n = sb.back();

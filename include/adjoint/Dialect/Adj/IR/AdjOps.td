@@ -353,13 +353,19 @@ def Adj_MatmulOp : Adj_Op<"matmul", [InferTypeOpAdaptor]> {
   let description = [{
     `lhs` is `[..., M, K]`, `rhs` is `[..., K, N]` (both of rank 2 or more);
     the leading batch dimensions broadcast with NumPy's rules, as in
-    `numpy.matmul`. The result is `[batch..., M, N]`.
+    `numpy.matmul`. The result is `[batch..., M, N]`. Unlike NumPy, a
+    vector is not an operand: a matrix-vector product reshapes the vector
+    to a column (`[K, 1]`) and the result back; `adj.dot` takes two vectors.
 
     ```mlir
     %h = adj.matmul %x, %w : tensor<64x784xf32>, tensor<784x512xf32>
            -> tensor<64x512xf32>
     %s = adj.matmul %q, %k : tensor<2x4x8x16xf32>, tensor<4x16x8xf32>
            -> tensor<2x4x8x8xf32>
+    %vc = adj.reshape %v : tensor<784xf32> -> tensor<784x1xf32>
+    %xvc = adj.matmul %x, %vc : tensor<64x784xf32>, tensor<784x1xf32>
+           -> tensor<64x1xf32>
+    %xv = adj.reshape %xvc : tensor<64x1xf32> -> tensor<64xf32>
     ```
   }];
   let arguments = (ins Adj_FloatTensor:$lhs, Adj_FloatTensor:$rhs);
