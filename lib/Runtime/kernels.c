@@ -75,6 +75,13 @@
 #define PARALLEL_MIN_MACS (1 << 18)
 
 #define HIDDEN __attribute__((visibility("hidden")))
+/* Keeps GCC from turning short zeroing and copying loops into memset and
+   memcpy calls (loop distribution); clang has no such attribute. */
+#ifdef __clang__
+#define NO_LIBCALLS
+#else
+#define NO_LIBCALLS __attribute__((optimize("no-tree-loop-distribute-patterns")))
+#endif
 
 typedef struct {
   int64_t d1, d2;     /* the sizes of the two inner digits */
