@@ -365,8 +365,9 @@ public:
     // for the runtime's padded copies.
     for (Operation *op : kernels)
       if (isa<linalg::Conv2DNchwFchwOp, linalg::Conv2DNgchwGfchwOp>(op))
-        if (paddingOf(op))
-          padded.insert(op);
+        if (auto padding = paddingOf(op))
+          if (readsPaddingInPlace(op, padding->image))
+            padded.insert(op);
     // One buffer for every kernel of the function, f32 or f64.
     int64_t bytes = 64;
     for (Operation *op : kernels)
@@ -413,6 +414,30 @@ private:
     if (out.size() == 3)
       return {out[0], out[1], out[2], k};
     return {1, out[0], out[1], k};
+  }
+
+  /// Whether the runtime reads the padded input of the convolution `op`
+  /// in place (kernels.c, pads_in_place: with AVX-512, rows of 9 to 15
+  /// pixels, at most 16 output channels, a row stride of 1). Elsewhere it
+  /// copies the image with its padding first, which measured a few percent
+  /// slower than the fill and copy loops of compiled code (survey models,
+  /// docs/performance-kernels.md): those convolutions keep them. f64 ones
+  /// of that shape are folded too, so that the runtime's copy is tested.
+  static bool readsPaddingInPlace(Operation *op, Value image) {
+    bool grouped = isa<linalg::Conv2DNgchwGfchwOp>(op);
+    ArrayRef<int64_t> w = shapeOf(op->getOperand(1)).drop_front(grouped),
+                      out = shapeOf(op->getOperand(2));
+    auto innermostStride = [](Value v) {
+      SmallVector<int64_t> strides;
+      int64_t offset;
+      return succeeded(getStridesAndOffset(cast<MemRefType>(v.getType()),
+                                           strides, offset))
+                 ? strides.back()
+                 : 0;
+    };
+    return window(op, "strides")[1] == 1 && out.back() > 8 && out.back() < 16 &&
+           w[0] <= 16 && innermostStride(image) == 1 &&
+           innermostStride(op->getOperand(2)) == 1;
   }
 
   /// A convolution's window attribute (strides or dilations).
