@@ -219,9 +219,10 @@ def AdjLowerToKernels : Pass<"adj-lower-to-kernels", "::mlir::ModuleOp"> {
       zero `linalg.fill` or `linalg.map` of a buffer, then a `linalg.copy`
       of the image into a `memref.subview` of its interior: tensor.pad
       after bufferization) is passed as the image and the padding before
-      it; the runtime reads the image in place where its kernel can, or
-      makes the padded copy in its scratch. The fill and copy are erased
-      when nothing else reads the padded buffer;
+      it, for the shapes whose runtime kernel reads the image in place
+      (output rows of 9 to 15 pixels, at most 16 output channels, row
+      stride 1); the fill and copy are erased when nothing else reads the
+      padded buffer;
     * the kernels' packing buffers (and padded copies) are one
       `memref.alloc` per function, which `adj-export-c-abi` places in the
       workspace.
