@@ -75,6 +75,13 @@
 #define PARALLEL_MIN_MACS (1 << 18)
 
 #define HIDDEN __attribute__((visibility("hidden")))
+/* Keeps GCC from turning short zeroing and copying loops into memset and
+   memcpy calls (loop distribution); clang has no such attribute. */
+#ifdef __clang__
+#define NO_LIBCALLS
+#else
+#define NO_LIBCALLS __attribute__((optimize("no-tree-loop-distribute-patterns")))
+#endif
 
 typedef struct {
   int64_t d1, d2;     /* the sizes of the two inner digits */
@@ -191,8 +198,12 @@ typedef float f16u __attribute__((vector_size(64), aligned(4)));
 #define ROWS_NY 2
 #endif
 
+/* A convolution's geometry and operands (adjoint_rt_sconv2d's arguments):
+   the input is ih x iw pixels, read as if padded by pt rows above and pl
+   columns to its left, and by zeros below and to its right as far as the
+   windows reach. */
 typedef struct {
-  int64_t batch, c, f, kh, kw, oh, ow, sh, sw, dh, dw;
+  int64_t batch, c, f, kh, kw, oh, ow, sh, sw, dh, dw, ih, iw, pt, pl;
   const float *in;
   int64_t in0, in1, in2, in3;
   const float *w;
@@ -212,6 +223,13 @@ static int64_t block_start(int64_t total, int64_t blocks, int64_t b,
   int64_t start = total * b / blocks;
   *size = total * (b + 1) / blocks - start;
   return start;
+}
+
+/* The bits [lo, hi) of a 16-lane mask (none if hi <= lo). */
+static inline uint32_t lanes(int64_t lo, int64_t hi) {
+  lo = lo < 0 ? 0 : lo;
+  hi = hi > 16 ? 16 : hi;
+  return lo < hi ? (1u << hi) - (1u << lo) : 0;
 }
 
 /* The rows kernel for L-float vectors (f<L>, L = 8 or 16): rows_tile<L>
@@ -242,25 +260,43 @@ static int64_t block_start(int64_t total, int64_t blocks, int64_t b,
                                   int64_t f0, int64_t x0, int64_t lane0,       \
                                   const int NY, const int NF, const int SW,    \
                                   const int PART) {                            \
-    uint32_t part = PART ? (1u << p->ow) - 1 : 0;                              \
+    uint32_t part = PART ? lanes(0, p->ow) : 0;                                \
     uint32_t store = ((1u << L) - 1) >> lane0 << lane0;                        \
     f##L acc[ROWS_NY][6];                                                      \
     for (int yy = 0; yy < NY; ++yy)                                            \
       for (int f = 0; f < NF; ++f)                                             \
         acc[yy][f] = (f##L){0};                                                \
-    const float *img = p->in + n * p->in0 + y * p->sh * p->in2 + x0 * SW;      \
+    /* Only PART reads a padded input (pt, pl > 0): its masked loads leave    \
+       out the padding, and may start before the input's first element. */    \
+    const float *img = p->in + n * p->in0 + (y * p->sh - p->pt) * p->in2 +     \
+                       x0 * SW - p->pl;                                        \
     const float *wf = p->w + f0 * p->w0;                                       \
     for (int64_t c = 0; c < p->c; ++c) {                                       \
       for (int64_t i = 0; i < p->kh; ++i) {                                    \
+        /* PART: the lanes of each output row's input row, none if that row   \
+           is padding; tap rows that are padding for every row are skipped. */ \
+        uint32_t rows[ROWS_NY], any = 0;                                       \
+        for (int yy = 0; PART && yy < NY; ++yy) {                              \
+          int64_t r = (y + yy) * p->sh + i * p->dh - p->pt;                    \
+          rows[yy] = r >= 0 && r < p->ih ? part : 0;                           \
+          any |= rows[yy];                                                     \
+        }                                                                      \
+        if (PART && !any)                                                      \
+          continue;                                                            \
         const float *r0 = img + c * p->in1 + i * p->dh * p->in2;               \
         const float *wr = wf + c * p->w1 + i * p->w2;                          \
         for (int64_t j = 0; j < p->kw; ++j) {                                  \
+          /* PART: output pixel x reads input column x + j dw - pl. */        \
+          int64_t col = j * p->dw - p->pl;                                     \
+          uint32_t cols = PART ? lanes(-col, p->iw - col) : 0;                 \
           f##L v[ROWS_NY];                                                     \
-          for (int yy = 0; yy < NY; ++yy)                                      \
-            v[yy] = PART ? ROWS_PART##L(r0 + yy * p->sh * p->in2 + j * p->dw,  \
-                                        part)                                  \
-                         : rows_load##L(r0 + yy * p->sh * p->in2 + j * p->dw,  \
-                                        SW);                                   \
+          for (int yy = 0; yy < NY; ++yy) {                                    \
+            const float *r = r0 + yy * p->sh * p->in2 + j * p->dw;             \
+            v[yy] = PART == 2 ? ROWS_MASK##L(*(const f##L##u *)r,              \
+                                             rows[yy] & cols)                  \
+                    : PART    ? ROWS_PART##L(r, rows[yy] & cols)               \
+                              : rows_load##L(r, SW);                           \
+          }                                                                    \
           for (int f = 0; f < NF; ++f) {                                       \
             float s = wr[f * p->w0 + j * p->w3];                               \
             for (int yy = 0; yy < NY; ++yy)                                    \
@@ -288,7 +324,7 @@ static int64_t block_start(int64_t total, int64_t blocks, int64_t b,
     int64_t groups = ceildiv(p->oh, ROWS_NY);                                  \
     int64_t n = item / groups, y = item % groups * ROWS_NY;                    \
     int64_t ny = min64(ROWS_NY, p->oh - y);                                    \
-    int64_t fblocks = ceildiv(p->f, PART ? 4 : 6);                             \
+    int64_t fblocks = ceildiv(p->f, PART == 1 ? 4 : 6);                        \
     for (int64_t b = 0; b < fblocks; ++b) {                                    \
       int64_t nf, f0 = block_start(p->f, fblocks, b, &nf);                     \
       for (int64_t x = 0; x < p->ow; x += L) {                                 \
@@ -350,10 +386,11 @@ ALWAYS_INLINE void rows_store8(float *o, f8 v, uint32_t m, int accumulate) {
 
 /* ROWS_PART<L>(r, m): the lanes of mask m of the L pixels at r, zeros
    elsewhere, reading no other pixel (AVX-512's masked loads). Only the
-   16-float kernel takes rows shorter than its vectors, in blocks of at
-   most 4 channels: with masked loads in the loop, GCC 12 stored 4 x 5 or
-   4 x 6 accumulators to the stack at every step (as intrinsics or inline
-   assembly alike), 4 x 4 stay in registers. */
+   16-float kernel takes rows shorter than its vectors, and only where a
+   whole vector would leave the input (rows_in_span): GCC 12 cannot tell
+   where a masked load (intrinsic or inline assembly) reads, so it stores
+   every accumulator to the stack at every step of a loop holding one.
+   There, blocks of 4 channels (not 6) keep the stores fewer. */
 #ifdef __AVX512F__
 #define ROWS_PART16(r, m) ((f16)_mm512_maskz_loadu_ps((__mmask16)(m), r))
 ALWAYS_INLINE void rows_store16(float *o, f16 v, uint32_t m, int accumulate) {
@@ -366,7 +403,12 @@ ALWAYS_INLINE void rows_store16(float *o, f16 v, uint32_t m, int accumulate) {
   _mm512_mask_storeu_ps(o, (__mmask16)m, (__m512)v);
 }
 #endif
-#define ROWS_PART8(r, m) (__builtin_unreachable(), (f8){0})
+#define ROWS_PART8(r, m) ((void)(m), __builtin_unreachable(), (f8){0})
+/* ROWS_MASK<L>(v, m): the lanes of mask m of v, zeros elsewhere. */
+#ifdef __AVX512F__
+#define ROWS_MASK16(v, m) ((f16)_mm512_maskz_mov_ps((__mmask16)(m), (__m512)(v)))
+#endif
+#define ROWS_MASK8(v, m) ((void)(v), (void)(m), __builtin_unreachable(), (f8){0})
 
 ROWS_KERNEL(8)
 #ifdef __AVX512F__
@@ -375,7 +417,38 @@ ROWS_KERNEL(16)
    loaded and stored (two overlapping 8-float vectors did the same FMAs at
    half the width: LeNet's input gradient of 12-pixel rows took 228 µs
    instead of 175). */
-ROWS_ITEM(16, 1, 1, rows_item16p)
+ROWS_ITEM(16, 1, 1, rows_item16p_masked)
+ROWS_ITEM(16, 1, 2, rows_item16p_span)
+
+/* Whether every vector that item `item` of rows_item16p loads (at a row's
+   first pixel, or before it in the padding, up to 16 floats on) lies
+   between the input's first and last element: then the item loads whole
+   vectors and masks them in registers. GCC can tell those loads from the
+   accumulators; with masked loads (builtins, or asm) in the loop it stored
+   every accumulator at every step. */
+static int rows_in_span(const conv_t *p, int64_t item) {
+  int64_t groups = ceildiv(p->oh, ROWS_NY);
+  int64_t n = item / groups, y = item % groups * ROWS_NY;
+  int64_t ny = min64(ROWS_NY, p->oh - y);
+  if (p->in0 < 0 || p->in1 < 0 || p->in2 < 0)
+    return 0;
+  int64_t first = n * p->in0 + (y * p->sh - p->pt) * p->in2 - p->pl;
+  int64_t last = n * p->in0 + (p->c - 1) * p->in1 +
+                 ((y + ny - 1) * p->sh + (p->kh - 1) * p->dh - p->pt) * p->in2 +
+                 (p->kw - 1) * p->dw - p->pl + 16;
+  int64_t end = (p->batch - 1) * p->in0 + (p->c - 1) * p->in1 +
+                (p->ih - 1) * p->in2 + p->iw;
+  return first >= 0 && last <= end;
+}
+
+/* Rows of 9 to 15 pixels: one 16-float vector each, its first ow lanes
+   computed and stored. */
+static void rows_item16p(const conv_t *p, int64_t item) {
+  if (rows_in_span(p, item))
+    rows_item16p_span(p, item);
+  else
+    rows_item16p_masked(p, item);
+}
 
 /* Two rows of 8 floats (at a and b) as one 16-float vector; with last, a
    alone and zeros (the last of an odd number of rows). */
@@ -627,6 +700,27 @@ static void conv_items(const conv_t *p, void (*item)(const conv_t *, int64_t),
     item(p, i);
 }
 
+/* Whether the windows reach outside the input (into its zero padding). */
+static int padded(const conv_t *p) {
+  return p->pt > 0 || p->pl > 0 ||
+         (p->oh - 1) * p->sh + (p->kh - 1) * p->dh - p->pt >= p->ih ||
+         (p->ow - 1) * p->sw + (p->kw - 1) * p->dw - p->pl >= p->iw;
+}
+
+/* Whether a direct kernel reads this padded input in place: rows of 9 to
+   15 pixels (one masked 16-float vector each, the masks also leaving out
+   the padding) for at most 16 output channels. The others read a padded
+   copy (pad_image). */
+static int pads_in_place(const conv_t *p) {
+#ifdef __AVX512F__
+  return p->sw == 1 && p->in3 == 1 && p->out3 == 1 && p->ow > 8 &&
+         p->ow < 16 && p->f <= 16;
+#else
+  (void)p;
+  return 0;
+#endif
+}
+
 /* The direct kernel for this convolution, if one fits: the weight
    gradient's kernel for at most 16 output channels when the "kernel" is at
    least as large as the output plane and its rows hold a vector; rows on
@@ -645,6 +739,15 @@ static void conv_items(const conv_t *p, void (*item)(const conv_t *, int64_t),
 static int conv_direct(const conv_t *p, int nth) {
   int64_t row_items = p->batch * ceildiv(p->oh, ROWS_NY);
   int rows = (p->sw == 1 || p->sw == 2) && p->in3 == 1 && p->out3 == 1;
+  if (padded(p)) {
+#ifdef __AVX512F__
+    if (pads_in_place(p)) {
+      conv_items(p, rows_item16p, row_items, nth);
+      return 1;
+    }
+#endif
+    return 0;
+  }
   if (p->f <= 16 && p->kh * p->kw >= p->oh * p->ow && p->kw >= 8 &&
       p->w3 == 1 && p->in3 * p->dw == 1) {
     int64_t items = p->batch * ceildiv(p->f, WGRAD_NF) *
@@ -675,36 +778,48 @@ static int conv_direct(const conv_t *p, int nth) {
 }
 
 /* out[n, f, y, x] (+)= sum over (c, i, j) of
-   w[f, c, i, j] * in[n, c, y*sh + i*dh, x*sw + j*dw], with the input
-   already padded; every operand with its own four strides (in0..in3 for
-   in's dimensions n, c, y, x, and likewise). One GEMM: M = f, N = the
-   (n, y, x) output pixels of the whole batch, K = (c, i, j). */
+   w[f, c, i, j] * in[n, c, y*sh + i*dh - pt, x*sw + j*dw - pl], where in is
+   ih x iw pixels and zero outside them (its padding: pt rows above, pl
+   columns to the left, what the windows reach below and to the right);
+   every operand with its own four strides (in0..in3 for in's dimensions n,
+   c, y, x, and likewise). One GEMM: M = f, N = the (n, y, x) output pixels
+   of the whole batch, K = (c, i, j); or a direct kernel. A padded input is
+   read in place by the direct kernel of 9- to 15-pixel rows, else copied
+   with its padding to the start of the scratch (the lowering sizes it). */
 HIDDEN void adjoint_rt_sconv2d(
     int64_t batch, int64_t c, int64_t f, int64_t kh, int64_t kw, int64_t oh,
-    int64_t ow, int64_t sh, int64_t sw, int64_t dh, int64_t dw,
-    const float *in, int64_t in0, int64_t in1, int64_t in2, int64_t in3,
-    const float *w, int64_t w0, int64_t w1, int64_t w2, int64_t w3, float *out,
-    int64_t out0, int64_t out1, int64_t out2, int64_t out3, int32_t accumulate,
-    float *scratch) {
+    int64_t ow, int64_t sh, int64_t sw, int64_t dh, int64_t dw, int64_t ih,
+    int64_t iw, int64_t pt, int64_t pl, const float *in, int64_t in0,
+    int64_t in1, int64_t in2, int64_t in3, const float *w, int64_t w0,
+    int64_t w1, int64_t w2, int64_t w3, float *out, int64_t out0, int64_t out1,
+    int64_t out2, int64_t out3, int32_t accumulate, float *scratch) {
   int64_t k = c * kh * kw, n = batch * oh * ow;
-  conv_t direct = {batch, c,  f,  kh,  kw,   oh,   ow,   sh,   sw,
-                   dh,    dw, in, in0, in1,  in2,  in3,  w,    w0,
-                   w1,    w2, w3, out, out0, out1, out2, out3, accumulate};
-  if (f * n * k > 0 && conv_direct(&direct, threads_for(f * n * k)))
+  conv_t p = {batch, c,   f,    kh,   kw,   oh,  ow,  sh,   sw,   dh,
+              dw,    ih,  iw,   pt,   pl,   in,  in0, in1,  in2,  in3,
+              w,     w0,  w1,   w2,   w3,   out, out0, out1, out2, out3,
+              accumulate};
+  if (padded(&p) && !pads_in_place(&p))
+    scratch += pad_image_s(batch, c, oh, ow, kh, kw, sh, sw, dh, dw, &p.ih,
+                           &p.iw, &p.pt, &p.pl, &p.in, &p.in0, &p.in1, &p.in2,
+                           &p.in3, scratch);
+  if (f * n * k > 0 && conv_direct(&p, threads_for(f * n * k)))
     return;
-  conv_gemm_s(batch, c, f, kh, kw, oh, ow, sh, sw, dh, dw, in, in0, in1, in2,
-              in3, w, w0, w1, w2, w3, out, out0, out1, out2, out3, accumulate,
-              scratch);
+  conv_gemm_s(batch, c, f, kh, kw, oh, ow, sh, sw, dh, dw, p.in, p.in0, p.in1,
+              p.in2, p.in3, w, w0, w1, w2, w3, out, out0, out1, out2, out3,
+              accumulate, scratch);
 }
 
 /* adjoint_rt_sconv2d in f64: the GEMM (the direct kernels are f32 only). */
 HIDDEN void adjoint_rt_dconv2d(
     int64_t batch, int64_t c, int64_t f, int64_t kh, int64_t kw, int64_t oh,
-    int64_t ow, int64_t sh, int64_t sw, int64_t dh, int64_t dw,
-    const double *in, int64_t in0, int64_t in1, int64_t in2, int64_t in3,
-    const double *w, int64_t w0, int64_t w1, int64_t w2, int64_t w3,
-    double *out, int64_t out0, int64_t out1, int64_t out2, int64_t out3,
-    int32_t accumulate, double *scratch) {
+    int64_t ow, int64_t sh, int64_t sw, int64_t dh, int64_t dw, int64_t ih,
+    int64_t iw, int64_t pt, int64_t pl, const double *in, int64_t in0,
+    int64_t in1, int64_t in2, int64_t in3, const double *w, int64_t w0,
+    int64_t w1, int64_t w2, int64_t w3, double *out, int64_t out0,
+    int64_t out1, int64_t out2, int64_t out3, int32_t accumulate,
+    double *scratch) {
+  scratch += pad_image_d(batch, c, oh, ow, kh, kw, sh, sw, dh, dw, &ih, &iw,
+                         &pt, &pl, &in, &in0, &in1, &in2, &in3, scratch);
   conv_gemm_d(batch, c, f, kh, kw, oh, ow, sh, sw, dh, dw, in, in0, in1, in2,
               in3, w, w0, w1, w2, w3, out, out0, out1, out2, out3, accumulate,
               scratch);
@@ -719,15 +834,15 @@ HIDDEN void adjoint_rt_dconv2d(
   HIDDEN void CONV##_grouped(                                                  \
       int64_t groups, int64_t batch, int64_t c, int64_t f, int64_t kh,         \
       int64_t kw, int64_t oh, int64_t ow, int64_t sh, int64_t sw, int64_t dh,  \
-      int64_t dw, const T *in, int64_t in_g, int64_t in0, int64_t in1,         \
-      int64_t in2, int64_t in3, const T *w, int64_t w_g, int64_t w0,           \
-      int64_t w1, int64_t w2, int64_t w3, T *out, int64_t out_g, int64_t out0, \
-      int64_t out1, int64_t out2, int64_t out3, int32_t accumulate,            \
-      T *scratch) {                                                            \
+      int64_t dw, int64_t ih, int64_t iw, int64_t pt, int64_t pl, const T *in, \
+      int64_t in_g, int64_t in0, int64_t in1, int64_t in2, int64_t in3,        \
+      const T *w, int64_t w_g, int64_t w0, int64_t w1, int64_t w2, int64_t w3, \
+      T *out, int64_t out_g, int64_t out0, int64_t out1, int64_t out2,         \
+      int64_t out3, int32_t accumulate, T *scratch) {                          \
     for (int64_t g = 0; g < groups; ++g)                                       \
-      CONV(batch, c, f, kh, kw, oh, ow, sh, sw, dh, dw, in + g * in_g, in0,    \
-           in1, in2, in3, w + g * w_g, w0, w1, w2, w3, out + g * out_g, out0,  \
-           out1, out2, out3, accumulate, scratch);                             \
+      CONV(batch, c, f, kh, kw, oh, ow, sh, sw, dh, dw, ih, iw, pt, pl,        \
+           in + g * in_g, in0, in1, in2, in3, w + g * w_g, w0, w1, w2, w3,     \
+           out + g * out_g, out0, out1, out2, out3, accumulate, scratch);      \
   }
 CONV2D_GROUPED(adjoint_rt_sconv2d, float)
 CONV2D_GROUPED(adjoint_rt_dconv2d, double)

@@ -23,6 +23,21 @@
 //  2. An output that holds zeros (the last write was a linalg.fill of 0, or
 //     a linalg.copy of such a buffer) is overwritten (accumulate = 0), and
 //     that write is erased if nothing read the buffer in between.
+//  3. A convolution's input that is a zero-padded copy (tensor.pad after
+//     bufferization: a zero fill of a buffer, then a linalg.copy of the
+//     image into a subview of its interior) is replaced by the image and
+//     the padding before it, where the runtime's kernel reads the image in
+//     place (rows of 9 to 15 pixels); elsewhere the runtime would copy it
+//     with its padding into the scratch, which measured slower than the
+//     fill and copy. The fill and copy are erased once nothing else reads
+//     the padded buffer:
+//
+//       linalg.map outs(%p) { linalg.yield %zero }      // or linalg.fill
+//       %i = memref.subview %p[0, 0, 4, 4] [32, 16, 8, 8] [1, 1, 1, 1]
+//       linalg.copy ins(%x) outs(%i)
+//       linalg.conv_2d_nchw_fchw ins(%p, %w) outs(%y)
+//     becomes
+//       llvm.call @adjoint_rt_sconv2d(..., 8, 8, 4, 4, %x's pointer, ...)
 //
 // Both look back from the kernel through the ops of its block. Buffers are
 // told apart by their root: the memref.alloc or function argument a value
@@ -209,6 +224,102 @@ bool overwrites(Operation *op, Value root) {
                        [&](Value v) { return rootOf(v) == root; });
 }
 
+/// Whether `op` sets every element of `buffer` to zero: a linalg.fill, or
+/// a linalg.map without inputs (what bufferization makes of tensor.pad's
+/// padding value), of a zero constant.
+bool fillsZeros(Operation *op, Value buffer) {
+  if (auto fill = dyn_cast<linalg::FillOp>(op))
+    return fill.getOutputs()[0] == buffer &&
+           matchPattern(fill.getInputs()[0], m_AnyZeroFloat());
+  auto map = dyn_cast<linalg::MapOp>(op);
+  if (!map || !map.getInputs().empty() || map.getInit() != buffer)
+    return false;
+  Operation *yield = map.getMapper().front().getTerminator();
+  return matchPattern(yield->getOperand(0), m_AnyZeroFloat());
+}
+
+/// The type of `image` split into groups as `expand` splits the padded
+/// buffer: [N, G·C, H, W] to [N, G, C, H, W].
+FailureOr<MemRefType> groupedType(memref::ExpandShapeOp expand, Value image) {
+  auto type = cast<MemRefType>(image.getType());
+  SmallVector<int64_t> shape(expand.getResultType().getShape());
+  llvm::copy(type.getShape().take_back(2), shape.end() - 2);
+  return memref::ExpandShapeOp::computeExpandedType(
+      type, shape, expand.getReassociationIndices());
+}
+
+/// A convolution's input whose zero padding is folded away: `image` is
+/// what was copied into the padded buffer's interior, `top` rows below its
+/// first row and `left` columns right of its first column.
+struct Padding {
+  Operation *fill, *copy;
+  Value image;
+  int64_t top, left;
+  /// Whether the padded buffer is read between the fill and the copy.
+  bool readZeros;
+};
+
+/// The padding of the convolution `op`'s input, if it is a buffer (viewed
+/// with its channels split into groups for a grouped convolution) that was
+/// zeroed whole and then had an image copied into a subview of it that
+/// keeps its images and channels, and the image (another buffer) is not
+/// written after the copy. The zeros the windows read beyond the image, before
+/// or after it, are the runtime's.
+std::optional<Padding> paddingOf(Operation *op) {
+  Value input = op->getOperand(0), padded = input;
+  if (auto expand = input.getDefiningOp<memref::ExpandShapeOp>())
+    padded = expand.getSrc();
+  bool read;
+  auto copy = dyn_cast_or_null<linalg::CopyOp>(lastWriter(input, op, read));
+  if (!copy)
+    return std::nullopt;
+  auto interior = copy.getOutputs()[0].getDefiningOp<memref::SubViewOp>();
+  if (!interior || interior.getSource() != padded ||
+      interior.getType().getRank() != 4 || !interior.hasUnitStride())
+    return std::nullopt;
+  ArrayRef<int64_t> offsets = interior.getStaticOffsets(),
+                    sizes = interior.getStaticSizes(),
+                    full = cast<MemRefType>(padded.getType()).getShape();
+  if (ShapedType::isDynamicShape(offsets) || offsets[0] != 0 ||
+      offsets[1] != 0 || sizes[0] != full[0] || sizes[1] != full[1])
+    return std::nullopt;
+  bool readZeros;
+  Operation *fill = lastWriter(padded, copy, readZeros);
+  Value image = copy.getInputs()[0];
+  if (!fill || !fillsZeros(fill, padded) || rootOf(image) == rootOf(padded) ||
+      writtenBetween(image, copy, op))
+    return std::nullopt;
+  // A grouped convolution reads the image split into groups like `padded`.
+  if (auto expand = input.getDefiningOp<memref::ExpandShapeOp>())
+    if (failed(groupedType(expand, image)))
+      return std::nullopt;
+  return Padding{fill, copy, image, offsets[2], offsets[3], readZeros};
+}
+
+/// Whether a later op than `op` may read the buffer `root` before
+/// overwriting it whole; an argument's buffer is read by the caller.
+bool readLater(Value root, Operation *op) {
+  for (Operation *other = op->getNextNode(); other;
+       other = other->getNextNode())
+    if (accessOf(other, root) != Access::None)
+      return !overwrites(other, root);
+  return !root.getDefiningOp<memref::AllocOp>();
+}
+
+/// Erases `v`'s view and allocation ops that are left without uses.
+void eraseIfDead(Value v) {
+  while (v.use_empty()) {
+    Operation *def = v.getDefiningOp();
+    if (!def || !isa<ViewLikeOpInterface, memref::AllocOp>(def))
+      return;
+    auto view = dyn_cast<ViewLikeOpInterface>(def);
+    v = view ? view.getViewSource() : Value();
+    def->erase();
+    if (!v)
+      return;
+  }
+}
+
 /// `operand` of `op`, or a transposed view of what a transpose wrote into
 /// it (erasing the transpose if nothing else reads what it wrote).
 Value untransposed(Value operand, Operation *op) {
@@ -230,17 +341,7 @@ Value untransposed(Value operand, Operation *op) {
   // overwrites it first (a gradient's output used as the transpose's
   // temporary).
   Value root = rootOf(operand);
-  bool otherReader = read, dead = false;
-  for (Operation *other = op->getNextNode(); other && !otherReader && !dead;
-       other = other->getNextNode()) {
-    if (accessOf(other, root) == Access::None)
-      continue;
-    dead = overwrites(other, root);
-    otherReader = !dead;
-  }
-  if (!dead && !root.getDefiningOp<memref::AllocOp>())
-    otherReader = true;
-  if (!otherReader) {
+  if (!read && !readLater(root, op)) {
     writer->erase();
     if (root.use_empty() && root.getDefiningOp())
       root.getDefiningOp()->erase();
@@ -262,6 +363,13 @@ public:
     if (kernels.empty())
       return;
     OpBuilder b(&fn.getBody().front(), fn.getBody().front().begin());
+    // Decided before any kernel is lowered, so that the scratch has room
+    // for the runtime's padded copies.
+    for (Operation *op : kernels)
+      if (isa<linalg::Conv2DNchwFchwOp, linalg::Conv2DNgchwGfchwOp>(op))
+        if (auto padding = paddingOf(op))
+          if (readsPaddingInPlace(op, padding->image))
+            padded.insert(op);
     // One buffer for every kernel of the function, f32 or f64.
     int64_t bytes = 64;
     for (Operation *op : kernels)
@@ -310,15 +418,58 @@ private:
     return {1, out[0], out[1], k};
   }
 
-  static int64_t scratchBytes(Operation *op) {
+  /// Whether the runtime reads the padded input of the convolution `op`
+  /// in place (kernels.c, pads_in_place: with AVX-512, rows of 9 to 15
+  /// pixels, at most 16 output channels, a row stride of 1). Elsewhere it
+  /// copies the image with its padding first, which measured a few percent
+  /// slower than the fill and copy loops of compiled code (survey models,
+  /// docs/performance-kernels.md): those convolutions keep them. f64 ones
+  /// of that shape are folded too, so that the runtime's copy is tested.
+  static bool readsPaddingInPlace(Operation *op, Value image) {
+    bool grouped = isa<linalg::Conv2DNgchwGfchwOp>(op);
+    ArrayRef<int64_t> w = shapeOf(op->getOperand(1)).drop_front(grouped),
+                      out = shapeOf(op->getOperand(2));
+    auto innermostStride = [](Value v) {
+      SmallVector<int64_t> strides;
+      int64_t offset;
+      return succeeded(getStridesAndOffset(cast<MemRefType>(v.getType()),
+                                           strides, offset))
+                 ? strides.back()
+                 : 0;
+    };
+    return window(op, "strides")[1] == 1 && out.back() > 8 && out.back() < 16 &&
+           w[0] <= 16 && innermostStride(image) == 1 &&
+           innermostStride(op->getOperand(2)) == 1;
+  }
+
+  /// A convolution's window attribute (strides or dilations).
+  static SmallVector<int64_t> window(Operation *op, StringRef attr) {
+    return llvm::to_vector(
+        op->getAttrOfType<DenseIntElementsAttr>(attr).getValues<int64_t>());
+  }
+
+  int64_t scratchBytes(Operation *op) const {
     int64_t bytes = elementOf(op).getIntOrFloatBitWidth() / 8;
     // A grouped convolution's scratch is one group's: drop the group dims.
     bool grouped = isa<linalg::Conv2DNgchwGfchwOp>(op);
     if (grouped || isa<linalg::Conv2DNchwFchwOp>(op)) {
       ArrayRef<int64_t> w = shapeOf(op->getOperand(1)).drop_front(grouped),
                         out = shapeOf(op->getOperand(2));
-      int64_t pixels = out[0] * out.take_back(2)[0] * out.back();
-      return bytes * scratchElements(w[0], pixels, w[1] * w[2] * w[3], bytes);
+      int64_t oh = out.take_back(2)[0], ow = out.back();
+      int64_t pixels = out[0] * oh * ow;
+      int64_t elements =
+          scratchElements(w[0], pixels, w[1] * w[2] * w[3], bytes);
+      // A padded input is copied with its padding (the rows and columns
+      // the windows reach) before the packing buffers, in 64-byte units.
+      if (padded.contains(op)) {
+        SmallVector<int64_t> s = window(op, "strides"),
+                             d = window(op, "dilations");
+        int64_t copy = out[0] * w[1] *
+                       ((oh - 1) * s[0] + (w[2] - 1) * d[0] + 1) *
+                       ((ow - 1) * s[1] + (w[3] - 1) * d[1] + 1);
+        elements += ceilDiv(copy, 64 / bytes) * (64 / bytes);
+      }
+      return bytes * elements;
     }
     auto [batch, m, n, k] = gemmShape(op);
     return bytes * scratchElements(m, n, k, bytes);
@@ -364,7 +515,11 @@ private:
 
   void lower(Operation *op) {
     Location loc = op->getLoc();
-    Value lhs = untransposed(op->getOperand(0), op);
+    Value input = op->getOperand(0);
+    std::optional<Padding> padding;
+    if (padded.contains(op))
+      padding = paddingOf(op);
+    Value lhs = padding ? padImage(*padding, op) : untransposed(input, op);
     Value rhs = untransposed(op->getOperand(1), op);
     Value out = op->getOperand(2);
     Operation *zeroWriter;
@@ -382,18 +537,17 @@ private:
       // operand's group stride after its pointer.
       bool grouped = isa<linalg::Conv2DNgchwGfchwOp>(op);
       name += grouped ? "conv2d_grouped" : "conv2d";
-      ArrayRef<int64_t> w = shapeOf(rhs).drop_front(grouped), o = shapeOf(out);
-      auto window = [&](StringRef attr) {
-        return llvm::to_vector(
-            op->getAttrOfType<DenseIntElementsAttr>(attr).getValues<int64_t>());
-      };
-      SmallVector<int64_t> strides = window("strides"),
-                           dilations = window("dilations");
+      ArrayRef<int64_t> w = shapeOf(rhs).drop_front(grouped), o = shapeOf(out),
+                        x = shapeOf(lhs);
+      SmallVector<int64_t> strides = window(op, "strides"),
+                           dilations = window(op, "dilations");
       if (grouped)
         args.push_back(i64(b, loc, shapeOf(rhs)[0]));
       for (int64_t v :
            {o[0], w[1], w[0], w[2], w[3], o.take_back(2)[0], o.back(),
-            strides[0], strides[1], dilations[0], dilations[1]})
+            strides[0], strides[1], dilations[0], dilations[1],
+            x.take_back(2)[0], x.back(), padding ? padding->top : 0,
+            padding ? padding->left : 0})
         args.push_back(i64(b, loc, v));
       SmallVector<int> image = {0, 1, 2, 3}, filter = {0, 1, 2, 3};
       if (grouped)
@@ -428,12 +582,37 @@ private:
         declare(name, llvm::to_vector(ValueRange(args).getTypes()));
     b.create<LLVM::CallOp>(loc, callee, args);
     op->erase();
+    eraseIfDead(input);
+  }
+
+  /// The image of `padding`, the input of the convolution `op` (split into
+  /// groups like that input for a grouped one); the padded buffer's fill
+  /// and copy are erased if nothing else reads it.
+  Value padImage(const Padding &padding, Operation *op) {
+    Value input = op->getOperand(0), image = padding.image;
+    if (auto expand = input.getDefiningOp<memref::ExpandShapeOp>()) {
+      OpBuilder b(op);
+      image = b.create<memref::ExpandShapeOp>(
+          op->getLoc(), *groupedType(expand, image), image,
+          expand.getReassociationIndices());
+    }
+    bool read;
+    lastWriter(input, op, read);
+    if (!padding.readZeros && !read && !readLater(rootOf(input), op)) {
+      Value interior = padding.copy->getOperand(1);
+      padding.copy->erase();
+      padding.fill->erase();
+      eraseIfDead(interior);
+    }
+    return image;
   }
 
   func::FuncOp fn;
   ModuleOp module;
   LLVMTypeConverter typeConverter{module.getContext()};
   Value scratch;
+  /// The convolutions whose input's padding is folded.
+  llvm::SmallPtrSet<Operation *, 8> padded;
 };
 
 struct AdjLowerToKernelsPass

@@ -279,6 +279,14 @@ conv_shapes = [
     # and LeNet's input gradient (12-pixel rows, 6 = 3 + 3 channels)
     ((2, 7, 10, 17), (9, 3, 3), (1, 1), (0, 0), (1, 1)),
     ((2, 16, 12, 12), (6, 5, 5), (1, 1), (2, 2), (1, 1)),
+    # padded inputs read in place there (adj-lower-to-kernels passes the
+    # padding; in f64, and without AVX-512, the runtime copies them with
+    # their padding first): a row stride and dilation with 16 channels
+    # (6 + 5 + 5 with whole-vector loads, 4 x 4 where a vector would leave
+    # the input), and padding deeper than the window, so that whole output
+    # rows read only zeros
+    ((2, 5, 11, 13), (16, 3, 3), (2, 1), (2, 1), (2, 1)),
+    ((1, 3, 4, 10), (5, 3, 3), (1, 1), (3, 2), (1, 1)),
     # with AVX-512, weight gradients of 8-pixel cotangent rows read two
     # rows a 16-float vector: LeNet's (8 rows) and an odd row count (7)
     ((4, 6, 12, 12), (16, 5, 5), (1, 1), (0, 0), (1, 1)),

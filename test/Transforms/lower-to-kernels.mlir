@@ -194,3 +194,99 @@ func.func @mixed(%a: memref<4x5xf32>, %b: memref<5x6xf32>, %c: memref<4x6xf64>,
   linalg.matmul ins(%d, %e : memref<4x5xf16>, memref<5x6xf16>) outs(%f : memref<4x6xf16>)
   return
 }
+
+// -----
+
+// A zero-padded input (what bufferization makes of tensor.pad): the
+// convolution reads the image in place, with its size and the padding
+// before it (rows 2, columns 1); the fill and copy go. The scratch holds
+// the runtime's padded copy (2 x 11 x 11 = 242 floats, 256 in 64-byte
+// units) before the GEMM's packing (18 x (32 + 88) = 2160 floats).
+// CHECK-LABEL: func.func @padded
+// CHECK-SAME: (%[[X:[^:]*]]: memref<1x2x7x9xf32>
+// CHECK: memref.alloc() {alignment = 64 : i64} : memref<2416xf32>
+// CHECK-NOT: linalg.map
+// CHECK-NOT: linalg.copy
+// CHECK: arith.constant 7 : i64
+// CHECK-NEXT: arith.constant 9 : i64
+// CHECK-NEXT: arith.constant 2 : i64
+// CHECK-NEXT: arith.constant 1 : i64
+// CHECK-NEXT: builtin.unrealized_conversion_cast %[[X]]
+// CHECK: llvm.call @adjoint_rt_sconv2d(
+// CHECK-NOT: memref.alloc
+// CHECK: return
+func.func @padded(%x: memref<1x2x7x9xf32>, %w: memref<3x2x3x3xf32>,
+                  %y: memref<1x3x9x9xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %p = memref.alloc() : memref<1x2x11x11xf32>
+  linalg.map outs(%p : memref<1x2x11x11xf32>)
+    () {
+      linalg.yield %zero : f32
+    }
+  %i = memref.subview %p[0, 0, 2, 1] [1, 2, 7, 9] [1, 1, 1, 1] : memref<1x2x11x11xf32> to memref<1x2x7x9xf32, strided<[242, 121, 11, 1], offset: 23>>
+  linalg.copy ins(%x : memref<1x2x7x9xf32>) outs(%i : memref<1x2x7x9xf32, strided<[242, 121, 11, 1], offset: 23>>)
+  linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%p, %w : memref<1x2x11x11xf32>, memref<3x2x3x3xf32>) outs(%y : memref<1x3x9x9xf32>)
+  return
+}
+
+// The padded buffer is read again after the convolution: the fill and copy
+// stay for that reader, the convolution still reads the image.
+// CHECK-LABEL: func.func @padded_kept
+// CHECK-SAME: (%[[X:[^:]*]]: memref<1x1x10x10xf32>
+// CHECK: linalg.fill
+// CHECK: linalg.copy ins(%[[X]]
+// CHECK: builtin.unrealized_conversion_cast %[[X]]
+// CHECK: llvm.call @adjoint_rt_sconv2d(
+// CHECK: linalg.copy
+func.func @padded_kept(%x: memref<1x1x10x10xf32>, %w: memref<1x1x3x3xf32>,
+                       %y: memref<1x1x10x10xf32>, %q: memref<1x1x12x12xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %p = memref.alloc() : memref<1x1x12x12xf32>
+  linalg.fill ins(%zero : f32) outs(%p : memref<1x1x12x12xf32>)
+  %i = memref.subview %p[0, 0, 1, 1] [1, 1, 10, 10] [1, 1, 1, 1] : memref<1x1x12x12xf32> to memref<1x1x10x10xf32, strided<[144, 144, 12, 1], offset: 13>>
+  linalg.copy ins(%x : memref<1x1x10x10xf32>) outs(%i : memref<1x1x10x10xf32, strided<[144, 144, 12, 1], offset: 13>>)
+  linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%p, %w : memref<1x1x12x12xf32>, memref<1x1x3x3xf32>) outs(%y : memref<1x1x10x10xf32>)
+  linalg.copy ins(%p : memref<1x1x12x12xf32>) outs(%q : memref<1x1x12x12xf32>)
+  return
+}
+
+// A grouped convolution reads the image split into groups as the padded
+// buffer was.
+// CHECK-LABEL: func.func @padded_grouped
+// CHECK-SAME: (%[[X:[^:]*]]: memref<1x4x10x10xf32>
+// CHECK-NOT: linalg.fill
+// CHECK: %[[G:.*]] = memref.expand_shape %[[X]] {{\[}}[0], [1, 2], [3], [4]] output_shape [1, 2, 2, 10, 10]
+// CHECK: builtin.unrealized_conversion_cast %[[G]]
+// CHECK: llvm.call @adjoint_rt_sconv2d_grouped(
+func.func @padded_grouped(%x: memref<1x4x10x10xf32>, %w: memref<2x3x2x3x3xf32>,
+                          %y: memref<1x2x3x10x10xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %p = memref.alloc() : memref<1x4x12x12xf32>
+  linalg.fill ins(%zero : f32) outs(%p : memref<1x4x12x12xf32>)
+  %i = memref.subview %p[0, 0, 1, 1] [1, 4, 10, 10] [1, 1, 1, 1] : memref<1x4x12x12xf32> to memref<1x4x10x10xf32, strided<[576, 144, 12, 1], offset: 13>>
+  linalg.copy ins(%x : memref<1x4x10x10xf32>) outs(%i : memref<1x4x10x10xf32, strided<[576, 144, 12, 1], offset: 13>>)
+  %g = memref.expand_shape %p [[0], [1, 2], [3], [4]] output_shape [1, 2, 2, 12, 12] : memref<1x4x12x12xf32> into memref<1x2x2x12x12xf32>
+  linalg.conv_2d_ngchw_gfchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%g, %w : memref<1x2x2x12x12xf32>, memref<2x3x2x3x3xf32>) outs(%y : memref<1x2x3x10x10xf32>)
+  return
+}
+
+// Rows of 16 pixels: the runtime would copy the padded input itself, and
+// the fill and copy of compiled code stay (they measured faster).
+// CHECK-LABEL: func.func @padded_wide
+// CHECK: linalg.fill
+// CHECK: linalg.copy
+// CHECK: llvm.call @adjoint_rt_sconv2d(
+func.func @padded_wide(%x: memref<1x1x16x16xf32>, %w: memref<1x1x3x3xf32>,
+                       %y: memref<1x1x16x16xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %p = memref.alloc() : memref<1x1x18x18xf32>
+  linalg.fill ins(%zero : f32) outs(%p : memref<1x1x18x18xf32>)
+  %i = memref.subview %p[0, 0, 1, 1] [1, 1, 16, 16] [1, 1, 1, 1] : memref<1x1x18x18xf32> to memref<1x1x16x16xf32, strided<[324, 324, 18, 1], offset: 19>>
+  linalg.copy ins(%x : memref<1x1x16x16xf32>) outs(%i : memref<1x1x16x16xf32, strided<[324, 324, 18, 1], offset: 19>>)
+  linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%p, %w : memref<1x1x18x18xf32>, memref<1x1x3x3xf32>) outs(%y : memref<1x1x16x16xf32>)
+  return
+}

@@ -215,8 +215,17 @@ def AdjLowerToKernels : Pass<"adj-lower-to-kernels", "::mlir::ModuleOp"> {
     * an output that holds zeros (a `linalg.fill` of 0, or a copy of one)
       is overwritten instead of accumulated, and the fill or copy is erased
       when nothing reads it in between;
-    * the kernels' packing buffers are one `memref.alloc` per function,
-      which `adj-export-c-abi` places in the workspace.
+    * a convolution's input that is a zero-padded copy of an image (a
+      zero `linalg.fill` or `linalg.map` of a buffer, then a `linalg.copy`
+      of the image into a `memref.subview` of its interior: tensor.pad
+      after bufferization) is passed as the image and the padding before
+      it, for the shapes whose runtime kernel reads the image in place
+      (output rows of 9 to 15 pixels, at most 16 output channels, row
+      stride 1); the fill and copy are erased when nothing else reads the
+      padded buffer;
+    * the kernels' packing buffers (and padded copies) are one
+      `memref.alloc` per function, which `adj-export-c-abi` places in the
+      workspace.
 
     ```mlir
     linalg.transpose ins(%x : memref<32x64xf32>) outs(%t : memref<64x32xf32>) permutation = [1, 0]
