@@ -270,7 +270,14 @@ LogicalResult elu(NodeContext &n, Results &results) {
     return n.splat(RankedTensorType::get({}, n.type(0).getElementType()), v);
   };
   return positiveOr(n, results, [&](Value x) -> FailureOr<Value> {
-    Value e = n.b.create<adj::ExpOp>(n.loc, x.getType(), x);
+    // exp(min(x, 0)) written as a select: exp(x) of a large positive x
+    // overflows, and its zero cotangent on the discarded branch would give
+    // 0 * inf = NaN; a select keeps the derivative at 0 whole.
+    FailureOr<Value> nonPositive =
+        clampSide(n, x, scalar(0.0), adj::ComparisonDirection::gt);
+    if (failed(nonPositive))
+      return failure();
+    Value e = n.b.create<adj::ExpOp>(n.loc, x.getType(), *nonPositive);
     FailureOr<Value> em1 = n.create<adj::SubOp>({e, scalar(1.0)});
     if (failed(em1))
       return failure();
@@ -1002,7 +1009,7 @@ LogicalResult foldIntReduce(NodeContext &n, Results &results) {
 template <typename OpTy>
 LogicalResult reduceOf(NodeContext &n, Results &results,
                        function_ref<Value(Value)> pre,
-                       function_ref<Value(Value)> post) {
+                       function_ref<FailureOr<Value>(Value)> post) {
   if (isIntConstant(n.input(0)))
     return foldIntReduce(n, results);
   // ReduceSum takes its axes as an input from opset 13; the others from 18.
@@ -1049,14 +1056,30 @@ LogicalResult reduce(NodeContext &n, Results &results) {
 }
 
 /// ReduceL1, ReduceL2 and ReduceSumSquare: sums of |x| or x², the L2 norm
-/// its square root.
+/// its square root. The root of a zero sum is a select, as PyTorch's norm
+/// whose gradient there is 0: sqrt's derivative at 0 is infinite, and
+/// 0 * inf = NaN would reach every element of the slice (F.normalize of a
+/// zero row).
 template <typename ElementOp, bool root>
 LogicalResult reduceNorm(NodeContext &n, Results &results) {
   auto element = [&](Value v) -> Value {
     return n.b.create<ElementOp>(n.loc, v.getType(), v);
   };
-  auto finish = [&](Value v) -> Value {
-    return root ? n.b.create<adj::SqrtOp>(n.loc, v.getType(), v) : v;
+  auto finish = [&](Value s) -> FailureOr<Value> {
+    if (!root)
+      return s;
+    auto scalar = RankedTensorType::get({}, n.type(0).getElementType());
+    Value zero = n.splat(scalar, 0.0);
+    FailureOr<Value> positive =
+        compare(n, adj::ComparisonDirection::gt, s, zero);
+    if (failed(positive))
+      return failure();
+    FailureOr<Value> safe =
+        n.create<adj::SelectOp>({*positive, s, n.splat(scalar, 1.0)});
+    if (failed(safe))
+      return failure();
+    Value sqrt = n.b.create<adj::SqrtOp>(n.loc, s.getType(), *safe);
+    return n.create<adj::SelectOp>({*positive, sqrt, zero});
   };
   return reduceOf<adj::SumOp>(n, results, element, finish);
 }
@@ -1704,7 +1727,8 @@ const OperatorInfo operators[] = {
     {"Dropout", 1, 17, 1, dropout,
      "the identity (inference); an error in training mode with a non-zero "
      "ratio"},
-    {"Elu", 6, 17, 1, elu, "`adj.select` of x and alpha (exp(x) - 1)"},
+    {"Elu", 6, 17, 1, elu,
+     "`adj.select` of x and alpha (exp(min(x, 0)) - 1), finite for any x"},
     {"Equal", 11, 17, 2, comparison<adj::ComparisonDirection::eq>,
      "`adj.compare eq`; float operands"},
     {"Erf", 9, 17, 1, unary<adj::ErfOp>, "`adj.erf`"},
@@ -1764,7 +1788,8 @@ const OperatorInfo operators[] = {
     {"ReduceL1", 1, 17, 1, reduceNorm<adj::AbsOp, false>,
      "`adj.sum` of `adj.abs`"},
     {"ReduceL2", 1, 17, 1, reduceNorm<adj::SquareOp, true>,
-     "`adj.sqrt` of the `adj.sum` of `adj.square` (no derivative at 0)"},
+     "`adj.sqrt` of the `adj.sum` of `adj.square`; 0 and derivative 0 for "
+     "a zero slice, as PyTorch's norm"},
     {"ReduceLogSumExp", 1, 17, 1, reduce<adj::LogSumExpOp>, "`adj.logsumexp`"},
     {"ReduceMax", 1, 17, 1, reduce<adj::MaxOp>, "`adj.max`"},
     {"ReduceMean", 1, 17, 1, reduce<adj::MeanOp>, "`adj.mean`"},

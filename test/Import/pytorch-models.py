@@ -189,8 +189,9 @@ class Recurrent(nn.Module):
 
 
 class Activations(nn.Module):
-    """softplus (on 0 and on 100, where exp overflows in f32), mish, SiLU,
-    hardswish, hardsigmoid, tanh-GELU, F.normalize (ReduceL2, Clip, Expand),
+    """softplus and elu (on 0 and on 100, where exp overflows in f32), mish,
+    SiLU, hardswish, hardsigmoid, tanh-GELU, F.normalize (ReduceL2, Clip,
+    Expand) of rows of which one is zero (where the norm's gradient is 0),
     and the reductions logsumexp, min, prod, L1 norm, std (whose element
     count is a ReduceProd of a shape) and var."""
 
@@ -200,12 +201,14 @@ class Activations(nn.Module):
 
     def forward(self, x):
         a = (F.softplus(x) + F.mish(x) + F.silu(x) + F.hardswish(x)
-             + F.hardsigmoid(x) + F.gelu(x, approximate="tanh"))
+             + F.hardsigmoid(x) + F.gelu(x, approximate="tanh")
+             + F.elu(x, 0.5))
         h = self.fc(torch.tanh(a))
+        z = torch.cat([h[:1] * 0, h[1:]], 0)
         r = torch.cat([h.logsumexp(1, keepdim=True), h.amin(1, keepdim=True),
                        h.prod(1, keepdim=True), h.norm(p=1, dim=1, keepdim=True),
                        h.std(1, keepdim=True), h.var(1, keepdim=True)], 1)
-        return torch.cat([F.normalize(h, dim=1), r], 1)
+        return torch.cat([F.normalize(z, dim=1), r], 1)
 
 
 class TransformerClassifier(nn.Module):
