@@ -780,18 +780,24 @@ LogicalResult resize(NodeContext &n, Results &results) {
   if (n.getString("mode", "nearest") != "nearest")
     return n.error() << "mode " << n.getString("mode", "")
                      << " is not supported: only nearest";
-  // With a whole factor f, half_pixel's source (i + 0.5) / f - 0.5 rounds
-  // to i / f in any nearest_mode; asymmetric's i / f only when floored.
+  // With a whole factor f, half_pixel's source (i + 0.5) / f - 0.5 lies
+  // strictly within 1/2 of i / f (integer division), so rounding it gives
+  // i / f with either tie rule, but floor and ceil do not; asymmetric's
+  // source i / f gives it only when floored.
   std::string transform =
       n.getString("coordinate_transformation_mode", "half_pixel");
-  bool floorMode = n.getString("nearest_mode", "round_prefer_floor") == "floor";
-  if (!(transform == "half_pixel" || transform == "pytorch_half_pixel" ||
-        (transform == "asymmetric" && floorMode)))
+  std::string rounding = n.getString("nearest_mode", "round_prefer_floor");
+  bool rounded =
+      rounding == "round_prefer_floor" || rounding == "round_prefer_ceil";
+  bool halfPixel =
+      transform == "half_pixel" || transform == "pytorch_half_pixel";
+  if (!((halfPixel && rounded) ||
+        (transform == "asymmetric" && rounding == "floor")))
     return n.error() << "coordinate_transformation_mode " << transform
-                     << " with nearest_mode "
-                     << n.getString("nearest_mode", "round_prefer_floor")
-                     << " is not supported: half_pixel, or asymmetric with "
-                        "floor";
+                     << " with nearest_mode " << rounding
+                     << " is not supported: half_pixel with "
+                        "round_prefer_floor or round_prefer_ceil, or "
+                        "asymmetric with floor";
   ArrayRef<int64_t> in = n.type(0).getShape();
   SmallVector<int64_t> factors;
   if (n.hasInput(2) && n.type(2).getNumElements() != 0) {
@@ -810,6 +816,8 @@ LogicalResult resize(NodeContext &n, Results &results) {
     if (failed(sizes))
       return failure();
     for (auto [size, d] : llvm::zip(*sizes, in)) {
+      if (d == 0)
+        return n.error() << "cannot resize an input with an empty dimension";
       if (size < d || size % d)
         return n.error() << "size " << size << " of a dimension of " << d
                          << " is not supported: only whole multiples";
@@ -1227,6 +1235,9 @@ public:
     hidden = n.getInt("hidden_size", 0);
     if (xs.size() != 3 || hidden <= 0)
       return n.error() << "the input must be [T, B, I] and hidden_size set";
+    if (xs[0] == 0)
+      return n.error() << "the sequence is empty (T = 0): Y_h would be the "
+                          "initial state, which is not supported";
     steps = xs[0];
     batch = xs[1];
     int64_t rows = gates * hidden;
@@ -1428,6 +1439,8 @@ FailureOr<SmallVector<NamedAttribute>> window(NodeContext &n,
       return success();
     if (v->size() != spatial)
       return n.error() << name << " must have " << spatial << " entries";
+    if (llvm::any_of(*v, [](int64_t x) { return x < 1; }))
+      return n.error() << name << " must be at least 1";
     attrs.push_back(n.named(
         adjName, n.b.getDenseI64ArrayAttr(isOneD(n) ? asTwoD(*v, 1) : *v)));
     return success();
@@ -1437,6 +1450,8 @@ FailureOr<SmallVector<NamedAttribute>> window(NodeContext &n,
   if (std::optional<SmallVector<int64_t>> pads = n.getInts("pads")) {
     if (pads->size() != 2 * spatial)
       return n.error() << "pads must have " << 2 * spatial << " entries";
+    if (llvm::any_of(*pads, [](int64_t p) { return p < 0; }))
+      return n.error() << "pads must not be negative";
     if (autoPad == "NOTSET" &&
         llvm::any_of(*pads, [](int64_t p) { return p != 0; }))
       attrs.push_back(n.named(
@@ -1547,6 +1562,8 @@ LogicalResult convTranspose(NodeContext &n, Results &results) {
     return n.error() << "output_shape is not supported: export with "
                         "output_padding";
   int64_t groups = n.getInt("group", 1);
+  if (groups < 1)
+    return n.error() << "group must be at least 1";
   if (groups != 1)
     attrs->push_back(n.named("groups", n.b.getI64IntegerAttr(groups)));
   if (isOneD(n)) {
@@ -1580,6 +1597,12 @@ LogicalResult convTranspose(NodeContext &n, Results &results) {
     if (extra[d] < 0 || extra[d] >= std::max(stride[d], dilation[d]))
       return n.error() << "output_padding must be below the stride or the "
                           "dilation";
+    // The vjp's result has the size of the convolution's input, and a
+    // convolution with that stride reads at most stride - 1 unused entries.
+    if (extra[d] >= stride[d])
+      return n.error() << "output_padding " << extra[d]
+                       << " not below the stride " << stride[d]
+                       << " is not supported";
     out[2 + d] = (xs[2 + d] - 1) * stride[d] - pad[d] - pad[2 + d] +
                  dilation[d] * (ws[2 + d] - 1) + extra[d] + 1;
     if (out[2 + d] <= 0)
@@ -1721,7 +1744,7 @@ const OperatorInfo operators[] = {
     {"ConvTranspose", 1, 17, 2, convTranspose,
      "the derivative of `adj.conv2d` w.r.t. its input (an `adj.vjp` of a "
      "private convolution); 1-D or 2-D, strides, pads, dilations, group, "
-     "output_padding; no output_shape"},
+     "output_padding below the stride; no output_shape"},
     {"Div", 7, 17, 2, binary<adj::DivOp>,
      "`adj.div`; integer constants fold (truncating)"},
     {"Dropout", 1, 17, 1, dropout,
@@ -1804,8 +1827,8 @@ const OperatorInfo operators[] = {
      "`adj.reshape`; the shape known at import time (0 and -1 as ONNX)"},
     {"Resize", 11, 17, 1, resize,
      "`adj.broadcast_to` between reshapes: nearest-neighbour upsampling by "
-     "whole factors (scales or sizes known at import time), half_pixel or "
-     "asymmetric with floor"},
+     "whole factors (scales or sizes known at import time), half_pixel with "
+     "round_prefer_floor or round_prefer_ceil, or asymmetric with floor"},
     {"Shape", 1, 17, 1, shape, "folds to a constant (static shapes)"},
     {"Sigmoid", 6, 17, 1, unary<adj::SigmoidOp>, "`adj.sigmoid`"},
     {"Slice", 10, 17, 3, slice,
