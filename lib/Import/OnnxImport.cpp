@@ -491,9 +491,12 @@ FailureOr<SmallVector<Value>> GraphImporter::convertGraph(OpBuilder &b,
     Tensor &t = it->second;
     // A shape the model declares (an exporter's, traced) must be the one
     // the conversion gives: a difference is a model or importer error, and
-    // the caller's buffers would have the wrong size.
+    // the caller's buffers would have the wrong size. Where ONNX's shape
+    // inference differs from PyTorch's, the declared shape may be ONNX's;
+    // the output has the computed one.
     if (std::optional<SmallVector<int64_t>> declared = declaredShape(out);
-        declared && ArrayRef(*declared) != t.getType().getShape())
+        declared && ArrayRef(*declared) != t.getType().getShape() &&
+        *declared != t.onnxShape)
       return emitError(modelLoc())
              << "graph output '" << out.name() << "' is declared with shape ["
              << llvm::make_range(declared->begin(), declared->end())

@@ -31,6 +31,11 @@ namespace adjoint::onnx_import {
 struct Tensor {
   mlir::Value value;
   mlir::DenseElementsAttr constant;
+  /// The shape ONNX's shape inference gives this value where it differs
+  /// from getType()'s (a ceil-mode max pool whose last window would start
+  /// in the padding: PyTorch, which the importer follows, drops it), else
+  /// empty. A graph output may be declared with either.
+  llvm::SmallVector<int64_t> onnxShape;
   mlir::RankedTensorType getType() const {
     return mlir::cast<mlir::RankedTensorType>(value ? value.getType()
                                                     : constant.getType());

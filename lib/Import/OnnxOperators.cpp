@@ -1629,9 +1629,9 @@ LogicalResult convTranspose(NodeContext &n, Results &results) {
 /// Max pooling in ceil mode as floor mode with more padding at the bottom
 /// and right (padded positions never win the maximum): the windows that
 /// rounding up adds, except one that would start in that padding (as
-/// PyTorch).
-void ceilMode(NodeContext &n, SmallVector<NamedAttribute> &attrs,
-              ArrayRef<int64_t> kernel) {
+/// PyTorch). Returns, per 2-D dimension, whether it dropped that window.
+SmallVector<bool> ceilMode(NodeContext &n, SmallVector<NamedAttribute> &attrs,
+                           ArrayRef<int64_t> kernel) {
   SmallVector<int64_t> stride, padding(4, 0);
   NamedAttribute *paddingAttr = nullptr;
   for (NamedAttribute &a : attrs) {
@@ -1647,14 +1647,15 @@ void ceilMode(NodeContext &n, SmallVector<NamedAttribute> &attrs,
   SmallVector<int64_t> in = isOneD(n)
                                 ? SmallVector<int64_t>{1, shape[2]}
                                 : SmallVector<int64_t>{shape[2], shape[3]};
+  SmallVector<bool> dropped(2, false);
   for (int d = 0; d < 2; ++d) {
     int64_t size = in[d];
     int64_t span = size + padding[d] + padding[2 + d] - kernel[d];
     if (span < 0)
       continue;
     int64_t out = (span + stride[d] - 1) / stride[d] + 1;
-    if ((out - 1) * stride[d] >= size + padding[d])
-      --out;
+    dropped[d] = (out - 1) * stride[d] >= size + padding[d];
+    out -= dropped[d];
     padding[2 + d] +=
         std::max<int64_t>(0, (out - 1) * stride[d] + kernel[d] -
                                  (size + padding[d] + padding[2 + d]));
@@ -1665,6 +1666,7 @@ void ceilMode(NodeContext &n, SmallVector<NamedAttribute> &attrs,
     *paddingAttr = updated;
   else
     attrs.push_back(updated);
+  return dropped;
 }
 
 template <typename OpTy> LogicalResult pool(NodeContext &n, Results &results) {
@@ -1678,6 +1680,7 @@ template <typename OpTy> LogicalResult pool(NodeContext &n, Results &results) {
     return n.error() << "kernel_shape must have " << spatial << " entries";
   if (isOneD(n))
     kernel = asTwoD(*kernel, 1);
+  SmallVector<bool> dropped;
   bool hasStride = llvm::any_of(
       *attrs, [](NamedAttribute a) { return a.getName() == "stride"; });
   // ONNX's stride defaults to 1, adj's to the kernel.
@@ -1690,7 +1693,7 @@ template <typename OpTy> LogicalResult pool(NodeContext &n, Results &results) {
     if (n.getInt("storage_order", 0))
       return n.error() << "storage_order 1 is not supported";
     if (n.getInt("ceil_mode", 0))
-      ceilMode(n, *attrs, *kernel);
+      dropped = ceilMode(n, *attrs, *kernel);
   } else {
     if (n.getInt("ceil_mode", 0))
       return n.error() << "ceil_mode 1 is not supported for average "
@@ -1698,8 +1701,16 @@ template <typename OpTy> LogicalResult pool(NodeContext &n, Results &results) {
     if (!n.getInt("count_include_pad", 0))
       attrs->push_back(n.named("exclude_padding", n.b.getUnitAttr()));
   }
-  return windowResult(n, results,
-                      n.create<OpTy>(isOneD(n) ? asImage(n, *x) : *x, *attrs));
+  if (failed(windowResult(
+          n, results, n.create<OpTy>(isOneD(n) ? asImage(n, *x) : *x, *attrs))))
+    return failure();
+  if (llvm::is_contained(dropped, true)) {
+    Tensor &y = results.back();
+    y.onnxShape = llvm::to_vector(y.getType().getShape());
+    for (int d = isOneD(n) ? 1 : 0; d < 2; ++d)
+      y.onnxShape[y.onnxShape.size() - 2 + d] += dropped[d];
+  }
+  return success();
 }
 
 LogicalResult globalAveragePool(NodeContext &n, Results &results) {

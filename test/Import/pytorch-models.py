@@ -7,7 +7,8 @@
 # Elu, Max, Min, Where) on inputs at the kinks, causal attention (masked_fill
 # with -inf), recurrent networks (LSTM, GRU), activations and reductions
 # (Softplus, HardSwish, ReduceL2, ...), PyTorch's TransformerEncoderLayer and
-# a convolutional autoencoder (ConvTranspose), max pooling in ceil mode,
+# a convolutional autoencoder (ConvTranspose), max pooling in ceil mode
+# (also as the graph output),
 # nearest-neighbour upsampling (Resize),
 # compiled from .onnx with a loss, run, and
 # compared with PyTorch in f64: the forward output, the loss, and the
@@ -262,6 +263,19 @@ class CeilPool(nn.Module):
         return self.fc(torch.cat([a.flatten(1), b.flatten(1)], 1))
 
 
+class CeilPoolOutput(nn.Module):
+    """A ceil-mode max pool as the graph output, whose last window would
+    start in the padding: PyTorch drops it, ONNX's shape inference (the
+    declared output shape) keeps it."""
+
+    def __init__(self):
+        super().__init__()
+        self.c = nn.Conv2d(2, 3, 3, padding=1)
+
+    def forward(self, x):
+        return F.max_pool2d(self.c(x), 2, 2, padding=1, ceil_mode=True)
+
+
 class Upsampling(nn.Module):
     """Nearest-neighbour upsampling (Resize): nn.Upsample by (2, 3) and a
     1-D F.interpolate to a size."""
@@ -416,6 +430,9 @@ run("autoencoder", ConvAutoencoder(),
 run("ceilpool", CeilPool(),
     {"x": np.random.randn(2, 2, 9, 8).astype(np.float32)},
     "softmax_cross_entropy", 14)
+
+run("ceilpool-output", CeilPoolOutput(),
+    {"x": np.random.randn(2, 2, 5, 7).astype(np.float32)}, "mse", 14)
 
 run("upsampling", Upsampling(),
     {"x": np.random.randn(2, 2, 4, 4).astype(np.float32)},
