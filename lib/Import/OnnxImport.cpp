@@ -426,7 +426,7 @@ FailureOr<SmallVector<Value>> GraphImporter::convertGraph(OpBuilder &b,
   // std::map: stable addresses while nodes add values.
   std::map<std::string, Tensor> values;
   for (auto [arg, value] : llvm::zip(arguments, args))
-    values[arg.onnxName] = {value, {}};
+    values[arg.onnxName] = {value, {}, arg.initialValue};
   for (auto &[name, constant] : constants)
     values[name.str()] = {{}, constant};
 

@@ -31,6 +31,10 @@ namespace adjoint::onnx_import {
 struct Tensor {
   mlir::Value value;
   mlir::DenseElementsAttr constant;
+  /// A float initializer's value (its argument's adj.initial_value), for
+  /// the few nodes that need a float parameter at import time (Resize's
+  /// scales): `value` is the argument, which gradients are taken w.r.t.
+  mlir::DenseElementsAttr initialValue;
   /// The shape ONNX's shape inference gives this value where it differs
   /// from getType()'s (a ceil-mode max pool whose last window would start
   /// in the padding: PyTorch, which the importer follows, drops it), else

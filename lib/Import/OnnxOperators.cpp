@@ -801,10 +801,12 @@ LogicalResult resize(NodeContext &n, Results &results) {
   ArrayRef<int64_t> in = n.type(0).getShape();
   SmallVector<int64_t> factors;
   if (n.hasInput(2) && n.type(2).getNumElements() != 0) {
-    const Tensor &scales = n.input(2);
-    if (!scales.constant || !isa<FloatType>(n.type(2).getElementType()))
+    // A float initializer is an argument; its initial value is the scales.
+    DenseElementsAttr scales =
+        n.input(2).constant ? n.input(2).constant : n.input(2).initialValue;
+    if (!scales || !isa<FloatType>(n.type(2).getElementType()))
       return n.error() << "the scales must be floats known at import time";
-    for (const APFloat &v : scales.constant.getValues<APFloat>()) {
+    for (const APFloat &v : scales.getValues<APFloat>()) {
       double f = v.convertToDouble();
       if (f < 1 || f != std::floor(f))
         return n.error() << "scale " << f
@@ -1838,7 +1840,8 @@ const OperatorInfo operators[] = {
      "`adj.reshape`; the shape known at import time (0 and -1 as ONNX)"},
     {"Resize", 11, 17, 1, resize,
      "`adj.broadcast_to` between reshapes: nearest-neighbour upsampling by "
-     "whole factors (scales or sizes known at import time), half_pixel with "
+     "whole factors (scales or sizes known at import time; a float "
+     "initializer's initial value), half_pixel with "
      "round_prefer_floor or round_prefer_ceil, or asymmetric with floor"},
     {"Shape", 1, 17, 1, shape, "folds to a constant (static shapes)"},
     {"Sigmoid", 6, 17, 1, unary<adj::SigmoidOp>, "`adj.sigmoid`"},

@@ -83,6 +83,12 @@ save("resize-linear",
                        mode="linear")],
      [("x", F, [1, 1, 2, 2])], [("y", F, [1, 1, 4, 4])],
      [("scales", np.array([1, 1, 2, 2], np.float32))], opset=13)
+# Scales as a float initializer: an argument, read at import time from its
+# initial value.
+save("resize-init",
+     [helper.make_node("Resize", ["x", "", "scales"], ["y"], name="resize")],
+     [("x", F, [1, 1, 2, 2])], [("y", F, [1, 1, 4, 6])],
+     [("scales", np.array([1, 1, 2, 3], np.float32))], opset=13)
 save("resize-half-pixel-floor",
      [helper.make_node("Resize", ["x", "", "scales"], ["y"], name="resize",
                        coordinate_transformation_mode="half_pixel",
