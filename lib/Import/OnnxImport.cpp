@@ -264,6 +264,10 @@ Value NodeContext::splat(RankedTensorType type, double value) {
                                    DenseElementsAttr::get(type, element));
 }
 
+Value NodeContext::scalar(double value) {
+  return splat(RankedTensorType::get({}, type(0).getElementType()), value);
+}
+
 //===----------------------------------------------------------------------===//
 // The graph
 //===----------------------------------------------------------------------===//

@@ -120,6 +120,8 @@ public:
   mlir::Value reshape(mlir::Value v, llvm::ArrayRef<int64_t> shape);
   /// An adj.constant of float `type` with every element `value`.
   mlir::Value splat(mlir::RankedTensorType type, double value);
+  /// A 0-d adj.constant `value` of input 0's element type.
+  mlir::Value scalar(double value);
 
 private:
   llvm::SmallVectorImpl<Tensor *> &inputs;

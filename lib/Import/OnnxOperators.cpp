@@ -216,13 +216,10 @@ LogicalResult clip(NodeContext &n, Results &results) {
   FailureOr<Value> y = n.floatValue(0);
   if (failed(y))
     return failure();
-  auto scalar = [&](double v) {
-    return n.splat(RankedTensorType::get({}, n.type(0).getElementType()), v);
-  };
   // Before opset 11 the bounds are attributes; then optional inputs.
   auto bound = [&](unsigned input, StringRef attr) -> FailureOr<Value> {
     if (n.opset < 11)
-      return n.attr(attr) ? scalar(n.getFloat(attr, 0)) : Value();
+      return n.attr(attr) ? n.scalar(n.getFloat(attr, 0)) : Value();
     if (!n.hasInput(input))
       return Value();
     if (n.type(input).getRank() != 0)
@@ -247,10 +244,8 @@ LogicalResult positiveOr(NodeContext &n, Results &results,
   FailureOr<Value> x = n.floatValue(0);
   if (failed(x))
     return failure();
-  Value zero =
-      n.splat(RankedTensorType::get({}, n.type(0).getElementType()), 0.0);
   FailureOr<Value> positive =
-      compare(n, adj::ComparisonDirection::gt, *x, zero);
+      compare(n, adj::ComparisonDirection::gt, *x, n.scalar(0.0));
   FailureOr<Value> other = negative(*x);
   if (failed(positive) || failed(other))
     return failure();
@@ -258,30 +253,26 @@ LogicalResult positiveOr(NodeContext &n, Results &results,
 }
 
 LogicalResult leakyRelu(NodeContext &n, Results &results) {
-  Value alpha = n.splat(RankedTensorType::get({}, n.type(0).getElementType()),
-                        n.getFloat("alpha", 0.01));
+  Value alpha = n.scalar(n.getFloat("alpha", 0.01));
   return positiveOr(n, results, [&](Value x) {
     return n.create<adj::MulOp>({x, alpha});
   });
 }
 
 LogicalResult elu(NodeContext &n, Results &results) {
-  auto scalar = [&](double v) {
-    return n.splat(RankedTensorType::get({}, n.type(0).getElementType()), v);
-  };
   return positiveOr(n, results, [&](Value x) -> FailureOr<Value> {
     // exp(min(x, 0)) written as a select: exp(x) of a large positive x
     // overflows, and its zero cotangent on the discarded branch would give
     // 0 * inf = NaN; a select keeps the derivative at 0 whole.
     FailureOr<Value> nonPositive =
-        clampSide(n, x, scalar(0.0), adj::ComparisonDirection::gt);
+        clampSide(n, x, n.scalar(0.0), adj::ComparisonDirection::gt);
     if (failed(nonPositive))
       return failure();
     Value e = n.b.create<adj::ExpOp>(n.loc, x.getType(), *nonPositive);
-    FailureOr<Value> em1 = n.create<adj::SubOp>({e, scalar(1.0)});
+    FailureOr<Value> em1 = n.create<adj::SubOp>({e, n.scalar(1.0)});
     if (failed(em1))
       return failure();
-    return n.create<adj::MulOp>({*em1, scalar(n.getFloat("alpha", 1.0))});
+    return n.create<adj::MulOp>({*em1, n.scalar(n.getFloat("alpha", 1.0))});
   });
 }
 
@@ -292,14 +283,13 @@ LogicalResult softplus(NodeContext &n, Results &results) {
   FailureOr<Value> x = n.floatValue(0);
   if (failed(x))
     return failure();
-  auto scalar = RankedTensorType::get({}, n.type(0).getElementType());
   FailureOr<Value> positive =
-      compare(n, adj::ComparisonDirection::gt, *x, n.splat(scalar, 0.0));
+      compare(n, adj::ComparisonDirection::gt, *x, n.scalar(0.0));
   if (failed(positive))
     return failure();
   Value negated = n.b.create<adj::NegOp>(n.loc, x->getType(), *x);
   FailureOr<Value> linear =
-      n.create<adj::SelectOp>({*positive, *x, n.splat(scalar, 0.0)});
+      n.create<adj::SelectOp>({*positive, *x, n.scalar(0.0)});
   FailureOr<Value> minusAbs = n.create<adj::SelectOp>({*positive, negated, *x});
   if (failed(linear) || failed(minusAbs))
     return failure();
@@ -311,20 +301,17 @@ LogicalResult softplus(NodeContext &n, Results &results) {
 /// clip(alpha x + beta, 0, 1); HardSwish multiplies it by x.
 FailureOr<Value> hardSigmoidOf(NodeContext &n, Value x, double alpha,
                                double beta) {
-  auto scalar = [&](double v) {
-    return n.splat(RankedTensorType::get({}, n.type(0).getElementType()), v);
-  };
-  FailureOr<Value> scaled = n.create<adj::MulOp>({x, scalar(alpha)});
+  FailureOr<Value> scaled = n.create<adj::MulOp>({x, n.scalar(alpha)});
   if (failed(scaled))
     return failure();
-  FailureOr<Value> shifted = n.create<adj::AddOp>({*scaled, scalar(beta)});
+  FailureOr<Value> shifted = n.create<adj::AddOp>({*scaled, n.scalar(beta)});
   if (failed(shifted))
     return failure();
   FailureOr<Value> low =
-      clampSide(n, *shifted, scalar(0.0), adj::ComparisonDirection::lt);
+      clampSide(n, *shifted, n.scalar(0.0), adj::ComparisonDirection::lt);
   if (failed(low))
     return failure();
-  return clampSide(n, *low, scalar(1.0), adj::ComparisonDirection::gt);
+  return clampSide(n, *low, n.scalar(1.0), adj::ComparisonDirection::gt);
 }
 
 LogicalResult hardSigmoid(NodeContext &n, Results &results) {
@@ -962,19 +949,16 @@ LogicalResult gemm(NodeContext &n, Results &results) {
   FailureOr<Value> y = n.create<adj::MatmulOp>({lhs, rhs});
   if (failed(y))
     return failure();
-  auto scalar = [&](double v) {
-    return n.splat(RankedTensorType::get({}, n.type(0).getElementType()), v);
-  };
   double alpha = n.getFloat("alpha", 1.0), beta = n.getFloat("beta", 1.0);
   if (alpha != 1.0)
-    y = n.create<adj::MulOp>({*y, scalar(alpha)});
+    y = n.create<adj::MulOp>({*y, n.scalar(alpha)});
   if (succeeded(y) && n.hasInput(2) && beta != 0.0) {
     FailureOr<Value> c = n.floatValue(2);
     if (failed(c))
       return failure();
     Value bias = *c;
     if (beta != 1.0)
-      bias = *n.create<adj::MulOp>({bias, scalar(beta)});
+      bias = *n.create<adj::MulOp>({bias, n.scalar(beta)});
     y = n.create<adj::AddOp>({*y, bias});
   }
   return result(results, y);
@@ -1078,14 +1062,13 @@ LogicalResult reduceNorm(NodeContext &n, Results &results) {
   auto finish = [&](Value s) -> FailureOr<Value> {
     if (!root)
       return s;
-    auto scalar = RankedTensorType::get({}, n.type(0).getElementType());
-    Value zero = n.splat(scalar, 0.0);
+    Value zero = n.scalar(0.0);
     FailureOr<Value> positive =
         compare(n, adj::ComparisonDirection::gt, s, zero);
     if (failed(positive))
       return failure();
     FailureOr<Value> safe =
-        n.create<adj::SelectOp>({*positive, s, n.splat(scalar, 1.0)});
+        n.create<adj::SelectOp>({*positive, s, n.scalar(1.0)});
     if (failed(safe))
       return failure();
     Value sqrt = n.b.create<adj::SqrtOp>(n.loc, s.getType(), *safe);
@@ -1191,8 +1174,7 @@ LogicalResult batchNorm(NodeContext &n, Results &results) {
   SmallVector<int64_t> shape(type.getRank(), 1);
   shape[1] = channels;
   auto channel = [&](Value v) { return n.reshape(v, shape); };
-  Type element = type.getElementType();
-  Value eps = n.splat(RankedTensorType::get({}, element), epsilon);
+  Value eps = n.scalar(epsilon);
   FailureOr<Value> centered = n.create<adj::SubOp>({in[0], channel(in[3])});
   FailureOr<Value> var = n.create<adj::AddOp>({channel(in[4]), eps});
   if (failed(centered) || failed(var))
@@ -1486,6 +1468,28 @@ LogicalResult windowResult(NodeContext &n, Results &results,
   return result(results, n.reshape(*y, {s[0], s[1], s[3]}));
 }
 
+/// The values of the adj window attribute `name` in `attrs` (as window()
+/// makes them), or `size` times `otherwise` if absent.
+SmallVector<int64_t> windowValues(ArrayRef<NamedAttribute> attrs,
+                                  StringRef name, int64_t size,
+                                  int64_t otherwise) {
+  for (NamedAttribute a : attrs)
+    if (a.getName() == name)
+      return llvm::to_vector(
+          cast<DenseI64ArrayAttr>(a.getValue()).asArrayRef());
+  return SmallVector<int64_t>(size, otherwise);
+}
+
+/// `y` ([N, out, H, W]) plus the bias, input 2 ([out]), per channel.
+FailureOr<Value> addBias(NodeContext &n, Value y, int64_t out) {
+  FailureOr<Value> bias = n.floatValue(2);
+  if (failed(bias))
+    return failure();
+  if (n.type(2).getShape() != ArrayRef<int64_t>{out})
+    return n.error() << "the bias must be [" << out << "]";
+  return n.create<adj::AddOp>({y, n.reshape(*bias, {out, 1, 1})});
+}
+
 LogicalResult conv(NodeContext &n, Results &results) {
   FailureOr<SmallVector<NamedAttribute>> attrs = window(n, true);
   FailureOr<Value> x = n.floatValue(0), w = n.floatValue(1);
@@ -1504,15 +1508,8 @@ LogicalResult conv(NodeContext &n, Results &results) {
     w = asImage(n, *w);
   }
   FailureOr<Value> y = n.create<adj::Conv2DOp>({*x, *w}, *attrs);
-  if (succeeded(y) && n.hasInput(2)) {
-    FailureOr<Value> bias = n.floatValue(2);
-    if (failed(bias))
-      return failure();
-    int64_t out = n.type(1).getDimSize(0);
-    if (n.type(2).getShape() != ArrayRef<int64_t>{out})
-      return n.error() << "the bias must be [" << out << "]";
-    y = n.create<adj::AddOp>({*y, n.reshape(*bias, {out, 1, 1})});
-  }
+  if (succeeded(y) && n.hasInput(2))
+    y = addBias(n, *y, n.type(1).getDimSize(0));
   return windowResult(n, results, y);
 }
 
@@ -1572,15 +1569,9 @@ LogicalResult convTranspose(NodeContext &n, Results &results) {
     x = asImage(n, *x);
     w = asImage(n, *w);
   }
-  auto get = [&](StringRef name, int64_t size, int64_t otherwise) {
-    for (NamedAttribute a : *attrs)
-      if (a.getName() == name)
-        return llvm::to_vector(
-            cast<DenseI64ArrayAttr>(a.getValue()).asArrayRef());
-    return SmallVector<int64_t>(size, otherwise);
-  };
-  SmallVector<int64_t> stride = get("stride", 2, 1), pad = get("padding", 4, 0),
-                       dilation = get("dilation", 2, 1);
+  SmallVector<int64_t> stride = windowValues(*attrs, "stride", 2, 1),
+                       pad = windowValues(*attrs, "padding", 4, 0),
+                       dilation = windowValues(*attrs, "dilation", 2, 1);
   SmallVector<int64_t> extra(2, 0);
   if (std::optional<SmallVector<int64_t>> e = n.getInts("output_padding")) {
     if (e->size() != size_t(n.type(0).getRank() - 2))
@@ -1617,14 +1608,8 @@ LogicalResult convTranspose(NodeContext &n, Results &results) {
                              ValueRange{n.splat(outType, 0.0), *w},
                              ValueRange{*x}, n.b.getDenseI64ArrayAttr({0}));
   FailureOr<Value> y = vjp.getResult(1);
-  if (n.hasInput(2)) {
-    FailureOr<Value> bias = n.floatValue(2);
-    if (failed(bias))
-      return failure();
-    if (n.type(2).getShape() != ArrayRef<int64_t>{out[1]})
-      return n.error() << "the bias must be [" << out[1] << "]";
-    y = n.create<adj::AddOp>({*y, n.reshape(*bias, {out[1], 1, 1})});
-  }
+  if (n.hasInput(2))
+    y = addBias(n, *y, out[1]);
   return windowResult(n, results, y);
 }
 
@@ -1634,17 +1619,8 @@ LogicalResult convTranspose(NodeContext &n, Results &results) {
 /// PyTorch). Returns, per 2-D dimension, whether it dropped that window.
 SmallVector<bool> ceilMode(NodeContext &n, SmallVector<NamedAttribute> &attrs,
                            ArrayRef<int64_t> kernel) {
-  SmallVector<int64_t> stride, padding(4, 0);
-  NamedAttribute *paddingAttr = nullptr;
-  for (NamedAttribute &a : attrs) {
-    auto values = cast<DenseI64ArrayAttr>(a.getValue()).asArrayRef();
-    if (a.getName() == "stride")
-      stride.assign(values.begin(), values.end());
-    if (a.getName() == "padding") {
-      padding.assign(values.begin(), values.end());
-      paddingAttr = &a;
-    }
-  }
+  SmallVector<int64_t> stride = windowValues(attrs, "stride", 2, 1),
+                       padding = windowValues(attrs, "padding", 4, 0);
   ArrayRef<int64_t> shape = n.type(0).getShape();
   SmallVector<int64_t> in = isOneD(n)
                                 ? SmallVector<int64_t>{1, shape[2]}
@@ -1662,12 +1638,9 @@ SmallVector<bool> ceilMode(NodeContext &n, SmallVector<NamedAttribute> &attrs,
         std::max<int64_t>(0, (out - 1) * stride[d] + kernel[d] -
                                  (size + padding[d] + padding[2 + d]));
   }
-  NamedAttribute updated =
-      n.named("padding", n.b.getDenseI64ArrayAttr(padding));
-  if (paddingAttr)
-    *paddingAttr = updated;
-  else
-    attrs.push_back(updated);
+  llvm::erase_if(attrs,
+                 [](NamedAttribute a) { return a.getName() == "padding"; });
+  attrs.push_back(n.named("padding", n.b.getDenseI64ArrayAttr(padding)));
   return dropped;
 }
 
