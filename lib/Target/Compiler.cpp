@@ -111,10 +111,14 @@ FailureOr<DerivativeRequest> parseRequest(ModuleOp module, StringRef spec,
                                 << "numbered '" << arg << "'";
       if (n == 0)
         return diag << "; it has no arguments";
+      // The first few: an imported model can have hundreds.
+      const unsigned listed = std::min(n, 20u);
       diag << "; its arguments are ";
-      llvm::interleaveComma(llvm::seq(0u, n), diag, [&](unsigned j) {
+      llvm::interleaveComma(llvm::seq(0u, listed), diag, [&](unsigned j) {
         diag << "'" << adj::getArgumentName(fn, j) << "'";
       });
+      if (n > listed)
+        diag << " and " << n - listed << " more";
       return diag << " (0 to " << n - 1
                   << "): an argument's name is its {adj.name = \"...\"}, "
                      "else argN, never its SSA name";
