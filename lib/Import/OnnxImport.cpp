@@ -264,6 +264,10 @@ Value NodeContext::splat(RankedTensorType type, double value) {
                                    DenseElementsAttr::get(type, element));
 }
 
+Value NodeContext::scalar(double value) {
+  return splat(RankedTensorType::get({}, type(0).getElementType()), value);
+}
+
 //===----------------------------------------------------------------------===//
 // The graph
 //===----------------------------------------------------------------------===//
@@ -426,7 +430,7 @@ FailureOr<SmallVector<Value>> GraphImporter::convertGraph(OpBuilder &b,
   // std::map: stable addresses while nodes add values.
   std::map<std::string, Tensor> values;
   for (auto [arg, value] : llvm::zip(arguments, args))
-    values[arg.onnxName] = {value, {}};
+    values[arg.onnxName] = {value, {}, arg.initialValue};
   for (auto &[name, constant] : constants)
     values[name.str()] = {{}, constant};
 
@@ -491,9 +495,12 @@ FailureOr<SmallVector<Value>> GraphImporter::convertGraph(OpBuilder &b,
     Tensor &t = it->second;
     // A shape the model declares (an exporter's, traced) must be the one
     // the conversion gives: a difference is a model or importer error, and
-    // the caller's buffers would have the wrong size.
+    // the caller's buffers would have the wrong size. Where ONNX's shape
+    // inference differs from PyTorch's, the declared shape may be ONNX's;
+    // the output has the computed one.
     if (std::optional<SmallVector<int64_t>> declared = declaredShape(out);
-        declared && ArrayRef(*declared) != t.getType().getShape())
+        declared && ArrayRef(*declared) != t.getType().getShape() &&
+        *declared != t.onnxShape)
       return emitError(modelLoc())
              << "graph output '" << out.name() << "' is declared with shape ["
              << llvm::make_range(declared->begin(), declared->end())

@@ -31,6 +31,15 @@ namespace adjoint::onnx_import {
 struct Tensor {
   mlir::Value value;
   mlir::DenseElementsAttr constant;
+  /// A float initializer's value (its argument's adj.initial_value), for
+  /// the few nodes that need a float parameter at import time (Resize's
+  /// scales): `value` is the argument, which gradients are taken w.r.t.
+  mlir::DenseElementsAttr initialValue;
+  /// The shape ONNX's shape inference gives this value where it differs
+  /// from getType()'s (a ceil-mode max pool whose last window would start
+  /// in the padding: PyTorch, which the importer follows, drops it), else
+  /// empty. A graph output may be declared with either.
+  llvm::SmallVector<int64_t> onnxShape;
   mlir::RankedTensorType getType() const {
     return mlir::cast<mlir::RankedTensorType>(value ? value.getType()
                                                     : constant.getType());
@@ -111,6 +120,8 @@ public:
   mlir::Value reshape(mlir::Value v, llvm::ArrayRef<int64_t> shape);
   /// An adj.constant of float `type` with every element `value`.
   mlir::Value splat(mlir::RankedTensorType type, double value);
+  /// A 0-d adj.constant `value` of input 0's element type.
+  mlir::Value scalar(double value);
 
 private:
   llvm::SmallVectorImpl<Tensor *> &inputs;

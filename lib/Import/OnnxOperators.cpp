@@ -216,13 +216,10 @@ LogicalResult clip(NodeContext &n, Results &results) {
   FailureOr<Value> y = n.floatValue(0);
   if (failed(y))
     return failure();
-  auto scalar = [&](double v) {
-    return n.splat(RankedTensorType::get({}, n.type(0).getElementType()), v);
-  };
   // Before opset 11 the bounds are attributes; then optional inputs.
   auto bound = [&](unsigned input, StringRef attr) -> FailureOr<Value> {
     if (n.opset < 11)
-      return n.attr(attr) ? scalar(n.getFloat(attr, 0)) : Value();
+      return n.attr(attr) ? n.scalar(n.getFloat(attr, 0)) : Value();
     if (!n.hasInput(input))
       return Value();
     if (n.type(input).getRank() != 0)
@@ -247,10 +244,8 @@ LogicalResult positiveOr(NodeContext &n, Results &results,
   FailureOr<Value> x = n.floatValue(0);
   if (failed(x))
     return failure();
-  Value zero =
-      n.splat(RankedTensorType::get({}, n.type(0).getElementType()), 0.0);
   FailureOr<Value> positive =
-      compare(n, adj::ComparisonDirection::gt, *x, zero);
+      compare(n, adj::ComparisonDirection::gt, *x, n.scalar(0.0));
   FailureOr<Value> other = negative(*x);
   if (failed(positive) || failed(other))
     return failure();
@@ -258,23 +253,26 @@ LogicalResult positiveOr(NodeContext &n, Results &results,
 }
 
 LogicalResult leakyRelu(NodeContext &n, Results &results) {
-  Value alpha = n.splat(RankedTensorType::get({}, n.type(0).getElementType()),
-                        n.getFloat("alpha", 0.01));
+  Value alpha = n.scalar(n.getFloat("alpha", 0.01));
   return positiveOr(n, results, [&](Value x) {
     return n.create<adj::MulOp>({x, alpha});
   });
 }
 
 LogicalResult elu(NodeContext &n, Results &results) {
-  auto scalar = [&](double v) {
-    return n.splat(RankedTensorType::get({}, n.type(0).getElementType()), v);
-  };
   return positiveOr(n, results, [&](Value x) -> FailureOr<Value> {
-    Value e = n.b.create<adj::ExpOp>(n.loc, x.getType(), x);
-    FailureOr<Value> em1 = n.create<adj::SubOp>({e, scalar(1.0)});
+    // exp(min(x, 0)) written as a select: exp(x) of a large positive x
+    // overflows, and its zero cotangent on the discarded branch would give
+    // 0 * inf = NaN; a select keeps the derivative at 0 whole.
+    FailureOr<Value> nonPositive =
+        clampSide(n, x, n.scalar(0.0), adj::ComparisonDirection::gt);
+    if (failed(nonPositive))
+      return failure();
+    Value e = n.b.create<adj::ExpOp>(n.loc, x.getType(), *nonPositive);
+    FailureOr<Value> em1 = n.create<adj::SubOp>({e, n.scalar(1.0)});
     if (failed(em1))
       return failure();
-    return n.create<adj::MulOp>({*em1, scalar(n.getFloat("alpha", 1.0))});
+    return n.create<adj::MulOp>({*em1, n.scalar(n.getFloat("alpha", 1.0))});
   });
 }
 
@@ -285,14 +283,13 @@ LogicalResult softplus(NodeContext &n, Results &results) {
   FailureOr<Value> x = n.floatValue(0);
   if (failed(x))
     return failure();
-  auto scalar = RankedTensorType::get({}, n.type(0).getElementType());
   FailureOr<Value> positive =
-      compare(n, adj::ComparisonDirection::gt, *x, n.splat(scalar, 0.0));
+      compare(n, adj::ComparisonDirection::gt, *x, n.scalar(0.0));
   if (failed(positive))
     return failure();
   Value negated = n.b.create<adj::NegOp>(n.loc, x->getType(), *x);
   FailureOr<Value> linear =
-      n.create<adj::SelectOp>({*positive, *x, n.splat(scalar, 0.0)});
+      n.create<adj::SelectOp>({*positive, *x, n.scalar(0.0)});
   FailureOr<Value> minusAbs = n.create<adj::SelectOp>({*positive, negated, *x});
   if (failed(linear) || failed(minusAbs))
     return failure();
@@ -304,20 +301,17 @@ LogicalResult softplus(NodeContext &n, Results &results) {
 /// clip(alpha x + beta, 0, 1); HardSwish multiplies it by x.
 FailureOr<Value> hardSigmoidOf(NodeContext &n, Value x, double alpha,
                                double beta) {
-  auto scalar = [&](double v) {
-    return n.splat(RankedTensorType::get({}, n.type(0).getElementType()), v);
-  };
-  FailureOr<Value> scaled = n.create<adj::MulOp>({x, scalar(alpha)});
+  FailureOr<Value> scaled = n.create<adj::MulOp>({x, n.scalar(alpha)});
   if (failed(scaled))
     return failure();
-  FailureOr<Value> shifted = n.create<adj::AddOp>({*scaled, scalar(beta)});
+  FailureOr<Value> shifted = n.create<adj::AddOp>({*scaled, n.scalar(beta)});
   if (failed(shifted))
     return failure();
   FailureOr<Value> low =
-      clampSide(n, *shifted, scalar(0.0), adj::ComparisonDirection::lt);
+      clampSide(n, *shifted, n.scalar(0.0), adj::ComparisonDirection::lt);
   if (failed(low))
     return failure();
-  return clampSide(n, *low, scalar(1.0), adj::ComparisonDirection::gt);
+  return clampSide(n, *low, n.scalar(1.0), adj::ComparisonDirection::gt);
 }
 
 LogicalResult hardSigmoid(NodeContext &n, Results &results) {
@@ -773,25 +767,33 @@ LogicalResult resize(NodeContext &n, Results &results) {
   if (n.getString("mode", "nearest") != "nearest")
     return n.error() << "mode " << n.getString("mode", "")
                      << " is not supported: only nearest";
-  // With a whole factor f, half_pixel's source (i + 0.5) / f - 0.5 rounds
-  // to i / f in any nearest_mode; asymmetric's i / f only when floored.
+  // With a whole factor f, half_pixel's source (i + 0.5) / f - 0.5 lies
+  // strictly within 1/2 of i / f (integer division), so rounding it gives
+  // i / f with either tie rule, but floor and ceil do not; asymmetric's
+  // source i / f gives it only when floored.
   std::string transform =
       n.getString("coordinate_transformation_mode", "half_pixel");
-  bool floorMode = n.getString("nearest_mode", "round_prefer_floor") == "floor";
-  if (!(transform == "half_pixel" || transform == "pytorch_half_pixel" ||
-        (transform == "asymmetric" && floorMode)))
+  std::string rounding = n.getString("nearest_mode", "round_prefer_floor");
+  bool rounded =
+      rounding == "round_prefer_floor" || rounding == "round_prefer_ceil";
+  bool halfPixel =
+      transform == "half_pixel" || transform == "pytorch_half_pixel";
+  if (!((halfPixel && rounded) ||
+        (transform == "asymmetric" && rounding == "floor")))
     return n.error() << "coordinate_transformation_mode " << transform
-                     << " with nearest_mode "
-                     << n.getString("nearest_mode", "round_prefer_floor")
-                     << " is not supported: half_pixel, or asymmetric with "
-                        "floor";
+                     << " with nearest_mode " << rounding
+                     << " is not supported: half_pixel with "
+                        "round_prefer_floor or round_prefer_ceil, or "
+                        "asymmetric with floor";
   ArrayRef<int64_t> in = n.type(0).getShape();
   SmallVector<int64_t> factors;
   if (n.hasInput(2) && n.type(2).getNumElements() != 0) {
-    const Tensor &scales = n.input(2);
-    if (!scales.constant || !isa<FloatType>(n.type(2).getElementType()))
+    // A float initializer is an argument; its initial value is the scales.
+    DenseElementsAttr scales =
+        n.input(2).constant ? n.input(2).constant : n.input(2).initialValue;
+    if (!scales || !isa<FloatType>(n.type(2).getElementType()))
       return n.error() << "the scales must be floats known at import time";
-    for (const APFloat &v : scales.constant.getValues<APFloat>()) {
+    for (const APFloat &v : scales.getValues<APFloat>()) {
       double f = v.convertToDouble();
       if (f < 1 || f != std::floor(f))
         return n.error() << "scale " << f
@@ -803,6 +805,8 @@ LogicalResult resize(NodeContext &n, Results &results) {
     if (failed(sizes))
       return failure();
     for (auto [size, d] : llvm::zip(*sizes, in)) {
+      if (d == 0)
+        return n.error() << "cannot resize an input with an empty dimension";
       if (size < d || size % d)
         return n.error() << "size " << size << " of a dimension of " << d
                          << " is not supported: only whole multiples";
@@ -945,19 +949,16 @@ LogicalResult gemm(NodeContext &n, Results &results) {
   FailureOr<Value> y = n.create<adj::MatmulOp>({lhs, rhs});
   if (failed(y))
     return failure();
-  auto scalar = [&](double v) {
-    return n.splat(RankedTensorType::get({}, n.type(0).getElementType()), v);
-  };
   double alpha = n.getFloat("alpha", 1.0), beta = n.getFloat("beta", 1.0);
   if (alpha != 1.0)
-    y = n.create<adj::MulOp>({*y, scalar(alpha)});
+    y = n.create<adj::MulOp>({*y, n.scalar(alpha)});
   if (succeeded(y) && n.hasInput(2) && beta != 0.0) {
     FailureOr<Value> c = n.floatValue(2);
     if (failed(c))
       return failure();
     Value bias = *c;
     if (beta != 1.0)
-      bias = *n.create<adj::MulOp>({bias, scalar(beta)});
+      bias = *n.create<adj::MulOp>({bias, n.scalar(beta)});
     y = n.create<adj::AddOp>({*y, bias});
   }
   return result(results, y);
@@ -1002,7 +1003,7 @@ LogicalResult foldIntReduce(NodeContext &n, Results &results) {
 template <typename OpTy>
 LogicalResult reduceOf(NodeContext &n, Results &results,
                        function_ref<Value(Value)> pre,
-                       function_ref<Value(Value)> post) {
+                       function_ref<FailureOr<Value>(Value)> post) {
   if (isIntConstant(n.input(0)))
     return foldIntReduce(n, results);
   // ReduceSum takes its axes as an input from opset 13; the others from 18.
@@ -1049,14 +1050,29 @@ LogicalResult reduce(NodeContext &n, Results &results) {
 }
 
 /// ReduceL1, ReduceL2 and ReduceSumSquare: sums of |x| or x², the L2 norm
-/// its square root.
+/// its square root. The root of a zero sum is a select, as PyTorch's norm
+/// whose gradient there is 0: sqrt's derivative at 0 is infinite, and
+/// 0 * inf = NaN would reach every element of the slice (F.normalize of a
+/// zero row).
 template <typename ElementOp, bool root>
 LogicalResult reduceNorm(NodeContext &n, Results &results) {
   auto element = [&](Value v) -> Value {
     return n.b.create<ElementOp>(n.loc, v.getType(), v);
   };
-  auto finish = [&](Value v) -> Value {
-    return root ? n.b.create<adj::SqrtOp>(n.loc, v.getType(), v) : v;
+  auto finish = [&](Value s) -> FailureOr<Value> {
+    if (!root)
+      return s;
+    Value zero = n.scalar(0.0);
+    FailureOr<Value> positive =
+        compare(n, adj::ComparisonDirection::gt, s, zero);
+    if (failed(positive))
+      return failure();
+    FailureOr<Value> safe =
+        n.create<adj::SelectOp>({*positive, s, n.scalar(1.0)});
+    if (failed(safe))
+      return failure();
+    Value sqrt = n.b.create<adj::SqrtOp>(n.loc, s.getType(), *safe);
+    return n.create<adj::SelectOp>({*positive, sqrt, zero});
   };
   return reduceOf<adj::SumOp>(n, results, element, finish);
 }
@@ -1158,8 +1174,7 @@ LogicalResult batchNorm(NodeContext &n, Results &results) {
   SmallVector<int64_t> shape(type.getRank(), 1);
   shape[1] = channels;
   auto channel = [&](Value v) { return n.reshape(v, shape); };
-  Type element = type.getElementType();
-  Value eps = n.splat(RankedTensorType::get({}, element), epsilon);
+  Value eps = n.scalar(epsilon);
   FailureOr<Value> centered = n.create<adj::SubOp>({in[0], channel(in[3])});
   FailureOr<Value> var = n.create<adj::AddOp>({channel(in[4]), eps});
   if (failed(centered) || failed(var))
@@ -1204,6 +1219,9 @@ public:
     hidden = n.getInt("hidden_size", 0);
     if (xs.size() != 3 || hidden <= 0)
       return n.error() << "the input must be [T, B, I] and hidden_size set";
+    if (xs[0] == 0)
+      return n.error() << "the sequence is empty (T = 0): Y_h would be the "
+                          "initial state, which is not supported";
     steps = xs[0];
     batch = xs[1];
     int64_t rows = gates * hidden;
@@ -1405,6 +1423,8 @@ FailureOr<SmallVector<NamedAttribute>> window(NodeContext &n,
       return success();
     if (v->size() != spatial)
       return n.error() << name << " must have " << spatial << " entries";
+    if (llvm::any_of(*v, [](int64_t x) { return x < 1; }))
+      return n.error() << name << " must be at least 1";
     attrs.push_back(n.named(
         adjName, n.b.getDenseI64ArrayAttr(isOneD(n) ? asTwoD(*v, 1) : *v)));
     return success();
@@ -1414,6 +1434,8 @@ FailureOr<SmallVector<NamedAttribute>> window(NodeContext &n,
   if (std::optional<SmallVector<int64_t>> pads = n.getInts("pads")) {
     if (pads->size() != 2 * spatial)
       return n.error() << "pads must have " << 2 * spatial << " entries";
+    if (llvm::any_of(*pads, [](int64_t p) { return p < 0; }))
+      return n.error() << "pads must not be negative";
     if (autoPad == "NOTSET" &&
         llvm::any_of(*pads, [](int64_t p) { return p != 0; }))
       attrs.push_back(n.named(
@@ -1446,6 +1468,28 @@ LogicalResult windowResult(NodeContext &n, Results &results,
   return result(results, n.reshape(*y, {s[0], s[1], s[3]}));
 }
 
+/// The values of the adj window attribute `name` in `attrs` (as window()
+/// makes them), or `size` times `otherwise` if absent.
+SmallVector<int64_t> windowValues(ArrayRef<NamedAttribute> attrs,
+                                  StringRef name, int64_t size,
+                                  int64_t otherwise) {
+  for (NamedAttribute a : attrs)
+    if (a.getName() == name)
+      return llvm::to_vector(
+          cast<DenseI64ArrayAttr>(a.getValue()).asArrayRef());
+  return SmallVector<int64_t>(size, otherwise);
+}
+
+/// `y` ([N, out, H, W]) plus the bias, input 2 ([out]), per channel.
+FailureOr<Value> addBias(NodeContext &n, Value y, int64_t out) {
+  FailureOr<Value> bias = n.floatValue(2);
+  if (failed(bias))
+    return failure();
+  if (n.type(2).getShape() != ArrayRef<int64_t>{out})
+    return n.error() << "the bias must be [" << out << "]";
+  return n.create<adj::AddOp>({y, n.reshape(*bias, {out, 1, 1})});
+}
+
 LogicalResult conv(NodeContext &n, Results &results) {
   FailureOr<SmallVector<NamedAttribute>> attrs = window(n, true);
   FailureOr<Value> x = n.floatValue(0), w = n.floatValue(1);
@@ -1464,15 +1508,8 @@ LogicalResult conv(NodeContext &n, Results &results) {
     w = asImage(n, *w);
   }
   FailureOr<Value> y = n.create<adj::Conv2DOp>({*x, *w}, *attrs);
-  if (succeeded(y) && n.hasInput(2)) {
-    FailureOr<Value> bias = n.floatValue(2);
-    if (failed(bias))
-      return failure();
-    int64_t out = n.type(1).getDimSize(0);
-    if (n.type(2).getShape() != ArrayRef<int64_t>{out})
-      return n.error() << "the bias must be [" << out << "]";
-    y = n.create<adj::AddOp>({*y, n.reshape(*bias, {out, 1, 1})});
-  }
+  if (succeeded(y) && n.hasInput(2))
+    y = addBias(n, *y, n.type(1).getDimSize(0));
   return windowResult(n, results, y);
 }
 
@@ -1524,21 +1561,17 @@ LogicalResult convTranspose(NodeContext &n, Results &results) {
     return n.error() << "output_shape is not supported: export with "
                         "output_padding";
   int64_t groups = n.getInt("group", 1);
+  if (groups < 1)
+    return n.error() << "group must be at least 1";
   if (groups != 1)
     attrs->push_back(n.named("groups", n.b.getI64IntegerAttr(groups)));
   if (isOneD(n)) {
     x = asImage(n, *x);
     w = asImage(n, *w);
   }
-  auto get = [&](StringRef name, int64_t size, int64_t otherwise) {
-    for (NamedAttribute a : *attrs)
-      if (a.getName() == name)
-        return llvm::to_vector(
-            cast<DenseI64ArrayAttr>(a.getValue()).asArrayRef());
-    return SmallVector<int64_t>(size, otherwise);
-  };
-  SmallVector<int64_t> stride = get("stride", 2, 1), pad = get("padding", 4, 0),
-                       dilation = get("dilation", 2, 1);
+  SmallVector<int64_t> stride = windowValues(*attrs, "stride", 2, 1),
+                       pad = windowValues(*attrs, "padding", 4, 0),
+                       dilation = windowValues(*attrs, "dilation", 2, 1);
   SmallVector<int64_t> extra(2, 0);
   if (std::optional<SmallVector<int64_t>> e = n.getInts("output_padding")) {
     if (e->size() != size_t(n.type(0).getRank() - 2))
@@ -1557,6 +1590,12 @@ LogicalResult convTranspose(NodeContext &n, Results &results) {
     if (extra[d] < 0 || extra[d] >= std::max(stride[d], dilation[d]))
       return n.error() << "output_padding must be below the stride or the "
                           "dilation";
+    // The vjp's result has the size of the convolution's input, and a
+    // convolution with that stride reads at most stride - 1 unused entries.
+    if (extra[d] >= stride[d])
+      return n.error() << "output_padding " << extra[d]
+                       << " not below the stride " << stride[d]
+                       << " is not supported";
     out[2 + d] = (xs[2 + d] - 1) * stride[d] - pad[d] - pad[2 + d] +
                  dilation[d] * (ws[2 + d] - 1) + extra[d] + 1;
     if (out[2 + d] <= 0)
@@ -1569,56 +1608,40 @@ LogicalResult convTranspose(NodeContext &n, Results &results) {
                              ValueRange{n.splat(outType, 0.0), *w},
                              ValueRange{*x}, n.b.getDenseI64ArrayAttr({0}));
   FailureOr<Value> y = vjp.getResult(1);
-  if (n.hasInput(2)) {
-    FailureOr<Value> bias = n.floatValue(2);
-    if (failed(bias))
-      return failure();
-    if (n.type(2).getShape() != ArrayRef<int64_t>{out[1]})
-      return n.error() << "the bias must be [" << out[1] << "]";
-    y = n.create<adj::AddOp>({*y, n.reshape(*bias, {out[1], 1, 1})});
-  }
+  if (n.hasInput(2))
+    y = addBias(n, *y, out[1]);
   return windowResult(n, results, y);
 }
 
 /// Max pooling in ceil mode as floor mode with more padding at the bottom
 /// and right (padded positions never win the maximum): the windows that
 /// rounding up adds, except one that would start in that padding (as
-/// PyTorch).
-void ceilMode(NodeContext &n, SmallVector<NamedAttribute> &attrs,
-              ArrayRef<int64_t> kernel) {
-  SmallVector<int64_t> stride, padding(4, 0);
-  NamedAttribute *paddingAttr = nullptr;
-  for (NamedAttribute &a : attrs) {
-    auto values = cast<DenseI64ArrayAttr>(a.getValue()).asArrayRef();
-    if (a.getName() == "stride")
-      stride.assign(values.begin(), values.end());
-    if (a.getName() == "padding") {
-      padding.assign(values.begin(), values.end());
-      paddingAttr = &a;
-    }
-  }
+/// PyTorch). Returns, per 2-D dimension, whether it dropped that window.
+SmallVector<bool> ceilMode(NodeContext &n, SmallVector<NamedAttribute> &attrs,
+                           ArrayRef<int64_t> kernel) {
+  SmallVector<int64_t> stride = windowValues(attrs, "stride", 2, 1),
+                       padding = windowValues(attrs, "padding", 4, 0);
   ArrayRef<int64_t> shape = n.type(0).getShape();
   SmallVector<int64_t> in = isOneD(n)
                                 ? SmallVector<int64_t>{1, shape[2]}
                                 : SmallVector<int64_t>{shape[2], shape[3]};
+  SmallVector<bool> dropped(2, false);
   for (int d = 0; d < 2; ++d) {
     int64_t size = in[d];
     int64_t span = size + padding[d] + padding[2 + d] - kernel[d];
     if (span < 0)
       continue;
     int64_t out = (span + stride[d] - 1) / stride[d] + 1;
-    if ((out - 1) * stride[d] >= size + padding[d])
-      --out;
+    dropped[d] = (out - 1) * stride[d] >= size + padding[d];
+    out -= dropped[d];
     padding[2 + d] +=
         std::max<int64_t>(0, (out - 1) * stride[d] + kernel[d] -
                                  (size + padding[d] + padding[2 + d]));
   }
-  NamedAttribute updated =
-      n.named("padding", n.b.getDenseI64ArrayAttr(padding));
-  if (paddingAttr)
-    *paddingAttr = updated;
-  else
-    attrs.push_back(updated);
+  llvm::erase_if(attrs,
+                 [](NamedAttribute a) { return a.getName() == "padding"; });
+  attrs.push_back(n.named("padding", n.b.getDenseI64ArrayAttr(padding)));
+  return dropped;
 }
 
 template <typename OpTy> LogicalResult pool(NodeContext &n, Results &results) {
@@ -1632,6 +1655,7 @@ template <typename OpTy> LogicalResult pool(NodeContext &n, Results &results) {
     return n.error() << "kernel_shape must have " << spatial << " entries";
   if (isOneD(n))
     kernel = asTwoD(*kernel, 1);
+  SmallVector<bool> dropped;
   bool hasStride = llvm::any_of(
       *attrs, [](NamedAttribute a) { return a.getName() == "stride"; });
   // ONNX's stride defaults to 1, adj's to the kernel.
@@ -1644,7 +1668,7 @@ template <typename OpTy> LogicalResult pool(NodeContext &n, Results &results) {
     if (n.getInt("storage_order", 0))
       return n.error() << "storage_order 1 is not supported";
     if (n.getInt("ceil_mode", 0))
-      ceilMode(n, *attrs, *kernel);
+      dropped = ceilMode(n, *attrs, *kernel);
   } else {
     if (n.getInt("ceil_mode", 0))
       return n.error() << "ceil_mode 1 is not supported for average "
@@ -1652,8 +1676,16 @@ template <typename OpTy> LogicalResult pool(NodeContext &n, Results &results) {
     if (!n.getInt("count_include_pad", 0))
       attrs->push_back(n.named("exclude_padding", n.b.getUnitAttr()));
   }
-  return windowResult(n, results,
-                      n.create<OpTy>(isOneD(n) ? asImage(n, *x) : *x, *attrs));
+  if (failed(windowResult(
+          n, results, n.create<OpTy>(isOneD(n) ? asImage(n, *x) : *x, *attrs))))
+    return failure();
+  if (llvm::is_contained(dropped, true)) {
+    Tensor &y = results.back();
+    y.onnxShape = llvm::to_vector(y.getType().getShape());
+    for (int d = isOneD(n) ? 1 : 0; d < 2; ++d)
+      y.onnxShape[y.onnxShape.size() - 2 + d] += dropped[d];
+  }
+  return success();
 }
 
 LogicalResult globalAveragePool(NodeContext &n, Results &results) {
@@ -1698,13 +1730,14 @@ const OperatorInfo operators[] = {
     {"ConvTranspose", 1, 17, 2, convTranspose,
      "the derivative of `adj.conv2d` w.r.t. its input (an `adj.vjp` of a "
      "private convolution); 1-D or 2-D, strides, pads, dilations, group, "
-     "output_padding; no output_shape"},
+     "output_padding below the stride; no output_shape"},
     {"Div", 7, 17, 2, binary<adj::DivOp>,
      "`adj.div`; integer constants fold (truncating)"},
     {"Dropout", 1, 17, 1, dropout,
      "the identity (inference); an error in training mode with a non-zero "
      "ratio"},
-    {"Elu", 6, 17, 1, elu, "`adj.select` of x and alpha (exp(x) - 1)"},
+    {"Elu", 6, 17, 1, elu,
+     "`adj.select` of x and alpha (exp(min(x, 0)) - 1), finite for any x"},
     {"Equal", 11, 17, 2, comparison<adj::ComparisonDirection::eq>,
      "`adj.compare eq`; float operands"},
     {"Erf", 9, 17, 1, unary<adj::ErfOp>, "`adj.erf`"},
@@ -1764,7 +1797,8 @@ const OperatorInfo operators[] = {
     {"ReduceL1", 1, 17, 1, reduceNorm<adj::AbsOp, false>,
      "`adj.sum` of `adj.abs`"},
     {"ReduceL2", 1, 17, 1, reduceNorm<adj::SquareOp, true>,
-     "`adj.sqrt` of the `adj.sum` of `adj.square` (no derivative at 0)"},
+     "`adj.sqrt` of the `adj.sum` of `adj.square`; 0 and derivative 0 for "
+     "a zero slice, as PyTorch's norm"},
     {"ReduceLogSumExp", 1, 17, 1, reduce<adj::LogSumExpOp>, "`adj.logsumexp`"},
     {"ReduceMax", 1, 17, 1, reduce<adj::MaxOp>, "`adj.max`"},
     {"ReduceMean", 1, 17, 1, reduce<adj::MeanOp>, "`adj.mean`"},
@@ -1779,8 +1813,9 @@ const OperatorInfo operators[] = {
      "`adj.reshape`; the shape known at import time (0 and -1 as ONNX)"},
     {"Resize", 11, 17, 1, resize,
      "`adj.broadcast_to` between reshapes: nearest-neighbour upsampling by "
-     "whole factors (scales or sizes known at import time), half_pixel or "
-     "asymmetric with floor"},
+     "whole factors (scales or sizes known at import time; a float "
+     "initializer's initial value), half_pixel with "
+     "round_prefer_floor or round_prefer_ceil, or asymmetric with floor"},
     {"Shape", 1, 17, 1, shape, "folds to a constant (static shapes)"},
     {"Sigmoid", 6, 17, 1, unary<adj::SigmoidOp>, "`adj.sigmoid`"},
     {"Slice", 10, 17, 3, slice,

@@ -111,10 +111,14 @@ FailureOr<DerivativeRequest> parseRequest(ModuleOp module, StringRef spec,
                                 << "numbered '" << arg << "'";
       if (n == 0)
         return diag << "; it has no arguments";
+      // The first few: an imported model can have hundreds.
+      const unsigned listed = std::min(n, 20u);
       diag << "; its arguments are ";
-      llvm::interleaveComma(llvm::seq(0u, n), diag, [&](unsigned j) {
+      llvm::interleaveComma(llvm::seq(0u, listed), diag, [&](unsigned j) {
         diag << "'" << adj::getArgumentName(fn, j) << "'";
       });
+      if (n > listed)
+        diag << " and " << n - listed << " more";
       return diag << " (0 to " << n - 1
                   << "): an argument's name is its {adj.name = \"...\"}, "
                      "else argN, never its SSA name";
@@ -367,12 +371,6 @@ LogicalResult adjoint::compile(ModuleOp module, const CompileOptions &options,
   if (interface->functions.empty())
     return emitError(loc) << "nothing to compile: the model has no public "
                              "function with a body";
-  // The interface keeps the initial values; the lowering need not carry
-  // them (nor check them against memref types).
-  for (auto fn : module.getOps<func::FuncOp>())
-    for (unsigned i = 0; i < fn.getNumArguments(); ++i)
-      fn.removeArgAttr(i, "adj.initial_value");
-
   // Where each --emit kind stops.
   StringRef lastStage = llvm::StringSwitch<StringRef>(options.emit)
                             .Case("mlir", "optimize")
@@ -385,6 +383,14 @@ LogicalResult adjoint::compile(ModuleOp module, const CompileOptions &options,
     return std::chrono::duration<double>(Clock::now() - since).count();
   };
   for (const Stage &stage : getStages()) {
+    // The interface keeps the initial values; the lowering need not carry
+    // them (nor check them against memref types). They stay until then for
+    // adj-check-numerics, which exempts an op reading a buffer that holds
+    // an Inf (a -inf mask).
+    if (StringRef(stage.name) == "linalg")
+      for (auto fn : module.getOps<func::FuncOp>())
+        for (unsigned i = 0; i < fn.getNumArguments(); ++i)
+          fn.removeArgAttr(i, "adj.initial_value");
     auto start = Clock::now();
     PassManager pm(module.getContext());
     // The tool's --mlir-print-ir-* / --mlir-timing flags, if registered.

@@ -21,8 +21,9 @@
 // op flagged is the one that made it. The status is a value, not a global:
 // the library stays free of mutable global state. Each id's message is
 // stored in the module attribute `adj.status_messages`, which the library
-// serves from <prefix>_status_message(). An op that reads a constant holding
-// a NaN or an Inf (a -inf mask) is not checked: the model means it.
+// serves from <prefix>_status_message(). An op that reads a constant, or an
+// argument whose initial value (a model's buffer) holds a NaN or an Inf (a
+// -inf mask), is not checked: the model means it.
 //
 //===----------------------------------------------------------------------===//
 
@@ -134,18 +135,33 @@ Value anyNonFinite(OpBuilder &b, Location loc, Value value) {
   return b.create<tensor::ExtractOp>(loc, check.getResult(0), ValueRange());
 }
 
-/// Whether `op` reads a constant that holds a NaN or an Inf: a model puts
-/// one there on purpose (a -inf attention mask, `select(mask, -inf, s)`), so
-/// what `op` makes of it is no error. An op that turns it into a NaN later
-/// (a softmax of a row that is all -inf) is still flagged.
-bool readsNonFiniteConstant(Operation *op) {
-  return llvm::any_of(op->getOperands(), [](Value operand) {
+/// Whether `op` reads a value the model holds a NaN or an Inf in on
+/// purpose (a -inf attention mask, `select(mask, -inf, s)`), so that what
+/// `op` makes of it is no error: a constant, or an argument of `fn` whose
+/// `adj.initial_value` holds one (a float buffer of an ONNX model, such as
+/// PyTorch's register_buffer of an additive mask). An op that turns it into
+/// a NaN later (a softmax of a row that is all -inf) is still flagged.
+/// `known` caches each value's answer: a large constant is read once.
+bool readsNonFiniteConstant(Operation *op, func::FuncOp fn,
+                            DenseMap<Value, bool> &known) {
+  auto nonFinite = [&](Value operand) {
     DenseElementsAttr value;
-    if (!matchPattern(operand, m_Constant(&value)) ||
-        !isa<FloatType>(value.getElementType()))
+    auto arg = dyn_cast<BlockArgument>(operand);
+    if (arg && arg.getOwner() == &fn.front())
+      value = fn.getArgAttrOfType<DenseElementsAttr>(arg.getArgNumber(),
+                                                     "adj.initial_value");
+    else
+      matchPattern(operand, m_Constant(&value));
+    if (!value || !isa<FloatType>(value.getElementType()))
       return false;
     return llvm::any_of(value.getValues<APFloat>(),
                         [](const APFloat &v) { return !v.isFinite(); });
+  };
+  return llvm::any_of(op->getOperands(), [&](Value operand) {
+    auto [it, inserted] = known.try_emplace(operand, false);
+    if (inserted)
+      it->second = nonFinite(operand);
+    return it->second;
   });
 }
 
@@ -154,6 +170,7 @@ bool readsNonFiniteConstant(Operation *op) {
 LogicalResult checkFunction(func::FuncOp fn,
                             SmallVectorImpl<Attribute> &messages) {
   SmallVector<Operation *> producers;
+  DenseMap<Value, bool> nonFinite;
   WalkResult walk = fn.walk([&](Operation *op) {
     if (auto call = dyn_cast<CallOpInterface>(op)) {
       InFlightDiagnostic diag =
@@ -168,7 +185,7 @@ LogicalResult checkFunction(func::FuncOp fn,
       return WalkResult::interrupt();
     }
     if (op->getParentOp() == fn && !op->hasTrait<OpTrait::ConstantLike>() &&
-        !readsNonFiniteConstant(op) &&
+        !readsNonFiniteConstant(op, fn, nonFinite) &&
         llvm::any_of(op->getResultTypes(), [](Type type) {
           auto tensor = dyn_cast<RankedTensorType>(type);
           return tensor && isa<FloatType>(tensor.getElementType());

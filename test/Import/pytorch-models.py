@@ -7,7 +7,8 @@
 # Elu, Max, Min, Where) on inputs at the kinks, causal attention (masked_fill
 # with -inf), recurrent networks (LSTM, GRU), activations and reductions
 # (Softplus, HardSwish, ReduceL2, ...), PyTorch's TransformerEncoderLayer and
-# a convolutional autoencoder (ConvTranspose), max pooling in ceil mode,
+# a convolutional autoencoder (ConvTranspose), max pooling in ceil mode
+# (also as the graph output),
 # nearest-neighbour upsampling (Resize),
 # compiled from .onnx with a loss, run, and
 # compared with PyTorch in f64: the forward output, the loss, and the
@@ -189,8 +190,9 @@ class Recurrent(nn.Module):
 
 
 class Activations(nn.Module):
-    """softplus (on 0 and on 100, where exp overflows in f32), mish, SiLU,
-    hardswish, hardsigmoid, tanh-GELU, F.normalize (ReduceL2, Clip, Expand),
+    """softplus and elu (on 0 and on 100, where exp overflows in f32), mish,
+    SiLU, hardswish, hardsigmoid, tanh-GELU, F.normalize (ReduceL2, Clip,
+    Expand) of rows of which one is zero (where the norm's gradient is 0),
     and the reductions logsumexp, min, prod, L1 norm, std (whose element
     count is a ReduceProd of a shape) and var."""
 
@@ -200,12 +202,14 @@ class Activations(nn.Module):
 
     def forward(self, x):
         a = (F.softplus(x) + F.mish(x) + F.silu(x) + F.hardswish(x)
-             + F.hardsigmoid(x) + F.gelu(x, approximate="tanh"))
+             + F.hardsigmoid(x) + F.gelu(x, approximate="tanh")
+             + F.elu(x, 0.5))
         h = self.fc(torch.tanh(a))
+        z = torch.cat([h[:1] * 0, h[1:]], 0)
         r = torch.cat([h.logsumexp(1, keepdim=True), h.amin(1, keepdim=True),
                        h.prod(1, keepdim=True), h.norm(p=1, dim=1, keepdim=True),
                        h.std(1, keepdim=True), h.var(1, keepdim=True)], 1)
-        return torch.cat([F.normalize(h, dim=1), r], 1)
+        return torch.cat([F.normalize(z, dim=1), r], 1)
 
 
 class TransformerClassifier(nn.Module):
@@ -257,6 +261,19 @@ class CeilPool(nn.Module):
         a = F.max_pool2d(torch.tanh(self.c(x)), 3, 2, ceil_mode=True)
         b = F.max_pool1d(x.flatten(2), 5, 4, padding=1, ceil_mode=True)
         return self.fc(torch.cat([a.flatten(1), b.flatten(1)], 1))
+
+
+class CeilPoolOutput(nn.Module):
+    """A ceil-mode max pool as the graph output, whose last window would
+    start in the padding: PyTorch drops it, ONNX's shape inference (the
+    declared output shape) keeps it."""
+
+    def __init__(self):
+        super().__init__()
+        self.c = nn.Conv2d(2, 3, 3, padding=1)
+
+    def forward(self, x):
+        return F.max_pool2d(self.c(x), 2, 2, padding=1, ceil_mode=True)
 
 
 class Upsampling(nn.Module):
@@ -413,6 +430,9 @@ run("autoencoder", ConvAutoencoder(),
 run("ceilpool", CeilPool(),
     {"x": np.random.randn(2, 2, 9, 8).astype(np.float32)},
     "softmax_cross_entropy", 14)
+
+run("ceilpool-output", CeilPoolOutput(),
+    {"x": np.random.randn(2, 2, 5, 7).astype(np.float32)}, "mse", 14)
 
 run("upsampling", Upsampling(),
     {"x": np.random.randn(2, 2, 4, 4).astype(np.float32)},

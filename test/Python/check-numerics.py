@@ -31,6 +31,11 @@ func.func @rootjvp(%x: tensor<4xf32> {adj.name = "x"}, %w: tensor<4xf32> {adj.na
   %v, %t = adj.jvp @rootloss(%x, %w) tangents(%w, %w) : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> (tensor<f32>, tensor<f32>)
   return %t : tensor<f32>
 }
+func.func @masked(%s: tensor<2x2xf32> {adj.name = "s"}, %m: tensor<2x2xf32> {adj.name = "mask", adj.initial_value = dense<[[0.0, 0xFF800000], [0.0, 0.0]]> : tensor<2x2xf32>}) -> tensor<2x2xf32> {
+  %x = adj.add %s, %m : tensor<2x2xf32>
+  %p = adj.softmax %x axis 1 : tensor<2x2xf32>
+  return %p : tensor<2x2xf32>
+}
 """
 path = os.path.join(ct.tmpdir(), "numerics.mlir")
 with open(path, "w") as f:
@@ -132,6 +137,16 @@ expect_error(checked.rootjvp, (zero, w),
 # The forward NaN of sqrt(-1) comes before any derivative op.
 expect_error(checked.rootloss_value_and_grad, (bad, w),
              [f"adj.sqrt at {sqrt_at} (forward)"])
+
+# A -inf the model holds on purpose, in a buffer (an argument whose
+# initial value holds it, as an ONNX model's float initializer): the op that
+# reads it is not flagged.
+s = rng.standard_normal((2, 2)).astype(np.float32)
+mask = checked.initial_values()["mask"]
+e = np.exp(s.astype(np.float64) + mask)
+np.testing.assert_allclose(checked.masked(s, mask),
+                           e / e.sum(1, keepdims=True), rtol=1e-6)
+count += 1
 
 # Without the flag nothing is checked: the same calls return NaN and Inf.
 assert np.isnan(plain.logloss(bad, w))

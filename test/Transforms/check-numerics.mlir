@@ -94,3 +94,25 @@ func.func @masked(%s: tensor<4x4xf32>, %m: tensor<4x4xi1>) -> tensor<4x4xf32> {
   %p = adj.softmax %x axis 1 : tensor<4x4xf32>
   return %p : tensor<4x4xf32>
 }
+
+// -----
+
+// The same for an argument whose initial value holds one (an ONNX model's
+// float buffer, PyTorch's register_buffer of an additive -inf mask); an
+// argument whose initial value is finite is no exemption.
+// CHECK: adj.status_messages = ["adj.add at {{.*}} produced the first NaN or Inf in buffer", "adj.softmax at {{.*}} produced the first NaN or Inf in buffer"]
+// CHECK-LABEL: func.func @buffer(
+// CHECK: %[[X:.*]] = adj.add %arg0, %arg1
+// CHECK-NOT: linalg.generic
+// CHECK: %[[Y:.*]] = adj.add %[[X]], %arg2
+// CHECK: linalg.generic
+// CHECK: adj.softmax %[[Y]]
+// CHECK: linalg.generic
+func.func @buffer(%s: tensor<2x2xf32>,
+                  %mask: tensor<2x2xf32> {adj.initial_value = dense<[[0.0, 0xFF800000], [0.0, 0.0]]> : tensor<2x2xf32>},
+                  %b: tensor<2x2xf32> {adj.initial_value = dense<1.0> : tensor<2x2xf32>}) -> tensor<2x2xf32> {
+  %x = adj.add %s, %mask : tensor<2x2xf32>
+  %y = adj.add %x, %b : tensor<2x2xf32>
+  %p = adj.softmax %y axis 1 : tensor<2x2xf32>
+  return %p : tensor<2x2xf32>
+}

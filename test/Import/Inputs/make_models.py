@@ -83,6 +83,32 @@ save("resize-linear",
                        mode="linear")],
      [("x", F, [1, 1, 2, 2])], [("y", F, [1, 1, 4, 4])],
      [("scales", np.array([1, 1, 2, 2], np.float32))], opset=13)
+# Scales as a float initializer: an argument, read at import time from its
+# initial value.
+save("resize-init",
+     [helper.make_node("Resize", ["x", "", "scales"], ["y"], name="resize")],
+     [("x", F, [1, 1, 2, 2])], [("y", F, [1, 1, 4, 6])],
+     [("scales", np.array([1, 1, 2, 3], np.float32))], opset=13)
+save("resize-half-pixel-floor",
+     [helper.make_node("Resize", ["x", "", "scales"], ["y"], name="resize",
+                       coordinate_transformation_mode="half_pixel",
+                       nearest_mode="floor")],
+     [("x", F, [1, 1, 2, 2])], [("y", F, [1, 1, 4, 4])],
+     [("scales", np.array([1, 1, 2, 2], np.float32))], opset=13)
+save("resize-empty",
+     [helper.make_node("Resize", ["x", "", "", "sizes"], ["y"], name="resize")],
+     [("x", F, [1, 0, 2, 2])], [("y", F, [1, 0, 4, 4])],
+     [("sizes", np.array([1, 0, 4, 4], np.int64))], opset=13)
+save("pool-stride0",
+     [helper.make_node("MaxPool", ["x"], ["y"], name="pool",
+                       kernel_shape=[2, 2], strides=[0, 1], ceil_mode=1)],
+     [("x", F, [1, 1, 5, 5])], [("y", F, [1, 1, 4, 4])])
+save("lstm-empty",
+     [helper.make_node("LSTM", ["x", "w", "r"], ["y", "yh"], name="lstm",
+                       hidden_size=2)],
+     [("x", F, [0, 1, 2])], [("yh", F, [1, 1, 2])],
+     [("w", np.ones((1, 8, 2), np.float32)),
+      ("r", np.ones((1, 8, 2), np.float32))])
 save("conv-same",
      [helper.make_node("Conv", ["x", "k"], ["y"], name="conv",
                        auto_pad="SAME_UPPER")],
@@ -182,6 +208,16 @@ save("conv-transpose-shape",
      [helper.make_node("ConvTranspose", ["x", "k"], ["y"], name="t",
                        strides=[2, 2], output_shape=[4, 4])],
      [("x", F, [1, 3, 2, 2])], [("y", F, [1, 2, 4, 4])], [("k", kt)])
+
+save("conv-transpose-group0",
+     [helper.make_node("ConvTranspose", ["x", "k"], ["y"], name="t",
+                       group=0)],
+     [("x", F, [1, 3, 2, 2])], [("y", F, [1, 2, 3, 3])], [("k", kt)])
+# output_padding 1 is below the dilation 2 but not below the stride 1.
+save("conv-transpose-padding",
+     [helper.make_node("ConvTranspose", ["x", "k"], ["y"], name="t",
+                       dilations=[2, 2], output_padding=[1, 1])],
+     [("x", F, [1, 3, 2, 2])], [("y", F, [1, 2, 5, 5])], [("k", kt)])
 
 # An output declared with another shape than it has.
 save("wrong-output-shape",
