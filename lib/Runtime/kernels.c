@@ -44,6 +44,7 @@
  *===----------------------------------------------------------------------===*/
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #if defined(__AVX512F__) || defined(__AVX2__)
 #include <immintrin.h>
@@ -130,7 +131,44 @@ static axis_t simplify(axis_t a) {
 static int64_t min64(int64_t x, int64_t y) { return x < y ? x : y; }
 static int64_t ceildiv(int64_t x, int64_t y) { return (x + y - 1) / y; }
 
+/* The number of row blocks, at least `blocks`, that gives each of `nth`
+   threads as many items (blocks x `slivers`) of a GEMM step as the others
+   (gemm.inc, gemm_thread); `blocks` if no count up to `panels` does (a
+   block is at least one panel). A few items split unevenly: conv1d's
+   weight gradients (M 96 and 80, one sliver) were one item, computed by
+   one thread while the other packed half of A and waited at the barriers;
+   bnconv's (M 288) three, split 1 + 2. At 2 threads their values and
+   gradients took 0.72 and 2.23 ms instead of 0.80 and 2.37. Each tile is
+   computed as before, whichever thread runs it. */
+static int64_t even_blocks(int64_t blocks, int64_t panels, int64_t slivers,
+                           int nth) {
+  for (int64_t b = blocks; b <= panels; ++b)
+    if (b * slivers % nth == 0)
+      return b;
+  return blocks;
+}
+
 static int num_threads = 0; /* 0: OpenMP's default (OMP_NUM_THREADS) */
+
+#ifdef _OPENMP
+/* libomp's own setting (the library links libomp, whose omp.h the build's
+   cc may not have). */
+void kmp_set_defaults(const char *settings);
+
+/* Threads waiting at a barrier or for the next region yield the core while
+   they spin, unless the user set KMP_USE_YIELD. By default libomp yields
+   only when it has more threads than cores: on a machine loaded by other
+   processes a waiting thread kept its core from the thread it waited for,
+   which the scheduler had taken off the other one: at 2 threads on a
+   loaded machine conv1d's value and gradient took 3.8 ms (1.16 at 1
+   thread), 1.1-1.2 with yields, the GRU's 4.3-9.1 (1.15), 0.8-5.8; under
+   chrt -f 1 the same as without. It sets the process's libomp, the
+   caller's own OpenMP code included, not the environment. */
+__attribute__((constructor)) static void yield_while_waiting(void) {
+  if (!getenv("KMP_USE_YIELD"))
+    kmp_set_defaults("KMP_USE_YIELD=2");
+}
+#endif
 
 HIDDEN int32_t adjoint_rt_set_num_threads(int32_t n) {
   int32_t old = num_threads;

@@ -4,7 +4,8 @@
 //
 // Runs the large loop nests of bufferized functions on all threads: each
 // linalg.generic at the top level of a function whose loop ranges hold at
-// least two chunks of `chunk-work` iterations is split along one loop
+// least two chunks of `chunk-work` iterations (an iteration of a body of
+// n ops counts n / `ops-per-iteration`, at least 1) is split along one loop
 // dimension into a fixed number of chunks, which an OpenMP worksharing loop
 // hands out to the threads. For the value and gradient of chain (one loop
 // over 2^20 elements reducing to the loss and writing the gradient):
@@ -35,8 +36,8 @@
 //    and then goes to the chunk's slot of a partial-results buffer on the
 //    stack; one loop after the parallel region folds the slots into the
 //    output in chunk order.
-// 2. The chunks depend only on the loop ranges: the number is the largest
-//    power of two up to (iterations / chunk-work) and the split dimension's
+// 2. The chunks depend only on the loop nest: the number is the largest
+//    power of two up to (work / chunk-work) and the split dimension's
 //    extent (its extent / 64 if it is the innermost loop of several: each
 //    chunk's inner loop must still vectorize), and the bounds split that
 //    extent evenly. Which thread runs a
@@ -49,6 +50,8 @@
 //    rows that the loop before and the kernels' contiguous splits gave it.
 //    The thread count is the kernel runtime's (lib/Runtime/kernels.c,
 //    <prefix>_set_num_threads, else OMP_NUM_THREADS), read at each region.
+//    At one thread a loop without partial results runs as it was, outside
+//    any region (the same numbers: each element stays in one chunk).
 // 5. A body that reads linalg.index (pooling windows, their argmax and
 //    scatter) gets the chunk's start added to the split dimension's index.
 //
@@ -65,6 +68,7 @@
 #include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/OpenMP/OpenMPDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/Matchers.h"
@@ -131,8 +135,24 @@ int64_t iterationsOf(linalg::LinalgOp op) {
   return iterations;
 }
 
+/// The work of `op`'s loop nest in iterations of a plain loop: a body of
+/// n ops counts as n / `opsPerIteration` of them (at least one). Math
+/// functions are polynomials by now: a GRU's fused gates take 90 to 340
+/// ops per element, 4096 of them as long as tens of thousands of
+/// iterations of an add, yet they stayed on one thread (10 % of the GRU's
+/// samples at 2 threads, the other thread waiting).
+int64_t workOf(linalg::LinalgOp op, int64_t opsPerIteration) {
+  int64_t ops = 0;
+  op.getBlock()->walk([&](Operation *) { ++ops; });
+  int64_t work;
+  if (llvm::MulOverflow(iterationsOf(op),
+                        std::max<int64_t>(1, ops / opsPerIteration), work))
+    return std::numeric_limits<int64_t>::max();
+  return work;
+}
+
 FailureOr<Plan> planFor(linalg::GenericOp op, int64_t chunkWork,
-                        int64_t maxPartials) {
+                        int64_t opsPerIteration, int64_t maxPartials) {
   int64_t iterations = iterationsOf(op);
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
   auto usable = [&](unsigned dim) {
@@ -178,7 +198,8 @@ FailureOr<Plan> planFor(linalg::GenericOp op, int64_t chunkWork,
         {output, accumulators[output], combiners[0], *neutral});
   }
 
-  int64_t chunks = std::min(iterations / chunkWork, ranges[plan.dim]);
+  int64_t chunks =
+      std::min(workOf(op, opsPerIteration) / chunkWork, ranges[plan.dim]);
   // Split along the innermost loop, each chunk's inner loop must stay wide
   // enough to vectorize: a column sum beside a map over 1024 x 256 (a layer
   // norm's backward) in 32 chunks ran 8-element inner loops, scalar.
@@ -293,6 +314,18 @@ void parallelize(linalg::GenericOp op, const Plan &plan,
   Value count = b.create<arith::ConstantIndexOp>(loc, plan.chunks);
   Value threads =
       b.create<LLVM::CallOp>(loc, numThreads, ValueRange()).getResult();
+  // Without reductions, one thread runs the loop as it was, the same
+  // numbers: a region of one thread still calls libomp and splits the loop
+  // (the GRU's value and gradient took 2 % longer at 1 thread with its gate
+  // loops in regions). Reductions keep the chunks' order at any count.
+  if (plan.reductions.empty()) {
+    Value several = b.create<arith::CmpIOp>(
+        loc, arith::CmpIPredicate::sgt, threads,
+        b.create<arith::ConstantIntOp>(loc, 1, b.getI32Type()));
+    auto branch = b.create<scf::IfOp>(loc, several, /*withElseRegion=*/true);
+    branch.getElseBodyBuilder().clone(*op);
+    b.setInsertionPointToStart(branch.thenBlock());
+  }
   auto parallel = b.create<omp::ParallelOp>(loc);
   parallel.getNumThreadsVarMutable().assign(threads);
   b.createBlock(&parallel.getRegion());
@@ -381,7 +414,7 @@ void parallelize(linalg::GenericOp op, const Plan &plan,
         loc, index, getValueOrCreateConstantIndexOp(after, loc, lower));
     index.getResult().replaceAllUsesExcept(shifted, shifted.getDefiningOp());
   });
-  b.setInsertionPoint(op);
+  b.setInsertionPointAfter(parallel);
   for (auto [reduction, partial] : llvm::zip(plan.reductions, partials))
     combine(b, loc, partial, op.getDpsInits()[reduction.output], reduction);
   op.erase();
@@ -393,10 +426,11 @@ struct ParallelizeLoops
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    if (chunkWork < 1) {
-      module.emitError("adj-parallelize-loops: chunk-work must be at least "
-                       "1, not ")
-          << static_cast<int64_t>(chunkWork);
+    if (chunkWork < 1 || opsPerIteration < 1) {
+      module.emitError("adj-parallelize-loops: chunk-work and "
+                       "ops-per-iteration must be at least 1, not ")
+          << static_cast<int64_t>(chunkWork) << " and "
+          << static_cast<int64_t>(opsPerIteration);
       return signalPassFailure();
     }
     IRRewriter rewriter(&getContext());
@@ -405,7 +439,7 @@ struct ParallelizeLoops
       for (Block &block : fn.getBody())
         for (Operation &op : llvm::make_early_inc_range(block)) {
           auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
-          if (!linalgOp || iterationsOf(linalgOp) < 2 * chunkWork)
+          if (!linalgOp || workOf(linalgOp, opsPerIteration) < 2 * chunkWork)
             continue;
           // Large named ops left (copies, fills, pooling) are loops too.
           auto generic = dyn_cast<linalg::GenericOp>(op);
@@ -417,7 +451,8 @@ struct ParallelizeLoops
               continue;
             generic = *generalized;
           }
-          if (FailureOr<Plan> plan = planFor(generic, chunkWork, maxPartials);
+          if (FailureOr<Plan> plan =
+                  planFor(generic, chunkWork, opsPerIteration, maxPartials);
               succeeded(plan))
             work.push_back({generic, std::move(*plan)});
         }

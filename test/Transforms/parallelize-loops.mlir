@@ -1,15 +1,19 @@
-// RUN: adjoint-opt %s -split-input-file -adj-parallelize-loops=chunk-work=4 | FileCheck %s
+// RUN: adjoint-opt %s -split-input-file -adj-parallelize-loops="chunk-work=4 ops-per-iteration=4" | FileCheck %s
 // RUN: not adjoint-opt %s -split-input-file -adj-parallelize-loops=chunk-work=0 2>&1 | FileCheck %s --check-prefix=ERROR
+// RUN: not adjoint-opt %s -split-input-file -adj-parallelize-loops=ops-per-iteration=0 2>&1 | FileCheck %s --check-prefix=ERROR-OPS
 
-// ERROR: error: adj-parallelize-loops: chunk-work must be at least 1, not 0
+// ERROR: error: adj-parallelize-loops: chunk-work and ops-per-iteration must be at least 1, not 0 and 32
+// ERROR-OPS: error: adj-parallelize-loops: chunk-work and ops-per-iteration must be at least 1, not 8192 and 0
 
 // A reduction over the whole loop (a loss) and an elementwise output: 64
 // iterations in 16 chunks of 4, each reducing into its own slot; the slots
-// are folded into the output in chunk order afterwards.
+// are folded into the output in chunk order afterwards, at any thread count
+// (no one-thread branch: the chunks set the order of the sum).
 // CHECK-LABEL: func.func @loss
 // CHECK-SAME:    (%[[X:.*]]: memref<64xf32>, %[[L:.*]]: memref<f32>, %[[D:.*]]: memref<64xf32>)
 // CHECK:         %[[PARTIAL:.*]] = memref.alloca() : memref<16xf32>
 // CHECK:         %[[N:.*]] = llvm.call @adjoint_rt_num_threads() : () -> i32
+// CHECK-NOT:     scf.if
 // CHECK:         omp.parallel num_threads(%[[N]] : i32) {
 // CHECK:           %[[ACC:.*]] = memref.alloca() : memref<f32>
 // CHECK:           omp.wsloop schedule(static) {
@@ -49,8 +53,13 @@ func.func @loss(%x: memref<64xf32>, %l: memref<f32>, %d: memref<64xf32>) {
 // would make 452 chunks of 4; 201 columns hold 3 chunks of 64, and the
 // count is a power of two: 2 chunks, from column c * 201 / 2 to
 // (c + 1) * 201 / 2. 100 columns hold one chunk: that sum stays whole.
+// With no partial results, one thread runs the loop as it was.
 // CHECK-LABEL: func.func @column_sum
 // CHECK-NOT:     memref.alloca
+// CHECK:         %[[N:.*]] = llvm.call @adjoint_rt_num_threads() : () -> i32
+// CHECK:         %[[SEVERAL:.*]] = arith.cmpi sgt, %[[N]], %c1_i32 : i32
+// CHECK:         scf.if %[[SEVERAL]] {
+// CHECK:           omp.parallel num_threads(%[[N]] : i32)
 // CHECK:         omp.loop_nest (%[[C:.*]]) : index = (%{{.*}}) to (%c2)
 // CHECK:           %[[LO:.*]] = arith.divui
 // CHECK:           %[[HI:.*]] = arith.divui
@@ -59,6 +68,8 @@ func.func @loss(%x: memref<64xf32>, %l: memref<f32>, %d: memref<64xf32>) {
 // CHECK:           memref.subview %{{.*}}[%[[LO]]] [%[[SIZE]]] [1] : memref<201xf32>
 // CHECK:           linalg.generic {{.*}} iterator_types = ["reduction", "parallel"]
 // CHECK:         omp.terminator
+// CHECK:         } else {
+// CHECK-NEXT:      linalg.generic {{.*}} ins(%{{.*}} : memref<9x201xf32>)
 // CHECK-NOT:     omp.loop_nest
 // CHECK:         linalg.generic {{.*}} ins(%{{.*}} : memref<9x100xf32>)
 // CHECK-NOT:     omp.
@@ -133,6 +144,44 @@ func.func @named_and_index(%x: memref<32xf32>, %y: memref<32xindex>, %z: memref<
     linalg.yield %i : index
   }
   linalg.copy ins(%x : memref<32xf32>) outs(%z : memref<32xf32>)
+  return
+}
+
+// -----
+
+// A body of many ops counts as several iterations: 4 iterations of 9 ops
+// (with the yield) at 4 ops per iteration are 8 iterations of work, 2
+// chunks of 4; the same loop with a light body stays whole.
+// CHECK-LABEL: func.func @heavy_body
+// CHECK:         omp.loop_nest (%{{.*}}) : index = (%{{.*}}) to (%c2)
+// CHECK:           linalg.generic
+// CHECK-COUNT-8:     math.
+// CHECK:         } else {
+// CHECK:         }
+// CHECK-NOT:     omp.
+// CHECK:         return
+func.func @heavy_body(%x: memref<4xf32>, %y: memref<4xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>],
+                  iterator_types = ["parallel"]}
+      ins(%x : memref<4xf32>) outs(%y : memref<4xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %0 = math.exp %in : f32
+    %1 = math.tanh %0 : f32
+    %2 = math.exp %1 : f32
+    %3 = math.tanh %2 : f32
+    %4 = math.exp %3 : f32
+    %5 = math.tanh %4 : f32
+    %6 = math.exp %5 : f32
+    %7 = math.tanh %6 : f32
+    linalg.yield %7 : f32
+  }
+  linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>],
+                  iterator_types = ["parallel"]}
+      ins(%x : memref<4xf32>) outs(%y : memref<4xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %0 = math.exp %in : f32
+    linalg.yield %0 : f32
+  }
   return
 }
 

@@ -343,14 +343,16 @@ def AdjParallelizeLoops : Pass<"adj-parallelize-loops", "::mlir::ModuleOp"> {
   let description = [{
     Runs on bufferized functions (the start of the `llvm` stage, before
     loops are formed). Each `linalg.generic` at the top level of a function
-    with at least two chunks of `chunk-work` iterations is split along one
-    loop dimension into a fixed number of chunks (a power of two that
-    depends only on the loop ranges), handed out to as many threads as the
+    with at least two chunks of `chunk-work` iterations (an iteration of a
+    body of n ops counts n / `ops-per-iteration`, at least 1) is split along
+    one loop dimension into a fixed number of chunks (a power of two that
+    depends only on the loop nest), handed out to as many threads as the
     kernel runtime uses (`<prefix>_set_num_threads`, else
     `OMP_NUM_THREADS`) by an OpenMP worksharing loop (`omp.parallel` /
     `omp.wsloop schedule(static)`: each thread a contiguous run of chunks,
     the rows it had in the loop before and in the kernels' products, which
-    are in its core's cache).
+    are in its core's cache). At one thread, a loop without partial
+    results (below) runs as it was, outside any region (`scf.if`).
 
     The split dimension is the outermost one every output indexes; then
     each output element is computed by one chunk in the original order. If
@@ -397,6 +399,12 @@ def AdjParallelizeLoops : Pass<"adj-parallelize-loops", "::mlir::ModuleOp"> {
     Option<"chunkWork", "chunk-work", "int64_t", /*default=*/"8192",
            "Iterations of a chunk (at least): loops with fewer than twice "
            "as many stay on one thread">,
+    Option<"opsPerIteration", "ops-per-iteration", "int64_t",
+           /*default=*/"32",
+           "Ops of a loop body that count as one iteration of work: a body "
+           "of n ops counts n / ops-per-iteration (at least 1), so that a "
+           "loop of heavy elements (expanded math functions) gets threads "
+           "with fewer of them">,
     Option<"maxPartials", "max-partials", "int64_t", /*default=*/"16384",
            "Most elements of partial results one loop may keep on the stack">,
   ];
@@ -404,7 +412,8 @@ def AdjParallelizeLoops : Pass<"adj-parallelize-loops", "::mlir::ModuleOp"> {
                            "::mlir::linalg::LinalgDialect",
                            "::mlir::LLVM::LLVMDialect",
                            "::mlir::memref::MemRefDialect",
-                           "::mlir::omp::OpenMPDialect"];
+                           "::mlir::omp::OpenMPDialect",
+                           "::mlir::scf::SCFDialect"];
 }
 
 def AdjMarkBufferAccesses
