@@ -381,7 +381,7 @@ int main(int argc, char **argv) {
            100 * accuracy(&params, &test_x, &test_y, ws_predict));
     fflush(stdout);
   }
-  printf("trained %d epochs in %.2f s\n", epochs, now_seconds() - t0);
+  printf("trained %d epochs in %.1f ms\n", epochs, 1e3 * (now_seconds() - t0));
 
   free(order);
   free(ws_step);

@@ -90,7 +90,8 @@ def main():
               f"train acc {100 * accuracy(predict, params, train_x, train_y, logits):6.2f}%  "
               f"test acc {100 * accuracy(predict, params, test_x, test_y, logits):6.2f}%",
               flush=True)
-    print(f"trained {args.epochs} epochs in {time.perf_counter() - t0:.2f} s")
+    print(f"trained {args.epochs} epochs in "
+          f"{1e3 * (time.perf_counter() - t0):.1f} ms")
 
 
 if __name__ == "__main__":
