@@ -676,6 +676,56 @@ ALWAYS_INLINE void wgrad_tile16(const conv_t *p, int64_t n, int64_t f0,
 }
 #endif
 
+#ifdef __AVX512F__
+/* The sum of v's 16 lanes, in wgrad_tile16's order. */
+ALWAYS_INLINE float sum16(f16 v) {
+  __m512d a = _mm512_castps_pd((__m512)v);
+  f8 h = (f8)_mm256_castpd_ps(_mm512_castpd512_pd256(a)) +
+         (f8)_mm256_castpd_ps(_mm512_extractf64x4_pd(a, 1));
+  return ((h[0] + h[4]) + (h[1] + h[5])) + ((h[2] + h[6]) + (h[3] + h[7]));
+}
+
+/* wgrad_tile for kernel rows of 9 or more with AVX-512: 16-float vectors
+   along the rows, the last one of a row masked to its lanes (a kernel row
+   of 11, a weight gradient's 11-pixel cotangent rows, fills 11 lanes of
+   one vector; with 8-float vectors and scalar tails it ran at a third of
+   the GEMM's speed, so such shapes went to the GEMM and its
+   element-by-element packing of short im2col runs). */
+ALWAYS_INLINE void wgrad_tile16w(const conv_t *p, int64_t n, int64_t f0,
+                                 const int64_t *pix, float *const *dst,
+                                 const int NF, const int NP) {
+  f16 acc[2 * WGRAD_NF][WGRAD_NP];
+  for (int f = 0; f < NF; ++f)
+    for (int q = 0; q < NP; ++q)
+      acc[f][q] = (f16){0};
+  const float *in = p->in + n * p->in0, *w = p->w + f0 * p->w0;
+  for (int64_t c = 0; c < p->c; ++c) {
+    for (int64_t i = 0; i < p->kh; ++i) {
+      const float *row = in + c * p->in1 + i * p->dh * p->in2;
+      const float *wr = w + c * p->w1 + i * p->w2;
+      for (int64_t j = 0; j < p->kw; j += 16) {
+        __mmask16 m = (__mmask16)lanes(0, p->kw - j);
+        f16 v[WGRAD_NP];
+        for (int q = 0; q < NP; ++q)
+          v[q] = (f16)_mm512_maskz_loadu_ps(m, row + pix[q] + j);
+        for (int f = 0; f < NF; ++f) {
+          f16 s = (f16)_mm512_maskz_loadu_ps(m, wr + f * p->w0 + j);
+          for (int q = 0; q < NP; ++q)
+            acc[f][q] += s * v[q];
+        }
+      }
+    }
+  }
+  for (int f = 0; f < NF; ++f) {
+    for (int q = 0; q < NP; ++q) {
+      float sum = sum16(acc[f][q]);
+      float *o = dst[q] + (f0 + f) * p->out1;
+      *o = p->accumulate ? *o + sum : sum;
+    }
+  }
+}
+#endif
+
 #define WGRAD_CASE(tile, nf, np)                                               \
   case 8 * (nf) + (np):                                                        \
     tile(p, n, f0, pix, dst, nf, np);                                          \
@@ -714,9 +764,43 @@ static void wgrad_item(const conv_t *p, int64_t item) {
     switch (8 * nf + np) { WGRAD_CASES(wgrad_tile16) }
     return;
   }
+
 #endif
   switch (8 * nf + np) { WGRAD_CASES(wgrad_tile) }
 }
+
+#ifdef __AVX512F__
+/* Item `item` of the 16-float weight-gradient kernel (wgrad_tile16w):
+   image n, a block of channels and one of pixels of the output plane, at
+   most 4 x 6, or 8 x 3 for planes of at most 3 pixels (1-D kernels): 24
+   accumulators either way, and with 8 channels each loaded image vector
+   feeds 8 multiply-adds instead of 4. */
+static void wgrad16_item(const conv_t *p, int64_t item) {
+  int64_t pixels = p->oh * p->ow;
+  int64_t maxf = pixels <= 3 ? 2 * WGRAD_NF : WGRAD_NF;
+  int64_t fblocks = ceildiv(p->f, maxf), pblocks = ceildiv(pixels, WGRAD_NP);
+  int64_t n = item / (fblocks * pblocks), rest = item % (fblocks * pblocks);
+  int64_t nf, np;
+  int64_t f0 = block_start(p->f, fblocks, rest / pblocks, &nf);
+  int64_t q0 = block_start(pixels, pblocks, rest % pblocks, &np);
+  int64_t pix[WGRAD_NP];
+  float *dst[WGRAD_NP];
+  for (int64_t q = 0; q < np; ++q) {
+    int64_t y = (q0 + q) / p->ow, x = (q0 + q) % p->ow;
+    pix[q] = y * p->sh * p->in2 + x * p->sw * p->in3;
+    dst[q] = p->out + n * p->out0 + y * p->out2 + x * p->out3;
+  }
+  switch (8 * nf + np) {
+    WGRAD_CASES(wgrad_tile16w)
+    WGRAD_CASE(wgrad_tile16w, 5, 1) WGRAD_CASE(wgrad_tile16w, 5, 2)
+    WGRAD_CASE(wgrad_tile16w, 5, 3) WGRAD_CASE(wgrad_tile16w, 6, 1)
+    WGRAD_CASE(wgrad_tile16w, 6, 2) WGRAD_CASE(wgrad_tile16w, 6, 3)
+    WGRAD_CASE(wgrad_tile16w, 7, 1) WGRAD_CASE(wgrad_tile16w, 7, 2)
+    WGRAD_CASE(wgrad_tile16w, 7, 3) WGRAD_CASE(wgrad_tile16w, 8, 1)
+    WGRAD_CASE(wgrad_tile16w, 8, 2) WGRAD_CASE(wgrad_tile16w, 8, 3)
+  }
+}
+#endif
 
 /* Runs items [0, items) of a direct convolution over `nth` threads, each a
    contiguous range. */
@@ -773,7 +857,11 @@ static int pads_in_place(const conv_t *p) {
    1x1 (the GEMM packs its im2col rows) and for 1x1 windows up to 64
    channels in and out (with more, the GEMM's plain B is cheap to pack);
    up to 16 channels, rows of 9 to 15 pixels take one masked 16-float
-   vector, rows of exactly 8 two rows a vector. */
+   vector, rows of exactly 8 two rows a vector. A weight gradient with more
+   than 16 channels whose GEMM would be narrow (N = batch x output plane up
+   to 160: 1-D kernels, few input channels) takes the weight-gradient
+   kernel on 16-float vectors (kernel rows of 9 or more): the GEMM packs
+   such a B from short runs and fills few of its micro-tiles' columns. */
 static int conv_direct(const conv_t *p, int nth) {
   int64_t row_items = p->batch * ceildiv(p->oh, ROWS_NY);
   int rows = (p->sw == 1 || p->sw == 2) && p->in3 == 1 && p->out3 == 1;
@@ -786,6 +874,17 @@ static int conv_direct(const conv_t *p, int nth) {
 #endif
     return 0;
   }
+#ifdef __AVX512F__
+  int64_t pixels = p->oh * p->ow;
+  if (p->f > 16 && pixels >= 3 && p->batch * pixels <= 160 &&
+      p->kh * p->kw >= pixels && p->kw > 8 && p->w3 == 1 &&
+      p->in3 * p->dw == 1) {
+    int64_t items = p->batch * ceildiv(p->f, pixels <= 3 ? 8 : 4) *
+                    ceildiv(pixels, WGRAD_NP);
+    conv_items(p, wgrad16_item, items, nth);
+    return 1;
+  }
+#endif
   if (p->f <= 16 && p->kh * p->kw >= p->oh * p->ow && p->kw >= 8 &&
       p->w3 == 1 && p->in3 * p->dw == 1) {
     int64_t items = p->batch * ceildiv(p->f, WGRAD_NF) *

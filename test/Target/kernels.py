@@ -295,6 +295,16 @@ conv_shapes = [
     # second forward above): 7 rows (a last pair of one) and 11 (two items)
     ((2, 3, 9, 10), (5, 3, 3), (1, 1), (0, 0), (1, 1)),
     ((1, 2, 13, 10), (4, 3, 3), (1, 1), (0, 0), (1, 1)),
+    # with AVX-512, weight gradients of more than 16 channels whose GEMM
+    # would be narrow (batch x output plane <= 160) take the weight-gradient
+    # kernel on 16-float vectors, a row's last vector masked: 1-D
+    # convolutions (cotangent rows of 40 = 16 + 16 + 8, 24 channels in
+    # blocks of 4 x 5 pixels; rows of 37 with a dilation, 3 pixels and
+    # blocks of up to 8 channels, 20 = 7 + 7 + 6) and a dilated 3x3 (13-pixel
+    # rows in one masked vector, the cotangent read every other pixel)
+    ((3, 5, 1, 40), (24, 1, 5), (1, 1), (0, 2), (1, 1)),
+    ((2, 4, 1, 37), (20, 1, 3), (1, 1), (0, 2), (1, 2)),
+    ((2, 5, 13, 13), (20, 3, 3), (1, 1), (2, 2), (2, 2)),
 ]
 
 
