@@ -279,13 +279,20 @@ static inline uint32_t lanes(int64_t lo, int64_t hi) {
    together, are the L pixels; the second load ends at the last pixel
    read, r + 2L - 2, never past the row's last needed element.
 
-   rows_tile<L>: NY output rows x NF channels x L pixels [x0, x0 + L) of
-   image n, vectors along the output row (stride 1 in `out`, SW in `in`);
-   lanes below lane0 belong to the previous tile (the last tile of a row is
-   shifted left to stay inside it) and are not stored.
+   rows_tile<L>: NY vectors x NF channels of image n, vectors along the
+   output row (stride 1 in `out`, SW in `in`): vector yy holds L pixels
+   [x0, x0 + L) of output row y + yy (istep and ostep are then a row's
+   steps in `in` and `out`), or, in a single row, pixels [x0 + yy L,
+   x0 + (yy + 1) L) (steps L SW and L); lanes below lane0 belong to the
+   previous tile (the last tile of a row is shifted left to stay inside it)
+   and are not stored.
 
    rows_item<L>: item `item` of the rows kernel, image n, output rows
-   [y, y + ROWS_NY), all channels in near-equal blocks of at most 6. */
+   [y, y + ROWS_NY), all channels in near-equal blocks of at most 6. With
+   ROW1 (images of one row: a 1-D convolution, written as a conv2d over
+   images of height 1), up to ROWS_NY whole vectors of the row a tile: one
+   vector a tile had 6 accumulators, too few to hide the FMAs' latency
+   (conv1d's forward ran at ~60 % of the 2-D convolutions' rate). */
 #define ROWS_KERNEL(L)                                                         \
   ALWAYS_INLINE f##L rows_load##L(const float *r, const int SW) {              \
     if (SW == 1)                                                               \
@@ -294,10 +301,10 @@ static inline uint32_t lanes(int64_t lo, int64_t hi) {
                     *(const f##L##u *)(r + L - 1));                            \
   }                                                                            \
                                                                                \
-  ALWAYS_INLINE void rows_tile##L(const conv_t *p, int64_t n, int64_t y,       \
-                                  int64_t f0, int64_t x0, int64_t lane0,       \
-                                  const int NY, const int NF, const int SW,    \
-                                  const int PART) {                            \
+  ALWAYS_INLINE void rows_tile##L(                                             \
+      const conv_t *p, int64_t n, int64_t y, int64_t f0, int64_t x0,           \
+      int64_t lane0, int64_t istep, int64_t ostep, const int NY, const int NF, \
+      const int SW, const int PART) {                                          \
     uint32_t part = PART ? lanes(0, p->ow) : 0;                                \
     uint32_t store = ((1u << L) - 1) >> lane0 << lane0;                        \
     f##L acc[ROWS_NY][6];                                                      \
@@ -329,7 +336,7 @@ static inline uint32_t lanes(int64_t lo, int64_t hi) {
           uint32_t cols = PART ? lanes(-col, p->iw - col) : 0;                 \
           f##L v[ROWS_NY];                                                     \
           for (int yy = 0; yy < NY; ++yy) {                                    \
-            const float *r = r0 + yy * p->sh * p->in2 + j * p->dw;             \
+            const float *r = r0 + yy * istep + j * p->dw;                      \
             v[yy] = PART == 2 ? ROWS_MASK##L(*(const f##L##u *)r,              \
                                              rows[yy] & cols)                  \
                     : PART    ? ROWS_PART##L(r, rows[yy] & cols)               \
@@ -345,19 +352,23 @@ static inline uint32_t lanes(int64_t lo, int64_t hi) {
     }                                                                          \
     for (int yy = 0; yy < NY; ++yy) {                                          \
       for (int f = 0; f < NF; ++f) {                                           \
-        float *o = p->out + n * p->out0 + (f0 + f) * p->out1 +                 \
-                   (y + yy) * p->out2 + x0;                                    \
+        float *o = p->out + n * p->out0 + (f0 + f) * p->out1 + y * p->out2 +   \
+                   yy * ostep + x0;                                            \
         rows_store##L(o, acc[yy][f], PART ? part : store, p->accumulate);     \
       }                                                                        \
     }                                                                          \
   }                                                                            \
                                                                                \
   /* One function per stride: the stride-1 code stays as it was without     \
-     stride 2's (a branch and twice the tiles slowed depthwise forward). */   \
-  ROWS_ITEM(L, 1, 0, rows_item##L)                                             \
-  ROWS_ITEM(L, 2, 0, rows_item##L##s2)
+     stride 2's (a branch and twice the tiles slowed depthwise forward);      \
+     and per row count, as ROW1 (images of one row) slowed VGG's 16-pixel    \
+     rows by 2 % in the same function. */                                     \
+  ROWS_ITEM(L, 1, 0, 0, rows_item##L)                                          \
+  ROWS_ITEM(L, 2, 0, 0, rows_item##L##s2)                                      \
+  ROWS_ITEM(L, 1, 0, 1, rows_item##L##r1)                                      \
+  ROWS_ITEM(L, 2, 0, 1, rows_item##L##s2r1)
 
-#define ROWS_ITEM(L, SW, PART, NAME)                                           \
+#define ROWS_ITEM(L, SW, PART, ROW1, NAME)                                     \
   static void NAME(const conv_t *p, int64_t item) {                            \
     int64_t groups = ceildiv(p->oh, ROWS_NY);                                  \
     int64_t n = item / groups, y = item % groups * ROWS_NY;                    \
@@ -365,16 +376,25 @@ static inline uint32_t lanes(int64_t lo, int64_t hi) {
     int64_t fblocks = ceildiv(p->f, PART == 1 ? 4 : 6);                        \
     for (int64_t b = 0; b < fblocks; ++b) {                                    \
       int64_t nf, f0 = block_start(p->f, fblocks, b, &nf);                     \
-      for (int64_t x = 0; x < p->ow; x += L) {                                 \
-        int64_t x0 = PART ? 0 : min64(x, p->ow - L), lane0 = x - x0;           \
-        switch (8 * ny + nf) { ROWS_CASES(L, SW, PART) }                       \
+      for (int64_t x = 0; x < p->ow;) {                                        \
+        int64_t slots = ROW1 ? min64(ROWS_NY, (p->ow - x) / L) : 0;            \
+        int64_t x0 = x, lane0 = 0, nv = slots;                                 \
+        int64_t istep = L * SW, ostep = L;                                     \
+        if (slots > 1) {                                                       \
+          x += slots * L;                                                      \
+        } else {                                                               \
+          x0 = PART ? 0 : min64(x, p->ow - L), lane0 = x - x0, nv = ny;        \
+          istep = p->sh * p->in2, ostep = p->out2;                             \
+          x += L;                                                              \
+        }                                                                      \
+        switch (8 * nv + nf) { ROWS_CASES(L, SW, PART) }                       \
       }                                                                        \
     }                                                                          \
   }
 
 #define ROWS_CASE(L, sw, part, ny, nf)                                         \
   case 8 * (ny) + (nf):                                                        \
-    rows_tile##L(p, n, y, f0, x0, lane0, ny, nf, sw, part);                    \
+    rows_tile##L(p, n, y, f0, x0, lane0, istep, ostep, ny, nf, sw, part);      \
     break;
 #define ROWS_CASES_NY(L, sw, part, ny)                                         \
   ROWS_CASE(L, sw, part, ny, 1)                                                \
@@ -455,8 +475,8 @@ ROWS_KERNEL(16)
    loaded and stored (two overlapping 8-float vectors did the same FMAs at
    half the width: LeNet's input gradient of 12-pixel rows took 228 µs
    instead of 175). */
-ROWS_ITEM(16, 1, 1, rows_item16p_masked)
-ROWS_ITEM(16, 1, 2, rows_item16p_span)
+ROWS_ITEM(16, 1, 1, 0, rows_item16p_masked)
+ROWS_ITEM(16, 1, 2, 0, rows_item16p_span)
 
 /* Whether every vector that item `item` of rows_item16p loads (at a row's
    first pixel, or before it in the padding, up to 16 floats on) lies
@@ -895,7 +915,11 @@ static int conv_direct(const conv_t *p, int nth) {
 #ifdef __AVX512F__
   if (rows && p->ow >= 16 &&
       (p->kh * p->kw > 1 || (p->f <= 64 && p->c <= 64))) {
-    conv_items(p, p->sw == 1 ? rows_item16 : rows_item16s2, row_items, nth);
+    conv_items(p,
+               p->oh == 1   ? (p->sw == 1 ? rows_item16r1 : rows_item16s2r1)
+               : p->sw == 1 ? rows_item16
+                            : rows_item16s2,
+               row_items, nth);
     return 1;
   }
   if (rows && p->sw == 1 && p->ow > 8 && p->f <= 16) {
@@ -908,7 +932,11 @@ static int conv_direct(const conv_t *p, int nth) {
   }
 #endif
   if (rows && p->ow >= 8 && p->f <= 16) {
-    conv_items(p, p->sw == 1 ? rows_item8 : rows_item8s2, row_items, nth);
+    conv_items(p,
+               p->oh == 1   ? (p->sw == 1 ? rows_item8r1 : rows_item8s2r1)
+               : p->sw == 1 ? rows_item8
+                            : rows_item8s2,
+               row_items, nth);
     return 1;
   }
   return 0;

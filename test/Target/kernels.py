@@ -305,6 +305,12 @@ conv_shapes = [
     ((3, 5, 1, 40), (24, 1, 5), (1, 1), (0, 2), (1, 1)),
     ((2, 4, 1, 37), (20, 1, 3), (1, 1), (0, 2), (1, 2)),
     ((2, 5, 13, 13), (20, 3, 3), (1, 1), (2, 2), (2, 2)),
+    # images of height 1 (1-D convolutions): the rows kernel puts up to
+    # ROWS_NY whole vectors of the row in a tile, then the shifted last
+    # vector alone (the 40- and 37-pixel rows above; 83 = 4 x 16 + 16 + 3;
+    # 34 pixels read every other one)
+    ((2, 3, 1, 85), (7, 1, 3), (1, 1), (0, 0), (1, 1)),
+    ((1, 4, 1, 70), (5, 1, 4), (1, 2), (0, 0), (1, 1)),
 ]
 
 
