@@ -988,13 +988,13 @@ static int pool_threads(int64_t elements) {
       __attribute__((vector_size(L * sizeof(T)), aligned(sizeof(T))));         \
   typedef I pool_i_##SFX##L __attribute__((vector_size(L * sizeof(T))));       \
                                                                                \
-  /* arith.maximumf: a NaN (the first), else the larger, +0 over -0. */        \
+  /* arith.maximumf: a NaN, else the larger; of equal ones the AND of their  \
+     bits (+0 of -0 and +0). */                                                \
   ALWAYS_INLINE pool_v_##SFX##L pool_max_##SFX##L(pool_v_##SFX##L a,           \
                                                   pool_v_##SFX##L b) {         \
-    pool_i_##SFX##L take = ~(a != a) & ((b != b) | (b > a) |                   \
-                                        ((b == a) & ((pool_i_##SFX##L)a < 0)));\
-    return (pool_v_##SFX##L)(((pool_i_##SFX##L)b & take) |                     \
-                             ((pool_i_##SFX##L)a & ~take));                    \
+    pool_i_##SFX##L x = (pool_i_##SFX##L)a, y = (pool_i_##SFX##L)b;            \
+    pool_i_##SFX##L keep = (a > b) | (a != a);                                 \
+    return (pool_v_##SFX##L)((keep & x) | (~keep & y & (x | ~(a == b))));      \
   }                                                                            \
                                                                                \
   /* The even and odd columns of the 2 L elements at r. */                     \
@@ -1006,53 +1006,53 @@ static int pool_threads(int64_t elements) {
     *odd = POOL_SHUFFLE(pool_i_##SFX##L, lo, hi, POOL_ODD##L);                 \
   }                                                                            \
                                                                                \
+  /* The maxima of the L windows whose top-left corners are x, x + 2, ... */   \
+  ALWAYS_INLINE pool_v_##SFX##L pool_window_max_##SFX##L(const T *x,           \
+                                                         int64_t xh,           \
+                                                         int64_t kh) {         \
+    pool_v_##SFX##L best, even, odd;                                           \
+    pool_split_##SFX##L(x, &best, &odd);                                       \
+    best = pool_max_##SFX##L(best, odd);                                       \
+    for (int64_t i = 1; i < kh; ++i) {                                         \
+      pool_split_##SFX##L(x + i * xh, &even, &odd);                            \
+      best = pool_max_##SFX##L(best, pool_max_##SFX##L(even, odd));            \
+    }                                                                          \
+    return best;                                                               \
+  }                                                                            \
+                                                                               \
   ALWAYS_INLINE void pool_rows_##SFX##L(const T *x, int64_t xh, T *o,          \
                                         int64_t ow, int64_t kh) {              \
     for (int64_t c = 0; c < ow; c += L) {                                      \
       c = min64(c, ow - L);                                                    \
-      pool_v_##SFX##L best, even, odd;                                         \
-      pool_split_##SFX##L(x + 2 * c, &best, &odd);                             \
-      best = pool_max_##SFX##L(best, odd);                                     \
-      for (int64_t i = 1; i < kh; ++i) {                                       \
-        pool_split_##SFX##L(x + i * xh + 2 * c, &even, &odd);                  \
-        best = pool_max_##SFX##L(pool_max_##SFX##L(best, even), odd);          \
-      }                                                                        \
-      *(pool_v_##SFX##L *)(o + c) = best;                                      \
+      *(pool_v_##SFX##L *)(o + c) = pool_window_max_##SFX##L(x + 2 * c, xh, kh);\
     }                                                                          \
   }                                                                            \
                                                                                \
+  /* Each window's argmax is its first position equal to the maximum, or     \
+     the first NaN (then the maximum is a NaN). */                             \
   ALWAYS_INLINE void pool_scatter_rows_##SFX##L(                               \
       const T *x, int64_t xh, const T *d, T *o, int64_t oh_, int64_t ow,       \
       int64_t kh) {                                                            \
     for (int64_t c = 0; c < ow; c += L) {                                      \
       c = min64(c, ow - L);                                                    \
-      /* The argmax `at` (row-major position in the window) of each. */        \
-      pool_v_##SFX##L best, even, odd;                                         \
-      pool_i_##SFX##L at = {0};                                                \
-      for (int64_t i = 0; i < kh; ++i) {                                       \
-        pool_split_##SFX##L(x + i * xh + 2 * c, &even, &odd);                  \
-        for (int j = 0; j < 2; ++j) {                                          \
-          pool_v_##SFX##L v = j ? odd : even;                                  \
-          if (i == 0 && j == 0) {                                              \
-            best = v;                                                          \
-            continue;                                                          \
-          }                                                                    \
-          pool_i_##SFX##L take = (best == best) & ((v != v) | (v > best));     \
-          at = (((pool_i_##SFX##L){0} + (I)(2 * i + j)) & take) | (at & ~take);\
-          best = (pool_v_##SFX##L)(((pool_i_##SFX##L)v & take) |               \
-                                   ((pool_i_##SFX##L)best & ~take));           \
-        }                                                                      \
-      }                                                                        \
+      pool_v_##SFX##L best = pool_window_max_##SFX##L(x + 2 * c, xh, kh);      \
       pool_i_##SFX##L value =                                                  \
           (pool_i_##SFX##L)(*(const pool_v_##SFX##L *)(d + c) + (T)0);         \
+      pool_i_##SFX##L seen = {0};                                              \
       for (int64_t i = 0; i < kh; ++i) {                                       \
-        pool_v_##SFX##L e = (pool_v_##SFX##L)(value & (at == (I)(2 * i))),     \
-                        f = (pool_v_##SFX##L)(value & (at == (I)(2 * i + 1)));  \
+        pool_v_##SFX##L even, odd;                                             \
+        pool_split_##SFX##L(x + i * xh + 2 * c, &even, &odd);                  \
+        pool_i_##SFX##L e = (even == best) | (even != even);                   \
+        e &= ~seen;                                                            \
+        seen |= e;                                                             \
+        pool_i_##SFX##L f = (odd == best) | (odd != odd);                      \
+        f &= ~seen;                                                            \
+        seen |= f;                                                             \
         T *r = o + i * oh_ + 2 * c;                                            \
-        *(pool_v_##SFX##L *)r =                                                \
-            POOL_SHUFFLE(pool_i_##SFX##L, e, f, POOL_LOW##L);                  \
-        *(pool_v_##SFX##L *)(r + L) =                                          \
-            POOL_SHUFFLE(pool_i_##SFX##L, e, f, POOL_HIGH##L);                 \
+        *(pool_v_##SFX##L *)r = (pool_v_##SFX##L)POOL_SHUFFLE(                 \
+            pool_i_##SFX##L, value & e, value & f, POOL_LOW##L);               \
+        *(pool_v_##SFX##L *)(r + L) = (pool_v_##SFX##L)POOL_SHUFFLE(           \
+            pool_i_##SFX##L, value & e, value & f, POOL_HIGH##L);              \
       }                                                                        \
     }                                                                          \
   }
