@@ -24,7 +24,8 @@ void populateAdjNNToLinalgPatterns(mlir::RewritePatternSet &patterns);
 /// an adj.max_pool2d_scatter, over tiling windows (stride = kernel, no
 /// padding); their value is the window [KH, KW] (array<i64>). The generic
 /// computes the op; adj-lower-to-kernels replaces it by a call of the
-/// runtime's pooling kernel, so adj-fuse-elementwise leaves it unfused.
+/// runtime's pooling kernel. adj-fuse-elementwise leaves the scatter
+/// unfused; the forward is fused into elementwise users like any generic.
 inline constexpr llvm::StringLiteral kMaxPoolKernelAttr =
     "adj.max_pool2d_kernel";
 inline constexpr llvm::StringLiteral kMaxPoolScatterKernelAttr =
