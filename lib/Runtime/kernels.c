@@ -1054,3 +1054,279 @@ HIDDEN int32_t adjoint_rt_num_threads(void) {
   return 1;
 #endif
 }
+
+/* Max pooling over tiling windows (stride = kernel, no padding): the
+   linalg.generic of an adj.max_pool2d or adj.max_pool2d_scatter that
+   convert-adj-to-linalg marks for adj-lower-to-kernels. As generated code,
+   a loop over the output read each window position at the window's stride
+   and LLVM vectorized it with gathers, and the scatter found each input
+   position's window by a division (two more gathers per vector). Here
+   windows two columns wide (2 x 2, or 1 x 2 over rows of height 1) are
+   read L at a time: two vectors of a row, split into their even and odd
+   columns by shuffles; the scatter finds L argmaxes and writes them back
+   interleaved. A row's last vector is shifted left to stay inside it
+   (windows computed twice, with the same values). Other windows take a
+   scalar loop.
+
+   The forward's maximum is arith.maximumf's (from -inf in row-major window
+   order: a NaN wins, +0 beats -0). The scatter's argmax is the reference
+   evaluator's: the first maximum in row-major window order, or the first
+   NaN; it gets `source` + 0 (a -0 becomes +0, as in generated code), the
+   other positions, and those no window covers, 0. Threads take contiguous
+   runs of (n, c) planes; each element is computed by one thread, so the
+   results do not depend on the thread count. Every operand is strided:
+   pointer, then the strides of n, c, h, w. */
+
+/* Input elements per thread, at least, for the planes to be split. */
+#define POOL_MIN_ELEMENTS (1 << 15)
+
+static int pool_threads(int64_t elements) {
+#ifdef _OPENMP
+  if (elements < 2 * POOL_MIN_ELEMENTS)
+    return 1;
+  int nth = num_threads > 0 ? num_threads : omp_get_max_threads();
+  return (int)min64(nth, elements / POOL_MIN_ELEMENTS);
+#else
+  (void)elements;
+  return 1;
+#endif
+}
+
+/* Runs the statements (the planes [first, last) of a pooling call) on
+   `nth` threads, each a contiguous run of the planes. */
+#ifdef _OPENMP
+#define POOL_PLANES(planes, nth, ...)                                          \
+  do {                                                                         \
+    if ((nth) > 1) {                                                           \
+      _Pragma("omp parallel num_threads(nth)") {                              \
+        int64_t tid = omp_get_thread_num(), all = omp_get_num_threads();       \
+        int64_t first = (planes) * tid / all;                                  \
+        int64_t last = (planes) * (tid + 1) / all;                             \
+        __VA_ARGS__                                                            \
+      }                                                                        \
+    } else {                                                                   \
+      int64_t first = 0, last = (planes);                                      \
+      __VA_ARGS__                                                              \
+    }                                                                          \
+  } while (0)
+#else
+#define POOL_PLANES(planes, nth, ...)                                          \
+  do {                                                                         \
+    (void)(nth);                                                               \
+    int64_t first = 0, last = (planes);                                        \
+    __VA_ARGS__                                                                \
+  } while (0)
+#endif
+
+/* A two-source shuffle by constant lanes (see EVEN_ODD); I is the integer
+   vector type of x's shape. */
+#ifdef __clang__
+#define POOL_SHUFFLE(I, x, y, ...) __builtin_shufflevector(x, y, __VA_ARGS__)
+#else
+#define POOL_SHUFFLE(I, x, y, ...) __builtin_shuffle(x, y, (I){__VA_ARGS__})
+#endif
+#define POOL_EVEN8 0, 2, 4, 6, 8, 10, 12, 14
+#define POOL_ODD8 1, 3, 5, 7, 9, 11, 13, 15
+#define POOL_LOW8 0, 8, 1, 9, 2, 10, 3, 11
+#define POOL_HIGH8 4, 12, 5, 13, 6, 14, 7, 15
+#define POOL_EVEN4 0, 2, 4, 6
+#define POOL_ODD4 1, 3, 5, 7
+#define POOL_LOW4 0, 4, 1, 5
+#define POOL_HIGH4 2, 6, 3, 7
+#define POOL_EVEN2 0, 2
+#define POOL_ODD2 1, 3
+#define POOL_LOW2 0, 2
+#define POOL_HIGH2 1, 3
+
+/* The rows of windows two columns wide, L windows per vector of T (lanes of
+   the integer type I): pool_rows_<SFX><L> (the maxima of one row of
+   windows, kh input rows at stride xh, into o) and pool_scatter_rows_<SFX>
+   <L> (the scatter of the row of windows: `d`'s values into the kh rows of
+   o at stride oh_). Both need ow >= L. */
+#define POOL_ROWS(T, I, SFX, L)                                                \
+  typedef T pool_v_##SFX##L                                                    \
+      __attribute__((vector_size(L * sizeof(T)), aligned(sizeof(T))));         \
+  typedef I pool_i_##SFX##L __attribute__((vector_size(L * sizeof(T))));       \
+                                                                               \
+  /* arith.maximumf: a NaN, else the larger; of equal ones the AND of their  \
+     bits (+0 of -0 and +0). */                                                \
+  ALWAYS_INLINE pool_v_##SFX##L pool_max_##SFX##L(pool_v_##SFX##L a,           \
+                                                  pool_v_##SFX##L b) {         \
+    pool_i_##SFX##L x = (pool_i_##SFX##L)a, y = (pool_i_##SFX##L)b;            \
+    pool_i_##SFX##L keep = (a > b) | (a != a);                                 \
+    return (pool_v_##SFX##L)((keep & x) | (~keep & y & (x | ~(a == b))));      \
+  }                                                                            \
+                                                                               \
+  /* The even and odd columns of the 2 L elements at r. */                     \
+  ALWAYS_INLINE void pool_split_##SFX##L(const T *r, pool_v_##SFX##L *even,    \
+                                         pool_v_##SFX##L *odd) {               \
+    pool_v_##SFX##L lo = *(const pool_v_##SFX##L *)r,                          \
+                    hi = *(const pool_v_##SFX##L *)(r + L);                    \
+    *even = POOL_SHUFFLE(pool_i_##SFX##L, lo, hi, POOL_EVEN##L);               \
+    *odd = POOL_SHUFFLE(pool_i_##SFX##L, lo, hi, POOL_ODD##L);                 \
+  }                                                                            \
+                                                                               \
+  /* The maxima of the L windows whose top-left corners are x, x + 2, ... */   \
+  ALWAYS_INLINE pool_v_##SFX##L pool_window_max_##SFX##L(const T *x,           \
+                                                         int64_t xh,           \
+                                                         int64_t kh) {         \
+    pool_v_##SFX##L best, even, odd;                                           \
+    pool_split_##SFX##L(x, &best, &odd);                                       \
+    best = pool_max_##SFX##L(best, odd);                                       \
+    for (int64_t i = 1; i < kh; ++i) {                                         \
+      pool_split_##SFX##L(x + i * xh, &even, &odd);                            \
+      best = pool_max_##SFX##L(best, pool_max_##SFX##L(even, odd));            \
+    }                                                                          \
+    return best;                                                               \
+  }                                                                            \
+                                                                               \
+  ALWAYS_INLINE void pool_rows_##SFX##L(const T *x, int64_t xh, T *o,          \
+                                        int64_t ow, int64_t kh) {              \
+    for (int64_t c = 0; c < ow; c += L) {                                      \
+      c = min64(c, ow - L);                                                    \
+      *(pool_v_##SFX##L *)(o + c) = pool_window_max_##SFX##L(x + 2 * c, xh, kh);\
+    }                                                                          \
+  }                                                                            \
+                                                                               \
+  /* Each window's argmax is its first position equal to the maximum, or     \
+     the first NaN (then the maximum is a NaN). */                             \
+  ALWAYS_INLINE void pool_scatter_rows_##SFX##L(                               \
+      const T *x, int64_t xh, const T *d, T *o, int64_t oh_, int64_t ow,       \
+      int64_t kh) {                                                            \
+    for (int64_t c = 0; c < ow; c += L) {                                      \
+      c = min64(c, ow - L);                                                    \
+      pool_v_##SFX##L best = pool_window_max_##SFX##L(x + 2 * c, xh, kh);      \
+      pool_i_##SFX##L value =                                                  \
+          (pool_i_##SFX##L)(*(const pool_v_##SFX##L *)(d + c) + (T)0);         \
+      pool_i_##SFX##L seen = {0};                                              \
+      for (int64_t i = 0; i < kh; ++i) {                                       \
+        pool_v_##SFX##L even, odd;                                             \
+        pool_split_##SFX##L(x + i * xh + 2 * c, &even, &odd);                  \
+        pool_i_##SFX##L e = (even == best) | (even != even);                   \
+        e &= ~seen;                                                            \
+        seen |= e;                                                             \
+        pool_i_##SFX##L f = (odd == best) | (odd != odd);                      \
+        f &= ~seen;                                                            \
+        seen |= f;                                                             \
+        T *r = o + i * oh_ + 2 * c;                                            \
+        *(pool_v_##SFX##L *)r = (pool_v_##SFX##L)POOL_SHUFFLE(                 \
+            pool_i_##SFX##L, value & e, value & f, POOL_LOW##L);               \
+        *(pool_v_##SFX##L *)(r + L) = (pool_v_##SFX##L)POOL_SHUFFLE(           \
+            pool_i_##SFX##L, value & e, value & f, POOL_HIGH##L);              \
+      }                                                                        \
+    }                                                                          \
+  }
+
+POOL_ROWS(float, int32_t, s, 8)
+POOL_ROWS(float, int32_t, s, 4)
+POOL_ROWS(double, int64_t, d, 4)
+POOL_ROWS(double, int64_t, d, 2)
+
+/* The entry points for T (lanes of I): L and M the vector path's two
+   widths, the narrower for rows of fewer than L windows. */
+#define MAX_POOL_KERNELS(T, I, SFX, L, M)                                      \
+  /* arith.maximumf, scalar. */                                                \
+  ALWAYS_INLINE T pool_max1_##SFX(T a, T b) {                                  \
+    int take = a == a && (b != b || b > a || (b == a && __builtin_signbit(a)));\
+    return take ? b : a;                                                       \
+  }                                                                            \
+                                                                               \
+  /* One plane: x's rows at stride xh, columns at xw; y's at yh, yw. */        \
+  static void max_pool_plane_##SFX(const T *x, int64_t xh, int64_t xw, T *y,   \
+                                   int64_t yh, int64_t yw, int64_t oh,         \
+                                   int64_t ow, int64_t kh, int64_t kw) {       \
+    for (int64_t r = 0; r < oh; ++r) {                                         \
+      const T *xr = x + r * kh * xh;                                           \
+      T *yr = y + r * yh;                                                      \
+      if (kw == 2 && xw == 1 && yw == 1 && ow >= L) {                          \
+        pool_rows_##SFX##L(xr, xh, yr, ow, kh);                                \
+        continue;                                                              \
+      }                                                                        \
+      if (kw == 2 && xw == 1 && yw == 1 && ow >= M) {                          \
+        pool_rows_##SFX##M(xr, xh, yr, ow, kh);                                \
+        continue;                                                              \
+      }                                                                        \
+      for (int64_t c = 0; c < ow; ++c) {                                       \
+        T best = -__builtin_inf();                                             \
+        for (int64_t i = 0; i < kh; ++i)                                       \
+          for (int64_t j = 0; j < kw; ++j)                                     \
+            best = pool_max1_##SFX(best, xr[i * xh + (c * kw + j) * xw]);      \
+        yr[c * yw] = best;                                                     \
+      }                                                                        \
+    }                                                                          \
+  }                                                                            \
+                                                                               \
+  HIDDEN void adjoint_rt_##SFX##max_pool2d(                                    \
+      int64_t n, int64_t ch, int64_t ih, int64_t iw, int64_t oh, int64_t ow,   \
+      int64_t kh, int64_t kw, const T *x, int64_t x0, int64_t x1, int64_t x2,  \
+      int64_t x3, T *y, int64_t y0, int64_t y1, int64_t y2, int64_t y3) {      \
+    int nth = pool_threads(n * ch * ih * iw);                                  \
+    POOL_PLANES(n * ch, nth, {                                                 \
+      for (int64_t p = first; p < last; ++p)                                   \
+        max_pool_plane_##SFX(x + p / ch * x0 + p % ch * x1, x2, x3,            \
+                             y + p / ch * y0 + p % ch * y1, y2, y3, oh, ow,    \
+                             kh, kw);                                          \
+    });                                                                        \
+  }                                                                            \
+                                                                               \
+  /* One plane of the scatter: o (input-shaped, ih x iw, rows at stride       \
+     oh_, columns at ow_) from x and the pooled d (oh x ow windows). */        \
+  static void max_pool_scatter_plane_##SFX(                                    \
+      const T *x, int64_t xh, int64_t xw, const T *d, int64_t dh, int64_t dw,  \
+      T *o, int64_t oh_, int64_t ow_, int64_t ih, int64_t iw, int64_t oh,      \
+      int64_t ow, int64_t kh, int64_t kw) {                                    \
+    int vector = kw == 2 && xw == 1 && dw == 1 && ow_ == 1;                    \
+    for (int64_t r = 0; r < oh; ++r) {                                         \
+      const T *xr = x + r * kh * xh, *dr = d + r * dh;                         \
+      T *orow = o + r * kh * oh_;                                              \
+      if (vector && ow >= L) {                                                 \
+        pool_scatter_rows_##SFX##L(xr, xh, dr, orow, oh_, ow, kh);             \
+      } else if (vector && ow >= M) {                                          \
+        pool_scatter_rows_##SFX##M(xr, xh, dr, orow, oh_, ow, kh);             \
+      } else {                                                                 \
+        for (int64_t c = 0; c < ow; ++c) {                                     \
+          const T *w = xr + c * kw * xw;                                       \
+          T best = w[0];                                                       \
+          int64_t at = 0;                                                      \
+          for (int64_t i = 0; i < kh; ++i)                                     \
+            for (int64_t j = 0; j < kw; ++j) {                                 \
+              T v = w[i * xh + j * xw];                                        \
+              int take = best == best && (v != v || v > best);                 \
+              at = take ? i * kw + j : at;                                     \
+              best = take ? v : best;                                          \
+            }                                                                  \
+          T value = dr[c * dw] + (T)0;                                         \
+          for (int64_t i = 0; i < kh; ++i)                                     \
+            for (int64_t j = 0; j < kw; ++j)                                   \
+              orow[i * oh_ + (c * kw + j) * ow_] =                             \
+                  i * kw + j == at ? value : (T)0;                             \
+        }                                                                      \
+      }                                                                        \
+      for (int64_t i = 0; i < kh; ++i)                                         \
+        for (int64_t c = ow * kw; c < iw; ++c)                                 \
+          orow[i * oh_ + c * ow_] = 0;                                         \
+    }                                                                          \
+    for (int64_t r = oh * kh; r < ih; ++r)                                     \
+      for (int64_t c = 0; c < iw; ++c)                                         \
+        o[r * oh_ + c * ow_] = 0;                                              \
+  }                                                                            \
+                                                                               \
+  HIDDEN void adjoint_rt_##SFX##max_pool2d_scatter(                            \
+      int64_t n, int64_t ch, int64_t ih, int64_t iw, int64_t oh, int64_t ow,   \
+      int64_t kh, int64_t kw, const T *x, int64_t x0, int64_t x1, int64_t x2,  \
+      int64_t x3, const T *d, int64_t d0, int64_t d1, int64_t d2, int64_t d3,  \
+      T *o, int64_t o0, int64_t o1, int64_t o2, int64_t o3) {                  \
+    int nth = pool_threads(n * ch * ih * iw);                                  \
+    POOL_PLANES(n * ch, nth, {                                                 \
+      for (int64_t p = first; p < last; ++p) {                                 \
+        int64_t b = p / ch, c = p % ch;                                        \
+        max_pool_scatter_plane_##SFX(x + b * x0 + c * x1, x2, x3,              \
+                                     d + b * d0 + c * d1, d2, d3,              \
+                                     o + b * o0 + c * o1, o2, o3, ih, iw, oh,  \
+                                     ow, kh, kw);                              \
+      }                                                                        \
+    });                                                                        \
+  }
+
+MAX_POOL_KERNELS(float, int32_t, s, 8, 4)
+MAX_POOL_KERNELS(double, int64_t, d, 4, 2)

@@ -30,7 +30,8 @@
 //    then loads it instead of computing it again. Nor when the value is
 //    tested for equality (a max's tie mask), or when producer and consumer
 //    bodies together exceed 64 ops (a recurrence would be copied whole into
-//    each step).
+//    each step). Nor a max pooling scatter that adj-lower-to-kernels
+//    replaces by a runtime call (kMaxPoolScatterKernelAttr).
 // 4. Sibling fusion: two generics of one block with the same loop ranges that
 //    read a common tensor through the same indexing map, neither using the
 //    other's results, become one generic that yields both ops' results.
@@ -54,6 +55,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "adjoint/Transforms/Passes.h"
+
+#include "adjoint/Conversion/AdjToLinalg.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -353,6 +356,12 @@ bool fuseProducer(OpOperand *operand) {
   if (!consumer || !consumer.getMatchingIndexingMap(operand).isPermutation())
     return false;
   Operation *producer = operand->get().getDefiningOp();
+  // A max pooling scatter becomes a runtime kernel call
+  // (adj-lower-to-kernels). The forward pooling is fused as any generic:
+  // into a mean over the windows (resconv) it costs less than the kernel's
+  // store and the mean's loads.
+  if (producer && producer->hasAttr(adjoint::kMaxPoolScatterKernelAttr))
+    return false;
   // A producer with other users is copied. Past a few dozen ops, storing
   // it costs less than computing it again; and a recurrence (an LSTM's
   // cell state c_t = f c_{t-1} + i g, each step read by several ops) would

@@ -10,6 +10,9 @@
 //   linalg.batch_matmul / _transpose_a / _transpose_b adjoint_rt_sgemm
 //   linalg.conv_2d_nchw_fchw                         adjoint_rt_sconv2d
 //   linalg.conv_2d_ngchw_gfchw                       adjoint_rt_sconv2d_grouped
+//   max pooling over tiling windows, forward and      adjoint_rt_smax_pool2d,
+//   scatter (linalg.generic marked by                 adjoint_rt_smax_pool2d_
+//   convert-adj-to-linalg, kMaxPoolKernelAttr)        scatter
 //
 // Each operand is passed as a pointer (aligned pointer + offset) and its
 // strides, so any strided view works. Before the call:
@@ -52,6 +55,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "adjoint/Transforms/Passes.h"
+
+#include "adjoint/Conversion/AdjToLinalg.h"
 
 #include "mlir/Conversion/LLVMCommon/TypeConverter.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -355,6 +360,15 @@ public:
   KernelLowering(func::FuncOp fn, ModuleOp module) : fn(fn), module(module) {}
 
   void run() {
+    SmallVector<linalg::GenericOp> pools;
+    fn.walk([&](linalg::GenericOp op) {
+      if (op->hasAttr(adjoint::kMaxPoolKernelAttr) ||
+          op->hasAttr(adjoint::kMaxPoolScatterKernelAttr))
+        pools.push_back(op);
+    });
+    for (linalg::GenericOp op : pools)
+      lowerMaxPool(op);
+
     SmallVector<Operation *> kernels;
     fn.walk([&](linalg::LinalgOp op) {
       if (op->getBlock() == &fn.getBody().front() && isKernel(op))
@@ -583,6 +597,62 @@ private:
     b.create<LLVM::CallOp>(loc, callee, args);
     op->erase();
     eraseIfDead(input);
+  }
+
+  /// Replaces a max pooling generic marked by convert-adj-to-linalg (see
+  /// kMaxPoolKernelAttr) by a call of adjoint_rt_{s,d}max_pool2d or
+  /// _scatter. Its body loads the input (and the scatter's `source`, the
+  /// pooled shape) from buffers defined outside; anything else stays a loop.
+  void lowerMaxPool(linalg::GenericOp op) {
+    bool scatter = op->hasAttr(adjoint::kMaxPoolScatterKernelAttr);
+    auto window = op->getAttrOfType<DenseI64ArrayAttr>(
+        scatter ? adjoint::kMaxPoolScatterKernelAttr
+                : adjoint::kMaxPoolKernelAttr);
+    if (op.getNumDpsInputs() != 0 || op.getNumDpsInits() != 1 || !window ||
+        window.size() != 2)
+      return;
+    Value out = op.getDpsInits()[0];
+    auto outType = dyn_cast<MemRefType>(out.getType());
+    if (!outType || outType.getRank() != 4 || !outType.hasStaticShape() ||
+        !(outType.getElementType().isF32() || outType.getElementType().isF64()))
+      return;
+    // The buffers the body loads from: by shape, the input (the scatter's
+    // output shape) and the pooled `source`.
+    Value input, source;
+    bool known = true;
+    op.getBody()->walk([&](memref::LoadOp load) {
+      Value buffer = load.getMemRef();
+      auto type = cast<MemRefType>(buffer.getType());
+      bool pooled = !scatter || type.getShape() != outType.getShape();
+      Value &slot = pooled && scatter ? source : input;
+      if (!type.hasStaticShape() || type.getRank() != 4 ||
+          type.getElementType() != outType.getElementType() ||
+          (slot && slot != buffer))
+        known = false;
+      slot = buffer;
+    });
+    if (!known || !input || (scatter && !source))
+      return;
+    ArrayRef<int64_t> in = shapeOf(input),
+                      pooled = shapeOf(scatter ? source : out);
+    OpBuilder b(op);
+    Location loc = op.getLoc();
+    SmallVector<Value> args;
+    ArrayRef<int64_t> kernel = window.asArrayRef();
+    for (int64_t v : {in[0], in[1], in[2], in[3], pooled[2], pooled[3],
+                      kernel[0], kernel[1]})
+      args.push_back(i64(b, loc, v));
+    SmallVector<int> dims = {0, 1, 2, 3};
+    pushOperand(b, loc, input, dims, args);
+    if (scatter)
+      pushOperand(b, loc, source, dims, args);
+    pushOperand(b, loc, out, dims, args);
+    std::string name =
+        outType.getElementType().isF64() ? "adjoint_rt_d" : "adjoint_rt_s";
+    name += scatter ? "max_pool2d_scatter" : "max_pool2d";
+    b.create<LLVM::CallOp>(
+        loc, declare(name, llvm::to_vector(ValueRange(args).getTypes())), args);
+    op->erase();
   }
 
   /// The image of `padding`, the input of the convolution `op` (split into

@@ -7,7 +7,7 @@
 # and overlapping windows for comparison. The last two cases are large
 # enough for adj-parallelize-loops to split the windows, their argmax and
 # their scatter into chunks: they must give the same numbers at 1, 2 and 3
-# threads.
+# threads. The f32 cases run the runtime's pooling kernels.
 
 import numpy as np
 import torch
@@ -30,30 +30,48 @@ CASES = [  # (N, C, H, W), kernel, stride
     ((8, 6, 24, 24), [2, 2], None),
     ((5, 7, 25, 27), [3, 3], [2, 2]),
 ]
+# In f32, the runtime's pooling kernels (tiling windows): windows two
+# columns wide read 8 or 4 at a time (rows of 8 or more windows, of 4 to 7,
+# a last vector overlapping the one before), 1 x 2 windows over rows of
+# height 1, and the scalar loop (fewer than 4 windows, 3 columns wide);
+# large enough for threads in the last case.
+CASES_F32 = [
+    ((2, 3, 8, 26), [2, 2], None),
+    ((3, 2, 9, 13), [2, 2], None),
+    ((2, 4, 1, 37), [1, 2], None),
+    ((2, 3, 6, 6), [2, 2], None),
+    ((2, 2, 7, 10), [3, 3], None),
+    ((16, 6, 24, 24), [2, 2], None),
+]
 
-for shape, kernel, stride in CASES:
+CASES = [c + (np.float64,) for c in CASES] + [c + (np.float32,) for c in CASES_F32]
+
+for shape, kernel, stride, dtype in CASES:
     s = stride or kernel
     pooled = (shape[0], shape[1], (shape[2] - kernel[0]) // s[0] + 1,
               (shape[3] - kernel[1]) // s[1] + 1)
     # Small integers: most windows hold a repeated maximum.
-    x = rng.integers(-2, 3, size=shape).astype(np.float64)
-    t = rng.normal(size=pooled)
+    x = rng.integers(-2, 3, size=shape).astype(dtype)
+    t = rng.normal(size=pooled).astype(dtype)
     a = f" kernel {kernel}" + (f" stride {stride}" if stride else "")
     source = adjtest.func(f"""
         %y = adj.max_pool2d %x{a} : {ty(x)} -> {ty(t)}
         %g = adj.max_pool2d_scatter %x, %t{a} : {ty(x)}, {ty(t)} -> {ty(x)}
         return %y, %g : {ty(t)}, {ty(x)}""", {"x": x, "t": t})
 
-    xt = torch.tensor(x, requires_grad=True)
+    xt = torch.tensor(x.astype(np.float64), requires_grad=True)
     y = F.max_pool2d(xt, kernel, s)
-    (g,) = torch.autograd.grad((y * torch.tensor(t)).sum(), [xt])
+    (g,) = torch.autograd.grad((y * torch.tensor(t.astype(np.float64))).sum(),
+                               [xt])
     expected = [y.detach().numpy(), g.numpy()]
-    label = f"max_pool2d {shape}{a}"
+    label = f"max_pool2d {shape}{a} {np.dtype(dtype).name}"
     try:
         lib = compiletest.compile_source(source)
         for threads in (1, 2, 3):
             getattr(lib.dll, "t_set_num_threads")(threads)
-            got = lib.call("main", x, t)
+            # f32 results hold the oracle's values exactly: the pooling
+            # only selects and adds 0.
+            got = [r.astype(np.float64) for r in lib.call("main", x, t)]
             adjtest.check_results(f"{label} {threads} threads", got, expected,
                                   rtol=0, atol=0)
     except RuntimeError as e:

@@ -444,3 +444,33 @@ func.func @collapse_non_permutation(%x: tensor<2x9xf32>, %win: tensor<3x7xf32>, 
   } -> tensor<2xf32>
   return %r : tensor<2xf32>
 }
+
+// A max pooling scatter marked for the runtime's kernel stays a generic of
+// its own: its consumer loads its result.
+// CHECK-LABEL: func.func @max_pool_scatter_kept
+// CHECK: %[[S:.*]] = linalg.generic
+// CHECK-SAME: adj.max_pool2d_scatter_kernel
+// CHECK: linalg.generic
+// CHECK-SAME: ins(%[[S]]
+#id4 = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+func.func @max_pool_scatter_kept(%x: tensor<1x1x4x4xf32>, %s: tensor<1x1x2x2xf32>) -> tensor<1x1x4x4xf32> {
+  %e = tensor.empty() : tensor<1x1x4x4xf32>
+  %g = linalg.generic {indexing_maps = [#id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      outs(%e : tensor<1x1x4x4xf32>) attrs = {adj.max_pool2d_scatter_kernel = array<i64: 2, 2>} {
+  ^bb0(%out: f32):
+    %c0 = arith.constant 0 : index
+    %a = tensor.extract %x[%c0, %c0, %c0, %c0] : tensor<1x1x4x4xf32>
+    %b = tensor.extract %s[%c0, %c0, %c0, %c0] : tensor<1x1x2x2xf32>
+    %r = arith.addf %a, %b : f32
+    linalg.yield %r : f32
+  } -> tensor<1x1x4x4xf32>
+  %m = linalg.generic {indexing_maps = [#id4, #id4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%g, %x : tensor<1x1x4x4xf32>, tensor<1x1x4x4xf32>) outs(%e : tensor<1x1x4x4xf32>) {
+  ^bb0(%in: f32, %in2: f32, %out: f32):
+    %zero = arith.constant 0.0 : f32
+    %pos = arith.cmpf ogt, %in2, %zero : f32
+    %r = arith.select %pos, %in, %zero : f32
+    linalg.yield %r : f32
+  } -> tensor<1x1x4x4xf32>
+  return %m : tensor<1x1x4x4xf32>
+}

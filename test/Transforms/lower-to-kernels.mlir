@@ -290,3 +290,58 @@ func.func @padded_wide(%x: memref<1x1x16x16xf32>, %w: memref<1x1x3x3xf32>,
     ins(%p, %w : memref<1x1x18x18xf32>, memref<1x1x3x3xf32>) outs(%y : memref<1x1x16x16xf32>)
   return
 }
+
+// -----
+
+// Max pooling over tiling windows, marked by convert-adj-to-linalg: its
+// generic becomes one call with the shapes (N, C, H, W, OH, OW, KH, KW),
+// then each buffer's pointer and strides: the input, `source`, the output.
+// CHECK: llvm.func @adjoint_rt_smax_pool2d_scatter
+// CHECK-LABEL: func.func @max_pool2d_scatter
+// CHECK-DAG: %[[N:.*]] = arith.constant 2 : i64
+// CHECK-DAG: %[[C:.*]] = arith.constant 3 : i64
+// CHECK-DAG: %[[H:.*]] = arith.constant 5 : i64
+// CHECK-DAG: %[[W:.*]] = arith.constant 4 : i64
+// CHECK: llvm.call @adjoint_rt_smax_pool2d_scatter(%[[N]], %[[C]], %[[H]], %[[W]], %{{.*}})
+// CHECK-NOT: linalg.generic
+#id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+func.func @max_pool2d_scatter(%x: memref<2x3x5x4xf32>, %s: memref<2x3x2x2xf32>,
+                              %y: memref<2x3x5x4xf32>) {
+  linalg.generic {indexing_maps = [#id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      outs(%y : memref<2x3x5x4xf32>) attrs = {adj.max_pool2d_scatter_kernel = array<i64: 2, 2>} {
+  ^bb0(%out: f32):
+    %n = linalg.index 0 : index
+    %c = linalg.index 1 : index
+    %h = linalg.index 2 : index
+    %w = linalg.index 3 : index
+    %zero = arith.constant 0 : index
+    %a = memref.load %x[%n, %c, %h, %w] : memref<2x3x5x4xf32>
+    %b = memref.load %s[%n, %c, %zero, %zero] : memref<2x3x2x2xf32>
+    %r = arith.addf %a, %b : f32
+    linalg.yield %r : f32
+  }
+  return
+}
+
+// -----
+
+// A marked generic whose body reads a buffer of neither the input's nor
+// the pooled shape stays a loop.
+// CHECK-LABEL: func.func @max_pool2d_unknown
+// CHECK-NOT: llvm.call
+// CHECK: linalg.generic
+#id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+func.func @max_pool2d_unknown(%x: memref<2x3x4x4xf32>, %z: memref<2x3x4x4xf32>,
+                              %y: memref<2x3x2x2xf32>) {
+  linalg.generic {indexing_maps = [#id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      outs(%y : memref<2x3x2x2xf32>) attrs = {adj.max_pool2d_kernel = array<i64: 2, 2>} {
+  ^bb0(%out: f32):
+    %n = linalg.index 0 : index
+    %c = linalg.index 1 : index
+    %a = memref.load %x[%n, %c, %n, %n] : memref<2x3x4x4xf32>
+    %b = memref.load %z[%n, %c, %n, %n] : memref<2x3x4x4xf32>
+    %r = arith.addf %a, %b : f32
+    linalg.yield %r : f32
+  }
+  return
+}

@@ -11,6 +11,7 @@
 #define ADJOINT_CONVERSION_ADJTOLINALG_H
 
 #include "mlir/IR/PatternMatch.h"
+#include "llvm/ADT/StringRef.h"
 
 namespace adjoint {
 
@@ -18,6 +19,17 @@ namespace adjoint {
 void populateAdjToLinalgPatterns(mlir::RewritePatternSet &patterns);
 /// conv2d and the pooling ops (and their derivative ops).
 void populateAdjNNToLinalgPatterns(mlir::RewritePatternSet &patterns);
+
+/// The attributes that mark the linalg.generic of an adj.max_pool2d, and of
+/// an adj.max_pool2d_scatter, over tiling windows (stride = kernel, no
+/// padding); their value is the window [KH, KW] (array<i64>). The generic
+/// computes the op; adj-lower-to-kernels replaces it by a call of the
+/// runtime's pooling kernel. adj-fuse-elementwise leaves the scatter
+/// unfused; the forward is fused into elementwise users like any generic.
+inline constexpr llvm::StringLiteral kMaxPoolKernelAttr =
+    "adj.max_pool2d_kernel";
+inline constexpr llvm::StringLiteral kMaxPoolScatterKernelAttr =
+    "adj.max_pool2d_scatter_kernel";
 
 } // namespace adjoint
 

@@ -15,7 +15,7 @@
 //                           reference evaluator); small tiling windows (stride
 //                           = kernel, no padding): one linalg.generic over
 //                           the output, its window's elements read in the
-//                           body
+//                           body, marked for adj-lower-to-kernels
 //   adj.avg_pool2d          tensor.pad (0) -> linalg.pooling_nchw_sum from 0,
 //                           then a division by KH * KW, or with
 //                           exclude_padding by a constant [OH, OW] tensor of
@@ -26,9 +26,15 @@
 //                           window's argmax (row-major position in its plane);
 //                           a linalg.generic over the input then sums, for
 //                           each position, `source` over the windows covering
-//                           it whose argmax it is (when the windows tile
-//                           the input, the one window covering it, found
-//                           by a division)
+//                           it whose argmax it is. When the windows tile the
+//                           input, one generic over the input: the one window
+//                           covering a position, found by a division, and
+//                           its argmax; marked for adj-lower-to-kernels
+//
+// The marked generics (kMaxPoolKernelAttr, kMaxPoolScatterKernelAttr) become
+// calls of the runtime's pooling kernels after bufferization: a generic
+// reads a window's positions at a stride, which LLVM vectorized with
+// gathers.
 //
 // The argmax is the reference evaluator's: the first maximum in row-major
 // window order, padded positions never win, a NaN beats every number and
@@ -306,13 +312,14 @@ static Value buildSumOverWonWindows(OpBuilder &b, Location loc, Value source,
   return overRows.getResult(0);
 }
 
-/// buildSumOverWonWindows for tiling windows (stride = kernel, no padding):
-/// the one window covering the body's position, if any, is (row / KH,
-/// column / KW). The sum starts from 0 as the general form's does (a -0
+/// The value of a max_pool2d_scatter over tiling windows (stride = kernel,
+/// no padding) at the body's position: the one window covering it, if any,
+/// is (row / KH, column / KW), whose argmax the body finds, so that one
+/// generic reads the input and `source`, the operands of the runtime kernel
+/// that replaces it. The sum starts from 0 as the general form's does (a -0
 /// becomes +0), so both give the same bits.
-static Value buildTiledWindowValue(OpBuilder &b, Location loc, Value source,
-                                   Value positions, const Window2D &w,
-                                   int64_t width) {
+static Value buildTiledWindowValue(OpBuilder &b, Location loc, Value input,
+                                   Value source, const Window2D &w) {
   IndexMath m{b, loc};
   SmallVector<Value> at = m.loopIndices(4);
   auto sourceType = cast<RankedTensorType>(source.getType());
@@ -321,21 +328,30 @@ static Value buildTiledWindowValue(OpBuilder &b, Location loc, Value source,
   Value oh = b.create<arith::DivUIOp>(loc, at[2], m.constant(w.kernel[0]));
   Value ow = b.create<arith::DivUIOp>(loc, at[3], m.constant(w.kernel[1]));
   // Rows and columns past the last whole window belong to none: clamp the
-  // read and reject them.
+  // window and reject them.
   using Pred = arith::CmpIPredicate;
   Value inside = m.both(m.cmp(Pred::slt, oh, windowRows),
                         m.cmp(Pred::slt, ow, windowColumns));
   Value window[] = {at[0], at[1], m.min(oh, windowRows - 1),
                     m.min(ow, windowColumns - 1)};
-  Value argMax = b.create<tensor::ExtractOp>(loc, positions, window);
-  Value self = m.add(m.mul(at[2], width), at[3]);
-  Value won = b.create<arith::AndIOp>(
-      loc, inside, b.create<arith::CmpIOp>(loc, Pred::eq, argMax, self));
+  WindowArgMax argMax = buildWindowArgMax(b, loc, input, w, window[0],
+                                          window[1], window[2], window[3]);
+  Value sameRow = b.create<arith::CmpIOp>(loc, Pred::eq, argMax.row, at[2]);
+  Value sameColumn =
+      b.create<arith::CmpIOp>(loc, Pred::eq, argMax.column, at[3]);
+  Value won = m.both(inside, m.both(sameRow, sameColumn));
   Value zero = b.create<arith::ConstantOp>(
       loc, b.getFloatAttr(sourceType.getElementType(), 0.0));
   Value value = b.create<arith::AddFOp>(
       loc, zero, b.create<tensor::ExtractOp>(loc, source, window));
   return b.create<arith::SelectOp>(loc, won, value, zero);
+}
+
+/// Marks the generic computing `v` with `attr` = the window [KH, KW].
+static void markPoolKernel(Value v, StringRef attr, const Window2D &w) {
+  Operation *generic = v.getDefiningOp();
+  generic->setAttr(attr, DenseI64ArrayAttr::get(generic->getContext(),
+                                                ArrayRef<int64_t>(w.kernel)));
 }
 
 //===----------------------------------------------------------------------===//
@@ -425,28 +441,28 @@ struct MaxPool2DLowering : public OpConversionPattern<adj::MaxPool2DOp> {
     if (w.stride == w.kernel && w.kernel[0] * w.kernel[1] <= 16 &&
         llvm::all_of(w.padding, [](int64_t p) { return p == 0; })) {
       Value input = adaptor.getOperand();
-      rewriter.replaceOp(
-          op, buildParallelGeneric(
-                  rewriter, loc, resultType, {}, {},
-                  [&](OpBuilder &b, Location loc, ValueRange) -> Value {
-                    IndexMath m{b, loc};
-                    SmallVector<Value> at = m.loopIndices(4);
-                    Value top = m.mul(at[2], w.kernel[0]),
-                          left = m.mul(at[3], w.kernel[1]);
-                    // From -inf in row-major window order, as linalg's op.
-                    Value best = b.create<arith::ConstantOp>(
-                        loc,
-                        b.getFloatAttr(resultType.getElementType(), lowest));
-                    for (int64_t i = 0; i < w.kernel[0]; ++i)
-                      for (int64_t j = 0; j < w.kernel[1]; ++j)
-                        best = b.create<arith::MaximumFOp>(
-                            loc, best,
-                            b.create<tensor::ExtractOp>(
-                                loc, input,
-                                ValueRange{at[0], at[1], m.add(top, i),
-                                           m.add(left, j)}));
-                    return best;
-                  }));
+      Value pooled = buildParallelGeneric(
+          rewriter, loc, resultType, {}, {},
+          [&](OpBuilder &b, Location loc, ValueRange) -> Value {
+            IndexMath m{b, loc};
+            SmallVector<Value> at = m.loopIndices(4);
+            Value top = m.mul(at[2], w.kernel[0]),
+                  left = m.mul(at[3], w.kernel[1]);
+            // From -inf in row-major window order, as linalg's op.
+            Value best = b.create<arith::ConstantOp>(
+                loc, b.getFloatAttr(resultType.getElementType(), lowest));
+            for (int64_t i = 0; i < w.kernel[0]; ++i)
+              for (int64_t j = 0; j < w.kernel[1]; ++j)
+                best = b.create<arith::MaximumFOp>(
+                    loc, best,
+                    b.create<tensor::ExtractOp>(loc, input,
+                                                ValueRange{at[0], at[1],
+                                                           m.add(top, i),
+                                                           m.add(left, j)}));
+            return best;
+          });
+      markPoolKernel(pooled, kMaxPoolKernelAttr, w);
+      rewriter.replaceOp(op, pooled);
       return success();
     }
     Value input =
@@ -580,6 +596,24 @@ struct MaxPool2DScatterLowering
     auto sourceType = cast<RankedTensorType>(source.getType());
     int64_t width = op.getType().getDimSize(3);
 
+    // Tiling windows (stride = kernel, no padding) cover a position at most
+    // once: its window is found by a division, without loops, and one
+    // generic over the input finds that window's argmax and reads `source`.
+    if (w.stride == w.kernel &&
+        llvm::all_of(w.padding, [](int64_t p) { return p == 0; })) {
+      Value scattered = buildParallelGeneric(
+          rewriter, loc, op.getType(), {}, {},
+          [&](OpBuilder &b, Location loc, ValueRange) -> Value {
+            return buildTiledWindowValue(b, loc, input, source, w);
+          });
+      // The runtime kernel tells the input from `source` by their shapes,
+      // equal for 1 x 1 windows.
+      if (w.kernel[0] * w.kernel[1] > 1)
+        markPoolKernel(scattered, kMaxPoolScatterKernelAttr, w);
+      rewriter.replaceOp(op, scattered);
+      return success();
+    }
+
     // 1. The argmax of every window, as a position row * W + column.
     Value positions = buildParallelGeneric(
         rewriter, loc, sourceType.clone(rewriter.getIndexType()), {}, {},
@@ -591,20 +625,7 @@ struct MaxPool2DScatterLowering
           return m.add(m.mul(argMax.row, width), argMax.column);
         });
 
-    // 2. Every input position sums `source` over the windows it won. Tiling
-    //    windows (stride = kernel, no padding) cover a position at most
-    //    once: its window is found by a division, without loops.
-    if (w.stride == w.kernel &&
-        llvm::all_of(w.padding, [](int64_t p) { return p == 0; })) {
-      rewriter.replaceOp(
-          op, buildParallelGeneric(
-                  rewriter, loc, op.getType(), {}, {},
-                  [&](OpBuilder &b, Location loc, ValueRange) -> Value {
-                    return buildTiledWindowValue(b, loc, source, positions, w,
-                                                 width);
-                  }));
-      return success();
-    }
+    // 2. Every input position sums `source` over the windows it won.
     rewriter.replaceOp(
         op, buildParallelGeneric(
                 rewriter, loc, op.getType(), {}, {},

@@ -61,6 +61,7 @@ func.func @conv2d_groups(%x: tensor<2x4x6x6xf32>, %w: tensor<6x2x3x3xf32>) -> te
 // CHECK-NOT: linalg.pooling_nchw_max
 // CHECK: %[[Y:.*]] = linalg.generic
 // CHECK-SAME: outs(%{{.*}} : tensor<1x2x2x2xf32>)
+// CHECK-SAME: attrs = {adj.max_pool2d_kernel = array<i64: 2, 2>}
 // CHECK: %[[I:.*]] = linalg.index 2
 // CHECK: %[[J:.*]] = linalg.index 3
 // CHECK: %[[TOP:.*]] = arith.muli %[[I]], %c2
@@ -226,20 +227,23 @@ func.func @max_pool2d_scatter(%x: tensor<1x2x5x5xf64>, %s: tensor<1x2x2x2xf64>) 
 
 // -----
 
-// Tiling windows (stride = kernel, no padding): each input position reads
-// the one window covering it, found by a division, without loops.
+// Tiling windows (stride = kernel, no padding): one generic over the input,
+// marked for adj-lower-to-kernels; each position finds the one window
+// covering it by a division and that window's argmax, without loops.
 // CHECK-LABEL: func.func @max_pool2d_scatter_tiled
 // CHECK-SAME: (%[[X:.*]]: tensor<1x2x5x4xf32>, %[[S:.*]]: tensor<1x2x2x2xf32>)
-// CHECK: %[[POS:.*]] = linalg.generic
-// CHECK-SAME: outs(%{{.*}} : tensor<1x2x2x2xindex>)
+// CHECK-NOT: index>
 // CHECK: %[[Y:.*]] = linalg.generic
 // CHECK-SAME: outs(%{{.*}} : tensor<1x2x5x4xf32>)
+// CHECK-SAME: attrs = {adj.max_pool2d_scatter_kernel = array<i64: 2, 2>}
 // CHECK-NOT: scf.for
 // CHECK: arith.divui %{{.*}}, %c2
 // CHECK: arith.divui %{{.*}}, %c2
-// CHECK: %[[P:.*]] = tensor.extract %[[POS]]
-// CHECK: %[[HIT:.*]] = arith.cmpi eq, %[[P]]
-// CHECK: arith.andi %{{.*}}, %[[HIT]]
+// CHECK: tensor.extract %[[X]]
+// CHECK: arith.maximumf
+// CHECK: %[[ROW:.*]] = arith.cmpi eq
+// CHECK: %[[COLUMN:.*]] = arith.cmpi eq
+// CHECK: arith.andi %[[ROW]], %[[COLUMN]]
 // CHECK: tensor.extract %[[S]]
 // CHECK: arith.select
 // CHECK: return %[[Y]]
