@@ -23,12 +23,14 @@
 // stored in the module attribute `adj.status_messages`, which the library
 // serves from <prefix>_status_message(). An op that reads a constant, or an
 // argument whose initial value (a model's buffer) holds a NaN or an Inf (a
-// -inf mask), is not checked: the model means it.
+// -inf mask), or a slice or reshape of one, is not checked: the model
+// means it.
 //
 //===----------------------------------------------------------------------===//
 
 #include "adjoint/Transforms/Passes.h"
 
+#include "adjoint/Dialect/Adj/IR/AdjOps.h"
 #include "adjoint/Transforms/DerivativeLocations.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -135,33 +137,43 @@ Value anyNonFinite(OpBuilder &b, Location loc, Value value) {
   return b.create<tensor::ExtractOp>(loc, check.getResult(0), ValueRange());
 }
 
+/// Ops that only move, repeat or convert their operands' elements: what
+/// they make of a value the model holds a NaN or an Inf in on purpose is
+/// as intended as that value (`self.mask[:t, :t]`, a slice of a -inf mask
+/// buffer).
+bool movesElements(Operation *op) {
+  return isa<adj::SliceOp, adj::ReshapeOp, adj::TransposeOp, adj::BroadcastToOp,
+             adj::ConcatOp, adj::GatherOp, adj::ReverseOp, adj::PadOp,
+             adj::ConvertOp>(op);
+}
+
 /// Whether `op` reads a value the model holds a NaN or an Inf in on
 /// purpose (a -inf attention mask, `select(mask, -inf, s)`), so that what
-/// `op` makes of it is no error: a constant, or an argument of `fn` whose
+/// `op` makes of it is no error: a constant, an argument of `fn` whose
 /// `adj.initial_value` holds one (a float buffer of an ONNX model, such as
-/// PyTorch's register_buffer of an additive mask). An op that turns it into
-/// a NaN later (a softmax of a row that is all -inf) is still flagged.
-/// `known` caches each value's answer: a large constant is read once.
+/// PyTorch's register_buffer of an additive mask), or one of those moved
+/// by ops that only move elements. An op that turns it into a NaN later (a
+/// softmax of a row that is all -inf) is still flagged. `known` caches each
+/// value's answer: a large constant is read once.
 bool readsNonFiniteConstant(Operation *op, func::FuncOp fn,
                             DenseMap<Value, bool> &known) {
-  auto nonFinite = [&](Value operand) {
+  return llvm::any_of(op->getOperands(), [&](Value operand) {
+    if (auto it = known.find(operand); it != known.end())
+      return it->second;
     DenseElementsAttr value;
     auto arg = dyn_cast<BlockArgument>(operand);
+    bool nonFinite = false;
     if (arg && arg.getOwner() == &fn.front())
       value = fn.getArgAttrOfType<DenseElementsAttr>(arg.getArgNumber(),
                                                      "adj.initial_value");
-    else
-      matchPattern(operand, m_Constant(&value));
-    if (!value || !isa<FloatType>(value.getElementType()))
-      return false;
-    return llvm::any_of(value.getValues<APFloat>(),
-                        [](const APFloat &v) { return !v.isFinite(); });
-  };
-  return llvm::any_of(op->getOperands(), [&](Value operand) {
-    auto [it, inserted] = known.try_emplace(operand, false);
-    if (inserted)
-      it->second = nonFinite(operand);
-    return it->second;
+    else if (!matchPattern(operand, m_Constant(&value)) &&
+             operand.getDefiningOp() && movesElements(operand.getDefiningOp()))
+      nonFinite = readsNonFiniteConstant(operand.getDefiningOp(), fn, known);
+    if (value && isa<FloatType>(value.getElementType()))
+      nonFinite = llvm::any_of(value.getValues<APFloat>(),
+                               [](const APFloat &v) { return !v.isFinite(); });
+    known[operand] = nonFinite;
+    return nonFinite;
   });
 }
 
