@@ -15,6 +15,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CheckedArithmetic.h"
 
 using namespace mlir;
@@ -339,6 +340,38 @@ LogicalResult comparison(NodeContext &n, Results &results) {
   if (failed(lhs) || failed(rhs))
     return failure();
   return result(results, compare(n, direction, *lhs, *rhs));
+}
+
+/// Not, And, Or and Xor of bool masks. adj has no arithmetic on masks, so
+/// a mask `a` becomes the float A = a ? 1 : 0 and comes back by a
+/// comparison: Not a = (A == 0), a And b = (b ? A : 0) != 0, a Or b =
+/// (b ? 1 : A) != 0, a Xor b = (A != B). Fused elementwise, these cost
+/// nothing next to the ops that make and use the masks.
+LogicalResult logic(NodeContext &n, Results &results) {
+  StringRef op = n.node.op_type();
+  unsigned arity = op == "Not" ? 1 : 2;
+  for (unsigned i = 0; i < arity; ++i)
+    if (!n.type(i).getElementType().isInteger(1))
+      return n.error() << "input " << i << " must be a bool tensor, not "
+                       << n.type(i);
+  auto f32 = RankedTensorType::get({}, n.b.getF32Type());
+  Value zero = n.splat(f32, 0.0), one = n.splat(f32, 1.0);
+  FailureOr<Value> a = n.create<adj::SelectOp>({n.value(0), one, zero});
+  FailureOr<Value> y = a;
+  if (succeeded(a) && op == "And")
+    y = n.create<adj::SelectOp>({n.value(1), *a, zero});
+  else if (succeeded(a) && op == "Or")
+    y = n.create<adj::SelectOp>({n.value(1), one, *a});
+  if (failed(y))
+    return failure();
+  if (op == "Not")
+    return result(results, compare(n, adj::ComparisonDirection::eq, *y, zero));
+  if (op != "Xor")
+    return result(results, compare(n, adj::ComparisonDirection::ne, *y, zero));
+  FailureOr<Value> b = n.create<adj::SelectOp>({n.value(1), one, zero});
+  if (failed(b))
+    return failure();
+  return result(results, compare(n, adj::ComparisonDirection::ne, *y, *b));
 }
 
 LogicalResult where(NodeContext &n, Results &results) {
@@ -760,13 +793,53 @@ LogicalResult split(NodeContext &n, Results &results) {
   return success();
 }
 
-/// Resize, upsampling by whole factors with the nearest neighbour: output
-/// element i of a dimension scaled by f reads input element i / f, so each
-/// dimension is repeated as [d, 1] broadcast to [d, f] and merged.
-LogicalResult resize(NodeContext &n, Results &results) {
-  if (n.getString("mode", "nearest") != "nearest")
-    return n.error() << "mode " << n.getString("mode", "")
-                     << " is not supported: only nearest";
+/// Resize's output sizes and scales, per dimension: from the scales (the
+/// size is floor(d * scale)) or from the sizes (the scale is size / d).
+LogicalResult resizeShape(NodeContext &n, SmallVectorImpl<int64_t> &out,
+                          SmallVectorImpl<double> &scales) {
+  ArrayRef<int64_t> in = n.type(0).getShape();
+  if (n.hasInput(2) && n.type(2).getNumElements() != 0) {
+    // A float initializer is an argument; its initial value is the scales.
+    DenseElementsAttr given =
+        n.input(2).constant ? n.input(2).constant : n.input(2).initialValue;
+    if (!given || !isa<FloatType>(n.type(2).getElementType()))
+      return n.error() << "the scales must be floats known at import time";
+    for (auto [v, d] : llvm::zip(given.getValues<APFloat>(), in)) {
+      double f = v.convertToDouble();
+      if (!(f > 0) || !std::isfinite(f))
+        return n.error() << "scale " << f << " is not positive";
+      scales.push_back(f);
+      out.push_back(int64_t(std::floor(double(d) * f)));
+    }
+    if (given.getNumElements() != int64_t(in.size()))
+      scales.clear();
+  } else if (n.hasInput(3)) {
+    FailureOr<SmallVector<int64_t>> sizes = n.ints(3, "the sizes");
+    if (failed(sizes))
+      return failure();
+    for (auto [size, d] : llvm::zip(*sizes, in)) {
+      if (d == 0 || size <= 0)
+        return n.error() << "cannot resize a dimension of " << d << " to "
+                         << size;
+      scales.push_back(double(size) / double(d));
+      out.push_back(size);
+    }
+    if (sizes->size() != in.size())
+      scales.clear();
+  }
+  if (scales.size() != in.size())
+    return n.error() << "the scales or sizes must have " << in.size()
+                     << " entries";
+  if (llvm::is_contained(out, 0))
+    return n.error() << "the output would be empty";
+  return success();
+}
+
+/// Nearest-neighbour upsampling by whole factors: output element i of a
+/// dimension scaled by f reads input element i / f, so each dimension is
+/// repeated as [d, 1] broadcast to [d, f] and merged.
+LogicalResult resizeNearest(NodeContext &n, Value x, ArrayRef<int64_t> out,
+                            Results &results) {
   // With a whole factor f, half_pixel's source (i + 0.5) / f - 0.5 lies
   // strictly within 1/2 of i / f (integer division), so rounding it gives
   // i / f with either tie rule, but floor and ceil do not; asymmetric's
@@ -786,52 +859,108 @@ LogicalResult resize(NodeContext &n, Results &results) {
                         "round_prefer_floor or round_prefer_ceil, or "
                         "asymmetric with floor";
   ArrayRef<int64_t> in = n.type(0).getShape();
-  SmallVector<int64_t> factors;
-  if (n.hasInput(2) && n.type(2).getNumElements() != 0) {
-    // A float initializer is an argument; its initial value is the scales.
-    DenseElementsAttr scales =
-        n.input(2).constant ? n.input(2).constant : n.input(2).initialValue;
-    if (!scales || !isa<FloatType>(n.type(2).getElementType()))
-      return n.error() << "the scales must be floats known at import time";
-    for (const APFloat &v : scales.getValues<APFloat>()) {
-      double f = v.convertToDouble();
-      if (f < 1 || f != std::floor(f))
-        return n.error() << "scale " << f
-                         << " is not supported: only whole factors >= 1";
-      factors.push_back(int64_t(f));
-    }
-  } else if (n.hasInput(3)) {
-    FailureOr<SmallVector<int64_t>> sizes = n.ints(3, "the sizes");
-    if (failed(sizes))
-      return failure();
-    for (auto [size, d] : llvm::zip(*sizes, in)) {
-      if (d == 0)
-        return n.error() << "cannot resize an input with an empty dimension";
-      if (size < d || size % d)
-        return n.error() << "size " << size << " of a dimension of " << d
-                         << " is not supported: only whole multiples";
-      factors.push_back(size / d);
-    }
-  }
-  if (factors.size() != in.size())
-    return n.error() << "the scales or sizes must have " << in.size()
-                     << " entries";
-  FailureOr<Value> x = n.floatValue(0);
-  if (failed(x))
-    return failure();
-  SmallVector<int64_t> pairs, repeated, out;
-  for (auto [d, f] : llvm::zip(in, factors)) {
+  SmallVector<int64_t> pairs, repeated;
+  for (auto [d, size] : llvm::zip(in, out)) {
+    if (size < d || size % d)
+      return n.error() << "resizing a dimension of " << d << " to " << size
+                       << " is not supported: nearest-neighbour only by "
+                          "whole factors >= 1";
     pairs.append({d, 1});
-    repeated.append({d, f});
-    out.push_back(d * f);
+    repeated.append({d, size / d});
   }
   if (pairs == repeated)
     return result(results, x);
   FailureOr<Value> spread = n.create<adj::BroadcastToOp>(
-      n.reshape(*x, pairs), {}, n.type(0).clone(repeated));
+      n.reshape(x, pairs), {}, n.type(0).clone(repeated));
   if (failed(spread))
     return failure();
   return result(results, n.reshape(*spread, out));
+}
+
+/// Linear interpolation (bilinear for images), one dimension at a time:
+/// output element o of a dimension reads the input at the source
+/// coordinate c(o) of the coordinate transformation, clamped to
+/// [0, d - 1] (PyTorch's linear modes), as x[i0] (1 - t) + x[i1] t with
+/// i0 = floor(c), i1 = min(i0 + 1, d - 1), t = c - i0: two adj.gathers of
+/// constant indices and a constant weight broadcast along the dimensions
+/// after it.
+LogicalResult resizeLinear(NodeContext &n, Value x, ArrayRef<int64_t> out,
+                           ArrayRef<double> scales, Results &results) {
+  std::string transform =
+      n.getString("coordinate_transformation_mode", "half_pixel");
+  if (!llvm::is_contained(
+          {"half_pixel", "pytorch_half_pixel", "align_corners", "asymmetric"},
+          transform))
+    return n.error() << "coordinate_transformation_mode " << transform
+                     << " is not supported for linear resizing: half_pixel, "
+                        "pytorch_half_pixel, align_corners or asymmetric";
+  ArrayRef<int64_t> in = n.type(0).getShape();
+  Type element = n.type(0).getElementType();
+  for (int64_t axis = 0, rank = in.size(); axis < rank; ++axis) {
+    int64_t d = in[axis], size = out[axis];
+    double scale = scales[axis];
+    if (size == d && scale == 1.0)
+      continue;
+    SmallVector<int64_t> low, high;
+    SmallVector<Attribute> weights;
+    for (int64_t o = 0; o < size; ++o) {
+      double c =
+          transform == "align_corners"
+              ? (size > 1 ? double(o) * double(d - 1) / double(size - 1) : 0.0)
+          : transform == "asymmetric" ? double(o) / scale
+          : transform == "pytorch_half_pixel" && size == 1
+              ? 0.0
+              : (double(o) + 0.5) / scale - 0.5;
+      c = std::clamp(c, 0.0, double(d - 1));
+      int64_t i0 = int64_t(std::floor(c));
+      low.push_back(i0);
+      high.push_back(std::min(i0 + 1, d - 1));
+      weights.push_back(FloatAttr::get(element, c - double(i0)));
+    }
+    SmallVector<int64_t> weightShape(rank - axis, 1);
+    weightShape[0] = size;
+    auto weightType = RankedTensorType::get(weightShape, element);
+    Value t = n.b.create<adj::ConstantOp>(
+        n.loc, weightType, DenseElementsAttr::get(weightType, weights));
+    auto gather = [&](ArrayRef<int64_t> indices) {
+      Value index = n.materialize(
+          intConstant(n.b.getContext(), {int64_t(indices.size())}, indices));
+      return n.create<adj::GatherOp>(
+          {x, index}, {n.named("axis", n.b.getI64IntegerAttr(axis))});
+    };
+    FailureOr<Value> a = gather(low), b = gather(high);
+    if (failed(a) || failed(b))
+      return failure();
+    // a + (b - a) t: one multiplication.
+    FailureOr<Value> diff = n.create<adj::SubOp>({*b, *a});
+    FailureOr<Value> step =
+        succeeded(diff) ? n.create<adj::MulOp>({*diff, t}) : diff;
+    FailureOr<Value> y =
+        succeeded(step) ? n.create<adj::AddOp>({*a, *step}) : step;
+    if (failed(y))
+      return failure();
+    x = *y;
+  }
+  return result(results, x);
+}
+
+/// Resize: nearest-neighbour upsampling by whole factors, or linear
+/// interpolation to any size.
+LogicalResult resize(NodeContext &n, Results &results) {
+  std::string mode = n.getString("mode", "nearest");
+  if (mode != "nearest" && mode != "linear")
+    return n.error() << "mode " << mode
+                     << " is not supported: nearest or linear";
+  SmallVector<int64_t> out;
+  SmallVector<double> scales;
+  if (failed(resizeShape(n, out, scales)))
+    return failure();
+  FailureOr<Value> x = n.floatValue(0);
+  if (failed(x))
+    return failure();
+  if (mode == "nearest")
+    return resizeNearest(n, *x, out, results);
+  return resizeLinear(n, *x, out, scales, results);
 }
 
 LogicalResult gather(NodeContext &n, Results &results) {
@@ -1193,23 +1322,46 @@ LogicalResult batchNorm(NodeContext &n, Results &results) {
 // Recurrent networks
 //===----------------------------------------------------------------------===//
 
-/// A forward GRU or LSTM node unrolled over its time steps. The weights W
-/// ([1, G*H, I]) and R ([1, G*H, H]) hold G gates of H rows each; every
-/// step multiplies its input by Wᵀ and the previous state by Rᵀ and adds
-/// the biases (B, [1, 2*G*H]: Wb then Rb). The input products of all steps
-/// are one matrix product, [T*B, I] x [I, G*H].
+/// An RNN, GRU or LSTM node unrolled over its time steps, in each of its
+/// directions (forward, reverse, or both: bidirectional). The weights W
+/// ([D, G*H, I]) and R ([D, G*H, H]) hold, per direction, G gates of H rows
+/// each; every step multiplies its input by Wᵀ and the previous state by
+/// Rᵀ and adds the biases (B, [D, 2*G*H]: Wb then Rb). The input products
+/// of all steps are one matrix product per direction, [T*B, I] x [I, G*H].
+/// The reverse direction reads the steps from the last; ONNX's Y[t, d] is
+/// the state of direction d after step t either way.
 class Unrolled {
 public:
-  Unrolled(NodeContext &n, int64_t gates) : n(n), gates(gates) {}
+  /// A direction's weights, as the steps use them.
+  struct Direction {
+    Value xw, rt, rb;
+    bool reverse;
+  };
+
+  /// `activations` are the default activation functions of one direction.
+  Unrolled(NodeContext &n, int64_t gates, ArrayRef<StringRef> activations)
+      : n(n), gates(gates),
+        activations(activations.begin(), activations.end()) {}
 
   /// Reads the inputs; fails with an error for what is not supported.
   LogicalResult init() {
-    if (n.getString("direction", "forward") != "forward")
-      return n.error() << "direction " << n.getString("direction", "")
-                       << " is not supported: only forward";
-    if (n.attr("activations") || n.attr("clip"))
-      return n.error() << "only the default activations, without clip, are "
-                          "supported";
+    std::string direction = n.getString("direction", "forward");
+    if (direction != "forward" && direction != "reverse" &&
+        direction != "bidirectional")
+      return n.error() << "direction " << direction
+                       << " is not one of forward, reverse, bidirectional";
+    int64_t count = direction == "bidirectional" ? 2 : 1;
+    if (n.attr("clip"))
+      return n.error() << "clip is not supported";
+    if (std::optional<SmallVector<std::string>> given = readActivations()) {
+      if (given->size() != activations.size() * count)
+        return n.error() << "activations must have "
+                         << activations.size() * count << " entries";
+      activations = *given;
+    } else if (count == 2) {
+      SmallVector<std::string> one = activations;
+      activations.append(one);
+    }
     if (n.getInt("layout", 0))
       return n.error() << "layout 1 is not supported: [T, B, I] inputs only";
     if (n.hasInput(4))
@@ -1225,76 +1377,116 @@ public:
     steps = xs[0];
     batch = xs[1];
     int64_t rows = gates * hidden;
-    if (n.type(1).getShape() != ArrayRef<int64_t>{1, rows, xs[2]} ||
-        n.type(2).getShape() != ArrayRef<int64_t>{1, rows, hidden})
-      return n.error() << "W must be [1, " << rows << ", " << xs[2]
-                       << "] and R [1, " << rows << ", " << hidden << "]";
+    if (n.type(1).getShape() != ArrayRef<int64_t>{count, rows, xs[2]} ||
+        n.type(2).getShape() != ArrayRef<int64_t>{count, rows, hidden})
+      return n.error() << "W must be [" << count << ", " << rows << ", "
+                       << xs[2] << "] and R [" << count << ", " << rows << ", "
+                       << hidden << "]";
+    if (n.hasInput(3) &&
+        n.type(3).getShape() != ArrayRef<int64_t>{count, 2 * rows})
+      return n.error() << "B must be [" << count << ", " << 2 * rows << "]";
     FailureOr<Value> x = n.floatValue(0), w = n.floatValue(1),
                      r = n.floatValue(2);
     if (failed(x) || failed(w) || failed(r))
       return failure();
     element = n.type(0).getElementType();
-    Value wb, rbAll;
+    Value bias;
     if (n.hasInput(3)) {
-      if (n.type(3).getShape() != ArrayRef<int64_t>{1, 2 * rows})
-        return n.error() << "B must be [1, " << 2 * rows << "]";
-      FailureOr<Value> bias = n.floatValue(3);
-      if (failed(bias))
+      FailureOr<Value> b = n.floatValue(3);
+      if (failed(b))
         return failure();
-      Value flat = n.reshape(*bias, {2 * rows});
-      wb = slice(flat, {0}, {rows});
-      rb = slice(flat, {rows}, {2 * rows});
+      bias = *b;
     }
     Value flatX = n.reshape(*x, {steps * batch, xs[2]});
-    xw = matmul(flatX, transposed(*w));
-    if (wb)
-      xw = add(xw, wb);
-    rt = transposed(*r);
+    for (int64_t d = 0; d < count; ++d) {
+      Direction dir;
+      dir.reverse = direction == "reverse" || d == 1;
+      dir.xw = matmul(flatX, transposed(*w, d));
+      dir.rt = transposed(*r, d);
+      if (bias) {
+        Value flat =
+            n.reshape(slice(bias, {d, 0}, {d + 1, 2 * rows}), {2 * rows});
+        dir.xw = add(dir.xw, slice(flat, {0}, {rows}));
+        dir.rb = slice(flat, {rows}, {2 * rows});
+      }
+      directions.push_back(dir);
+    }
     return success();
   }
 
-  /// The initial state of input `i` ([1, B, H]) as [B, H], zeros if absent.
-  FailureOr<Value> initialState(unsigned i) {
+  /// The activation functions of direction `d`.
+  ArrayRef<std::string> activationsOf(int64_t d) const {
+    int64_t each = activations.size() / directions.size();
+    return ArrayRef(activations).slice(d * each, each);
+  }
+
+  /// The initial state of direction `d` in input `i` ([D, B, H]) as [B, H],
+  /// zeros if absent.
+  FailureOr<Value> initialState(unsigned i, int64_t d) {
     auto type = RankedTensorType::get({batch, hidden}, element);
     if (!n.hasInput(i))
       return n.splat(type, 0.0);
-    if (n.type(i).getShape() != ArrayRef<int64_t>{1, batch, hidden})
-      return n.error() << "input " << i << " must be [1, " << batch << ", "
-                       << hidden << "]";
+    int64_t count = directions.size();
+    if (n.type(i).getShape() != ArrayRef<int64_t>{count, batch, hidden})
+      return n.error() << "input " << i << " must be [" << count << ", "
+                       << batch << ", " << hidden << "]";
     FailureOr<Value> v = n.floatValue(i);
     if (failed(v))
       return failure();
-    return n.reshape(*v, {batch, hidden});
+    return n.reshape(slice(*v, {d, 0, 0}, {d + 1, batch, hidden}),
+                     {batch, hidden});
+  }
+
+  /// The steps of a direction in the order it reads them.
+  SmallVector<int64_t> order(const Direction &d) const {
+    SmallVector<int64_t> ts = llvm::to_vector(llvm::seq<int64_t>(0, steps));
+    if (d.reverse)
+      std::reverse(ts.begin(), ts.end());
+    return ts;
   }
 
   /// Step t's input products and Wb, [B, G*H].
-  Value input(int64_t t) {
-    return slice(xw, {t * batch, 0}, {(t + 1) * batch, gates * hidden});
+  Value input(const Direction &d, int64_t t) {
+    return slice(d.xw, {t * batch, 0}, {(t + 1) * batch, gates * hidden});
   }
   /// `h` ([B, H]) times the transposed gates [from, to) of R, plus theirs
   /// of Rb.
-  Value recurrent(Value h, int64_t from, int64_t to) {
-    Value rows = slice(rt, {0, from * hidden}, {hidden, to * hidden});
+  Value recurrent(const Direction &d, Value h, int64_t from, int64_t to) {
+    Value rows = slice(d.rt, {0, from * hidden}, {hidden, to * hidden});
     Value y = matmul(h, rows);
-    return rb ? add(y, slice(rb, {from * hidden}, {to * hidden})) : y;
+    return d.rb ? add(y, slice(d.rb, {from * hidden}, {to * hidden})) : y;
   }
   /// Gate `g` of a [B, k*H] value.
   Value gate(Value v, int64_t g) {
     return slice(v, {0, g * hidden}, {batch, (g + 1) * hidden});
   }
 
-  /// Y ([T, 1, B, H]) and Y_h ([1, B, H]) from each step's state, then
-  /// `last` (LSTM's Y_c).
-  void finish(ArrayRef<Value> states, ArrayRef<Value> last, Results &results) {
-    SmallVector<Value> parts;
-    for (Value h : states)
-      parts.push_back(n.reshape(h, {1, 1, batch, hidden}));
-    auto type = RankedTensorType::get({steps, 1, batch, hidden}, element);
-    results.push_back(runtime(n.b.create<adj::ConcatOp>(
-        n.loc, type, parts, n.b.getI64IntegerAttr(0))));
-    results.push_back(runtime(n.reshape(states.back(), {1, batch, hidden})));
-    for (Value v : last)
-      results.push_back(runtime(n.reshape(v, {1, batch, hidden})));
+  /// Y ([T, D, B, H]) and Y_h ([D, B, H]) from each direction's state of
+  /// each step (in step order), then `last` (LSTM's Y_c, per direction).
+  void finish(ArrayRef<SmallVector<Value>> states,
+              ArrayRef<SmallVector<Value>> last, Results &results) {
+    int64_t count = directions.size();
+    SmallVector<Value> parts, finals;
+    for (int64_t t = 0; t < steps; ++t)
+      for (int64_t d = 0; d < count; ++d)
+        parts.push_back(n.reshape(states[d][t], {1, batch, hidden}));
+    auto type = RankedTensorType::get({steps * count, batch, hidden}, element);
+    results.push_back(runtime(n.reshape(
+        n.b.create<adj::ConcatOp>(n.loc, type, parts, n.b.getI64IntegerAttr(0)),
+        {steps, count, batch, hidden})));
+    auto stack = [&](function_ref<Value(int64_t)> of) {
+      SmallVector<Value> v;
+      for (int64_t d = 0; d < count; ++d)
+        v.push_back(n.reshape(of(d), {1, batch, hidden}));
+      auto stacked = RankedTensorType::get({count, batch, hidden}, element);
+      return runtime(n.b.create<adj::ConcatOp>(n.loc, stacked, v,
+                                               n.b.getI64IntegerAttr(0)));
+    };
+    results.push_back(stack([&](int64_t d) {
+      return directions[d].reverse ? states[d].front() : states[d].back();
+    }));
+    if (!last.empty())
+      results.push_back(stack([&](int64_t d) { return last[d].back(); }));
   }
 
   Value add(Value a, Value b) { return *n.create<adj::AddOp>({a, b}); }
@@ -1304,29 +1496,53 @@ public:
     return n.b.create<adj::SigmoidOp>(n.loc, v.getType(), v);
   }
   Value tanh(Value v) { return n.b.create<adj::TanhOp>(n.loc, v.getType(), v); }
+  Value relu(Value v) { return n.b.create<adj::ReluOp>(n.loc, v.getType(), v); }
 
   int64_t steps = 0, batch = 0, hidden = 0;
+  SmallVector<Direction, 2> directions;
 
 private:
+  /// The activations attribute, if given.
+  std::optional<SmallVector<std::string>> readActivations() {
+    const onnx::AttributeProto *a = n.attr("activations");
+    if (!a)
+      return std::nullopt;
+    SmallVector<std::string> names(a->strings().begin(), a->strings().end());
+    return names;
+  }
   Value slice(Value v, ArrayRef<int64_t> start, ArrayRef<int64_t> limit) {
     return *n.create<adj::SliceOp>(
         v, {n.named("start", n.b.getDenseI64ArrayAttr(start)),
             n.named("limit", n.b.getDenseI64ArrayAttr(limit))});
   }
   Value matmul(Value a, Value b) { return *n.create<adj::MatmulOp>({a, b}); }
-  /// W or R ([1, G*H, K]) as [K, G*H].
-  Value transposed(Value w) {
+  /// Direction `d` of W or R ([D, G*H, K]) as [K, G*H].
+  Value transposed(Value w, int64_t d) {
     ArrayRef<int64_t> s = cast<RankedTensorType>(w.getType()).getShape();
+    Value one = slice(w, {d, 0, 0}, {d + 1, s[1], s[2]});
     return *n.create<adj::TransposeOp>(
-        n.reshape(w, {s[1], s[2]}),
+        n.reshape(one, {s[1], s[2]}),
         {n.named("permutation", n.b.getDenseI64ArrayAttr({1, 0}))});
   }
 
   NodeContext &n;
   int64_t gates;
+  SmallVector<std::string> activations;
   Type element;
-  Value xw, rt, rb;
 };
+
+/// An error unless every direction of `u` uses the default activations
+/// `defaults`.
+LogicalResult requireDefaultActivations(NodeContext &n, const Unrolled &u,
+                                        ArrayRef<StringRef> defaults) {
+  for (size_t d = 0; d < u.directions.size(); ++d)
+    for (auto [given, wanted] : llvm::zip(u.activationsOf(d), defaults))
+      if (given != wanted)
+        return n.error() << "activation " << given
+                         << " is not supported: only the default ones, "
+                         << llvm::join(defaults, ", ");
+  return success();
+}
 
 /// ONNX's GRU, gates z, r, h:
 ///   z = σ(x Wzᵀ + h Rzᵀ + b), r = σ(x Wrᵀ + h Rrᵀ + b),
@@ -1334,24 +1550,28 @@ private:
 ///       PyTorch's), or tanh(x Whᵀ + (r ⊙ h) Rhᵀ + Rbh + Wbh) (0),
 ///   h' = (1 - z) ⊙ c + z ⊙ h = c + z ⊙ (h - c).
 LogicalResult gru(NodeContext &n, Results &results) {
-  Unrolled u(n, 3);
-  if (failed(u.init()))
-    return failure();
-  FailureOr<Value> h = u.initialState(5);
-  if (failed(h))
+  StringRef defaults[] = {"Sigmoid", "Tanh"};
+  Unrolled u(n, 3, defaults);
+  if (failed(u.init()) || failed(requireDefaultActivations(n, u, defaults)))
     return failure();
   bool linearBeforeReset = n.getInt("linear_before_reset", 0);
-  SmallVector<Value> states;
-  for (int64_t t = 0; t < u.steps; ++t) {
-    Value x = u.input(t);
-    Value hr = u.recurrent(*h, 0, linearBeforeReset ? 3 : 2);
-    Value z = u.sigmoid(u.add(u.gate(x, 0), u.gate(hr, 0)));
-    Value r = u.sigmoid(u.add(u.gate(x, 1), u.gate(hr, 1)));
-    Value reset = linearBeforeReset ? u.mul(r, u.gate(hr, 2))
-                                    : u.recurrent(u.mul(r, *h), 2, 3);
-    Value c = u.tanh(u.add(u.gate(x, 2), reset));
-    h = u.add(c, u.mul(z, u.sub(*h, c)));
-    states.push_back(*h);
+  SmallVector<SmallVector<Value>> states;
+  for (auto [d, dir] : llvm::enumerate(u.directions)) {
+    FailureOr<Value> h = u.initialState(5, d);
+    if (failed(h))
+      return failure();
+    SmallVector<Value> &hs = states.emplace_back(u.steps);
+    for (int64_t t : u.order(dir)) {
+      Value x = u.input(dir, t);
+      Value hr = u.recurrent(dir, *h, 0, linearBeforeReset ? 3 : 2);
+      Value z = u.sigmoid(u.add(u.gate(x, 0), u.gate(hr, 0)));
+      Value r = u.sigmoid(u.add(u.gate(x, 1), u.gate(hr, 1)));
+      Value reset = linearBeforeReset ? u.mul(r, u.gate(hr, 2))
+                                      : u.recurrent(dir, u.mul(r, *h), 2, 3);
+      Value c = u.tanh(u.add(u.gate(x, 2), reset));
+      h = u.add(c, u.mul(z, u.sub(*h, c)));
+      hs[t] = *h;
+    }
   }
   u.finish(states, {}, results);
   return success();
@@ -1365,22 +1585,55 @@ LogicalResult lstm(NodeContext &n, Results &results) {
     return n.error() << "peepholes (input P) are not supported";
   if (n.getInt("input_forget", 0))
     return n.error() << "input_forget 1 is not supported";
-  Unrolled u(n, 4);
+  StringRef defaults[] = {"Sigmoid", "Tanh", "Tanh"};
+  Unrolled u(n, 4, defaults);
+  if (failed(u.init()) || failed(requireDefaultActivations(n, u, defaults)))
+    return failure();
+  SmallVector<SmallVector<Value>> states, cells;
+  for (auto [d, dir] : llvm::enumerate(u.directions)) {
+    FailureOr<Value> h = u.initialState(5, d), c = u.initialState(6, d);
+    if (failed(h) || failed(c))
+      return failure();
+    SmallVector<Value> &hs = states.emplace_back(u.steps);
+    SmallVector<Value> &cs = cells.emplace_back();
+    for (int64_t t : u.order(dir)) {
+      Value g = u.add(u.input(dir, t), u.recurrent(dir, *h, 0, 4));
+      Value i = u.sigmoid(u.gate(g, 0)), o = u.sigmoid(u.gate(g, 1));
+      Value f = u.sigmoid(u.gate(g, 2)), cand = u.tanh(u.gate(g, 3));
+      c = u.add(u.mul(f, *c), u.mul(i, cand));
+      h = u.mul(o, u.tanh(*c));
+      hs[t] = *h;
+      cs.push_back(*c);
+    }
+  }
+  u.finish(states, cells, results);
+  return success();
+}
+
+/// ONNX's RNN (PyTorch's nn.RNN): h' = f(x Wᵀ + h Rᵀ + Wb + Rb), f Tanh
+/// (the default) or Relu per direction.
+LogicalResult rnn(NodeContext &n, Results &results) {
+  StringRef defaults[] = {"Tanh"};
+  Unrolled u(n, 1, defaults);
   if (failed(u.init()))
     return failure();
-  FailureOr<Value> h = u.initialState(5), c = u.initialState(6);
-  if (failed(h) || failed(c))
-    return failure();
-  SmallVector<Value> states;
-  for (int64_t t = 0; t < u.steps; ++t) {
-    Value g = u.add(u.input(t), u.recurrent(*h, 0, 4));
-    Value i = u.sigmoid(u.gate(g, 0)), o = u.sigmoid(u.gate(g, 1));
-    Value f = u.sigmoid(u.gate(g, 2)), cand = u.tanh(u.gate(g, 3));
-    c = u.add(u.mul(f, *c), u.mul(i, cand));
-    h = u.mul(o, u.tanh(*c));
-    states.push_back(*h);
+  SmallVector<SmallVector<Value>> states;
+  for (auto [d, dir] : llvm::enumerate(u.directions)) {
+    StringRef activation = u.activationsOf(d)[0];
+    if (activation != "Tanh" && activation != "Relu")
+      return n.error() << "activation " << activation
+                       << " is not supported: Tanh or Relu";
+    FailureOr<Value> h = u.initialState(5, d);
+    if (failed(h))
+      return failure();
+    SmallVector<Value> &hs = states.emplace_back(u.steps);
+    for (int64_t t : u.order(dir)) {
+      Value pre = u.add(u.input(dir, t), u.recurrent(dir, *h, 0, 1));
+      h = activation == "Tanh" ? u.tanh(pre) : u.relu(pre);
+      hs[t] = *h;
+    }
   }
-  u.finish(states, {*c}, results);
+  u.finish(states, {}, results);
   return success();
 }
 
@@ -1586,54 +1839,77 @@ LogicalResult convTranspose(NodeContext &n, Results &results) {
     return n.error() << "the weight " << n.type(1) << " does not fit the input "
                      << n.type(0) << " in " << groups << " groups";
   SmallVector<int64_t> out = {xs[0], ws[1] * groups, 0, 0};
+  // The vjp's result has the size of the convolution's input, and a
+  // convolution with that stride reads at most stride - 1 unused entries:
+  // output_padding not below the stride (PyTorch allows it below the
+  // dilation) is taken off the end padding (the cropping of the full
+  // transposed convolution) instead, and what exceeds that padding is
+  // zeros after the last entry the full one has.
+  SmallVector<int64_t> zeros(4, 0);
+  bool folded = false;
   for (int d = 0; d < 2; ++d) {
     if (extra[d] < 0 || extra[d] >= std::max(stride[d], dilation[d]))
       return n.error() << "output_padding must be below the stride or the "
                           "dilation";
-    // The vjp's result has the size of the convolution's input, and a
-    // convolution with that stride reads at most stride - 1 unused entries.
-    if (extra[d] >= stride[d])
-      return n.error() << "output_padding " << extra[d]
-                       << " not below the stride " << stride[d]
-                       << " is not supported";
     out[2 + d] = (xs[2 + d] - 1) * stride[d] - pad[d] - pad[2 + d] +
                  dilation[d] * (ws[2 + d] - 1) + extra[d] + 1;
     if (out[2 + d] <= 0)
       return n.error() << "the output would be empty";
+    if (extra[d] >= stride[d]) {
+      int64_t cropped = std::min(extra[d], pad[2 + d]);
+      pad[2 + d] -= cropped;
+      zeros[2 + d] = extra[d] - cropped;
+      folded = true;
+    }
   }
-  auto outType = xt.clone(out);
+  if (folded) {
+    llvm::erase_if(*attrs,
+                   [](NamedAttribute a) { return a.getName() == "padding"; });
+    attrs->push_back(n.named("padding", n.b.getDenseI64ArrayAttr(pad)));
+  }
+  SmallVector<int64_t> inner = out;
+  for (int d = 0; d < 2; ++d)
+    inner[2 + d] -= zeros[2 + d];
+  auto outType = xt.clone(inner);
   func::FuncOp fn = convolutionFunction(n, outType, wt, xt, *attrs);
   auto vjp =
       n.b.create<adj::VjpOp>(n.loc, TypeRange{xt, outType}, fn.getName(),
                              ValueRange{n.splat(outType, 0.0), *w},
                              ValueRange{*x}, n.b.getDenseI64ArrayAttr({0}));
   FailureOr<Value> y = vjp.getResult(1);
+  if (inner != out)
+    y = n.create<adj::PadOp>(
+        *y, {n.named("low", n.b.getDenseI64ArrayAttr({0, 0, 0, 0})),
+             n.named("high", n.b.getDenseI64ArrayAttr(zeros)),
+             n.named("value", n.b.getF64FloatAttr(0.0))});
   if (n.hasInput(2))
     y = addBias(n, *y, out[1]);
   return windowResult(n, results, y);
 }
 
-/// Max pooling in ceil mode as floor mode with more padding at the bottom
-/// and right (padded positions never win the maximum): the windows that
-/// rounding up adds, except one that would start in that padding (as
-/// PyTorch). Returns, per 2-D dimension, whether it dropped that window.
-SmallVector<bool> ceilMode(NodeContext &n, SmallVector<NamedAttribute> &attrs,
-                           ArrayRef<int64_t> kernel) {
+/// Pooling in ceil mode as floor mode with more padding at the bottom and
+/// right (padded positions never win the maximum and are left out of an
+/// average that excludes padding): the windows that rounding up adds,
+/// except one that would start in that padding (as PyTorch). Returns
+/// whether it dropped such a window.
+bool ceilMode(NodeContext &n, SmallVector<NamedAttribute> &attrs,
+              ArrayRef<int64_t> kernel) {
   SmallVector<int64_t> stride = windowValues(attrs, "stride", 2, 1),
                        padding = windowValues(attrs, "padding", 4, 0);
   ArrayRef<int64_t> shape = n.type(0).getShape();
   SmallVector<int64_t> in = isOneD(n)
                                 ? SmallVector<int64_t>{1, shape[2]}
                                 : SmallVector<int64_t>{shape[2], shape[3]};
-  SmallVector<bool> dropped(2, false);
+  bool dropped = false;
   for (int d = 0; d < 2; ++d) {
     int64_t size = in[d];
     int64_t span = size + padding[d] + padding[2 + d] - kernel[d];
     if (span < 0)
       continue;
     int64_t out = (span + stride[d] - 1) / stride[d] + 1;
-    dropped[d] = (out - 1) * stride[d] >= size + padding[d];
-    out -= dropped[d];
+    bool drop = (out - 1) * stride[d] >= size + padding[d];
+    dropped |= drop;
+    out -= drop;
     padding[2 + d] +=
         std::max<int64_t>(0, (out - 1) * stride[d] + kernel[d] -
                                  (size + padding[d] + padding[2 + d]));
@@ -1642,6 +1918,43 @@ SmallVector<bool> ceilMode(NodeContext &n, SmallVector<NamedAttribute> &attrs,
                  [](NamedAttribute a) { return a.getName() == "padding"; });
   attrs.push_back(n.named("padding", n.b.getDenseI64ArrayAttr(padding)));
   return dropped;
+}
+
+/// An average pool in ceil mode that counts the padding, `y`, from one
+/// with the padding ceilMode() added: PyTorch (and so ONNX's export) counts
+/// the given padding but not what rounding up adds, so a window that hangs
+/// over the padded input, [start, start + k) past its extent, is scaled by
+/// k over its part inside. One constant [OH, OW] factor.
+FailureOr<Value> rescaleCeilWindows(NodeContext &n, Value y,
+                                    ArrayRef<int64_t> kernel,
+                                    ArrayRef<int64_t> stride,
+                                    ArrayRef<int64_t> padding) {
+  auto type = cast<RankedTensorType>(y.getType());
+  ArrayRef<int64_t> shape = n.type(0).getShape();
+  SmallVector<int64_t> in = isOneD(n)
+                                ? SmallVector<int64_t>{1, shape[2]}
+                                : SmallVector<int64_t>{shape[2], shape[3]};
+  int64_t rows = type.getDimSize(2), cols = type.getDimSize(3);
+  SmallVector<SmallVector<double>> factors(2);
+  for (int d = 0; d < 2; ++d) {
+    int64_t extent = in[d] + padding[d] + padding[2 + d];
+    for (int64_t o = 0, e = d ? cols : rows; o < e; ++o) {
+      int64_t start = o * stride[d];
+      factors[d].push_back(double(kernel[d]) /
+                           double(std::min(start + kernel[d], extent) - start));
+    }
+  }
+  if (llvm::all_of(factors[0], [](double f) { return f == 1; }) &&
+      llvm::all_of(factors[1], [](double f) { return f == 1; }))
+    return y;
+  SmallVector<Attribute> values;
+  for (double fr : factors[0])
+    for (double fc : factors[1])
+      values.push_back(FloatAttr::get(type.getElementType(), fr * fc));
+  auto scaleType = RankedTensorType::get({rows, cols}, type.getElementType());
+  Value scale = n.b.create<adj::ConstantOp>(
+      n.loc, scaleType, DenseElementsAttr::get(scaleType, values));
+  return n.create<adj::MulOp>({y, scale});
 }
 
 template <typename OpTy> LogicalResult pool(NodeContext &n, Results &results) {
@@ -1655,36 +1968,33 @@ template <typename OpTy> LogicalResult pool(NodeContext &n, Results &results) {
     return n.error() << "kernel_shape must have " << spatial << " entries";
   if (isOneD(n))
     kernel = asTwoD(*kernel, 1);
-  SmallVector<bool> dropped;
+  bool dropped = false;
   bool hasStride = llvm::any_of(
       *attrs, [](NamedAttribute a) { return a.getName() == "stride"; });
   // ONNX's stride defaults to 1, adj's to the kernel.
   if (!hasStride)
     attrs->push_back(n.named("stride", n.b.getDenseI64ArrayAttr({1, 1})));
   attrs->push_back(n.named("kernel", n.b.getDenseI64ArrayAttr(*kernel)));
-  if (n.node.op_type() == "MaxPool") {
+  bool average = n.node.op_type() == "AveragePool";
+  if (!average) {
     if (n.node.output_size() > 1 && !n.node.output(1).empty())
       return n.error() << "the Indices output is not supported";
     if (n.getInt("storage_order", 0))
       return n.error() << "storage_order 1 is not supported";
-    if (n.getInt("ceil_mode", 0))
-      dropped = ceilMode(n, *attrs, *kernel);
-  } else {
-    if (n.getInt("ceil_mode", 0))
-      return n.error() << "ceil_mode 1 is not supported for average "
-                          "pooling: only floor mode";
-    if (!n.getInt("count_include_pad", 0))
-      attrs->push_back(n.named("exclude_padding", n.b.getUnitAttr()));
+  } else if (!n.getInt("count_include_pad", 0)) {
+    attrs->push_back(n.named("exclude_padding", n.b.getUnitAttr()));
   }
-  if (failed(windowResult(
-          n, results, n.create<OpTy>(isOneD(n) ? asImage(n, *x) : *x, *attrs))))
+  SmallVector<int64_t> padding = windowValues(*attrs, "padding", 4, 0);
+  bool ceil = n.getInt("ceil_mode", 0);
+  if (ceil)
+    dropped = ceilMode(n, *attrs, *kernel);
+  FailureOr<Value> y = n.create<OpTy>(isOneD(n) ? asImage(n, *x) : *x, *attrs);
+  if (succeeded(y) && ceil && average && n.getInt("count_include_pad", 0))
+    y = rescaleCeilWindows(n, *y, *kernel, windowValues(*attrs, "stride", 2, 1),
+                           padding);
+  if (failed(windowResult(n, results, y)))
     return failure();
-  if (llvm::is_contained(dropped, true)) {
-    Tensor &y = results.back();
-    y.onnxShape = llvm::to_vector(y.getType().getShape());
-    for (int d = isOneD(n) ? 1 : 0; d < 2; ++d)
-      y.onnxShape[y.onnxShape.size() - 2 + d] += dropped[d];
-  }
+  results.back().windowDropped = dropped;
   return success();
 }
 
@@ -1707,9 +2017,12 @@ const OperatorInfo operators[] = {
     {"Abs", 6, 17, 1, unary<adj::AbsOp>, "`adj.abs`"},
     {"Add", 7, 17, 2, binary<adj::AddOp>,
      "`adj.add` (NumPy broadcasting); integer constants fold"},
+    {"And", 7, 17, 2, logic,
+     "bool masks (NumPy broadcasting): as 0/1 floats by `adj.select`, "
+     "back by `adj.compare`"},
     {"AveragePool", 7, 17, 1, pool<adj::AvgPool2DOp>,
-     "`adj.avg_pool2d`; 1-D (as 2-D of height 1) or 2-D, floor mode, "
-     "`auto_pad` NOTSET or VALID"},
+     "`adj.avg_pool2d`; 1-D (as 2-D of height 1) or 2-D, floor or ceil "
+     "mode (as MaxPool), `auto_pad` NOTSET or VALID"},
     {"BatchNormalization", 9, 17, 5, batchNorm,
      "inference: elementwise with the running statistics; `training_mode` "
      "1: `adj.batch_norm` and the updated running statistics"},
@@ -1730,7 +2043,7 @@ const OperatorInfo operators[] = {
     {"ConvTranspose", 1, 17, 2, convTranspose,
      "the derivative of `adj.conv2d` w.r.t. its input (an `adj.vjp` of a "
      "private convolution); 1-D or 2-D, strides, pads, dilations, group, "
-     "output_padding below the stride; no output_shape"},
+     "output_padding; no output_shape"},
     {"Div", 7, 17, 2, binary<adj::DivOp>,
      "`adj.div`; integer constants fold (truncating)"},
     {"Dropout", 1, 17, 1, dropout,
@@ -1757,8 +2070,8 @@ const OperatorInfo operators[] = {
     {"GreaterOrEqual", 12, 17, 2, comparison<adj::ComparisonDirection::ge>,
      "`adj.compare ge`; float operands"},
     {"GRU", 7, 17, 3, gru,
-     "unrolled into adj ops over the time steps; forward direction, default "
-     "activations, no `sequence_lens`, `layout` 0"},
+     "unrolled into adj ops over the time steps; forward, reverse or "
+     "bidirectional, default activations, no `sequence_lens`, `layout` 0"},
     {"HardSigmoid", 6, 17, 1, hardSigmoid,
      "clip(alpha x + beta, 0, 1) as for Clip"},
     {"HardSwish", 14, 17, 1, hardSwish,
@@ -1777,8 +2090,9 @@ const OperatorInfo operators[] = {
     {"LogSoftmax", 1, 17, 1, softmax<adj::LogSoftmaxOp>,
      "`adj.log_softmax`; before opset 13 only along the last axis"},
     {"LSTM", 7, 17, 3, lstm,
-     "unrolled into adj ops over the time steps; forward direction, default "
-     "activations, no peepholes or `sequence_lens`, `layout` 0"},
+     "unrolled into adj ops over the time steps; forward, reverse or "
+     "bidirectional, default activations, no peepholes or `sequence_lens`, "
+     "`layout` 0"},
     {"MatMul", 1, 17, 2, matmul,
      "`adj.matmul` (batched, broadcasting); 1-D operands as NumPy"},
     {"Max", 8, 17, 1, extreme<adj::MaximumOp>,
@@ -1790,10 +2104,14 @@ const OperatorInfo operators[] = {
      "`adj.minimum` of the inputs in turn (ties halve the derivative)"},
     {"Mul", 7, 17, 2, binary<adj::MulOp>, "`adj.mul`; integer constants fold"},
     {"Neg", 6, 17, 1, unary<adj::NegOp>, "`adj.neg`"},
+    {"Not", 1, 17, 1, logic, "as And"},
+    {"Or", 7, 17, 2, logic, "as And"},
     {"Pad", 11, 17, 2, pad,
      "`adj.pad`; constant mode, non-negative pads known at import time"},
     {"Pow", 7, 17, 2, binary<adj::PowOp>,
      "`adj.pow`; an integer exponent is made a float constant"},
+    {"RNN", 7, 17, 3, rnn,
+     "as GRU; Tanh or Relu (PyTorch's nn.RNN `nonlinearity`)"},
     {"ReduceL1", 1, 17, 1, reduceNorm<adj::AbsOp, false>,
      "`adj.sum` of `adj.abs`"},
     {"ReduceL2", 1, 17, 1, reduceNorm<adj::SquareOp, true>,
@@ -1812,10 +2130,12 @@ const OperatorInfo operators[] = {
     {"Reshape", 5, 17, 2, reshape,
      "`adj.reshape`; the shape known at import time (0 and -1 as ONNX)"},
     {"Resize", 11, 17, 1, resize,
-     "`adj.broadcast_to` between reshapes: nearest-neighbour upsampling by "
-     "whole factors (scales or sizes known at import time; a float "
-     "initializer's initial value), half_pixel with "
-     "round_prefer_floor or round_prefer_ceil, or asymmetric with floor"},
+     "scales or sizes known at import time (a float initializer's initial "
+     "value). Nearest: `adj.broadcast_to` between reshapes, upsampling by "
+     "whole factors, half_pixel with round_prefer_floor or "
+     "round_prefer_ceil, or asymmetric with floor. Linear (bilinear): two "
+     "`adj.gather`s and a weight per resized dimension, to any size, "
+     "half_pixel, pytorch_half_pixel, align_corners or asymmetric"},
     {"Shape", 1, 17, 1, shape, "folds to a constant (static shapes)"},
     {"Sigmoid", 6, 17, 1, unary<adj::SigmoidOp>, "`adj.sigmoid`"},
     {"Slice", 10, 17, 3, slice,
@@ -1832,7 +2152,9 @@ const OperatorInfo operators[] = {
     {"Transpose", 1, 17, 1, transpose, "`adj.transpose`"},
     {"Unsqueeze", 1, 17, 1, unsqueeze, "`adj.reshape`"},
     {"Where", 9, 17, 3, where,
-     "`adj.select`; the condition a bool constant or comparison"},
+     "`adj.select`; the condition a bool mask (a constant, a comparison, "
+     "Not/And/Or/Xor of those)"},
+    {"Xor", 7, 17, 2, logic, "as And"},
 };
 
 } // namespace
