@@ -260,7 +260,8 @@ LogicalResult leakyRelu(NodeContext &n, Results &results) {
   });
 }
 
-LogicalResult elu(NodeContext &n, Results &results) {
+/// Elu with `alpha`: x > 0 ? x : alpha (exp(x) - 1).
+LogicalResult eluWith(NodeContext &n, Results &results, double alpha) {
   return positiveOr(n, results, [&](Value x) -> FailureOr<Value> {
     // exp(min(x, 0)) written as a select: exp(x) of a large positive x
     // overflows, and its zero cotangent on the discarded branch would give
@@ -273,8 +274,64 @@ LogicalResult elu(NodeContext &n, Results &results) {
     FailureOr<Value> em1 = n.create<adj::SubOp>({e, n.scalar(1.0)});
     if (failed(em1))
       return failure();
-    return n.create<adj::MulOp>({*em1, n.scalar(n.getFloat("alpha", 1.0))});
+    return n.create<adj::MulOp>({*em1, n.scalar(alpha)});
   });
+}
+
+LogicalResult elu(NodeContext &n, Results &results) {
+  return eluWith(n, results, n.getFloat("alpha", 1.0));
+}
+
+/// Selu: gamma times Elu with alpha (ONNX's defaults are PyTorch's).
+LogicalResult selu(NodeContext &n, Results &results) {
+  if (failed(
+          eluWith(n, results, n.getFloat("alpha", 1.67326319217681884765625))))
+    return failure();
+  Tensor &y = results.back();
+  FailureOr<Value> scaled = n.create<adj::MulOp>(
+      {y.value, n.scalar(n.getFloat("gamma", 1.05070102214813232421875))});
+  if (failed(scaled))
+    return failure();
+  y.value = *scaled;
+  return success();
+}
+
+/// PRelu: x > 0 ? x : slope x, the slope broadcast to x (PyTorch's
+/// nn.PReLU: [C, 1, 1] for images).
+LogicalResult prelu(NodeContext &n, Results &results) {
+  FailureOr<Value> slope = n.floatValue(1);
+  if (failed(slope))
+    return failure();
+  return positiveOr(n, results, [&](Value x) {
+    return n.create<adj::MulOp>({x, *slope});
+  });
+}
+
+/// Sign: 1, -1 or 0 by two selects (its derivative is 0).
+LogicalResult sign(NodeContext &n, Results &results) {
+  FailureOr<Value> x = n.floatValue(0);
+  if (failed(x))
+    return failure();
+  Value zero = n.scalar(0.0);
+  FailureOr<Value> positive =
+                       compare(n, adj::ComparisonDirection::gt, *x, zero),
+                   negative =
+                       compare(n, adj::ComparisonDirection::lt, *x, zero);
+  if (failed(positive) || failed(negative))
+    return failure();
+  FailureOr<Value> low =
+      n.create<adj::SelectOp>({*negative, n.scalar(-1.0), zero});
+  if (failed(low))
+    return failure();
+  return result(results,
+                n.create<adj::SelectOp>({*positive, n.scalar(1.0), *low}));
+}
+
+LogicalResult reciprocal(NodeContext &n, Results &results) {
+  FailureOr<Value> x = n.floatValue(0);
+  if (failed(x))
+    return failure();
+  return result(results, n.create<adj::DivOp>({n.scalar(1.0), *x}));
 }
 
 /// log(1 + exp(x)) as relu(x) + log1p(exp(-|x|)), which cannot overflow;
@@ -623,6 +680,34 @@ LogicalResult squeeze(NodeContext &n, Results &results) {
   return reshapeTo(n, shape, results);
 }
 
+/// An integer constant of `shape` whose entry at each multi-index is
+/// `constant`'s at the row-major position `source` gives: a slice or
+/// transpose of shape arithmetic (the pads PyTorch computes), folded.
+Tensor rearrange(NodeContext &n, DenseElementsAttr constant,
+                 ArrayRef<int64_t> shape,
+                 function_ref<int64_t(ArrayRef<int64_t>)> source) {
+  SmallVector<int64_t> values = intValues(constant), out, index(shape.size());
+  int64_t count = 1;
+  for (int64_t d : shape)
+    count *= d;
+  for (int64_t i = 0; i < count; ++i) {
+    for (int64_t d = shape.size() - 1, rest = i; d >= 0; --d) {
+      index[d] = rest % shape[d];
+      rest /= shape[d];
+    }
+    out.push_back(values[source(index)]);
+  }
+  return intConstant(n.b.getContext(), shape, out);
+}
+
+/// The row-major position of `index` in `shape`.
+int64_t position(ArrayRef<int64_t> index, ArrayRef<int64_t> shape) {
+  int64_t p = 0;
+  for (auto [i, d] : llvm::zip(index, shape))
+    p = p * d + i;
+  return p;
+}
+
 LogicalResult transpose(NodeContext &n, Results &results) {
   int64_t rank = n.type(0).getRank();
   SmallVector<int64_t> perm;
@@ -637,6 +722,20 @@ LogicalResult transpose(NodeContext &n, Results &results) {
       sorted != llvm::to_vector(llvm::seq<int64_t>(0, rank)))
     return n.error() << "perm is not a permutation of the input's " << rank
                      << " dimensions";
+  if (isIntConstant(n.input(0))) {
+    ArrayRef<int64_t> in = n.type(0).getShape();
+    SmallVector<int64_t> shape;
+    for (int64_t p : perm)
+      shape.push_back(in[p]);
+    results.push_back(
+        rearrange(n, n.input(0).constant, shape, [&](ArrayRef<int64_t> index) {
+          SmallVector<int64_t> from(rank);
+          for (int64_t d = 0; d < rank; ++d)
+            from[perm[d]] = index[d];
+          return position(from, in);
+        }));
+    return success();
+  }
   return result(results,
                 n.create<adj::TransposeOp>(
                     n.value(0),
@@ -676,27 +775,40 @@ LogicalResult concat(NodeContext &n, Results &results) {
 }
 
 /// Slices `x` along each of `axes` from `starts` to `ends` by `steps`
-/// (ONNX's clamping rules; steps must be positive).
+/// (ONNX's clamping rules). A negative step is the positive one over the
+/// same entries, reversed.
 LogicalResult sliceAxes(NodeContext &n, ArrayRef<int64_t> starts,
                         ArrayRef<int64_t> ends, ArrayRef<int64_t> axes,
                         ArrayRef<int64_t> steps, Results &results) {
   ArrayRef<int64_t> in = n.type(0).getShape();
   int64_t rank = in.size();
-  SmallVector<int64_t> start(rank, 0), limit(in), stride(rank, 1);
+  SmallVector<int64_t> start(rank, 0), limit(in), stride(rank, 1), reversed;
   for (size_t i = 0; i < axes.size(); ++i) {
     FailureOr<int64_t> a = n.normalizeAxis(axes[i], rank);
     if (failed(a))
       return failure();
     int64_t size = in[*a], step = steps[i];
-    if (step <= 0)
-      return n.error() << "step " << step
-                       << " is not supported: only positive steps";
-    auto clamp = [&](int64_t v) {
-      return std::clamp<int64_t>(v < 0 ? v + size : v, 0, size);
+    if (step == 0 || step == std::numeric_limits<int64_t>::min())
+      return n.error() << "step " << step << " is not supported";
+    // Forward, entries start, start + step, ... below the end, both in
+    // [0, size]; backward, above the end, start in [0, size - 1] and the
+    // end in [-1, size - 1].
+    bool backward = step < 0;
+    auto clamp = [&](int64_t v, int64_t low, int64_t high) {
+      return std::clamp<int64_t>(v < 0 ? v + size : v, low, high);
     };
-    start[*a] = clamp(starts[i]);
-    limit[*a] = std::max(start[*a], clamp(ends[i]));
-    stride[*a] = step;
+    int64_t first =
+        backward ? clamp(starts[i], 0, size - 1) : clamp(starts[i], 0, size);
+    int64_t end =
+        backward ? clamp(ends[i], -1, size - 1) : clamp(ends[i], 0, size);
+    int64_t span = backward ? first - end : end - first;
+    int64_t count = span > 0 ? (span - 1) / std::abs(step) + 1 : 0;
+    int64_t last = first + (count - 1) * step;
+    start[*a] = count ? std::min(first, last) : 0;
+    limit[*a] = count ? std::max(first, last) + 1 : 0;
+    stride[*a] = std::abs(step);
+    if (backward && count > 1)
+      reversed.push_back(*a);
   }
   // Neither the sizes nor the indices may overflow: steps can be huge.
   SmallVector<int64_t> shape;
@@ -704,11 +816,17 @@ LogicalResult sliceAxes(NodeContext &n, ArrayRef<int64_t> starts,
     shape.push_back(
         limit[d] == start[d] ? 0 : (limit[d] - start[d] - 1) / stride[d] + 1);
   const Tensor &x = n.input(0);
-  if (isIntConstant(x) && rank == 1) {
-    SmallVector<int64_t> values = intValues(x.constant), out;
-    for (int64_t i = 0; i < shape[0]; ++i)
-      out.push_back(values[start[0] + i * stride[0]]);
-    results.push_back(intConstant(n.b.getContext(), shape, out));
+  if (isIntConstant(x)) {
+    results.push_back(
+        rearrange(n, x.constant, shape, [&](ArrayRef<int64_t> index) {
+          SmallVector<int64_t> from(index);
+          for (int64_t d = 0; d < rank; ++d)
+            from[d] = start[d] + (llvm::is_contained(reversed, d)
+                                      ? shape[d] - 1 - index[d]
+                                      : index[d]) *
+                                     stride[d];
+          return position(from, in);
+        }));
     return success();
   }
   bool strided = llvm::any_of(stride, [](int64_t s) { return s != 1; });
@@ -717,7 +835,12 @@ LogicalResult sliceAxes(NodeContext &n, ArrayRef<int64_t> starts,
       n.named("limit", n.b.getDenseI64ArrayAttr(limit))};
   if (strided)
     attrs.push_back(n.named("stride", n.b.getDenseI64ArrayAttr(stride)));
-  return result(results, n.create<adj::SliceOp>(n.value(0), attrs));
+  FailureOr<Value> y = n.create<adj::SliceOp>(n.value(0), attrs);
+  if (succeeded(y) && !reversed.empty())
+    y = n.create<adj::ReverseOp>(
+        *y, {n.named("dims", n.b.getDenseI64ArrayAttr(reversed))},
+        y->getType());
+  return result(results, y);
 }
 
 LogicalResult slice(NodeContext &n, Results &results) {
@@ -1002,10 +1125,77 @@ LogicalResult gather(NodeContext &n, Results &results) {
                              {n.named("axis", n.b.getI64IntegerAttr(*axis))}));
 }
 
+/// `v`'s entries [start, limit) along `axis`.
+FailureOr<Value> sliceAlong(NodeContext &n, Value v, int64_t axis,
+                            int64_t start, int64_t limit) {
+  auto type = cast<RankedTensorType>(v.getType());
+  SmallVector<int64_t> starts(type.getRank(), 0),
+      limits(type.getShape().begin(), type.getShape().end());
+  starts[axis] = start;
+  limits[axis] = limit;
+  return n.create<adj::SliceOp>(
+      v, {n.named("start", n.b.getDenseI64ArrayAttr(starts)),
+          n.named("limit", n.b.getDenseI64ArrayAttr(limits))});
+}
+
+/// Pad's reflect and edge modes, one axis at a time: the entries next to
+/// each border, mirrored (reflect: [1, low] reversed before, the border
+/// not repeated) or the border entry repeated (edge), concatenated.
+FailureOr<Value> padBorders(NodeContext &n, Value x, StringRef mode,
+                            ArrayRef<int64_t> low, ArrayRef<int64_t> high) {
+  for (int64_t axis = 0, rank = low.size(); axis < rank; ++axis) {
+    int64_t d = cast<RankedTensorType>(x.getType()).getDimSize(axis);
+    if (low[axis] == 0 && high[axis] == 0)
+      continue;
+    bool reflect = mode == "reflect";
+    if (reflect ? std::max(low[axis], high[axis]) >= d : d == 0)
+      return n.error() << "cannot pad a dimension of " << d << " by "
+                       << low[axis] << " and " << high[axis] << " in " << mode
+                       << " mode";
+    auto border = [&](int64_t size, bool before) -> FailureOr<Value> {
+      FailureOr<Value> part =
+          reflect ? (before ? sliceAlong(n, x, axis, 1, size + 1)
+                            : sliceAlong(n, x, axis, d - 1 - size, d - 1))
+                  : (before ? sliceAlong(n, x, axis, 0, 1)
+                            : sliceAlong(n, x, axis, d - 1, d));
+      if (failed(part))
+        return failure();
+      auto type = cast<RankedTensorType>(part->getType());
+      if (reflect)
+        return n.create<adj::ReverseOp>(
+            *part, {n.named("dims", n.b.getDenseI64ArrayAttr({axis}))}, type);
+      SmallVector<int64_t> shape(type.getShape());
+      shape[axis] = size;
+      return n.create<adj::BroadcastToOp>(*part, {}, type.clone(shape));
+    };
+    SmallVector<Value> parts;
+    if (low[axis]) {
+      FailureOr<Value> b = border(low[axis], true);
+      if (failed(b))
+        return failure();
+      parts.push_back(*b);
+    }
+    parts.push_back(x);
+    if (high[axis]) {
+      FailureOr<Value> b = border(high[axis], false);
+      if (failed(b))
+        return failure();
+      parts.push_back(*b);
+    }
+    FailureOr<Value> joined = n.create<adj::ConcatOp>(
+        parts, {n.named("axis", n.b.getI64IntegerAttr(axis))});
+    if (failed(joined))
+      return failure();
+    x = *joined;
+  }
+  return x;
+}
+
 LogicalResult pad(NodeContext &n, Results &results) {
-  if (n.getString("mode", "constant") != "constant")
-    return n.error() << "mode '" << n.getString("mode", "")
-                     << "' is not supported: only constant padding";
+  std::string mode = n.getString("mode", "constant");
+  if (mode != "constant" && mode != "reflect" && mode != "edge")
+    return n.error() << "mode '" << mode
+                     << "' is not supported: constant, reflect or edge";
   FailureOr<SmallVector<int64_t>> pads = n.ints(1, "pads");
   if (failed(pads))
     return failure();
@@ -1029,11 +1219,38 @@ LogicalResult pad(NodeContext &n, Results &results) {
     return failure();
   ArrayRef<int64_t> low = ArrayRef(*pads).take_front(rank),
                     high = ArrayRef(*pads).drop_front(rank);
+  if (mode != "constant")
+    return result(results, padBorders(n, *x, mode, low, high));
   return result(
       results,
       n.create<adj::PadOp>(*x, {n.named("low", n.b.getDenseI64ArrayAttr(low)),
                                 n.named("high", n.b.getDenseI64ArrayAttr(high)),
                                 n.named("value", n.b.getF64FloatAttr(value))}));
+}
+
+/// ConstantOfShape: a splat of `value` (float 0 by default) of the shape
+/// known at import time.
+LogicalResult constantOfShape(NodeContext &n, Results &results) {
+  FailureOr<SmallVector<int64_t>> shape = n.ints(0, "the shape");
+  if (failed(shape))
+    return failure();
+  if (llvm::any_of(*shape, [](int64_t d) { return d < 0; }))
+    return n.error() << "the shape has a negative entry";
+  DenseElementsAttr value = DenseElementsAttr::get(
+      RankedTensorType::get({1}, n.b.getF32Type()), 0.0f);
+  if (const onnx::AttributeProto *a = n.attr("value")) {
+    FailureOr<DenseElementsAttr> given = readTensor(a->t(), n.loc);
+    if (failed(given))
+      return failure();
+    if (given->getNumElements() != 1)
+      return n.error() << "value must have one element";
+    value = *given;
+  }
+  auto type = RankedTensorType::get(*shape, value.getElementType());
+  results.push_back(
+      {{},
+       DenseElementsAttr::get(type, *value.getValues<Attribute>().begin())});
+  return success();
 }
 
 //===----------------------------------------------------------------------===//
@@ -1228,6 +1445,44 @@ LogicalResult softmax(NodeContext &n, Results &results) {
                 n.create<OpTy>(*x,
                                {n.named("axis", n.b.getI64IntegerAttr(*axis))},
                                x->getType()));
+}
+
+/// InstanceNormalization (PyTorch's nn.InstanceNorm and nn.GroupNorm):
+/// each channel of each sample normalized over its spatial entries, as
+/// `adj.layer_norm` of [N, C, S] over S (unit scale, no shift), then the
+/// per-channel scale and B.
+LogicalResult instanceNorm(NodeContext &n, Results &results) {
+  FailureOr<Value> x = n.floatValue(0), scale = n.floatValue(1),
+                   shift = n.floatValue(2);
+  if (failed(x) || failed(scale) || failed(shift))
+    return failure();
+  ArrayRef<int64_t> in = n.type(0).getShape();
+  if (in.size() < 3)
+    return n.error() << "the input must be [N, C, D1, ...]";
+  for (unsigned i = 1; i < 3; ++i)
+    if (n.type(i).getShape() != ArrayRef<int64_t>{in[1]})
+      return n.error() << "input " << i << " has type " << n.type(i)
+                       << "; expected [" << in[1] << "]";
+  int64_t spatial = 1;
+  for (int64_t d : in.drop_front(2))
+    spatial *= d;
+  auto vector = RankedTensorType::get({spatial}, n.type(0).getElementType());
+  Value flat = n.reshape(*x, {in[0], in[1], spatial});
+  FailureOr<Value> normalized = n.create<adj::LayerNormOp>(
+      {flat, n.splat(vector, 1.0), n.splat(vector, 0.0)},
+      {n.named("axis", n.b.getI64IntegerAttr(2)),
+       n.named("epsilon", n.b.getF64FloatAttr(n.getFloat("epsilon", 1e-5)))},
+      flat.getType());
+  if (failed(normalized))
+    return failure();
+  SmallVector<int64_t> perChannel(in.size() - 1, 1);
+  perChannel[0] = in[1];
+  FailureOr<Value> scaled = n.create<adj::MulOp>(
+      {n.reshape(*normalized, in), n.reshape(*scale, perChannel)});
+  if (failed(scaled))
+    return failure();
+  return result(results,
+                n.create<adj::AddOp>({*scaled, n.reshape(*shift, perChannel)}));
 }
 
 LogicalResult layerNorm(NodeContext &n, Results &results) {
@@ -2037,6 +2292,8 @@ const OperatorInfo operators[] = {
     {"Constant", 1, 17, 0, constant,
      "`value`, `value_float(s)`, `value_int(s)`; kept at import time, an "
      "`adj.constant` where used at run time"},
+    {"ConstantOfShape", 9, 17, 1, constantOfShape,
+     "folds to a constant (the shape known at import time)"},
     {"Conv", 1, 17, 2, conv,
      "`adj.conv2d` (+ bias); 1-D (as 2-D of height 1) or 2-D, strides, "
      "pads, dilations, group; `auto_pad` NOTSET or VALID"},
@@ -2077,6 +2334,9 @@ const OperatorInfo operators[] = {
     {"HardSwish", 14, 17, 1, hardSwish,
      "x times HardSigmoid(x) with alpha 1/6, beta 0.5"},
     {"Identity", 1, 17, 1, identity, "its input"},
+    {"InstanceNormalization", 6, 17, 3, instanceNorm,
+     "`adj.layer_norm` over the spatial entries of each channel, then the "
+     "per-channel scale and shift"},
     {"LayerNormalization", 17, 17, 2, layerNorm,
      "`adj.layer_norm`; the Mean and InvStdDev outputs are not supported "
      "(the decomposed form, ReduceMean/Sub/Pow/Sqrt/Div, imports as its "
@@ -2107,11 +2367,14 @@ const OperatorInfo operators[] = {
     {"Not", 1, 17, 1, logic, "as And"},
     {"Or", 7, 17, 2, logic, "as And"},
     {"Pad", 11, 17, 2, pad,
-     "`adj.pad`; constant mode, non-negative pads known at import time"},
+     "`adj.pad` in constant mode; reflect and edge modes as slices "
+     "(`adj.reverse`d, or broadcast) concatenated; non-negative pads known "
+     "at import time"},
     {"Pow", 7, 17, 2, binary<adj::PowOp>,
      "`adj.pow`; an integer exponent is made a float constant"},
-    {"RNN", 7, 17, 3, rnn,
-     "as GRU; Tanh or Relu (PyTorch's nn.RNN `nonlinearity`)"},
+    {"PRelu", 9, 17, 2, prelu,
+     "`adj.select` of x and slope x (the slope broadcast, as NumPy)"},
+    {"Reciprocal", 6, 17, 1, reciprocal, "`adj.div` of 1 by x"},
     {"ReduceL1", 1, 17, 1, reduceNorm<adj::AbsOp, false>,
      "`adj.sum` of `adj.abs`"},
     {"ReduceL2", 1, 17, 1, reduceNorm<adj::SquareOp, true>,
@@ -2136,10 +2399,15 @@ const OperatorInfo operators[] = {
      "round_prefer_ceil, or asymmetric with floor. Linear (bilinear): two "
      "`adj.gather`s and a weight per resized dimension, to any size, "
      "half_pixel, pytorch_half_pixel, align_corners or asymmetric"},
+    {"RNN", 7, 17, 3, rnn,
+     "as GRU; Tanh or Relu (PyTorch's nn.RNN `nonlinearity`)"},
+    {"Selu", 6, 17, 1, selu, "gamma times Elu with alpha"},
     {"Shape", 1, 17, 1, shape, "folds to a constant (static shapes)"},
     {"Sigmoid", 6, 17, 1, unary<adj::SigmoidOp>, "`adj.sigmoid`"},
+    {"Sign", 9, 17, 1, sign, "two `adj.select`s (derivative 0)"},
     {"Slice", 10, 17, 3, slice,
-     "`adj.slice`; bounds known at import time, positive steps"},
+     "`adj.slice`; bounds known at import time; negative steps "
+     "`adj.reverse` the slice; integer constants fold"},
     {"Softmax", 1, 17, 1, softmax<adj::SoftmaxOp>,
      "`adj.softmax`; before opset 13 only along the last axis"},
     {"Softplus", 1, 17, 1, softplus,
@@ -2149,7 +2417,8 @@ const OperatorInfo operators[] = {
     {"Squeeze", 1, 17, 1, squeeze, "`adj.reshape`"},
     {"Sub", 7, 17, 2, binary<adj::SubOp>, "`adj.sub`; integer constants fold"},
     {"Tanh", 6, 17, 1, unary<adj::TanhOp>, "`adj.tanh`"},
-    {"Transpose", 1, 17, 1, transpose, "`adj.transpose`"},
+    {"Transpose", 1, 17, 1, transpose,
+     "`adj.transpose`; integer constants fold"},
     {"Unsqueeze", 1, 17, 1, unsqueeze, "`adj.reshape`"},
     {"Where", 9, 17, 3, where,
      "`adj.select`; the condition a bool mask (a constant, a comparison, "

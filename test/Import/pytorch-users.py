@@ -8,7 +8,9 @@
 # a UNet-like encoder/decoder, a transformer block with
 # nn.MultiheadAttention and a sliced causal mask buffer, a bidirectional
 # LSTM tagger, a 1-D convolutional audio net, a VAE-style loss and a
-# mixture density network.
+# mixture density network. Also the operators those bring: reflect and
+# replicate padding, GroupNorm/InstanceNorm, PReLU, Reciprocal, Sign, Selu,
+# flip (negative Slice steps).
 # RUN: %python %s %t.dir
 
 import math
@@ -114,6 +116,27 @@ class Recurrent(nn.Module):
                                               + qh[1]], 1)[:, :8])
 
 
+class MoreOps(nn.Module):
+    """Reflect and replicate padding (Pad, whose pads PyTorch computes with
+    ConstantOfShape, a negative-step Slice and a Transpose), GroupNorm and
+    InstanceNorm2d (InstanceNormalization), PReLU, 1 / x (Reciprocal),
+    sign, selu and flip (a negative-step Slice at run time)."""
+
+    def __init__(self):
+        super().__init__()
+        self.c = nn.Conv2d(2, 4, 3)
+        self.gn = nn.GroupNorm(2, 4)
+        self.inorm = nn.InstanceNorm2d(4, affine=True)
+        self.prelu = nn.PReLU(4)
+
+    def forward(self, x):
+        h = self.c(F.pad(x, (1, 2, 2, 1), mode="reflect"))
+        h = self.gn(h) + self.inorm(F.pad(h, (1, 1, 0, 0), mode="replicate")
+                                    [..., 1:-1])
+        h = self.prelu(h) + 1.0 / (h * h + 1) + torch.sign(h) * F.selu(h)
+        return h + torch.flip(h, [1, 3])
+
+
 class WideTranspose(nn.Module):
     """ConvTranspose whose output_padding is not below the stride (PyTorch
     allows it below the dilation), with and without end padding."""
@@ -143,9 +166,159 @@ run("interpolation", Interpolation(),
 run("recurrent", Recurrent(),
     {"x": np.random.randn(5, 2, 3).astype(np.float32)},
     "softmax_cross_entropy", 14, threads=BOTH)
+more = MoreOps()
+with torch.no_grad():  # distinct norm parameters, slopes of both signs
+    for p in [more.gn.weight, more.gn.bias, more.inorm.weight,
+              more.inorm.bias, more.prelu.weight]:
+        p.uniform_(-1, 1.5)
+run("more-ops", more, {"x": np.random.randn(2, 2, 6, 7).astype(np.float32)},
+    "mse", 14, threads=BOTH)
 run("wide-transpose", WideTranspose(),
     {"x": np.random.randn(2, 2, 4, 5).astype(np.float32)}, "mse", 14,
     threads=BOTH)
+
+
+# Whole models.
+class UNet(nn.Module):
+    """Encoder/decoder with skips: batch norm (training), max pooling,
+    bilinear (align_corners) and nearest upsampling, a transposed
+    convolution, concatenations."""
+
+    def __init__(self):
+        super().__init__()
+        self.e1 = nn.Sequential(nn.Conv2d(2, 4, 3, padding=1), nn.BatchNorm2d(4), nn.ReLU())
+        self.e2 = nn.Sequential(nn.Conv2d(4, 8, 3, padding=1), nn.ReLU())
+        self.mid = nn.Conv2d(8, 8, 3, padding=1)
+        self.up1 = nn.ConvTranspose2d(8, 4, 2, stride=2)
+        self.d1 = nn.Conv2d(8, 4, 3, padding=1)
+        self.d2 = nn.Conv2d(12, 4, 3, padding=1)
+        self.out = nn.Conv2d(4, 1, 1)
+    def forward(self, x):
+        a = self.e1(x)
+        b = self.e2(F.max_pool2d(a, 2))
+        m = F.leaky_relu(self.mid(F.max_pool2d(b, 2)), 0.1)
+        u = F.interpolate(m, size=b.shape[-2:], mode="bilinear",
+                          align_corners=True)
+        c = F.silu(self.d2(torch.cat([u, b[:, :4]], 1)))
+        d = self.d1(torch.cat([self.up1(b), a], 1))
+        return torch.sigmoid(self.out(d + F.interpolate(c, scale_factor=2, mode="nearest")))
+
+class MHABlock(nn.Module):
+    """Pre-norm transformer block: nn.MultiheadAttention with a causal mask
+    buffer sliced to the sequence (self.mask[:t, :t]), GELU feed-forward."""
+
+    def __init__(self, d=16, h=4, t=8):
+        super().__init__()
+        self.attn = nn.MultiheadAttention(d, h, batch_first=True)
+        self.ln1, self.ln2 = nn.LayerNorm(d), nn.LayerNorm(d)
+        self.ff = nn.Sequential(nn.Linear(d, 32), nn.GELU(), nn.Linear(32, d))
+        self.register_buffer("mask", torch.triu(torch.full((t, t), float("-inf")), 1))
+    def forward(self, x):
+        t = x.shape[1]
+        h = self.ln1(x)
+        a, _ = self.attn(h, h, h, attn_mask=self.mask[:t, :t], need_weights=False)
+        x = x + a
+        return x + self.ff(self.ln2(x))
+
+class Tagger(nn.Module):
+    """Embedding, a two-layer bidirectional batch-first LSTM, per-token
+    log-softmax."""
+
+    def __init__(self):
+        super().__init__()
+        self.emb = nn.Embedding(30, 8)
+        self.lstm = nn.LSTM(8, 6, num_layers=2, bidirectional=True, batch_first=True)
+        self.fc = nn.Linear(12, 5)
+    def forward(self, tokens):
+        y, _ = self.lstm(self.emb(tokens))
+        return F.log_softmax(self.fc(y), -1).reshape(-1, 5)
+
+class Audio(nn.Module):
+    """1-D convolutions over a waveform (stride, dilation, groups), batch
+    norm, max and ceil-mode average pooling, mean and max over time."""
+
+    def __init__(self):
+        super().__init__()
+        self.c1 = nn.Conv1d(1, 8, 9, stride=2, padding=4)
+        self.bn = nn.BatchNorm1d(8)
+        self.c2 = nn.Conv1d(8, 8, 5, padding=4, dilation=2, groups=2)
+        self.c3 = nn.Conv1d(8, 16, 3, stride=2)
+        self.fc = nn.Linear(16, 4)
+    def forward(self, wav):
+        h = F.relu(self.bn(self.c1(wav)))
+        h = F.gelu(self.c2(h)) + h
+        h = F.avg_pool1d(F.elu(self.c3(F.max_pool1d(h, 3, 2, padding=1))), 2, ceil_mode=True)
+        return self.fc(torch.cat([h.mean(-1), h.amax(-1)], 1)[:, :16])
+
+class VAE(nn.Module):
+    """A VAE's two loss terms: reparameterization with given noise, a
+    clamped log-variance, BCE-with-logits reconstruction and the KL."""
+
+    def __init__(self):
+        super().__init__()
+        self.enc = nn.Linear(12, 16)
+        self.mu = nn.Linear(16, 4)
+        self.logvar = nn.Linear(16, 4)
+        self.dec = nn.Sequential(nn.Linear(4, 16), nn.Softplus(), nn.Linear(16, 12))
+    def forward(self, x, eps):
+        h = F.relu(self.enc(x))
+        mu, logvar = self.mu(h), self.logvar(h).clamp(-6, 6)
+        z = mu + torch.exp(0.5 * logvar) * eps
+        recon = self.dec(z)
+        rec = F.binary_cross_entropy_with_logits(recon, torch.sigmoid(x), reduction="none").sum(1)
+        kl = -0.5 * torch.sum(1 + logvar - mu.pow(2) - logvar.exp(), 1)
+        return torch.stack([rec, kl], 1)
+
+class MDN(nn.Module):
+    """Mixture density network: log-softmax mixture weights, diagonal
+    Gaussians, the negative log-likelihood by logsumexp."""
+
+    def __init__(self, k=3):
+        super().__init__()
+        self.k = k
+        self.body = nn.Sequential(nn.Linear(5, 16), nn.Tanh())
+        self.pi = nn.Linear(16, k)
+        self.mu = nn.Linear(16, k * 2)
+        self.sigma = nn.Linear(16, k * 2)
+    def forward(self, x, y):
+        h = self.body(x)
+        logpi = F.log_softmax(self.pi(h), -1)
+        mu = self.mu(h).view(-1, self.k, 2)
+        logsig = self.sigma(h).view(-1, self.k, 2)
+        z = (y.unsqueeze(1) - mu) * torch.exp(-logsig)
+        logp = (-0.5 * z * z - logsig - 0.5 * math.log(2 * math.pi)).sum(-1)
+        return -torch.logsumexp(logpi + logp, -1, keepdim=True)
+
+
+run("unet", UNet(), {"x": np.random.randn(2, 2, 8, 8).astype(np.float32)},
+    "mse", 14, training=True, threads=BOTH)
+block = MHABlock()
+with torch.no_grad():  # no two parameters equal (the export would merge them)
+    for p in block.parameters():
+        p.add_(0.1 * torch.randn(p.shape))
+run("mha", block, {"x": np.random.randn(2, 8, 16).astype(np.float32)}, "mse",
+    14, threads=BOTH)
+# --check-numerics accepts the mask's -inf, sliced and scaled by 1 on the
+# way to the scores (a call that flagged it would raise CallError).
+checked = adjoint.compile(os.path.join(torchexport.out, "mha.onnx"),
+                          check_numerics=True, loss="mse",
+                          value_and_grad="loss",
+                          output=os.path.join(torchexport.out,
+                                              "libmha-checked.so"))
+x = np.random.randn(2, 8, 16).astype(np.float32)
+checked.loss_value_and_grad(x=x, labels=np.zeros_like(x),
+                            **checked.initial_values())
+run("tagger", Tagger(),
+    {"tokens": np.random.randint(0, 30, size=(3, 7)).astype(np.int64)},
+    "softmax_cross_entropy", 14, threads=BOTH)
+run("audio", Audio(), {"wav": np.random.randn(3, 1, 64).astype(np.float32)},
+    "softmax_cross_entropy", 14, training=True, threads=BOTH)
+run("vae", VAE(), {"x": np.random.randn(4, 12).astype(np.float32),
+                   "eps": np.random.randn(4, 4).astype(np.float32)},
+    "mse", 14, threads=BOTH)
+run("mdn", MDN(), {"x": np.random.randn(6, 5).astype(np.float32),
+                   "target": np.random.randn(6, 2).astype(np.float32)},
+    "mse", 14, threads=BOTH)
 
 
 def onnx_avg_pool(x, name, **attrs):
