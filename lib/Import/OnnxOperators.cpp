@@ -742,6 +742,66 @@ LogicalResult transpose(NodeContext &n, Results &results) {
                     {n.named("permutation", n.b.getDenseI64ArrayAttr(perm))}));
 }
 
+/// Tile: each dimension d repeated r times is [1, d] broadcast to [r, d]
+/// and merged (output entry i reads input entry i mod d).
+LogicalResult tile(NodeContext &n, Results &results) {
+  FailureOr<SmallVector<int64_t>> repeats = n.ints(1, "the repeats");
+  if (failed(repeats))
+    return failure();
+  ArrayRef<int64_t> in = n.type(0).getShape();
+  if (repeats->size() != in.size() ||
+      llvm::any_of(*repeats, [](int64_t r) { return r < 0; }))
+    return n.error() << "the repeats must be " << in.size()
+                     << " non-negative counts";
+  FailureOr<Value> x = n.floatValue(0);
+  if (failed(x))
+    return failure();
+  SmallVector<int64_t> pairs, repeated, out;
+  for (auto [d, r] : llvm::zip(in, *repeats)) {
+    pairs.append({1, d});
+    repeated.append({r, d});
+    out.push_back(r * d);
+  }
+  if (pairs == repeated)
+    return result(results, x);
+  FailureOr<Value> spread = n.create<adj::BroadcastToOp>(
+      n.reshape(*x, pairs), {}, n.type(0).clone(repeated));
+  if (failed(spread))
+    return failure();
+  return result(results, n.reshape(*spread, out));
+}
+
+/// Trilu: the entries of the last two dimensions on and above (upper) or
+/// on and below (lower) diagonal k kept, the others 0: a select by a
+/// constant mask.
+LogicalResult trilu(NodeContext &n, Results &results) {
+  int64_t k = 0;
+  if (n.hasInput(1)) {
+    FailureOr<SmallVector<int64_t>> given = n.ints(1, "k");
+    if (failed(given))
+      return failure();
+    if (given->size() != 1)
+      return n.error() << "k must be one integer";
+    k = (*given)[0];
+  }
+  ArrayRef<int64_t> in = n.type(0).getShape();
+  if (in.size() < 2)
+    return n.error() << "the input must have at least 2 dimensions";
+  FailureOr<Value> x = n.floatValue(0);
+  if (failed(x))
+    return failure();
+  bool upper = n.getInt("upper", 1);
+  int64_t rows = in[in.size() - 2], cols = in.back();
+  SmallVector<bool> keep;
+  for (int64_t i = 0; i < rows; ++i)
+    for (int64_t j = 0; j < cols; ++j)
+      keep.push_back(upper ? j - i >= k : j - i <= k);
+  auto maskType = RankedTensorType::get({rows, cols}, n.b.getI1Type());
+  Value mask = n.b.create<adj::ConstantOp>(
+      n.loc, maskType, DenseElementsAttr::get(maskType, ArrayRef(keep)));
+  return result(results, n.create<adj::SelectOp>({mask, *x, n.scalar(0.0)}));
+}
+
 LogicalResult concat(NodeContext &n, Results &results) {
   int64_t rank = n.type(0).getRank();
   FailureOr<int64_t> axis = n.normalizeAxis(n.getInt("axis", 0), rank);
@@ -2417,8 +2477,12 @@ const OperatorInfo operators[] = {
     {"Squeeze", 1, 17, 1, squeeze, "`adj.reshape`"},
     {"Sub", 7, 17, 2, binary<adj::SubOp>, "`adj.sub`; integer constants fold"},
     {"Tanh", 6, 17, 1, unary<adj::TanhOp>, "`adj.tanh`"},
+    {"Tile", 6, 17, 2, tile,
+     "`adj.broadcast_to` between reshapes; repeats known at import time"},
     {"Transpose", 1, 17, 1, transpose,
      "`adj.transpose`; integer constants fold"},
+    {"Trilu", 14, 17, 1, trilu,
+     "`adj.select` by a constant mask; k known at import time"},
     {"Unsqueeze", 1, 17, 1, unsqueeze, "`adj.reshape`"},
     {"Where", 9, 17, 3, where,
      "`adj.select`; the condition a bool mask (a constant, a comparison, "

@@ -10,7 +10,7 @@
 # LSTM tagger, a 1-D convolutional audio net, a VAE-style loss and a
 # mixture density network. Also the operators those bring: reflect and
 # replicate padding, GroupNorm/InstanceNorm, PReLU, Reciprocal, Sign, Selu,
-# flip (negative Slice steps).
+# flip (negative Slice steps), triu/tril (Trilu), repeat (Tile).
 # RUN: %python %s %t.dir
 
 import math
@@ -120,7 +120,8 @@ class MoreOps(nn.Module):
     """Reflect and replicate padding (Pad, whose pads PyTorch computes with
     ConstantOfShape, a negative-step Slice and a Transpose), GroupNorm and
     InstanceNorm2d (InstanceNormalization), PReLU, 1 / x (Reciprocal),
-    sign, selu and flip (a negative-step Slice at run time)."""
+    sign, selu, flip (a negative-step Slice at run time), triu and tril
+    (Trilu) and repeat (Tile)."""
 
     def __init__(self):
         super().__init__()
@@ -134,7 +135,8 @@ class MoreOps(nn.Module):
         h = self.gn(h) + self.inorm(F.pad(h, (1, 1, 0, 0), mode="replicate")
                                     [..., 1:-1])
         h = self.prelu(h) + 1.0 / (h * h + 1) + torch.sign(h) * F.selu(h)
-        return h + torch.flip(h, [1, 3])
+        h = h + torch.flip(h, [1, 3]) + torch.triu(h, 1) + torch.tril(h, -2)
+        return torch.cat([h.flatten(1), x.repeat(1, 2, 1, 3).flatten(1)], 1)
 
 
 class WideTranspose(nn.Module):
