@@ -742,6 +742,39 @@ LogicalResult transpose(NodeContext &n, Results &results) {
                     {n.named("permutation", n.b.getDenseI64ArrayAttr(perm))}));
 }
 
+/// DepthToSpace (F.pixel_shuffle): [N, C, H, W] with C = c b² to
+/// [N, c, H b, W b], the channel split as [b, b, c] (DCR) or [c, b, b]
+/// (CRD, PyTorch's) and its b's moved next to H and W.
+LogicalResult depthToSpace(NodeContext &n, Results &results) {
+  ArrayRef<int64_t> in = n.type(0).getShape();
+  int64_t b = n.getInt("blocksize", 0);
+  if (in.size() != 4 || b < 1 || in[1] % (b * b))
+    return n.error() << "the input must be [N, C, H, W] with C a multiple "
+                        "of blocksize² (blocksize "
+                     << b << ")";
+  std::string mode = n.getString("mode", "DCR");
+  if (mode != "DCR" && mode != "CRD")
+    return n.error() << "mode " << mode << " is not one of DCR, CRD";
+  FailureOr<Value> x = n.floatValue(0);
+  if (failed(x))
+    return failure();
+  int64_t c = in[1] / (b * b);
+  bool dcr = mode == "DCR";
+  SmallVector<int64_t> split =
+      dcr ? SmallVector<int64_t>{in[0], b, b, c, in[2], in[3]}
+          : SmallVector<int64_t>{in[0], c, b, b, in[2], in[3]};
+  SmallVector<int64_t> perm = dcr ? SmallVector<int64_t>{0, 3, 4, 1, 5, 2}
+                                  : SmallVector<int64_t>{0, 1, 4, 2, 5, 3};
+  FailureOr<Value> moved = n.create<adj::TransposeOp>(
+      n.reshape(*x, split),
+      {n.named("permutation", n.b.getDenseI64ArrayAttr(perm))});
+  if (failed(moved))
+    return failure();
+  results.push_back(
+      runtime(n.reshape(*moved, {in[0], c, in[2] * b, in[3] * b})));
+  return success();
+}
+
 /// Tile: each dimension d repeated r times is [1, d] broadcast to [r, d]
 /// and merged (output entry i reads input entry i mod d).
 LogicalResult tile(NodeContext &n, Results &results) {
@@ -2361,6 +2394,8 @@ const OperatorInfo operators[] = {
      "the derivative of `adj.conv2d` w.r.t. its input (an `adj.vjp` of a "
      "private convolution); 1-D or 2-D, strides, pads, dilations, group, "
      "output_padding; no output_shape"},
+    {"DepthToSpace", 11, 17, 1, depthToSpace,
+     "`adj.transpose` between reshapes; DCR or CRD"},
     {"Div", 7, 17, 2, binary<adj::DivOp>,
      "`adj.div`; integer constants fold (truncating)"},
     {"Dropout", 1, 17, 1, dropout,

@@ -10,7 +10,8 @@
 # LSTM tagger, a 1-D convolutional audio net, a VAE-style loss and a
 # mixture density network. Also the operators those bring: reflect and
 # replicate padding, GroupNorm/InstanceNorm, PReLU, Reciprocal, Sign, Selu,
-# flip (negative Slice steps), triu/tril (Trilu), repeat (Tile).
+# flip (negative Slice steps), triu/tril (Trilu), repeat (Tile),
+# pixel_shuffle (DepthToSpace).
 # RUN: %python %s %t.dir
 
 import math
@@ -121,7 +122,7 @@ class MoreOps(nn.Module):
     ConstantOfShape, a negative-step Slice and a Transpose), GroupNorm and
     InstanceNorm2d (InstanceNormalization), PReLU, 1 / x (Reciprocal),
     sign, selu, flip (a negative-step Slice at run time), triu and tril
-    (Trilu) and repeat (Tile)."""
+    (Trilu), repeat (Tile) and pixel_shuffle (DepthToSpace)."""
 
     def __init__(self):
         super().__init__()
@@ -136,7 +137,8 @@ class MoreOps(nn.Module):
                                     [..., 1:-1])
         h = self.prelu(h) + 1.0 / (h * h + 1) + torch.sign(h) * F.selu(h)
         h = h + torch.flip(h, [1, 3]) + torch.triu(h, 1) + torch.tril(h, -2)
-        return torch.cat([h.flatten(1), x.repeat(1, 2, 1, 3).flatten(1)], 1)
+        return torch.cat([h.flatten(1), x.repeat(1, 2, 1, 3).flatten(1),
+                          F.pixel_shuffle(h[:, :, :6, :6], 2).flatten(1)], 1)
 
 
 class WideTranspose(nn.Module):
@@ -323,15 +325,13 @@ run("mdn", MDN(), {"x": np.random.randn(6, 5).astype(np.float32),
     "mse", 14, threads=BOTH)
 
 
-def onnx_avg_pool(x, name, **attrs):
-    """One AveragePool node built with onnx.helper, compiled and run on
-    `x`: PyTorch exports count_include_pad as a Pad node, so this is the
-    attribute's only check against PyTorch."""
-    n, c, h, w = x.shape
-    node = helper.make_node("AveragePool", ["x"], ["y"], name=name, **attrs)
+def onnx_node(node, inputs, name):
+    """One node built with onnx.helper (its inputs x, ... as graph inputs),
+    compiled and run on `inputs`."""
     graph = helper.make_graph(
-        [node], name, [helper.make_tensor_value_info("x", TensorProto.FLOAT,
-                                                     x.shape)],
+        [node], name,
+        [helper.make_tensor_value_info(k, TensorProto.FLOAT, v.shape)
+         for k, v in inputs.items()],
         [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)])
     path = os.path.join(torchexport.out, name + ".onnx")
     with open(path, "wb") as f:
@@ -339,7 +339,14 @@ def onnx_avg_pool(x, name, **attrs):
             helper.make_opsetid("", 14)]).SerializeToString())
     lib = adjoint.compile(path, output=os.path.join(torchexport.out,
                                                     f"lib{name}.so"))
-    return lib.forward(x=x)
+    return lib.forward(**inputs)
+
+
+def onnx_avg_pool(x, name, **attrs):
+    """An AveragePool node on `x`: PyTorch exports count_include_pad as a
+    Pad node, so this is the attribute's only check against PyTorch."""
+    return onnx_node(helper.make_node("AveragePool", ["x"], ["y"], name=name,
+                                      **attrs), {"x": x}, name)
 
 
 x = np.random.randn(2, 3, 7, 6).astype(np.float32)
@@ -353,6 +360,25 @@ for k, s, p in [(3, 2, 1), (2, 2, 1), (3, 3, 1), (4, 3, 2)]:
                             ceil_mode=True, count_include_pad=bool(include))
         check(f"AveragePool k {k} s {s} pads {p} ceil count_include_pad "
               f"{include}", got, want.numpy())
+
+
+# DepthToSpace in both modes against the ONNX specification's entry rule:
+# y[n, c, h b + i, w b + j] = x[n, (i b + j) C' + c, h, w] (DCR) or
+# x[n, c b² + i b + j, h, w] (CRD), C' = C / b².
+x = np.random.randn(2, 12, 2, 3).astype(np.float32)
+b, cs = 2, 3
+for mode in ("DCR", "CRD"):
+    want = np.zeros((2, cs, 2 * b, 3 * b))
+    for c in range(cs):
+        for i in range(b):
+            for j in range(b):
+                k = ((i * b + j) * cs + c if mode == "DCR"
+                     else c * b * b + i * b + j)
+                want[:, c, i::b, j::b] = x[:, k]
+    got = onnx_node(helper.make_node("DepthToSpace", ["x"], ["y"], name="d2s",
+                                     blocksize=b, mode=mode),
+                    {"x": x}, f"depth-to-space-{mode}")
+    check(f"DepthToSpace {mode}", got, want)
 
 print(f"{len(failures)} failures")
 sys.exit(1 if failures else 0)
