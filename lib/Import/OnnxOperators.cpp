@@ -16,6 +16,7 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringMap.h"
 #include "llvm/Support/CheckedArithmetic.h"
 
 using namespace mlir;
@@ -1373,6 +1374,165 @@ LogicalResult matmul(NodeContext &n, Results &results) {
   return success();
 }
 
+/// Einsum of one or two operands. An index of an operand that neither the
+/// other operand nor the output has is summed first. Then the indices in
+/// both operands and the output (batch), in one operand and the output
+/// (left, right) and in both operands only (contracted) make one batched
+/// matrix product [batch, left, K] x [batch, K, right], reshaped and
+/// transposed to the output's order. An ellipsis stands for the leading
+/// dimensions no letter names (the same ones in every operand).
+LogicalResult einsum(NodeContext &n, Results &results) {
+  std::string equation;
+  for (char c : n.getString("equation", ""))
+    if (c != ' ')
+      equation += c;
+  size_t arrow = equation.find("->");
+  std::string lhs = equation.substr(0, arrow);
+  SmallVector<StringRef> terms;
+  StringRef(lhs).split(terms, ',');
+  unsigned count = n.getNumInputs();
+  if (count < 1 || count > 2 || terms.size() != count)
+    return n.error() << "equation '" << equation
+                     << "' is not supported: one or two operands, each "
+                        "with its term";
+  // Ellipses become digits, which no index is: "...ij" of a rank-4
+  // operand is "01ij".
+  SmallVector<std::string> labels;
+  int64_t ellipsis = -1;
+  for (unsigned i = 0; i < count; ++i) {
+    std::string term = terms[i].str();
+    size_t dots = term.find("...");
+    int64_t rank = n.type(i).getRank();
+    if (dots != std::string::npos) {
+      int64_t k = rank - int64_t(term.size() - 3);
+      if (k < 0 || (ellipsis >= 0 && ellipsis != k) || k > 10)
+        return n.error() << "the ellipses of '" << equation
+                         << "' do not stand for the same dimensions";
+      ellipsis = k;
+      std::string digits;
+      for (int64_t d = 0; d < k; ++d)
+        digits += char('0' + d);
+      term.replace(dots, 3, digits);
+    }
+    if (int64_t(term.size()) != rank)
+      return n.error() << "term '" << terms[i].str() << "' does not fit "
+                       << n.type(i);
+    for (char c : term)
+      if (llvm::count(term, c) > 1)
+        return n.error() << "index '" << c << "' repeats in one operand "
+                         << "(a diagonal or trace), which is not supported";
+    labels.push_back(term);
+  }
+  std::string out;
+  if (arrow != std::string::npos) {
+    out = equation.substr(arrow + 2);
+    if (size_t dots = out.find("..."); dots != std::string::npos) {
+      std::string digits;
+      for (int64_t d = 0; d < std::max<int64_t>(ellipsis, 0); ++d)
+        digits += char('0' + d);
+      out.replace(dots, 3, digits);
+    }
+  } else {
+    // Implicit output: the ellipsis, then the indices used once, sorted.
+    std::string all = llvm::join(labels, "");
+    for (char c : all)
+      if (llvm::isDigit(c) && !llvm::is_contained(out, c))
+        out += c;
+    std::string once;
+    for (char c : all)
+      if (!llvm::isDigit(c) && llvm::count(all, c) == 1)
+        once += c;
+    llvm::sort(once);
+    out += once;
+  }
+  llvm::StringMap<int64_t> size;
+  SmallVector<Value> values;
+  for (unsigned i = 0; i < count; ++i) {
+    FailureOr<Value> v = n.floatValue(i);
+    if (failed(v))
+      return failure();
+    values.push_back(*v);
+    for (auto [c, d] : llvm::zip(labels[i], n.type(i).getShape())) {
+      auto [it, inserted] = size.try_emplace(StringRef(&c, 1), d);
+      if (!inserted && it->second != d)
+        return n.error() << "index '" << c << "' has sizes " << it->second
+                         << " and " << d;
+    }
+  }
+  for (char c : out)
+    if (!size.count(StringRef(&c, 1)))
+      return n.error() << "output index '" << c << "' is in no operand";
+  auto has = [](StringRef s, char c) { return s.contains(c); };
+  // Sum what only one operand has.
+  for (unsigned i = 0; i < count; ++i) {
+    StringRef other = count == 2 ? StringRef(labels[1 - i]) : StringRef();
+    SmallVector<int64_t> axes;
+    std::string kept;
+    for (auto [axis, c] : llvm::enumerate(labels[i])) {
+      if (has(out, c) || has(other, c))
+        kept += c;
+      else
+        axes.push_back(axis);
+    }
+    if (axes.empty())
+      continue;
+    FailureOr<Value> summed = n.create<adj::SumOp>(
+        values[i], {n.named("axes", n.b.getDenseI64ArrayAttr(axes))});
+    if (failed(summed))
+      return failure();
+    values[i] = *summed;
+    labels[i] = kept;
+  }
+  auto dims = [&](StringRef ls) {
+    SmallVector<int64_t> d;
+    for (char c : ls)
+      d.push_back(size[StringRef(&c, 1)]);
+    return d;
+  };
+  auto product = [&](StringRef ls) {
+    int64_t p = 1;
+    for (int64_t d : dims(ls))
+      p *= d;
+    return p;
+  };
+  // `v` with indices `from` transposed to the order `to`.
+  auto arrange = [&](Value v, StringRef from, StringRef to) -> Value {
+    SmallVector<int64_t> perm;
+    for (char c : to)
+      perm.push_back(from.find(c));
+    if (llvm::equal(perm, llvm::seq<int64_t>(0, perm.size())))
+      return v;
+    return *n.create<adj::TransposeOp>(
+        v, {n.named("permutation", n.b.getDenseI64ArrayAttr(perm))});
+  };
+  if (count == 1)
+    return result(results, arrange(values[0], labels[0], out));
+  StringRef a = labels[0], b = labels[1];
+  std::string batch, left, right, contracted;
+  for (char c : out) {
+    if (has(a, c) && has(b, c))
+      batch += c;
+    else if (has(a, c))
+      left += c;
+    else
+      right += c;
+  }
+  for (char c : a)
+    if (has(b, c) && !has(out, c))
+      contracted += c;
+  Value lhsValue =
+      n.reshape(arrange(values[0], a, batch + left + contracted),
+                {product(batch), product(left), product(contracted)});
+  Value rhsValue =
+      n.reshape(arrange(values[1], b, batch + contracted + right),
+                {product(batch), product(contracted), product(right)});
+  FailureOr<Value> y = n.create<adj::MatmulOp>({lhsValue, rhsValue});
+  if (failed(y))
+    return failure();
+  std::string order = batch + left + right;
+  return result(results, arrange(n.reshape(*y, dims(order)), order, out));
+}
+
 LogicalResult gemm(NodeContext &n, Results &results) {
   FailureOr<Value> a = n.floatValue(0), b = n.floatValue(1);
   if (failed(a) || failed(b))
@@ -2401,6 +2561,10 @@ const OperatorInfo operators[] = {
     {"Dropout", 1, 17, 1, dropout,
      "the identity (inference); an error in training mode with a non-zero "
      "ratio"},
+    {"Einsum", 12, 17, 1, einsum,
+     "one or two operands: `adj.sum` of the indices only one has, then one "
+     "batched `adj.matmul` between transposes and reshapes; no repeated "
+     "index within an operand"},
     {"Elu", 6, 17, 1, elu,
      "`adj.select` of x and alpha (exp(min(x, 0)) - 1), finite for any x"},
     {"Equal", 11, 17, 2, comparison<adj::ComparisonDirection::eq>,

@@ -11,7 +11,7 @@
 # mixture density network. Also the operators those bring: reflect and
 # replicate padding, GroupNorm/InstanceNorm, PReLU, Reciprocal, Sign, Selu,
 # flip (negative Slice steps), triu/tril (Trilu), repeat (Tile),
-# pixel_shuffle (DepthToSpace).
+# pixel_shuffle (DepthToSpace), torch.einsum (Einsum).
 # RUN: %python %s %t.dir
 
 import math
@@ -141,6 +141,28 @@ class MoreOps(nn.Module):
                           F.pixel_shuffle(h[:, :, :6, :6], 2).flatten(1)], 1)
 
 
+class Einsums(nn.Module):
+    """torch.einsum (Einsum): attention scores and values by batch and head,
+    a linear map, an ellipsis, a dot product, an outer product, a
+    transpose and a sum of one operand."""
+
+    def __init__(self):
+        super().__init__()
+        self.w = nn.Parameter(torch.randn(4, 6) / 2)
+        self.v = nn.Parameter(torch.randn(5))
+
+    def forward(self, x):
+        q = x.reshape(2, 2, 5, 2)  # batch, head, position, feature
+        s = torch.softmax(torch.einsum("bhid,bhjd->bhij", q, q), -1)
+        a = torch.einsum("bhij,bhjd->bhid", s, q).reshape(2, 5, 4)
+        h = torch.einsum("bsi,ij->bsj", a, self.w)
+        g = torch.einsum("...ij,...kj->...ik", h, h)
+        d = torch.einsum("bsj,bsj->bs", h, h)
+        o = torch.einsum("i,bj->bij", self.v, d)
+        return (g.sum(-1) + torch.einsum("bij->bi", o) + torch.einsum(
+            "bs->sb", d).t())
+
+
 class WideTranspose(nn.Module):
     """ConvTranspose whose output_padding is not below the stride (PyTorch
     allows it below the dilation), with and without end padding."""
@@ -176,6 +198,8 @@ with torch.no_grad():  # distinct norm parameters, slopes of both signs
               more.inorm.bias, more.prelu.weight]:
         p.uniform_(-1, 1.5)
 run("more-ops", more, {"x": np.random.randn(2, 2, 6, 7).astype(np.float32)},
+    "mse", 14, threads=BOTH)
+run("einsums", Einsums(), {"x": np.random.randn(2, 5, 4).astype(np.float32)},
     "mse", 14, threads=BOTH)
 run("wide-transpose", WideTranspose(),
     {"x": np.random.randn(2, 2, 4, 5).astype(np.float32)}, "mse", 14,
@@ -379,6 +403,20 @@ for mode in ("DCR", "CRD"):
                                      blocksize=b, mode=mode),
                     {"x": x}, f"depth-to-space-{mode}")
     check(f"DepthToSpace {mode}", got, want)
+
+# Einsum without an output term (PyTorch always writes one): the output is
+# the indices used once, sorted, after the ellipsis; NumPy's rule.
+a = np.random.randn(2, 3, 4).astype(np.float32)
+b = np.random.randn(4, 5).astype(np.float32)
+for i, (equation, operands) in enumerate([("...ij,jk", [a, b]),
+                                         ("ij,kj", [a[0], a[1]]),
+                                         ("ba", [a[0]])]):
+    names = ["x", "w"][:len(operands)]
+    got = onnx_node(helper.make_node("Einsum", names, ["y"], name="einsum",
+                                     equation=equation),
+                    dict(zip(names, operands)), f"einsum-implicit-{i}")
+    check(f"Einsum '{equation}'", got,
+          np.einsum(equation, *[o.astype(np.float64) for o in operands]))
 
 print(f"{len(failures)} failures")
 sys.exit(1 if failures else 0)

@@ -127,6 +127,12 @@ save("conv3d",
      [("x", F, [1, 1, 4, 4, 4])], [("y", F, [1, 1, 2, 2, 2])],
      [("k", np.ones((1, 1, 3, 3, 3), np.float32))])
 
+# Einsum with a repeated index in one operand (a trace).
+save("einsum-trace",
+     [helper.make_node("Einsum", ["x"], ["y"], name="trace",
+                       equation="ii->")],
+     [("x", F, [3, 3])], [("y", F, [])], opset=12)
+
 # A 1-D convolution and max pooling: 2-D ops over [N, C, 1, L].
 save("conv1d",
      [helper.make_node("Conv", ["x", "k", "kb"], ["c"], name="conv1d",
