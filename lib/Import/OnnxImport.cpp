@@ -435,6 +435,8 @@ FailureOr<SmallVector<Value>> GraphImporter::convertGraph(OpBuilder &b,
     values[name.str()] = {{}, constant};
 
   auto operators = getOperators();
+  // Whether a ceil-mode pool dropped a window whose shape ONNX keeps.
+  bool droppedWindow = false;
   for (auto [index, node] : llvm::enumerate(graph.node())) {
     Location loc = nodeLoc(index, node.name());
     if (!node.domain().empty() && node.domain() != "ai.onnx")
@@ -481,9 +483,11 @@ FailureOr<SmallVector<Value>> GraphImporter::convertGraph(OpBuilder &b,
     SmallVector<Tensor> results;
     if (failed(info->convert(context, results)))
       return failure();
-    for (auto [name, result] : llvm::zip(node.output(), results))
+    for (auto [name, result] : llvm::zip(node.output(), results)) {
       if (!name.empty())
         values[name] = result;
+      droppedWindow |= result.windowDropped;
+    }
   }
 
   SmallVector<Value> outputs;
@@ -496,11 +500,12 @@ FailureOr<SmallVector<Value>> GraphImporter::convertGraph(OpBuilder &b,
     // A shape the model declares (an exporter's, traced) must be the one
     // the conversion gives: a difference is a model or importer error, and
     // the caller's buffers would have the wrong size. Where ONNX's shape
-    // inference differs from PyTorch's, the declared shape may be ONNX's;
-    // the output has the computed one.
+    // inference differs from PyTorch's (a pool dropped a window), the
+    // shapes declared after it may be ONNX's, through any ops (a flatten,
+    // a concatenation); the output has the computed one.
     if (std::optional<SmallVector<int64_t>> declared = declaredShape(out);
         declared && ArrayRef(*declared) != t.getType().getShape() &&
-        *declared != t.onnxShape)
+        !droppedWindow)
       return emitError(modelLoc())
              << "graph output '" << out.name() << "' is declared with shape ["
              << llvm::make_range(declared->begin(), declared->end())

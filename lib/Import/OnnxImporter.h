@@ -35,11 +35,11 @@ struct Tensor {
   /// the few nodes that need a float parameter at import time (Resize's
   /// scales): `value` is the argument, which gradients are taken w.r.t.
   mlir::DenseElementsAttr initialValue;
-  /// The shape ONNX's shape inference gives this value where it differs
-  /// from getType()'s (a ceil-mode max pool whose last window would start
-  /// in the padding: PyTorch, which the importer follows, drops it), else
-  /// empty. A graph output may be declared with either.
-  llvm::SmallVector<int64_t> onnxShape;
+  /// Whether ONNX's shape inference gives this value a larger shape than
+  /// getType() (a ceil-mode pool whose last window would start in the
+  /// padding: PyTorch, which the importer follows, drops it). The graph
+  /// outputs computed after it may be declared with ONNX's shapes.
+  bool windowDropped = false;
   mlir::RankedTensorType getType() const {
     return mlir::cast<mlir::RankedTensorType>(value ? value.getType()
                                                     : constant.getType());

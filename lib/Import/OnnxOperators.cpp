@@ -15,6 +15,8 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringMap.h"
 #include "llvm/Support/CheckedArithmetic.h"
 
 using namespace mlir;
@@ -259,7 +261,8 @@ LogicalResult leakyRelu(NodeContext &n, Results &results) {
   });
 }
 
-LogicalResult elu(NodeContext &n, Results &results) {
+/// Elu with `alpha`: x > 0 ? x : alpha (exp(x) - 1).
+LogicalResult eluWith(NodeContext &n, Results &results, double alpha) {
   return positiveOr(n, results, [&](Value x) -> FailureOr<Value> {
     // exp(min(x, 0)) written as a select: exp(x) of a large positive x
     // overflows, and its zero cotangent on the discarded branch would give
@@ -272,8 +275,64 @@ LogicalResult elu(NodeContext &n, Results &results) {
     FailureOr<Value> em1 = n.create<adj::SubOp>({e, n.scalar(1.0)});
     if (failed(em1))
       return failure();
-    return n.create<adj::MulOp>({*em1, n.scalar(n.getFloat("alpha", 1.0))});
+    return n.create<adj::MulOp>({*em1, n.scalar(alpha)});
   });
+}
+
+LogicalResult elu(NodeContext &n, Results &results) {
+  return eluWith(n, results, n.getFloat("alpha", 1.0));
+}
+
+/// Selu: gamma times Elu with alpha (ONNX's defaults are PyTorch's).
+LogicalResult selu(NodeContext &n, Results &results) {
+  if (failed(
+          eluWith(n, results, n.getFloat("alpha", 1.67326319217681884765625))))
+    return failure();
+  Tensor &y = results.back();
+  FailureOr<Value> scaled = n.create<adj::MulOp>(
+      {y.value, n.scalar(n.getFloat("gamma", 1.05070102214813232421875))});
+  if (failed(scaled))
+    return failure();
+  y.value = *scaled;
+  return success();
+}
+
+/// PRelu: x > 0 ? x : slope x, the slope broadcast to x (PyTorch's
+/// nn.PReLU: [C, 1, 1] for images).
+LogicalResult prelu(NodeContext &n, Results &results) {
+  FailureOr<Value> slope = n.floatValue(1);
+  if (failed(slope))
+    return failure();
+  return positiveOr(n, results, [&](Value x) {
+    return n.create<adj::MulOp>({x, *slope});
+  });
+}
+
+/// Sign: 1, -1 or 0 by two selects (its derivative is 0).
+LogicalResult sign(NodeContext &n, Results &results) {
+  FailureOr<Value> x = n.floatValue(0);
+  if (failed(x))
+    return failure();
+  Value zero = n.scalar(0.0);
+  FailureOr<Value> positive =
+                       compare(n, adj::ComparisonDirection::gt, *x, zero),
+                   negative =
+                       compare(n, adj::ComparisonDirection::lt, *x, zero);
+  if (failed(positive) || failed(negative))
+    return failure();
+  FailureOr<Value> low =
+      n.create<adj::SelectOp>({*negative, n.scalar(-1.0), zero});
+  if (failed(low))
+    return failure();
+  return result(results,
+                n.create<adj::SelectOp>({*positive, n.scalar(1.0), *low}));
+}
+
+LogicalResult reciprocal(NodeContext &n, Results &results) {
+  FailureOr<Value> x = n.floatValue(0);
+  if (failed(x))
+    return failure();
+  return result(results, n.create<adj::DivOp>({n.scalar(1.0), *x}));
 }
 
 /// log(1 + exp(x)) as relu(x) + log1p(exp(-|x|)), which cannot overflow;
@@ -339,6 +398,38 @@ LogicalResult comparison(NodeContext &n, Results &results) {
   if (failed(lhs) || failed(rhs))
     return failure();
   return result(results, compare(n, direction, *lhs, *rhs));
+}
+
+/// Not, And, Or and Xor of bool masks. adj has no arithmetic on masks, so
+/// a mask `a` becomes the float A = a ? 1 : 0 and comes back by a
+/// comparison: Not a = (A == 0), a And b = (b ? A : 0) != 0, a Or b =
+/// (b ? 1 : A) != 0, a Xor b = (A != B). Fused elementwise, these cost
+/// nothing next to the ops that make and use the masks.
+LogicalResult logic(NodeContext &n, Results &results) {
+  StringRef op = n.node.op_type();
+  unsigned arity = op == "Not" ? 1 : 2;
+  for (unsigned i = 0; i < arity; ++i)
+    if (!n.type(i).getElementType().isInteger(1))
+      return n.error() << "input " << i << " must be a bool tensor, not "
+                       << n.type(i);
+  auto f32 = RankedTensorType::get({}, n.b.getF32Type());
+  Value zero = n.splat(f32, 0.0), one = n.splat(f32, 1.0);
+  FailureOr<Value> a = n.create<adj::SelectOp>({n.value(0), one, zero});
+  FailureOr<Value> y = a;
+  if (succeeded(a) && op == "And")
+    y = n.create<adj::SelectOp>({n.value(1), *a, zero});
+  else if (succeeded(a) && op == "Or")
+    y = n.create<adj::SelectOp>({n.value(1), one, *a});
+  if (failed(y))
+    return failure();
+  if (op == "Not")
+    return result(results, compare(n, adj::ComparisonDirection::eq, *y, zero));
+  if (op != "Xor")
+    return result(results, compare(n, adj::ComparisonDirection::ne, *y, zero));
+  FailureOr<Value> b = n.create<adj::SelectOp>({n.value(1), one, zero});
+  if (failed(b))
+    return failure();
+  return result(results, compare(n, adj::ComparisonDirection::ne, *y, *b));
 }
 
 LogicalResult where(NodeContext &n, Results &results) {
@@ -590,6 +681,34 @@ LogicalResult squeeze(NodeContext &n, Results &results) {
   return reshapeTo(n, shape, results);
 }
 
+/// An integer constant of `shape` whose entry at each multi-index is
+/// `constant`'s at the row-major position `source` gives: a slice or
+/// transpose of shape arithmetic (the pads PyTorch computes), folded.
+Tensor rearrange(NodeContext &n, DenseElementsAttr constant,
+                 ArrayRef<int64_t> shape,
+                 function_ref<int64_t(ArrayRef<int64_t>)> source) {
+  SmallVector<int64_t> values = intValues(constant), out, index(shape.size());
+  int64_t count = 1;
+  for (int64_t d : shape)
+    count *= d;
+  for (int64_t i = 0; i < count; ++i) {
+    for (int64_t d = shape.size() - 1, rest = i; d >= 0; --d) {
+      index[d] = rest % shape[d];
+      rest /= shape[d];
+    }
+    out.push_back(values[source(index)]);
+  }
+  return intConstant(n.b.getContext(), shape, out);
+}
+
+/// The row-major position of `index` in `shape`.
+int64_t position(ArrayRef<int64_t> index, ArrayRef<int64_t> shape) {
+  int64_t p = 0;
+  for (auto [i, d] : llvm::zip(index, shape))
+    p = p * d + i;
+  return p;
+}
+
 LogicalResult transpose(NodeContext &n, Results &results) {
   int64_t rank = n.type(0).getRank();
   SmallVector<int64_t> perm;
@@ -604,10 +723,117 @@ LogicalResult transpose(NodeContext &n, Results &results) {
       sorted != llvm::to_vector(llvm::seq<int64_t>(0, rank)))
     return n.error() << "perm is not a permutation of the input's " << rank
                      << " dimensions";
+  if (isIntConstant(n.input(0))) {
+    ArrayRef<int64_t> in = n.type(0).getShape();
+    SmallVector<int64_t> shape;
+    for (int64_t p : perm)
+      shape.push_back(in[p]);
+    results.push_back(
+        rearrange(n, n.input(0).constant, shape, [&](ArrayRef<int64_t> index) {
+          SmallVector<int64_t> from(rank);
+          for (int64_t d = 0; d < rank; ++d)
+            from[perm[d]] = index[d];
+          return position(from, in);
+        }));
+    return success();
+  }
   return result(results,
                 n.create<adj::TransposeOp>(
                     n.value(0),
                     {n.named("permutation", n.b.getDenseI64ArrayAttr(perm))}));
+}
+
+/// DepthToSpace (F.pixel_shuffle): [N, C, H, W] with C = c b² to
+/// [N, c, H b, W b], the channel split as [b, b, c] (DCR) or [c, b, b]
+/// (CRD, PyTorch's) and its b's moved next to H and W.
+LogicalResult depthToSpace(NodeContext &n, Results &results) {
+  ArrayRef<int64_t> in = n.type(0).getShape();
+  int64_t b = n.getInt("blocksize", 0);
+  if (in.size() != 4 || b < 1 || in[1] % (b * b))
+    return n.error() << "the input must be [N, C, H, W] with C a multiple "
+                        "of blocksize² (blocksize "
+                     << b << ")";
+  std::string mode = n.getString("mode", "DCR");
+  if (mode != "DCR" && mode != "CRD")
+    return n.error() << "mode " << mode << " is not one of DCR, CRD";
+  FailureOr<Value> x = n.floatValue(0);
+  if (failed(x))
+    return failure();
+  int64_t c = in[1] / (b * b);
+  bool dcr = mode == "DCR";
+  SmallVector<int64_t> split =
+      dcr ? SmallVector<int64_t>{in[0], b, b, c, in[2], in[3]}
+          : SmallVector<int64_t>{in[0], c, b, b, in[2], in[3]};
+  SmallVector<int64_t> perm = dcr ? SmallVector<int64_t>{0, 3, 4, 1, 5, 2}
+                                  : SmallVector<int64_t>{0, 1, 4, 2, 5, 3};
+  FailureOr<Value> moved = n.create<adj::TransposeOp>(
+      n.reshape(*x, split),
+      {n.named("permutation", n.b.getDenseI64ArrayAttr(perm))});
+  if (failed(moved))
+    return failure();
+  results.push_back(
+      runtime(n.reshape(*moved, {in[0], c, in[2] * b, in[3] * b})));
+  return success();
+}
+
+/// Tile: each dimension d repeated r times is [1, d] broadcast to [r, d]
+/// and merged (output entry i reads input entry i mod d).
+LogicalResult tile(NodeContext &n, Results &results) {
+  FailureOr<SmallVector<int64_t>> repeats = n.ints(1, "the repeats");
+  if (failed(repeats))
+    return failure();
+  ArrayRef<int64_t> in = n.type(0).getShape();
+  if (repeats->size() != in.size() ||
+      llvm::any_of(*repeats, [](int64_t r) { return r < 0; }))
+    return n.error() << "the repeats must be " << in.size()
+                     << " non-negative counts";
+  FailureOr<Value> x = n.floatValue(0);
+  if (failed(x))
+    return failure();
+  SmallVector<int64_t> pairs, repeated, out;
+  for (auto [d, r] : llvm::zip(in, *repeats)) {
+    pairs.append({1, d});
+    repeated.append({r, d});
+    out.push_back(r * d);
+  }
+  if (pairs == repeated)
+    return result(results, x);
+  FailureOr<Value> spread = n.create<adj::BroadcastToOp>(
+      n.reshape(*x, pairs), {}, n.type(0).clone(repeated));
+  if (failed(spread))
+    return failure();
+  return result(results, n.reshape(*spread, out));
+}
+
+/// Trilu: the entries of the last two dimensions on and above (upper) or
+/// on and below (lower) diagonal k kept, the others 0: a select by a
+/// constant mask.
+LogicalResult trilu(NodeContext &n, Results &results) {
+  int64_t k = 0;
+  if (n.hasInput(1)) {
+    FailureOr<SmallVector<int64_t>> given = n.ints(1, "k");
+    if (failed(given))
+      return failure();
+    if (given->size() != 1)
+      return n.error() << "k must be one integer";
+    k = (*given)[0];
+  }
+  ArrayRef<int64_t> in = n.type(0).getShape();
+  if (in.size() < 2)
+    return n.error() << "the input must have at least 2 dimensions";
+  FailureOr<Value> x = n.floatValue(0);
+  if (failed(x))
+    return failure();
+  bool upper = n.getInt("upper", 1);
+  int64_t rows = in[in.size() - 2], cols = in.back();
+  SmallVector<bool> keep;
+  for (int64_t i = 0; i < rows; ++i)
+    for (int64_t j = 0; j < cols; ++j)
+      keep.push_back(upper ? j - i >= k : j - i <= k);
+  auto maskType = RankedTensorType::get({rows, cols}, n.b.getI1Type());
+  Value mask = n.b.create<adj::ConstantOp>(
+      n.loc, maskType, DenseElementsAttr::get(maskType, ArrayRef(keep)));
+  return result(results, n.create<adj::SelectOp>({mask, *x, n.scalar(0.0)}));
 }
 
 LogicalResult concat(NodeContext &n, Results &results) {
@@ -643,27 +869,40 @@ LogicalResult concat(NodeContext &n, Results &results) {
 }
 
 /// Slices `x` along each of `axes` from `starts` to `ends` by `steps`
-/// (ONNX's clamping rules; steps must be positive).
+/// (ONNX's clamping rules). A negative step is the positive one over the
+/// same entries, reversed.
 LogicalResult sliceAxes(NodeContext &n, ArrayRef<int64_t> starts,
                         ArrayRef<int64_t> ends, ArrayRef<int64_t> axes,
                         ArrayRef<int64_t> steps, Results &results) {
   ArrayRef<int64_t> in = n.type(0).getShape();
   int64_t rank = in.size();
-  SmallVector<int64_t> start(rank, 0), limit(in), stride(rank, 1);
+  SmallVector<int64_t> start(rank, 0), limit(in), stride(rank, 1), reversed;
   for (size_t i = 0; i < axes.size(); ++i) {
     FailureOr<int64_t> a = n.normalizeAxis(axes[i], rank);
     if (failed(a))
       return failure();
     int64_t size = in[*a], step = steps[i];
-    if (step <= 0)
-      return n.error() << "step " << step
-                       << " is not supported: only positive steps";
-    auto clamp = [&](int64_t v) {
-      return std::clamp<int64_t>(v < 0 ? v + size : v, 0, size);
+    if (step == 0 || step == std::numeric_limits<int64_t>::min())
+      return n.error() << "step " << step << " is not supported";
+    // Forward, entries start, start + step, ... below the end, both in
+    // [0, size]; backward, above the end, start in [0, size - 1] and the
+    // end in [-1, size - 1].
+    bool backward = step < 0;
+    auto clamp = [&](int64_t v, int64_t low, int64_t high) {
+      return std::clamp<int64_t>(v < 0 ? v + size : v, low, high);
     };
-    start[*a] = clamp(starts[i]);
-    limit[*a] = std::max(start[*a], clamp(ends[i]));
-    stride[*a] = step;
+    int64_t first =
+        backward ? clamp(starts[i], 0, size - 1) : clamp(starts[i], 0, size);
+    int64_t end =
+        backward ? clamp(ends[i], -1, size - 1) : clamp(ends[i], 0, size);
+    int64_t span = backward ? first - end : end - first;
+    int64_t count = span > 0 ? (span - 1) / std::abs(step) + 1 : 0;
+    int64_t last = first + (count - 1) * step;
+    start[*a] = count ? std::min(first, last) : 0;
+    limit[*a] = count ? std::max(first, last) + 1 : 0;
+    stride[*a] = std::abs(step);
+    if (backward && count > 1)
+      reversed.push_back(*a);
   }
   // Neither the sizes nor the indices may overflow: steps can be huge.
   SmallVector<int64_t> shape;
@@ -671,11 +910,17 @@ LogicalResult sliceAxes(NodeContext &n, ArrayRef<int64_t> starts,
     shape.push_back(
         limit[d] == start[d] ? 0 : (limit[d] - start[d] - 1) / stride[d] + 1);
   const Tensor &x = n.input(0);
-  if (isIntConstant(x) && rank == 1) {
-    SmallVector<int64_t> values = intValues(x.constant), out;
-    for (int64_t i = 0; i < shape[0]; ++i)
-      out.push_back(values[start[0] + i * stride[0]]);
-    results.push_back(intConstant(n.b.getContext(), shape, out));
+  if (isIntConstant(x)) {
+    results.push_back(
+        rearrange(n, x.constant, shape, [&](ArrayRef<int64_t> index) {
+          SmallVector<int64_t> from(index);
+          for (int64_t d = 0; d < rank; ++d)
+            from[d] = start[d] + (llvm::is_contained(reversed, d)
+                                      ? shape[d] - 1 - index[d]
+                                      : index[d]) *
+                                     stride[d];
+          return position(from, in);
+        }));
     return success();
   }
   bool strided = llvm::any_of(stride, [](int64_t s) { return s != 1; });
@@ -684,7 +929,12 @@ LogicalResult sliceAxes(NodeContext &n, ArrayRef<int64_t> starts,
       n.named("limit", n.b.getDenseI64ArrayAttr(limit))};
   if (strided)
     attrs.push_back(n.named("stride", n.b.getDenseI64ArrayAttr(stride)));
-  return result(results, n.create<adj::SliceOp>(n.value(0), attrs));
+  FailureOr<Value> y = n.create<adj::SliceOp>(n.value(0), attrs);
+  if (succeeded(y) && !reversed.empty())
+    y = n.create<adj::ReverseOp>(
+        *y, {n.named("dims", n.b.getDenseI64ArrayAttr(reversed))},
+        y->getType());
+  return result(results, y);
 }
 
 LogicalResult slice(NodeContext &n, Results &results) {
@@ -760,13 +1010,53 @@ LogicalResult split(NodeContext &n, Results &results) {
   return success();
 }
 
-/// Resize, upsampling by whole factors with the nearest neighbour: output
-/// element i of a dimension scaled by f reads input element i / f, so each
-/// dimension is repeated as [d, 1] broadcast to [d, f] and merged.
-LogicalResult resize(NodeContext &n, Results &results) {
-  if (n.getString("mode", "nearest") != "nearest")
-    return n.error() << "mode " << n.getString("mode", "")
-                     << " is not supported: only nearest";
+/// Resize's output sizes and scales, per dimension: from the scales (the
+/// size is floor(d * scale)) or from the sizes (the scale is size / d).
+LogicalResult resizeShape(NodeContext &n, SmallVectorImpl<int64_t> &out,
+                          SmallVectorImpl<double> &scales) {
+  ArrayRef<int64_t> in = n.type(0).getShape();
+  if (n.hasInput(2) && n.type(2).getNumElements() != 0) {
+    // A float initializer is an argument; its initial value is the scales.
+    DenseElementsAttr given =
+        n.input(2).constant ? n.input(2).constant : n.input(2).initialValue;
+    if (!given || !isa<FloatType>(n.type(2).getElementType()))
+      return n.error() << "the scales must be floats known at import time";
+    for (auto [v, d] : llvm::zip(given.getValues<APFloat>(), in)) {
+      double f = v.convertToDouble();
+      if (!(f > 0) || !std::isfinite(f))
+        return n.error() << "scale " << f << " is not positive";
+      scales.push_back(f);
+      out.push_back(int64_t(std::floor(double(d) * f)));
+    }
+    if (given.getNumElements() != int64_t(in.size()))
+      scales.clear();
+  } else if (n.hasInput(3)) {
+    FailureOr<SmallVector<int64_t>> sizes = n.ints(3, "the sizes");
+    if (failed(sizes))
+      return failure();
+    for (auto [size, d] : llvm::zip(*sizes, in)) {
+      if (d == 0 || size <= 0)
+        return n.error() << "cannot resize a dimension of " << d << " to "
+                         << size;
+      scales.push_back(double(size) / double(d));
+      out.push_back(size);
+    }
+    if (sizes->size() != in.size())
+      scales.clear();
+  }
+  if (scales.size() != in.size())
+    return n.error() << "the scales or sizes must have " << in.size()
+                     << " entries";
+  if (llvm::is_contained(out, 0))
+    return n.error() << "the output would be empty";
+  return success();
+}
+
+/// Nearest-neighbour upsampling by whole factors: output element i of a
+/// dimension scaled by f reads input element i / f, so each dimension is
+/// repeated as [d, 1] broadcast to [d, f] and merged.
+LogicalResult resizeNearest(NodeContext &n, Value x, ArrayRef<int64_t> out,
+                            Results &results) {
   // With a whole factor f, half_pixel's source (i + 0.5) / f - 0.5 lies
   // strictly within 1/2 of i / f (integer division), so rounding it gives
   // i / f with either tie rule, but floor and ceil do not; asymmetric's
@@ -786,52 +1076,108 @@ LogicalResult resize(NodeContext &n, Results &results) {
                         "round_prefer_floor or round_prefer_ceil, or "
                         "asymmetric with floor";
   ArrayRef<int64_t> in = n.type(0).getShape();
-  SmallVector<int64_t> factors;
-  if (n.hasInput(2) && n.type(2).getNumElements() != 0) {
-    // A float initializer is an argument; its initial value is the scales.
-    DenseElementsAttr scales =
-        n.input(2).constant ? n.input(2).constant : n.input(2).initialValue;
-    if (!scales || !isa<FloatType>(n.type(2).getElementType()))
-      return n.error() << "the scales must be floats known at import time";
-    for (const APFloat &v : scales.getValues<APFloat>()) {
-      double f = v.convertToDouble();
-      if (f < 1 || f != std::floor(f))
-        return n.error() << "scale " << f
-                         << " is not supported: only whole factors >= 1";
-      factors.push_back(int64_t(f));
-    }
-  } else if (n.hasInput(3)) {
-    FailureOr<SmallVector<int64_t>> sizes = n.ints(3, "the sizes");
-    if (failed(sizes))
-      return failure();
-    for (auto [size, d] : llvm::zip(*sizes, in)) {
-      if (d == 0)
-        return n.error() << "cannot resize an input with an empty dimension";
-      if (size < d || size % d)
-        return n.error() << "size " << size << " of a dimension of " << d
-                         << " is not supported: only whole multiples";
-      factors.push_back(size / d);
-    }
-  }
-  if (factors.size() != in.size())
-    return n.error() << "the scales or sizes must have " << in.size()
-                     << " entries";
-  FailureOr<Value> x = n.floatValue(0);
-  if (failed(x))
-    return failure();
-  SmallVector<int64_t> pairs, repeated, out;
-  for (auto [d, f] : llvm::zip(in, factors)) {
+  SmallVector<int64_t> pairs, repeated;
+  for (auto [d, size] : llvm::zip(in, out)) {
+    if (size < d || size % d)
+      return n.error() << "resizing a dimension of " << d << " to " << size
+                       << " is not supported: nearest-neighbour only by "
+                          "whole factors >= 1";
     pairs.append({d, 1});
-    repeated.append({d, f});
-    out.push_back(d * f);
+    repeated.append({d, size / d});
   }
   if (pairs == repeated)
     return result(results, x);
   FailureOr<Value> spread = n.create<adj::BroadcastToOp>(
-      n.reshape(*x, pairs), {}, n.type(0).clone(repeated));
+      n.reshape(x, pairs), {}, n.type(0).clone(repeated));
   if (failed(spread))
     return failure();
   return result(results, n.reshape(*spread, out));
+}
+
+/// Linear interpolation (bilinear for images), one dimension at a time:
+/// output element o of a dimension reads the input at the source
+/// coordinate c(o) of the coordinate transformation, clamped to
+/// [0, d - 1] (PyTorch's linear modes), as x[i0] (1 - t) + x[i1] t with
+/// i0 = floor(c), i1 = min(i0 + 1, d - 1), t = c - i0: two adj.gathers of
+/// constant indices and a constant weight broadcast along the dimensions
+/// after it.
+LogicalResult resizeLinear(NodeContext &n, Value x, ArrayRef<int64_t> out,
+                           ArrayRef<double> scales, Results &results) {
+  std::string transform =
+      n.getString("coordinate_transformation_mode", "half_pixel");
+  if (!llvm::is_contained(
+          {"half_pixel", "pytorch_half_pixel", "align_corners", "asymmetric"},
+          transform))
+    return n.error() << "coordinate_transformation_mode " << transform
+                     << " is not supported for linear resizing: half_pixel, "
+                        "pytorch_half_pixel, align_corners or asymmetric";
+  ArrayRef<int64_t> in = n.type(0).getShape();
+  Type element = n.type(0).getElementType();
+  for (int64_t axis = 0, rank = in.size(); axis < rank; ++axis) {
+    int64_t d = in[axis], size = out[axis];
+    double scale = scales[axis];
+    if (size == d && scale == 1.0)
+      continue;
+    SmallVector<int64_t> low, high;
+    SmallVector<Attribute> weights;
+    for (int64_t o = 0; o < size; ++o) {
+      double c =
+          transform == "align_corners"
+              ? (size > 1 ? double(o) * double(d - 1) / double(size - 1) : 0.0)
+          : transform == "asymmetric" ? double(o) / scale
+          : transform == "pytorch_half_pixel" && size == 1
+              ? 0.0
+              : (double(o) + 0.5) / scale - 0.5;
+      c = std::clamp(c, 0.0, double(d - 1));
+      int64_t i0 = int64_t(std::floor(c));
+      low.push_back(i0);
+      high.push_back(std::min(i0 + 1, d - 1));
+      weights.push_back(FloatAttr::get(element, c - double(i0)));
+    }
+    SmallVector<int64_t> weightShape(rank - axis, 1);
+    weightShape[0] = size;
+    auto weightType = RankedTensorType::get(weightShape, element);
+    Value t = n.b.create<adj::ConstantOp>(
+        n.loc, weightType, DenseElementsAttr::get(weightType, weights));
+    auto gather = [&](ArrayRef<int64_t> indices) {
+      Value index = n.materialize(
+          intConstant(n.b.getContext(), {int64_t(indices.size())}, indices));
+      return n.create<adj::GatherOp>(
+          {x, index}, {n.named("axis", n.b.getI64IntegerAttr(axis))});
+    };
+    FailureOr<Value> a = gather(low), b = gather(high);
+    if (failed(a) || failed(b))
+      return failure();
+    // a + (b - a) t: one multiplication.
+    FailureOr<Value> diff = n.create<adj::SubOp>({*b, *a});
+    FailureOr<Value> step =
+        succeeded(diff) ? n.create<adj::MulOp>({*diff, t}) : diff;
+    FailureOr<Value> y =
+        succeeded(step) ? n.create<adj::AddOp>({*a, *step}) : step;
+    if (failed(y))
+      return failure();
+    x = *y;
+  }
+  return result(results, x);
+}
+
+/// Resize: nearest-neighbour upsampling by whole factors, or linear
+/// interpolation to any size.
+LogicalResult resize(NodeContext &n, Results &results) {
+  std::string mode = n.getString("mode", "nearest");
+  if (mode != "nearest" && mode != "linear")
+    return n.error() << "mode " << mode
+                     << " is not supported: nearest or linear";
+  SmallVector<int64_t> out;
+  SmallVector<double> scales;
+  if (failed(resizeShape(n, out, scales)))
+    return failure();
+  FailureOr<Value> x = n.floatValue(0);
+  if (failed(x))
+    return failure();
+  if (mode == "nearest")
+    return resizeNearest(n, *x, out, results);
+  return resizeLinear(n, *x, out, scales, results);
 }
 
 LogicalResult gather(NodeContext &n, Results &results) {
@@ -873,10 +1219,77 @@ LogicalResult gather(NodeContext &n, Results &results) {
                              {n.named("axis", n.b.getI64IntegerAttr(*axis))}));
 }
 
+/// `v`'s entries [start, limit) along `axis`.
+FailureOr<Value> sliceAlong(NodeContext &n, Value v, int64_t axis,
+                            int64_t start, int64_t limit) {
+  auto type = cast<RankedTensorType>(v.getType());
+  SmallVector<int64_t> starts(type.getRank(), 0),
+      limits(type.getShape().begin(), type.getShape().end());
+  starts[axis] = start;
+  limits[axis] = limit;
+  return n.create<adj::SliceOp>(
+      v, {n.named("start", n.b.getDenseI64ArrayAttr(starts)),
+          n.named("limit", n.b.getDenseI64ArrayAttr(limits))});
+}
+
+/// Pad's reflect and edge modes, one axis at a time: the entries next to
+/// each border, mirrored (reflect: [1, low] reversed before, the border
+/// not repeated) or the border entry repeated (edge), concatenated.
+FailureOr<Value> padBorders(NodeContext &n, Value x, StringRef mode,
+                            ArrayRef<int64_t> low, ArrayRef<int64_t> high) {
+  for (int64_t axis = 0, rank = low.size(); axis < rank; ++axis) {
+    int64_t d = cast<RankedTensorType>(x.getType()).getDimSize(axis);
+    if (low[axis] == 0 && high[axis] == 0)
+      continue;
+    bool reflect = mode == "reflect";
+    if (reflect ? std::max(low[axis], high[axis]) >= d : d == 0)
+      return n.error() << "cannot pad a dimension of " << d << " by "
+                       << low[axis] << " and " << high[axis] << " in " << mode
+                       << " mode";
+    auto border = [&](int64_t size, bool before) -> FailureOr<Value> {
+      FailureOr<Value> part =
+          reflect ? (before ? sliceAlong(n, x, axis, 1, size + 1)
+                            : sliceAlong(n, x, axis, d - 1 - size, d - 1))
+                  : (before ? sliceAlong(n, x, axis, 0, 1)
+                            : sliceAlong(n, x, axis, d - 1, d));
+      if (failed(part))
+        return failure();
+      auto type = cast<RankedTensorType>(part->getType());
+      if (reflect)
+        return n.create<adj::ReverseOp>(
+            *part, {n.named("dims", n.b.getDenseI64ArrayAttr({axis}))}, type);
+      SmallVector<int64_t> shape(type.getShape());
+      shape[axis] = size;
+      return n.create<adj::BroadcastToOp>(*part, {}, type.clone(shape));
+    };
+    SmallVector<Value> parts;
+    if (low[axis]) {
+      FailureOr<Value> b = border(low[axis], true);
+      if (failed(b))
+        return failure();
+      parts.push_back(*b);
+    }
+    parts.push_back(x);
+    if (high[axis]) {
+      FailureOr<Value> b = border(high[axis], false);
+      if (failed(b))
+        return failure();
+      parts.push_back(*b);
+    }
+    FailureOr<Value> joined = n.create<adj::ConcatOp>(
+        parts, {n.named("axis", n.b.getI64IntegerAttr(axis))});
+    if (failed(joined))
+      return failure();
+    x = *joined;
+  }
+  return x;
+}
+
 LogicalResult pad(NodeContext &n, Results &results) {
-  if (n.getString("mode", "constant") != "constant")
-    return n.error() << "mode '" << n.getString("mode", "")
-                     << "' is not supported: only constant padding";
+  std::string mode = n.getString("mode", "constant");
+  if (mode != "constant" && mode != "reflect" && mode != "edge")
+    return n.error() << "mode '" << mode
+                     << "' is not supported: constant, reflect or edge";
   FailureOr<SmallVector<int64_t>> pads = n.ints(1, "pads");
   if (failed(pads))
     return failure();
@@ -900,11 +1313,38 @@ LogicalResult pad(NodeContext &n, Results &results) {
     return failure();
   ArrayRef<int64_t> low = ArrayRef(*pads).take_front(rank),
                     high = ArrayRef(*pads).drop_front(rank);
+  if (mode != "constant")
+    return result(results, padBorders(n, *x, mode, low, high));
   return result(
       results,
       n.create<adj::PadOp>(*x, {n.named("low", n.b.getDenseI64ArrayAttr(low)),
                                 n.named("high", n.b.getDenseI64ArrayAttr(high)),
                                 n.named("value", n.b.getF64FloatAttr(value))}));
+}
+
+/// ConstantOfShape: a splat of `value` (float 0 by default) of the shape
+/// known at import time.
+LogicalResult constantOfShape(NodeContext &n, Results &results) {
+  FailureOr<SmallVector<int64_t>> shape = n.ints(0, "the shape");
+  if (failed(shape))
+    return failure();
+  if (llvm::any_of(*shape, [](int64_t d) { return d < 0; }))
+    return n.error() << "the shape has a negative entry";
+  DenseElementsAttr value = DenseElementsAttr::get(
+      RankedTensorType::get({1}, n.b.getF32Type()), 0.0f);
+  if (const onnx::AttributeProto *a = n.attr("value")) {
+    FailureOr<DenseElementsAttr> given = readTensor(a->t(), n.loc);
+    if (failed(given))
+      return failure();
+    if (given->getNumElements() != 1)
+      return n.error() << "value must have one element";
+    value = *given;
+  }
+  auto type = RankedTensorType::get(*shape, value.getElementType());
+  results.push_back(
+      {{},
+       DenseElementsAttr::get(type, *value.getValues<Attribute>().begin())});
+  return success();
 }
 
 //===----------------------------------------------------------------------===//
@@ -932,6 +1372,165 @@ LogicalResult matmul(NodeContext &n, Results &results) {
     shape.erase(shape.end() - (vecB ? 1 : 2));
   results.push_back(runtime(n.reshape(*product, shape)));
   return success();
+}
+
+/// Einsum of one or two operands. An index of an operand that neither the
+/// other operand nor the output has is summed first. Then the indices in
+/// both operands and the output (batch), in one operand and the output
+/// (left, right) and in both operands only (contracted) make one batched
+/// matrix product [batch, left, K] x [batch, K, right], reshaped and
+/// transposed to the output's order. An ellipsis stands for the leading
+/// dimensions no letter names (the same ones in every operand).
+LogicalResult einsum(NodeContext &n, Results &results) {
+  std::string equation;
+  for (char c : n.getString("equation", ""))
+    if (c != ' ')
+      equation += c;
+  size_t arrow = equation.find("->");
+  std::string lhs = equation.substr(0, arrow);
+  SmallVector<StringRef> terms;
+  StringRef(lhs).split(terms, ',');
+  unsigned count = n.getNumInputs();
+  if (count < 1 || count > 2 || terms.size() != count)
+    return n.error() << "equation '" << equation
+                     << "' is not supported: one or two operands, each "
+                        "with its term";
+  // Ellipses become digits, which no index is: "...ij" of a rank-4
+  // operand is "01ij".
+  SmallVector<std::string> labels;
+  int64_t ellipsis = -1;
+  for (unsigned i = 0; i < count; ++i) {
+    std::string term = terms[i].str();
+    size_t dots = term.find("...");
+    int64_t rank = n.type(i).getRank();
+    if (dots != std::string::npos) {
+      int64_t k = rank - int64_t(term.size() - 3);
+      if (k < 0 || (ellipsis >= 0 && ellipsis != k) || k > 10)
+        return n.error() << "the ellipses of '" << equation
+                         << "' do not stand for the same dimensions";
+      ellipsis = k;
+      std::string digits;
+      for (int64_t d = 0; d < k; ++d)
+        digits += char('0' + d);
+      term.replace(dots, 3, digits);
+    }
+    if (int64_t(term.size()) != rank)
+      return n.error() << "term '" << terms[i].str() << "' does not fit "
+                       << n.type(i);
+    for (char c : term)
+      if (llvm::count(term, c) > 1)
+        return n.error() << "index '" << c << "' repeats in one operand "
+                         << "(a diagonal or trace), which is not supported";
+    labels.push_back(term);
+  }
+  std::string out;
+  if (arrow != std::string::npos) {
+    out = equation.substr(arrow + 2);
+    if (size_t dots = out.find("..."); dots != std::string::npos) {
+      std::string digits;
+      for (int64_t d = 0; d < std::max<int64_t>(ellipsis, 0); ++d)
+        digits += char('0' + d);
+      out.replace(dots, 3, digits);
+    }
+  } else {
+    // Implicit output: the ellipsis, then the indices used once, sorted.
+    std::string all = llvm::join(labels, "");
+    for (char c : all)
+      if (llvm::isDigit(c) && !llvm::is_contained(out, c))
+        out += c;
+    std::string once;
+    for (char c : all)
+      if (!llvm::isDigit(c) && llvm::count(all, c) == 1)
+        once += c;
+    llvm::sort(once);
+    out += once;
+  }
+  llvm::StringMap<int64_t> size;
+  SmallVector<Value> values;
+  for (unsigned i = 0; i < count; ++i) {
+    FailureOr<Value> v = n.floatValue(i);
+    if (failed(v))
+      return failure();
+    values.push_back(*v);
+    for (auto [c, d] : llvm::zip(labels[i], n.type(i).getShape())) {
+      auto [it, inserted] = size.try_emplace(StringRef(&c, 1), d);
+      if (!inserted && it->second != d)
+        return n.error() << "index '" << c << "' has sizes " << it->second
+                         << " and " << d;
+    }
+  }
+  for (char c : out)
+    if (!size.count(StringRef(&c, 1)))
+      return n.error() << "output index '" << c << "' is in no operand";
+  auto has = [](StringRef s, char c) { return s.contains(c); };
+  // Sum what only one operand has.
+  for (unsigned i = 0; i < count; ++i) {
+    StringRef other = count == 2 ? StringRef(labels[1 - i]) : StringRef();
+    SmallVector<int64_t> axes;
+    std::string kept;
+    for (auto [axis, c] : llvm::enumerate(labels[i])) {
+      if (has(out, c) || has(other, c))
+        kept += c;
+      else
+        axes.push_back(axis);
+    }
+    if (axes.empty())
+      continue;
+    FailureOr<Value> summed = n.create<adj::SumOp>(
+        values[i], {n.named("axes", n.b.getDenseI64ArrayAttr(axes))});
+    if (failed(summed))
+      return failure();
+    values[i] = *summed;
+    labels[i] = kept;
+  }
+  auto dims = [&](StringRef ls) {
+    SmallVector<int64_t> d;
+    for (char c : ls)
+      d.push_back(size[StringRef(&c, 1)]);
+    return d;
+  };
+  auto product = [&](StringRef ls) {
+    int64_t p = 1;
+    for (int64_t d : dims(ls))
+      p *= d;
+    return p;
+  };
+  // `v` with indices `from` transposed to the order `to`.
+  auto arrange = [&](Value v, StringRef from, StringRef to) -> Value {
+    SmallVector<int64_t> perm;
+    for (char c : to)
+      perm.push_back(from.find(c));
+    if (llvm::equal(perm, llvm::seq<int64_t>(0, perm.size())))
+      return v;
+    return *n.create<adj::TransposeOp>(
+        v, {n.named("permutation", n.b.getDenseI64ArrayAttr(perm))});
+  };
+  if (count == 1)
+    return result(results, arrange(values[0], labels[0], out));
+  StringRef a = labels[0], b = labels[1];
+  std::string batch, left, right, contracted;
+  for (char c : out) {
+    if (has(a, c) && has(b, c))
+      batch += c;
+    else if (has(a, c))
+      left += c;
+    else
+      right += c;
+  }
+  for (char c : a)
+    if (has(b, c) && !has(out, c))
+      contracted += c;
+  Value lhsValue =
+      n.reshape(arrange(values[0], a, batch + left + contracted),
+                {product(batch), product(left), product(contracted)});
+  Value rhsValue =
+      n.reshape(arrange(values[1], b, batch + contracted + right),
+                {product(batch), product(contracted), product(right)});
+  FailureOr<Value> y = n.create<adj::MatmulOp>({lhsValue, rhsValue});
+  if (failed(y))
+    return failure();
+  std::string order = batch + left + right;
+  return result(results, arrange(n.reshape(*y, dims(order)), order, out));
 }
 
 LogicalResult gemm(NodeContext &n, Results &results) {
@@ -1101,6 +1700,44 @@ LogicalResult softmax(NodeContext &n, Results &results) {
                                x->getType()));
 }
 
+/// InstanceNormalization (PyTorch's nn.InstanceNorm and nn.GroupNorm):
+/// each channel of each sample normalized over its spatial entries, as
+/// `adj.layer_norm` of [N, C, S] over S (unit scale, no shift), then the
+/// per-channel scale and B.
+LogicalResult instanceNorm(NodeContext &n, Results &results) {
+  FailureOr<Value> x = n.floatValue(0), scale = n.floatValue(1),
+                   shift = n.floatValue(2);
+  if (failed(x) || failed(scale) || failed(shift))
+    return failure();
+  ArrayRef<int64_t> in = n.type(0).getShape();
+  if (in.size() < 3)
+    return n.error() << "the input must be [N, C, D1, ...]";
+  for (unsigned i = 1; i < 3; ++i)
+    if (n.type(i).getShape() != ArrayRef<int64_t>{in[1]})
+      return n.error() << "input " << i << " has type " << n.type(i)
+                       << "; expected [" << in[1] << "]";
+  int64_t spatial = 1;
+  for (int64_t d : in.drop_front(2))
+    spatial *= d;
+  auto vector = RankedTensorType::get({spatial}, n.type(0).getElementType());
+  Value flat = n.reshape(*x, {in[0], in[1], spatial});
+  FailureOr<Value> normalized = n.create<adj::LayerNormOp>(
+      {flat, n.splat(vector, 1.0), n.splat(vector, 0.0)},
+      {n.named("axis", n.b.getI64IntegerAttr(2)),
+       n.named("epsilon", n.b.getF64FloatAttr(n.getFloat("epsilon", 1e-5)))},
+      flat.getType());
+  if (failed(normalized))
+    return failure();
+  SmallVector<int64_t> perChannel(in.size() - 1, 1);
+  perChannel[0] = in[1];
+  FailureOr<Value> scaled = n.create<adj::MulOp>(
+      {n.reshape(*normalized, in), n.reshape(*scale, perChannel)});
+  if (failed(scaled))
+    return failure();
+  return result(results,
+                n.create<adj::AddOp>({*scaled, n.reshape(*shift, perChannel)}));
+}
+
 LogicalResult layerNorm(NodeContext &n, Results &results) {
   FailureOr<Value> x = n.floatValue(0), scale = n.floatValue(1);
   if (failed(x) || failed(scale))
@@ -1193,23 +1830,46 @@ LogicalResult batchNorm(NodeContext &n, Results &results) {
 // Recurrent networks
 //===----------------------------------------------------------------------===//
 
-/// A forward GRU or LSTM node unrolled over its time steps. The weights W
-/// ([1, G*H, I]) and R ([1, G*H, H]) hold G gates of H rows each; every
-/// step multiplies its input by Wᵀ and the previous state by Rᵀ and adds
-/// the biases (B, [1, 2*G*H]: Wb then Rb). The input products of all steps
-/// are one matrix product, [T*B, I] x [I, G*H].
+/// An RNN, GRU or LSTM node unrolled over its time steps, in each of its
+/// directions (forward, reverse, or both: bidirectional). The weights W
+/// ([D, G*H, I]) and R ([D, G*H, H]) hold, per direction, G gates of H rows
+/// each; every step multiplies its input by Wᵀ and the previous state by
+/// Rᵀ and adds the biases (B, [D, 2*G*H]: Wb then Rb). The input products
+/// of all steps are one matrix product per direction, [T*B, I] x [I, G*H].
+/// The reverse direction reads the steps from the last; ONNX's Y[t, d] is
+/// the state of direction d after step t either way.
 class Unrolled {
 public:
-  Unrolled(NodeContext &n, int64_t gates) : n(n), gates(gates) {}
+  /// A direction's weights, as the steps use them.
+  struct Direction {
+    Value xw, rt, rb;
+    bool reverse;
+  };
+
+  /// `activations` are the default activation functions of one direction.
+  Unrolled(NodeContext &n, int64_t gates, ArrayRef<StringRef> activations)
+      : n(n), gates(gates),
+        activations(activations.begin(), activations.end()) {}
 
   /// Reads the inputs; fails with an error for what is not supported.
   LogicalResult init() {
-    if (n.getString("direction", "forward") != "forward")
-      return n.error() << "direction " << n.getString("direction", "")
-                       << " is not supported: only forward";
-    if (n.attr("activations") || n.attr("clip"))
-      return n.error() << "only the default activations, without clip, are "
-                          "supported";
+    std::string direction = n.getString("direction", "forward");
+    if (direction != "forward" && direction != "reverse" &&
+        direction != "bidirectional")
+      return n.error() << "direction " << direction
+                       << " is not one of forward, reverse, bidirectional";
+    int64_t count = direction == "bidirectional" ? 2 : 1;
+    if (n.attr("clip"))
+      return n.error() << "clip is not supported";
+    if (std::optional<SmallVector<std::string>> given = readActivations()) {
+      if (given->size() != activations.size() * count)
+        return n.error() << "activations must have "
+                         << activations.size() * count << " entries";
+      activations = *given;
+    } else if (count == 2) {
+      SmallVector<std::string> one = activations;
+      activations.append(one);
+    }
     if (n.getInt("layout", 0))
       return n.error() << "layout 1 is not supported: [T, B, I] inputs only";
     if (n.hasInput(4))
@@ -1225,76 +1885,116 @@ public:
     steps = xs[0];
     batch = xs[1];
     int64_t rows = gates * hidden;
-    if (n.type(1).getShape() != ArrayRef<int64_t>{1, rows, xs[2]} ||
-        n.type(2).getShape() != ArrayRef<int64_t>{1, rows, hidden})
-      return n.error() << "W must be [1, " << rows << ", " << xs[2]
-                       << "] and R [1, " << rows << ", " << hidden << "]";
+    if (n.type(1).getShape() != ArrayRef<int64_t>{count, rows, xs[2]} ||
+        n.type(2).getShape() != ArrayRef<int64_t>{count, rows, hidden})
+      return n.error() << "W must be [" << count << ", " << rows << ", "
+                       << xs[2] << "] and R [" << count << ", " << rows << ", "
+                       << hidden << "]";
+    if (n.hasInput(3) &&
+        n.type(3).getShape() != ArrayRef<int64_t>{count, 2 * rows})
+      return n.error() << "B must be [" << count << ", " << 2 * rows << "]";
     FailureOr<Value> x = n.floatValue(0), w = n.floatValue(1),
                      r = n.floatValue(2);
     if (failed(x) || failed(w) || failed(r))
       return failure();
     element = n.type(0).getElementType();
-    Value wb, rbAll;
+    Value bias;
     if (n.hasInput(3)) {
-      if (n.type(3).getShape() != ArrayRef<int64_t>{1, 2 * rows})
-        return n.error() << "B must be [1, " << 2 * rows << "]";
-      FailureOr<Value> bias = n.floatValue(3);
-      if (failed(bias))
+      FailureOr<Value> b = n.floatValue(3);
+      if (failed(b))
         return failure();
-      Value flat = n.reshape(*bias, {2 * rows});
-      wb = slice(flat, {0}, {rows});
-      rb = slice(flat, {rows}, {2 * rows});
+      bias = *b;
     }
     Value flatX = n.reshape(*x, {steps * batch, xs[2]});
-    xw = matmul(flatX, transposed(*w));
-    if (wb)
-      xw = add(xw, wb);
-    rt = transposed(*r);
+    for (int64_t d = 0; d < count; ++d) {
+      Direction dir;
+      dir.reverse = direction == "reverse" || d == 1;
+      dir.xw = matmul(flatX, transposed(*w, d));
+      dir.rt = transposed(*r, d);
+      if (bias) {
+        Value flat =
+            n.reshape(slice(bias, {d, 0}, {d + 1, 2 * rows}), {2 * rows});
+        dir.xw = add(dir.xw, slice(flat, {0}, {rows}));
+        dir.rb = slice(flat, {rows}, {2 * rows});
+      }
+      directions.push_back(dir);
+    }
     return success();
   }
 
-  /// The initial state of input `i` ([1, B, H]) as [B, H], zeros if absent.
-  FailureOr<Value> initialState(unsigned i) {
+  /// The activation functions of direction `d`.
+  ArrayRef<std::string> activationsOf(int64_t d) const {
+    int64_t each = activations.size() / directions.size();
+    return ArrayRef(activations).slice(d * each, each);
+  }
+
+  /// The initial state of direction `d` in input `i` ([D, B, H]) as [B, H],
+  /// zeros if absent.
+  FailureOr<Value> initialState(unsigned i, int64_t d) {
     auto type = RankedTensorType::get({batch, hidden}, element);
     if (!n.hasInput(i))
       return n.splat(type, 0.0);
-    if (n.type(i).getShape() != ArrayRef<int64_t>{1, batch, hidden})
-      return n.error() << "input " << i << " must be [1, " << batch << ", "
-                       << hidden << "]";
+    int64_t count = directions.size();
+    if (n.type(i).getShape() != ArrayRef<int64_t>{count, batch, hidden})
+      return n.error() << "input " << i << " must be [" << count << ", "
+                       << batch << ", " << hidden << "]";
     FailureOr<Value> v = n.floatValue(i);
     if (failed(v))
       return failure();
-    return n.reshape(*v, {batch, hidden});
+    return n.reshape(slice(*v, {d, 0, 0}, {d + 1, batch, hidden}),
+                     {batch, hidden});
+  }
+
+  /// The steps of a direction in the order it reads them.
+  SmallVector<int64_t> order(const Direction &d) const {
+    SmallVector<int64_t> ts = llvm::to_vector(llvm::seq<int64_t>(0, steps));
+    if (d.reverse)
+      std::reverse(ts.begin(), ts.end());
+    return ts;
   }
 
   /// Step t's input products and Wb, [B, G*H].
-  Value input(int64_t t) {
-    return slice(xw, {t * batch, 0}, {(t + 1) * batch, gates * hidden});
+  Value input(const Direction &d, int64_t t) {
+    return slice(d.xw, {t * batch, 0}, {(t + 1) * batch, gates * hidden});
   }
   /// `h` ([B, H]) times the transposed gates [from, to) of R, plus theirs
   /// of Rb.
-  Value recurrent(Value h, int64_t from, int64_t to) {
-    Value rows = slice(rt, {0, from * hidden}, {hidden, to * hidden});
+  Value recurrent(const Direction &d, Value h, int64_t from, int64_t to) {
+    Value rows = slice(d.rt, {0, from * hidden}, {hidden, to * hidden});
     Value y = matmul(h, rows);
-    return rb ? add(y, slice(rb, {from * hidden}, {to * hidden})) : y;
+    return d.rb ? add(y, slice(d.rb, {from * hidden}, {to * hidden})) : y;
   }
   /// Gate `g` of a [B, k*H] value.
   Value gate(Value v, int64_t g) {
     return slice(v, {0, g * hidden}, {batch, (g + 1) * hidden});
   }
 
-  /// Y ([T, 1, B, H]) and Y_h ([1, B, H]) from each step's state, then
-  /// `last` (LSTM's Y_c).
-  void finish(ArrayRef<Value> states, ArrayRef<Value> last, Results &results) {
-    SmallVector<Value> parts;
-    for (Value h : states)
-      parts.push_back(n.reshape(h, {1, 1, batch, hidden}));
-    auto type = RankedTensorType::get({steps, 1, batch, hidden}, element);
-    results.push_back(runtime(n.b.create<adj::ConcatOp>(
-        n.loc, type, parts, n.b.getI64IntegerAttr(0))));
-    results.push_back(runtime(n.reshape(states.back(), {1, batch, hidden})));
-    for (Value v : last)
-      results.push_back(runtime(n.reshape(v, {1, batch, hidden})));
+  /// Y ([T, D, B, H]) and Y_h ([D, B, H]) from each direction's state of
+  /// each step (in step order), then `last` (LSTM's Y_c, per direction).
+  void finish(ArrayRef<SmallVector<Value>> states,
+              ArrayRef<SmallVector<Value>> last, Results &results) {
+    int64_t count = directions.size();
+    SmallVector<Value> parts, finals;
+    for (int64_t t = 0; t < steps; ++t)
+      for (int64_t d = 0; d < count; ++d)
+        parts.push_back(n.reshape(states[d][t], {1, batch, hidden}));
+    auto type = RankedTensorType::get({steps * count, batch, hidden}, element);
+    results.push_back(runtime(n.reshape(
+        n.b.create<adj::ConcatOp>(n.loc, type, parts, n.b.getI64IntegerAttr(0)),
+        {steps, count, batch, hidden})));
+    auto stack = [&](function_ref<Value(int64_t)> of) {
+      SmallVector<Value> v;
+      for (int64_t d = 0; d < count; ++d)
+        v.push_back(n.reshape(of(d), {1, batch, hidden}));
+      auto stacked = RankedTensorType::get({count, batch, hidden}, element);
+      return runtime(n.b.create<adj::ConcatOp>(n.loc, stacked, v,
+                                               n.b.getI64IntegerAttr(0)));
+    };
+    results.push_back(stack([&](int64_t d) {
+      return directions[d].reverse ? states[d].front() : states[d].back();
+    }));
+    if (!last.empty())
+      results.push_back(stack([&](int64_t d) { return last[d].back(); }));
   }
 
   Value add(Value a, Value b) { return *n.create<adj::AddOp>({a, b}); }
@@ -1304,29 +2004,53 @@ public:
     return n.b.create<adj::SigmoidOp>(n.loc, v.getType(), v);
   }
   Value tanh(Value v) { return n.b.create<adj::TanhOp>(n.loc, v.getType(), v); }
+  Value relu(Value v) { return n.b.create<adj::ReluOp>(n.loc, v.getType(), v); }
 
   int64_t steps = 0, batch = 0, hidden = 0;
+  SmallVector<Direction, 2> directions;
 
 private:
+  /// The activations attribute, if given.
+  std::optional<SmallVector<std::string>> readActivations() {
+    const onnx::AttributeProto *a = n.attr("activations");
+    if (!a)
+      return std::nullopt;
+    SmallVector<std::string> names(a->strings().begin(), a->strings().end());
+    return names;
+  }
   Value slice(Value v, ArrayRef<int64_t> start, ArrayRef<int64_t> limit) {
     return *n.create<adj::SliceOp>(
         v, {n.named("start", n.b.getDenseI64ArrayAttr(start)),
             n.named("limit", n.b.getDenseI64ArrayAttr(limit))});
   }
   Value matmul(Value a, Value b) { return *n.create<adj::MatmulOp>({a, b}); }
-  /// W or R ([1, G*H, K]) as [K, G*H].
-  Value transposed(Value w) {
+  /// Direction `d` of W or R ([D, G*H, K]) as [K, G*H].
+  Value transposed(Value w, int64_t d) {
     ArrayRef<int64_t> s = cast<RankedTensorType>(w.getType()).getShape();
+    Value one = slice(w, {d, 0, 0}, {d + 1, s[1], s[2]});
     return *n.create<adj::TransposeOp>(
-        n.reshape(w, {s[1], s[2]}),
+        n.reshape(one, {s[1], s[2]}),
         {n.named("permutation", n.b.getDenseI64ArrayAttr({1, 0}))});
   }
 
   NodeContext &n;
   int64_t gates;
+  SmallVector<std::string> activations;
   Type element;
-  Value xw, rt, rb;
 };
+
+/// An error unless every direction of `u` uses the default activations
+/// `defaults`.
+LogicalResult requireDefaultActivations(NodeContext &n, const Unrolled &u,
+                                        ArrayRef<StringRef> defaults) {
+  for (size_t d = 0; d < u.directions.size(); ++d)
+    for (auto [given, wanted] : llvm::zip(u.activationsOf(d), defaults))
+      if (given != wanted)
+        return n.error() << "activation " << given
+                         << " is not supported: only the default ones, "
+                         << llvm::join(defaults, ", ");
+  return success();
+}
 
 /// ONNX's GRU, gates z, r, h:
 ///   z = σ(x Wzᵀ + h Rzᵀ + b), r = σ(x Wrᵀ + h Rrᵀ + b),
@@ -1334,24 +2058,28 @@ private:
 ///       PyTorch's), or tanh(x Whᵀ + (r ⊙ h) Rhᵀ + Rbh + Wbh) (0),
 ///   h' = (1 - z) ⊙ c + z ⊙ h = c + z ⊙ (h - c).
 LogicalResult gru(NodeContext &n, Results &results) {
-  Unrolled u(n, 3);
-  if (failed(u.init()))
-    return failure();
-  FailureOr<Value> h = u.initialState(5);
-  if (failed(h))
+  StringRef defaults[] = {"Sigmoid", "Tanh"};
+  Unrolled u(n, 3, defaults);
+  if (failed(u.init()) || failed(requireDefaultActivations(n, u, defaults)))
     return failure();
   bool linearBeforeReset = n.getInt("linear_before_reset", 0);
-  SmallVector<Value> states;
-  for (int64_t t = 0; t < u.steps; ++t) {
-    Value x = u.input(t);
-    Value hr = u.recurrent(*h, 0, linearBeforeReset ? 3 : 2);
-    Value z = u.sigmoid(u.add(u.gate(x, 0), u.gate(hr, 0)));
-    Value r = u.sigmoid(u.add(u.gate(x, 1), u.gate(hr, 1)));
-    Value reset = linearBeforeReset ? u.mul(r, u.gate(hr, 2))
-                                    : u.recurrent(u.mul(r, *h), 2, 3);
-    Value c = u.tanh(u.add(u.gate(x, 2), reset));
-    h = u.add(c, u.mul(z, u.sub(*h, c)));
-    states.push_back(*h);
+  SmallVector<SmallVector<Value>> states;
+  for (auto [d, dir] : llvm::enumerate(u.directions)) {
+    FailureOr<Value> h = u.initialState(5, d);
+    if (failed(h))
+      return failure();
+    SmallVector<Value> &hs = states.emplace_back(u.steps);
+    for (int64_t t : u.order(dir)) {
+      Value x = u.input(dir, t);
+      Value hr = u.recurrent(dir, *h, 0, linearBeforeReset ? 3 : 2);
+      Value z = u.sigmoid(u.add(u.gate(x, 0), u.gate(hr, 0)));
+      Value r = u.sigmoid(u.add(u.gate(x, 1), u.gate(hr, 1)));
+      Value reset = linearBeforeReset ? u.mul(r, u.gate(hr, 2))
+                                      : u.recurrent(dir, u.mul(r, *h), 2, 3);
+      Value c = u.tanh(u.add(u.gate(x, 2), reset));
+      h = u.add(c, u.mul(z, u.sub(*h, c)));
+      hs[t] = *h;
+    }
   }
   u.finish(states, {}, results);
   return success();
@@ -1365,22 +2093,55 @@ LogicalResult lstm(NodeContext &n, Results &results) {
     return n.error() << "peepholes (input P) are not supported";
   if (n.getInt("input_forget", 0))
     return n.error() << "input_forget 1 is not supported";
-  Unrolled u(n, 4);
+  StringRef defaults[] = {"Sigmoid", "Tanh", "Tanh"};
+  Unrolled u(n, 4, defaults);
+  if (failed(u.init()) || failed(requireDefaultActivations(n, u, defaults)))
+    return failure();
+  SmallVector<SmallVector<Value>> states, cells;
+  for (auto [d, dir] : llvm::enumerate(u.directions)) {
+    FailureOr<Value> h = u.initialState(5, d), c = u.initialState(6, d);
+    if (failed(h) || failed(c))
+      return failure();
+    SmallVector<Value> &hs = states.emplace_back(u.steps);
+    SmallVector<Value> &cs = cells.emplace_back();
+    for (int64_t t : u.order(dir)) {
+      Value g = u.add(u.input(dir, t), u.recurrent(dir, *h, 0, 4));
+      Value i = u.sigmoid(u.gate(g, 0)), o = u.sigmoid(u.gate(g, 1));
+      Value f = u.sigmoid(u.gate(g, 2)), cand = u.tanh(u.gate(g, 3));
+      c = u.add(u.mul(f, *c), u.mul(i, cand));
+      h = u.mul(o, u.tanh(*c));
+      hs[t] = *h;
+      cs.push_back(*c);
+    }
+  }
+  u.finish(states, cells, results);
+  return success();
+}
+
+/// ONNX's RNN (PyTorch's nn.RNN): h' = f(x Wᵀ + h Rᵀ + Wb + Rb), f Tanh
+/// (the default) or Relu per direction.
+LogicalResult rnn(NodeContext &n, Results &results) {
+  StringRef defaults[] = {"Tanh"};
+  Unrolled u(n, 1, defaults);
   if (failed(u.init()))
     return failure();
-  FailureOr<Value> h = u.initialState(5), c = u.initialState(6);
-  if (failed(h) || failed(c))
-    return failure();
-  SmallVector<Value> states;
-  for (int64_t t = 0; t < u.steps; ++t) {
-    Value g = u.add(u.input(t), u.recurrent(*h, 0, 4));
-    Value i = u.sigmoid(u.gate(g, 0)), o = u.sigmoid(u.gate(g, 1));
-    Value f = u.sigmoid(u.gate(g, 2)), cand = u.tanh(u.gate(g, 3));
-    c = u.add(u.mul(f, *c), u.mul(i, cand));
-    h = u.mul(o, u.tanh(*c));
-    states.push_back(*h);
+  SmallVector<SmallVector<Value>> states;
+  for (auto [d, dir] : llvm::enumerate(u.directions)) {
+    StringRef activation = u.activationsOf(d)[0];
+    if (activation != "Tanh" && activation != "Relu")
+      return n.error() << "activation " << activation
+                       << " is not supported: Tanh or Relu";
+    FailureOr<Value> h = u.initialState(5, d);
+    if (failed(h))
+      return failure();
+    SmallVector<Value> &hs = states.emplace_back(u.steps);
+    for (int64_t t : u.order(dir)) {
+      Value pre = u.add(u.input(dir, t), u.recurrent(dir, *h, 0, 1));
+      h = activation == "Tanh" ? u.tanh(pre) : u.relu(pre);
+      hs[t] = *h;
+    }
   }
-  u.finish(states, {*c}, results);
+  u.finish(states, {}, results);
   return success();
 }
 
@@ -1586,54 +2347,77 @@ LogicalResult convTranspose(NodeContext &n, Results &results) {
     return n.error() << "the weight " << n.type(1) << " does not fit the input "
                      << n.type(0) << " in " << groups << " groups";
   SmallVector<int64_t> out = {xs[0], ws[1] * groups, 0, 0};
+  // The vjp's result has the size of the convolution's input, and a
+  // convolution with that stride reads at most stride - 1 unused entries:
+  // output_padding not below the stride (PyTorch allows it below the
+  // dilation) is taken off the end padding (the cropping of the full
+  // transposed convolution) instead, and what exceeds that padding is
+  // zeros after the last entry the full one has.
+  SmallVector<int64_t> zeros(4, 0);
+  bool folded = false;
   for (int d = 0; d < 2; ++d) {
     if (extra[d] < 0 || extra[d] >= std::max(stride[d], dilation[d]))
       return n.error() << "output_padding must be below the stride or the "
                           "dilation";
-    // The vjp's result has the size of the convolution's input, and a
-    // convolution with that stride reads at most stride - 1 unused entries.
-    if (extra[d] >= stride[d])
-      return n.error() << "output_padding " << extra[d]
-                       << " not below the stride " << stride[d]
-                       << " is not supported";
     out[2 + d] = (xs[2 + d] - 1) * stride[d] - pad[d] - pad[2 + d] +
                  dilation[d] * (ws[2 + d] - 1) + extra[d] + 1;
     if (out[2 + d] <= 0)
       return n.error() << "the output would be empty";
+    if (extra[d] >= stride[d]) {
+      int64_t cropped = std::min(extra[d], pad[2 + d]);
+      pad[2 + d] -= cropped;
+      zeros[2 + d] = extra[d] - cropped;
+      folded = true;
+    }
   }
-  auto outType = xt.clone(out);
+  if (folded) {
+    llvm::erase_if(*attrs,
+                   [](NamedAttribute a) { return a.getName() == "padding"; });
+    attrs->push_back(n.named("padding", n.b.getDenseI64ArrayAttr(pad)));
+  }
+  SmallVector<int64_t> inner = out;
+  for (int d = 0; d < 2; ++d)
+    inner[2 + d] -= zeros[2 + d];
+  auto outType = xt.clone(inner);
   func::FuncOp fn = convolutionFunction(n, outType, wt, xt, *attrs);
   auto vjp =
       n.b.create<adj::VjpOp>(n.loc, TypeRange{xt, outType}, fn.getName(),
                              ValueRange{n.splat(outType, 0.0), *w},
                              ValueRange{*x}, n.b.getDenseI64ArrayAttr({0}));
   FailureOr<Value> y = vjp.getResult(1);
+  if (inner != out)
+    y = n.create<adj::PadOp>(
+        *y, {n.named("low", n.b.getDenseI64ArrayAttr({0, 0, 0, 0})),
+             n.named("high", n.b.getDenseI64ArrayAttr(zeros)),
+             n.named("value", n.b.getF64FloatAttr(0.0))});
   if (n.hasInput(2))
     y = addBias(n, *y, out[1]);
   return windowResult(n, results, y);
 }
 
-/// Max pooling in ceil mode as floor mode with more padding at the bottom
-/// and right (padded positions never win the maximum): the windows that
-/// rounding up adds, except one that would start in that padding (as
-/// PyTorch). Returns, per 2-D dimension, whether it dropped that window.
-SmallVector<bool> ceilMode(NodeContext &n, SmallVector<NamedAttribute> &attrs,
-                           ArrayRef<int64_t> kernel) {
+/// Pooling in ceil mode as floor mode with more padding at the bottom and
+/// right (padded positions never win the maximum and are left out of an
+/// average that excludes padding): the windows that rounding up adds,
+/// except one that would start in that padding (as PyTorch). Returns
+/// whether it dropped such a window.
+bool ceilMode(NodeContext &n, SmallVector<NamedAttribute> &attrs,
+              ArrayRef<int64_t> kernel) {
   SmallVector<int64_t> stride = windowValues(attrs, "stride", 2, 1),
                        padding = windowValues(attrs, "padding", 4, 0);
   ArrayRef<int64_t> shape = n.type(0).getShape();
   SmallVector<int64_t> in = isOneD(n)
                                 ? SmallVector<int64_t>{1, shape[2]}
                                 : SmallVector<int64_t>{shape[2], shape[3]};
-  SmallVector<bool> dropped(2, false);
+  bool dropped = false;
   for (int d = 0; d < 2; ++d) {
     int64_t size = in[d];
     int64_t span = size + padding[d] + padding[2 + d] - kernel[d];
     if (span < 0)
       continue;
     int64_t out = (span + stride[d] - 1) / stride[d] + 1;
-    dropped[d] = (out - 1) * stride[d] >= size + padding[d];
-    out -= dropped[d];
+    bool drop = (out - 1) * stride[d] >= size + padding[d];
+    dropped |= drop;
+    out -= drop;
     padding[2 + d] +=
         std::max<int64_t>(0, (out - 1) * stride[d] + kernel[d] -
                                  (size + padding[d] + padding[2 + d]));
@@ -1642,6 +2426,43 @@ SmallVector<bool> ceilMode(NodeContext &n, SmallVector<NamedAttribute> &attrs,
                  [](NamedAttribute a) { return a.getName() == "padding"; });
   attrs.push_back(n.named("padding", n.b.getDenseI64ArrayAttr(padding)));
   return dropped;
+}
+
+/// An average pool in ceil mode that counts the padding, `y`, from one
+/// with the padding ceilMode() added: PyTorch (and so ONNX's export) counts
+/// the given padding but not what rounding up adds, so a window that hangs
+/// over the padded input, [start, start + k) past its extent, is scaled by
+/// k over its part inside. One constant [OH, OW] factor.
+FailureOr<Value> rescaleCeilWindows(NodeContext &n, Value y,
+                                    ArrayRef<int64_t> kernel,
+                                    ArrayRef<int64_t> stride,
+                                    ArrayRef<int64_t> padding) {
+  auto type = cast<RankedTensorType>(y.getType());
+  ArrayRef<int64_t> shape = n.type(0).getShape();
+  SmallVector<int64_t> in = isOneD(n)
+                                ? SmallVector<int64_t>{1, shape[2]}
+                                : SmallVector<int64_t>{shape[2], shape[3]};
+  int64_t rows = type.getDimSize(2), cols = type.getDimSize(3);
+  SmallVector<SmallVector<double>> factors(2);
+  for (int d = 0; d < 2; ++d) {
+    int64_t extent = in[d] + padding[d] + padding[2 + d];
+    for (int64_t o = 0, e = d ? cols : rows; o < e; ++o) {
+      int64_t start = o * stride[d];
+      factors[d].push_back(double(kernel[d]) /
+                           double(std::min(start + kernel[d], extent) - start));
+    }
+  }
+  if (llvm::all_of(factors[0], [](double f) { return f == 1; }) &&
+      llvm::all_of(factors[1], [](double f) { return f == 1; }))
+    return y;
+  SmallVector<Attribute> values;
+  for (double fr : factors[0])
+    for (double fc : factors[1])
+      values.push_back(FloatAttr::get(type.getElementType(), fr * fc));
+  auto scaleType = RankedTensorType::get({rows, cols}, type.getElementType());
+  Value scale = n.b.create<adj::ConstantOp>(
+      n.loc, scaleType, DenseElementsAttr::get(scaleType, values));
+  return n.create<adj::MulOp>({y, scale});
 }
 
 template <typename OpTy> LogicalResult pool(NodeContext &n, Results &results) {
@@ -1655,36 +2476,33 @@ template <typename OpTy> LogicalResult pool(NodeContext &n, Results &results) {
     return n.error() << "kernel_shape must have " << spatial << " entries";
   if (isOneD(n))
     kernel = asTwoD(*kernel, 1);
-  SmallVector<bool> dropped;
+  bool dropped = false;
   bool hasStride = llvm::any_of(
       *attrs, [](NamedAttribute a) { return a.getName() == "stride"; });
   // ONNX's stride defaults to 1, adj's to the kernel.
   if (!hasStride)
     attrs->push_back(n.named("stride", n.b.getDenseI64ArrayAttr({1, 1})));
   attrs->push_back(n.named("kernel", n.b.getDenseI64ArrayAttr(*kernel)));
-  if (n.node.op_type() == "MaxPool") {
+  bool average = n.node.op_type() == "AveragePool";
+  if (!average) {
     if (n.node.output_size() > 1 && !n.node.output(1).empty())
       return n.error() << "the Indices output is not supported";
     if (n.getInt("storage_order", 0))
       return n.error() << "storage_order 1 is not supported";
-    if (n.getInt("ceil_mode", 0))
-      dropped = ceilMode(n, *attrs, *kernel);
-  } else {
-    if (n.getInt("ceil_mode", 0))
-      return n.error() << "ceil_mode 1 is not supported for average "
-                          "pooling: only floor mode";
-    if (!n.getInt("count_include_pad", 0))
-      attrs->push_back(n.named("exclude_padding", n.b.getUnitAttr()));
+  } else if (!n.getInt("count_include_pad", 0)) {
+    attrs->push_back(n.named("exclude_padding", n.b.getUnitAttr()));
   }
-  if (failed(windowResult(
-          n, results, n.create<OpTy>(isOneD(n) ? asImage(n, *x) : *x, *attrs))))
+  SmallVector<int64_t> padding = windowValues(*attrs, "padding", 4, 0);
+  bool ceil = n.getInt("ceil_mode", 0);
+  if (ceil)
+    dropped = ceilMode(n, *attrs, *kernel);
+  FailureOr<Value> y = n.create<OpTy>(isOneD(n) ? asImage(n, *x) : *x, *attrs);
+  if (succeeded(y) && ceil && average && n.getInt("count_include_pad", 0))
+    y = rescaleCeilWindows(n, *y, *kernel, windowValues(*attrs, "stride", 2, 1),
+                           padding);
+  if (failed(windowResult(n, results, y)))
     return failure();
-  if (llvm::is_contained(dropped, true)) {
-    Tensor &y = results.back();
-    y.onnxShape = llvm::to_vector(y.getType().getShape());
-    for (int d = isOneD(n) ? 1 : 0; d < 2; ++d)
-      y.onnxShape[y.onnxShape.size() - 2 + d] += dropped[d];
-  }
+  results.back().windowDropped = dropped;
   return success();
 }
 
@@ -1707,9 +2525,12 @@ const OperatorInfo operators[] = {
     {"Abs", 6, 17, 1, unary<adj::AbsOp>, "`adj.abs`"},
     {"Add", 7, 17, 2, binary<adj::AddOp>,
      "`adj.add` (NumPy broadcasting); integer constants fold"},
+    {"And", 7, 17, 2, logic,
+     "bool masks (NumPy broadcasting): as 0/1 floats by `adj.select`, "
+     "back by `adj.compare`"},
     {"AveragePool", 7, 17, 1, pool<adj::AvgPool2DOp>,
-     "`adj.avg_pool2d`; 1-D (as 2-D of height 1) or 2-D, floor mode, "
-     "`auto_pad` NOTSET or VALID"},
+     "`adj.avg_pool2d`; 1-D (as 2-D of height 1) or 2-D, floor or ceil "
+     "mode (as MaxPool), `auto_pad` NOTSET or VALID"},
     {"BatchNormalization", 9, 17, 5, batchNorm,
      "inference: elementwise with the running statistics; `training_mode` "
      "1: `adj.batch_norm` and the updated running statistics"},
@@ -1724,18 +2545,26 @@ const OperatorInfo operators[] = {
     {"Constant", 1, 17, 0, constant,
      "`value`, `value_float(s)`, `value_int(s)`; kept at import time, an "
      "`adj.constant` where used at run time"},
+    {"ConstantOfShape", 9, 17, 1, constantOfShape,
+     "folds to a constant (the shape known at import time)"},
     {"Conv", 1, 17, 2, conv,
      "`adj.conv2d` (+ bias); 1-D (as 2-D of height 1) or 2-D, strides, "
      "pads, dilations, group; `auto_pad` NOTSET or VALID"},
     {"ConvTranspose", 1, 17, 2, convTranspose,
      "the derivative of `adj.conv2d` w.r.t. its input (an `adj.vjp` of a "
      "private convolution); 1-D or 2-D, strides, pads, dilations, group, "
-     "output_padding below the stride; no output_shape"},
+     "output_padding; no output_shape"},
+    {"DepthToSpace", 11, 17, 1, depthToSpace,
+     "`adj.transpose` between reshapes; DCR or CRD"},
     {"Div", 7, 17, 2, binary<adj::DivOp>,
      "`adj.div`; integer constants fold (truncating)"},
     {"Dropout", 1, 17, 1, dropout,
      "the identity (inference); an error in training mode with a non-zero "
      "ratio"},
+    {"Einsum", 12, 17, 1, einsum,
+     "one or two operands: `adj.sum` of the indices only one has, then one "
+     "batched `adj.matmul` between transposes and reshapes; no repeated "
+     "index within an operand"},
     {"Elu", 6, 17, 1, elu,
      "`adj.select` of x and alpha (exp(min(x, 0)) - 1), finite for any x"},
     {"Equal", 11, 17, 2, comparison<adj::ComparisonDirection::eq>,
@@ -1757,13 +2586,16 @@ const OperatorInfo operators[] = {
     {"GreaterOrEqual", 12, 17, 2, comparison<adj::ComparisonDirection::ge>,
      "`adj.compare ge`; float operands"},
     {"GRU", 7, 17, 3, gru,
-     "unrolled into adj ops over the time steps; forward direction, default "
-     "activations, no `sequence_lens`, `layout` 0"},
+     "unrolled into adj ops over the time steps; forward, reverse or "
+     "bidirectional, default activations, no `sequence_lens`, `layout` 0"},
     {"HardSigmoid", 6, 17, 1, hardSigmoid,
      "clip(alpha x + beta, 0, 1) as for Clip"},
     {"HardSwish", 14, 17, 1, hardSwish,
      "x times HardSigmoid(x) with alpha 1/6, beta 0.5"},
     {"Identity", 1, 17, 1, identity, "its input"},
+    {"InstanceNormalization", 6, 17, 3, instanceNorm,
+     "`adj.layer_norm` over the spatial entries of each channel, then the "
+     "per-channel scale and shift"},
     {"LayerNormalization", 17, 17, 2, layerNorm,
      "`adj.layer_norm`; the Mean and InvStdDev outputs are not supported "
      "(the decomposed form, ReduceMean/Sub/Pow/Sqrt/Div, imports as its "
@@ -1777,8 +2609,9 @@ const OperatorInfo operators[] = {
     {"LogSoftmax", 1, 17, 1, softmax<adj::LogSoftmaxOp>,
      "`adj.log_softmax`; before opset 13 only along the last axis"},
     {"LSTM", 7, 17, 3, lstm,
-     "unrolled into adj ops over the time steps; forward direction, default "
-     "activations, no peepholes or `sequence_lens`, `layout` 0"},
+     "unrolled into adj ops over the time steps; forward, reverse or "
+     "bidirectional, default activations, no peepholes or `sequence_lens`, "
+     "`layout` 0"},
     {"MatMul", 1, 17, 2, matmul,
      "`adj.matmul` (batched, broadcasting); 1-D operands as NumPy"},
     {"Max", 8, 17, 1, extreme<adj::MaximumOp>,
@@ -1790,10 +2623,17 @@ const OperatorInfo operators[] = {
      "`adj.minimum` of the inputs in turn (ties halve the derivative)"},
     {"Mul", 7, 17, 2, binary<adj::MulOp>, "`adj.mul`; integer constants fold"},
     {"Neg", 6, 17, 1, unary<adj::NegOp>, "`adj.neg`"},
+    {"Not", 1, 17, 1, logic, "as And"},
+    {"Or", 7, 17, 2, logic, "as And"},
     {"Pad", 11, 17, 2, pad,
-     "`adj.pad`; constant mode, non-negative pads known at import time"},
+     "`adj.pad` in constant mode; reflect and edge modes as slices "
+     "(`adj.reverse`d, or broadcast) concatenated; non-negative pads known "
+     "at import time"},
     {"Pow", 7, 17, 2, binary<adj::PowOp>,
      "`adj.pow`; an integer exponent is made a float constant"},
+    {"PRelu", 9, 17, 2, prelu,
+     "`adj.select` of x and slope x (the slope broadcast, as NumPy)"},
+    {"Reciprocal", 6, 17, 1, reciprocal, "`adj.div` of 1 by x"},
     {"ReduceL1", 1, 17, 1, reduceNorm<adj::AbsOp, false>,
      "`adj.sum` of `adj.abs`"},
     {"ReduceL2", 1, 17, 1, reduceNorm<adj::SquareOp, true>,
@@ -1812,14 +2652,21 @@ const OperatorInfo operators[] = {
     {"Reshape", 5, 17, 2, reshape,
      "`adj.reshape`; the shape known at import time (0 and -1 as ONNX)"},
     {"Resize", 11, 17, 1, resize,
-     "`adj.broadcast_to` between reshapes: nearest-neighbour upsampling by "
-     "whole factors (scales or sizes known at import time; a float "
-     "initializer's initial value), half_pixel with "
-     "round_prefer_floor or round_prefer_ceil, or asymmetric with floor"},
+     "scales or sizes known at import time (a float initializer's initial "
+     "value). Nearest: `adj.broadcast_to` between reshapes, upsampling by "
+     "whole factors, half_pixel with round_prefer_floor or "
+     "round_prefer_ceil, or asymmetric with floor. Linear (bilinear): two "
+     "`adj.gather`s and a weight per resized dimension, to any size, "
+     "half_pixel, pytorch_half_pixel, align_corners or asymmetric"},
+    {"RNN", 7, 17, 3, rnn,
+     "as GRU; Tanh or Relu (PyTorch's nn.RNN `nonlinearity`)"},
+    {"Selu", 6, 17, 1, selu, "gamma times Elu with alpha"},
     {"Shape", 1, 17, 1, shape, "folds to a constant (static shapes)"},
     {"Sigmoid", 6, 17, 1, unary<adj::SigmoidOp>, "`adj.sigmoid`"},
+    {"Sign", 9, 17, 1, sign, "two `adj.select`s (derivative 0)"},
     {"Slice", 10, 17, 3, slice,
-     "`adj.slice`; bounds known at import time, positive steps"},
+     "`adj.slice`; bounds known at import time; negative steps "
+     "`adj.reverse` the slice; integer constants fold"},
     {"Softmax", 1, 17, 1, softmax<adj::SoftmaxOp>,
      "`adj.softmax`; before opset 13 only along the last axis"},
     {"Softplus", 1, 17, 1, softplus,
@@ -1829,10 +2676,17 @@ const OperatorInfo operators[] = {
     {"Squeeze", 1, 17, 1, squeeze, "`adj.reshape`"},
     {"Sub", 7, 17, 2, binary<adj::SubOp>, "`adj.sub`; integer constants fold"},
     {"Tanh", 6, 17, 1, unary<adj::TanhOp>, "`adj.tanh`"},
-    {"Transpose", 1, 17, 1, transpose, "`adj.transpose`"},
+    {"Tile", 6, 17, 2, tile,
+     "`adj.broadcast_to` between reshapes; repeats known at import time"},
+    {"Transpose", 1, 17, 1, transpose,
+     "`adj.transpose`; integer constants fold"},
+    {"Trilu", 14, 17, 1, trilu,
+     "`adj.select` by a constant mask; k known at import time"},
     {"Unsqueeze", 1, 17, 1, unsqueeze, "`adj.reshape`"},
     {"Where", 9, 17, 3, where,
-     "`adj.select`; the condition a bool constant or comparison"},
+     "`adj.select`; the condition a bool mask (a constant, a comparison, "
+     "Not/And/Or/Xor of those)"},
+    {"Xor", 7, 17, 2, logic, "as And"},
 };
 
 } // namespace

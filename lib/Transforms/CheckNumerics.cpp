@@ -23,7 +23,8 @@
 // stored in the module attribute `adj.status_messages`, which the library
 // serves from <prefix>_status_message(). An op that reads a constant, or an
 // argument whose initial value (a model's buffer) holds a NaN or an Inf (a
-// -inf mask), is not checked: the model means it.
+// -inf mask), or what ops compute from those and constants alone (a slice
+// of it), is not checked: the model means it.
 //
 //===----------------------------------------------------------------------===//
 
@@ -135,33 +136,50 @@ Value anyNonFinite(OpBuilder &b, Location loc, Value value) {
   return b.create<tensor::ExtractOp>(loc, check.getResult(0), ValueRange());
 }
 
+/// Whether `value` holds a NaN or an Inf the model means (a -inf attention
+/// mask): a constant, or an argument of `fn` whose `adj.initial_value`
+/// holds one (a float buffer of an ONNX model, such as PyTorch's
+/// register_buffer of an additive mask), or what an op computes from such
+/// values and constants alone (`self.mask[:t, :t]`, a slice; PyTorch's
+/// attention scales its mask by 1). `known` caches each value's answer: a
+/// large constant is read once.
+bool intendedNonFinite(Value value, func::FuncOp fn,
+                       DenseMap<Value, bool> &known) {
+  if (auto it = known.find(value); it != known.end())
+    return it->second;
+  DenseElementsAttr constant;
+  auto arg = dyn_cast<BlockArgument>(value);
+  if (arg && arg.getOwner() == &fn.front())
+    constant = fn.getArgAttrOfType<DenseElementsAttr>(arg.getArgNumber(),
+                                                      "adj.initial_value");
+  else
+    matchPattern(value, m_Constant(&constant));
+  bool intended = false;
+  if (constant && isa<FloatType>(constant.getElementType())) {
+    intended = llvm::any_of(constant.getValues<APFloat>(),
+                            [](const APFloat &v) { return !v.isFinite(); });
+  } else if (Operation *op = value.getDefiningOp()) {
+    auto isConstant = [](Value v) { return matchPattern(v, m_Constant()); };
+    intended =
+        op->getParentOp() == fn &&
+        llvm::all_of(op->getOperands(),
+                     [&](Value v) {
+                       return isConstant(v) || intendedNonFinite(v, fn, known);
+                     }) &&
+        !llvm::all_of(op->getOperands(), isConstant);
+  }
+  known[value] = intended;
+  return intended;
+}
+
 /// Whether `op` reads a value the model holds a NaN or an Inf in on
-/// purpose (a -inf attention mask, `select(mask, -inf, s)`), so that what
-/// `op` makes of it is no error: a constant, or an argument of `fn` whose
-/// `adj.initial_value` holds one (a float buffer of an ONNX model, such as
-/// PyTorch's register_buffer of an additive mask). An op that turns it into
-/// a NaN later (a softmax of a row that is all -inf) is still flagged.
-/// `known` caches each value's answer: a large constant is read once.
+/// purpose (`select(mask, -inf, s)`, `s + mask`), so that what `op` makes
+/// of it is no error. An op that turns it into a NaN later (a softmax of a
+/// row that is all -inf) is still flagged.
 bool readsNonFiniteConstant(Operation *op, func::FuncOp fn,
                             DenseMap<Value, bool> &known) {
-  auto nonFinite = [&](Value operand) {
-    DenseElementsAttr value;
-    auto arg = dyn_cast<BlockArgument>(operand);
-    if (arg && arg.getOwner() == &fn.front())
-      value = fn.getArgAttrOfType<DenseElementsAttr>(arg.getArgNumber(),
-                                                     "adj.initial_value");
-    else
-      matchPattern(operand, m_Constant(&value));
-    if (!value || !isa<FloatType>(value.getElementType()))
-      return false;
-    return llvm::any_of(value.getValues<APFloat>(),
-                        [](const APFloat &v) { return !v.isFinite(); });
-  };
   return llvm::any_of(op->getOperands(), [&](Value operand) {
-    auto [it, inserted] = known.try_emplace(operand, false);
-    if (inserted)
-      it->second = nonFinite(operand);
-    return it->second;
+    return intendedNonFinite(operand, fn, known);
   });
 }
 

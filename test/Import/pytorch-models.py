@@ -17,7 +17,6 @@
 # PyTorch parameters the model was exported with.
 # RUN: %python %s %t.dir
 
-import ctypes
 import os
 import shutil
 import sys
@@ -27,13 +26,13 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-import adjoint
+import torchexport
+from torchexport import failures, run
 
-out = sys.argv[1]
-shutil.rmtree(out, ignore_errors=True)
-os.makedirs(out)
+torchexport.out = sys.argv[1]
+shutil.rmtree(torchexport.out, ignore_errors=True)
+os.makedirs(torchexport.out)
 torch.manual_seed(0)
-failures = []
 
 
 class MLP(nn.Module):
@@ -290,88 +289,6 @@ class Upsampling(nn.Module):
         a = self.up(torch.tanh(self.c(x)))
         b = F.interpolate(x.flatten(2), size=64, mode="nearest")
         return self.fc(torch.cat([a.flatten(1), b.flatten(1)], 1))
-
-
-def check(what, got, want, tol=1e-4, floor=1e-3):
-    """`got` within `tol` of `want`, relative to its largest magnitude or
-    `floor`: a gradient that is 0 in exact arithmetic (c1's bias, which batch
-    norm cancels) is f32 rounding noise of sums whose terms are about 1e-3
-    and larger, and its size depends on the order of summation."""
-    want = np.asarray(want, np.float64)
-    err = np.max(np.abs(got - want)) if want.size else 0.0
-    scale = max(np.max(np.abs(want)) if want.size else 0.0, floor)
-    ok = got.shape == want.shape and err <= tol * scale
-    print(f"{'ok  ' if ok else 'FAIL'} {what}: max error {err:.3g} "
-          f"(scale {scale:.3g})")
-    if not ok:
-        failures.append(what)
-
-
-def run(name, model, inputs, loss, opset, training=False):
-    """Exports `model` called on `inputs` (a dict of arrays by name),
-    compiles it with `loss` and compares it with PyTorch."""
-    model.train(training)
-    path = os.path.join(out, f"{name}.onnx")
-    mode = (torch.onnx.TrainingMode.TRAINING if training
-            else torch.onnx.TrainingMode.EVAL)
-    # Without constant folding, the initializers keep PyTorch's names.
-    torch.onnx.export(model, tuple(torch.tensor(v) for v in inputs.values()),
-                      path, opset_version=opset, training=mode,
-                      do_constant_folding=False, input_names=list(inputs),
-                      output_names=["y"])
-    m = adjoint.compile(path, loss=loss, value_and_grad="loss",
-                        output=os.path.join(out, f"lib{name}.so"))
-
-    # The exported initial values are the model's parameters.
-    initial = m.initial_values()
-    params = dict(model.named_parameters())
-    buffers = {k: b for k, b in model.named_buffers()
-               if b.dtype.is_floating_point}
-    names = {k.replace(".", "_"): k for k in list(params) + list(buffers)}
-    if set(initial) != set(names):
-        failures.append(f"{name}: initial values")
-        print(f"FAIL {name}: initial values {sorted(initial)} vs {sorted(names)}")
-        return
-    read = getattr(m.dll, m.prefix + "_initial_value")
-    read.argtypes = [ctypes.c_char_p, ctypes.c_void_p]
-    if read(b"no_such_parameter", None) != 1:
-        failures.append(f"{name}: initial value of an unknown name")
-    for arg, value in initial.items():
-        torch_value = (params.get(names[arg], buffers.get(names[arg]))
-                       .detach().numpy())
-        check(f"{name}: initial value of {arg}", value, torch_value, 0.0, 0.0)
-
-    # PyTorch in f64 on the same values.
-    reference = model.double()
-    tensors = {k: torch.tensor(v, dtype=torch.float64, requires_grad=True)
-               if v.dtype == np.float32 else torch.tensor(v)
-               for k, v in inputs.items()}
-    y = reference(*tensors.values())
-    if loss == "softmax_cross_entropy":
-        labels = np.random.randint(0, y.shape[1], size=y.shape[0])
-        lt = F.cross_entropy(y, torch.tensor(labels))
-    else:
-        labels = np.random.randn(*y.shape).astype(np.float32)
-        lt = F.mse_loss(y, torch.tensor(labels, dtype=torch.float64))
-    lt.backward()
-
-    check(f"{name}: forward", m.forward(**inputs, **initial),
-          y.detach().numpy())
-    r = m.loss_value_and_grad(**inputs, labels=labels, **initial)
-    check(f"{name}: loss", r.loss, lt.detach().numpy())
-    for k, t in tensors.items():
-        if t.requires_grad:
-            check(f"{name}: gradient of {k}", getattr(r, "grad_" + k),
-                  t.grad.numpy())
-    for arg, torch_name in names.items():
-        if torch_name in params:
-            want = params[torch_name].grad.numpy()
-        elif training:  # the loss does not use the running statistics
-            want = np.zeros(initial[arg].shape)
-        else:  # PyTorch has no gradient w.r.t. the running statistics
-            continue
-        check(f"{name}: gradient of {arg}", getattr(r, "grad_" + arg), want)
-    model.float()
 
 
 np.random.seed(0)

@@ -11,6 +11,7 @@
 
 #include "adjoint/Import/OnnxImport.h"
 #include "adjoint/InitAllDialects.h"
+#include "adjoint/Support/Diagnostics.h"
 #include "adjoint/Support/DialectPlugins.h"
 #include "adjoint/Target/Compiler.h"
 
@@ -174,6 +175,7 @@ int main(int argc, char **argv) {
     llvm::WithColor::error(llvm::errs(), "adjoint-compile") << diag << "\n";
     return success();
   });
+  adjoint::OneErrorPerOpHandler oneErrorPerOp(&context);
   if (!loss.empty() && !onnx) {
     llvm::WithColor::error(llvm::errs(), "adjoint-compile")
         << "--loss applies to ONNX models (model.onnx); an MLIR model "

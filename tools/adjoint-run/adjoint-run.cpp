@@ -25,6 +25,7 @@
 #include "adjoint/Evaluator/Evaluator.h"
 #include "adjoint/GradientCheck/GradientCheck.h"
 #include "adjoint/InitAllDialects.h"
+#include "adjoint/Support/Diagnostics.h"
 #include "adjoint/Support/DialectPlugins.h"
 #include "adjoint/Support/Npy.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -627,5 +628,6 @@ int main(int argc, char **argv) {
   llvm::SourceMgr sourceMgr;
   sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
   SourceMgrDiagnosticHandler handler(sourceMgr, &context);
+  adjoint::OneErrorPerOpHandler oneErrorPerOp(&context);
   return failed(run(context, sourceMgr)) ? 1 : 0;
 }

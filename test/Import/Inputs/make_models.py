@@ -74,15 +74,23 @@ save("pool-dilations",
      [helper.make_node("MaxPool", ["x"], ["y"], name="pool",
                        kernel_shape=[2, 2], dilations=[2, 2])],
      [("x", F, [1, 1, 6, 6])], [("y", F, [1, 1, 2, 2])], opset=12)
+# Average pooling in ceil mode counting the padding: the last window hangs
+# over the padded input, so its average is scaled by 3/2 per dimension.
 save("avg-pool-ceil",
      [helper.make_node("AveragePool", ["x"], ["y"], name="pool",
-                       kernel_shape=[2, 2], ceil_mode=1)],
-     [("x", F, [1, 1, 5, 5])], [("y", F, [1, 1, 3, 3])])
-save("resize-linear",
+                       kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1],
+                       ceil_mode=1, count_include_pad=1)],
+     [("x", F, [1, 1, 6, 6])], [("y", F, [1, 1, 4, 4])])
+save("resize-cubic",
      [helper.make_node("Resize", ["x", "", "scales"], ["y"], name="resize",
-                       mode="linear")],
+                       mode="cubic")],
      [("x", F, [1, 1, 2, 2])], [("y", F, [1, 1, 4, 4])],
      [("scales", np.array([1, 1, 2, 2], np.float32))], opset=13)
+save("resize-linear",
+     [helper.make_node("Resize", ["x", "", "scales"], ["y"], name="resize",
+                       mode="linear", coordinate_transformation_mode="align_corners")],
+     [("x", F, [1, 1, 2, 2])], [("y", F, [1, 1, 3, 4])],
+     [("scales", np.array([1, 1, 1.5, 2], np.float32))], opset=13)
 # Scales as a float initializer: an argument, read at import time from its
 # initial value.
 save("resize-init",
@@ -119,6 +127,12 @@ save("conv3d",
      [("x", F, [1, 1, 4, 4, 4])], [("y", F, [1, 1, 2, 2, 2])],
      [("k", np.ones((1, 1, 3, 3, 3), np.float32))])
 
+# Einsum with a repeated index in one operand (a trace).
+save("einsum-trace",
+     [helper.make_node("Einsum", ["x"], ["y"], name="trace",
+                       equation="ii->")],
+     [("x", F, [3, 3])], [("y", F, [])], opset=12)
+
 # A 1-D convolution and max pooling: 2-D ops over [N, C, 1, L].
 save("conv1d",
      [helper.make_node("Conv", ["x", "k", "kb"], ["c"], name="conv1d",
@@ -147,13 +161,21 @@ save("kinks",
      [("x", F, [2, 3])], [("y", F, [2, 3])],
      [("b", b), ("mask", np.array([True, False, True]))])
 
-# A bidirectional GRU, and an LSTM with peepholes.
-save("gru-bidirectional",
+# A bidirectional GRU with other activations, an RNN with sigmoid, and an
+# LSTM with peepholes.
+save("gru-activations",
      [helper.make_node("GRU", ["x", "w", "r"], ["y"], name="gru",
-                       hidden_size=2, direction="bidirectional")],
+                       hidden_size=2, direction="bidirectional",
+                       activations=["Sigmoid", "Tanh", "HardSigmoid", "Tanh"])],
      [("x", F, [3, 1, 2])], [("y", F, [3, 2, 1, 2])],
      [("w", np.ones((2, 6, 2), np.float32)),
       ("r", np.ones((2, 6, 2), np.float32))])
+save("rnn-sigmoid",
+     [helper.make_node("RNN", ["x", "w", "r"], ["y"], name="rnn",
+                       hidden_size=2, activations=["Sigmoid"])],
+     [("x", F, [3, 1, 2])], [("y", F, [3, 1, 1, 2])],
+     [("w", np.ones((1, 2, 2), np.float32)),
+      ("r", np.ones((1, 2, 2), np.float32))])
 save("lstm-peepholes",
      [helper.make_node("LSTM", ["x", "w", "r", "", "", "", "", "p"], ["y"],
                        name="lstm", hidden_size=2)],
@@ -213,11 +235,16 @@ save("conv-transpose-group0",
      [helper.make_node("ConvTranspose", ["x", "k"], ["y"], name="t",
                        group=0)],
      [("x", F, [1, 3, 2, 2])], [("y", F, [1, 2, 3, 3])], [("k", kt)])
-# output_padding 1 is below the dilation 2 but not below the stride 1.
+# output_padding 1 is below the dilation 2 but not below the stride 1 (as
+# PyTorch allows); 2 is below neither.
 save("conv-transpose-padding",
      [helper.make_node("ConvTranspose", ["x", "k"], ["y"], name="t",
                        dilations=[2, 2], output_padding=[1, 1])],
      [("x", F, [1, 3, 2, 2])], [("y", F, [1, 2, 5, 5])], [("k", kt)])
+save("conv-transpose-wide",
+     [helper.make_node("ConvTranspose", ["x", "k"], ["y"], name="t",
+                       dilations=[2, 2], output_padding=[2, 0])],
+     [("x", F, [1, 3, 2, 2])], [("y", F, [1, 2, 6, 4])], [("k", kt)])
 
 # An output declared with another shape than it has.
 save("wrong-output-shape",
