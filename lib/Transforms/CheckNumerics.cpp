@@ -28,6 +28,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "adjoint/Dialect/Adj/IR/AdjOps.h"
 #include "adjoint/Transforms/Passes.h"
 
 #include "adjoint/Transforms/DerivativeLocations.h"
@@ -136,13 +137,28 @@ Value anyNonFinite(OpBuilder &b, Location loc, Value value) {
   return b.create<tensor::ExtractOp>(loc, check.getResult(0), ValueRange());
 }
 
+/// Whether `v` is a constant whose entries are all positive and finite:
+/// multiplying by it keeps a -inf a -inf and makes no NaN.
+bool positiveFiniteConstant(Value v) {
+  DenseElementsAttr constant;
+  return matchPattern(v, m_Constant(&constant)) &&
+         isa<FloatType>(constant.getElementType()) &&
+         llvm::all_of(constant.getValues<APFloat>(), [](const APFloat &x) {
+           return x.isFinite() && !x.isNegative() && !x.isZero();
+         });
+}
+
 /// Whether `value` holds a NaN or an Inf the model means (a -inf attention
 /// mask): a constant, or an argument of `fn` whose `adj.initial_value`
 /// holds one (a float buffer of an ONNX model, such as PyTorch's
-/// register_buffer of an additive mask), or what an op computes from such
-/// values and constants alone (`self.mask[:t, :t]`, a slice; PyTorch's
-/// attention scales its mask by 1). `known` caches each value's answer: a
-/// large constant is read once.
+/// register_buffer of an additive mask), or such values and constants
+/// moved or chosen from (`self.mask[:t, :t]`, a slice; a reshape,
+/// transpose, broadcast, concatenation, reversal; a select between them by
+/// any condition, as in a causal mask made by Trilu) or one multiplied by a
+/// positive finite constant (PyTorch's attention scales its mask by 1). Any
+/// other op may make a new NaN of it
+/// (`mask * 0`, `mask - mask`): what it computes is not intended. `known`
+/// caches each value's answer: a large constant is read once.
 bool intendedNonFinite(Value value, func::FuncOp fn,
                        DenseMap<Value, bool> &known) {
   if (auto it = known.find(value); it != known.end())
@@ -154,19 +170,34 @@ bool intendedNonFinite(Value value, func::FuncOp fn,
                                                       "adj.initial_value");
   else
     matchPattern(value, m_Constant(&constant));
+  auto intendedOperand = [&](Value v) {
+    return intendedNonFinite(v, fn, known);
+  };
   bool intended = false;
+  Operation *op = value.getDefiningOp();
   if (constant && isa<FloatType>(constant.getElementType())) {
     intended = llvm::any_of(constant.getValues<APFloat>(),
                             [](const APFloat &v) { return !v.isFinite(); });
-  } else if (Operation *op = value.getDefiningOp()) {
+  } else if (!op || op->getParentOp() != fn) {
+    // An argument without an initial value, or a value of a nested region.
+  } else if (isa<adj::SliceOp, adj::ReshapeOp, adj::TransposeOp,
+                 adj::BroadcastToOp, adj::ConcatOp, adj::ReverseOp,
+                 adj::SelectOp>(op)) {
+    // What it moves or chooses from must all be meant or constant: a
+    // select of -inf or a score (masked_fill) is a new value, which the
+    // ops after it (a softmax of an all -inf row) may make a NaN of.
+    ValueRange data = op->getOperands();
+    if (isa<adj::SelectOp>(op)) // not its condition
+      data = data.drop_front();
     auto isConstant = [](Value v) { return matchPattern(v, m_Constant()); };
     intended =
-        op->getParentOp() == fn &&
-        llvm::all_of(op->getOperands(),
-                     [&](Value v) {
-                       return isConstant(v) || intendedNonFinite(v, fn, known);
-                     }) &&
-        !llvm::all_of(op->getOperands(), isConstant);
+        llvm::any_of(data, intendedOperand) && llvm::all_of(data, [&](Value v) {
+          return isConstant(v) || intendedOperand(v);
+        });
+  } else if (auto mul = dyn_cast<adj::MulOp>(op)) {
+    Value lhs = mul.getLhs(), rhs = mul.getRhs();
+    intended = (intendedOperand(lhs) && positiveFiniteConstant(rhs)) ||
+               (intendedOperand(rhs) && positiveFiniteConstant(lhs));
   }
   known[value] = intended;
   return intended;

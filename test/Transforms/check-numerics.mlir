@@ -116,3 +116,59 @@ func.func @buffer(%s: tensor<2x2xf32>,
   %p = adj.softmax %y axis 1 : tensor<2x2xf32>
   return %p : tensor<2x2xf32>
 }
+
+// -----
+
+// A causal mask made of constants alone (torch.triu of a -inf full tensor,
+// exported as Constant -> Trilu: a select between constants), or a -inf
+// constant sliced and transposed, is meant as much as the constant: the
+// adds reading them are not checked, the softmaxes are.
+// CHECK: adj.status_messages = ["adj.softmax at {{.*}} produced the first NaN or Inf in causal", "adj.softmax at {{.*}} produced the first NaN or Inf in causal"]
+// CHECK-LABEL: func.func @causal(
+// CHECK: %[[X:.*]] = adj.add %arg0
+// CHECK-NOT: linalg.generic
+// CHECK: adj.softmax %[[X]]
+// CHECK: %[[Y:.*]] = adj.add %arg0
+// CHECK-NOT: linalg.generic
+// CHECK: adj.softmax %[[Y]]
+func.func @causal(%s: tensor<2x2xf32>) -> (tensor<2x2xf32>, tensor<2x2xf32>) {
+  %full = adj.constant dense<0xFF800000> : tensor<2x2xf32>
+  %upper = adj.constant dense<[[false, true], [false, false]]> : tensor<2x2xi1>
+  %zero = adj.constant dense<0.0> : tensor<f32>
+  %mask = adj.select %upper, %full, %zero : tensor<2x2xi1>, tensor<2x2xf32>, tensor<f32>
+  %x = adj.add %s, %mask : tensor<2x2xf32>
+  %p = adj.softmax %x axis 1 : tensor<2x2xf32>
+  %m = adj.constant dense<[[0.0, 0xFF800000, 0xFF800000], [0.0, 0.0, 0xFF800000], [0.0, 0.0, 0.0]]> : tensor<3x3xf32>
+  %c = adj.slice %m start [0, 0] limit [2, 2] : tensor<3x3xf32> -> tensor<2x2xf32>
+  %t = adj.transpose %c [1, 0] : tensor<2x2xf32> -> tensor<2x2xf32>
+  %y = adj.add %s, %t : tensor<2x2xf32>
+  %q = adj.softmax %y axis 1 : tensor<2x2xf32>
+  return %p, %q : tensor<2x2xf32>, tensor<2x2xf32>
+}
+
+// -----
+
+// A mask scaled by a positive finite constant stays meant (PyTorch's
+// attention multiplies it by 1), but an op that may make a new NaN of it
+// (`mask * 0`, `mask - mask`) computes no meant value: the adds reading
+// those are checked.
+// CHECK: adj.status_messages = ["adj.add at {{.*}} produced the first NaN or Inf in scaled", "adj.add at {{.*}} produced the first NaN or Inf in scaled"]
+// CHECK-LABEL: func.func @scaled(
+// CHECK: %[[X:.*]] = adj.add %arg0
+// CHECK-NOT: linalg.generic
+// CHECK: %[[Y:.*]] = adj.add %[[X]]
+// CHECK: linalg.generic
+// CHECK: %[[W:.*]] = adj.add %[[Y]]
+// CHECK: linalg.generic
+func.func @scaled(%s: tensor<2x2xf32>,
+                  %mask: tensor<2x2xf32> {adj.initial_value = dense<[[0.0, 0xFF800000], [0.0, 0.0]]> : tensor<2x2xf32>}) -> tensor<2x2xf32> {
+  %one = adj.constant dense<1.0> : tensor<f32>
+  %kept = adj.mul %mask, %one : tensor<2x2xf32>, tensor<f32>
+  %x = adj.add %s, %kept : tensor<2x2xf32>
+  %zero = adj.constant dense<0.0> : tensor<f32>
+  %nan = adj.mul %mask, %zero : tensor<2x2xf32>, tensor<f32>
+  %y = adj.add %x, %nan : tensor<2x2xf32>
+  %d = adj.sub %mask, %mask : tensor<2x2xf32>
+  %w = adj.add %y, %d : tensor<2x2xf32>
+  return %w : tensor<2x2xf32>
+}
