@@ -435,8 +435,6 @@ FailureOr<SmallVector<Value>> GraphImporter::convertGraph(OpBuilder &b,
     values[name.str()] = {{}, constant};
 
   auto operators = getOperators();
-  // Whether a ceil-mode pool dropped a window whose shape ONNX keeps.
-  bool droppedWindow = false;
   for (auto [index, node] : llvm::enumerate(graph.node())) {
     Location loc = nodeLoc(index, node.name());
     if (!node.domain().empty() && node.domain() != "ai.onnx")
@@ -465,6 +463,9 @@ FailureOr<SmallVector<Value>> GraphImporter::convertGraph(OpBuilder &b,
                             << node.name() << "' needs at least "
                             << info->minInputs << " inputs, has " << given;
     SmallVector<Tensor *> inputs;
+    // Whether an input comes after a dropped pool window: the node's
+    // outputs do too.
+    bool afterDroppedWindow = false;
     for (const std::string &name : node.input()) {
       if (name.empty()) {
         inputs.push_back(nullptr);
@@ -478,15 +479,16 @@ FailureOr<SmallVector<Value>> GraphImporter::convertGraph(OpBuilder &b,
                << "', which is no graph input, initializer or output of an "
                   "earlier node (or an output the importer does not make)";
       inputs.push_back(&it->second);
+      afterDroppedWindow |= it->second.windowDropped;
     }
     NodeContext context(b, loc, node, opset, inputs);
     SmallVector<Tensor> results;
     if (failed(info->convert(context, results)))
       return failure();
     for (auto [name, result] : llvm::zip(node.output(), results)) {
+      result.windowDropped |= afterDroppedWindow;
       if (!name.empty())
         values[name] = result;
-      droppedWindow |= result.windowDropped;
     }
   }
 
@@ -502,10 +504,10 @@ FailureOr<SmallVector<Value>> GraphImporter::convertGraph(OpBuilder &b,
     // the caller's buffers would have the wrong size. Where ONNX's shape
     // inference differs from PyTorch's (a pool dropped a window), the
     // shapes declared after it may be ONNX's, through any ops (a flatten,
-    // a concatenation); the output has the computed one.
+    // a concatenation); an output computed from it has the computed one.
     if (std::optional<SmallVector<int64_t>> declared = declaredShape(out);
         declared && ArrayRef(*declared) != t.getType().getShape() &&
-        !droppedWindow)
+        !t.windowDropped)
       return emitError(modelLoc())
              << "graph output '" << out.name() << "' is declared with shape ["
              << llvm::make_range(declared->begin(), declared->end())

@@ -37,8 +37,9 @@ struct Tensor {
   mlir::DenseElementsAttr initialValue;
   /// Whether ONNX's shape inference gives this value a larger shape than
   /// getType() (a ceil-mode pool whose last window would start in the
-  /// padding: PyTorch, which the importer follows, drops it). The graph
-  /// outputs computed after it may be declared with ONNX's shapes.
+  /// padding: PyTorch, which the importer follows, drops it), or may,
+  /// being computed from such a value: a graph output that is may be
+  /// declared with ONNX's shape.
   bool windowDropped = false;
   mlir::RankedTensorType getType() const {
     return mlir::cast<mlir::RankedTensorType>(value ? value.getType()

@@ -250,6 +250,15 @@ save("conv-transpose-wide",
 save("wrong-output-shape",
      [helper.make_node("Relu", ["x"], ["y"], name="relu")],
      [("x", F, [2, 3])], [("y", F, [3, 2])])
+# The same next to a ceil-mode pool whose dropped window makes its own
+# output's declared (ONNX's) shape [1, 1, 4, 4] differ, rightly, from the
+# computed [1, 1, 3, 3]: only the pool's output is excused.
+save("wrong-output-shape-pool",
+     [helper.make_node("MaxPool", ["x"], ["p"], name="pool",
+                       kernel_shape=[2, 2], strides=[2, 2], pads=[1, 1, 1, 1],
+                       ceil_mode=1),
+      helper.make_node("Relu", ["x"], ["y"], name="relu")],
+     [("x", F, [1, 1, 5, 5])], [("p", F, [1, 1, 4, 4]), ("y", F, [1, 1, 9, 9])])
 
 # A rank-3 output, which is no [batch, classes] logits.
 save("rank3",
