@@ -55,6 +55,18 @@ SmallVector<int64_t> intValues(DenseElementsAttr attr) {
   return values;
 }
 
+/// The number of elements of `shape`; none if it does not fit in int64_t.
+std::optional<int64_t> elementCount(ArrayRef<int64_t> shape) {
+  int64_t count = 1;
+  for (int64_t d : shape) {
+    std::optional<int64_t> product = llvm::checkedMul(count, d);
+    if (!product)
+      return std::nullopt;
+    count = *product;
+  }
+  return count;
+}
+
 /// The NumPy broadcast of two shapes, if they broadcast.
 std::optional<SmallVector<int64_t>> broadcast(ArrayRef<int64_t> a,
                                               ArrayRef<int64_t> b) {
@@ -749,7 +761,8 @@ LogicalResult transpose(NodeContext &n, Results &results) {
 LogicalResult depthToSpace(NodeContext &n, Results &results) {
   ArrayRef<int64_t> in = n.type(0).getShape();
   int64_t b = n.getInt("blocksize", 0);
-  if (in.size() != 4 || b < 1 || in[1] % (b * b))
+  std::optional<int64_t> square = b < 1 ? std::nullopt : llvm::checkedMul(b, b);
+  if (in.size() != 4 || !square || in[1] % *square)
     return n.error() << "the input must be [N, C, H, W] with C a multiple "
                         "of blocksize² (blocksize "
                      << b << ")";
@@ -759,7 +772,7 @@ LogicalResult depthToSpace(NodeContext &n, Results &results) {
   FailureOr<Value> x = n.floatValue(0);
   if (failed(x))
     return failure();
-  int64_t c = in[1] / (b * b);
+  int64_t c = in[1] / *square;
   bool dcr = mode == "DCR";
   SmallVector<int64_t> split =
       dcr ? SmallVector<int64_t>{in[0], b, b, c, in[2], in[3]}
@@ -774,6 +787,22 @@ LogicalResult depthToSpace(NodeContext &n, Results &results) {
   results.push_back(
       runtime(n.reshape(*moved, {in[0], c, in[2] * b, in[3] * b})));
   return success();
+}
+
+/// `x` reshaped to `split` (each dimension next to a 1), broadcast to
+/// `repeated` (the 1s made counts) and merged to `out`: each dimension's
+/// entries repeated, as a whole (Tile) or one by one (Resize's nearest).
+LogicalResult repeat(NodeContext &n, Value x, ArrayRef<int64_t> split,
+                     ArrayRef<int64_t> repeated, ArrayRef<int64_t> out,
+                     Results &results) {
+  if (split == repeated)
+    return result(results, x);
+  FailureOr<Value> spread = n.create<adj::BroadcastToOp>(
+      n.reshape(x, split), {},
+      cast<RankedTensorType>(x.getType()).clone(repeated));
+  if (failed(spread))
+    return failure();
+  return result(results, n.reshape(*spread, out));
 }
 
 /// Tile: each dimension d repeated r times is [1, d] broadcast to [r, d]
@@ -794,15 +823,13 @@ LogicalResult tile(NodeContext &n, Results &results) {
   for (auto [d, r] : llvm::zip(in, *repeats)) {
     pairs.append({1, d});
     repeated.append({r, d});
-    out.push_back(r * d);
   }
-  if (pairs == repeated)
-    return result(results, x);
-  FailureOr<Value> spread = n.create<adj::BroadcastToOp>(
-      n.reshape(*x, pairs), {}, n.type(0).clone(repeated));
-  if (failed(spread))
-    return failure();
-  return result(results, n.reshape(*spread, out));
+  // The output has as many elements, so no r * d overflows either.
+  if (!elementCount(repeated))
+    return n.error() << "the tiled output would have too many elements";
+  for (auto [d, r] : llvm::zip(in, *repeats))
+    out.push_back(r * d);
+  return repeat(n, *x, pairs, repeated, out, results);
 }
 
 /// Trilu: the entries of the last two dimensions on and above (upper) or
@@ -1025,8 +1052,13 @@ LogicalResult resizeShape(NodeContext &n, SmallVectorImpl<int64_t> &out,
       double f = v.convertToDouble();
       if (!(f > 0) || !std::isfinite(f))
         return n.error() << "scale " << f << " is not positive";
+      // Converted to int64_t only if it fits (2^62 is exact in a double).
+      double size = std::floor(double(d) * f);
+      if (!(size < 0x1p62))
+        return n.error() << "scale " << f << " makes a dimension of " << d
+                         << " too large";
       scales.push_back(f);
-      out.push_back(int64_t(std::floor(double(d) * f)));
+      out.push_back(int64_t(size));
     }
     if (given.getNumElements() != int64_t(in.size()))
       scales.clear();
@@ -1049,6 +1081,8 @@ LogicalResult resizeShape(NodeContext &n, SmallVectorImpl<int64_t> &out,
                      << " entries";
   if (llvm::is_contained(out, 0))
     return n.error() << "the output would be empty";
+  if (!elementCount(out))
+    return n.error() << "the output would have too many elements";
   return success();
 }
 
@@ -1085,14 +1119,11 @@ LogicalResult resizeNearest(NodeContext &n, Value x, ArrayRef<int64_t> out,
     pairs.append({d, 1});
     repeated.append({d, size / d});
   }
-  if (pairs == repeated)
-    return result(results, x);
-  FailureOr<Value> spread = n.create<adj::BroadcastToOp>(
-      n.reshape(x, pairs), {}, n.type(0).clone(repeated));
-  if (failed(spread))
-    return failure();
-  return result(results, n.reshape(*spread, out));
+  return repeat(n, x, pairs, repeated, out, results);
 }
+
+/// The most entries linear Resize makes along one dimension.
+constexpr int64_t kMaxLinearResize = int64_t(1) << 24;
 
 /// Linear interpolation (bilinear for images), one dimension at a time:
 /// output element o of a dimension reads the input at the source
@@ -1118,6 +1149,12 @@ LogicalResult resizeLinear(NodeContext &n, Value x, ArrayRef<int64_t> out,
     double scale = scales[axis];
     if (size == d && scale == 1.0)
       continue;
+    // The indices and weights are import-time constants of `size` entries.
+    if (size > kMaxLinearResize)
+      return n.error() << "linear resizing to " << size
+                       << " entries along a dimension is not supported (at "
+                          "most "
+                       << kMaxLinearResize << ")";
     SmallVector<int64_t> low, high;
     SmallVector<Attribute> weights;
     for (int64_t o = 0; o < size; ++o) {
@@ -1330,6 +1367,8 @@ LogicalResult constantOfShape(NodeContext &n, Results &results) {
     return failure();
   if (llvm::any_of(*shape, [](int64_t d) { return d < 0; }))
     return n.error() << "the shape has a negative entry";
+  if (!elementCount(*shape))
+    return n.error() << "the shape has too many elements";
   DenseElementsAttr value = DenseElementsAttr::get(
       RankedTensorType::get({1}, n.b.getF32Type()), 0.0f);
   if (const onnx::AttributeProto *a = n.attr("value")) {

@@ -18,7 +18,8 @@ def save(name, nodes, x_shape, initializers=()):
     graph = helper.make_graph(
         nodes, name, [helper.make_tensor_value_info("x", F, x_shape)],
         [helper.make_tensor_value_info("y", F, None)],
-        [numpy_helper.from_array(np.array(v, np.int64), n)
+        [numpy_helper.from_array(
+            v if isinstance(v, np.ndarray) else np.array(v, np.int64), n)
          for n, v in initializers])
     model = helper.make_model(
         graph, opset_imports=[helper.make_opsetid("", 14)])
@@ -67,3 +68,16 @@ save("split-overflow",
      [helper.make_node("Split", ["x", "a"], ["y", "z", "w"], name="split")],
      [4], [("a", [I64_MAX, I64_MAX, 6])])
 save("input-too-large", [node("Relu", ["x"], "y")], [2**40, 2**40])
+# Sizes that once overflowed int64_t (a division by zero, a wrong type,
+# an int64_t made of 1e30) or asked for terabytes of constants.
+save("depth-to-space-huge",
+     [node("DepthToSpace", ["x"], "y", blocksize=2**32)], [1, 4, 2, 2])
+save("tile-overflow", [node("Tile", ["x", "a"], "y")], [2], [("a", [2**62])])
+save("constant-of-shape-huge", [node("ConstantOfShape", ["a"], "y")], [1],
+     [("a", [2**40, 2**40])])
+save("resize-linear-huge", [node("Resize", ["x", "", "", "a"], "y",
+                                 mode="linear")], [1, 2, 5, 5],
+     [("a", [1, 2, 5, 10**12])])
+save("resize-scale-huge", [node("Resize", ["x", "roi", "a"], "y")],
+     [1, 1, 3, 5], [("roi", np.zeros(0, np.float32)),
+                    ("a", np.array([1, 1, 1e30, 1], np.float32))])
