@@ -312,6 +312,16 @@ LogicalResult selu(NodeContext &n, Results &results) {
 /// PRelu: x > 0 ? x : slope x, the slope broadcast to x (PyTorch's
 /// nn.PReLU: [C, 1, 1] for images).
 LogicalResult prelu(NodeContext &n, Results &results) {
+  // Unidirectional: the slope broadcasts to x, x keeps its shape.
+  ArrayRef<int64_t> in = n.type(0).getShape(), given = n.type(1).getShape();
+  if (given.size() > in.size() ||
+      !llvm::all_of(llvm::zip(llvm::reverse(given), llvm::reverse(in)),
+                    [](auto dims) {
+                      auto [s, d] = dims;
+                      return s == 1 || s == d;
+                    }))
+    return n.error() << "the slope " << n.type(1)
+                     << " does not broadcast to the input " << n.type(0);
   FailureOr<Value> slope = n.floatValue(1);
   if (failed(slope))
     return failure();

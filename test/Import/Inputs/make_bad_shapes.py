@@ -81,3 +81,6 @@ save("resize-linear-huge", [node("Resize", ["x", "", "", "a"], "y",
 save("resize-scale-huge", [node("Resize", ["x", "roi", "a"], "y")],
      [1, 1, 3, 5], [("roi", np.zeros(0, np.float32)),
                     ("a", np.array([1, 1, 1e30, 1], np.float32))])
+# A slope that does not broadcast to x (it once made x 5-d).
+save("prelu-slope", [node("PRelu", ["x", "a"], "y")], [1, 2, 5, 5],
+     [("a", np.ones((4, 1, 1, 1, 1), np.float32))])
