@@ -1508,9 +1508,14 @@ LogicalResult einsum(NodeContext &n, Results &results) {
                          << " and " << d;
     }
   }
-  for (char c : out)
+  // Each output index once: `arrange` below then always permutes.
+  for (char c : out) {
     if (!size.count(StringRef(&c, 1)))
       return n.error() << "output index '" << c << "' is in no operand";
+    if (llvm::count(out, c) > 1)
+      return n.error() << "output index '" << c << "' repeats (a diagonal), "
+                       << "which is not supported";
+  }
   auto has = [](StringRef s, char c) { return s.contains(c); };
   // Sum what only one operand has.
   for (unsigned i = 0; i < count; ++i) {
