@@ -921,6 +921,9 @@ LogicalResult sliceAxes(NodeContext &n, ArrayRef<int64_t> starts,
     int64_t size = in[*a], step = steps[i];
     if (step == 0 || step == std::numeric_limits<int64_t>::min())
       return n.error() << "step " << step << " is not supported";
+    // An empty axis stays empty ([0, size - 1] below would be empty).
+    if (size == 0)
+      continue;
     // Forward, entries start, start + step, ... below the end, both in
     // [0, size]; backward, above the end, start in [0, size - 1] and the
     // end in [-1, size - 1].

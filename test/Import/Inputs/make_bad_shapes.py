@@ -87,3 +87,6 @@ save("prelu-slope", [node("PRelu", ["x", "a"], "y")], [1, 2, 5, 5],
 # An output index twice (a diagonal): once a transpose by [0, 0, 1].
 save("einsum-diagonal", [node("Einsum", ["x"], "y", equation="ij->iij")],
      [2, 3])
+# Backward over an empty axis: still empty (once clamped to [0, -1]).
+save("slice-empty-backward", [node("Slice", ["x", "a", "b", "c", "d"], "y")],
+     [2, 0], [("a", [-1]), ("b", [-10]), ("c", [1]), ("d", [-1])])
