@@ -1269,17 +1269,22 @@ LogicalResult gather(NodeContext &n, Results &results) {
                              {n.named("axis", n.b.getI64IntegerAttr(*axis))}));
 }
 
+/// `v`'s entries from `start` to `limit` (exclusive) in each dimension.
+FailureOr<Value> sliceBox(NodeContext &n, Value v, ArrayRef<int64_t> start,
+                          ArrayRef<int64_t> limit) {
+  return n.create<adj::SliceOp>(
+      v, {n.named("start", n.b.getDenseI64ArrayAttr(start)),
+          n.named("limit", n.b.getDenseI64ArrayAttr(limit))});
+}
+
 /// `v`'s entries [start, limit) along `axis`.
 FailureOr<Value> sliceAlong(NodeContext &n, Value v, int64_t axis,
                             int64_t start, int64_t limit) {
   auto type = cast<RankedTensorType>(v.getType());
-  SmallVector<int64_t> starts(type.getRank(), 0),
-      limits(type.getShape().begin(), type.getShape().end());
+  SmallVector<int64_t> starts(type.getRank(), 0), limits(type.getShape());
   starts[axis] = start;
   limits[axis] = limit;
-  return n.create<adj::SliceOp>(
-      v, {n.named("start", n.b.getDenseI64ArrayAttr(starts)),
-          n.named("limit", n.b.getDenseI64ArrayAttr(limits))});
+  return sliceBox(n, v, starts, limits);
 }
 
 /// Pad's reflect and edge modes, one axis at a time: the entries next to
@@ -2076,9 +2081,7 @@ private:
     return names;
   }
   Value slice(Value v, ArrayRef<int64_t> start, ArrayRef<int64_t> limit) {
-    return *n.create<adj::SliceOp>(
-        v, {n.named("start", n.b.getDenseI64ArrayAttr(start)),
-            n.named("limit", n.b.getDenseI64ArrayAttr(limit))});
+    return *sliceBox(n, v, start, limit);
   }
   Value matmul(Value a, Value b) { return *n.create<adj::MatmulOp>({a, b}); }
   /// Direction `d` of W or R ([D, G*H, K]) as [K, G*H].
