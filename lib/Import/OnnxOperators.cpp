@@ -330,7 +330,8 @@ LogicalResult prelu(NodeContext &n, Results &results) {
   });
 }
 
-/// Sign: 1, -1 or 0 by two selects (its derivative is 0).
+/// Sign: 1, -1 or 0 by two selects, NaN for NaN (ONNX's, NumPy's) by a
+/// third (its derivative is 0).
 LogicalResult sign(NodeContext &n, Results &results) {
   FailureOr<Value> x = n.floatValue(0);
   if (failed(x))
@@ -346,8 +347,12 @@ LogicalResult sign(NodeContext &n, Results &results) {
       n.create<adj::SelectOp>({*negative, n.scalar(-1.0), zero});
   if (failed(low))
     return failure();
-  return result(results,
-                n.create<adj::SelectOp>({*positive, n.scalar(1.0), *low}));
+  FailureOr<Value> signs =
+      n.create<adj::SelectOp>({*positive, n.scalar(1.0), *low});
+  FailureOr<Value> nan = compare(n, adj::ComparisonDirection::ne, *x, *x);
+  if (failed(signs) || failed(nan))
+    return failure();
+  return result(results, n.create<adj::SelectOp>({*nan, *x, *signs}));
 }
 
 LogicalResult reciprocal(NodeContext &n, Results &results) {

@@ -418,5 +418,15 @@ for i, (equation, operands) in enumerate([("...ij,jk", [a, b]),
     check(f"Einsum '{equation}'", got,
           np.einsum(equation, *[o.astype(np.float64) for o in operands]))
 
+# Sign of NaN is NaN (the ONNX reference's np.sign; it once gave 0, as
+# this torch.sign does), of -0 and 0 zero, of an infinity its sign.
+x = np.array([np.nan, -np.inf, -2.5, -0.0, 0.0, 3.0, np.inf], np.float32)
+got = onnx_node(helper.make_node("Sign", ["x"], ["y"], name="sign"),
+                {"x": x}, "sign-nan")
+want = np.sign(x.astype(np.float64))
+nan = np.isnan(want)
+check("Sign's NaNs", np.isnan(got), nan)
+check("Sign", got[~nan], want[~nan])
+
 print(f"{len(failures)} failures")
 sys.exit(1 if failures else 0)
