@@ -141,31 +141,44 @@ std::optional<int64_t> foldInt(StringRef op, int64_t a, int64_t b) {
   return std::nullopt;
 }
 
+/// Inputs 0 and 1 when both are integer constants that shape arithmetic
+/// pairs: of equal shapes, or a single element and a tensor of the
+/// broadcast shape (which then has as many elements as the result). The
+/// values come as many as the result's, a single element repeated.
+struct IntOperands {
+  SmallVector<int64_t> shape, a, b;
+};
+std::optional<IntOperands> intOperands(NodeContext &n) {
+  if (!isIntConstant(n.input(0)) || !isIntConstant(n.input(1)))
+    return std::nullopt;
+  ArrayRef<int64_t> sa = n.type(0).getShape(), sb = n.type(1).getShape();
+  std::optional<SmallVector<int64_t>> shape = broadcast(sa, sb);
+  SmallVector<int64_t> a = intValues(n.input(0).constant),
+                       b = intValues(n.input(1).constant);
+  if (!shape || !(sa == sb || (a.size() == 1 && sb == ArrayRef(*shape)) ||
+                  (b.size() == 1 && sa == ArrayRef(*shape))))
+    return std::nullopt;
+  size_t count = sa == ArrayRef(*shape) ? a.size() : b.size();
+  if (a.size() == 1)
+    a.assign(count, a[0]);
+  if (b.size() == 1)
+    b.assign(count, b[0]);
+  return IntOperands{*shape, a, b};
+}
+
 template <typename OpTy>
 LogicalResult binary(NodeContext &n, Results &results) {
-  if (isIntConstant(n.input(0)) && isIntConstant(n.input(1))) {
-    ArrayRef<int64_t> sa = n.type(0).getShape(), sb = n.type(1).getShape();
-    std::optional<SmallVector<int64_t>> shape = broadcast(sa, sb);
-    SmallVector<int64_t> a = intValues(n.input(0).constant),
-                         b = intValues(n.input(1).constant);
-    // Shape arithmetic is on equal shapes or a single element and a tensor
-    // of the broadcast shape (which then has as many elements as the result).
-    if (shape && (sa == sb || (a.size() == 1 && sb == ArrayRef(*shape)) ||
-                  (b.size() == 1 && sa == ArrayRef(*shape)))) {
-      SmallVector<int64_t> values;
-      size_t count = sa == ArrayRef(*shape) ? a.size() : b.size();
-      for (size_t i = 0; i < count; ++i) {
-        std::optional<int64_t> v =
-            foldInt(n.node.op_type(), a[a.size() == 1 ? 0 : i],
-                    b[b.size() == 1 ? 0 : i]);
-        if (!v)
-          return n.error() << "cannot fold this integer operation: it "
-                              "overflows or divides by zero";
-        values.push_back(*v);
-      }
-      results.push_back(intConstant(n.b.getContext(), *shape, values));
-      return success();
+  if (std::optional<IntOperands> ints = intOperands(n)) {
+    SmallVector<int64_t> values;
+    for (auto [a, b] : llvm::zip(ints->a, ints->b)) {
+      std::optional<int64_t> v = foldInt(n.node.op_type(), a, b);
+      if (!v)
+        return n.error() << "cannot fold this integer operation: it "
+                            "overflows or divides by zero";
+      values.push_back(*v);
     }
+    results.push_back(intConstant(n.b.getContext(), ints->shape, values));
+    return success();
   }
   FailureOr<Value> lhs = n.floatValue(0);
   if (failed(lhs))
@@ -418,9 +431,38 @@ LogicalResult hardSwish(NodeContext &n, Results &results) {
   return result(results, n.create<adj::MulOp>({*x, *gate}));
 }
 
-/// Less, Greater, Equal, ...: float operands at run time, an i1 mask.
+/// Less, Greater, Equal, ...: float operands at run time, an i1 mask;
+/// integer constants fold (PyTorch's expand(-1) compares shapes).
 template <adj::ComparisonDirection direction>
 LogicalResult comparison(NodeContext &n, Results &results) {
+  if (std::optional<IntOperands> ints = intOperands(n)) {
+    SmallVector<bool> values;
+    for (auto [a, b] : llvm::zip(ints->a, ints->b)) {
+      switch (direction) {
+      case adj::ComparisonDirection::eq:
+        values.push_back(a == b);
+        break;
+      case adj::ComparisonDirection::ne:
+        values.push_back(a != b);
+        break;
+      case adj::ComparisonDirection::lt:
+        values.push_back(a < b);
+        break;
+      case adj::ComparisonDirection::le:
+        values.push_back(a <= b);
+        break;
+      case adj::ComparisonDirection::gt:
+        values.push_back(a > b);
+        break;
+      case adj::ComparisonDirection::ge:
+        values.push_back(a >= b);
+        break;
+      }
+    }
+    auto type = RankedTensorType::get(ints->shape, n.b.getI1Type());
+    results.push_back({{}, DenseElementsAttr::get(type, ArrayRef(values))});
+    return success();
+  }
   FailureOr<Value> lhs = n.floatValue(0), rhs = n.floatValue(1);
   if (failed(lhs) || failed(rhs))
     return failure();
@@ -463,6 +505,34 @@ LogicalResult where(NodeContext &n, Results &results) {
   if (!n.type(0).getElementType().isInteger(1))
     return n.error() << "the condition must be a bool tensor, not "
                      << n.type(0);
+  // A choice between integer constants by a constant folds (shapes:
+  // PyTorch's expand(-1) keeps the input's size where the shape is -1),
+  // each operand of the result's shape or a single element.
+  const Tensor &c = n.input(0);
+  auto isInt64Constant = [&](unsigned i) {
+    return n.input(i).constant && n.type(i).getElementType().isInteger(64);
+  };
+  if (c.constant && isInt64Constant(1) && isInt64Constant(2)) {
+    std::optional<SmallVector<int64_t>> shape =
+        broadcast(n.type(0).getShape(), n.type(1).getShape());
+    if (shape)
+      shape = broadcast(*shape, n.type(2).getShape());
+    auto fits = [&](unsigned i) {
+      return n.type(i).getNumElements() == 1 ||
+             n.type(i).getShape() == ArrayRef(*shape);
+    };
+    if (shape && fits(0) && fits(1) && fits(2)) {
+      SmallVector<bool> condition(c.constant.getValues<bool>());
+      SmallVector<int64_t> a = intValues(n.input(1).constant),
+                           b = intValues(n.input(2).constant), values;
+      auto at = [](auto &v, size_t i) { return v[v.size() == 1 ? 0 : i]; };
+      int64_t count = n.type(1).clone(*shape).getNumElements();
+      for (int64_t i = 0; i < count; ++i)
+        values.push_back(at(condition, i) ? at(a, i) : at(b, i));
+      results.push_back(intConstant(n.b.getContext(), *shape, values));
+      return success();
+    }
+  }
   FailureOr<Value> onTrue = n.floatValue(1), onFalse = n.floatValue(2);
   if (failed(onTrue) || failed(onFalse))
     return failure();
@@ -2633,7 +2703,7 @@ const OperatorInfo operators[] = {
     {"Elu", 6, 17, 1, elu,
      "`adj.select` of x and alpha (exp(min(x, 0)) - 1), finite for any x"},
     {"Equal", 11, 17, 2, comparison<adj::ComparisonDirection::eq>,
-     "`adj.compare eq`; float operands"},
+     "`adj.compare eq`; float operands (integer constants fold)"},
     {"Erf", 9, 17, 1, unary<adj::ErfOp>, "`adj.erf`"},
     {"Exp", 6, 17, 1, unary<adj::ExpOp>, "`adj.exp`"},
     {"Expand", 8, 17, 2, expand,
@@ -2647,9 +2717,9 @@ const OperatorInfo operators[] = {
     {"GlobalAveragePool", 1, 17, 1, globalAveragePool,
      "`adj.mean` over the spatial axes"},
     {"Greater", 7, 17, 2, comparison<adj::ComparisonDirection::gt>,
-     "`adj.compare gt`; float operands"},
+     "`adj.compare gt`; float operands (integer constants fold)"},
     {"GreaterOrEqual", 12, 17, 2, comparison<adj::ComparisonDirection::ge>,
-     "`adj.compare ge`; float operands"},
+     "`adj.compare ge`; float operands (integer constants fold)"},
     {"GRU", 7, 17, 3, gru,
      "unrolled into adj ops over the time steps; forward, reverse or "
      "bidirectional, default activations, no `sequence_lens`, `layout` 0"},
@@ -2667,9 +2737,9 @@ const OperatorInfo operators[] = {
      "ops)"},
     {"LeakyRelu", 6, 17, 1, leakyRelu, "`adj.select` of x and alpha x"},
     {"Less", 7, 17, 2, comparison<adj::ComparisonDirection::lt>,
-     "`adj.compare lt`; float operands"},
+     "`adj.compare lt`; float operands (integer constants fold)"},
     {"LessOrEqual", 12, 17, 2, comparison<adj::ComparisonDirection::le>,
-     "`adj.compare le`; float operands"},
+     "`adj.compare le`; float operands (integer constants fold)"},
     {"Log", 6, 17, 1, unary<adj::LogOp>, "`adj.log`"},
     {"LogSoftmax", 1, 17, 1, softmax<adj::LogSoftmaxOp>,
      "`adj.log_softmax`; before opset 13 only along the last axis"},
@@ -2750,7 +2820,7 @@ const OperatorInfo operators[] = {
     {"Unsqueeze", 1, 17, 1, unsqueeze, "`adj.reshape`"},
     {"Where", 9, 17, 3, where,
      "`adj.select`; the condition a bool mask (a constant, a comparison, "
-     "Not/And/Or/Xor of those)"},
+     "Not/And/Or/Xor of those); integer constants fold"},
     {"Xor", 7, 17, 2, logic, "as And"},
 };
 

@@ -250,6 +250,21 @@ save("conv-transpose-wide",
 save("wrong-output-shape",
      [helper.make_node("Relu", ["x"], ["y"], name="relu")],
      [("x", F, [2, 3])], [("y", F, [3, 2])])
+# x.expand(3, 4, -1) as PyTorch exports it: the -1s of the shape found by
+# Equal against ConstantOfShape * -1 and replaced by 1s by Where, all on
+# integer constants (the Equal once failed to import).
+save("expand-minus-one",
+     [const("shape", [3, 4, -1]), const("rank", [3]),
+      helper.make_node("ConstantOfShape", ["rank"], ["ones"], name="ones",
+                       value=numpy_helper.from_array(np.array([1], np.int64))),
+      const("minus1", -1),
+      helper.make_node("Mul", ["ones", "minus1"], ["minus"], name="mul"),
+      helper.make_node("Equal", ["shape", "minus"], ["is_minus"],
+                       name="equal"),
+      helper.make_node("Where", ["is_minus", "ones", "shape"], ["sizes"],
+                       name="where"),
+      helper.make_node("Expand", ["x", "sizes"], ["y"], name="expand")],
+     [("x", F, [4, 5])], [("y", F, [3, 4, 5])])
 # The same next to a ceil-mode pool whose dropped window makes its own
 # output's declared (ONNX's) shape [1, 1, 4, 4] differ, rightly, from the
 # computed [1, 1, 3, 3]: only the pool's output is excused.
