@@ -1125,6 +1125,10 @@ static int pool_threads(int64_t elements) {
 #else
 #define POOL_SHUFFLE(I, x, y, ...) __builtin_shuffle(x, y, (I){__VA_ARGS__})
 #endif
+#define POOL_EVEN16 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30
+#define POOL_ODD16 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31
+#define POOL_LOW16 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23
+#define POOL_HIGH16 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31
 #define POOL_EVEN8 0, 2, 4, 6, 8, 10, 12, 14
 #define POOL_ODD8 1, 3, 5, 7, 9, 11, 13, 15
 #define POOL_LOW8 0, 8, 1, 9, 2, 10, 3, 11
@@ -1138,25 +1142,41 @@ static int pool_threads(int64_t elements) {
 #define POOL_LOW2 0, 2
 #define POOL_HIGH2 1, 3
 
+/* The vector types of L lanes of T and of I. */
+#define POOL_TYPES(T, I, SFX, L)                                               \
+  typedef T pool_v_##SFX##L                                                    \
+      __attribute__((vector_size(L * sizeof(T)), aligned(sizeof(T))));         \
+  typedef I pool_i_##SFX##L __attribute__((vector_size(L * sizeof(T))));
+
+/* pool_max_<SFX><L>, arith.maximumf: a NaN, else the larger; of equal ones
+   the AND of their bits (+0 of -0 and +0). With AVX-512DQ one VRANGE (max,
+   the sign of the compare: -0 < +0), which returns the number of a number
+   and a NaN: the unordered lanes take a + b instead, a NaN. Else seven
+   logic and compare operations on the bits. */
+#if defined(__AVX512DQ__) && defined(__AVX512VL__)
+#define POOL_MAX(T, I, SFX, L, V, CMP, RANGE, ADD)                             \
+  ALWAYS_INLINE pool_v_##SFX##L pool_max_##SFX##L(pool_v_##SFX##L a,           \
+                                                  pool_v_##SFX##L b) {         \
+    V x = (V)a, y = (V)b;                                                      \
+    return (pool_v_##SFX##L)ADD(RANGE(x, y, 5), CMP(x, y, _CMP_UNORD_Q), x,    \
+                                y);                                            \
+  }
+#else
+#define POOL_MAX(T, I, SFX, L, ...)                                            \
+  ALWAYS_INLINE pool_v_##SFX##L pool_max_##SFX##L(pool_v_##SFX##L a,           \
+                                                  pool_v_##SFX##L b) {         \
+    pool_i_##SFX##L x = (pool_i_##SFX##L)a, y = (pool_i_##SFX##L)b;            \
+    pool_i_##SFX##L keep = (a > b) | (a != a);                                 \
+    return (pool_v_##SFX##L)((keep & x) | (~keep & y & (x | ~(a == b))));      \
+  }
+#endif
+
 /* The rows of windows two columns wide, L windows per vector of T (lanes of
    the integer type I): pool_rows_<SFX><L> (the maxima of one row of
    windows, kh input rows at stride xh, into o) and pool_scatter_rows_<SFX>
    <L> (the scatter of the row of windows: `d`'s values into the kh rows of
    o at stride oh_). Both need ow >= L. */
 #define POOL_ROWS(T, I, SFX, L)                                                \
-  typedef T pool_v_##SFX##L                                                    \
-      __attribute__((vector_size(L * sizeof(T)), aligned(sizeof(T))));         \
-  typedef I pool_i_##SFX##L __attribute__((vector_size(L * sizeof(T))));       \
-                                                                               \
-  /* arith.maximumf: a NaN, else the larger; of equal ones the AND of their  \
-     bits (+0 of -0 and +0). */                                                \
-  ALWAYS_INLINE pool_v_##SFX##L pool_max_##SFX##L(pool_v_##SFX##L a,           \
-                                                  pool_v_##SFX##L b) {         \
-    pool_i_##SFX##L x = (pool_i_##SFX##L)a, y = (pool_i_##SFX##L)b;            \
-    pool_i_##SFX##L keep = (a > b) | (a != a);                                 \
-    return (pool_v_##SFX##L)((keep & x) | (~keep & y & (x | ~(a == b))));      \
-  }                                                                            \
-                                                                               \
   /* The even and odd columns of the 2 L elements at r. */                     \
   ALWAYS_INLINE void pool_split_##SFX##L(const T *r, pool_v_##SFX##L *even,    \
                                          pool_v_##SFX##L *odd) {               \
@@ -1166,20 +1186,23 @@ static int pool_threads(int64_t elements) {
     *odd = POOL_SHUFFLE(pool_i_##SFX##L, lo, hi, POOL_ODD##L);                 \
   }                                                                            \
                                                                                \
-  /* The maxima of the L windows whose top-left corners are x, x + 2, ... */   \
+  /* The maxima of the L windows whose top-left corners are x, x + 2, ...:     \
+     the maxima down the kh rows of the 2 L columns, then of their even and  \
+     odd columns (one split, not kh; the maximum's order does not change    \
+     its value). */                                                            \
   ALWAYS_INLINE pool_v_##SFX##L pool_window_max_##SFX##L(const T *x,           \
                                                          int64_t xh,           \
                                                          int64_t kh) {         \
-    pool_v_##SFX##L best, even, odd;                                           \
-    pool_split_##SFX##L(x, &best, &odd);                                       \
-    best = pool_max_##SFX##L(best, odd);                                       \
+    pool_v_##SFX##L lo = *(const pool_v_##SFX##L *)x,                          \
+                    hi = *(const pool_v_##SFX##L *)(x + L), even, odd;         \
     for (int64_t i = 1; i < kh; ++i) {                                         \
-      pool_split_##SFX##L(x + i * xh, &even, &odd);                            \
-      best = pool_max_##SFX##L(best, pool_max_##SFX##L(even, odd));            \
+      lo = pool_max_##SFX##L(lo, *(const pool_v_##SFX##L *)(x + i * xh));      \
+      hi = pool_max_##SFX##L(hi, *(const pool_v_##SFX##L *)(x + i * xh + L));  \
     }                                                                          \
-    return best;                                                               \
+    even = POOL_SHUFFLE(pool_i_##SFX##L, lo, hi, POOL_EVEN##L);                \
+    odd = POOL_SHUFFLE(pool_i_##SFX##L, lo, hi, POOL_ODD##L);                  \
+    return pool_max_##SFX##L(even, odd);                                       \
   }                                                                            \
-                                                                               \
   ALWAYS_INLINE void pool_rows_##SFX##L(const T *x, int64_t xh, T *o,          \
                                         int64_t ow, int64_t kh) {              \
     for (int64_t c = 0; c < ow; c += L) {                                      \
@@ -1217,14 +1240,72 @@ static int pool_threads(int64_t elements) {
     }                                                                          \
   }
 
+#ifdef __AVX512F__
+POOL_TYPES(float, int32_t, s, 16)
+POOL_MAX(float, int32_t, s, 16, __m512, _mm512_cmp_ps_mask, _mm512_range_ps,
+         _mm512_mask_add_ps)
+POOL_ROWS(float, int32_t, s, 16)
+POOL_TYPES(double, int64_t, d, 8)
+POOL_MAX(double, int64_t, d, 8, __m512d, _mm512_cmp_pd_mask, _mm512_range_pd,
+         _mm512_mask_add_pd)
+POOL_ROWS(double, int64_t, d, 8)
+#endif
+POOL_TYPES(float, int32_t, s, 8)
+POOL_MAX(float, int32_t, s, 8, __m256, _mm256_cmp_ps_mask, _mm256_range_ps,
+         _mm256_mask_add_ps)
 POOL_ROWS(float, int32_t, s, 8)
+POOL_TYPES(float, int32_t, s, 4)
+POOL_MAX(float, int32_t, s, 4, __m128, _mm_cmp_ps_mask, _mm_range_ps,
+         _mm_mask_add_ps)
 POOL_ROWS(float, int32_t, s, 4)
+POOL_TYPES(double, int64_t, d, 4)
+POOL_MAX(double, int64_t, d, 4, __m256d, _mm256_cmp_pd_mask, _mm256_range_pd,
+         _mm256_mask_add_pd)
 POOL_ROWS(double, int64_t, d, 4)
+POOL_TYPES(double, int64_t, d, 2)
+POOL_MAX(double, int64_t, d, 2, __m128d, _mm_cmp_pd_mask, _mm_range_pd,
+         _mm_mask_add_pd)
 POOL_ROWS(double, int64_t, d, 2)
 
-/* The entry points for T (lanes of I): L and M the vector path's two
-   widths, the narrower for rows of fewer than L windows. */
-#define MAX_POOL_KERNELS(T, I, SFX, L, M)                                      \
+/* pool_rows_<SFX> and pool_scatter_rows_<SFX>: a row of windows two
+   columns wide in the widest vectors it fills, with AVX-512 also 64 bytes;
+   0 if it has fewer windows than the narrowest vector (the scalar loop
+   takes it). */
+#ifdef __AVX512F__
+#define POOL_WIDE(SFX, L, NAME, ...)                                           \
+  if (ow >= L) {                                                               \
+    NAME##SFX##L(__VA_ARGS__);                                                 \
+    return 1;                                                                  \
+  }
+#else
+#define POOL_WIDE(...)
+#endif
+#define POOL_DISPATCH(T, SFX, L, M, S)                                         \
+  ALWAYS_INLINE int pool_rows_##SFX(const T *x, int64_t xh, T *o, int64_t ow,  \
+                                    int64_t kh) {                              \
+    POOL_WIDE(SFX, L, pool_rows_, x, xh, o, ow, kh)                            \
+    if (ow >= M)                                                               \
+      pool_rows_##SFX##M(x, xh, o, ow, kh);                                    \
+    else if (ow >= S)                                                          \
+      pool_rows_##SFX##S(x, xh, o, ow, kh);                                    \
+    return ow >= S;                                                            \
+  }                                                                            \
+                                                                               \
+  ALWAYS_INLINE int pool_scatter_rows_##SFX(const T *x, int64_t xh,            \
+                                            const T *d, T *o, int64_t oh_,     \
+                                            int64_t ow, int64_t kh) {          \
+    POOL_WIDE(SFX, L, pool_scatter_rows_, x, xh, d, o, oh_, ow, kh)            \
+    if (ow >= M)                                                               \
+      pool_scatter_rows_##SFX##M(x, xh, d, o, oh_, ow, kh);                    \
+    else if (ow >= S)                                                          \
+      pool_scatter_rows_##SFX##S(x, xh, d, o, oh_, ow, kh);                    \
+    return ow >= S;                                                            \
+  }
+POOL_DISPATCH(float, s, 16, 8, 4)
+POOL_DISPATCH(double, d, 8, 4, 2)
+
+/* The entry points for T. */
+#define MAX_POOL_KERNELS(T, SFX)                                               \
   /* arith.maximumf, scalar. */                                                \
   ALWAYS_INLINE T pool_max1_##SFX(T a, T b) {                                  \
     int take = a == a && (b != b || b > a || (b == a && __builtin_signbit(a)));\
@@ -1238,14 +1319,8 @@ POOL_ROWS(double, int64_t, d, 2)
     for (int64_t r = 0; r < oh; ++r) {                                         \
       const T *xr = x + r * kh * xh;                                           \
       T *yr = y + r * yh;                                                      \
-      if (kw == 2 && xw == 1 && yw == 1 && ow >= L) {                          \
-        pool_rows_##SFX##L(xr, xh, yr, ow, kh);                                \
+      if (kw == 2 && xw == 1 && yw == 1 && pool_rows_##SFX(xr, xh, yr, ow, kh))\
         continue;                                                              \
-      }                                                                        \
-      if (kw == 2 && xw == 1 && yw == 1 && ow >= M) {                          \
-        pool_rows_##SFX##M(xr, xh, yr, ow, kh);                                \
-        continue;                                                              \
-      }                                                                        \
       for (int64_t c = 0; c < ow; ++c) {                                       \
         T best = -__builtin_inf();                                             \
         for (int64_t i = 0; i < kh; ++i)                                       \
@@ -1279,11 +1354,7 @@ POOL_ROWS(double, int64_t, d, 2)
     for (int64_t r = 0; r < oh; ++r) {                                         \
       const T *xr = x + r * kh * xh, *dr = d + r * dh;                         \
       T *orow = o + r * kh * oh_;                                              \
-      if (vector && ow >= L) {                                                 \
-        pool_scatter_rows_##SFX##L(xr, xh, dr, orow, oh_, ow, kh);             \
-      } else if (vector && ow >= M) {                                          \
-        pool_scatter_rows_##SFX##M(xr, xh, dr, orow, oh_, ow, kh);             \
-      } else {                                                                 \
+      if (!vector || !pool_scatter_rows_##SFX(xr, xh, dr, orow, oh_, ow, kh)) {\
         for (int64_t c = 0; c < ow; ++c) {                                     \
           const T *w = xr + c * kw * xw;                                       \
           T best = w[0];                                                       \
@@ -1328,5 +1399,5 @@ POOL_ROWS(double, int64_t, d, 2)
     });                                                                        \
   }
 
-MAX_POOL_KERNELS(float, int32_t, s, 8, 4)
-MAX_POOL_KERNELS(double, int64_t, d, 4, 2)
+MAX_POOL_KERNELS(float, s)
+MAX_POOL_KERNELS(double, d)

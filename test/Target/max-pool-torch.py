@@ -28,14 +28,18 @@ CASES = [  # (N, C, H, W), kernel, stride
     ((2, 2, 5, 5), [1, 1], None),
     ((2, 3, 7, 8), [3, 3], [2, 2]),
     ((8, 6, 24, 24), [2, 2], None),
+    ((2, 3, 6, 22), [2, 2], None),
     ((5, 7, 25, 27), [3, 3], [2, 2]),
 ]
 # In f32, the runtime's pooling kernels (tiling windows): windows two
-# columns wide read 8 or 4 at a time (rows of 8 or more windows, of 4 to 7,
-# a last vector overlapping the one before), 1 x 2 windows over rows of
-# height 1, and the scalar loop (fewer than 4 windows, 3 columns wide);
-# large enough for threads in the last case.
+# columns wide read 16 (with AVX-512), 8 or 4 at a time (rows of 16 or more
+# windows, of 8 to 15, of 4 to 7, a last vector overlapping the one
+# before), 1 x 2 windows over rows of height 1, and the scalar loop (fewer
+# than 4 windows, 3 columns wide); large enough for threads in the last
+# case. (f64 reads 8, 4 or 2 doubles: 24 x 24, 6 x 22, 7 x 9, 8 x 6 above.)
 CASES_F32 = [
+    ((2, 3, 6, 40), [2, 2], None),
+    ((1, 3, 9, 34), [3, 2], None),
     ((2, 3, 8, 26), [2, 2], None),
     ((3, 2, 9, 13), [2, 2], None),
     ((2, 4, 1, 37), [1, 2], None),
