@@ -1061,7 +1061,7 @@ HIDDEN int32_t adjoint_rt_num_threads(void) {
    a loop over the output read each window position at the window's stride
    and LLVM vectorized it with gathers, and the scatter found each input
    position's window by a division (two more gathers per vector). Here
-   windows two columns wide (2 x 2, or 1 x 2 over rows of height 1) are
+   windows two columns wide (KH x 2 for any KH: 2 x 2, 3 x 2, 1 x 2) are
    read L at a time: two vectors of a row, split into their even and odd
    columns by shuffles; the scatter finds L argmaxes and writes them back
    interleaved. A row's last vector is shifted left to stay inside it
