@@ -767,22 +767,32 @@ ALWAYS_INLINE void wgrad_tile16w(const conv_t *p, int64_t n, int64_t f0,
   WGRAD_CASES_NF(tile, 1)                                                      \
   WGRAD_CASES_NF(tile, 2) WGRAD_CASES_NF(tile, 3) WGRAD_CASES_NF(tile, 4)
 
+/* Decodes item `item` of a weight gradient into image n, channels
+   [f0, f0 + nf) (blocks of at most maxf) and np pixels of the output
+   plane: their offsets in the image (pix) and their rows of the weight
+   gradient (dst). */
+static void wgrad_decode(const conv_t *p, int64_t item, int64_t maxf,
+                         int64_t *n, int64_t *f0, int64_t *nf, int64_t *np,
+                         int64_t *pix, float **dst) {
+  int64_t pixels = p->oh * p->ow;
+  int64_t fblocks = ceildiv(p->f, maxf), pblocks = ceildiv(pixels, WGRAD_NP);
+  int64_t rest = item % (fblocks * pblocks);
+  *n = item / (fblocks * pblocks);
+  *f0 = block_start(p->f, fblocks, rest / pblocks, nf);
+  int64_t q0 = block_start(pixels, pblocks, rest % pblocks, np);
+  for (int64_t q = 0; q < *np; ++q) {
+    int64_t y = (q0 + q) / p->ow, x = (q0 + q) % p->ow;
+    pix[q] = y * p->sh * p->in2 + x * p->sw * p->in3;
+    dst[q] = p->out + *n * p->out0 + y * p->out2 + x * p->out3;
+  }
+}
+
 /* Item `item` of conv_wgrad: image n, a block of at most WGRAD_NF channels
    and one of at most WGRAD_NP pixels of the output plane (row-major). */
 static void wgrad_item(const conv_t *p, int64_t item) {
-  int64_t pixels = p->oh * p->ow;
-  int64_t fblocks = ceildiv(p->f, WGRAD_NF), pblocks = ceildiv(pixels, WGRAD_NP);
-  int64_t n = item / (fblocks * pblocks), rest = item % (fblocks * pblocks);
-  int64_t nf, np;
-  int64_t f0 = block_start(p->f, fblocks, rest / pblocks, &nf);
-  int64_t q0 = block_start(pixels, pblocks, rest % pblocks, &np);
-  int64_t pix[WGRAD_NP];
+  int64_t n, f0, nf, np, pix[WGRAD_NP];
   float *dst[WGRAD_NP];
-  for (int64_t q = 0; q < np; ++q) {
-    int64_t y = (q0 + q) / p->ow, x = (q0 + q) % p->ow;
-    pix[q] = y * p->sh * p->in2 + x * p->sw * p->in3;
-    dst[q] = p->out + n * p->out0 + y * p->out2 + x * p->out3;
-  }
+  wgrad_decode(p, item, WGRAD_NF, &n, &f0, &nf, &np, pix, dst);
 #ifdef __AVX512F__
   if (p->kw == 8) {
     switch (8 * nf + np) { WGRAD_CASES(wgrad_tile16) }
@@ -819,20 +829,10 @@ ALWAYS_INLINE void wgrad_tile16w_part(const conv_t *p, int64_t n, int64_t f0,
    accumulators either way, and with 8 channels each loaded image vector
    feeds 8 multiply-adds instead of 4. */
 static void wgrad16_item(const conv_t *p, int64_t item) {
-  int64_t pixels = p->oh * p->ow;
-  int64_t maxf = pixels <= 3 ? 2 * WGRAD_NF : WGRAD_NF;
-  int64_t fblocks = ceildiv(p->f, maxf), pblocks = ceildiv(pixels, WGRAD_NP);
-  int64_t n = item / (fblocks * pblocks), rest = item % (fblocks * pblocks);
-  int64_t nf, np;
-  int64_t f0 = block_start(p->f, fblocks, rest / pblocks, &nf);
-  int64_t q0 = block_start(pixels, pblocks, rest % pblocks, &np);
-  int64_t pix[WGRAD_NP];
+  int64_t n, f0, nf, np, pix[WGRAD_NP];
   float *dst[WGRAD_NP];
-  for (int64_t q = 0; q < np; ++q) {
-    int64_t y = (q0 + q) / p->ow, x = (q0 + q) % p->ow;
-    pix[q] = y * p->sh * p->in2 + x * p->sw * p->in3;
-    dst[q] = p->out + n * p->out0 + y * p->out2 + x * p->out3;
-  }
+  wgrad_decode(p, item, p->oh * p->ow <= 3 ? 2 * WGRAD_NF : WGRAD_NF, &n, &f0,
+               &nf, &np, pix, dst);
   /* Whole vectors when every one stays inside both operands (GCC keeps
      the accumulators in registers only without masked loads). */
   int64_t over = ceildiv(p->kw, 16) * 16 - p->kw, far = 0;
