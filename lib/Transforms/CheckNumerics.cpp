@@ -156,9 +156,9 @@ bool positiveFiniteConstant(Value v) {
 /// transpose, broadcast, concatenation, reversal; a select between them by
 /// any condition, as in a causal mask made by Trilu) or one multiplied by a
 /// positive finite constant (PyTorch's attention scales its mask by 1). Any
-/// other op may make a new NaN of it
-/// (`mask * 0`, `mask - mask`): what it computes is not intended. `known`
-/// caches each value's answer: a large constant is read once.
+/// other op may make a new NaN of it (`mask * 0`, `mask - mask`): what it
+/// computes is not intended. `known` caches each value's answer: a large
+/// constant is read once.
 bool intendedNonFinite(Value value, func::FuncOp fn,
                        DenseMap<Value, bool> &known) {
   if (auto it = known.find(value); it != known.end())
