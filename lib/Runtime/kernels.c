@@ -590,6 +590,109 @@ static void rows_pair_item(const conv_t *p, int64_t item) {
     }
   }
 }
+
+/* A padded convolution of 8-pixel input rows, such as LeNet's input
+   gradient (an 8 x 8 cotangent under 4 pixels of padding: 12-pixel output
+   rows). The rows kernel gave each output row a 16-float vector, of which
+   a tap covers at most the 8 lanes facing input pixels: half its
+   multiply-adds were by padding. Here the vectors run along the input
+   rows, two rows a vector: for kernel column j, acc = the sum over (i, c)
+   of w[f, c, i, j] times the input rows that output rows y + 2q and
+   y + 2q + 1 read at tap row i; then output pixel x gets lane
+   x + j dw - pl of acc, added into the output row. Every multiply-add is
+   by an input pixel. Padding rows are read from a row of zeros (a masked
+   load in the loop would keep GCC's accumulators on the stack). Each
+   output element is 0 + the kernel columns' sums in order, by one
+   thread. */
+ALWAYS_INLINE void rows_pad8_tile(const conv_t *p, int64_t n, int64_t y,
+                                  int64_t f0, int last, const int NP,
+                                  const int NF) {
+  static const float zeros[8];
+  int64_t rows = 2 * NP - last;
+  const float *img = p->in + n * p->in0;
+  float *out = p->out + n * p->out0 + f0 * p->out1 + y * p->out2;
+  for (int f = 0; !p->accumulate && f < NF; ++f)
+    for (int64_t r = 0; r < rows; ++r)
+      for (int64_t x = 0; x < p->ow; x += 16)
+        _mm512_mask_storeu_ps(out + f * p->out1 + r * p->out2 + x,
+                              (__mmask16)lanes(0, p->ow - x),
+                              _mm512_setzero_ps());
+  for (int64_t j = 0; j < p->kw; ++j) {
+    f16 acc[ROWS_NY][6];
+    for (int q = 0; q < NP; ++q)
+      for (int f = 0; f < NF; ++f)
+        acc[q][f] = (f16){0};
+    for (int64_t i = 0; i < p->kh; ++i) {
+      /* The input row of each output row of the tile, or none. */
+      int64_t r0 = y * p->sh + i * p->dh - p->pt, in_row[2 * ROWS_NY];
+      int any = 0;
+      for (int64_t r = 0; r < 2 * NP; ++r) {
+        int64_t ir = r0 + r * p->sh;
+        in_row[r] = r < rows && ir >= 0 && ir < p->ih ? ir : -1;
+        any |= in_row[r] >= 0;
+      }
+      if (!any)
+        continue;
+      for (int64_t c = 0; c < p->c; ++c) {
+        const float *plane = img + c * p->in1;
+        const float *wr = p->w + f0 * p->w0 + c * p->w1 + i * p->w2 + j * p->w3;
+        f16 v[ROWS_NY];
+        for (int q = 0; q < NP; ++q) {
+          int64_t a = in_row[2 * q], b = in_row[2 * q + 1];
+          v[q] = pair8(a < 0 ? zeros : plane + a * p->in2,
+                       b < 0 ? zeros : plane + b * p->in2, 0);
+        }
+        for (int f = 0; f < NF; ++f) {
+          float s = wr[f * p->w0];
+          for (int q = 0; q < NP; ++q)
+            acc[q][f] += s * v[q];
+        }
+      }
+    }
+    /* Lane l of a half is output pixel l - x0: the lanes in [x0, x0 + ow). */
+    int64_t x0 = j * p->dw - p->pl;
+    __mmask8 m = (__mmask8)lanes(x0, x0 + p->ow);
+    for (int q = 0; q < NP; ++q) {
+      for (int f = 0; f < NF; ++f) {
+        __m512d a = _mm512_castps_pd((__m512)acc[q][f]);
+        __m256 half[2] = {_mm256_castpd_ps(_mm512_castpd512_pd256(a)),
+                          _mm256_castpd_ps(_mm512_extractf64x4_pd(a, 1))};
+        for (int h = 0; h < 2 && 2 * q + h < rows; ++h) {
+          float *o = out + f * p->out1 + (2 * q + h) * p->out2 - x0;
+          _mm256_mask_storeu_ps(
+              o, m, _mm256_add_ps(_mm256_maskz_loadu_ps(m, o), half[h]));
+        }
+      }
+    }
+  }
+}
+
+#define ROWS_PAD8_CASE(np, nf)                                                 \
+  case 8 * (np) + (nf):                                                        \
+    rows_pad8_tile(p, n, y, f0, last, np, nf);                                 \
+    break;
+#define ROWS_PAD8_CASES(np)                                                    \
+  ROWS_PAD8_CASE(np, 1)                                                        \
+  ROWS_PAD8_CASE(np, 2)                                                        \
+  ROWS_PAD8_CASE(np, 3)                                                        \
+  ROWS_PAD8_CASE(np, 4) ROWS_PAD8_CASE(np, 5) ROWS_PAD8_CASE(np, 6)
+
+/* Item `item` of rows_pad8_tile: image n, output rows [y, y + 2 ROWS_NY),
+   all channels in near-equal blocks of at most 6. */
+static void rows_pad8_item(const conv_t *p, int64_t item) {
+  int64_t groups = ceildiv(p->oh, 2 * ROWS_NY);
+  int64_t n = item / groups, y = item % groups * 2 * ROWS_NY;
+  int64_t rows = min64(2 * ROWS_NY, p->oh - y), np = ceildiv(rows, 2);
+  int last = rows % 2;
+  int64_t fblocks = ceildiv(p->f, 6);
+  for (int64_t b = 0; b < fblocks; ++b) {
+    int64_t nf, f0 = block_start(p->f, fblocks, b, &nf);
+    switch (8 * np + nf) {
+      ROWS_PAD8_CASES(1)
+      ROWS_PAD8_CASES(2) ROWS_PAD8_CASES(3) ROWS_PAD8_CASES(4)
+    }
+  }
+}
 #endif
 
 /* The weight-gradient tile: WGRAD_NF channels x WGRAD_NP output pixels of
@@ -920,6 +1023,11 @@ static int conv_direct(const conv_t *p, int nth) {
   int rows = (p->sw == 1 || p->sw == 2) && p->in3 == 1 && p->out3 == 1;
   if (padded(p)) {
 #ifdef __AVX512F__
+    if (pads_in_place(p) && p->iw == 8) {
+      conv_items(p, rows_pad8_item, p->batch * ceildiv(p->oh, 2 * ROWS_NY),
+                 nth);
+      return 1;
+    }
     if (pads_in_place(p)) {
       conv_items(p, rows_item16p, row_items, nth);
       return 1;

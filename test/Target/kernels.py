@@ -291,6 +291,14 @@ conv_shapes = [
     # rows a 16-float vector: LeNet's (8 rows) and an odd row count (7)
     ((4, 6, 12, 12), (16, 5, 5), (1, 1), (0, 0), (1, 1)),
     ((2, 3, 11, 12), (5, 5, 5), (1, 1), (0, 0), (1, 1)),
+    # with AVX-512, the input gradients of those two and of these read
+    # their 8-pixel cotangent rows in place under the padding, two rows a
+    # vector (rows_pad8): 7-, 12- and 16-channel cotangents, 10 = 5 + 5
+    # output channels, 13 output rows (a last pair of one), a dilation
+    # (12-pixel rows from 8)
+    ((2, 10, 10, 10), (7, 3, 3), (1, 1), (0, 0), (1, 1)),
+    ((1, 3, 13, 12), (12, 5, 5), (1, 1), (0, 0), (1, 1)),
+    ((2, 5, 12, 12), (16, 3, 3), (1, 1), (0, 0), (2, 2)),
     # with AVX-512, output rows of 8 pixels two a 16-float vector (LeNet's
     # second forward above): 7 rows (a last pair of one) and 11 (two items)
     ((2, 3, 9, 10), (5, 3, 3), (1, 1), (0, 0), (1, 1)),
