@@ -758,12 +758,61 @@ ALWAYS_INLINE void wgrad_tile(const conv_t *p, int64_t n, int64_t f0,
 }
 
 #ifdef __AVX512F__
-/* wgrad_tile for kernel rows of exactly 8 (a cotangent of 8-pixel rows)
-   with AVX-512: two rows a vector, so each multiply-add and each load of
-   the kernel covers 16 lanes (a loaded 8-float row fed 8). */
+/* acc[f][q] += the 16-float vectors at s0 + f w0 (the kernel) times those
+   at r + pixel q (the image). PLAIN: the NP pixels follow each other in
+   the image (pix[0] + q: constant displacements; with NP + NF pointers GCC
+   ran out of registers and reloaded them from the stack at every step). */
+ALWAYS_INLINE void wgrad16_fma(const conv_t *p, const float *r,
+                               const float *s0, const int64_t *pix,
+                               f16 (*acc)[WGRAD_NP], const int NF,
+                               const int NP, const int PLAIN) {
+  f16 v[WGRAD_NP];
+  for (int q = 0; q < NP; ++q)
+    v[q] = *(const f16u *)(r + (PLAIN ? pix[0] + q : pix[q]));
+  for (int f = 0; f < NF; ++f) {
+    f16 s = *(const f16u *)(s0 + f * p->w0);
+    for (int q = 0; q < NP; ++q)
+      acc[f][q] += s * v[q];
+  }
+}
+
+/* One step of wgrad_tile16: kernel rows i and i + 1 (i alone when last),
+   kw = 16 m + 8 columns, as 2 m + 1 vectors: row i's m whole vectors, its
+   last 8 columns and row i + 1's first 8, then row i + 1's m whole vectors
+   from column 8. PLAIN: also the kernel's rows follow each other (w2 =
+   kw), so that every kernel vector is one load (no insert). NARROW: kw =
+   8 (m = 0 known: the loops over m slowed LeNet's 8-column one by 20 %). */
+ALWAYS_INLINE void wgrad16_step(const conv_t *p, const float *row,
+                                const float *wr, int64_t step,
+                                const int64_t *pix, f16 (*acc)[WGRAD_NP],
+                                const int NF, const int NP, const int PLAIN,
+                                const int NARROW, const int last) {
+  int64_t m = NARROW ? 0 : p->kw / 16;
+  for (int64_t k = 0; k < 16 * m; k += 16)
+    wgrad16_fma(p, row + k, wr + k, pix, acc, NF, NP, PLAIN);
+  f16 v[WGRAD_NP];
+  for (int q = 0; q < NP; ++q) {
+    const float *r = row + (PLAIN ? pix[0] + q : pix[q]);
+    v[q] = pair8(r + 16 * m, r + step, last);
+  }
+  for (int f = 0; f < NF; ++f) {
+    const float *s0 = wr + f * p->w0;
+    f16 s = PLAIN && !last ? *(const f16u *)(s0 + 16 * m)
+                           : pair8(s0 + 16 * m, s0 + p->w2, last);
+    for (int q = 0; q < NP; ++q)
+      acc[f][q] += s * v[q];
+  }
+  for (int64_t k = 8; !last && k < 16 * m; k += 16)
+    wgrad16_fma(p, row + step + k, wr + p->w2 + k, pix, acc, NF, NP, PLAIN);
+}
+
+/* wgrad_tile for kernel rows of 8, 24, 40, ... (a cotangent of 8- or
+   24-pixel rows: LeNet's) with AVX-512: rows in pairs on 16-float vectors,
+   so each multiply-add covers 16 lanes (8-float vectors fed 8). */
 ALWAYS_INLINE void wgrad_tile16(const conv_t *p, int64_t n, int64_t f0,
                                 const int64_t *pix, float *const *dst,
-                                const int NF, const int NP) {
+                                const int NF, const int NP, const int PLAIN,
+                                const int NARROW) {
   f16 acc[WGRAD_NF][WGRAD_NP];
   for (int f = 0; f < NF; ++f)
     for (int q = 0; q < NP; ++q)
@@ -771,19 +820,14 @@ ALWAYS_INLINE void wgrad_tile16(const conv_t *p, int64_t n, int64_t f0,
   const float *in = p->in + n * p->in0, *w = p->w + f0 * p->w0;
   int64_t step = p->dh * p->in2;
   for (int64_t c = 0; c < p->c; ++c) {
-    for (int64_t i = 0; i < p->kh; i += 2) {
-      int last = i + 1 == p->kh;
-      const float *row = in + c * p->in1 + i * step;
-      const float *wr = w + c * p->w1 + i * p->w2;
-      f16 v[WGRAD_NP];
-      for (int q = 0; q < NP; ++q)
-        v[q] = pair8(row + pix[q], row + step + pix[q], last);
-      for (int f = 0; f < NF; ++f) {
-        f16 s = pair8(wr + f * p->w0, wr + p->w2 + f * p->w0, last);
-        for (int q = 0; q < NP; ++q)
-          acc[f][q] += s * v[q];
-      }
-    }
+    const float *row = in + c * p->in1, *wr = w + c * p->w1;
+    int64_t i = 0;
+    for (; i + 1 < p->kh; i += 2)
+      wgrad16_step(p, row + i * step, wr + i * p->w2, step, pix, acc, NF, NP,
+                   PLAIN, NARROW, 0);
+    if (i < p->kh)
+      wgrad16_step(p, row + i * step, wr + i * p->w2, step, pix, acc, NF, NP,
+                   PLAIN, NARROW, 1);
   }
   for (int f = 0; f < NF; ++f) {
     for (int q = 0; q < NP; ++q) {
@@ -796,6 +840,22 @@ ALWAYS_INLINE void wgrad_tile16(const conv_t *p, int64_t n, int64_t f0,
       *o = p->accumulate ? *o + sum : sum;
     }
   }
+}
+ALWAYS_INLINE void wgrad_tile16_plain8(const conv_t *p, int64_t n,
+                                       int64_t f0, const int64_t *pix,
+                                       float *const *dst, const int NF,
+                                       const int NP) {
+  wgrad_tile16(p, n, f0, pix, dst, NF, NP, 1, 1);
+}
+ALWAYS_INLINE void wgrad_tile16_plain(const conv_t *p, int64_t n, int64_t f0,
+                                      const int64_t *pix, float *const *dst,
+                                      const int NF, const int NP) {
+  wgrad_tile16(p, n, f0, pix, dst, NF, NP, 1, 0);
+}
+ALWAYS_INLINE void wgrad_tile16_any(const conv_t *p, int64_t n, int64_t f0,
+                                    const int64_t *pix, float *const *dst,
+                                    const int NF, const int NP) {
+  wgrad_tile16(p, n, f0, pix, dst, NF, NP, 0, 0);
 }
 #endif
 
@@ -897,8 +957,19 @@ static void wgrad_item(const conv_t *p, int64_t item) {
   float *dst[WGRAD_NP];
   wgrad_decode(p, item, WGRAD_NF, &n, &f0, &nf, &np, pix, dst);
 #ifdef __AVX512F__
-  if (p->kw == 8) {
-    switch (8 * nf + np) { WGRAD_CASES(wgrad_tile16) }
+  if (p->kw % 16 == 8) {
+    int plain = p->w2 == p->kw;
+    for (int64_t q = 1; q < np; ++q)
+      plain &= pix[q] == pix[0] + q;
+    if (plain && p->kw == 8) {
+      switch (8 * nf + np) { WGRAD_CASES(wgrad_tile16_plain8) }
+      return;
+    }
+    if (plain) {
+      switch (8 * nf + np) { WGRAD_CASES(wgrad_tile16_plain) }
+      return;
+    }
+    switch (8 * nf + np) { WGRAD_CASES(wgrad_tile16_any) }
     return;
   }
 

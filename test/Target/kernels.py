@@ -299,6 +299,14 @@ conv_shapes = [
     ((2, 10, 10, 10), (7, 3, 3), (1, 1), (0, 0), (1, 1)),
     ((1, 3, 13, 12), (12, 5, 5), (1, 1), (0, 0), (1, 1)),
     ((2, 5, 12, 12), (16, 3, 3), (1, 1), (0, 0), (2, 2)),
+    # with AVX-512, weight gradients of 24- and 40-pixel cotangent rows,
+    # a pair of rows as 16 + (8 + 8) + 16 or 2 x 16 + (8 + 8) + 2 x 16
+    # columns: LeNet's first, 9 rows (a last row alone), pixel blocks
+    # across output rows (4 + 5 pixels of a 3 x 3 plane)
+    ((2, 1, 28, 28), (6, 5, 5), (1, 1), (0, 0), (1, 1)),
+    ((1, 2, 11, 27), (3, 3, 4), (1, 1), (0, 0), (1, 1)),
+    ((1, 2, 10, 44), (4, 5, 5), (1, 1), (0, 0), (1, 1)),
+    ((1, 2, 8, 42), (5, 3, 3), (1, 1), (0, 0), (1, 1)),
     # with AVX-512, output rows of 8 pixels two a 16-float vector (LeNet's
     # second forward above): 7 rows (a last pair of one) and 11 (two items)
     ((2, 3, 9, 10), (5, 3, 3), (1, 1), (0, 0), (1, 1)),
