@@ -286,14 +286,20 @@ LogicalResult leakyRelu(NodeContext &n, Results &results) {
   });
 }
 
-/// Elu with `alpha`: x > 0 ? x : alpha (exp(x) - 1).
-LogicalResult eluWith(NodeContext &n, Results &results, double alpha) {
+/// Elu with `alpha`: x > 0 ? x : alpha (exp(x scale) - 1); Celu's `scale`
+/// is 1 / alpha.
+LogicalResult eluWith(NodeContext &n, Results &results, double alpha,
+                      double scale = 1.0) {
   return positiveOr(n, results, [&](Value x) -> FailureOr<Value> {
     // exp(min(x, 0)) written as a select: exp(x) of a large positive x
     // overflows, and its zero cotangent on the discarded branch would give
     // 0 * inf = NaN; a select keeps the derivative at 0 whole.
     FailureOr<Value> nonPositive =
         clampSide(n, x, n.scalar(0.0), adj::ComparisonDirection::gt);
+    if (failed(nonPositive))
+      return failure();
+    if (scale != 1.0)
+      nonPositive = n.create<adj::MulOp>({*nonPositive, n.scalar(scale)});
     if (failed(nonPositive))
       return failure();
     Value e = n.b.create<adj::ExpOp>(n.loc, x.getType(), *nonPositive);
@@ -306,6 +312,15 @@ LogicalResult eluWith(NodeContext &n, Results &results, double alpha) {
 
 LogicalResult elu(NodeContext &n, Results &results) {
   return eluWith(n, results, n.getFloat("alpha", 1.0));
+}
+
+/// Celu: max(0, x) + min(0, alpha (exp(x / alpha) - 1)), Elu of x / alpha
+/// on the negative side scaled back.
+LogicalResult celu(NodeContext &n, Results &results) {
+  double alpha = n.getFloat("alpha", 1.0);
+  if (alpha == 0)
+    return n.error() << "alpha must not be 0";
+  return eluWith(n, results, alpha, 1.0 / alpha);
 }
 
 /// Selu: gamma times Elu with alpha (ONNX's defaults are PyTorch's).
@@ -1877,6 +1892,246 @@ LogicalResult instanceNorm(NodeContext &n, Results &results) {
 
 LogicalResult layerNorm(NodeContext &n, Results &results) {
   FailureOr<Value> x = n.floatValue(0), scale = n.floatValue(1);
+/// The positions along `axis` of a tensor of `type`, as f64 (exact for any
+/// size an index can have), shaped to broadcast against it: 1 elsewhere.
+Value positions(NodeContext &n, RankedTensorType type, int64_t axis) {
+  SmallVector<int64_t> shape(type.getRank(), 1);
+  shape[axis] = type.getDimSize(axis);
+  auto f64 = RankedTensorType::get(shape, n.b.getF64Type());
+  return n.b.create<adj::IotaOp>(n.loc, f64, n.b.getI64IntegerAttr(axis));
+}
+
+/// An f64 0-d constant.
+Value f64Scalar(NodeContext &n, double value) {
+  return n.b.create<adj::ConstantOp>(
+      n.loc, DenseElementsAttr::get(RankedTensorType::get({}, n.b.getF64Type()),
+                                    value));
+}
+
+/// The least (`last`: the greatest) of the positions `pos` (f64, broadcast
+/// to `x`) along `axis` where `x` equals `extreme`, its maximum or minimum
+/// (keepdims), as f64 with that axis of size 1; `none` if there is none.
+/// A NaN is the maximum and the minimum, as in PyTorch's argmax: the NaN
+/// positions count as equal.
+FailureOr<Value> extremePosition(NodeContext &n, Value x, Value extreme,
+                                 Value pos, int64_t axis, bool last,
+                                 double none) {
+  Value noneValue = f64Scalar(n, none);
+  FailureOr<Value> equal = compare(n, adj::ComparisonDirection::eq, x, extreme);
+  FailureOr<Value> nan = compare(n, adj::ComparisonDirection::ne, x, x);
+  if (failed(equal) || failed(nan))
+    return failure();
+  FailureOr<Value> nanPos = n.create<adj::SelectOp>({*nan, pos, noneValue});
+  if (failed(nanPos))
+    return failure();
+  FailureOr<Value> candidates = n.create<adj::SelectOp>({*equal, pos, *nanPos});
+  if (failed(candidates))
+    return failure();
+  SmallVector<NamedAttribute> attrs = {
+      n.named("axes", n.b.getDenseI64ArrayAttr({axis})),
+      n.named("keepdims", n.b.getUnitAttr())};
+  return last ? n.create<adj::MaxOp>(*candidates, attrs)
+              : n.create<adj::MinOp>(*candidates, attrs);
+}
+
+/// The maximum (`largest`) or minimum of `x` along `axis`, kept.
+FailureOr<Value> extremeAlong(NodeContext &n, Value x, int64_t axis,
+                              bool largest) {
+  SmallVector<NamedAttribute> attrs = {
+      n.named("axes", n.b.getDenseI64ArrayAttr({axis})),
+      n.named("keepdims", n.b.getUnitAttr())};
+  return largest ? n.create<adj::MaxOp>(x, attrs)
+                 : n.create<adj::MinOp>(x, attrs);
+}
+
+/// f64 positions made the i64 indices ONNX gives.
+FailureOr<Value> asIndices(NodeContext &n, Value positions) {
+  auto type = cast<RankedTensorType>(positions.getType());
+  return n.create<adj::ConvertOp>(positions, {}, type.clone(n.b.getI64Type()));
+}
+
+/// ArgMax and ArgMin: an i64 tensor at run time (a graph output, or Gather
+/// indices); no derivative flows through it.
+template <bool largest>
+LogicalResult argExtreme(NodeContext &n, Results &results) {
+  FailureOr<Value> x = n.floatValue(0);
+  if (failed(x))
+    return failure();
+  FailureOr<int64_t> axis =
+      n.normalizeAxis(n.getInt("axis", 0), n.type(0).getRank());
+  if (failed(axis))
+    return failure();
+  if (n.type(0).getDimSize(*axis) == 0)
+    return n.error() << "the axis to reduce is empty";
+  FailureOr<Value> extreme = extremeAlong(n, *x, *axis, largest);
+  if (failed(extreme))
+    return failure();
+  bool last = n.getInt("select_last_index", 0);
+  FailureOr<Value> pos =
+      extremePosition(n, *x, *extreme, positions(n, n.type(0), *axis), *axis,
+                      last, last ? -1.0 : double(n.type(0).getDimSize(*axis)));
+  if (failed(pos))
+    return failure();
+  FailureOr<Value> indices = asIndices(n, *pos);
+  if (failed(indices))
+    return failure();
+  SmallVector<int64_t> shape(n.type(0).getShape());
+  if (n.getInt("keepdims", 1))
+    shape[*axis] = 1;
+  else
+    shape.erase(shape.begin() + *axis);
+  results.push_back(runtime(n.reshape(*indices, shape)));
+  return success();
+}
+
+/// TopK: the K largest (or smallest) entries along `axis`, sorted, with
+/// their indices. Each is found in turn: the first position of the extreme
+/// among the entries not taken yet; its value is the sum of the input's
+/// entries selected at that position, so that the derivative reaches
+/// exactly that entry, as PyTorch's. Costs K passes over the input (meant
+/// for a small K). Ties go to the lower index; NaN is the largest.
+LogicalResult topK(NodeContext &n, Results &results) {
+  FailureOr<Value> x = n.floatValue(0);
+  FailureOr<SmallVector<int64_t>> ks = n.ints(1, "K");
+  if (failed(x) || failed(ks))
+    return failure();
+  RankedTensorType type = n.type(0);
+  FailureOr<int64_t> axis =
+      n.normalizeAxis(n.getInt("axis", -1), type.getRank());
+  if (failed(axis))
+    return failure();
+  int64_t size = type.getDimSize(*axis);
+  if (ks->size() != 1 || (*ks)[0] < 1 || (*ks)[0] > size)
+    return n.error() << "K must be one value in [1, " << size << "]";
+  bool largest = n.getInt("largest", 1);
+  // Each entry's rank among equals: its position; a NaN among the smallest
+  // is +inf to the search but comes after any +inf (PyTorch's order: NaN
+  // is the largest), its rank its position + size. A taken entry's rank
+  // is 2 size, which extremePosition never picks while another is left.
+  Value rank = positions(n, type, *axis), remaining = *x;
+  Value excluded = n.scalar(largest ? -INFINITY : INFINITY);
+  Value sizeValue = f64Scalar(n, double(size));
+  if (!largest) {
+    FailureOr<Value> nan = compare(n, adj::ComparisonDirection::ne, *x, *x);
+    if (failed(nan))
+      return failure();
+    FailureOr<Value> ordered = n.create<adj::SelectOp>({*nan, excluded, *x});
+    FailureOr<Value> after = n.create<adj::AddOp>({rank, sizeValue});
+    if (failed(ordered) || failed(after))
+      return failure();
+    FailureOr<Value> ranks = n.create<adj::SelectOp>({*nan, *after, rank});
+    if (failed(ranks))
+      return failure();
+    remaining = *ordered;
+    rank = *ranks;
+  }
+  double gone = 2.0 * double(size);
+  Value available = rank;
+  SmallVector<Value> values, indices;
+  SmallVector<NamedAttribute> sumAttrs = {
+      n.named("axes", n.b.getDenseI64ArrayAttr({*axis})),
+      n.named("keepdims", n.b.getUnitAttr())};
+  for (int64_t k = 0; k < (*ks)[0]; ++k) {
+    FailureOr<Value> extreme = extremeAlong(n, remaining, *axis, largest);
+    if (failed(extreme))
+      return failure();
+    FailureOr<Value> at =
+        extremePosition(n, remaining, *extreme, available, *axis, false, gone);
+    if (failed(at))
+      return failure();
+    // `rank` against `at` broadcasts to the input's shape.
+    FailureOr<Value> hit = compare(n, adj::ComparisonDirection::eq, rank, *at);
+    if (failed(hit))
+      return failure();
+    FailureOr<Value> chosen =
+        n.create<adj::SelectOp>({*hit, *x, n.scalar(0.0)});
+    if (failed(chosen))
+      return failure();
+    FailureOr<Value> value = n.create<adj::SumOp>(*chosen, sumAttrs);
+    FailureOr<Value> rest =
+        n.create<adj::SelectOp>({*hit, excluded, remaining});
+    FailureOr<Value> left =
+        n.create<adj::SelectOp>({*hit, f64Scalar(n, gone), available});
+    if (failed(value) || failed(rest) || failed(left))
+      return failure();
+    values.push_back(*value);
+    indices.push_back(*at);
+    remaining = *rest;
+    available = *left;
+  }
+  auto axisAttr = n.named("axis", n.b.getI64IntegerAttr(*axis));
+  FailureOr<Value> y = n.create<adj::ConcatOp>(values, {axisAttr});
+  FailureOr<Value> at = n.create<adj::ConcatOp>(indices, {axisAttr});
+  if (failed(y) || failed(at))
+    return failure();
+  // A NaN's rank back to its position.
+  if (!largest) {
+    FailureOr<Value> isNaN =
+        compare(n, adj::ComparisonDirection::ge, *at, sizeValue);
+    FailureOr<Value> shifted = n.create<adj::SubOp>({*at, sizeValue});
+    if (failed(isNaN) || failed(shifted))
+      return failure();
+    at = n.create<adj::SelectOp>({*isNaN, *shifted, *at});
+    if (failed(at))
+      return failure();
+  }
+  FailureOr<Value> i64 = asIndices(n, *at);
+  if (failed(i64))
+    return failure();
+  results.push_back(runtime(*y));
+  results.push_back(runtime(*i64));
+  return success();
+}
+
+/// CumSum by doubling: after the step of shift s, each entry holds the sum
+/// of the 2s entries ending at it, so ceil(log2 size) shifted adds (pads
+/// and slices) make the prefix sums, O(size log size) in all and
+/// differentiable by their rules. `exclusive` shifts once more; `reverse`
+/// sums from the end.
+LogicalResult cumSum(NodeContext &n, Results &results) {
+  FailureOr<Value> x = n.floatValue(0);
+  FailureOr<SmallVector<int64_t>> axes = n.ints(1, "axis");
+  if (failed(x) || failed(axes))
+    return failure();
+  if (axes->size() != 1)
+    return n.error() << "axis must be one value";
+  RankedTensorType type = n.type(0);
+  FailureOr<int64_t> axis = n.normalizeAxis((*axes)[0], type.getRank());
+  if (failed(axis))
+    return failure();
+  int64_t size = type.getDimSize(*axis);
+  bool reverse = n.getInt("reverse", 0);
+  auto flip = [&](Value v) -> FailureOr<Value> {
+    if (!reverse)
+      return v;
+    return n.create<adj::ReverseOp>(
+        v, {n.named("dims", n.b.getDenseI64ArrayAttr({*axis}))});
+  };
+  // `v` moved `shift` places up along the axis, zeros first.
+  auto shifted = [&](Value v, int64_t shift) -> FailureOr<Value> {
+    FailureOr<Value> kept = sliceAlong(n, v, *axis, 0, size - shift);
+    if (failed(kept))
+      return failure();
+    SmallVector<int64_t> low(type.getRank(), 0), high(type.getRank(), 0);
+    low[*axis] = shift;
+    return n.create<adj::PadOp>(
+        *kept, {n.named("low", n.b.getDenseI64ArrayAttr(low)),
+                n.named("high", n.b.getDenseI64ArrayAttr(high))});
+  };
+  FailureOr<Value> y = flip(*x);
+  for (int64_t shift = 1; shift < size && succeeded(y); shift *= 2) {
+    FailureOr<Value> moved = shifted(*y, shift);
+    if (failed(moved))
+      return failure();
+    y = n.create<adj::AddOp>({*y, *moved});
+  }
+  if (succeeded(y) && n.getInt("exclusive", 0) && size > 0)
+    y = shifted(*y, 1);
+  if (failed(y))
+    return failure();
+  return result(results, flip(*y));
+}
+
   if (failed(x) || failed(scale))
     return failure();
   int64_t rank = n.type(0).getRank();
@@ -2727,6 +2982,11 @@ const OperatorInfo operators[] = {
      "clip(alpha x + beta, 0, 1) as for Clip"},
     {"HardSwish", 14, 17, 1, hardSwish,
      "x times HardSigmoid(x) with alpha 1/6, beta 0.5"},
+    {"ArgMax", 11, 17, 1, argExtreme<true>,
+     "`adj.max`, then the first (or last) position equal to it, by an "
+     "`adj.min` of positions: an i64 tensor at run time (an output, or "
+     "Gather indices); a NaN counts as the maximum"},
+    {"ArgMin", 11, 17, 1, argExtreme<false>, "as ArgMax, with `adj.min`"},
     {"Identity", 1, 17, 1, identity, "its input"},
     {"InstanceNormalization", 6, 17, 3, instanceNorm,
      "`adj.layer_norm` over the spatial entries of each channel, then the "
@@ -2735,6 +2995,9 @@ const OperatorInfo operators[] = {
      "`adj.layer_norm`; the Mean and InvStdDev outputs are not supported "
      "(the decomposed form, ReduceMean/Sub/Pow/Sqrt/Div, imports as its "
      "ops)"},
+    {"Ceil", 6, 17, 1, unary<adj::CeilOp>, "`adj.ceil` (derivative 0)"},
+    {"Celu", 12, 17, 1, celu,
+     "as Elu, of x / alpha on the negative side, times alpha"},
     {"LeakyRelu", 6, 17, 1, leakyRelu, "`adj.select` of x and alpha x"},
     {"Less", 7, 17, 2, comparison<adj::ComparisonDirection::lt>,
      "`adj.compare lt`; float operands (integer constants fold)"},
@@ -2753,6 +3016,10 @@ const OperatorInfo operators[] = {
      "`adj.maximum` of the inputs in turn (ties halve the derivative)"},
     {"MaxPool", 8, 17, 1, pool<adj::MaxPool2DOp>,
      "`adj.max_pool2d`; 1-D (as 2-D of height 1) or 2-D, floor or ceil "
+    {"CumSum", 11, 17, 2, cumSum,
+     "ceil(log2 n) shifted `adj.add`s (`adj.pad` of an `adj.slice`) along "
+     "the axis (known at import time), exclusive and reverse: "
+     "differentiable"},
      "mode, no dilations, no Indices output"},
     {"Min", 8, 17, 1, extreme<adj::MinimumOp>,
      "`adj.minimum` of the inputs in turn (ties halve the derivative)"},
@@ -2774,6 +3041,7 @@ const OperatorInfo operators[] = {
     {"ReduceL2", 1, 17, 1, reduceNorm<adj::SquareOp, true>,
      "`adj.sqrt` of the `adj.sum` of `adj.square`; 0 and derivative 0 for "
      "a zero slice, as PyTorch's norm"},
+    {"Floor", 6, 17, 1, unary<adj::FloorOp>, "`adj.floor` (derivative 0)"},
     {"ReduceLogSumExp", 1, 17, 1, reduce<adj::LogSumExpOp>, "`adj.logsumexp`"},
     {"ReduceMax", 1, 17, 1, reduce<adj::MaxOp>, "`adj.max`"},
     {"ReduceMean", 1, 17, 1, reduce<adj::MeanOp>, "`adj.mean`"},
@@ -2827,3 +3095,10 @@ const OperatorInfo operators[] = {
 } // namespace
 
 ArrayRef<OperatorInfo> onnx_import::getOperators() { return operators; }
+    {"Round", 11, 17, 1, unary<adj::RoundOp>,
+     "`adj.round`: ties to even (derivative 0)"},
+    {"TopK", 11, 17, 2, topK,
+     "K passes: `adj.max` (or `adj.min`) of what is left, its first "
+     "position (as ArgMax), its value an `adj.sum` of an `adj.select` (the "
+     "derivative reaches the entry taken); K known at import time; sorted, "
+     "ties to the lower index; Indices an i64 tensor at run time"},
