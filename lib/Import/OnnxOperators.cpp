@@ -1521,13 +1521,133 @@ LogicalResult matmul(NodeContext &n, Results &results) {
   return success();
 }
 
-/// Einsum of one or two operands. An index of an operand that neither the
-/// other operand nor the output has is summed first. Then the indices in
-/// both operands and the output (batch), in one operand and the output
-/// (left, right) and in both operands only (contracted) make one batched
-/// matrix product [batch, left, K] x [batch, K, right], reshaped and
-/// transposed to the output's order. An ellipsis stands for the leading
-/// dimensions no letter names (the same ones in every operand).
+/// An Einsum operand: its value and its indices, one letter per dimension.
+struct EinsumTerm {
+  Value value;
+  std::string labels;
+};
+
+/// `t` with each repeated index made one: the entries where its positions
+/// agree (a diagonal), selected by a constant mask and summed over the
+/// later position. The mask (not a product with an identity) keeps an
+/// infinite entry off the diagonal out.
+FailureOr<EinsumTerm> einsumDiagonal(NodeContext &n, EinsumTerm t) {
+  for (size_t q = 1; q < t.labels.size();) {
+    size_t p = t.labels.find(t.labels[q]);
+    if (p == q) {
+      ++q;
+      continue;
+    }
+    auto type = cast<RankedTensorType>(t.value.getType());
+    SmallVector<int64_t> shape(type.getRank(), 1);
+    int64_t d = type.getDimSize(p);
+    shape[p] = shape[q] = d;
+    SmallVector<bool> eye(d * d, false);
+    for (int64_t i = 0; i < d; ++i)
+      eye[i * d + i] = true;
+    auto maskType = RankedTensorType::get(shape, n.b.getI1Type());
+    Value mask = n.b.create<adj::ConstantOp>(
+        n.loc, maskType, DenseElementsAttr::get(maskType, eye));
+    Value zero = n.splat(RankedTensorType::get({}, type.getElementType()), 0);
+    FailureOr<Value> kept = n.create<adj::SelectOp>({mask, t.value, zero});
+    if (failed(kept))
+      return failure();
+    FailureOr<Value> summed = n.create<adj::SumOp>(
+        *kept, {n.named("axes", n.b.getDenseI64ArrayAttr({int64_t(q)}))});
+    if (failed(summed))
+      return failure();
+    t.value = *summed;
+    t.labels.erase(q, 1);
+  }
+  return t;
+}
+
+/// Einsum of one or two terms, whose indices each occur once, to `out`
+/// (each of its indices in some term, once). An index of a term that
+/// neither the other term nor `out` has is summed first. Then the indices
+/// in both terms and `out` (batch), in one term and `out` (left, right)
+/// and in both terms only (contracted) make one batched matrix product
+/// [batch, left, K] x [batch, K, right], reshaped and transposed to
+/// `out`'s order.
+FailureOr<Value> einsumContract(NodeContext &n, MutableArrayRef<EinsumTerm> t,
+                                StringRef out,
+                                const llvm::StringMap<int64_t> &size) {
+  auto has = [](StringRef s, char c) { return s.contains(c); };
+  for (unsigned i = 0; i < t.size(); ++i) {
+    StringRef other = t.size() == 2 ? StringRef(t[1 - i].labels) : "";
+    SmallVector<int64_t> axes;
+    std::string kept;
+    for (auto [axis, c] : llvm::enumerate(t[i].labels)) {
+      if (has(out, c) || has(other, c))
+        kept += c;
+      else
+        axes.push_back(axis);
+    }
+    if (axes.empty())
+      continue;
+    FailureOr<Value> summed = n.create<adj::SumOp>(
+        t[i].value, {n.named("axes", n.b.getDenseI64ArrayAttr(axes))});
+    if (failed(summed))
+      return failure();
+    t[i] = {*summed, kept};
+  }
+  auto dims = [&](StringRef ls) {
+    SmallVector<int64_t> d;
+    for (char c : ls)
+      d.push_back(size.lookup(StringRef(&c, 1)));
+    return d;
+  };
+  auto product = [&](StringRef ls) {
+    int64_t p = 1;
+    for (int64_t d : dims(ls))
+      p *= d;
+    return p;
+  };
+  // `v` with indices `from` transposed to the order `to`.
+  auto arrange = [&](Value v, StringRef from,
+                     StringRef to) -> FailureOr<Value> {
+    SmallVector<int64_t> perm;
+    for (char c : to)
+      perm.push_back(from.find(c));
+    if (llvm::equal(perm, llvm::seq<int64_t>(0, perm.size())))
+      return v;
+    return n.create<adj::TransposeOp>(
+        v, {n.named("permutation", n.b.getDenseI64ArrayAttr(perm))});
+  };
+  if (t.size() == 1)
+    return arrange(t[0].value, t[0].labels, out);
+  StringRef a = t[0].labels, b = t[1].labels;
+  std::string batch, left, right, contracted;
+  for (char c : out) {
+    if (has(a, c) && has(b, c))
+      batch += c;
+    else if (has(a, c))
+      left += c;
+    else
+      right += c;
+  }
+  for (char c : a)
+    if (has(b, c) && !has(out, c))
+      contracted += c;
+  FailureOr<Value> lhs = arrange(t[0].value, a, batch + left + contracted);
+  FailureOr<Value> rhs = arrange(t[1].value, b, batch + contracted + right);
+  if (failed(lhs) || failed(rhs))
+    return failure();
+  FailureOr<Value> y = n.create<adj::MatmulOp>(
+      {n.reshape(*lhs, {product(batch), product(left), product(contracted)}),
+       n.reshape(*rhs, {product(batch), product(contracted), product(right)})});
+  if (failed(y))
+    return failure();
+  std::string order = batch + left + right;
+  return arrange(n.reshape(*y, dims(order)), order, out);
+}
+
+/// Einsum of any number of operands: a repeated index within an operand
+/// takes its diagonal first (a trace when then summed); then the operands
+/// are contracted two at a time from the left (as PyTorch without
+/// opt_einsum), keeping the indices a later operand or the output has. An
+/// ellipsis stands for the leading dimensions no letter names (the same
+/// ones in every operand).
 LogicalResult einsum(NodeContext &n, Results &results) {
   std::string equation;
   for (char c : n.getString("equation", ""))
@@ -1538,10 +1658,9 @@ LogicalResult einsum(NodeContext &n, Results &results) {
   SmallVector<StringRef> terms;
   StringRef(lhs).split(terms, ',');
   unsigned count = n.getNumInputs();
-  if (count < 1 || count > 2 || terms.size() != count)
-    return n.error() << "equation '" << equation
-                     << "' is not supported: one or two operands, each "
-                        "with its term";
+  if (count < 1 || terms.size() != count)
+    return n.error() << "equation '" << equation << "' does not have one "
+                     << "term per operand (" << count << ")";
   // Ellipses become digits, which no index is: "...ij" of a rank-4
   // operand is "01ij".
   SmallVector<std::string> labels;
@@ -1564,10 +1683,6 @@ LogicalResult einsum(NodeContext &n, Results &results) {
     if (int64_t(term.size()) != rank)
       return n.error() << "term '" << terms[i].str() << "' does not fit "
                        << n.type(i);
-    for (char c : term)
-      if (llvm::count(term, c) > 1)
-        return n.error() << "index '" << c << "' repeats in one operand "
-                         << "(a diagonal or trace), which is not supported";
     labels.push_back(term);
   }
   std::string out;
@@ -1593,20 +1708,22 @@ LogicalResult einsum(NodeContext &n, Results &results) {
     out += once;
   }
   llvm::StringMap<int64_t> size;
-  SmallVector<Value> values;
+  SmallVector<EinsumTerm> operands;
   for (unsigned i = 0; i < count; ++i) {
     FailureOr<Value> v = n.floatValue(i);
     if (failed(v))
       return failure();
-    values.push_back(*v);
     for (auto [c, d] : llvm::zip(labels[i], n.type(i).getShape())) {
       auto [it, inserted] = size.try_emplace(StringRef(&c, 1), d);
       if (!inserted && it->second != d)
         return n.error() << "index '" << c << "' has sizes " << it->second
                          << " and " << d;
     }
+    FailureOr<EinsumTerm> term = einsumDiagonal(n, {*v, labels[i]});
+    if (failed(term))
+      return failure();
+    operands.push_back(*term);
   }
-  // Each output index once: `arrange` below then always permutes.
   for (char c : out) {
     if (!size.count(StringRef(&c, 1)))
       return n.error() << "output index '" << c << "' is in no operand";
@@ -1614,75 +1731,22 @@ LogicalResult einsum(NodeContext &n, Results &results) {
       return n.error() << "output index '" << c << "' repeats (a diagonal), "
                        << "which is not supported";
   }
-  auto has = [](StringRef s, char c) { return s.contains(c); };
-  // Sum what only one operand has.
-  for (unsigned i = 0; i < count; ++i) {
-    StringRef other = count == 2 ? StringRef(labels[1 - i]) : StringRef();
-    SmallVector<int64_t> axes;
+  while (operands.size() > 2) {
+    std::string later = out;
+    for (const EinsumTerm &t : ArrayRef(operands).drop_front(2))
+      later += t.labels;
     std::string kept;
-    for (auto [axis, c] : llvm::enumerate(labels[i])) {
-      if (has(out, c) || has(other, c))
+    for (char c : operands[0].labels + operands[1].labels)
+      if (StringRef(later).contains(c) && !StringRef(kept).contains(c))
         kept += c;
-      else
-        axes.push_back(axis);
-    }
-    if (axes.empty())
-      continue;
-    FailureOr<Value> summed = n.create<adj::SumOp>(
-        values[i], {n.named("axes", n.b.getDenseI64ArrayAttr(axes))});
-    if (failed(summed))
+    FailureOr<Value> pair =
+        einsumContract(n, MutableArrayRef(operands).take_front(2), kept, size);
+    if (failed(pair))
       return failure();
-    values[i] = *summed;
-    labels[i] = kept;
+    operands.erase(operands.begin());
+    operands[0] = {*pair, kept};
   }
-  auto dims = [&](StringRef ls) {
-    SmallVector<int64_t> d;
-    for (char c : ls)
-      d.push_back(size[StringRef(&c, 1)]);
-    return d;
-  };
-  auto product = [&](StringRef ls) {
-    int64_t p = 1;
-    for (int64_t d : dims(ls))
-      p *= d;
-    return p;
-  };
-  // `v` with indices `from` transposed to the order `to`.
-  auto arrange = [&](Value v, StringRef from, StringRef to) -> Value {
-    SmallVector<int64_t> perm;
-    for (char c : to)
-      perm.push_back(from.find(c));
-    if (llvm::equal(perm, llvm::seq<int64_t>(0, perm.size())))
-      return v;
-    return *n.create<adj::TransposeOp>(
-        v, {n.named("permutation", n.b.getDenseI64ArrayAttr(perm))});
-  };
-  if (count == 1)
-    return result(results, arrange(values[0], labels[0], out));
-  StringRef a = labels[0], b = labels[1];
-  std::string batch, left, right, contracted;
-  for (char c : out) {
-    if (has(a, c) && has(b, c))
-      batch += c;
-    else if (has(a, c))
-      left += c;
-    else
-      right += c;
-  }
-  for (char c : a)
-    if (has(b, c) && !has(out, c))
-      contracted += c;
-  Value lhsValue =
-      n.reshape(arrange(values[0], a, batch + left + contracted),
-                {product(batch), product(left), product(contracted)});
-  Value rhsValue =
-      n.reshape(arrange(values[1], b, batch + contracted + right),
-                {product(batch), product(contracted), product(right)});
-  FailureOr<Value> y = n.create<adj::MatmulOp>({lhsValue, rhsValue});
-  if (failed(y))
-    return failure();
-  std::string order = batch + left + right;
-  return result(results, arrange(n.reshape(*y, dims(order)), order, out));
+  return result(results, einsumContract(n, operands, out, size));
 }
 
 LogicalResult gemm(NodeContext &n, Results &results) {
@@ -1828,70 +1892,6 @@ LogicalResult reduceNorm(NodeContext &n, Results &results) {
   return reduceOf<adj::SumOp>(n, results, element, finish);
 }
 
-template <typename OpTy>
-LogicalResult softmax(NodeContext &n, Results &results) {
-  FailureOr<Value> x = n.floatValue(0);
-  if (failed(x))
-    return failure();
-  int64_t rank = n.type(0).getRank();
-  // Before opset 13 the input is coerced to 2-D at `axis` (default 1): the
-  // same as a softmax along the last axis only when axis is rank - 1.
-  int64_t defaultAxis = n.opset < 13 ? 1 : -1;
-  FailureOr<int64_t> axis =
-      n.normalizeAxis(n.getInt("axis", defaultAxis), rank);
-  if (failed(axis))
-    return failure();
-  if (n.opset < 13 && *axis != rank - 1)
-    return n.error() << "axis " << *axis << " of a rank-" << rank
-                     << " input is not supported before opset 13 (it "
-                        "flattens the trailing dimensions): only the last "
-                        "axis";
-  return result(results,
-                n.create<OpTy>(*x,
-                               {n.named("axis", n.b.getI64IntegerAttr(*axis))},
-                               x->getType()));
-}
-
-/// InstanceNormalization (PyTorch's nn.InstanceNorm and nn.GroupNorm):
-/// each channel of each sample normalized over its spatial entries, as
-/// `adj.layer_norm` of [N, C, S] over S (unit scale, no shift), then the
-/// per-channel scale and B.
-LogicalResult instanceNorm(NodeContext &n, Results &results) {
-  FailureOr<Value> x = n.floatValue(0), scale = n.floatValue(1),
-                   shift = n.floatValue(2);
-  if (failed(x) || failed(scale) || failed(shift))
-    return failure();
-  ArrayRef<int64_t> in = n.type(0).getShape();
-  if (in.size() < 3)
-    return n.error() << "the input must be [N, C, D1, ...]";
-  for (unsigned i = 1; i < 3; ++i)
-    if (n.type(i).getShape() != ArrayRef<int64_t>{in[1]})
-      return n.error() << "input " << i << " has type " << n.type(i)
-                       << "; expected [" << in[1] << "]";
-  int64_t spatial = 1;
-  for (int64_t d : in.drop_front(2))
-    spatial *= d;
-  auto vector = RankedTensorType::get({spatial}, n.type(0).getElementType());
-  Value flat = n.reshape(*x, {in[0], in[1], spatial});
-  FailureOr<Value> normalized = n.create<adj::LayerNormOp>(
-      {flat, n.splat(vector, 1.0), n.splat(vector, 0.0)},
-      {n.named("axis", n.b.getI64IntegerAttr(2)),
-       n.named("epsilon", n.b.getF64FloatAttr(n.getFloat("epsilon", 1e-5)))},
-      flat.getType());
-  if (failed(normalized))
-    return failure();
-  SmallVector<int64_t> perChannel(in.size() - 1, 1);
-  perChannel[0] = in[1];
-  FailureOr<Value> scaled = n.create<adj::MulOp>(
-      {n.reshape(*normalized, in), n.reshape(*scale, perChannel)});
-  if (failed(scaled))
-    return failure();
-  return result(results,
-                n.create<adj::AddOp>({*scaled, n.reshape(*shift, perChannel)}));
-}
-
-LogicalResult layerNorm(NodeContext &n, Results &results) {
-  FailureOr<Value> x = n.floatValue(0), scale = n.floatValue(1);
 /// The positions along `axis` of a tensor of `type`, as f64 (exact for any
 /// size an index can have), shaped to broadcast against it: 1 elsewhere.
 Value positions(NodeContext &n, RankedTensorType type, int64_t axis) {
@@ -2132,6 +2132,70 @@ LogicalResult cumSum(NodeContext &n, Results &results) {
   return result(results, flip(*y));
 }
 
+template <typename OpTy>
+LogicalResult softmax(NodeContext &n, Results &results) {
+  FailureOr<Value> x = n.floatValue(0);
+  if (failed(x))
+    return failure();
+  int64_t rank = n.type(0).getRank();
+  // Before opset 13 the input is coerced to 2-D at `axis` (default 1): the
+  // same as a softmax along the last axis only when axis is rank - 1.
+  int64_t defaultAxis = n.opset < 13 ? 1 : -1;
+  FailureOr<int64_t> axis =
+      n.normalizeAxis(n.getInt("axis", defaultAxis), rank);
+  if (failed(axis))
+    return failure();
+  if (n.opset < 13 && *axis != rank - 1)
+    return n.error() << "axis " << *axis << " of a rank-" << rank
+                     << " input is not supported before opset 13 (it "
+                        "flattens the trailing dimensions): only the last "
+                        "axis";
+  return result(results,
+                n.create<OpTy>(*x,
+                               {n.named("axis", n.b.getI64IntegerAttr(*axis))},
+                               x->getType()));
+}
+
+/// InstanceNormalization (PyTorch's nn.InstanceNorm and nn.GroupNorm):
+/// each channel of each sample normalized over its spatial entries, as
+/// `adj.layer_norm` of [N, C, S] over S (unit scale, no shift), then the
+/// per-channel scale and B.
+LogicalResult instanceNorm(NodeContext &n, Results &results) {
+  FailureOr<Value> x = n.floatValue(0), scale = n.floatValue(1),
+                   shift = n.floatValue(2);
+  if (failed(x) || failed(scale) || failed(shift))
+    return failure();
+  ArrayRef<int64_t> in = n.type(0).getShape();
+  if (in.size() < 3)
+    return n.error() << "the input must be [N, C, D1, ...]";
+  for (unsigned i = 1; i < 3; ++i)
+    if (n.type(i).getShape() != ArrayRef<int64_t>{in[1]})
+      return n.error() << "input " << i << " has type " << n.type(i)
+                       << "; expected [" << in[1] << "]";
+  int64_t spatial = 1;
+  for (int64_t d : in.drop_front(2))
+    spatial *= d;
+  auto vector = RankedTensorType::get({spatial}, n.type(0).getElementType());
+  Value flat = n.reshape(*x, {in[0], in[1], spatial});
+  FailureOr<Value> normalized = n.create<adj::LayerNormOp>(
+      {flat, n.splat(vector, 1.0), n.splat(vector, 0.0)},
+      {n.named("axis", n.b.getI64IntegerAttr(2)),
+       n.named("epsilon", n.b.getF64FloatAttr(n.getFloat("epsilon", 1e-5)))},
+      flat.getType());
+  if (failed(normalized))
+    return failure();
+  SmallVector<int64_t> perChannel(in.size() - 1, 1);
+  perChannel[0] = in[1];
+  FailureOr<Value> scaled = n.create<adj::MulOp>(
+      {n.reshape(*normalized, in), n.reshape(*scale, perChannel)});
+  if (failed(scaled))
+    return failure();
+  return result(results,
+                n.create<adj::AddOp>({*scaled, n.reshape(*shift, perChannel)}));
+}
+
+LogicalResult layerNorm(NodeContext &n, Results &results) {
+  FailureOr<Value> x = n.floatValue(0), scale = n.floatValue(1);
   if (failed(x) || failed(scale))
     return failure();
   int64_t rank = n.type(0).getRank();
@@ -2918,6 +2982,11 @@ const OperatorInfo operators[] = {
     {"And", 7, 17, 2, logic,
      "bool masks (NumPy broadcasting): as 0/1 floats by `adj.select`, "
      "back by `adj.compare`"},
+    {"ArgMax", 11, 17, 1, argExtreme<true>,
+     "`adj.max`, then the first (or last) position equal to it, by an "
+     "`adj.min` of positions: an i64 tensor at run time (an output, or "
+     "Gather indices); a NaN counts as the maximum"},
+    {"ArgMin", 11, 17, 1, argExtreme<false>, "as ArgMax, with `adj.min`"},
     {"AveragePool", 7, 17, 1, pool<adj::AvgPool2DOp>,
      "`adj.avg_pool2d`; 1-D (as 2-D of height 1) or 2-D, floor or ceil "
      "mode (as MaxPool), `auto_pad` NOTSET or VALID"},
@@ -2926,6 +2995,9 @@ const OperatorInfo operators[] = {
      "1: `adj.batch_norm` and the updated running statistics"},
     {"Cast", 6, 17, 1, castOp,
      "no-op casts vanish, constants convert; otherwise `adj.convert`"},
+    {"Ceil", 6, 17, 1, unary<adj::CeilOp>, "`adj.ceil` (derivative 0)"},
+    {"Celu", 12, 17, 1, celu,
+     "as Elu, of x / alpha on the negative side, times alpha"},
     {"Clip", 6, 17, 1, clip,
      "`adj.compare` and `adj.select` per given bound; scalar bounds. A "
      "value equal to a bound keeps its derivative, as PyTorch's `clamp` "
@@ -2944,6 +3016,10 @@ const OperatorInfo operators[] = {
      "the derivative of `adj.conv2d` w.r.t. its input (an `adj.vjp` of a "
      "private convolution); 1-D or 2-D, strides, pads, dilations, group, "
      "output_padding; no output_shape"},
+    {"CumSum", 11, 17, 2, cumSum,
+     "ceil(log2 n) shifted `adj.add`s (`adj.pad` of an `adj.slice`) along "
+     "the axis (known at import time), exclusive and reverse: "
+     "differentiable"},
     {"DepthToSpace", 11, 17, 1, depthToSpace,
      "`adj.transpose` between reshapes; DCR or CRD"},
     {"Div", 7, 17, 2, binary<adj::DivOp>,
@@ -2952,9 +3028,10 @@ const OperatorInfo operators[] = {
      "the identity (inference); an error in training mode with a non-zero "
      "ratio"},
     {"Einsum", 12, 17, 1, einsum,
-     "one or two operands: `adj.sum` of the indices only one has, then one "
-     "batched `adj.matmul` between transposes and reshapes; no repeated "
-     "index within an operand"},
+     "any number of operands, contracted two at a time from the left: "
+     "`adj.sum` of the indices only one has, then one batched `adj.matmul` "
+     "between transposes and reshapes; a repeated index within an operand "
+     "(diagonal, trace) by a constant mask; not within the output"},
     {"Elu", 6, 17, 1, elu,
      "`adj.select` of x and alpha (exp(min(x, 0)) - 1), finite for any x"},
     {"Equal", 11, 17, 2, comparison<adj::ComparisonDirection::eq>,
@@ -2964,6 +3041,7 @@ const OperatorInfo operators[] = {
     {"Expand", 8, 17, 2, expand,
      "`adj.broadcast_to`; the shape known at import time"},
     {"Flatten", 1, 17, 1, flatten, "`adj.reshape`"},
+    {"Floor", 6, 17, 1, unary<adj::FloorOp>, "`adj.floor` (derivative 0)"},
     {"Gather", 1, 17, 2, gather,
      "`adj.gather`; constant indices may be negative; on 1-D integer "
      "constants (shapes) it folds"},
@@ -2982,11 +3060,6 @@ const OperatorInfo operators[] = {
      "clip(alpha x + beta, 0, 1) as for Clip"},
     {"HardSwish", 14, 17, 1, hardSwish,
      "x times HardSigmoid(x) with alpha 1/6, beta 0.5"},
-    {"ArgMax", 11, 17, 1, argExtreme<true>,
-     "`adj.max`, then the first (or last) position equal to it, by an "
-     "`adj.min` of positions: an i64 tensor at run time (an output, or "
-     "Gather indices); a NaN counts as the maximum"},
-    {"ArgMin", 11, 17, 1, argExtreme<false>, "as ArgMax, with `adj.min`"},
     {"Identity", 1, 17, 1, identity, "its input"},
     {"InstanceNormalization", 6, 17, 3, instanceNorm,
      "`adj.layer_norm` over the spatial entries of each channel, then the "
@@ -2995,9 +3068,6 @@ const OperatorInfo operators[] = {
      "`adj.layer_norm`; the Mean and InvStdDev outputs are not supported "
      "(the decomposed form, ReduceMean/Sub/Pow/Sqrt/Div, imports as its "
      "ops)"},
-    {"Ceil", 6, 17, 1, unary<adj::CeilOp>, "`adj.ceil` (derivative 0)"},
-    {"Celu", 12, 17, 1, celu,
-     "as Elu, of x / alpha on the negative side, times alpha"},
     {"LeakyRelu", 6, 17, 1, leakyRelu, "`adj.select` of x and alpha x"},
     {"Less", 7, 17, 2, comparison<adj::ComparisonDirection::lt>,
      "`adj.compare lt`; float operands (integer constants fold)"},
@@ -3016,10 +3086,6 @@ const OperatorInfo operators[] = {
      "`adj.maximum` of the inputs in turn (ties halve the derivative)"},
     {"MaxPool", 8, 17, 1, pool<adj::MaxPool2DOp>,
      "`adj.max_pool2d`; 1-D (as 2-D of height 1) or 2-D, floor or ceil "
-    {"CumSum", 11, 17, 2, cumSum,
-     "ceil(log2 n) shifted `adj.add`s (`adj.pad` of an `adj.slice`) along "
-     "the axis (known at import time), exclusive and reverse: "
-     "differentiable"},
      "mode, no dilations, no Indices output"},
     {"Min", 8, 17, 1, extreme<adj::MinimumOp>,
      "`adj.minimum` of the inputs in turn (ties halve the derivative)"},
@@ -3041,7 +3107,6 @@ const OperatorInfo operators[] = {
     {"ReduceL2", 1, 17, 1, reduceNorm<adj::SquareOp, true>,
      "`adj.sqrt` of the `adj.sum` of `adj.square`; 0 and derivative 0 for "
      "a zero slice, as PyTorch's norm"},
-    {"Floor", 6, 17, 1, unary<adj::FloorOp>, "`adj.floor` (derivative 0)"},
     {"ReduceLogSumExp", 1, 17, 1, reduce<adj::LogSumExpOp>, "`adj.logsumexp`"},
     {"ReduceMax", 1, 17, 1, reduce<adj::MaxOp>, "`adj.max`"},
     {"ReduceMean", 1, 17, 1, reduce<adj::MeanOp>, "`adj.mean`"},
@@ -3063,6 +3128,8 @@ const OperatorInfo operators[] = {
      "half_pixel, pytorch_half_pixel, align_corners or asymmetric"},
     {"RNN", 7, 17, 3, rnn,
      "as GRU; Tanh or Relu (PyTorch's nn.RNN `nonlinearity`)"},
+    {"Round", 11, 17, 1, unary<adj::RoundOp>,
+     "`adj.round`: ties to even (derivative 0)"},
     {"Selu", 6, 17, 1, selu, "gamma times Elu with alpha"},
     {"Shape", 1, 17, 1, shape, "folds to a constant (static shapes)"},
     {"Sigmoid", 6, 17, 1, unary<adj::SigmoidOp>, "`adj.sigmoid`"},
@@ -3081,6 +3148,11 @@ const OperatorInfo operators[] = {
     {"Tanh", 6, 17, 1, unary<adj::TanhOp>, "`adj.tanh`"},
     {"Tile", 6, 17, 2, tile,
      "`adj.broadcast_to` between reshapes; repeats known at import time"},
+    {"TopK", 11, 17, 2, topK,
+     "K passes: `adj.max` (or `adj.min`) of what is left, its first "
+     "position (as ArgMax), its value an `adj.sum` of an `adj.select` (the "
+     "derivative reaches the entry taken); K known at import time; sorted, "
+     "ties to the lower index; Indices an i64 tensor at run time"},
     {"Transpose", 1, 17, 1, transpose,
      "`adj.transpose`; integer constants fold"},
     {"Trilu", 14, 17, 1, trilu,
@@ -3095,10 +3167,3 @@ const OperatorInfo operators[] = {
 } // namespace
 
 ArrayRef<OperatorInfo> onnx_import::getOperators() { return operators; }
-    {"Round", 11, 17, 1, unary<adj::RoundOp>,
-     "`adj.round`: ties to even (derivative 0)"},
-    {"TopK", 11, 17, 2, topK,
-     "K passes: `adj.max` (or `adj.min`) of what is left, its first "
-     "position (as ArgMax), its value an `adj.sum` of an `adj.select` (the "
-     "derivative reaches the entry taken); K known at import time; sorted, "
-     "ties to the lower index; Indices an i64 tensor at run time"},

@@ -339,8 +339,29 @@ class Rounding(nn.Module):
                           w.flatten().expand(5, 16)], 1)
 
 
+class ManyOperandEinsums(nn.Module):
+    """torch.einsum of four and of three operands, traces and diagonals."""
+
+    def __init__(self):
+        super().__init__()
+        self.a = nn.Parameter(torch.randn(4, 5))
+        self.b = nn.Parameter(torch.randn(5, 6))
+        self.c = nn.Parameter(torch.randn(6, 3))
+        self.sq = nn.Parameter(torch.randn(3, 4, 4))
+
+    def forward(self, x):
+        p = torch.einsum("bi,ij,jk,kl->bl", x, self.a, self.b, self.c)
+        t = torch.einsum("bii->b", self.sq)
+        d = torch.einsum("bii->bi", self.sq)
+        q = torch.einsum("bi,bi,bi->b", x, x, x[:, [1, 0, 3, 2]])
+        e = torch.einsum("ii,ij->j", self.sq[0], x.t() @ x)
+        return torch.cat([p.flatten(), t, d.flatten(), q, e]).unsqueeze(0)
+
+
 run("rounding", Rounding(), {"x": np.random.randn(5, 6).astype(np.float32)},
     "mse", 14, threads=BOTH)
+run("einsums-3", ManyOperandEinsums(),
+    {"x": np.random.randn(2, 4).astype(np.float32)}, "mse", 14, threads=BOTH)
 run("unet", UNet(), {"x": np.random.randn(2, 2, 8, 8).astype(np.float32)},
     "mse", 14, training=True, threads=BOTH)
 block = MHABlock()
