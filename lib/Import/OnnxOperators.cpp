@@ -44,6 +44,13 @@ Tensor intConstant(MLIRContext *context, ArrayRef<int64_t> shape,
   return {{}, DenseElementsAttr::get(type, values)};
 }
 
+/// An f64 0-d constant.
+Value f64Scalar(NodeContext &n, double value) {
+  return n.b.create<adj::ConstantOp>(
+      n.loc, DenseElementsAttr::get(RankedTensorType::get({}, n.b.getF64Type()),
+                                    value));
+}
+
 bool isIntConstant(const Tensor &t) {
   return t.constant && isa<IntegerType>(t.getType().getElementType());
 }
@@ -721,12 +728,31 @@ LogicalResult expand(NodeContext &n, Results &results) {
     results.push_back({{}, DenseElementsAttr(x.constant).resizeSplat(type)});
     return success();
   }
-  FailureOr<Value> v = n.floatValue(0);
-  if (failed(v))
-    return failure();
-  if (*v && v->getType() == type)
+  // Integer constants (an index buffer expanded for ScatterElements) stay
+  // constants: each entry is the one its coordinates broadcast from.
+  if (isIntConstant(x)) {
+    ArrayRef<int64_t> from = n.type(0).getShape();
+    SmallVector<int64_t> in = intValues(x.constant), out;
+    size_t lead = shape->size() - from.size();
+    for (int64_t i = 0, e = type.getNumElements(); i < e; ++i) {
+      int64_t rest = i, source = 0, stride = 1;
+      for (int64_t d = int64_t(shape->size()) - 1; d >= int64_t(lead); --d) {
+        int64_t size = from[d - lead];
+        source += (size == 1 ? 0 : rest % (*shape)[d]) * stride;
+        stride *= size;
+        rest /= (*shape)[d];
+      }
+      out.push_back(in[source]);
+    }
+    results.push_back(intConstant(n.b.getContext(), *shape, out));
+    return success();
+  }
+  // Run-time integers too (Gather indices, idx.unsqueeze(-1).expand(...)
+  // for torch.gather), as the other shape ops.
+  Value v = n.value(0);
+  if (v.getType() == type)
     return result(results, v);
-  return result(results, n.create<adj::BroadcastToOp>(*v, {}, type));
+  return result(results, n.create<adj::BroadcastToOp>(v, {}, type));
 }
 
 /// The axes of Unsqueeze/Squeeze/Reduce*: an attribute before `inputSince`,
@@ -1359,6 +1385,142 @@ LogicalResult gather(NodeContext &n, Results &results) {
                              {n.named("axis", n.b.getI64IntegerAttr(*axis))}));
 }
 
+/// GatherElements' and ScatterElements' positions in the flattened data:
+/// for each entry i of `indices` (input `at`), i with its coordinate along
+/// `axis` replaced by the index (negative ones count from the end), in
+/// row-major order over `shape`. Constant indices give an i64 constant;
+/// run-time ones are computed in f64 (exact below 2^53) and converted.
+FailureOr<Value> flatPositions(NodeContext &n, unsigned at,
+                               ArrayRef<int64_t> shape, int64_t axis) {
+  RankedTensorType type = n.type(at);
+  if (!isa<IntegerType>(type.getElementType()))
+    return n.error() << "indices must be integers";
+  if (type.getRank() != int64_t(shape.size()))
+    return n.error() << "indices " << type << " must have the data's rank "
+                     << shape.size();
+  std::optional<int64_t> count = elementCount(shape);
+  if (!count || *count >= (int64_t(1) << 53))
+    return n.error() << "the data has too many entries to index";
+  SmallVector<int64_t> strides(shape.size(), 1);
+  for (int64_t d = int64_t(shape.size()) - 2; d >= 0; --d)
+    strides[d] = strides[d + 1] * shape[d + 1];
+  // Each entry's position with a zero coordinate along `axis`.
+  ArrayRef<int64_t> indexShape = type.getShape();
+  SmallVector<int64_t> base;
+  for (int64_t i = 0, e = type.getNumElements(); i < e; ++i) {
+    int64_t rest = i, position = 0;
+    for (int64_t d = int64_t(indexShape.size()) - 1; d >= 0; --d) {
+      if (d != axis)
+        position += (rest % indexShape[d]) * strides[d];
+      rest /= indexShape[d];
+    }
+    base.push_back(position);
+  }
+  int64_t size = shape[axis];
+  if (n.input(at).constant) {
+    SmallVector<int64_t> positions;
+    for (auto [i, b] : llvm::zip(intValues(n.input(at).constant), base)) {
+      if (i < -size || i >= size)
+        return n.error() << "index " << i << " is out of range for size "
+                         << size;
+      positions.push_back(b + (i < 0 ? i + size : i) * strides[axis]);
+    }
+    return n.materialize(intConstant(n.b.getContext(), indexShape, positions));
+  }
+  auto f64 = type.clone(n.b.getF64Type());
+  FailureOr<Value> index = n.create<adj::ConvertOp>(n.value(at), {}, f64);
+  if (failed(index))
+    return failure();
+  FailureOr<Value> negative =
+      compare(n, adj::ComparisonDirection::lt, *index, f64Scalar(n, 0.0));
+  FailureOr<Value> wrapped =
+      n.create<adj::AddOp>({*index, f64Scalar(n, double(size))});
+  if (failed(negative) || failed(wrapped))
+    return failure();
+  index = n.create<adj::SelectOp>({*negative, *wrapped, *index});
+  if (failed(index))
+    return failure();
+  FailureOr<Value> scaled =
+      n.create<adj::MulOp>({*index, f64Scalar(n, double(strides[axis]))});
+  if (failed(scaled))
+    return failure();
+  SmallVector<double> baseValues(base.begin(), base.end());
+  Value baseConstant = n.b.create<adj::ConstantOp>(
+      n.loc, f64, DenseElementsAttr::get(f64, ArrayRef(baseValues)));
+  FailureOr<Value> position = n.create<adj::AddOp>({*scaled, baseConstant});
+  if (failed(position))
+    return failure();
+  return n.create<adj::ConvertOp>(*position, {}, type.clone(n.b.getI64Type()));
+}
+
+/// GatherElements (torch.gather): an adj.gather of the flattened data at
+/// the flat positions, so the derivative is adj.scatter_add's.
+LogicalResult gatherElements(NodeContext &n, Results &results) {
+  FailureOr<Value> x = n.floatValue(0);
+  if (failed(x))
+    return failure();
+  RankedTensorType type = n.type(0);
+  FailureOr<int64_t> axis =
+      n.normalizeAxis(n.getInt("axis", 0), type.getRank());
+  if (failed(axis))
+    return failure();
+  FailureOr<Value> positions = flatPositions(n, 1, type.getShape(), *axis);
+  if (failed(positions))
+    return failure();
+  Value flat = n.reshape(*x, {type.getNumElements()});
+  return result(results, n.create<adj::GatherOp>(
+                             {flat, *positions},
+                             {n.named("axis", n.b.getI64IntegerAttr(0))}));
+}
+
+/// ScatterElements (Tensor.scatter, scatter_add): the updates added at the
+/// flat positions into zeros (adj.scatter_add). Reduction add adds that to
+/// the data; none writes it where some index points (the data elsewhere),
+/// where ONNX leaves repeated indices undefined (here they add up).
+LogicalResult scatterElements(NodeContext &n, Results &results) {
+  FailureOr<Value> data = n.floatValue(0), updates = n.floatValue(2);
+  if (failed(data) || failed(updates))
+    return failure();
+  RankedTensorType type = n.type(0);
+  if (n.type(2).getShape() != n.type(1).getShape())
+    return n.error() << "updates " << n.type(2) << " and indices " << n.type(1)
+                     << " must have the same shape";
+  std::string reduction = n.getString("reduction", "none");
+  if (reduction != "none" && reduction != "add")
+    return n.error() << "reduction " << reduction
+                     << " is not supported: none or add";
+  FailureOr<int64_t> axis =
+      n.normalizeAxis(n.getInt("axis", 0), type.getRank());
+  if (failed(axis))
+    return failure();
+  FailureOr<Value> positions = flatPositions(n, 1, type.getShape(), *axis);
+  if (failed(positions))
+    return failure();
+  auto flatType =
+      RankedTensorType::get({type.getNumElements()}, type.getElementType());
+  auto scatter = [&](Value v) -> FailureOr<Value> {
+    FailureOr<Value> s = n.create<adj::ScatterAddOp>(
+        {v, *positions}, {n.named("axis", n.b.getI64IntegerAttr(0))},
+        {flatType});
+    if (failed(s))
+      return failure();
+    return n.reshape(*s, type.getShape());
+  };
+  FailureOr<Value> added = scatter(*updates);
+  if (failed(added))
+    return failure();
+  if (reduction == "add")
+    return result(results, n.create<adj::AddOp>({*data, *added}));
+  FailureOr<Value> hits = scatter(n.splat(n.type(2), 1.0));
+  if (failed(hits))
+    return failure();
+  FailureOr<Value> written =
+      compare(n, adj::ComparisonDirection::gt, *hits, n.scalar(0.0));
+  if (failed(written))
+    return failure();
+  return result(results, n.create<adj::SelectOp>({*written, *added, *data}));
+}
+
 /// `v`'s entries from `start` to `limit` (exclusive) in each dimension.
 FailureOr<Value> sliceBox(NodeContext &n, Value v, ArrayRef<int64_t> start,
                           ArrayRef<int64_t> limit) {
@@ -1899,13 +2061,6 @@ Value positions(NodeContext &n, RankedTensorType type, int64_t axis) {
   shape[axis] = type.getDimSize(axis);
   auto f64 = RankedTensorType::get(shape, n.b.getF64Type());
   return n.b.create<adj::IotaOp>(n.loc, f64, n.b.getI64IntegerAttr(axis));
-}
-
-/// An f64 0-d constant.
-Value f64Scalar(NodeContext &n, double value) {
-  return n.b.create<adj::ConstantOp>(
-      n.loc, DenseElementsAttr::get(RankedTensorType::get({}, n.b.getF64Type()),
-                                    value));
 }
 
 /// The least (`last`: the greatest) of the positions `pos` (f64, broadcast
@@ -3167,3 +3322,10 @@ const OperatorInfo operators[] = {
 } // namespace
 
 ArrayRef<OperatorInfo> onnx_import::getOperators() { return operators; }
+    {"GatherElements", 11, 17, 2, gatherElements,
+     "`adj.gather` of the flattened data at flat positions (computed at "
+     "import time for constant indices, else in f64 and converted)"},
+    {"ScatterElements", 11, 17, 3, scatterElements,
+     "`adj.scatter_add` of the updates at flat positions (as "
+     "GatherElements) into zeros; reduction add: added to the data; none: "
+     "selected where an index points (repeated indices add up)"},
