@@ -2054,6 +2054,131 @@ LogicalResult reduceNorm(NodeContext &n, Results &results) {
   return reduceOf<adj::SumOp>(n, results, element, finish);
 }
 
+/// NegativeLogLikelihoodLoss and SoftmaxCrossEntropyLoss (F.nll_loss,
+/// F.cross_entropy inside a model): with the log-probabilities lp (the
+/// input, or log_softmax of the scores along axis 1) moved to put the
+/// classes last, each entry's loss is -w lp[label], selected by
+/// adj.one_hot of the labels (a select, not a product: a -inf
+/// log-probability off the label stays out). The weight w is
+/// weights[label] (1 without weights), 0 where the label is ignore_index;
+/// mean divides the sum by the sum of the weights, as PyTorch.
+template <bool softmax>
+LogicalResult classLoss(NodeContext &n, Results &results) {
+  FailureOr<Value> x = n.floatValue(0);
+  if (failed(x))
+    return failure();
+  RankedTensorType type = n.type(0);
+  int64_t rank = type.getRank();
+  ArrayRef<int64_t> shape = type.getShape();
+  SmallVector<int64_t> labelShape(shape);
+  if (rank >= 2)
+    labelShape.erase(labelShape.begin() + 1);
+  if (rank < 2 || n.type(1).getShape() != ArrayRef(labelShape) ||
+      !isa<IntegerType>(n.type(1).getElementType()))
+    return n.error() << "the labels " << n.type(1) << " must be integers "
+                     << "of the shape of " << type << " without axis 1";
+  std::string reduction = n.getString("reduction", "mean");
+  if (reduction != "mean" && reduction != "sum" && reduction != "none")
+    return n.error() << "reduction " << reduction << " is not supported";
+  Value logProb = *x;
+  if (softmax) {
+    FailureOr<Value> lp = n.create<adj::LogSoftmaxOp>(
+        *x, {n.named("axis", n.b.getI64IntegerAttr(1))}, type);
+    if (failed(lp))
+      return failure();
+    logProb = *lp;
+  }
+  Value classesLast = logProb;
+  if (rank > 2) {
+    SmallVector<int64_t> perm = {0};
+    for (int64_t d = 2; d < rank; ++d)
+      perm.push_back(d);
+    perm.push_back(1);
+    FailureOr<Value> moved = n.create<adj::TransposeOp>(
+        logProb, {n.named("permutation", n.b.getDenseI64ArrayAttr(perm))});
+    if (failed(moved))
+      return failure();
+    classesLast = *moved;
+  }
+  SmallVector<int64_t> hotShape(labelShape);
+  hotShape.push_back(shape[1]);
+  auto hotType = RankedTensorType::get(hotShape, type.getElementType());
+  FailureOr<Value> hot = n.create<adj::OneHotOp>(n.value(1), {}, hotType);
+  if (failed(hot))
+    return failure();
+  FailureOr<Value> isLabel =
+      compare(n, adj::ComparisonDirection::gt, *hot, n.scalar(0.0));
+  if (failed(isLabel))
+    return failure();
+  auto sumClasses = [&](Value v) {
+    return n.create<adj::SumOp>(
+        v, {n.named("axes", n.b.getDenseI64ArrayAttr({rank - 1}))});
+  };
+  FailureOr<Value> picked =
+      n.create<adj::SelectOp>({*isLabel, classesLast, n.scalar(0.0)});
+  if (failed(picked))
+    return failure();
+  picked = sumClasses(*picked);
+  if (failed(picked))
+    return failure();
+  // The weight of each entry, if not all 1.
+  Value weight;
+  if (n.hasInput(2)) {
+    FailureOr<Value> w = n.floatValue(2);
+    if (failed(w))
+      return failure();
+    if (n.type(2).getShape() != ArrayRef<int64_t>{shape[1]})
+      return n.error() << "the weights " << n.type(2) << " must have one "
+                       << "entry per class (" << shape[1] << ")";
+    FailureOr<Value> perEntry = n.create<adj::MulOp>({*hot, *w});
+    if (failed(perEntry))
+      return failure();
+    perEntry = sumClasses(*perEntry);
+    if (failed(perEntry))
+      return failure();
+    weight = *perEntry;
+  }
+  if (const onnx::AttributeProto *ignore = n.attr("ignore_index")) {
+    auto labelsType = RankedTensorType::get(labelShape, type.getElementType());
+    FailureOr<Value> labels =
+        n.create<adj::ConvertOp>(n.value(1), {}, labelsType);
+    if (failed(labels))
+      return failure();
+    FailureOr<Value> ignored = compare(n, adj::ComparisonDirection::eq, *labels,
+                                       n.scalar(double(ignore->i())));
+    if (failed(ignored))
+      return failure();
+    FailureOr<Value> w = n.create<adj::SelectOp>(
+        {*ignored, n.scalar(0.0), weight ? weight : n.scalar(1.0)});
+    if (failed(w))
+      return failure();
+    weight = *w;
+  }
+  FailureOr<Value> loss =
+      weight ? n.create<adj::MulOp>({*picked, weight}) : picked;
+  if (failed(loss))
+    return failure();
+  loss = n.create<adj::NegOp>(*loss, {}, loss->getType());
+  if (succeeded(loss) && reduction == "sum")
+    loss = n.create<adj::SumOp>(*loss);
+  else if (succeeded(loss) && reduction == "mean" && !weight)
+    loss = n.create<adj::MeanOp>(*loss);
+  else if (succeeded(loss) && reduction == "mean") {
+    FailureOr<Value> total = n.create<adj::SumOp>(*loss);
+    // `weight` has the labels' shape (`ignored`'s, or the weights').
+    FailureOr<Value> count = n.create<adj::SumOp>(weight);
+    if (failed(total) || failed(count))
+      return failure();
+    loss = n.create<adj::DivOp>({*total, *count});
+  }
+  if (failed(loss))
+    return failure();
+  results.push_back(runtime(*loss));
+  if (softmax)
+    results.push_back(runtime(logProb));
+  return success();
+}
+
 /// The positions along `axis` of a tensor of `type`, as f64 (exact for any
 /// size an index can have), shaped to broadcast against it: 1 elsewhere.
 Value positions(NodeContext &n, RankedTensorType type, int64_t axis) {
@@ -3200,6 +3325,9 @@ const OperatorInfo operators[] = {
     {"Gather", 1, 17, 2, gather,
      "`adj.gather`; constant indices may be negative; on 1-D integer "
      "constants (shapes) it folds"},
+    {"GatherElements", 11, 17, 2, gatherElements,
+     "`adj.gather` of the flattened data at flat positions (computed at "
+     "import time for constant indices, else in f64 and converted)"},
     {"Gemm", 7, 17, 2, gemm,
      "`adj.matmul` with `adj.transpose`, `alpha`, `beta`, broadcast C"},
     {"GlobalAveragePool", 1, 17, 1, globalAveragePool,
@@ -3246,6 +3374,10 @@ const OperatorInfo operators[] = {
      "`adj.minimum` of the inputs in turn (ties halve the derivative)"},
     {"Mul", 7, 17, 2, binary<adj::MulOp>, "`adj.mul`; integer constants fold"},
     {"Neg", 6, 17, 1, unary<adj::NegOp>, "`adj.neg`"},
+    {"NegativeLogLikelihoodLoss", 13, 17, 2, classLoss<false>,
+     "-w lp[label] by an `adj.select` of `adj.one_hot` of the labels "
+     "(classes along axis 1, any extra dimensions), weights, ignore_index, "
+     "reduction mean (weighted, as PyTorch), sum or none"},
     {"Not", 1, 17, 1, logic, "as And"},
     {"Or", 7, 17, 2, logic, "as And"},
     {"Pad", 11, 17, 2, pad,
@@ -3285,6 +3417,10 @@ const OperatorInfo operators[] = {
      "as GRU; Tanh or Relu (PyTorch's nn.RNN `nonlinearity`)"},
     {"Round", 11, 17, 1, unary<adj::RoundOp>,
      "`adj.round`: ties to even (derivative 0)"},
+    {"ScatterElements", 11, 17, 3, scatterElements,
+     "`adj.scatter_add` of the updates at flat positions (as "
+     "GatherElements) into zeros; reduction add: added to the data; none: "
+     "selected where an index points (repeated indices add up)"},
     {"Selu", 6, 17, 1, selu, "gamma times Elu with alpha"},
     {"Shape", 1, 17, 1, shape, "folds to a constant (static shapes)"},
     {"Sigmoid", 6, 17, 1, unary<adj::SigmoidOp>, "`adj.sigmoid`"},
@@ -3294,6 +3430,9 @@ const OperatorInfo operators[] = {
      "`adj.reverse` the slice; integer constants fold"},
     {"Softmax", 1, 17, 1, softmax<adj::SoftmaxOp>,
      "`adj.softmax`; before opset 13 only along the last axis"},
+    {"SoftmaxCrossEntropyLoss", 13, 17, 2, classLoss<true>,
+     "NegativeLogLikelihoodLoss of `adj.log_softmax` along axis 1; also "
+     "the log_prob output"},
     {"Softplus", 1, 17, 1, softplus,
      "relu(x) + log1p(exp(-|x|)) (no overflow), with selects"},
     {"Split", 2, 17, 1, split, "`adj.slice` per output"},
@@ -3322,10 +3461,3 @@ const OperatorInfo operators[] = {
 } // namespace
 
 ArrayRef<OperatorInfo> onnx_import::getOperators() { return operators; }
-    {"GatherElements", 11, 17, 2, gatherElements,
-     "`adj.gather` of the flattened data at flat positions (computed at "
-     "import time for constant indices, else in f64 and converted)"},
-    {"ScatterElements", 11, 17, 3, scatterElements,
-     "`adj.scatter_add` of the updates at flat positions (as "
-     "GatherElements) into zeros; reduction add: added to the data; none: "
-     "selected where an index points (repeated indices add up)"},
