@@ -1251,26 +1251,50 @@ LogicalResult resizeNearest(NodeContext &n, Value x, ArrayRef<int64_t> out,
   return repeat(n, x, pairs, repeated, out, results);
 }
 
-/// The most entries linear Resize makes along one dimension.
-constexpr int64_t kMaxLinearResize = int64_t(1) << 24;
+/// The most entries linear or cubic Resize makes along one dimension.
+constexpr int64_t kMaxInterpolatedResize = int64_t(1) << 24;
 
-/// Linear interpolation (bilinear for images), one dimension at a time:
-/// output element o of a dimension reads the input at the source
-/// coordinate c(o) of the coordinate transformation, clamped to
-/// [0, d - 1] (PyTorch's linear modes), as x[i0] (1 - t) + x[i1] t with
-/// i0 = floor(c), i1 = min(i0 + 1, d - 1), t = c - i0: two adj.gathers of
-/// constant indices and a constant weight broadcast along the dimensions
-/// after it.
-LogicalResult resizeLinear(NodeContext &n, Value x, ArrayRef<int64_t> out,
-                           ArrayRef<double> scales, Results &results) {
+/// The input entries an output entry of a resized dimension reads, and
+/// their weights.
+struct Taps {
+  SmallVector<int64_t> indices;
+  SmallVector<double> weights;
+};
+
+/// Linear (`cubic` false) or cubic interpolation, one dimension at a time:
+/// output element o of a dimension reads the input around the source
+/// coordinate c(o) of the coordinate transformation. Linear clamps c to
+/// [0, d - 1] (PyTorch's linear modes) and reads x[i0] (1 - t) + x[i1] t
+/// with i0 = floor(c), i1 = min(i0 + 1, d - 1), t = c - i0, as
+/// a + (b - a) t. Cubic reads x[i0 - 1 .. i0 + 2], indices clamped into
+/// the input (ONNX's exclude_outside 0, PyTorch's bicubic), weighted by
+/// Keys' kernel with coefficient A (cubic_coeff_a, PyTorch's -0.75). Each
+/// tap is an adj.gather of constant indices, its weight a constant
+/// broadcast along the dimensions after the resized one.
+LogicalResult resizeInterpolated(NodeContext &n, Value x, ArrayRef<int64_t> out,
+                                 ArrayRef<double> scales, bool cubic,
+                                 Results &results) {
   std::string transform =
       n.getString("coordinate_transformation_mode", "half_pixel");
   if (!llvm::is_contained(
           {"half_pixel", "pytorch_half_pixel", "align_corners", "asymmetric"},
           transform))
     return n.error() << "coordinate_transformation_mode " << transform
-                     << " is not supported for linear resizing: half_pixel, "
-                        "pytorch_half_pixel, align_corners or asymmetric";
+                     << " is not supported for linear or cubic resizing: "
+                        "half_pixel, pytorch_half_pixel, align_corners or "
+                        "asymmetric";
+  if (cubic && n.getInt("exclude_outside", 0))
+    return n.error() << "exclude_outside 1 is not supported";
+  double a = n.getFloat("cubic_coeff_a", -0.75);
+  // Keys' kernel at distance s from the source coordinate.
+  auto keys = [a](double s) {
+    s = std::fabs(s);
+    if (s <= 1)
+      return ((a + 2) * s - (a + 3)) * s * s + 1;
+    if (s < 2)
+      return ((a * s - 5 * a) * s + 8 * a) * s - 4 * a;
+    return 0.0;
+  };
   ArrayRef<int64_t> in = n.type(0).getShape();
   Type element = n.type(0).getElementType();
   for (int64_t axis = 0, rank = in.size(); axis < rank; ++axis) {
@@ -1279,13 +1303,12 @@ LogicalResult resizeLinear(NodeContext &n, Value x, ArrayRef<int64_t> out,
     if (size == d && scale == 1.0)
       continue;
     // The indices and weights are import-time constants of `size` entries.
-    if (size > kMaxLinearResize)
-      return n.error() << "linear resizing to " << size
+    if (size > kMaxInterpolatedResize)
+      return n.error() << "resizing to " << size
                        << " entries along a dimension is not supported (at "
                           "most "
-                       << kMaxLinearResize << ")";
-    SmallVector<int64_t> low, high;
-    SmallVector<Attribute> weights;
+                       << kMaxInterpolatedResize << ")";
+    SmallVector<Taps> taps(cubic ? 4 : 2);
     for (int64_t o = 0; o < size; ++o) {
       double c =
           transform == "align_corners"
@@ -1294,32 +1317,60 @@ LogicalResult resizeLinear(NodeContext &n, Value x, ArrayRef<int64_t> out,
           : transform == "pytorch_half_pixel" && size == 1
               ? 0.0
               : (double(o) + 0.5) / scale - 0.5;
-      c = std::clamp(c, 0.0, double(d - 1));
+      if (!cubic)
+        c = std::clamp(c, 0.0, double(d - 1));
       int64_t i0 = int64_t(std::floor(c));
-      low.push_back(i0);
-      high.push_back(std::min(i0 + 1, d - 1));
-      weights.push_back(FloatAttr::get(element, c - double(i0)));
+      double t = c - double(i0);
+      if (!cubic) {
+        taps[0].indices.push_back(i0);
+        taps[1].indices.push_back(std::min(i0 + 1, d - 1));
+        taps[1].weights.push_back(t);
+        continue;
+      }
+      for (int64_t k = 0; k < 4; ++k) {
+        taps[k].indices.push_back(std::clamp<int64_t>(i0 - 1 + k, 0, d - 1));
+        taps[k].weights.push_back(keys(t + 1 - double(k)));
+      }
     }
     SmallVector<int64_t> weightShape(rank - axis, 1);
     weightShape[0] = size;
     auto weightType = RankedTensorType::get(weightShape, element);
-    Value t = n.b.create<adj::ConstantOp>(
-        n.loc, weightType, DenseElementsAttr::get(weightType, weights));
-    auto gather = [&](ArrayRef<int64_t> indices) {
-      Value index = n.materialize(
-          intConstant(n.b.getContext(), {int64_t(indices.size())}, indices));
-      return n.create<adj::GatherOp>(
+    // Each tap's weights (none for linear's first: it is a + (b - a) t).
+    SmallVector<Value> weights;
+    for (const Taps &tap : taps) {
+      SmallVector<Attribute> attrs;
+      for (double v : tap.weights)
+        attrs.push_back(FloatAttr::get(element, v));
+      weights.push_back(attrs.empty()
+                            ? Value()
+                            : n.b.create<adj::ConstantOp>(
+                                  n.loc, weightType,
+                                  DenseElementsAttr::get(weightType, attrs)));
+    }
+    SmallVector<Value> read;
+    for (const Taps &tap : taps) {
+      Value index = n.materialize(intConstant(
+          n.b.getContext(), {int64_t(tap.indices.size())}, tap.indices));
+      FailureOr<Value> v = n.create<adj::GatherOp>(
           {x, index}, {n.named("axis", n.b.getI64IntegerAttr(axis))});
-    };
-    FailureOr<Value> a = gather(low), b = gather(high);
-    if (failed(a) || failed(b))
-      return failure();
-    // a + (b - a) t: one multiplication.
-    FailureOr<Value> diff = n.create<adj::SubOp>({*b, *a});
-    FailureOr<Value> step =
-        succeeded(diff) ? n.create<adj::MulOp>({*diff, t}) : diff;
-    FailureOr<Value> y =
-        succeeded(step) ? n.create<adj::AddOp>({*a, *step}) : step;
+      if (failed(v))
+        return failure();
+      read.push_back(*v);
+    }
+    FailureOr<Value> y = failure();
+    if (!cubic) {
+      FailureOr<Value> diff = n.create<adj::SubOp>({read[1], read[0]});
+      FailureOr<Value> step =
+          succeeded(diff) ? n.create<adj::MulOp>({*diff, weights[1]}) : diff;
+      y = succeeded(step) ? n.create<adj::AddOp>({read[0], *step}) : step;
+    } else {
+      for (auto [v, w] : llvm::zip(read, weights)) {
+        FailureOr<Value> term = n.create<adj::MulOp>({v, w});
+        if (failed(term))
+          return failure();
+        y = succeeded(y) ? n.create<adj::AddOp>({*y, *term}) : term;
+      }
+    }
     if (failed(y))
       return failure();
     x = *y;
@@ -1327,13 +1378,13 @@ LogicalResult resizeLinear(NodeContext &n, Value x, ArrayRef<int64_t> out,
   return result(results, x);
 }
 
-/// Resize: nearest-neighbour upsampling by whole factors, or linear
-/// interpolation to any size.
+/// Resize: nearest-neighbour upsampling by whole factors, or linear or
+/// cubic interpolation to any size.
 LogicalResult resize(NodeContext &n, Results &results) {
   std::string mode = n.getString("mode", "nearest");
-  if (mode != "nearest" && mode != "linear")
+  if (mode != "nearest" && mode != "linear" && mode != "cubic")
     return n.error() << "mode " << mode
-                     << " is not supported: nearest or linear";
+                     << " is not supported: nearest, linear or cubic";
   SmallVector<int64_t> out;
   SmallVector<double> scales;
   if (failed(resizeShape(n, out, scales)))
@@ -1343,7 +1394,7 @@ LogicalResult resize(NodeContext &n, Results &results) {
     return failure();
   if (mode == "nearest")
     return resizeNearest(n, *x, out, results);
-  return resizeLinear(n, *x, out, scales, results);
+  return resizeInterpolated(n, *x, out, scales, mode == "cubic", results);
 }
 
 LogicalResult gather(NodeContext &n, Results &results) {
@@ -3412,7 +3463,9 @@ const OperatorInfo operators[] = {
      "whole factors, half_pixel with round_prefer_floor or "
      "round_prefer_ceil, or asymmetric with floor. Linear (bilinear): two "
      "`adj.gather`s and a weight per resized dimension, to any size, "
-     "half_pixel, pytorch_half_pixel, align_corners or asymmetric"},
+     "half_pixel, pytorch_half_pixel, align_corners or asymmetric. Cubic "
+     "(bicubic): as linear with four gathers (indices clamped, "
+     "exclude_outside 0) weighted by Keys' kernel (cubic_coeff_a)"},
     {"RNN", 7, 17, 3, rnn,
      "as GRU; Tanh or Relu (PyTorch's nn.RNN `nonlinearity`)"},
     {"Round", 11, 17, 1, unary<adj::RoundOp>,

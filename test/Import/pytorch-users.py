@@ -358,6 +358,27 @@ class ManyOperandEinsums(nn.Module):
         return torch.cat([p.flatten(), t, d.flatten(), q, e]).unsqueeze(0)
 
 
+class Bicubic(nn.Module):
+    """Bicubic F.interpolate by a factor and to sizes, both align_corners
+    (Resize in cubic mode)."""
+
+    def __init__(self):
+        super().__init__()
+        self.c = nn.Conv2d(2, 2, 3, padding=1)
+
+    def forward(self, x):
+        h = torch.tanh(self.c(x))
+        parts = [
+            F.interpolate(h, scale_factor=2, mode="bicubic",
+                          align_corners=False),
+            F.interpolate(h, size=(7, 3), mode="bicubic", align_corners=True),
+            F.interpolate(h, size=(9, 4), mode="bicubic"),
+        ]
+        return torch.cat([p.flatten(1) for p in parts], 1)
+
+
+run("bicubic", Bicubic(), {"x": np.random.randn(2, 2, 5, 6).astype(np.float32)},
+    "mse", 14, threads=BOTH)
 run("rounding", Rounding(), {"x": np.random.randn(5, 6).astype(np.float32)},
     "mse", 14, threads=BOTH)
 run("einsums-3", ManyOperandEinsums(),
