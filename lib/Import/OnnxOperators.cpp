@@ -2950,13 +2950,15 @@ SmallVector<int64_t> asTwoD(ArrayRef<int64_t> v, int64_t height) {
 
 /// Reads the 1-D or 2-D window attributes shared by Conv and the pools into
 /// adj's 2-D attributes; rejects what adj does not have.
-FailureOr<SmallVector<NamedAttribute>> window(NodeContext &n,
-                                              bool hasDilation) {
+FailureOr<SmallVector<NamedAttribute>> window(NodeContext &n, bool hasDilation,
+                                              bool threeD = false) {
   int64_t rank = n.type(0).getRank();
-  if (rank != 3 && rank != 4)
-    return n.error() << "only 1-D and 2-D (NCL and NCHW, rank 3 and 4) inputs "
-                        "are supported; the input is "
-                     << n.type(0);
+  if (rank != 3 && rank != 4 && !(threeD && rank == 5))
+    return n.error() << (threeD ? "only 1-D, 2-D and 3-D (NCL, NCHW and "
+                                  "NCDHW, rank 3 to 5)"
+                                : "only 1-D and 2-D (NCL and NCHW, rank 3 "
+                                  "and 4)")
+                     << " inputs are supported; the input is " << n.type(0);
   size_t spatial = rank - 2;
   std::string autoPad = n.getString("auto_pad", "NOTSET");
   if (autoPad != "NOTSET" && autoPad != "VALID")
@@ -3036,19 +3038,139 @@ FailureOr<Value> addBias(NodeContext &n, Value y, int64_t out) {
   return n.create<adj::AddOp>({y, n.reshape(*bias, {out, 1, 1})});
 }
 
+/// The depth part of a 3-D window.
+struct DepthWindow {
+  int64_t stride = 1, low = 0, high = 0, dilation = 1;
+};
+
+/// Takes the depth part out of `attrs`, the window of an NCDHW input as
+/// window() makes it (three strides and dilations, six pads; `groups`
+/// stays), leaving the window of the height and width.
+DepthWindow takeDepth(NodeContext &n, SmallVectorImpl<NamedAttribute> &attrs) {
+  DepthWindow depth;
+  for (NamedAttribute &a : attrs) {
+    auto values = dyn_cast<DenseI64ArrayAttr>(a.getValue());
+    if (!values)
+      continue;
+    ArrayRef<int64_t> v = values.asArrayRef();
+    SmallVector<int64_t> rest(v.drop_front());
+    if (a.getName() == "padding") {
+      depth.low = v[0];
+      depth.high = v[3];
+      rest = {v[1], v[2], v[4], v[5]};
+    } else {
+      (a.getName() == "stride" ? depth.stride : depth.dilation) = v[0];
+    }
+    a.setValue(n.b.getDenseI64ArrayAttr(rest));
+  }
+  return depth;
+}
+
+/// A 3-D window op (Conv, MaxPool, AveragePool of an NCDHW input) by 2-D
+/// ones: the input, padded along the depth with `padding` and its depth
+/// moved next to the batch, is sliced once per kernel depth k (the depths
+/// o stride + k dilation, one per output depth o) into N * OD images of
+/// height and width; `slice2d(k, images)` applies the 2-D op to them and
+/// `combine` folds its results over k. The result is [N, C', OD, OH, OW].
+/// Each input entry is read once per kernel depth, as by a direct 3-D
+/// window.
+FailureOr<Value>
+overDepth(NodeContext &n, Value x, const DepthWindow &depth,
+          int64_t kernelDepth, double padding,
+          function_ref<FailureOr<Value>(int64_t, Value)> slice2d,
+          function_ref<FailureOr<Value>(Value, Value)> combine) {
+  ArrayRef<int64_t> s = cast<RankedTensorType>(x.getType()).getShape();
+  int64_t batch = s[0], channels = s[1], height = s[3], width = s[4];
+  int64_t extent = s[2] + depth.low + depth.high;
+  int64_t span = depth.dilation * (kernelDepth - 1) + 1;
+  if (extent < span)
+    return n.error() << "the kernel (depth " << kernelDepth
+                     << ", dilated) is deeper than the padded input (" << extent
+                     << ")";
+  int64_t outDepth = (extent - span) / depth.stride + 1;
+  FailureOr<Value> moved = n.create<adj::TransposeOp>(
+      x, {n.named("permutation", n.b.getDenseI64ArrayAttr({0, 2, 1, 3, 4}))});
+  if (succeeded(moved) && (depth.low || depth.high))
+    moved = n.create<adj::PadOp>(
+        *moved,
+        {n.named("low", n.b.getDenseI64ArrayAttr({0, depth.low, 0, 0, 0})),
+         n.named("high", n.b.getDenseI64ArrayAttr({0, depth.high, 0, 0, 0})),
+         n.named("value", n.b.getF64FloatAttr(padding))});
+  if (failed(moved))
+    return failure();
+  FailureOr<Value> y = failure();
+  for (int64_t k = 0; k < kernelDepth; ++k) {
+    int64_t start = k * depth.dilation;
+    SmallVector<NamedAttribute> box = {
+        n.named("start", n.b.getDenseI64ArrayAttr({0, start, 0, 0, 0})),
+        n.named("limit", n.b.getDenseI64ArrayAttr(
+                             {batch, start + (outDepth - 1) * depth.stride + 1,
+                              channels, height, width}))};
+    if (depth.stride != 1)
+      box.push_back(n.named(
+          "stride", n.b.getDenseI64ArrayAttr({1, depth.stride, 1, 1, 1})));
+    FailureOr<Value> slices = n.create<adj::SliceOp>(*moved, box);
+    if (failed(slices))
+      return failure();
+    FailureOr<Value> part = slice2d(
+        k, n.reshape(*slices, {batch * outDepth, channels, height, width}));
+    if (failed(part))
+      return failure();
+    y = k == 0 ? part : combine(*y, *part);
+    if (failed(y))
+      return failure();
+  }
+  ArrayRef<int64_t> r = cast<RankedTensorType>(y->getType()).getShape();
+  return n.create<adj::TransposeOp>(
+      n.reshape(*y, {batch, outDepth, r[1], r[2], r[3]}),
+      {n.named("permutation", n.b.getDenseI64ArrayAttr({0, 2, 1, 3, 4}))});
+}
+
+/// Conv of an NCDHW input: one adj.conv2d per kernel depth (the kernel's
+/// slice at that depth), summed (overDepth).
+LogicalResult conv3d(NodeContext &n, SmallVector<NamedAttribute> attrs, Value x,
+                     Value w, Results &results) {
+  DepthWindow depth = takeDepth(n, attrs);
+  ArrayRef<int64_t> k = n.type(1).getShape();
+  FailureOr<Value> y = overDepth(
+      n, x, depth, k[2], 0.0,
+      [&](int64_t d, Value images) -> FailureOr<Value> {
+        FailureOr<Value> slice = sliceAlong(n, w, 2, d, d + 1);
+        if (failed(slice))
+          return failure();
+        return n.create<adj::Conv2DOp>(
+            {images, n.reshape(*slice, {k[0], k[1], k[3], k[4]})}, attrs);
+      },
+      [&](Value sum, Value next) {
+        return n.create<adj::AddOp>({sum, next});
+      });
+  if (succeeded(y) && n.hasInput(2)) {
+    FailureOr<Value> bias = n.floatValue(2);
+    if (failed(bias))
+      return failure();
+    if (n.type(2).getShape() != ArrayRef<int64_t>{k[0]})
+      return n.error() << "the bias must be [" << k[0] << "]";
+    y = n.create<adj::AddOp>({*y, n.reshape(*bias, {k[0], 1, 1, 1})});
+  }
+  return result(results, y);
+}
+
 LogicalResult conv(NodeContext &n, Results &results) {
-  FailureOr<SmallVector<NamedAttribute>> attrs = window(n, true);
+  FailureOr<SmallVector<NamedAttribute>> attrs = window(n, true, true);
   FailureOr<Value> x = n.floatValue(0), w = n.floatValue(1);
   if (failed(attrs) || failed(x) || failed(w))
     return failure();
   if (n.type(1).getRank() != n.type(0).getRank())
     return n.error() << "the weight must be [O, C/groups, KH, KW], or "
-                        "[O, C/groups, K] for a 1-D input";
+                        "[O, C/groups, K] for a 1-D input, [O, C/groups, KD, "
+                        "KH, KW] for a 3-D one";
   if (std::optional<SmallVector<int64_t>> k = n.getInts("kernel_shape"))
     if (ArrayRef<int64_t>(*k) != n.type(1).getShape().drop_front(2))
       return n.error() << "kernel_shape does not match the weight's shape";
   if (int64_t groups = n.getInt("group", 1); groups != 1)
     attrs->push_back(n.named("groups", n.b.getI64IntegerAttr(groups)));
+  if (n.type(0).getRank() == 5)
+    return conv3d(n, *attrs, *x, *w, results);
   if (isOneD(n)) {
     x = asImage(n, *x);
     w = asImage(n, *w);
@@ -3250,8 +3372,75 @@ FailureOr<Value> rescaleCeilWindows(NodeContext &n, Value y,
   return n.create<adj::MulOp>({y, scale});
 }
 
+/// MaxPool and AveragePool of an NCDHW input (floor mode): the 2-D pool
+/// of each kernel depth's slices (overDepth). Max pooling keeps the first
+/// maximum along the depth (a select of a strictly greater or NaN one), so
+/// the derivative reaches the first maximum in (depth, height, width)
+/// order, as PyTorch's. Average pooling sums and divides by the depths
+/// counted: the kernel's, or without count_include_pad those inside the
+/// input.
+template <typename OpTy>
+LogicalResult pool3d(NodeContext &n, SmallVector<NamedAttribute> attrs, Value x,
+                     ArrayRef<int64_t> kernel, Results &results) {
+  if (n.getInt("ceil_mode", 0))
+    return n.error() << "ceil_mode is not supported for 3-D pooling";
+  bool average = n.node.op_type() == "AveragePool";
+  if (!average && ((n.node.output_size() > 1 && !n.node.output(1).empty()) ||
+                   n.getInt("storage_order", 0)))
+    return n.error() << "the Indices output and storage_order are not "
+                        "supported";
+  bool hasStride = llvm::any_of(
+      attrs, [](NamedAttribute a) { return a.getName() == "stride"; });
+  DepthWindow depth = takeDepth(n, attrs);
+  // ONNX's stride defaults to 1, adj's to the kernel.
+  if (!hasStride)
+    attrs.push_back(n.named("stride", n.b.getDenseI64ArrayAttr({1, 1})));
+  attrs.push_back(
+      n.named("kernel", n.b.getDenseI64ArrayAttr(kernel.drop_front())));
+  bool counted = n.getInt("count_include_pad", 0);
+  if (average && !counted)
+    attrs.push_back(n.named("exclude_padding", n.b.getUnitAttr()));
+  auto firstMax = [&](Value max, Value next) -> FailureOr<Value> {
+    FailureOr<Value> greater =
+        compare(n, adj::ComparisonDirection::gt, next, max);
+    FailureOr<Value> nan = compare(n, adj::ComparisonDirection::ne, next, next);
+    if (failed(greater) || failed(nan))
+      return failure();
+    FailureOr<Value> kept = n.create<adj::SelectOp>({*greater, next, max});
+    if (failed(kept))
+      return failure();
+    return n.create<adj::SelectOp>({*nan, next, *kept});
+  };
+  FailureOr<Value> y = overDepth(
+      n, x, depth, kernel[0], average ? 0.0 : -INFINITY,
+      [&](int64_t, Value images) { return n.create<OpTy>(images, attrs); },
+      [&](Value acc, Value next) {
+        return average ? n.create<adj::AddOp>({acc, next})
+                       : firstMax(acc, next);
+      });
+  if (failed(y) || !average)
+    return result(results, y);
+  // The depths each output's window counts.
+  auto type = cast<RankedTensorType>(y->getType());
+  int64_t inDepth = n.type(0).getDimSize(2);
+  SmallVector<Attribute> inverse;
+  for (int64_t o = 0, e = type.getDimSize(2); o < e; ++o) {
+    int64_t count = 0;
+    for (int64_t k = 0; k < kernel[0]; ++k) {
+      int64_t d = o * depth.stride + k - depth.low;
+      count += counted || (d >= 0 && d < inDepth);
+    }
+    inverse.push_back(FloatAttr::get(type.getElementType(), 1.0 / count));
+  }
+  auto scaleType =
+      RankedTensorType::get({type.getDimSize(2), 1, 1}, type.getElementType());
+  Value scale = n.b.create<adj::ConstantOp>(
+      n.loc, scaleType, DenseElementsAttr::get(scaleType, inverse));
+  return result(results, n.create<adj::MulOp>({*y, scale}));
+}
+
 template <typename OpTy> LogicalResult pool(NodeContext &n, Results &results) {
-  FailureOr<SmallVector<NamedAttribute>> attrs = window(n, false);
+  FailureOr<SmallVector<NamedAttribute>> attrs = window(n, false, true);
   FailureOr<Value> x = n.floatValue(0);
   if (failed(attrs) || failed(x))
     return failure();
@@ -3259,6 +3448,8 @@ template <typename OpTy> LogicalResult pool(NodeContext &n, Results &results) {
   size_t spatial = n.type(0).getRank() - 2;
   if (!kernel || kernel->size() != spatial)
     return n.error() << "kernel_shape must have " << spatial << " entries";
+  if (spatial == 3)
+    return pool3d<OpTy>(n, *attrs, *x, *kernel, results);
   if (isOneD(n))
     kernel = asTwoD(*kernel, 1);
   bool dropped = false;
@@ -3320,7 +3511,8 @@ const OperatorInfo operators[] = {
     {"ArgMin", 11, 17, 1, argExtreme<false>, "as ArgMax, with `adj.min`"},
     {"AveragePool", 7, 17, 1, pool<adj::AvgPool2DOp>,
      "`adj.avg_pool2d`; 1-D (as 2-D of height 1) or 2-D, floor or ceil "
-     "mode (as MaxPool), `auto_pad` NOTSET or VALID"},
+     "mode (as MaxPool), `auto_pad` NOTSET or VALID; 3-D in floor mode as "
+     "MaxPool, summed and divided by the depths counted"},
     {"BatchNormalization", 9, 17, 5, batchNorm,
      "inference: elementwise with the running statistics; `training_mode` "
      "1: `adj.batch_norm` and the updated running statistics"},
@@ -3341,8 +3533,10 @@ const OperatorInfo operators[] = {
     {"ConstantOfShape", 9, 17, 1, constantOfShape,
      "folds to a constant (the shape known at import time)"},
     {"Conv", 1, 17, 2, conv,
-     "`adj.conv2d` (+ bias); 1-D (as 2-D of height 1) or 2-D, strides, "
-     "pads, dilations, group; `auto_pad` NOTSET or VALID"},
+     "`adj.conv2d` (+ bias); 1-D (as 2-D of height 1), 2-D or 3-D (one "
+     "`adj.conv2d` per kernel depth of strided depth slices moved into the "
+     "batch, summed), strides, pads, dilations, group; `auto_pad` NOTSET "
+     "or VALID"},
     {"ConvTranspose", 1, 17, 2, convTranspose,
      "the derivative of `adj.conv2d` w.r.t. its input (an `adj.vjp` of a "
      "private convolution); 1-D or 2-D, strides, pads, dilations, group, "
@@ -3420,7 +3614,9 @@ const OperatorInfo operators[] = {
      "`adj.maximum` of the inputs in turn (ties halve the derivative)"},
     {"MaxPool", 8, 17, 1, pool<adj::MaxPool2DOp>,
      "`adj.max_pool2d`; 1-D (as 2-D of height 1) or 2-D, floor or ceil "
-     "mode, no dilations, no Indices output"},
+     "mode, no dilations, no Indices output; 3-D in floor mode: the 2-D "
+     "pool of each kernel depth's slices (as Conv), the first maximum "
+     "kept by `adj.select`s"},
     {"Min", 8, 17, 1, extreme<adj::MinimumOp>,
      "`adj.minimum` of the inputs in turn (ties halve the derivative)"},
     {"Mul", 7, 17, 2, binary<adj::MulOp>, "`adj.mul`; integer constants fold"},

@@ -358,6 +358,34 @@ class ManyOperandEinsums(nn.Module):
         return torch.cat([p.flatten(), t, d.flatten(), q, e]).unsqueeze(0)
 
 
+class Video(nn.Module):
+    """3-D convolutions (stride, padding and dilation per axis, groups) and
+    pooling (max with padding; average counting the padding or not, and
+    exported as Pad then AveragePool), batch norm over NCDHW in training
+    mode, and max pooling over ties along the depth (a tensor concatenated
+    with itself: the derivative goes to the first of each tie, as
+    PyTorch's)."""
+
+    def __init__(self):
+        super().__init__()
+        self.c1 = nn.Conv3d(2, 4, 3, stride=(2, 1, 1), padding=(1, 0, 1),
+                            dilation=(2, 1, 1))
+        self.c2 = nn.Conv3d(4, 4, (2, 3, 3), padding=1, groups=2, bias=False)
+        self.bn = nn.BatchNorm3d(4)
+        self.fc = nn.Linear(4, 3)
+
+    def forward(self, x):
+        h = torch.relu(self.c1(x))
+        a = F.max_pool3d(h, 2, stride=(1, 2, 2), padding=(1, 0, 1))
+        b = F.avg_pool3d(h, 2, stride=1, padding=1, count_include_pad=False)
+        c = F.avg_pool3d(h, 2, padding=(1, 0, 0))
+        t = torch.tanh(self.c1(x))
+        d = F.max_pool3d(torch.cat([t, t], 2), 2)
+        h2 = torch.tanh(self.bn(self.c2(h)))
+        return torch.cat([a.flatten(1), b.flatten(1), c.flatten(1),
+                          d.flatten(1), 30 * self.fc(h2.mean((2, 3, 4)))], 1)
+
+
 class Bicubic(nn.Module):
     """Bicubic F.interpolate by a factor and to sizes, both align_corners
     (Resize in cubic mode)."""
@@ -377,6 +405,8 @@ class Bicubic(nn.Module):
         return torch.cat([p.flatten(1) for p in parts], 1)
 
 
+run("video", Video(), {"x": np.random.randn(2, 2, 7, 6, 5).astype(np.float32)},
+    "mse", 14, training=True, threads=BOTH)
 run("bicubic", Bicubic(), {"x": np.random.randn(2, 2, 5, 6).astype(np.float32)},
     "mse", 14, threads=BOTH)
 run("rounding", Rounding(), {"x": np.random.randn(5, 6).astype(np.float32)},
