@@ -11,7 +11,10 @@
 # mixture density network. Also the operators those bring: reflect and
 # replicate padding, GroupNorm/InstanceNorm, PReLU, Reciprocal, Sign, Selu,
 # flip (negative Slice steps), triu/tril (Trilu), repeat (Tile),
-# pixel_shuffle (DepthToSpace), torch.einsum (Einsum).
+# pixel_shuffle (DepthToSpace), torch.einsum (Einsum); from session 9,
+# floor/ceil/round, celu, cumsum, topk, argmax, einsum of 3-4 operands and
+# traces, bicubic interpolation and 3-D convolution/pooling, and ArgMax,
+# ArgMin, TopK and CumSum nodes with NaN, infinities and their attributes.
 # RUN: %python %s %t.dir
 
 import math
