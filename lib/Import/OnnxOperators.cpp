@@ -390,6 +390,63 @@ LogicalResult sign(NodeContext &n, Results &results) {
   return result(results, n.create<adj::SelectOp>({*nan, *x, *signs}));
 }
 
+/// IsNaN: x != x, a bool mask.
+LogicalResult isNaN(NodeContext &n, Results &results) {
+  FailureOr<Value> x = n.floatValue(0);
+  if (failed(x))
+    return failure();
+  return result(results, compare(n, adj::ComparisonDirection::ne, *x, *x));
+}
+
+/// IsInf: x equal to +inf (detect_positive) or -inf (detect_negative), a
+/// bool mask; both: |x| == inf.
+LogicalResult isInf(NodeContext &n, Results &results) {
+  FailureOr<Value> x = n.floatValue(0);
+  if (failed(x))
+    return failure();
+  bool positive = n.getInt("detect_positive", 1),
+       negative = n.getInt("detect_negative", 1);
+  if (!positive && !negative)
+    return result(results, compare(n, adj::ComparisonDirection::ne,
+                                   n.scalar(0.0), n.scalar(0.0)));
+  Value v = *x;
+  if (positive && negative)
+    v = n.b.create<adj::AbsOp>(n.loc, x->getType(), *x);
+  return result(
+      results, compare(n, adj::ComparisonDirection::eq, v,
+                       n.scalar(negative && !positive ? -INFINITY : INFINITY)));
+}
+
+/// Mod of floats: x - y q with q the quotient x / y rounded toward zero
+/// (fmod 1, C's fmod, torch.fmod) or down (fmod 0, Python's %,
+/// torch.remainder). The rounding has derivative 0, so the derivatives
+/// are PyTorch's: 1 for x, -q for y.
+LogicalResult mod(NodeContext &n, Results &results) {
+  FailureOr<Value> x = n.floatValue(0), y = n.floatValue(1);
+  if (failed(x) || failed(y))
+    return failure();
+  FailureOr<Value> ratio = n.create<adj::DivOp>({*x, *y});
+  if (failed(ratio))
+    return failure();
+  Type type = ratio->getType();
+  Value q = n.b.create<adj::FloorOp>(n.loc, type, *ratio);
+  if (n.getInt("fmod", 0)) {
+    FailureOr<Value> negative =
+        compare(n, adj::ComparisonDirection::lt, *ratio, n.scalar(0.0));
+    if (failed(negative))
+      return failure();
+    Value up = n.b.create<adj::CeilOp>(n.loc, type, *ratio);
+    FailureOr<Value> truncated = n.create<adj::SelectOp>({*negative, up, q});
+    if (failed(truncated))
+      return failure();
+    q = *truncated;
+  }
+  FailureOr<Value> multiple = n.create<adj::MulOp>({*y, q});
+  if (failed(multiple))
+    return failure();
+  return result(results, n.create<adj::SubOp>({*x, *multiple}));
+}
+
 LogicalResult reciprocal(NodeContext &n, Results &results) {
   FailureOr<Value> x = n.floatValue(0);
   if (failed(x))
@@ -3541,6 +3598,7 @@ const OperatorInfo operators[] = {
      "the derivative of `adj.conv2d` w.r.t. its input (an `adj.vjp` of a "
      "private convolution); 1-D or 2-D, strides, pads, dilations, group, "
      "output_padding; no output_shape"},
+    {"Cos", 7, 17, 1, unary<adj::CosOp>, "`adj.cos`"},
     {"CumSum", 11, 17, 2, cumSum,
      "ceil(log2 n) shifted `adj.add`s (`adj.pad` of an `adj.slice`) along "
      "the axis (known at import time), exclusive and reverse: "
@@ -3592,6 +3650,10 @@ const OperatorInfo operators[] = {
     {"InstanceNormalization", 6, 17, 3, instanceNorm,
      "`adj.layer_norm` over the spatial entries of each channel, then the "
      "per-channel scale and shift"},
+    {"IsInf", 10, 17, 1, isInf,
+     "`adj.compare` of x (or |x|) with an infinity: a bool mask"},
+    {"IsNaN", 9, 17, 1, isNaN,
+     "`adj.compare ne` of x with itself: a bool mask"},
     {"LayerNormalization", 17, 17, 2, layerNorm,
      "`adj.layer_norm`; the Mean and InvStdDev outputs are not supported "
      "(the decomposed form, ReduceMean/Sub/Pow/Sqrt/Div, imports as its "
@@ -3619,6 +3681,9 @@ const OperatorInfo operators[] = {
      "kept by `adj.select`s"},
     {"Min", 8, 17, 1, extreme<adj::MinimumOp>,
      "`adj.minimum` of the inputs in turn (ties halve the derivative)"},
+    {"Mod", 10, 17, 2, mod,
+     "floats: x - y q, q the quotient rounded by `adj.floor` (fmod 0) or "
+     "toward zero (fmod 1, also `adj.ceil`); derivatives as PyTorch's"},
     {"Mul", 7, 17, 2, binary<adj::MulOp>, "`adj.mul`; integer constants fold"},
     {"Neg", 6, 17, 1, unary<adj::NegOp>, "`adj.neg`"},
     {"NegativeLogLikelihoodLoss", 13, 17, 2, classLoss<false>,
@@ -3674,6 +3739,7 @@ const OperatorInfo operators[] = {
     {"Shape", 1, 17, 1, shape, "folds to a constant (static shapes)"},
     {"Sigmoid", 6, 17, 1, unary<adj::SigmoidOp>, "`adj.sigmoid`"},
     {"Sign", 9, 17, 1, sign, "two `adj.select`s (derivative 0)"},
+    {"Sin", 7, 17, 1, unary<adj::SinOp>, "`adj.sin`"},
     {"Slice", 10, 17, 3, slice,
      "`adj.slice`; bounds known at import time; negative steps "
      "`adj.reverse` the slice; integer constants fold"},

@@ -323,8 +323,10 @@ class MDN(nn.Module):
 
 class Rounding(nn.Module):
     """floor, ceil, round (derivative 0), celu, cumsum (forward and
-    flipped), topk values (largest and smallest, along either axis) and an
-    embedding looked up at an argmax (Gather of ArgMax)."""
+    flipped), topk values (largest and smallest, along either axis), an
+    embedding looked up at an argmax (Gather of ArgMax), fmod and remainder
+    (Mod), sin and cos, nan_to_num of a log (IsNaN, IsInf) and isinf of a
+    division by zero."""
 
     def __init__(self):
         super().__init__()
@@ -338,7 +340,10 @@ class Rounding(nn.Module):
         v, _ = torch.topk(h, 3, dim=1)
         w, _ = torch.topk(h, 2, dim=0, largest=False)
         e = self.emb(h.argmax(-1))
-        return torch.cat([a, F.celu(h, alpha=0.7), c, v, e,
+        m = torch.fmod(h * 3, 0.7) + torch.remainder(h * 3, 0.7)
+        t = torch.sin(h) * torch.cos(h) + torch.nan_to_num(h.log())
+        k = torch.where(torch.isinf(1 / h.clamp(-0.6, 0.6).round()), h, -h)
+        return torch.cat([a, F.celu(h, alpha=0.7), c, v, e, m, t, k,
                           w.flatten().expand(5, 16)], 1)
 
 
