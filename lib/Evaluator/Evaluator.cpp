@@ -523,6 +523,9 @@ FailureOr<RefTensor> Interpreter::evalAdjOp(Operation *op,
       .Case([&](CosOp) { return unary(s::cos); })
       .Case([&](SquareOp) { return unary(s::square); })
       .Case([&](ErfOp) { return unary(s::erf); })
+      .Case([&](FloorOp) { return unary(s::floor); })
+      .Case([&](CeilOp) { return unary(s::ceil); })
+      .Case([&](RoundOp) { return unary(s::round); })
       .Case([&](GeluOp gelu) {
         return unary(gelu.getApproximate() == GeluApproximation::tanh
                          ? s::geluTanh

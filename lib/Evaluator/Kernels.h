@@ -84,6 +84,10 @@ inline double sin(double x) { return std::sin(x); }
 inline double cos(double x) { return std::cos(x); }
 inline double square(double x) { return x * x; }
 inline double erf(double x) { return std::erf(x); }
+inline double floor(double x) { return std::floor(x); }
+inline double ceil(double x) { return std::ceil(x); }
+/// Ties to even (the default rounding mode), as ONNX's Round.
+inline double round(double x) { return std::nearbyint(x); }
 /// 0.5 x (1 + erf(x / sqrt(2))), with the roundings of PyTorch's kernel.
 inline double gelu(double x) {
   return 0.5 * x * (1.0 + std::erf(x * llvm::numbers::inv_sqrt2));

@@ -44,6 +44,13 @@ Tensor intConstant(MLIRContext *context, ArrayRef<int64_t> shape,
   return {{}, DenseElementsAttr::get(type, values)};
 }
 
+/// An f64 0-d constant.
+Value f64Scalar(NodeContext &n, double value) {
+  return n.b.create<adj::ConstantOp>(
+      n.loc, DenseElementsAttr::get(RankedTensorType::get({}, n.b.getF64Type()),
+                                    value));
+}
+
 bool isIntConstant(const Tensor &t) {
   return t.constant && isa<IntegerType>(t.getType().getElementType());
 }
@@ -286,14 +293,20 @@ LogicalResult leakyRelu(NodeContext &n, Results &results) {
   });
 }
 
-/// Elu with `alpha`: x > 0 ? x : alpha (exp(x) - 1).
-LogicalResult eluWith(NodeContext &n, Results &results, double alpha) {
+/// Elu with `alpha`: x > 0 ? x : alpha (exp(x scale) - 1); Celu's `scale`
+/// is 1 / alpha.
+LogicalResult eluWith(NodeContext &n, Results &results, double alpha,
+                      double scale = 1.0) {
   return positiveOr(n, results, [&](Value x) -> FailureOr<Value> {
     // exp(min(x, 0)) written as a select: exp(x) of a large positive x
     // overflows, and its zero cotangent on the discarded branch would give
     // 0 * inf = NaN; a select keeps the derivative at 0 whole.
     FailureOr<Value> nonPositive =
         clampSide(n, x, n.scalar(0.0), adj::ComparisonDirection::gt);
+    if (failed(nonPositive))
+      return failure();
+    if (scale != 1.0)
+      nonPositive = n.create<adj::MulOp>({*nonPositive, n.scalar(scale)});
     if (failed(nonPositive))
       return failure();
     Value e = n.b.create<adj::ExpOp>(n.loc, x.getType(), *nonPositive);
@@ -306,6 +319,15 @@ LogicalResult eluWith(NodeContext &n, Results &results, double alpha) {
 
 LogicalResult elu(NodeContext &n, Results &results) {
   return eluWith(n, results, n.getFloat("alpha", 1.0));
+}
+
+/// Celu: max(0, x) + min(0, alpha (exp(x / alpha) - 1)), Elu of x / alpha
+/// on the negative side scaled back.
+LogicalResult celu(NodeContext &n, Results &results) {
+  double alpha = n.getFloat("alpha", 1.0);
+  if (alpha == 0)
+    return n.error() << "alpha must not be 0";
+  return eluWith(n, results, alpha, 1.0 / alpha);
 }
 
 /// Selu: gamma times Elu with alpha (ONNX's defaults are PyTorch's).
@@ -366,6 +388,63 @@ LogicalResult sign(NodeContext &n, Results &results) {
   if (failed(signs) || failed(nan))
     return failure();
   return result(results, n.create<adj::SelectOp>({*nan, *x, *signs}));
+}
+
+/// IsNaN: x != x, a bool mask.
+LogicalResult isNaN(NodeContext &n, Results &results) {
+  FailureOr<Value> x = n.floatValue(0);
+  if (failed(x))
+    return failure();
+  return result(results, compare(n, adj::ComparisonDirection::ne, *x, *x));
+}
+
+/// IsInf: x equal to +inf (detect_positive) or -inf (detect_negative), a
+/// bool mask; both: |x| == inf.
+LogicalResult isInf(NodeContext &n, Results &results) {
+  FailureOr<Value> x = n.floatValue(0);
+  if (failed(x))
+    return failure();
+  bool positive = n.getInt("detect_positive", 1),
+       negative = n.getInt("detect_negative", 1);
+  if (!positive && !negative)
+    return result(results, compare(n, adj::ComparisonDirection::ne,
+                                   n.scalar(0.0), n.scalar(0.0)));
+  Value v = *x;
+  if (positive && negative)
+    v = n.b.create<adj::AbsOp>(n.loc, x->getType(), *x);
+  return result(
+      results, compare(n, adj::ComparisonDirection::eq, v,
+                       n.scalar(negative && !positive ? -INFINITY : INFINITY)));
+}
+
+/// Mod of floats: x - y q with q the quotient x / y rounded toward zero
+/// (fmod 1, C's fmod, torch.fmod) or down (fmod 0, Python's %,
+/// torch.remainder). The rounding has derivative 0, so the derivatives
+/// are PyTorch's: 1 for x, -q for y.
+LogicalResult mod(NodeContext &n, Results &results) {
+  FailureOr<Value> x = n.floatValue(0), y = n.floatValue(1);
+  if (failed(x) || failed(y))
+    return failure();
+  FailureOr<Value> ratio = n.create<adj::DivOp>({*x, *y});
+  if (failed(ratio))
+    return failure();
+  Type type = ratio->getType();
+  Value q = n.b.create<adj::FloorOp>(n.loc, type, *ratio);
+  if (n.getInt("fmod", 0)) {
+    FailureOr<Value> negative =
+        compare(n, adj::ComparisonDirection::lt, *ratio, n.scalar(0.0));
+    if (failed(negative))
+      return failure();
+    Value up = n.b.create<adj::CeilOp>(n.loc, type, *ratio);
+    FailureOr<Value> truncated = n.create<adj::SelectOp>({*negative, up, q});
+    if (failed(truncated))
+      return failure();
+    q = *truncated;
+  }
+  FailureOr<Value> multiple = n.create<adj::MulOp>({*y, q});
+  if (failed(multiple))
+    return failure();
+  return result(results, n.create<adj::SubOp>({*x, *multiple}));
 }
 
 LogicalResult reciprocal(NodeContext &n, Results &results) {
@@ -706,12 +785,31 @@ LogicalResult expand(NodeContext &n, Results &results) {
     results.push_back({{}, DenseElementsAttr(x.constant).resizeSplat(type)});
     return success();
   }
-  FailureOr<Value> v = n.floatValue(0);
-  if (failed(v))
-    return failure();
-  if (*v && v->getType() == type)
+  // Integer constants (an index buffer expanded for ScatterElements) stay
+  // constants: each entry is the one its coordinates broadcast from.
+  if (isIntConstant(x)) {
+    ArrayRef<int64_t> from = n.type(0).getShape();
+    SmallVector<int64_t> in = intValues(x.constant), out;
+    size_t lead = shape->size() - from.size();
+    for (int64_t i = 0, e = type.getNumElements(); i < e; ++i) {
+      int64_t rest = i, source = 0, stride = 1;
+      for (int64_t d = int64_t(shape->size()) - 1; d >= int64_t(lead); --d) {
+        int64_t size = from[d - lead];
+        source += (size == 1 ? 0 : rest % (*shape)[d]) * stride;
+        stride *= size;
+        rest /= (*shape)[d];
+      }
+      out.push_back(in[source]);
+    }
+    results.push_back(intConstant(n.b.getContext(), *shape, out));
+    return success();
+  }
+  // Run-time integers too (Gather indices, idx.unsqueeze(-1).expand(...)
+  // for torch.gather), as the other shape ops.
+  Value v = n.value(0);
+  if (v.getType() == type)
     return result(results, v);
-  return result(results, n.create<adj::BroadcastToOp>(*v, {}, type));
+  return result(results, n.create<adj::BroadcastToOp>(v, {}, type));
 }
 
 /// The axes of Unsqueeze/Squeeze/Reduce*: an attribute before `inputSince`,
@@ -1210,26 +1308,50 @@ LogicalResult resizeNearest(NodeContext &n, Value x, ArrayRef<int64_t> out,
   return repeat(n, x, pairs, repeated, out, results);
 }
 
-/// The most entries linear Resize makes along one dimension.
-constexpr int64_t kMaxLinearResize = int64_t(1) << 24;
+/// The most entries linear or cubic Resize makes along one dimension.
+constexpr int64_t kMaxInterpolatedResize = int64_t(1) << 24;
 
-/// Linear interpolation (bilinear for images), one dimension at a time:
-/// output element o of a dimension reads the input at the source
-/// coordinate c(o) of the coordinate transformation, clamped to
-/// [0, d - 1] (PyTorch's linear modes), as x[i0] (1 - t) + x[i1] t with
-/// i0 = floor(c), i1 = min(i0 + 1, d - 1), t = c - i0: two adj.gathers of
-/// constant indices and a constant weight broadcast along the dimensions
-/// after it.
-LogicalResult resizeLinear(NodeContext &n, Value x, ArrayRef<int64_t> out,
-                           ArrayRef<double> scales, Results &results) {
+/// The input entries an output entry of a resized dimension reads, and
+/// their weights.
+struct Taps {
+  SmallVector<int64_t> indices;
+  SmallVector<double> weights;
+};
+
+/// Linear (`cubic` false) or cubic interpolation, one dimension at a time:
+/// output element o of a dimension reads the input around the source
+/// coordinate c(o) of the coordinate transformation. Linear clamps c to
+/// [0, d - 1] (PyTorch's linear modes) and reads x[i0] (1 - t) + x[i1] t
+/// with i0 = floor(c), i1 = min(i0 + 1, d - 1), t = c - i0, as
+/// a + (b - a) t. Cubic reads x[i0 - 1 .. i0 + 2], indices clamped into
+/// the input (ONNX's exclude_outside 0, PyTorch's bicubic), weighted by
+/// Keys' kernel with coefficient A (cubic_coeff_a, PyTorch's -0.75). Each
+/// tap is an adj.gather of constant indices, its weight a constant
+/// broadcast along the dimensions after the resized one.
+LogicalResult resizeInterpolated(NodeContext &n, Value x, ArrayRef<int64_t> out,
+                                 ArrayRef<double> scales, bool cubic,
+                                 Results &results) {
   std::string transform =
       n.getString("coordinate_transformation_mode", "half_pixel");
   if (!llvm::is_contained(
           {"half_pixel", "pytorch_half_pixel", "align_corners", "asymmetric"},
           transform))
     return n.error() << "coordinate_transformation_mode " << transform
-                     << " is not supported for linear resizing: half_pixel, "
-                        "pytorch_half_pixel, align_corners or asymmetric";
+                     << " is not supported for linear or cubic resizing: "
+                        "half_pixel, pytorch_half_pixel, align_corners or "
+                        "asymmetric";
+  if (cubic && n.getInt("exclude_outside", 0))
+    return n.error() << "exclude_outside 1 is not supported";
+  double a = n.getFloat("cubic_coeff_a", -0.75);
+  // Keys' kernel at distance s from the source coordinate.
+  auto keys = [a](double s) {
+    s = std::fabs(s);
+    if (s <= 1)
+      return ((a + 2) * s - (a + 3)) * s * s + 1;
+    if (s < 2)
+      return ((a * s - 5 * a) * s + 8 * a) * s - 4 * a;
+    return 0.0;
+  };
   ArrayRef<int64_t> in = n.type(0).getShape();
   Type element = n.type(0).getElementType();
   for (int64_t axis = 0, rank = in.size(); axis < rank; ++axis) {
@@ -1238,13 +1360,12 @@ LogicalResult resizeLinear(NodeContext &n, Value x, ArrayRef<int64_t> out,
     if (size == d && scale == 1.0)
       continue;
     // The indices and weights are import-time constants of `size` entries.
-    if (size > kMaxLinearResize)
-      return n.error() << "linear resizing to " << size
+    if (size > kMaxInterpolatedResize)
+      return n.error() << "resizing to " << size
                        << " entries along a dimension is not supported (at "
                           "most "
-                       << kMaxLinearResize << ")";
-    SmallVector<int64_t> low, high;
-    SmallVector<Attribute> weights;
+                       << kMaxInterpolatedResize << ")";
+    SmallVector<Taps> taps(cubic ? 4 : 2);
     for (int64_t o = 0; o < size; ++o) {
       double c =
           transform == "align_corners"
@@ -1253,32 +1374,60 @@ LogicalResult resizeLinear(NodeContext &n, Value x, ArrayRef<int64_t> out,
           : transform == "pytorch_half_pixel" && size == 1
               ? 0.0
               : (double(o) + 0.5) / scale - 0.5;
-      c = std::clamp(c, 0.0, double(d - 1));
+      if (!cubic)
+        c = std::clamp(c, 0.0, double(d - 1));
       int64_t i0 = int64_t(std::floor(c));
-      low.push_back(i0);
-      high.push_back(std::min(i0 + 1, d - 1));
-      weights.push_back(FloatAttr::get(element, c - double(i0)));
+      double t = c - double(i0);
+      if (!cubic) {
+        taps[0].indices.push_back(i0);
+        taps[1].indices.push_back(std::min(i0 + 1, d - 1));
+        taps[1].weights.push_back(t);
+        continue;
+      }
+      for (int64_t k = 0; k < 4; ++k) {
+        taps[k].indices.push_back(std::clamp<int64_t>(i0 - 1 + k, 0, d - 1));
+        taps[k].weights.push_back(keys(t + 1 - double(k)));
+      }
     }
     SmallVector<int64_t> weightShape(rank - axis, 1);
     weightShape[0] = size;
     auto weightType = RankedTensorType::get(weightShape, element);
-    Value t = n.b.create<adj::ConstantOp>(
-        n.loc, weightType, DenseElementsAttr::get(weightType, weights));
-    auto gather = [&](ArrayRef<int64_t> indices) {
-      Value index = n.materialize(
-          intConstant(n.b.getContext(), {int64_t(indices.size())}, indices));
-      return n.create<adj::GatherOp>(
+    // Each tap's weights (none for linear's first: it is a + (b - a) t).
+    SmallVector<Value> weights;
+    for (const Taps &tap : taps) {
+      SmallVector<Attribute> attrs;
+      for (double v : tap.weights)
+        attrs.push_back(FloatAttr::get(element, v));
+      weights.push_back(attrs.empty()
+                            ? Value()
+                            : n.b.create<adj::ConstantOp>(
+                                  n.loc, weightType,
+                                  DenseElementsAttr::get(weightType, attrs)));
+    }
+    SmallVector<Value> read;
+    for (const Taps &tap : taps) {
+      Value index = n.materialize(intConstant(
+          n.b.getContext(), {int64_t(tap.indices.size())}, tap.indices));
+      FailureOr<Value> v = n.create<adj::GatherOp>(
           {x, index}, {n.named("axis", n.b.getI64IntegerAttr(axis))});
-    };
-    FailureOr<Value> a = gather(low), b = gather(high);
-    if (failed(a) || failed(b))
-      return failure();
-    // a + (b - a) t: one multiplication.
-    FailureOr<Value> diff = n.create<adj::SubOp>({*b, *a});
-    FailureOr<Value> step =
-        succeeded(diff) ? n.create<adj::MulOp>({*diff, t}) : diff;
-    FailureOr<Value> y =
-        succeeded(step) ? n.create<adj::AddOp>({*a, *step}) : step;
+      if (failed(v))
+        return failure();
+      read.push_back(*v);
+    }
+    FailureOr<Value> y = failure();
+    if (!cubic) {
+      FailureOr<Value> diff = n.create<adj::SubOp>({read[1], read[0]});
+      FailureOr<Value> step =
+          succeeded(diff) ? n.create<adj::MulOp>({*diff, weights[1]}) : diff;
+      y = succeeded(step) ? n.create<adj::AddOp>({read[0], *step}) : step;
+    } else {
+      for (auto [v, w] : llvm::zip(read, weights)) {
+        FailureOr<Value> term = n.create<adj::MulOp>({v, w});
+        if (failed(term))
+          return failure();
+        y = succeeded(y) ? n.create<adj::AddOp>({*y, *term}) : term;
+      }
+    }
     if (failed(y))
       return failure();
     x = *y;
@@ -1286,13 +1435,13 @@ LogicalResult resizeLinear(NodeContext &n, Value x, ArrayRef<int64_t> out,
   return result(results, x);
 }
 
-/// Resize: nearest-neighbour upsampling by whole factors, or linear
-/// interpolation to any size.
+/// Resize: nearest-neighbour upsampling by whole factors, or linear or
+/// cubic interpolation to any size.
 LogicalResult resize(NodeContext &n, Results &results) {
   std::string mode = n.getString("mode", "nearest");
-  if (mode != "nearest" && mode != "linear")
+  if (mode != "nearest" && mode != "linear" && mode != "cubic")
     return n.error() << "mode " << mode
-                     << " is not supported: nearest or linear";
+                     << " is not supported: nearest, linear or cubic";
   SmallVector<int64_t> out;
   SmallVector<double> scales;
   if (failed(resizeShape(n, out, scales)))
@@ -1302,7 +1451,7 @@ LogicalResult resize(NodeContext &n, Results &results) {
     return failure();
   if (mode == "nearest")
     return resizeNearest(n, *x, out, results);
-  return resizeLinear(n, *x, out, scales, results);
+  return resizeInterpolated(n, *x, out, scales, mode == "cubic", results);
 }
 
 LogicalResult gather(NodeContext &n, Results &results) {
@@ -1342,6 +1491,142 @@ LogicalResult gather(NodeContext &n, Results &results) {
   return result(results, n.create<adj::GatherOp>(
                              {*x, index},
                              {n.named("axis", n.b.getI64IntegerAttr(*axis))}));
+}
+
+/// GatherElements' and ScatterElements' positions in the flattened data:
+/// for each entry i of `indices` (input `at`), i with its coordinate along
+/// `axis` replaced by the index (negative ones count from the end), in
+/// row-major order over `shape`. Constant indices give an i64 constant;
+/// run-time ones are computed in f64 (exact below 2^53) and converted.
+FailureOr<Value> flatPositions(NodeContext &n, unsigned at,
+                               ArrayRef<int64_t> shape, int64_t axis) {
+  RankedTensorType type = n.type(at);
+  if (!isa<IntegerType>(type.getElementType()))
+    return n.error() << "indices must be integers";
+  if (type.getRank() != int64_t(shape.size()))
+    return n.error() << "indices " << type << " must have the data's rank "
+                     << shape.size();
+  std::optional<int64_t> count = elementCount(shape);
+  if (!count || *count >= (int64_t(1) << 53))
+    return n.error() << "the data has too many entries to index";
+  SmallVector<int64_t> strides(shape.size(), 1);
+  for (int64_t d = int64_t(shape.size()) - 2; d >= 0; --d)
+    strides[d] = strides[d + 1] * shape[d + 1];
+  // Each entry's position with a zero coordinate along `axis`.
+  ArrayRef<int64_t> indexShape = type.getShape();
+  SmallVector<int64_t> base;
+  for (int64_t i = 0, e = type.getNumElements(); i < e; ++i) {
+    int64_t rest = i, position = 0;
+    for (int64_t d = int64_t(indexShape.size()) - 1; d >= 0; --d) {
+      if (d != axis)
+        position += (rest % indexShape[d]) * strides[d];
+      rest /= indexShape[d];
+    }
+    base.push_back(position);
+  }
+  int64_t size = shape[axis];
+  if (n.input(at).constant) {
+    SmallVector<int64_t> positions;
+    for (auto [i, b] : llvm::zip(intValues(n.input(at).constant), base)) {
+      if (i < -size || i >= size)
+        return n.error() << "index " << i << " is out of range for size "
+                         << size;
+      positions.push_back(b + (i < 0 ? i + size : i) * strides[axis]);
+    }
+    return n.materialize(intConstant(n.b.getContext(), indexShape, positions));
+  }
+  auto f64 = type.clone(n.b.getF64Type());
+  FailureOr<Value> index = n.create<adj::ConvertOp>(n.value(at), {}, f64);
+  if (failed(index))
+    return failure();
+  FailureOr<Value> negative =
+      compare(n, adj::ComparisonDirection::lt, *index, f64Scalar(n, 0.0));
+  FailureOr<Value> wrapped =
+      n.create<adj::AddOp>({*index, f64Scalar(n, double(size))});
+  if (failed(negative) || failed(wrapped))
+    return failure();
+  index = n.create<adj::SelectOp>({*negative, *wrapped, *index});
+  if (failed(index))
+    return failure();
+  FailureOr<Value> scaled =
+      n.create<adj::MulOp>({*index, f64Scalar(n, double(strides[axis]))});
+  if (failed(scaled))
+    return failure();
+  SmallVector<double> baseValues(base.begin(), base.end());
+  Value baseConstant = n.b.create<adj::ConstantOp>(
+      n.loc, f64, DenseElementsAttr::get(f64, ArrayRef(baseValues)));
+  FailureOr<Value> position = n.create<adj::AddOp>({*scaled, baseConstant});
+  if (failed(position))
+    return failure();
+  return n.create<adj::ConvertOp>(*position, {}, type.clone(n.b.getI64Type()));
+}
+
+/// GatherElements (torch.gather): an adj.gather of the flattened data at
+/// the flat positions, so the derivative is adj.scatter_add's.
+LogicalResult gatherElements(NodeContext &n, Results &results) {
+  FailureOr<Value> x = n.floatValue(0);
+  if (failed(x))
+    return failure();
+  RankedTensorType type = n.type(0);
+  FailureOr<int64_t> axis =
+      n.normalizeAxis(n.getInt("axis", 0), type.getRank());
+  if (failed(axis))
+    return failure();
+  FailureOr<Value> positions = flatPositions(n, 1, type.getShape(), *axis);
+  if (failed(positions))
+    return failure();
+  Value flat = n.reshape(*x, {type.getNumElements()});
+  return result(results, n.create<adj::GatherOp>(
+                             {flat, *positions},
+                             {n.named("axis", n.b.getI64IntegerAttr(0))}));
+}
+
+/// ScatterElements (Tensor.scatter, scatter_add): the updates added at the
+/// flat positions into zeros (adj.scatter_add). Reduction add adds that to
+/// the data; none writes it where some index points (the data elsewhere),
+/// where ONNX leaves repeated indices undefined (here they add up).
+LogicalResult scatterElements(NodeContext &n, Results &results) {
+  FailureOr<Value> data = n.floatValue(0), updates = n.floatValue(2);
+  if (failed(data) || failed(updates))
+    return failure();
+  RankedTensorType type = n.type(0);
+  if (n.type(2).getShape() != n.type(1).getShape())
+    return n.error() << "updates " << n.type(2) << " and indices " << n.type(1)
+                     << " must have the same shape";
+  std::string reduction = n.getString("reduction", "none");
+  if (reduction != "none" && reduction != "add")
+    return n.error() << "reduction " << reduction
+                     << " is not supported: none or add";
+  FailureOr<int64_t> axis =
+      n.normalizeAxis(n.getInt("axis", 0), type.getRank());
+  if (failed(axis))
+    return failure();
+  FailureOr<Value> positions = flatPositions(n, 1, type.getShape(), *axis);
+  if (failed(positions))
+    return failure();
+  auto flatType =
+      RankedTensorType::get({type.getNumElements()}, type.getElementType());
+  auto scatter = [&](Value v) -> FailureOr<Value> {
+    FailureOr<Value> s = n.create<adj::ScatterAddOp>(
+        {v, *positions}, {n.named("axis", n.b.getI64IntegerAttr(0))},
+        {flatType});
+    if (failed(s))
+      return failure();
+    return n.reshape(*s, type.getShape());
+  };
+  FailureOr<Value> added = scatter(*updates);
+  if (failed(added))
+    return failure();
+  if (reduction == "add")
+    return result(results, n.create<adj::AddOp>({*data, *added}));
+  FailureOr<Value> hits = scatter(n.splat(n.type(2), 1.0));
+  if (failed(hits))
+    return failure();
+  FailureOr<Value> written =
+      compare(n, adj::ComparisonDirection::gt, *hits, n.scalar(0.0));
+  if (failed(written))
+    return failure();
+  return result(results, n.create<adj::SelectOp>({*written, *added, *data}));
 }
 
 /// `v`'s entries from `start` to `limit` (exclusive) in each dimension.
@@ -1506,13 +1791,133 @@ LogicalResult matmul(NodeContext &n, Results &results) {
   return success();
 }
 
-/// Einsum of one or two operands. An index of an operand that neither the
-/// other operand nor the output has is summed first. Then the indices in
-/// both operands and the output (batch), in one operand and the output
-/// (left, right) and in both operands only (contracted) make one batched
-/// matrix product [batch, left, K] x [batch, K, right], reshaped and
-/// transposed to the output's order. An ellipsis stands for the leading
-/// dimensions no letter names (the same ones in every operand).
+/// An Einsum operand: its value and its indices, one letter per dimension.
+struct EinsumTerm {
+  Value value;
+  std::string labels;
+};
+
+/// `t` with each repeated index made one: the entries where its positions
+/// agree (a diagonal), selected by a constant mask and summed over the
+/// later position. The mask (not a product with an identity) keeps an
+/// infinite entry off the diagonal out.
+FailureOr<EinsumTerm> einsumDiagonal(NodeContext &n, EinsumTerm t) {
+  for (size_t q = 1; q < t.labels.size();) {
+    size_t p = t.labels.find(t.labels[q]);
+    if (p == q) {
+      ++q;
+      continue;
+    }
+    auto type = cast<RankedTensorType>(t.value.getType());
+    SmallVector<int64_t> shape(type.getRank(), 1);
+    int64_t d = type.getDimSize(p);
+    shape[p] = shape[q] = d;
+    SmallVector<bool> eye(d * d, false);
+    for (int64_t i = 0; i < d; ++i)
+      eye[i * d + i] = true;
+    auto maskType = RankedTensorType::get(shape, n.b.getI1Type());
+    Value mask = n.b.create<adj::ConstantOp>(
+        n.loc, maskType, DenseElementsAttr::get(maskType, eye));
+    Value zero = n.splat(RankedTensorType::get({}, type.getElementType()), 0);
+    FailureOr<Value> kept = n.create<adj::SelectOp>({mask, t.value, zero});
+    if (failed(kept))
+      return failure();
+    FailureOr<Value> summed = n.create<adj::SumOp>(
+        *kept, {n.named("axes", n.b.getDenseI64ArrayAttr({int64_t(q)}))});
+    if (failed(summed))
+      return failure();
+    t.value = *summed;
+    t.labels.erase(q, 1);
+  }
+  return t;
+}
+
+/// Einsum of one or two terms, whose indices each occur once, to `out`
+/// (each of its indices in some term, once). An index of a term that
+/// neither the other term nor `out` has is summed first. Then the indices
+/// in both terms and `out` (batch), in one term and `out` (left, right)
+/// and in both terms only (contracted) make one batched matrix product
+/// [batch, left, K] x [batch, K, right], reshaped and transposed to
+/// `out`'s order.
+FailureOr<Value> einsumContract(NodeContext &n, MutableArrayRef<EinsumTerm> t,
+                                StringRef out,
+                                const llvm::StringMap<int64_t> &size) {
+  auto has = [](StringRef s, char c) { return s.contains(c); };
+  for (unsigned i = 0; i < t.size(); ++i) {
+    StringRef other = t.size() == 2 ? StringRef(t[1 - i].labels) : "";
+    SmallVector<int64_t> axes;
+    std::string kept;
+    for (auto [axis, c] : llvm::enumerate(t[i].labels)) {
+      if (has(out, c) || has(other, c))
+        kept += c;
+      else
+        axes.push_back(axis);
+    }
+    if (axes.empty())
+      continue;
+    FailureOr<Value> summed = n.create<adj::SumOp>(
+        t[i].value, {n.named("axes", n.b.getDenseI64ArrayAttr(axes))});
+    if (failed(summed))
+      return failure();
+    t[i] = {*summed, kept};
+  }
+  auto dims = [&](StringRef ls) {
+    SmallVector<int64_t> d;
+    for (char c : ls)
+      d.push_back(size.lookup(StringRef(&c, 1)));
+    return d;
+  };
+  auto product = [&](StringRef ls) {
+    int64_t p = 1;
+    for (int64_t d : dims(ls))
+      p *= d;
+    return p;
+  };
+  // `v` with indices `from` transposed to the order `to`.
+  auto arrange = [&](Value v, StringRef from,
+                     StringRef to) -> FailureOr<Value> {
+    SmallVector<int64_t> perm;
+    for (char c : to)
+      perm.push_back(from.find(c));
+    if (llvm::equal(perm, llvm::seq<int64_t>(0, perm.size())))
+      return v;
+    return n.create<adj::TransposeOp>(
+        v, {n.named("permutation", n.b.getDenseI64ArrayAttr(perm))});
+  };
+  if (t.size() == 1)
+    return arrange(t[0].value, t[0].labels, out);
+  StringRef a = t[0].labels, b = t[1].labels;
+  std::string batch, left, right, contracted;
+  for (char c : out) {
+    if (has(a, c) && has(b, c))
+      batch += c;
+    else if (has(a, c))
+      left += c;
+    else
+      right += c;
+  }
+  for (char c : a)
+    if (has(b, c) && !has(out, c))
+      contracted += c;
+  FailureOr<Value> lhs = arrange(t[0].value, a, batch + left + contracted);
+  FailureOr<Value> rhs = arrange(t[1].value, b, batch + contracted + right);
+  if (failed(lhs) || failed(rhs))
+    return failure();
+  FailureOr<Value> y = n.create<adj::MatmulOp>(
+      {n.reshape(*lhs, {product(batch), product(left), product(contracted)}),
+       n.reshape(*rhs, {product(batch), product(contracted), product(right)})});
+  if (failed(y))
+    return failure();
+  std::string order = batch + left + right;
+  return arrange(n.reshape(*y, dims(order)), order, out);
+}
+
+/// Einsum of any number of operands: a repeated index within an operand
+/// takes its diagonal first (a trace when then summed); then the operands
+/// are contracted two at a time from the left (as PyTorch without
+/// opt_einsum), keeping the indices a later operand or the output has. An
+/// ellipsis stands for the leading dimensions no letter names (the same
+/// ones in every operand).
 LogicalResult einsum(NodeContext &n, Results &results) {
   std::string equation;
   for (char c : n.getString("equation", ""))
@@ -1523,10 +1928,9 @@ LogicalResult einsum(NodeContext &n, Results &results) {
   SmallVector<StringRef> terms;
   StringRef(lhs).split(terms, ',');
   unsigned count = n.getNumInputs();
-  if (count < 1 || count > 2 || terms.size() != count)
-    return n.error() << "equation '" << equation
-                     << "' is not supported: one or two operands, each "
-                        "with its term";
+  if (count < 1 || terms.size() != count)
+    return n.error() << "equation '" << equation << "' does not have one "
+                     << "term per operand (" << count << ")";
   // Ellipses become digits, which no index is: "...ij" of a rank-4
   // operand is "01ij".
   SmallVector<std::string> labels;
@@ -1549,10 +1953,6 @@ LogicalResult einsum(NodeContext &n, Results &results) {
     if (int64_t(term.size()) != rank)
       return n.error() << "term '" << terms[i].str() << "' does not fit "
                        << n.type(i);
-    for (char c : term)
-      if (llvm::count(term, c) > 1)
-        return n.error() << "index '" << c << "' repeats in one operand "
-                         << "(a diagonal or trace), which is not supported";
     labels.push_back(term);
   }
   std::string out;
@@ -1578,20 +1978,22 @@ LogicalResult einsum(NodeContext &n, Results &results) {
     out += once;
   }
   llvm::StringMap<int64_t> size;
-  SmallVector<Value> values;
+  SmallVector<EinsumTerm> operands;
   for (unsigned i = 0; i < count; ++i) {
     FailureOr<Value> v = n.floatValue(i);
     if (failed(v))
       return failure();
-    values.push_back(*v);
     for (auto [c, d] : llvm::zip(labels[i], n.type(i).getShape())) {
       auto [it, inserted] = size.try_emplace(StringRef(&c, 1), d);
       if (!inserted && it->second != d)
         return n.error() << "index '" << c << "' has sizes " << it->second
                          << " and " << d;
     }
+    FailureOr<EinsumTerm> term = einsumDiagonal(n, {*v, labels[i]});
+    if (failed(term))
+      return failure();
+    operands.push_back(*term);
   }
-  // Each output index once: `arrange` below then always permutes.
   for (char c : out) {
     if (!size.count(StringRef(&c, 1)))
       return n.error() << "output index '" << c << "' is in no operand";
@@ -1599,75 +2001,22 @@ LogicalResult einsum(NodeContext &n, Results &results) {
       return n.error() << "output index '" << c << "' repeats (a diagonal), "
                        << "which is not supported";
   }
-  auto has = [](StringRef s, char c) { return s.contains(c); };
-  // Sum what only one operand has.
-  for (unsigned i = 0; i < count; ++i) {
-    StringRef other = count == 2 ? StringRef(labels[1 - i]) : StringRef();
-    SmallVector<int64_t> axes;
+  while (operands.size() > 2) {
+    std::string later = out;
+    for (const EinsumTerm &t : ArrayRef(operands).drop_front(2))
+      later += t.labels;
     std::string kept;
-    for (auto [axis, c] : llvm::enumerate(labels[i])) {
-      if (has(out, c) || has(other, c))
+    for (char c : operands[0].labels + operands[1].labels)
+      if (StringRef(later).contains(c) && !StringRef(kept).contains(c))
         kept += c;
-      else
-        axes.push_back(axis);
-    }
-    if (axes.empty())
-      continue;
-    FailureOr<Value> summed = n.create<adj::SumOp>(
-        values[i], {n.named("axes", n.b.getDenseI64ArrayAttr(axes))});
-    if (failed(summed))
+    FailureOr<Value> pair =
+        einsumContract(n, MutableArrayRef(operands).take_front(2), kept, size);
+    if (failed(pair))
       return failure();
-    values[i] = *summed;
-    labels[i] = kept;
+    operands.erase(operands.begin());
+    operands[0] = {*pair, kept};
   }
-  auto dims = [&](StringRef ls) {
-    SmallVector<int64_t> d;
-    for (char c : ls)
-      d.push_back(size[StringRef(&c, 1)]);
-    return d;
-  };
-  auto product = [&](StringRef ls) {
-    int64_t p = 1;
-    for (int64_t d : dims(ls))
-      p *= d;
-    return p;
-  };
-  // `v` with indices `from` transposed to the order `to`.
-  auto arrange = [&](Value v, StringRef from, StringRef to) -> Value {
-    SmallVector<int64_t> perm;
-    for (char c : to)
-      perm.push_back(from.find(c));
-    if (llvm::equal(perm, llvm::seq<int64_t>(0, perm.size())))
-      return v;
-    return *n.create<adj::TransposeOp>(
-        v, {n.named("permutation", n.b.getDenseI64ArrayAttr(perm))});
-  };
-  if (count == 1)
-    return result(results, arrange(values[0], labels[0], out));
-  StringRef a = labels[0], b = labels[1];
-  std::string batch, left, right, contracted;
-  for (char c : out) {
-    if (has(a, c) && has(b, c))
-      batch += c;
-    else if (has(a, c))
-      left += c;
-    else
-      right += c;
-  }
-  for (char c : a)
-    if (has(b, c) && !has(out, c))
-      contracted += c;
-  Value lhsValue =
-      n.reshape(arrange(values[0], a, batch + left + contracted),
-                {product(batch), product(left), product(contracted)});
-  Value rhsValue =
-      n.reshape(arrange(values[1], b, batch + contracted + right),
-                {product(batch), product(contracted), product(right)});
-  FailureOr<Value> y = n.create<adj::MatmulOp>({lhsValue, rhsValue});
-  if (failed(y))
-    return failure();
-  std::string order = batch + left + right;
-  return result(results, arrange(n.reshape(*y, dims(order)), order, out));
+  return result(results, einsumContract(n, operands, out, size));
 }
 
 LogicalResult gemm(NodeContext &n, Results &results) {
@@ -1811,6 +2160,364 @@ LogicalResult reduceNorm(NodeContext &n, Results &results) {
     return n.create<adj::SelectOp>({*positive, sqrt, zero});
   };
   return reduceOf<adj::SumOp>(n, results, element, finish);
+}
+
+/// NegativeLogLikelihoodLoss and SoftmaxCrossEntropyLoss (F.nll_loss,
+/// F.cross_entropy inside a model): with the log-probabilities lp (the
+/// input, or log_softmax of the scores along axis 1) moved to put the
+/// classes last, each entry's loss is -w lp[label], selected by
+/// adj.one_hot of the labels (a select, not a product: a -inf
+/// log-probability off the label stays out). The weight w is
+/// weights[label] (1 without weights), 0 where the label is ignore_index;
+/// mean divides the sum by the sum of the weights, as PyTorch.
+template <bool softmax>
+LogicalResult classLoss(NodeContext &n, Results &results) {
+  FailureOr<Value> x = n.floatValue(0);
+  if (failed(x))
+    return failure();
+  RankedTensorType type = n.type(0);
+  int64_t rank = type.getRank();
+  ArrayRef<int64_t> shape = type.getShape();
+  SmallVector<int64_t> labelShape(shape);
+  if (rank >= 2)
+    labelShape.erase(labelShape.begin() + 1);
+  if (rank < 2 || n.type(1).getShape() != ArrayRef(labelShape) ||
+      !isa<IntegerType>(n.type(1).getElementType()))
+    return n.error() << "the labels " << n.type(1) << " must be integers "
+                     << "of the shape of " << type << " without axis 1";
+  std::string reduction = n.getString("reduction", "mean");
+  if (reduction != "mean" && reduction != "sum" && reduction != "none")
+    return n.error() << "reduction " << reduction << " is not supported";
+  Value logProb = *x;
+  if (softmax) {
+    FailureOr<Value> lp = n.create<adj::LogSoftmaxOp>(
+        *x, {n.named("axis", n.b.getI64IntegerAttr(1))}, type);
+    if (failed(lp))
+      return failure();
+    logProb = *lp;
+  }
+  Value classesLast = logProb;
+  if (rank > 2) {
+    SmallVector<int64_t> perm = {0};
+    for (int64_t d = 2; d < rank; ++d)
+      perm.push_back(d);
+    perm.push_back(1);
+    FailureOr<Value> moved = n.create<adj::TransposeOp>(
+        logProb, {n.named("permutation", n.b.getDenseI64ArrayAttr(perm))});
+    if (failed(moved))
+      return failure();
+    classesLast = *moved;
+  }
+  SmallVector<int64_t> hotShape(labelShape);
+  hotShape.push_back(shape[1]);
+  auto hotType = RankedTensorType::get(hotShape, type.getElementType());
+  FailureOr<Value> hot = n.create<adj::OneHotOp>(n.value(1), {}, hotType);
+  if (failed(hot))
+    return failure();
+  FailureOr<Value> isLabel =
+      compare(n, adj::ComparisonDirection::gt, *hot, n.scalar(0.0));
+  if (failed(isLabel))
+    return failure();
+  auto sumClasses = [&](Value v) {
+    return n.create<adj::SumOp>(
+        v, {n.named("axes", n.b.getDenseI64ArrayAttr({rank - 1}))});
+  };
+  FailureOr<Value> picked =
+      n.create<adj::SelectOp>({*isLabel, classesLast, n.scalar(0.0)});
+  if (failed(picked))
+    return failure();
+  picked = sumClasses(*picked);
+  if (failed(picked))
+    return failure();
+  // The weight of each entry, if not all 1.
+  Value weight;
+  if (n.hasInput(2)) {
+    FailureOr<Value> w = n.floatValue(2);
+    if (failed(w))
+      return failure();
+    if (n.type(2).getShape() != ArrayRef<int64_t>{shape[1]})
+      return n.error() << "the weights " << n.type(2) << " must have one "
+                       << "entry per class (" << shape[1] << ")";
+    FailureOr<Value> perEntry = n.create<adj::MulOp>({*hot, *w});
+    if (failed(perEntry))
+      return failure();
+    perEntry = sumClasses(*perEntry);
+    if (failed(perEntry))
+      return failure();
+    weight = *perEntry;
+  }
+  if (const onnx::AttributeProto *ignore = n.attr("ignore_index")) {
+    auto labelsType = RankedTensorType::get(labelShape, type.getElementType());
+    FailureOr<Value> labels =
+        n.create<adj::ConvertOp>(n.value(1), {}, labelsType);
+    if (failed(labels))
+      return failure();
+    FailureOr<Value> ignored = compare(n, adj::ComparisonDirection::eq, *labels,
+                                       n.scalar(double(ignore->i())));
+    if (failed(ignored))
+      return failure();
+    FailureOr<Value> w = n.create<adj::SelectOp>(
+        {*ignored, n.scalar(0.0), weight ? weight : n.scalar(1.0)});
+    if (failed(w))
+      return failure();
+    weight = *w;
+  }
+  FailureOr<Value> loss =
+      weight ? n.create<adj::MulOp>({*picked, weight}) : picked;
+  if (failed(loss))
+    return failure();
+  loss = n.create<adj::NegOp>(*loss, {}, loss->getType());
+  if (succeeded(loss) && reduction == "sum")
+    loss = n.create<adj::SumOp>(*loss);
+  else if (succeeded(loss) && reduction == "mean" && !weight)
+    loss = n.create<adj::MeanOp>(*loss);
+  else if (succeeded(loss) && reduction == "mean") {
+    FailureOr<Value> total = n.create<adj::SumOp>(*loss);
+    // `weight` has the labels' shape (`ignored`'s, or the weights').
+    FailureOr<Value> count = n.create<adj::SumOp>(weight);
+    if (failed(total) || failed(count))
+      return failure();
+    loss = n.create<adj::DivOp>({*total, *count});
+  }
+  if (failed(loss))
+    return failure();
+  results.push_back(runtime(*loss));
+  if (softmax)
+    results.push_back(runtime(logProb));
+  return success();
+}
+
+/// The positions along `axis` of a tensor of `type`, as f64 (exact for any
+/// size an index can have), shaped to broadcast against it: 1 elsewhere.
+Value positions(NodeContext &n, RankedTensorType type, int64_t axis) {
+  SmallVector<int64_t> shape(type.getRank(), 1);
+  shape[axis] = type.getDimSize(axis);
+  auto f64 = RankedTensorType::get(shape, n.b.getF64Type());
+  return n.b.create<adj::IotaOp>(n.loc, f64, n.b.getI64IntegerAttr(axis));
+}
+
+/// The least (`last`: the greatest) of the positions `pos` (f64, broadcast
+/// to `x`) along `axis` where `x` equals `extreme`, its maximum or minimum
+/// (keepdims), as f64 with that axis of size 1; `none` if there is none.
+/// A NaN is the maximum and the minimum, as in PyTorch's argmax: the NaN
+/// positions count as equal.
+FailureOr<Value> extremePosition(NodeContext &n, Value x, Value extreme,
+                                 Value pos, int64_t axis, bool last,
+                                 double none) {
+  Value noneValue = f64Scalar(n, none);
+  FailureOr<Value> equal = compare(n, adj::ComparisonDirection::eq, x, extreme);
+  FailureOr<Value> nan = compare(n, adj::ComparisonDirection::ne, x, x);
+  if (failed(equal) || failed(nan))
+    return failure();
+  FailureOr<Value> nanPos = n.create<adj::SelectOp>({*nan, pos, noneValue});
+  if (failed(nanPos))
+    return failure();
+  FailureOr<Value> candidates = n.create<adj::SelectOp>({*equal, pos, *nanPos});
+  if (failed(candidates))
+    return failure();
+  SmallVector<NamedAttribute> attrs = {
+      n.named("axes", n.b.getDenseI64ArrayAttr({axis})),
+      n.named("keepdims", n.b.getUnitAttr())};
+  return last ? n.create<adj::MaxOp>(*candidates, attrs)
+              : n.create<adj::MinOp>(*candidates, attrs);
+}
+
+/// The maximum (`largest`) or minimum of `x` along `axis`, kept.
+FailureOr<Value> extremeAlong(NodeContext &n, Value x, int64_t axis,
+                              bool largest) {
+  SmallVector<NamedAttribute> attrs = {
+      n.named("axes", n.b.getDenseI64ArrayAttr({axis})),
+      n.named("keepdims", n.b.getUnitAttr())};
+  return largest ? n.create<adj::MaxOp>(x, attrs)
+                 : n.create<adj::MinOp>(x, attrs);
+}
+
+/// f64 positions made the i64 indices ONNX gives.
+FailureOr<Value> asIndices(NodeContext &n, Value positions) {
+  auto type = cast<RankedTensorType>(positions.getType());
+  return n.create<adj::ConvertOp>(positions, {}, type.clone(n.b.getI64Type()));
+}
+
+/// ArgMax and ArgMin: an i64 tensor at run time (a graph output, or Gather
+/// indices); no derivative flows through it.
+template <bool largest>
+LogicalResult argExtreme(NodeContext &n, Results &results) {
+  FailureOr<Value> x = n.floatValue(0);
+  if (failed(x))
+    return failure();
+  FailureOr<int64_t> axis =
+      n.normalizeAxis(n.getInt("axis", 0), n.type(0).getRank());
+  if (failed(axis))
+    return failure();
+  if (n.type(0).getDimSize(*axis) == 0)
+    return n.error() << "the axis to reduce is empty";
+  FailureOr<Value> extreme = extremeAlong(n, *x, *axis, largest);
+  if (failed(extreme))
+    return failure();
+  bool last = n.getInt("select_last_index", 0);
+  FailureOr<Value> pos =
+      extremePosition(n, *x, *extreme, positions(n, n.type(0), *axis), *axis,
+                      last, last ? -1.0 : double(n.type(0).getDimSize(*axis)));
+  if (failed(pos))
+    return failure();
+  FailureOr<Value> indices = asIndices(n, *pos);
+  if (failed(indices))
+    return failure();
+  SmallVector<int64_t> shape(n.type(0).getShape());
+  if (n.getInt("keepdims", 1))
+    shape[*axis] = 1;
+  else
+    shape.erase(shape.begin() + *axis);
+  results.push_back(runtime(n.reshape(*indices, shape)));
+  return success();
+}
+
+/// TopK: the K largest (or smallest) entries along `axis`, sorted, with
+/// their indices. Each is found in turn: the first position of the extreme
+/// among the entries not taken yet; its value is the sum of the input's
+/// entries selected at that position, so that the derivative reaches
+/// exactly that entry, as PyTorch's. Costs K passes over the input (meant
+/// for a small K). Ties go to the lower index; NaN is the largest.
+LogicalResult topK(NodeContext &n, Results &results) {
+  FailureOr<Value> x = n.floatValue(0);
+  FailureOr<SmallVector<int64_t>> ks = n.ints(1, "K");
+  if (failed(x) || failed(ks))
+    return failure();
+  RankedTensorType type = n.type(0);
+  FailureOr<int64_t> axis =
+      n.normalizeAxis(n.getInt("axis", -1), type.getRank());
+  if (failed(axis))
+    return failure();
+  int64_t size = type.getDimSize(*axis);
+  if (ks->size() != 1 || (*ks)[0] < 1 || (*ks)[0] > size)
+    return n.error() << "K must be one value in [1, " << size << "]";
+  bool largest = n.getInt("largest", 1);
+  // Each entry's rank among equals: its position; a NaN among the smallest
+  // is +inf to the search but comes after any +inf (PyTorch's order: NaN
+  // is the largest), its rank its position + size. A taken entry's rank
+  // is 2 size, which extremePosition never picks while another is left.
+  Value rank = positions(n, type, *axis), remaining = *x;
+  Value excluded = n.scalar(largest ? -INFINITY : INFINITY);
+  Value sizeValue = f64Scalar(n, double(size));
+  if (!largest) {
+    FailureOr<Value> nan = compare(n, adj::ComparisonDirection::ne, *x, *x);
+    if (failed(nan))
+      return failure();
+    FailureOr<Value> ordered = n.create<adj::SelectOp>({*nan, excluded, *x});
+    FailureOr<Value> after = n.create<adj::AddOp>({rank, sizeValue});
+    if (failed(ordered) || failed(after))
+      return failure();
+    FailureOr<Value> ranks = n.create<adj::SelectOp>({*nan, *after, rank});
+    if (failed(ranks))
+      return failure();
+    remaining = *ordered;
+    rank = *ranks;
+  }
+  double gone = 2.0 * double(size);
+  Value available = rank;
+  SmallVector<Value> values, indices;
+  SmallVector<NamedAttribute> sumAttrs = {
+      n.named("axes", n.b.getDenseI64ArrayAttr({*axis})),
+      n.named("keepdims", n.b.getUnitAttr())};
+  for (int64_t k = 0; k < (*ks)[0]; ++k) {
+    FailureOr<Value> extreme = extremeAlong(n, remaining, *axis, largest);
+    if (failed(extreme))
+      return failure();
+    FailureOr<Value> at =
+        extremePosition(n, remaining, *extreme, available, *axis, false, gone);
+    if (failed(at))
+      return failure();
+    // `rank` against `at` broadcasts to the input's shape.
+    FailureOr<Value> hit = compare(n, adj::ComparisonDirection::eq, rank, *at);
+    if (failed(hit))
+      return failure();
+    FailureOr<Value> chosen =
+        n.create<adj::SelectOp>({*hit, *x, n.scalar(0.0)});
+    if (failed(chosen))
+      return failure();
+    FailureOr<Value> value = n.create<adj::SumOp>(*chosen, sumAttrs);
+    FailureOr<Value> rest =
+        n.create<adj::SelectOp>({*hit, excluded, remaining});
+    FailureOr<Value> left =
+        n.create<adj::SelectOp>({*hit, f64Scalar(n, gone), available});
+    if (failed(value) || failed(rest) || failed(left))
+      return failure();
+    values.push_back(*value);
+    indices.push_back(*at);
+    remaining = *rest;
+    available = *left;
+  }
+  auto axisAttr = n.named("axis", n.b.getI64IntegerAttr(*axis));
+  FailureOr<Value> y = n.create<adj::ConcatOp>(values, {axisAttr});
+  FailureOr<Value> at = n.create<adj::ConcatOp>(indices, {axisAttr});
+  if (failed(y) || failed(at))
+    return failure();
+  // A NaN's rank back to its position.
+  if (!largest) {
+    FailureOr<Value> isNaN =
+        compare(n, adj::ComparisonDirection::ge, *at, sizeValue);
+    FailureOr<Value> shifted = n.create<adj::SubOp>({*at, sizeValue});
+    if (failed(isNaN) || failed(shifted))
+      return failure();
+    at = n.create<adj::SelectOp>({*isNaN, *shifted, *at});
+    if (failed(at))
+      return failure();
+  }
+  FailureOr<Value> i64 = asIndices(n, *at);
+  if (failed(i64))
+    return failure();
+  results.push_back(runtime(*y));
+  results.push_back(runtime(*i64));
+  return success();
+}
+
+/// CumSum by doubling: after the step of shift s, each entry holds the sum
+/// of the 2s entries ending at it, so ceil(log2 size) shifted adds (pads
+/// and slices) make the prefix sums, O(size log size) in all and
+/// differentiable by their rules. `exclusive` shifts once more; `reverse`
+/// sums from the end.
+LogicalResult cumSum(NodeContext &n, Results &results) {
+  FailureOr<Value> x = n.floatValue(0);
+  FailureOr<SmallVector<int64_t>> axes = n.ints(1, "axis");
+  if (failed(x) || failed(axes))
+    return failure();
+  if (axes->size() != 1)
+    return n.error() << "axis must be one value";
+  RankedTensorType type = n.type(0);
+  FailureOr<int64_t> axis = n.normalizeAxis((*axes)[0], type.getRank());
+  if (failed(axis))
+    return failure();
+  int64_t size = type.getDimSize(*axis);
+  bool reverse = n.getInt("reverse", 0);
+  auto flip = [&](Value v) -> FailureOr<Value> {
+    if (!reverse)
+      return v;
+    return n.create<adj::ReverseOp>(
+        v, {n.named("dims", n.b.getDenseI64ArrayAttr({*axis}))});
+  };
+  // `v` moved `shift` places up along the axis, zeros first.
+  auto shifted = [&](Value v, int64_t shift) -> FailureOr<Value> {
+    FailureOr<Value> kept = sliceAlong(n, v, *axis, 0, size - shift);
+    if (failed(kept))
+      return failure();
+    SmallVector<int64_t> low(type.getRank(), 0), high(type.getRank(), 0);
+    low[*axis] = shift;
+    return n.create<adj::PadOp>(
+        *kept, {n.named("low", n.b.getDenseI64ArrayAttr(low)),
+                n.named("high", n.b.getDenseI64ArrayAttr(high))});
+  };
+  FailureOr<Value> y = flip(*x);
+  for (int64_t shift = 1; shift < size && succeeded(y); shift *= 2) {
+    FailureOr<Value> moved = shifted(*y, shift);
+    if (failed(moved))
+      return failure();
+    y = n.create<adj::AddOp>({*y, *moved});
+  }
+  if (succeeded(y) && n.getInt("exclusive", 0) && size > 0)
+    y = shifted(*y, 1);
+  if (failed(y))
+    return failure();
+  return result(results, flip(*y));
 }
 
 template <typename OpTy>
@@ -2300,13 +3007,15 @@ SmallVector<int64_t> asTwoD(ArrayRef<int64_t> v, int64_t height) {
 
 /// Reads the 1-D or 2-D window attributes shared by Conv and the pools into
 /// adj's 2-D attributes; rejects what adj does not have.
-FailureOr<SmallVector<NamedAttribute>> window(NodeContext &n,
-                                              bool hasDilation) {
+FailureOr<SmallVector<NamedAttribute>> window(NodeContext &n, bool hasDilation,
+                                              bool threeD = false) {
   int64_t rank = n.type(0).getRank();
-  if (rank != 3 && rank != 4)
-    return n.error() << "only 1-D and 2-D (NCL and NCHW, rank 3 and 4) inputs "
-                        "are supported; the input is "
-                     << n.type(0);
+  if (rank != 3 && rank != 4 && !(threeD && rank == 5))
+    return n.error() << (threeD ? "only 1-D, 2-D and 3-D (NCL, NCHW and "
+                                  "NCDHW, rank 3 to 5)"
+                                : "only 1-D and 2-D (NCL and NCHW, rank 3 "
+                                  "and 4)")
+                     << " inputs are supported; the input is " << n.type(0);
   size_t spatial = rank - 2;
   std::string autoPad = n.getString("auto_pad", "NOTSET");
   if (autoPad != "NOTSET" && autoPad != "VALID")
@@ -2386,19 +3095,139 @@ FailureOr<Value> addBias(NodeContext &n, Value y, int64_t out) {
   return n.create<adj::AddOp>({y, n.reshape(*bias, {out, 1, 1})});
 }
 
+/// The depth part of a 3-D window.
+struct DepthWindow {
+  int64_t stride = 1, low = 0, high = 0, dilation = 1;
+};
+
+/// Takes the depth part out of `attrs`, the window of an NCDHW input as
+/// window() makes it (three strides and dilations, six pads; `groups`
+/// stays), leaving the window of the height and width.
+DepthWindow takeDepth(NodeContext &n, SmallVectorImpl<NamedAttribute> &attrs) {
+  DepthWindow depth;
+  for (NamedAttribute &a : attrs) {
+    auto values = dyn_cast<DenseI64ArrayAttr>(a.getValue());
+    if (!values)
+      continue;
+    ArrayRef<int64_t> v = values.asArrayRef();
+    SmallVector<int64_t> rest(v.drop_front());
+    if (a.getName() == "padding") {
+      depth.low = v[0];
+      depth.high = v[3];
+      rest = {v[1], v[2], v[4], v[5]};
+    } else {
+      (a.getName() == "stride" ? depth.stride : depth.dilation) = v[0];
+    }
+    a.setValue(n.b.getDenseI64ArrayAttr(rest));
+  }
+  return depth;
+}
+
+/// A 3-D window op (Conv, MaxPool, AveragePool of an NCDHW input) by 2-D
+/// ones: the input, padded along the depth with `padding` and its depth
+/// moved next to the batch, is sliced once per kernel depth k (the depths
+/// o stride + k dilation, one per output depth o) into N * OD images of
+/// height and width; `slice2d(k, images)` applies the 2-D op to them and
+/// `combine` folds its results over k. The result is [N, C', OD, OH, OW].
+/// Each input entry is read once per kernel depth, as by a direct 3-D
+/// window.
+FailureOr<Value>
+overDepth(NodeContext &n, Value x, const DepthWindow &depth,
+          int64_t kernelDepth, double padding,
+          function_ref<FailureOr<Value>(int64_t, Value)> slice2d,
+          function_ref<FailureOr<Value>(Value, Value)> combine) {
+  ArrayRef<int64_t> s = cast<RankedTensorType>(x.getType()).getShape();
+  int64_t batch = s[0], channels = s[1], height = s[3], width = s[4];
+  int64_t extent = s[2] + depth.low + depth.high;
+  int64_t span = depth.dilation * (kernelDepth - 1) + 1;
+  if (extent < span)
+    return n.error() << "the kernel (depth " << kernelDepth
+                     << ", dilated) is deeper than the padded input (" << extent
+                     << ")";
+  int64_t outDepth = (extent - span) / depth.stride + 1;
+  FailureOr<Value> moved = n.create<adj::TransposeOp>(
+      x, {n.named("permutation", n.b.getDenseI64ArrayAttr({0, 2, 1, 3, 4}))});
+  if (succeeded(moved) && (depth.low || depth.high))
+    moved = n.create<adj::PadOp>(
+        *moved,
+        {n.named("low", n.b.getDenseI64ArrayAttr({0, depth.low, 0, 0, 0})),
+         n.named("high", n.b.getDenseI64ArrayAttr({0, depth.high, 0, 0, 0})),
+         n.named("value", n.b.getF64FloatAttr(padding))});
+  if (failed(moved))
+    return failure();
+  FailureOr<Value> y = failure();
+  for (int64_t k = 0; k < kernelDepth; ++k) {
+    int64_t start = k * depth.dilation;
+    SmallVector<NamedAttribute> box = {
+        n.named("start", n.b.getDenseI64ArrayAttr({0, start, 0, 0, 0})),
+        n.named("limit", n.b.getDenseI64ArrayAttr(
+                             {batch, start + (outDepth - 1) * depth.stride + 1,
+                              channels, height, width}))};
+    if (depth.stride != 1)
+      box.push_back(n.named(
+          "stride", n.b.getDenseI64ArrayAttr({1, depth.stride, 1, 1, 1})));
+    FailureOr<Value> slices = n.create<adj::SliceOp>(*moved, box);
+    if (failed(slices))
+      return failure();
+    FailureOr<Value> part = slice2d(
+        k, n.reshape(*slices, {batch * outDepth, channels, height, width}));
+    if (failed(part))
+      return failure();
+    y = k == 0 ? part : combine(*y, *part);
+    if (failed(y))
+      return failure();
+  }
+  ArrayRef<int64_t> r = cast<RankedTensorType>(y->getType()).getShape();
+  return n.create<adj::TransposeOp>(
+      n.reshape(*y, {batch, outDepth, r[1], r[2], r[3]}),
+      {n.named("permutation", n.b.getDenseI64ArrayAttr({0, 2, 1, 3, 4}))});
+}
+
+/// Conv of an NCDHW input: one adj.conv2d per kernel depth (the kernel's
+/// slice at that depth), summed (overDepth).
+LogicalResult conv3d(NodeContext &n, SmallVector<NamedAttribute> attrs, Value x,
+                     Value w, Results &results) {
+  DepthWindow depth = takeDepth(n, attrs);
+  ArrayRef<int64_t> k = n.type(1).getShape();
+  FailureOr<Value> y = overDepth(
+      n, x, depth, k[2], 0.0,
+      [&](int64_t d, Value images) -> FailureOr<Value> {
+        FailureOr<Value> slice = sliceAlong(n, w, 2, d, d + 1);
+        if (failed(slice))
+          return failure();
+        return n.create<adj::Conv2DOp>(
+            {images, n.reshape(*slice, {k[0], k[1], k[3], k[4]})}, attrs);
+      },
+      [&](Value sum, Value next) {
+        return n.create<adj::AddOp>({sum, next});
+      });
+  if (succeeded(y) && n.hasInput(2)) {
+    FailureOr<Value> bias = n.floatValue(2);
+    if (failed(bias))
+      return failure();
+    if (n.type(2).getShape() != ArrayRef<int64_t>{k[0]})
+      return n.error() << "the bias must be [" << k[0] << "]";
+    y = n.create<adj::AddOp>({*y, n.reshape(*bias, {k[0], 1, 1, 1})});
+  }
+  return result(results, y);
+}
+
 LogicalResult conv(NodeContext &n, Results &results) {
-  FailureOr<SmallVector<NamedAttribute>> attrs = window(n, true);
+  FailureOr<SmallVector<NamedAttribute>> attrs = window(n, true, true);
   FailureOr<Value> x = n.floatValue(0), w = n.floatValue(1);
   if (failed(attrs) || failed(x) || failed(w))
     return failure();
   if (n.type(1).getRank() != n.type(0).getRank())
     return n.error() << "the weight must be [O, C/groups, KH, KW], or "
-                        "[O, C/groups, K] for a 1-D input";
+                        "[O, C/groups, K] for a 1-D input, [O, C/groups, KD, "
+                        "KH, KW] for a 3-D one";
   if (std::optional<SmallVector<int64_t>> k = n.getInts("kernel_shape"))
     if (ArrayRef<int64_t>(*k) != n.type(1).getShape().drop_front(2))
       return n.error() << "kernel_shape does not match the weight's shape";
   if (int64_t groups = n.getInt("group", 1); groups != 1)
     attrs->push_back(n.named("groups", n.b.getI64IntegerAttr(groups)));
+  if (n.type(0).getRank() == 5)
+    return conv3d(n, *attrs, *x, *w, results);
   if (isOneD(n)) {
     x = asImage(n, *x);
     w = asImage(n, *w);
@@ -2600,8 +3429,75 @@ FailureOr<Value> rescaleCeilWindows(NodeContext &n, Value y,
   return n.create<adj::MulOp>({y, scale});
 }
 
+/// MaxPool and AveragePool of an NCDHW input (floor mode): the 2-D pool
+/// of each kernel depth's slices (overDepth). Max pooling keeps the first
+/// maximum along the depth (a select of a strictly greater or NaN one), so
+/// the derivative reaches the first maximum in (depth, height, width)
+/// order, as PyTorch's. Average pooling sums and divides by the depths
+/// counted: the kernel's, or without count_include_pad those inside the
+/// input.
+template <typename OpTy>
+LogicalResult pool3d(NodeContext &n, SmallVector<NamedAttribute> attrs, Value x,
+                     ArrayRef<int64_t> kernel, Results &results) {
+  if (n.getInt("ceil_mode", 0))
+    return n.error() << "ceil_mode is not supported for 3-D pooling";
+  bool average = n.node.op_type() == "AveragePool";
+  if (!average && ((n.node.output_size() > 1 && !n.node.output(1).empty()) ||
+                   n.getInt("storage_order", 0)))
+    return n.error() << "the Indices output and storage_order are not "
+                        "supported";
+  bool hasStride = llvm::any_of(
+      attrs, [](NamedAttribute a) { return a.getName() == "stride"; });
+  DepthWindow depth = takeDepth(n, attrs);
+  // ONNX's stride defaults to 1, adj's to the kernel.
+  if (!hasStride)
+    attrs.push_back(n.named("stride", n.b.getDenseI64ArrayAttr({1, 1})));
+  attrs.push_back(
+      n.named("kernel", n.b.getDenseI64ArrayAttr(kernel.drop_front())));
+  bool counted = n.getInt("count_include_pad", 0);
+  if (average && !counted)
+    attrs.push_back(n.named("exclude_padding", n.b.getUnitAttr()));
+  auto firstMax = [&](Value max, Value next) -> FailureOr<Value> {
+    FailureOr<Value> greater =
+        compare(n, adj::ComparisonDirection::gt, next, max);
+    FailureOr<Value> nan = compare(n, adj::ComparisonDirection::ne, next, next);
+    if (failed(greater) || failed(nan))
+      return failure();
+    FailureOr<Value> kept = n.create<adj::SelectOp>({*greater, next, max});
+    if (failed(kept))
+      return failure();
+    return n.create<adj::SelectOp>({*nan, next, *kept});
+  };
+  FailureOr<Value> y = overDepth(
+      n, x, depth, kernel[0], average ? 0.0 : -INFINITY,
+      [&](int64_t, Value images) { return n.create<OpTy>(images, attrs); },
+      [&](Value acc, Value next) {
+        return average ? n.create<adj::AddOp>({acc, next})
+                       : firstMax(acc, next);
+      });
+  if (failed(y) || !average)
+    return result(results, y);
+  // The depths each output's window counts.
+  auto type = cast<RankedTensorType>(y->getType());
+  int64_t inDepth = n.type(0).getDimSize(2);
+  SmallVector<Attribute> inverse;
+  for (int64_t o = 0, e = type.getDimSize(2); o < e; ++o) {
+    int64_t count = 0;
+    for (int64_t k = 0; k < kernel[0]; ++k) {
+      int64_t d = o * depth.stride + k - depth.low;
+      count += counted || (d >= 0 && d < inDepth);
+    }
+    inverse.push_back(FloatAttr::get(type.getElementType(), 1.0 / count));
+  }
+  auto scaleType =
+      RankedTensorType::get({type.getDimSize(2), 1, 1}, type.getElementType());
+  Value scale = n.b.create<adj::ConstantOp>(
+      n.loc, scaleType, DenseElementsAttr::get(scaleType, inverse));
+  return result(results, n.create<adj::MulOp>({*y, scale}));
+}
+
 template <typename OpTy> LogicalResult pool(NodeContext &n, Results &results) {
-  FailureOr<SmallVector<NamedAttribute>> attrs = window(n, false);
+  FailureOr<SmallVector<NamedAttribute>> attrs = window(n, false, true);
   FailureOr<Value> x = n.floatValue(0);
   if (failed(attrs) || failed(x))
     return failure();
@@ -2609,6 +3505,8 @@ template <typename OpTy> LogicalResult pool(NodeContext &n, Results &results) {
   size_t spatial = n.type(0).getRank() - 2;
   if (!kernel || kernel->size() != spatial)
     return n.error() << "kernel_shape must have " << spatial << " entries";
+  if (spatial == 3)
+    return pool3d<OpTy>(n, *attrs, *x, *kernel, results);
   if (isOneD(n))
     kernel = asTwoD(*kernel, 1);
   bool dropped = false;
@@ -2663,14 +3561,23 @@ const OperatorInfo operators[] = {
     {"And", 7, 17, 2, logic,
      "bool masks (NumPy broadcasting): as 0/1 floats by `adj.select`, "
      "back by `adj.compare`"},
+    {"ArgMax", 11, 17, 1, argExtreme<true>,
+     "`adj.max`, then the first (or last) position equal to it, by an "
+     "`adj.min` of positions: an i64 tensor at run time (an output, or "
+     "Gather indices); a NaN counts as the maximum"},
+    {"ArgMin", 11, 17, 1, argExtreme<false>, "as ArgMax, with `adj.min`"},
     {"AveragePool", 7, 17, 1, pool<adj::AvgPool2DOp>,
      "`adj.avg_pool2d`; 1-D (as 2-D of height 1) or 2-D, floor or ceil "
-     "mode (as MaxPool), `auto_pad` NOTSET or VALID"},
+     "mode (as MaxPool), `auto_pad` NOTSET or VALID; 3-D in floor mode as "
+     "MaxPool, summed and divided by the depths counted"},
     {"BatchNormalization", 9, 17, 5, batchNorm,
      "inference: elementwise with the running statistics; `training_mode` "
      "1: `adj.batch_norm` and the updated running statistics"},
     {"Cast", 6, 17, 1, castOp,
      "no-op casts vanish, constants convert; otherwise `adj.convert`"},
+    {"Ceil", 6, 17, 1, unary<adj::CeilOp>, "`adj.ceil` (derivative 0)"},
+    {"Celu", 12, 17, 1, celu,
+     "as Elu, of x / alpha on the negative side, times alpha"},
     {"Clip", 6, 17, 1, clip,
      "`adj.compare` and `adj.select` per given bound; scalar bounds. A "
      "value equal to a bound keeps its derivative, as PyTorch's `clamp` "
@@ -2683,12 +3590,19 @@ const OperatorInfo operators[] = {
     {"ConstantOfShape", 9, 17, 1, constantOfShape,
      "folds to a constant (the shape known at import time)"},
     {"Conv", 1, 17, 2, conv,
-     "`adj.conv2d` (+ bias); 1-D (as 2-D of height 1) or 2-D, strides, "
-     "pads, dilations, group; `auto_pad` NOTSET or VALID"},
+     "`adj.conv2d` (+ bias); 1-D (as 2-D of height 1), 2-D or 3-D (one "
+     "`adj.conv2d` per kernel depth of strided depth slices moved into the "
+     "batch, summed), strides, pads, dilations, group; `auto_pad` NOTSET "
+     "or VALID"},
     {"ConvTranspose", 1, 17, 2, convTranspose,
      "the derivative of `adj.conv2d` w.r.t. its input (an `adj.vjp` of a "
      "private convolution); 1-D or 2-D, strides, pads, dilations, group, "
      "output_padding; no output_shape"},
+    {"Cos", 7, 17, 1, unary<adj::CosOp>, "`adj.cos`"},
+    {"CumSum", 11, 17, 2, cumSum,
+     "ceil(log2 n) shifted `adj.add`s (`adj.pad` of an `adj.slice`) along "
+     "the axis (known at import time), exclusive and reverse: "
+     "differentiable"},
     {"DepthToSpace", 11, 17, 1, depthToSpace,
      "`adj.transpose` between reshapes; DCR or CRD"},
     {"Div", 7, 17, 2, binary<adj::DivOp>,
@@ -2697,9 +3611,10 @@ const OperatorInfo operators[] = {
      "the identity (inference); an error in training mode with a non-zero "
      "ratio"},
     {"Einsum", 12, 17, 1, einsum,
-     "one or two operands: `adj.sum` of the indices only one has, then one "
-     "batched `adj.matmul` between transposes and reshapes; no repeated "
-     "index within an operand"},
+     "any number of operands, contracted two at a time from the left: "
+     "`adj.sum` of the indices only one has, then one batched `adj.matmul` "
+     "between transposes and reshapes; a repeated index within an operand "
+     "(diagonal, trace) by a constant mask; not within the output"},
     {"Elu", 6, 17, 1, elu,
      "`adj.select` of x and alpha (exp(min(x, 0)) - 1), finite for any x"},
     {"Equal", 11, 17, 2, comparison<adj::ComparisonDirection::eq>,
@@ -2709,9 +3624,13 @@ const OperatorInfo operators[] = {
     {"Expand", 8, 17, 2, expand,
      "`adj.broadcast_to`; the shape known at import time"},
     {"Flatten", 1, 17, 1, flatten, "`adj.reshape`"},
+    {"Floor", 6, 17, 1, unary<adj::FloorOp>, "`adj.floor` (derivative 0)"},
     {"Gather", 1, 17, 2, gather,
      "`adj.gather`; constant indices may be negative; on 1-D integer "
      "constants (shapes) it folds"},
+    {"GatherElements", 11, 17, 2, gatherElements,
+     "`adj.gather` of the flattened data at flat positions (computed at "
+     "import time for constant indices, else in f64 and converted)"},
     {"Gemm", 7, 17, 2, gemm,
      "`adj.matmul` with `adj.transpose`, `alpha`, `beta`, broadcast C"},
     {"GlobalAveragePool", 1, 17, 1, globalAveragePool,
@@ -2731,6 +3650,10 @@ const OperatorInfo operators[] = {
     {"InstanceNormalization", 6, 17, 3, instanceNorm,
      "`adj.layer_norm` over the spatial entries of each channel, then the "
      "per-channel scale and shift"},
+    {"IsInf", 10, 17, 1, isInf,
+     "`adj.compare` of x (or |x|) with an infinity: a bool mask"},
+    {"IsNaN", 9, 17, 1, isNaN,
+     "`adj.compare ne` of x with itself: a bool mask"},
     {"LayerNormalization", 17, 17, 2, layerNorm,
      "`adj.layer_norm`; the Mean and InvStdDev outputs are not supported "
      "(the decomposed form, ReduceMean/Sub/Pow/Sqrt/Div, imports as its "
@@ -2753,11 +3676,20 @@ const OperatorInfo operators[] = {
      "`adj.maximum` of the inputs in turn (ties halve the derivative)"},
     {"MaxPool", 8, 17, 1, pool<adj::MaxPool2DOp>,
      "`adj.max_pool2d`; 1-D (as 2-D of height 1) or 2-D, floor or ceil "
-     "mode, no dilations, no Indices output"},
+     "mode, no dilations, no Indices output; 3-D in floor mode: the 2-D "
+     "pool of each kernel depth's slices (as Conv), the first maximum "
+     "kept by `adj.select`s"},
     {"Min", 8, 17, 1, extreme<adj::MinimumOp>,
      "`adj.minimum` of the inputs in turn (ties halve the derivative)"},
+    {"Mod", 10, 17, 2, mod,
+     "floats: x - y q, q the quotient rounded by `adj.floor` (fmod 0) or "
+     "toward zero (fmod 1, also `adj.ceil`); derivatives as PyTorch's"},
     {"Mul", 7, 17, 2, binary<adj::MulOp>, "`adj.mul`; integer constants fold"},
     {"Neg", 6, 17, 1, unary<adj::NegOp>, "`adj.neg`"},
+    {"NegativeLogLikelihoodLoss", 13, 17, 2, classLoss<false>,
+     "-w lp[label] by an `adj.select` of `adj.one_hot` of the labels "
+     "(classes along axis 1, any extra dimensions), weights, ignore_index, "
+     "reduction mean (weighted, as PyTorch), sum or none"},
     {"Not", 1, 17, 1, logic, "as And"},
     {"Or", 7, 17, 2, logic, "as And"},
     {"Pad", 11, 17, 2, pad,
@@ -2792,18 +3724,30 @@ const OperatorInfo operators[] = {
      "whole factors, half_pixel with round_prefer_floor or "
      "round_prefer_ceil, or asymmetric with floor. Linear (bilinear): two "
      "`adj.gather`s and a weight per resized dimension, to any size, "
-     "half_pixel, pytorch_half_pixel, align_corners or asymmetric"},
+     "half_pixel, pytorch_half_pixel, align_corners or asymmetric. Cubic "
+     "(bicubic): as linear with four gathers (indices clamped, "
+     "exclude_outside 0) weighted by Keys' kernel (cubic_coeff_a)"},
     {"RNN", 7, 17, 3, rnn,
      "as GRU; Tanh or Relu (PyTorch's nn.RNN `nonlinearity`)"},
+    {"Round", 11, 17, 1, unary<adj::RoundOp>,
+     "`adj.round`: ties to even (derivative 0)"},
+    {"ScatterElements", 11, 17, 3, scatterElements,
+     "`adj.scatter_add` of the updates at flat positions (as "
+     "GatherElements) into zeros; reduction add: added to the data; none: "
+     "selected where an index points (repeated indices add up)"},
     {"Selu", 6, 17, 1, selu, "gamma times Elu with alpha"},
     {"Shape", 1, 17, 1, shape, "folds to a constant (static shapes)"},
     {"Sigmoid", 6, 17, 1, unary<adj::SigmoidOp>, "`adj.sigmoid`"},
     {"Sign", 9, 17, 1, sign, "two `adj.select`s (derivative 0)"},
+    {"Sin", 7, 17, 1, unary<adj::SinOp>, "`adj.sin`"},
     {"Slice", 10, 17, 3, slice,
      "`adj.slice`; bounds known at import time; negative steps "
      "`adj.reverse` the slice; integer constants fold"},
     {"Softmax", 1, 17, 1, softmax<adj::SoftmaxOp>,
      "`adj.softmax`; before opset 13 only along the last axis"},
+    {"SoftmaxCrossEntropyLoss", 13, 17, 2, classLoss<true>,
+     "NegativeLogLikelihoodLoss of `adj.log_softmax` along axis 1; also "
+     "the log_prob output"},
     {"Softplus", 1, 17, 1, softplus,
      "relu(x) + log1p(exp(-|x|)) (no overflow), with selects"},
     {"Split", 2, 17, 1, split, "`adj.slice` per output"},
@@ -2813,6 +3757,11 @@ const OperatorInfo operators[] = {
     {"Tanh", 6, 17, 1, unary<adj::TanhOp>, "`adj.tanh`"},
     {"Tile", 6, 17, 2, tile,
      "`adj.broadcast_to` between reshapes; repeats known at import time"},
+    {"TopK", 11, 17, 2, topK,
+     "K passes: `adj.max` (or `adj.min`) of what is left, its first "
+     "position (as ArgMax), its value an `adj.sum` of an `adj.select` (the "
+     "derivative reaches the entry taken); K known at import time; sorted, "
+     "ties to the lower index; Indices an i64 tensor at run time"},
     {"Transpose", 1, 17, 1, transpose,
      "`adj.transpose`; integer constants fold"},
     {"Trilu", 14, 17, 1, trilu,

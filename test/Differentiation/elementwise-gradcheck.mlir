@@ -45,6 +45,23 @@ func.func @unary_kinks(%x: tensor<2x3xf64>) -> tensor<2x3xf64> {
   return %2 : tensor<2x3xf64>
 }
 
+// floor, ceil and round are piecewise constant: derivative 0 (random
+// inputs are not integers or ties). Each multiplies x so that the checked
+// derivative is the rounded value.
+// CHECK-LABEL: @rounding:
+// CHECK-COUNT-2: ok
+func.func @rounding(%x: tensor<2x3xf64>) -> tensor<2x3xf64> {
+  %s = adj.constant dense<3.0> : tensor<f64>
+  %y = adj.mul %x, %s : tensor<2x3xf64>, tensor<f64>
+  %0 = adj.floor %y : tensor<2x3xf64>
+  %1 = adj.ceil %y : tensor<2x3xf64>
+  %2 = adj.round %y : tensor<2x3xf64>
+  %3 = adj.add %0, %1 : tensor<2x3xf64>
+  %4 = adj.add %3, %2 : tensor<2x3xf64>
+  %5 = adj.mul %4, %x : tensor<2x3xf64>
+  return %5 : tensor<2x3xf64>
+}
+
 // Broadcasting in both operands: [3, 1] with [4] and rank-0 with [3, 4].
 // CHECK-LABEL: @binary_broadcast:
 // CHECK-COUNT-4: ok

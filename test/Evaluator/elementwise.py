@@ -18,7 +18,8 @@ UNARY = [
     ("rsqrt", lambda x: 1.0 / np.sqrt(x), "pos"), ("tanh", np.tanh, "any"),
     ("sigmoid", sigmoid, "any"), ("relu", lambda x: np.maximum(x, 0.0), "any"),
     ("sin", np.sin, "any"), ("cos", np.cos, "any"),
-    ("square", np.square, "any"),
+    ("square", np.square, "any"), ("floor", np.floor, "any"),
+    ("ceil", np.ceil, "any"), ("round", np.round, "any"),
 ]
 
 def sample(domain, shape, dtype):
@@ -41,6 +42,8 @@ for op, oracle, domain in UNARY:
 big = [0.0, -0.0, np.inf, -np.inf, 800.0, -800.0, 1e-300, np.nan]
 SPECIAL = {"neg": big, "abs": big, "exp": big, "tanh": big, "sigmoid": big,
            "sin": big, "cos": big, "square": big + [1e200],
+           "floor": big + [2.5, -2.5, 0.5, -0.5], "ceil": big + [2.5, -2.5],
+           "round": big + [2.5, -2.5, 0.5, -0.5, 1.5, 4503599627370497.0],
            "relu": [0.0, -0.0, np.inf, -np.inf, 1e-300, -1e-300],
            "log": [0.0, -1.0, np.inf, 1e-300, np.nan],
            "log1p": [-1.0, -2.0, np.inf, 1e-300, -1e-300, np.nan],

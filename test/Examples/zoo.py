@@ -1,9 +1,11 @@
 # The model zoo (test/Examples/zoo/*.mlir): models unlike the examples,
 # compiled with `--value-and-grad loss` through the `adjoint` Python package,
 # against the same models in PyTorch, in float64 on the same (f32-rounded)
-# inputs: the loss and every gradient. Also the forward-mode and
-# Hessian-vector-product functions some models define. (Each model's own RUN
-# line checks its derivatives against finite differences.)
+# inputs: the loss and every gradient (the last three written as a new user
+# would, from the docs alone: triplet/InfoNCE, Huber, a graph network). Also
+# the forward-mode and Hessian-vector-product functions some models define.
+# (Each model's own RUN line checks its derivatives against finite
+# differences.)
 # RUN: %python %s %S/zoo
 
 import math
@@ -306,5 +308,45 @@ def tiny_loss(w, b, k, u, x):
 check("tiny", dict(w=randn(f32, 1, 1), b=np.array(0.3, f32),
                    k=randn(f32, 1, 1, 1, 1), u=randn(f32, 3, 1),
                    x=randn(f32, 1, 1)), tiny_loss)
+
+
+# -- triplet margin and InfoNCE losses over a shared encoder -----------------
+def triplet_loss(W, b, a, p, n):
+    ea, ep, en = (torch.tanh(v @ W + b) for v in (a, p, n))
+    dp = (((ea - ep) ** 2).sum(1) + 1e-6).sqrt()
+    dn = (((ea - en) ** 2).sum(1) + 1e-6).sqrt()
+    triplet = F.relu(dp - dn + 1.0).mean()
+    logits = F.normalize(ea, dim=1) @ F.normalize(ep, dim=1).t() * 10.0
+    return triplet + F.cross_entropy(logits, torch.arange(6))
+
+
+check("triplet", dict(W=randn(f32, 5, 4), b=randn(f32, 4), a=randn(f32, 6, 5),
+                      p=randn(f32, 6, 5), n=randn(f32, 6, 5)), triplet_loss)
+
+
+# -- Huber, smooth-L1 and L1 regression losses, f64 --------------------------
+def huber_loss(W1, b1, W2, x, y):
+    pred = F.silu(x @ W1 + b1) @ W2
+    return (F.huber_loss(pred, y, delta=0.5) + F.smooth_l1_loss(pred, y, beta=0.3)
+            + F.l1_loss(pred, y))
+
+
+check("huber", dict(W1=randn(f64, 4, 8), b1=randn(f64, 8), W2=randn(f64, 8, 3),
+                    x=randn(f64, 9, 4), y=randn(f64, 9, 3)), huber_loss, f64)
+
+
+# -- graph network: gather the sources, scatter_add into the destinations ---
+def gcn_loss(Wm, bm, Ws, Wo, x, y, src, dst):
+    m = F.relu(x[src] @ Wm + bm)
+    agg = torch.zeros(7, 6).index_add(0, dst, m)
+    deg = torch.zeros(7, 1).index_add(0, dst, torch.ones(12, 1)).clamp(min=1)
+    out = torch.tanh(agg / deg + x @ Ws) @ Wo
+    return ((out - y) ** 2).mean()
+
+
+check("gcn", dict(Wm=randn(f32, 5, 6), bm=randn(f32, 6), Ws=randn(f32, 5, 6),
+                  Wo=randn(f32, 6, 2), x=randn(f32, 7, 5), y=randn(f32, 7, 2),
+                  src=adjtest.rng.integers(0, 7, 12).astype(i64),
+                  dst=adjtest.rng.integers(0, 7, 12).astype(i64)), gcn_loss)
 
 adjtest.done()

@@ -11,7 +11,10 @@
 # mixture density network. Also the operators those bring: reflect and
 # replicate padding, GroupNorm/InstanceNorm, PReLU, Reciprocal, Sign, Selu,
 # flip (negative Slice steps), triu/tril (Trilu), repeat (Tile),
-# pixel_shuffle (DepthToSpace), torch.einsum (Einsum).
+# pixel_shuffle (DepthToSpace), torch.einsum (Einsum); from session 9,
+# floor/ceil/round, celu, cumsum, topk, argmax, einsum of 3-4 operands and
+# traces, bicubic interpolation and 3-D convolution/pooling, and ArgMax,
+# ArgMin, TopK and CumSum nodes with NaN, infinities and their attributes.
 # RUN: %python %s %t.dir
 
 import math
@@ -318,6 +321,106 @@ class MDN(nn.Module):
         return -torch.logsumexp(logpi + logp, -1, keepdim=True)
 
 
+class Rounding(nn.Module):
+    """floor, ceil, round (derivative 0), celu, cumsum (forward and
+    flipped), topk values (largest and smallest, along either axis), an
+    embedding looked up at an argmax (Gather of ArgMax), fmod and remainder
+    (Mod), sin and cos, nan_to_num of a log (IsNaN, IsInf) and isinf of a
+    division by zero."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(6, 8)
+        self.emb = nn.Embedding(8, 4)
+
+    def forward(self, x):
+        h = self.fc(x)
+        a = (torch.floor(h * 3) + torch.ceil(h * 2) + torch.round(h * 4)) * h
+        c = torch.cumsum(h, 1) + torch.cumsum(h.flip(1), 1).flip(1)
+        v, _ = torch.topk(h, 3, dim=1)
+        w, _ = torch.topk(h, 2, dim=0, largest=False)
+        e = self.emb(h.argmax(-1))
+        m = torch.fmod(h * 3, 0.7) + torch.remainder(h * 3, 0.7)
+        t = torch.sin(h) * torch.cos(h) + torch.nan_to_num(h.log())
+        k = torch.where(torch.isinf(1 / h.clamp(-0.6, 0.6).round()), h, -h)
+        return torch.cat([a, F.celu(h, alpha=0.7), c, v, e, m, t, k,
+                          w.flatten().expand(5, 16)], 1)
+
+
+class ManyOperandEinsums(nn.Module):
+    """torch.einsum of four and of three operands, traces and diagonals."""
+
+    def __init__(self):
+        super().__init__()
+        self.a = nn.Parameter(torch.randn(4, 5))
+        self.b = nn.Parameter(torch.randn(5, 6))
+        self.c = nn.Parameter(torch.randn(6, 3))
+        self.sq = nn.Parameter(torch.randn(3, 4, 4))
+
+    def forward(self, x):
+        p = torch.einsum("bi,ij,jk,kl->bl", x, self.a, self.b, self.c)
+        t = torch.einsum("bii->b", self.sq)
+        d = torch.einsum("bii->bi", self.sq)
+        q = torch.einsum("bi,bi,bi->b", x, x, x[:, [1, 0, 3, 2]])
+        e = torch.einsum("ii,ij->j", self.sq[0], x.t() @ x)
+        return torch.cat([p.flatten(), t, d.flatten(), q, e]).unsqueeze(0)
+
+
+class Video(nn.Module):
+    """3-D convolutions (stride, padding and dilation per axis, groups) and
+    pooling (max with padding; average counting the padding or not, and
+    exported as Pad then AveragePool), batch norm over NCDHW in training
+    mode, and max pooling over ties along the depth (a tensor concatenated
+    with itself: the derivative goes to the first of each tie, as
+    PyTorch's)."""
+
+    def __init__(self):
+        super().__init__()
+        self.c1 = nn.Conv3d(2, 4, 3, stride=(2, 1, 1), padding=(1, 0, 1),
+                            dilation=(2, 1, 1))
+        self.c2 = nn.Conv3d(4, 4, (2, 3, 3), padding=1, groups=2, bias=False)
+        self.bn = nn.BatchNorm3d(4)
+        self.fc = nn.Linear(4, 3)
+
+    def forward(self, x):
+        h = torch.relu(self.c1(x))
+        a = F.max_pool3d(h, 2, stride=(1, 2, 2), padding=(1, 0, 1))
+        b = F.avg_pool3d(h, 2, stride=1, padding=1, count_include_pad=False)
+        c = F.avg_pool3d(h, 2, padding=(1, 0, 0))
+        t = torch.tanh(self.c1(x))
+        d = F.max_pool3d(torch.cat([t, t], 2), 2)
+        h2 = torch.tanh(self.bn(self.c2(h)))
+        return torch.cat([a.flatten(1), b.flatten(1), c.flatten(1),
+                          d.flatten(1), 30 * self.fc(h2.mean((2, 3, 4)))], 1)
+
+
+class Bicubic(nn.Module):
+    """Bicubic F.interpolate by a factor and to sizes, both align_corners
+    (Resize in cubic mode)."""
+
+    def __init__(self):
+        super().__init__()
+        self.c = nn.Conv2d(2, 2, 3, padding=1)
+
+    def forward(self, x):
+        h = torch.tanh(self.c(x))
+        parts = [
+            F.interpolate(h, scale_factor=2, mode="bicubic",
+                          align_corners=False),
+            F.interpolate(h, size=(7, 3), mode="bicubic", align_corners=True),
+            F.interpolate(h, size=(9, 4), mode="bicubic"),
+        ]
+        return torch.cat([p.flatten(1) for p in parts], 1)
+
+
+run("video", Video(), {"x": np.random.randn(2, 2, 7, 6, 5).astype(np.float32)},
+    "mse", 14, training=True, threads=BOTH)
+run("bicubic", Bicubic(), {"x": np.random.randn(2, 2, 5, 6).astype(np.float32)},
+    "mse", 14, threads=BOTH)
+run("rounding", Rounding(), {"x": np.random.randn(5, 6).astype(np.float32)},
+    "mse", 14, threads=BOTH)
+run("einsums-3", ManyOperandEinsums(),
+    {"x": np.random.randn(2, 4).astype(np.float32)}, "mse", 14, threads=BOTH)
 run("unet", UNet(), {"x": np.random.randn(2, 2, 8, 8).astype(np.float32)},
     "mse", 14, training=True, threads=BOTH)
 block = MHABlock()
@@ -427,6 +530,82 @@ want = np.sign(x.astype(np.float64))
 nan = np.isnan(want)
 check("Sign's NaNs", np.isnan(got), nan)
 check("Sign", got[~nan], want[~nan])
+
+
+def onnx_outputs(nodes, inputs, outputs, name, initializers=()):
+    """Nodes built with onnx.helper, their outputs named in `outputs`
+    ({name: ONNX element type}), compiled and run on `inputs`."""
+    graph = helper.make_graph(
+        nodes, name,
+        [helper.make_tensor_value_info(k, TensorProto.FLOAT, v.shape)
+         for k, v in inputs.items()],
+        [helper.make_tensor_value_info(k, t, None)
+         for k, t in outputs.items()], initializer=list(initializers))
+    path = os.path.join(torchexport.out, name + ".onnx")
+    with open(path, "wb") as f:
+        f.write(helper.make_model(graph, opset_imports=[
+            helper.make_opsetid("", 14)]).SerializeToString())
+    lib = adjoint.compile(path, output=os.path.join(torchexport.out,
+                                                    f"lib{name}.so"))
+    return lib.forward(**inputs)
+
+
+# ArgMax and ArgMin against PyTorch, NaN included (the maximum and the
+# minimum), keepdims and select_last_index (against NumPy on reversed rows:
+# PyTorch has no such flag).
+x = np.array([[1, 3, 3, -np.inf, 2], [np.nan, 1, np.nan, 0, 0],
+              [0, 7, -1, 7, -1]], np.float32)
+for op, fn in (("ArgMax", torch.argmax), ("ArgMin", torch.argmin)):
+    for last in (0, 1):
+        for keep in (0, 1):
+            got = onnx_outputs([helper.make_node(
+                op, ["x"], ["y"], name="arg", axis=1, keepdims=keep,
+                select_last_index=last)], {"x": x}, {"y": TensorProto.INT64},
+                f"{op}-{last}{keep}")
+            rows = x[:, ::-1] if last else x
+            want = fn(torch.tensor(rows.copy()), 1, keepdim=bool(keep))
+            if last:
+                want = x.shape[1] - 1 - want
+            check(f"{op} select_last_index {last} keepdims {keep}",
+                  got, want.numpy(), 0.0)
+
+# TopK values and indices against PyTorch: NaN the largest (first among
+# the largest, last among the smallest), infinities; along both axes. (No
+# ties: PyTorch's order among them is unspecified; ours is by position.)
+x = np.array([[1, 3, 4, -np.inf, 2], [np.nan, 1.5, 6, 0, -0.5],
+              [0.25, 7, -1, 8, -2], [np.inf, 2.5, 5, -5, 1.25]], np.float32)
+for largest in (0, 1):
+    for axis in (0, 1):
+        k = helper.make_tensor("k", TensorProto.INT64, [1], [3])
+        got = onnx_outputs([helper.make_node(
+            "TopK", ["x", "k"], ["v", "i"], name="topk", axis=axis,
+            largest=largest)], {"x": x},
+            {"v": TensorProto.FLOAT, "i": TensorProto.INT64},
+            f"topk-{largest}{axis}", [k])
+        want = torch.topk(torch.tensor(x), 3, axis, bool(largest))
+        nan = np.isnan(want.values.numpy())
+        check(f"TopK largest {largest} axis {axis} NaNs", np.isnan(got.v),
+              nan, 0.0)
+        check(f"TopK largest {largest} axis {axis} values", got.v[~nan],
+              want.values.numpy()[~nan], 0.0)
+        check(f"TopK largest {largest} axis {axis} indices", got.i,
+              want.indices.numpy(), 0.0)
+
+# CumSum exclusive and reverse (PyTorch exports neither) against NumPy.
+x = np.random.randn(3, 11).astype(np.float32)
+for exclusive in (0, 1):
+    for reverse in (0, 1):
+        axis = helper.make_tensor("axis", TensorProto.INT64, [], [-1])
+        got = onnx_outputs([helper.make_node(
+            "CumSum", ["x", "axis"], ["y"], name="cumsum",
+            exclusive=exclusive, reverse=reverse)], {"x": x},
+            {"y": TensorProto.FLOAT}, f"cumsum-{exclusive}{reverse}", [axis])
+        r = x[:, ::-1] if reverse else x
+        want = np.cumsum(r.astype(np.float64), 1)
+        if exclusive:
+            want = np.concatenate([np.zeros((3, 1)), want[:, :-1]], 1)
+        check(f"CumSum exclusive {exclusive} reverse {reverse}", got,
+              want[:, ::-1] if reverse else want)
 
 print(f"{len(failures)} failures")
 sys.exit(1 if failures else 0)

@@ -314,6 +314,9 @@ void lowering::populateElementwisePatterns(RewritePatternSet &patterns) {
   addElementwise<adj::CosOp>(patterns, single<math::CosOp>);
   addElementwise<adj::SquareOp>(patterns, square);
   addElementwise<adj::ErfOp>(patterns, single<math::ErfOp>);
+  addElementwise<adj::FloorOp>(patterns, single<math::FloorOp>);
+  addElementwise<adj::CeilOp>(patterns, single<math::CeilOp>);
+  addElementwise<adj::RoundOp>(patterns, single<math::RoundEvenOp>);
   // Binary, broadcasting.
   addElementwise<adj::AddOp>(patterns, single<arith::AddFOp>);
   addElementwise<adj::SubOp>(patterns, single<arith::SubFOp>);

@@ -336,6 +336,8 @@ void adjoint::registerElementwiseRules(DialectRegistry &registry) {
     MinimumOp::attachInterface<BinaryRule<MinimumOp>>(*ctx);
     SelectOp::attachInterface<SelectRule>(*ctx);
     ConvertOp::attachInterface<ConvertRule>(*ctx);
-    attachConstantRules<CompareOp, ConstantOp, FillOp, IotaOp>(ctx);
+    // Piecewise constant: derivative 0 (PyTorch's too).
+    attachConstantRules<CompareOp, ConstantOp, FillOp, IotaOp, FloorOp, CeilOp,
+                        RoundOp>(ctx);
   });
 }

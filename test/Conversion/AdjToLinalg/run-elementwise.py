@@ -31,7 +31,8 @@ def values(dtype, domain, shape=(3, 4)):
 UNARY = [("neg", "any"), ("abs", "any"), ("exp", "any"), ("log", "pos"),
          ("log1p", "log1p"), ("sqrt", "pos"), ("rsqrt", "pos"),
          ("tanh", "any"), ("sigmoid", "any"), ("relu", "any"), ("sin", "any"),
-         ("cos", "any"), ("square", "any"), ("erf", "any")]
+         ("cos", "any"), ("square", "any"), ("erf", "any"), ("floor", "any"),
+         ("ceil", "any"), ("round", "any")]
 for dtype in (np.float32, np.float64):
     for op, domain in UNARY:
         x = values(dtype, domain)
@@ -48,6 +49,16 @@ for dtype in (np.float32, np.float64):
                  dtype=dtype)
     for op in ("sigmoid", "tanh", "relu", "abs", "neg"):
         check(f"{op} extremes {T.elem(x)}", f"""
+            %r = adj.{op} %x : {ty(x)}
+            return %r : {ty(x)}""", {"x": x})
+
+# Rounding at ties (round: to even), signed zeros and integers; beyond 2^52
+# every double is an integer.
+for dtype in (np.float32, np.float64):
+    x = np.array([-2.5, -1.5, -0.5, -0.0, 0.5, 1.5, 2.5, 3.0, -3.0, 0.49999997,
+                  1e7 + 0.5, -(2.0 ** 23)], dtype=dtype)
+    for op in ("floor", "ceil", "round"):
+        check(f"{op} ties {T.elem(x)}", f"""
             %r = adj.{op} %x : {ty(x)}
             return %r : {ty(x)}""", {"x": x})
 

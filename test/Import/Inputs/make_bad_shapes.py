@@ -90,3 +90,21 @@ save("einsum-diagonal", [node("Einsum", ["x"], "y", equation="ij->iij")],
 # Backward over an empty axis: still empty (once clamped to [0, -1]).
 save("slice-empty-backward", [node("Slice", ["x", "a", "b", "c", "d"], "y")],
      [2, 0], [("a", [-1]), ("b", [-10]), ("c", [1]), ("d", [-1])])
+# Operators whose inputs do not fit: a K beyond the axis, two CumSum axes,
+# an unsupported scatter reduction, indices of another rank or out of
+# range, labels of another shape, an empty axis to arg-reduce, a zero alpha.
+save("topk-k", [helper.make_node("TopK", ["x", "a"], ["y", "i"], name="topk")],
+     [2, 5], [("a", [9])])
+save("cumsum-axes", [node("CumSum", ["x", "a"], "y")], [2, 5], [("a", [0, 1])])
+save("scatter-mul", [node("ScatterElements", ["x", "a", "x"], "y",
+                          reduction="mul")], [2, 5],
+     [("a", np.zeros((2, 5), np.int64))])
+save("gather-elements-rank", [node("GatherElements", ["x", "a"], "y")],
+     [2, 5], [("a", [0, 1])])
+save("gather-elements-range", [node("GatherElements", ["x", "a"], "y",
+                                    axis=1)],
+     [2, 5], [("a", [[0, 7], [1, -6]])])
+save("nll-labels", [node("NegativeLogLikelihoodLoss", ["x", "a"], "y")],
+     [2, 5], [("a", [0, 1, 2])])
+save("argmax-empty", [node("ArgMax", ["x"], "y", axis=1)], [2, 0])
+save("celu-alpha", [node("Celu", ["x"], "y", alpha=0.0)], [2, 5])

@@ -86,6 +86,11 @@ save("resize-cubic",
                        mode="cubic")],
      [("x", F, [1, 1, 2, 2])], [("y", F, [1, 1, 4, 4])],
      [("scales", np.array([1, 1, 2, 2], np.float32))], opset=13)
+save("resize-cubic-exclude",
+     [helper.make_node("Resize", ["x", "", "scales"], ["y"], name="resize",
+                       mode="cubic", exclude_outside=1)],
+     [("x", F, [1, 1, 2, 2])], [("y", F, [1, 1, 4, 4])],
+     [("scales", np.array([1, 1, 2, 2], np.float32))], opset=13)
 save("resize-linear",
      [helper.make_node("Resize", ["x", "", "scales"], ["y"], name="resize",
                        mode="linear", coordinate_transformation_mode="align_corners")],
@@ -126,6 +131,10 @@ save("conv3d",
      [helper.make_node("Conv", ["x", "k"], ["y"], name="conv3d")],
      [("x", F, [1, 1, 4, 4, 4])], [("y", F, [1, 1, 2, 2, 2])],
      [("k", np.ones((1, 1, 3, 3, 3), np.float32))])
+save("conv4d",
+     [helper.make_node("Conv", ["x", "k"], ["y"], name="conv4d")],
+     [("x", F, [1, 1, 4, 4, 4, 4])], [("y", F, [1, 1, 2, 2, 2, 2])],
+     [("k", np.ones((1, 1, 3, 3, 3, 3), np.float32))])
 
 # Einsum with a repeated index in one operand (a trace).
 save("einsum-trace",

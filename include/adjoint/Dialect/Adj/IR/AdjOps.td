@@ -151,6 +151,21 @@ def Adj_SinOp : Adj_UnaryOp<"sin"> { let summary = "elementwise sine"; }
 def Adj_CosOp : Adj_UnaryOp<"cos"> { let summary = "elementwise cosine"; }
 def Adj_SquareOp : Adj_UnaryOp<"square"> { let summary = "elementwise x * x"; }
 def Adj_ErfOp : Adj_UnaryOp<"erf"> { let summary = "elementwise error function"; }
+def Adj_FloorOp : Adj_UnaryOp<"floor"> {
+  let summary = "elementwise rounding down to an integer";
+  let description = [{ Its derivative is 0 (as PyTorch's `floor`). }];
+}
+def Adj_CeilOp : Adj_UnaryOp<"ceil"> {
+  let summary = "elementwise rounding up to an integer";
+  let description = [{ Its derivative is 0 (as PyTorch's `ceil`). }];
+}
+def Adj_RoundOp : Adj_UnaryOp<"round"> {
+  let summary = "elementwise rounding to the nearest integer, ties to even";
+  let description = [{
+    2.5 rounds to 2 and -0.5 to -0 (as ONNX's `Round` and PyTorch's
+    `round`). Its derivative is 0.
+  }];
+}
 
 def Adj_ConvertOp : Adj_Op<"convert",
     [SameOperandsAndResultShape, Elementwise]> {
