@@ -321,6 +321,20 @@ conv_shapes = [
     # 34 pixels read every other one)
     ((2, 3, 1, 85), (7, 1, 3), (1, 1), (0, 0), (1, 1)),
     ((1, 4, 1, 70), (5, 1, 4), (1, 2), (0, 0), (1, 1)),
+    # column strides above 2, and strides of 2 that no direct kernel takes:
+    # one stride-1 convolution per column phase of a copy of the image
+    # (conv_phases): oddconv's 5x5 stride-3 forward (taps 0, 3 | 1, 4 | 2:
+    # the rows kernel on each phase), a dilation coprime to the stride
+    # (3 phases of 1 tap, 24 channels: the GEMM), a dilation that is a
+    # multiple of it (every tap in phase 0, dilation 1 there), and fewer
+    # taps than phases (phases 2 and 3 unused)
+    ((2, 3, 33, 33), (16, 5, 5), (3, 3), (2, 2), (1, 1)),
+    ((2, 4, 20, 31), (24, 4, 3), (2, 3), (1, 2), (1, 2)),
+    ((1, 3, 15, 30), (20, 3, 5), (1, 2), (0, 1), (1, 2)),
+    ((2, 2, 10, 26), (18, 2, 2), (2, 4), (1, 1), (1, 1)),
+    # oddconv's dilated forward: 32 channels of 11-pixel rows on the GEMM,
+    # its B packed as runs of pixels (masked loads with AVX-512)
+    ((2, 16, 11, 11), (32, 3, 3), (1, 1), (2, 2), (2, 2)),
 ]
 
 
