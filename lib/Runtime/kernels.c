@@ -1181,6 +1181,13 @@ HIDDEN void adjoint_rt_sconv2d(
                            &p.in3, scratch);
   if (f * n * k > 0 && conv_direct(&p, threads_for(f * n * k)))
     return;
+  if (sw > 1 && f * n * k > 0) {
+    conv_phases_s(adjoint_rt_sconv2d, batch, c, f, kh, kw, oh, ow, sh, sw, dh,
+                  dw, p.ih, p.iw, p.pt, p.pl, p.in, p.in0, p.in1, p.in2,
+                  p.in3, w, w0, w1, w2, w3, out, out0, out1, out2, out3,
+                  accumulate, scratch);
+    return;
+  }
   conv_gemm_s(batch, c, f, kh, kw, oh, ow, sh, sw, dh, dw, p.in, p.in0, p.in1,
               p.in2, p.in3, w, w0, w1, w2, w3, out, out0, out1, out2, out3,
               accumulate, scratch);
@@ -1195,6 +1202,12 @@ HIDDEN void adjoint_rt_dconv2d(
     int64_t w1, int64_t w2, int64_t w3, double *out, int64_t out0,
     int64_t out1, int64_t out2, int64_t out3, int32_t accumulate,
     double *scratch) {
+  if (sw > 1 && batch * c * f * oh * ow * kh * kw > 0) {
+    conv_phases_d(adjoint_rt_dconv2d, batch, c, f, kh, kw, oh, ow, sh, sw, dh,
+                  dw, ih, iw, pt, pl, in, in0, in1, in2, in3, w, w0, w1, w2,
+                  w3, out, out0, out1, out2, out3, accumulate, scratch);
+    return;
+  }
   scratch += pad_image_d(batch, c, oh, ow, kh, kw, sh, sw, dh, dw, &ih, &iw,
                          &pt, &pl, &in, &in0, &in1, &in2, &in3, scratch);
   conv_gemm_d(batch, c, f, kh, kw, oh, ow, sh, sw, dh, dw, in, in0, in1, in2,

@@ -473,11 +473,26 @@ private:
       int64_t pixels = out[0] * oh * ow;
       int64_t elements =
           scratchElements(w[0], pixels, w[1] * w[2] * w[3], bytes);
+      SmallVector<int64_t> s = window(op, "strides"),
+                           d = window(op, "dilations");
+      // A column stride above 1: the runtime may copy the image split into
+      // its column phases (conv_phases in gemm.inc: rows of s[1] phases of
+      // ow + (kw - 1) d[1] / s[1] columns), then convolve each phase's taps,
+      // a shorter reduction, before the packing buffers.
+      if (s[1] > 1) {
+        int64_t rows = (oh - 1) * s[0] + (w[2] - 1) * d[0] + 1;
+        int64_t copy =
+            out[0] * w[1] * rows * s[1] * (ow + (w[3] - 1) * d[1] / s[1]);
+        int64_t phases = 0;
+        for (int64_t taps = 1; taps <= w[3]; ++taps)
+          phases = std::max(
+              phases, scratchElements(w[0], pixels, w[1] * w[2] * taps, bytes));
+        elements = std::max(elements,
+                            ceilDiv(copy, 64 / bytes) * (64 / bytes) + phases);
+      }
       // A padded input is copied with its padding (the rows and columns
       // the windows reach) before the packing buffers, in 64-byte units.
       if (padded.contains(op)) {
-        SmallVector<int64_t> s = window(op, "strides"),
-                             d = window(op, "dilations");
         int64_t copy = out[0] * w[1] *
                        ((oh - 1) * s[0] + (w[2] - 1) * d[0] + 1) *
                        ((ow - 1) * s[1] + (w[3] - 1) * d[1] + 1);

@@ -77,7 +77,9 @@ def data(*shape):
 # examples/cnn.mlir is covered by determinism.test); and large elementwise
 # loops with reductions, which adj-parallelize-loops splits into chunks: a
 # sum over 2^18 elements (one partial result per chunk) and column sums
-# (split by columns).
+# (split by columns). Narrow products with several KC steps, split along
+# their long side with the narrow operand packed by every thread: A of 24
+# rows, B of 50 (f32) or 30 columns (f64; 30 is direct in f32).
 xt, kt, yt = t([8, 3, 20, 20]), t([16, 3, 5, 5]), t([8, 16, 16, 16])
 source = f"""
   func.func private @conv(%x: {xt}, %k: {kt}) -> {yt} {{
@@ -86,10 +88,11 @@ source = f"""
   }}
   func.func @f(%a: {t([200, 300])}, %b: {t([300, 260])}, %x: {xt}, %k: {kt}, %dy: {yt},
                %w: {t([300, 10])}, %e: {t([900, 300])}, %v: {t([300, 1])}, %q: {t([512, 512])},
-               %h: {t([6, 129, 64])}, %g: {t([6, 64, 128])})
+               %h: {t([6, 129, 64])}, %g: {t([6, 64, 128])},
+               %na: {t([24, 1000])}, %nb: {t([1000, 300])}, %tb: {t([900, 80])})
       -> ({t([200, 260])}, {yt}, {xt}, {kt}, {t([200, 10])}, {t([900, 1])},
           tensor<{ELEM}>, {t([512])}, {t([512, 512])}, {t([6, 129, 128])},
-          {t([200, 64])}) {{
+          {t([200, 64])}, {t([24, 300])}, {t([300, 50])}, {t([300, 30])}) {{
     %c = adj.matmul %a, %b : {t([200, 300])}, {t([300, 260])} -> {t([200, 260])}
     %y, %dx, %dk = adj.vjp @conv(%x, %k) cotangents(%dy)
         : ({xt}, {kt}, {yt}) -> ({yt}, {xt}, {kt})
@@ -105,16 +108,23 @@ source = f"""
     %sa = adj.slice %a start [0, 0] limit [200, 256] stride [1, 1] : {t([200, 300])} -> {t([200, 256])}
     %sb = adj.slice %b start [0, 0] limit [256, 64] stride [1, 1] : {t([300, 260])} -> {t([256, 64])}
     %short = adj.matmul %sa, %sb : {t([200, 256])}, {t([256, 64])} -> {t([200, 64])}
-    return %c, %y, %dx, %dk, %n, %o, %l, %cols, %p, %heads, %short
+    %wide = adj.matmul %na, %nb : {t([24, 1000])}, {t([1000, 300])} -> {t([24, 300])}
+    %ta = adj.transpose %e [1, 0] : {t([900, 300])} -> {t([300, 900])}
+    %tb50 = adj.slice %tb start [0, 0] limit [900, 50] stride [1, 1] : {t([900, 80])} -> {t([900, 50])}
+    %tb30 = adj.slice %tb start [0, 50] limit [900, 80] stride [1, 1] : {t([900, 80])} -> {t([900, 30])}
+    %tall = adj.matmul %ta, %tb50 : {t([300, 900])}, {t([900, 50])} -> {t([300, 50])}
+    %tall2 = adj.matmul %ta, %tb30 : {t([300, 900])}, {t([900, 30])} -> {t([300, 30])}
+    return %c, %y, %dx, %dk, %n, %o, %l, %cols, %p, %heads, %short, %wide, %tall, %tall2
         : {t([200, 260])}, {yt}, {xt}, {kt}, {t([200, 10])}, {t([900, 1])},
           tensor<{ELEM}>, {t([512])}, {t([512, 512])}, {t([6, 129, 128])},
-          {t([200, 64])}
+          {t([200, 64])}, {t([24, 300])}, {t([300, 50])}, {t([300, 30])}
   }}"""
 det_rng = np.random.default_rng(5)
 inputs = [det_rng.standard_normal(s).astype(DTYPE)
           for s in [(200, 300), (300, 260), (8, 3, 20, 20), (16, 3, 5, 5),
                     (8, 16, 16, 16), (300, 10), (900, 300), (300, 1),
-                    (512, 512), (6, 129, 64), (6, 64, 128)]]
+                    (512, 512), (6, 129, 64), (6, 64, 128), (24, 1000),
+                    (1000, 300), (900, 80)]]
 if len(sys.argv) == 4:  # child: run the library, write its outputs
     lib = ct.Library(sys.argv[2], "t")
     with open(sys.argv[3], "wb") as out:
@@ -327,6 +337,20 @@ conv_shapes = [
     # 34 pixels read every other one)
     ((2, 3, 1, 85), (7, 1, 3), (1, 1), (0, 0), (1, 1)),
     ((1, 4, 1, 70), (5, 1, 4), (1, 2), (0, 0), (1, 1)),
+    # column strides above 2, and strides of 2 that no direct kernel takes:
+    # one stride-1 convolution per column phase of a copy of the image
+    # (conv_phases): oddconv's 5x5 stride-3 forward (taps 0, 3 | 1, 4 | 2:
+    # the rows kernel on each phase), a dilation coprime to the stride
+    # (3 phases of 1 tap, 24 channels: the GEMM), a dilation that is a
+    # multiple of it (every tap in phase 0, dilation 1 there), and fewer
+    # taps than phases (phases 2 and 3 unused)
+    ((2, 3, 33, 33), (16, 5, 5), (3, 3), (2, 2), (1, 1)),
+    ((2, 4, 20, 31), (24, 4, 3), (2, 3), (1, 2), (1, 2)),
+    ((1, 3, 15, 30), (20, 3, 5), (1, 2), (0, 1), (1, 2)),
+    ((2, 2, 10, 26), (18, 2, 2), (2, 4), (1, 1), (1, 1)),
+    # oddconv's dilated forward: 32 channels of 11-pixel rows on the GEMM,
+    # its B packed as runs of pixels (masked loads with AVX-512)
+    ((2, 16, 11, 11), (32, 3, 3), (1, 1), (2, 2), (2, 2)),
 ]
 
 
