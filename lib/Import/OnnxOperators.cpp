@@ -55,10 +55,13 @@ bool isIntConstant(const Tensor &t) {
   return t.constant && isa<IntegerType>(t.getType().getElementType());
 }
 
+/// The entries of an integer constant; a bool's true is 1 (sign-extended,
+/// an i1's would be -1).
 SmallVector<int64_t> intValues(DenseElementsAttr attr) {
+  bool isBool = attr.getElementType().isInteger(1);
   SmallVector<int64_t> values;
   for (const APInt &v : attr.getValues<APInt>())
-    values.push_back(v.getSExtValue());
+    values.push_back(isBool ? int64_t(v.getZExtValue()) : v.getSExtValue());
   return values;
 }
 
@@ -769,6 +772,40 @@ LogicalResult flatten(NodeContext &n, Results &results) {
   return reshapeTo(n, {outer, inner}, results);
 }
 
+/// An integer constant of `shape` and `constant`'s element type (a bool
+/// stays a bool: sign-extended, true would be -1) whose entry at each
+/// multi-index is `constant`'s at the row-major position `source` gives: a
+/// slice, transpose or broadcast of shape arithmetic (the pads PyTorch
+/// computes) or of a mask, folded.
+Tensor rearrange(DenseElementsAttr constant, ArrayRef<int64_t> shape,
+                 function_ref<int64_t(ArrayRef<int64_t>)> source) {
+  auto values = llvm::to_vector(constant.getValues<APInt>());
+  SmallVector<APInt> out;
+  SmallVector<int64_t> index(shape.size());
+  int64_t count = 1;
+  for (int64_t d : shape)
+    count *= d;
+  for (int64_t i = 0; i < count; ++i) {
+    for (int64_t d = shape.size() - 1, rest = i; d >= 0; --d) {
+      index[d] = rest % shape[d];
+      rest /= shape[d];
+    }
+    out.push_back(values[source(index)]);
+  }
+  return {{}, DenseElementsAttr::get(constant.getType().clone(shape), out)};
+}
+
+/// The row-major position of `index` in `shape`.
+int64_t position(ArrayRef<int64_t> index, ArrayRef<int64_t> shape) {
+  int64_t p = 0;
+  for (auto [i, d] : llvm::zip(index, shape))
+    p = p * d + i;
+  return p;
+}
+
+/// The most entries an Expand of an integer constant folds to.
+constexpr int64_t kMaxFoldedExpand = int64_t(1) << 16;
+
 LogicalResult expand(NodeContext &n, Results &results) {
   FailureOr<SmallVector<int64_t>> spec = n.ints(1, "the shape");
   if (failed(spec))
@@ -785,23 +822,20 @@ LogicalResult expand(NodeContext &n, Results &results) {
     results.push_back({{}, DenseElementsAttr(x.constant).resizeSplat(type)});
     return success();
   }
-  // Integer constants (an index buffer expanded for ScatterElements) stay
-  // constants: each entry is the one its coordinates broadcast from.
-  if (isIntConstant(x)) {
+  // Small integer constants (an index buffer expanded for ScatterElements,
+  // a mask) stay constants: each entry is the one its coordinates broadcast
+  // from. Larger ones are broadcast at run time, as a constant that size
+  // would bloat the library.
+  if (isIntConstant(x) && type.getNumElements() <= kMaxFoldedExpand) {
     ArrayRef<int64_t> from = n.type(0).getShape();
-    SmallVector<int64_t> in = intValues(x.constant), out;
     size_t lead = shape->size() - from.size();
-    for (int64_t i = 0, e = type.getNumElements(); i < e; ++i) {
-      int64_t rest = i, source = 0, stride = 1;
-      for (int64_t d = int64_t(shape->size()) - 1; d >= int64_t(lead); --d) {
-        int64_t size = from[d - lead];
-        source += (size == 1 ? 0 : rest % (*shape)[d]) * stride;
-        stride *= size;
-        rest /= (*shape)[d];
-      }
-      out.push_back(in[source]);
-    }
-    results.push_back(intConstant(n.b.getContext(), *shape, out));
+    results.push_back(
+        rearrange(x.constant, *shape, [&](ArrayRef<int64_t> index) {
+          SmallVector<int64_t> at;
+          for (auto [size, i] : llvm::zip(from, index.drop_front(lead)))
+            at.push_back(size == 1 ? 0 : i);
+          return position(at, from);
+        }));
     return success();
   }
   // Run-time integers too (Gather indices, idx.unsqueeze(-1).expand(...)
@@ -876,34 +910,6 @@ LogicalResult squeeze(NodeContext &n, Results &results) {
   return reshapeTo(n, shape, results);
 }
 
-/// An integer constant of `shape` whose entry at each multi-index is
-/// `constant`'s at the row-major position `source` gives: a slice or
-/// transpose of shape arithmetic (the pads PyTorch computes), folded.
-Tensor rearrange(NodeContext &n, DenseElementsAttr constant,
-                 ArrayRef<int64_t> shape,
-                 function_ref<int64_t(ArrayRef<int64_t>)> source) {
-  SmallVector<int64_t> values = intValues(constant), out, index(shape.size());
-  int64_t count = 1;
-  for (int64_t d : shape)
-    count *= d;
-  for (int64_t i = 0; i < count; ++i) {
-    for (int64_t d = shape.size() - 1, rest = i; d >= 0; --d) {
-      index[d] = rest % shape[d];
-      rest /= shape[d];
-    }
-    out.push_back(values[source(index)]);
-  }
-  return intConstant(n.b.getContext(), shape, out);
-}
-
-/// The row-major position of `index` in `shape`.
-int64_t position(ArrayRef<int64_t> index, ArrayRef<int64_t> shape) {
-  int64_t p = 0;
-  for (auto [i, d] : llvm::zip(index, shape))
-    p = p * d + i;
-  return p;
-}
-
 LogicalResult transpose(NodeContext &n, Results &results) {
   int64_t rank = n.type(0).getRank();
   SmallVector<int64_t> perm;
@@ -924,7 +930,7 @@ LogicalResult transpose(NodeContext &n, Results &results) {
     for (int64_t p : perm)
       shape.push_back(in[p]);
     results.push_back(
-        rearrange(n, n.input(0).constant, shape, [&](ArrayRef<int64_t> index) {
+        rearrange(n.input(0).constant, shape, [&](ArrayRef<int64_t> index) {
           SmallVector<int64_t> from(rank);
           for (int64_t d = 0; d < rank; ++d)
             from[perm[d]] = index[d];
@@ -1125,7 +1131,7 @@ LogicalResult sliceAxes(NodeContext &n, ArrayRef<int64_t> starts,
   const Tensor &x = n.input(0);
   if (isIntConstant(x)) {
     results.push_back(
-        rearrange(n, x.constant, shape, [&](ArrayRef<int64_t> index) {
+        rearrange(x.constant, shape, [&](ArrayRef<int64_t> index) {
           SmallVector<int64_t> from(index);
           for (int64_t d = 0; d < rank; ++d)
             from[d] = start[d] + (llvm::is_contained(reversed, d)

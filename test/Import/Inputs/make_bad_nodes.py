@@ -1,0 +1,42 @@
+"""Writes ONNX models into argv[1] whose node attributes or constant inputs
+are out of range: each once read past the data, crashed the importer, gave
+NaN, or built IR without bound in the importer."""
+
+import os
+import sys
+
+import numpy as np
+from onnx import TensorProto, helper, numpy_helper
+
+out = sys.argv[1]
+os.makedirs(out, exist_ok=True)
+
+
+def save(name, nodes, x_shape, initializers=()):
+    graph = helper.make_graph(
+        nodes, name,
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, x_shape)],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)],
+        [numpy_helper.from_array(v, n) for n, v in initializers])
+    model = helper.make_model(
+        graph, opset_imports=[helper.make_opsetid("", 17)])
+    with open(os.path.join(out, name + ".onnx"), "wb") as f:
+        f.write(model.SerializeToString())
+
+
+def node(op, inputs, **attrs):
+    outputs = ["y", "i"] if op == "TopK" else ["y"]
+    return helper.make_node(op, inputs, outputs, name=op.lower(), **attrs)
+
+
+# An integer constant expanded to 300000 entries is broadcast at run time,
+# not folded into a constant of that size.
+save("expand-large",
+     [helper.make_node("Constant", [], ["c"], name="constant",
+                       value=numpy_helper.from_array(
+                           np.array([1, 2, 3], np.int64))),
+      helper.make_node("Expand", ["c", "s"], ["e"], name="expand"),
+      helper.make_node("Cast", ["e"], ["f"], name="cast",
+                       to=TensorProto.FLOAT),
+      helper.make_node("Mul", ["f", "x"], ["y"], name="mul")],
+     [100000, 3], [("s", np.array([100000, 3], np.int64))])

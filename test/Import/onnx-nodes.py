@@ -1,0 +1,96 @@
+# ONNX nodes built with onnx.helper that the importer once got wrong,
+# checked against PyTorch in f64 (or ONNX's rule where PyTorch has none).
+# RUN: %python %s %t.dir
+
+import os
+import shutil
+import sys
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+import adjoint
+import torchexport
+from onnx import TensorProto, helper, numpy_helper
+from torchexport import check, failures
+
+out = sys.argv[1]
+shutil.rmtree(out, ignore_errors=True)
+os.makedirs(out)
+np.random.seed(0)
+TYPES = {np.dtype(np.float32): TensorProto.FLOAT,
+         np.dtype(np.int64): TensorProto.INT64}
+
+
+def compile_nodes(nodes, inputs, outputs, name, initializers=(), opset=17,
+                  value_and_grad=None):
+    """Nodes compiled as a model: `inputs` ({name: array}) are the graph
+    inputs, `outputs` ({name: ONNX element type}) its outputs."""
+    graph = helper.make_graph(
+        nodes, name,
+        [helper.make_tensor_value_info(k, TYPES[v.dtype], v.shape)
+         for k, v in inputs.items()],
+        [helper.make_tensor_value_info(k, t, None)
+         for k, t in outputs.items()],
+        [numpy_helper.from_array(v, k) for k, v in initializers])
+    path = os.path.join(out, name + ".onnx")
+    with open(path, "wb") as f:
+        f.write(helper.make_model(graph, opset_imports=[
+            helper.make_opsetid("", opset)]).SerializeToString())
+    return adjoint.compile(path, output=os.path.join(out, f"lib{name}.so"),
+                           value_and_grad=value_and_grad)
+
+
+def constant(name, value):
+    return helper.make_node("Constant", [], [name],
+                            value=numpy_helper.from_array(value))
+
+
+# A bool constant expanded, then cast or used as a condition; an int32 one
+# expanded and concatenated with another int32; a bool one sliced.
+x = np.random.randn(2, 3).astype(np.float32)
+mask = np.array([[True, False, True]])
+shape = ("shape", np.array([2, 3], np.int64))
+got = compile_nodes([constant("c", mask),
+                     helper.make_node("Expand", ["c", "shape"], ["e"]),
+                     helper.make_node("Cast", ["e"], ["f"],
+                                      to=TensorProto.FLOAT),
+                     helper.make_node("Mul", ["f", "x"], ["y"])],
+                    {"x": x}, {"y": TensorProto.FLOAT}, "expand-bool-cast",
+                    [shape]).forward(x=x)
+check("Expand of a bool constant, cast", got, x * mask)
+got = compile_nodes([constant("c", mask),
+                     helper.make_node("Expand", ["c", "shape"], ["e"]),
+                     helper.make_node("Neg", ["x"], ["n"]),
+                     helper.make_node("Where", ["e", "x", "n"], ["y"])],
+                    {"x": x}, {"y": TensorProto.FLOAT}, "expand-bool-where",
+                    [shape]).forward(x=x)
+check("Expand of a bool constant, Where", got, np.where(mask, x, -x))
+ints = np.array([[1, -2, 3]], np.int32)
+got = compile_nodes([constant("c", ints), constant("d", ints),
+                     helper.make_node("Expand", ["c", "shape"], ["e"]),
+                     helper.make_node("Concat", ["e", "d"], ["g"], axis=0),
+                     helper.make_node("Cast", ["g"], ["f"],
+                                      to=TensorProto.FLOAT),
+                     helper.make_node("Mul", ["f", "z"], ["y"])],
+                    {"z": np.ones((3, 3), np.float32)},
+                    {"y": TensorProto.FLOAT}, "expand-int32",
+                    [shape]).forward(z=np.ones((3, 3), np.float32))
+check("Expand of an int32 constant, Concat", got, np.repeat(ints, 3, 0))
+rows = np.array([[True, False, True], [False, True, True]])
+got = compile_nodes([constant("c", rows),
+                     constant("start", np.array([1], np.int64)),
+                     constant("end", np.array([3], np.int64)),
+                     constant("axes", np.array([1], np.int64)),
+                     helper.make_node("Slice", ["c", "start", "end", "axes"],
+                                      ["s"]),
+                     helper.make_node("Neg", ["x"], ["n"]),
+                     helper.make_node("Where", ["s", "x", "n"], ["y"])],
+                    {"x": x[:, :2].copy()}, {"y": TensorProto.FLOAT},
+                    "slice-bool").forward(x=x[:, :2].copy())
+check("Slice of a bool constant, Where", got,
+      np.where(rows[:, 1:], x[:, :2], -x[:, :2]))
+
+print(f"{len(failures)} failures")
+sys.exit(1 if failures else 0)
