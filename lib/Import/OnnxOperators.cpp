@@ -1512,6 +1512,14 @@ FailureOr<Value> flatPositions(NodeContext &n, unsigned at,
   if (type.getRank() != int64_t(shape.size()))
     return n.error() << "indices " << type << " must have the data's rank "
                      << shape.size();
+  // Off the axis, each index reads its own coordinate: a larger size would
+  // read past the data (into the next row).
+  for (auto [d, size] : llvm::enumerate(type.getShape()))
+    if (int64_t(d) != axis && size > shape[d])
+      return n.error() << "indices " << type << " are larger than the data ["
+                       << llvm::make_range(shape.begin(), shape.end())
+                       << "] along dimension " << d
+                       << ", which is not the axis (" << axis << ")";
   std::optional<int64_t> count = elementCount(shape);
   if (!count || *count >= (int64_t(1) << 53))
     return n.error() << "the data has too many entries to index";

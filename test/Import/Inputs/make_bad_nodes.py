@@ -29,6 +29,14 @@ def node(op, inputs, **attrs):
     return helper.make_node(op, inputs, outputs, name=op.lower(), **attrs)
 
 
+# Indices of 3 rows for data of 2: only the axis may be longer.
+indices = np.array([[0, 1], [1, 0], [1, 1]], np.int64)
+save("gather-elements-rows", [node("GatherElements", ["x", "a"], axis=1)],
+     [2, 3], [("a", indices)])
+save("scatter-elements-rows",
+     [node("ScatterElements", ["x", "a", "u"], axis=1)], [2, 3],
+     [("a", indices), ("u", np.ones((3, 2), np.float32))])
+
 # An integer constant expanded to 300000 entries is broadcast at run time,
 # not folded into a constant of that size.
 save("expand-large",
