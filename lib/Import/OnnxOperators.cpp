@@ -3150,6 +3150,9 @@ overDepth(NodeContext &n, Value x, const DepthWindow &depth,
           int64_t kernelDepth, double padding,
           function_ref<FailureOr<Value>(int64_t, Value)> slice2d,
           function_ref<FailureOr<Value>(Value, Value)> combine) {
+  if (kernelDepth < 1)
+    return n.error() << "the kernel's depth " << kernelDepth
+                     << " must be at least 1";
   ArrayRef<int64_t> s = cast<RankedTensorType>(x.getType()).getShape();
   int64_t batch = s[0], channels = s[1], height = s[3], width = s[4];
   int64_t extent = s[2] + depth.low + depth.high;
@@ -3460,6 +3463,10 @@ LogicalResult pool3d(NodeContext &n, SmallVector<NamedAttribute> attrs, Value x,
                    n.getInt("storage_order", 0)))
     return n.error() << "the Indices output and storage_order are not "
                         "supported";
+  if (llvm::any_of(kernel, [](int64_t k) { return k < 1; }))
+    return n.error() << "kernel_shape ["
+                     << llvm::make_range(kernel.begin(), kernel.end())
+                     << "] must be at least 1 in each dimension";
   bool hasStride = llvm::any_of(
       attrs, [](NamedAttribute a) { return a.getName() == "stride"; });
   DepthWindow depth = takeDepth(n, attrs);

@@ -37,6 +37,12 @@ save("scatter-elements-rows",
      [node("ScatterElements", ["x", "a", "u"], axis=1)], [2, 3],
      [("a", indices), ("u", np.ones((3, 2), np.float32))])
 
+# 3-D windows with no depth.
+for op, kernel in (("MaxPool", [0, 2, 2]), ("AveragePool", [-1, 2, 2])):
+    save(f"{op.lower()}3d-kernel", [node(op, ["x"], kernel_shape=kernel)],
+         [1, 1, 3, 4, 4])
+save("conv3d-depth", [node("Conv", ["x", "w"])], [1, 1, 3, 4, 4],
+     [("w", np.zeros((1, 1, 0, 2, 2), np.float32))])
 # An integer constant expanded to 300000 entries is broadcast at run time,
 # not folded into a constant of that size.
 save("expand-large",
