@@ -3470,6 +3470,11 @@ LogicalResult pool3d(NodeContext &n, SmallVector<NamedAttribute> attrs, Value x,
   bool hasStride = llvm::any_of(
       attrs, [](NamedAttribute a) { return a.getName() == "stride"; });
   DepthWindow depth = takeDepth(n, attrs);
+  // As the 2-D pools: a window of padding only has no maximum or average.
+  if (depth.low >= kernel[0] || depth.high >= kernel[0])
+    return n.error() << "the depth padding (" << depth.low << ", " << depth.high
+                     << ") must be smaller than the kernel's "
+                     << "depth " << kernel[0];
   // ONNX's stride defaults to 1, adj's to the kernel.
   if (!hasStride)
     attrs.push_back(n.named("stride", n.b.getDenseI64ArrayAttr({1, 1})));

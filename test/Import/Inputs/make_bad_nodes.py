@@ -43,6 +43,12 @@ for op, kernel in (("MaxPool", [0, 2, 2]), ("AveragePool", [-1, 2, 2])):
          [1, 1, 3, 4, 4])
 save("conv3d-depth", [node("Conv", ["x", "w"])], [1, 1, 3, 4, 4],
      [("w", np.zeros((1, 1, 0, 2, 2), np.float32))])
+# Depth padding as deep as the kernel: windows of padding only.
+for op in ("MaxPool", "AveragePool"):
+    save(f"{op.lower()}3d-pads",
+         [node(op, ["x"], kernel_shape=[2, 2, 2], pads=[3, 0, 0, 3, 0, 0])],
+         [1, 1, 3, 4, 4])
+
 # An integer constant expanded to 300000 entries is broadcast at run time,
 # not folded into a constant of that size.
 save("expand-large",
