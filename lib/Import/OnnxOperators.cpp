@@ -2183,7 +2183,8 @@ LogicalResult reduceNorm(NodeContext &n, Results &results) {
 /// adj.one_hot of the labels (a select, not a product: a -inf
 /// log-probability off the label stays out). The weight w is
 /// weights[label] (1 without weights), 0 where the label is ignore_index;
-/// mean divides the sum by the sum of the weights, as PyTorch.
+/// mean divides the sum by the sum of the weights, as PyTorch. An ignored
+/// entry's loss is 0 even if its log-probability is -inf.
 template <bool softmax>
 LogicalResult classLoss(NodeContext &n, Results &results) {
   FailureOr<Value> x = n.floatValue(0);
@@ -2272,7 +2273,9 @@ LogicalResult classLoss(NodeContext &n, Results &results) {
       return failure();
     FailureOr<Value> w = n.create<adj::SelectOp>(
         {*ignored, n.scalar(0.0), weight ? weight : n.scalar(1.0)});
-    if (failed(w))
+    // Its weight 0 times a -inf log-probability would be NaN.
+    picked = n.create<adj::SelectOp>({*ignored, n.scalar(0.0), *picked});
+    if (failed(w) || failed(picked))
       return failure();
     weight = *w;
   }

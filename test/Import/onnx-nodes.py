@@ -92,5 +92,28 @@ got = compile_nodes([constant("c", rows),
 check("Slice of a bool constant, Where", got,
       np.where(rows[:, 1:], x[:, :2], -x[:, :2]))
 
+# ignore_index a class whose log-probability is -inf where it is the label:
+# its entry is left out, not 0 * -inf. Both losses, both reductions.
+with np.errstate(divide="ignore"):
+    log_probs = np.log(np.array([[0.5, 0.0, 0.5], [0.2, 0.3, 0.5],
+                                 [0.1, 0.0, 0.9]], np.float32))
+scores = np.array([[1.0, -np.inf, 2.0], [0.5, 0.25, -1.0],
+                   [3.0, -np.inf, 1.0]], np.float32)
+labels = np.array([1, 0, 1], np.int64)
+for op, x in (("NegativeLogLikelihoodLoss", log_probs),
+              ("SoftmaxCrossEntropyLoss", scores)):
+    for reduction in ("mean", "sum"):
+        lib = compile_nodes(
+            [helper.make_node(op, ["x", "l"], ["y"], ignore_index=1,
+                              reduction=reduction)],
+            {"x": x, "l": labels}, {"y": TensorProto.FLOAT},
+            f"{op}-ignore-{reduction}")
+        t = torch.tensor(x, dtype=torch.float64)
+        lp = t if op == "NegativeLogLikelihoodLoss" else t.log_softmax(1)
+        want = F.nll_loss(lp, torch.tensor(labels), ignore_index=1,
+                          reduction=reduction)
+        check(f"{op} ignoring a -inf class, {reduction}",
+              lib.forward(x=x, l=labels), want.numpy())
+
 print(f"{len(failures)} failures")
 sys.exit(1 if failures else 0)
