@@ -3715,7 +3715,7 @@ const OperatorInfo operators[] = {
      "toward zero (fmod 1, also `adj.ceil`); derivatives as PyTorch's"},
     {"Mul", 7, 17, 2, binary<adj::MulOp>, "`adj.mul`; integer constants fold"},
     {"Neg", 6, 17, 1, unary<adj::NegOp>, "`adj.neg`"},
-    {"NegativeLogLikelihoodLoss", 13, 17, 2, classLoss<false>,
+    {"NegativeLogLikelihoodLoss", 12, 17, 2, classLoss<false>,
      "-w lp[label] by an `adj.select` of `adj.one_hot` of the labels "
      "(classes along axis 1, any extra dimensions), weights, ignore_index, "
      "reduction mean (weighted, as PyTorch), sum or none"},
@@ -3774,7 +3774,7 @@ const OperatorInfo operators[] = {
      "`adj.reverse` the slice; integer constants fold"},
     {"Softmax", 1, 17, 1, softmax<adj::SoftmaxOp>,
      "`adj.softmax`; before opset 13 only along the last axis"},
-    {"SoftmaxCrossEntropyLoss", 13, 17, 2, classLoss<true>,
+    {"SoftmaxCrossEntropyLoss", 12, 17, 2, classLoss<true>,
      "NegativeLogLikelihoodLoss of `adj.log_softmax` along axis 1; also "
      "the log_prob output"},
     {"Softplus", 1, 17, 1, softplus,

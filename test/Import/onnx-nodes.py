@@ -115,5 +115,18 @@ for op, x in (("NegativeLogLikelihoodLoss", log_probs),
         check(f"{op} ignoring a -inf class, {reduction}",
               lib.forward(x=x, l=labels), want.numpy())
 
+# Both losses at opset 12, where they first appear.
+x = np.random.randn(4, 3).astype(np.float32)
+labels = np.array([0, 2, 1, 1], np.int64)
+for op in ("NegativeLogLikelihoodLoss", "SoftmaxCrossEntropyLoss"):
+    lib = compile_nodes([helper.make_node(op, ["x", "l"], ["y"])],
+                        {"x": x, "l": labels}, {"y": TensorProto.FLOAT},
+                        f"{op}-opset12", opset=12)
+    t = torch.tensor(x, dtype=torch.float64)
+    lp = t if op == "NegativeLogLikelihoodLoss" else t.log_softmax(1)
+    check(f"{op} at opset 12", lib.forward(x=x, l=labels),
+          F.nll_loss(lp, torch.tensor(labels)).numpy())
+
+
 print(f"{len(failures)} failures")
 sys.exit(1 if failures else 0)
