@@ -2389,38 +2389,111 @@ LogicalResult argExtreme(NodeContext &n, Results &results) {
   return success();
 }
 
-/// TopK: the K largest (or smallest) entries along `axis`, sorted, with
-/// their indices. Each is found in turn: the first position of the extreme
-/// among the entries not taken yet; its value is the sum of the input's
-/// entries selected at that position, so that the derivative reaches
-/// exactly that entry, as PyTorch's. Costs K passes over the input (meant
-/// for a small K). Ties go to the lower index; NaN is the largest.
-LogicalResult topK(NodeContext &n, Results &results) {
-  FailureOr<Value> x = n.floatValue(0);
-  FailureOr<SmallVector<int64_t>> ks = n.ints(1, "K");
-  if (failed(x) || failed(ks))
+/// TopK's outputs: the values and their f64 positions along the axis.
+struct TopKResult {
+  Value values, positions;
+};
+
+/// The K largest (or smallest) entries along `axis` by ranks: an entry's
+/// rank is the number of entries before it (greater, or smaller; NaN is
+/// the largest, as in PyTorch; equal ones by position), from a comparison
+/// of every pair along the axis, and output k is the entry of rank k: the
+/// sum of the entries selected by rank == k, so that the derivative
+/// reaches exactly that entry, as PyTorch's. The IR is the same for any K
+/// (torch.sort and argsort export a TopK of the whole axis); the work is
+/// size² per row.
+FailureOr<TopKResult> topKByRanks(NodeContext &n, Value x, int64_t axis,
+                                  int64_t k, bool largest) {
+  auto type = cast<RankedTensorType>(x.getType());
+  // Entry i along `axis`, entry j along axis + 1.
+  SmallVector<int64_t> iShape(type.getShape()), jShape(type.getShape());
+  iShape.insert(iShape.begin() + axis + 1, 1);
+  jShape.insert(jShape.begin() + axis, 1);
+  Value xi = n.reshape(x, iShape), xj = n.reshape(x, jShape);
+  Value posI = positions(n, type.clone(iShape), axis);
+  Value posJ = positions(n, type.clone(jShape), axis + 1);
+  Value zero = f64Scalar(n, 0.0), one = f64Scalar(n, 1.0);
+  // 1 if `a` may come before `b` (a >= b, or a NaN; smallest: a <= b, or
+  // b a NaN), else 0: j is before i if notAfter(xj, xi) and j < i, or if
+  // not notAfter(xi, xj).
+  auto notAfter = [&](Value a, Value b) -> FailureOr<Value> {
+    Value nanSide = largest ? a : b;
+    FailureOr<Value> inOrder = compare(n,
+                                       largest ? adj::ComparisonDirection::ge
+                                               : adj::ComparisonDirection::le,
+                                       a, b);
+    FailureOr<Value> nan =
+        compare(n, adj::ComparisonDirection::ne, nanSide, nanSide);
+    if (failed(inOrder) || failed(nan))
+      return failure();
+    FailureOr<Value> ordered = n.create<adj::SelectOp>({*inOrder, one, zero});
+    if (failed(ordered))
+      return failure();
+    return n.create<adj::SelectOp>({*nan, one, *ordered});
+  };
+  FailureOr<Value> ji = notAfter(xj, xi), ij = notAfter(xi, xj);
+  FailureOr<Value> earlier =
+      compare(n, adj::ComparisonDirection::lt, posJ, posI);
+  if (failed(ji) || failed(ij) || failed(earlier))
     return failure();
-  RankedTensorType type = n.type(0);
-  FailureOr<int64_t> axis =
-      n.normalizeAxis(n.getInt("axis", -1), type.getRank());
-  if (failed(axis))
+  FailureOr<Value> strictly = n.create<adj::SubOp>({one, *ij});
+  if (failed(strictly))
     return failure();
-  int64_t size = type.getDimSize(*axis);
-  if (ks->size() != 1 || (*ks)[0] < 1 || (*ks)[0] > size)
-    return n.error() << "K must be one value in [1, " << size << "]";
-  bool largest = n.getInt("largest", 1);
+  FailureOr<Value> before = n.create<adj::SelectOp>({*earlier, *ji, *strictly});
+  if (failed(before))
+    return failure();
+  FailureOr<Value> rank = n.create<adj::SumOp>(
+      *before, {n.named("axes", n.b.getDenseI64ArrayAttr({axis + 1})),
+                n.named("keepdims", n.b.getUnitAttr())});
+  if (failed(rank))
+    return failure();
+  // rank == k, each entry i along `axis` against each output k along
+  // axis + 1; summed over `axis`, the outputs take its place.
+  SmallVector<int64_t> kShape(iShape.size(), 1);
+  kShape[axis + 1] = k;
+  Value outputs = n.b.create<adj::IotaOp>(
+      n.loc, RankedTensorType::get(kShape, n.b.getF64Type()),
+      n.b.getI64IntegerAttr(axis + 1));
+  FailureOr<Value> hit =
+      compare(n, adj::ComparisonDirection::eq, *rank, outputs);
+  if (failed(hit))
+    return failure();
+  auto pick = [&](Value v, Value otherwise) -> FailureOr<Value> {
+    FailureOr<Value> chosen = n.create<adj::SelectOp>({*hit, v, otherwise});
+    if (failed(chosen))
+      return failure();
+    return n.create<adj::SumOp>(
+        *chosen, {n.named("axes", n.b.getDenseI64ArrayAttr({axis}))});
+  };
+  FailureOr<Value> values = pick(xi, n.scalar(0.0)), at = pick(posI, zero);
+  if (failed(values) || failed(at))
+    return failure();
+  return TopKResult{*values, *at};
+}
+
+/// The K largest (or smallest) entries along `axis` found in turn: the
+/// first position of the extreme among the entries not taken yet; its
+/// value is the sum of the input's entries selected at that position, so
+/// that the derivative reaches exactly that entry, as PyTorch's. Costs K
+/// passes over the input and IR in proportion to K (for a small K over
+/// an axis too long to compare every pair). Ties go to the lower index;
+/// NaN is the largest.
+FailureOr<TopKResult> topKByPasses(NodeContext &n, Value x, int64_t axis,
+                                   int64_t k, bool largest) {
+  auto type = cast<RankedTensorType>(x.getType());
+  int64_t size = type.getDimSize(axis);
   // Each entry's rank among equals: its position; a NaN among the smallest
   // is +inf to the search but comes after any +inf (PyTorch's order: NaN
   // is the largest), its rank its position + size. A taken entry's rank
   // is 2 size, which extremePosition never picks while another is left.
-  Value rank = positions(n, type, *axis), remaining = *x;
+  Value rank = positions(n, type, axis), remaining = x;
   Value excluded = n.scalar(largest ? -INFINITY : INFINITY);
   Value sizeValue = f64Scalar(n, double(size));
   if (!largest) {
-    FailureOr<Value> nan = compare(n, adj::ComparisonDirection::ne, *x, *x);
+    FailureOr<Value> nan = compare(n, adj::ComparisonDirection::ne, x, x);
     if (failed(nan))
       return failure();
-    FailureOr<Value> ordered = n.create<adj::SelectOp>({*nan, excluded, *x});
+    FailureOr<Value> ordered = n.create<adj::SelectOp>({*nan, excluded, x});
     FailureOr<Value> after = n.create<adj::AddOp>({rank, sizeValue});
     if (failed(ordered) || failed(after))
       return failure();
@@ -2434,22 +2507,21 @@ LogicalResult topK(NodeContext &n, Results &results) {
   Value available = rank;
   SmallVector<Value> values, indices;
   SmallVector<NamedAttribute> sumAttrs = {
-      n.named("axes", n.b.getDenseI64ArrayAttr({*axis})),
+      n.named("axes", n.b.getDenseI64ArrayAttr({axis})),
       n.named("keepdims", n.b.getUnitAttr())};
-  for (int64_t k = 0; k < (*ks)[0]; ++k) {
-    FailureOr<Value> extreme = extremeAlong(n, remaining, *axis, largest);
+  for (int64_t i = 0; i < k; ++i) {
+    FailureOr<Value> extreme = extremeAlong(n, remaining, axis, largest);
     if (failed(extreme))
       return failure();
     FailureOr<Value> at =
-        extremePosition(n, remaining, *extreme, available, *axis, false, gone);
+        extremePosition(n, remaining, *extreme, available, axis, false, gone);
     if (failed(at))
       return failure();
     // `rank` against `at` broadcasts to the input's shape.
     FailureOr<Value> hit = compare(n, adj::ComparisonDirection::eq, rank, *at);
     if (failed(hit))
       return failure();
-    FailureOr<Value> chosen =
-        n.create<adj::SelectOp>({*hit, *x, n.scalar(0.0)});
+    FailureOr<Value> chosen = n.create<adj::SelectOp>({*hit, x, n.scalar(0.0)});
     if (failed(chosen))
       return failure();
     FailureOr<Value> value = n.create<adj::SumOp>(*chosen, sumAttrs);
@@ -2464,7 +2536,7 @@ LogicalResult topK(NodeContext &n, Results &results) {
     remaining = *rest;
     available = *left;
   }
-  auto axisAttr = n.named("axis", n.b.getI64IntegerAttr(*axis));
+  auto axisAttr = n.named("axis", n.b.getI64IntegerAttr(axis));
   FailureOr<Value> y = n.create<adj::ConcatOp>(values, {axisAttr});
   FailureOr<Value> at = n.create<adj::ConcatOp>(indices, {axisAttr});
   if (failed(y) || failed(at))
@@ -2480,10 +2552,50 @@ LogicalResult topK(NodeContext &n, Results &results) {
     if (failed(at))
       return failure();
   }
-  FailureOr<Value> i64 = asIndices(n, *at);
+  return TopKResult{*y, *at};
+}
+
+/// The most pairs TopK compares (topKByRanks) and, over a longer axis, the
+/// most passes it makes (topKByPasses).
+constexpr int64_t kMaxTopKPairs = int64_t(1) << 24;
+constexpr int64_t kMaxTopKPasses = 16;
+
+/// TopK: the K largest (or smallest) entries along `axis`, sorted, with
+/// their indices; by ranks unless the axis is too long to compare every
+/// pair.
+LogicalResult topK(NodeContext &n, Results &results) {
+  FailureOr<Value> x = n.floatValue(0);
+  FailureOr<SmallVector<int64_t>> ks = n.ints(1, "K");
+  if (failed(x) || failed(ks))
+    return failure();
+  RankedTensorType type = n.type(0);
+  FailureOr<int64_t> axis =
+      n.normalizeAxis(n.getInt("axis", -1), type.getRank());
+  if (failed(axis))
+    return failure();
+  int64_t size = type.getDimSize(*axis);
+  if (ks->size() != 1 || (*ks)[0] < 1 || (*ks)[0] > size)
+    return n.error() << "K must be one value in [1, " << size << "]";
+  int64_t k = (*ks)[0];
+  bool largest = n.getInt("largest", 1);
+  std::optional<int64_t> pairs = llvm::checkedMul(type.getNumElements(), size);
+  FailureOr<TopKResult> top = failure();
+  if (pairs && *pairs <= kMaxTopKPairs)
+    top = topKByRanks(n, *x, *axis, k, largest);
+  else if (k <= kMaxTopKPasses)
+    top = topKByPasses(n, *x, *axis, k, largest);
+  else
+    return n.error() << "K " << k << " over an axis of " << size << " of "
+                     << type << " is too large: TopK compares every pair "
+                     << "along the axis (at most " << kMaxTopKPairs
+                     << " pairs in all) or, for K at most " << kMaxTopKPasses
+                     << ", makes K passes";
+  if (failed(top))
+    return failure();
+  FailureOr<Value> i64 = asIndices(n, top->positions);
   if (failed(i64))
     return failure();
-  results.push_back(runtime(*y));
+  results.push_back(runtime(top->values));
   results.push_back(runtime(*i64));
   return success();
 }
@@ -3787,10 +3899,12 @@ const OperatorInfo operators[] = {
     {"Tile", 6, 17, 2, tile,
      "`adj.broadcast_to` between reshapes; repeats known at import time"},
     {"TopK", 11, 17, 2, topK,
-     "K passes: `adj.max` (or `adj.min`) of what is left, its first "
-     "position (as ArgMax), its value an `adj.sum` of an `adj.select` (the "
-     "derivative reaches the entry taken); K known at import time; sorted, "
-     "ties to the lower index; Indices an i64 tensor at run time"},
+     "each entry's rank by an `adj.compare` of every pair along the axis, "
+     "output k an `adj.sum` of an `adj.select` of rank k (the derivative "
+     "reaches the entry taken); over an axis too long for that (more than "
+     "2^24 pairs), K <= 16 passes of `adj.max` (or `adj.min`); K known at "
+     "import time; sorted, ties to the lower index; Indices an i64 tensor "
+     "at run time"},
     {"Transpose", 1, 17, 1, transpose,
      "`adj.transpose`; integer constants fold"},
     {"Trilu", 14, 17, 1, trilu,

@@ -128,5 +128,63 @@ for op in ("NegativeLogLikelihoodLoss", "SoftmaxCrossEntropyLoss"):
           F.nll_loss(lp, torch.tensor(labels)).numpy())
 
 
+def top_k(x, k, axis, largest, name):
+    """TopK of `x`, and the value and gradient of sum(w * values)."""
+    w = np.random.randn(*np.moveaxis(x, axis, -1)[..., :k].shape)
+    w = np.moveaxis(w, -1, axis).astype(np.float32)
+    nodes = [helper.make_node("TopK", ["x", "k"], ["v", "i"], axis=axis,
+                              largest=largest),
+             helper.make_node("Mul", ["v", "w"], ["p"]),
+             helper.make_node("ReduceSum", ["p"], ["s"], keepdims=0)]
+    initializers = [("k", np.array([k], np.int64)), ("w", w)]
+    lib = compile_nodes(nodes, {"x": x}, {"v": TensorProto.FLOAT,
+                                          "i": TensorProto.INT64},
+                        name, initializers)
+    got = lib.forward(x=x, **lib.initial_values())
+    lib = compile_nodes(nodes, {"x": x}, {"s": TensorProto.FLOAT},
+                        name + "-grad", initializers,
+                        value_and_grad="forward:wrt=x")
+    _, grad = lib.forward_value_and_grad(x=x, **lib.initial_values())
+    return got.v, got.i, w, grad
+
+
+def check_top_k(what, x, k, axis, largest):
+    v, i, w, grad = top_k(x, k, axis, largest, what.replace(" ", "-"))
+    t = torch.tensor(x, dtype=torch.float64, requires_grad=True)
+    want = torch.topk(t, k, axis, bool(largest))
+    nan = np.isnan(want.values.detach().numpy())
+    check(f"{what} NaNs", np.isnan(v), nan, 0.0)
+    check(f"{what} values", v[~nan], want.values.detach().numpy()[~nan], 0.0)
+    check(f"{what} indices", i, want.indices.numpy(), 0.0)
+    (want.values * torch.tensor(w, dtype=torch.float64)).sum().backward()
+    check(f"{what} gradient", grad, t.grad.numpy())
+
+
+# The whole axis, as torch.sort exports it, with NaNs and infinities (no
+# ties, nor two NaNs in a row: PyTorch's order among equals is
+# unspecified), along either axis.
+x = np.random.permutation(np.linspace(-3, 3, 6 * 40)).reshape(6, 40)
+x[0, 3], x[1, 7], x[1, 30], x[2, 0] = np.nan, np.inf, -np.inf, np.nan
+x[3, 39] = np.nan
+x = x.astype(np.float32)
+for largest in (0, 1):
+    check_top_k(f"TopK whole axis largest {largest}", x, 40, 1, largest)
+    check_top_k(f"TopK axis 0 largest {largest}", x, 4, 0, largest)
+
+# Ties go to the lower index (ONNX's rule): a stable sort's order.
+x = np.random.randint(-3, 4, size=(5, 30)).astype(np.float32)
+for largest in (0, 1):
+    v, i, _, _ = top_k(x, 30, 1, largest, f"topk-ties-{largest}")
+    want = np.argsort(-x if largest else x, axis=1, kind="stable")
+    check(f"TopK ties largest {largest} indices", i, want, 0.0)
+    check(f"TopK ties largest {largest} values", v,
+          np.take_along_axis(x, want, 1), 0.0)
+
+# An axis too long to compare every pair: one pass per output.
+x = np.random.randn(1, 5000).astype(np.float32)
+x[0, 17] = np.nan
+for largest in (0, 1):
+    check_top_k(f"TopK long axis largest {largest}", x, 3, 1, largest)
+
 print(f"{len(failures)} failures")
 sys.exit(1 if failures else 0)

@@ -49,6 +49,10 @@ for op in ("MaxPool", "AveragePool"):
          [node(op, ["x"], kernel_shape=[2, 2, 2], pads=[3, 0, 0, 3, 0, 0])],
          [1, 1, 3, 4, 4])
 
+# TopK of 17 over 5000 entries: too many pairs to compare, too many passes.
+save("topk-large", [node("TopK", ["x", "k"])], [1, 5000],
+     [("k", np.array([17], np.int64))])
+
 # An integer constant expanded to 300000 entries is broadcast at run time,
 # not folded into a constant of that size.
 save("expand-large",
