@@ -1937,6 +1937,12 @@ LogicalResult einsum(NodeContext &n, Results &results) {
   for (char c : n.getString("equation", ""))
     if (c != ' ')
       equation += c;
+  // Indices are letters (ONNX's rule): the ellipsis' dimensions become
+  // digits below.
+  for (char c : equation)
+    if (!llvm::isAlpha(c) && !StringRef(",.->").contains(c))
+      return n.error() << "equation '" << equation << "' has '" << c
+                       << "': indices are letters";
   size_t arrow = equation.find("->");
   std::string lhs = equation.substr(0, arrow);
   SmallVector<StringRef> terms;

@@ -49,6 +49,9 @@ for op in ("MaxPool", "AveragePool"):
          [node(op, ["x"], kernel_shape=[2, 2, 2], pads=[3, 0, 0, 3, 0, 0])],
          [1, 1, 3, 4, 4])
 
+# Digits are not indices (the importer's names for an ellipsis' dimensions).
+save("einsum-digit", [node("Einsum", ["x"], equation="i1->i")], [2, 3])
+
 # TopK of 17 over 5000 entries: too many pairs to compare, too many passes.
 save("topk-large", [node("TopK", ["x", "k"])], [1, 5000],
      [("k", np.array([17], np.int64))])
