@@ -55,10 +55,13 @@ bool isIntConstant(const Tensor &t) {
   return t.constant && isa<IntegerType>(t.getType().getElementType());
 }
 
+/// The entries of an integer constant; a bool's true is 1 (sign-extended,
+/// an i1's would be -1).
 SmallVector<int64_t> intValues(DenseElementsAttr attr) {
+  bool isBool = attr.getElementType().isInteger(1);
   SmallVector<int64_t> values;
   for (const APInt &v : attr.getValues<APInt>())
-    values.push_back(v.getSExtValue());
+    values.push_back(isBool ? int64_t(v.getZExtValue()) : v.getSExtValue());
   return values;
 }
 
@@ -769,6 +772,40 @@ LogicalResult flatten(NodeContext &n, Results &results) {
   return reshapeTo(n, {outer, inner}, results);
 }
 
+/// An integer constant of `shape` and `constant`'s element type (a bool
+/// stays a bool: sign-extended, true would be -1) whose entry at each
+/// multi-index is `constant`'s at the row-major position `source` gives: a
+/// slice, transpose or broadcast of shape arithmetic (the pads PyTorch
+/// computes) or of a mask, folded.
+Tensor rearrange(DenseElementsAttr constant, ArrayRef<int64_t> shape,
+                 function_ref<int64_t(ArrayRef<int64_t>)> source) {
+  auto values = llvm::to_vector(constant.getValues<APInt>());
+  SmallVector<APInt> out;
+  SmallVector<int64_t> index(shape.size());
+  int64_t count = 1;
+  for (int64_t d : shape)
+    count *= d;
+  for (int64_t i = 0; i < count; ++i) {
+    for (int64_t d = shape.size() - 1, rest = i; d >= 0; --d) {
+      index[d] = rest % shape[d];
+      rest /= shape[d];
+    }
+    out.push_back(values[source(index)]);
+  }
+  return {{}, DenseElementsAttr::get(constant.getType().clone(shape), out)};
+}
+
+/// The row-major position of `index` in `shape`.
+int64_t position(ArrayRef<int64_t> index, ArrayRef<int64_t> shape) {
+  int64_t p = 0;
+  for (auto [i, d] : llvm::zip(index, shape))
+    p = p * d + i;
+  return p;
+}
+
+/// The most entries an Expand of an integer constant folds to.
+constexpr int64_t kMaxFoldedExpand = int64_t(1) << 16;
+
 LogicalResult expand(NodeContext &n, Results &results) {
   FailureOr<SmallVector<int64_t>> spec = n.ints(1, "the shape");
   if (failed(spec))
@@ -785,23 +822,20 @@ LogicalResult expand(NodeContext &n, Results &results) {
     results.push_back({{}, DenseElementsAttr(x.constant).resizeSplat(type)});
     return success();
   }
-  // Integer constants (an index buffer expanded for ScatterElements) stay
-  // constants: each entry is the one its coordinates broadcast from.
-  if (isIntConstant(x)) {
+  // Small integer constants (an index buffer expanded for ScatterElements,
+  // a mask) stay constants: each entry is the one its coordinates broadcast
+  // from. Larger ones are broadcast at run time, as a constant that size
+  // would bloat the library.
+  if (isIntConstant(x) && type.getNumElements() <= kMaxFoldedExpand) {
     ArrayRef<int64_t> from = n.type(0).getShape();
-    SmallVector<int64_t> in = intValues(x.constant), out;
     size_t lead = shape->size() - from.size();
-    for (int64_t i = 0, e = type.getNumElements(); i < e; ++i) {
-      int64_t rest = i, source = 0, stride = 1;
-      for (int64_t d = int64_t(shape->size()) - 1; d >= int64_t(lead); --d) {
-        int64_t size = from[d - lead];
-        source += (size == 1 ? 0 : rest % (*shape)[d]) * stride;
-        stride *= size;
-        rest /= (*shape)[d];
-      }
-      out.push_back(in[source]);
-    }
-    results.push_back(intConstant(n.b.getContext(), *shape, out));
+    results.push_back(
+        rearrange(x.constant, *shape, [&](ArrayRef<int64_t> index) {
+          SmallVector<int64_t> at;
+          for (auto [size, i] : llvm::zip(from, index.drop_front(lead)))
+            at.push_back(size == 1 ? 0 : i);
+          return position(at, from);
+        }));
     return success();
   }
   // Run-time integers too (Gather indices, idx.unsqueeze(-1).expand(...)
@@ -876,34 +910,6 @@ LogicalResult squeeze(NodeContext &n, Results &results) {
   return reshapeTo(n, shape, results);
 }
 
-/// An integer constant of `shape` whose entry at each multi-index is
-/// `constant`'s at the row-major position `source` gives: a slice or
-/// transpose of shape arithmetic (the pads PyTorch computes), folded.
-Tensor rearrange(NodeContext &n, DenseElementsAttr constant,
-                 ArrayRef<int64_t> shape,
-                 function_ref<int64_t(ArrayRef<int64_t>)> source) {
-  SmallVector<int64_t> values = intValues(constant), out, index(shape.size());
-  int64_t count = 1;
-  for (int64_t d : shape)
-    count *= d;
-  for (int64_t i = 0; i < count; ++i) {
-    for (int64_t d = shape.size() - 1, rest = i; d >= 0; --d) {
-      index[d] = rest % shape[d];
-      rest /= shape[d];
-    }
-    out.push_back(values[source(index)]);
-  }
-  return intConstant(n.b.getContext(), shape, out);
-}
-
-/// The row-major position of `index` in `shape`.
-int64_t position(ArrayRef<int64_t> index, ArrayRef<int64_t> shape) {
-  int64_t p = 0;
-  for (auto [i, d] : llvm::zip(index, shape))
-    p = p * d + i;
-  return p;
-}
-
 LogicalResult transpose(NodeContext &n, Results &results) {
   int64_t rank = n.type(0).getRank();
   SmallVector<int64_t> perm;
@@ -924,7 +930,7 @@ LogicalResult transpose(NodeContext &n, Results &results) {
     for (int64_t p : perm)
       shape.push_back(in[p]);
     results.push_back(
-        rearrange(n, n.input(0).constant, shape, [&](ArrayRef<int64_t> index) {
+        rearrange(n.input(0).constant, shape, [&](ArrayRef<int64_t> index) {
           SmallVector<int64_t> from(rank);
           for (int64_t d = 0; d < rank; ++d)
             from[perm[d]] = index[d];
@@ -1125,7 +1131,7 @@ LogicalResult sliceAxes(NodeContext &n, ArrayRef<int64_t> starts,
   const Tensor &x = n.input(0);
   if (isIntConstant(x)) {
     results.push_back(
-        rearrange(n, x.constant, shape, [&](ArrayRef<int64_t> index) {
+        rearrange(x.constant, shape, [&](ArrayRef<int64_t> index) {
           SmallVector<int64_t> from(index);
           for (int64_t d = 0; d < rank; ++d)
             from[d] = start[d] + (llvm::is_contained(reversed, d)
@@ -1506,6 +1512,14 @@ FailureOr<Value> flatPositions(NodeContext &n, unsigned at,
   if (type.getRank() != int64_t(shape.size()))
     return n.error() << "indices " << type << " must have the data's rank "
                      << shape.size();
+  // Off the axis, each index reads its own coordinate: a larger size would
+  // read past the data (into the next row).
+  for (auto [d, size] : llvm::enumerate(type.getShape()))
+    if (int64_t(d) != axis && size > shape[d])
+      return n.error() << "indices " << type << " are larger than the data ["
+                       << llvm::make_range(shape.begin(), shape.end())
+                       << "] along dimension " << d
+                       << ", which is not the axis (" << axis << ")";
   std::optional<int64_t> count = elementCount(shape);
   if (!count || *count >= (int64_t(1) << 53))
     return n.error() << "the data has too many entries to index";
@@ -1923,6 +1937,12 @@ LogicalResult einsum(NodeContext &n, Results &results) {
   for (char c : n.getString("equation", ""))
     if (c != ' ')
       equation += c;
+  // Indices are letters (ONNX's rule): the ellipsis' dimensions become
+  // digits below.
+  for (char c : equation)
+    if (!llvm::isAlpha(c) && !StringRef(",.->").contains(c))
+      return n.error() << "equation '" << equation << "' has '" << c
+                       << "': indices are letters";
   size_t arrow = equation.find("->");
   std::string lhs = equation.substr(0, arrow);
   SmallVector<StringRef> terms;
@@ -2169,7 +2189,8 @@ LogicalResult reduceNorm(NodeContext &n, Results &results) {
 /// adj.one_hot of the labels (a select, not a product: a -inf
 /// log-probability off the label stays out). The weight w is
 /// weights[label] (1 without weights), 0 where the label is ignore_index;
-/// mean divides the sum by the sum of the weights, as PyTorch.
+/// mean divides the sum by the sum of the weights, as PyTorch. An ignored
+/// entry's loss is 0 even if its log-probability is -inf.
 template <bool softmax>
 LogicalResult classLoss(NodeContext &n, Results &results) {
   FailureOr<Value> x = n.floatValue(0);
@@ -2258,7 +2279,9 @@ LogicalResult classLoss(NodeContext &n, Results &results) {
       return failure();
     FailureOr<Value> w = n.create<adj::SelectOp>(
         {*ignored, n.scalar(0.0), weight ? weight : n.scalar(1.0)});
-    if (failed(w))
+    // Its weight 0 times a -inf log-probability would be NaN.
+    picked = n.create<adj::SelectOp>({*ignored, n.scalar(0.0), *picked});
+    if (failed(w) || failed(picked))
       return failure();
     weight = *w;
   }
@@ -2372,38 +2395,111 @@ LogicalResult argExtreme(NodeContext &n, Results &results) {
   return success();
 }
 
-/// TopK: the K largest (or smallest) entries along `axis`, sorted, with
-/// their indices. Each is found in turn: the first position of the extreme
-/// among the entries not taken yet; its value is the sum of the input's
-/// entries selected at that position, so that the derivative reaches
-/// exactly that entry, as PyTorch's. Costs K passes over the input (meant
-/// for a small K). Ties go to the lower index; NaN is the largest.
-LogicalResult topK(NodeContext &n, Results &results) {
-  FailureOr<Value> x = n.floatValue(0);
-  FailureOr<SmallVector<int64_t>> ks = n.ints(1, "K");
-  if (failed(x) || failed(ks))
+/// TopK's outputs: the values and their f64 positions along the axis.
+struct TopKResult {
+  Value values, positions;
+};
+
+/// The K largest (or smallest) entries along `axis` by ranks: an entry's
+/// rank is the number of entries before it (greater, or smaller; NaN is
+/// the largest, as in PyTorch; equal ones by position), from a comparison
+/// of every pair along the axis, and output k is the entry of rank k: the
+/// sum of the entries selected by rank == k, so that the derivative
+/// reaches exactly that entry, as PyTorch's. The IR is the same for any K
+/// (torch.sort and argsort export a TopK of the whole axis); the work is
+/// size² per row.
+FailureOr<TopKResult> topKByRanks(NodeContext &n, Value x, int64_t axis,
+                                  int64_t k, bool largest) {
+  auto type = cast<RankedTensorType>(x.getType());
+  // Entry i along `axis`, entry j along axis + 1.
+  SmallVector<int64_t> iShape(type.getShape()), jShape(type.getShape());
+  iShape.insert(iShape.begin() + axis + 1, 1);
+  jShape.insert(jShape.begin() + axis, 1);
+  Value xi = n.reshape(x, iShape), xj = n.reshape(x, jShape);
+  Value posI = positions(n, type.clone(iShape), axis);
+  Value posJ = positions(n, type.clone(jShape), axis + 1);
+  Value zero = f64Scalar(n, 0.0), one = f64Scalar(n, 1.0);
+  // 1 if `a` may come before `b` (a >= b, or a NaN; smallest: a <= b, or
+  // b a NaN), else 0: j is before i if notAfter(xj, xi) and j < i, or if
+  // not notAfter(xi, xj).
+  auto notAfter = [&](Value a, Value b) -> FailureOr<Value> {
+    Value nanSide = largest ? a : b;
+    FailureOr<Value> inOrder = compare(n,
+                                       largest ? adj::ComparisonDirection::ge
+                                               : adj::ComparisonDirection::le,
+                                       a, b);
+    FailureOr<Value> nan =
+        compare(n, adj::ComparisonDirection::ne, nanSide, nanSide);
+    if (failed(inOrder) || failed(nan))
+      return failure();
+    FailureOr<Value> ordered = n.create<adj::SelectOp>({*inOrder, one, zero});
+    if (failed(ordered))
+      return failure();
+    return n.create<adj::SelectOp>({*nan, one, *ordered});
+  };
+  FailureOr<Value> ji = notAfter(xj, xi), ij = notAfter(xi, xj);
+  FailureOr<Value> earlier =
+      compare(n, adj::ComparisonDirection::lt, posJ, posI);
+  if (failed(ji) || failed(ij) || failed(earlier))
     return failure();
-  RankedTensorType type = n.type(0);
-  FailureOr<int64_t> axis =
-      n.normalizeAxis(n.getInt("axis", -1), type.getRank());
-  if (failed(axis))
+  FailureOr<Value> strictly = n.create<adj::SubOp>({one, *ij});
+  if (failed(strictly))
     return failure();
-  int64_t size = type.getDimSize(*axis);
-  if (ks->size() != 1 || (*ks)[0] < 1 || (*ks)[0] > size)
-    return n.error() << "K must be one value in [1, " << size << "]";
-  bool largest = n.getInt("largest", 1);
+  FailureOr<Value> before = n.create<adj::SelectOp>({*earlier, *ji, *strictly});
+  if (failed(before))
+    return failure();
+  FailureOr<Value> rank = n.create<adj::SumOp>(
+      *before, {n.named("axes", n.b.getDenseI64ArrayAttr({axis + 1})),
+                n.named("keepdims", n.b.getUnitAttr())});
+  if (failed(rank))
+    return failure();
+  // rank == k, each entry i along `axis` against each output k along
+  // axis + 1; summed over `axis`, the outputs take its place.
+  SmallVector<int64_t> kShape(iShape.size(), 1);
+  kShape[axis + 1] = k;
+  Value outputs = n.b.create<adj::IotaOp>(
+      n.loc, RankedTensorType::get(kShape, n.b.getF64Type()),
+      n.b.getI64IntegerAttr(axis + 1));
+  FailureOr<Value> hit =
+      compare(n, adj::ComparisonDirection::eq, *rank, outputs);
+  if (failed(hit))
+    return failure();
+  auto pick = [&](Value v, Value otherwise) -> FailureOr<Value> {
+    FailureOr<Value> chosen = n.create<adj::SelectOp>({*hit, v, otherwise});
+    if (failed(chosen))
+      return failure();
+    return n.create<adj::SumOp>(
+        *chosen, {n.named("axes", n.b.getDenseI64ArrayAttr({axis}))});
+  };
+  FailureOr<Value> values = pick(xi, n.scalar(0.0)), at = pick(posI, zero);
+  if (failed(values) || failed(at))
+    return failure();
+  return TopKResult{*values, *at};
+}
+
+/// The K largest (or smallest) entries along `axis` found in turn: the
+/// first position of the extreme among the entries not taken yet; its
+/// value is the sum of the input's entries selected at that position, so
+/// that the derivative reaches exactly that entry, as PyTorch's. Costs K
+/// passes over the input and IR in proportion to K (for a small K over
+/// an axis too long to compare every pair). Ties go to the lower index;
+/// NaN is the largest.
+FailureOr<TopKResult> topKByPasses(NodeContext &n, Value x, int64_t axis,
+                                   int64_t k, bool largest) {
+  auto type = cast<RankedTensorType>(x.getType());
+  int64_t size = type.getDimSize(axis);
   // Each entry's rank among equals: its position; a NaN among the smallest
   // is +inf to the search but comes after any +inf (PyTorch's order: NaN
   // is the largest), its rank its position + size. A taken entry's rank
   // is 2 size, which extremePosition never picks while another is left.
-  Value rank = positions(n, type, *axis), remaining = *x;
+  Value rank = positions(n, type, axis), remaining = x;
   Value excluded = n.scalar(largest ? -INFINITY : INFINITY);
   Value sizeValue = f64Scalar(n, double(size));
   if (!largest) {
-    FailureOr<Value> nan = compare(n, adj::ComparisonDirection::ne, *x, *x);
+    FailureOr<Value> nan = compare(n, adj::ComparisonDirection::ne, x, x);
     if (failed(nan))
       return failure();
-    FailureOr<Value> ordered = n.create<adj::SelectOp>({*nan, excluded, *x});
+    FailureOr<Value> ordered = n.create<adj::SelectOp>({*nan, excluded, x});
     FailureOr<Value> after = n.create<adj::AddOp>({rank, sizeValue});
     if (failed(ordered) || failed(after))
       return failure();
@@ -2417,22 +2513,21 @@ LogicalResult topK(NodeContext &n, Results &results) {
   Value available = rank;
   SmallVector<Value> values, indices;
   SmallVector<NamedAttribute> sumAttrs = {
-      n.named("axes", n.b.getDenseI64ArrayAttr({*axis})),
+      n.named("axes", n.b.getDenseI64ArrayAttr({axis})),
       n.named("keepdims", n.b.getUnitAttr())};
-  for (int64_t k = 0; k < (*ks)[0]; ++k) {
-    FailureOr<Value> extreme = extremeAlong(n, remaining, *axis, largest);
+  for (int64_t i = 0; i < k; ++i) {
+    FailureOr<Value> extreme = extremeAlong(n, remaining, axis, largest);
     if (failed(extreme))
       return failure();
     FailureOr<Value> at =
-        extremePosition(n, remaining, *extreme, available, *axis, false, gone);
+        extremePosition(n, remaining, *extreme, available, axis, false, gone);
     if (failed(at))
       return failure();
     // `rank` against `at` broadcasts to the input's shape.
     FailureOr<Value> hit = compare(n, adj::ComparisonDirection::eq, rank, *at);
     if (failed(hit))
       return failure();
-    FailureOr<Value> chosen =
-        n.create<adj::SelectOp>({*hit, *x, n.scalar(0.0)});
+    FailureOr<Value> chosen = n.create<adj::SelectOp>({*hit, x, n.scalar(0.0)});
     if (failed(chosen))
       return failure();
     FailureOr<Value> value = n.create<adj::SumOp>(*chosen, sumAttrs);
@@ -2447,7 +2542,7 @@ LogicalResult topK(NodeContext &n, Results &results) {
     remaining = *rest;
     available = *left;
   }
-  auto axisAttr = n.named("axis", n.b.getI64IntegerAttr(*axis));
+  auto axisAttr = n.named("axis", n.b.getI64IntegerAttr(axis));
   FailureOr<Value> y = n.create<adj::ConcatOp>(values, {axisAttr});
   FailureOr<Value> at = n.create<adj::ConcatOp>(indices, {axisAttr});
   if (failed(y) || failed(at))
@@ -2463,10 +2558,50 @@ LogicalResult topK(NodeContext &n, Results &results) {
     if (failed(at))
       return failure();
   }
-  FailureOr<Value> i64 = asIndices(n, *at);
+  return TopKResult{*y, *at};
+}
+
+/// The most pairs TopK compares (topKByRanks) and, over a longer axis, the
+/// most passes it makes (topKByPasses).
+constexpr int64_t kMaxTopKPairs = int64_t(1) << 24;
+constexpr int64_t kMaxTopKPasses = 16;
+
+/// TopK: the K largest (or smallest) entries along `axis`, sorted, with
+/// their indices; by ranks unless the axis is too long to compare every
+/// pair.
+LogicalResult topK(NodeContext &n, Results &results) {
+  FailureOr<Value> x = n.floatValue(0);
+  FailureOr<SmallVector<int64_t>> ks = n.ints(1, "K");
+  if (failed(x) || failed(ks))
+    return failure();
+  RankedTensorType type = n.type(0);
+  FailureOr<int64_t> axis =
+      n.normalizeAxis(n.getInt("axis", -1), type.getRank());
+  if (failed(axis))
+    return failure();
+  int64_t size = type.getDimSize(*axis);
+  if (ks->size() != 1 || (*ks)[0] < 1 || (*ks)[0] > size)
+    return n.error() << "K must be one value in [1, " << size << "]";
+  int64_t k = (*ks)[0];
+  bool largest = n.getInt("largest", 1);
+  std::optional<int64_t> pairs = llvm::checkedMul(type.getNumElements(), size);
+  FailureOr<TopKResult> top = failure();
+  if (pairs && *pairs <= kMaxTopKPairs)
+    top = topKByRanks(n, *x, *axis, k, largest);
+  else if (k <= kMaxTopKPasses)
+    top = topKByPasses(n, *x, *axis, k, largest);
+  else
+    return n.error() << "K " << k << " over an axis of " << size << " of "
+                     << type << " is too large: TopK compares every pair "
+                     << "along the axis (at most " << kMaxTopKPairs
+                     << " pairs in all) or, for K at most " << kMaxTopKPasses
+                     << ", makes K passes";
+  if (failed(top))
+    return failure();
+  FailureOr<Value> i64 = asIndices(n, top->positions);
   if (failed(i64))
     return failure();
-  results.push_back(runtime(*y));
+  results.push_back(runtime(top->values));
   results.push_back(runtime(*i64));
   return success();
 }
@@ -3136,6 +3271,9 @@ overDepth(NodeContext &n, Value x, const DepthWindow &depth,
           int64_t kernelDepth, double padding,
           function_ref<FailureOr<Value>(int64_t, Value)> slice2d,
           function_ref<FailureOr<Value>(Value, Value)> combine) {
+  if (kernelDepth < 1)
+    return n.error() << "the kernel's depth " << kernelDepth
+                     << " must be at least 1";
   ArrayRef<int64_t> s = cast<RankedTensorType>(x.getType()).getShape();
   int64_t batch = s[0], channels = s[1], height = s[3], width = s[4];
   int64_t extent = s[2] + depth.low + depth.high;
@@ -3446,9 +3584,18 @@ LogicalResult pool3d(NodeContext &n, SmallVector<NamedAttribute> attrs, Value x,
                    n.getInt("storage_order", 0)))
     return n.error() << "the Indices output and storage_order are not "
                         "supported";
+  if (llvm::any_of(kernel, [](int64_t k) { return k < 1; }))
+    return n.error() << "kernel_shape ["
+                     << llvm::make_range(kernel.begin(), kernel.end())
+                     << "] must be at least 1 in each dimension";
   bool hasStride = llvm::any_of(
       attrs, [](NamedAttribute a) { return a.getName() == "stride"; });
   DepthWindow depth = takeDepth(n, attrs);
+  // As the 2-D pools: a window of padding only has no maximum or average.
+  if (depth.low >= kernel[0] || depth.high >= kernel[0])
+    return n.error() << "the depth padding (" << depth.low << ", " << depth.high
+                     << ") must be smaller than the kernel's "
+                     << "depth " << kernel[0];
   // ONNX's stride defaults to 1, adj's to the kernel.
   if (!hasStride)
     attrs.push_back(n.named("stride", n.b.getDenseI64ArrayAttr({1, 1})));
@@ -3686,7 +3833,7 @@ const OperatorInfo operators[] = {
      "toward zero (fmod 1, also `adj.ceil`); derivatives as PyTorch's"},
     {"Mul", 7, 17, 2, binary<adj::MulOp>, "`adj.mul`; integer constants fold"},
     {"Neg", 6, 17, 1, unary<adj::NegOp>, "`adj.neg`"},
-    {"NegativeLogLikelihoodLoss", 13, 17, 2, classLoss<false>,
+    {"NegativeLogLikelihoodLoss", 12, 17, 2, classLoss<false>,
      "-w lp[label] by an `adj.select` of `adj.one_hot` of the labels "
      "(classes along axis 1, any extra dimensions), weights, ignore_index, "
      "reduction mean (weighted, as PyTorch), sum or none"},
@@ -3745,7 +3892,7 @@ const OperatorInfo operators[] = {
      "`adj.reverse` the slice; integer constants fold"},
     {"Softmax", 1, 17, 1, softmax<adj::SoftmaxOp>,
      "`adj.softmax`; before opset 13 only along the last axis"},
-    {"SoftmaxCrossEntropyLoss", 13, 17, 2, classLoss<true>,
+    {"SoftmaxCrossEntropyLoss", 12, 17, 2, classLoss<true>,
      "NegativeLogLikelihoodLoss of `adj.log_softmax` along axis 1; also "
      "the log_prob output"},
     {"Softplus", 1, 17, 1, softplus,
@@ -3758,10 +3905,12 @@ const OperatorInfo operators[] = {
     {"Tile", 6, 17, 2, tile,
      "`adj.broadcast_to` between reshapes; repeats known at import time"},
     {"TopK", 11, 17, 2, topK,
-     "K passes: `adj.max` (or `adj.min`) of what is left, its first "
-     "position (as ArgMax), its value an `adj.sum` of an `adj.select` (the "
-     "derivative reaches the entry taken); K known at import time; sorted, "
-     "ties to the lower index; Indices an i64 tensor at run time"},
+     "each entry's rank by an `adj.compare` of every pair along the axis, "
+     "output k an `adj.sum` of an `adj.select` of rank k (the derivative "
+     "reaches the entry taken); over an axis too long for that (more than "
+     "2^24 pairs), K <= 16 passes of `adj.max` (or `adj.min`); K known at "
+     "import time; sorted, ties to the lower index; Indices an i64 tensor "
+     "at run time"},
     {"Transpose", 1, 17, 1, transpose,
      "`adj.transpose`; integer constants fold"},
     {"Trilu", 14, 17, 1, trilu,

@@ -1,0 +1,69 @@
+"""Writes ONNX models into argv[1] whose node attributes or constant inputs
+are out of range: each once read past the data, crashed the importer, gave
+NaN, or built IR without bound in the importer."""
+
+import os
+import sys
+
+import numpy as np
+from onnx import TensorProto, helper, numpy_helper
+
+out = sys.argv[1]
+os.makedirs(out, exist_ok=True)
+
+
+def save(name, nodes, x_shape, initializers=()):
+    graph = helper.make_graph(
+        nodes, name,
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, x_shape)],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)],
+        [numpy_helper.from_array(v, n) for n, v in initializers])
+    model = helper.make_model(
+        graph, opset_imports=[helper.make_opsetid("", 17)])
+    with open(os.path.join(out, name + ".onnx"), "wb") as f:
+        f.write(model.SerializeToString())
+
+
+def node(op, inputs, **attrs):
+    outputs = ["y", "i"] if op == "TopK" else ["y"]
+    return helper.make_node(op, inputs, outputs, name=op.lower(), **attrs)
+
+
+# Indices of 3 rows for data of 2: only the axis may be longer.
+indices = np.array([[0, 1], [1, 0], [1, 1]], np.int64)
+save("gather-elements-rows", [node("GatherElements", ["x", "a"], axis=1)],
+     [2, 3], [("a", indices)])
+save("scatter-elements-rows",
+     [node("ScatterElements", ["x", "a", "u"], axis=1)], [2, 3],
+     [("a", indices), ("u", np.ones((3, 2), np.float32))])
+
+# 3-D windows with no depth.
+for op, kernel in (("MaxPool", [0, 2, 2]), ("AveragePool", [-1, 2, 2])):
+    save(f"{op.lower()}3d-kernel", [node(op, ["x"], kernel_shape=kernel)],
+         [1, 1, 3, 4, 4])
+save("conv3d-depth", [node("Conv", ["x", "w"])], [1, 1, 3, 4, 4],
+     [("w", np.zeros((1, 1, 0, 2, 2), np.float32))])
+# Depth padding as deep as the kernel: windows of padding only.
+for op in ("MaxPool", "AveragePool"):
+    save(f"{op.lower()}3d-pads",
+         [node(op, ["x"], kernel_shape=[2, 2, 2], pads=[3, 0, 0, 3, 0, 0])],
+         [1, 1, 3, 4, 4])
+
+# Digits are not indices (the importer's names for an ellipsis' dimensions).
+save("einsum-digit", [node("Einsum", ["x"], equation="i1->i")], [2, 3])
+
+# TopK of 17 over 5000 entries: too many pairs to compare, too many passes.
+save("topk-large", [node("TopK", ["x", "k"])], [1, 5000],
+     [("k", np.array([17], np.int64))])
+
+# An integer constant expanded to 300000 entries is broadcast at run time,
+# not folded into a constant of that size.
+save("expand-large",
+     [helper.make_node("Constant", [], ["c"], name="constant",
+                       value=numpy_helper.from_array(
+                           np.array([1, 2, 3], np.int64))),
+      helper.make_node("Expand", ["c", "s"], ["e"], name="expand"),
+      helper.make_node("Cast", ["e"], ["f"], name="cast",
+                       to=TensorProto.FLOAT),
+      helper.make_node("Mul", ["f", "x"], ["y"], name="mul")],
+     [100000, 3], [("s", np.array([100000, 3], np.int64))])

@@ -1,0 +1,190 @@
+# ONNX nodes built with onnx.helper that the importer once got wrong,
+# checked against PyTorch in f64 (or ONNX's rule where PyTorch has none).
+# RUN: %python %s %t.dir
+
+import os
+import shutil
+import sys
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+import adjoint
+import torchexport
+from onnx import TensorProto, helper, numpy_helper
+from torchexport import check, failures
+
+out = sys.argv[1]
+shutil.rmtree(out, ignore_errors=True)
+os.makedirs(out)
+np.random.seed(0)
+TYPES = {np.dtype(np.float32): TensorProto.FLOAT,
+         np.dtype(np.int64): TensorProto.INT64}
+
+
+def compile_nodes(nodes, inputs, outputs, name, initializers=(), opset=17,
+                  value_and_grad=None):
+    """Nodes compiled as a model: `inputs` ({name: array}) are the graph
+    inputs, `outputs` ({name: ONNX element type}) its outputs."""
+    graph = helper.make_graph(
+        nodes, name,
+        [helper.make_tensor_value_info(k, TYPES[v.dtype], v.shape)
+         for k, v in inputs.items()],
+        [helper.make_tensor_value_info(k, t, None)
+         for k, t in outputs.items()],
+        [numpy_helper.from_array(v, k) for k, v in initializers])
+    path = os.path.join(out, name + ".onnx")
+    with open(path, "wb") as f:
+        f.write(helper.make_model(graph, opset_imports=[
+            helper.make_opsetid("", opset)]).SerializeToString())
+    return adjoint.compile(path, output=os.path.join(out, f"lib{name}.so"),
+                           value_and_grad=value_and_grad)
+
+
+def constant(name, value):
+    return helper.make_node("Constant", [], [name],
+                            value=numpy_helper.from_array(value))
+
+
+# A bool constant expanded, then cast or used as a condition; an int32 one
+# expanded and concatenated with another int32; a bool one sliced.
+x = np.random.randn(2, 3).astype(np.float32)
+mask = np.array([[True, False, True]])
+shape = ("shape", np.array([2, 3], np.int64))
+got = compile_nodes([constant("c", mask),
+                     helper.make_node("Expand", ["c", "shape"], ["e"]),
+                     helper.make_node("Cast", ["e"], ["f"],
+                                      to=TensorProto.FLOAT),
+                     helper.make_node("Mul", ["f", "x"], ["y"])],
+                    {"x": x}, {"y": TensorProto.FLOAT}, "expand-bool-cast",
+                    [shape]).forward(x=x)
+check("Expand of a bool constant, cast", got, x * mask)
+got = compile_nodes([constant("c", mask),
+                     helper.make_node("Expand", ["c", "shape"], ["e"]),
+                     helper.make_node("Neg", ["x"], ["n"]),
+                     helper.make_node("Where", ["e", "x", "n"], ["y"])],
+                    {"x": x}, {"y": TensorProto.FLOAT}, "expand-bool-where",
+                    [shape]).forward(x=x)
+check("Expand of a bool constant, Where", got, np.where(mask, x, -x))
+ints = np.array([[1, -2, 3]], np.int32)
+got = compile_nodes([constant("c", ints), constant("d", ints),
+                     helper.make_node("Expand", ["c", "shape"], ["e"]),
+                     helper.make_node("Concat", ["e", "d"], ["g"], axis=0),
+                     helper.make_node("Cast", ["g"], ["f"],
+                                      to=TensorProto.FLOAT),
+                     helper.make_node("Mul", ["f", "z"], ["y"])],
+                    {"z": np.ones((3, 3), np.float32)},
+                    {"y": TensorProto.FLOAT}, "expand-int32",
+                    [shape]).forward(z=np.ones((3, 3), np.float32))
+check("Expand of an int32 constant, Concat", got, np.repeat(ints, 3, 0))
+rows = np.array([[True, False, True], [False, True, True]])
+got = compile_nodes([constant("c", rows),
+                     constant("start", np.array([1], np.int64)),
+                     constant("end", np.array([3], np.int64)),
+                     constant("axes", np.array([1], np.int64)),
+                     helper.make_node("Slice", ["c", "start", "end", "axes"],
+                                      ["s"]),
+                     helper.make_node("Neg", ["x"], ["n"]),
+                     helper.make_node("Where", ["s", "x", "n"], ["y"])],
+                    {"x": x[:, :2].copy()}, {"y": TensorProto.FLOAT},
+                    "slice-bool").forward(x=x[:, :2].copy())
+check("Slice of a bool constant, Where", got,
+      np.where(rows[:, 1:], x[:, :2], -x[:, :2]))
+
+# ignore_index a class whose log-probability is -inf where it is the label:
+# its entry is left out, not 0 * -inf. Both losses, both reductions.
+with np.errstate(divide="ignore"):
+    log_probs = np.log(np.array([[0.5, 0.0, 0.5], [0.2, 0.3, 0.5],
+                                 [0.1, 0.0, 0.9]], np.float32))
+scores = np.array([[1.0, -np.inf, 2.0], [0.5, 0.25, -1.0],
+                   [3.0, -np.inf, 1.0]], np.float32)
+labels = np.array([1, 0, 1], np.int64)
+for op, x in (("NegativeLogLikelihoodLoss", log_probs),
+              ("SoftmaxCrossEntropyLoss", scores)):
+    for reduction in ("mean", "sum"):
+        lib = compile_nodes(
+            [helper.make_node(op, ["x", "l"], ["y"], ignore_index=1,
+                              reduction=reduction)],
+            {"x": x, "l": labels}, {"y": TensorProto.FLOAT},
+            f"{op}-ignore-{reduction}")
+        t = torch.tensor(x, dtype=torch.float64)
+        lp = t if op == "NegativeLogLikelihoodLoss" else t.log_softmax(1)
+        want = F.nll_loss(lp, torch.tensor(labels), ignore_index=1,
+                          reduction=reduction)
+        check(f"{op} ignoring a -inf class, {reduction}",
+              lib.forward(x=x, l=labels), want.numpy())
+
+# Both losses at opset 12, where they first appear.
+x = np.random.randn(4, 3).astype(np.float32)
+labels = np.array([0, 2, 1, 1], np.int64)
+for op in ("NegativeLogLikelihoodLoss", "SoftmaxCrossEntropyLoss"):
+    lib = compile_nodes([helper.make_node(op, ["x", "l"], ["y"])],
+                        {"x": x, "l": labels}, {"y": TensorProto.FLOAT},
+                        f"{op}-opset12", opset=12)
+    t = torch.tensor(x, dtype=torch.float64)
+    lp = t if op == "NegativeLogLikelihoodLoss" else t.log_softmax(1)
+    check(f"{op} at opset 12", lib.forward(x=x, l=labels),
+          F.nll_loss(lp, torch.tensor(labels)).numpy())
+
+
+def top_k(x, k, axis, largest, name):
+    """TopK of `x`, and the value and gradient of sum(w * values)."""
+    w = np.random.randn(*np.moveaxis(x, axis, -1)[..., :k].shape)
+    w = np.moveaxis(w, -1, axis).astype(np.float32)
+    nodes = [helper.make_node("TopK", ["x", "k"], ["v", "i"], axis=axis,
+                              largest=largest),
+             helper.make_node("Mul", ["v", "w"], ["p"]),
+             helper.make_node("ReduceSum", ["p"], ["s"], keepdims=0)]
+    initializers = [("k", np.array([k], np.int64)), ("w", w)]
+    lib = compile_nodes(nodes, {"x": x}, {"v": TensorProto.FLOAT,
+                                          "i": TensorProto.INT64},
+                        name, initializers)
+    got = lib.forward(x=x, **lib.initial_values())
+    lib = compile_nodes(nodes, {"x": x}, {"s": TensorProto.FLOAT},
+                        name + "-grad", initializers,
+                        value_and_grad="forward:wrt=x")
+    _, grad = lib.forward_value_and_grad(x=x, **lib.initial_values())
+    return got.v, got.i, w, grad
+
+
+def check_top_k(what, x, k, axis, largest):
+    v, i, w, grad = top_k(x, k, axis, largest, what.replace(" ", "-"))
+    t = torch.tensor(x, dtype=torch.float64, requires_grad=True)
+    want = torch.topk(t, k, axis, bool(largest))
+    nan = np.isnan(want.values.detach().numpy())
+    check(f"{what} NaNs", np.isnan(v), nan, 0.0)
+    check(f"{what} values", v[~nan], want.values.detach().numpy()[~nan], 0.0)
+    check(f"{what} indices", i, want.indices.numpy(), 0.0)
+    (want.values * torch.tensor(w, dtype=torch.float64)).sum().backward()
+    check(f"{what} gradient", grad, t.grad.numpy())
+
+
+# The whole axis, as torch.sort exports it, with NaNs and infinities (no
+# ties, nor two NaNs in a row: PyTorch's order among equals is
+# unspecified), along either axis.
+x = np.random.permutation(np.linspace(-3, 3, 6 * 40)).reshape(6, 40)
+x[0, 3], x[1, 7], x[1, 30], x[2, 0] = np.nan, np.inf, -np.inf, np.nan
+x[3, 39] = np.nan
+x = x.astype(np.float32)
+for largest in (0, 1):
+    check_top_k(f"TopK whole axis largest {largest}", x, 40, 1, largest)
+    check_top_k(f"TopK axis 0 largest {largest}", x, 4, 0, largest)
+
+# Ties go to the lower index (ONNX's rule): a stable sort's order.
+x = np.random.randint(-3, 4, size=(5, 30)).astype(np.float32)
+for largest in (0, 1):
+    v, i, _, _ = top_k(x, 30, 1, largest, f"topk-ties-{largest}")
+    want = np.argsort(-x if largest else x, axis=1, kind="stable")
+    check(f"TopK ties largest {largest} indices", i, want, 0.0)
+    check(f"TopK ties largest {largest} values", v,
+          np.take_along_axis(x, want, 1), 0.0)
+
+# An axis too long to compare every pair: one pass per output.
+x = np.random.randn(1, 5000).astype(np.float32)
+x[0, 17] = np.nan
+for largest in (0, 1):
+    check_top_k(f"TopK long axis largest {largest}", x, 3, 1, largest)
+
+print(f"{len(failures)} failures")
+sys.exit(1 if failures else 0)
