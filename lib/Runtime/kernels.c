@@ -564,33 +564,6 @@ ALWAYS_INLINE void rows_pair_tile(const conv_t *p, int64_t n, int64_t y,
   }
 }
 
-#define ROWS_PAIR_CASE(np, nf)                                                 \
-  case 8 * (np) + (nf):                                                        \
-    rows_pair_tile(p, n, y, f0, last, np, nf);                                 \
-    break;
-#define ROWS_PAIR_CASES(np)                                                    \
-  ROWS_PAIR_CASE(np, 1)                                                        \
-  ROWS_PAIR_CASE(np, 2)                                                        \
-  ROWS_PAIR_CASE(np, 3)                                                        \
-  ROWS_PAIR_CASE(np, 4) ROWS_PAIR_CASE(np, 5) ROWS_PAIR_CASE(np, 6)
-
-/* Item `item` of the paired rows kernel: image n, output rows
-   [y, y + 2 ROWS_NY), all channels in near-equal blocks of at most 6. */
-static void rows_pair_item(const conv_t *p, int64_t item) {
-  int64_t groups = ceildiv(p->oh, 2 * ROWS_NY);
-  int64_t n = item / groups, y = item % groups * 2 * ROWS_NY;
-  int64_t rows = min64(2 * ROWS_NY, p->oh - y), np = ceildiv(rows, 2);
-  int last = rows % 2;
-  int64_t fblocks = ceildiv(p->f, 6);
-  for (int64_t b = 0; b < fblocks; ++b) {
-    int64_t nf, f0 = block_start(p->f, fblocks, b, &nf);
-    switch (8 * np + nf) {
-      ROWS_PAIR_CASES(1)
-      ROWS_PAIR_CASES(2) ROWS_PAIR_CASES(3) ROWS_PAIR_CASES(4)
-    }
-  }
-}
-
 /* A padded convolution of 8-pixel input rows, such as LeNet's input
    gradient (an 8 x 8 cotangent under 4 pixels of padding: 12-pixel output
    rows). The rows kernel gave each output row a 16-float vector, of which
@@ -667,19 +640,21 @@ ALWAYS_INLINE void rows_pad8_tile(const conv_t *p, int64_t n, int64_t y,
   }
 }
 
-#define ROWS_PAD8_CASE(np, nf)                                                 \
+#define ROWS_PAIR_CASE(tile, np, nf)                                           \
   case 8 * (np) + (nf):                                                        \
-    rows_pad8_tile(p, n, y, f0, last, np, nf);                                 \
+    tile(p, n, y, f0, last, np, nf);                                           \
     break;
-#define ROWS_PAD8_CASES(np)                                                    \
-  ROWS_PAD8_CASE(np, 1)                                                        \
-  ROWS_PAD8_CASE(np, 2)                                                        \
-  ROWS_PAD8_CASE(np, 3)                                                        \
-  ROWS_PAD8_CASE(np, 4) ROWS_PAD8_CASE(np, 5) ROWS_PAD8_CASE(np, 6)
+#define ROWS_PAIR_CASES(tile, np)                                              \
+  ROWS_PAIR_CASE(tile, np, 1)                                                  \
+  ROWS_PAIR_CASE(tile, np, 2)                                                  \
+  ROWS_PAIR_CASE(tile, np, 3)                                                  \
+  ROWS_PAIR_CASE(tile, np, 4)                                                  \
+  ROWS_PAIR_CASE(tile, np, 5) ROWS_PAIR_CASE(tile, np, 6)
 
-/* Item `item` of rows_pad8_tile: image n, output rows [y, y + 2 ROWS_NY),
-   all channels in near-equal blocks of at most 6. */
-static void rows_pad8_item(const conv_t *p, int64_t item) {
+/* Item `item` of the paired rows kernel (PAD8: of rows_pad8_tile): image n,
+   output rows [y, y + 2 ROWS_NY), all channels in near-equal blocks of at
+   most 6. */
+ALWAYS_INLINE void rows_pairs(const conv_t *p, int64_t item, const int PAD8) {
   int64_t groups = ceildiv(p->oh, 2 * ROWS_NY);
   int64_t n = item / groups, y = item % groups * 2 * ROWS_NY;
   int64_t rows = min64(2 * ROWS_NY, p->oh - y), np = ceildiv(rows, 2);
@@ -687,11 +662,24 @@ static void rows_pad8_item(const conv_t *p, int64_t item) {
   int64_t fblocks = ceildiv(p->f, 6);
   for (int64_t b = 0; b < fblocks; ++b) {
     int64_t nf, f0 = block_start(p->f, fblocks, b, &nf);
-    switch (8 * np + nf) {
-      ROWS_PAD8_CASES(1)
-      ROWS_PAD8_CASES(2) ROWS_PAD8_CASES(3) ROWS_PAD8_CASES(4)
+    if (PAD8) {
+      switch (8 * np + nf) {
+        ROWS_PAIR_CASES(rows_pad8_tile, 1) ROWS_PAIR_CASES(rows_pad8_tile, 2)
+        ROWS_PAIR_CASES(rows_pad8_tile, 3) ROWS_PAIR_CASES(rows_pad8_tile, 4)
+      }
+    } else {
+      switch (8 * np + nf) {
+        ROWS_PAIR_CASES(rows_pair_tile, 1) ROWS_PAIR_CASES(rows_pair_tile, 2)
+        ROWS_PAIR_CASES(rows_pair_tile, 3) ROWS_PAIR_CASES(rows_pair_tile, 4)
+      }
     }
   }
+}
+static void rows_pair_item(const conv_t *p, int64_t item) {
+  rows_pairs(p, item, 0);
+}
+static void rows_pad8_item(const conv_t *p, int64_t item) {
+  rows_pairs(p, item, 1);
 }
 #endif
 
