@@ -2,44 +2,17 @@
 # checked against PyTorch in f64 (or ONNX's rule where PyTorch has none).
 # RUN: %python %s %t.dir
 
-import os
-import shutil
 import sys
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
-import adjoint
 import torchexport
 from onnx import TensorProto, helper, numpy_helper
-from torchexport import check, failures
+from torchexport import check, compile_nodes, failures
 
-out = sys.argv[1]
-shutil.rmtree(out, ignore_errors=True)
-os.makedirs(out)
-np.random.seed(0)
-TYPES = {np.dtype(np.float32): TensorProto.FLOAT,
-         np.dtype(np.int64): TensorProto.INT64}
-
-
-def compile_nodes(nodes, inputs, outputs, name, initializers=(), opset=17,
-                  value_and_grad=None):
-    """Nodes compiled as a model: `inputs` ({name: array}) are the graph
-    inputs, `outputs` ({name: ONNX element type}) its outputs."""
-    graph = helper.make_graph(
-        nodes, name,
-        [helper.make_tensor_value_info(k, TYPES[v.dtype], v.shape)
-         for k, v in inputs.items()],
-        [helper.make_tensor_value_info(k, t, None)
-         for k, t in outputs.items()],
-        [numpy_helper.from_array(v, k) for k, v in initializers])
-    path = os.path.join(out, name + ".onnx")
-    with open(path, "wb") as f:
-        f.write(helper.make_model(graph, opset_imports=[
-            helper.make_opsetid("", opset)]).SerializeToString())
-    return adjoint.compile(path, output=os.path.join(out, f"lib{name}.so"),
-                           value_and_grad=value_and_grad)
+torchexport.setup(sys.argv[1])
 
 
 def constant(name, value):

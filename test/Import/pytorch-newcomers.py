@@ -17,8 +17,6 @@
 # NumPy.
 # RUN: %python %s %t.dir
 
-import os
-import shutil
 import sys
 
 import numpy as np
@@ -26,16 +24,11 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-import adjoint
 import torchexport
 from onnx import TensorProto, helper, numpy_helper
 from torchexport import check, failures, run
 
-torchexport.out = sys.argv[1]
-shutil.rmtree(torchexport.out, ignore_errors=True)
-os.makedirs(torchexport.out)
-torch.manual_seed(0)
-np.random.seed(0)
+torchexport.setup(sys.argv[1])
 BOTH = (1, 2)
 
 
@@ -241,17 +234,9 @@ def onnx_node(node, x, indices, name, opset=16):
     u = helper.make_node("Constant", [], ["u"], name="u",
                          value=numpy_helper.from_array(np.arange(
                              10, 14, dtype=np.float32).reshape(1, 4)))
-    graph = helper.make_graph(
-        [u, node], name, [helper.make_tensor_value_info("x", TensorProto.FLOAT,
-                                                     x.shape)],
-        [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)],
-        [numpy_helper.from_array(indices, "i")])
-    path = os.path.join(torchexport.out, name + ".onnx")
-    with open(path, "wb") as fh:
-        fh.write(helper.make_model(graph, opset_imports=[
-            helper.make_opsetid("", opset)]).SerializeToString())
-    return adjoint.compile(path, output=os.path.join(
-        torchexport.out, f"lib{name}.so")).forward(x=x)
+    return torchexport.compile_nodes(
+        [u, node], {"x": x}, {"y": TensorProto.FLOAT}, name,
+        [("i", indices)], opset).forward(x=x)
 
 
 # Negative indices count from the end (ONNX; PyTorch rejects them).

@@ -19,7 +19,6 @@
 
 import math
 import os
-import shutil
 import sys
 
 import numpy as np
@@ -32,11 +31,7 @@ import torchexport
 from onnx import TensorProto, helper
 from torchexport import check, failures, run
 
-torchexport.out = sys.argv[1]
-shutil.rmtree(torchexport.out, ignore_errors=True)
-os.makedirs(torchexport.out)
-torch.manual_seed(0)
-np.random.seed(0)
+torchexport.setup(sys.argv[1])
 BOTH = (1, 2)
 
 
@@ -455,18 +450,8 @@ run("mdn", MDN(), {"x": np.random.randn(6, 5).astype(np.float32),
 def onnx_node(node, inputs, name):
     """One node built with onnx.helper (its inputs x, ... as graph inputs),
     compiled and run on `inputs`."""
-    graph = helper.make_graph(
-        [node], name,
-        [helper.make_tensor_value_info(k, TensorProto.FLOAT, v.shape)
-         for k, v in inputs.items()],
-        [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)])
-    path = os.path.join(torchexport.out, name + ".onnx")
-    with open(path, "wb") as f:
-        f.write(helper.make_model(graph, opset_imports=[
-            helper.make_opsetid("", 14)]).SerializeToString())
-    lib = adjoint.compile(path, output=os.path.join(torchexport.out,
-                                                    f"lib{name}.so"))
-    return lib.forward(**inputs)
+    return torchexport.compile_nodes([node], inputs, {"y": TensorProto.FLOAT},
+                                     name, opset=14).forward(**inputs)
 
 
 def onnx_avg_pool(x, name, **attrs):
@@ -535,19 +520,8 @@ check("Sign", got[~nan], want[~nan])
 def onnx_outputs(nodes, inputs, outputs, name, initializers=()):
     """Nodes built with onnx.helper, their outputs named in `outputs`
     ({name: ONNX element type}), compiled and run on `inputs`."""
-    graph = helper.make_graph(
-        nodes, name,
-        [helper.make_tensor_value_info(k, TensorProto.FLOAT, v.shape)
-         for k, v in inputs.items()],
-        [helper.make_tensor_value_info(k, t, None)
-         for k, t in outputs.items()], initializer=list(initializers))
-    path = os.path.join(torchexport.out, name + ".onnx")
-    with open(path, "wb") as f:
-        f.write(helper.make_model(graph, opset_imports=[
-            helper.make_opsetid("", 14)]).SerializeToString())
-    lib = adjoint.compile(path, output=os.path.join(torchexport.out,
-                                                    f"lib{name}.so"))
-    return lib.forward(**inputs)
+    return torchexport.compile_nodes(nodes, inputs, outputs, name,
+                                     initializers, opset=14).forward(**inputs)
 
 
 # ArgMax and ArgMin against PyTorch, NaN included (the maximum and the
@@ -576,12 +550,11 @@ x = np.array([[1, 3, 4, -np.inf, 2], [np.nan, 1.5, 6, 0, -0.5],
               [0.25, 7, -1, 8, -2], [np.inf, 2.5, 5, -5, 1.25]], np.float32)
 for largest in (0, 1):
     for axis in (0, 1):
-        k = helper.make_tensor("k", TensorProto.INT64, [1], [3])
         got = onnx_outputs([helper.make_node(
             "TopK", ["x", "k"], ["v", "i"], name="topk", axis=axis,
             largest=largest)], {"x": x},
             {"v": TensorProto.FLOAT, "i": TensorProto.INT64},
-            f"topk-{largest}{axis}", [k])
+            f"topk-{largest}{axis}", [("k", np.array([3], np.int64))])
         want = torch.topk(torch.tensor(x), 3, axis, bool(largest))
         nan = np.isnan(want.values.numpy())
         check(f"TopK largest {largest} axis {axis} NaNs", np.isnan(got.v),
@@ -595,11 +568,11 @@ for largest in (0, 1):
 x = np.random.randn(3, 11).astype(np.float32)
 for exclusive in (0, 1):
     for reverse in (0, 1):
-        axis = helper.make_tensor("axis", TensorProto.INT64, [], [-1])
         got = onnx_outputs([helper.make_node(
             "CumSum", ["x", "axis"], ["y"], name="cumsum",
             exclusive=exclusive, reverse=reverse)], {"x": x},
-            {"y": TensorProto.FLOAT}, f"cumsum-{exclusive}{reverse}", [axis])
+            {"y": TensorProto.FLOAT}, f"cumsum-{exclusive}{reverse}",
+            [("axis", np.array(-1, np.int64))])
         r = x[:, ::-1] if reverse else x
         want = np.cumsum(r.astype(np.float64), 1)
         if exclusive:

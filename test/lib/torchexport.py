@@ -7,6 +7,7 @@ initial values must be the PyTorch parameters the model was exported with.
 
 import ctypes
 import os
+import shutil
 
 import numpy as np
 import torch
@@ -16,6 +17,39 @@ import adjoint
 
 failures = []
 out = None
+
+
+def setup(directory):
+    """Start a test: `directory` (emptied) takes its files; seeds fixed."""
+    global out
+    out = directory
+    shutil.rmtree(out, ignore_errors=True)
+    os.makedirs(out)
+    torch.manual_seed(0)
+    np.random.seed(0)
+
+
+def compile_nodes(nodes, inputs, outputs, name, initializers=(), opset=17,
+                  value_and_grad=None):
+    """Nodes built with onnx.helper compiled as a model: `inputs` ({name:
+    array}) are the graph inputs, `outputs` ({name: ONNX element type}) its
+    outputs, `initializers` (name, array) pairs."""
+    from onnx import TensorProto, helper, numpy_helper
+    types = {np.dtype(np.float32): TensorProto.FLOAT,
+             np.dtype(np.int64): TensorProto.INT64}
+    graph = helper.make_graph(
+        nodes, name,
+        [helper.make_tensor_value_info(k, types[v.dtype], v.shape)
+         for k, v in inputs.items()],
+        [helper.make_tensor_value_info(k, t, None)
+         for k, t in outputs.items()],
+        [numpy_helper.from_array(v, k) for k, v in initializers])
+    path = os.path.join(out, name + ".onnx")
+    with open(path, "wb") as f:
+        f.write(helper.make_model(graph, opset_imports=[
+            helper.make_opsetid("", opset)]).SerializeToString())
+    return adjoint.compile(path, output=os.path.join(out, f"lib{name}.so"),
+                           value_and_grad=value_and_grad)
 
 
 def check(what, got, want, tol=1e-4, floor=1e-3):
