@@ -3,7 +3,7 @@
 // Part of the Adjoint project.
 //
 // The importer walks the graph's nodes in order and hands each to its
-// converter, found in one table (OnnxOperators.cpp) by operator name; the
+// converter, found in one table (getOperators()) by operator name; the
 // table also gives the opsets a converter implements and feeds the
 // generated docs/onnx-operators.md.
 //

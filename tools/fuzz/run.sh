@@ -141,8 +141,8 @@ PY
   # reads: a mutation that renames a node's op_type then lands on a
   # converter rather than on "unsupported operator".
   /usr/bin/python3 - "$dict" <<'PY'
-import re, sys
-src = open("lib/Import/OnnxOperators.cpp").read()
+import glob, re, sys
+src = "".join(open(f).read() for f in glob.glob("lib/Import/Onnx*.cpp"))
 words = set(re.findall(r'^\s*\{"([A-Za-z]+)", \d', src, re.M))
 words |= set(re.findall(r'(?:attr|get(?:Int|Ints|Float|String))\("([a-z_]+)"', src))
 open(sys.argv[1], "w").write("".join(f'"{w}"\n' for w in sorted(words)))

@@ -1,0 +1,915 @@
+//===- OnnxShapes.cpp - Constants, shapes and indexing --------------------===//
+//
+// Part of the Adjoint project.
+//
+// Constants, shape computations (folded at import time), reshapes,
+// slices, concatenation, padding, Gather and Scatter.
+//
+//===----------------------------------------------------------------------===//
+
+#include "OnnxConverters.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/Support/CheckedArithmetic.h"
+
+using namespace mlir;
+using namespace adjoint;
+using namespace adjoint::onnx_import;
+
+namespace {
+
+LogicalResult constant(NodeContext &n, Results &results) {
+  MLIRContext *context = n.b.getContext();
+  if (const onnx::AttributeProto *a = n.attr("value")) {
+    FailureOr<DenseElementsAttr> value = readTensor(a->t(), n.loc);
+    if (failed(value))
+      return failure();
+    results.push_back({{}, *value});
+    return success();
+  }
+  if (const onnx::AttributeProto *a = n.attr("value_float")) {
+    auto type = RankedTensorType::get({}, Float32Type::get(context));
+    results.push_back({{}, DenseElementsAttr::get(type, a->f())});
+    return success();
+  }
+  if (const onnx::AttributeProto *a = n.attr("value_floats")) {
+    SmallVector<float> values(a->floats().begin(), a->floats().end());
+    auto type = RankedTensorType::get({int64_t(values.size())},
+                                      Float32Type::get(context));
+    results.push_back({{}, DenseElementsAttr::get(type, ArrayRef(values))});
+    return success();
+  }
+  if (const onnx::AttributeProto *a = n.attr("value_int")) {
+    results.push_back(intConstant(context, {}, {a->i()}));
+    return success();
+  }
+  if (std::optional<SmallVector<int64_t>> values = n.getInts("value_ints")) {
+    results.push_back(intConstant(context, {int64_t(values->size())}, *values));
+    return success();
+  }
+  return n.error() << "supported are the attributes value, value_float, "
+                      "value_floats, value_int and value_ints";
+}
+
+LogicalResult shape(NodeContext &n, Results &results) {
+  ArrayRef<int64_t> dims = n.type(0).getShape();
+  int64_t rank = dims.size();
+  auto clamp = [&](int64_t i) {
+    return std::clamp<int64_t>(i < 0 ? i + rank : i, 0, rank);
+  };
+  int64_t start = clamp(n.getInt("start", 0)),
+          end = clamp(n.getInt("end", rank));
+  SmallVector<int64_t> values(dims.begin() + start,
+                              dims.begin() + std::max(start, end));
+  results.push_back(
+      intConstant(n.b.getContext(), {int64_t(values.size())}, values));
+  return success();
+}
+
+/// Input 0 reshaped to `shape`: the constant reshaped, or an adj.reshape.
+LogicalResult reshapeTo(NodeContext &n, ArrayRef<int64_t> shape,
+                        Results &results) {
+  int64_t count = 1;
+  for (int64_t d : shape)
+    count *= d;
+  if (count != n.type(0).getNumElements())
+    return n.error() << "cannot reshape " << n.type(0) << " to ["
+                     << llvm::make_range(shape.begin(), shape.end())
+                     << "]: the element counts differ";
+  Tensor x = n.input(0);
+  if (x.constant) {
+    results.push_back({{}, x.constant.reshape(n.type(0).clone(shape))});
+    return success();
+  }
+  results.push_back(runtime(n.reshape(x.value, shape)));
+  return success();
+}
+
+LogicalResult reshape(NodeContext &n, Results &results) {
+  FailureOr<SmallVector<int64_t>> spec = n.ints(1, "the shape");
+  if (failed(spec))
+    return failure();
+  ArrayRef<int64_t> in = n.type(0).getShape();
+  bool allowZero = n.getInt("allowzero", 0);
+  SmallVector<int64_t> shape;
+  int64_t known = 1, inferred = -1;
+  for (auto [i, d] : llvm::enumerate(*spec)) {
+    if (d == 0 && !allowZero) {
+      if (i >= in.size())
+        return n.error() << "shape entry " << i
+                         << " is 0 (copy) but the input has rank " << in.size();
+      d = in[i];
+    }
+    if (d == -1) {
+      if (inferred >= 0)
+        return n.error() << "the shape has more than one -1";
+      inferred = i;
+    } else if (d < 0) {
+      return n.error() << "the shape has a negative entry " << d;
+    } else if (std::optional<int64_t> k = llvm::checkedMul(known, d)) {
+      known = *k;
+    } else {
+      return n.error() << "the shape has too many elements";
+    }
+    shape.push_back(d);
+  }
+  if (inferred >= 0) {
+    if (known == 0 || n.type(0).getNumElements() % known)
+      return n.error() << "cannot infer the -1 of the shape for " << n.type(0);
+    shape[inferred] = n.type(0).getNumElements() / known;
+  }
+  return reshapeTo(n, shape, results);
+}
+
+LogicalResult flatten(NodeContext &n, Results &results) {
+  ArrayRef<int64_t> in = n.type(0).getShape();
+  int64_t rank = in.size();
+  int64_t axis = n.getInt("axis", 1);
+  if (axis < -rank || axis > rank)
+    return n.error() << "axis " << axis << " is out of range for rank " << rank;
+  if (axis < 0)
+    axis += rank;
+  int64_t outer = 1, inner = 1;
+  for (int64_t i = 0; i < rank; ++i)
+    (i < axis ? outer : inner) *= in[i];
+  return reshapeTo(n, {outer, inner}, results);
+}
+
+/// An integer constant of `shape` and `constant`'s element type (a bool
+/// stays a bool: sign-extended, true would be -1) whose entry at each
+/// multi-index is `constant`'s at the row-major position `source` gives: a
+/// slice, transpose or broadcast of shape arithmetic (the pads PyTorch
+/// computes) or of a mask, folded.
+Tensor rearrange(DenseElementsAttr constant, ArrayRef<int64_t> shape,
+                 function_ref<int64_t(ArrayRef<int64_t>)> source) {
+  auto values = llvm::to_vector(constant.getValues<APInt>());
+  SmallVector<APInt> out;
+  SmallVector<int64_t> index(shape.size());
+  int64_t count = 1;
+  for (int64_t d : shape)
+    count *= d;
+  for (int64_t i = 0; i < count; ++i) {
+    for (int64_t d = shape.size() - 1, rest = i; d >= 0; --d) {
+      index[d] = rest % shape[d];
+      rest /= shape[d];
+    }
+    out.push_back(values[source(index)]);
+  }
+  return {{}, DenseElementsAttr::get(constant.getType().clone(shape), out)};
+}
+
+/// The row-major position of `index` in `shape`.
+int64_t position(ArrayRef<int64_t> index, ArrayRef<int64_t> shape) {
+  int64_t p = 0;
+  for (auto [i, d] : llvm::zip(index, shape))
+    p = p * d + i;
+  return p;
+}
+
+/// The most entries an Expand of an integer constant folds to.
+constexpr int64_t kMaxFoldedExpand = int64_t(1) << 16;
+
+LogicalResult expand(NodeContext &n, Results &results) {
+  FailureOr<SmallVector<int64_t>> spec = n.ints(1, "the shape");
+  if (failed(spec))
+    return failure();
+  // ONNX broadcasts both ways: the result is the broadcast of the two.
+  std::optional<SmallVector<int64_t>> shape =
+      broadcast(n.type(0).getShape(), *spec);
+  if (!shape)
+    return n.error() << n.type(0) << " does not broadcast to ["
+                     << llvm::make_range(spec->begin(), spec->end()) << "]";
+  auto type = n.type(0).clone(*shape);
+  const Tensor &x = n.input(0);
+  if (x.constant && x.constant.isSplat()) {
+    results.push_back({{}, DenseElementsAttr(x.constant).resizeSplat(type)});
+    return success();
+  }
+  // Small integer constants (an index buffer expanded for ScatterElements,
+  // a mask) stay constants: each entry is the one its coordinates broadcast
+  // from. Larger ones are broadcast at run time, as a constant that size
+  // would bloat the library.
+  if (isIntConstant(x) && type.getNumElements() <= kMaxFoldedExpand) {
+    ArrayRef<int64_t> from = n.type(0).getShape();
+    size_t lead = shape->size() - from.size();
+    results.push_back(
+        rearrange(x.constant, *shape, [&](ArrayRef<int64_t> index) {
+          SmallVector<int64_t> at;
+          for (auto [size, i] : llvm::zip(from, index.drop_front(lead)))
+            at.push_back(size == 1 ? 0 : i);
+          return position(at, from);
+        }));
+    return success();
+  }
+  // Run-time integers too (Gather indices, idx.unsqueeze(-1).expand(...)
+  // for torch.gather), as the other shape ops.
+  Value v = n.value(0);
+  if (v.getType() == type)
+    return result(results, v);
+  return result(results, n.create<adj::BroadcastToOp>(v, {}, type));
+}
+
+LogicalResult unsqueeze(NodeContext &n, Results &results) {
+  auto axes = readAxes(n, 13, 1);
+  if (failed(axes))
+    return failure();
+  if (!*axes)
+    return n.error() << "axes are required";
+  ArrayRef<int64_t> in = n.type(0).getShape();
+  int64_t rank = in.size() + (*axes)->size();
+  SmallVector<bool> inserted(rank, false);
+  for (int64_t axis : **axes) {
+    FailureOr<int64_t> a = n.normalizeAxis(axis, rank);
+    if (failed(a))
+      return failure();
+    if (inserted[*a])
+      return n.error() << "axis " << axis << " is repeated";
+    inserted[*a] = true;
+  }
+  SmallVector<int64_t> shape;
+  for (int64_t i = 0, j = 0; i < rank; ++i)
+    shape.push_back(inserted[i] ? 1 : in[j++]);
+  return reshapeTo(n, shape, results);
+}
+
+LogicalResult squeeze(NodeContext &n, Results &results) {
+  auto axes = readAxes(n, 13, 1);
+  if (failed(axes))
+    return failure();
+  ArrayRef<int64_t> in = n.type(0).getShape();
+  SmallVector<bool> removed(in.size(), false);
+  if (*axes) {
+    for (int64_t axis : **axes) {
+      FailureOr<int64_t> a = n.normalizeAxis(axis, in.size());
+      if (failed(a))
+        return failure();
+      if (in[*a] != 1)
+        return n.error() << "cannot squeeze axis " << axis << " of size "
+                         << in[*a];
+      removed[*a] = true;
+    }
+  } else {
+    for (auto [i, d] : llvm::enumerate(in))
+      removed[i] = d == 1;
+  }
+  SmallVector<int64_t> shape;
+  for (auto [i, d] : llvm::enumerate(in))
+    if (!removed[i])
+      shape.push_back(d);
+  return reshapeTo(n, shape, results);
+}
+
+LogicalResult transpose(NodeContext &n, Results &results) {
+  int64_t rank = n.type(0).getRank();
+  SmallVector<int64_t> perm;
+  if (std::optional<SmallVector<int64_t>> p = n.getInts("perm"))
+    perm = *p;
+  else
+    for (int64_t i = rank - 1; i >= 0; --i)
+      perm.push_back(i);
+  SmallVector<int64_t> sorted(perm);
+  llvm::sort(sorted);
+  if (int64_t(perm.size()) != rank ||
+      sorted != llvm::to_vector(llvm::seq<int64_t>(0, rank)))
+    return n.error() << "perm is not a permutation of the input's " << rank
+                     << " dimensions";
+  if (isIntConstant(n.input(0))) {
+    ArrayRef<int64_t> in = n.type(0).getShape();
+    SmallVector<int64_t> shape;
+    for (int64_t p : perm)
+      shape.push_back(in[p]);
+    results.push_back(
+        rearrange(n.input(0).constant, shape, [&](ArrayRef<int64_t> index) {
+          SmallVector<int64_t> from(rank);
+          for (int64_t d = 0; d < rank; ++d)
+            from[perm[d]] = index[d];
+          return position(from, in);
+        }));
+    return success();
+  }
+  return result(results,
+                n.create<adj::TransposeOp>(
+                    n.value(0),
+                    {n.named("permutation", n.b.getDenseI64ArrayAttr(perm))}));
+}
+
+/// DepthToSpace (F.pixel_shuffle): [N, C, H, W] with C = c b² to
+/// [N, c, H b, W b], the channel split as [b, b, c] (DCR) or [c, b, b]
+/// (CRD, PyTorch's) and its b's moved next to H and W.
+LogicalResult depthToSpace(NodeContext &n, Results &results) {
+  ArrayRef<int64_t> in = n.type(0).getShape();
+  int64_t b = n.getInt("blocksize", 0);
+  std::optional<int64_t> square = b < 1 ? std::nullopt : llvm::checkedMul(b, b);
+  if (in.size() != 4 || !square || in[1] % *square)
+    return n.error() << "the input must be [N, C, H, W] with C a multiple "
+                        "of blocksize² (blocksize "
+                     << b << ")";
+  std::string mode = n.getString("mode", "DCR");
+  if (mode != "DCR" && mode != "CRD")
+    return n.error() << "mode " << mode << " is not one of DCR, CRD";
+  FailureOr<Value> x = n.floatValue(0);
+  if (failed(x))
+    return failure();
+  int64_t c = in[1] / *square;
+  bool dcr = mode == "DCR";
+  SmallVector<int64_t> split =
+      dcr ? SmallVector<int64_t>{in[0], b, b, c, in[2], in[3]}
+          : SmallVector<int64_t>{in[0], c, b, b, in[2], in[3]};
+  SmallVector<int64_t> perm = dcr ? SmallVector<int64_t>{0, 3, 4, 1, 5, 2}
+                                  : SmallVector<int64_t>{0, 1, 4, 2, 5, 3};
+  FailureOr<Value> moved = n.create<adj::TransposeOp>(
+      n.reshape(*x, split),
+      {n.named("permutation", n.b.getDenseI64ArrayAttr(perm))});
+  if (failed(moved))
+    return failure();
+  results.push_back(
+      runtime(n.reshape(*moved, {in[0], c, in[2] * b, in[3] * b})));
+  return success();
+}
+
+/// Tile: each dimension d repeated r times is [1, d] broadcast to [r, d]
+/// and merged (output entry i reads input entry i mod d).
+LogicalResult tile(NodeContext &n, Results &results) {
+  FailureOr<SmallVector<int64_t>> repeats = n.ints(1, "the repeats");
+  if (failed(repeats))
+    return failure();
+  ArrayRef<int64_t> in = n.type(0).getShape();
+  if (repeats->size() != in.size() ||
+      llvm::any_of(*repeats, [](int64_t r) { return r < 0; }))
+    return n.error() << "the repeats must be " << in.size()
+                     << " non-negative counts";
+  FailureOr<Value> x = n.floatValue(0);
+  if (failed(x))
+    return failure();
+  SmallVector<int64_t> pairs, repeated, out;
+  for (auto [d, r] : llvm::zip(in, *repeats)) {
+    pairs.append({1, d});
+    repeated.append({r, d});
+  }
+  // The output has as many elements, so no r * d overflows either.
+  if (!elementCount(repeated))
+    return n.error() << "the tiled output would have too many elements";
+  for (auto [d, r] : llvm::zip(in, *repeats))
+    out.push_back(r * d);
+  return repeat(n, *x, pairs, repeated, out, results);
+}
+
+/// Trilu: the entries of the last two dimensions on and above (upper) or
+/// on and below (lower) diagonal k kept, the others 0: a select by a
+/// constant mask.
+LogicalResult trilu(NodeContext &n, Results &results) {
+  int64_t k = 0;
+  if (n.hasInput(1)) {
+    FailureOr<SmallVector<int64_t>> given = n.ints(1, "k");
+    if (failed(given))
+      return failure();
+    if (given->size() != 1)
+      return n.error() << "k must be one integer";
+    k = (*given)[0];
+  }
+  ArrayRef<int64_t> in = n.type(0).getShape();
+  if (in.size() < 2)
+    return n.error() << "the input must have at least 2 dimensions";
+  FailureOr<Value> x = n.floatValue(0);
+  if (failed(x))
+    return failure();
+  bool upper = n.getInt("upper", 1);
+  int64_t rows = in[in.size() - 2], cols = in.back();
+  SmallVector<bool> keep;
+  for (int64_t i = 0; i < rows; ++i)
+    for (int64_t j = 0; j < cols; ++j)
+      keep.push_back(upper ? j - i >= k : j - i <= k);
+  auto maskType = RankedTensorType::get({rows, cols}, n.b.getI1Type());
+  Value mask = n.b.create<adj::ConstantOp>(
+      n.loc, maskType, DenseElementsAttr::get(maskType, ArrayRef(keep)));
+  return result(results, n.create<adj::SelectOp>({mask, *x, n.scalar(0.0)}));
+}
+
+LogicalResult concat(NodeContext &n, Results &results) {
+  int64_t rank = n.type(0).getRank();
+  FailureOr<int64_t> axis = n.normalizeAxis(n.getInt("axis", 0), rank);
+  if (failed(axis))
+    return failure();
+  // Vectors known at import time (shapes, Resize's scales): folded.
+  bool folded = rank == 1;
+  for (unsigned i = 0; i < n.getNumInputs(); ++i)
+    folded &= n.hasInput(i) && n.input(i).constant &&
+              n.type(i).getElementType() == n.type(0).getElementType();
+  if (folded) {
+    SmallVector<Attribute> values;
+    for (unsigned i = 0; i < n.getNumInputs(); ++i)
+      llvm::append_range(values, n.input(i).constant.getValues<Attribute>());
+    auto type = n.type(0).clone({int64_t(values.size())});
+    results.push_back({{}, DenseElementsAttr::get(type, values)});
+    return success();
+  }
+  SmallVector<Value> inputs;
+  for (unsigned i = 0; i < n.getNumInputs(); ++i) {
+    if (!n.hasInput(i))
+      return n.error() << "input " << i << " is missing";
+    if (n.type(i).getRank() != rank)
+      return n.error() << "inputs of different ranks: " << n.type(0) << " and "
+                       << n.type(i);
+    inputs.push_back(n.value(i));
+  }
+  return result(results,
+                n.create<adj::ConcatOp>(
+                    inputs, {n.named("axis", n.b.getI64IntegerAttr(*axis))}));
+}
+
+/// Slices `x` along each of `axes` from `starts` to `ends` by `steps`
+/// (ONNX's clamping rules). A negative step is the positive one over the
+/// same entries, reversed.
+LogicalResult sliceAxes(NodeContext &n, ArrayRef<int64_t> starts,
+                        ArrayRef<int64_t> ends, ArrayRef<int64_t> axes,
+                        ArrayRef<int64_t> steps, Results &results) {
+  ArrayRef<int64_t> in = n.type(0).getShape();
+  int64_t rank = in.size();
+  SmallVector<int64_t> start(rank, 0), limit(in), stride(rank, 1), reversed;
+  for (size_t i = 0; i < axes.size(); ++i) {
+    FailureOr<int64_t> a = n.normalizeAxis(axes[i], rank);
+    if (failed(a))
+      return failure();
+    int64_t size = in[*a], step = steps[i];
+    if (step == 0 || step == std::numeric_limits<int64_t>::min())
+      return n.error() << "step " << step << " is not supported";
+    // An empty axis stays empty ([0, size - 1] below would be empty).
+    if (size == 0)
+      continue;
+    // Forward, entries start, start + step, ... below the end, both in
+    // [0, size]; backward, above the end, start in [0, size - 1] and the
+    // end in [-1, size - 1].
+    bool backward = step < 0;
+    auto clamp = [&](int64_t v, int64_t low, int64_t high) {
+      return std::clamp<int64_t>(v < 0 ? v + size : v, low, high);
+    };
+    int64_t first =
+        backward ? clamp(starts[i], 0, size - 1) : clamp(starts[i], 0, size);
+    int64_t end =
+        backward ? clamp(ends[i], -1, size - 1) : clamp(ends[i], 0, size);
+    int64_t span = backward ? first - end : end - first;
+    int64_t count = span > 0 ? (span - 1) / std::abs(step) + 1 : 0;
+    int64_t last = first + (count - 1) * step;
+    start[*a] = count ? std::min(first, last) : 0;
+    limit[*a] = count ? std::max(first, last) + 1 : 0;
+    stride[*a] = std::abs(step);
+    if (backward && count > 1)
+      reversed.push_back(*a);
+  }
+  // Neither the sizes nor the indices may overflow: steps can be huge.
+  SmallVector<int64_t> shape;
+  for (int64_t d = 0; d < rank; ++d)
+    shape.push_back(
+        limit[d] == start[d] ? 0 : (limit[d] - start[d] - 1) / stride[d] + 1);
+  const Tensor &x = n.input(0);
+  if (isIntConstant(x)) {
+    results.push_back(
+        rearrange(x.constant, shape, [&](ArrayRef<int64_t> index) {
+          SmallVector<int64_t> from(index);
+          for (int64_t d = 0; d < rank; ++d)
+            from[d] = start[d] + (llvm::is_contained(reversed, d)
+                                      ? shape[d] - 1 - index[d]
+                                      : index[d]) *
+                                     stride[d];
+          return position(from, in);
+        }));
+    return success();
+  }
+  bool strided = llvm::any_of(stride, [](int64_t s) { return s != 1; });
+  SmallVector<NamedAttribute> attrs = {
+      n.named("start", n.b.getDenseI64ArrayAttr(start)),
+      n.named("limit", n.b.getDenseI64ArrayAttr(limit))};
+  if (strided)
+    attrs.push_back(n.named("stride", n.b.getDenseI64ArrayAttr(stride)));
+  FailureOr<Value> y = n.create<adj::SliceOp>(n.value(0), attrs);
+  if (succeeded(y) && !reversed.empty())
+    y = n.create<adj::ReverseOp>(
+        *y, {n.named("dims", n.b.getDenseI64ArrayAttr(reversed))},
+        y->getType());
+  return result(results, y);
+}
+
+LogicalResult slice(NodeContext &n, Results &results) {
+  FailureOr<SmallVector<int64_t>> starts = n.ints(1, "starts"),
+                                  ends = n.ints(2, "ends");
+  if (failed(starts) || failed(ends))
+    return failure();
+  SmallVector<int64_t> axes, steps(starts->size(), 1);
+  if (n.hasInput(3)) {
+    FailureOr<SmallVector<int64_t>> a = n.ints(3, "axes");
+    if (failed(a))
+      return failure();
+    axes = *a;
+  } else {
+    axes = llvm::to_vector(llvm::seq<int64_t>(0, starts->size()));
+  }
+  if (n.hasInput(4)) {
+    FailureOr<SmallVector<int64_t>> s = n.ints(4, "steps");
+    if (failed(s))
+      return failure();
+    steps = *s;
+  }
+  if (ends->size() != starts->size() || axes.size() != starts->size() ||
+      steps.size() != starts->size())
+    return n.error() << "starts, ends, axes and steps differ in length";
+  return sliceAxes(n, *starts, *ends, axes, steps, results);
+}
+
+LogicalResult split(NodeContext &n, Results &results) {
+  ArrayRef<int64_t> in = n.type(0).getShape();
+  FailureOr<int64_t> axis = n.normalizeAxis(n.getInt("axis", 0), in.size());
+  if (failed(axis))
+    return failure();
+  SmallVector<int64_t> sizes;
+  if (n.opset < 13) {
+    if (std::optional<SmallVector<int64_t>> s = n.getInts("split"))
+      sizes = *s;
+  } else if (n.hasInput(1)) {
+    FailureOr<SmallVector<int64_t>> s = n.ints(1, "split");
+    if (failed(s))
+      return failure();
+    sizes = *s;
+  }
+  int64_t parts = n.node.output_size();
+  if (parts == 0)
+    return n.error() << "the node has no outputs";
+  if (sizes.empty()) {
+    if (in[*axis] % parts)
+      return n.error() << "cannot split size " << in[*axis] << " into " << parts
+                       << " equal parts";
+    sizes.assign(parts, in[*axis] / parts);
+  }
+  // Summed without overflow: each size must fit in what is left.
+  bool valid = int64_t(sizes.size()) == parts;
+  int64_t total = 0;
+  for (int64_t size : sizes) {
+    valid &= size >= 0 && size <= in[*axis] - total;
+    if (!valid)
+      break;
+    total += size;
+  }
+  if (!valid || total != in[*axis])
+    return n.error() << "the split sizes do not add up to the axis' size "
+                     << in[*axis];
+  int64_t offset = 0;
+  for (int64_t size : sizes) {
+    SmallVector<Tensor> part;
+    if (failed(sliceAxes(n, {offset}, {offset + size}, {*axis}, {1}, part)))
+      return failure();
+    results.push_back(part[0]);
+    offset += size;
+  }
+  return success();
+}
+
+LogicalResult gather(NodeContext &n, Results &results) {
+  int64_t rank = n.type(0).getRank();
+  FailureOr<int64_t> axis = n.normalizeAxis(n.getInt("axis", 0), rank);
+  if (failed(axis))
+    return failure();
+  int64_t size = n.type(0).getDimSize(*axis);
+  const Tensor &indices = n.input(1);
+  if (!isa<IntegerType>(n.type(1).getElementType()))
+    return n.error() << "indices must be integers";
+  // Negative indices count from the end; known ones are made positive.
+  SmallVector<int64_t> known;
+  if (indices.constant) {
+    for (int64_t i : intValues(indices.constant)) {
+      if (i < -size || i >= size)
+        return n.error() << "index " << i << " is out of range for size "
+                         << size;
+      known.push_back(i < 0 ? i + size : i);
+    }
+  }
+  ArrayRef<int64_t> indexShape = n.type(1).getShape();
+  if (isIntConstant(n.input(0)) && rank == 1 && indices.constant) {
+    SmallVector<int64_t> data = intValues(n.input(0).constant), out;
+    for (int64_t i : known)
+      out.push_back(data[i]);
+    results.push_back(intConstant(n.b.getContext(), indexShape, out));
+    return success();
+  }
+  FailureOr<Value> x = n.floatValue(0);
+  if (failed(x))
+    return failure();
+  Value index =
+      indices.constant
+          ? n.materialize(intConstant(n.b.getContext(), indexShape, known))
+          : n.value(1);
+  return result(results, n.create<adj::GatherOp>(
+                             {*x, index},
+                             {n.named("axis", n.b.getI64IntegerAttr(*axis))}));
+}
+
+/// GatherElements' and ScatterElements' positions in the flattened data:
+/// for each entry i of `indices` (input `at`), i with its coordinate along
+/// `axis` replaced by the index (negative ones count from the end), in
+/// row-major order over `shape`. Constant indices give an i64 constant;
+/// run-time ones are computed in f64 (exact below 2^53) and converted.
+FailureOr<Value> flatPositions(NodeContext &n, unsigned at,
+                               ArrayRef<int64_t> shape, int64_t axis) {
+  RankedTensorType type = n.type(at);
+  if (!isa<IntegerType>(type.getElementType()))
+    return n.error() << "indices must be integers";
+  if (type.getRank() != int64_t(shape.size()))
+    return n.error() << "indices " << type << " must have the data's rank "
+                     << shape.size();
+  // Off the axis, each index reads its own coordinate: a larger size would
+  // read past the data (into the next row).
+  for (auto [d, size] : llvm::enumerate(type.getShape()))
+    if (int64_t(d) != axis && size > shape[d])
+      return n.error() << "indices " << type << " are larger than the data ["
+                       << llvm::make_range(shape.begin(), shape.end())
+                       << "] along dimension " << d
+                       << ", which is not the axis (" << axis << ")";
+  std::optional<int64_t> count = elementCount(shape);
+  if (!count || *count >= (int64_t(1) << 53))
+    return n.error() << "the data has too many entries to index";
+  SmallVector<int64_t> strides(shape.size(), 1);
+  for (int64_t d = int64_t(shape.size()) - 2; d >= 0; --d)
+    strides[d] = strides[d + 1] * shape[d + 1];
+  // Each entry's position with a zero coordinate along `axis`.
+  ArrayRef<int64_t> indexShape = type.getShape();
+  SmallVector<int64_t> base;
+  for (int64_t i = 0, e = type.getNumElements(); i < e; ++i) {
+    int64_t rest = i, position = 0;
+    for (int64_t d = int64_t(indexShape.size()) - 1; d >= 0; --d) {
+      if (d != axis)
+        position += (rest % indexShape[d]) * strides[d];
+      rest /= indexShape[d];
+    }
+    base.push_back(position);
+  }
+  int64_t size = shape[axis];
+  if (n.input(at).constant) {
+    SmallVector<int64_t> positions;
+    for (auto [i, b] : llvm::zip(intValues(n.input(at).constant), base)) {
+      if (i < -size || i >= size)
+        return n.error() << "index " << i << " is out of range for size "
+                         << size;
+      positions.push_back(b + (i < 0 ? i + size : i) * strides[axis]);
+    }
+    return n.materialize(intConstant(n.b.getContext(), indexShape, positions));
+  }
+  auto f64 = type.clone(n.b.getF64Type());
+  FailureOr<Value> index = n.create<adj::ConvertOp>(n.value(at), {}, f64);
+  if (failed(index))
+    return failure();
+  FailureOr<Value> negative =
+      compare(n, adj::ComparisonDirection::lt, *index, f64Scalar(n, 0.0));
+  FailureOr<Value> wrapped =
+      n.create<adj::AddOp>({*index, f64Scalar(n, double(size))});
+  if (failed(negative) || failed(wrapped))
+    return failure();
+  index = n.create<adj::SelectOp>({*negative, *wrapped, *index});
+  if (failed(index))
+    return failure();
+  FailureOr<Value> scaled =
+      n.create<adj::MulOp>({*index, f64Scalar(n, double(strides[axis]))});
+  if (failed(scaled))
+    return failure();
+  SmallVector<double> baseValues(base.begin(), base.end());
+  Value baseConstant = n.b.create<adj::ConstantOp>(
+      n.loc, f64, DenseElementsAttr::get(f64, ArrayRef(baseValues)));
+  FailureOr<Value> position = n.create<adj::AddOp>({*scaled, baseConstant});
+  if (failed(position))
+    return failure();
+  return n.create<adj::ConvertOp>(*position, {}, type.clone(n.b.getI64Type()));
+}
+
+/// GatherElements (torch.gather): an adj.gather of the flattened data at
+/// the flat positions, so the derivative is adj.scatter_add's.
+LogicalResult gatherElements(NodeContext &n, Results &results) {
+  FailureOr<Value> x = n.floatValue(0);
+  if (failed(x))
+    return failure();
+  RankedTensorType type = n.type(0);
+  FailureOr<int64_t> axis =
+      n.normalizeAxis(n.getInt("axis", 0), type.getRank());
+  if (failed(axis))
+    return failure();
+  FailureOr<Value> positions = flatPositions(n, 1, type.getShape(), *axis);
+  if (failed(positions))
+    return failure();
+  Value flat = n.reshape(*x, {type.getNumElements()});
+  return result(results, n.create<adj::GatherOp>(
+                             {flat, *positions},
+                             {n.named("axis", n.b.getI64IntegerAttr(0))}));
+}
+
+/// ScatterElements (Tensor.scatter, scatter_add): the updates added at the
+/// flat positions into zeros (adj.scatter_add). Reduction add adds that to
+/// the data; none writes it where some index points (the data elsewhere),
+/// where ONNX leaves repeated indices undefined (here they add up).
+LogicalResult scatterElements(NodeContext &n, Results &results) {
+  FailureOr<Value> data = n.floatValue(0), updates = n.floatValue(2);
+  if (failed(data) || failed(updates))
+    return failure();
+  RankedTensorType type = n.type(0);
+  if (n.type(2).getShape() != n.type(1).getShape())
+    return n.error() << "updates " << n.type(2) << " and indices " << n.type(1)
+                     << " must have the same shape";
+  std::string reduction = n.getString("reduction", "none");
+  if (reduction != "none" && reduction != "add")
+    return n.error() << "reduction " << reduction
+                     << " is not supported: none or add";
+  FailureOr<int64_t> axis =
+      n.normalizeAxis(n.getInt("axis", 0), type.getRank());
+  if (failed(axis))
+    return failure();
+  FailureOr<Value> positions = flatPositions(n, 1, type.getShape(), *axis);
+  if (failed(positions))
+    return failure();
+  auto flatType =
+      RankedTensorType::get({type.getNumElements()}, type.getElementType());
+  auto scatter = [&](Value v) -> FailureOr<Value> {
+    FailureOr<Value> s = n.create<adj::ScatterAddOp>(
+        {v, *positions}, {n.named("axis", n.b.getI64IntegerAttr(0))},
+        {flatType});
+    if (failed(s))
+      return failure();
+    return n.reshape(*s, type.getShape());
+  };
+  FailureOr<Value> added = scatter(*updates);
+  if (failed(added))
+    return failure();
+  if (reduction == "add")
+    return result(results, n.create<adj::AddOp>({*data, *added}));
+  FailureOr<Value> hits = scatter(n.splat(n.type(2), 1.0));
+  if (failed(hits))
+    return failure();
+  FailureOr<Value> written =
+      compare(n, adj::ComparisonDirection::gt, *hits, n.scalar(0.0));
+  if (failed(written))
+    return failure();
+  return result(results, n.create<adj::SelectOp>({*written, *added, *data}));
+}
+
+/// Pad's reflect and edge modes, one axis at a time: the entries next to
+/// each border, mirrored (reflect: [1, low] reversed before, the border
+/// not repeated) or the border entry repeated (edge), concatenated.
+FailureOr<Value> padBorders(NodeContext &n, Value x, StringRef mode,
+                            ArrayRef<int64_t> low, ArrayRef<int64_t> high) {
+  for (int64_t axis = 0, rank = low.size(); axis < rank; ++axis) {
+    int64_t d = cast<RankedTensorType>(x.getType()).getDimSize(axis);
+    if (low[axis] == 0 && high[axis] == 0)
+      continue;
+    bool reflect = mode == "reflect";
+    if (reflect ? std::max(low[axis], high[axis]) >= d : d == 0)
+      return n.error() << "cannot pad a dimension of " << d << " by "
+                       << low[axis] << " and " << high[axis] << " in " << mode
+                       << " mode";
+    auto border = [&](int64_t size, bool before) -> FailureOr<Value> {
+      FailureOr<Value> part =
+          reflect ? (before ? sliceAlong(n, x, axis, 1, size + 1)
+                            : sliceAlong(n, x, axis, d - 1 - size, d - 1))
+                  : (before ? sliceAlong(n, x, axis, 0, 1)
+                            : sliceAlong(n, x, axis, d - 1, d));
+      if (failed(part))
+        return failure();
+      auto type = cast<RankedTensorType>(part->getType());
+      if (reflect)
+        return n.create<adj::ReverseOp>(
+            *part, {n.named("dims", n.b.getDenseI64ArrayAttr({axis}))}, type);
+      SmallVector<int64_t> shape(type.getShape());
+      shape[axis] = size;
+      return n.create<adj::BroadcastToOp>(*part, {}, type.clone(shape));
+    };
+    SmallVector<Value> parts;
+    if (low[axis]) {
+      FailureOr<Value> b = border(low[axis], true);
+      if (failed(b))
+        return failure();
+      parts.push_back(*b);
+    }
+    parts.push_back(x);
+    if (high[axis]) {
+      FailureOr<Value> b = border(high[axis], false);
+      if (failed(b))
+        return failure();
+      parts.push_back(*b);
+    }
+    FailureOr<Value> joined = n.create<adj::ConcatOp>(
+        parts, {n.named("axis", n.b.getI64IntegerAttr(axis))});
+    if (failed(joined))
+      return failure();
+    x = *joined;
+  }
+  return x;
+}
+
+LogicalResult pad(NodeContext &n, Results &results) {
+  std::string mode = n.getString("mode", "constant");
+  if (mode != "constant" && mode != "reflect" && mode != "edge")
+    return n.error() << "mode '" << mode
+                     << "' is not supported: constant, reflect or edge";
+  FailureOr<SmallVector<int64_t>> pads = n.ints(1, "pads");
+  if (failed(pads))
+    return failure();
+  int64_t rank = n.type(0).getRank();
+  if (int64_t(pads->size()) != 2 * rank)
+    return n.error() << "pads has " << pads->size() << " entries for rank "
+                     << rank;
+  if (llvm::any_of(*pads, [](int64_t p) { return p < 0; }))
+    return n.error() << "negative pads (cropping) are not supported";
+  double value = 0;
+  if (n.hasInput(2)) {
+    const Tensor &v = n.input(2);
+    if (!v.constant || v.getType().getNumElements() != 1)
+      return n.error() << "the padding value must be a constant scalar";
+    value = isa<FloatType>(v.getType().getElementType())
+                ? (*v.constant.value_begin<APFloat>()).convertToDouble()
+                : double(intValues(v.constant)[0]);
+  }
+  FailureOr<Value> x = n.floatValue(0);
+  if (failed(x))
+    return failure();
+  ArrayRef<int64_t> low = ArrayRef(*pads).take_front(rank),
+                    high = ArrayRef(*pads).drop_front(rank);
+  if (mode != "constant")
+    return result(results, padBorders(n, *x, mode, low, high));
+  return result(
+      results,
+      n.create<adj::PadOp>(*x, {n.named("low", n.b.getDenseI64ArrayAttr(low)),
+                                n.named("high", n.b.getDenseI64ArrayAttr(high)),
+                                n.named("value", n.b.getF64FloatAttr(value))}));
+}
+
+/// ConstantOfShape: a splat of `value` (float 0 by default) of the shape
+/// known at import time.
+LogicalResult constantOfShape(NodeContext &n, Results &results) {
+  FailureOr<SmallVector<int64_t>> shape = n.ints(0, "the shape");
+  if (failed(shape))
+    return failure();
+  if (llvm::any_of(*shape, [](int64_t d) { return d < 0; }))
+    return n.error() << "the shape has a negative entry";
+  if (!elementCount(*shape))
+    return n.error() << "the shape has too many elements";
+  DenseElementsAttr value = DenseElementsAttr::get(
+      RankedTensorType::get({1}, n.b.getF32Type()), 0.0f);
+  if (const onnx::AttributeProto *a = n.attr("value")) {
+    FailureOr<DenseElementsAttr> given = readTensor(a->t(), n.loc);
+    if (failed(given))
+      return failure();
+    if (given->getNumElements() != 1)
+      return n.error() << "value must have one element";
+    value = *given;
+  }
+  auto type = RankedTensorType::get(*shape, value.getElementType());
+  results.push_back(
+      {{},
+       DenseElementsAttr::get(type, *value.getValues<Attribute>().begin())});
+  return success();
+}
+
+const OperatorInfo operators[] = {
+    {"Concat", 4, 17, 1, concat,
+     "`adj.concat`; 1-D integer constants (shapes) fold"},
+    {"Constant", 1, 17, 0, constant,
+     "`value`, `value_float(s)`, `value_int(s)`; kept at import time, an "
+     "`adj.constant` where used at run time"},
+    {"ConstantOfShape", 9, 17, 1, constantOfShape,
+     "folds to a constant (the shape known at import time)"},
+    {"DepthToSpace", 11, 17, 1, depthToSpace,
+     "`adj.transpose` between reshapes; DCR or CRD"},
+    {"Expand", 8, 17, 2, expand,
+     "`adj.broadcast_to`; the shape known at import time"},
+    {"Flatten", 1, 17, 1, flatten, "`adj.reshape`"},
+    {"Gather", 1, 17, 2, gather,
+     "`adj.gather`; constant indices may be negative; on 1-D integer "
+     "constants (shapes) it folds"},
+    {"GatherElements", 11, 17, 2, gatherElements,
+     "`adj.gather` of the flattened data at flat positions (computed at "
+     "import time for constant indices, else in f64 and converted)"},
+    {"Pad", 11, 17, 2, pad,
+     "`adj.pad` in constant mode; reflect and edge modes as slices "
+     "(`adj.reverse`d, or broadcast) concatenated; non-negative pads known "
+     "at import time"},
+    {"Reshape", 5, 17, 2, reshape,
+     "`adj.reshape`; the shape known at import time (0 and -1 as ONNX)"},
+    {"ScatterElements", 11, 17, 3, scatterElements,
+     "`adj.scatter_add` of the updates at flat positions (as "
+     "GatherElements) into zeros; reduction add: added to the data; none: "
+     "selected where an index points (repeated indices add up)"},
+    {"Shape", 1, 17, 1, shape, "folds to a constant (static shapes)"},
+    {"Slice", 10, 17, 3, slice,
+     "`adj.slice`; bounds known at import time; negative steps "
+     "`adj.reverse` the slice; integer constants fold"},
+    {"Split", 2, 17, 1, split, "`adj.slice` per output"},
+    {"Squeeze", 1, 17, 1, squeeze, "`adj.reshape`"},
+    {"Tile", 6, 17, 2, tile,
+     "`adj.broadcast_to` between reshapes; repeats known at import time"},
+    {"Transpose", 1, 17, 1, transpose,
+     "`adj.transpose`; integer constants fold"},
+    {"Trilu", 14, 17, 1, trilu,
+     "`adj.select` by a constant mask; k known at import time"},
+    {"Unsqueeze", 1, 17, 1, unsqueeze, "`adj.reshape`"},
+};
+
+} // namespace
+
+ArrayRef<OperatorInfo> onnx_import::getShapesOperators() { return operators; }
