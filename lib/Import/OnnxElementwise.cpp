@@ -102,6 +102,37 @@ std::optional<IntOperands> intOperands(NodeContext &n) {
   return IntOperands{*shape, a, b};
 }
 
+/// Whether inputs 0 and 1 are integer tensors.
+bool isIntBinary(NodeContext &n) {
+  return isa<IntegerType>(n.type(0).getElementType()) &&
+         isa<IntegerType>(n.type(1).getElementType());
+}
+
+/// Integer arithmetic at run time (`labels - 1`): `compute` of the two
+/// inputs in f64 (exact while they and the result stay below 2^53 in
+/// magnitude), converted back to their type by `adj.convert`, which
+/// truncates toward zero as ONNX's integer Div does.
+LogicalResult
+intArithmetic(NodeContext &n, Results &results,
+              function_ref<FailureOr<Value>(Value, Value)> compute) {
+  if (n.type(0).getElementType() != n.type(1).getElementType())
+    return n.error() << "operands of different element types: " << n.type(0)
+                     << " and " << n.type(1);
+  auto asF64 = [&](unsigned i) {
+    return n.create<adj::ConvertOp>(n.value(i), {},
+                                    n.type(i).clone(n.b.getF64Type()));
+  };
+  FailureOr<Value> a = asF64(0), b = asF64(1);
+  if (failed(a) || failed(b))
+    return failure();
+  FailureOr<Value> y = compute(*a, *b);
+  if (failed(y))
+    return failure();
+  auto type =
+      cast<RankedTensorType>(y->getType()).clone(n.type(0).getElementType());
+  return result(results, n.create<adj::ConvertOp>(*y, {}, type));
+}
+
 template <typename OpTy>
 LogicalResult binary(NodeContext &n, Results &results) {
   if (std::optional<IntOperands> ints = intOperands(n)) {
@@ -116,6 +147,10 @@ LogicalResult binary(NodeContext &n, Results &results) {
     results.push_back(intConstant(n.b.getContext(), ints->shape, values));
     return success();
   }
+  if (isIntBinary(n))
+    return intArithmetic(n, results, [&](Value a, Value b) {
+      return n.create<OpTy>({a, b});
+    });
   FailureOr<Value> lhs = n.floatValue(0);
   if (failed(lhs))
     return failure();
@@ -342,18 +377,18 @@ LogicalResult isInf(NodeContext &n, Results &results) {
 /// (fmod 1, C's fmod, torch.fmod) or down (fmod 0, Python's %,
 /// torch.remainder). The rounding has derivative 0, so the derivatives
 /// are PyTorch's: 1 for x, -q for y.
-LogicalResult mod(NodeContext &n, Results &results) {
-  FailureOr<Value> x = n.floatValue(0), y = n.floatValue(1);
-  if (failed(x) || failed(y))
-    return failure();
-  FailureOr<Value> ratio = n.create<adj::DivOp>({*x, *y});
+/// x mod y as ONNX's Mod: x - y q, q the quotient rounded down (fmod 0) or
+/// toward zero (fmod 1).
+FailureOr<Value> modOf(NodeContext &n, Value x, Value y) {
+  FailureOr<Value> ratio = n.create<adj::DivOp>({x, y});
   if (failed(ratio))
     return failure();
-  Type type = ratio->getType();
+  auto type = cast<RankedTensorType>(ratio->getType());
   Value q = n.b.create<adj::FloorOp>(n.loc, type, *ratio);
   if (n.getInt("fmod", 0)) {
     FailureOr<Value> negative =
-        compare(n, adj::ComparisonDirection::lt, *ratio, n.scalar(0.0));
+        compare(n, adj::ComparisonDirection::lt, *ratio,
+                n.splat(type.clone(ArrayRef<int64_t>{}), 0.0));
     if (failed(negative))
       return failure();
     Value up = n.b.create<adj::CeilOp>(n.loc, type, *ratio);
@@ -362,10 +397,20 @@ LogicalResult mod(NodeContext &n, Results &results) {
       return failure();
     q = *truncated;
   }
-  FailureOr<Value> multiple = n.create<adj::MulOp>({*y, q});
+  FailureOr<Value> multiple = n.create<adj::MulOp>({y, q});
   if (failed(multiple))
     return failure();
-  return result(results, n.create<adj::SubOp>({*x, *multiple}));
+  return n.create<adj::SubOp>({x, *multiple});
+}
+
+LogicalResult mod(NodeContext &n, Results &results) {
+  if (isIntBinary(n))
+    return intArithmetic(n, results,
+                         [&](Value x, Value y) { return modOf(n, x, y); });
+  FailureOr<Value> x = n.floatValue(0), y = n.floatValue(1);
+  if (failed(x) || failed(y))
+    return failure();
+  return result(results, modOf(n, *x, *y));
 }
 
 LogicalResult reciprocal(NodeContext &n, Results &results) {
@@ -571,11 +616,18 @@ LogicalResult castOp(NodeContext &n, Results &results) {
 
 const OperatorInfo operators[] = {
     {"Abs", 6, 17, 1, unary<adj::AbsOp>, "`adj.abs`"},
+    {"Acos", 7, 17, 1, unary<adj::AcosOp>, "`adj.acos`"},
+    {"Acosh", 9, 17, 1, unary<adj::AcoshOp>, "`adj.acosh`"},
     {"Add", 7, 17, 2, binary<adj::AddOp>,
-     "`adj.add` (NumPy broadcasting); integer constants fold"},
+     "`adj.add` (NumPy broadcasting); integer constants fold, integers at "
+     "run time are added in f64 (`adj.convert`, exact below 2^53)"},
     {"And", 7, 17, 2, logic,
      "bool masks (NumPy broadcasting): as 0/1 floats by `adj.select`, "
      "back by `adj.compare`"},
+    {"Asin", 7, 17, 1, unary<adj::AsinOp>, "`adj.asin`"},
+    {"Asinh", 9, 17, 1, unary<adj::AsinhOp>, "`adj.asinh`"},
+    {"Atan", 7, 17, 1, unary<adj::AtanOp>, "`adj.atan`"},
+    {"Atanh", 9, 17, 1, unary<adj::AtanhOp>, "`adj.atanh`"},
     {"Cast", 6, 17, 1, castOp,
      "no-op casts vanish, constants convert; otherwise `adj.convert`"},
     {"Ceil", 6, 17, 1, unary<adj::CeilOp>, "`adj.ceil` (derivative 0)"},
@@ -586,8 +638,10 @@ const OperatorInfo operators[] = {
      "value equal to a bound keeps its derivative, as PyTorch's `clamp` "
      "(its `hardtanh` and `relu6`, also exported as Clip, give 0 there)"},
     {"Cos", 7, 17, 1, unary<adj::CosOp>, "`adj.cos`"},
+    {"Cosh", 9, 17, 1, unary<adj::CoshOp>, "`adj.cosh`"},
     {"Div", 7, 17, 2, binary<adj::DivOp>,
-     "`adj.div`; integer constants fold (truncating)"},
+     "`adj.div`; integer constants fold (truncating); integers at run time "
+     "as Add, truncated by the `adj.convert` back"},
     {"Dropout", 1, 17, 1, dropout,
      "the identity (inference); an error in training mode with a non-zero "
      "ratio"},
@@ -623,8 +677,10 @@ const OperatorInfo operators[] = {
      "`adj.minimum` of the inputs in turn (ties halve the derivative)"},
     {"Mod", 10, 17, 2, mod,
      "floats: x - y q, q the quotient rounded by `adj.floor` (fmod 0) or "
-     "toward zero (fmod 1, also `adj.ceil`); derivatives as PyTorch's"},
-    {"Mul", 7, 17, 2, binary<adj::MulOp>, "`adj.mul`; integer constants fold"},
+     "toward zero (fmod 1, also `adj.ceil`); derivatives as PyTorch's; "
+     "integers at run time the same in f64 (as Add)"},
+    {"Mul", 7, 17, 2, binary<adj::MulOp>,
+     "`adj.mul`; integer constants fold, integers at run time as Add"},
     {"Neg", 6, 17, 1, unary<adj::NegOp>, "`adj.neg`"},
     {"Not", 1, 17, 1, logic, "as And"},
     {"Or", 7, 17, 2, logic, "as And"},
@@ -640,10 +696,13 @@ const OperatorInfo operators[] = {
     {"Sigmoid", 6, 17, 1, unary<adj::SigmoidOp>, "`adj.sigmoid`"},
     {"Sign", 9, 17, 1, sign, "two `adj.select`s (derivative 0)"},
     {"Sin", 7, 17, 1, unary<adj::SinOp>, "`adj.sin`"},
+    {"Sinh", 9, 17, 1, unary<adj::SinhOp>, "`adj.sinh`"},
     {"Softplus", 1, 17, 1, softplus,
      "relu(x) + log1p(exp(-|x|)) (no overflow), with selects"},
     {"Sqrt", 6, 17, 1, unary<adj::SqrtOp>, "`adj.sqrt`"},
-    {"Sub", 7, 17, 2, binary<adj::SubOp>, "`adj.sub`; integer constants fold"},
+    {"Sub", 7, 17, 2, binary<adj::SubOp>,
+     "`adj.sub`; integer constants fold, integers at run time as Add"},
+    {"Tan", 7, 17, 1, unary<adj::TanOp>, "`adj.tan`"},
     {"Tanh", 6, 17, 1, unary<adj::TanhOp>, "`adj.tanh`"},
     {"Where", 9, 17, 3, where,
      "`adj.select`; the condition a bool mask (a constant, a comparison, "

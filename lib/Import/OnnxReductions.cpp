@@ -755,11 +755,11 @@ LogicalResult batchNorm(NodeContext &n, Results &results) {
 }
 
 const OperatorInfo operators[] = {
-    {"ArgMax", 11, 17, 1, argExtreme<true>,
+    {"ArgMax", 1, 17, 1, argExtreme<true>,
      "`adj.max`, then the first (or last) position equal to it, by an "
      "`adj.min` of positions: an i64 tensor at run time (an output, or "
      "Gather indices); a NaN counts as the maximum"},
-    {"ArgMin", 11, 17, 1, argExtreme<false>, "as ArgMax, with `adj.min`"},
+    {"ArgMin", 1, 17, 1, argExtreme<false>, "as ArgMax, with `adj.min`"},
     {"BatchNormalization", 9, 17, 5, batchNorm,
      "inference: elementwise with the running statistics; `training_mode` "
      "1: `adj.batch_norm` and the updated running statistics"},

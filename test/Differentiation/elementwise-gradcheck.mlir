@@ -116,3 +116,34 @@ func.func @convert(%x: tensor<3xf64>) -> tensor<3xf32> {
   %1 = adj.tanh %0 : tensor<3xf32>
   return %1 : tensor<3xf32>
 }
+
+// The trigonometric and hyperbolic functions and their inverses, each on
+// its domain: atan, sinh, cosh and asinh anywhere; tan, asin, acos and atanh
+// of 0.8 tanh(x); acosh of 1 + exp(x).
+// CHECK-LABEL: @unary_trigonometric:
+// CHECK-COUNT-2: ok
+func.func @unary_trigonometric(%x: tensor<2x3xf64>) -> (tensor<2x3xf64>, tensor<2x3xf64>) {
+  %t = adj.tanh %x : tensor<2x3xf64>
+  %k = adj.constant dense<0.8> : tensor<f64>
+  %u = adj.mul %t, %k : tensor<2x3xf64>, tensor<f64>
+  %0 = adj.tan %u : tensor<2x3xf64>
+  %1 = adj.asin %u : tensor<2x3xf64>
+  %2 = adj.acos %u : tensor<2x3xf64>
+  %3 = adj.atanh %u : tensor<2x3xf64>
+  %e = adj.exp %x : tensor<2x3xf64>
+  %one = adj.constant dense<1.0> : tensor<f64>
+  %p = adj.add %e, %one : tensor<2x3xf64>, tensor<f64>
+  %4 = adj.acosh %p : tensor<2x3xf64>
+  %5 = adj.atan %x : tensor<2x3xf64>
+  %6 = adj.sinh %x : tensor<2x3xf64>
+  %7 = adj.cosh %x : tensor<2x3xf64>
+  %8 = adj.asinh %x : tensor<2x3xf64>
+  %a = adj.mul %0, %1 : tensor<2x3xf64>
+  %b = adj.add %a, %2 : tensor<2x3xf64>
+  %c = adj.mul %b, %3 : tensor<2x3xf64>
+  %d = adj.add %c, %4 : tensor<2x3xf64>
+  %f = adj.mul %5, %6 : tensor<2x3xf64>
+  %g = adj.add %f, %7 : tensor<2x3xf64>
+  %h = adj.mul %g, %8 : tensor<2x3xf64>
+  return %d, %h : tensor<2x3xf64>, tensor<2x3xf64>
+}

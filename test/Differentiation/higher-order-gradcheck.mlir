@@ -64,3 +64,42 @@ func.func @second_derivative(%x: tensor<f64>) -> tensor<f64> {
   %g = adj.grad @first(%x) : (tensor<f64>) -> tensor<f64>
   return %g : tensor<f64>
 }
+
+// Second derivatives of the trigonometric and hyperbolic functions and
+// their inverses (their rules are adj ops, differentiated again).
+// CHECK-LABEL: @second_derivative_trigonometric:
+// CHECK-COUNT-2: ok
+func.func private @trigonometric(%x: tensor<f64>) -> tensor<f64> {
+  %t = adj.tanh %x : tensor<f64>
+  %k = adj.constant dense<0.8> : tensor<f64>
+  %u = adj.mul %t, %k : tensor<f64>, tensor<f64>
+  %0 = adj.tan %u : tensor<f64>
+  %1 = adj.asin %u : tensor<f64>
+  %2 = adj.acos %u : tensor<f64>
+  %3 = adj.atanh %u : tensor<f64>
+  %e = adj.exp %x : tensor<f64>
+  %one = adj.constant dense<1.0> : tensor<f64>
+  %p = adj.add %e, %one : tensor<f64>, tensor<f64>
+  %4 = adj.acosh %p : tensor<f64>
+  %5 = adj.atan %x : tensor<f64>
+  %6 = adj.sinh %x : tensor<f64>
+  %7 = adj.cosh %x : tensor<f64>
+  %8 = adj.asinh %x : tensor<f64>
+  %a = adj.mul %0, %1 : tensor<f64>
+  %b = adj.add %a, %2 : tensor<f64>
+  %c = adj.mul %b, %3 : tensor<f64>
+  %d = adj.add %c, %4 : tensor<f64>
+  %f = adj.mul %5, %6 : tensor<f64>
+  %g = adj.add %f, %7 : tensor<f64>
+  %h = adj.mul %g, %8 : tensor<f64>
+  %s = adj.add %d, %h : tensor<f64>
+  return %s : tensor<f64>
+}
+func.func private @first_trigonometric(%x: tensor<f64>) -> tensor<f64> {
+  %g = adj.grad @trigonometric(%x) : (tensor<f64>) -> tensor<f64>
+  return %g : tensor<f64>
+}
+func.func @second_derivative_trigonometric(%x: tensor<f64>) -> tensor<f64> {
+  %g = adj.grad @first_trigonometric(%x) : (tensor<f64>) -> tensor<f64>
+  return %g : tensor<f64>
+}

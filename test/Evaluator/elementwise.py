@@ -10,7 +10,7 @@ def sigmoid(x):
     return 1.0 / (1.0 + np.exp(-x))
 
 # op, oracle, input domain: "any" (normal, scaled by 3), "pos" ([0.25, 2.25)),
-# "log1p" (> -1).
+# "log1p" (> -1), "unit" ((-0.9, 0.9)), "acosh" ((1, 4)).
 UNARY = [
     ("neg", np.negative, "any"), ("abs", np.abs, "any"),
     ("exp", np.exp, "any"), ("log", np.log, "pos"),
@@ -20,6 +20,11 @@ UNARY = [
     ("sin", np.sin, "any"), ("cos", np.cos, "any"),
     ("square", np.square, "any"), ("floor", np.floor, "any"),
     ("ceil", np.ceil, "any"), ("round", np.round, "any"),
+    ("tan", np.tan, "unit"), ("asin", np.arcsin, "unit"),
+    ("acos", np.arccos, "unit"), ("atan", np.arctan, "any"),
+    ("sinh", np.sinh, "any"), ("cosh", np.cosh, "any"),
+    ("asinh", np.arcsinh, "any"), ("acosh", np.arccosh, "acosh"),
+    ("atanh", np.arctanh, "unit"),
 ]
 
 def sample(domain, shape, dtype):
@@ -28,6 +33,10 @@ def sample(domain, shape, dtype):
     if domain == "log1p":  # in (-1, 0] and tiny, where log1p matters
         x = np.concatenate([T.rng.uniform(-0.99, 1e-3, 6), 1e-10 * T.rng.normal(size=6)])
         return np.resize(x, shape).astype(dtype)
+    if domain == "unit":
+        return T.rng.uniform(-0.9, 0.9, shape).astype(dtype)
+    if domain == "acosh":
+        return T.rng.uniform(1.0, 4.0, shape).astype(dtype)
     return T.randn(*shape, dtype=dtype, scale=3.0)
 
 for op, oracle, domain in UNARY:
@@ -48,7 +57,12 @@ SPECIAL = {"neg": big, "abs": big, "exp": big, "tanh": big, "sigmoid": big,
            "log": [0.0, -1.0, np.inf, 1e-300, np.nan],
            "log1p": [-1.0, -2.0, np.inf, 1e-300, -1e-300, np.nan],
            "sqrt": [0.0, -0.0, -1.0, np.inf, 1e-300, np.nan],
-           "rsqrt": [0.0, -1.0, np.inf, 1e-300, np.nan]}
+           "rsqrt": [0.0, -1.0, np.inf, 1e-300, np.nan],
+           "tan": big, "atan": big, "sinh": big, "cosh": big, "asinh": big,
+           "asin": [1.0, -1.0, 2.0, 0.0, -0.0, np.inf, np.nan],
+           "acos": [1.0, -1.0, 2.0, 0.0, -0.0, np.inf, np.nan],
+           "acosh": [1.0, 0.5, 1e300, np.inf, np.nan],
+           "atanh": [1.0, -1.0, 2.0, 0.0, -0.0, 1e-300, np.nan]}
 with np.errstate(all="ignore"):
     for op, oracle, _ in UNARY:
         x = np.array(SPECIAL[op])

@@ -159,5 +159,92 @@ x[0, 17] = np.nan
 for largest in (0, 1):
     check_top_k(f"TopK long axis largest {largest}", x, 3, 1, largest)
 
+# Integer arithmetic at run time, on i64 and i32 tensors (NumPy's rules:
+# Div truncates toward zero as C, Mod takes the divisor's sign, fmod 1 the
+# dividend's), with a constant and between two inputs; and labels - 1 into
+# a loss, at 1 and 2 threads.
+a = np.random.randint(-50, 50, (3, 5))
+d = np.random.choice([-7, -3, -1, 2, 5], (3, 5))
+for dtype, onnx_type in ((np.int64, TensorProto.INT64),
+                         (np.int32, TensorProto.INT32)):
+    for op, attrs, want in (
+            ("Add", {}, a + d), ("Sub", {}, a - d), ("Mul", {}, a * d),
+            ("Div", {}, np.trunc(a / d)), ("Mod", {}, np.mod(a, d)),
+            ("Mod", {"fmod": 1}, np.fmod(a, d))):
+        name = f"int-{op}-{len(attrs)}-{np.dtype(dtype).name}"
+        nodes = [helper.make_node("Cast", ["a"], ["ac"], to=onnx_type),
+                 helper.make_node("Cast", ["d"], ["dc"], to=onnx_type),
+                 helper.make_node(op, ["ac", "dc"], ["y"], **attrs),
+                 helper.make_node(op, ["ac", "two"], ["z"], **attrs)]
+        lib = compile_nodes(nodes, {"a": a, "d": d},
+                            {"y": onnx_type, "z": onnx_type}, name,
+                            [("two", np.array(2, dtype))])
+        two = {"Add": a + 2, "Sub": a - 2, "Mul": a * 2,
+               "Div": np.trunc(a / 2),
+               "Mod": np.fmod(a, 2) if attrs else np.mod(a, 2)}[op]
+        for threads in (1, 2):
+            lib.set_num_threads(threads)
+            got = lib.forward(a=a, d=d)
+            check(f"{name} ({threads} threads)", got.y, want, 0.0)
+            check(f"{name} by a constant ({threads} threads)", got.z, two,
+                  0.0)
+x = np.random.randn(4, 3).astype(np.float32)
+labels = np.array([1, 3, 2, 1], np.int64)
+nodes = [helper.make_node("Sub", ["l", "one"], ["l0"]),
+         helper.make_node("SoftmaxCrossEntropyLoss", ["x", "l0"], ["y"])]
+lib = compile_nodes(nodes, {"x": x, "l": labels}, {"y": TensorProto.FLOAT},
+                    "labels-minus-one", [("one", np.array(1, np.int64))],
+                    value_and_grad="forward:wrt=x")
+t = torch.tensor(x, dtype=torch.float64, requires_grad=True)
+want = F.cross_entropy(t, torch.tensor(labels - 1))
+want.backward()
+for threads in (1, 2):
+    lib.set_num_threads(threads)
+    loss, grad = lib.forward_value_and_grad(x=x, l=labels)
+    check(f"labels - 1 into a loss ({threads} threads)", loss,
+          want.detach().numpy())
+    check(f"labels - 1 into a loss, gradient ({threads} threads)", grad,
+          t.grad.numpy())
+
+# ArgMax and ArgMin from opset 1 (no select_last_index before 12).
+x = np.random.randn(4, 7).astype(np.float32)
+for op, want in (("ArgMax", np.argmax(x, 1)), ("ArgMin", np.argmin(x, 1))):
+    for opset in (9, 11):
+        got = compile_nodes([helper.make_node(op, ["x"], ["i"], axis=1,
+                                              keepdims=0)],
+                            {"x": x}, {"i": TensorProto.INT64},
+                            f"{op}-opset{opset}", opset=opset).forward(x=x)
+        check(f"{op} at opset {opset}", got, want, 0.0)
+
+# The trigonometric and hyperbolic functions and their inverses, each on
+# its domain, and the gradient of sum(w * f(x)), at 1 and 2 threads.
+unit = np.random.uniform(-0.9, 0.9, (3, 37))
+for op, x, f in (("Tan", unit * 1.5, torch.tan), ("Asin", unit, torch.asin),
+                 ("Acos", unit, torch.acos),
+                 ("Atan", np.random.randn(3, 37) * 3, torch.atan),
+                 ("Sinh", np.random.randn(3, 37) * 2, torch.sinh),
+                 ("Cosh", np.random.randn(3, 37) * 2, torch.cosh),
+                 ("Asinh", np.random.randn(3, 37) * 3, torch.asinh),
+                 ("Acosh", np.random.uniform(1.1, 4, (3, 37)), torch.acosh),
+                 ("Atanh", unit, torch.atanh)):
+    x = x.astype(np.float32)
+    w = np.random.randn(3, 37).astype(np.float32)
+    nodes = [helper.make_node(op, ["x"], ["f"]),
+             helper.make_node("Mul", ["f", "w"], ["p"]),
+             helper.make_node("ReduceSum", ["p"], ["s"], keepdims=0)]
+    value = compile_nodes(nodes[:1], {"x": x}, {"f": TensorProto.FLOAT}, op)
+    grad = compile_nodes(nodes, {"x": x, "w": w}, {"s": TensorProto.FLOAT},
+                         op + "-grad", value_and_grad="forward:wrt=x")
+    t = torch.tensor(x, dtype=torch.float64, requires_grad=True)
+    want = f(t)
+    (want * torch.tensor(w, dtype=torch.float64)).sum().backward()
+    for threads in (1, 2):
+        value.set_num_threads(threads)
+        grad.set_num_threads(threads)
+        check(f"{op} ({threads} threads)", value.forward(x=x),
+              want.detach().numpy())
+        _, g = grad.forward_value_and_grad(x=x, w=w)
+        check(f"{op} gradient ({threads} threads)", g, t.grad.numpy())
+
 print(f"{len(failures)} failures")
 sys.exit(1 if failures else 0)

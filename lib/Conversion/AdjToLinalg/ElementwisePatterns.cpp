@@ -312,6 +312,15 @@ void lowering::populateElementwisePatterns(RewritePatternSet &patterns) {
   addElementwise<adj::ReluOp>(patterns, relu);
   addElementwise<adj::SinOp>(patterns, single<math::SinOp>);
   addElementwise<adj::CosOp>(patterns, single<math::CosOp>);
+  addElementwise<adj::TanOp>(patterns, single<math::TanOp>);
+  addElementwise<adj::AsinOp>(patterns, single<math::AsinOp>);
+  addElementwise<adj::AcosOp>(patterns, single<math::AcosOp>);
+  addElementwise<adj::AtanOp>(patterns, single<math::AtanOp>);
+  addElementwise<adj::SinhOp>(patterns, single<math::SinhOp>);
+  addElementwise<adj::CoshOp>(patterns, single<math::CoshOp>);
+  addElementwise<adj::AsinhOp>(patterns, single<math::AsinhOp>);
+  addElementwise<adj::AcoshOp>(patterns, single<math::AcoshOp>);
+  addElementwise<adj::AtanhOp>(patterns, single<math::AtanhOp>);
   addElementwise<adj::SquareOp>(patterns, square);
   addElementwise<adj::ErfOp>(patterns, single<math::ErfOp>);
   addElementwise<adj::FloorOp>(patterns, single<math::FloorOp>);

@@ -88,6 +88,37 @@ template <>
 Value chain(RuleBuilder &r, CosOp, Value x, Value, Value d) {
   return r.mul(d, r.neg(r.create<SinOp>(x)));
 }
+// The inverse functions' derivatives are those PyTorch computes: 1/sqrt of
+// 1 - x^2 (asin, acos), x^2 + 1 (asinh), x^2 - 1 (acosh); 1/(1 + x^2) (atan)
+// and 1/(1 - x^2) (atanh).
+template <> Value chain(RuleBuilder &r, TanOp, Value, Value y, Value d) {
+  return r.mul(d, r.add(r.scalar(y, 1.0), r.mul(y, y)));
+}
+template <> Value chain(RuleBuilder &r, AsinOp, Value x, Value, Value d) {
+  return r.div(d, r.create<SqrtOp>(r.sub(r.scalar(x, 1.0), r.mul(x, x))));
+}
+template <> Value chain(RuleBuilder &r, AcosOp, Value x, Value, Value d) {
+  return r.neg(
+      r.div(d, r.create<SqrtOp>(r.sub(r.scalar(x, 1.0), r.mul(x, x)))));
+}
+template <> Value chain(RuleBuilder &r, AtanOp, Value x, Value, Value d) {
+  return r.div(d, r.add(r.scalar(x, 1.0), r.mul(x, x)));
+}
+template <> Value chain(RuleBuilder &r, SinhOp, Value x, Value, Value d) {
+  return r.mul(d, r.create<CoshOp>(x));
+}
+template <> Value chain(RuleBuilder &r, CoshOp, Value x, Value, Value d) {
+  return r.mul(d, r.create<SinhOp>(x));
+}
+template <> Value chain(RuleBuilder &r, AsinhOp, Value x, Value, Value d) {
+  return r.div(d, r.create<SqrtOp>(r.add(r.mul(x, x), r.scalar(x, 1.0))));
+}
+template <> Value chain(RuleBuilder &r, AcoshOp, Value x, Value, Value d) {
+  return r.div(d, r.create<SqrtOp>(r.sub(r.mul(x, x), r.scalar(x, 1.0))));
+}
+template <> Value chain(RuleBuilder &r, AtanhOp, Value x, Value, Value d) {
+  return r.div(d, r.sub(r.scalar(x, 1.0), r.mul(x, x)));
+}
 template <>
 Value chain(RuleBuilder &r, SquareOp, Value x, Value, Value d) {
   return r.mul(d, r.scale(x, 2.0));
@@ -324,6 +355,15 @@ void adjoint::registerElementwiseRules(DialectRegistry &registry) {
     ReluOp::attachInterface<UnaryRule<ReluOp>>(*ctx);
     SinOp::attachInterface<UnaryRule<SinOp>>(*ctx);
     CosOp::attachInterface<UnaryRule<CosOp>>(*ctx);
+    TanOp::attachInterface<UnaryRule<TanOp>>(*ctx);
+    AsinOp::attachInterface<UnaryRule<AsinOp>>(*ctx);
+    AcosOp::attachInterface<UnaryRule<AcosOp>>(*ctx);
+    AtanOp::attachInterface<UnaryRule<AtanOp>>(*ctx);
+    SinhOp::attachInterface<UnaryRule<SinhOp>>(*ctx);
+    CoshOp::attachInterface<UnaryRule<CoshOp>>(*ctx);
+    AsinhOp::attachInterface<UnaryRule<AsinhOp>>(*ctx);
+    AcoshOp::attachInterface<UnaryRule<AcoshOp>>(*ctx);
+    AtanhOp::attachInterface<UnaryRule<AtanhOp>>(*ctx);
     SquareOp::attachInterface<UnaryRule<SquareOp>>(*ctx);
     ErfOp::attachInterface<UnaryRule<ErfOp>>(*ctx);
     GeluOp::attachInterface<UnaryRule<GeluOp>>(*ctx);

@@ -29,6 +29,24 @@ func.func @unary(%x: tensor<4x3xf32>, %d: tensor<f64>) {
   %10 = adj.sin %x : tensor<4x3xf32>
   // CHECK: adj.cos %[[X]] : tensor<4x3xf32>
   %11 = adj.cos %x : tensor<4x3xf32>
+  // CHECK: adj.tan %[[X]] : tensor<4x3xf32>
+  %tan_ = adj.tan %x : tensor<4x3xf32>
+  // CHECK: adj.asin %[[X]] : tensor<4x3xf32>
+  %asin_ = adj.asin %x : tensor<4x3xf32>
+  // CHECK: adj.acos %[[X]] : tensor<4x3xf32>
+  %acos_ = adj.acos %x : tensor<4x3xf32>
+  // CHECK: adj.atan %[[X]] : tensor<4x3xf32>
+  %atan_ = adj.atan %x : tensor<4x3xf32>
+  // CHECK: adj.sinh %[[X]] : tensor<4x3xf32>
+  %sinh_ = adj.sinh %x : tensor<4x3xf32>
+  // CHECK: adj.cosh %[[X]] : tensor<4x3xf32>
+  %cosh_ = adj.cosh %x : tensor<4x3xf32>
+  // CHECK: adj.asinh %[[X]] : tensor<4x3xf32>
+  %asinh_ = adj.asinh %x : tensor<4x3xf32>
+  // CHECK: adj.acosh %[[X]] : tensor<4x3xf32>
+  %acosh_ = adj.acosh %x : tensor<4x3xf32>
+  // CHECK: adj.atanh %[[X]] : tensor<4x3xf32>
+  %atanh_ = adj.atanh %x : tensor<4x3xf32>
   // CHECK: adj.square %[[D]] : tensor<f64>
   %12 = adj.square %d : tensor<f64>
   // CHECK: adj.erf %[[X]] : tensor<4x3xf32>

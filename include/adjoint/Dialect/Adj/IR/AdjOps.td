@@ -149,6 +149,29 @@ def Adj_ReluOp : Adj_UnaryOp<"relu"> {
 }
 def Adj_SinOp : Adj_UnaryOp<"sin"> { let summary = "elementwise sine"; }
 def Adj_CosOp : Adj_UnaryOp<"cos"> { let summary = "elementwise cosine"; }
+def Adj_TanOp : Adj_UnaryOp<"tan"> { let summary = "elementwise tangent"; }
+def Adj_AsinOp : Adj_UnaryOp<"asin"> {
+  let summary = "elementwise arcsine (NaN outside [-1, 1])";
+}
+def Adj_AcosOp : Adj_UnaryOp<"acos"> {
+  let summary = "elementwise arccosine (NaN outside [-1, 1])";
+}
+def Adj_AtanOp : Adj_UnaryOp<"atan"> { let summary = "elementwise arctangent"; }
+def Adj_SinhOp : Adj_UnaryOp<"sinh"> {
+  let summary = "elementwise hyperbolic sine";
+}
+def Adj_CoshOp : Adj_UnaryOp<"cosh"> {
+  let summary = "elementwise hyperbolic cosine";
+}
+def Adj_AsinhOp : Adj_UnaryOp<"asinh"> {
+  let summary = "elementwise inverse hyperbolic sine";
+}
+def Adj_AcoshOp : Adj_UnaryOp<"acosh"> {
+  let summary = "elementwise inverse hyperbolic cosine (NaN below 1)";
+}
+def Adj_AtanhOp : Adj_UnaryOp<"atanh"> {
+  let summary = "elementwise inverse hyperbolic tangent (NaN outside [-1, 1])";
+}
 def Adj_SquareOp : Adj_UnaryOp<"square"> { let summary = "elementwise x * x"; }
 def Adj_ErfOp : Adj_UnaryOp<"erf"> { let summary = "elementwise error function"; }
 def Adj_FloorOp : Adj_UnaryOp<"floor"> {
