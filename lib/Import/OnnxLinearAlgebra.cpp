@@ -50,6 +50,20 @@ struct EinsumTerm {
   std::string labels;
 };
 
+/// The i1 mask of shape [1, .., d, .., d, .., 1] (rank `rank`, d at `p`
+/// and `q`) that is true where positions p and q agree: a diagonal.
+Value diagonalMask(NodeContext &n, int64_t rank, int64_t p, int64_t q,
+                   int64_t d) {
+  SmallVector<int64_t> shape(rank, 1);
+  shape[p] = shape[q] = d;
+  SmallVector<bool> eye(d * d, false);
+  for (int64_t i = 0; i < d; ++i)
+    eye[i * d + i] = true;
+  auto maskType = RankedTensorType::get(shape, n.b.getI1Type());
+  return n.b.create<adj::ConstantOp>(n.loc, maskType,
+                                     DenseElementsAttr::get(maskType, eye));
+}
+
 /// `t` with each repeated index made one: the entries where its positions
 /// agree (a diagonal), selected by a constant mask and summed over the
 /// later position. The mask (not a product with an identity) keeps an
@@ -62,15 +76,8 @@ FailureOr<EinsumTerm> einsumDiagonal(NodeContext &n, EinsumTerm t) {
       continue;
     }
     auto type = cast<RankedTensorType>(t.value.getType());
-    SmallVector<int64_t> shape(type.getRank(), 1);
-    int64_t d = type.getDimSize(p);
-    shape[p] = shape[q] = d;
-    SmallVector<bool> eye(d * d, false);
-    for (int64_t i = 0; i < d; ++i)
-      eye[i * d + i] = true;
-    auto maskType = RankedTensorType::get(shape, n.b.getI1Type());
-    Value mask = n.b.create<adj::ConstantOp>(
-        n.loc, maskType, DenseElementsAttr::get(maskType, eye));
+    Value mask =
+        diagonalMask(n, type.getRank(), p, q, type.getDimSize(p));
     Value zero = n.splat(RankedTensorType::get({}, type.getElementType()), 0);
     FailureOr<Value> kept = n.create<adj::SelectOp>({mask, t.value, zero});
     if (failed(kept))
@@ -83,6 +90,35 @@ FailureOr<EinsumTerm> einsumDiagonal(NodeContext &n, EinsumTerm t) {
     t.labels.erase(q, 1);
   }
   return t;
+}
+
+/// `v`, whose indices are `out`'s each once, with `out`'s repeated indices
+/// put back (diag_embed: "bi->bii"): `v` broadcast along each repeat and
+/// kept, by a constant mask, where the repeat agrees with the index's first
+/// position; zeros elsewhere.
+FailureOr<Value> einsumEmbedDiagonal(NodeContext &n, Value v, StringRef out) {
+  for (size_t q = 1; q < out.size(); ++q) {
+    size_t p = out.find(out[q]);
+    if (p == q)
+      continue;
+    // The indices before q are out's; the new dimension goes at q.
+    auto type = cast<RankedTensorType>(v.getType());
+    SmallVector<int64_t> shape(type.getShape());
+    shape.insert(shape.begin() + q, 1);
+    SmallVector<int64_t> spreadShape(shape);
+    spreadShape[q] = shape[p];
+    FailureOr<Value> spread = n.create<adj::BroadcastToOp>(
+        n.reshape(v, shape), {}, type.clone(spreadShape));
+    if (failed(spread))
+      return failure();
+    Value mask = diagonalMask(n, shape.size(), p, q, shape[p]);
+    Value zero = n.splat(RankedTensorType::get({}, type.getElementType()), 0);
+    FailureOr<Value> kept = n.create<adj::SelectOp>({mask, *spread, zero});
+    if (failed(kept))
+      return failure();
+    v = *kept;
+  }
+  return v;
 }
 
 /// Einsum of one or two terms, whose indices each occur once, to `out`
@@ -168,7 +204,8 @@ FailureOr<Value> einsumContract(NodeContext &n, MutableArrayRef<EinsumTerm> t,
 /// Einsum of any number of operands: a repeated index within an operand
 /// takes its diagonal first (a trace when then summed); then the operands
 /// are contracted two at a time from the left (as PyTorch without
-/// opt_einsum), keeping the indices a later operand or the output has. An
+/// opt_einsum), keeping the indices a later operand or the output has; an
+/// index repeated in the output puts a diagonal back at the end. An
 /// ellipsis stands for the leading dimensions no letter names (the same
 /// ones in every operand).
 LogicalResult einsum(NodeContext &n, Results &results) {
@@ -253,15 +290,16 @@ LogicalResult einsum(NodeContext &n, Results &results) {
       return failure();
     operands.push_back(*term);
   }
+  // The output's indices each once; its repeats are put back at the end.
+  std::string unique;
   for (char c : out) {
     if (!size.count(StringRef(&c, 1)))
       return n.error() << "output index '" << c << "' is in no operand";
-    if (llvm::count(out, c) > 1)
-      return n.error() << "output index '" << c << "' repeats (a diagonal), "
-                       << "which is not supported";
+    if (!llvm::is_contained(unique, c))
+      unique += c;
   }
   while (operands.size() > 2) {
-    std::string later = out;
+    std::string later = unique;
     for (const EinsumTerm &t : ArrayRef(operands).drop_front(2))
       later += t.labels;
     std::string kept;
@@ -275,7 +313,10 @@ LogicalResult einsum(NodeContext &n, Results &results) {
     operands.erase(operands.begin());
     operands[0] = {*pair, kept};
   }
-  return result(results, einsumContract(n, operands, out, size));
+  FailureOr<Value> y = einsumContract(n, operands, unique, size);
+  if (failed(y))
+    return failure();
+  return result(results, einsumEmbedDiagonal(n, *y, out));
 }
 
 LogicalResult gemm(NodeContext &n, Results &results) {
@@ -313,7 +354,9 @@ const OperatorInfo operators[] = {
      "any number of operands, contracted two at a time from the left: "
      "`adj.sum` of the indices only one has, then one batched `adj.matmul` "
      "between transposes and reshapes; a repeated index within an operand "
-     "(diagonal, trace) by a constant mask; not within the output"},
+     "(diagonal, trace) by a constant mask; repeated within the output "
+     "(diag_embed), `adj.broadcast_to` and an `adj.select` by a constant "
+     "mask"},
     {"Gemm", 7, 17, 2, gemm,
      "`adj.matmul` with `adj.transpose`, `alpha`, `beta`, broadcast C"},
     {"MatMul", 1, 17, 2, matmul,

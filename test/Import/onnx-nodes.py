@@ -206,6 +206,48 @@ for threads in (1, 2):
     check(f"labels - 1 into a loss, gradient ({threads} threads)", grad,
           t.grad.numpy())
 
+# An index repeated in Einsum's output (a diagonal put back, as
+# torch.diag_embed), also after a contraction and twice, with the gradient
+# of sum(w * y), at 1 and 2 threads.
+for equation, shapes in (("bi->bii", [(3, 4)]), ("ij->iij", [(2, 3)]),
+                         ("bij,jk->bkik", [(2, 3, 4), (4, 3)]),
+                         ("i->iii", [(3,)])):
+    xs = [np.random.randn(*s).astype(np.float32) for s in shapes]
+    ts = [torch.tensor(x, dtype=torch.float64, requires_grad=True)
+          for x in xs]
+    # ONNX's definition entry by entry (PyTorch rejects such equations):
+    # the einsum to the indices once, read where the repeats agree.
+    out = equation.split("->")[1]
+    unique = "".join(dict.fromkeys(out))
+    v = torch.einsum(equation.split("->")[0] + "->" + unique, *ts)
+    size = {c: v.shape[unique.index(c)] for c in unique}
+    zero = torch.zeros((), dtype=torch.float64)
+    entries = []
+    for index in np.ndindex(*[size[c] for c in out]):
+        at = dict(zip(out, index))
+        agree = all(at[c] == i for c, i in zip(out, index))
+        entries.append(v[tuple(at[c] for c in unique)] if agree else zero)
+    want = torch.stack(entries).reshape([size[c] for c in out])
+    w = np.random.randn(*want.shape).astype(np.float32)
+    (want * torch.tensor(w, dtype=torch.float64)).sum().backward()
+    names = [f"x{i}" for i in range(len(xs))]
+    inputs = dict(zip(names, xs))
+    nodes = [helper.make_node("Einsum", names, ["y"], equation=equation),
+             helper.make_node("Mul", ["y", "w"], ["p"]),
+             helper.make_node("ReduceSum", ["p"], ["s"], keepdims=0)]
+    name = "einsum-" + equation.replace(",", "-").replace("->", "-to-")
+    value = compile_nodes(nodes[:1], inputs, {"y": TensorProto.FLOAT}, name)
+    grad = compile_nodes(nodes, {**inputs, "w": w}, {"s": TensorProto.FLOAT},
+                         name + "-grad", value_and_grad="forward:wrt=x0")
+    for threads in (1, 2):
+        value.set_num_threads(threads)
+        grad.set_num_threads(threads)
+        check(f"Einsum {equation} ({threads} threads)",
+              value.forward(**inputs), want.detach().numpy())
+        _, g = grad.forward_value_and_grad(**inputs, w=w)
+        check(f"Einsum {equation} gradient ({threads} threads)", g,
+              ts[0].grad.numpy())
+
 # ArgMax and ArgMin from opset 1 (no select_last_index before 12).
 x = np.random.randn(4, 7).astype(np.float32)
 for op, want in (("ArgMax", np.argmax(x, 1)), ("ArgMin", np.argmin(x, 1))):
