@@ -76,8 +76,7 @@ FailureOr<EinsumTerm> einsumDiagonal(NodeContext &n, EinsumTerm t) {
       continue;
     }
     auto type = cast<RankedTensorType>(t.value.getType());
-    Value mask =
-        diagonalMask(n, type.getRank(), p, q, type.getDimSize(p));
+    Value mask = diagonalMask(n, type.getRank(), p, q, type.getDimSize(p));
     Value zero = n.splat(RankedTensorType::get({}, type.getElementType()), 0);
     FailureOr<Value> kept = n.create<adj::SelectOp>({mask, t.value, zero});
     if (failed(kept))
