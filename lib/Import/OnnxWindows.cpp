@@ -697,7 +697,8 @@ struct Taps {
 /// [0, d - 1] (PyTorch's linear modes) and reads x[i0] (1 - t) + x[i1] t
 /// with i0 = floor(c), i1 = min(i0 + 1, d - 1), t = c - i0, as
 /// a + (b - a) t. Cubic reads x[i0 - 1 .. i0 + 2], indices clamped into
-/// the input (ONNX's exclude_outside 0, PyTorch's bicubic), weighted by
+/// the input (ONNX's exclude_outside 0, PyTorch's bicubic; with 1, the
+/// taps outside weigh 0 and the others are renormalized), weighted by
 /// Keys' kernel with coefficient A (cubic_coeff_a, PyTorch's -0.75). Each
 /// tap is an adj.gather of constant indices, its weight a constant
 /// broadcast along the dimensions after the resized one.
@@ -713,8 +714,7 @@ LogicalResult resizeInterpolated(NodeContext &n, Value x, ArrayRef<int64_t> out,
                      << " is not supported for linear or cubic resizing: "
                         "half_pixel, pytorch_half_pixel, align_corners or "
                         "asymmetric";
-  if (cubic && n.getInt("exclude_outside", 0))
-    return n.error() << "exclude_outside 1 is not supported";
+  bool excludeOutside = n.getInt("exclude_outside", 0);
   double a = n.getFloat("cubic_coeff_a", -0.75);
   // Keys' kernel at distance s from the source coordinate.
   auto keys = [a](double s) {
@@ -757,9 +757,18 @@ LogicalResult resizeInterpolated(NodeContext &n, Value x, ArrayRef<int64_t> out,
         taps[1].weights.push_back(t);
         continue;
       }
+      // exclude_outside 1: the taps outside the input weigh 0 and the
+      // others are scaled to sum to 1.
+      double w[4], sum = 0;
+      for (int64_t k = 0; k < 4; ++k) {
+        int64_t j = i0 - 1 + k;
+        w[k] =
+            excludeOutside && (j < 0 || j >= d) ? 0.0 : keys(t + 1 - double(k));
+        sum += w[k];
+      }
       for (int64_t k = 0; k < 4; ++k) {
         taps[k].indices.push_back(std::clamp<int64_t>(i0 - 1 + k, 0, d - 1));
-        taps[k].weights.push_back(keys(t + 1 - double(k)));
+        taps[k].weights.push_back(excludeOutside ? w[k] / sum : w[k]);
       }
     }
     SmallVector<int64_t> weightShape(rank - axis, 1);
@@ -855,8 +864,9 @@ const OperatorInfo operators[] = {
      "round_prefer_ceil, or asymmetric with floor. Linear (bilinear): two "
      "`adj.gather`s and a weight per resized dimension, to any size, "
      "half_pixel, pytorch_half_pixel, align_corners or asymmetric. Cubic "
-     "(bicubic): as linear with four gathers (indices clamped, "
-     "exclude_outside 0) weighted by Keys' kernel (cubic_coeff_a)"},
+     "(bicubic): as linear with four gathers (indices clamped) weighted "
+     "by Keys' kernel (cubic_coeff_a); exclude_outside 1 weighs the taps "
+     "outside 0 and renormalizes"},
 };
 
 } // namespace

@@ -248,6 +248,49 @@ for equation, shapes in (("bi->bii", [(3, 4)]), ("ij->iij", [(2, 3)]),
         check(f"Einsum {equation} gradient ({threads} threads)", g,
               ts[0].grad.numpy())
 
+# Cubic Resize with exclude_outside 1 (TensorFlow's bicubic): ONNX's rule
+# written out as one matrix per resized dimension (Keys' kernel, A -0.5,
+# the taps outside the input weigh 0, the rest renormalized), value and
+# gradient of sum(w * y), at 1 and 2 threads.
+def cubic_matrix(d, size, a=-0.5):
+    def keys(s):
+        s = abs(s)
+        return (((a + 2) * s - (a + 3)) * s * s + 1 if s <= 1 else
+                ((a * s - 5 * a) * s + 8 * a) * s - 4 * a if s < 2 else 0.0)
+    m = np.zeros((size, d))
+    for o in range(size):
+        c = (o + 0.5) * d / size - 0.5
+        i0 = int(np.floor(c))
+        taps = [j for j in range(i0 - 1, i0 + 3) if 0 <= j < d]
+        w = np.array([keys(c - j) for j in taps])
+        m[o, taps] = w / w.sum()
+    return m
+
+
+x = np.random.randn(1, 2, 5, 4).astype(np.float32)
+mh, mw = cubic_matrix(5, 9), cubic_matrix(4, 7)
+want = np.einsum("oh,nchw,pw->ncop", mh, x.astype(np.float64), mw)
+w = np.random.randn(*want.shape).astype(np.float32)
+nodes = [helper.make_node("Resize", ["x", "", "", "sizes"], ["y"],
+                          mode="cubic", exclude_outside=1,
+                          cubic_coeff_a=-0.5),
+         helper.make_node("Mul", ["y", "w"], ["p"]),
+         helper.make_node("ReduceSum", ["p"], ["s"], keepdims=0)]
+sizes = [("sizes", np.array([1, 2, 9, 7], np.int64))]
+value = compile_nodes(nodes[:1], {"x": x}, {"y": TensorProto.FLOAT},
+                      "resize-exclude-outside", sizes)
+grad = compile_nodes(nodes, {"x": x, "w": w}, {"s": TensorProto.FLOAT},
+                     "resize-exclude-outside-grad", sizes,
+                     value_and_grad="forward:wrt=x")
+for threads in (1, 2):
+    value.set_num_threads(threads)
+    grad.set_num_threads(threads)
+    check(f"Resize cubic exclude_outside 1 ({threads} threads)",
+          value.forward(x=x), want)
+    _, g = grad.forward_value_and_grad(x=x, w=w)
+    check(f"Resize cubic exclude_outside 1 gradient ({threads} threads)", g,
+          np.einsum("oh,ncop,pw->nchw", mh, w.astype(np.float64), mw))
+
 # ArgMax and ArgMin from opset 1 (no select_last_index before 12).
 x = np.random.randn(4, 7).astype(np.float32)
 for op, want in (("ArgMax", np.argmax(x, 1)), ("ArgMin", np.argmin(x, 1))):

@@ -86,11 +86,6 @@ save("resize-cubic",
                        mode="cubic")],
      [("x", F, [1, 1, 2, 2])], [("y", F, [1, 1, 4, 4])],
      [("scales", np.array([1, 1, 2, 2], np.float32))], opset=13)
-save("resize-cubic-exclude",
-     [helper.make_node("Resize", ["x", "", "scales"], ["y"], name="resize",
-                       mode="cubic", exclude_outside=1)],
-     [("x", F, [1, 1, 2, 2])], [("y", F, [1, 1, 4, 4])],
-     [("scales", np.array([1, 1, 2, 2], np.float32))], opset=13)
 save("resize-linear",
      [helper.make_node("Resize", ["x", "", "scales"], ["y"], name="resize",
                        mode="linear", coordinate_transformation_mode="align_corners")],
