@@ -647,7 +647,7 @@ const OperatorInfo operators[] = {
      "ratio"},
     {"Elu", 6, 17, 1, elu,
      "`adj.select` of x and alpha (exp(min(x, 0)) - 1), finite for any x"},
-    {"Equal", 11, 17, 2, comparison<adj::ComparisonDirection::eq>,
+    {"Equal", 7, 17, 2, comparison<adj::ComparisonDirection::eq>,
      "`adj.compare eq`; float operands (integer constants fold)"},
     {"Erf", 9, 17, 1, unary<adj::ErfOp>, "`adj.erf`"},
     {"Exp", 6, 17, 1, unary<adj::ExpOp>, "`adj.exp`"},

@@ -520,7 +520,9 @@ constexpr int64_t kMaxTopKPasses = 16;
 /// pair.
 LogicalResult topK(NodeContext &n, Results &results) {
   FailureOr<Value> x = n.floatValue(0);
-  FailureOr<SmallVector<int64_t>> ks = n.ints(1, "K");
+  // Before opset 10, K is the attribute k.
+  FailureOr<SmallVector<int64_t>> ks =
+      n.opset < 10 ? SmallVector<int64_t>{n.getInt("k", 0)} : n.ints(1, "K");
   if (failed(x) || failed(ks))
     return failure();
   RankedTensorType type = n.type(0);
@@ -799,12 +801,13 @@ const OperatorInfo operators[] = {
     {"SoftmaxCrossEntropyLoss", 12, 17, 2, classLoss<true>,
      "NegativeLogLikelihoodLoss of `adj.log_softmax` along axis 1; also "
      "the log_prob output"},
-    {"TopK", 11, 17, 2, topK,
+    {"TopK", 1, 17, 1, topK,
      "each entry's rank by an `adj.compare` of every pair along the axis, "
      "output k an `adj.sum` of an `adj.select` of rank k (the derivative "
      "reaches the entry taken); over an axis too long for that (more than "
      "2^24 pairs), K <= 16 passes of `adj.max` (or `adj.min`); K known at "
-     "import time; sorted, ties to the lower index; Indices an i64 tensor "
+     "import time (the attribute k before opset 10); sorted, ties to the lower "
+     "index; Indices an i64 tensor "
      "at run time"},
 };
 

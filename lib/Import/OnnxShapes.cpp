@@ -494,6 +494,19 @@ LogicalResult sliceAxes(NodeContext &n, ArrayRef<int64_t> starts,
 }
 
 LogicalResult slice(NodeContext &n, Results &results) {
+  // Before opset 10 the bounds are attributes, and there are no steps.
+  if (n.opset < 10) {
+    std::optional<SmallVector<int64_t>> starts = n.getInts("starts"),
+                                        ends = n.getInts("ends");
+    if (!starts || !ends)
+      return n.error() << "the starts and ends attributes are required";
+    SmallVector<int64_t> axes = n.getInts("axes").value_or(
+        llvm::to_vector(llvm::seq<int64_t>(0, starts->size())));
+    SmallVector<int64_t> steps(starts->size(), 1);
+    if (ends->size() != starts->size() || axes.size() != starts->size())
+      return n.error() << "starts, ends and axes differ in length";
+    return sliceAxes(n, *starts, *ends, axes, steps, results);
+  }
   FailureOr<SmallVector<int64_t>> starts = n.ints(1, "starts"),
                                   ends = n.ints(2, "ends");
   if (failed(starts) || failed(ends))
@@ -564,6 +577,72 @@ LogicalResult split(NodeContext &n, Results &results) {
     offset += size;
   }
   return success();
+}
+
+/// OneHot: `adj.one_hot` of the indices (known at run time), the new axis
+/// moved to `axis`, as off + (on - off) hot. PyTorch's gather exports it
+/// before opset 11 with integer values [0, 1]: those are computed in f64
+/// and converted.
+LogicalResult oneHot(NodeContext &n, Results &results) {
+  FailureOr<SmallVector<int64_t>> depth = n.ints(1, "depth");
+  if (failed(depth))
+    return failure();
+  // A float initializer is an argument; its initial value is the values.
+  DenseElementsAttr given =
+      n.input(2).constant ? n.input(2).constant : n.input(2).initialValue;
+  if (!given || n.type(2).getNumElements() != 2)
+    return n.error() << "values (input 2) must be two values known at import "
+                        "time: off and on";
+  if (depth->size() != 1 || (*depth)[0] < 1)
+    return n.error() << "depth must be one positive value";
+  if (!isa<IntegerType>(n.type(0).getElementType()))
+    return n.error() << "indices (input 0) must be an integer tensor";
+  int64_t rank = n.type(0).getRank() + 1;
+  FailureOr<int64_t> axis = n.normalizeAxis(n.getInt("axis", -1), rank);
+  if (failed(axis))
+    return failure();
+  Type element = n.type(2).getElementType();
+  Type floatElement = isa<FloatType>(element) ? element : n.b.getF64Type();
+  SmallVector<double> values;
+  if (isa<FloatType>(element))
+    for (const APFloat &v : given.getValues<APFloat>())
+      values.push_back(v.convertToDouble());
+  else
+    for (int64_t v : intValues(given))
+      values.push_back(double(v));
+  SmallVector<int64_t> shape(n.type(0).getShape());
+  shape.push_back((*depth)[0]);
+  FailureOr<Value> y = n.create<adj::OneHotOp>(
+      n.value(0), {}, RankedTensorType::get(shape, floatElement));
+  if (failed(y))
+    return failure();
+  auto scalar = [&](double v) {
+    return n.splat(RankedTensorType::get({}, floatElement), v);
+  };
+  if (values[0] != 0.0 || values[1] != 1.0) {
+    FailureOr<Value> scaled =
+        n.create<adj::MulOp>({*y, scalar(values[1] - values[0])});
+    y = succeeded(scaled) ? n.create<adj::AddOp>({*scaled, scalar(values[0])})
+                          : scaled;
+    if (failed(y))
+      return failure();
+  }
+  if (*axis != rank - 1) {
+    SmallVector<int64_t> perm;
+    for (int64_t d = 0; d < rank - 1; ++d) {
+      if (d == *axis)
+        perm.push_back(rank - 1);
+      perm.push_back(d);
+    }
+    y = n.create<adj::TransposeOp>(
+        *y, {n.named("permutation", n.b.getDenseI64ArrayAttr(perm))});
+    if (failed(y))
+      return failure();
+  }
+  if (element != floatElement)
+    y = n.create<adj::ConvertOp>(
+        *y, {}, cast<RankedTensorType>(y->getType()).clone(element));
+  return result(results, y);
 }
 
 LogicalResult gather(NodeContext &n, Results &results) {
@@ -885,6 +964,11 @@ const OperatorInfo operators[] = {
     {"GatherElements", 11, 17, 2, gatherElements,
      "`adj.gather` of the flattened data at flat positions (computed at "
      "import time for constant indices, else in f64 and converted)"},
+    {"OneHot", 9, 17, 3, oneHot,
+     "`adj.one_hot` of run-time integer indices (a negative index gives "
+     "off values, not counted from the end), the axis moved by "
+     "`adj.transpose`, scaled to the off and on values (known at import "
+     "time); integer values in f64, then `adj.convert`"},
     {"Pad", 11, 17, 2, pad,
      "`adj.pad` in constant mode; reflect and edge modes as slices "
      "(`adj.reverse`d, or broadcast) concatenated; non-negative pads known "
@@ -896,8 +980,9 @@ const OperatorInfo operators[] = {
      "GatherElements) into zeros; reduction add: added to the data; none: "
      "selected where an index points (repeated indices add up)"},
     {"Shape", 1, 17, 1, shape, "folds to a constant (static shapes)"},
-    {"Slice", 10, 17, 3, slice,
-     "`adj.slice`; bounds known at import time; negative steps "
+    {"Slice", 1, 17, 1, slice,
+     "`adj.slice`; bounds known at import time (attributes before opset "
+     "10); negative steps "
      "`adj.reverse` the slice; integer constants fold"},
     {"Split", 2, 17, 1, split, "`adj.slice` per output"},
     {"Squeeze", 1, 17, 1, squeeze, "`adj.reshape`"},

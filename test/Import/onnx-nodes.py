@@ -291,6 +291,22 @@ for threads in (1, 2):
     check(f"Resize cubic exclude_outside 1 gradient ({threads} threads)", g,
           np.einsum("oh,ncop,pw->nchw", mh, w.astype(np.float64), mw))
 
+# OneHot of run-time indices along a middle axis with float values, and
+# with PyTorch's integer [0, 1] (its gather before opset 11), cast.
+labels = np.random.randint(0, 5, (3, 4))
+eye = np.moveaxis(np.eye(5)[labels], -1, 1)
+for values, want in ((np.array([-1.0, 2.0], np.float32), 3 * eye - 1),
+                     (np.array([0, 1], np.int64), eye)):
+    name = f"onehot-{values.dtype.name}"
+    lib = compile_nodes(
+        [helper.make_node("OneHot", ["l", "depth", "values"], ["h"], axis=1),
+         helper.make_node("Cast", ["h"], ["y"], to=TensorProto.FLOAT)],
+        {"l": labels}, {"y": TensorProto.FLOAT}, name,
+        [("depth", np.array(5, np.int64)), ("values", values)], opset=9)
+    check(f"OneHot {values.dtype.name} values",
+          lib.forward(l=labels, **lib.initial_values()),
+          want, 0.0)
+
 # ArgMax and ArgMin from opset 1 (no select_last_index before 12).
 x = np.random.randn(4, 7).astype(np.float32)
 for op, want in (("ArgMax", np.argmax(x, 1)), ("ArgMin", np.argmin(x, 1))):

@@ -94,6 +94,15 @@ run("physics", Physics(), {"x": np.random.randn(5, 3).astype(np.float32)},
     "mse", 17, threads=BOTH)
 run("experts", Experts(), {"x": np.random.randn(7, 6).astype(np.float32)},
     "mse", 17, threads=BOTH)
+# Older opsets: TopK's k an attribute (9) or an input without largest
+# (10), Slice's bounds attributes (9, from the LSTM's export).
+run("experts-opset9", Experts(),
+    {"x": np.random.randn(7, 6).astype(np.float32)}, "mse", 9, threads=BOTH)
+run("experts-opset10", Experts(),
+    {"x": np.random.randn(7, 6).astype(np.float32)}, "mse", 10, threads=BOTH)
+run("tied-lm-opset9", TiedLM(),
+    {"tokens": np.random.randint(0, 20, size=(3, 6)).astype(np.int64)},
+    "softmax_cross_entropy", 9, threads=BOTH)
 run("tied-lm", TiedLM(),
     {"tokens": np.random.randint(0, 20, size=(3, 6)).astype(np.int64)},
     "softmax_cross_entropy", 17, threads=BOTH)
