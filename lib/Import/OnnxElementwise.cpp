@@ -377,8 +377,6 @@ LogicalResult isInf(NodeContext &n, Results &results) {
 /// (fmod 1, C's fmod, torch.fmod) or down (fmod 0, Python's %,
 /// torch.remainder). The rounding has derivative 0, so the derivatives
 /// are PyTorch's: 1 for x, -q for y.
-/// x mod y as ONNX's Mod: x - y q, q the quotient rounded down (fmod 0) or
-/// toward zero (fmod 1).
 FailureOr<Value> modOf(NodeContext &n, Value x, Value y) {
   FailureOr<Value> ratio = n.create<adj::DivOp>({x, y});
   if (failed(ratio))

@@ -806,9 +806,8 @@ const OperatorInfo operators[] = {
      "output k an `adj.sum` of an `adj.select` of rank k (the derivative "
      "reaches the entry taken); over an axis too long for that (more than "
      "2^24 pairs), K <= 16 passes of `adj.max` (or `adj.min`); K known at "
-     "import time (the attribute k before opset 10); sorted, ties to the lower "
-     "index; Indices an i64 tensor "
-     "at run time"},
+     "import time (the attribute k before opset 10); sorted, ties to the "
+     "lower index; Indices an i64 tensor at run time"},
 };
 
 } // namespace

@@ -982,8 +982,7 @@ const OperatorInfo operators[] = {
     {"Shape", 1, 17, 1, shape, "folds to a constant (static shapes)"},
     {"Slice", 1, 17, 1, slice,
      "`adj.slice`; bounds known at import time (attributes before opset "
-     "10); negative steps "
-     "`adj.reverse` the slice; integer constants fold"},
+     "10); negative steps `adj.reverse` the slice; integer constants fold"},
     {"Split", 2, 17, 1, split, "`adj.slice` per output"},
     {"Squeeze", 1, 17, 1, squeeze, "`adj.reshape`"},
     {"Tile", 6, 17, 2, tile,
