@@ -17,7 +17,9 @@
 //    transposed order (a ReLU mask and a pooling scatter, once for each
 //    reader). A transposed product with a transposed operand is the product
 //    of the swapped operands, (a^T b)^T = b^T a. A sum of two products
-//    becomes one product accumulated into the other.
+//    becomes one product accumulated into the other. A product over a
+//    reduced dimension of extent 1 (an outer product) becomes an
+//    elementwise multiplication.
 // 2. Generalize the other named ops (linalg.reduce, map, broadcast,
 //    transpose, copy) into linalg.generic. NCHW pooling ops too, with the
 //    loop along the output row innermost (see generalizePooling).
@@ -220,6 +222,52 @@ void accumulateProducts(RewriterBase &rewriter, linalg::GenericOp op) {
     rewriter.eraseOp(product);
     return;
   }
+}
+
+/// Step 1: a product whose reduced dimension has extent 1 (an outer
+/// product: the weight gradient of a layer fed one example, x^T dz)
+/// becomes an elementwise multiplication, out = a b (out + a b when it
+/// accumulates into something other than zeros), which the code generator
+/// vectorizes in place instead of calling a kernel, and which fusion may
+/// merge with its readers. mlp-small makes four such products per call.
+void multiplyOuterProduct(RewriterBase &rewriter, linalg::LinalgOp op) {
+  if (!op.hasPureTensorSemantics() || op.getNumReductionLoops() != 1 ||
+      !isa<linalg::MatmulOp, linalg::MatmulTransposeAOp,
+           linalg::MatmulTransposeBOp, linalg::BatchMatmulOp,
+           linalg::BatchMatmulTransposeAOp, linalg::BatchMatmulTransposeBOp>(
+          op))
+    return;
+  SmallVector<unsigned> reductions;
+  op.getReductionDims(reductions);
+  if (op.getStaticLoopRanges()[reductions[0]] != 1)
+    return;
+  Type type = getElementTypeOrSelf(op->getResult(0));
+  if (!isa<FloatType>(type) || llvm::any_of(op.getDpsInputs(), [&](Value v) {
+        return getElementTypeOrSelf(v) != type;
+      }))
+    return;
+  llvm::SmallBitVector reduced(op.getNumLoops());
+  reduced.set(reductions[0]);
+  SmallVector<AffineMap> maps =
+      llvm::map_to_vector(op.getIndexingMapsArray(), [&](AffineMap map) {
+        return projectDims(map, reduced, /*compressDimsFlag=*/true);
+      });
+  Value init = op.getDpsInits()[0];
+  bool accumulate = !isZeroFill(init);
+  rewriter.setInsertionPoint(op);
+  if (!accumulate)
+    init = rewriter.create<tensor::EmptyOp>(
+        op.getLoc(), tensor::getMixedSizes(rewriter, op.getLoc(), init), type);
+  SmallVector<utils::IteratorType> parallel(op.getNumLoops() - 1,
+                                            utils::IteratorType::parallel);
+  rewriter.replaceOpWithNewOp<linalg::GenericOp>(
+      op, init.getType(), op.getDpsInputs(), init, maps, parallel,
+      [&](OpBuilder &b, Location loc, ValueRange args) {
+        Value product = b.create<arith::MulFOp>(loc, args[0], args[1]);
+        if (accumulate)
+          product = b.create<arith::AddFOp>(loc, args[2], product);
+        b.create<linalg::YieldOp>(loc, product);
+      });
 }
 
 /// Whether adj-lower-to-kernels will read `op`'s result as a strided view of
@@ -570,6 +618,8 @@ struct AdjFuseElementwisePass
     root->walk(
         [&](linalg::TransposeOp op) { foldTransposedProduct(rewriter, op); });
     root->walk([&](linalg::GenericOp op) { accumulateProducts(rewriter, op); });
+    root->walk(
+        [&](linalg::LinalgOp op) { multiplyOuterProduct(rewriter, op); });
     SmallVector<linalg::LinalgOp> named;
     root->walk([&](linalg::LinalgOp op) {
       if (!isa<linalg::GenericOp, linalg::FillOp>(op) && !isKernelOp(op) &&

@@ -474,3 +474,37 @@ func.func @max_pool_scatter_kept(%x: tensor<1x1x4x4xf32>, %s: tensor<1x1x2x2xf32
   } -> tensor<1x1x4x4xf32>
   return %m : tensor<1x1x4x4xf32>
 }
+
+// A product over a reduced dimension of extent 1 (an outer product: a weight
+// gradient of one example) is an elementwise multiplication, read through
+// broadcasting maps; no matmul is left. A sum of two of them accumulates one
+// into the other; fusion then computes both and the relu in one loop.
+// CHECK-LABEL: func.func @outer_products
+// CHECK-SAME:    (%[[X:.*]]: tensor<1x3xf32>, %[[D:.*]]: tensor<1x4xf32>, %[[Y:.*]]: tensor<1x3xf32>, %[[E:.*]]: tensor<1x4xf32>)
+// CHECK-NOT:     linalg.matmul
+// CHECK:         linalg.generic {{.*}} iterator_types = ["parallel", "parallel"]} ins(%[[X]], %[[D]], %[[Y]], %[[E]] :
+// CHECK:           %[[Q:.*]] = arith.mulf %{{.*}}, %{{.*}} : f32
+// CHECK:           %[[P:.*]] = arith.mulf %{{.*}}, %{{.*}} : f32
+// CHECK:           %[[S:.*]] = arith.addf %[[P]], %[[Q]] : f32
+// CHECK:           %[[R:.*]] = arith.maximumf %[[P]], %{{.*}} : f32
+// CHECK:           linalg.yield %[[S]], %[[R]]
+// CHECK-NOT:     linalg.matmul
+func.func @outer_products(%x: tensor<1x3xf32>, %d: tensor<1x4xf32>,
+                          %y: tensor<1x3xf32>, %e: tensor<1x4xf32>)
+    -> (tensor<3x4xf32>, tensor<3x4xf32>) {
+  %xt = adj.transpose %x [1, 0] : tensor<1x3xf32> -> tensor<3x1xf32>
+  %p = adj.matmul %xt, %d : tensor<3x1xf32>, tensor<1x4xf32> -> tensor<3x4xf32>
+  %yt = adj.transpose %y [1, 0] : tensor<1x3xf32> -> tensor<3x1xf32>
+  %q = adj.matmul %yt, %e : tensor<3x1xf32>, tensor<1x4xf32> -> tensor<3x4xf32>
+  %s = adj.add %p, %q : tensor<3x4xf32>
+  %r = adj.relu %p : tensor<3x4xf32>
+  return %s, %r : tensor<3x4xf32>, tensor<3x4xf32>
+}
+
+// A product over two or more elements stays a matmul for its kernel.
+// CHECK-LABEL: func.func @inner_product_kept
+// CHECK:         linalg.matmul
+func.func @inner_product_kept(%a: tensor<3x2xf32>, %b: tensor<2x4xf32>) -> tensor<3x4xf32> {
+  %m = adj.matmul %a, %b : tensor<3x2xf32>, tensor<2x4xf32> -> tensor<3x4xf32>
+  return %m : tensor<3x4xf32>
+}

@@ -251,7 +251,10 @@ def AdjFuseElementwise : Pass<"adj-fuse-elementwise"> {
     `adj-lower-to-kernels`). The transpose of a product with a transposed
     operand, read only by the transpose, is the product of the swapped
     operands ((aᵀb)ᵀ = bᵀa), and the sum of two products is the second
-    product accumulated into the first one's result. Named ops other than
+    product accumulated into the first one's result. A product over a
+    reduced dimension of extent 1 (an outer product) becomes an
+    elementwise multiplication reading its operands through broadcasting
+    maps (plus the output when it accumulates). Named ops other than
     contractions and convolutions are generalized, and NCHW pooling ops
     too, with the loop along the output row innermost (vectorizable) and
     the window's loops outside it. A map computing a `math`
