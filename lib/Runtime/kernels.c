@@ -764,22 +764,42 @@ ALWAYS_INLINE void wgrad16_fma(const conv_t *p, const float *r,
   }
 }
 
+/* Pixel q's pair of 8-float rows out of the 16 floats at a and at b (both
+   from pixel 0's column): lanes q..q+7 of a, then of b. */
+ALWAYS_INLINE f16 pair8_at(f16 a, f16 b, const int q) {
+  __m512i idx = _mm512_setr_epi32(q, q + 1, q + 2, q + 3, q + 4, q + 5, q + 6,
+                                  q + 7, q + 16, q + 17, q + 18, q + 19,
+                                  q + 20, q + 21, q + 22, q + 23);
+  return (f16)_mm512_permutex2var_ps((__m512)a, idx, (__m512)b);
+}
+
 /* One step of wgrad_tile16: kernel rows i and i + 1 (i alone when last),
    kw = 16 m + 8 columns, as 2 m + 1 vectors: row i's m whole vectors, its
    last 8 columns and row i + 1's first 8, then row i + 1's m whole vectors
    from column 8. PLAIN: also the kernel's rows follow each other (w2 =
    kw), so that every kernel vector is one load (no insert). NARROW: kw =
-   8 (m = 0 known: the loops over m slowed LeNet's 8-column one by 20 %). */
+   8 (m = 0 known: the loops over m slowed LeNet's 8-column one by 20 %).
+   SPAN (with PLAIN and NARROW): each image row is one 16-float load from
+   pixel 0, the NP pixels' pairs of rows permutes of the two (2 loads
+   instead of 2 NP and NP inserts); the caller checks that these loads,
+   up to 9 - NP floats past the last pixel read, stay inside the image. */
 ALWAYS_INLINE void wgrad16_step(const conv_t *p, const float *row,
                                 const float *wr, int64_t step,
                                 const int64_t *pix, f16 (*acc)[WGRAD_NP],
                                 const int NF, const int NP, const int PLAIN,
-                                const int NARROW, const int last) {
+                                const int NARROW, const int SPAN,
+                                const int last) {
   int64_t m = NARROW ? 0 : p->kw / 16;
   for (int64_t k = 0; k < 16 * m; k += 16)
     wgrad16_fma(p, row + k, wr + k, pix, acc, NF, NP, PLAIN);
   f16 v[WGRAD_NP];
-  for (int q = 0; q < NP; ++q) {
+  if (SPAN) {
+    f16 a = *(const f16u *)(row + pix[0]),
+        b = last ? (f16){0} : *(const f16u *)(row + pix[0] + step);
+    for (int q = 0; q < NP; ++q)
+      v[q] = pair8_at(a, b, q);
+  }
+  for (int q = 0; !SPAN && q < NP; ++q) {
     const float *r = row + (PLAIN ? pix[0] + q : pix[q]);
     v[q] = pair8(r + 16 * m, r + step, last);
   }
@@ -800,7 +820,7 @@ ALWAYS_INLINE void wgrad16_step(const conv_t *p, const float *row,
 ALWAYS_INLINE void wgrad_tile16(const conv_t *p, int64_t n, int64_t f0,
                                 const int64_t *pix, float *const *dst,
                                 const int NF, const int NP, const int PLAIN,
-                                const int NARROW) {
+                                const int NARROW, const int SPAN) {
   f16 acc[WGRAD_NF][WGRAD_NP];
   for (int f = 0; f < NF; ++f)
     for (int q = 0; q < NP; ++q)
@@ -812,10 +832,10 @@ ALWAYS_INLINE void wgrad_tile16(const conv_t *p, int64_t n, int64_t f0,
     int64_t i = 0;
     for (; i + 1 < p->kh; i += 2)
       wgrad16_step(p, row + i * step, wr + i * p->w2, step, pix, acc, NF, NP,
-                   PLAIN, NARROW, 0);
+                   PLAIN, NARROW, SPAN, 0);
     if (i < p->kh)
       wgrad16_step(p, row + i * step, wr + i * p->w2, step, pix, acc, NF, NP,
-                   PLAIN, NARROW, 1);
+                   PLAIN, NARROW, SPAN, 1);
   }
   for (int f = 0; f < NF; ++f) {
     for (int q = 0; q < NP; ++q) {
@@ -833,17 +853,22 @@ ALWAYS_INLINE void wgrad_tile16_plain8(const conv_t *p, int64_t n,
                                        int64_t f0, const int64_t *pix,
                                        float *const *dst, const int NF,
                                        const int NP) {
-  wgrad_tile16(p, n, f0, pix, dst, NF, NP, 1, 1);
+  wgrad_tile16(p, n, f0, pix, dst, NF, NP, 1, 1, 0);
+}
+ALWAYS_INLINE void wgrad_tile16_span8(const conv_t *p, int64_t n, int64_t f0,
+                                      const int64_t *pix, float *const *dst,
+                                      const int NF, const int NP) {
+  wgrad_tile16(p, n, f0, pix, dst, NF, NP, 1, 1, 1);
 }
 ALWAYS_INLINE void wgrad_tile16_plain(const conv_t *p, int64_t n, int64_t f0,
                                       const int64_t *pix, float *const *dst,
                                       const int NF, const int NP) {
-  wgrad_tile16(p, n, f0, pix, dst, NF, NP, 1, 0);
+  wgrad_tile16(p, n, f0, pix, dst, NF, NP, 1, 0, 0);
 }
 ALWAYS_INLINE void wgrad_tile16_any(const conv_t *p, int64_t n, int64_t f0,
                                     const int64_t *pix, float *const *dst,
                                     const int NF, const int NP) {
-  wgrad_tile16(p, n, f0, pix, dst, NF, NP, 0, 0);
+  wgrad_tile16(p, n, f0, pix, dst, NF, NP, 0, 0, 0);
 }
 #endif
 
@@ -938,6 +963,17 @@ static void wgrad_decode(const conv_t *p, int64_t item, int64_t maxf,
   }
 }
 
+#ifdef __AVX512F__
+/* Whether wgrad_tile16_span8's 16-float loads from pixel offset pix0 of
+   image n (every channel's kernel rows) stay inside the input. */
+static int wgrad_in_span(const conv_t *p, int64_t n, int64_t pix0) {
+  int64_t last = (p->c - 1) * p->in1 + (p->kh - 1) * p->dh * p->in2 + pix0 + 16;
+  int64_t end = (p->batch - 1 - n) * p->in0 + (p->c - 1) * p->in1 +
+                (p->ih - 1) * p->in2 + p->iw;
+  return p->in0 >= 0 && p->in1 >= 0 && p->in2 >= 0 && last <= end;
+}
+#endif
+
 /* Item `item` of conv_wgrad: image n, a block of at most WGRAD_NF channels
    and one of at most WGRAD_NP pixels of the output plane (row-major). */
 static void wgrad_item(const conv_t *p, int64_t item) {
@@ -949,6 +985,10 @@ static void wgrad_item(const conv_t *p, int64_t item) {
     int plain = p->w2 == p->kw;
     for (int64_t q = 1; q < np; ++q)
       plain &= pix[q] == pix[0] + q;
+    if (plain && p->kw == 8 && wgrad_in_span(p, n, pix[0])) {
+      switch (8 * nf + np) { WGRAD_CASES(wgrad_tile16_span8) }
+      return;
+    }
     if (plain && p->kw == 8) {
       switch (8 * nf + np) { WGRAD_CASES(wgrad_tile16_plain8) }
       return;
