@@ -1397,27 +1397,28 @@ static int pool_threads(int64_t elements) {
    <L> (the scatter of the row of windows: `d`'s values into the kh rows of
    o at stride oh_). Both need ow >= L. */
 #define POOL_ROWS(T, I, SFX, L)                                                \
-  /* The even and odd columns of the 2 L elements at r. */                     \
-  ALWAYS_INLINE void pool_split_##SFX##L(const T *r, pool_v_##SFX##L *even,    \
+  /* The even and odd columns of the L elements at r and the L at r + hx. */  \
+  ALWAYS_INLINE void pool_split_##SFX##L(const T *r, int64_t hx,               \
+                                         pool_v_##SFX##L *even,                \
                                          pool_v_##SFX##L *odd) {               \
     pool_v_##SFX##L lo = *(const pool_v_##SFX##L *)r,                          \
-                    hi = *(const pool_v_##SFX##L *)(r + L);                    \
+                    hi = *(const pool_v_##SFX##L *)(r + hx);                   \
     *even = POOL_SHUFFLE(pool_i_##SFX##L, lo, hi, POOL_EVEN##L);               \
     *odd = POOL_SHUFFLE(pool_i_##SFX##L, lo, hi, POOL_ODD##L);                 \
   }                                                                            \
                                                                                \
-  /* The maxima of the L windows whose top-left corners are x, x + 2, ...:     \
+  /* The maxima of the L windows whose top-left corners are x, x + 2, ...,   \
+     x + L - 2, then x + hx, x + hx + 2, ... (hx = L: one row of windows):    \
      the maxima down the kh rows of the 2 L columns, then of their even and  \
      odd columns (one split, not kh; the maximum's order does not change    \
      its value). */                                                            \
-  ALWAYS_INLINE pool_v_##SFX##L pool_window_max_##SFX##L(const T *x,           \
-                                                         int64_t xh,           \
-                                                         int64_t kh) {         \
+  ALWAYS_INLINE pool_v_##SFX##L pool_window_max_##SFX##L(                      \
+      const T *x, int64_t hx, int64_t xh, int64_t kh) {                        \
     pool_v_##SFX##L lo = *(const pool_v_##SFX##L *)x,                          \
-                    hi = *(const pool_v_##SFX##L *)(x + L), even, odd;         \
+                    hi = *(const pool_v_##SFX##L *)(x + hx), even, odd;        \
     for (int64_t i = 1; i < kh; ++i) {                                         \
       lo = pool_max_##SFX##L(lo, *(const pool_v_##SFX##L *)(x + i * xh));      \
-      hi = pool_max_##SFX##L(hi, *(const pool_v_##SFX##L *)(x + i * xh + L));  \
+      hi = pool_max_##SFX##L(hi, *(const pool_v_##SFX##L *)(x + i * xh + hx)); \
     }                                                                          \
     even = POOL_SHUFFLE(pool_i_##SFX##L, lo, hi, POOL_EVEN##L);                \
     odd = POOL_SHUFFLE(pool_i_##SFX##L, lo, hi, POOL_ODD##L);                  \
@@ -1427,37 +1428,62 @@ static int pool_threads(int64_t elements) {
                                         int64_t ow, int64_t kh) {              \
     for (int64_t c = 0; c < ow; c += L) {                                      \
       c = min64(c, ow - L);                                                    \
-      *(pool_v_##SFX##L *)(o + c) = pool_window_max_##SFX##L(x + 2 * c, xh, kh);\
+      *(pool_v_##SFX##L *)(o + c) =                                            \
+          pool_window_max_##SFX##L(x + 2 * c, L, xh, kh);                      \
     }                                                                          \
   }                                                                            \
                                                                                \
   /* Each window's argmax is its first position equal to the maximum, or     \
-     the first NaN (then the maximum is a NaN). */                             \
+     the first NaN (then the maximum is a NaN): the scatter of L windows      \
+     (those of pool_window_max at x, hx) into the kh rows of o at stride      \
+     oh_ and of o + ho, their values value. */                                \
+  ALWAYS_INLINE void pool_scatter_##SFX##L(const T *x, int64_t hx, int64_t xh, \
+                                           pool_i_##SFX##L value, T *o,        \
+                                           int64_t ho, int64_t oh_,            \
+                                           int64_t kh) {                       \
+    pool_v_##SFX##L best = pool_window_max_##SFX##L(x, hx, xh, kh);            \
+    pool_i_##SFX##L seen = {0};                                                \
+    for (int64_t i = 0; i < kh; ++i) {                                         \
+      pool_v_##SFX##L even, odd;                                               \
+      pool_split_##SFX##L(x + i * xh, hx, &even, &odd);                        \
+      pool_i_##SFX##L e = (even == best) | (even != even);                     \
+      e &= ~seen;                                                              \
+      seen |= e;                                                               \
+      pool_i_##SFX##L f = (odd == best) | (odd != odd);                        \
+      f &= ~seen;                                                              \
+      seen |= f;                                                               \
+      T *r = o + i * oh_;                                                      \
+      *(pool_v_##SFX##L *)r = (pool_v_##SFX##L)POOL_SHUFFLE(                   \
+          pool_i_##SFX##L, value & e, value & f, POOL_LOW##L);                 \
+      *(pool_v_##SFX##L *)(r + ho) = (pool_v_##SFX##L)POOL_SHUFFLE(            \
+          pool_i_##SFX##L, value & e, value & f, POOL_HIGH##L);                \
+    }                                                                          \
+  }                                                                            \
   ALWAYS_INLINE void pool_scatter_rows_##SFX##L(                               \
       const T *x, int64_t xh, const T *d, T *o, int64_t oh_, int64_t ow,       \
       int64_t kh) {                                                            \
     for (int64_t c = 0; c < ow; c += L) {                                      \
       c = min64(c, ow - L);                                                    \
-      pool_v_##SFX##L best = pool_window_max_##SFX##L(x + 2 * c, xh, kh);      \
       pool_i_##SFX##L value =                                                  \
           (pool_i_##SFX##L)(*(const pool_v_##SFX##L *)(d + c) + (T)0);         \
-      pool_i_##SFX##L seen = {0};                                              \
-      for (int64_t i = 0; i < kh; ++i) {                                       \
-        pool_v_##SFX##L even, odd;                                             \
-        pool_split_##SFX##L(x + i * xh + 2 * c, &even, &odd);                  \
-        pool_i_##SFX##L e = (even == best) | (even != even);                   \
-        e &= ~seen;                                                            \
-        seen |= e;                                                             \
-        pool_i_##SFX##L f = (odd == best) | (odd != odd);                      \
-        f &= ~seen;                                                            \
-        seen |= f;                                                             \
-        T *r = o + i * oh_ + 2 * c;                                            \
-        *(pool_v_##SFX##L *)r = (pool_v_##SFX##L)POOL_SHUFFLE(                 \
-            pool_i_##SFX##L, value & e, value & f, POOL_LOW##L);               \
-        *(pool_v_##SFX##L *)(r + L) = (pool_v_##SFX##L)POOL_SHUFFLE(           \
-            pool_i_##SFX##L, value & e, value & f, POOL_HIGH##L);              \
-      }                                                                        \
+      pool_scatter_##SFX##L(x + 2 * c, L, xh, value, o + 2 * c, L, oh_, kh);   \
     }                                                                          \
+  }                                                                            \
+                                                                               \
+  /* Two rows of L / 2 windows (ow = L / 2: narrow maps, whose rows of        \
+     windows alone would fill half a vector): the row at x (values d) in     \
+     the low lanes, the next (at x + kh xh, values d + dh) in the high ones. */\
+  ALWAYS_INLINE void pool_scatter_pair_##SFX##L(const T *x, int64_t xh,        \
+                                                const T *d, int64_t dh, T *o,  \
+                                                int64_t oh_, int64_t kh) {     \
+    T halves[L];                                                               \
+    for (int l = 0; l < L / 2; ++l) {                                          \
+      halves[l] = d[l] + (T)0;                                                 \
+      halves[L / 2 + l] = d[dh + l] + (T)0;                                    \
+    }                                                                          \
+    pool_i_##SFX##L value;                                                     \
+    __builtin_memcpy(&value, halves, sizeof value);                            \
+    pool_scatter_##SFX##L(x, kh * xh, xh, value, o, kh * oh_, oh_, kh);        \
   }
 
 #ifdef __AVX512F__
@@ -1497,8 +1523,14 @@ POOL_ROWS(double, int64_t, d, 2)
     NAME##SFX##L(__VA_ARGS__);                                                 \
     return 1;                                                                  \
   }
+#define POOL_PAIR(SFX, L, ...)                                                 \
+  if (2 * ow == L) {                                                           \
+    pool_scatter_pair_##SFX##L(__VA_ARGS__);                                   \
+    return 1;                                                                  \
+  }
 #else
 #define POOL_WIDE(...)
+#define POOL_PAIR(...)
 #endif
 #define POOL_DISPATCH(T, SFX, L, M, S)                                         \
   ALWAYS_INLINE int pool_rows_##SFX(const T *x, int64_t xh, T *o, int64_t ow,  \
@@ -1520,6 +1552,19 @@ POOL_ROWS(double, int64_t, d, 2)
     else if (ow >= S)                                                          \
       pool_scatter_rows_##SFX##S(x, xh, d, o, oh_, ow, kh);                    \
     return ow >= S;                                                            \
+  }                                                                            \
+                                                                               \
+  /* Two rows of windows at once if ow fills half a vector; 0 if not. */      \
+  ALWAYS_INLINE int pool_scatter_pair_##SFX(const T *x, int64_t xh,            \
+                                            const T *d, int64_t dh, T *o,      \
+                                            int64_t oh_, int64_t ow,           \
+                                            int64_t kh) {                      \
+    POOL_PAIR(SFX, L, x, xh, d, dh, o, oh_, kh)                                \
+    if (2 * ow == M)                                                           \
+      pool_scatter_pair_##SFX##M(x, xh, d, dh, o, oh_, kh);                    \
+    else if (2 * ow == S)                                                      \
+      pool_scatter_pair_##SFX##S(x, xh, d, dh, o, oh_, kh);                    \
+    return 2 * ow == M || 2 * ow == S;                                         \
   }
 POOL_DISPATCH(float, s, 16, 8, 4)
 POOL_DISPATCH(double, d, 8, 4, 2)
@@ -1574,7 +1619,12 @@ POOL_DISPATCH(double, d, 8, 4, 2)
     for (int64_t r = 0; r < oh; ++r) {                                         \
       const T *xr = x + r * kh * xh, *dr = d + r * dh;                         \
       T *orow = o + r * kh * oh_;                                              \
-      if (!vector || !pool_scatter_rows_##SFX(xr, xh, dr, orow, oh_, ow, kh)) {\
+      int64_t rows = 1;                                                        \
+      if (vector && r + 1 < oh &&                                              \
+          pool_scatter_pair_##SFX(xr, xh, dr, dh, orow, oh_, ow, kh))          \
+        rows = 2;                                                              \
+      else if (!vector ||                                                      \
+               !pool_scatter_rows_##SFX(xr, xh, dr, orow, oh_, ow, kh)) {      \
         for (int64_t c = 0; c < ow; ++c) {                                     \
           const T *w = xr + c * kw * xw;                                       \
           T best = w[0];                                                       \
@@ -1593,9 +1643,10 @@ POOL_DISPATCH(double, d, 8, 4, 2)
                   i * kw + j == at ? value : (T)0;                             \
         }                                                                      \
       }                                                                        \
-      for (int64_t i = 0; i < kh; ++i)                                         \
+      for (int64_t i = 0; i < rows * kh; ++i)                                  \
         for (int64_t c = ow * kw; c < iw; ++c)                                 \
           orow[i * oh_ + c * ow_] = 0;                                         \
+      r += rows - 1;                                                           \
     }                                                                          \
     for (int64_t r = oh * kh; r < ih; ++r)                                     \
       for (int64_t c = 0; c < iw; ++c)                                         \
