@@ -746,6 +746,17 @@ ALWAYS_INLINE void wgrad_tile(const conv_t *p, int64_t n, int64_t f0,
 }
 
 #ifdef __AVX512F__
+/* acc[f][q] += the 16-float vectors at s0 + f w0 (the kernel) times v[q]. */
+ALWAYS_INLINE void wgrad16_fmas(const conv_t *p, const float *s0,
+                                const f16 *v, f16 (*acc)[WGRAD_NP],
+                                const int NF, const int NP) {
+  for (int f = 0; f < NF; ++f) {
+    f16 s = *(const f16u *)(s0 + f * p->w0);
+    for (int q = 0; q < NP; ++q)
+      acc[f][q] += s * v[q];
+  }
+}
+
 /* acc[f][q] += the 16-float vectors at s0 + f w0 (the kernel) times those
    at r + pixel q (the image). PLAIN: the NP pixels follow each other in
    the image (pix[0] + q: constant displacements; with NP + NF pointers GCC
@@ -757,11 +768,35 @@ ALWAYS_INLINE void wgrad16_fma(const conv_t *p, const float *r,
   f16 v[WGRAD_NP];
   for (int q = 0; q < NP; ++q)
     v[q] = *(const f16u *)(r + (PLAIN ? pix[0] + q : pix[q]));
-  for (int f = 0; f < NF; ++f) {
-    f16 s = *(const f16u *)(s0 + f * p->w0);
-    for (int q = 0; q < NP; ++q)
-      acc[f][q] += s * v[q];
-  }
+  wgrad16_fmas(p, s0, v, acc, NF, NP);
+}
+
+/* Lanes o..o+15 of the 32 floats a, b (o < 16). */
+ALWAYS_INLINE f16 lanes_at(f16 a, f16 b, const int o) {
+  __m512i idx = _mm512_setr_epi32(o, o + 1, o + 2, o + 3, o + 4, o + 5, o + 6,
+                                  o + 7, o + 8, o + 9, o + 10, o + 11, o + 12,
+                                  o + 13, o + 14, o + 15);
+  return (f16)_mm512_permutex2var_ps((__m512)a, idx, (__m512)b);
+}
+
+/* Lanes q..q+7 of a, then lanes q..q+7 of b (q < 9): two 8-float rows. */
+ALWAYS_INLINE f16 pair8_at(f16 a, f16 b, const int q) {
+  __m512i idx = _mm512_setr_epi32(q, q + 1, q + 2, q + 3, q + 4, q + 5, q + 6,
+                                  q + 7, q + 16, q + 17, q + 18, q + 19,
+                                  q + 20, q + 21, q + 22, q + 23);
+  return (f16)_mm512_permutex2var_ps((__m512)a, idx, (__m512)b);
+}
+
+/* wgrad16_fma for NP pixels that follow each other, its image vectors
+   permutes of the 16 floats at r and at r + 16 (o: the offset of pixel
+   0's vector in them). */
+ALWAYS_INLINE void wgrad16_fma_span(const conv_t *p, const float *r,
+                                    const float *s0, f16 (*acc)[WGRAD_NP],
+                                    const int NF, const int NP, const int o) {
+  f16 a = *(const f16u *)r, b = *(const f16u *)(r + 16), v[WGRAD_NP];
+  for (int q = 0; q < NP; ++q)
+    v[q] = lanes_at(a, b, o + q);
+  wgrad16_fmas(p, s0, v, acc, NF, NP);
 }
 
 /* One step of wgrad_tile16: kernel rows i and i + 1 (i alone when last),
@@ -769,17 +804,34 @@ ALWAYS_INLINE void wgrad16_fma(const conv_t *p, const float *r,
    last 8 columns and row i + 1's first 8, then row i + 1's m whole vectors
    from column 8. PLAIN: also the kernel's rows follow each other (w2 =
    kw), so that every kernel vector is one load (no insert). NARROW: kw =
-   8 (m = 0 known: the loops over m slowed LeNet's 8-column one by 20 %). */
+   8 (m = 0 known: the loops over m slowed LeNet's 8-column one by 20 %).
+   SPAN (with PLAIN): the image rows are loaded 16 floats at a time from
+   pixel 0's column, each pixel's vectors permutes of two of them (2 m + 2
+   loads a row pair instead of NP (2 m + 2), no inserts: unaligned 16-float
+   loads cross a cache line and cost two); the loads reach kw + 8 floats
+   from pixel 0, 9 - NP past the last pixel's. */
 ALWAYS_INLINE void wgrad16_step(const conv_t *p, const float *row,
                                 const float *wr, int64_t step,
                                 const int64_t *pix, f16 (*acc)[WGRAD_NP],
                                 const int NF, const int NP, const int PLAIN,
-                                const int NARROW, const int last) {
+                                const int NARROW, const int SPAN,
+                                const int last) {
   int64_t m = NARROW ? 0 : p->kw / 16;
-  for (int64_t k = 0; k < 16 * m; k += 16)
-    wgrad16_fma(p, row + k, wr + k, pix, acc, NF, NP, PLAIN);
+  const float *r0 = row + pix[0], *r1 = r0 + step;
+  for (int64_t k = 0; k < 16 * m; k += 16) {
+    if (SPAN)
+      wgrad16_fma_span(p, r0 + k, wr + k, acc, NF, NP, 0);
+    else
+      wgrad16_fma(p, row + k, wr + k, pix, acc, NF, NP, PLAIN);
+  }
   f16 v[WGRAD_NP];
-  for (int q = 0; q < NP; ++q) {
+  if (SPAN) {
+    f16 a = *(const f16u *)(r0 + 16 * m),
+        b = last ? (f16){0} : *(const f16u *)r1;
+    for (int q = 0; q < NP; ++q)
+      v[q] = pair8_at(a, b, q);
+  }
+  for (int q = 0; !SPAN && q < NP; ++q) {
     const float *r = row + (PLAIN ? pix[0] + q : pix[q]);
     v[q] = pair8(r + 16 * m, r + step, last);
   }
@@ -790,33 +842,52 @@ ALWAYS_INLINE void wgrad16_step(const conv_t *p, const float *row,
     for (int q = 0; q < NP; ++q)
       acc[f][q] += s * v[q];
   }
-  for (int64_t k = 8; !last && k < 16 * m; k += 16)
-    wgrad16_fma(p, row + step + k, wr + p->w2 + k, pix, acc, NF, NP, PLAIN);
+  for (int64_t k = 0; !last && k < 16 * m; k += 16) {
+    if (SPAN)
+      wgrad16_fma_span(p, r1 + k, wr + p->w2 + 8 + k, acc, NF, NP, 8);
+    else
+      wgrad16_fma(p, row + step + 8 + k, wr + p->w2 + 8 + k, pix, acc, NF, NP,
+                  PLAIN);
+  }
+}
+
+/* The kernel rows of one channel of wgrad_tile16. */
+ALWAYS_INLINE void wgrad16_channel(const conv_t *p, const float *row,
+                                   const float *wr, const int64_t *pix,
+                                   f16 (*acc)[WGRAD_NP], const int NF,
+                                   const int NP, const int PLAIN,
+                                   const int NARROW, const int SPAN) {
+  int64_t step = p->dh * p->in2, i = 0;
+  for (; i + 1 < p->kh; i += 2)
+    wgrad16_step(p, row + i * step, wr + i * p->w2, step, pix, acc, NF, NP,
+                 PLAIN, NARROW, SPAN, 0);
+  if (i < p->kh)
+    wgrad16_step(p, row + i * step, wr + i * p->w2, step, pix, acc, NF, NP,
+                 PLAIN, NARROW, SPAN, 1);
 }
 
 /* wgrad_tile for kernel rows of 8, 24, 40, ... (a cotangent of 8- or
    24-pixel rows: LeNet's) with AVX-512: rows in pairs on 16-float vectors,
-   so each multiply-add covers 16 lanes (8-float vectors fed 8). */
+   so each multiply-add covers 16 lanes (8-float vectors fed 8). With
+   PLAIN, channels [0, spans) take wgrad16_step's SPAN loads (the caller
+   checks that they stay inside the input: wgrad_span_channels), the rest
+   the others; every multiply-add is the same either way. */
 ALWAYS_INLINE void wgrad_tile16(const conv_t *p, int64_t n, int64_t f0,
                                 const int64_t *pix, float *const *dst,
-                                const int NF, const int NP, const int PLAIN,
-                                const int NARROW) {
+                                int64_t spans, const int NF, const int NP,
+                                const int PLAIN, const int NARROW) {
   f16 acc[WGRAD_NF][WGRAD_NP];
   for (int f = 0; f < NF; ++f)
     for (int q = 0; q < NP; ++q)
       acc[f][q] = (f16){0};
   const float *in = p->in + n * p->in0, *w = p->w + f0 * p->w0;
-  int64_t step = p->dh * p->in2;
-  for (int64_t c = 0; c < p->c; ++c) {
-    const float *row = in + c * p->in1, *wr = w + c * p->w1;
-    int64_t i = 0;
-    for (; i + 1 < p->kh; i += 2)
-      wgrad16_step(p, row + i * step, wr + i * p->w2, step, pix, acc, NF, NP,
-                   PLAIN, NARROW, 0);
-    if (i < p->kh)
-      wgrad16_step(p, row + i * step, wr + i * p->w2, step, pix, acc, NF, NP,
-                   PLAIN, NARROW, 1);
-  }
+  int64_t c = 0;
+  for (; PLAIN && c < spans; ++c)
+    wgrad16_channel(p, in + c * p->in1, w + c * p->w1, pix, acc, NF, NP, 1,
+                    NARROW, 1);
+  for (; c < p->c; ++c)
+    wgrad16_channel(p, in + c * p->in1, w + c * p->w1, pix, acc, NF, NP,
+                    PLAIN, NARROW, 0);
   for (int f = 0; f < NF; ++f) {
     for (int q = 0; q < NP; ++q) {
       __m512d a = _mm512_castps_pd((__m512)acc[f][q]);
@@ -831,19 +902,21 @@ ALWAYS_INLINE void wgrad_tile16(const conv_t *p, int64_t n, int64_t f0,
 }
 ALWAYS_INLINE void wgrad_tile16_plain8(const conv_t *p, int64_t n,
                                        int64_t f0, const int64_t *pix,
-                                       float *const *dst, const int NF,
-                                       const int NP) {
-  wgrad_tile16(p, n, f0, pix, dst, NF, NP, 1, 1);
+                                       float *const *dst, int64_t spans,
+                                       const int NF, const int NP) {
+  wgrad_tile16(p, n, f0, pix, dst, spans, NF, NP, 1, 1);
 }
 ALWAYS_INLINE void wgrad_tile16_plain(const conv_t *p, int64_t n, int64_t f0,
                                       const int64_t *pix, float *const *dst,
-                                      const int NF, const int NP) {
-  wgrad_tile16(p, n, f0, pix, dst, NF, NP, 1, 0);
+                                      int64_t spans, const int NF,
+                                      const int NP) {
+  wgrad_tile16(p, n, f0, pix, dst, spans, NF, NP, 1, 0);
 }
 ALWAYS_INLINE void wgrad_tile16_any(const conv_t *p, int64_t n, int64_t f0,
                                     const int64_t *pix, float *const *dst,
-                                    const int NF, const int NP) {
-  wgrad_tile16(p, n, f0, pix, dst, NF, NP, 0, 0);
+                                    int64_t spans, const int NF,
+                                    const int NP) {
+  wgrad_tile16(p, n, f0, pix, dst, spans, NF, NP, 0, 0);
 }
 #endif
 
@@ -917,6 +990,20 @@ ALWAYS_INLINE void wgrad_tile16w(const conv_t *p, int64_t n, int64_t f0,
 #define WGRAD_CASES(tile)                                                      \
   WGRAD_CASES_NF(tile, 1)                                                      \
   WGRAD_CASES_NF(tile, 2) WGRAD_CASES_NF(tile, 3) WGRAD_CASES_NF(tile, 4)
+/* The cases of wgrad_tile16, which also takes `spans`. */
+#define WGRAD_CASE16(tile, nf, np)                                             \
+  case 8 * (nf) + (np):                                                        \
+    tile(p, n, f0, pix, dst, spans, nf, np);                                   \
+    break;
+#define WGRAD_CASES16(tile)                                                    \
+  WGRAD_CASE16(tile, 1, 1) WGRAD_CASE16(tile, 1, 2) WGRAD_CASE16(tile, 1, 3)   \
+  WGRAD_CASE16(tile, 1, 4) WGRAD_CASE16(tile, 1, 5) WGRAD_CASE16(tile, 1, 6)   \
+  WGRAD_CASE16(tile, 2, 1) WGRAD_CASE16(tile, 2, 2) WGRAD_CASE16(tile, 2, 3)   \
+  WGRAD_CASE16(tile, 2, 4) WGRAD_CASE16(tile, 2, 5) WGRAD_CASE16(tile, 2, 6)   \
+  WGRAD_CASE16(tile, 3, 1) WGRAD_CASE16(tile, 3, 2) WGRAD_CASE16(tile, 3, 3)   \
+  WGRAD_CASE16(tile, 3, 4) WGRAD_CASE16(tile, 3, 5) WGRAD_CASE16(tile, 3, 6)   \
+  WGRAD_CASE16(tile, 4, 1) WGRAD_CASE16(tile, 4, 2) WGRAD_CASE16(tile, 4, 3)   \
+  WGRAD_CASE16(tile, 4, 4) WGRAD_CASE16(tile, 4, 5) WGRAD_CASE16(tile, 4, 6)
 
 /* Decodes item `item` of a weight gradient into image n, channels
    [f0, f0 + nf) (blocks of at most maxf) and np pixels of the output
@@ -938,6 +1025,19 @@ static void wgrad_decode(const conv_t *p, int64_t item, int64_t maxf,
   }
 }
 
+#ifdef __AVX512F__
+/* How many channels, from the first, of image n read by wgrad_tile16's
+   SPAN loads from pixel offset pix0 stay inside the input. */
+static int64_t wgrad_span_channels(const conv_t *p, int64_t n, int64_t pix0) {
+  int64_t rest = (p->kh - 1) * p->dh * p->in2 + pix0 + p->kw + 8;
+  int64_t end = (p->batch - 1 - n) * p->in0 + (p->c - 1) * p->in1 +
+                (p->ih - 1) * p->in2 + p->iw;
+  if (p->in0 < 0 || p->in1 < 0 || p->in2 < 0 || rest > end)
+    return 0;
+  return p->in1 == 0 ? p->c : min64(p->c, (end - rest) / p->in1 + 1);
+}
+#endif
+
 /* Item `item` of conv_wgrad: image n, a block of at most WGRAD_NF channels
    and one of at most WGRAD_NP pixels of the output plane (row-major). */
 static void wgrad_item(const conv_t *p, int64_t item) {
@@ -949,15 +1049,16 @@ static void wgrad_item(const conv_t *p, int64_t item) {
     int plain = p->w2 == p->kw;
     for (int64_t q = 1; q < np; ++q)
       plain &= pix[q] == pix[0] + q;
+    int64_t spans = plain ? wgrad_span_channels(p, n, pix[0]) : 0;
     if (plain && p->kw == 8) {
-      switch (8 * nf + np) { WGRAD_CASES(wgrad_tile16_plain8) }
+      switch (8 * nf + np) { WGRAD_CASES16(wgrad_tile16_plain8) }
       return;
     }
     if (plain) {
-      switch (8 * nf + np) { WGRAD_CASES(wgrad_tile16_plain) }
+      switch (8 * nf + np) { WGRAD_CASES16(wgrad_tile16_plain) }
       return;
     }
-    switch (8 * nf + np) { WGRAD_CASES(wgrad_tile16_any) }
+    switch (8 * nf + np) { WGRAD_CASES16(wgrad_tile16_any) }
     return;
   }
 
@@ -1357,27 +1458,28 @@ static int pool_threads(int64_t elements) {
    <L> (the scatter of the row of windows: `d`'s values into the kh rows of
    o at stride oh_). Both need ow >= L. */
 #define POOL_ROWS(T, I, SFX, L)                                                \
-  /* The even and odd columns of the 2 L elements at r. */                     \
-  ALWAYS_INLINE void pool_split_##SFX##L(const T *r, pool_v_##SFX##L *even,    \
+  /* The even and odd columns of the L elements at r and the L at r + hx. */  \
+  ALWAYS_INLINE void pool_split_##SFX##L(const T *r, int64_t hx,               \
+                                         pool_v_##SFX##L *even,                \
                                          pool_v_##SFX##L *odd) {               \
     pool_v_##SFX##L lo = *(const pool_v_##SFX##L *)r,                          \
-                    hi = *(const pool_v_##SFX##L *)(r + L);                    \
+                    hi = *(const pool_v_##SFX##L *)(r + hx);                   \
     *even = POOL_SHUFFLE(pool_i_##SFX##L, lo, hi, POOL_EVEN##L);               \
     *odd = POOL_SHUFFLE(pool_i_##SFX##L, lo, hi, POOL_ODD##L);                 \
   }                                                                            \
                                                                                \
-  /* The maxima of the L windows whose top-left corners are x, x + 2, ...:     \
+  /* The maxima of the L windows whose top-left corners are x, x + 2, ...,   \
+     x + L - 2, then x + hx, x + hx + 2, ... (hx = L: one row of windows):    \
      the maxima down the kh rows of the 2 L columns, then of their even and  \
      odd columns (one split, not kh; the maximum's order does not change    \
      its value). */                                                            \
-  ALWAYS_INLINE pool_v_##SFX##L pool_window_max_##SFX##L(const T *x,           \
-                                                         int64_t xh,           \
-                                                         int64_t kh) {         \
+  ALWAYS_INLINE pool_v_##SFX##L pool_window_max_##SFX##L(                      \
+      const T *x, int64_t hx, int64_t xh, int64_t kh) {                        \
     pool_v_##SFX##L lo = *(const pool_v_##SFX##L *)x,                          \
-                    hi = *(const pool_v_##SFX##L *)(x + L), even, odd;         \
+                    hi = *(const pool_v_##SFX##L *)(x + hx), even, odd;        \
     for (int64_t i = 1; i < kh; ++i) {                                         \
       lo = pool_max_##SFX##L(lo, *(const pool_v_##SFX##L *)(x + i * xh));      \
-      hi = pool_max_##SFX##L(hi, *(const pool_v_##SFX##L *)(x + i * xh + L));  \
+      hi = pool_max_##SFX##L(hi, *(const pool_v_##SFX##L *)(x + i * xh + hx)); \
     }                                                                          \
     even = POOL_SHUFFLE(pool_i_##SFX##L, lo, hi, POOL_EVEN##L);                \
     odd = POOL_SHUFFLE(pool_i_##SFX##L, lo, hi, POOL_ODD##L);                  \
@@ -1387,37 +1489,62 @@ static int pool_threads(int64_t elements) {
                                         int64_t ow, int64_t kh) {              \
     for (int64_t c = 0; c < ow; c += L) {                                      \
       c = min64(c, ow - L);                                                    \
-      *(pool_v_##SFX##L *)(o + c) = pool_window_max_##SFX##L(x + 2 * c, xh, kh);\
+      *(pool_v_##SFX##L *)(o + c) =                                            \
+          pool_window_max_##SFX##L(x + 2 * c, L, xh, kh);                      \
     }                                                                          \
   }                                                                            \
                                                                                \
   /* Each window's argmax is its first position equal to the maximum, or     \
-     the first NaN (then the maximum is a NaN). */                             \
+     the first NaN (then the maximum is a NaN): the scatter of L windows      \
+     (those of pool_window_max at x, hx) into the kh rows of o at stride      \
+     oh_ and of o + ho, their values value. */                                \
+  ALWAYS_INLINE void pool_scatter_##SFX##L(const T *x, int64_t hx, int64_t xh, \
+                                           pool_i_##SFX##L value, T *o,        \
+                                           int64_t ho, int64_t oh_,            \
+                                           int64_t kh) {                       \
+    pool_v_##SFX##L best = pool_window_max_##SFX##L(x, hx, xh, kh);            \
+    pool_i_##SFX##L seen = {0};                                                \
+    for (int64_t i = 0; i < kh; ++i) {                                         \
+      pool_v_##SFX##L even, odd;                                               \
+      pool_split_##SFX##L(x + i * xh, hx, &even, &odd);                        \
+      pool_i_##SFX##L e = (even == best) | (even != even);                     \
+      e &= ~seen;                                                              \
+      seen |= e;                                                               \
+      pool_i_##SFX##L f = (odd == best) | (odd != odd);                        \
+      f &= ~seen;                                                              \
+      seen |= f;                                                               \
+      T *r = o + i * oh_;                                                      \
+      *(pool_v_##SFX##L *)r = (pool_v_##SFX##L)POOL_SHUFFLE(                   \
+          pool_i_##SFX##L, value & e, value & f, POOL_LOW##L);                 \
+      *(pool_v_##SFX##L *)(r + ho) = (pool_v_##SFX##L)POOL_SHUFFLE(            \
+          pool_i_##SFX##L, value & e, value & f, POOL_HIGH##L);                \
+    }                                                                          \
+  }                                                                            \
   ALWAYS_INLINE void pool_scatter_rows_##SFX##L(                               \
       const T *x, int64_t xh, const T *d, T *o, int64_t oh_, int64_t ow,       \
       int64_t kh) {                                                            \
     for (int64_t c = 0; c < ow; c += L) {                                      \
       c = min64(c, ow - L);                                                    \
-      pool_v_##SFX##L best = pool_window_max_##SFX##L(x + 2 * c, xh, kh);      \
       pool_i_##SFX##L value =                                                  \
           (pool_i_##SFX##L)(*(const pool_v_##SFX##L *)(d + c) + (T)0);         \
-      pool_i_##SFX##L seen = {0};                                              \
-      for (int64_t i = 0; i < kh; ++i) {                                       \
-        pool_v_##SFX##L even, odd;                                             \
-        pool_split_##SFX##L(x + i * xh + 2 * c, &even, &odd);                  \
-        pool_i_##SFX##L e = (even == best) | (even != even);                   \
-        e &= ~seen;                                                            \
-        seen |= e;                                                             \
-        pool_i_##SFX##L f = (odd == best) | (odd != odd);                      \
-        f &= ~seen;                                                            \
-        seen |= f;                                                             \
-        T *r = o + i * oh_ + 2 * c;                                            \
-        *(pool_v_##SFX##L *)r = (pool_v_##SFX##L)POOL_SHUFFLE(                 \
-            pool_i_##SFX##L, value & e, value & f, POOL_LOW##L);               \
-        *(pool_v_##SFX##L *)(r + L) = (pool_v_##SFX##L)POOL_SHUFFLE(           \
-            pool_i_##SFX##L, value & e, value & f, POOL_HIGH##L);              \
-      }                                                                        \
+      pool_scatter_##SFX##L(x + 2 * c, L, xh, value, o + 2 * c, L, oh_, kh);   \
     }                                                                          \
+  }                                                                            \
+                                                                               \
+  /* Two rows of L / 2 windows (ow = L / 2: narrow maps, whose rows of        \
+     windows alone would fill half a vector): the row at x (values d) in     \
+     the low lanes, the next (at x + kh xh, values d + dh) in the high ones. */\
+  ALWAYS_INLINE void pool_scatter_pair_##SFX##L(const T *x, int64_t xh,        \
+                                                const T *d, int64_t dh, T *o,  \
+                                                int64_t oh_, int64_t kh) {     \
+    T halves[L];                                                               \
+    for (int l = 0; l < L / 2; ++l) {                                          \
+      halves[l] = d[l] + (T)0;                                                 \
+      halves[L / 2 + l] = d[dh + l] + (T)0;                                    \
+    }                                                                          \
+    pool_i_##SFX##L value;                                                     \
+    __builtin_memcpy(&value, halves, sizeof value);                            \
+    pool_scatter_##SFX##L(x, kh * xh, xh, value, o, kh * oh_, oh_, kh);        \
   }
 
 #ifdef __AVX512F__
@@ -1457,8 +1584,14 @@ POOL_ROWS(double, int64_t, d, 2)
     NAME##SFX##L(__VA_ARGS__);                                                 \
     return 1;                                                                  \
   }
+#define POOL_PAIR(SFX, L, ...)                                                 \
+  if (2 * ow == L) {                                                           \
+    pool_scatter_pair_##SFX##L(__VA_ARGS__);                                   \
+    return 1;                                                                  \
+  }
 #else
 #define POOL_WIDE(...)
+#define POOL_PAIR(...)
 #endif
 #define POOL_DISPATCH(T, SFX, L, M, S)                                         \
   ALWAYS_INLINE int pool_rows_##SFX(const T *x, int64_t xh, T *o, int64_t ow,  \
@@ -1480,6 +1613,19 @@ POOL_ROWS(double, int64_t, d, 2)
     else if (ow >= S)                                                          \
       pool_scatter_rows_##SFX##S(x, xh, d, o, oh_, ow, kh);                    \
     return ow >= S;                                                            \
+  }                                                                            \
+                                                                               \
+  /* Two rows of windows at once if ow fills half a vector; 0 if not. */      \
+  ALWAYS_INLINE int pool_scatter_pair_##SFX(const T *x, int64_t xh,            \
+                                            const T *d, int64_t dh, T *o,      \
+                                            int64_t oh_, int64_t ow,           \
+                                            int64_t kh) {                      \
+    POOL_PAIR(SFX, L, x, xh, d, dh, o, oh_, kh)                                \
+    if (2 * ow == M)                                                           \
+      pool_scatter_pair_##SFX##M(x, xh, d, dh, o, oh_, kh);                    \
+    else if (2 * ow == S)                                                      \
+      pool_scatter_pair_##SFX##S(x, xh, d, dh, o, oh_, kh);                    \
+    return 2 * ow == M || 2 * ow == S;                                         \
   }
 POOL_DISPATCH(float, s, 16, 8, 4)
 POOL_DISPATCH(double, d, 8, 4, 2)
@@ -1534,7 +1680,12 @@ POOL_DISPATCH(double, d, 8, 4, 2)
     for (int64_t r = 0; r < oh; ++r) {                                         \
       const T *xr = x + r * kh * xh, *dr = d + r * dh;                         \
       T *orow = o + r * kh * oh_;                                              \
-      if (!vector || !pool_scatter_rows_##SFX(xr, xh, dr, orow, oh_, ow, kh)) {\
+      int64_t rows = 1;                                                        \
+      if (vector && r + 1 < oh &&                                              \
+          pool_scatter_pair_##SFX(xr, xh, dr, dh, orow, oh_, ow, kh))          \
+        rows = 2;                                                              \
+      else if (!vector ||                                                      \
+               !pool_scatter_rows_##SFX(xr, xh, dr, orow, oh_, ow, kh)) {      \
         for (int64_t c = 0; c < ow; ++c) {                                     \
           const T *w = xr + c * kw * xw;                                       \
           T best = w[0];                                                       \
@@ -1553,9 +1704,10 @@ POOL_DISPATCH(double, d, 8, 4, 2)
                   i * kw + j == at ? value : (T)0;                             \
         }                                                                      \
       }                                                                        \
-      for (int64_t i = 0; i < kh; ++i)                                         \
+      for (int64_t i = 0; i < rows * kh; ++i)                                  \
         for (int64_t c = ow * kw; c < iw; ++c)                                 \
           orow[i * oh_ + c * ow_] = 0;                                         \
+      r += rows - 1;                                                           \
     }                                                                          \
     for (int64_t r = oh * kh; r < ih; ++r)                                     \
       for (int64_t c = 0; c < iw; ++c)                                         \

@@ -298,7 +298,10 @@ conv_shapes = [
     ((2, 5, 11, 13), (16, 3, 3), (2, 1), (2, 1), (2, 1)),
     ((1, 3, 4, 10), (5, 3, 3), (1, 1), (3, 2), (1, 1)),
     # with AVX-512, weight gradients of 8-pixel cotangent rows read two
-    # rows a 16-float vector: LeNet's (8 rows) and an odd row count (7)
+    # rows a 16-float vector: LeNet's (8 rows) and an odd row count (7);
+    # here and in the 24- and 40-pixel ones below, consecutive pixels'
+    # vectors are permutes of 16-float loads, except in the channels where
+    # those would pass the input's end (the last image's last rows)
     ((4, 6, 12, 12), (16, 5, 5), (1, 1), (0, 0), (1, 1)),
     ((2, 3, 11, 12), (5, 5, 5), (1, 1), (0, 0), (1, 1)),
     # with AVX-512, the input gradients of those two and of these read

@@ -30,6 +30,8 @@ CASES = [  # (N, C, H, W), kernel, stride
     ((8, 6, 24, 24), [2, 2], None),
     ((2, 3, 6, 22), [2, 2], None),
     ((5, 7, 25, 27), [3, 3], [2, 2]),
+    ((2, 2, 8, 8), [2, 2], None),
+    ((3, 2, 5, 2), [2, 2], None),
 ]
 # In f32, the runtime's pooling kernels (tiling windows): windows two
 # columns wide read 16 (with AVX-512), 8 or 4 at a time (rows of 16 or more
@@ -37,6 +39,9 @@ CASES = [  # (N, C, H, W), kernel, stride
 # before), 1 x 2 windows over rows of height 1, and the scalar loop (fewer
 # than 4 windows, 3 columns wide); large enough for threads in the last
 # case. (f64 reads 8, 4 or 2 doubles: 24 x 24, 6 x 22, 7 x 9, 8 x 6 above.)
+# Rows of 8, 4 or 2 windows (f64: 4, 2, 1) scatter two rows of windows a
+# vector (8 x 8, 9 x 17, 7 x 4, 9 x 8 below; 7 x 9, 8 x 8, 5 x 2 above),
+# an odd last row alone.
 CASES_F32 = [
     ((2, 3, 6, 40), [2, 2], None),
     ((1, 3, 9, 34), [3, 2], None),
@@ -46,6 +51,10 @@ CASES_F32 = [
     ((2, 3, 6, 6), [2, 2], None),
     ((2, 2, 7, 10), [3, 3], None),
     ((16, 6, 24, 24), [2, 2], None),
+    ((2, 3, 8, 8), [2, 2], None),
+    ((2, 3, 9, 17), [2, 2], None),
+    ((3, 2, 7, 4), [2, 2], None),
+    ((2, 2, 9, 8), [3, 2], None),
 ]
 
 CASES = [c + (np.float64,) for c in CASES] + [c + (np.float32,) for c in CASES_F32]
