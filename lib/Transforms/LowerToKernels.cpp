@@ -30,7 +30,8 @@
 //     bufferization: a zero fill of a buffer, then a linalg.copy of the
 //     image into a subview of its interior) is replaced by the image and
 //     the padding before it, where the runtime's kernel reads the image in
-//     place (rows of 9 to 15 pixels); elsewhere the runtime would copy it
+//     place (rows of 9 to 15 pixels; depthwise convolutions, average
+//     pooling among them); elsewhere the runtime would copy it
 //     with its padding into the scratch, which measured slower than the
 //     fill and copy. The fill and copy are erased once nothing else reads
 //     the padded buffer:
@@ -443,6 +444,8 @@ private:
     bool grouped = isa<linalg::Conv2DNgchwGfchwOp>(op);
     ArrayRef<int64_t> w = shapeOf(op->getOperand(1)).drop_front(grouped),
                       out = shapeOf(op->getOperand(2));
+    if (takesDepthwiseKernel(op))
+      return true;
     auto innermostStride = [](Value v) {
       SmallVector<int64_t> strides;
       int64_t offset;
@@ -456,6 +459,18 @@ private:
            innermostStride(op->getOperand(2)) == 1;
   }
 
+  /// Whether the runtime runs the grouped convolution `op` with its
+  /// depthwise kernel, which reads a padded input in place (kernels.c,
+  /// CONV2D_GROUPED: groups of one input and one output channel, unless
+  /// their rows are 16 or more at column stride 1).
+  static bool takesDepthwiseKernel(Operation *op) {
+    if (!isa<linalg::Conv2DNgchwGfchwOp>(op))
+      return false;
+    ArrayRef<int64_t> w = shapeOf(op->getOperand(1));
+    return w[1] == 1 && w[2] == 1 &&
+           (window(op, "strides")[1] != 1 || shapeOf(op->getOperand(2)).back() < 16);
+  }
+
   /// A convolution's window attribute (strides or dilations).
   static SmallVector<int64_t> window(Operation *op, StringRef attr) {
     return llvm::to_vector(
@@ -464,6 +479,9 @@ private:
 
   int64_t scratchBytes(Operation *op) const {
     int64_t bytes = elementOf(op).getIntOrFloatBitWidth() / 8;
+    // The depthwise kernel needs no scratch.
+    if (takesDepthwiseKernel(op))
+      return 0;
     // A grouped convolution's scratch is one group's: drop the group dims.
     bool grouped = isa<linalg::Conv2DNgchwGfchwOp>(op);
     if (grouped || isa<linalg::Conv2DNchwFchwOp>(op)) {
