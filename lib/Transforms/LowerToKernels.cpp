@@ -468,7 +468,8 @@ private:
       return false;
     ArrayRef<int64_t> w = shapeOf(op->getOperand(1));
     return w[1] == 1 && w[2] == 1 &&
-           (window(op, "strides")[1] != 1 || shapeOf(op->getOperand(2)).back() < 16);
+           (window(op, "strides")[1] != 1 ||
+            shapeOf(op->getOperand(2)).back() < 16);
   }
 
   /// A convolution's window attribute (strides or dilations).

@@ -380,14 +380,14 @@ static Value buildGroupedConv(OpBuilder &b, Location loc, Value input,
   SmallVector<ReassociationIndices> splitOutputs = {{0, 1}, {2}, {3}, {4}};
   Value groupedInput = b.create<tensor::ExpandShapeOp>(loc, groupedInputType,
                                                        input, splitChannels);
-  Value groupedWeight = b.create<tensor::ExpandShapeOp>(
-      loc, groupedWeightType, weight, splitOutputs);
+  Value groupedWeight = b.create<tensor::ExpandShapeOp>(loc, groupedWeightType,
+                                                        weight, splitOutputs);
   Value init = buildFilled(b, loc, groupedResultType, 0.0);
-  Value grouped = b.create<linalg::Conv2DNgchwGfchwOp>(
-                       loc, TypeRange{groupedResultType},
-                       ValueRange{groupedInput, groupedWeight},
-                       ValueRange{init}, attrs)
-                      ->getResult(0);
+  Value grouped =
+      b.create<linalg::Conv2DNgchwGfchwOp>(
+           loc, TypeRange{groupedResultType},
+           ValueRange{groupedInput, groupedWeight}, ValueRange{init}, attrs)
+          ->getResult(0);
   return b.create<tensor::CollapseShapeOp>(loc, resultType, grouped,
                                            splitChannels);
 }
@@ -516,11 +516,11 @@ struct AvgPool2DLowering : public OpConversionPattern<adj::AvgPool2DOp> {
     // pooling op, and f32 and f64 ones become calls of the runtime's
     // depthwise kernel (adj-lower-to-kernels).
     int64_t channels = resultType.getDimSize(1);
-    Value ones = buildFilled(
-        rewriter, loc,
-        RankedTensorType::get({channels, 1, w.kernel[0], w.kernel[1]},
-                              elementType),
-        1.0);
+    Value ones =
+        buildFilled(rewriter, loc,
+                    RankedTensorType::get(
+                        {channels, 1, w.kernel[0], w.kernel[1]}, elementType),
+                    1.0);
     Value sum = buildGroupedConv(rewriter, loc, input, ones, resultType,
                                  channels, windowAttrs(rewriter, w));
 
