@@ -1208,16 +1208,16 @@ HIDDEN void adjoint_rt_dconv2d(
    gradient, whose kernel is ones). Run as one convolution per group, each
    was a few µs of setup and a GEMM or rows kernel with one channel, the
    groups one after the other and each below the threading threshold
-   (oddconv's pooling gradient, 32 groups: 72 µs on one thread at any
+   (oddconv's pooling gradient, 32 groups: 65 µs on one thread at any
    thread count). Here the threads take contiguous runs of the (image,
    channel) planes, and a plane's output rows are vectors of L lanes (16
    floats or 8 doubles with AVX-512) that add the taps in row-major order,
-   reading the input in place: rows outside it are left out, columns
-   outside it masked to zeros; column stride 1 as masked loads, 2 as two
-   masked loads whose even lanes are shuffled together. Other strides and
-   targets take a scalar loop in the same order. Each output element is
-   summed by one thread, so the results do not depend on the thread
-   count. */
+   reading the input in place, what lies outside it (the padding) as
+   zeros; column stride 1 as masked loads, 2 as two masked loads whose
+   even lanes are shuffled together. Other strides and targets take a
+   scalar loop in the same order that skips the padding. Each output
+   element is summed by one thread, so the results do not depend on the
+   thread count. */
 typedef struct {
   int64_t kh, kw, oh, ow, sh, sw, dh, dw, ih, iw, pt, pl;
   int64_t x2, x3, w2, w3, y2, y3; /* row and column strides */
@@ -1309,13 +1309,15 @@ typedef struct {
     }                                                                          \
   }
 DEPTHWISE_ROWS(float, s, 16, __mmask16, __m512, _mm512_maskz_loadu_ps,
-               _mm512_loadu_ps, _mm512_maskz_mov_ps, _mm512_mask_storeu_ps, _mm512_fmadd_ps, _mm512_set1_ps,
-               _mm512_setzero_ps, _mm512_permutex2var_ps,
+               _mm512_loadu_ps, _mm512_maskz_mov_ps, _mm512_mask_storeu_ps,
+               _mm512_fmadd_ps, _mm512_set1_ps, _mm512_setzero_ps,
+               _mm512_permutex2var_ps,
                _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22,
                                  24, 26, 28, 30))
 DEPTHWISE_ROWS(double, d, 8, __mmask8, __m512d, _mm512_maskz_loadu_pd,
-               _mm512_loadu_pd, _mm512_maskz_mov_pd, _mm512_mask_storeu_pd, _mm512_fmadd_pd, _mm512_set1_pd,
-               _mm512_setzero_pd, _mm512_permutex2var_pd,
+               _mm512_loadu_pd, _mm512_maskz_mov_pd, _mm512_mask_storeu_pd,
+               _mm512_fmadd_pd, _mm512_set1_pd, _mm512_setzero_pd,
+               _mm512_permutex2var_pd,
                _mm512_setr_epi64(0, 2, 4, 6, 8, 10, 12, 14))
 #endif
 
@@ -1386,7 +1388,8 @@ static void run_items(int64_t items, int nth,
     const depthwise_t_##SFX *d = ctx;                                          \
     int64_t b = q / d->groups, g = q % d->groups;                              \
     depthwise_plane_##SFX(&d->p, d->in + b * d->in0 + g * d->in_g,             \
-                          d->w + g * d->w_g, d->out + b * d->out0 + g * d->out_g);\
+                          d->w + g * d->w_g,                                   \
+                          d->out + b * d->out0 + g * d->out_g);                \
   }
 DEPTHWISE(float, s)
 DEPTHWISE(double, d)

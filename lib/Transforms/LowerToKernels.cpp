@@ -435,17 +435,18 @@ private:
 
   /// Whether the runtime reads the padded input of the convolution `op`
   /// in place (kernels.c, pads_in_place: with AVX-512, rows of 9 to 15
-  /// pixels, at most 16 output channels, a row stride of 1). Elsewhere it
+  /// pixels, at most 16 output channels, a row stride of 1; and the
+  /// depthwise kernel, on every target). Elsewhere it
   /// copies the image with its padding first, which measured a few percent
   /// slower than the fill and copy loops of compiled code (survey models,
   /// docs/performance-kernels.md): those convolutions keep them. f64 ones
   /// of that shape are folded too, so that the runtime's copy is tested.
   static bool readsPaddingInPlace(Operation *op, Value image) {
+    if (takesDepthwiseKernel(op))
+      return true;
     bool grouped = isa<linalg::Conv2DNgchwGfchwOp>(op);
     ArrayRef<int64_t> w = shapeOf(op->getOperand(1)).drop_front(grouped),
                       out = shapeOf(op->getOperand(2));
-    if (takesDepthwiseKernel(op))
-      return true;
     auto innermostStride = [](Value v) {
       SmallVector<int64_t> strides;
       int64_t offset;
