@@ -21,7 +21,7 @@
 //    reduced dimension of extent 1 (an outer product) becomes an
 //    elementwise multiplication.
 // 2. Generalize the other named ops (linalg.reduce, map, broadcast,
-//    transpose, copy) into linalg.generic. NCHW pooling ops too, with the
+//    transpose, copy) into linalg.generic. NCHW max pooling too, with the
 //    loop along the output row innermost (see generalizePooling).
 // 3. Producer-consumer fusion: an all-parallel generic is fused into each
 //    generic consumer that reads its result once per point of its domain
@@ -550,13 +550,13 @@ bool mergeOnePair(RewriterBase &rewriter, Block &block) {
   return false;
 }
 
-/// Step 2: an NCHW pooling op as a generic whose innermost loop runs along
-/// the output row, the window loops outside it: each output element still
-/// accumulates its window in row-major order, and the loop vectorizes
-/// (contiguous outputs, strided inputs) where linalg's order, the window
-/// innermost, was a scalar loop of KW iterations.
+/// Step 2: an NCHW max pooling op (overlapping windows) as a generic whose
+/// innermost loop runs along the output row, the window loops outside it:
+/// each output element still takes its window in row-major order, and the
+/// loop vectorizes (contiguous outputs, strided inputs) where linalg's
+/// order, the window innermost, was a scalar loop of KW iterations.
 void generalizePooling(RewriterBase &rewriter, linalg::LinalgOp op) {
-  if (!isa<linalg::PoolingNchwSumOp, linalg::PoolingNchwMaxOp>(op) ||
+  if (!isa<linalg::PoolingNchwMaxOp>(op) ||
       !op.hasPureTensorSemantics())
     return;
   rewriter.setInsertionPoint(op);

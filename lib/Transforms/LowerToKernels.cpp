@@ -30,7 +30,8 @@
 //     bufferization: a zero fill of a buffer, then a linalg.copy of the
 //     image into a subview of its interior) is replaced by the image and
 //     the padding before it, where the runtime's kernel reads the image in
-//     place (rows of 9 to 15 pixels); elsewhere the runtime would copy it
+//     place (rows of 9 to 15 pixels; depthwise convolutions, average
+//     pooling among them); elsewhere the runtime would copy it
 //     with its padding into the scratch, which measured slower than the
 //     fill and copy. The fill and copy are erased once nothing else reads
 //     the padded buffer:
@@ -434,12 +435,15 @@ private:
 
   /// Whether the runtime reads the padded input of the convolution `op`
   /// in place (kernels.c, pads_in_place: with AVX-512, rows of 9 to 15
-  /// pixels, at most 16 output channels, a row stride of 1). Elsewhere it
+  /// pixels, at most 16 output channels, a row stride of 1; and the
+  /// depthwise kernel, on every target). Elsewhere it
   /// copies the image with its padding first, which measured a few percent
   /// slower than the fill and copy loops of compiled code (survey models,
   /// docs/performance-kernels.md): those convolutions keep them. f64 ones
   /// of that shape are folded too, so that the runtime's copy is tested.
   static bool readsPaddingInPlace(Operation *op, Value image) {
+    if (takesDepthwiseKernel(op))
+      return true;
     bool grouped = isa<linalg::Conv2DNgchwGfchwOp>(op);
     ArrayRef<int64_t> w = shapeOf(op->getOperand(1)).drop_front(grouped),
                       out = shapeOf(op->getOperand(2));
@@ -456,6 +460,19 @@ private:
            innermostStride(op->getOperand(2)) == 1;
   }
 
+  /// Whether the runtime runs the grouped convolution `op` with its
+  /// depthwise kernel, which reads a padded input in place (kernels.c,
+  /// CONV2D_GROUPED: groups of one input and one output channel, unless
+  /// their rows are 16 or more at column stride 1).
+  static bool takesDepthwiseKernel(Operation *op) {
+    if (!isa<linalg::Conv2DNgchwGfchwOp>(op))
+      return false;
+    ArrayRef<int64_t> w = shapeOf(op->getOperand(1));
+    return w[1] == 1 && w[2] == 1 &&
+           (window(op, "strides")[1] != 1 ||
+            shapeOf(op->getOperand(2)).back() < 16);
+  }
+
   /// A convolution's window attribute (strides or dilations).
   static SmallVector<int64_t> window(Operation *op, StringRef attr) {
     return llvm::to_vector(
@@ -464,6 +481,9 @@ private:
 
   int64_t scratchBytes(Operation *op) const {
     int64_t bytes = elementOf(op).getIntOrFloatBitWidth() / 8;
+    // The depthwise kernel needs no scratch.
+    if (takesDepthwiseKernel(op))
+      return 0;
     // A grouped convolution's scratch is one group's: drop the group dims.
     bool grouped = isa<linalg::Conv2DNgchwGfchwOp>(op);
     if (grouped || isa<linalg::Conv2DNchwFchwOp>(op)) {

@@ -291,12 +291,13 @@ func.func @channel_sums(%x: tensor<2x3x4x5xf32>, %y: tensor<2x3x4x5xf32>)
   return %s, %t, %c : tensor<1x3x1x1xf32>, tensor<1x3x1x1xf32>, tensor<2x1x1x5xf32>
 }
 
-// Pooling ops become generics whose innermost loop runs along the output
-// row, outside the window's loops (KH, KW): vectorizable.
+// Max pooling with overlapping windows becomes a generic whose innermost
+// loop runs along the output row, outside the window's loops (KH, KW):
+// vectorizable. Average pooling's sums are a depthwise convolution, which
+// stays named for adj-lower-to-kernels.
 // CHECK-LABEL: func.func @pools
-// CHECK:         linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "parallel"]
-// CHECK-SAME:      outs(%{{.*}} : tensor<2x3x4x4xf32>)
-// CHECK:           arith.addf
+// CHECK:         linalg.conv_2d_ngchw_gfchw
+// CHECK-SAME:      outs(%{{.*}} : tensor<2x3x1x4x4xf32>)
 // CHECK:         linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "parallel"]
 // CHECK-SAME:      outs(%{{.*}} : tensor<2x3x3x3xf32>)
 // CHECK:           arith.maximumf

@@ -16,8 +16,10 @@
 //                           = kernel, no padding): one linalg.generic over
 //                           the output, its window's elements read in the
 //                           body, marked for adj-lower-to-kernels
-//   adj.avg_pool2d          tensor.pad (0) -> linalg.pooling_nchw_sum from 0,
-//                           then a division by KH * KW, or with
+//   adj.avg_pool2d          tensor.pad (0) -> a depthwise convolution with
+//                           a kernel of ones (linalg.conv_2d_ngchw_gfchw,
+//                           one channel a group: the runtime's depthwise
+//                           kernel), then a division by KH * KW, or with
 //                           exclude_padding by a constant [OH, OW] tensor of
 //                           the in-bounds counts
 //   adj.max_pool2d_gather   one linalg.generic over the output: each window
@@ -360,6 +362,36 @@ static void markPoolKernel(Value v, StringRef attr, const Window2D &w) {
 
 namespace {
 
+/// A grouped convolution of `input` (already padded) with `weight`:
+/// [N, C, H, W] -> [N, G, C/G, H, W], [O, C/G, KH, KW] -> [G, O/G, C/G, KH,
+/// KW], linalg.conv_2d_ngchw_gfchw, and its result back to [N, O, OH, OW].
+static Value buildGroupedConv(OpBuilder &b, Location loc, Value input,
+                              Value weight, RankedTensorType resultType,
+                              int64_t g, ArrayRef<NamedAttribute> attrs) {
+  auto inputType = cast<RankedTensorType>(input.getType());
+  auto weightType = cast<RankedTensorType>(weight.getType());
+  ArrayRef<int64_t> in = inputType.getShape(), k = weightType.getShape(),
+                    out = resultType.getShape();
+  auto groupedInputType = inputType.clone({in[0], g, in[1] / g, in[2], in[3]});
+  auto groupedWeightType = weightType.clone({g, k[0] / g, k[1], k[2], k[3]});
+  auto groupedResultType =
+      resultType.clone({out[0], g, out[1] / g, out[2], out[3]});
+  SmallVector<ReassociationIndices> splitChannels = {{0}, {1, 2}, {3}, {4}};
+  SmallVector<ReassociationIndices> splitOutputs = {{0, 1}, {2}, {3}, {4}};
+  Value groupedInput = b.create<tensor::ExpandShapeOp>(loc, groupedInputType,
+                                                       input, splitChannels);
+  Value groupedWeight = b.create<tensor::ExpandShapeOp>(loc, groupedWeightType,
+                                                        weight, splitOutputs);
+  Value init = buildFilled(b, loc, groupedResultType, 0.0);
+  Value grouped =
+      b.create<linalg::Conv2DNgchwGfchwOp>(
+           loc, TypeRange{groupedResultType},
+           ValueRange{groupedInput, groupedWeight}, ValueRange{init}, attrs)
+          ->getResult(0);
+  return b.create<tensor::CollapseShapeOp>(loc, resultType, grouped,
+                                           splitChannels);
+}
+
 struct Conv2DLowering : public OpConversionPattern<adj::Conv2DOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -382,34 +414,8 @@ struct Conv2DLowering : public OpConversionPattern<adj::Conv2DOp> {
                   ->getResult(0));
       return success();
     }
-
-    // Split the channels into groups: [N, C, H, W] -> [N, G, C/G, H, W],
-    // [O, C/G, KH, KW] -> [G, O/G, C/G, KH, KW], and back for the result.
-    int64_t g = w.groups;
-    auto inputType = cast<RankedTensorType>(input.getType());
-    auto weightType = cast<RankedTensorType>(weight.getType());
-    ArrayRef<int64_t> in = inputType.getShape(), k = weightType.getShape(),
-                      out = resultType.getShape();
-    auto groupedInputType =
-        inputType.clone({in[0], g, in[1] / g, in[2], in[3]});
-    auto groupedWeightType = weightType.clone({g, k[0] / g, k[1], k[2], k[3]});
-    auto groupedResultType =
-        resultType.clone({out[0], g, out[1] / g, out[2], out[3]});
-    SmallVector<ReassociationIndices> splitChannels = {{0}, {1, 2}, {3}, {4}};
-    SmallVector<ReassociationIndices> splitOutputs = {{0, 1}, {2}, {3}, {4}};
-    Value groupedInput = rewriter.create<tensor::ExpandShapeOp>(
-        loc, groupedInputType, input, splitChannels);
-    Value groupedWeight = rewriter.create<tensor::ExpandShapeOp>(
-        loc, groupedWeightType, weight, splitOutputs);
-    Value init = buildFilled(rewriter, loc, groupedResultType, 0.0);
-    Value grouped = rewriter
-                        .create<linalg::Conv2DNgchwGfchwOp>(
-                            loc, TypeRange{groupedResultType},
-                            ValueRange{groupedInput, groupedWeight},
-                            ValueRange{init}, attrs)
-                        ->getResult(0);
-    rewriter.replaceOpWithNewOp<tensor::CollapseShapeOp>(
-        op, resultType, grouped, splitChannels);
+    rewriter.replaceOp(op, buildGroupedConv(rewriter, loc, input, weight,
+                                            resultType, w.groups, attrs));
     return success();
   }
 };
@@ -505,13 +511,18 @@ struct AvgPool2DLowering : public OpConversionPattern<adj::AvgPool2DOp> {
     Type elementType = resultType.getElementType();
     Value input =
         padSpatial(rewriter, loc, adaptor.getOperand(), w.padding, 0.0);
-    Value window = buildWindowShape(rewriter, loc, w, elementType);
-    Value init = buildFilled(rewriter, loc, resultType, 0.0);
-    Value sum = rewriter
-                    .create<linalg::PoolingNchwSumOp>(
-                        loc, TypeRange{resultType}, ValueRange{input, window},
-                        ValueRange{init}, windowAttrs(rewriter, w))
-                    ->getResult(0);
+    // The window sums as a depthwise convolution with a kernel of ones: each
+    // window adds its elements in row-major order from 0, as linalg's
+    // pooling op, and f32 and f64 ones become calls of the runtime's
+    // depthwise kernel (adj-lower-to-kernels).
+    int64_t channels = resultType.getDimSize(1);
+    Value ones =
+        buildFilled(rewriter, loc,
+                    RankedTensorType::get(
+                        {channels, 1, w.kernel[0], w.kernel[1]}, elementType),
+                    1.0);
+    Value sum = buildGroupedConv(rewriter, loc, input, ones, resultType,
+                                 channels, windowAttrs(rewriter, w));
 
     bool padded = llvm::any_of(w.padding, [](int64_t p) { return p != 0; });
     if (!op.getExcludePadding() || !padded) {

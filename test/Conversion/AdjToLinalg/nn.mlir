@@ -97,11 +97,17 @@ func.func @max_pool2d_padded(%x: tensor<1x2x5x5xf64>) -> tensor<1x2x3x4xf64> {
 
 // -----
 
+// The window sums are a depthwise convolution with a kernel of ones.
 // Padding counts in the divisor by default: every window divides by KH * KW.
 // CHECK-LABEL: func.func @avg_pool2d
 // CHECK: %[[P:.*]] = tensor.pad
-// CHECK: %[[SUM:.*]] = linalg.pooling_nchw_sum {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>}
-// CHECK-SAME: ins(%[[P]], %{{.*}} : tensor<1x2x7x7xf32>, tensor<3x3xf32>)
+// CHECK: %[[ONE:.*]] = arith.constant 1.000000e+00 : f32
+// CHECK: %[[K:.*]] = linalg.fill ins(%[[ONE]] : f32) outs(%{{.*}} : tensor<2x1x3x3xf32>)
+// CHECK: %[[GP:.*]] = tensor.expand_shape %[[P]] {{\[\[}}0], [1, 2], [3], [4]] {{.*}} : tensor<1x2x7x7xf32> into tensor<1x2x1x7x7xf32>
+// CHECK: %[[GK:.*]] = tensor.expand_shape %[[K]] {{\[\[}}0, 1], [2], [3], [4]] {{.*}} : tensor<2x1x3x3xf32> into tensor<2x1x1x3x3xf32>
+// CHECK: %[[G:.*]] = linalg.conv_2d_ngchw_gfchw {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>}
+// CHECK-SAME: ins(%[[GP]], %[[GK]] : tensor<1x2x1x7x7xf32>, tensor<2x1x1x3x3xf32>)
+// CHECK: %[[SUM:.*]] = tensor.collapse_shape %[[G]] {{.*}} : tensor<1x2x1x3x3xf32> into tensor<1x2x3x3xf32>
 // CHECK: %[[N:.*]] = arith.constant 9.000000e+00 : f32
 // CHECK: %[[Y:.*]] = linalg.generic
 // CHECK-SAME: outs(%[[SUM]] : tensor<1x2x3x3xf32>)
@@ -121,7 +127,8 @@ func.func @avg_pool2d(%x: tensor<1x2x5x5xf32>) -> tensor<1x2x3x3xf32> {
 // CHECK-DAG: #[[$SPATIAL:.*]] = affine_map<(d0, d1, d2, d3) -> (d2, d3)>
 // CHECK-DAG: #[[$ID:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
 // CHECK-LABEL: func.func @avg_pool2d_exclude_padding
-// CHECK: %[[SUM:.*]] = linalg.pooling_nchw_sum
+// CHECK: linalg.conv_2d_ngchw_gfchw
+// CHECK: %[[SUM:.*]] = tensor.collapse_shape
 // CHECK: %[[COUNTS:.*]] = arith.constant dense<{{\[}}[4.000000e+00, 6.000000e+00, 4.000000e+00], [6.000000e+00, 9.000000e+00, 6.000000e+00], [4.000000e+00, 6.000000e+00, 4.000000e+00]]> : tensor<3x3xf32>
 // CHECK: %[[Y:.*]] = linalg.generic {indexing_maps = [#[[$SPATIAL]], #[[$ID]]]
 // CHECK-SAME: ins(%[[COUNTS]] : tensor<3x3xf32>) outs(%[[SUM]] : tensor<1x2x3x3xf32>)
