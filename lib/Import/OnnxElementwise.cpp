@@ -102,10 +102,11 @@ std::optional<IntOperands> intOperands(NodeContext &n) {
   return IntOperands{*shape, a, b};
 }
 
-/// Whether inputs 0 and 1 are integer tensors.
+/// Whether inputs 0 and 1 are integer tensors. Bools (i1) are not: they
+/// are masks, which arithmetic rejects as a non-float operand.
 bool isIntBinary(NodeContext &n) {
-  return isa<IntegerType>(n.type(0).getElementType()) &&
-         isa<IntegerType>(n.type(1).getElementType());
+  auto isInt = [](Type t) { return t.isInteger() && !t.isInteger(1); };
+  return isInt(n.type(0).getElementType()) && isInt(n.type(1).getElementType());
 }
 
 /// Integer arithmetic at run time (`labels - 1`): `compute` of the two

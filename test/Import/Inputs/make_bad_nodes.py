@@ -67,3 +67,11 @@ save("expand-large",
                        to=TensorProto.FLOAT),
       helper.make_node("Mul", ["f", "x"], ["y"], name="mul")],
      [100000, 3], [("s", np.array([100000, 3], np.int64))])
+
+# Bools added (Greater's mask): arithmetic takes numbers, not masks.
+save("bool-add",
+     [helper.make_node("Greater", ["x", "z"], ["b"], name="greater"),
+      helper.make_node("Add", ["b", "b"], ["s"], name="add"),
+      helper.make_node("Cast", ["s"], ["y"], name="cast",
+                       to=TensorProto.FLOAT)],
+     [2, 3], [("z", np.array(0, np.float32))])
