@@ -109,10 +109,61 @@ bool isIntBinary(NodeContext &n) {
   return isInt(n.type(0).getElementType()) && isInt(n.type(1).getElementType());
 }
 
+/// y - 2^32 floor((y + 2^31) / 2^32): the integer y in f64 wrapped into
+/// i32's range as two's complement arithmetic (NumPy, PyTorch) does, where
+/// converting back would saturate. Every step is exact for |y| < 2^52.
+FailureOr<Value> wrapI32(NodeContext &n, Value y) {
+  FailureOr<Value> shifted = n.create<adj::AddOp>({y, f64Scalar(n, 0x1p31)});
+  if (failed(shifted))
+    return failure();
+  FailureOr<Value> turns =
+      n.create<adj::MulOp>({*shifted, f64Scalar(n, 0x1p-32)});
+  if (failed(turns))
+    return failure();
+  Value whole = n.b.create<adj::FloorOp>(n.loc, turns->getType(), *turns);
+  FailureOr<Value> excess = n.create<adj::MulOp>({whole, f64Scalar(n, 0x1p32)});
+  if (failed(excess))
+    return failure();
+  return n.create<adj::SubOp>({y, *excess});
+}
+
+/// The i32 product a b (in f64) wrapped: b = 2^16 high + low splits it into
+/// a low + 2^16 wrap(a high), no part reaching 2^53, so that it is exact
+/// where the plain product (up to 2^62) is rounded.
+FailureOr<Value> mulI32(NodeContext &n, Value a, Value b) {
+  FailureOr<Value> scaled = n.create<adj::MulOp>({b, f64Scalar(n, 0x1p-16)});
+  if (failed(scaled))
+    return failure();
+  Value high = n.b.create<adj::FloorOp>(n.loc, scaled->getType(), *scaled);
+  FailureOr<Value> highPart =
+      n.create<adj::MulOp>({high, f64Scalar(n, 0x1p16)});
+  if (failed(highPart))
+    return failure();
+  FailureOr<Value> low = n.create<adj::SubOp>({b, *highPart});
+  if (failed(low))
+    return failure();
+  FailureOr<Value> lowProduct = n.create<adj::MulOp>({a, *low});
+  FailureOr<Value> highProduct = n.create<adj::MulOp>({a, high});
+  if (failed(lowProduct) || failed(highProduct))
+    return failure();
+  FailureOr<Value> highWrapped = wrapI32(n, *highProduct);
+  if (failed(highWrapped))
+    return failure();
+  FailureOr<Value> shiftedHigh =
+      n.create<adj::MulOp>({*highWrapped, f64Scalar(n, 0x1p16)});
+  if (failed(shiftedHigh))
+    return failure();
+  FailureOr<Value> sum = n.create<adj::AddOp>({*lowProduct, *shiftedHigh});
+  if (failed(sum))
+    return failure();
+  return wrapI32(n, *sum);
+}
+
 /// Integer arithmetic at run time (`labels - 1`): `compute` of the two
 /// inputs in f64 (exact while they and the result stay below 2^53 in
-/// magnitude), converted back to their type by `adj.convert`, which
-/// truncates toward zero as ONNX's integer Div does.
+/// magnitude; i32 Add, Sub and Mul wrap exactly), converted back to their
+/// type by `adj.convert`, which truncates toward zero as ONNX's integer
+/// Div does.
 LogicalResult
 intArithmetic(NodeContext &n, Results &results,
               function_ref<FailureOr<Value>(Value, Value)> compute) {
@@ -149,8 +200,15 @@ LogicalResult binary(NodeContext &n, Results &results) {
     return success();
   }
   if (isIntBinary(n))
-    return intArithmetic(n, results, [&](Value a, Value b) {
-      return n.create<OpTy>({a, b});
+    return intArithmetic(n, results, [&](Value a, Value b) -> FailureOr<Value> {
+      StringRef op = n.node.op_type();
+      if (!n.type(0).getElementType().isInteger(32) ||
+          !(op == "Add" || op == "Sub" || op == "Mul"))
+        return n.create<OpTy>({a, b});
+      if (op == "Mul")
+        return mulI32(n, a, b);
+      FailureOr<Value> y = n.create<OpTy>({a, b});
+      return succeeded(y) ? wrapI32(n, *y) : y;
     });
   FailureOr<Value> lhs = n.floatValue(0);
   if (failed(lhs))
@@ -619,7 +677,8 @@ const OperatorInfo operators[] = {
     {"Acosh", 9, 17, 1, unary<adj::AcoshOp>, "`adj.acosh`"},
     {"Add", 7, 17, 2, binary<adj::AddOp>,
      "`adj.add` (NumPy broadcasting); integer constants fold, integers at "
-     "run time are added in f64 (`adj.convert`, exact below 2^53)"},
+     "run time are added in f64 (`adj.convert`): i32 wraps on overflow, "
+     "i64 is exact below 2^53; not bools"},
     {"And", 7, 17, 2, logic,
      "bool masks (NumPy broadcasting): as 0/1 floats by `adj.select`, "
      "back by `adj.compare`"},
@@ -679,7 +738,8 @@ const OperatorInfo operators[] = {
      "toward zero (fmod 1, also `adj.ceil`); derivatives as PyTorch's; "
      "integers at run time the same in f64 (as Add)"},
     {"Mul", 7, 17, 2, binary<adj::MulOp>,
-     "`adj.mul`; integer constants fold, integers at run time as Add"},
+     "`adj.mul`; integer constants fold, integers at run time as Add (an "
+     "i32 product in 16-bit halves)"},
     {"Neg", 6, 17, 1, unary<adj::NegOp>, "`adj.neg`"},
     {"Not", 1, 17, 1, logic, "as And"},
     {"Or", 7, 17, 2, logic, "as And"},

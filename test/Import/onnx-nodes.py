@@ -347,5 +347,25 @@ for op, x, f in (("Tan", unit * 1.5, torch.tan), ("Asin", unit, torch.asin),
         _, g = grad.forward_value_and_grad(x=x, w=w)
         check(f"{op} gradient ({threads} threads)", g, t.grad.numpy())
 
+# i32 Add, Sub and Mul at run time wrap on overflow as NumPy and PyTorch
+# (they once saturated), over the whole range, at 1 and 2 threads.
+edges = [-2**31, -2**31 + 1, -65537, -65536, -1, 0, 1, 65535, 65536,
+         2**31 - 1]
+a = np.concatenate([np.random.randint(-2**31, 2**31, 200), np.repeat(edges, 10)])
+d = np.concatenate([np.random.randint(-2**31, 2**31, 200), np.tile(edges, 10)])
+with np.errstate(over="ignore"):
+    for op, want in (("Add", a.astype(np.int32) + d.astype(np.int32)),
+                     ("Sub", a.astype(np.int32) - d.astype(np.int32)),
+                     ("Mul", a.astype(np.int32) * d.astype(np.int32))):
+        lib = compile_nodes(
+            [helper.make_node("Cast", ["a"], ["ac"], to=TensorProto.INT32),
+             helper.make_node("Cast", ["d"], ["dc"], to=TensorProto.INT32),
+             helper.make_node(op, ["ac", "dc"], ["y"])],
+            {"a": a, "d": d}, {"y": TensorProto.INT32}, f"int32-wrap-{op}")
+        for threads in (1, 2):
+            lib.set_num_threads(threads)
+            check(f"i32 {op} wraps ({threads} threads)",
+                  lib.forward(a=a, d=d), want, 0.0)
+
 print(f"{len(failures)} failures")
 sys.exit(1 if failures else 0)
