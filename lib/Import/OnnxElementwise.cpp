@@ -63,7 +63,7 @@ template <typename OpTy> LogicalResult unary(NodeContext &n, Results &results) {
 }
 
 /// Integer arithmetic folded at import time (shape computations); none on
-/// overflow or division by zero.
+/// overflow, division by zero or a negative power.
 std::optional<int64_t> foldInt(StringRef op, int64_t a, int64_t b) {
   if (op == "Add")
     return llvm::checkedAdd(a, b);
@@ -71,6 +71,19 @@ std::optional<int64_t> foldInt(StringRef op, int64_t a, int64_t b) {
     return llvm::checkedSub(a, b);
   if (op == "Mul")
     return llvm::checkedMul(a, b);
+  if (op == "Pow" && b >= 0) {
+    // Integer powers (shape arithmetic such as 2 ** 3) by repeated
+    // multiplication, which overflows within 63 steps unless |a| <= 1; a
+    // negative exponent has no integer result.
+    if (a == 0 || a == 1)
+      return b == 0 ? 1 : a;
+    if (a == -1)
+      return b % 2 ? -1 : 1;
+    std::optional<int64_t> power = 1;
+    for (int64_t i = 0; i < b && power; ++i)
+      power = llvm::checkedMul(*power, a);
+    return power;
+  }
   if (op == "Div" && b != 0 &&
       !(a == std::numeric_limits<int64_t>::min() && b == -1))
     return a / b;
@@ -193,7 +206,8 @@ LogicalResult binary(NodeContext &n, Results &results) {
       std::optional<int64_t> v = foldInt(n.node.op_type(), a, b);
       if (!v)
         return n.error() << "cannot fold this integer operation: it "
-                            "overflows or divides by zero";
+                            "overflows, divides by zero or raises to a "
+                            "negative power";
       values.push_back(*v);
     }
     results.push_back(intConstant(n.b.getContext(), ints->shape, values));
@@ -744,7 +758,8 @@ const OperatorInfo operators[] = {
     {"Not", 1, 17, 1, logic, "as And"},
     {"Or", 7, 17, 2, logic, "as And"},
     {"Pow", 7, 17, 2, binary<adj::PowOp>,
-     "`adj.pow`; an integer exponent is made a float constant"},
+     "`adj.pow`; an integer exponent is made a float constant; integer "
+     "constants fold, integers at run time as Add (no wrapping)"},
     {"PRelu", 9, 17, 2, prelu,
      "`adj.select` of x and slope x (the slope broadcast, as NumPy)"},
     {"Reciprocal", 6, 17, 1, reciprocal, "`adj.div` of 1 by x"},

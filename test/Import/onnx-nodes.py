@@ -367,5 +367,14 @@ with np.errstate(over="ignore"):
             check(f"i32 {op} wraps ({threads} threads)",
                   lib.forward(a=a, d=d), want, 0.0)
 
+# Pow of two integer constants folds (shape arithmetic), as Mul does.
+x = np.random.randn(2, 4).astype(np.float32)
+lib = compile_nodes([constant("a", np.array([2], np.int64)),
+                     constant("b", np.array([3], np.int64)),
+                     helper.make_node("Pow", ["a", "b"], ["s"]),
+                     helper.make_node("Reshape", ["x", "s"], ["y"])],
+                    {"x": x}, {"y": TensorProto.FLOAT}, "pow-int-fold")
+check("Pow of integer constants", lib.forward(x=x), x.reshape(8), 0.0)
+
 print(f"{len(failures)} failures")
 sys.exit(1 if failures else 0)
