@@ -580,9 +580,9 @@ LogicalResult split(NodeContext &n, Results &results) {
 }
 
 /// OneHot: `adj.one_hot` of the indices (known at run time), the new axis
-/// moved to `axis`, as off + (on - off) hot. PyTorch's gather exports it
-/// before opset 11 with integer values [0, 1]: those are computed in f64
-/// and converted.
+/// moved to `axis`, as off + (on - off) hot. From opset 11 a negative index
+/// counts from the end. PyTorch's gather exports it before opset 11 with
+/// integer values [0, 1]: those are computed in f64 and converted.
 LogicalResult oneHot(NodeContext &n, Results &results) {
   FailureOr<SmallVector<int64_t>> depth = n.ints(1, "depth");
   if (failed(depth))
@@ -610,10 +610,33 @@ LogicalResult oneHot(NodeContext &n, Results &results) {
   else
     for (int64_t v : intValues(given))
       values.push_back(double(v));
+  Value indices = n.value(0);
+  if (n.opset >= 11) {
+    // index + depth where negative, in f64 (exact for any index that can
+    // be in range), converted back.
+    auto f64Type = n.type(0).clone(n.b.getF64Type());
+    FailureOr<Value> asFloat = n.create<adj::ConvertOp>(indices, {}, f64Type);
+    if (failed(asFloat))
+      return failure();
+    FailureOr<Value> negative =
+        compare(n, adj::ComparisonDirection::lt, *asFloat, f64Scalar(n, 0.0));
+    FailureOr<Value> shifted =
+        n.create<adj::AddOp>({*asFloat, f64Scalar(n, double((*depth)[0]))});
+    if (failed(negative) || failed(shifted))
+      return failure();
+    FailureOr<Value> counted =
+        n.create<adj::SelectOp>({*negative, *shifted, *asFloat});
+    if (failed(counted))
+      return failure();
+    FailureOr<Value> back = n.create<adj::ConvertOp>(*counted, {}, n.type(0));
+    if (failed(back))
+      return failure();
+    indices = *back;
+  }
   SmallVector<int64_t> shape(n.type(0).getShape());
   shape.push_back((*depth)[0]);
   FailureOr<Value> y = n.create<adj::OneHotOp>(
-      n.value(0), {}, RankedTensorType::get(shape, floatElement));
+      indices, {}, RankedTensorType::get(shape, floatElement));
   if (failed(y))
     return failure();
   auto scalar = [&](double v) {
@@ -965,10 +988,10 @@ const OperatorInfo operators[] = {
      "`adj.gather` of the flattened data at flat positions (computed at "
      "import time for constant indices, else in f64 and converted)"},
     {"OneHot", 9, 17, 3, oneHot,
-     "`adj.one_hot` of run-time integer indices (a negative index gives "
-     "off values, not counted from the end), the axis moved by "
-     "`adj.transpose`, scaled to the off and on values (known at import "
-     "time); integer values in f64, then `adj.convert`"},
+     "`adj.one_hot` of run-time integer indices (from opset 11 a negative "
+     "index counts from the end, by an `adj.select` in f64), the axis "
+     "moved by `adj.transpose`, scaled to the off and on values (known at "
+     "import time); integer values in f64, then `adj.convert`"},
     {"Pad", 11, 17, 2, pad,
      "`adj.pad` in constant mode; reflect and edge modes as slices "
      "(`adj.reverse`d, or broadcast) concatenated; non-negative pads known "

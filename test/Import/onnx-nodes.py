@@ -376,5 +376,21 @@ lib = compile_nodes([constant("a", np.array([2], np.int64)),
                     {"x": x}, {"y": TensorProto.FLOAT}, "pow-int-fold")
 check("Pow of integer constants", lib.forward(x=x), x.reshape(8), 0.0)
 
+# OneHot from opset 11 counts a negative index from the end (in [-depth,
+# -1]; below, off values); before, a negative index gives off values.
+labels = np.array([[0, 4, -1, -5], [5, 7, -6, 2]], np.int64)
+for opset in (9, 11):
+    index = np.where(labels < 0, labels + 5, labels) if opset >= 11 else labels
+    eye = np.where(((index >= 0) & (index < 5))[..., None],
+                   np.eye(5)[np.clip(index, 0, 4)], 0)
+    lib = compile_nodes(
+        [helper.make_node("OneHot", ["l", "depth", "values"], ["y"], axis=0)],
+        {"l": labels}, {"y": TensorProto.FLOAT}, f"onehot-negative-{opset}",
+        [("depth", np.array([5], np.int64)),
+         ("values", np.array([0.5, 3.0], np.float32))], opset=opset)
+    check(f"OneHot of negative indices at opset {opset}",
+          lib.forward(l=labels, **lib.initial_values()),
+          np.moveaxis(eye, -1, 0) * 2.5 + 0.5, 0.0)
+
 print(f"{len(failures)} failures")
 sys.exit(1 if failures else 0)
