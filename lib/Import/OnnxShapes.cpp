@@ -581,18 +581,16 @@ LogicalResult split(NodeContext &n, Results &results) {
 
 /// OneHot: `adj.one_hot` of the indices (known at run time), the new axis
 /// moved to `axis`, as off + (on - off) hot. From opset 11 a negative index
-/// counts from the end. PyTorch's gather exports it before opset 11 with
-/// integer values [0, 1]: those are computed in f64 and converted.
+/// counts from the end. The values known at import time fold; others (a
+/// float initializer is a trainable argument) are sliced at run time, so
+/// that their gradient flows. PyTorch's gather exports it before opset 11
+/// with integer values [0, 1]: those are computed in f64 and converted.
 LogicalResult oneHot(NodeContext &n, Results &results) {
   FailureOr<SmallVector<int64_t>> depth = n.ints(1, "depth");
   if (failed(depth))
     return failure();
-  // A float initializer is an argument; its initial value is the values.
-  DenseElementsAttr given =
-      n.input(2).constant ? n.input(2).constant : n.input(2).initialValue;
-  if (!given || n.type(2).getNumElements() != 2)
-    return n.error() << "values (input 2) must be two values known at import "
-                        "time: off and on";
+  if (n.type(2).getNumElements() != 2)
+    return n.error() << "values (input 2) must be two values: off and on";
   if (depth->size() != 1 || (*depth)[0] < 1)
     return n.error() << "depth must be one positive value";
   if (!isa<IntegerType>(n.type(0).getElementType()))
@@ -603,13 +601,7 @@ LogicalResult oneHot(NodeContext &n, Results &results) {
     return failure();
   Type element = n.type(2).getElementType();
   Type floatElement = isa<FloatType>(element) ? element : n.b.getF64Type();
-  SmallVector<double> values;
-  if (isa<FloatType>(element))
-    for (const APFloat &v : given.getValues<APFloat>())
-      values.push_back(v.convertToDouble());
-  else
-    for (int64_t v : intValues(given))
-      values.push_back(double(v));
+  auto scalarType = RankedTensorType::get({}, floatElement);
   Value indices = n.value(0);
   if (n.opset >= 11) {
     // index + depth where negative, in f64 (exact for any index that can
@@ -639,14 +631,41 @@ LogicalResult oneHot(NodeContext &n, Results &results) {
       indices, {}, RankedTensorType::get(shape, floatElement));
   if (failed(y))
     return failure();
-  auto scalar = [&](double v) {
-    return n.splat(RankedTensorType::get({}, floatElement), v);
-  };
-  if (values[0] != 0.0 || values[1] != 1.0) {
+  // off and on: 0-d scalars, folded or sliced from the run-time values.
+  Value off, on;
+  bool identity = false;
+  if (DenseElementsAttr given = n.input(2).constant) {
+    SmallVector<double> values;
+    if (isa<FloatType>(element))
+      for (const APFloat &v : given.getValues<APFloat>())
+        values.push_back(v.convertToDouble());
+    else
+      for (int64_t v : intValues(given))
+        values.push_back(double(v));
+    identity = values[0] == 0.0 && values[1] == 1.0;
+    off = n.splat(scalarType, values[0]);
+    on = n.splat(scalarType, values[1]);
+  } else {
+    Value values = n.reshape(n.value(2), {2});
+    if (element != floatElement) {
+      FailureOr<Value> converted = n.create<adj::ConvertOp>(
+          values, {}, RankedTensorType::get({2}, floatElement));
+      if (failed(converted))
+        return failure();
+      values = *converted;
+    }
+    FailureOr<Value> first = sliceBox(n, values, {0}, {1});
+    FailureOr<Value> second = sliceBox(n, values, {1}, {2});
+    if (failed(first) || failed(second))
+      return failure();
+    off = n.reshape(*first, {});
+    on = n.reshape(*second, {});
+  }
+  if (!identity) {
+    FailureOr<Value> range = n.create<adj::SubOp>({on, off});
     FailureOr<Value> scaled =
-        n.create<adj::MulOp>({*y, scalar(values[1] - values[0])});
-    y = succeeded(scaled) ? n.create<adj::AddOp>({*scaled, scalar(values[0])})
-                          : scaled;
+        succeeded(range) ? n.create<adj::MulOp>({*y, *range}) : range;
+    y = succeeded(scaled) ? n.create<adj::AddOp>({*scaled, off}) : scaled;
     if (failed(y))
       return failure();
   }
@@ -990,8 +1009,9 @@ const OperatorInfo operators[] = {
     {"OneHot", 9, 17, 3, oneHot,
      "`adj.one_hot` of run-time integer indices (from opset 11 a negative "
      "index counts from the end, by an `adj.select` in f64), the axis "
-     "moved by `adj.transpose`, scaled to the off and on values (known at "
-     "import time); integer values in f64, then `adj.convert`"},
+     "moved by `adj.transpose`, scaled to the off and on values (folded if "
+     "known at import time, else sliced at run time: differentiable); "
+     "integer values in f64, then `adj.convert`"},
     {"Pad", 11, 17, 2, pad,
      "`adj.pad` in constant mode; reflect and edge modes as slices "
      "(`adj.reverse`d, or broadcast) concatenated; non-negative pads known "

@@ -392,5 +392,30 @@ for opset in (9, 11):
           lib.forward(l=labels, **lib.initial_values()),
           np.moveaxis(eye, -1, 0) * 2.5 + 0.5, 0.0)
 
+# OneHot's float values as an initializer are a trainable argument: its
+# run-time value is used (it was frozen to the initial value) and its
+# gradient is the count of off and on entries (it was 0).
+labels = np.array([0, 2, 1, 2], np.int64)
+lib = compile_nodes(
+    [helper.make_node("OneHot", ["l", "depth", "values"], ["y"]),
+     helper.make_node("Mul", ["y", "w"], ["p"]),
+     helper.make_node("ReduceSum", ["p"], ["s"], keepdims=0)],
+    {"l": labels}, {"s": TensorProto.FLOAT}, "onehot-values-argument",
+    [("depth", np.array(3, np.int64)),
+     ("values", np.array([0.5, 3.0], np.float32)),
+     ("w", np.arange(12, dtype=np.float32).reshape(4, 3))],
+    opset=11, value_and_grad="forward:wrt=values")
+values = np.array([-2.0, 7.0], np.float32)
+w = np.arange(12.0).reshape(4, 3)
+hot = np.eye(3)[labels]
+for threads in (1, 2):
+    lib.set_num_threads(threads)
+    s, g = lib.forward_value_and_grad(l=labels, values=values,
+                                      w=w.astype(np.float32))
+    check(f"OneHot of run-time values ({threads} threads)", s,
+          (w * (values[0] + (values[1] - values[0]) * hot)).sum())
+    check(f"OneHot of run-time values, gradient ({threads} threads)", g,
+          [(w * (1 - hot)).sum(), (w * hot).sum()])
+
 print(f"{len(failures)} failures")
 sys.exit(1 if failures else 0)
