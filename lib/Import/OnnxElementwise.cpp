@@ -282,7 +282,9 @@ LogicalResult clip(NodeContext &n, Results &results) {
   // Before opset 11 the bounds are attributes; then optional inputs.
   auto bound = [&](unsigned input, StringRef attr) -> FailureOr<Value> {
     if (n.opset < 11)
-      return n.attr(attr) ? n.scalar(n.getFloat(attr, 0)) : Value();
+      return n.attr(attr, onnx::AttributeProto::FLOAT)
+                 ? n.scalar(n.getFloat(attr, 0))
+                 : Value();
     if (!n.hasInput(input))
       return Value();
     if (n.type(input).getRank() != 0)

@@ -216,7 +216,8 @@ LogicalResult classLoss(NodeContext &n, Results &results) {
       return failure();
     weight = *perEntry;
   }
-  if (const onnx::AttributeProto *ignore = n.attr("ignore_index")) {
+  if (const onnx::AttributeProto *ignore =
+          n.attr("ignore_index", onnx::AttributeProto::INT)) {
     auto labelsType = RankedTensorType::get(labelShape, type.getElementType());
     FailureOr<Value> labels =
         n.create<adj::ConvertOp>(n.value(1), {}, labelsType);

@@ -24,26 +24,30 @@ namespace {
 
 LogicalResult constant(NodeContext &n, Results &results) {
   MLIRContext *context = n.b.getContext();
-  if (const onnx::AttributeProto *a = n.attr("value")) {
+  if (const onnx::AttributeProto *a =
+          n.attr("value", onnx::AttributeProto::TENSOR)) {
     FailureOr<DenseElementsAttr> value = readTensor(a->t(), n.loc);
     if (failed(value))
       return failure();
     results.push_back({{}, *value});
     return success();
   }
-  if (const onnx::AttributeProto *a = n.attr("value_float")) {
+  if (const onnx::AttributeProto *a =
+          n.attr("value_float", onnx::AttributeProto::FLOAT)) {
     auto type = RankedTensorType::get({}, Float32Type::get(context));
     results.push_back({{}, DenseElementsAttr::get(type, a->f())});
     return success();
   }
-  if (const onnx::AttributeProto *a = n.attr("value_floats")) {
+  if (const onnx::AttributeProto *a =
+          n.attr("value_floats", onnx::AttributeProto::FLOATS)) {
     SmallVector<float> values(a->floats().begin(), a->floats().end());
     auto type = RankedTensorType::get({int64_t(values.size())},
                                       Float32Type::get(context));
     results.push_back({{}, DenseElementsAttr::get(type, ArrayRef(values))});
     return success();
   }
-  if (const onnx::AttributeProto *a = n.attr("value_int")) {
+  if (const onnx::AttributeProto *a =
+          n.attr("value_int", onnx::AttributeProto::INT)) {
     results.push_back(intConstant(context, {}, {a->i()}));
     return success();
   }
@@ -972,7 +976,8 @@ LogicalResult constantOfShape(NodeContext &n, Results &results) {
     return n.error() << "the shape has too many elements";
   DenseElementsAttr value = DenseElementsAttr::get(
       RankedTensorType::get({1}, n.b.getF32Type()), 0.0f);
-  if (const onnx::AttributeProto *a = n.attr("value")) {
+  if (const onnx::AttributeProto *a =
+          n.attr("value", onnx::AttributeProto::TENSOR)) {
     FailureOr<DenseElementsAttr> given = readTensor(a->t(), n.loc);
     if (failed(given))
       return failure();

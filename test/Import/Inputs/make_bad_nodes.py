@@ -12,14 +12,14 @@ out = sys.argv[1]
 os.makedirs(out, exist_ok=True)
 
 
-def save(name, nodes, x_shape, initializers=()):
+def save(name, nodes, x_shape, initializers=(), opset=17):
     graph = helper.make_graph(
         nodes, name,
         [helper.make_tensor_value_info("x", TensorProto.FLOAT, x_shape)],
         [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)],
         [numpy_helper.from_array(v, n) for n, v in initializers])
     model = helper.make_model(
-        graph, opset_imports=[helper.make_opsetid("", 17)])
+        graph, opset_imports=[helper.make_opsetid("", opset)])
     with open(os.path.join(out, name + ".onnx"), "wb") as f:
         f.write(model.SerializeToString())
 
@@ -75,3 +75,8 @@ save("bool-add",
       helper.make_node("Cast", ["s"], ["y"], name="cast",
                        to=TensorProto.FLOAT)],
      [2, 3], [("z", np.array(0, np.float32))])
+
+# Slice's starts and ends as floats (attributes before opset 10) were read
+# as no bounds at all.
+save("slice-float-starts",
+     [node("Slice", ["x"], starts=[1.0], ends=[2.0])], [3, 4], opset=9)
