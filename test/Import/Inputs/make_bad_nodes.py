@@ -80,3 +80,6 @@ save("bool-add",
 # as no bounds at all.
 save("slice-float-starts",
      [node("Slice", ["x"], starts=[1.0], ends=[2.0])], [3, 4], opset=9)
+
+# TopK before opset 10 without its attribute k.
+save("topk-no-k", [node("TopK", ["x"])], [3, 4], opset=9)
