@@ -63,7 +63,7 @@ template <typename OpTy> LogicalResult unary(NodeContext &n, Results &results) {
 }
 
 /// Integer arithmetic folded at import time (shape computations); none on
-/// overflow or division by zero.
+/// overflow, division by zero or a negative power.
 std::optional<int64_t> foldInt(StringRef op, int64_t a, int64_t b) {
   if (op == "Add")
     return llvm::checkedAdd(a, b);
@@ -71,6 +71,19 @@ std::optional<int64_t> foldInt(StringRef op, int64_t a, int64_t b) {
     return llvm::checkedSub(a, b);
   if (op == "Mul")
     return llvm::checkedMul(a, b);
+  if (op == "Pow" && b >= 0) {
+    // Integer powers (shape arithmetic such as 2 ** 3) by repeated
+    // multiplication, which overflows within 63 steps unless |a| <= 1; a
+    // negative exponent has no integer result.
+    if (a == 0 || a == 1)
+      return b == 0 ? 1 : a;
+    if (a == -1)
+      return b % 2 ? -1 : 1;
+    std::optional<int64_t> power = 1;
+    for (int64_t i = 0; i < b && power; ++i)
+      power = llvm::checkedMul(*power, a);
+    return power;
+  }
   if (op == "Div" && b != 0 &&
       !(a == std::numeric_limits<int64_t>::min() && b == -1))
     return a / b;
@@ -102,16 +115,68 @@ std::optional<IntOperands> intOperands(NodeContext &n) {
   return IntOperands{*shape, a, b};
 }
 
-/// Whether inputs 0 and 1 are integer tensors.
+/// Whether inputs 0 and 1 are integer tensors. Bools (i1) are not: they
+/// are masks, which arithmetic rejects as a non-float operand.
 bool isIntBinary(NodeContext &n) {
-  return isa<IntegerType>(n.type(0).getElementType()) &&
-         isa<IntegerType>(n.type(1).getElementType());
+  auto isInt = [](Type t) { return t.isInteger() && !t.isInteger(1); };
+  return isInt(n.type(0).getElementType()) && isInt(n.type(1).getElementType());
+}
+
+/// y - 2^32 floor((y + 2^31) / 2^32): the integer y in f64 wrapped into
+/// i32's range as two's complement arithmetic (NumPy, PyTorch) does, where
+/// converting back would saturate. Every step is exact for |y| < 2^52.
+FailureOr<Value> wrapI32(NodeContext &n, Value y) {
+  FailureOr<Value> shifted = n.create<adj::AddOp>({y, f64Scalar(n, 0x1p31)});
+  if (failed(shifted))
+    return failure();
+  FailureOr<Value> turns =
+      n.create<adj::MulOp>({*shifted, f64Scalar(n, 0x1p-32)});
+  if (failed(turns))
+    return failure();
+  Value whole = n.b.create<adj::FloorOp>(n.loc, turns->getType(), *turns);
+  FailureOr<Value> excess = n.create<adj::MulOp>({whole, f64Scalar(n, 0x1p32)});
+  if (failed(excess))
+    return failure();
+  return n.create<adj::SubOp>({y, *excess});
+}
+
+/// The i32 product a b (in f64) wrapped: b = 2^16 high + low splits it into
+/// a low + 2^16 wrap(a high), no part reaching 2^53, so that it is exact
+/// where the plain product (up to 2^62) is rounded.
+FailureOr<Value> mulI32(NodeContext &n, Value a, Value b) {
+  FailureOr<Value> scaled = n.create<adj::MulOp>({b, f64Scalar(n, 0x1p-16)});
+  if (failed(scaled))
+    return failure();
+  Value high = n.b.create<adj::FloorOp>(n.loc, scaled->getType(), *scaled);
+  FailureOr<Value> highPart =
+      n.create<adj::MulOp>({high, f64Scalar(n, 0x1p16)});
+  if (failed(highPart))
+    return failure();
+  FailureOr<Value> low = n.create<adj::SubOp>({b, *highPart});
+  if (failed(low))
+    return failure();
+  FailureOr<Value> lowProduct = n.create<adj::MulOp>({a, *low});
+  FailureOr<Value> highProduct = n.create<adj::MulOp>({a, high});
+  if (failed(lowProduct) || failed(highProduct))
+    return failure();
+  FailureOr<Value> highWrapped = wrapI32(n, *highProduct);
+  if (failed(highWrapped))
+    return failure();
+  FailureOr<Value> shiftedHigh =
+      n.create<adj::MulOp>({*highWrapped, f64Scalar(n, 0x1p16)});
+  if (failed(shiftedHigh))
+    return failure();
+  FailureOr<Value> sum = n.create<adj::AddOp>({*lowProduct, *shiftedHigh});
+  if (failed(sum))
+    return failure();
+  return wrapI32(n, *sum);
 }
 
 /// Integer arithmetic at run time (`labels - 1`): `compute` of the two
 /// inputs in f64 (exact while they and the result stay below 2^53 in
-/// magnitude), converted back to their type by `adj.convert`, which
-/// truncates toward zero as ONNX's integer Div does.
+/// magnitude; i32 Add, Sub and Mul wrap exactly), converted back to their
+/// type by `adj.convert`, which truncates toward zero as ONNX's integer
+/// Div does.
 LogicalResult
 intArithmetic(NodeContext &n, Results &results,
               function_ref<FailureOr<Value>(Value, Value)> compute) {
@@ -141,15 +206,23 @@ LogicalResult binary(NodeContext &n, Results &results) {
       std::optional<int64_t> v = foldInt(n.node.op_type(), a, b);
       if (!v)
         return n.error() << "cannot fold this integer operation: it "
-                            "overflows or divides by zero";
+                            "overflows, divides by zero or raises to a "
+                            "negative power";
       values.push_back(*v);
     }
     results.push_back(intConstant(n.b.getContext(), ints->shape, values));
     return success();
   }
   if (isIntBinary(n))
-    return intArithmetic(n, results, [&](Value a, Value b) {
-      return n.create<OpTy>({a, b});
+    return intArithmetic(n, results, [&](Value a, Value b) -> FailureOr<Value> {
+      StringRef op = n.node.op_type();
+      if (!n.type(0).getElementType().isInteger(32) ||
+          !(op == "Add" || op == "Sub" || op == "Mul"))
+        return n.create<OpTy>({a, b});
+      if (op == "Mul")
+        return mulI32(n, a, b);
+      FailureOr<Value> y = n.create<OpTy>({a, b});
+      return succeeded(y) ? wrapI32(n, *y) : y;
     });
   FailureOr<Value> lhs = n.floatValue(0);
   if (failed(lhs))
@@ -209,7 +282,9 @@ LogicalResult clip(NodeContext &n, Results &results) {
   // Before opset 11 the bounds are attributes; then optional inputs.
   auto bound = [&](unsigned input, StringRef attr) -> FailureOr<Value> {
     if (n.opset < 11)
-      return n.attr(attr) ? n.scalar(n.getFloat(attr, 0)) : Value();
+      return n.attr(attr, onnx::AttributeProto::FLOAT)
+                 ? n.scalar(n.getFloat(attr, 0))
+                 : Value();
     if (!n.hasInput(input))
       return Value();
     if (n.type(input).getRank() != 0)
@@ -618,7 +693,8 @@ const OperatorInfo operators[] = {
     {"Acosh", 9, 17, 1, unary<adj::AcoshOp>, "`adj.acosh`"},
     {"Add", 7, 17, 2, binary<adj::AddOp>,
      "`adj.add` (NumPy broadcasting); integer constants fold, integers at "
-     "run time are added in f64 (`adj.convert`, exact below 2^53)"},
+     "run time are added in f64 (`adj.convert`): i32 wraps on overflow, "
+     "i64 is exact below 2^53; not bools"},
     {"And", 7, 17, 2, logic,
      "bool masks (NumPy broadcasting): as 0/1 floats by `adj.select`, "
      "back by `adj.compare`"},
@@ -678,12 +754,14 @@ const OperatorInfo operators[] = {
      "toward zero (fmod 1, also `adj.ceil`); derivatives as PyTorch's; "
      "integers at run time the same in f64 (as Add)"},
     {"Mul", 7, 17, 2, binary<adj::MulOp>,
-     "`adj.mul`; integer constants fold, integers at run time as Add"},
+     "`adj.mul`; integer constants fold, integers at run time as Add (an "
+     "i32 product in 16-bit halves)"},
     {"Neg", 6, 17, 1, unary<adj::NegOp>, "`adj.neg`"},
     {"Not", 1, 17, 1, logic, "as And"},
     {"Or", 7, 17, 2, logic, "as And"},
     {"Pow", 7, 17, 2, binary<adj::PowOp>,
-     "`adj.pow`; an integer exponent is made a float constant"},
+     "`adj.pow`; an integer exponent is made a float constant; integer "
+     "constants fold, integers at run time as Add (no wrapping)"},
     {"PRelu", 9, 17, 2, prelu,
      "`adj.select` of x and slope x (the slope broadcast, as NumPy)"},
     {"Reciprocal", 6, 17, 1, reciprocal, "`adj.div` of 1 by x"},

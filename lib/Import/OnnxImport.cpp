@@ -174,30 +174,43 @@ FailureOr<SmallVector<int64_t>> NodeContext::ints(unsigned i, StringRef what) {
   return values;
 }
 
-const onnx::AttributeProto *NodeContext::attr(StringRef name) const {
-  for (const onnx::AttributeProto &a : node.attribute())
-    if (a.name() == name)
+const onnx::AttributeProto *
+NodeContext::attr(StringRef name,
+                  onnx::AttributeProto::AttributeType type) const {
+  for (const onnx::AttributeProto &a : node.attribute()) {
+    if (a.name() != name)
+      continue;
+    // An attribute without a type (UNDEFINED) is read as the one expected.
+    if (a.type() == onnx::AttributeProto::UNDEFINED || a.type() == type)
       return &a;
+    emitError(loc) << "ONNX " << node.op_type() << " node '" << node.name()
+                   << "': attribute '" << name << "' has type "
+                   << onnx::AttributeProto::AttributeType_Name(a.type())
+                   << "; expected "
+                   << onnx::AttributeProto::AttributeType_Name(type);
+    badAttribute = true;
+    return nullptr;
+  }
   return nullptr;
 }
 
 int64_t NodeContext::getInt(StringRef name, int64_t otherwise) const {
-  const onnx::AttributeProto *a = attr(name);
+  const onnx::AttributeProto *a = attr(name, onnx::AttributeProto::INT);
   return a ? a->i() : otherwise;
 }
 
 double NodeContext::getFloat(StringRef name, double otherwise) const {
-  const onnx::AttributeProto *a = attr(name);
+  const onnx::AttributeProto *a = attr(name, onnx::AttributeProto::FLOAT);
   return a ? a->f() : otherwise;
 }
 
 std::string NodeContext::getString(StringRef name, StringRef otherwise) const {
-  const onnx::AttributeProto *a = attr(name);
+  const onnx::AttributeProto *a = attr(name, onnx::AttributeProto::STRING);
   return a ? a->s() : otherwise.str();
 }
 
 std::optional<SmallVector<int64_t>> NodeContext::getInts(StringRef name) const {
-  const onnx::AttributeProto *a = attr(name);
+  const onnx::AttributeProto *a = attr(name, onnx::AttributeProto::INTS);
   if (!a)
     return std::nullopt;
   return SmallVector<int64_t>(a->ints().begin(), a->ints().end());
@@ -483,7 +496,7 @@ FailureOr<SmallVector<Value>> GraphImporter::convertGraph(OpBuilder &b,
     }
     NodeContext context(b, loc, node, opset, inputs);
     SmallVector<Tensor> results;
-    if (failed(info->convert(context, results)))
+    if (failed(info->convert(context, results)) || context.hasBadAttribute())
       return failure();
     for (auto [name, result] : llvm::zip(node.output(), results)) {
       result.windowDropped |= afterDroppedWindow;

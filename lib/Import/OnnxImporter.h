@@ -87,7 +87,12 @@ public:
   mlir::FailureOr<llvm::SmallVector<int64_t>> ints(unsigned i,
                                                    llvm::StringRef what);
 
-  const onnx::AttributeProto *attr(llvm::StringRef name) const;
+  /// Attribute `name`, if given. Given with another type than `type`, it
+  /// is an error at the node (the converter's result is then dropped, see
+  /// hasBadAttribute) and read as not given.
+  const onnx::AttributeProto *
+  attr(llvm::StringRef name, onnx::AttributeProto::AttributeType type) const;
+  bool hasBadAttribute() const { return badAttribute; }
   int64_t getInt(llvm::StringRef name, int64_t otherwise) const;
   double getFloat(llvm::StringRef name, double otherwise) const;
   std::string getString(llvm::StringRef name, llvm::StringRef otherwise) const;
@@ -126,6 +131,9 @@ public:
 
 private:
   llvm::SmallVectorImpl<Tensor *> &inputs;
+  /// Set by attr() on an attribute of the wrong type: the getters return a
+  /// value, so the importer checks this after the converter ran.
+  mutable bool badAttribute = false;
 };
 
 /// Converts a node into `results`, one per node output it supports.

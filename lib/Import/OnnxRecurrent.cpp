@@ -50,7 +50,7 @@ public:
       return n.error() << "direction " << direction
                        << " is not one of forward, reverse, bidirectional";
     int64_t count = direction == "bidirectional" ? 2 : 1;
-    if (n.attr("clip"))
+    if (n.attr("clip", onnx::AttributeProto::FLOAT))
       return n.error() << "clip is not supported";
     if (std::optional<SmallVector<std::string>> given = readActivations()) {
       if (given->size() != activations.size() * count)
@@ -203,7 +203,8 @@ public:
 private:
   /// The activations attribute, if given.
   std::optional<SmallVector<std::string>> readActivations() {
-    const onnx::AttributeProto *a = n.attr("activations");
+    const onnx::AttributeProto *a =
+        n.attr("activations", onnx::AttributeProto::STRINGS);
     if (!a)
       return std::nullopt;
     SmallVector<std::string> names(a->strings().begin(), a->strings().end());

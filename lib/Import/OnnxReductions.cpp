@@ -216,7 +216,8 @@ LogicalResult classLoss(NodeContext &n, Results &results) {
       return failure();
     weight = *perEntry;
   }
-  if (const onnx::AttributeProto *ignore = n.attr("ignore_index")) {
+  if (const onnx::AttributeProto *ignore =
+          n.attr("ignore_index", onnx::AttributeProto::INT)) {
     auto labelsType = RankedTensorType::get(labelShape, type.getElementType());
     FailureOr<Value> labels =
         n.create<adj::ConvertOp>(n.value(1), {}, labelsType);
@@ -520,10 +521,14 @@ constexpr int64_t kMaxTopKPasses = 16;
 /// pair.
 LogicalResult topK(NodeContext &n, Results &results) {
   FailureOr<Value> x = n.floatValue(0);
-  // Before opset 10, K is the attribute k.
+  if (failed(x))
+    return failure();
+  // Before opset 10, K is the attribute k, which is required.
+  if (n.opset < 10 && !n.attr("k", onnx::AttributeProto::INT))
+    return n.error() << "the attribute k is required before opset 10";
   FailureOr<SmallVector<int64_t>> ks =
       n.opset < 10 ? SmallVector<int64_t>{n.getInt("k", 0)} : n.ints(1, "K");
-  if (failed(x) || failed(ks))
+  if (failed(ks))
     return failure();
   RankedTensorType type = n.type(0);
   FailureOr<int64_t> axis =

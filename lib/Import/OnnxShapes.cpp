@@ -24,26 +24,30 @@ namespace {
 
 LogicalResult constant(NodeContext &n, Results &results) {
   MLIRContext *context = n.b.getContext();
-  if (const onnx::AttributeProto *a = n.attr("value")) {
+  if (const onnx::AttributeProto *a =
+          n.attr("value", onnx::AttributeProto::TENSOR)) {
     FailureOr<DenseElementsAttr> value = readTensor(a->t(), n.loc);
     if (failed(value))
       return failure();
     results.push_back({{}, *value});
     return success();
   }
-  if (const onnx::AttributeProto *a = n.attr("value_float")) {
+  if (const onnx::AttributeProto *a =
+          n.attr("value_float", onnx::AttributeProto::FLOAT)) {
     auto type = RankedTensorType::get({}, Float32Type::get(context));
     results.push_back({{}, DenseElementsAttr::get(type, a->f())});
     return success();
   }
-  if (const onnx::AttributeProto *a = n.attr("value_floats")) {
+  if (const onnx::AttributeProto *a =
+          n.attr("value_floats", onnx::AttributeProto::FLOATS)) {
     SmallVector<float> values(a->floats().begin(), a->floats().end());
     auto type = RankedTensorType::get({int64_t(values.size())},
                                       Float32Type::get(context));
     results.push_back({{}, DenseElementsAttr::get(type, ArrayRef(values))});
     return success();
   }
-  if (const onnx::AttributeProto *a = n.attr("value_int")) {
+  if (const onnx::AttributeProto *a =
+          n.attr("value_int", onnx::AttributeProto::INT)) {
     results.push_back(intConstant(context, {}, {a->i()}));
     return success();
   }
@@ -580,19 +584,17 @@ LogicalResult split(NodeContext &n, Results &results) {
 }
 
 /// OneHot: `adj.one_hot` of the indices (known at run time), the new axis
-/// moved to `axis`, as off + (on - off) hot. PyTorch's gather exports it
-/// before opset 11 with integer values [0, 1]: those are computed in f64
-/// and converted.
+/// moved to `axis`, as off + (on - off) hot. From opset 11 a negative index
+/// counts from the end. The values known at import time fold; others (a
+/// float initializer is a trainable argument) are sliced at run time, so
+/// that their gradient flows. PyTorch's gather exports it before opset 11
+/// with integer values [0, 1]: those are computed in f64 and converted.
 LogicalResult oneHot(NodeContext &n, Results &results) {
   FailureOr<SmallVector<int64_t>> depth = n.ints(1, "depth");
   if (failed(depth))
     return failure();
-  // A float initializer is an argument; its initial value is the values.
-  DenseElementsAttr given =
-      n.input(2).constant ? n.input(2).constant : n.input(2).initialValue;
-  if (!given || n.type(2).getNumElements() != 2)
-    return n.error() << "values (input 2) must be two values known at import "
-                        "time: off and on";
+  if (n.type(2).getNumElements() != 2)
+    return n.error() << "values (input 2) must be two values: off and on";
   if (depth->size() != 1 || (*depth)[0] < 1)
     return n.error() << "depth must be one positive value";
   if (!isa<IntegerType>(n.type(0).getElementType()))
@@ -603,27 +605,71 @@ LogicalResult oneHot(NodeContext &n, Results &results) {
     return failure();
   Type element = n.type(2).getElementType();
   Type floatElement = isa<FloatType>(element) ? element : n.b.getF64Type();
-  SmallVector<double> values;
-  if (isa<FloatType>(element))
-    for (const APFloat &v : given.getValues<APFloat>())
-      values.push_back(v.convertToDouble());
-  else
-    for (int64_t v : intValues(given))
-      values.push_back(double(v));
+  auto scalarType = RankedTensorType::get({}, floatElement);
+  Value indices = n.value(0);
+  if (n.opset >= 11) {
+    // index + depth where negative, in f64 (exact for any index that can
+    // be in range), converted back.
+    auto f64Type = n.type(0).clone(n.b.getF64Type());
+    FailureOr<Value> asFloat = n.create<adj::ConvertOp>(indices, {}, f64Type);
+    if (failed(asFloat))
+      return failure();
+    FailureOr<Value> negative =
+        compare(n, adj::ComparisonDirection::lt, *asFloat, f64Scalar(n, 0.0));
+    FailureOr<Value> shifted =
+        n.create<adj::AddOp>({*asFloat, f64Scalar(n, double((*depth)[0]))});
+    if (failed(negative) || failed(shifted))
+      return failure();
+    FailureOr<Value> counted =
+        n.create<adj::SelectOp>({*negative, *shifted, *asFloat});
+    if (failed(counted))
+      return failure();
+    FailureOr<Value> back = n.create<adj::ConvertOp>(*counted, {}, n.type(0));
+    if (failed(back))
+      return failure();
+    indices = *back;
+  }
   SmallVector<int64_t> shape(n.type(0).getShape());
   shape.push_back((*depth)[0]);
   FailureOr<Value> y = n.create<adj::OneHotOp>(
-      n.value(0), {}, RankedTensorType::get(shape, floatElement));
+      indices, {}, RankedTensorType::get(shape, floatElement));
   if (failed(y))
     return failure();
-  auto scalar = [&](double v) {
-    return n.splat(RankedTensorType::get({}, floatElement), v);
-  };
-  if (values[0] != 0.0 || values[1] != 1.0) {
+  // off and on: 0-d scalars, folded or sliced from the run-time values.
+  Value off, on;
+  bool identity = false;
+  if (DenseElementsAttr given = n.input(2).constant) {
+    SmallVector<double> values;
+    if (isa<FloatType>(element))
+      for (const APFloat &v : given.getValues<APFloat>())
+        values.push_back(v.convertToDouble());
+    else
+      for (int64_t v : intValues(given))
+        values.push_back(double(v));
+    identity = values[0] == 0.0 && values[1] == 1.0;
+    off = n.splat(scalarType, values[0]);
+    on = n.splat(scalarType, values[1]);
+  } else {
+    Value values = n.reshape(n.value(2), {2});
+    if (element != floatElement) {
+      FailureOr<Value> converted = n.create<adj::ConvertOp>(
+          values, {}, RankedTensorType::get({2}, floatElement));
+      if (failed(converted))
+        return failure();
+      values = *converted;
+    }
+    FailureOr<Value> first = sliceBox(n, values, {0}, {1});
+    FailureOr<Value> second = sliceBox(n, values, {1}, {2});
+    if (failed(first) || failed(second))
+      return failure();
+    off = n.reshape(*first, {});
+    on = n.reshape(*second, {});
+  }
+  if (!identity) {
+    FailureOr<Value> range = n.create<adj::SubOp>({on, off});
     FailureOr<Value> scaled =
-        n.create<adj::MulOp>({*y, scalar(values[1] - values[0])});
-    y = succeeded(scaled) ? n.create<adj::AddOp>({*scaled, scalar(values[0])})
-                          : scaled;
+        succeeded(range) ? n.create<adj::MulOp>({*y, *range}) : range;
+    y = succeeded(scaled) ? n.create<adj::AddOp>({*scaled, off}) : scaled;
     if (failed(y))
       return failure();
   }
@@ -930,7 +976,8 @@ LogicalResult constantOfShape(NodeContext &n, Results &results) {
     return n.error() << "the shape has too many elements";
   DenseElementsAttr value = DenseElementsAttr::get(
       RankedTensorType::get({1}, n.b.getF32Type()), 0.0f);
-  if (const onnx::AttributeProto *a = n.attr("value")) {
+  if (const onnx::AttributeProto *a =
+          n.attr("value", onnx::AttributeProto::TENSOR)) {
     FailureOr<DenseElementsAttr> given = readTensor(a->t(), n.loc);
     if (failed(given))
       return failure();
@@ -965,10 +1012,11 @@ const OperatorInfo operators[] = {
      "`adj.gather` of the flattened data at flat positions (computed at "
      "import time for constant indices, else in f64 and converted)"},
     {"OneHot", 9, 17, 3, oneHot,
-     "`adj.one_hot` of run-time integer indices (a negative index gives "
-     "off values, not counted from the end), the axis moved by "
-     "`adj.transpose`, scaled to the off and on values (known at import "
-     "time); integer values in f64, then `adj.convert`"},
+     "`adj.one_hot` of run-time integer indices (from opset 11 a negative "
+     "index counts from the end, by an `adj.select` in f64), the axis "
+     "moved by `adj.transpose`, scaled to the off and on values (folded if "
+     "known at import time, else sliced at run time: differentiable); "
+     "integer values in f64, then `adj.convert`"},
     {"Pad", 11, 17, 2, pad,
      "`adj.pad` in constant mode; reflect and edge modes as slices "
      "(`adj.reverse`d, or broadcast) concatenated; non-negative pads known "

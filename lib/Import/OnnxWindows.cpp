@@ -315,7 +315,7 @@ LogicalResult convTranspose(NodeContext &n, Results &results) {
   if (n.type(1).getRank() != n.type(0).getRank())
     return n.error() << "the weight must be [C, O/groups, KH, KW], or "
                         "[C, O/groups, K] for a 1-D input";
-  if (n.attr("output_shape"))
+  if (n.attr("output_shape", onnx::AttributeProto::INTS))
     return n.error() << "output_shape is not supported: export with "
                         "output_padding";
   int64_t groups = n.getInt("group", 1);

@@ -347,5 +347,75 @@ for op, x, f in (("Tan", unit * 1.5, torch.tan), ("Asin", unit, torch.asin),
         _, g = grad.forward_value_and_grad(x=x, w=w)
         check(f"{op} gradient ({threads} threads)", g, t.grad.numpy())
 
+# i32 Add, Sub and Mul at run time wrap on overflow as NumPy and PyTorch
+# (they once saturated), over the whole range, at 1 and 2 threads.
+edges = [-2**31, -2**31 + 1, -65537, -65536, -1, 0, 1, 65535, 65536,
+         2**31 - 1]
+a = np.concatenate([np.random.randint(-2**31, 2**31, 200), np.repeat(edges, 10)])
+d = np.concatenate([np.random.randint(-2**31, 2**31, 200), np.tile(edges, 10)])
+with np.errstate(over="ignore"):
+    for op, want in (("Add", a.astype(np.int32) + d.astype(np.int32)),
+                     ("Sub", a.astype(np.int32) - d.astype(np.int32)),
+                     ("Mul", a.astype(np.int32) * d.astype(np.int32))):
+        lib = compile_nodes(
+            [helper.make_node("Cast", ["a"], ["ac"], to=TensorProto.INT32),
+             helper.make_node("Cast", ["d"], ["dc"], to=TensorProto.INT32),
+             helper.make_node(op, ["ac", "dc"], ["y"])],
+            {"a": a, "d": d}, {"y": TensorProto.INT32}, f"int32-wrap-{op}")
+        for threads in (1, 2):
+            lib.set_num_threads(threads)
+            check(f"i32 {op} wraps ({threads} threads)",
+                  lib.forward(a=a, d=d), want, 0.0)
+
+# Pow of two integer constants folds (shape arithmetic), as Mul does.
+x = np.random.randn(2, 4).astype(np.float32)
+lib = compile_nodes([constant("a", np.array([2], np.int64)),
+                     constant("b", np.array([3], np.int64)),
+                     helper.make_node("Pow", ["a", "b"], ["s"]),
+                     helper.make_node("Reshape", ["x", "s"], ["y"])],
+                    {"x": x}, {"y": TensorProto.FLOAT}, "pow-int-fold")
+check("Pow of integer constants", lib.forward(x=x), x.reshape(8), 0.0)
+
+# OneHot from opset 11 counts a negative index from the end (in [-depth,
+# -1]; below, off values); before, a negative index gives off values.
+labels = np.array([[0, 4, -1, -5], [5, 7, -6, 2]], np.int64)
+for opset in (9, 11):
+    index = np.where(labels < 0, labels + 5, labels) if opset >= 11 else labels
+    eye = np.where(((index >= 0) & (index < 5))[..., None],
+                   np.eye(5)[np.clip(index, 0, 4)], 0)
+    lib = compile_nodes(
+        [helper.make_node("OneHot", ["l", "depth", "values"], ["y"], axis=0)],
+        {"l": labels}, {"y": TensorProto.FLOAT}, f"onehot-negative-{opset}",
+        [("depth", np.array([5], np.int64)),
+         ("values", np.array([0.5, 3.0], np.float32))], opset=opset)
+    check(f"OneHot of negative indices at opset {opset}",
+          lib.forward(l=labels, **lib.initial_values()),
+          np.moveaxis(eye, -1, 0) * 2.5 + 0.5, 0.0)
+
+# OneHot's float values as an initializer are a trainable argument: its
+# run-time value is used (it was frozen to the initial value) and its
+# gradient is the count of off and on entries (it was 0).
+labels = np.array([0, 2, 1, 2], np.int64)
+lib = compile_nodes(
+    [helper.make_node("OneHot", ["l", "depth", "values"], ["y"]),
+     helper.make_node("Mul", ["y", "w"], ["p"]),
+     helper.make_node("ReduceSum", ["p"], ["s"], keepdims=0)],
+    {"l": labels}, {"s": TensorProto.FLOAT}, "onehot-values-argument",
+    [("depth", np.array(3, np.int64)),
+     ("values", np.array([0.5, 3.0], np.float32)),
+     ("w", np.arange(12, dtype=np.float32).reshape(4, 3))],
+    opset=11, value_and_grad="forward:wrt=values")
+values = np.array([-2.0, 7.0], np.float32)
+w = np.arange(12.0).reshape(4, 3)
+hot = np.eye(3)[labels]
+for threads in (1, 2):
+    lib.set_num_threads(threads)
+    s, g = lib.forward_value_and_grad(l=labels, values=values,
+                                      w=w.astype(np.float32))
+    check(f"OneHot of run-time values ({threads} threads)", s,
+          (w * (values[0] + (values[1] - values[0]) * hot)).sum())
+    check(f"OneHot of run-time values, gradient ({threads} threads)", g,
+          [(w * (1 - hot)).sum(), (w * hot).sum()])
+
 print(f"{len(failures)} failures")
 sys.exit(1 if failures else 0)

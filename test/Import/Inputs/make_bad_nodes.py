@@ -12,14 +12,14 @@ out = sys.argv[1]
 os.makedirs(out, exist_ok=True)
 
 
-def save(name, nodes, x_shape, initializers=()):
+def save(name, nodes, x_shape, initializers=(), opset=17):
     graph = helper.make_graph(
         nodes, name,
         [helper.make_tensor_value_info("x", TensorProto.FLOAT, x_shape)],
         [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)],
         [numpy_helper.from_array(v, n) for n, v in initializers])
     model = helper.make_model(
-        graph, opset_imports=[helper.make_opsetid("", 17)])
+        graph, opset_imports=[helper.make_opsetid("", opset)])
     with open(os.path.join(out, name + ".onnx"), "wb") as f:
         f.write(model.SerializeToString())
 
@@ -67,3 +67,19 @@ save("expand-large",
                        to=TensorProto.FLOAT),
       helper.make_node("Mul", ["f", "x"], ["y"], name="mul")],
      [100000, 3], [("s", np.array([100000, 3], np.int64))])
+
+# Bools added (Greater's mask): arithmetic takes numbers, not masks.
+save("bool-add",
+     [helper.make_node("Greater", ["x", "z"], ["b"], name="greater"),
+      helper.make_node("Add", ["b", "b"], ["s"], name="add"),
+      helper.make_node("Cast", ["s"], ["y"], name="cast",
+                       to=TensorProto.FLOAT)],
+     [2, 3], [("z", np.array(0, np.float32))])
+
+# Slice's starts and ends as floats (attributes before opset 10) were read
+# as no bounds at all.
+save("slice-float-starts",
+     [node("Slice", ["x"], starts=[1.0], ends=[2.0])], [3, 4], opset=9)
+
+# TopK before opset 10 without its attribute k.
+save("topk-no-k", [node("TopK", ["x"])], [3, 4], opset=9)
