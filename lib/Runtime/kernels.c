@@ -1118,24 +1118,44 @@ static void wgrad16_item(const conv_t *p, int64_t item) {
 }
 #endif
 
-/* Runs items [0, items) of a direct convolution over `nth` threads, each a
-   contiguous range. */
-static void conv_items(const conv_t *p, void (*item)(const conv_t *, int64_t),
-                       int64_t items, int nth) {
+/* Runs item(ctx, i) for i in [0, items) on nth threads, each a contiguous
+   run of the items. */
+static void run_items(int64_t items, int nth,
+                      void (*item)(const void *, int64_t), const void *ctx) {
 #ifdef _OPENMP
   if (nth > 1) {
 #pragma omp parallel num_threads(nth)
     {
       int64_t tid = omp_get_thread_num(), all = omp_get_num_threads();
       for (int64_t i = items * tid / all; i < items * (tid + 1) / all; ++i)
-        item(p, i);
+        item(ctx, i);
     }
     return;
   }
 #endif
   (void)nth;
   for (int64_t i = 0; i < items; ++i)
-    item(p, i);
+    item(ctx, i);
+}
+
+/* A direct convolution's item function and its arguments, as run_items'
+   context. */
+typedef struct {
+  const conv_t *p;
+  void (*item)(const conv_t *, int64_t);
+} conv_call_t;
+
+static void conv_call(const void *ctx, int64_t i) {
+  const conv_call_t *c = ctx;
+  c->item(c->p, i);
+}
+
+/* Runs items [0, items) of a direct convolution over `nth` threads, each a
+   contiguous range. */
+static void conv_items(const conv_t *p, void (*item)(const conv_t *, int64_t),
+                       int64_t items, int nth) {
+  conv_call_t c = {p, item};
+  run_items(items, nth, conv_call, &c);
 }
 
 /* Whether the windows reach outside the input (into its zero padding). */
@@ -1431,26 +1451,6 @@ DEPTHWISE_ROWS(double, d, 8, __mmask8, __m512d, _mm512_maskz_loadu_pd,
 #else
 #define DEPTHWISE_VECTOR(SFX)
 #endif
-
-/* Runs item(ctx, i) for i in [0, items) on nth threads, each a contiguous
-   run of the items. */
-static void run_items(int64_t items, int nth,
-                      void (*item)(const void *, int64_t), const void *ctx) {
-#ifdef _OPENMP
-  if (nth > 1) {
-#pragma omp parallel num_threads(nth)
-    {
-      int64_t tid = omp_get_thread_num(), all = omp_get_num_threads();
-      for (int64_t i = items * tid / all; i < items * (tid + 1) / all; ++i)
-        item(ctx, i);
-    }
-    return;
-  }
-#endif
-  (void)nth;
-  for (int64_t i = 0; i < items; ++i)
-    item(ctx, i);
-}
 
 /* depthwise_plane_<SFX>: one plane, y (+)= the convolution of x with w;
    depthwise_item_<SFX>: plane q of a grouped convolution. */
