@@ -556,8 +556,7 @@ bool mergeOnePair(RewriterBase &rewriter, Block &block) {
 /// loop vectorizes (contiguous outputs, strided inputs) where linalg's
 /// order, the window innermost, was a scalar loop of KW iterations.
 void generalizePooling(RewriterBase &rewriter, linalg::LinalgOp op) {
-  if (!isa<linalg::PoolingNchwMaxOp>(op) ||
-      !op.hasPureTensorSemantics())
+  if (!isa<linalg::PoolingNchwMaxOp>(op) || !op.hasPureTensorSemantics())
     return;
   rewriter.setInsertionPoint(op);
   FailureOr<linalg::GenericOp> generic =
