@@ -1503,7 +1503,9 @@ DEPTHWISE(double, d)
    except rows of 16 or more at column stride 1: there the rows kernel,
    group by group, measured faster at 1 thread (depthwise 3x3 over 16 x 32
    planes of 32 x 32: 223 µs against 279; at 2 threads 224 against 141).
-   Other groups run one after the other, each on all threads. */
+   Other groups run one after the other, each on all threads. The
+   condition is mirrored by LowerToKernels.cpp's takesDepthwiseKernel (no
+   scratch, padding read in place): change them together. */
 #define CONV2D_GROUPED(CONV, T, SFX)                                           \
   HIDDEN void CONV##_grouped(                                                  \
       int64_t groups, int64_t batch, int64_t c, int64_t f, int64_t kh,         \
