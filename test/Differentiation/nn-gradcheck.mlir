@@ -94,6 +94,46 @@ func.func @conv_1x1_s2(%x: tensor<2x3x7x8xf64>, %w: tensor<4x3x1x1xf64>)
   return %y : tensor<2x4x4x4xf64>
 }
 
+// Residue classes merged into one convolution (each class a block of its
+// output channels): oddconv's 5x5 stride 3, ResNet's 7x7 stride-2 stem, a
+// 4x4 stride-2 kernel whose classes need no zeros, stride in one dimension
+// with a dilation in the other, and a class with no input row.
+func.func @conv_s3_k5_merged(%x: tensor<2x3x8x7xf64>, %w: tensor<4x3x5x5xf64>)
+    -> tensor<2x4x3x2xf64> {
+  %y = adj.conv2d %x, %w stride [3, 3] padding [2, 2, 1, 0]
+      : tensor<2x3x8x7xf64>, tensor<4x3x5x5xf64> -> tensor<2x4x3x2xf64>
+  return %y : tensor<2x4x3x2xf64>
+}
+
+func.func @conv_s2_k7_merged(%x: tensor<1x2x9x10xf64>, %w: tensor<3x2x7x7xf64>)
+    -> tensor<1x3x5x5xf64> {
+  %y = adj.conv2d %x, %w stride [2, 2] padding [3, 3, 3, 3]
+      : tensor<1x2x9x10xf64>, tensor<3x2x7x7xf64> -> tensor<1x3x5x5xf64>
+  return %y : tensor<1x3x5x5xf64>
+}
+
+func.func @conv_s2_k4_merged(%x: tensor<1x2x6x7xf64>, %w: tensor<2x2x4x4xf64>)
+    -> tensor<1x2x4x4xf64> {
+  %y = adj.conv2d %x, %w stride [2, 2] padding [2, 2, 2, 2]
+      : tensor<1x2x6x7xf64>, tensor<2x2x4x4xf64> -> tensor<1x2x4x4xf64>
+  return %y : tensor<1x2x4x4xf64>
+}
+
+func.func @conv_s21_d12_merged(%x: tensor<1x3x7x8xf64>, %w: tensor<2x3x3x3xf64>)
+    -> tensor<1x2x4x8xf64> {
+  %y = adj.conv2d %x, %w stride [2, 1] padding [1, 2, 1, 2] dilation [1, 2]
+      : tensor<1x3x7x8xf64>, tensor<2x3x3x3xf64> -> tensor<1x2x4x8xf64>
+  return %y : tensor<1x2x4x8xf64>
+}
+
+func.func @conv_s3_merged_class_without_rows(%x: tensor<1x1x2x2xf64>,
+                                             %w: tensor<2x1x5x5xf64>)
+    -> tensor<1x2x1x1xf64> {
+  %y = adj.conv2d %x, %w stride [3, 3] padding [2, 2, 2, 2]
+      : tensor<1x1x2x2xf64>, tensor<2x1x5x5xf64> -> tensor<1x2x1x1xf64>
+  return %y : tensor<1x2x1x1xf64>
+}
+
 // A stride above the kernel (3 > 2), and stride 4 with dilation 2 (taps
 // 2 apart in the kernel meet the same residue class).
 func.func @conv_s3_k2_s4_d2(%x: tensor<1x2x11x13xf64>, %w: tensor<3x2x2x3xf64>)

@@ -282,6 +282,65 @@ func.func @vjp(%x: tensor<1x3x5x5xf32>, %w: tensor<2x3x1x2xf32>,
 // CHECK:         return %{{.*}}, %[[DX]]
 // -----
 
+// A 5x5 stride-3 kernel: the nine residue classes are one convolution of ct
+// with 18 = 9 x 2 output channels, each class's taps (1 or 2 per dimension)
+// zero-padded to a 2x2 kernel (36 taps for 25: merged), and one transpose
+// interleaves the classes.
+
+func.func @f(%x: tensor<1x2x7x7xf32>, %w: tensor<3x2x5x5xf32>) -> tensor<1x3x3x3xf32> {
+  %y = adj.conv2d %x, %w stride [3, 3] padding [2, 2, 2, 2]
+      : tensor<1x2x7x7xf32>, tensor<3x2x5x5xf32> -> tensor<1x3x3x3xf32>
+  return %y : tensor<1x3x3x3xf32>
+}
+func.func @vjp(%x: tensor<1x2x7x7xf32>, %w: tensor<3x2x5x5xf32>,
+               %ct: tensor<1x3x3x3xf32>) -> tensor<1x2x7x7xf32> {
+  %y, %dx = adj.vjp @f(%x, %w) cotangents(%ct) wrt [0]
+      : (tensor<1x2x7x7xf32>, tensor<3x2x5x5xf32>, tensor<1x3x3x3xf32>)
+      -> (tensor<1x3x3x3xf32>, tensor<1x2x7x7xf32>)
+  return %dx : tensor<1x2x7x7xf32>
+}
+
+// CHECK-LABEL: func.func private @f_vjp_wrt_0(
+// CHECK-SAME:      %[[X:.*]]: tensor<1x2x7x7xf32>, %[[W:.*]]: tensor<3x2x5x5xf32>, %[[CT:.*]]: tensor<1x3x3x3xf32>)
+// CHECK:         %[[FLIP:.*]] = adj.reverse %[[W]] dims [2, 3]
+// CHECK:         %[[WT:.*]] = adj.transpose %[[FLIP]] [1, 0, 2, 3] : tensor<3x2x5x5xf32> -> tensor<2x3x5x5xf32>
+// CHECK:         %[[T00:.*]] = adj.slice %[[WT]] start [0, 0, 2, 2] limit [2, 3, 5, 5] stride [1, 1, 3, 3] : tensor<2x3x5x5xf32> -> tensor<2x3x1x1xf32>
+// CHECK:         %[[K00:.*]] = adj.pad %[[T00]] low [0, 0, 0, 0] high [0, 0, 1, 1] : tensor<2x3x1x1xf32> -> tensor<2x3x2x2xf32>
+// CHECK:         %[[K22:.*]] = adj.slice %[[WT]] start [0, 0, 0, 0] limit [2, 3, 5, 5] stride [1, 1, 3, 3] : tensor<2x3x5x5xf32> -> tensor<2x3x2x2xf32>
+// CHECK:         %[[K:.*]] = adj.concat %[[K00]], {{.*}}, %[[K22]] axis 0 : {{.*}} -> tensor<18x3x2x2xf32>
+// CHECK:         %[[ALL:.*]] = adj.conv2d %[[CT]], %[[K]] padding [0, 0, 1, 1] : tensor<1x3x3x3xf32>, tensor<18x3x2x2xf32> -> tensor<1x18x3x3xf32>
+// CHECK-NOT:     adj.conv2d
+// CHECK:         %[[SPLIT:.*]] = adj.reshape %[[ALL]] : tensor<1x18x3x3xf32> -> tensor<1x3x3x2x3x3xf32>
+// CHECK:         %[[IL:.*]] = adj.transpose %[[SPLIT]] [0, 3, 4, 1, 5, 2] : tensor<1x3x3x2x3x3xf32> -> tensor<1x2x3x3x3x3xf32>
+// CHECK:         %[[FULL:.*]] = adj.reshape %[[IL]] : tensor<1x2x3x3x3x3xf32> -> tensor<1x2x9x9xf32>
+// CHECK:         %[[DX:.*]] = adj.slice %[[FULL]] start [0, 0, 0, 0] limit [1, 2, 7, 7]
+// CHECK:         return %{{.*}}, %[[DX]]
+// -----
+
+// A 4x4 stride-2 kernel with padding 1: the classes' taps start one ct row
+// apart, so a merged kernel would be 3x3 per class, 36 taps for 16. The
+// four classes stay four convolutions.
+
+func.func @f(%x: tensor<1x2x8x8xf32>, %w: tensor<3x2x4x4xf32>) -> tensor<1x3x4x4xf32> {
+  %y = adj.conv2d %x, %w stride [2, 2] padding [1, 1, 1, 1]
+      : tensor<1x2x8x8xf32>, tensor<3x2x4x4xf32> -> tensor<1x3x4x4xf32>
+  return %y : tensor<1x3x4x4xf32>
+}
+func.func @vjp(%x: tensor<1x2x8x8xf32>, %w: tensor<3x2x4x4xf32>,
+               %ct: tensor<1x3x4x4xf32>) -> tensor<1x2x8x8xf32> {
+  %y, %dx = adj.vjp @f(%x, %w) cotangents(%ct) wrt [0]
+      : (tensor<1x2x8x8xf32>, tensor<3x2x4x4xf32>, tensor<1x3x4x4xf32>)
+      -> (tensor<1x3x4x4xf32>, tensor<1x2x8x8xf32>)
+  return %dx : tensor<1x2x8x8xf32>
+}
+
+// CHECK-LABEL: func.func private @f_vjp_wrt_0(
+// CHECK-COUNT-4: adj.conv2d %{{.*}} : tensor<1x3x4x4xf32>, tensor<2x3x2x2xf32> -> tensor<1x2x4x4xf32>
+// CHECK-NOT:     adj.conv2d
+// CHECK:         adj.concat %{{.*}} axis 3
+// CHECK:         return
+// -----
+
 // max_pool2d routes through each window's first maximum: scatter in reverse
 // mode, gather in forward mode.
 

@@ -289,6 +289,119 @@ SubPixel subPixel(int64_t rho, int64_t in, int64_t k, int64_t s, int64_t d,
   return sp;
 }
 
+/// Sets `window`'s padding along spatial dimension i, and the crop of ct
+/// ([N, O, OH, OW]), for a stride-1 convolution whose `rows` output rows
+/// read ct rows [offset, offset + rows − 1 + span − 1]: what lies outside
+/// [0, OH) is zero padding, what lies inside but before or after is
+/// cropped.
+void readCotangentRows(int i, int64_t offset, int64_t rows, int64_t span,
+                       ArrayRef<int64_t> o, Window2D &window,
+                       SmallVectorImpl<int64_t> &cropStart,
+                       SmallVectorImpl<int64_t> &cropLimit) {
+  int64_t low = -offset, high = rows + offset + span - 1 - o[2 + i];
+  window.padding[i] = std::max<int64_t>(low, 0);
+  window.padding[2 + i] = std::max<int64_t>(high, 0);
+  cropStart[2 + i] = std::max<int64_t>(-low, 0);
+  cropLimit[2 + i] -= std::max<int64_t>(-high, 0);
+}
+
+/// `ct` cropped to [cropStart, cropLimit) (itself when that is all of it).
+Value cropCotangent(RuleBuilder &r, Value ct, ArrayRef<int64_t> cropStart,
+                    ArrayRef<int64_t> cropLimit) {
+  if (llvm::all_of(cropStart, [](int64_t v) { return v == 0; }) &&
+      cropLimit == shapeOf(ct))
+    return ct;
+  return r.create<SliceOp>(ct, cropStart, cropLimit, DenseI64ArrayAttr());
+}
+
+/// `interleaved` ([N, C, qh·sh, qw·sw]) cropped to the input's shape `x`.
+Value cropToInput(RuleBuilder &r, Value interleaved, ArrayRef<int64_t> x) {
+  if (shapeOf(interleaved) == x)
+    return interleaved;
+  return r.create<SliceOp>(interleaved, ArrayRef<int64_t>{0, 0, 0, 0}, x,
+                           DenseI64ArrayAttr());
+}
+
+/// The residue classes of a strided, ungrouped convolution's input
+/// cotangent (see convInputCotangent) as one stride-1 convolution: class
+/// (ρh, ρw) is the output channels [(ρh·sw + ρw)·C, +C) of the convolution
+/// of ct with a kernel of Eh x Ew taps (the classes' dilation d'), each
+/// class's taps (of `swapped`, [C, O, KH, KW]) placed at their offset from
+/// the classes' first ct row, zeros elsewhere; one transpose interleaves
+/// the classes. One call and one copy instead of s_h·s_w calls and their
+/// interleaving copies, and s_h·s_w·C output channels where each class has
+/// C, which fill the direct kernels' channel tiles and the GEMM's panels.
+/// The zeros are multiply-adds too, so this is taken when the merged
+/// kernel has at most 1.5x the classes' taps, or under 2x with C <= 32
+/// (measured, docs/performance-kernels.md: a 3x3 stride-2 kernel, 1.78x,
+/// gained 7-30 % for C = 8 to 32 and lost 16 % for C = 64; a 4x4 stride-2
+/// kernel with padding 1, 2.25x, lost 20 %). Null otherwise, or when a
+/// class gets no tap or the classes' offsets are not on one grid of d'.
+Value mergedClassesCotangent(RuleBuilder &r, Value ct, Value swapped,
+                             ArrayRef<int64_t> x, const Window2D &w) {
+  ArrayRef<int64_t> k = shapeOf(swapped), o = shapeOf(ct);
+  int64_t s[2] = {w.stride[0], w.stride[1]};
+  int64_t q[2] = {(x[2] + s[0] - 1) / s[0], (x[3] + s[1] - 1) / s[1]};
+  SmallVector<SubPixel> subs[2];
+  // Per dimension: the classes' first ct row, their kernel's taps, the
+  // classes' taps in all, and the taps' dilation d' (the same for all).
+  int64_t first[2], extent[2], taps[2], dilation[2];
+  for (int i = 0; i < 2; ++i) {
+    for (int64_t rho = 0; rho < s[i]; ++rho)
+      subs[i].push_back(
+          subPixel(rho, x[2 + i], k[2 + i], s[i], w.dilation[i], w.padding[i]));
+    if (llvm::any_of(subs[i], [](const SubPixel &sp) { return !sp.taps; }))
+      return {};
+    first[i] = llvm::min_element(subs[i], [](auto &a, auto &b) {
+                 return a.offset < b.offset;
+               })->offset;
+    dilation[i] = subs[i][0].dilation;
+    extent[i] = taps[i] = 0;
+    for (const SubPixel &sp : subs[i]) {
+      if ((sp.offset - first[i]) % dilation[i])
+        return {};
+      extent[i] =
+          std::max(extent[i], (sp.offset - first[i]) / dilation[i] + sp.taps);
+      taps[i] += sp.taps;
+    }
+  }
+  int64_t merged = s[0] * s[1] * extent[0] * extent[1],
+          useful = taps[0] * taps[1];
+  if (2 * merged > 3 * useful && (merged >= 2 * useful || x[1] > 32))
+    return {};
+  OpBuilder &b = r.builder();
+  SmallVector<Value> kernels;
+  for (const SubPixel &h : subs[0])
+    for (const SubPixel &v : subs[1]) {
+      Value taken = r.create<SliceOp>(
+          swapped, ArrayRef<int64_t>{0, 0, h.first, v.first}, k,
+          attrUnlessAll(b, ArrayRef<int64_t>{1, 1, h.step, v.step}, 1));
+      int64_t lowH = (h.offset - first[0]) / dilation[0],
+              lowW = (v.offset - first[1]) / dilation[1];
+      int64_t highH = extent[0] - lowH - h.taps,
+              highW = extent[1] - lowW - v.taps;
+      if (lowH || lowW || highH || highW)
+        taken = r.create<PadOp>(taken, ArrayRef<int64_t>{0, 0, lowH, lowW},
+                                ArrayRef<int64_t>{0, 0, highH, highW},
+                                DenseI64ArrayAttr(), APFloat(0.0));
+      kernels.push_back(taken);
+    }
+  SmallVector<int64_t> cropStart(4, 0), cropLimit(o);
+  Window2D window = denseWindow({dilation[0], dilation[1]}, 1);
+  for (int i = 0; i < 2; ++i)
+    readCotangentRows(i, first[i], q[i], (extent[i] - 1) * dilation[i] + 1, o,
+                      window, cropStart, cropLimit);
+  Value classes =
+      conv2d(r, cropCotangent(r, ct, cropStart, cropLimit),
+             r.create<ConcatOp>(kernels, b.getI64IntegerAttr(0)), window);
+  // [N, sh, sw, C, qh, qw] -> [N, C, qh, sh, qw, sw].
+  Value split = r.reshape(classes, {x[0], s[0], s[1], x[1], q[0], q[1]});
+  return cropToInput(r,
+                     r.reshape(r.transpose(split, {0, 3, 4, 1, 5, 2}),
+                               {x[0], x[1], q[0] * s[0], q[1] * s[1]}),
+                     x);
+}
+
 /// The cotangent of conv2d's input: the transposed convolution of `ct` with
 /// `weight` ([O, C/G, KH, KW]), whose kernel is flipped in space and has
 /// input and output channels swapped within each group: [C, O/G, KH, KW].
@@ -354,20 +467,12 @@ Value convInputCotangent(RuleBuilder &r, Value ct, Value input, Value weight,
     // after is cropped.
     SmallVector<int64_t> cropStart(4, 0), cropLimit(o);
     Window2D window = denseWindow({sub[0].dilation, sub[1].dilation}, groups);
-    for (int i = 0; i < 2; ++i) {
-      const SubPixel &sp = sub[i];
-      int64_t low = -sp.offset, high = sp.rows - 1 + sp.offset +
-                                       (sp.taps - 1) * sp.dilation -
-                                       (o[2 + i] - 1);
-      window.padding[i] = std::max<int64_t>(low, 0);
-      window.padding[2 + i] = std::max<int64_t>(high, 0);
-      cropStart[2 + i] = std::max<int64_t>(-low, 0);
-      cropLimit[2 + i] -= std::max<int64_t>(-high, 0);
-    }
-    Value source = ct;
-    if (cropStart != SmallVector<int64_t>(4, 0) || cropLimit != o)
-      source = r.create<SliceOp>(ct, cropStart, cropLimit, DenseI64ArrayAttr());
-    Value part = conv2d(r, source, kernel, window);
+    for (int i = 0; i < 2; ++i)
+      readCotangentRows(i, sub[i].offset, sub[i].rows,
+                        (sub[i].taps - 1) * sub[i].dilation + 1, o, window,
+                        cropStart, cropLimit);
+    Value part =
+        conv2d(r, cropCotangent(r, ct, cropStart, cropLimit), kernel, window);
     if (sub[0].rows == qh && sub[1].rows == qw)
       return part;
     return r.create<PadOp>(
@@ -377,6 +482,9 @@ Value convInputCotangent(RuleBuilder &r, Value ct, Value input, Value weight,
   };
   if (sh == 1 && sw == 1)
     return cotangentOfClass(0, 0);
+  if (groups == 1)
+    if (Value merged = mergedClassesCotangent(r, ct, swapped, x, w))
+      return merged;
   // [N, C, qh, sh, qw, sw] viewed as [N, C, qh·sh, qw·sw], cropped to H, W.
   SmallVector<Value> rows;
   for (int64_t rh = 0; rh < sh; ++rh) {
@@ -393,11 +501,7 @@ Value convInputCotangent(RuleBuilder &r, Value ct, Value input, Value weight,
       rows.size() == 1
           ? rows[0]
           : r.create<ConcatOp>(rows, r.builder().getI64IntegerAttr(3));
-  Value interleaved = r.reshape(stacked, {x[0], x[1], qh * sh, qw * sw});
-  if (qh * sh == x[2] && qw * sw == x[3])
-    return interleaved;
-  return r.create<SliceOp>(interleaved, ArrayRef<int64_t>{0, 0, 0, 0},
-                           ArrayRef<int64_t>(x), DenseI64ArrayAttr());
+  return cropToInput(r, r.reshape(stacked, {x[0], x[1], qh * sh, qw * sw}), x);
 }
 
 /// The cotangent of conv2d's weight, dw[o, c, i, j] = Σ_{n, y, x}
