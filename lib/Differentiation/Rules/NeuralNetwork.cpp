@@ -16,10 +16,11 @@
 //                transposed convolution of ct, the kernel flipped and its
 //                channels swapped within each group, one stride-1
 //                convolution per residue class of input positions modulo
-//                the stride (interleaved); dw is a
-//                convolution of x (batch as channels) by ct (as the kernel),
-//                stride and dilation swapped, over the rows the forward
-//                windows reach. Groups stay groups.
+//                the stride (interleaved), or the classes as blocks of output
+//                channels of one convolution when their taps fit one small
+//                kernel; dw is a convolution of x (batch as channels) by ct
+//                (as the kernel), stride and dilation swapped, over the rows
+//                the forward windows reach. Groups stay groups.
 //   max_pool2d   dx = max_pool2d_scatter(x, ct), ty = max_pool2d_gather(x, t):
 //                each window's first maximum takes it all. Scatter and gather
 //                are linear in `source` and each other's transpose.
