@@ -79,7 +79,11 @@ def data(*shape):
 # sum over 2^18 elements (one partial result per chunk) and column sums
 # (split by columns). Narrow products with several KC steps, split along
 # their long side with the narrow operand packed by every thread: A of 24
-# rows, B of 50 (f32) or 30 columns (f64; 30 is direct in f32).
+# rows, B of 50 (f32) or 30 columns (f64; 30 is direct in f32). Products
+# of one row block (80 rows) whose threads each pack the slivers of B they
+# compute, in their first tile (gemm.inc, micro_kernel): 80x300x300 at 2
+# threads (10 slivers of 32 floats, a ragged last one packed apart),
+# 80x260x300 at 3 (9 slivers).
 xt, kt, yt = t([8, 3, 20, 20]), t([16, 3, 5, 5]), t([8, 16, 16, 16])
 source = f"""
   func.func private @conv(%x: {xt}, %k: {kt}) -> {yt} {{
@@ -92,7 +96,8 @@ source = f"""
                %na: {t([24, 1000])}, %nb: {t([1000, 300])}, %tb: {t([900, 80])})
       -> ({t([200, 260])}, {yt}, {xt}, {kt}, {t([200, 10])}, {t([900, 1])},
           tensor<{ELEM}>, {t([512])}, {t([512, 512])}, {t([6, 129, 128])},
-          {t([200, 64])}, {t([24, 300])}, {t([300, 50])}, {t([300, 30])}) {{
+          {t([200, 64])}, {t([24, 300])}, {t([300, 50])}, {t([300, 30])},
+          {t([80, 300])}, {t([80, 260])}) {{
     %c = adj.matmul %a, %b : {t([200, 300])}, {t([300, 260])} -> {t([200, 260])}
     %y, %dx, %dk = adj.vjp @conv(%x, %k) cotangents(%dy)
         : ({xt}, {kt}, {yt}) -> ({yt}, {xt}, {kt})
@@ -114,10 +119,16 @@ source = f"""
     %tb30 = adj.slice %tb start [0, 50] limit [900, 80] stride [1, 1] : {t([900, 80])} -> {t([900, 30])}
     %tall = adj.matmul %ta, %tb50 : {t([300, 900])}, {t([900, 50])} -> {t([300, 50])}
     %tall2 = adj.matmul %ta, %tb30 : {t([300, 900])}, {t([900, 30])} -> {t([300, 30])}
-    return %c, %y, %dx, %dk, %n, %o, %l, %cols, %p, %heads, %short, %wide, %tall, %tall2
+    %ea = adj.slice %e start [0, 0] limit [80, 300] stride [1, 1] : {t([900, 300])} -> {t([80, 300])}
+    %bb = adj.slice %nb start [0, 0] limit [300, 300] stride [1, 1] : {t([1000, 300])} -> {t([300, 300])}
+    %mid = adj.matmul %ea, %bb : {t([80, 300])}, {t([300, 300])} -> {t([80, 300])}
+    %mid2 = adj.matmul %ea, %b : {t([80, 300])}, {t([300, 260])} -> {t([80, 260])}
+    return %c, %y, %dx, %dk, %n, %o, %l, %cols, %p, %heads, %short, %wide, %tall, %tall2,
+           %mid, %mid2
         : {t([200, 260])}, {yt}, {xt}, {kt}, {t([200, 10])}, {t([900, 1])},
           tensor<{ELEM}>, {t([512])}, {t([512, 512])}, {t([6, 129, 128])},
-          {t([200, 64])}, {t([24, 300])}, {t([300, 50])}, {t([300, 30])}
+          {t([200, 64])}, {t([24, 300])}, {t([300, 50])}, {t([300, 30])},
+          {t([80, 300])}, {t([80, 260])}
   }}"""
 det_rng = np.random.default_rng(5)
 inputs = [det_rng.standard_normal(s).astype(DTYPE)
@@ -149,7 +160,8 @@ if len(sys.argv) == 4:  # child: run the library, write its outputs
 # whole groups and a ragged third (f32 with AVX-512's 32-column slivers;
 # f64's 16-column slivers: four whole groups and a ragged fifth);
 # 5x2100x300 and 9x2304x600 pack them again for a second K block and a
-# second NC block of columns.
+# second NC block of columns. (Whole slivers of a row-major B are packed by
+# the first tile that reads them, the ragged last one apart.)
 sizes = [(1, 1, 1), (1, 7, 3), (5, 1, 9), (6, 16, 256), (7, 17, 257),
          (13, 33, 70), (64, 10, 512), (97, 130, 300), (250, 40, 520),
          (1, 64, 64), (1, 64, 1), (64, 1, 1), (64, 64, 1), (3, 70, 20),
