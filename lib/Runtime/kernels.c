@@ -1335,7 +1335,11 @@ HIDDEN void adjoint_rt_dconv2d(
    floats or 8 doubles with AVX-512) that add the taps in row-major order,
    reading the input in place, what lies outside it (the padding) as
    zeros; column stride 1 as masked loads, 2 as two masked loads whose
-   even lanes are shuffled together. Other strides and targets take a
+   even lanes are shuffled together. Blocks of rows whose taps all read
+   rows inside the input (all but a few at the top and bottom) load whole
+   vectors and mask the FMAs instead (the padded columns' lanes keep their
+   sums): the per-tap mask work made the kernel slower than a per-group
+   rows kernel on depthwise's 32 x 32 rows. Other strides and targets take a
    scalar loop in the same order that skips the padding. Each output
    element is summed by one thread, so the results do not depend on the
    thread count. */
@@ -1352,64 +1356,138 @@ typedef struct {
 /* DEPTHWISE_ROWS(T, SFX, L, M, V, ...): depthwise_rows_<SFX>, a plane with
    unit column strides in x and y and column stride 1 or 2; M is the mask
    type, V the vector type, then V's masked load, load, register mask,
-   masked store, FMA, splat, zero and two-source permutation, and the even
-   lanes' indices. */
-#define DEPTHWISE_ROWS(T, SFX, L, M, V, LOAD, LOADU, MOVZ, STORE, FMA, SPLAT,  \
-                       ZERO, PERM, EVEN)                                       \
-  /* The lanes m of the vector at q, zeros elsewhere: with SPAN (q's whole    \
-     vector inside the input) a load and a register mask, else a masked       \
-     load. GCC 12 cannot tell where a masked load reads, so it keeps every    \
-     accumulator of a loop holding one on the stack (see ROWS_PART16). */     \
+   masked store, FMA, masked FMA (lanes off keep the addend), splat, zero
+   and two-source permutation, and the even lanes' indices. */
+#define DEPTHWISE_ROWS(T, SFX, L, M, V, LOAD, LOADU, MOVZ, STORE, FMA, MFMA,   \
+                       SPLAT, ZERO, PERM, EVEN)                                \
+  /* The lanes m of the vector at q, zeros elsewhere: with SPAN (q's whole     \
+     vector inside the input) a load and a register mask, else a masked        \
+     load. GCC 12 cannot tell where a masked load reads, so it keeps every     \
+     accumulator of a loop holding one on the stack (see ROWS_PART16). */      \
   ALWAYS_INLINE V depthwise_part_##SFX(M m, const T *q, const int SPAN) {      \
     return SPAN ? MOVZ(m, LOADU(q)) : LOAD(m, q);                              \
   }                                                                            \
+  /* Tap row i over rows xr[0..NY) that all lie inside the input, each         \
+     vector of which lies inside its extent: whole-vector loads and FMAs       \
+     masked to the lanes on[j] whose input column is inside for tap column     \
+     j (the others keep their sums), no per-tap mask work. */                  \
+  ALWAYS_INLINE void depthwise_taps_##SFX(                                     \
+      const plane_t *p, const T *const *xr, const T *w, int64_t i,             \
+      const int64_t *c0, const M *on, V *acc, const int SW, const int NY) {    \
+    const __m512i even = EVEN;                                                 \
+    for (int64_t j = 0; j < p->kw; ++j) {                                      \
+      V wv = SPLAT(w[i * p->w2 + j * p->w3]);                                  \
+      for (int a = 0; a < NY; ++a) {                                           \
+        V v = LOADU(xr[a] + c0[j]);                                            \
+        if (SW == 2)                                                           \
+          v = PERM(v, even, LOADU(xr[a] + c0[j] + L));                         \
+        acc[a] = MFMA(wv, v, acc[a], on[j]);                                   \
+      }                                                                        \
+    }                                                                          \
+  }                                                                            \
+  /* Output rows [oy, oy + ny) (ny <= DEPTHWISE_NY) of columns [x0, x0 + n):   \
+     tap column j reads from column c0[j], lanes lo[j] (hi[j]: the second      \
+     vector at stride 2) of the input rows that lie inside it. */              \
+  ALWAYS_INLINE void depthwise_edge_##SFX(                                     \
+      const plane_t *p, const T *x, const T *w, T *y, int64_t x0, int64_t oy,  \
+      int64_t ny, const int64_t *c0, const M *lo, const M *hi, const M *on,    \
+      M out, const int SW, const int SPAN) {                                   \
+    const __m512i even = EVEN;                                                 \
+    V acc[DEPTHWISE_NY];                                                       \
+    for (int a = 0; a < DEPTHWISE_NY; ++a)                                     \
+      acc[a] = p->accumulate && a < ny ? LOAD(out, y + (oy + a) * p->y2 + x0)  \
+                                       : ZERO();                               \
+    for (int64_t i = 0; i < p->kh; ++i) {                                      \
+      /* The rows outside the input (or the block) read nothing. */            \
+      const T *xr[DEPTHWISE_NY];                                               \
+      M in[DEPTHWISE_NY];                                                      \
+      int all = 1;                                                             \
+      for (int a = 0; a < DEPTHWISE_NY; ++a) {                                 \
+        int64_t r = (oy + a) * p->sh + i * p->dh - p->pt;                      \
+        int inside = a < ny && r >= 0 && r < p->ih;                            \
+        all &= inside;                                                         \
+        xr[a] = x + (inside ? r : 0) * p->x2;                                  \
+        in[a] = inside ? (M)~0 : 0;                                            \
+      }                                                                        \
+      if (SPAN && all) {                                                       \
+        depthwise_taps_##SFX(p, xr, w, i, c0, on, acc, SW, DEPTHWISE_NY);      \
+        continue;                                                              \
+      }                                                                        \
+      for (int64_t j = 0; j < p->kw; ++j) {                                    \
+        V wv = SPLAT(w[i * p->w2 + j * p->w3]);                                \
+        for (int a = 0; a < DEPTHWISE_NY; ++a) {                               \
+          V v = depthwise_part_##SFX(lo[j] & in[a], xr[a] + c0[j], SPAN);      \
+          if (SW == 2)                                                         \
+            v = PERM(v, even,                                                  \
+                     depthwise_part_##SFX(hi[j] & in[a], xr[a] + c0[j] + L,    \
+                                          SPAN));                              \
+          acc[a] = FMA(wv, v, acc[a]);                                         \
+        }                                                                      \
+      }                                                                        \
+    }                                                                          \
+    for (int a = 0; a < ny; ++a)                                               \
+      STORE(y + (oy + a) * p->y2 + x0, out, acc[a]);                           \
+  }                                                                            \
+  /* Output rows [oy, oy + NY) of columns [x0, x0 + n) whose taps all read     \
+     rows inside the input: depthwise_taps' work, its rows addressed from      \
+     the block's first (through depthwise_taps' row pointers the kernel        \
+     took 231 µs instead of 204 on depthwise's 32 x 32 planes). */             \
+  ALWAYS_INLINE void depthwise_inner_##SFX(                                    \
+      const plane_t *p, const T *x, const T *w, T *y, int64_t x0, int64_t oy,  \
+      const int64_t *c0, const M *on, M out, const int SW, const int NY) {     \
+    V acc[NY];                                                                 \
+    for (int a = 0; a < NY; ++a)                                               \
+      acc[a] = p->accumulate ? LOAD(out, y + (oy + a) * p->y2 + x0) : ZERO();  \
+    const __m512i even = EVEN;                                                 \
+    const T *xb = x + (oy * p->sh - p->pt) * p->x2;                            \
+    int64_t rs = p->sh * p->x2;                                                \
+    for (int64_t i = 0; i < p->kh; ++i)                                        \
+      for (int64_t j = 0; j < p->kw; ++j) {                                    \
+        V wv = SPLAT(w[i * p->w2 + j * p->w3]);                                \
+        const T *q = xb + i * p->dh * p->x2 + c0[j];                           \
+        for (int a = 0; a < NY; ++a) {                                         \
+          V v = LOADU(q + a * rs);                                             \
+          if (SW == 2)                                                         \
+            v = PERM(v, even, LOADU(q + a * rs + L));                          \
+          acc[a] = MFMA(wv, v, acc[a], on[j]);                                 \
+        }                                                                      \
+      }                                                                        \
+    for (int a = 0; a < NY; ++a)                                               \
+      STORE(y + (oy + a) * p->y2 + x0, out, acc[a]);                           \
+  }                                                                            \
   /* Output columns [x0, x0 + n) of every row: the masks and columns of each   \
-     tap column j are the same in every row. */                                \
+     tap column j are the same in every row. The rows whose taps all lie       \
+     inside the input (all but the padding's few at the top and bottom)        \
+     take depthwise_inner when SPAN. */                                        \
   ALWAYS_INLINE void depthwise_columns_##SFX(const plane_t *p, const T *x,     \
                                              const T *w, T *y, int64_t x0,     \
                                              int64_t n, const int SW,          \
                                              const int SPAN) {                 \
-    const __m512i even = EVEN;                                                 \
     int64_t c0[p->kw];                                                         \
-    M lo[p->kw], hi[p->kw];                                                    \
+    M lo[p->kw], hi[p->kw], on[p->kw];                                         \
     for (int64_t j = 0; j < p->kw; ++j) {                                      \
       c0[j] = x0 * SW + j * p->dw - p->pl;                                     \
       /* Stride 2: columns c0, c0 + 2, ..., the even lanes of 2 L. */          \
       int64_t end = min64(SW * (n - 1) + 1, p->iw - c0[j]);                    \
       lo[j] = (M)lanes(-c0[j], end);                                           \
       hi[j] = (M)lanes(-c0[j] - L, end - L);                                   \
+      /* Output lane k reads column c0 + SW k (lanes clamps the negative       \
+         bound of a c0 > 0 to 0). */                                           \
+      on[j] = (M)lanes(ceildiv(-c0[j], SW),                                    \
+                       min64(n, ceildiv(p->iw - c0[j], SW)));                  \
     }                                                                          \
     M out = (M)lanes(0, n);                                                    \
     for (int64_t oy = 0; oy < p->oh; oy += DEPTHWISE_NY) {                     \
       int64_t ny = min64(DEPTHWISE_NY, p->oh - oy);                            \
-      V acc[DEPTHWISE_NY];                                                     \
-      for (int a = 0; a < DEPTHWISE_NY; ++a)                                   \
-        acc[a] = p->accumulate && a < ny ? LOAD(out, y + (oy + a) * p->y2 + x0)\
-                                         : ZERO();                             \
-      for (int64_t i = 0; i < p->kh; ++i) {                                    \
-        /* The rows outside the input (or the block) read nothing. */          \
-        const T *xr[DEPTHWISE_NY];                                             \
-        M in[DEPTHWISE_NY];                                                    \
-        for (int a = 0; a < DEPTHWISE_NY; ++a) {                               \
-          int64_t r = (oy + a) * p->sh + i * p->dh - p->pt;                    \
-          int inside = a < ny && r >= 0 && r < p->ih;                          \
-          xr[a] = x + (inside ? r : 0) * p->x2;                                \
-          in[a] = inside ? (M)~0 : 0;                                          \
-        }                                                                      \
-        for (int64_t j = 0; j < p->kw; ++j) {                                  \
-          V wv = SPLAT(w[i * p->w2 + j * p->w3]);                              \
-          for (int a = 0; a < DEPTHWISE_NY; ++a) {                             \
-            V v = depthwise_part_##SFX(lo[j] & in[a], xr[a] + c0[j], SPAN);    \
-            if (SW == 2)                                                       \
-              v = PERM(v, even,                                                \
-                       depthwise_part_##SFX(hi[j] & in[a], xr[a] + c0[j] + L,  \
-                                            SPAN));                            \
-            acc[a] = FMA(wv, v, acc[a]);                                       \
-          }                                                                    \
-        }                                                                      \
-      }                                                                        \
-      for (int a = 0; a < ny; ++a)                                             \
-        STORE(y + (oy + a) * p->y2 + x0, out, acc[a]);                         \
+      /* Whether the block's taps all read rows inside the input. */           \
+      int64_t r0 = oy * p->sh - p->pt;                                         \
+      if (SPAN && ny == DEPTHWISE_NY && r0 >= 0 &&                             \
+          r0 + (ny - 1) * p->sh + (p->kh - 1) * p->dh < p->ih)                 \
+        depthwise_inner_##SFX(p, x, w, y, x0, oy, c0, on, out, SW,             \
+                              DEPTHWISE_NY);                                   \
+      else                                                                     \
+        depthwise_edge_##SFX(p, x, w, y, x0, oy, ny, c0, lo, hi, on, out, SW,  \
+                             SPAN);                                            \
     }                                                                          \
   }                                                                            \
   static void depthwise_rows_##SFX(const plane_t *p, const T *x, const T *w,  \
@@ -1431,14 +1509,14 @@ typedef struct {
   }
 DEPTHWISE_ROWS(float, s, 16, __mmask16, __m512, _mm512_maskz_loadu_ps,
                _mm512_loadu_ps, _mm512_maskz_mov_ps, _mm512_mask_storeu_ps,
-               _mm512_fmadd_ps, _mm512_set1_ps, _mm512_setzero_ps,
-               _mm512_permutex2var_ps,
+               _mm512_fmadd_ps, _mm512_mask3_fmadd_ps, _mm512_set1_ps,
+               _mm512_setzero_ps, _mm512_permutex2var_ps,
                _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22,
                                  24, 26, 28, 30))
 DEPTHWISE_ROWS(double, d, 8, __mmask8, __m512d, _mm512_maskz_loadu_pd,
                _mm512_loadu_pd, _mm512_maskz_mov_pd, _mm512_mask_storeu_pd,
-               _mm512_fmadd_pd, _mm512_set1_pd, _mm512_setzero_pd,
-               _mm512_permutex2var_pd,
+               _mm512_fmadd_pd, _mm512_mask3_fmadd_pd, _mm512_set1_pd,
+               _mm512_setzero_pd, _mm512_permutex2var_pd,
                _mm512_setr_epi64(0, 2, 4, 6, 8, 10, 12, 14))
 #endif
 
@@ -1500,10 +1578,9 @@ DEPTHWISE(double, d)
    channels [g*f, (g+1)*f). in_g, w_g and out_g are the group strides; the
    rest is CONV's (adjoint_rt_sconv2d or _dconv2d), for one group. Groups
    of one input and one output channel take the depthwise kernel (SFX),
-   except rows of 16 or more at column stride 1: there the rows kernel,
-   group by group, measured faster at 1 thread (depthwise 3x3 over 16 x 32
-   planes of 32 x 32: 223 µs against 279; at 2 threads 224 against 141).
-   Other groups run one after the other, each on all threads. The
+   planes over threads, wide rows included (perf-grouped2: its rows inside
+   the input skip the per-tap masks). Other groups run one after the
+   other, each on all threads. The
    condition is mirrored by LowerToKernels.cpp's takesDepthwiseKernel (no
    scratch, padding read in place): change them together. */
 #define CONV2D_GROUPED(CONV, T, SFX)                                           \
@@ -1515,7 +1592,7 @@ DEPTHWISE(double, d)
       const T *w, int64_t w_g, int64_t w0, int64_t w1, int64_t w2, int64_t w3, \
       T *out, int64_t out_g, int64_t out0, int64_t out1, int64_t out2,         \
       int64_t out3, int32_t accumulate, T *scratch) {                          \
-    if (c == 1 && f == 1 && (sw != 1 || ow < 16)) {                            \
+    if (c == 1 && f == 1) {                                                    \
       const T *last = in + (batch - 1) * in0 + (groups - 1) * in_g +           \
                       (ih - 1) * in2 + (iw - 1) * in3;                         \
       depthwise_t_##SFX d = {{kh, kw, oh, ow, sh, sw, dh, dw, ih, iw, pt, pl,  \

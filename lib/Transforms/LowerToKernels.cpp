@@ -462,15 +462,12 @@ private:
 
   /// Whether the runtime runs the grouped convolution `op` with its
   /// depthwise kernel, which reads a padded input in place (kernels.c,
-  /// CONV2D_GROUPED: groups of one input and one output channel, unless
-  /// their rows are 16 or more at column stride 1).
+  /// CONV2D_GROUPED: groups of one input and one output channel).
   static bool takesDepthwiseKernel(Operation *op) {
     if (!isa<linalg::Conv2DNgchwGfchwOp>(op))
       return false;
     ArrayRef<int64_t> w = shapeOf(op->getOperand(1));
-    return w[1] == 1 && w[2] == 1 &&
-           (window(op, "strides")[1] != 1 ||
-            shapeOf(op->getOperand(2)).back() < 16);
+    return w[1] == 1 && w[2] == 1;
   }
 
   /// A convolution's window attribute (strides or dilations).

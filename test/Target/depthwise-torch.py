@@ -6,8 +6,10 @@
 # (kernels.c): rows narrower than its vectors (11, 6, 9 outputs), one row
 # wider (20, two vectors at stride 2), column strides 1 and 2 as vectors
 # (masked at the padding), stride 3 as the scalar loop; planes enough for
-# threads in the first cases. Rows of 16 or more at stride 1 take the
-# per-group path (the 18 x 18 pooling).
+# threads in the first cases. Wide rows (the 18 x 18 pooling, the 32 x 37,
+# 20 x 40 and 24 x 24 convolutions) take its blocks of rows whose taps all
+# read rows inside the input (whole-vector loads, FMAs masked at the padded
+# columns) between the edge rows, at strides 1 and 2 and dilation 2.
 
 import numpy as np
 import torch
@@ -34,6 +36,9 @@ CONVS = [  # (N, C, H, W), kernel, stride, padding, dilation
     ((4, 8, 12, 12), [3, 3], [2, 2], [1, 1], [1, 1]),
     ((3, 5, 11, 14), [3, 3], [1, 1], [2, 2], [2, 2]),
     ((2, 4, 9, 9), [5, 3], [2, 1], [2, 1], [1, 1]),
+    ((4, 8, 32, 37), [3, 3], [1, 1], [1, 1], [1, 1]),
+    ((2, 3, 20, 40), [5, 3], [1, 2], [2, 1], [1, 1]),
+    ((2, 4, 24, 24), [3, 3], [1, 1], [2, 2], [2, 2]),
 ]
 
 
