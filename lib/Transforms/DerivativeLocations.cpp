@@ -7,6 +7,7 @@
 #include "adjoint/Transforms/DerivativeLocations.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Operation.h"
 
 using namespace mlir;
 using adjoint::DerivativeKind;
@@ -51,4 +52,55 @@ Location adjoint::stripCallSites(Location loc) {
   while (auto site = dyn_cast<CallSiteLoc>(loc))
     loc = site.getCallee();
   return loc;
+}
+
+/// `loc` as a user reads it: file:line:col, "adjoint"(file:line:col), the
+/// innermost callee of call sites.
+static void printLocation(Location loc, llvm::raw_ostream &os) {
+  if (auto site = dyn_cast<CallSiteLoc>(loc))
+    return printLocation(site.getCallee(), os);
+  if (auto file = dyn_cast<FileLineColLoc>(loc)) {
+    os << file.getFilename().strref() << ":" << file.getLine() << ":"
+       << file.getColumn();
+    return;
+  }
+  if (auto name = dyn_cast<NameLoc>(loc)) {
+    os << "\"" << name.getName().strref() << "\"";
+    if (!isa<UnknownLoc>(name.getChildLoc())) {
+      os << "(";
+      printLocation(name.getChildLoc(), os);
+      os << ")";
+    }
+    return;
+  }
+  if (auto fused = dyn_cast<FusedLoc>(loc)) {
+    os << "[";
+    llvm::interleaveComma(fused.getLocations(), os,
+                          [&](Location part) { printLocation(part, os); });
+    os << "]";
+    return;
+  }
+  if (isa<UnknownLoc>(loc)) {
+    os << "an unknown location";
+    return;
+  }
+  loc.print(os);
+}
+
+void adjoint::printOpPlace(Operation *op, llvm::raw_ostream &os) {
+  os << op->getName() << " at ";
+  printLocation(op->getLoc(), os);
+  DerivativeKind kind = getDerivativeKind(op->getLoc());
+  if (kind == DerivativeKind::Forward) {
+    os << " (forward)";
+    return;
+  }
+  os << (kind == DerivativeKind::Adjoint ? " (backward"
+                                         : " (tangent, forward mode");
+  // A fusion of derivative locations points back to no single op.
+  if (LocationAttr forward = getForwardOpLoc(op->getLoc())) {
+    os << ": in the derivative of the op at ";
+    printLocation(forward, os);
+  }
+  os << ")";
 }

@@ -13,6 +13,11 @@
 #define ADJOINT_TRANSFORMS_DERIVATIVELOCATIONS_H
 
 #include "mlir/IR/Location.h"
+#include "llvm/Support/raw_ostream.h"
+
+namespace mlir {
+class Operation;
+} // namespace mlir
 
 namespace adjoint {
 
@@ -31,6 +36,12 @@ mlir::LocationAttr getForwardOpLoc(mlir::Location loc);
 
 /// The innermost callee of nested call sites.
 mlir::Location stripCallSites(mlir::Location loc);
+
+/// Where `op` is, as a user reads it, for run-time error messages: "adj.log
+/// at m.mlir:2:8 (forward)", or for a derivative op "adj.div at
+/// "adjoint"(m.mlir:7:8) (backward: in the derivative of the op at
+/// m.mlir:7:8)" (call sites print as their innermost callee).
+void printOpPlace(mlir::Operation *op, llvm::raw_ostream &os);
 
 } // namespace adjoint
 
