@@ -434,10 +434,15 @@ LogicalResult sliceAxes(NodeContext &n, ArrayRef<int64_t> starts,
   ArrayRef<int64_t> in = n.type(0).getShape();
   int64_t rank = in.size();
   SmallVector<int64_t> start(rank, 0), limit(in), stride(rank, 1), reversed;
+  SmallVector<bool> seen(rank, false);
   for (size_t i = 0; i < axes.size(); ++i) {
     FailureOr<int64_t> a = n.normalizeAxis(axes[i], rank);
     if (failed(a))
       return failure();
+    // ONNX forbids it; slicing by the last one would ignore the others.
+    if (seen[*a])
+      return n.error() << "axes name axis " << *a << " twice";
+    seen[*a] = true;
     int64_t size = in[*a], step = steps[i];
     if (step == 0 || step == std::numeric_limits<int64_t>::min())
       return n.error() << "step " << step << " is not supported";
@@ -583,6 +588,28 @@ LogicalResult split(NodeContext &n, Results &results) {
   return success();
 }
 
+/// Run-time `indices` with the negative ones counted from the end of an
+/// axis of `size`: index + size where negative, in f64 (exact for any index
+/// that can be in range), converted back.
+FailureOr<Value> countFromEnd(NodeContext &n, Value indices, int64_t size) {
+  auto type = cast<RankedTensorType>(indices.getType());
+  FailureOr<Value> asFloat =
+      n.create<adj::ConvertOp>(indices, {}, type.clone(n.b.getF64Type()));
+  if (failed(asFloat))
+    return failure();
+  FailureOr<Value> negative =
+      compare(n, adj::ComparisonDirection::lt, *asFloat, f64Scalar(n, 0.0));
+  FailureOr<Value> shifted =
+      n.create<adj::AddOp>({*asFloat, f64Scalar(n, double(size))});
+  if (failed(negative) || failed(shifted))
+    return failure();
+  FailureOr<Value> counted =
+      n.create<adj::SelectOp>({*negative, *shifted, *asFloat});
+  if (failed(counted))
+    return failure();
+  return n.create<adj::ConvertOp>(*counted, {}, type);
+}
+
 /// OneHot: `adj.one_hot` of the indices (known at run time), the new axis
 /// moved to `axis`, as off + (on - off) hot. From opset 11 a negative index
 /// counts from the end. The values known at import time fold; others (a
@@ -608,29 +635,18 @@ LogicalResult oneHot(NodeContext &n, Results &results) {
   auto scalarType = RankedTensorType::get({}, floatElement);
   Value indices = n.value(0);
   if (n.opset >= 11) {
-    // index + depth where negative, in f64 (exact for any index that can
-    // be in range), converted back.
-    auto f64Type = n.type(0).clone(n.b.getF64Type());
-    FailureOr<Value> asFloat = n.create<adj::ConvertOp>(indices, {}, f64Type);
-    if (failed(asFloat))
-      return failure();
-    FailureOr<Value> negative =
-        compare(n, adj::ComparisonDirection::lt, *asFloat, f64Scalar(n, 0.0));
-    FailureOr<Value> shifted =
-        n.create<adj::AddOp>({*asFloat, f64Scalar(n, double((*depth)[0]))});
-    if (failed(negative) || failed(shifted))
-      return failure();
-    FailureOr<Value> counted =
-        n.create<adj::SelectOp>({*negative, *shifted, *asFloat});
+    FailureOr<Value> counted = countFromEnd(n, indices, (*depth)[0]);
     if (failed(counted))
       return failure();
-    FailureOr<Value> back = n.create<adj::ConvertOp>(*counted, {}, n.type(0));
-    if (failed(back))
-      return failure();
-    indices = *back;
+    indices = *counted;
   }
   SmallVector<int64_t> shape(n.type(0).getShape());
   shape.push_back((*depth)[0]);
+  // The output's bytes (8 per f64) must fit in 64 bits.
+  std::optional<int64_t> count = elementCount(shape);
+  if (!count || *count > std::numeric_limits<int64_t>::max() / 8)
+    return n.error() << "depth " << (*depth)[0]
+                     << " makes the output too large";
   FailureOr<Value> y = n.create<adj::OneHotOp>(
       indices, {}, RankedTensorType::get(shape, floatElement));
   if (failed(y))
