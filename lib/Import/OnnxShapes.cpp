@@ -737,10 +737,15 @@ LogicalResult gather(NodeContext &n, Results &results) {
   FailureOr<Value> x = n.floatValue(0);
   if (failed(x))
     return failure();
-  Value index =
-      indices.constant
-          ? n.materialize(intConstant(n.b.getContext(), indexShape, known))
-          : n.value(1);
+  Value index;
+  if (indices.constant) {
+    index = n.materialize(intConstant(n.b.getContext(), indexShape, known));
+  } else {
+    FailureOr<Value> counted = countFromEnd(n, n.value(1), size);
+    if (failed(counted))
+      return failure();
+    index = *counted;
+  }
   return result(results, n.create<adj::GatherOp>(
                              {*x, index},
                              {n.named("axis", n.b.getI64IntegerAttr(*axis))}));
@@ -819,6 +824,21 @@ FailureOr<Value> flatPositions(NodeContext &n, unsigned at,
   FailureOr<Value> position = n.create<adj::AddOp>({*scaled, baseConstant});
   if (failed(position))
     return failure();
+  // An index outside [-size, size) would land in a neighbouring row: its
+  // position is -1 instead, outside the flat data, where adj-check-indices
+  // reports it (and the gather clamps it into the data).
+  for (auto [direction, bound] :
+       {std::pair(adj::ComparisonDirection::lt, 0.0),
+        std::pair(adj::ComparisonDirection::ge, double(size))}) {
+    FailureOr<Value> outside =
+        compare(n, direction, *index, f64Scalar(n, bound));
+    if (failed(outside))
+      return failure();
+    position =
+        n.create<adj::SelectOp>({*outside, f64Scalar(n, -1.0), *position});
+    if (failed(position))
+      return failure();
+  }
   return n.create<adj::ConvertOp>(*position, {}, type.clone(n.b.getI64Type()));
 }
 

@@ -1,0 +1,62 @@
+# Run-time indices out of range in ONNX nodes: the compiled call fails
+# naming the op (adj-check-indices), as PyTorch raises, instead of reading
+# another row. GatherElements and ScatterElements index the flattened data,
+# where an index past its axis once landed in the next row unnoticed. Good
+# indices match NumPy; negative ones count from the end (Gather's once
+# were clamped to 0).
+# RUN: %python %s %t.dir
+import sys
+
+import numpy as np
+from onnx import TensorProto, helper
+
+import adjoint
+import torchexport
+from torchexport import check, failures
+
+torchexport.setup(sys.argv[1])
+x = np.arange(12, dtype=np.float32).reshape(3, 4)
+i = np.array([[3, 0], [1, -4], [2, 2]], np.int64)
+u = np.array([[10, 11], [12, 13], [14, 15]], np.float32)
+nodes = {
+    "gather": helper.make_node("Gather", ["x", "i"], ["y"], name="g", axis=1),
+    "gather-elements": helper.make_node("GatherElements", ["x", "i"], ["y"],
+                                        name="g", axis=1),
+    "scatter-elements": helper.make_node(
+        "ScatterElements", ["x", "i", "u"], ["y"], name="s", axis=1,
+        reduction="add"),
+}
+inputs = {"x": x, "i": i, "u": u}
+for name, node in nodes.items():
+    used = {k: v for k, v in inputs.items() if k in node.input}
+    lib = torchexport.compile_nodes([node], used, {"y": TensorProto.FLOAT},
+                                    name)
+    if name == "gather":
+        good = np.array([[3, 0], [1, -2], [2, 2]], np.int64)
+        want = np.take(x.astype(np.float64), good % 4, axis=1)
+    elif name == "gather-elements":
+        good = i
+        want = np.take_along_axis(x.astype(np.float64), i % 4, 1)
+    else:
+        good = i
+        want = x.astype(np.float64)
+        for r in range(3):
+            for c in range(2):
+                want[r, i[r, c] % 4] += u[r, c]
+    check(f"{name} of indices in range", lib.forward(**{**used, "i": good}),
+          want)
+    # 4 is past the axis; in the flattened data, row 0's 4 is row 1's 0.
+    bad = good.copy()
+    bad[0, 0] = 4
+    try:
+        lib.forward(**{**used, "i": bad})
+        failures.append(f"{name}: no error for index 4")
+        print(f"FAIL {name}: no error for index 4")
+    except adjoint.CallError as e:
+        ok = "read an index outside" in e.message
+        print(f"{'ok  ' if ok else 'FAIL'} {name}: {e.message}")
+        if not ok:
+            failures.append(name)
+
+print(f"{len(failures)} failures")
+sys.exit(1 if failures else 0)
