@@ -126,6 +126,8 @@ void checkFunction(func::FuncOp fn, SmallVectorImpl<Attribute> &messages) {
       if (!constantInRange(use->indices, use->size) &&
           checked.insert({use->indices, use->size}).second)
         uses.push_back(*use);
+  // After the optimize stage a function is one block; the status could not
+  // be threaded through more (adj-check-numerics reports that as an error).
   if (uses.empty() || !fn.getBody().hasOneBlock())
     return;
 
