@@ -65,6 +65,12 @@ std::optional<IndexUse> getIndexUse(Operation *op) {
   if (auto loss = dyn_cast<adj::SoftmaxCrossEntropyOp>(op))
     return IndexUse{op, loss.getLabels(),
                     loss.getLogits().getType().getDimSize(1), "a label"};
+  // The labels of a cross-entropy that reach only its derivative (the loss
+  // itself is dead in a function that returns only the gradient), or of an
+  // imported ONNX loss. Other one_hot ops give a zero row by definition.
+  if (auto oneHot = dyn_cast<adj::OneHotOp>(op); oneHot && oneHot.getInRange())
+    return IndexUse{op, oneHot.getIndices(), oneHot.getType().getShape().back(),
+                    "a label"};
   return std::nullopt;
 }
 
@@ -117,19 +123,36 @@ std::string describe(const IndexUse &use, func::FuncOp fn) {
 
 /// Adds the checks to `fn` and appends the message of each id it uses to
 /// `messages`. The status becomes a new last result, or is combined with
-/// the one adj-check-numerics added (`adj.status` on `fn`).
-void checkFunction(func::FuncOp fn, SmallVectorImpl<Attribute> &messages) {
+/// the one adj-check-numerics added (`adj.status` on `fn`). Fails on an
+/// index it cannot check: one read in a nested region (scf.if in
+/// hand-written IR), whose check could not reach the status without
+/// threading it through the region, or in a function of several blocks.
+LogicalResult checkFunction(func::FuncOp fn,
+                            SmallVectorImpl<Attribute> &messages) {
   SmallVector<IndexUse> uses;
   DenseSet<std::pair<Value, int64_t>> checked;
-  for (Operation &op : fn.getBody().getOps())
-    if (std::optional<IndexUse> use = getIndexUse(&op))
-      if (!constantInRange(use->indices, use->size) &&
-          checked.insert({use->indices, use->size}).second)
-        uses.push_back(*use);
-  // After the optimize stage a function is one block; the status could not
-  // be threaded through more (adj-check-numerics reports that as an error).
-  if (uses.empty() || !fn.getBody().hasOneBlock())
-    return;
+  WalkResult walk = fn.walk([&](Operation *op) {
+    std::optional<IndexUse> use = getIndexUse(op);
+    if (!use || constantInRange(use->indices, use->size))
+      return WalkResult::advance();
+    if (op->getParentOp() != fn) {
+      op->emitError("--check-indices: cannot check the indices of an op "
+                    "inside ")
+          << op->getParentOp()->getName()
+          << "; compile with --check-indices=false";
+      return WalkResult::interrupt();
+    }
+    if (checked.insert({use->indices, use->size}).second)
+      uses.push_back(*use);
+    return WalkResult::advance();
+  });
+  if (walk.wasInterrupted())
+    return failure();
+  if (uses.empty())
+    return success();
+  if (!fn.getBody().hasOneBlock())
+    return fn.emitError("--check-indices: @")
+           << fn.getSymName() << " has more than one block";
 
   OpBuilder b(fn.getBody());
   Location fnLoc = fn.getLoc();
@@ -148,19 +171,12 @@ void checkFunction(func::FuncOp fn, SmallVectorImpl<Attribute> &messages) {
         loc, first, b.create<arith::ConstantIntOp>(loc, id, 32), status);
   }
 
-  auto ret = cast<func::ReturnOp>(fn.getBody().front().getTerminator());
-  if (fn->hasAttr("adj.status")) {
-    OpOperand &numerics = ret->getOpOperands().back();
-    b.setInsertionPoint(ret);
-    Value clean =
-        b.create<arith::CmpIOp>(fnLoc, arith::CmpIPredicate::eq, status, zero);
-    numerics.set(
-        b.create<arith::SelectOp>(fnLoc, clean, numerics.get(), status));
-    return;
-  }
-  ret.getOperandsMutable().append(status);
-  fn.insertResult(fn.getNumResults(), b.getI32Type(), DictionaryAttr());
-  fn->setAttr("adj.status", b.getUnitAttr());
+  // An out-of-range index may well have caused a NaN that
+  // adj-check-numerics reports: it is reported first.
+  returnStatus(fn, status, /*ahead=*/true);
+  // Run again, the pass would add the same checks twice.
+  fn->setAttr("adj.checked_indices", b.getUnitAttr());
+  return success();
 }
 
 struct AdjCheckIndicesPass
@@ -171,8 +187,10 @@ struct AdjCheckIndicesPass
     if (auto previous = module->getAttrOfType<ArrayAttr>("adj.status_messages"))
       llvm::append_range(messages, previous);
     for (auto fn : module.getOps<func::FuncOp>())
-      if (fn.isPublic() && !fn.isExternal())
-        checkFunction(fn, messages);
+      if (fn.isPublic() && !fn.isExternal() &&
+          !fn->hasAttr("adj.checked_indices") &&
+          failed(checkFunction(fn, messages)))
+        return signalPassFailure();
     if (!messages.empty())
       module->setAttr("adj.status_messages",
                       ArrayAttr::get(module.getContext(), messages));

@@ -225,11 +225,11 @@ LogicalResult checkFunction(func::FuncOp fn,
         loc, first, b.create<arith::ConstantIntOp>(loc, id, 32), status);
   }
 
-  auto ret = cast<func::ReturnOp>(fn.getBody().front().getTerminator());
-  ret.getOperandsMutable().append(status);
-  fn.insertResult(fn.getNumResults(), b.getI32Type(), DictionaryAttr());
-  // For adj-check-indices, which combines its status with this one.
-  fn->setAttr("adj.status", b.getUnitAttr());
+  // An index out of range (adj-check-indices) may well have caused the NaN:
+  // it is reported first.
+  returnStatus(fn, status, /*ahead=*/false);
+  // Run again, the pass would check its own checks' producers twice.
+  fn->setAttr("adj.checked_numerics", b.getUnitAttr());
   return success();
 }
 
@@ -237,9 +237,13 @@ struct AdjCheckNumericsPass
     : public adjoint::impl::AdjCheckNumericsBase<AdjCheckNumericsPass> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
+    // Ids continue those of adj-check-indices, if it ran first.
     SmallVector<Attribute> messages;
+    if (auto previous = module->getAttrOfType<ArrayAttr>("adj.status_messages"))
+      llvm::append_range(messages, previous);
     for (auto fn : module.getOps<func::FuncOp>())
       if (fn.isPublic() && !fn.isExternal() &&
+          !fn->hasAttr("adj.checked_numerics") &&
           failed(checkFunction(fn, messages)))
         return signalPassFailure();
     module->setAttr("adj.status_messages",

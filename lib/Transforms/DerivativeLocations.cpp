@@ -6,6 +6,9 @@
 
 #include "adjoint/Transforms/DerivativeLocations.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Operation.h"
 
@@ -103,4 +106,23 @@ void adjoint::printOpPlace(Operation *op, llvm::raw_ostream &os) {
     printLocation(forward, os);
   }
   os << ")";
+}
+
+void adjoint::returnStatus(func::FuncOp fn, Value status, bool ahead) {
+  auto ret = cast<func::ReturnOp>(fn.getBody().front().getTerminator());
+  OpBuilder b(ret);
+  if (!fn->hasAttr("adj.status")) {
+    ret.getOperandsMutable().append(status);
+    fn.insertResult(fn.getNumResults(), b.getI32Type(), DictionaryAttr());
+    fn->setAttr("adj.status", b.getUnitAttr());
+    return;
+  }
+  OpOperand &previous = ret->getOpOperands().back();
+  Value first = ahead ? status : previous.get();
+  Value second = ahead ? previous.get() : status;
+  Location loc = fn.getLoc();
+  Value zero = b.create<arith::ConstantIntOp>(loc, 0, 32);
+  Value clean =
+      b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, first, zero);
+  previous.set(b.create<arith::SelectOp>(loc, clean, second, first));
 }

@@ -10,7 +10,7 @@
 // CHECK-SAME: "adj.gather at {{.*}}check-indices.mlir{{.*}}:[[# @LINE + 23]]:8 (forward) read an index outside [0, 5) in f",
 // CHECK-SAME: "adj.softmax_cross_entropy at {{.*}}check-indices.mlir{{.*}}:[[# @LINE + 24]]:8 (forward) read a label outside [0, 3) in f"]}
 // CHECK-LABEL: func.func @f(
-// CHECK-SAME: -> (tensor<f32>, tensor<5x3xf32>, i32) attributes {adj.status}
+// CHECK-SAME: -> (tensor<f32>, tensor<5x3xf32>, i32) attributes {adj.checked_indices, adj.status}
 // CHECK: %[[ZERO:.*]] = arith.constant 0 : i32
 // CHECK: %[[GATHER:.*]] = adj.gather
 // CHECK: %[[CHECK1:.*]] = linalg.generic {{.*}}iterator_types = ["reduction"]} ins(%[[I:.*]] : tensor<4xi64>) outs({{.*}} : tensor<i1>)
@@ -71,11 +71,11 @@ func.func private @h(%t: tensor<5x3xf32>, %i: tensor<2xi64>) -> tensor<2x3xf32> 
 
 // CHECK-LABEL: module attributes {adj.status_messages = ["earlier message", "adj.gather at {{.*}} read an index outside [0, 5) in k"]}
 // CHECK-LABEL: func.func @k(
-// CHECK-SAME: -> (tensor<1x3xf32>, i32) attributes {adj.status}
+// CHECK-SAME: -> (tensor<1x3xf32>, i32) attributes {adj.checked_indices, adj.status}
 // CHECK: %[[ZERO:.*]] = arith.constant 0 : i32
 // CHECK: %[[TWO:.*]] = arith.constant 2 : i32
 // CHECK: %[[S:.*]] = arith.select %{{.*}}, %[[TWO]], %[[ZERO]] : i32
-// CHECK: %[[CLEAN:.*]] = arith.cmpi eq, %[[S]], %[[ZERO]] : i32
+// CHECK: %[[CLEAN:.*]] = arith.cmpi eq, %[[S]], %{{.*}} : i32
 // CHECK: %[[BOTH:.*]] = arith.select %[[CLEAN]], %[[NUMERICS:.*]], %[[S]] : i32
 // CHECK: return %{{.*}}, %[[BOTH]] : tensor<1x3xf32>, i32
 module attributes {adj.status_messages = ["earlier message"]} {
@@ -84,4 +84,22 @@ module attributes {adj.status_messages = ["earlier message"]} {
     %e = adj.gather %t[%i] axis 0 : tensor<5x3xf32>, tensor<1xi64> -> tensor<1x3xf32>
     return %e, %n : tensor<1x3xf32>, i32
   }
+}
+
+// -----
+
+// An adj.one_hot marked in_range holds class labels (the derivative of a
+// cross-entropy, an imported ONNX loss): it is checked, so the labels stay
+// checked when the loss itself is dead.
+
+// CHECK: module attributes {adj.status_messages = ["adj.one_hot at {{.*}}check-indices.mlir{{.*}}:{{[0-9]+}}:8 (forward) read a label outside [0, 3) in o"]}
+// CHECK-LABEL: func.func @o(
+// CHECK-SAME: -> (tensor<2x3xf32>, i32) attributes {adj.checked_indices, adj.status}
+// CHECK: adj.one_hot %{{.*}} in_range
+// CHECK: linalg.generic {{.*}} ins(%{{.*}} : tensor<2xi64>)
+// CHECK: arith.constant 3 : i64
+// CHECK: arith.cmpi uge
+func.func @o(%l: tensor<2xi64>) -> tensor<2x3xf32> {
+  %h = adj.one_hot %l in_range : tensor<2xi64> -> tensor<2x3xf32>
+  return %h : tensor<2x3xf32>
 }

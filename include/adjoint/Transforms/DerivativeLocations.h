@@ -17,6 +17,10 @@
 
 namespace mlir {
 class Operation;
+class Value;
+namespace func {
+class FuncOp;
+} // namespace func
 } // namespace mlir
 
 namespace adjoint {
@@ -42,6 +46,13 @@ mlir::Location stripCallSites(mlir::Location loc);
 /// "adjoint"(m.mlir:7:8) (backward: in the derivative of the op at
 /// m.mlir:7:8)" (call sites print as their innermost callee).
 void printOpPlace(mlir::Operation *op, llvm::raw_ostream &os);
+
+/// Makes the i32 `status` (0: no error), computed at the end of the one
+/// block of `fn`, part of what `fn` returns: a new last result, or, if a
+/// check pass already added one (`fn` is marked `adj.status`), combined
+/// with it: `status` wins over that one if `ahead`, else loses to it. So
+/// adj-check-indices and adj-check-numerics compose in either order.
+void returnStatus(mlir::func::FuncOp fn, mlir::Value status, bool ahead);
 
 } // namespace adjoint
 

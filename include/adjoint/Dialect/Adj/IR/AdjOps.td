@@ -656,15 +656,21 @@ def Adj_OneHotOp : Adj_Op<"one_hot"> {
   let description = [{
     `result[..., c] = (indices[...] == c) ? 1 : 0`; the result has one more
     dimension than `indices`, of size `num_classes`. A label outside
-    `[0, num_classes)` gives a row of zeros.
+    `[0, num_classes)` gives a row of zeros (ONNX OneHot), unless the op is
+    marked `in_range`: then the labels are class labels that must lie in
+    the range (those of a cross-entropy, whose derivative and ONNX import
+    build on `adj.one_hot`), and one outside it is an error in the
+    reference evaluator and, by default, in compiled code (a non-zero
+    status from `adj-check-indices`; with the check off, the row is zeros).
 
     ```mlir
     %y = adj.one_hot %labels : tensor<64xi64> -> tensor<64x10xf32>
+    %t = adj.one_hot %labels in_range : tensor<64xi64> -> tensor<64x10xf32>
     ```
   }];
-  let arguments = (ins Adj_IndexTensor:$indices);
+  let arguments = (ins Adj_IndexTensor:$indices, UnitAttr:$in_range);
   let results = (outs Adj_FloatTensor:$result);
-  let assemblyFormat = "$indices attr-dict `:` type($indices) `->` type($result)";
+  let assemblyFormat = "$indices (`in_range` $in_range^)? attr-dict `:` type($indices) `->` type($result)";
   let hasVerifier = 1;
 }
 
