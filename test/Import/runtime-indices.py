@@ -8,6 +8,8 @@
 import sys
 
 import numpy as np
+import torch
+import torch.nn.functional as F
 from onnx import TensorProto, helper
 
 import adjoint
@@ -57,6 +59,54 @@ for name, node in nodes.items():
         print(f"{'ok  ' if ok else 'FAIL'} {name}: {e.message}")
         if not ok:
             failures.append(name)
+
+
+def expect_error(what, call, *fragments):
+    try:
+        call()
+        failures.append(f"{what}: no error")
+        print(f"FAIL {what}: no error")
+    except adjoint.CallError as e:
+        ok = all(f in e.message for f in fragments)
+        print(f"{'ok  ' if ok else 'FAIL'} {what}: {e.message}")
+        if not ok:
+            failures.append(what)
+
+
+# The labels of SoftmaxCrossEntropyLoss and NegativeLogLikelihoodLoss (built
+# on adj.one_hot) are checked, as PyTorch raises, except those equal to
+# ignore_index; loss and gradient (also the gradient alone, where the loss
+# is dead) match PyTorch in f64.
+z = np.random.default_rng(0).standard_normal((4, 3)).astype(np.float32)
+for op, torch_loss in (("SoftmaxCrossEntropyLoss", F.cross_entropy),
+                       ("NegativeLogLikelihoodLoss", F.nll_loss)):
+    for ignore in (None, -100, 1):
+        attrs = {} if ignore is None else {"ignore_index": ignore}
+        name = f"{op}-{ignore}"
+        node = helper.make_node(op, ["x", "l"], ["y"], name="n", **attrs)
+        labels = np.array([2, 0, 1, 2] if ignore is None else
+                          [2, ignore, 0, ignore], np.int64)
+        lib = torchexport.compile_nodes([node], {"x": z, "l": labels},
+                                        {"y": TensorProto.FLOAT}, name,
+                                        value_and_grad="forward:wrt=x")
+        t = torch.tensor(z, dtype=torch.float64, requires_grad=True)
+        want = torch_loss(t, torch.tensor(labels),
+                          ignore_index=-100 if ignore is None else ignore)
+        want.backward()
+        loss, grad = lib.forward_value_and_grad(x=z, l=labels)
+        check(f"{name} loss", loss, want.detach().numpy())
+        check(f"{name} gradient", grad, t.grad.numpy())
+        for bad in (3, -1):
+            wrong = labels.copy()
+            wrong[0] = bad
+            fragment = (f"{name}.onnx:1:1) (forward) read a label outside "
+                        "[0, 3)")
+            expect_error(f"{name} label {bad}",
+                         lambda: lib.forward(x=z, l=wrong),
+                         'adj.one_hot at "n"(', fragment)
+            expect_error(f"{name} label {bad}, gradient",
+                         lambda: lib.forward_value_and_grad(x=z, l=wrong),
+                         fragment)
 
 print(f"{len(failures)} failures")
 sys.exit(1 if failures else 0)

@@ -25,8 +25,10 @@ path = os.path.join(ct.tmpdir(), "indices.mlir")
 with open(path, "w") as f:
     f.write(MODEL)
 
-lib = adjoint.compile(path, value_and_grad=["loss:wrt=E,W"], prefix="idx")
-plain = adjoint.compile(path, value_and_grad=["loss:wrt=E,W"], prefix="idx",
+lib = adjoint.compile(path, value_and_grad=["loss:wrt=E,W"],
+                      grad=["loss:wrt=E,W"], prefix="idx")
+plain = adjoint.compile(path, value_and_grad=["loss:wrt=E,W"],
+                        grad=["loss:wrt=E,W"], prefix="idx",
                         check_indices=False,
                         output=os.path.join(ct.tmpdir(), "libplain.so"))
 rng = np.random.default_rng(0)
@@ -46,16 +48,21 @@ r = lib.loss_value_and_grad(E, W, tokens, labels)
 np.testing.assert_allclose(r.loss, want.item(), rtol=1e-5)
 np.testing.assert_allclose(r.grad_E, e.grad.numpy(), rtol=1e-5, atol=1e-6)
 np.testing.assert_allclose(r.grad_W, w.grad.numpy(), rtol=1e-5, atol=1e-6)
+# The gradient alone (the loss is dead there, its labels reach only the
+# derivative's adj.one_hot).
+gE, gW = lib.loss_grad(E, W, tokens, labels)
+np.testing.assert_allclose(gE, e.grad.numpy(), rtol=1e-5, atol=1e-6)
+np.testing.assert_allclose(gW, w.grad.numpy(), rtol=1e-5, atol=1e-6)
 
 
-def expect_error(args, fragment):
+def expect_error(args, fragment, fn="loss_value_and_grad"):
     try:
-        lib.loss_value_and_grad(*args)
+        getattr(lib, fn)(*args)
     except adjoint.CallError as e:
         assert fragment in str(e), f"{fragment!r} not in {str(e)!r}"
         assert lib.status_message(e.status) == e.message
         print(f"CallError: {e}")
-        plain.loss_value_and_grad(*args)  # no check, no error
+        getattr(plain, fn)(*args)  # no check, no error
         return
     raise AssertionError(f"{args}: no CallError")
 
@@ -67,4 +74,9 @@ for bad in (10, -1):
 expect_error((E, W, tokens, np.where(labels == 2, 3, labels)),
              f"adj.softmax_cross_entropy at {path}:4:8 (forward) read a "
              "label outside [0, 3) in idx_loss_value_and_grad")
-print("check-indices: 3 errors, 1 good call")
+for bad in (3, -1):
+    expect_error((E, W, tokens, np.where(labels == 2, bad, labels)),
+                 f'adj.one_hot at "adjoint"({path}:4:8) (backward: in the '
+                 f"derivative of the op at {path}:4:8) read a label outside "
+                 "[0, 3) in idx_loss_grad", fn="loss_grad")
+print("check-indices: 5 errors, 2 good calls")
