@@ -19,12 +19,13 @@
 // locations. The labels of a cross-entropy reach its derivative's
 // `adj.one_hot ... in_range` (a plain one_hot's out-of-range row is zeros by
 // definition), which is checked too: in a function that returns only the
-// gradient the loss itself is dead and gone. Indices that are constants in range, or indices already
-// checked against the same bound (adj.scatter_add in the derivative of an
-// adj.gather), are not checked again. After adj-check-numerics, the two
-// statuses combine: an index error is reported ahead of a NaN, which the
-// out-of-range index may well have caused, in whichever order the two
-// passes ran. Ids continue the module's `adj.status_messages`.
+// gradient the loss itself is dead and gone. Indices that are constants in
+// range, or indices already checked against the same bound (adj.scatter_add in
+// the derivative of an adj.gather), are not checked again. After
+// adj-check-numerics, the two statuses combine: an index error is reported
+// ahead of a NaN, which the out-of-range index may well have caused, in
+// whichever order the two passes ran. Ids continue the module's
+// `adj.status_messages`.
 //
 //===----------------------------------------------------------------------===//
 
