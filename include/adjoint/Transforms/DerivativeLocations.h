@@ -5,7 +5,9 @@
 // adj-differentiate locates every derivative op at "adjoint"(<forward op
 // location>) (reverse mode) or "tangent"(<forward op location>) (forward
 // mode); inlining wraps locations in call sites. These helpers read that
-// back, for passes that tell forward ops from derivative ops.
+// back, for passes that tell forward ops from derivative ops, and serve the
+// run-time check passes (adj-check-numerics, adj-check-indices), whose
+// messages say where an op is and whose statuses combine into one.
 //
 //===----------------------------------------------------------------------===//
 
