@@ -15,6 +15,7 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/CheckedArithmetic.h"
+#include "llvm/Support/FormatVariadic.h"
 
 using namespace mlir;
 using namespace adjoint;
@@ -610,6 +611,17 @@ FailureOr<Value> countFromEnd(NodeContext &n, Value indices, int64_t size) {
   return n.create<adj::ConvertOp>(*counted, {}, type);
 }
 
+/// For adj-check-indices' message, which would otherwise give the range of
+/// the adj op's own indices (shifted from the end, or flat positions): the
+/// range the node accepts along its `axis`, negative indices counting from
+/// the end.
+NamedAttribute indexRange(NodeContext &n, int64_t size, int64_t axis) {
+  return n.named("adj.index_range",
+                 n.b.getStringAttr(llvm::formatv("[{0}, {1}) along axis {2}",
+                                                 -size, size, axis)
+                                       .str()));
+}
+
 /// OneHot: `adj.one_hot` of the indices (known at run time), the new axis
 /// moved to `axis`, as off + (on - off) hot. From opset 11 a negative index
 /// counts from the end. The values known at import time fold; others (a
@@ -748,7 +760,8 @@ LogicalResult gather(NodeContext &n, Results &results) {
   }
   return result(results, n.create<adj::GatherOp>(
                              {*x, index},
-                             {n.named("axis", n.b.getI64IntegerAttr(*axis))}));
+                             {n.named("axis", n.b.getI64IntegerAttr(*axis)),
+                              indexRange(n, size, *axis)}));
 }
 
 /// GatherElements' and ScatterElements' positions in the flattened data:
@@ -857,9 +870,11 @@ LogicalResult gatherElements(NodeContext &n, Results &results) {
   if (failed(positions))
     return failure();
   Value flat = n.reshape(*x, {type.getNumElements()});
-  return result(results, n.create<adj::GatherOp>(
-                             {flat, *positions},
-                             {n.named("axis", n.b.getI64IntegerAttr(0))}));
+  return result(results,
+                n.create<adj::GatherOp>(
+                    {flat, *positions},
+                    {n.named("axis", n.b.getI64IntegerAttr(0)),
+                     indexRange(n, type.getDimSize(*axis), *axis)}));
 }
 
 /// ScatterElements (Tensor.scatter, scatter_add): the updates added at the
@@ -889,7 +904,9 @@ LogicalResult scatterElements(NodeContext &n, Results &results) {
       RankedTensorType::get({type.getNumElements()}, type.getElementType());
   auto scatter = [&](Value v) -> FailureOr<Value> {
     FailureOr<Value> s = n.create<adj::ScatterAddOp>(
-        {v, *positions}, {n.named("axis", n.b.getI64IntegerAttr(0))},
+        {v, *positions},
+        {n.named("axis", n.b.getI64IntegerAttr(0)),
+         indexRange(n, type.getDimSize(*axis), *axis)},
         {flatType});
     if (failed(s))
       return failure();

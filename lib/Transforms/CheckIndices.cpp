@@ -120,8 +120,13 @@ std::string describe(const IndexUse &use, func::FuncOp fn) {
   std::string s;
   llvm::raw_string_ostream os(s);
   printOpPlace(use.op, os);
-  os << " read " << use.what << " outside [0, " << use.size << ") in "
-     << fn.getSymName();
+  os << " read " << use.what << " outside ";
+  // The range as the ONNX importer's node takes the indices.
+  if (auto range = use.op->getAttrOfType<StringAttr>("adj.index_range"))
+    os << range.getValue();
+  else
+    os << "[0, " << use.size << ")";
+  os << " in " << fn.getSymName();
   return s;
 }
 

@@ -1,7 +1,8 @@
 # Run-time indices out of range in ONNX nodes: the compiled call fails
 # naming the op (adj-check-indices), as PyTorch raises, instead of reading
 # another row. GatherElements and ScatterElements index the flattened data,
-# where an index past its axis once landed in the next row unnoticed. Good
+# where an index past its axis once landed in the next row unnoticed; the
+# message gives the range the node accepts along its axis. Good
 # indices match NumPy; negative ones count from the end (Gather's once
 # were clamped to 0).
 # RUN: %python %s %t.dir
@@ -55,7 +56,9 @@ for name, node in nodes.items():
         failures.append(f"{name}: no error for index 4")
         print(f"FAIL {name}: no error for index 4")
     except adjoint.CallError as e:
-        ok = "read an index outside" in e.message
+        # The range the node accepts, along its axis (not the flat data's
+        # [0, 12), nor [0, 4) for Gather, which takes [-4, 4)).
+        ok = "read an index outside [-4, 4) along axis 1 in" in e.message
         print(f"{'ok  ' if ok else 'FAIL'} {name}: {e.message}")
         if not ok:
             failures.append(name)
