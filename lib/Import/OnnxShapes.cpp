@@ -616,10 +616,10 @@ FailureOr<Value> countFromEnd(NodeContext &n, Value indices, int64_t size) {
 /// range the node accepts along its `axis`, negative indices counting from
 /// the end.
 NamedAttribute indexRange(NodeContext &n, int64_t size, int64_t axis) {
-  return n.named("adj.index_range",
-                 n.b.getStringAttr(llvm::formatv("[{0}, {1}) along axis {2}",
-                                                 -size, size, axis)
-                                       .str()));
+  return n.named(
+      "adj.index_range",
+      n.b.getStringAttr(
+          llvm::formatv("[{0}, {1}) along axis {2}", -size, size, axis).str()));
 }
 
 /// OneHot: `adj.one_hot` of the indices (known at run time), the new axis
@@ -758,10 +758,10 @@ LogicalResult gather(NodeContext &n, Results &results) {
       return failure();
     index = *counted;
   }
-  return result(results, n.create<adj::GatherOp>(
-                             {*x, index},
-                             {n.named("axis", n.b.getI64IntegerAttr(*axis)),
-                              indexRange(n, size, *axis)}));
+  return result(results,
+                n.create<adj::GatherOp>(
+                    {*x, index}, {n.named("axis", n.b.getI64IntegerAttr(*axis)),
+                                  indexRange(n, size, *axis)}));
 }
 
 /// GatherElements' and ScatterElements' positions in the flattened data:
@@ -870,11 +870,10 @@ LogicalResult gatherElements(NodeContext &n, Results &results) {
   if (failed(positions))
     return failure();
   Value flat = n.reshape(*x, {type.getNumElements()});
-  return result(results,
-                n.create<adj::GatherOp>(
-                    {flat, *positions},
-                    {n.named("axis", n.b.getI64IntegerAttr(0)),
-                     indexRange(n, type.getDimSize(*axis), *axis)}));
+  return result(results, n.create<adj::GatherOp>(
+                             {flat, *positions},
+                             {n.named("axis", n.b.getI64IntegerAttr(0)),
+                              indexRange(n, type.getDimSize(*axis), *axis)}));
 }
 
 /// ScatterElements (Tensor.scatter, scatter_add): the updates added at the
