@@ -614,8 +614,8 @@ FailureOr<RefTensor> Interpreter::evalAdjOp(Operation *op,
       })
       .Case([&](OneHotOp oneHot) -> Result {
         RankedTensorType type = oneHot.getType();
-        return ref::oneHot(*in[0], type.getShape().back(),
-                           type.getElementType());
+        return checked(ref::oneHot(*in[0], type.getShape().back(),
+                                   type.getElementType(), oneHot.getInRange()));
       })
       // Neural-network ops.
       .Case([&](SoftmaxOp softmax) -> Result {

@@ -507,15 +507,23 @@ llvm::Expected<RefTensor> ref::scatterAdd(const RefTensor &updates,
   return y;
 }
 
-RefTensor ref::oneHot(const RefTensor &indices, int64_t numClasses,
-                      Type elementType) {
+llvm::Expected<RefTensor> ref::oneHot(const RefTensor &indices,
+                                      int64_t numClasses, Type elementType,
+                                      bool inRange) {
   Shape shape(indices.shape);
   shape.push_back(numClasses);
   RefTensor y = makeTensor(elementType, shape);
-  for (int64_t i = 0, e = indices.numElements(); i < e; ++i)
+  for (int64_t i = 0, e = indices.numElements(); i < e; ++i) {
+    double label = indices.data[i];
+    if (inRange && !(label >= 0 && label < static_cast<double>(numClasses)))
+      return llvm::createStringError(
+          llvm::formatv("label {0} at position {1} is out of range [0, {2})",
+                        static_cast<int64_t>(label), i, numClasses)
+              .str());
     for (int64_t c = 0; c < numClasses; ++c)
       y.data[i * numClasses + c] =
           indices.data[i] == static_cast<double>(c) ? 1.0 : 0.0;
+  }
   return y;
 }
 

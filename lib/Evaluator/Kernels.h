@@ -215,9 +215,9 @@ llvm::Expected<RefTensor> scatterAdd(const RefTensor &updates,
                                      llvm::ArrayRef<int64_t> shape);
 
 /// adj.one_hot: a new last axis of `numClasses`; out-of-range labels give a
-/// row of zeros.
-RefTensor oneHot(const RefTensor &indices, int64_t numClasses,
-                 mlir::Type elementType);
+/// row of zeros, or an error if `inRange` (class labels).
+llvm::Expected<RefTensor> oneHot(const RefTensor &indices, int64_t numClasses,
+                                 mlir::Type elementType, bool inRange);
 
 //===----------------------------------------------------------------------===//
 // Neural-network ops

@@ -181,7 +181,34 @@ LogicalResult classLoss(NodeContext &n, Results &results) {
   SmallVector<int64_t> hotShape(labelShape);
   hotShape.push_back(shape[1]);
   auto hotType = RankedTensorType::get(hotShape, type.getElementType());
-  FailureOr<Value> hot = n.create<adj::OneHotOp>(n.value(1), {}, hotType);
+  // A label must name a class (PyTorch raises otherwise), except one equal
+  // to ignore_index, which becomes class 0 here: its entry is masked out
+  // below.
+  const onnx::AttributeProto *ignore =
+      n.attr("ignore_index", onnx::AttributeProto::INT);
+  Value labels = n.value(1), ignored;
+  if (ignore) {
+    auto f64Labels = n.type(1).clone(n.b.getF64Type());
+    FailureOr<Value> asFloat = n.create<adj::ConvertOp>(labels, {}, f64Labels);
+    if (failed(asFloat))
+      return failure();
+    FailureOr<Value> isIgnored =
+        compare(n, adj::ComparisonDirection::eq, *asFloat,
+                f64Scalar(n, double(ignore->i())));
+    if (failed(isIgnored))
+      return failure();
+    ignored = *isIgnored;
+    FailureOr<Value> kept =
+        n.create<adj::SelectOp>({ignored, f64Scalar(n, 0.0), *asFloat});
+    if (failed(kept))
+      return failure();
+    FailureOr<Value> back = n.create<adj::ConvertOp>(*kept, {}, n.type(1));
+    if (failed(back))
+      return failure();
+    labels = *back;
+  }
+  FailureOr<Value> hot = n.create<adj::OneHotOp>(
+      labels, {n.named("in_range", n.b.getUnitAttr())}, hotType);
   if (failed(hot))
     return failure();
   FailureOr<Value> isLabel =
@@ -216,21 +243,11 @@ LogicalResult classLoss(NodeContext &n, Results &results) {
       return failure();
     weight = *perEntry;
   }
-  if (const onnx::AttributeProto *ignore =
-          n.attr("ignore_index", onnx::AttributeProto::INT)) {
-    auto labelsType = RankedTensorType::get(labelShape, type.getElementType());
-    FailureOr<Value> labels =
-        n.create<adj::ConvertOp>(n.value(1), {}, labelsType);
-    if (failed(labels))
-      return failure();
-    FailureOr<Value> ignored = compare(n, adj::ComparisonDirection::eq, *labels,
-                                       n.scalar(double(ignore->i())));
-    if (failed(ignored))
-      return failure();
+  if (ignore) {
     FailureOr<Value> w = n.create<adj::SelectOp>(
-        {*ignored, n.scalar(0.0), weight ? weight : n.scalar(1.0)});
+        {ignored, n.scalar(0.0), weight ? weight : n.scalar(1.0)});
     // Its weight 0 times a -inf log-probability would be NaN.
-    picked = n.create<adj::SelectOp>({*ignored, n.scalar(0.0), *picked});
+    picked = n.create<adj::SelectOp>({ignored, n.scalar(0.0), *picked});
     if (failed(w) || failed(picked))
       return failure();
     weight = *w;

@@ -15,6 +15,7 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/CheckedArithmetic.h"
+#include "llvm/Support/FormatVariadic.h"
 
 using namespace mlir;
 using namespace adjoint;
@@ -434,10 +435,15 @@ LogicalResult sliceAxes(NodeContext &n, ArrayRef<int64_t> starts,
   ArrayRef<int64_t> in = n.type(0).getShape();
   int64_t rank = in.size();
   SmallVector<int64_t> start(rank, 0), limit(in), stride(rank, 1), reversed;
+  SmallVector<bool> seen(rank, false);
   for (size_t i = 0; i < axes.size(); ++i) {
     FailureOr<int64_t> a = n.normalizeAxis(axes[i], rank);
     if (failed(a))
       return failure();
+    // ONNX forbids it; slicing by the last one would ignore the others.
+    if (seen[*a])
+      return n.error() << "axes name axis " << *a << " twice";
+    seen[*a] = true;
     int64_t size = in[*a], step = steps[i];
     if (step == 0 || step == std::numeric_limits<int64_t>::min())
       return n.error() << "step " << step << " is not supported";
@@ -583,6 +589,39 @@ LogicalResult split(NodeContext &n, Results &results) {
   return success();
 }
 
+/// Run-time `indices` with the negative ones counted from the end of an
+/// axis of `size`: index + size where negative, in f64 (exact for any index
+/// that can be in range), converted back.
+FailureOr<Value> countFromEnd(NodeContext &n, Value indices, int64_t size) {
+  auto type = cast<RankedTensorType>(indices.getType());
+  FailureOr<Value> asFloat =
+      n.create<adj::ConvertOp>(indices, {}, type.clone(n.b.getF64Type()));
+  if (failed(asFloat))
+    return failure();
+  FailureOr<Value> negative =
+      compare(n, adj::ComparisonDirection::lt, *asFloat, f64Scalar(n, 0.0));
+  FailureOr<Value> shifted =
+      n.create<adj::AddOp>({*asFloat, f64Scalar(n, double(size))});
+  if (failed(negative) || failed(shifted))
+    return failure();
+  FailureOr<Value> counted =
+      n.create<adj::SelectOp>({*negative, *shifted, *asFloat});
+  if (failed(counted))
+    return failure();
+  return n.create<adj::ConvertOp>(*counted, {}, type);
+}
+
+/// For adj-check-indices' message, which would otherwise give the range of
+/// the adj op's own indices (shifted from the end, or flat positions): the
+/// range the node accepts along its `axis`, negative indices counting from
+/// the end.
+NamedAttribute indexRange(NodeContext &n, int64_t size, int64_t axis) {
+  return n.named(
+      "adj.index_range",
+      n.b.getStringAttr(
+          llvm::formatv("[{0}, {1}) along axis {2}", -size, size, axis).str()));
+}
+
 /// OneHot: `adj.one_hot` of the indices (known at run time), the new axis
 /// moved to `axis`, as off + (on - off) hot. From opset 11 a negative index
 /// counts from the end. The values known at import time fold; others (a
@@ -608,29 +647,18 @@ LogicalResult oneHot(NodeContext &n, Results &results) {
   auto scalarType = RankedTensorType::get({}, floatElement);
   Value indices = n.value(0);
   if (n.opset >= 11) {
-    // index + depth where negative, in f64 (exact for any index that can
-    // be in range), converted back.
-    auto f64Type = n.type(0).clone(n.b.getF64Type());
-    FailureOr<Value> asFloat = n.create<adj::ConvertOp>(indices, {}, f64Type);
-    if (failed(asFloat))
-      return failure();
-    FailureOr<Value> negative =
-        compare(n, adj::ComparisonDirection::lt, *asFloat, f64Scalar(n, 0.0));
-    FailureOr<Value> shifted =
-        n.create<adj::AddOp>({*asFloat, f64Scalar(n, double((*depth)[0]))});
-    if (failed(negative) || failed(shifted))
-      return failure();
-    FailureOr<Value> counted =
-        n.create<adj::SelectOp>({*negative, *shifted, *asFloat});
+    FailureOr<Value> counted = countFromEnd(n, indices, (*depth)[0]);
     if (failed(counted))
       return failure();
-    FailureOr<Value> back = n.create<adj::ConvertOp>(*counted, {}, n.type(0));
-    if (failed(back))
-      return failure();
-    indices = *back;
+    indices = *counted;
   }
   SmallVector<int64_t> shape(n.type(0).getShape());
   shape.push_back((*depth)[0]);
+  // The output's bytes (8 per f64) must fit in 64 bits.
+  std::optional<int64_t> count = elementCount(shape);
+  if (!count || *count > std::numeric_limits<int64_t>::max() / 8)
+    return n.error() << "depth " << (*depth)[0]
+                     << " makes the output too large";
   FailureOr<Value> y = n.create<adj::OneHotOp>(
       indices, {}, RankedTensorType::get(shape, floatElement));
   if (failed(y))
@@ -721,13 +749,19 @@ LogicalResult gather(NodeContext &n, Results &results) {
   FailureOr<Value> x = n.floatValue(0);
   if (failed(x))
     return failure();
-  Value index =
-      indices.constant
-          ? n.materialize(intConstant(n.b.getContext(), indexShape, known))
-          : n.value(1);
-  return result(results, n.create<adj::GatherOp>(
-                             {*x, index},
-                             {n.named("axis", n.b.getI64IntegerAttr(*axis))}));
+  Value index;
+  if (indices.constant) {
+    index = n.materialize(intConstant(n.b.getContext(), indexShape, known));
+  } else {
+    FailureOr<Value> counted = countFromEnd(n, n.value(1), size);
+    if (failed(counted))
+      return failure();
+    index = *counted;
+  }
+  return result(results,
+                n.create<adj::GatherOp>(
+                    {*x, index}, {n.named("axis", n.b.getI64IntegerAttr(*axis)),
+                                  indexRange(n, size, *axis)}));
 }
 
 /// GatherElements' and ScatterElements' positions in the flattened data:
@@ -803,6 +837,21 @@ FailureOr<Value> flatPositions(NodeContext &n, unsigned at,
   FailureOr<Value> position = n.create<adj::AddOp>({*scaled, baseConstant});
   if (failed(position))
     return failure();
+  // An index outside [-size, size) would land in a neighbouring row: its
+  // position is -1 instead, outside the flat data, where adj-check-indices
+  // reports it (and the gather clamps it into the data).
+  for (auto [direction, bound] :
+       {std::pair(adj::ComparisonDirection::lt, 0.0),
+        std::pair(adj::ComparisonDirection::ge, double(size))}) {
+    FailureOr<Value> outside =
+        compare(n, direction, *index, f64Scalar(n, bound));
+    if (failed(outside))
+      return failure();
+    position =
+        n.create<adj::SelectOp>({*outside, f64Scalar(n, -1.0), *position});
+    if (failed(position))
+      return failure();
+  }
   return n.create<adj::ConvertOp>(*position, {}, type.clone(n.b.getI64Type()));
 }
 
@@ -823,7 +872,8 @@ LogicalResult gatherElements(NodeContext &n, Results &results) {
   Value flat = n.reshape(*x, {type.getNumElements()});
   return result(results, n.create<adj::GatherOp>(
                              {flat, *positions},
-                             {n.named("axis", n.b.getI64IntegerAttr(0))}));
+                             {n.named("axis", n.b.getI64IntegerAttr(0)),
+                              indexRange(n, type.getDimSize(*axis), *axis)}));
 }
 
 /// ScatterElements (Tensor.scatter, scatter_add): the updates added at the
@@ -853,7 +903,9 @@ LogicalResult scatterElements(NodeContext &n, Results &results) {
       RankedTensorType::get({type.getNumElements()}, type.getElementType());
   auto scatter = [&](Value v) -> FailureOr<Value> {
     FailureOr<Value> s = n.create<adj::ScatterAddOp>(
-        {v, *positions}, {n.named("axis", n.b.getI64IntegerAttr(0))},
+        {v, *positions},
+        {n.named("axis", n.b.getI64IntegerAttr(0)),
+         indexRange(n, type.getDimSize(*axis), *axis)},
         {flatType});
     if (failed(s))
       return failure();

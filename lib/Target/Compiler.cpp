@@ -401,6 +401,8 @@ LogicalResult adjoint::compile(ModuleOp module, const CompileOptions &options,
       pm.addPass(createAdjPrintDot({options.dot, ""}));
     if (options.checkNumerics && StringRef(stage.name) == "optimize")
       pm.addPass(createAdjCheckNumerics());
+    if (options.checkIndices && StringRef(stage.name) == "optimize")
+      pm.addPass(createAdjCheckIndices());
     if (failed(pm.run(module)))
       return failure();
     if (options.timeStages)

@@ -194,8 +194,9 @@ std::string adjoint::renderCHeader(const LibraryInterface &interface) {
      << "/* Sets the kernels' thread count (n <= 0: OMP_NUM_THREADS or every\n"
         " * core); returns the previous one. Results do not depend on it. */\n"
      << "int32_t " << interface.prefix << "_set_num_threads(int32_t n);\n\n"
-     << "/* What a function's status means: \"ok\" for 0; with\n"
-        " * --check-numerics, which op produced the first NaN or Inf. */\n"
+     << "/* What a function's status means: \"ok\" for 0; which op read an\n"
+        " * index or a label out of range (unless --check-indices=false);\n"
+        " * with --check-numerics, the op of the first NaN or Inf. */\n"
      << "const char *" << interface.prefix
      << "_status_message(int32_t status);\n\n";
   if (!interface.initialValues.empty()) {

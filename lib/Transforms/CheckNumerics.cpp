@@ -49,60 +49,13 @@ using namespace adjoint;
 
 namespace {
 
-/// `loc` as a user reads it: file:line:col, "adjoint"(file:line:col), the
-/// innermost callee of call sites.
-void printLocation(Location loc, llvm::raw_ostream &os) {
-  if (auto site = dyn_cast<CallSiteLoc>(loc))
-    return printLocation(site.getCallee(), os);
-  if (auto file = dyn_cast<FileLineColLoc>(loc)) {
-    os << file.getFilename().strref() << ":" << file.getLine() << ":"
-       << file.getColumn();
-    return;
-  }
-  if (auto name = dyn_cast<NameLoc>(loc)) {
-    os << "\"" << name.getName().strref() << "\"";
-    if (!isa<UnknownLoc>(name.getChildLoc())) {
-      os << "(";
-      printLocation(name.getChildLoc(), os);
-      os << ")";
-    }
-    return;
-  }
-  if (auto fused = dyn_cast<FusedLoc>(loc)) {
-    os << "[";
-    llvm::interleaveComma(fused.getLocations(), os,
-                          [&](Location part) { printLocation(part, os); });
-    os << "]";
-    return;
-  }
-  if (isa<UnknownLoc>(loc)) {
-    os << "an unknown location";
-    return;
-  }
-  loc.print(os);
-}
-
 /// "adj.log at m.mlir:2:8 (forward) produced the first NaN or Inf in f", or
 /// for a derivative op "adj.div at "adjoint"(m.mlir:7:8) (backward: in the
 /// derivative of the op at m.mlir:7:8) produced ...".
 std::string describe(Operation *op, func::FuncOp fn) {
   std::string s;
   llvm::raw_string_ostream os(s);
-  os << op->getName() << " at ";
-  printLocation(op->getLoc(), os);
-  DerivativeKind kind = getDerivativeKind(op->getLoc());
-  if (kind == DerivativeKind::Forward) {
-    os << " (forward)";
-  } else {
-    os << (kind == DerivativeKind::Adjoint ? " (backward"
-                                           : " (tangent, forward mode");
-    // A fusion of derivative locations points back to no single op.
-    if (LocationAttr forward = getForwardOpLoc(op->getLoc())) {
-      os << ": in the derivative of the op at ";
-      printLocation(forward, os);
-    }
-    os << ")";
-  }
+  printOpPlace(op, os);
   os << " produced the first NaN or Inf in " << fn.getSymName();
   return s;
 }
@@ -272,9 +225,11 @@ LogicalResult checkFunction(func::FuncOp fn,
         loc, first, b.create<arith::ConstantIntOp>(loc, id, 32), status);
   }
 
-  auto ret = cast<func::ReturnOp>(fn.getBody().front().getTerminator());
-  ret.getOperandsMutable().append(status);
-  fn.insertResult(fn.getNumResults(), b.getI32Type(), DictionaryAttr());
+  // An index out of range (adj-check-indices) may well have caused the NaN:
+  // it is reported first.
+  returnStatus(fn, status, /*ahead=*/false);
+  // Run again, the pass would check its own checks' producers twice.
+  fn->setAttr("adj.checked_numerics", b.getUnitAttr());
   return success();
 }
 
@@ -282,9 +237,13 @@ struct AdjCheckNumericsPass
     : public adjoint::impl::AdjCheckNumericsBase<AdjCheckNumericsPass> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
+    // Ids continue those of adj-check-indices, if it ran first.
     SmallVector<Attribute> messages;
+    if (auto previous = module->getAttrOfType<ArrayAttr>("adj.status_messages"))
+      llvm::append_range(messages, previous);
     for (auto fn : module.getOps<func::FuncOp>())
       if (fn.isPublic() && !fn.isExternal() &&
+          !fn->hasAttr("adj.checked_numerics") &&
           failed(checkFunction(fn, messages)))
         return signalPassFailure();
     module->setAttr("adj.status_messages",

@@ -251,13 +251,14 @@ struct DecomposeSoftmaxCrossEntropy
     Value max = b.max(logits, {1});
     Value d = b.sub(logits, max);
     Value logSum = b.create<LogOp>(b.sum(b.create<ExpOp>(d), {1}));
-    Value oneHot = b.create<OneHotOp>(type, op.getLabels());
+    Value oneHot = b.create<OneHotOp>(type, op.getLabels(), /*in_range=*/true);
     Value isLabel =
         b.create<CompareOp>(ComparisonDirection::ne, oneHot, b.scalar(d, 0.0));
     Value picked = b.sum(b.create<SelectOp>(isLabel, d, b.scalar(d, 0.0)), {1});
     // A label outside [0, C) matches no class: its row's loss is the whole
     // log Σ exp(logits[n]) = max + log Σ exp(d[n]), whose derivative is the
-    // softmax the rule gives (compiled code has no error path on data).
+    // softmax the rule gives (what compiled code computes with
+    // adj-check-indices off; by default such a label is reported).
     Value unmatched = b.sub(b.scalar(d, 1.0), b.sum(oneHot, {1}));
     Value losses =
         b.reshape(b.add(b.sub(logSum, picked), b.mul(unmatched, max)),

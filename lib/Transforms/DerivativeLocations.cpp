@@ -6,7 +6,11 @@
 
 #include "adjoint/Transforms/DerivativeLocations.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Operation.h"
 
 using namespace mlir;
 using adjoint::DerivativeKind;
@@ -51,4 +55,74 @@ Location adjoint::stripCallSites(Location loc) {
   while (auto site = dyn_cast<CallSiteLoc>(loc))
     loc = site.getCallee();
   return loc;
+}
+
+/// `loc` as a user reads it: file:line:col, "adjoint"(file:line:col), the
+/// innermost callee of call sites.
+static void printLocation(Location loc, llvm::raw_ostream &os) {
+  if (auto site = dyn_cast<CallSiteLoc>(loc))
+    return printLocation(site.getCallee(), os);
+  if (auto file = dyn_cast<FileLineColLoc>(loc)) {
+    os << file.getFilename().strref() << ":" << file.getLine() << ":"
+       << file.getColumn();
+    return;
+  }
+  if (auto name = dyn_cast<NameLoc>(loc)) {
+    os << "\"" << name.getName().strref() << "\"";
+    if (!isa<UnknownLoc>(name.getChildLoc())) {
+      os << "(";
+      printLocation(name.getChildLoc(), os);
+      os << ")";
+    }
+    return;
+  }
+  if (auto fused = dyn_cast<FusedLoc>(loc)) {
+    os << "[";
+    llvm::interleaveComma(fused.getLocations(), os,
+                          [&](Location part) { printLocation(part, os); });
+    os << "]";
+    return;
+  }
+  if (isa<UnknownLoc>(loc)) {
+    os << "an unknown location";
+    return;
+  }
+  loc.print(os);
+}
+
+void adjoint::printOpPlace(Operation *op, llvm::raw_ostream &os) {
+  os << op->getName() << " at ";
+  printLocation(op->getLoc(), os);
+  DerivativeKind kind = getDerivativeKind(op->getLoc());
+  if (kind == DerivativeKind::Forward) {
+    os << " (forward)";
+    return;
+  }
+  os << (kind == DerivativeKind::Adjoint ? " (backward"
+                                         : " (tangent, forward mode");
+  // A fusion of derivative locations points back to no single op.
+  if (LocationAttr forward = getForwardOpLoc(op->getLoc())) {
+    os << ": in the derivative of the op at ";
+    printLocation(forward, os);
+  }
+  os << ")";
+}
+
+void adjoint::returnStatus(func::FuncOp fn, Value status, bool ahead) {
+  auto ret = cast<func::ReturnOp>(fn.getBody().front().getTerminator());
+  OpBuilder b(ret);
+  if (!fn->hasAttr("adj.status")) {
+    ret.getOperandsMutable().append(status);
+    fn.insertResult(fn.getNumResults(), b.getI32Type(), DictionaryAttr());
+    fn->setAttr("adj.status", b.getUnitAttr());
+    return;
+  }
+  OpOperand &previous = ret->getOpOperands().back();
+  Value first = ahead ? status : previous.get();
+  Value second = ahead ? previous.get() : status;
+  Location loc = fn.getLoc();
+  Value zero = b.create<arith::ConstantIntOp>(loc, 0, 32);
+  Value clean =
+      b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, first, zero);
+  previous.set(b.create<arith::SelectOp>(loc, clean, second, first));
 }

@@ -186,7 +186,8 @@ LogicalResult exportFunction(func::FuncOp fn, bool reuse) {
     alloc.erase();
   }
 
-  // Return a status: the one i32 result that adj-check-numerics adds, or 0.
+  // Return a status: the one i32 result that adj-check-numerics and
+  // adj-check-indices add, or 0.
   bool hasStatus =
       fn.getNumResults() == 1 && fn.getResultTypes()[0].isInteger(32);
   fn.setFunctionType(

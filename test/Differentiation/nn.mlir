@@ -97,7 +97,7 @@ func.func @jvp(%logits: tensor<4x3xf32>, %labels: tensor<4xi64>,
 // CHECK-LABEL: func.func private @f_jvp(
 // CHECK-SAME:      %[[L:.*]]: tensor<4x3xf32>, %[[LABELS:.*]]: tensor<4xi64>, %[[T:.*]]: tensor<4x3xf32>)
 // CHECK:         %[[P:.*]] = adj.softmax %[[L]] axis 1
-// CHECK:         %[[Y:.*]] = adj.one_hot %[[LABELS]] : tensor<4xi64> -> tensor<4x3xf32>
+// CHECK:         %[[Y:.*]] = adj.one_hot %[[LABELS]] in_range : tensor<4xi64> -> tensor<4x3xf32>
 // CHECK:         %[[G:.*]] = adj.sub %[[P]], %[[Y]]
 // CHECK:         %[[GT:.*]] = adj.mul %[[G]], %[[T]]
 // CHECK:         %[[ROWS:.*]] = adj.sum %[[GT]] axes [1]

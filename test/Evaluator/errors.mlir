@@ -28,6 +28,10 @@
 // RUN: not adjoint-run %t/gather.mlir --fn scatter 2>&1 | FileCheck %s --check-prefix=SCATTER
 // RUN: not adjoint-run %t/gather.mlir --fn empty_max 2>&1 | FileCheck %s --check-prefix=EMPTY-MAX
 // RUN: not adjoint-run %t/loss.mlir --fn too_big 2>&1 | FileCheck %s --check-prefix=LABEL
+// A label of adj.one_hot in_range (class labels) too, but not of a plain one.
+// RUN: not adjoint-run %t/loss.mlir --fn one_hot_labels 2>&1 | FileCheck %s --check-prefix=ONE-HOT
+// RUN: adjoint-run %t/loss.mlir --fn one_hot_plain 2>&1 | FileCheck %s --check-prefix=ONE-HOT-PLAIN
+// ONE-HOT-PLAIN: [0, 0, 0]
 // RUN: not adjoint-run %t/loss.mlir --fn negative 2>&1 | FileCheck %s --check-prefix=LABEL-NEG
 // RUN: not adjoint-run %t/recursion.mlir --fn self --seed 1 2>&1 | FileCheck %s --check-prefix=SELF
 // RUN: not adjoint-run %t/recursion.mlir --fn mutual --seed 1 2>&1 | FileCheck %s --check-prefix=MUTUAL
@@ -100,6 +104,18 @@ func.func @negative() -> tensor<3xf32> {
   // LABEL-NEG: loss.mlir:[[@LINE+1]]:11: error: 'adj.softmax_cross_entropy' op label -1 of example 0 is out of range [0, 4) for logits tensor<3x4xf32>
   %loss = adj.softmax_cross_entropy %x, %l reduction none : tensor<3x4xf32>, tensor<3xi64> -> tensor<3xf32>
   return %loss : tensor<3xf32>
+}
+
+func.func @one_hot_labels() -> tensor<2x3xf64> {
+  %l = adj.constant dense<[1, 3]> : tensor<2xi64>
+  // ONE-HOT: loss.mlir:[[@LINE+1]]:8: error: 'adj.one_hot' op label 3 at position 1 is out of range [0, 3)
+  %h = adj.one_hot %l in_range : tensor<2xi64> -> tensor<2x3xf64>
+  return %h : tensor<2x3xf64>
+}
+func.func @one_hot_plain() -> tensor<2x3xf64> {
+  %l = adj.constant dense<[1, 3]> : tensor<2xi64>
+  %h = adj.one_hot %l : tensor<2xi64> -> tensor<2x3xf64>
+  return %h : tensor<2x3xf64>
 }
 
 //--- recursion.mlir

@@ -151,7 +151,7 @@ func.func @mean_all_keepdims(%x: tensor<2x3x4xf64>) -> tensor<1x1x1xf64> {
 // CHECK: %[[E:.*]] = adj.exp %[[D]]
 // CHECK: %[[S:.*]] = adj.sum %[[E]] axes [1] keepdims : tensor<4x10xf32> -> tensor<4x1xf32>
 // CHECK: %[[LSE:.*]] = adj.log %[[S]] : tensor<4x1xf32>
-// CHECK: %[[OH:.*]] = adj.one_hot %[[L]] : tensor<4xi64> -> tensor<4x10xf32>
+// CHECK: %[[OH:.*]] = adj.one_hot %[[L]] in_range : tensor<4xi64> -> tensor<4x10xf32>
 // CHECK: %[[MASK:.*]] = adj.compare ne, %[[OH]], %[[ZERO]]
 // CHECK: %[[SEL:.*]] = adj.select %[[MASK]], %[[D]], %[[ZERO]] : tensor<4x10xi1>, tensor<4x10xf32>, tensor<f32>
 // CHECK: %[[PICK:.*]] = adj.sum %[[SEL]] axes [1] keepdims : tensor<4x10xf32> -> tensor<4x1xf32>

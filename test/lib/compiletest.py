@@ -54,6 +54,13 @@ class Library:
     def call(self, name, *inputs):
         """Calls function `name` on `inputs` (converted to the declared
         dtypes, C-contiguous); returns its outputs as a list of arrays."""
+        status, outputs = self.call_status(name, *inputs)
+        assert status == 0, f"{name} returned status {status}"
+        return outputs
+
+    def call_status(self, name, *inputs):
+        """As `call`, for a call that may fail: returns its status and its
+        outputs."""
         f = self.functions[name]
         # np.require keeps 0-d arrays 0-d (ascontiguousarray makes them 1-d).
         args = [np.require(x, DTYPES[spec["dtype"]], "C")
@@ -71,9 +78,13 @@ class Library:
         pointers.append(ctypes.c_void_p(workspace.ctypes.data + offset))
         fn = getattr(self.dll, f["symbol"])
         fn.restype = ctypes.c_int32
-        status = fn(*pointers)
-        assert status == 0, f"{name} returned status {status}"
-        return outputs
+        return fn(*pointers), outputs
+
+    def status_message(self, status):
+        message = getattr(self.dll, self.prefix + "_status_message")
+        message.restype = ctypes.c_char_p
+        message.argtypes = [ctypes.c_int32]
+        return message(status).decode()
 
 
 def tmpdir():

@@ -79,6 +79,12 @@ static cl::opt<bool> checkNumerics(
              "non-zero status naming the op that produced the first one "
              "(<prefix>_status_message)"),
     cl::cat(category));
+static cl::opt<bool> checkIndices(
+    "check-indices",
+    cl::desc("Check the run-time indices of gathers and the labels of "
+             "cross-entropies: a function returns a non-zero status naming "
+             "the op that read the first one out of range (on by default)"),
+    cl::init(true), cl::cat(category));
 static cl::list<std::string>
     rules("rules",
           cl::desc("Use the differentiation rules of this MLIR file before "
@@ -201,6 +207,7 @@ int main(int argc, char **argv) {
   options.timeStages = timeStages;
   options.dot = dot;
   options.checkNumerics = checkNumerics;
+  options.checkIndices = checkIndices;
   options.pipeline.ruleFiles = rules;
   options.target = {targetTriple, targetCpu};
   options.link = link;

@@ -39,6 +39,9 @@ struct CompileOptions {
   /// Makes each function return a non-zero status naming the op that
   /// produced the first NaN or Inf (adj-check-numerics).
   bool checkNumerics = false;
+  /// Makes each function return a non-zero status naming the op that read
+  /// the first index or label out of range (adj-check-indices).
+  bool checkIndices = true;
   TargetOptions target;
   /// Objects or libraries linked into the shared library: the external
   /// kernels the model calls.

@@ -5,7 +5,9 @@
 // adj-differentiate locates every derivative op at "adjoint"(<forward op
 // location>) (reverse mode) or "tangent"(<forward op location>) (forward
 // mode); inlining wraps locations in call sites. These helpers read that
-// back, for passes that tell forward ops from derivative ops.
+// back, for passes that tell forward ops from derivative ops, and serve the
+// run-time check passes (adj-check-numerics, adj-check-indices), whose
+// messages say where an op is and whose statuses combine into one.
 //
 //===----------------------------------------------------------------------===//
 
@@ -13,6 +15,15 @@
 #define ADJOINT_TRANSFORMS_DERIVATIVELOCATIONS_H
 
 #include "mlir/IR/Location.h"
+#include "llvm/Support/raw_ostream.h"
+
+namespace mlir {
+class Operation;
+class Value;
+namespace func {
+class FuncOp;
+} // namespace func
+} // namespace mlir
 
 namespace adjoint {
 
@@ -31,6 +42,19 @@ mlir::LocationAttr getForwardOpLoc(mlir::Location loc);
 
 /// The innermost callee of nested call sites.
 mlir::Location stripCallSites(mlir::Location loc);
+
+/// Where `op` is, as a user reads it, for run-time error messages: "adj.log
+/// at m.mlir:2:8 (forward)", or for a derivative op "adj.div at
+/// "adjoint"(m.mlir:7:8) (backward: in the derivative of the op at
+/// m.mlir:7:8)" (call sites print as their innermost callee).
+void printOpPlace(mlir::Operation *op, llvm::raw_ostream &os);
+
+/// Makes the i32 `status` (0: no error), computed at the end of the one
+/// block of `fn`, part of what `fn` returns: a new last result, or, if a
+/// check pass already added one (`fn` is marked `adj.status`), combined
+/// with it: `status` wins over that one if `ahead`, else loses to it. So
+/// adj-check-indices and adj-check-numerics compose in either order.
+void returnStatus(mlir::func::FuncOp fn, mlir::Value status, bool ahead);
 
 } // namespace adjoint
 

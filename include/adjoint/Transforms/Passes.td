@@ -176,7 +176,7 @@ def AdjCheckNumerics : Pass<"adj-check-numerics", "::mlir::ModuleOp"> {
     becomes
     ```mlir
     module attributes {adj.status_messages = ["adj.log at f.mlir:2:8 (forward) ..."]} {
-      func.func @f(%x: tensor<4xf32>) -> (tensor<4xf32>, i32) {
+      func.func @f(%x: tensor<4xf32>) -> (tensor<4xf32>, i32) attributes {adj.checked_numerics, adj.status} {
         %c0 = arith.constant 0 : i32
         %y = adj.log %x : tensor<4xf32>
         %bad = linalg.generic ... ins(%y) outs(...) -> tensor<i1>  // |y| >= inf, or-reduced
@@ -187,11 +187,63 @@ def AdjCheckNumerics : Pass<"adj-check-numerics", "::mlir::ModuleOp"> {
     }
     ```
     A public function that still calls another is an error: the ops of the
-    callee would go unchecked.
+    callee would go unchecked. After `adj-check-indices` (a function
+    marked `adj.status`), the ids continue its messages and the two
+    statuses combine into one, the index status ahead. A function it
+    checked is marked `adj.checked_numerics` and not checked again.
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::linalg::LinalgDialect",
                            "::mlir::math::MathDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
+def AdjCheckIndices : Pass<"adj-check-indices", "::mlir::ModuleOp"> {
+  let summary = "Make exported functions report the first index out of range";
+  let description = [{
+    On by default in `adjoint-compile` (`--check-indices=false` turns it
+    off). Runs on adj IR after the optimize stage (every call inlined),
+    before lowering. In each public function, after every `adj.gather`,
+    `adj.scatter_add`, `adj.softmax_cross_entropy` and `adj.one_hot`
+    marked `in_range` (class labels: the cross-entropy's derivative, ONNX
+    losses) whose indices or labels are not constants in range, a `linalg.generic` reduction
+    computes whether one lies outside `[0, size)`, and a scalar `i32`
+    status, threaded through the function in program order, takes that
+    op's id if it is still 0. Indices already checked against the same
+    bound are not checked again (the `adj.scatter_add` of a gather's
+    derivative). The status becomes a new last result, which
+    `adj-export-c-abi` returns as the C function's status; after
+    `adj-check-numerics` (a function marked `adj.status`) it is combined
+    with that one instead, ahead of it. Ids continue the module's
+    `adj.status_messages`. A function it checked is marked
+    `adj.checked_indices` and not checked again. An index read inside a
+    nested region, or in a function of several blocks, is an error: its
+    check could not reach the status.
+
+    ```mlir
+    func.func @f(%t: tensor<5x3xf32>, %i: tensor<4xi64>) -> tensor<4x3xf32> {
+      %e = adj.gather %t[%i] axis 0 : tensor<5x3xf32>, tensor<4xi64> -> tensor<4x3xf32>
+      return %e : tensor<4x3xf32>
+    }
+    ```
+    becomes
+    ```mlir
+    module attributes {adj.status_messages = ["adj.gather at f.mlir:2:8 (forward) read an index outside [0, 5) in f"]} {
+      func.func @f(%t: tensor<5x3xf32>, %i: tensor<4xi64>) -> (tensor<4x3xf32>, i32) attributes {adj.checked_indices, adj.status} {
+        %c0 = arith.constant 0 : i32
+        %e = adj.gather %t[%i] axis 0 : tensor<5x3xf32>, tensor<4xi64> -> tensor<4x3xf32>
+        %bad = linalg.generic ... ins(%i) outs(...) -> tensor<i1>  // i >=u 5, or-reduced
+        %b = tensor.extract %bad[] : tensor<i1>
+        ... %s = arith.select (%c0 == 0 and %b), 1, %c0
+        return %e, %s : tensor<4x3xf32>, i32
+      }
+    }
+    ```
+    A plain `adj.one_hot` is not checked: a label out of its range gives a
+    row of zeros by definition (ONNX OneHot).
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::linalg::LinalgDialect",
                            "::mlir::tensor::TensorDialect"];
 }
 

@@ -144,7 +144,10 @@ struct SoftmaxCrossEntropyRule
   static Value lossGradient(RuleBuilder &r, SoftmaxCrossEntropyOp op) {
     Value logits = op.getLogits();
     Value probabilities = r.create<SoftmaxOp>(logits, 1);
-    Value target = r.create<OneHotOp>(logits.getType(), op.getLabels());
+    // in_range: the labels stay checked when the loss itself is dead (a
+    // function that returns only the gradient).
+    Value target = r.create<OneHotOp>(logits.getType(), op.getLabels(),
+                                      /*in_range=*/true);
     return r.sub(probabilities, target);
   }
   /// `v` divided by N for a `mean` loss.

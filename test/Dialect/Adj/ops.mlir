@@ -293,6 +293,8 @@ func.func @gather_one_hot(%t: tensor<1000x64xf32>, %i: tensor<8x16xi64>, %l: ten
   %2 = adj.one_hot %l : tensor<64xi32> -> tensor<64x10xf32>
   // CHECK: adj.one_hot %[[I]] : tensor<8x16xi64> -> tensor<8x16x5xf64>
   %3 = adj.one_hot %i : tensor<8x16xi64> -> tensor<8x16x5xf64>
+  // CHECK: adj.one_hot %[[L]] in_range : tensor<64xi32> -> tensor<64x10xf32>
+  %4 = adj.one_hot %l in_range : tensor<64xi32> -> tensor<64x10xf32>
   return
 }
 

@@ -83,3 +83,17 @@ save("slice-float-starts",
 
 # TopK before opset 10 without its attribute k.
 save("topk-no-k", [node("TopK", ["x"])], [3, 4], opset=9)
+
+# Slice naming an axis twice (as 1 and as -1) sliced it once, by the last.
+save("slice-duplicate-axes",
+     [node("Slice", ["x", "s", "e", "a"])], [3, 4],
+     [("s", np.array([0, 1], np.int64)), ("e", np.array([2, 3], np.int64)),
+      ("a", np.array([1, -1], np.int64))])
+
+# OneHot of a depth too large for any tensor failed without the node.
+save("onehot-depth-large",
+     [helper.make_node("Cast", ["x"], ["c"], name="cast",
+                       to=TensorProto.INT64),
+      node("OneHot", ["c", "d", "v"])], [3],
+     [("d", np.array([2**62], np.int64)),
+      ("v", np.array([0, 1], np.float32))])

@@ -412,7 +412,8 @@ def _specs(option, specs):
 
 
 def compile(path, output=None, grad=None, value_and_grad=None, prefix=None,
-            options=(), load=True, check_numerics=False, loss=None):
+            options=(), load=True, check_numerics=False, check_indices=True,
+            loss=None):
     """Compiles the model `path` (a .mlir or .onnx file) with adjoint-compile
     and returns the loaded Library (or, with load=False, the library's path).
 
@@ -420,6 +421,9 @@ def compile(path, output=None, grad=None, value_and_grad=None, prefix=None,
     "fn:wrt=a,b" as on the command line, or a pair ("fn", ["a", "b"]).
     `check_numerics`: a call raises CallError naming the op that produced
     the first NaN or Inf (adjoint-compile --check-numerics).
+    `check_indices` (on by default): a call raises CallError naming the op
+    that read an index or a class label out of range
+    (adjoint-compile --check-indices).
     `output` defaults to lib<model>.so in a new temporary directory;
     `loss` ("softmax_cross_entropy" or "mse", ONNX models only) adds the
     function `loss` with a `labels` input (docs/onnx.md).
@@ -441,6 +445,8 @@ def compile(path, output=None, grad=None, value_and_grad=None, prefix=None,
                                               value_and_grad)
     if check_numerics:
         command.append("--check-numerics")
+    if not check_indices:
+        command.append("--check-indices=false")
     command += list(options)
     # errors="replace": a diagnostic may quote a line of a binary file.
     p = subprocess.run(command, capture_output=True, text=True,

@@ -603,10 +603,12 @@ def Adj_GatherOp : Adj_Op<"gather", [InferTypeOpAdaptor]> {
     `operand.shape[:axis] + indices.shape + operand.shape[axis+1:]`. An
     embedding lookup is a gather along axis 0. Indices must lie in
     `[0, operand.shape[axis])`; the reference evaluator reports any index
-    outside it as an error. Compiled code does not check (it has no error
-    path on data): it clamps an index into the range, as XLA's gather does,
-    and the derivative, `adj.scatter_add`, clamps the same way, so the
-    gradient stays the derivative of what was computed.
+    outside it as an error, and so does compiled code by default (a
+    non-zero status from `adj-check-indices`). The computation itself
+    clamps an index into the range, as XLA's gather does, and the
+    derivative, `adj.scatter_add`, clamps the same way, so nothing is read
+    outside the operand and, with the check off, the gradient stays the
+    derivative of what was computed.
 
     ```mlir
     %e = adj.gather %table[%tokens] axis 0
@@ -630,8 +632,9 @@ def Adj_ScatterAddOp : Adj_Op<"scatter_add"> {
     (`i` spans the dimensions before `axis`, `k` those after), so repeated
     indices accumulate. `updates` has the shape
     `result.shape[:axis] + indices.shape + result.shape[axis+1:]`. Indices
-    must lie in `[0, result.shape[axis])`; compiled code clamps one outside
-    into the range, as `adj.gather` does.
+    must lie in `[0, result.shape[axis])`; as for `adj.gather`, compiled
+    code reports one outside it (`adj-check-indices`) and clamps it into
+    the range.
 
     ```mlir
     %dtable = adj.scatter_add %dy[%tokens] axis 0
@@ -653,15 +656,21 @@ def Adj_OneHotOp : Adj_Op<"one_hot"> {
   let description = [{
     `result[..., c] = (indices[...] == c) ? 1 : 0`; the result has one more
     dimension than `indices`, of size `num_classes`. A label outside
-    `[0, num_classes)` gives a row of zeros.
+    `[0, num_classes)` gives a row of zeros (ONNX OneHot), unless the op is
+    marked `in_range`: then the labels are class labels that must lie in
+    the range (those of a cross-entropy, whose derivative and ONNX import
+    build on `adj.one_hot`), and one outside it is an error in the
+    reference evaluator and, by default, in compiled code (a non-zero
+    status from `adj-check-indices`; with the check off, the row is zeros).
 
     ```mlir
     %y = adj.one_hot %labels : tensor<64xi64> -> tensor<64x10xf32>
+    %t = adj.one_hot %labels in_range : tensor<64xi64> -> tensor<64x10xf32>
     ```
   }];
-  let arguments = (ins Adj_IndexTensor:$indices);
+  let arguments = (ins Adj_IndexTensor:$indices, UnitAttr:$in_range);
   let results = (outs Adj_FloatTensor:$result);
-  let assemblyFormat = "$indices attr-dict `:` type($indices) `->` type($result)";
+  let assemblyFormat = "$indices (`in_range` $in_range^)? attr-dict `:` type($indices) `->` type($result)";
   let hasVerifier = 1;
 }
 
@@ -731,8 +740,10 @@ def Adj_SoftmaxCrossEntropyOp
     computed in the stable fused form. `reduction` is `mean` (the default,
     giving a 0-d tensor), `sum` (0-d) or `none` (`[N]`), as PyTorch's
     `cross_entropy`. A label outside `[0, C)` is an error in the reference
-    evaluator. Compiled code does not check: such a label matches no class,
-    so that example's loss is `logsumexp(logits[n])`, its gradient
+    evaluator, and in compiled code by default (a non-zero status from
+    `adj-check-indices`). What the computation makes of it (what compiled
+    code returns with the check off): such a label matches no class, so
+    that example's loss is `logsumexp(logits[n])`, its gradient
     `softmax(logits[n])`, and it still counts in the mean (there is no
     `ignore_index`; mask such examples out instead).
 
