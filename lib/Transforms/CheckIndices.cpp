@@ -173,11 +173,7 @@ LogicalResult checkFunction(func::FuncOp fn,
     Location loc = use.op->getLoc();
     b.setInsertionPointAfter(use.op);
     Value bad = anyOutOfRange(b, loc, use.indices, use.size);
-    Value clean =
-        b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, status, zero);
-    Value first = b.create<arith::AndIOp>(loc, clean, bad);
-    status = b.create<arith::SelectOp>(
-        loc, first, b.create<arith::ConstantIntOp>(loc, id, 32), status);
+    status = recordFailure(b, loc, status, bad, id, zero);
   }
 
   // An out-of-range index may well have caused a NaN that
@@ -191,18 +187,9 @@ LogicalResult checkFunction(func::FuncOp fn,
 struct AdjCheckIndicesPass
     : public adjoint::impl::AdjCheckIndicesBase<AdjCheckIndicesPass> {
   void runOnOperation() override {
-    ModuleOp module = getOperation();
-    SmallVector<Attribute> messages;
-    if (auto previous = module->getAttrOfType<ArrayAttr>("adj.status_messages"))
-      llvm::append_range(messages, previous);
-    for (auto fn : module.getOps<func::FuncOp>())
-      if (fn.isPublic() && !fn.isExternal() &&
-          !fn->hasAttr("adj.checked_indices") &&
-          failed(checkFunction(fn, messages)))
-        return signalPassFailure();
-    if (!messages.empty())
-      module->setAttr("adj.status_messages",
-                      ArrayAttr::get(module.getContext(), messages));
+    if (failed(checkPublicFunctions(getOperation(), "adj.checked_indices",
+                                    checkFunction)))
+      signalPassFailure();
   }
 };
 

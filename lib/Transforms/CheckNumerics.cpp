@@ -218,11 +218,7 @@ LogicalResult checkFunction(func::FuncOp fn,
       Value resultBad = anyNonFinite(b, loc, result);
       bad = bad ? b.create<arith::OrIOp>(loc, bad, resultBad) : resultBad;
     }
-    Value clean =
-        b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, status, zero);
-    Value first = b.create<arith::AndIOp>(loc, clean, bad);
-    status = b.create<arith::SelectOp>(
-        loc, first, b.create<arith::ConstantIntOp>(loc, id, 32), status);
+    status = recordFailure(b, loc, status, bad, id, zero);
   }
 
   // An index out of range (adj-check-indices) may well have caused the NaN:
@@ -236,18 +232,9 @@ LogicalResult checkFunction(func::FuncOp fn,
 struct AdjCheckNumericsPass
     : public adjoint::impl::AdjCheckNumericsBase<AdjCheckNumericsPass> {
   void runOnOperation() override {
-    ModuleOp module = getOperation();
-    // Ids continue those of adj-check-indices, if it ran first.
-    SmallVector<Attribute> messages;
-    if (auto previous = module->getAttrOfType<ArrayAttr>("adj.status_messages"))
-      llvm::append_range(messages, previous);
-    for (auto fn : module.getOps<func::FuncOp>())
-      if (fn.isPublic() && !fn.isExternal() &&
-          !fn->hasAttr("adj.checked_numerics") &&
-          failed(checkFunction(fn, messages)))
-        return signalPassFailure();
-    module->setAttr("adj.status_messages",
-                    ArrayAttr::get(module.getContext(), messages));
+    if (failed(checkPublicFunctions(getOperation(), "adj.checked_numerics",
+                                    checkFunction)))
+      signalPassFailure();
   }
 };
 

@@ -126,3 +126,29 @@ void adjoint::returnStatus(func::FuncOp fn, Value status, bool ahead) {
       b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, first, zero);
   previous.set(b.create<arith::SelectOp>(loc, clean, second, first));
 }
+
+Value adjoint::recordFailure(OpBuilder &b, Location loc, Value status,
+                             Value bad, int64_t id, Value zero) {
+  Value clean =
+      b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, status, zero);
+  Value first = b.create<arith::AndIOp>(loc, clean, bad);
+  return b.create<arith::SelectOp>(
+      loc, first, b.create<arith::ConstantIntOp>(loc, id, 32), status);
+}
+
+LogicalResult adjoint::checkPublicFunctions(
+    ModuleOp module, StringRef marker,
+    function_ref<LogicalResult(func::FuncOp, SmallVectorImpl<Attribute> &)>
+        check) {
+  SmallVector<Attribute> messages;
+  if (auto previous = module->getAttrOfType<ArrayAttr>("adj.status_messages"))
+    llvm::append_range(messages, previous);
+  for (auto fn : module.getOps<func::FuncOp>())
+    if (fn.isPublic() && !fn.isExternal() && !fn->hasAttr(marker) &&
+        failed(check(fn, messages)))
+      return failure();
+  if (!messages.empty())
+    module->setAttr("adj.status_messages",
+                    ArrayAttr::get(module.getContext(), messages));
+  return success();
+}

@@ -14,10 +14,15 @@
 #ifndef ADJOINT_TRANSFORMS_DERIVATIVELOCATIONS_H
 #define ADJOINT_TRANSFORMS_DERIVATIVELOCATIONS_H
 
+#include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Location.h"
+#include "mlir/Support/LogicalResult.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
+#include "llvm/ADT/SmallVector.h"
 #include "llvm/Support/raw_ostream.h"
 
 namespace mlir {
+class OpBuilder;
 class Operation;
 class Value;
 namespace func {
@@ -55,6 +60,23 @@ void printOpPlace(mlir::Operation *op, llvm::raw_ostream &os);
 /// with it: `status` wins over that one if `ahead`, else loses to it. So
 /// adj-check-indices and adj-check-numerics compose in either order.
 void returnStatus(mlir::func::FuncOp fn, mlir::Value status, bool ahead);
+
+/// The status after a run-time check with message id `id`: `status` if an
+/// earlier check failed (non-zero), else `id` if `bad` (an i1) holds, else
+/// 0 (`zero`, an i32 constant). So the first check that fails, in program
+/// order, is reported.
+mlir::Value recordFailure(mlir::OpBuilder &b, mlir::Location loc,
+                          mlir::Value status, mlir::Value bad, int64_t id,
+                          mlir::Value zero);
+
+/// Runs `check` on each public function of `module` with a body that is
+/// not marked `marker` (checked by an earlier run), continuing the module's
+/// `adj.status_messages`: `check` appends the message of each id it uses.
+mlir::LogicalResult checkPublicFunctions(
+    mlir::ModuleOp module, llvm::StringRef marker,
+    llvm::function_ref<mlir::LogicalResult(
+        mlir::func::FuncOp, llvm::SmallVectorImpl<mlir::Attribute> &)>
+        check);
 
 } // namespace adjoint
 
