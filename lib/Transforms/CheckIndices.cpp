@@ -163,24 +163,14 @@ LogicalResult checkFunction(func::FuncOp fn,
     return fn.emitError("--check-indices: @")
            << fn.getSymName() << " has more than one block";
 
-  OpBuilder b(fn.getBody());
-  Location fnLoc = fn.getLoc();
-  Value zero = b.create<arith::ConstantIntOp>(fnLoc, 0, 32);
-  Value status = zero;
-  for (const IndexUse &use : uses) {
-    messages.push_back(b.getStringAttr(describe(use, fn)));
-    int64_t id = messages.size();
-    Location loc = use.op->getLoc();
-    b.setInsertionPointAfter(use.op);
-    Value bad = anyOutOfRange(b, loc, use.indices, use.size);
-    status = recordFailure(b, loc, status, bad, id, zero);
-  }
-
+  StatusChain chain(fn, messages);
+  for (const IndexUse &use : uses)
+    chain.record(anyOutOfRange(chain.after(use.op), use.op->getLoc(),
+                               use.indices, use.size),
+                 describe(use, fn));
   // An out-of-range index may well have caused a NaN that
   // adj-check-numerics reports: it is reported first.
-  returnStatus(fn, status, /*ahead=*/true);
-  // Run again, the pass would add the same checks twice.
-  fn->setAttr("adj.checked_indices", b.getUnitAttr());
+  chain.finish(/*ahead=*/true, "adj.checked_indices");
   return success();
 }
 

@@ -201,15 +201,10 @@ LogicalResult checkFunction(func::FuncOp fn,
     return fn.emitError("--check-numerics: @")
            << fn.getSymName() << " has more than one block";
 
-  OpBuilder b(fn.getBody());
-  Location fnLoc = fn.getLoc();
-  Value zero = b.create<arith::ConstantIntOp>(fnLoc, 0, 32);
-  Value status = zero;
+  StatusChain chain(fn, messages);
   for (Operation *op : producers) {
-    messages.push_back(b.getStringAttr(describe(op, fn)));
-    int64_t id = messages.size();
+    OpBuilder &b = chain.after(op);
     Location loc = op->getLoc();
-    b.setInsertionPointAfter(op);
     Value bad;
     for (Value result : op->getResults()) {
       auto tensor = dyn_cast<RankedTensorType>(result.getType());
@@ -218,14 +213,11 @@ LogicalResult checkFunction(func::FuncOp fn,
       Value resultBad = anyNonFinite(b, loc, result);
       bad = bad ? b.create<arith::OrIOp>(loc, bad, resultBad) : resultBad;
     }
-    status = recordFailure(b, loc, status, bad, id, zero);
+    chain.record(bad, describe(op, fn));
   }
-
   // An index out of range (adj-check-indices) may well have caused the NaN:
   // it is reported first.
-  returnStatus(fn, status, /*ahead=*/false);
-  // Run again, the pass would check its own checks' producers twice.
-  fn->setAttr("adj.checked_numerics", b.getUnitAttr());
+  chain.finish(/*ahead=*/false, "adj.checked_numerics");
   return success();
 }
 

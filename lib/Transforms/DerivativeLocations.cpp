@@ -127,13 +127,30 @@ void adjoint::returnStatus(func::FuncOp fn, Value status, bool ahead) {
   previous.set(b.create<arith::SelectOp>(loc, clean, second, first));
 }
 
-Value adjoint::recordFailure(OpBuilder &b, Location loc, Value status,
-                             Value bad, int64_t id, Value zero) {
+adjoint::StatusChain::StatusChain(func::FuncOp fn,
+                                  SmallVectorImpl<Attribute> &messages)
+    : fn(fn), messages(messages), b(fn.getBody()) {
+  zero = status = b.create<arith::ConstantIntOp>(fn.getLoc(), 0, 32);
+}
+
+OpBuilder &adjoint::StatusChain::after(Operation *op) {
+  b.setInsertionPointAfter(op);
+  return b;
+}
+
+void adjoint::StatusChain::record(Value bad, StringRef message) {
+  messages.push_back(b.getStringAttr(message));
+  Location loc = bad.getLoc();
   Value clean =
       b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, status, zero);
   Value first = b.create<arith::AndIOp>(loc, clean, bad);
-  return b.create<arith::SelectOp>(
-      loc, first, b.create<arith::ConstantIntOp>(loc, id, 32), status);
+  Value id = b.create<arith::ConstantIntOp>(loc, messages.size(), 32);
+  status = b.create<arith::SelectOp>(loc, first, id, status);
+}
+
+void adjoint::StatusChain::finish(bool ahead, StringRef marker) {
+  returnStatus(fn, status, ahead);
+  fn->setAttr(marker, b.getUnitAttr());
 }
 
 LogicalResult adjoint::checkPublicFunctions(

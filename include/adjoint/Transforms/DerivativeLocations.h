@@ -14,6 +14,8 @@
 #ifndef ADJOINT_TRANSFORMS_DERIVATIVELOCATIONS_H
 #define ADJOINT_TRANSFORMS_DERIVATIVELOCATIONS_H
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Location.h"
 #include "mlir/Support/LogicalResult.h"
@@ -22,12 +24,8 @@
 #include "llvm/Support/raw_ostream.h"
 
 namespace mlir {
-class OpBuilder;
 class Operation;
 class Value;
-namespace func {
-class FuncOp;
-} // namespace func
 } // namespace mlir
 
 namespace adjoint {
@@ -61,13 +59,30 @@ void printOpPlace(mlir::Operation *op, llvm::raw_ostream &os);
 /// adj-check-indices and adj-check-numerics compose in either order.
 void returnStatus(mlir::func::FuncOp fn, mlir::Value status, bool ahead);
 
-/// The status after a run-time check with message id `id`: `status` if an
-/// earlier check failed (non-zero), else `id` if `bad` (an i1) holds, else
-/// 0 (`zero`, an i32 constant). So the first check that fails, in program
-/// order, is reported.
-mlir::Value recordFailure(mlir::OpBuilder &b, mlir::Location loc,
-                          mlir::Value status, mlir::Value bad, int64_t id,
-                          mlir::Value zero);
+/// The run-time checks of one function, for adj-check-indices and
+/// adj-check-numerics: each check is an i1 built after the op it checks,
+/// with a message; the function returns the id of the first check that
+/// fails, in program order (0: none), combined with the other pass's
+/// status (returnStatus). `fn` has one block.
+class StatusChain {
+public:
+  /// Ids continue `messages`, to which each check's message is appended.
+  StatusChain(mlir::func::FuncOp fn,
+              llvm::SmallVectorImpl<mlir::Attribute> &messages);
+  /// A builder right after `op`, for its check.
+  mlir::OpBuilder &after(mlir::Operation *op);
+  /// Adds the check `bad`, built with after(), and its message.
+  void record(mlir::Value bad, llvm::StringRef message);
+  /// Returns the status from `fn` (`ahead` as for returnStatus) and marks
+  /// `fn` with `marker`, so that the pass does not check it twice.
+  void finish(bool ahead, llvm::StringRef marker);
+
+private:
+  mlir::func::FuncOp fn;
+  llvm::SmallVectorImpl<mlir::Attribute> &messages;
+  mlir::OpBuilder b;
+  mlir::Value zero, status;
+};
 
 /// Runs `check` on each public function of `module` with a body that is
 /// not marked `marker` (checked by an earlier run), continuing the module's
