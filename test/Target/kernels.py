@@ -83,7 +83,9 @@ def data(*shape):
 # of one row block (80 rows) whose threads each pack the slivers of B they
 # compute, in their first tile (gemm.inc, micro_kernel): 80x300x300 at 2
 # threads (10 slivers of 32 floats, a ragged last one packed apart),
-# 80x260x300 at 3 (9 slivers).
+# 80x260x300 at 3 (9 slivers). A batch of 64 times a transposed B
+# (mlp's dz W^T), computed transposed with B^T read in place: at 2 and 3
+# threads each thread packs A^T whole and takes its share of B^T's rows.
 xt, kt, yt = t([8, 3, 20, 20]), t([16, 3, 5, 5]), t([8, 16, 16, 16])
 source = f"""
   func.func private @conv(%x: {xt}, %k: {kt}) -> {yt} {{
@@ -93,11 +95,12 @@ source = f"""
   func.func @f(%a: {t([200, 300])}, %b: {t([300, 260])}, %x: {xt}, %k: {kt}, %dy: {yt},
                %w: {t([300, 10])}, %e: {t([900, 300])}, %v: {t([300, 1])}, %q: {t([512, 512])},
                %h: {t([6, 129, 64])}, %g: {t([6, 64, 128])},
-               %na: {t([24, 1000])}, %nb: {t([1000, 300])}, %tb: {t([900, 80])})
+               %na: {t([24, 1000])}, %nb: {t([1000, 300])}, %tb: {t([900, 80])},
+               %u: {t([64, 512])})
       -> ({t([200, 260])}, {yt}, {xt}, {kt}, {t([200, 10])}, {t([900, 1])},
           tensor<{ELEM}>, {t([512])}, {t([512, 512])}, {t([6, 129, 128])},
           {t([200, 64])}, {t([24, 300])}, {t([300, 50])}, {t([300, 30])},
-          {t([80, 300])}, {t([80, 260])}) {{
+          {t([80, 300])}, {t([80, 260])}, {t([64, 512])}) {{
     %c = adj.matmul %a, %b : {t([200, 300])}, {t([300, 260])} -> {t([200, 260])}
     %y, %dx, %dk = adj.vjp @conv(%x, %k) cotangents(%dy)
         : ({xt}, {kt}, {yt}) -> ({yt}, {xt}, {kt})
@@ -123,19 +126,21 @@ source = f"""
     %bb = adj.slice %nb start [0, 0] limit [300, 300] stride [1, 1] : {t([1000, 300])} -> {t([300, 300])}
     %mid = adj.matmul %ea, %bb : {t([80, 300])}, {t([300, 300])} -> {t([80, 300])}
     %mid2 = adj.matmul %ea, %b : {t([80, 300])}, {t([300, 260])} -> {t([80, 260])}
+    %qt = adj.transpose %q [1, 0] : {t([512, 512])} -> {t([512, 512])}
+    %ub = adj.matmul %u, %qt : {t([64, 512])}, {t([512, 512])} -> {t([64, 512])}
     return %c, %y, %dx, %dk, %n, %o, %l, %cols, %p, %heads, %short, %wide, %tall, %tall2,
-           %mid, %mid2
+           %mid, %mid2, %ub
         : {t([200, 260])}, {yt}, {xt}, {kt}, {t([200, 10])}, {t([900, 1])},
           tensor<{ELEM}>, {t([512])}, {t([512, 512])}, {t([6, 129, 128])},
           {t([200, 64])}, {t([24, 300])}, {t([300, 50])}, {t([300, 30])},
-          {t([80, 300])}, {t([80, 260])}
+          {t([80, 300])}, {t([80, 260])}, {t([64, 512])}
   }}"""
 det_rng = np.random.default_rng(5)
 inputs = [det_rng.standard_normal(s).astype(DTYPE)
           for s in [(200, 300), (300, 260), (8, 3, 20, 20), (16, 3, 5, 5),
                     (8, 16, 16, 16), (300, 10), (900, 300), (300, 1),
                     (512, 512), (6, 129, 64), (6, 64, 128), (24, 1000),
-                    (1000, 300), (900, 80)]]
+                    (1000, 300), (900, 80), (64, 512)]]
 if len(sys.argv) == 4:  # child: run the library, write its outputs
     lib = ct.Library(sys.argv[2], "t")
     with open(sys.argv[3], "wb") as out:
@@ -161,14 +166,19 @@ if len(sys.argv) == 4:  # child: run the library, write its outputs
 # f64's 16-column slivers: four whole groups and a ragged fifth);
 # 5x2100x300 and 9x2304x600 pack them again for a second K block and a
 # second NC block of columns. (Whole slivers of a row-major B are packed by
-# the first tile that reads them, the ragged last one apart.)
+# the first tile that reads them, the ragged last one apart.) A batch of
+# 32 or 64 rows times a transposed B (bT) is computed as its transpose with
+# B^T read in place and C's tiles stored transposed (with AVX-512 in f32):
+# 64x512x512 (mlp's dz2 W2^T), 32x40x300 (one sliver of A^T, two K
+# blocks); 64x40x100 (K too short) and 40x40x300 (a ragged sliver) not.
 sizes = [(1, 1, 1), (1, 7, 3), (5, 1, 9), (6, 16, 256), (7, 17, 257),
          (13, 33, 70), (64, 10, 512), (97, 130, 300), (250, 40, 520),
          (1, 64, 64), (1, 64, 1), (64, 1, 1), (64, 64, 1), (3, 70, 20),
          (9, 32, 64), (20, 16, 33), (37, 10, 700), (512, 10, 64),
          (300, 1, 40), (45, 31, 250), (2, 200, 300), (1, 40, 33),
          (83, 70, 45), (33, 100, 531), (200, 64, 7), (19, 600, 70),
-         (5, 2100, 300), (9, 2304, 600)]
+         (5, 2100, 300), (9, 2304, 600), (64, 512, 512), (32, 40, 300),
+         (64, 40, 100), (40, 40, 300)]
 for m, n, k in sizes:
     a, b = data(m, k), data(k, n)
     want = [Product(a, b)]
@@ -234,7 +244,8 @@ check("matmul of slices", f"""
     %c = adj.matmul %s, %r : {t([7, 18])}, {t([18, 11])} -> {t([7, 11])}
     return %c : {t([7, 11])}
   }}""", [a, b], [Product(a[3:10, 1:37:2], b[5:23, 2:24:2])])
-for m, k, n in [(30, 20, 25), (100, 400, 10)]:  # packed or direct; narrow
+for m, k, n in [(30, 20, 25), (100, 400, 10), (64, 300, 48)]:
+    # packed, direct (narrow), and a product B^T A^T stored transposed
     a, b, c = data(m, k), data(k, n), data(m, n)
     check(f"matmul plus {m}x{n}x{k}", f"""
       func.func @f(%a: {t([m, k])}, %b: {t([k, n])}, %c: {t([m, n])}) -> {t([m, n])} {{
@@ -242,6 +253,13 @@ for m, k, n in [(30, 20, 25), (100, 400, 10)]:  # packed or direct; narrow
         %s = adj.add %p, %c : {t([m, n])}, {t([m, n])}
         return %s : {t([m, n])}
       }}""", [a, b, c], [Product(a, b, c)])
+    check(f"matmul bT plus {m}x{n}x{k}", f"""
+      func.func @f(%a: {t([m, k])}, %b: {t([n, k])}, %c: {t([m, n])}) -> {t([m, n])} {{
+        %bt = adj.transpose %b [1, 0] : {t([n, k])} -> {t([k, n])}
+        %p = adj.matmul %a, %bt : {t([m, k])}, {t([k, n])} -> {t([m, n])}
+        %s = adj.add %p, %c : {t([m, n])}, {t([m, n])}
+        return %s : {t([m, n])}
+      }}""", [a, b.T.copy(), c], [Product(a, b, c)])
 
 # Convolutions and their gradients (a vjp: the output, then the input's
 # and the weight's cotangents) against PyTorch in f64. The shapes reach each
