@@ -16,6 +16,10 @@
  *         items (MC rows x one NR sliver) over the threads:
  *           the MR x NR micro-kernel, kc FMAs deep, into C
  *
+ * A batch of 32 or 64 rows times a transposed B (a backward pass's
+ * dz W^T) is computed as C^T = B^T A^T, B^T's rows read in place and C's
+ * tiles stored transposed (gemm.inc, a_by_rows).
+ *
  * Small products (up to SMALL_MACS multiply-adds), narrow ones (N up to
  * NR) and short ones (K up to KC, A and B row-major) of plain strided
  * matrices take a direct path instead: A read in place, B in place or one
