@@ -1142,11 +1142,14 @@ static void run_items(int64_t items, int nth,
     item(ctx, i);
 }
 
+/* A direct convolution's item function (item i of the convolution p). */
+typedef void (*conv_item_t)(const conv_t *p, int64_t i);
+
 /* A direct convolution's item function and its arguments, as run_items'
    context. */
 typedef struct {
   const conv_t *p;
-  void (*item)(const conv_t *, int64_t);
+  conv_item_t item;
 } conv_call_t;
 
 static void conv_call(const void *ctx, int64_t i) {
@@ -1156,8 +1159,8 @@ static void conv_call(const void *ctx, int64_t i) {
 
 /* Runs items [0, items) of a direct convolution over `nth` threads, each a
    contiguous range. */
-static void conv_items(const conv_t *p, void (*item)(const conv_t *, int64_t),
-                       int64_t items, int nth) {
+static void conv_items(const conv_t *p, conv_item_t item, int64_t items,
+                       int nth) {
   conv_call_t c = {p, item};
   run_items(items, nth, conv_call, &c);
 }
@@ -1201,70 +1204,81 @@ static int pads_in_place(const conv_t *p) {
    than 16 channels whose GEMM would be narrow (N = batch x output plane up
    to 160: 1-D kernels, few input channels) takes the weight-gradient
    kernel on 16-float vectors (kernel rows of 9 or more): the GEMM packs
-   such a B from short runs and fills few of its micro-tiles' columns. */
-static int conv_direct(const conv_t *p, int nth) {
-  int64_t row_items = p->batch * ceildiv(p->oh, ROWS_NY);
+   such a B from short runs and fills few of its micro-tiles' columns. So
+   do 4 to 16 channels whose kernel rows are whole 16-float vectors
+   (grouped4's weight gradient, 32-pixel rows: 1.34 ms -> 0.69 on 8-float
+   vectors, perf-grouped3); with fewer channels the loads of the image
+   rows, one per multiply-add, bound the tile, and 16-float ones, each
+   across two cache lines, were slower (depthwise's: 147 -> 172 µs).
+   Returns the kernel's items per image (0: none fits) and sets *item to
+   its item function; the items are image-major (item n * per_image + r is
+   image n's r-th), so a grouped convolution can enumerate every group's
+   items without running them (CONV2D_GROUPED). */
+static int64_t conv_plan(const conv_t *p, conv_item_t *item) {
+  int64_t row_items = ceildiv(p->oh, ROWS_NY);
   int rows = (p->sw == 1 || p->sw == 2) && p->in3 == 1 && p->out3 == 1;
   if (padded(p)) {
 #ifdef __AVX512F__
     if (pads_in_place(p) && p->iw == 8) {
-      conv_items(p, rows_pad8_item, p->batch * ceildiv(p->oh, 2 * ROWS_NY),
-                 nth);
-      return 1;
+      *item = rows_pad8_item;
+      return ceildiv(p->oh, 2 * ROWS_NY);
     }
     if (pads_in_place(p)) {
-      conv_items(p, rows_item16p, row_items, nth);
-      return 1;
+      *item = rows_item16p;
+      return row_items;
     }
 #endif
     return 0;
   }
 #ifdef __AVX512F__
   int64_t pixels = p->oh * p->ow;
-  if (p->f > 16 && pixels >= 3 && p->batch * pixels <= 160 &&
-      p->kh * p->kw >= pixels && p->kw > 8 && p->w3 == 1 &&
+  if ((p->f > 16 ? p->batch * pixels <= 160 : p->f >= 4 && p->kw % 16 == 0) &&
+      pixels >= 3 && p->kh * p->kw >= pixels && p->kw > 8 && p->w3 == 1 &&
       p->in3 * p->dw == 1) {
-    int64_t items = p->batch * ceildiv(p->f, pixels <= 3 ? 8 : 4) *
-                    ceildiv(pixels, WGRAD_NP);
-    conv_items(p, wgrad16_item, items, nth);
-    return 1;
+    *item = wgrad16_item;
+    return ceildiv(p->f, pixels <= 3 ? 8 : 4) * ceildiv(pixels, WGRAD_NP);
   }
 #endif
   if (p->f <= 16 && p->kh * p->kw >= p->oh * p->ow && p->kw >= 8 &&
       p->w3 == 1 && p->in3 * p->dw == 1) {
-    int64_t items = p->batch * ceildiv(p->f, WGRAD_NF) *
-                    ceildiv(p->oh * p->ow, WGRAD_NP);
-    conv_items(p, wgrad_item, items, nth);
-    return 1;
+    *item = wgrad_item;
+    return ceildiv(p->f, WGRAD_NF) * ceildiv(p->oh * p->ow, WGRAD_NP);
   }
 #ifdef __AVX512F__
   if (rows && p->ow >= 16 &&
       (p->kh * p->kw > 1 || (p->f <= 64 && p->c <= 64))) {
-    conv_items(p,
-               p->oh == 1   ? (p->sw == 1 ? rows_item16r1 : rows_item16s2r1)
-               : p->sw == 1 ? rows_item16
-                            : rows_item16s2,
-               row_items, nth);
-    return 1;
+    *item = p->oh == 1   ? (p->sw == 1 ? rows_item16r1 : rows_item16s2r1)
+            : p->sw == 1 ? rows_item16
+                         : rows_item16s2;
+    return row_items;
   }
   if (rows && p->sw == 1 && p->ow > 8 && p->f <= 16) {
-    conv_items(p, rows_item16p, row_items, nth);
-    return 1;
+    *item = rows_item16p;
+    return row_items;
   }
   if (rows && p->sw == 1 && p->ow == 8 && p->f <= 16) {
-    conv_items(p, rows_pair_item, p->batch * ceildiv(p->oh, 2 * ROWS_NY), nth);
-    return 1;
+    *item = rows_pair_item;
+    return ceildiv(p->oh, 2 * ROWS_NY);
   }
 #endif
   if (rows && p->ow >= 8 && p->f <= 16) {
-    conv_items(p,
-               p->oh == 1   ? (p->sw == 1 ? rows_item8r1 : rows_item8s2r1)
-               : p->sw == 1 ? rows_item8
-                            : rows_item8s2,
-               row_items, nth);
-    return 1;
+    *item = p->oh == 1   ? (p->sw == 1 ? rows_item8r1 : rows_item8s2r1)
+            : p->sw == 1 ? rows_item8
+                         : rows_item8s2;
+    return row_items;
   }
   return 0;
+}
+
+/* Runs the direct kernel for this convolution on nth threads, if one fits
+   (conv_plan). */
+static int conv_direct(const conv_t *p, int nth) {
+  conv_item_t item;
+  int64_t per_image = conv_plan(p, &item);
+  if (per_image == 0)
+    return 0;
+  conv_items(p, item, p->batch * per_image, nth);
+  return 1;
 }
 
 /* out[n, f, y, x] (+)= sum over (c, i, j) of
@@ -1577,14 +1591,60 @@ DEPTHWISE_ROWS(double, d, 8, __mmask8, __m512d, _mm512_maskz_loadu_pd,
 DEPTHWISE(float, s)
 DEPTHWISE(double, d)
 
+/* A grouped convolution whose groups take a direct kernel, as one
+   parallel loop over (image, group, item): group 0's convolution, each
+   operand's group stride and the kernel (conv_plan). */
+typedef struct {
+  conv_t p;
+  int64_t groups, in_g, w_g, out_g, per_image;
+  conv_item_t item;
+} grouped_t;
+
+/* Item i: image n, group g, the group's r-th item of image n. Image-major
+   like each group's items, so the threads take the same images as in an
+   ungrouped convolution; each item runs the group's own convolution, so
+   every output is summed as by that group's call alone. */
+static void grouped_item(const void *ctx, int64_t i) {
+  const grouped_t *d = ctx;
+  int64_t per_n = d->groups * d->per_image;
+  int64_t g = i % per_n / d->per_image;
+  conv_t q = d->p;
+  q.in += g * d->in_g;
+  q.w += g * d->w_g;
+  q.out += g * d->out_g;
+  d->item(&q, i / per_n * d->per_image + i % d->per_image);
+}
+
+/* Runs adjoint_rt_sconv2d_grouped's groups in one parallel loop if every
+   group takes a direct kernel that needs no padded copy (the copy is made
+   per group in a scratch sized for one), and returns whether it did. Run
+   one after the other, small groups left threads idle: a depthwise
+   layer's weight gradient (1-2 items a group) ran on one thread, and
+   each group's call forked its own parallel region. */
+static int grouped_direct_s(int64_t groups, const conv_t *p, int64_t in_g,
+                            int64_t w_g, int64_t out_g) {
+  int64_t macs =
+      groups * p->f * p->batch * p->oh * p->ow * p->c * p->kh * p->kw;
+  if (macs == 0 || (padded(p) && !pads_in_place(p)))
+    return 0;
+  grouped_t d = {*p, groups, in_g, w_g, out_g, 0, 0};
+  d.per_image = conv_plan(p, &d.item);
+  if (d.per_image == 0)
+    return 0;
+  run_items(p->batch * groups * d.per_image, threads_for(macs), grouped_item,
+            &d);
+  return 1;
+}
+
 /* A grouped convolution (conv_2d_ngchw_gfchw): group g convolves in's
    channels [g*c, (g+1)*c) with w's filters [g*f, (g+1)*f) into out's
    channels [g*f, (g+1)*f). in_g, w_g and out_g are the group strides; the
    rest is CONV's (adjoint_rt_sconv2d or _dconv2d), for one group. Groups
    of one input and one output channel take the depthwise kernel (SFX),
    planes over threads, wide rows included (perf-grouped2: its rows inside
-   the input skip the per-tap masks). Other groups run one after the
-   other, each on all threads. The
+   the input skip the per-tap masks). In f32, groups that take a direct
+   kernel run as one parallel loop (grouped_direct_s). Other groups run
+   one after the other, each on all threads. The
    condition is mirrored by LowerToKernels.cpp's takesDepthwiseKernel (no
    scratch, padding read in place): change them together. */
 #define CONV2D_GROUPED(CONV, T, SFX)                                           \
@@ -1608,11 +1668,20 @@ DEPTHWISE(double, d)
                 depthwise_item_##SFX, &d);                                     \
       return;                                                                  \
     }                                                                          \
+    GROUPED_DIRECT_##SFX                                                       \
     for (int64_t g = 0; g < groups; ++g)                                       \
       CONV(batch, c, f, kh, kw, oh, ow, sh, sw, dh, dw, ih, iw, pt, pl,        \
            in + g * in_g, in0, in1, in2, in3, w + g * w_g, w0, w1, w2, w3,     \
            out + g * out_g, out0, out1, out2, out3, accumulate, scratch);      \
   }
+#define GROUPED_DIRECT_s                                                       \
+  conv_t p = {batch, c,   f,    kh,   kw,   oh,  ow,  sh,   sw,   dh,         \
+              dw,    ih,  iw,   pt,   pl,   in,  in0, in1,  in2,  in3,        \
+              w,     w0,  w1,   w2,   w3,   out, out0, out1, out2, out3,      \
+              accumulate};                                                     \
+  if (grouped_direct_s(groups, &p, in_g, w_g, out_g))                          \
+    return;
+#define GROUPED_DIRECT_d
 CONV2D_GROUPED(adjoint_rt_sconv2d, float, s)
 CONV2D_GROUPED(adjoint_rt_dconv2d, double, d)
 

@@ -364,6 +364,11 @@ conv_shapes = [
     ((3, 5, 1, 40), (24, 1, 5), (1, 1), (0, 2), (1, 1)),
     ((2, 4, 1, 37), (20, 1, 3), (1, 1), (0, 2), (1, 2)),
     ((2, 5, 13, 13), (20, 3, 3), (1, 1), (2, 2), (2, 2)),
+    # and 4 to 16 channels whose kernel rows are whole 16-float vectors
+    # (32-pixel cotangent rows; 8 channels in two blocks of 4, 9 pixels in
+    # blocks of 4 + 5; 5 channels: 3 + 2)
+    ((3, 4, 34, 34), (8, 3, 3), (1, 1), (0, 0), (1, 1)),
+    ((2, 3, 18, 48), (5, 3, 3), (1, 1), (1, 1), (1, 1)),
     # images of height 1 (1-D convolutions): the rows kernel puts up to
     # ROWS_NY whole vectors of the row in a tile, then the shifted last
     # vector alone (the 40- and 37-pixel rows above; 83 = 4 x 16 + 16 + 3;
