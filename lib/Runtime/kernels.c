@@ -1011,19 +1011,19 @@ ALWAYS_INLINE void wgrad_tile16w(const conv_t *p, int64_t n, int64_t f0,
 
 /* Decodes item `item` of a weight gradient into image n, channels
    [f0, f0 + nf) (blocks of at most maxf) and np pixels of the output
-   plane: their offsets in the image (pix) and their rows of the weight
-   gradient (dst). */
+   plane from the q0-th (row-major): their offsets in the image (pix) and
+   their rows of the weight gradient (dst). */
 static void wgrad_decode(const conv_t *p, int64_t item, int64_t maxf,
                          int64_t *n, int64_t *f0, int64_t *nf, int64_t *np,
-                         int64_t *pix, float **dst) {
+                         int64_t *q0, int64_t *pix, float **dst) {
   int64_t pixels = p->oh * p->ow;
   int64_t fblocks = ceildiv(p->f, maxf), pblocks = ceildiv(pixels, WGRAD_NP);
   int64_t rest = item % (fblocks * pblocks);
   *n = item / (fblocks * pblocks);
   *f0 = block_start(p->f, fblocks, rest / pblocks, nf);
-  int64_t q0 = block_start(pixels, pblocks, rest % pblocks, np);
+  *q0 = block_start(pixels, pblocks, rest % pblocks, np);
   for (int64_t q = 0; q < *np; ++q) {
-    int64_t y = (q0 + q) / p->ow, x = (q0 + q) % p->ow;
+    int64_t y = (*q0 + q) / p->ow, x = (*q0 + q) % p->ow;
     pix[q] = y * p->sh * p->in2 + x * p->sw * p->in3;
     dst[q] = p->out + *n * p->out0 + y * p->out2 + x * p->out3;
   }
@@ -1045,9 +1045,9 @@ static int64_t wgrad_span_channels(const conv_t *p, int64_t n, int64_t pix0) {
 /* Item `item` of conv_wgrad: image n, a block of at most WGRAD_NF channels
    and one of at most WGRAD_NP pixels of the output plane (row-major). */
 static void wgrad_item(const conv_t *p, int64_t item) {
-  int64_t n, f0, nf, np, pix[WGRAD_NP];
+  int64_t n, f0, nf, np, q0, pix[WGRAD_NP];
   float *dst[WGRAD_NP];
-  wgrad_decode(p, item, WGRAD_NF, &n, &f0, &nf, &np, pix, dst);
+  wgrad_decode(p, item, WGRAD_NF, &n, &f0, &nf, &np, &q0, pix, dst);
 #ifdef __AVX512F__
   if (p->kw % 16 == 8) {
     int plain = p->w2 == p->kw;
@@ -1096,10 +1096,10 @@ ALWAYS_INLINE void wgrad_tile16w_part(const conv_t *p, int64_t n, int64_t f0,
    accumulators either way, and with 8 channels each loaded image vector
    feeds 8 multiply-adds instead of 4. */
 static void wgrad16_item(const conv_t *p, int64_t item) {
-  int64_t n, f0, nf, np, pix[WGRAD_NP];
+  int64_t n, f0, nf, np, q0, pix[WGRAD_NP];
   float *dst[WGRAD_NP];
   wgrad_decode(p, item, p->oh * p->ow <= 3 ? 2 * WGRAD_NF : WGRAD_NF, &n, &f0,
-               &nf, &np, pix, dst);
+               &nf, &np, &q0, pix, dst);
   /* Whole vectors when every one stays inside both operands (GCC keeps
      the accumulators in registers only without masked loads). */
   int64_t over = ceildiv(p->kw, 16) * 16 - p->kw, far = 0;
@@ -1119,6 +1119,150 @@ static void wgrad16_item(const conv_t *p, int64_t item) {
     return;
   }
   switch (8 * nf + np) { WGRAD16_CASES(wgrad_tile16w_part) }
+}
+#endif
+
+#ifdef __AVX512F__
+/* Weight gradients whose kernel rows are as long as the input's rows
+   (w2 == kw == in2, w3 == in3 == 1, no dilation): the weight gradient of
+   a "same"-padded stride-1 convolution, an oh x ow cotangent as the kernel
+   over its oh x ow input read with its padding in place (oddconv's dilated
+   3x3: 11 x 11). A window's kh x kw taps are then kh kw consecutive
+   elements of both operands, from the window's first (in the padding,
+   for a window that starts there): 16-float vectors run along them,
+   ceil(kh kw / 16) a channel instead of kh ceil(kw / 16) (8 instead of 11
+   for 11 x 11, whose rows filled 11 of 16 lanes), each multiply-add masked
+   to the lanes whose tap is inside the input and the window (mask3: a lane
+   off keeps its sum). */
+#define FLAT_MAXV 16
+static int wgrad_flat(const conv_t *p) {
+  return p->in3 == 1 && p->w3 == 1 && p->dh == 1 && p->dw == 1 &&
+         p->w2 == p->kw && p->in2 == p->kw && p->kw > 8 && p->kw % 16 != 0 &&
+         p->kh * p->kw <= 16 * FLAT_MAXV && p->oh * p->ow <= p->kh * p->kw &&
+         ceildiv(p->kh * p->kw, 16) < p->kh * ceildiv(p->kw, 16) &&
+         p->in0 >= 0 && p->in1 >= 0 && p->w0 >= 0 && p->w1 >= 0;
+}
+
+/* The lanes of vector v (taps 16 v to 16 v + 15, row-major) of the window
+   whose first tap is at row r0, column c0 of the input that are inside it;
+   all of m[0, nv). */
+static void flat_masks(const conv_t *p, int64_t r0, int64_t c0, int64_t nv,
+                       __mmask16 *m) {
+  for (int64_t v = 0; v < nv; ++v)
+    m[v] = 0;
+  int64_t xlo = c0 < 0 ? -c0 : 0, xhi = min64(p->kw, p->iw - c0);
+  for (int64_t i = r0 < 0 ? -r0 : 0; i < min64(p->kh, p->ih - r0); ++i) {
+    int64_t lo = i * p->kw + xlo, hi = i * p->kw + xhi;
+    for (int64_t v = lo / 16; lo < hi && v <= (hi - 1) / 16; ++v)
+      m[v] |= (__mmask16)lanes(lo - 16 * v, hi - 16 * v);
+  }
+}
+
+/* NF channels x NP pixels of image n (windows from offsets base[q] of a
+   plane, masks m[q]): with SPAN whole-vector loads (every one inside
+   both operands), else masked ones. */
+ALWAYS_INLINE void wgrad_flat_tile(const conv_t *p, int64_t n, int64_t f0,
+                                   const int64_t *base, float *const *dst,
+                                   __mmask16 (*m)[FLAT_MAXV], const int NF,
+                                   const int NP, const int SPAN) {
+  f16 acc[WGRAD_NF][WGRAD_NP];
+  for (int f = 0; f < NF; ++f)
+    for (int q = 0; q < NP; ++q)
+      acc[f][q] = (f16){0};
+  const float *in = p->in + n * p->in0, *w = p->w + f0 * p->w0;
+  int64_t nv = ceildiv(p->kh * p->kw, 16);
+  __mmask16 wm = (__mmask16)lanes(0, p->kh * p->kw - 16 * (nv - 1));
+  for (int64_t c = 0; c < p->c; ++c) {
+    const float *row = in + c * p->in1, *wr = w + c * p->w1;
+    for (int64_t v = 0; v < nv; ++v) {
+      __mmask16 mw = v == nv - 1 ? wm : (__mmask16)0xffff;
+      __m512 x[WGRAD_NP];
+      for (int q = 0; q < NP; ++q)
+        x[q] = SPAN ? _mm512_loadu_ps(row + base[q] + 16 * v)
+                    : _mm512_maskz_loadu_ps(m[q][v], row + base[q] + 16 * v);
+      /* Each pixel's vector loaded once into a register: GCC would fold
+         the load into every multiply-add (NF loads instead of one). */
+      for (int q = 0; q < NP; ++q)
+        __asm__("" : "+v"(x[q]));
+      for (int f = 0; f < NF; ++f) {
+        __m512 s = SPAN ? _mm512_loadu_ps(wr + f * p->w0 + 16 * v)
+                        : _mm512_maskz_loadu_ps(mw, wr + f * p->w0 + 16 * v);
+        for (int q = 0; q < NP; ++q)
+          acc[f][q] = (f16)_mm512_mask3_fmadd_ps(s, x[q], (__m512)acc[f][q],
+                                                 m[q][v]);
+      }
+    }
+  }
+  for (int f = 0; f < NF; ++f) {
+    for (int q = 0; q < NP; ++q) {
+      float sum = sum16(acc[f][q]);
+      float *o = dst[q] + (f0 + f) * p->out1;
+      *o = p->accumulate ? *o + sum : sum;
+    }
+  }
+}
+ALWAYS_INLINE void wgrad_flat_span(const conv_t *p, int64_t n, int64_t f0,
+                                   const int64_t *base, float *const *dst,
+                                   __mmask16 (*m)[FLAT_MAXV], const int NF,
+                                   const int NP) {
+  wgrad_flat_tile(p, n, f0, base, dst, m, NF, NP, 1);
+}
+ALWAYS_INLINE void wgrad_flat_part(const conv_t *p, int64_t n, int64_t f0,
+                                   const int64_t *base, float *const *dst,
+                                   __mmask16 (*m)[FLAT_MAXV], const int NF,
+                                   const int NP) {
+  wgrad_flat_tile(p, n, f0, base, dst, m, NF, NP, 0);
+}
+#define WGRAD_CASE_FLAT(tile, nf, np)                                          \
+  case 8 * (nf) + (np):                                                        \
+    tile(p, n, f0, base, dst, m, nf, np);                                      \
+    break;
+#define WGRAD_CASES_FLAT(tile)                                                 \
+  WGRAD_CASE_FLAT(tile, 1, 1) WGRAD_CASE_FLAT(tile, 1, 2)                      \
+  WGRAD_CASE_FLAT(tile, 1, 3) WGRAD_CASE_FLAT(tile, 1, 4)                      \
+  WGRAD_CASE_FLAT(tile, 1, 5) WGRAD_CASE_FLAT(tile, 1, 6)                      \
+  WGRAD_CASE_FLAT(tile, 2, 1) WGRAD_CASE_FLAT(tile, 2, 2)                      \
+  WGRAD_CASE_FLAT(tile, 2, 3) WGRAD_CASE_FLAT(tile, 2, 4)                      \
+  WGRAD_CASE_FLAT(tile, 2, 5) WGRAD_CASE_FLAT(tile, 2, 6)                      \
+  WGRAD_CASE_FLAT(tile, 3, 1) WGRAD_CASE_FLAT(tile, 3, 2)                      \
+  WGRAD_CASE_FLAT(tile, 3, 3) WGRAD_CASE_FLAT(tile, 3, 4)                      \
+  WGRAD_CASE_FLAT(tile, 3, 5) WGRAD_CASE_FLAT(tile, 3, 6)                      \
+  WGRAD_CASE_FLAT(tile, 4, 1) WGRAD_CASE_FLAT(tile, 4, 2)                      \
+  WGRAD_CASE_FLAT(tile, 4, 3) WGRAD_CASE_FLAT(tile, 4, 4)                      \
+  WGRAD_CASE_FLAT(tile, 4, 5) WGRAD_CASE_FLAT(tile, 4, 6)
+
+/* Item `item` of the flat weight-gradient kernel: image n, at most 4
+   channels x 6 output pixels, as wgrad_item. */
+static void wgrad_flat_item(const conv_t *p, int64_t item) {
+  int64_t n, f0, nf, np, q0, pix[WGRAD_NP], base[WGRAD_NP];
+  float *dst[WGRAD_NP];
+  __mmask16 m[WGRAD_NP][FLAT_MAXV];
+  /* The images are the items' innermost dimension: consecutive items read
+     the same kernel block (4 channels of the cotangent, its L1-sized part),
+     each a different image. */
+  int64_t blocks = ceildiv(p->f, WGRAD_NF) * ceildiv(p->oh * p->ow, WGRAD_NP);
+  wgrad_decode(p, item % p->batch * blocks + item / p->batch, WGRAD_NF, &n,
+               &f0, &nf, &np, &q0, pix, dst);
+  int64_t nv = ceildiv(p->kh * p->kw, 16), lo = 0, hi = 0;
+  for (int64_t q = 0; q < np; ++q) {
+    int64_t y = (q0 + q) / p->ow, x = (q0 + q) % p->ow;
+    base[q] = pix[q] - p->pt * p->in2 - p->pl;
+    flat_masks(p, y * p->sh - p->pt, x * p->sw - p->pl, nv, m[q]);
+    lo = base[q] < lo ? base[q] : lo;
+    hi = base[q] > hi ? base[q] : hi;
+  }
+  /* Whole vectors when every one lies inside both operands. */
+  int64_t in_first = n * p->in0 + lo;
+  int64_t in_last = n * p->in0 + (p->c - 1) * p->in1 + hi + 16 * nv;
+  int64_t in_end = (p->batch - 1) * p->in0 + (p->c - 1) * p->in1 +
+                   (p->ih - 1) * p->in2 + p->iw;
+  int64_t w_last = (f0 + nf - 1) * p->w0 + (p->c - 1) * p->w1 + 16 * nv;
+  int64_t w_end = (p->f - 1) * p->w0 + (p->c - 1) * p->w1 + p->kh * p->kw;
+  if (in_first >= 0 && in_last <= in_end && w_last <= w_end) {
+    switch (8 * nf + np) { WGRAD_CASES_FLAT(wgrad_flat_span) }
+    return;
+  }
+  switch (8 * nf + np) { WGRAD_CASES_FLAT(wgrad_flat_part) }
 }
 #endif
 
@@ -1174,12 +1318,13 @@ static int padded(const conv_t *p) {
 
 /* Whether a direct kernel reads this padded input in place: rows of 9 to
    15 pixels (one masked 16-float vector each, the masks also leaving out
-   the padding) for at most 16 output channels. The others read a padded
-   copy (pad_image). */
+   the padding) for at most 16 output channels, and the flat weight-gradient
+   kernel (wgrad_flat). The others read a padded copy (pad_image). */
 static int pads_in_place(const conv_t *p) {
 #ifdef __AVX512F__
-  return p->sw == 1 && p->in3 == 1 && p->out3 == 1 && p->ow > 8 &&
-         p->ow < 16 && p->f <= 16;
+  return (p->sw == 1 && p->in3 == 1 && p->out3 == 1 && p->ow > 8 &&
+          p->ow < 16 && p->f <= 16) ||
+         wgrad_flat(p);
 #else
   (void)p;
   return 0;
@@ -1217,6 +1362,15 @@ static int pads_in_place(const conv_t *p) {
 static int64_t conv_plan(const conv_t *p, conv_item_t *item) {
   int64_t row_items = ceildiv(p->oh, ROWS_NY);
   int rows = (p->sw == 1 || p->sw == 2) && p->in3 == 1 && p->out3 == 1;
+#ifdef __AVX512F__
+  if (wgrad_flat(p)) {
+    conv_items(p, wgrad_flat_item,
+               p->batch * ceildiv(p->f, WGRAD_NF) *
+                   ceildiv(p->oh * p->ow, WGRAD_NP),
+               nth);
+    return 1;
+  }
+#endif
   if (padded(p)) {
 #ifdef __AVX512F__
     if (pads_in_place(p) && p->iw == 8) {

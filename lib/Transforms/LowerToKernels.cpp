@@ -30,7 +30,8 @@
 //     bufferization: a zero fill of a buffer, then a linalg.copy of the
 //     image into a subview of its interior) is replaced by the image and
 //     the padding before it, where the runtime's kernel reads the image in
-//     place (rows of 9 to 15 pixels; depthwise convolutions, average
+//     place (rows of 9 to 15 pixels; weight gradients of "same"-padded
+//     convolutions; depthwise convolutions, average
 //     pooling among them); elsewhere the runtime would copy it
 //     with its padding into the scratch, which measured slower than the
 //     fill and copy. The fill and copy are erased once nothing else reads
@@ -435,8 +436,9 @@ private:
 
   /// Whether the runtime reads the padded input of the convolution `op`
   /// in place (kernels.c, pads_in_place: with AVX-512, rows of 9 to 15
-  /// pixels, at most 16 output channels, a row stride of 1; and the
-  /// depthwise kernel, on every target). Elsewhere it
+  /// pixels, at most 16 output channels, a row stride of 1; f32 weight
+  /// gradients whose kernel rows are as long as the image's, wgrad_flat;
+  /// and the depthwise kernel, on every target). Elsewhere it
   /// copies the image with its padding first, which measured a few percent
   /// slower than the fill and copy loops of compiled code (survey models,
   /// docs/performance-kernels.md): those convolutions keep them. f64 ones
@@ -455,9 +457,29 @@ private:
                  ? strides.back()
                  : 0;
     };
-    return window(op, "strides")[1] == 1 && out.back() > 8 && out.back() < 16 &&
-           w[0] <= 16 && innermostStride(image) == 1 &&
-           innermostStride(op->getOperand(2)) == 1;
+    auto rowStrides = [](Value v) {
+      SmallVector<int64_t> strides;
+      int64_t offset;
+      if (failed(getStridesAndOffset(cast<MemRefType>(v.getType()), strides,
+                                     offset)))
+        return std::pair<int64_t, int64_t>(0, 0);
+      return std::pair(strides[strides.size() - 2], strides.back());
+    };
+    // kernels.c's wgrad_flat: kernel rows as long as the image's rows, read
+    // as one run of kh * kw elements each.
+    int64_t kh = w[2], kw = w[3];
+    bool flat = elementOf(op).isF32() && !grouped &&
+                window(op, "dilations") == SmallVector<int64_t>{1, 1} &&
+                rowStrides(image) == std::pair<int64_t, int64_t>(kw, 1) &&
+                rowStrides(op->getOperand(1)) ==
+                    std::pair<int64_t, int64_t>(kw, 1) &&
+                kw > 8 && kw % 16 != 0 && kh * kw <= 16 * 16 &&
+                out[2] * out[3] <= kh * kw &&
+                ceilDiv(kh * kw, 16) < kh * ceilDiv(kw, 16);
+    return flat ||
+           (window(op, "strides")[1] == 1 && out.back() > 8 &&
+            out.back() < 16 && w[0] <= 16 && innermostStride(image) == 1 &&
+            innermostStride(op->getOperand(2)) == 1);
   }
 
   /// Whether the runtime runs the grouped convolution `op` with its
