@@ -1237,12 +1237,7 @@ static void wgrad_flat_item(const conv_t *p, int64_t item) {
   int64_t n, f0, nf, np, q0, pix[WGRAD_NP], base[WGRAD_NP];
   float *dst[WGRAD_NP];
   __mmask16 m[WGRAD_NP][FLAT_MAXV];
-  /* The images are the items' innermost dimension: consecutive items read
-     the same kernel block (4 channels of the cotangent, its L1-sized part),
-     each a different image. */
-  int64_t blocks = ceildiv(p->f, WGRAD_NF) * ceildiv(p->oh * p->ow, WGRAD_NP);
-  wgrad_decode(p, item % p->batch * blocks + item / p->batch, WGRAD_NF, &n,
-               &f0, &nf, &np, &q0, pix, dst);
+  wgrad_decode(p, item, WGRAD_NF, &n, &f0, &nf, &np, &q0, pix, dst);
   int64_t nv = ceildiv(p->kh * p->kw, 16), lo = 0, hi = 0;
   for (int64_t q = 0; q < np; ++q) {
     int64_t y = (q0 + q) / p->ow, x = (q0 + q) % p->ow;
@@ -1364,11 +1359,8 @@ static int64_t conv_plan(const conv_t *p, conv_item_t *item) {
   int rows = (p->sw == 1 || p->sw == 2) && p->in3 == 1 && p->out3 == 1;
 #ifdef __AVX512F__
   if (wgrad_flat(p)) {
-    conv_items(p, wgrad_flat_item,
-               p->batch * ceildiv(p->f, WGRAD_NF) *
-                   ceildiv(p->oh * p->ow, WGRAD_NP),
-               nth);
-    return 1;
+    *item = wgrad_flat_item;
+    return ceildiv(p->f, WGRAD_NF) * ceildiv(p->oh * p->ow, WGRAD_NP);
   }
 #endif
   if (padded(p)) {
