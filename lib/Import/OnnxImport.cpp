@@ -134,7 +134,7 @@ onnx_import::readTensor(const onnx::TensorProto &tensor, Location loc) {
 
 InFlightDiagnostic NodeContext::error() {
   return emitError(loc) << "ONNX " << node.op_type() << " node '" << node.name()
-                        << "': ";
+                        << "' (opset " << opset << "): ";
 }
 
 Value NodeContext::materialize(const Tensor &t) {
@@ -184,7 +184,8 @@ NodeContext::attr(StringRef name,
     if (a.type() == onnx::AttributeProto::UNDEFINED || a.type() == type)
       return &a;
     emitError(loc) << "ONNX " << node.op_type() << " node '" << node.name()
-                   << "': attribute '" << name << "' has type "
+                   << "' (opset " << opset << "): attribute '" << name
+                   << "' has type "
                    << onnx::AttributeProto::AttributeType_Name(a.type())
                    << "; expected "
                    << onnx::AttributeProto::AttributeType_Name(type);
@@ -473,7 +474,8 @@ FailureOr<SmallVector<Value>> GraphImporter::convertGraph(OpBuilder &b,
       ++given;
     if (given < info->minInputs)
       return emitError(loc) << "ONNX " << node.op_type() << " node '"
-                            << node.name() << "' needs at least "
+                            << node.name() << "' (opset " << opset
+                            << ") needs at least "
                             << info->minInputs << " inputs, has " << given;
     SmallVector<Tensor *> inputs;
     // Whether an input comes after a dropped pool window: the node's

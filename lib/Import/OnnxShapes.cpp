@@ -984,7 +984,14 @@ LogicalResult pad(NodeContext &n, Results &results) {
   if (mode != "constant" && mode != "reflect" && mode != "edge")
     return n.error() << "mode '" << mode
                      << "' is not supported: constant, reflect or edge";
-  FailureOr<SmallVector<int64_t>> pads = n.ints(1, "pads");
+  // Before opset 11 the pads and the value are attributes; then inputs.
+  FailureOr<SmallVector<int64_t>> pads = failure();
+  if (n.opset >= 11)
+    pads = n.ints(1, "pads");
+  else if (std::optional<SmallVector<int64_t>> given = n.getInts("pads"))
+    pads = *given;
+  else
+    return n.error() << "the attribute pads is required before opset 11";
   if (failed(pads))
     return failure();
   int64_t rank = n.type(0).getRank();
@@ -993,8 +1000,8 @@ LogicalResult pad(NodeContext &n, Results &results) {
                      << rank;
   if (llvm::any_of(*pads, [](int64_t p) { return p < 0; }))
     return n.error() << "negative pads (cropping) are not supported";
-  double value = 0;
-  if (n.hasInput(2)) {
+  double value = n.opset < 11 ? n.getFloat("value", 0) : 0;
+  if (n.opset >= 11 && n.hasInput(2)) {
     const Tensor &v = n.input(2);
     if (!v.constant || v.getType().getNumElements() != 1)
       return n.error() << "the padding value must be a constant scalar";
@@ -1069,10 +1076,10 @@ const OperatorInfo operators[] = {
      "moved by `adj.transpose`, scaled to the off and on values (folded if "
      "known at import time, else sliced at run time: differentiable); "
      "integer values in f64, then `adj.convert`"},
-    {"Pad", 11, 17, 2, pad,
+    {"Pad", 2, 17, 1, pad,
      "`adj.pad` in constant mode; reflect and edge modes as slices "
      "(`adj.reverse`d, or broadcast) concatenated; non-negative pads known "
-     "at import time"},
+     "at import time (before opset 11 the attributes pads and value)"},
     {"Reshape", 5, 17, 2, reshape,
      "`adj.reshape`; the shape known at import time (0 and -1 as ONNX)"},
     {"ScatterElements", 11, 17, 3, scatterElements,

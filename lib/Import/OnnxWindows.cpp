@@ -596,30 +596,63 @@ LogicalResult globalAveragePool(NodeContext &n, Results &results) {
                n.named("keepdims", n.b.getUnitAttr())}));
 }
 
+/// Resize's (and Upsample's) scales known at import time, or none to take
+/// the sizes: Upsample's attribute before opset 9, then input 1 of
+/// Upsample and of Resize (opset 10), input 2 from opset 11 (after the
+/// roi), where it may be empty. An input is a constant or a float
+/// initializer's initial value (an argument: its initial value is the
+/// scales).
+FailureOr<SmallVector<APFloat>> resizeScales(NodeContext &n) {
+  if (n.node.op_type() == "Upsample" && n.opset < 9) {
+    const onnx::AttributeProto *a =
+        n.attr("scales", onnx::AttributeProto::FLOATS);
+    if (!a)
+      return n.error() << "the attribute scales is required before opset 9";
+    SmallVector<APFloat> scales;
+    for (float f : a->floats())
+      scales.push_back(APFloat(f));
+    return scales;
+  }
+  unsigned i = n.opset < 11 ? 1 : 2;
+  if (!n.hasInput(i) || n.type(i).getNumElements() == 0) {
+    if (n.opset < 11)
+      return n.error() << "the scales (input 1) are required before opset 11";
+    return SmallVector<APFloat>();
+  }
+  DenseElementsAttr given =
+      n.input(i).constant ? n.input(i).constant : n.input(i).initialValue;
+  if (!given || !isa<FloatType>(n.type(i).getElementType()))
+    return n.error() << "the scales must be floats known at import time";
+  return llvm::to_vector(given.getValues<APFloat>());
+}
+
 /// Resize's output sizes and scales, per dimension: from the scales (the
 /// size is floor(d * scale)) or from the sizes (the scale is size / d).
 LogicalResult resizeShape(NodeContext &n, SmallVectorImpl<int64_t> &out,
                           SmallVectorImpl<double> &scales) {
   ArrayRef<int64_t> in = n.type(0).getShape();
-  if (n.hasInput(2) && n.type(2).getNumElements() != 0) {
-    // A float initializer is an argument; its initial value is the scales.
-    DenseElementsAttr given =
-        n.input(2).constant ? n.input(2).constant : n.input(2).initialValue;
-    if (!given || !isa<FloatType>(n.type(2).getElementType()))
-      return n.error() << "the scales must be floats known at import time";
-    for (auto [v, d] : llvm::zip(given.getValues<APFloat>(), in)) {
+  FailureOr<SmallVector<APFloat>> given = resizeScales(n);
+  if (failed(given))
+    return failure();
+  if (!given->empty()) {
+    for (auto [v, d] : llvm::zip(*given, in)) {
       double f = v.convertToDouble();
       if (!(f > 0) || !std::isfinite(f))
         return n.error() << "scale " << f << " is not positive";
+      // The product in the scales' precision, as ONNX Runtime computes
+      // it: PyTorch exports a size of 5 from 3 as the f32 scale 5/3, whose
+      // product with 3 is 5 in f32 but 4.9999999 in f64.
+      bool single = &v.getSemantics() == &APFloat::IEEEsingle();
+      double size = std::floor(single ? double(float(d) * float(f))
+                                      : double(d) * f);
       // Converted to int64_t only if it fits (2^62 is exact in a double).
-      double size = std::floor(double(d) * f);
       if (!(size < 0x1p62))
         return n.error() << "scale " << f << " makes a dimension of " << d
                          << " too large";
       scales.push_back(f);
       out.push_back(int64_t(size));
     }
-    if (given.getNumElements() != int64_t(in.size()))
+    if (given->size() != in.size())
       scales.clear();
   } else if (n.hasInput(3)) {
     FailureOr<SmallVector<int64_t>> sizes = n.ints(3, "the sizes");
@@ -645,6 +678,20 @@ LogicalResult resizeShape(NodeContext &n, SmallVectorImpl<int64_t> &out,
   return success();
 }
 
+/// The coordinate transformation and nearest rounding: attributes from
+/// opset 11; before, Upsample and Resize-10 map output coordinate o to o /
+/// scale (asymmetric), rounded down for nearest (ONNX Runtime's reading;
+/// PyTorch's nearest for whole factors).
+std::string coordinateTransform(NodeContext &n) {
+  return n.opset < 11
+             ? "asymmetric"
+             : n.getString("coordinate_transformation_mode", "half_pixel");
+}
+std::string nearestMode(NodeContext &n) {
+  return n.opset < 11 ? "floor"
+                      : n.getString("nearest_mode", "round_prefer_floor");
+}
+
 /// Nearest-neighbour upsampling by whole factors: output element i of a
 /// dimension scaled by f reads input element i / f, so each dimension is
 /// repeated as [d, 1] broadcast to [d, f] and merged.
@@ -654,9 +701,8 @@ LogicalResult resizeNearest(NodeContext &n, Value x, ArrayRef<int64_t> out,
   // strictly within 1/2 of i / f (integer division), so rounding it gives
   // i / f with either tie rule, but floor and ceil do not; asymmetric's
   // source i / f gives it only when floored.
-  std::string transform =
-      n.getString("coordinate_transformation_mode", "half_pixel");
-  std::string rounding = n.getString("nearest_mode", "round_prefer_floor");
+  std::string transform = coordinateTransform(n);
+  std::string rounding = nearestMode(n);
   bool rounded =
       rounding == "round_prefer_floor" || rounding == "round_prefer_ceil";
   bool halfPixel =
@@ -705,8 +751,7 @@ struct Taps {
 LogicalResult resizeInterpolated(NodeContext &n, Value x, ArrayRef<int64_t> out,
                                  ArrayRef<double> scales, bool cubic,
                                  Results &results) {
-  std::string transform =
-      n.getString("coordinate_transformation_mode", "half_pixel");
+  std::string transform = coordinateTransform(n);
   if (!llvm::is_contained(
           {"half_pixel", "pytorch_half_pixel", "align_corners", "asymmetric"},
           transform))
@@ -817,13 +862,15 @@ LogicalResult resizeInterpolated(NodeContext &n, Value x, ArrayRef<int64_t> out,
   return result(results, x);
 }
 
-/// Resize: nearest-neighbour upsampling by whole factors, or linear or
-/// cubic interpolation to any size.
+/// Resize (and Upsample, its form before opset 10): nearest-neighbour
+/// upsampling by whole factors, or linear or cubic interpolation to any
+/// size.
 LogicalResult resize(NodeContext &n, Results &results) {
   std::string mode = n.getString("mode", "nearest");
-  if (mode != "nearest" && mode != "linear" && mode != "cubic")
-    return n.error() << "mode " << mode
-                     << " is not supported: nearest, linear or cubic";
+  if (mode != "nearest" && mode != "linear" && (mode != "cubic" || n.opset < 11))
+    return n.error() << "mode " << mode << " is not supported at opset "
+                     << n.opset << ": nearest, linear"
+                     << (n.opset < 11 ? "" : " or cubic");
   SmallVector<int64_t> out;
   SmallVector<double> scales;
   if (failed(resizeShape(n, out, scales)))
@@ -857,9 +904,10 @@ const OperatorInfo operators[] = {
      "mode, no dilations, no Indices output; 3-D in floor mode: the 2-D "
      "pool of each kernel depth's slices (as Conv), the first maximum "
      "kept by `adj.select`s"},
-    {"Resize", 11, 17, 1, resize,
+    {"Resize", 10, 17, 1, resize,
      "scales or sizes known at import time (a float initializer's initial "
-     "value). Nearest: `adj.broadcast_to` between reshapes, upsampling by "
+     "value); at opset 10 scales only, asymmetric coordinates, nearest "
+     "rounded down, no cubic. Nearest: `adj.broadcast_to` between reshapes, upsampling by "
      "whole factors, half_pixel with round_prefer_floor or "
      "round_prefer_ceil, or asymmetric with floor. Linear (bilinear): two "
      "`adj.gather`s and a weight per resized dimension, to any size, "
@@ -867,6 +915,9 @@ const OperatorInfo operators[] = {
      "(bicubic): as linear with four gathers (indices clamped) weighted "
      "by Keys' kernel (cubic_coeff_a); exclude_outside 1 weighs the taps "
      "outside 0 and renormalizes"},
+    {"Upsample", 7, 9, 1, resize,
+     "as Resize at opset 10: nearest or linear, the scales an attribute "
+     "(before opset 9) or an input known at import time"},
 };
 
 } // namespace
