@@ -692,6 +692,25 @@ LogicalResult castOp(NodeContext &n, Results &results) {
     results.push_back({{}, DenseElementsAttr::get(type, values)});
     return success();
   }
+  // Float constants cast to integers fold, truncated toward zero (PyTorch's
+  // exports before opset 9 write shapes as f64 constants cast to i64); a
+  // value out of the type's range leaves the cast to run time.
+  if (x.constant && isa<IntegerType>(element) && !element.isInteger(1) &&
+      isa<FloatType>(n.type(0).getElementType())) {
+    SmallVector<APInt> values;
+    for (APFloat v : x.constant.getValues<APFloat>()) {
+      APSInt i(element.getIntOrFloatBitWidth(), /*isUnsigned=*/false);
+      bool exact;
+      if (v.convertToInteger(i, APFloat::rmTowardZero, &exact) &
+          APFloat::opInvalidOp)
+        break;
+      values.push_back(i);
+    }
+    if (int64_t(values.size()) == x.constant.getNumElements()) {
+      results.push_back({{}, DenseElementsAttr::get(type, values)});
+      return success();
+    }
+  }
   if (x.constant && isa<IntegerType>(n.type(0).getElementType())) {
     SmallVector<Attribute> values;
     for (int64_t v : intValues(x.constant))

@@ -1025,14 +1025,24 @@ LogicalResult pad(NodeContext &n, Results &results) {
 
 /// ConstantOfShape: a splat of `value` (float 0 by default) of the shape
 /// known at import time.
+/// A constant of `shape` with every element `value` (one element).
+LogicalResult filled(NodeContext &n, ArrayRef<int64_t> shape,
+                     DenseElementsAttr value, Results &results) {
+  if (llvm::any_of(shape, [](int64_t d) { return d < 0; }))
+    return n.error() << "the shape has a negative entry";
+  if (!elementCount(shape))
+    return n.error() << "the shape has too many elements";
+  auto type = RankedTensorType::get(shape, value.getElementType());
+  results.push_back(
+      {{},
+       DenseElementsAttr::get(type, *value.getValues<Attribute>().begin())});
+  return success();
+}
+
 LogicalResult constantOfShape(NodeContext &n, Results &results) {
   FailureOr<SmallVector<int64_t>> shape = n.ints(0, "the shape");
   if (failed(shape))
     return failure();
-  if (llvm::any_of(*shape, [](int64_t d) { return d < 0; }))
-    return n.error() << "the shape has a negative entry";
-  if (!elementCount(*shape))
-    return n.error() << "the shape has too many elements";
   DenseElementsAttr value = DenseElementsAttr::get(
       RankedTensorType::get({1}, n.b.getF32Type()), 0.0f);
   if (const onnx::AttributeProto *a =
@@ -1044,11 +1054,42 @@ LogicalResult constantOfShape(NodeContext &n, Results &results) {
       return n.error() << "value must have one element";
     value = *given;
   }
-  auto type = RankedTensorType::get(*shape, value.getElementType());
-  results.push_back(
-      {{},
-       DenseElementsAttr::get(type, *value.getValues<Attribute>().begin())});
-  return success();
+  return filled(n, *shape, value, results);
+}
+
+/// ConstantFill, the experimental operator PyTorch exports before opset 9
+/// for torch.zeros, ones and full (an LSTM's initial state): `value` as
+/// `dtype`, of the shape input 0 holds (input_as_shape 1) or has, or else
+/// of the attribute shape, with extra_shape appended.
+LogicalResult constantFill(NodeContext &n, Results &results) {
+  SmallVector<int64_t> shape;
+  if (n.hasInput(0) && n.getInt("input_as_shape", 0)) {
+    FailureOr<SmallVector<int64_t>> given = n.ints(0, "the shape");
+    if (failed(given))
+      return failure();
+    shape = *given;
+  } else if (n.hasInput(0)) {
+    shape = llvm::to_vector(n.type(0).getShape());
+  } else if (std::optional<SmallVector<int64_t>> given = n.getInts("shape")) {
+    shape = *given;
+  }
+  if (std::optional<SmallVector<int64_t>> extra = n.getInts("extra_shape"))
+    shape.append(*extra);
+  int64_t dtype = n.getInt("dtype", onnx::TensorProto::FLOAT);
+  Type element = getElementType(n.b.getContext(), dtype);
+  if (!element)
+    return n.error() << "dtype " << dtype << " is not supported";
+  double v = n.getFloat("value", 0);
+  if (isa<IntegerType>(element) && !(std::fabs(v) < 0x1p62))
+    return n.error() << "value " << v << " does not fit the integer dtype";
+  auto one = RankedTensorType::get({1}, element);
+  Attribute value =
+      isa<FloatType>(element)
+          ? Attribute(FloatAttr::get(element, v))
+          : Attribute(IntegerAttr::get(element, element.isInteger(1)
+                                                    ? int64_t(v != 0)
+                                                    : int64_t(v)));
+  return filled(n, shape, DenseElementsAttr::get(one, value), results);
 }
 
 const OperatorInfo operators[] = {
@@ -1057,6 +1098,9 @@ const OperatorInfo operators[] = {
     {"Constant", 1, 17, 0, constant,
      "`value`, `value_float(s)`, `value_int(s)`; kept at import time, an "
      "`adj.constant` where used at run time"},
+    {"ConstantFill", 1, 8, 0, constantFill,
+     "experimental (PyTorch's `torch.zeros`, `ones` and `full` before "
+     "opset 9): folds to a constant"},
     {"ConstantOfShape", 9, 17, 1, constantOfShape,
      "folds to a constant (the shape known at import time)"},
     {"DepthToSpace", 11, 17, 1, depthToSpace,
