@@ -1023,8 +1023,6 @@ LogicalResult pad(NodeContext &n, Results &results) {
                                 n.named("value", n.b.getF64FloatAttr(value))}));
 }
 
-/// ConstantOfShape: a splat of `value` (float 0 by default) of the shape
-/// known at import time.
 /// A constant of `shape` with every element `value` (one element).
 LogicalResult filled(NodeContext &n, ArrayRef<int64_t> shape,
                      DenseElementsAttr value, Results &results) {
@@ -1039,6 +1037,8 @@ LogicalResult filled(NodeContext &n, ArrayRef<int64_t> shape,
   return success();
 }
 
+/// ConstantOfShape: a splat of `value` (float 0 by default) of the shape
+/// known at import time.
 LogicalResult constantOfShape(NodeContext &n, Results &results) {
   FailureOr<SmallVector<int64_t>> shape = n.ints(0, "the shape");
   if (failed(shape))
@@ -1086,9 +1086,8 @@ LogicalResult constantFill(NodeContext &n, Results &results) {
   Attribute value =
       isa<FloatType>(element)
           ? Attribute(FloatAttr::get(element, v))
-          : Attribute(IntegerAttr::get(element, element.isInteger(1)
-                                                    ? int64_t(v != 0)
-                                                    : int64_t(v)));
+          : Attribute(IntegerAttr::get(
+                element, element.isInteger(1) ? int64_t(v != 0) : int64_t(v)));
   return filled(n, shape, DenseElementsAttr::get(one, value), results);
 }
 

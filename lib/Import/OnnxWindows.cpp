@@ -643,8 +643,8 @@ LogicalResult resizeShape(NodeContext &n, SmallVectorImpl<int64_t> &out,
       // it: PyTorch exports a size of 5 from 3 as the f32 scale 5/3, whose
       // product with 3 is 5 in f32 but 4.9999999 in f64.
       bool single = &v.getSemantics() == &APFloat::IEEEsingle();
-      double size = std::floor(single ? double(float(d) * float(f))
-                                      : double(d) * f);
+      double size =
+          std::floor(single ? double(float(d) * float(f)) : double(d) * f);
       // Converted to int64_t only if it fits (2^62 is exact in a double).
       if (!(size < 0x1p62))
         return n.error() << "scale " << f << " makes a dimension of " << d
@@ -867,7 +867,8 @@ LogicalResult resizeInterpolated(NodeContext &n, Value x, ArrayRef<int64_t> out,
 /// size.
 LogicalResult resize(NodeContext &n, Results &results) {
   std::string mode = n.getString("mode", "nearest");
-  if (mode != "nearest" && mode != "linear" && (mode != "cubic" || n.opset < 11))
+  if (mode != "nearest" && mode != "linear" &&
+      (mode != "cubic" || n.opset < 11))
     return n.error() << "mode " << mode << " is not supported at opset "
                      << n.opset << ": nearest, linear"
                      << (n.opset < 11 ? "" : " or cubic");
@@ -907,8 +908,9 @@ const OperatorInfo operators[] = {
     {"Resize", 10, 17, 1, resize,
      "scales or sizes known at import time (a float initializer's initial "
      "value); at opset 10 scales only, asymmetric coordinates, nearest "
-     "rounded down, no cubic. Nearest: `adj.broadcast_to` between reshapes, upsampling by "
-     "whole factors, half_pixel with round_prefer_floor or "
+     "rounded down, no cubic. Nearest: `adj.broadcast_to` between "
+     "reshapes, upsampling by whole factors, half_pixel with "
+     "round_prefer_floor or "
      "round_prefer_ceil, or asymmetric with floor. Linear (bilinear): two "
      "`adj.gather`s and a weight per resized dimension, to any size, "
      "half_pixel, pytorch_half_pixel, align_corners or asymmetric. Cubic "
