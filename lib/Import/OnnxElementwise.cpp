@@ -687,8 +687,11 @@ LogicalResult castOp(NodeContext &n, Results &results) {
   if (x.constant && isa<IntegerType>(element) &&
       isa<IntegerType>(n.type(0).getElementType())) {
     SmallVector<APInt> values;
+    // To BOOL, any nonzero value is true (not its low bit).
     for (int64_t v : intValues(x.constant))
-      values.push_back(APInt(element.getIntOrFloatBitWidth(), v, true));
+      values.push_back(element.isInteger(1)
+                           ? APInt(1, v != 0)
+                           : APInt(element.getIntOrFloatBitWidth(), v, true));
     results.push_back({{}, DenseElementsAttr::get(type, values)});
     return success();
   }

@@ -11,6 +11,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
+#include "llvm/ADT/APSInt.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringMap.h"
@@ -1080,14 +1081,22 @@ LogicalResult constantFill(NodeContext &n, Results &results) {
   if (!element)
     return n.error() << "dtype " << dtype << " is not supported";
   double v = n.getFloat("value", 0);
-  if (isa<IntegerType>(element) && !(std::fabs(v) < 0x1p62))
-    return n.error() << "value " << v << " does not fit the integer dtype";
   auto one = RankedTensorType::get({1}, element);
-  Attribute value =
-      isa<FloatType>(element)
-          ? Attribute(FloatAttr::get(element, v))
-          : Attribute(IntegerAttr::get(
-                element, element.isInteger(1) ? int64_t(v != 0) : int64_t(v)));
+  Attribute value;
+  if (isa<FloatType>(element)) {
+    value = FloatAttr::get(element, v);
+  } else if (element.isInteger(1)) {
+    value = IntegerAttr::get(element, int64_t(v != 0));
+  } else {
+    // Truncated toward zero, in range of the dtype's own width (an INT32
+    // 3e9 is an error, not 3e9 wrapped).
+    APSInt i(element.getIntOrFloatBitWidth(), /*isUnsigned=*/false);
+    bool exact;
+    if (APFloat(v).convertToInteger(i, APFloat::rmTowardZero, &exact) &
+        APFloat::opInvalidOp)
+      return n.error() << "value " << v << " does not fit the integer dtype";
+    value = IntegerAttr::get(element, i);
+  }
   return filled(n, shape, DenseElementsAttr::get(one, value), results);
 }
 

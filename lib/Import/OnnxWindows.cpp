@@ -692,43 +692,92 @@ std::string nearestMode(NodeContext &n) {
                       : n.getString("nearest_mode", "round_prefer_floor");
 }
 
-/// Nearest-neighbour upsampling by whole factors: output element i of a
-/// dimension scaled by f reads input element i / f, so each dimension is
-/// repeated as [d, 1] broadcast to [d, f] and merged.
-LogicalResult resizeNearest(NodeContext &n, Value x, ArrayRef<int64_t> out,
-                            Results &results) {
-  // With a whole factor f, half_pixel's source (i + 0.5) / f - 0.5 lies
-  // strictly within 1/2 of i / f (integer division), so rounding it gives
-  // i / f with either tie rule, but floor and ceil do not; asymmetric's
-  // source i / f gives it only when floored.
-  std::string transform = coordinateTransform(n);
-  std::string rounding = nearestMode(n);
-  bool rounded =
-      rounding == "round_prefer_floor" || rounding == "round_prefer_ceil";
-  bool halfPixel =
-      transform == "half_pixel" || transform == "pytorch_half_pixel";
-  if (!((halfPixel && rounded) ||
-        (transform == "asymmetric" && rounding == "floor")))
-    return n.error() << "coordinate_transformation_mode " << transform
-                     << " with nearest_mode " << rounding
-                     << " is not supported: half_pixel with "
-                        "round_prefer_floor or round_prefer_ceil, or "
-                        "asymmetric with floor";
-  ArrayRef<int64_t> in = n.type(0).getShape();
-  SmallVector<int64_t> pairs, repeated;
-  for (auto [d, size] : llvm::zip(in, out)) {
-    if (size < d || size % d)
-      return n.error() << "resizing a dimension of " << d << " to " << size
-                       << " is not supported: nearest-neighbour only by "
-                          "whole factors >= 1";
-    pairs.append({d, 1});
-    repeated.append({d, size / d});
-  }
-  return repeat(n, x, pairs, repeated, out, results);
+/// The most entries Resize makes along one dimension (whose output entries'
+/// indices, and weights, are import-time constants).
+constexpr int64_t kMaxInterpolatedResize = int64_t(1) << 24;
+
+/// The source coordinate of output entry o of a dimension resized from d
+/// to `size` entries by `scale` (one of the transforms resizing supports).
+double sourceCoordinate(StringRef transform, int64_t o, int64_t d, int64_t size,
+                        double scale) {
+  if (transform == "align_corners")
+    return size > 1 ? double(o) * double(d - 1) / double(size - 1) : 0.0;
+  if (transform == "asymmetric")
+    return double(o) / scale;
+  if (transform == "pytorch_half_pixel" && size == 1)
+    return 0.0;
+  return (double(o) + 0.5) / scale - 0.5;
 }
 
-/// The most entries linear or cubic Resize makes along one dimension.
-constexpr int64_t kMaxInterpolatedResize = int64_t(1) << 24;
+/// Nearest-neighbour resizing: output entry o of a dimension reads the
+/// input entry the node's coordinate transformation and nearest_mode give
+/// (clamped into the input). When every dimension is upsampled by a whole
+/// factor f and those entries are o / f (the usual case: half_pixel
+/// rounded, asymmetric floored), each dimension is repeated as [d, 1]
+/// broadcast to [d, f] and merged; otherwise each dimension that does not
+/// read its input in order is an adj.gather of constant indices (a scale
+/// of 3.1 on 5 entries makes 15 that read floor(o / 3.1), not o / 3).
+LogicalResult resizeNearest(NodeContext &n, Value x, ArrayRef<int64_t> out,
+                            ArrayRef<double> scales, Results &results) {
+  std::string transform = coordinateTransform(n);
+  std::string rounding = nearestMode(n);
+  if (!llvm::is_contained(
+          {"half_pixel", "pytorch_half_pixel", "align_corners", "asymmetric"},
+          transform) ||
+      !llvm::is_contained(
+          {"round_prefer_floor", "round_prefer_ceil", "floor", "ceil"},
+          rounding))
+    return n.error() << "coordinate_transformation_mode " << transform
+                     << " with nearest_mode " << rounding
+                     << " is not supported: half_pixel, pytorch_half_pixel, "
+                        "align_corners or asymmetric with "
+                        "round_prefer_floor, round_prefer_ceil, floor or "
+                        "ceil";
+  ArrayRef<int64_t> in = n.type(0).getShape();
+  SmallVector<SmallVector<int64_t>> sources;
+  bool whole = true;
+  for (int64_t axis = 0, rank = in.size(); axis < rank; ++axis) {
+    int64_t d = in[axis], size = out[axis];
+    if (size > kMaxInterpolatedResize)
+      return n.error() << "resizing to " << size
+                       << " entries along a dimension is not supported (at "
+                          "most "
+                       << kMaxInterpolatedResize << ")";
+    SmallVector<int64_t> &source = sources.emplace_back();
+    for (int64_t o = 0; o < size; ++o) {
+      double c = sourceCoordinate(transform, o, d, size, scales[axis]);
+      double below = std::floor(c);
+      double i = rounding == "floor"  ? below
+                 : rounding == "ceil" ? std::ceil(c)
+                 : c - below == 0.5
+                     ? (rounding == "round_prefer_floor" ? below : below + 1)
+                     : std::round(c);
+      source.push_back(int64_t(std::clamp(i, 0.0, double(d - 1))));
+      whole &= size % d == 0 && source.back() == o / (size / d);
+    }
+  }
+  if (whole) {
+    SmallVector<int64_t> pairs, repeated;
+    for (auto [d, size] : llvm::zip(in, out)) {
+      pairs.append({d, 1});
+      repeated.append({d, size / d});
+    }
+    return repeat(n, x, pairs, repeated, out, results);
+  }
+  for (auto [axis, source] : llvm::enumerate(sources)) {
+    if (int64_t(source.size()) == in[axis] &&
+        llvm::equal(source, llvm::seq<int64_t>(0, in[axis])))
+      continue;
+    Value index = n.materialize(
+        intConstant(n.b.getContext(), {int64_t(source.size())}, source));
+    FailureOr<Value> y = n.create<adj::GatherOp>(
+        {x, index}, {n.named("axis", n.b.getI64IntegerAttr(axis))});
+    if (failed(y))
+      return failure();
+    x = *y;
+  }
+  return result(results, x);
+}
 
 /// The input entries an output entry of a resized dimension reads, and
 /// their weights.
@@ -785,13 +834,7 @@ LogicalResult resizeInterpolated(NodeContext &n, Value x, ArrayRef<int64_t> out,
                        << kMaxInterpolatedResize << ")";
     SmallVector<Taps> taps(cubic ? 4 : 2);
     for (int64_t o = 0; o < size; ++o) {
-      double c =
-          transform == "align_corners"
-              ? (size > 1 ? double(o) * double(d - 1) / double(size - 1) : 0.0)
-          : transform == "asymmetric" ? double(o) / scale
-          : transform == "pytorch_half_pixel" && size == 1
-              ? 0.0
-              : (double(o) + 0.5) / scale - 0.5;
+      double c = sourceCoordinate(transform, o, d, size, scale);
       if (!cubic)
         c = std::clamp(c, 0.0, double(d - 1));
       int64_t i0 = int64_t(std::floor(c));
@@ -862,9 +905,8 @@ LogicalResult resizeInterpolated(NodeContext &n, Value x, ArrayRef<int64_t> out,
   return result(results, x);
 }
 
-/// Resize (and Upsample, its form before opset 10): nearest-neighbour
-/// upsampling by whole factors, or linear or cubic interpolation to any
-/// size.
+/// Resize (and Upsample, its form before opset 10): nearest-neighbour,
+/// linear or cubic, to any size.
 LogicalResult resize(NodeContext &n, Results &results) {
   std::string mode = n.getString("mode", "nearest");
   if (mode != "nearest" && mode != "linear" &&
@@ -880,7 +922,7 @@ LogicalResult resize(NodeContext &n, Results &results) {
   if (failed(x))
     return failure();
   if (mode == "nearest")
-    return resizeNearest(n, *x, out, results);
+    return resizeNearest(n, *x, out, scales, results);
   return resizeInterpolated(n, *x, out, scales, mode == "cubic", results);
 }
 
@@ -908,10 +950,13 @@ const OperatorInfo operators[] = {
     {"Resize", 10, 17, 1, resize,
      "scales or sizes known at import time (a float initializer's initial "
      "value); at opset 10 scales only, asymmetric coordinates, nearest "
-     "rounded down, no cubic. Nearest: `adj.broadcast_to` between "
-     "reshapes, upsampling by whole factors, half_pixel with "
-     "round_prefer_floor or "
-     "round_prefer_ceil, or asymmetric with floor. Linear (bilinear): two "
+     "rounded down, no cubic. Nearest: to any size, half_pixel, "
+     "pytorch_half_pixel, align_corners or asymmetric with "
+     "round_prefer_floor, round_prefer_ceil, floor or ceil; "
+     "`adj.broadcast_to` between reshapes where every dimension is "
+     "upsampled by a whole factor f and reads entry o / f, else an "
+     "`adj.gather` of constant indices per resized dimension. Linear "
+     "(bilinear): two "
      "`adj.gather`s and a weight per resized dimension, to any size, "
      "half_pixel, pytorch_half_pixel, align_corners or asymmetric. Cubic "
      "(bicubic): as linear with four gathers (indices clamped) weighted "

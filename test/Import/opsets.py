@@ -4,9 +4,10 @@
 # Equal of run-time integers and of bool masks (its only forms before
 # opset 11); Upsample (opsets 8 and 9: the scales an attribute, then an
 # input) and Resize at opset 10, nearest and linear, by scale factors and
-# by sizes (ONNX's coordinates are asymmetric before opset 11, which
-# PyTorch's bilinear is not: the linear ones are checked against that
-# formula in PyTorch); Pad with pads, mode and value as attributes and
+# by sizes, nearest also by scales that are not whole factors (and as
+# Upsample-7, built with onnx.helper) (ONNX's coordinates are asymmetric
+# before opset 11, which PyTorch's bilinear is not: the linear ones are
+# checked against that formula in PyTorch); Pad with pads, mode and value as attributes and
 # Clip with min and max as attributes (before opset 11); Squeeze,
 # Unsqueeze and the Reduce* operators with an axes attribute and Split
 # with a split attribute (before opset 13); and an MLP, a CNN with
@@ -21,7 +22,8 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 import torchexport
-from torchexport import failures, run
+from onnx import TensorProto, helper
+from torchexport import check, compile_nodes, failures, run
 
 torchexport.setup(sys.argv[1])
 
@@ -89,6 +91,35 @@ for opset in (8, 9, 10):
         Up("bilinear", size=(5, 7), align_corners=False), {"x": x}, "mse",
         opset, reference=lambda m, x: asymmetric_linear(m.c(x), (5, 7)))
 
+
+# Nearest by a scale that is not a whole factor: 3.1 makes 12 entries of 4,
+# which read entry floor(o / 3.1), not o / 3 (once repeated by 3), exported
+# as Upsample (9), Resize (10) and Resize asymmetric, floor (11).
+for opset in (9, 10, 11):
+    run(f"nearest-scale3.1-{opset}", Up("nearest", scale_factor=3.1),
+        {"x": f(2, 2, 3, 4)}, "mse", opset)
+
+# Upsample-7 (opset 8, which PyTorch cannot export with scale factors) by
+# its scales attribute, 2.5 (7 entries of 3) and 3.1 (15 of 5): the value
+# and the gradient of sum(w * y) against PyTorch's nearest in f64.
+x = f(1, 2, 3, 5)
+w = f(1, 2, 7, 15)
+nodes = [helper.make_node("Upsample", ["x"], ["y"], mode="nearest",
+                          scales=[1.0, 1.0, 2.5, 3.1]),
+         helper.make_node("Mul", ["y", "w"], ["p"]),
+         helper.make_node("ReduceSum", ["p"], ["s"], keepdims=0)]
+value = compile_nodes(nodes[:1], {"x": x}, {"y": TensorProto.FLOAT},
+                      "upsample7-nearest", opset=8)
+grad = compile_nodes(nodes, {"x": x, "w": w}, {"s": TensorProto.FLOAT},
+                     "upsample7-nearest-grad", opset=8,
+                     value_and_grad="forward:wrt=x")
+t = torch.tensor(x, dtype=torch.float64, requires_grad=True)
+want = F.interpolate(t, scale_factor=(2.5, 3.1), mode="nearest")
+(want * torch.tensor(w, dtype=torch.float64)).sum().backward()
+check("Upsample-7 nearest by 2.5 and 3.1", value.forward(x=x),
+      want.detach().numpy())
+_, g = grad.forward_value_and_grad(x=x, w=w)
+check("Upsample-7 nearest by 2.5 and 3.1, gradient", g, t.grad.numpy())
 
 class Pads(nn.Module):
     """Constant (with a value), reflect and edge padding, summed by a

@@ -111,3 +111,12 @@ save("equal-int-bool",
      [helper.make_node("Cast", ["x"], ["i"], name="int", to=TensorProto.INT64),
       helper.make_node("Cast", ["x"], ["b"], name="bool", to=TensorProto.BOOL),
       node("Equal", ["i", "b"])], [3], opset=9)
+
+# ConstantFill's value out of its integer dtype's range was once wrapped
+# (an INT32 3e9 became -1294967296).
+save("constantfill-int32",
+     [helper.make_node("ConstantFill", [], ["c"], name="constantfill",
+                       shape=[2], dtype=TensorProto.INT32, value=3e9),
+      helper.make_node("Cast", ["c"], ["f"], name="cast",
+                       to=TensorProto.FLOAT),
+      node("Mul", ["f", "x"])], [2], opset=8)
