@@ -172,6 +172,12 @@ FailureOr<Value> mulI32(NodeContext &n, Value a, Value b) {
   return wrapI32(n, *sum);
 }
 
+/// Input `i` (integers or bools) converted to f64.
+FailureOr<Value> inF64(NodeContext &n, unsigned i) {
+  return n.create<adj::ConvertOp>(n.value(i), {},
+                                  n.type(i).clone(n.b.getF64Type()));
+}
+
 /// Integer arithmetic at run time (`labels - 1`): `compute` of the two
 /// inputs in f64 (exact while they and the result stay below 2^53 in
 /// magnitude; i32 Add, Sub and Mul wrap exactly), converted back to their
@@ -183,11 +189,7 @@ intArithmetic(NodeContext &n, Results &results,
   if (n.type(0).getElementType() != n.type(1).getElementType())
     return n.error() << "operands of different element types: " << n.type(0)
                      << " and " << n.type(1);
-  auto asF64 = [&](unsigned i) {
-    return n.create<adj::ConvertOp>(n.value(i), {},
-                                    n.type(i).clone(n.b.getF64Type()));
-  };
-  FailureOr<Value> a = asF64(0), b = asF64(1);
+  FailureOr<Value> a = inF64(n, 0), b = inF64(n, 1);
   if (failed(a) || failed(b))
     return failure();
   FailureOr<Value> y = compute(*a, *b);
@@ -549,8 +551,11 @@ LogicalResult hardSwish(NodeContext &n, Results &results) {
   return result(results, n.create<adj::MulOp>({*x, *gate}));
 }
 
-/// Less, Greater, Equal, ...: float operands at run time, an i1 mask;
-/// integer constants fold (PyTorch's expand(-1) compares shapes).
+/// Less, Greater, Equal, ...: an i1 mask; integer constants fold
+/// (PyTorch's expand(-1) compares shapes). Integer or bool operands at run
+/// time (`labels == k`, Equal of two masks, the only forms Equal takes
+/// before opset 11) are compared in f64 after an `adj.convert`: exact for
+/// integers below 2^53 in magnitude, as the arithmetic on them.
 template <adj::ComparisonDirection direction>
 LogicalResult comparison(NodeContext &n, Results &results) {
   if (std::optional<IntOperands> ints = intOperands(n)) {
@@ -580,6 +585,16 @@ LogicalResult comparison(NodeContext &n, Results &results) {
     auto type = RankedTensorType::get(ints->shape, n.b.getI1Type());
     results.push_back({{}, DenseElementsAttr::get(type, ArrayRef(values))});
     return success();
+  }
+  Type a = n.type(0).getElementType(), b = n.type(1).getElementType();
+  if (!isa<FloatType>(a) || !isa<FloatType>(b)) {
+    if (a != b)
+      return n.error() << "operands of different element types: " << n.type(0)
+                       << " and " << n.type(1);
+    FailureOr<Value> lhs = inF64(n, 0), rhs = inF64(n, 1);
+    if (failed(lhs) || failed(rhs))
+      return failure();
+    return result(results, compare(n, direction, *lhs, *rhs));
   }
   FailureOr<Value> lhs = n.floatValue(0), rhs = n.floatValue(1);
   if (failed(lhs) || failed(rhs))
@@ -672,10 +687,32 @@ LogicalResult castOp(NodeContext &n, Results &results) {
   if (x.constant && isa<IntegerType>(element) &&
       isa<IntegerType>(n.type(0).getElementType())) {
     SmallVector<APInt> values;
+    // To BOOL, any nonzero value is true (not its low bit).
     for (int64_t v : intValues(x.constant))
-      values.push_back(APInt(element.getIntOrFloatBitWidth(), v, true));
+      values.push_back(element.isInteger(1)
+                           ? APInt(1, v != 0)
+                           : APInt(element.getIntOrFloatBitWidth(), v, true));
     results.push_back({{}, DenseElementsAttr::get(type, values)});
     return success();
+  }
+  // Float constants cast to integers fold, truncated toward zero (PyTorch's
+  // exports before opset 9 write shapes as f64 constants cast to i64); a
+  // value out of the type's range leaves the cast to run time.
+  if (x.constant && isa<IntegerType>(element) && !element.isInteger(1) &&
+      isa<FloatType>(n.type(0).getElementType())) {
+    SmallVector<APInt> values;
+    for (APFloat v : x.constant.getValues<APFloat>()) {
+      APSInt i(element.getIntOrFloatBitWidth(), /*isUnsigned=*/false);
+      bool exact;
+      if (v.convertToInteger(i, APFloat::rmTowardZero, &exact) &
+          APFloat::opInvalidOp)
+        break;
+      values.push_back(i);
+    }
+    if (int64_t(values.size()) == x.constant.getNumElements()) {
+      results.push_back({{}, DenseElementsAttr::get(type, values)});
+      return success();
+    }
   }
   if (x.constant && isa<IntegerType>(n.type(0).getElementType())) {
     SmallVector<Attribute> values;
@@ -722,14 +759,17 @@ const OperatorInfo operators[] = {
     {"Elu", 6, 17, 1, elu,
      "`adj.select` of x and alpha (exp(min(x, 0)) - 1), finite for any x"},
     {"Equal", 7, 17, 2, comparison<adj::ComparisonDirection::eq>,
-     "`adj.compare eq`; float operands (integer constants fold)"},
+     "`adj.compare eq`; integer constants fold, integers and bools at "
+     "run time are compared in f64 (`adj.convert`; i64 exact below 2^53)"},
     {"Erf", 9, 17, 1, unary<adj::ErfOp>, "`adj.erf`"},
     {"Exp", 6, 17, 1, unary<adj::ExpOp>, "`adj.exp`"},
     {"Floor", 6, 17, 1, unary<adj::FloorOp>, "`adj.floor` (derivative 0)"},
     {"Greater", 7, 17, 2, comparison<adj::ComparisonDirection::gt>,
-     "`adj.compare gt`; float operands (integer constants fold)"},
+     "`adj.compare gt`; integer constants fold, integers and bools at "
+     "run time are compared in f64 (`adj.convert`; i64 exact below 2^53)"},
     {"GreaterOrEqual", 12, 17, 2, comparison<adj::ComparisonDirection::ge>,
-     "`adj.compare ge`; float operands (integer constants fold)"},
+     "`adj.compare ge`; integer constants fold, integers and bools at "
+     "run time are compared in f64 (`adj.convert`; i64 exact below 2^53)"},
     {"HardSigmoid", 6, 17, 1, hardSigmoid,
      "clip(alpha x + beta, 0, 1) as for Clip"},
     {"HardSwish", 14, 17, 1, hardSwish,
@@ -741,9 +781,11 @@ const OperatorInfo operators[] = {
      "`adj.compare ne` of x with itself: a bool mask"},
     {"LeakyRelu", 6, 17, 1, leakyRelu, "`adj.select` of x and alpha x"},
     {"Less", 7, 17, 2, comparison<adj::ComparisonDirection::lt>,
-     "`adj.compare lt`; float operands (integer constants fold)"},
+     "`adj.compare lt`; integer constants fold, integers and bools at "
+     "run time are compared in f64 (`adj.convert`; i64 exact below 2^53)"},
     {"LessOrEqual", 12, 17, 2, comparison<adj::ComparisonDirection::le>,
-     "`adj.compare le`; float operands (integer constants fold)"},
+     "`adj.compare le`; integer constants fold, integers and bools at "
+     "run time are compared in f64 (`adj.convert`; i64 exact below 2^53)"},
     {"Log", 6, 17, 1, unary<adj::LogOp>, "`adj.log`"},
     {"Max", 8, 17, 1, extreme<adj::MaximumOp>,
      "`adj.maximum` of the inputs in turn (ties halve the derivative)"},

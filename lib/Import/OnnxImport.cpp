@@ -134,7 +134,7 @@ onnx_import::readTensor(const onnx::TensorProto &tensor, Location loc) {
 
 InFlightDiagnostic NodeContext::error() {
   return emitError(loc) << "ONNX " << node.op_type() << " node '" << node.name()
-                        << "': ";
+                        << "' (opset " << opset << "): ";
 }
 
 Value NodeContext::materialize(const Tensor &t) {
@@ -184,7 +184,8 @@ NodeContext::attr(StringRef name,
     if (a.type() == onnx::AttributeProto::UNDEFINED || a.type() == type)
       return &a;
     emitError(loc) << "ONNX " << node.op_type() << " node '" << node.name()
-                   << "': attribute '" << name << "' has type "
+                   << "' (opset " << opset << "): attribute '" << name
+                   << "' has type "
                    << onnx::AttributeProto::AttributeType_Name(a.type())
                    << "; expected "
                    << onnx::AttributeProto::AttributeType_Name(type);
@@ -472,9 +473,10 @@ FailureOr<SmallVector<Value>> GraphImporter::convertGraph(OpBuilder &b,
     while (given < unsigned(node.input_size()) && !node.input(given).empty())
       ++given;
     if (given < info->minInputs)
-      return emitError(loc) << "ONNX " << node.op_type() << " node '"
-                            << node.name() << "' needs at least "
-                            << info->minInputs << " inputs, has " << given;
+      return emitError(loc)
+             << "ONNX " << node.op_type() << " node '" << node.name()
+             << "' (opset " << opset << ") needs at least " << info->minInputs
+             << " inputs, has " << given;
     SmallVector<Tensor *> inputs;
     // Whether an input comes after a dropped pool window: the node's
     // outputs do too.
@@ -699,8 +701,10 @@ std::string adjoint::renderOnnxOperatorTable() {
      << "# Supported ONNX operators\n\n"
      << "Operators of the default domain (`ai.onnx`) that `adjoint-import` "
         "and\n`adjoint-compile model.onnx` convert to adj ops, with the "
-        "opsets whose\nsemantics they implement. Any other operator, or "
-        "another opset, is an error\nthat names the node.\n\n"
+        "opsets whose\nsemantics they implement; a node is read in the form "
+        "of the model's opset\n(an attribute that later became an input, "
+        "say). Any other operator, or\nanother opset, is an error that "
+        "names the node and the opset.\n\n"
      << "| Operator | Opsets | Notes |\n|---|---|---|\n";
   for (const OperatorInfo &op : getOperators())
     os << "| " << op.name << " | " << op.minOpset << "-" << op.maxOpset << " | "

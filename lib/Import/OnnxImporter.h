@@ -67,7 +67,7 @@ public:
   const onnx::NodeProto &node;
   int64_t opset;
 
-  /// An error about this node, naming it.
+  /// An error about this node, naming it and the opset.
   mlir::InFlightDiagnostic error();
 
   unsigned getNumInputs() const { return inputs.size(); }

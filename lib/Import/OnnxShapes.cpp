@@ -11,6 +11,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
+#include "llvm/ADT/APSInt.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringMap.h"
@@ -984,7 +985,14 @@ LogicalResult pad(NodeContext &n, Results &results) {
   if (mode != "constant" && mode != "reflect" && mode != "edge")
     return n.error() << "mode '" << mode
                      << "' is not supported: constant, reflect or edge";
-  FailureOr<SmallVector<int64_t>> pads = n.ints(1, "pads");
+  // Before opset 11 the pads and the value are attributes; then inputs.
+  FailureOr<SmallVector<int64_t>> pads = failure();
+  if (n.opset >= 11)
+    pads = n.ints(1, "pads");
+  else if (std::optional<SmallVector<int64_t>> given = n.getInts("pads"))
+    pads = *given;
+  else
+    return n.error() << "the attribute pads is required before opset 11";
   if (failed(pads))
     return failure();
   int64_t rank = n.type(0).getRank();
@@ -993,8 +1001,8 @@ LogicalResult pad(NodeContext &n, Results &results) {
                      << rank;
   if (llvm::any_of(*pads, [](int64_t p) { return p < 0; }))
     return n.error() << "negative pads (cropping) are not supported";
-  double value = 0;
-  if (n.hasInput(2)) {
+  double value = n.opset < 11 ? n.getFloat("value", 0) : 0;
+  if (n.opset >= 11 && n.hasInput(2)) {
     const Tensor &v = n.input(2);
     if (!v.constant || v.getType().getNumElements() != 1)
       return n.error() << "the padding value must be a constant scalar";
@@ -1016,16 +1024,26 @@ LogicalResult pad(NodeContext &n, Results &results) {
                                 n.named("value", n.b.getF64FloatAttr(value))}));
 }
 
+/// A constant of `shape` with every element `value` (one element).
+LogicalResult filled(NodeContext &n, ArrayRef<int64_t> shape,
+                     DenseElementsAttr value, Results &results) {
+  if (llvm::any_of(shape, [](int64_t d) { return d < 0; }))
+    return n.error() << "the shape has a negative entry";
+  if (!elementCount(shape))
+    return n.error() << "the shape has too many elements";
+  auto type = RankedTensorType::get(shape, value.getElementType());
+  results.push_back(
+      {{},
+       DenseElementsAttr::get(type, *value.getValues<Attribute>().begin())});
+  return success();
+}
+
 /// ConstantOfShape: a splat of `value` (float 0 by default) of the shape
 /// known at import time.
 LogicalResult constantOfShape(NodeContext &n, Results &results) {
   FailureOr<SmallVector<int64_t>> shape = n.ints(0, "the shape");
   if (failed(shape))
     return failure();
-  if (llvm::any_of(*shape, [](int64_t d) { return d < 0; }))
-    return n.error() << "the shape has a negative entry";
-  if (!elementCount(*shape))
-    return n.error() << "the shape has too many elements";
   DenseElementsAttr value = DenseElementsAttr::get(
       RankedTensorType::get({1}, n.b.getF32Type()), 0.0f);
   if (const onnx::AttributeProto *a =
@@ -1037,11 +1055,49 @@ LogicalResult constantOfShape(NodeContext &n, Results &results) {
       return n.error() << "value must have one element";
     value = *given;
   }
-  auto type = RankedTensorType::get(*shape, value.getElementType());
-  results.push_back(
-      {{},
-       DenseElementsAttr::get(type, *value.getValues<Attribute>().begin())});
-  return success();
+  return filled(n, *shape, value, results);
+}
+
+/// ConstantFill, the experimental operator PyTorch exports before opset 9
+/// for torch.zeros, ones and full (an LSTM's initial state): `value` as
+/// `dtype`, of the shape input 0 holds (input_as_shape 1) or has, or else
+/// of the attribute shape, with extra_shape appended.
+LogicalResult constantFill(NodeContext &n, Results &results) {
+  SmallVector<int64_t> shape;
+  if (n.hasInput(0) && n.getInt("input_as_shape", 0)) {
+    FailureOr<SmallVector<int64_t>> given = n.ints(0, "the shape");
+    if (failed(given))
+      return failure();
+    shape = *given;
+  } else if (n.hasInput(0)) {
+    shape = llvm::to_vector(n.type(0).getShape());
+  } else if (std::optional<SmallVector<int64_t>> given = n.getInts("shape")) {
+    shape = *given;
+  }
+  if (std::optional<SmallVector<int64_t>> extra = n.getInts("extra_shape"))
+    shape.append(*extra);
+  int64_t dtype = n.getInt("dtype", onnx::TensorProto::FLOAT);
+  Type element = getElementType(n.b.getContext(), dtype);
+  if (!element)
+    return n.error() << "dtype " << dtype << " is not supported";
+  double v = n.getFloat("value", 0);
+  auto one = RankedTensorType::get({1}, element);
+  Attribute value;
+  if (isa<FloatType>(element)) {
+    value = FloatAttr::get(element, v);
+  } else if (element.isInteger(1)) {
+    value = IntegerAttr::get(element, int64_t(v != 0));
+  } else {
+    // Truncated toward zero, in range of the dtype's own width (an INT32
+    // 3e9 is an error, not 3e9 wrapped).
+    APSInt i(element.getIntOrFloatBitWidth(), /*isUnsigned=*/false);
+    bool exact;
+    if (APFloat(v).convertToInteger(i, APFloat::rmTowardZero, &exact) &
+        APFloat::opInvalidOp)
+      return n.error() << "value " << v << " does not fit the integer dtype";
+    value = IntegerAttr::get(element, i);
+  }
+  return filled(n, shape, DenseElementsAttr::get(one, value), results);
 }
 
 const OperatorInfo operators[] = {
@@ -1050,6 +1106,9 @@ const OperatorInfo operators[] = {
     {"Constant", 1, 17, 0, constant,
      "`value`, `value_float(s)`, `value_int(s)`; kept at import time, an "
      "`adj.constant` where used at run time"},
+    {"ConstantFill", 1, 8, 0, constantFill,
+     "experimental (PyTorch's `torch.zeros`, `ones` and `full` before "
+     "opset 9): folds to a constant"},
     {"ConstantOfShape", 9, 17, 1, constantOfShape,
      "folds to a constant (the shape known at import time)"},
     {"DepthToSpace", 11, 17, 1, depthToSpace,
@@ -1069,10 +1128,10 @@ const OperatorInfo operators[] = {
      "moved by `adj.transpose`, scaled to the off and on values (folded if "
      "known at import time, else sliced at run time: differentiable); "
      "integer values in f64, then `adj.convert`"},
-    {"Pad", 11, 17, 2, pad,
+    {"Pad", 2, 17, 1, pad,
      "`adj.pad` in constant mode; reflect and edge modes as slices "
      "(`adj.reverse`d, or broadcast) concatenated; non-negative pads known "
-     "at import time"},
+     "at import time (before opset 11 the attributes pads and value)"},
     {"Reshape", 5, 17, 2, reshape,
      "`adj.reshape`; the shape known at import time (0 and -1 as ONNX)"},
     {"ScatterElements", 11, 17, 3, scatterElements,

@@ -596,30 +596,63 @@ LogicalResult globalAveragePool(NodeContext &n, Results &results) {
                n.named("keepdims", n.b.getUnitAttr())}));
 }
 
+/// Resize's (and Upsample's) scales known at import time, or none to take
+/// the sizes: Upsample's attribute before opset 9, then input 1 of
+/// Upsample and of Resize (opset 10), input 2 from opset 11 (after the
+/// roi), where it may be empty. An input is a constant or a float
+/// initializer's initial value (an argument: its initial value is the
+/// scales).
+FailureOr<SmallVector<APFloat>> resizeScales(NodeContext &n) {
+  if (n.node.op_type() == "Upsample" && n.opset < 9) {
+    const onnx::AttributeProto *a =
+        n.attr("scales", onnx::AttributeProto::FLOATS);
+    if (!a)
+      return n.error() << "the attribute scales is required before opset 9";
+    SmallVector<APFloat> scales;
+    for (float f : a->floats())
+      scales.push_back(APFloat(f));
+    return scales;
+  }
+  unsigned i = n.opset < 11 ? 1 : 2;
+  if (!n.hasInput(i) || n.type(i).getNumElements() == 0) {
+    if (n.opset < 11)
+      return n.error() << "the scales (input 1) are required before opset 11";
+    return SmallVector<APFloat>();
+  }
+  DenseElementsAttr given =
+      n.input(i).constant ? n.input(i).constant : n.input(i).initialValue;
+  if (!given || !isa<FloatType>(n.type(i).getElementType()))
+    return n.error() << "the scales must be floats known at import time";
+  return llvm::to_vector(given.getValues<APFloat>());
+}
+
 /// Resize's output sizes and scales, per dimension: from the scales (the
 /// size is floor(d * scale)) or from the sizes (the scale is size / d).
 LogicalResult resizeShape(NodeContext &n, SmallVectorImpl<int64_t> &out,
                           SmallVectorImpl<double> &scales) {
   ArrayRef<int64_t> in = n.type(0).getShape();
-  if (n.hasInput(2) && n.type(2).getNumElements() != 0) {
-    // A float initializer is an argument; its initial value is the scales.
-    DenseElementsAttr given =
-        n.input(2).constant ? n.input(2).constant : n.input(2).initialValue;
-    if (!given || !isa<FloatType>(n.type(2).getElementType()))
-      return n.error() << "the scales must be floats known at import time";
-    for (auto [v, d] : llvm::zip(given.getValues<APFloat>(), in)) {
+  FailureOr<SmallVector<APFloat>> given = resizeScales(n);
+  if (failed(given))
+    return failure();
+  if (!given->empty()) {
+    for (auto [v, d] : llvm::zip(*given, in)) {
       double f = v.convertToDouble();
       if (!(f > 0) || !std::isfinite(f))
         return n.error() << "scale " << f << " is not positive";
+      // The product in the scales' precision, as ONNX Runtime computes
+      // it: PyTorch exports a size of 5 from 3 as the f32 scale 5/3, whose
+      // product with 3 is 5 in f32 but 4.9999999 in f64.
+      bool single = &v.getSemantics() == &APFloat::IEEEsingle();
+      double size =
+          std::floor(single ? double(float(d) * float(f)) : double(d) * f);
       // Converted to int64_t only if it fits (2^62 is exact in a double).
-      double size = std::floor(double(d) * f);
       if (!(size < 0x1p62))
         return n.error() << "scale " << f << " makes a dimension of " << d
                          << " too large";
       scales.push_back(f);
       out.push_back(int64_t(size));
     }
-    if (given.getNumElements() != int64_t(in.size()))
+    if (given->size() != in.size())
       scales.clear();
   } else if (n.hasInput(3)) {
     FailureOr<SmallVector<int64_t>> sizes = n.ints(3, "the sizes");
@@ -645,44 +678,106 @@ LogicalResult resizeShape(NodeContext &n, SmallVectorImpl<int64_t> &out,
   return success();
 }
 
-/// Nearest-neighbour upsampling by whole factors: output element i of a
-/// dimension scaled by f reads input element i / f, so each dimension is
-/// repeated as [d, 1] broadcast to [d, f] and merged.
-LogicalResult resizeNearest(NodeContext &n, Value x, ArrayRef<int64_t> out,
-                            Results &results) {
-  // With a whole factor f, half_pixel's source (i + 0.5) / f - 0.5 lies
-  // strictly within 1/2 of i / f (integer division), so rounding it gives
-  // i / f with either tie rule, but floor and ceil do not; asymmetric's
-  // source i / f gives it only when floored.
-  std::string transform =
-      n.getString("coordinate_transformation_mode", "half_pixel");
-  std::string rounding = n.getString("nearest_mode", "round_prefer_floor");
-  bool rounded =
-      rounding == "round_prefer_floor" || rounding == "round_prefer_ceil";
-  bool halfPixel =
-      transform == "half_pixel" || transform == "pytorch_half_pixel";
-  if (!((halfPixel && rounded) ||
-        (transform == "asymmetric" && rounding == "floor")))
-    return n.error() << "coordinate_transformation_mode " << transform
-                     << " with nearest_mode " << rounding
-                     << " is not supported: half_pixel with "
-                        "round_prefer_floor or round_prefer_ceil, or "
-                        "asymmetric with floor";
-  ArrayRef<int64_t> in = n.type(0).getShape();
-  SmallVector<int64_t> pairs, repeated;
-  for (auto [d, size] : llvm::zip(in, out)) {
-    if (size < d || size % d)
-      return n.error() << "resizing a dimension of " << d << " to " << size
-                       << " is not supported: nearest-neighbour only by "
-                          "whole factors >= 1";
-    pairs.append({d, 1});
-    repeated.append({d, size / d});
-  }
-  return repeat(n, x, pairs, repeated, out, results);
+/// The coordinate transformation and nearest rounding: attributes from
+/// opset 11; before, Upsample and Resize-10 map output coordinate o to o /
+/// scale (asymmetric), rounded down for nearest (ONNX Runtime's reading;
+/// PyTorch's nearest for whole factors).
+std::string coordinateTransform(NodeContext &n) {
+  return n.opset < 11
+             ? "asymmetric"
+             : n.getString("coordinate_transformation_mode", "half_pixel");
+}
+std::string nearestMode(NodeContext &n) {
+  return n.opset < 11 ? "floor"
+                      : n.getString("nearest_mode", "round_prefer_floor");
 }
 
-/// The most entries linear or cubic Resize makes along one dimension.
+/// The most entries Resize makes along one dimension (whose output entries'
+/// indices, and weights, are import-time constants).
 constexpr int64_t kMaxInterpolatedResize = int64_t(1) << 24;
+
+/// The source coordinate of output entry o of a dimension resized from d
+/// to `size` entries by `scale` (one of the transforms resizing supports).
+double sourceCoordinate(StringRef transform, int64_t o, int64_t d, int64_t size,
+                        double scale) {
+  if (transform == "align_corners")
+    return size > 1 ? double(o) * double(d - 1) / double(size - 1) : 0.0;
+  if (transform == "asymmetric")
+    return double(o) / scale;
+  if (transform == "pytorch_half_pixel" && size == 1)
+    return 0.0;
+  return (double(o) + 0.5) / scale - 0.5;
+}
+
+/// Nearest-neighbour resizing: output entry o of a dimension reads the
+/// input entry the node's coordinate transformation and nearest_mode give
+/// (clamped into the input). When every dimension is upsampled by a whole
+/// factor f and those entries are o / f (the usual case: half_pixel
+/// rounded, asymmetric floored), each dimension is repeated as [d, 1]
+/// broadcast to [d, f] and merged; otherwise each dimension that does not
+/// read its input in order is an adj.gather of constant indices (a scale
+/// of 3.1 on 5 entries makes 15 that read floor(o / 3.1), not o / 3).
+LogicalResult resizeNearest(NodeContext &n, Value x, ArrayRef<int64_t> out,
+                            ArrayRef<double> scales, Results &results) {
+  std::string transform = coordinateTransform(n);
+  std::string rounding = nearestMode(n);
+  if (!llvm::is_contained(
+          {"half_pixel", "pytorch_half_pixel", "align_corners", "asymmetric"},
+          transform) ||
+      !llvm::is_contained(
+          {"round_prefer_floor", "round_prefer_ceil", "floor", "ceil"},
+          rounding))
+    return n.error() << "coordinate_transformation_mode " << transform
+                     << " with nearest_mode " << rounding
+                     << " is not supported: half_pixel, pytorch_half_pixel, "
+                        "align_corners or asymmetric with "
+                        "round_prefer_floor, round_prefer_ceil, floor or "
+                        "ceil";
+  ArrayRef<int64_t> in = n.type(0).getShape();
+  SmallVector<SmallVector<int64_t>> sources;
+  bool whole = true;
+  for (int64_t axis = 0, rank = in.size(); axis < rank; ++axis) {
+    int64_t d = in[axis], size = out[axis];
+    if (size > kMaxInterpolatedResize)
+      return n.error() << "resizing to " << size
+                       << " entries along a dimension is not supported (at "
+                          "most "
+                       << kMaxInterpolatedResize << ")";
+    SmallVector<int64_t> &source = sources.emplace_back();
+    for (int64_t o = 0; o < size; ++o) {
+      double c = sourceCoordinate(transform, o, d, size, scales[axis]);
+      double below = std::floor(c);
+      double i = rounding == "floor"  ? below
+                 : rounding == "ceil" ? std::ceil(c)
+                 : c - below == 0.5
+                     ? (rounding == "round_prefer_floor" ? below : below + 1)
+                     : std::round(c);
+      source.push_back(int64_t(std::clamp(i, 0.0, double(d - 1))));
+      whole &= size % d == 0 && source.back() == o / (size / d);
+    }
+  }
+  if (whole) {
+    SmallVector<int64_t> pairs, repeated;
+    for (auto [d, size] : llvm::zip(in, out)) {
+      pairs.append({d, 1});
+      repeated.append({d, size / d});
+    }
+    return repeat(n, x, pairs, repeated, out, results);
+  }
+  for (auto [axis, source] : llvm::enumerate(sources)) {
+    if (int64_t(source.size()) == in[axis] &&
+        llvm::equal(source, llvm::seq<int64_t>(0, in[axis])))
+      continue;
+    Value index = n.materialize(
+        intConstant(n.b.getContext(), {int64_t(source.size())}, source));
+    FailureOr<Value> y = n.create<adj::GatherOp>(
+        {x, index}, {n.named("axis", n.b.getI64IntegerAttr(axis))});
+    if (failed(y))
+      return failure();
+    x = *y;
+  }
+  return result(results, x);
+}
 
 /// The input entries an output entry of a resized dimension reads, and
 /// their weights.
@@ -705,8 +800,7 @@ struct Taps {
 LogicalResult resizeInterpolated(NodeContext &n, Value x, ArrayRef<int64_t> out,
                                  ArrayRef<double> scales, bool cubic,
                                  Results &results) {
-  std::string transform =
-      n.getString("coordinate_transformation_mode", "half_pixel");
+  std::string transform = coordinateTransform(n);
   if (!llvm::is_contained(
           {"half_pixel", "pytorch_half_pixel", "align_corners", "asymmetric"},
           transform))
@@ -740,13 +834,7 @@ LogicalResult resizeInterpolated(NodeContext &n, Value x, ArrayRef<int64_t> out,
                        << kMaxInterpolatedResize << ")";
     SmallVector<Taps> taps(cubic ? 4 : 2);
     for (int64_t o = 0; o < size; ++o) {
-      double c =
-          transform == "align_corners"
-              ? (size > 1 ? double(o) * double(d - 1) / double(size - 1) : 0.0)
-          : transform == "asymmetric" ? double(o) / scale
-          : transform == "pytorch_half_pixel" && size == 1
-              ? 0.0
-              : (double(o) + 0.5) / scale - 0.5;
+      double c = sourceCoordinate(transform, o, d, size, scale);
       if (!cubic)
         c = std::clamp(c, 0.0, double(d - 1));
       int64_t i0 = int64_t(std::floor(c));
@@ -817,13 +905,15 @@ LogicalResult resizeInterpolated(NodeContext &n, Value x, ArrayRef<int64_t> out,
   return result(results, x);
 }
 
-/// Resize: nearest-neighbour upsampling by whole factors, or linear or
-/// cubic interpolation to any size.
+/// Resize (and Upsample, its form before opset 10): nearest-neighbour,
+/// linear or cubic, to any size.
 LogicalResult resize(NodeContext &n, Results &results) {
   std::string mode = n.getString("mode", "nearest");
-  if (mode != "nearest" && mode != "linear" && mode != "cubic")
-    return n.error() << "mode " << mode
-                     << " is not supported: nearest, linear or cubic";
+  if (mode != "nearest" && mode != "linear" &&
+      (mode != "cubic" || n.opset < 11))
+    return n.error() << "mode " << mode << " is not supported at opset "
+                     << n.opset << ": nearest, linear"
+                     << (n.opset < 11 ? "" : " or cubic");
   SmallVector<int64_t> out;
   SmallVector<double> scales;
   if (failed(resizeShape(n, out, scales)))
@@ -832,7 +922,7 @@ LogicalResult resize(NodeContext &n, Results &results) {
   if (failed(x))
     return failure();
   if (mode == "nearest")
-    return resizeNearest(n, *x, out, results);
+    return resizeNearest(n, *x, out, scales, results);
   return resizeInterpolated(n, *x, out, scales, mode == "cubic", results);
 }
 
@@ -857,16 +947,24 @@ const OperatorInfo operators[] = {
      "mode, no dilations, no Indices output; 3-D in floor mode: the 2-D "
      "pool of each kernel depth's slices (as Conv), the first maximum "
      "kept by `adj.select`s"},
-    {"Resize", 11, 17, 1, resize,
+    {"Resize", 10, 17, 1, resize,
      "scales or sizes known at import time (a float initializer's initial "
-     "value). Nearest: `adj.broadcast_to` between reshapes, upsampling by "
-     "whole factors, half_pixel with round_prefer_floor or "
-     "round_prefer_ceil, or asymmetric with floor. Linear (bilinear): two "
+     "value); at opset 10 scales only, asymmetric coordinates, nearest "
+     "rounded down, no cubic. Nearest: to any size, half_pixel, "
+     "pytorch_half_pixel, align_corners or asymmetric with "
+     "round_prefer_floor, round_prefer_ceil, floor or ceil; "
+     "`adj.broadcast_to` between reshapes where every dimension is "
+     "upsampled by a whole factor f and reads entry o / f, else an "
+     "`adj.gather` of constant indices per resized dimension. Linear "
+     "(bilinear): two "
      "`adj.gather`s and a weight per resized dimension, to any size, "
      "half_pixel, pytorch_half_pixel, align_corners or asymmetric. Cubic "
      "(bicubic): as linear with four gathers (indices clamped) weighted "
      "by Keys' kernel (cubic_coeff_a); exclude_outside 1 weighs the taps "
      "outside 0 and renormalizes"},
+    {"Upsample", 7, 9, 1, resize,
+     "as Resize at opset 10: nearest or linear, the scales an attribute "
+     "(before opset 9) or an input known at import time"},
 };
 
 } // namespace

@@ -206,6 +206,33 @@ for threads in (1, 2):
     check(f"labels - 1 into a loss, gradient ({threads} threads)", grad,
           t.grad.numpy())
 
+# An integer constant cast to BOOL: any nonzero entry is true (2 was once
+# false, its low bit). ConstantFill (opset 8) as INT32 truncates toward
+# zero, and as BOOL any nonzero value is true (1e30 was once out of range).
+x = np.random.randn(3).astype(np.float32)
+got = compile_nodes([constant("c", np.array([2, 0, -1], np.int64)),
+                     helper.make_node("Cast", ["c"], ["b"],
+                                      to=TensorProto.BOOL),
+                     helper.make_node("Cast", ["b"], ["f"],
+                                      to=TensorProto.FLOAT),
+                     helper.make_node("Mul", ["f", "x"], ["y"])],
+                    {"x": x}, {"y": TensorProto.FLOAT},
+                    "cast-int-bool").forward(x=x)
+check("Cast of an integer constant to BOOL", got, x * [1, 0, 1])
+got = compile_nodes([helper.make_node("ConstantFill", [], ["i"], shape=[3],
+                                      dtype=TensorProto.INT32, value=-7.9),
+                     helper.make_node("ConstantFill", [], ["b"], shape=[3],
+                                      dtype=TensorProto.BOOL, value=1e30),
+                     helper.make_node("Cast", ["i"], ["fi"],
+                                      to=TensorProto.FLOAT),
+                     helper.make_node("Cast", ["b"], ["fb"],
+                                      to=TensorProto.FLOAT),
+                     helper.make_node("Mul", ["fi", "x"], ["p"]),
+                     helper.make_node("Mul", ["p", "fb"], ["y"])],
+                    {"x": x}, {"y": TensorProto.FLOAT}, "constantfill-int32",
+                    opset=8).forward(x=x)
+check("ConstantFill INT32 -7.9 and BOOL 1e30", got, x * -7.0)
+
 # An index repeated in Einsum's output (a diagonal put back, as
 # torch.diag_embed), also after a contraction and twice, with the gradient
 # of sum(w * y), at 1 and 2 threads.

@@ -70,10 +70,13 @@ def check(what, got, want, tol=1e-4, floor=1e-3):
         failures.append(what)
 
 
-def run(name, model, inputs, loss, opset, training=False, threads=(1,)):
+def run(name, model, inputs, loss, opset, training=False, threads=(1,),
+        reference=None):
     """Exports `model` called on `inputs` (a dict of arrays by name) into
     the folder `out`, compiles it with `loss` and compares it with PyTorch
-    at each number of `threads`."""
+    at each number of `threads`. `reference(model, *inputs)`, if given, is
+    what the exported graph means where ONNX's operator differs from the
+    PyTorch one exported (bilinear Upsample before opset 11)."""
     model.train(training)
     path = os.path.join(out, f"{name}.onnx")
     mode = (torch.onnx.TrainingMode.TRAINING if training
@@ -106,11 +109,12 @@ def run(name, model, inputs, loss, opset, training=False, threads=(1,)):
         check(f"{name}: initial value of {arg}", value, torch_value, 0.0, 0.0)
 
     # PyTorch in f64 on the same values.
-    reference = model.double()
+    model.double()
     tensors = {k: torch.tensor(v, dtype=torch.float64, requires_grad=True)
                if v.dtype == np.float32 else torch.tensor(v)
                for k, v in inputs.items()}
-    y = reference(*tensors.values())
+    y = (reference(model, *tensors.values()) if reference
+         else model(*tensors.values()))
     if loss == "softmax_cross_entropy":
         labels = np.random.randint(0, y.shape[1], size=y.shape[0])
         lt = F.cross_entropy(y, torch.tensor(labels))

@@ -97,3 +97,26 @@ save("onehot-depth-large",
       node("OneHot", ["c", "d", "v"])], [3],
      [("d", np.array([2**62], np.int64)),
       ("v", np.array([0, 1], np.float32))])
+
+# The older opsets' forms: Resize at opset 10 has no cubic mode, Upsample
+# before opset 9 needs its scales attribute, Pad before 11 its pads
+# attribute; Equal of an integer and a bool mask cannot compare.
+save("resize10-cubic", [node("Resize", ["x", "s"], mode="cubic")],
+     [1, 1, 2, 2], [("s", np.array([1, 1, 2, 2], np.float32))], opset=10)
+save("upsample8-no-scales", [node("Upsample", ["x"])], [1, 1, 2, 2],
+     opset=8)
+save("pad10-no-pads", [node("Pad", ["x"], mode="reflect")], [3, 4],
+     opset=10)
+save("equal-int-bool",
+     [helper.make_node("Cast", ["x"], ["i"], name="int", to=TensorProto.INT64),
+      helper.make_node("Cast", ["x"], ["b"], name="bool", to=TensorProto.BOOL),
+      node("Equal", ["i", "b"])], [3], opset=9)
+
+# ConstantFill's value out of its integer dtype's range was once wrapped
+# (an INT32 3e9 became -1294967296).
+save("constantfill-int32",
+     [helper.make_node("ConstantFill", [], ["c"], name="constantfill",
+                       shape=[2], dtype=TensorProto.INT32, value=3e9),
+      helper.make_node("Cast", ["c"], ["f"], name="cast",
+                       to=TensorProto.FLOAT),
+      node("Mul", ["f", "x"])], [2], opset=8)

@@ -97,9 +97,9 @@ save("resize-init",
      [helper.make_node("Resize", ["x", "", "scales"], ["y"], name="resize")],
      [("x", F, [1, 1, 2, 2])], [("y", F, [1, 1, 4, 6])],
      [("scales", np.array([1, 1, 2, 3], np.float32))], opset=13)
-save("resize-half-pixel-floor",
+save("resize-tf-half-pixel",
      [helper.make_node("Resize", ["x", "", "scales"], ["y"], name="resize",
-                       coordinate_transformation_mode="half_pixel",
+                       coordinate_transformation_mode="tf_half_pixel_for_nn",
                        nearest_mode="floor")],
      [("x", F, [1, 1, 2, 2])], [("y", F, [1, 1, 4, 4])],
      [("scales", np.array([1, 1, 2, 2], np.float32))], opset=13)
