@@ -468,14 +468,14 @@ private:
     // kernels.c's wgrad_flat: kernel rows as long as the image's rows, read
     // as one run of kh * kw elements each.
     int64_t kh = w[2], kw = w[3];
-    bool flat = elementOf(op).isF32() && !grouped &&
-                window(op, "dilations") == SmallVector<int64_t>{1, 1} &&
-                rowStrides(image) == std::pair<int64_t, int64_t>(kw, 1) &&
-                rowStrides(op->getOperand(1)) ==
-                    std::pair<int64_t, int64_t>(kw, 1) &&
-                kw > 8 && kw % 16 != 0 && kh * kw <= 16 * 16 &&
-                out[2] * out[3] <= kh * kw &&
-                ceilDiv(kh * kw, 16) < kh * ceilDiv(kw, 16);
+    bool flat =
+        elementOf(op).isF32() && !grouped &&
+        window(op, "dilations") == SmallVector<int64_t>{1, 1} &&
+        rowStrides(image) == std::pair<int64_t, int64_t>(kw, 1) &&
+        rowStrides(op->getOperand(1)) == std::pair<int64_t, int64_t>(kw, 1) &&
+        kw > 8 && kw % 16 != 0 && kh * kw <= 16 * 16 &&
+        out[2] * out[3] <= kh * kw &&
+        ceilDiv(kh * kw, 16) < kh * ceilDiv(kw, 16);
     return flat ||
            (window(op, "strides")[1] == 1 && out.back() > 8 &&
             out.back() < 16 && w[0] <= 16 && innermostStride(image) == 1 &&
