@@ -39,10 +39,15 @@ def check(label, source, inputs, expected, dtype):
         for threads in (1, 2):
             getattr(lib.dll, "t_set_num_threads")(threads)
             results.append(lib.call("main", *inputs))
-            got = [r.astype(np.float64) for r in results[-1]]
+            # Each output to within tol of its largest element: the weight
+            # gradient sums hundreds of products that cancel (at -O0 in
+            # another order than the kernel's).
             tol = 1e-5 if dtype == np.float32 else 1e-12
-            adjtest.check_results(f"{label} {threads} threads", got, expected,
-                                  rtol=tol, atol=tol)
+            for k, (r, want) in enumerate(zip(results[-1], expected)):
+                adjtest.check_results(
+                    f"{label} {threads} threads, result {k}",
+                    [r.astype(np.float64)], [want], rtol=tol,
+                    atol=tol * np.abs(want).max())
         adjtest.expect(f"{label}: the same bits at 1 and 2 threads",
                        all(np.array_equal(a, b)
                            for a, b in zip(results[0], results[1])))
