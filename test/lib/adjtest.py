@@ -171,6 +171,15 @@ def check_results(label, results, expected, rtol=RTOL, atol=ATOL, source=None,
         _fail(label, str(e).strip(), source, command)
 
 
+def check_each_to_max(label, results, expected, tol):
+    """Records a case per result: each within `tol` relative to itself and
+    absolute to `tol` times its largest expected element (weight gradients
+    are sums of many products that cancel)."""
+    for k, (r, want) in enumerate(zip(results, expected)):
+        check_results(f"{label}, result {k}", [r.astype(np.float64)], [want],
+                      rtol=tol, atol=tol * np.abs(want).max())
+
+
 def check_module(label, source, inputs, expected, rtol=RTOL, atol=ATOL,
                  options=(), positional=False):
     """Runs a whole module on `inputs` (see `run`); its results must match
