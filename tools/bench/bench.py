@@ -78,7 +78,8 @@ def has_avx2():
 def build_programs(work):
     """Compiles the C driver, the anchors and the FMA peak kernel."""
     cflags = ["-O3", "-march=native", "-Wall", "-Wextra"]
-    progs = {"driver": (["driver.c"], ["-ldl"])}
+    progs = {"driver": (["driver.c"], ["-ldl"]),
+             "handoff": (["anchors/handoff.c"], ["-fopenmp"])}
     if has_avx2():
         progs.update({
             "chain_fused": (["anchors/chain_fused.c"], ["-fopenmp", "-lm"]),
@@ -255,6 +256,8 @@ def time_round(rnd, models, gemms, progs, threads_list, budget, min_runs, emit):
         if "fma_peak" in progs:
             rec = json.loads(run([progs["fma_peak"], str(threads), str(budget)], env=env))
             emit({**rec, "round": rnd})
+        if threads == 2:
+            emit({**json.loads(run([progs["handoff"]], env=env)), "round": rnd})
         for name, m in models.items():
             for phase in ("fwd", "fwdbwd"):
                 for line in run(m.driver_cmd(progs["driver"], PHASE_FN[phase], phase,
@@ -301,6 +304,18 @@ def peaks(records):
         if r.get("bench") == "fma_peak":
             by_t.setdefault(r["threads"], []).append(r["gflops_median"])
     return {t: statistics.median(v) for t, v in by_t.items()}
+
+
+def handoff_summary(records):
+    """The 2-thread handoff costs (anchors/handoff.c), medians over rounds."""
+    hs = [r for r in records if r.get("bench") == "handoff"]
+    if not hs:
+        return ""
+    med = {k: statistics.median(r[k] for r in hs)
+           for k in ("round_trip_ns", "remote_gbs", "local_gbs")}
+    return (f". Between the 2 threads (limits T9): a cache line's round trip "
+            f"{med['round_trip_ns']:.0f} ns; data the other thread wrote read at "
+            f"{med['remote_gbs']:.0f} GB/s, its own at {med['local_gbs']:.0f} GB/s")
 
 
 def peak_of(peak, threads):
@@ -470,6 +485,7 @@ def summarize(records, out, stamp):
              "round: " + ", ".join(f"{r['steal_s']:.1f} s" for r in rounds)
              + ("; 1-minute load average after each round: "
                 + ", ".join(f"{x:.1f}" for x in load) if load else "")
+             + handoff_summary(records)
              + f". NumPy's BLAS: {meta['blas']} (OPENBLAS_CORETYPE "
              f"{meta.get('openblas_coretype', '?')}). Columns: docs/performance.md.", ""]
     lines += table(merged, peak)
