@@ -1,10 +1,10 @@
 // What it costs one thread to use data another thread just wrote: the
 // limit of every 2-thread figure (T9), which a parallel loop pays whenever
 // it reads what the previous loop's other thread produced. Virtual machines
-// differ here from day to day (the same build measured cnn's value and
-// gradient at 2 threads at 0.60x of its 1-thread time one day and 0.98x
-// the next, when this round trip was ~410 ns), so the benchmark records it
-// with its figures.
+// differ here from day to day (a build of the same kernels ran cnn's value
+// and gradient at 2 threads at 0.60x of its 1-thread time one day and at
+// 0.96x the next, when this round trip was ~410 ns), so the benchmark
+// records it with its figures.
 //
 //   handoff  -> {"bench": "handoff", "round_trip_ns": .., "remote_gbs": ..,
 //                "local_gbs": ..}
