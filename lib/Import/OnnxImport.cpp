@@ -322,7 +322,9 @@ private:
 
   LogicalResult readOpset();
   FailureOr<RankedTensorType> readInputType(const onnx::ValueInfoProto &info);
-  LogicalResult collectArguments();
+  /// `withLabels`: a loss adds a `labels` argument, which no graph input
+  /// may then be named.
+  LogicalResult collectArguments(bool withLabels);
   /// Converts the nodes with `args` bound to the arguments; gives the
   /// graph's outputs.
   FailureOr<SmallVector<Value>> convertGraph(OpBuilder &b, ValueRange args);
@@ -402,7 +404,7 @@ GraphImporter::readInputType(const onnx::ValueInfoProto &info) {
   return RankedTensorType::get(shape, element);
 }
 
-LogicalResult GraphImporter::collectArguments() {
+LogicalResult GraphImporter::collectArguments(bool withLabels) {
   llvm::StringMap<const onnx::TensorProto *> initializers;
   for (const onnx::TensorProto &t : graph.initializer())
     initializers[t.name()] = &t;
@@ -428,7 +430,9 @@ LogicalResult GraphImporter::collectArguments() {
     else
       constants[t.name()] = *value;
   }
-  llvm::StringSet<> used = {"labels"};
+  llvm::StringSet<> used;
+  if (withLabels)
+    used.insert("labels");
   for (Argument &arg : arguments) {
     std::string name = sanitize(arg.onnxName, "arg_");
     std::string unique = name;
@@ -558,7 +562,7 @@ func::FuncOp GraphImporter::makeFunction(OpBuilder &b, StringRef name,
 }
 
 OwningOpRef<ModuleOp> GraphImporter::run(const OnnxImportOptions &options) {
-  if (failed(readOpset()) || failed(collectArguments()))
+  if (failed(readOpset()) || failed(collectArguments(!options.loss.empty())))
     return nullptr;
   OwningOpRef<ModuleOp> module = ModuleOp::create(modelLoc());
   OpBuilder b(context);

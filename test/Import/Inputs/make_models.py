@@ -308,6 +308,11 @@ save("linear",
       helper.make_node("Add", ["h", "b"], ["y"], name="add")],
      [("x", F, [2, 4])], [("y", F, [2, 3])], [("w", w), ("b", b)])
 
+# A graph input named labels: its name unless a loss adds labels.
+save("input-labels",
+     [helper.make_node("Add", ["x", "labels"], ["y"], name="add")],
+     [("x", F, [2, 3]), ("labels", F, [2, 3])], [("y", F, [2, 3])])
+
 # Not protobuf at all.
 with open(os.path.join(out, "garbage.onnx"), "wb") as f:
     f.write(b"\xff\xff\xff\xff not an onnx model")
