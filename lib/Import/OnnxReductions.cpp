@@ -737,9 +737,24 @@ LogicalResult batchNorm(NodeContext &n, Results &results) {
     if (n.type(i).getShape() != ArrayRef<int64_t>{channels})
       return n.error() << "input " << i << " has type " << n.type(i)
                        << "; expected [" << channels << "]";
+  // Before opset 9, `spatial` 0 asked for statistics per activation
+  // (scale, bias, mean and var of shape [C, D1, ...]); 1, the default,
+  // is the per-channel form the later opsets keep.
+  if (n.opset < 9 && n.getInt("spatial", 1) != 1)
+    return n.error() << "spatial 0 (statistics per activation) is not "
+                        "supported; flatten the input to [N, C*D1*...] and "
+                        "use spatial 1";
   double epsilon = n.getFloat("epsilon", 1e-5);
-  if (n.getInt("training_mode", 0)) {
+  // Training mode is the `training_mode` attribute from opset 14; before,
+  // it is the outputs: Y alone in test mode; Y, mean, var, saved_mean and
+  // saved_var in training mode (PyTorch exports all five).
+  bool training = n.opset >= 14 ? n.getInt("training_mode", 0) != 0
+                                : n.node.output_size() > 1;
+  if (training) {
     // Batch statistics, and the running ones updated as ONNX defines.
+    // saved_mean and saved_var (opsets 7-13; the spec leaves saved_var's
+    // form open: a variance or its inverse square root) are not made:
+    // a node reading them is an error that names them.
     FailureOr<Operation *> op =
         n.createOp(adj::BatchNormOp::getOperationName(), {in[0], in[1], in[2]},
                    {n.named("epsilon", n.b.getF64FloatAttr(epsilon))}, {}, 3);
@@ -784,9 +799,12 @@ const OperatorInfo operators[] = {
      "`adj.min` of positions: an i64 tensor at run time (an output, or "
      "Gather indices); a NaN counts as the maximum"},
     {"ArgMin", 1, 17, 1, argExtreme<false>, "as ArgMax, with `adj.min`"},
-    {"BatchNormalization", 9, 17, 5, batchNorm,
-     "inference: elementwise with the running statistics; `training_mode` "
-     "1: `adj.batch_norm` and the updated running statistics"},
+    {"BatchNormalization", 7, 17, 5, batchNorm,
+     "inference: elementwise with the running statistics; training mode "
+     "(`training_mode` 1 from opset 14, more than one output before): "
+     "`adj.batch_norm` and the updated running statistics (saved_mean and "
+     "saved_var, opsets 7-13, are not made); `spatial` 0 (opsets 7-8) is "
+     "not supported"},
     {"CumSum", 11, 17, 2, cumSum,
      "ceil(log2 n) shifted `adj.add`s (`adj.pad` of an `adj.slice`) along "
      "the axis (known at import time), exclusive and reverse: "

@@ -11,7 +11,8 @@
 # Clip with min and max as attributes (before opset 11); Squeeze,
 # Unsqueeze and the Reduce* operators with an axes attribute and Split
 # with a split attribute (before opset 13); and an MLP, a CNN with
-# padding and pooling and an LSTM at opsets 8 to 13.
+# padding and pooling and an LSTM at opsets 8 to 13; batch norm in
+# training mode (1-D and 2-D) at opsets 8 to 14, its form changing at 14.
 # RUN: %python %s %t.dir
 
 import sys
@@ -212,6 +213,30 @@ for opset in (8, 9, 10, 11, 12, 13):
     run(f"cnn{opset}", CNN(), {"x": f(2, 1, 8, 8)}, "softmax_cross_entropy",
         opset)
     run(f"lstm{opset}", LSTM(), {"x": f(2, 4, 3)}, "mse", opset)
+
+
+class BatchNorm(nn.Module):
+    """Batch norm in training mode between two layers: before opset 14 the
+    export says so only by the node's five outputs (the running statistics
+    would give another loss and other gradients)."""
+    def __init__(self, bn, conv):
+        super().__init__()
+        self.a = conv(2, 3, 3)
+        self.bn = bn(3)
+        self.b = conv(3, 2, 3)
+        with torch.no_grad():  # scale and shift away from 1 and 0
+            self.bn.weight.uniform_(0.5, 1.5)
+            self.bn.bias.uniform_(-0.5, 0.5)
+    def forward(self, x):
+        return self.b(torch.tanh(self.bn(self.a(x))))
+
+
+# Training-mode batch norm, as PyTorch exports it at opsets 8 to 14.
+for opset in (8, 9, 12, 13, 14):
+    run(f"bn1d-train{opset}", BatchNorm(nn.BatchNorm1d, nn.Conv1d),
+        {"x": f(4, 2, 9) * 2 + 1}, "mse", opset, training=True)
+    run(f"bn2d-train{opset}", BatchNorm(nn.BatchNorm2d, nn.Conv2d),
+        {"x": f(3, 2, 6, 6) * 2 + 1}, "mse", opset, training=True)
 
 print(f"{len(failures)} failures")
 sys.exit(1 if failures else 0)

@@ -112,6 +112,18 @@ save("equal-int-bool",
       helper.make_node("Cast", ["x"], ["b"], name="bool", to=TensorProto.BOOL),
       node("Equal", ["i", "b"])], [3], opset=9)
 
+# BatchNormalization's statistics per activation (`spatial` 0, opsets 7
+# and 8), and a training-mode node whose saved_mean is read (the importer
+# does not make saved_mean and saved_var).
+stats = [(k, np.ones(3, np.float32)) for k in ("s", "b", "m", "v")]
+save("batchnorm7-spatial0",
+     [node("BatchNormalization", ["x", "s", "b", "m", "v"], spatial=0)],
+     [2, 3], stats, opset=7)
+save("batchnorm13-saved-mean",
+     [helper.make_node("BatchNormalization", ["x", "s", "b", "m", "v"],
+                       ["t", "rm", "rv", "sm", "sv"], name="batchnorm"),
+      node("Mul", ["sm", "sm"])], [2, 3], stats, opset=13)
+
 # ConstantFill's value out of its integer dtype's range was once wrapped
 # (an INT32 3e9 became -1294967296).
 save("constantfill-int32",
