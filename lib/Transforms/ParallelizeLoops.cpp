@@ -151,33 +151,15 @@ int64_t workOf(linalg::LinalgOp op, int64_t opsPerIteration) {
   return work;
 }
 
-FailureOr<Plan> planFor(linalg::GenericOp op, int64_t chunkWork,
-                        int64_t opsPerIteration, int64_t maxPartials) {
+/// The plan for splitting `op` along `dim`: failure if an output that does
+/// not index `dim` is not a reduction with a neutral element, or if fewer
+/// than two chunks fit.
+FailureOr<Plan> planAlong(linalg::GenericOp op, unsigned dim,
+                          int64_t chunkWork, int64_t opsPerIteration,
+                          int64_t maxPartials) {
   int64_t iterations = iterationsOf(op);
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
-  auto usable = [&](unsigned dim) {
-    return llvm::all_of(op.getIndexingMapsArray(), [&](AffineMap map) {
-      return succeeded(resultOf(map, dim));
-    });
-  };
-  auto indexedByAllOutputs = [&](unsigned dim) {
-    return llvm::all_of(op.getDpsInitsMutable(), [&](OpOperand &init) {
-      return *resultOf(op.getMatchingIndexingMap(&init), dim) != std::nullopt;
-    });
-  };
-  std::optional<unsigned> dim;
-  for (unsigned d = 0; d < ranges.size() && !dim; ++d)
-    if (ranges[d] > 1 && usable(d) && indexedByAllOutputs(d))
-      dim = d;
-  if (!dim) {
-    for (unsigned d = 0; d < ranges.size() && !dim; ++d)
-      if (ranges[d] > 1)
-        dim = d;
-    if (!dim || !usable(*dim))
-      return failure();
-  }
-
-  Plan plan{*dim, 0, {}};
+  Plan plan{dim, 0, {}};
   int64_t slotElements = 0;
   Block *body = op.getBody();
   for (OpOperand &init : op.getDpsInitsMutable()) {
@@ -211,6 +193,57 @@ FailureOr<Plan> planFor(linalg::GenericOp op, int64_t chunkWork,
     return failure();
   plan.chunks = llvm::bit_floor(uint64_t(chunks));
   return plan;
+}
+
+FailureOr<Plan> planFor(linalg::GenericOp op, int64_t chunkWork,
+                        int64_t opsPerIteration, int64_t maxPartials) {
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  auto usable = [&](unsigned dim) {
+    return llvm::all_of(op.getIndexingMapsArray(), [&](AffineMap map) {
+      return succeeded(resultOf(map, dim));
+    });
+  };
+  auto indexes = [&](OpOperand &init, unsigned dim) {
+    return *resultOf(op.getMatchingIndexingMap(&init), dim) != std::nullopt;
+  };
+  auto indexedByAllOutputs = [&](unsigned dim) {
+    return llvm::all_of(op.getDpsInitsMutable(),
+                        [&](OpOperand &init) { return indexes(init, dim); });
+  };
+  // First the outermost dimension (a batch) when the largest output indexes
+  // it, the others being reductions over it (partial results): then each
+  // thread writes the rows of the batch that the kernels before and after
+  // (image-major contiguous splits) give it. Split along channels, the
+  // bias gradient and relu mask of a convolution's backward (reduction
+  // over the images, parallel over the channels) had each thread read and
+  // write half of every image: cache lines that the other core had just
+  // written or would write next, ~4x slower to reach than its own on a VM
+  // whose cores talk slowly (cnn's value and gradient, perf-cnn2t).
+  OpOperand *largest = nullptr;
+  for (OpOperand &init : op.getDpsInitsMutable())
+    if (!largest ||
+        cast<MemRefType>(init.get().getType()).getNumElements() >
+            cast<MemRefType>(largest->get().getType()).getNumElements())
+      largest = &init;
+  if (largest && ranges.size() > 1 && ranges[0] > 1 && usable(0) &&
+      indexes(*largest, 0) && !indexedByAllOutputs(0))
+    if (FailureOr<Plan> plan =
+            planAlong(op, 0, chunkWork, opsPerIteration, maxPartials);
+        succeeded(plan))
+      return plan;
+
+  std::optional<unsigned> dim;
+  for (unsigned d = 0; d < ranges.size() && !dim; ++d)
+    if (ranges[d] > 1 && usable(d) && indexedByAllOutputs(d))
+      dim = d;
+  if (!dim) {
+    for (unsigned d = 0; d < ranges.size() && !dim; ++d)
+      if (ranges[d] > 1)
+        dim = d;
+    if (!dim || !usable(*dim))
+      return failure();
+  }
+  return planAlong(op, *dim, chunkWork, opsPerIteration, maxPartials);
 }
 
 /// `adjoint_rt_num_threads`, declared in `module` if it is not yet.
