@@ -347,29 +347,107 @@ void parallelize(linalg::GenericOp op, const Plan &plan,
   Value count = b.create<arith::ConstantIndexOp>(loc, plan.chunks);
   Value threads =
       b.create<LLVM::CallOp>(loc, numThreads, ValueRange()).getResult();
-  // Without reductions, one thread runs the loop as it was, the same
-  // numbers: a region of one thread still calls libomp and splits the loop
-  // (the GRU's value and gradient took 2 % longer at 1 thread with its gate
-  // loops in regions). Reductions keep the chunks' order at any count.
+  // One thread runs the loop outside any region: a region of one thread
+  // still calls libomp (the GRU's value and gradient took 2 % longer at 1
+  // thread with its gate loops in regions). Without reductions it runs the
+  // loop as it was, the same numbers; with them, the chunks one after the
+  // other into the same slots, in the same order as at any thread count.
+  Value several = b.create<arith::CmpIOp>(
+      loc, arith::CmpIPredicate::sgt, threads,
+      b.create<arith::ConstantIntOp>(loc, 1, b.getI32Type()));
+  auto branch = b.create<scf::IfOp>(loc, several, /*withElseRegion=*/true);
+  // The accumulators of a thread's chunks: each chunk accumulates in its
+  // own buffer, not in the slot: it is a register after LLVM's SROA, which
+  // lets the loop vectorize.
+  auto accumulatorsAt = [&](OpBuilder &b) {
+    SmallVector<Value> accumulators;
+    for (const Reduction &reduction : plan.reductions) {
+      auto type =
+          cast<MemRefType>(op.getDpsInits()[reduction.output].getType());
+      accumulators.push_back(b.create<memref::AllocaOp>(
+          loc, MemRefType::get(type.getShape(), type.getElementType())));
+    }
+    return accumulators;
+  };
+  // Emits chunk `chunk` of the loop at b's insertion point, inside `region`.
+  auto emitChunk = [&](OpBuilder &b, Value chunk, ArrayRef<Value> accumulators,
+                       Region &region) {
+    // Chunk c covers [c * extent / chunks, (c + 1) * extent / chunks).
+    OpFoldResult lower, size;
+    if (extent % plan.chunks == 0) {
+      int64_t step = extent / plan.chunks;
+      lower = b.create<arith::MulIOp>(
+                   loc, chunk, b.create<arith::ConstantIndexOp>(loc, step))
+                  .getResult();
+      size = b.getIndexAttr(step);
+    } else {
+      Value extentValue = b.create<arith::ConstantIndexOp>(loc, extent);
+      auto bound = [&](Value c) -> Value {
+        return b.create<arith::DivUIOp>(
+            loc, b.create<arith::MulIOp>(loc, c, extentValue), count);
+      };
+      Value low = bound(chunk);
+      Value high = bound(b.create<arith::AddIOp>(loc, chunk, one));
+      lower = low;
+      size = b.create<arith::SubIOp>(loc, high, low).getResult();
+    }
+
+    for (auto [reduction, accumulator] :
+         llvm::zip(plan.reductions, accumulators))
+      b.create<linalg::FillOp>(
+          loc, b.create<arith::ConstantOp>(loc, reduction.neutral).getResult(),
+          accumulator);
+    auto clone = cast<linalg::GenericOp>(b.clone(*op));
+    for (auto [reduction, accumulator] :
+         llvm::zip(plan.reductions, accumulators))
+      clone.getDpsInitsMutable()[reduction.output].set(accumulator);
+    for (auto [reduction, partial, accumulator] :
+         llvm::zip(plan.reductions, partials, accumulators))
+      b.create<linalg::CopyOp>(loc, accumulator,
+                               slotOf(b, loc, partial, chunk));
+
+    sinkViews(clone, region, b);
+    b.setInsertionPoint(clone);
+    for (OpOperand &operand : clone->getOpOperands()) {
+      std::optional<unsigned> result =
+          *resultOf(clone.getMatchingIndexingMap(&operand), plan.dim);
+      if (!result)
+        continue;
+      unsigned rank = cast<MemRefType>(operand.get().getType()).getRank();
+      SmallVector<OpFoldResult> offsets(rank, b.getIndexAttr(0));
+      SmallVector<OpFoldResult> sizes =
+          memref::getMixedSizes(b, loc, operand.get());
+      SmallVector<OpFoldResult> strides(rank, b.getIndexAttr(1));
+      offsets[*result] = lower;
+      sizes[*result] = size;
+      operand.set(b.create<memref::SubViewOp>(loc, operand.get(), offsets,
+                                              sizes, strides));
+    }
+    // linalg.index counts from the chunk's start: add the start.
+    clone.getBody()->walk([&](linalg::IndexOp index) {
+      if (index.getDim() != plan.dim)
+        return;
+      OpBuilder after(index);
+      after.setInsertionPointAfter(index);
+      Value shifted = after.create<arith::AddIOp>(
+          loc, index, getValueOrCreateConstantIndexOp(after, loc, lower));
+      index.getResult().replaceAllUsesExcept(shifted, shifted.getDefiningOp());
+    });
+  };
   if (plan.reductions.empty()) {
-    Value several = b.create<arith::CmpIOp>(
-        loc, arith::CmpIPredicate::sgt, threads,
-        b.create<arith::ConstantIntOp>(loc, 1, b.getI32Type()));
-    auto branch = b.create<scf::IfOp>(loc, several, /*withElseRegion=*/true);
     branch.getElseBodyBuilder().clone(*op);
-    b.setInsertionPointToStart(branch.thenBlock());
+  } else {
+    OpBuilder serial = branch.getElseBodyBuilder();
+    SmallVector<Value> accumulators = accumulatorsAt(serial);
+    auto loop = serial.create<scf::ForOp>(loc, zero, count, one);
+    serial.setInsertionPointToStart(loop.getBody());
+    emitChunk(serial, loop.getInductionVar(), accumulators, loop.getRegion());
   }
+  b.setInsertionPointToStart(branch.thenBlock());
   auto parallel = b.create<omp::ParallelOp>(loc);
   parallel.getNumThreadsVarMutable().assign(threads);
   b.createBlock(&parallel.getRegion());
-  // Each thread accumulates a chunk in its own buffer, not in the slot: it
-  // is a register after LLVM's SROA, which lets the loop vectorize.
-  SmallVector<Value> accumulators;
-  for (const Reduction &reduction : plan.reductions) {
-    auto type = cast<MemRefType>(op.getDpsInits()[reduction.output].getType());
-    accumulators.push_back(b.create<memref::AllocaOp>(
-        loc, MemRefType::get(type.getShape(), type.getElementType())));
-  }
+  SmallVector<Value> accumulators = accumulatorsAt(b);
   auto wsloop = b.create<omp::WsloopOp>(loc);
   // Each thread takes a contiguous run of chunks: the same rows as in the
   // loop before and in the kernels' GEMMs and convolutions (contiguous
@@ -389,65 +467,8 @@ void parallelize(linalg::GenericOp op, const Plan &plan,
   b.create<omp::YieldOp>(loc);
   b.setInsertionPointToStart(chunkBody);
 
-  // Chunk c covers [c * extent / chunks, (c + 1) * extent / chunks).
-  OpFoldResult lower, size;
-  if (extent % plan.chunks == 0) {
-    int64_t step = extent / plan.chunks;
-    lower = b.create<arith::MulIOp>(loc, chunk,
-                                    b.create<arith::ConstantIndexOp>(loc, step))
-                .getResult();
-    size = b.getIndexAttr(step);
-  } else {
-    Value extentValue = b.create<arith::ConstantIndexOp>(loc, extent);
-    auto bound = [&](Value c) -> Value {
-      return b.create<arith::DivUIOp>(
-          loc, b.create<arith::MulIOp>(loc, c, extentValue), count);
-    };
-    Value low = bound(chunk);
-    Value high = bound(b.create<arith::AddIOp>(loc, chunk, one));
-    lower = low;
-    size = b.create<arith::SubIOp>(loc, high, low).getResult();
-  }
-
-  for (auto [reduction, accumulator] : llvm::zip(plan.reductions, accumulators))
-    b.create<linalg::FillOp>(
-        loc, b.create<arith::ConstantOp>(loc, reduction.neutral).getResult(),
-        accumulator);
-  auto clone = cast<linalg::GenericOp>(b.clone(*op));
-  for (auto [reduction, accumulator] : llvm::zip(plan.reductions, accumulators))
-    clone.getDpsInitsMutable()[reduction.output].set(accumulator);
-  for (auto [reduction, partial, accumulator] :
-       llvm::zip(plan.reductions, partials, accumulators))
-    b.create<linalg::CopyOp>(loc, accumulator, slotOf(b, loc, partial, chunk));
-
-  sinkViews(clone, parallel.getRegion(), b);
-  b.setInsertionPoint(clone);
-  for (OpOperand &operand : clone->getOpOperands()) {
-    std::optional<unsigned> result =
-        *resultOf(clone.getMatchingIndexingMap(&operand), plan.dim);
-    if (!result)
-      continue;
-    unsigned rank = cast<MemRefType>(operand.get().getType()).getRank();
-    SmallVector<OpFoldResult> offsets(rank, b.getIndexAttr(0));
-    SmallVector<OpFoldResult> sizes =
-        memref::getMixedSizes(b, loc, operand.get());
-    SmallVector<OpFoldResult> strides(rank, b.getIndexAttr(1));
-    offsets[*result] = lower;
-    sizes[*result] = size;
-    operand.set(b.create<memref::SubViewOp>(loc, operand.get(), offsets, sizes,
-                                            strides));
-  }
-  // linalg.index counts from the chunk's start: add the start.
-  clone.getBody()->walk([&](linalg::IndexOp index) {
-    if (index.getDim() != plan.dim)
-      return;
-    OpBuilder after(index);
-    after.setInsertionPointAfter(index);
-    Value shifted = after.create<arith::AddIOp>(
-        loc, index, getValueOrCreateConstantIndexOp(after, loc, lower));
-    index.getResult().replaceAllUsesExcept(shifted, shifted.getDefiningOp());
-  });
-  b.setInsertionPointAfter(parallel);
+  emitChunk(b, chunk, accumulators, parallel.getRegion());
+  b.setInsertionPointAfter(branch);
   for (auto [reduction, partial] : llvm::zip(plan.reductions, partials))
     combine(b, loc, partial, op.getDpsInits()[reduction.output], reduction);
   op.erase();
