@@ -27,15 +27,18 @@
 //   }}}
 //   linalg.generic ins(%partial) outs(%loss)       partials in chunk order
 //
-// 1. The split dimension is the outermost one that every output indexes
-//    (a parallel dimension: chunks write disjoint elements, and every
-//    element's reduction stays in one chunk, in its order). If there is
-//    none, it is the outermost dimension, and the outputs that do not
-//    index it are reductions over it: each chunk accumulates into a
-//    thread-local buffer that starts at the combining op's neutral element
-//    and then goes to the chunk's slot of a partial-results buffer on the
-//    stack; one loop after the parallel region folds the slots into the
-//    output in chunk order.
+// 1. The split dimension is the outermost one (a batch) if the largest
+//    output indexes it and the others are reductions over it (below), so
+//    that each thread keeps the images the kernels give it. Else it is the
+//    outermost one that every output indexes (a parallel dimension: chunks
+//    write disjoint elements, and every element's reduction stays in one
+//    chunk, in its order). If there is none, it is the outermost
+//    dimension. The outputs that do not index the split dimension are
+//    reductions over it: each chunk accumulates into a thread-local buffer
+//    that starts at the combining op's neutral element and then goes to
+//    the chunk's slot of a partial-results buffer on the stack; one loop
+//    after the parallel region folds the slots into the output in chunk
+//    order.
 // 2. The chunks depend only on the loop nest: the number is the largest
 //    power of two up to (work / chunk-work) and the split dimension's
 //    extent (its extent / 64 if it is the innermost loop of several: each
@@ -50,8 +53,9 @@
 //    rows that the loop before and the kernels' contiguous splits gave it.
 //    The thread count is the kernel runtime's (lib/Runtime/kernels.c,
 //    <prefix>_set_num_threads, else OMP_NUM_THREADS), read at each region.
-//    At one thread a loop without partial results runs as it was, outside
-//    any region (the same numbers: each element stays in one chunk).
+//    At one thread a loop runs outside any region: as it was without
+//    partial results (the same numbers: each element stays in one chunk),
+//    else its chunks one after the other into the same slots.
 // 5. A body that reads linalg.index (pooling windows, their argmax and
 //    scatter) gets the chunk's start added to the split dimension's index.
 //
