@@ -27,15 +27,18 @@
 //   }}}
 //   linalg.generic ins(%partial) outs(%loss)       partials in chunk order
 //
-// 1. The split dimension is the outermost one that every output indexes
-//    (a parallel dimension: chunks write disjoint elements, and every
-//    element's reduction stays in one chunk, in its order). If there is
-//    none, it is the outermost dimension, and the outputs that do not
-//    index it are reductions over it: each chunk accumulates into a
-//    thread-local buffer that starts at the combining op's neutral element
-//    and then goes to the chunk's slot of a partial-results buffer on the
-//    stack; one loop after the parallel region folds the slots into the
-//    output in chunk order.
+// 1. The split dimension is the outermost one (a batch) if the largest
+//    output indexes it and the others are reductions over it (below), so
+//    that each thread keeps the images the kernels give it. Else it is the
+//    outermost one that every output indexes (a parallel dimension: chunks
+//    write disjoint elements, and every element's reduction stays in one
+//    chunk, in its order). If there is none, it is the outermost
+//    dimension. The outputs that do not index the split dimension are
+//    reductions over it: each chunk accumulates into a thread-local buffer
+//    that starts at the combining op's neutral element and then goes to
+//    the chunk's slot of a partial-results buffer on the stack; one loop
+//    after the parallel region folds the slots into the output in chunk
+//    order.
 // 2. The chunks depend only on the loop nest: the number is the largest
 //    power of two up to (work / chunk-work) and the split dimension's
 //    extent (its extent / 64 if it is the innermost loop of several: each
@@ -50,8 +53,9 @@
 //    rows that the loop before and the kernels' contiguous splits gave it.
 //    The thread count is the kernel runtime's (lib/Runtime/kernels.c,
 //    <prefix>_set_num_threads, else OMP_NUM_THREADS), read at each region.
-//    At one thread a loop without partial results runs as it was, outside
-//    any region (the same numbers: each element stays in one chunk).
+//    At one thread a loop runs outside any region: as it was without
+//    partial results (the same numbers: each element stays in one chunk),
+//    else its chunks one after the other into the same slots.
 // 5. A body that reads linalg.index (pooling windows, their argmax and
 //    scatter) gets the chunk's start added to the split dimension's index.
 //
@@ -151,33 +155,15 @@ int64_t workOf(linalg::LinalgOp op, int64_t opsPerIteration) {
   return work;
 }
 
-FailureOr<Plan> planFor(linalg::GenericOp op, int64_t chunkWork,
-                        int64_t opsPerIteration, int64_t maxPartials) {
+/// The plan for splitting `op` along `dim`: failure if an output that does
+/// not index `dim` is not a reduction with a neutral element, or if fewer
+/// than two chunks fit.
+FailureOr<Plan> planAlong(linalg::GenericOp op, unsigned dim,
+                          int64_t chunkWork, int64_t opsPerIteration,
+                          int64_t maxPartials) {
   int64_t iterations = iterationsOf(op);
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
-  auto usable = [&](unsigned dim) {
-    return llvm::all_of(op.getIndexingMapsArray(), [&](AffineMap map) {
-      return succeeded(resultOf(map, dim));
-    });
-  };
-  auto indexedByAllOutputs = [&](unsigned dim) {
-    return llvm::all_of(op.getDpsInitsMutable(), [&](OpOperand &init) {
-      return *resultOf(op.getMatchingIndexingMap(&init), dim) != std::nullopt;
-    });
-  };
-  std::optional<unsigned> dim;
-  for (unsigned d = 0; d < ranges.size() && !dim; ++d)
-    if (ranges[d] > 1 && usable(d) && indexedByAllOutputs(d))
-      dim = d;
-  if (!dim) {
-    for (unsigned d = 0; d < ranges.size() && !dim; ++d)
-      if (ranges[d] > 1)
-        dim = d;
-    if (!dim || !usable(*dim))
-      return failure();
-  }
-
-  Plan plan{*dim, 0, {}};
+  Plan plan{dim, 0, {}};
   int64_t slotElements = 0;
   Block *body = op.getBody();
   for (OpOperand &init : op.getDpsInitsMutable()) {
@@ -211,6 +197,57 @@ FailureOr<Plan> planFor(linalg::GenericOp op, int64_t chunkWork,
     return failure();
   plan.chunks = llvm::bit_floor(uint64_t(chunks));
   return plan;
+}
+
+FailureOr<Plan> planFor(linalg::GenericOp op, int64_t chunkWork,
+                        int64_t opsPerIteration, int64_t maxPartials) {
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  auto usable = [&](unsigned dim) {
+    return llvm::all_of(op.getIndexingMapsArray(), [&](AffineMap map) {
+      return succeeded(resultOf(map, dim));
+    });
+  };
+  auto indexes = [&](OpOperand &init, unsigned dim) {
+    return *resultOf(op.getMatchingIndexingMap(&init), dim) != std::nullopt;
+  };
+  auto indexedByAllOutputs = [&](unsigned dim) {
+    return llvm::all_of(op.getDpsInitsMutable(),
+                        [&](OpOperand &init) { return indexes(init, dim); });
+  };
+  // First the outermost dimension (a batch) when the largest output indexes
+  // it, the others being reductions over it (partial results): then each
+  // thread writes the rows of the batch that the kernels before and after
+  // (image-major contiguous splits) give it. Split along channels, the
+  // bias gradient and relu mask of a convolution's backward (reduction
+  // over the images, parallel over the channels) had each thread read and
+  // write half of every image: cache lines that the other core had just
+  // written or would write next, ~4x slower to reach than its own on a VM
+  // whose cores talk slowly (cnn's value and gradient, perf-cnn2t).
+  OpOperand *largest = nullptr;
+  for (OpOperand &init : op.getDpsInitsMutable())
+    if (!largest ||
+        cast<MemRefType>(init.get().getType()).getNumElements() >
+            cast<MemRefType>(largest->get().getType()).getNumElements())
+      largest = &init;
+  if (largest && ranges.size() > 1 && ranges[0] > 1 && usable(0) &&
+      indexes(*largest, 0) && !indexedByAllOutputs(0))
+    if (FailureOr<Plan> plan =
+            planAlong(op, 0, chunkWork, opsPerIteration, maxPartials);
+        succeeded(plan))
+      return plan;
+
+  std::optional<unsigned> dim;
+  for (unsigned d = 0; d < ranges.size() && !dim; ++d)
+    if (ranges[d] > 1 && usable(d) && indexedByAllOutputs(d))
+      dim = d;
+  if (!dim) {
+    for (unsigned d = 0; d < ranges.size() && !dim; ++d)
+      if (ranges[d] > 1)
+        dim = d;
+    if (!dim || !usable(*dim))
+      return failure();
+  }
+  return planAlong(op, *dim, chunkWork, opsPerIteration, maxPartials);
 }
 
 /// `adjoint_rt_num_threads`, declared in `module` if it is not yet.
@@ -314,29 +351,107 @@ void parallelize(linalg::GenericOp op, const Plan &plan,
   Value count = b.create<arith::ConstantIndexOp>(loc, plan.chunks);
   Value threads =
       b.create<LLVM::CallOp>(loc, numThreads, ValueRange()).getResult();
-  // Without reductions, one thread runs the loop as it was, the same
-  // numbers: a region of one thread still calls libomp and splits the loop
-  // (the GRU's value and gradient took 2 % longer at 1 thread with its gate
-  // loops in regions). Reductions keep the chunks' order at any count.
+  // One thread runs the loop outside any region: a region of one thread
+  // still calls libomp (the GRU's value and gradient took 2 % longer at 1
+  // thread with its gate loops in regions). Without reductions it runs the
+  // loop as it was, the same numbers; with them, the chunks one after the
+  // other into the same slots, in the same order as at any thread count.
+  Value several = b.create<arith::CmpIOp>(
+      loc, arith::CmpIPredicate::sgt, threads,
+      b.create<arith::ConstantIntOp>(loc, 1, b.getI32Type()));
+  auto branch = b.create<scf::IfOp>(loc, several, /*withElseRegion=*/true);
+  // The accumulators of a thread's chunks: each chunk accumulates in its
+  // own buffer, not in the slot: it is a register after LLVM's SROA, which
+  // lets the loop vectorize.
+  auto accumulatorsAt = [&](OpBuilder &b) {
+    SmallVector<Value> accumulators;
+    for (const Reduction &reduction : plan.reductions) {
+      auto type =
+          cast<MemRefType>(op.getDpsInits()[reduction.output].getType());
+      accumulators.push_back(b.create<memref::AllocaOp>(
+          loc, MemRefType::get(type.getShape(), type.getElementType())));
+    }
+    return accumulators;
+  };
+  // Emits chunk `chunk` of the loop at b's insertion point, inside `region`.
+  auto emitChunk = [&](OpBuilder &b, Value chunk, ArrayRef<Value> accumulators,
+                       Region &region) {
+    // Chunk c covers [c * extent / chunks, (c + 1) * extent / chunks).
+    OpFoldResult lower, size;
+    if (extent % plan.chunks == 0) {
+      int64_t step = extent / plan.chunks;
+      lower = b.create<arith::MulIOp>(
+                   loc, chunk, b.create<arith::ConstantIndexOp>(loc, step))
+                  .getResult();
+      size = b.getIndexAttr(step);
+    } else {
+      Value extentValue = b.create<arith::ConstantIndexOp>(loc, extent);
+      auto bound = [&](Value c) -> Value {
+        return b.create<arith::DivUIOp>(
+            loc, b.create<arith::MulIOp>(loc, c, extentValue), count);
+      };
+      Value low = bound(chunk);
+      Value high = bound(b.create<arith::AddIOp>(loc, chunk, one));
+      lower = low;
+      size = b.create<arith::SubIOp>(loc, high, low).getResult();
+    }
+
+    for (auto [reduction, accumulator] :
+         llvm::zip(plan.reductions, accumulators))
+      b.create<linalg::FillOp>(
+          loc, b.create<arith::ConstantOp>(loc, reduction.neutral).getResult(),
+          accumulator);
+    auto clone = cast<linalg::GenericOp>(b.clone(*op));
+    for (auto [reduction, accumulator] :
+         llvm::zip(plan.reductions, accumulators))
+      clone.getDpsInitsMutable()[reduction.output].set(accumulator);
+    for (auto [reduction, partial, accumulator] :
+         llvm::zip(plan.reductions, partials, accumulators))
+      b.create<linalg::CopyOp>(loc, accumulator,
+                               slotOf(b, loc, partial, chunk));
+
+    sinkViews(clone, region, b);
+    b.setInsertionPoint(clone);
+    for (OpOperand &operand : clone->getOpOperands()) {
+      std::optional<unsigned> result =
+          *resultOf(clone.getMatchingIndexingMap(&operand), plan.dim);
+      if (!result)
+        continue;
+      unsigned rank = cast<MemRefType>(operand.get().getType()).getRank();
+      SmallVector<OpFoldResult> offsets(rank, b.getIndexAttr(0));
+      SmallVector<OpFoldResult> sizes =
+          memref::getMixedSizes(b, loc, operand.get());
+      SmallVector<OpFoldResult> strides(rank, b.getIndexAttr(1));
+      offsets[*result] = lower;
+      sizes[*result] = size;
+      operand.set(b.create<memref::SubViewOp>(loc, operand.get(), offsets,
+                                              sizes, strides));
+    }
+    // linalg.index counts from the chunk's start: add the start.
+    clone.getBody()->walk([&](linalg::IndexOp index) {
+      if (index.getDim() != plan.dim)
+        return;
+      OpBuilder after(index);
+      after.setInsertionPointAfter(index);
+      Value shifted = after.create<arith::AddIOp>(
+          loc, index, getValueOrCreateConstantIndexOp(after, loc, lower));
+      index.getResult().replaceAllUsesExcept(shifted, shifted.getDefiningOp());
+    });
+  };
   if (plan.reductions.empty()) {
-    Value several = b.create<arith::CmpIOp>(
-        loc, arith::CmpIPredicate::sgt, threads,
-        b.create<arith::ConstantIntOp>(loc, 1, b.getI32Type()));
-    auto branch = b.create<scf::IfOp>(loc, several, /*withElseRegion=*/true);
     branch.getElseBodyBuilder().clone(*op);
-    b.setInsertionPointToStart(branch.thenBlock());
+  } else {
+    OpBuilder serial = branch.getElseBodyBuilder();
+    SmallVector<Value> accumulators = accumulatorsAt(serial);
+    auto loop = serial.create<scf::ForOp>(loc, zero, count, one);
+    serial.setInsertionPointToStart(loop.getBody());
+    emitChunk(serial, loop.getInductionVar(), accumulators, loop.getRegion());
   }
+  b.setInsertionPointToStart(branch.thenBlock());
   auto parallel = b.create<omp::ParallelOp>(loc);
   parallel.getNumThreadsVarMutable().assign(threads);
   b.createBlock(&parallel.getRegion());
-  // Each thread accumulates a chunk in its own buffer, not in the slot: it
-  // is a register after LLVM's SROA, which lets the loop vectorize.
-  SmallVector<Value> accumulators;
-  for (const Reduction &reduction : plan.reductions) {
-    auto type = cast<MemRefType>(op.getDpsInits()[reduction.output].getType());
-    accumulators.push_back(b.create<memref::AllocaOp>(
-        loc, MemRefType::get(type.getShape(), type.getElementType())));
-  }
+  SmallVector<Value> accumulators = accumulatorsAt(b);
   auto wsloop = b.create<omp::WsloopOp>(loc);
   // Each thread takes a contiguous run of chunks: the same rows as in the
   // loop before and in the kernels' GEMMs and convolutions (contiguous
@@ -356,65 +471,8 @@ void parallelize(linalg::GenericOp op, const Plan &plan,
   b.create<omp::YieldOp>(loc);
   b.setInsertionPointToStart(chunkBody);
 
-  // Chunk c covers [c * extent / chunks, (c + 1) * extent / chunks).
-  OpFoldResult lower, size;
-  if (extent % plan.chunks == 0) {
-    int64_t step = extent / plan.chunks;
-    lower = b.create<arith::MulIOp>(loc, chunk,
-                                    b.create<arith::ConstantIndexOp>(loc, step))
-                .getResult();
-    size = b.getIndexAttr(step);
-  } else {
-    Value extentValue = b.create<arith::ConstantIndexOp>(loc, extent);
-    auto bound = [&](Value c) -> Value {
-      return b.create<arith::DivUIOp>(
-          loc, b.create<arith::MulIOp>(loc, c, extentValue), count);
-    };
-    Value low = bound(chunk);
-    Value high = bound(b.create<arith::AddIOp>(loc, chunk, one));
-    lower = low;
-    size = b.create<arith::SubIOp>(loc, high, low).getResult();
-  }
-
-  for (auto [reduction, accumulator] : llvm::zip(plan.reductions, accumulators))
-    b.create<linalg::FillOp>(
-        loc, b.create<arith::ConstantOp>(loc, reduction.neutral).getResult(),
-        accumulator);
-  auto clone = cast<linalg::GenericOp>(b.clone(*op));
-  for (auto [reduction, accumulator] : llvm::zip(plan.reductions, accumulators))
-    clone.getDpsInitsMutable()[reduction.output].set(accumulator);
-  for (auto [reduction, partial, accumulator] :
-       llvm::zip(plan.reductions, partials, accumulators))
-    b.create<linalg::CopyOp>(loc, accumulator, slotOf(b, loc, partial, chunk));
-
-  sinkViews(clone, parallel.getRegion(), b);
-  b.setInsertionPoint(clone);
-  for (OpOperand &operand : clone->getOpOperands()) {
-    std::optional<unsigned> result =
-        *resultOf(clone.getMatchingIndexingMap(&operand), plan.dim);
-    if (!result)
-      continue;
-    unsigned rank = cast<MemRefType>(operand.get().getType()).getRank();
-    SmallVector<OpFoldResult> offsets(rank, b.getIndexAttr(0));
-    SmallVector<OpFoldResult> sizes =
-        memref::getMixedSizes(b, loc, operand.get());
-    SmallVector<OpFoldResult> strides(rank, b.getIndexAttr(1));
-    offsets[*result] = lower;
-    sizes[*result] = size;
-    operand.set(b.create<memref::SubViewOp>(loc, operand.get(), offsets, sizes,
-                                            strides));
-  }
-  // linalg.index counts from the chunk's start: add the start.
-  clone.getBody()->walk([&](linalg::IndexOp index) {
-    if (index.getDim() != plan.dim)
-      return;
-    OpBuilder after(index);
-    after.setInsertionPointAfter(index);
-    Value shifted = after.create<arith::AddIOp>(
-        loc, index, getValueOrCreateConstantIndexOp(after, loc, lower));
-    index.getResult().replaceAllUsesExcept(shifted, shifted.getDefiningOp());
-  });
-  b.setInsertionPointAfter(parallel);
+  emitChunk(b, chunk, accumulators, parallel.getRegion());
+  b.setInsertionPointAfter(branch);
   for (auto [reduction, partial] : llvm::zip(plan.reductions, partials))
     combine(b, loc, partial, op.getDpsInits()[reduction.output], reduction);
   op.erase();

@@ -350,6 +350,12 @@ conv_shapes = [
     ((1, 2, 11, 27), (3, 3, 4), (1, 1), (0, 0), (1, 1)),
     ((1, 2, 10, 44), (4, 5, 5), (1, 1), (0, 0), (1, 1)),
     ((1, 2, 8, 42), (5, 3, 3), (1, 1), (0, 0), (1, 1)),
+    # a weight gradient of 16 images or more and a long reduction (images x
+    # cotangent plane of 8192 or more) sums each half of the images apart,
+    # then adds the two sums: LeNet's first at batch 32 (16 + 16), and 17
+    # images (8 + 9) of 26-pixel cotangent rows
+    ((32, 1, 28, 28), (6, 5, 5), (1, 1), (0, 0), (1, 1)),
+    ((17, 2, 30, 30), (4, 5, 5), (1, 1), (0, 0), (1, 1)),
     # with AVX-512, output rows of 8 pixels two a 16-float vector (LeNet's
     # second forward above): 7 rows (a last pair of one) and 11 (two items)
     ((2, 3, 9, 10), (5, 3, 3), (1, 1), (0, 0), (1, 1)),

@@ -8,12 +8,14 @@
 // A reduction over the whole loop (a loss) and an elementwise output: 64
 // iterations in 16 chunks of 4, each reducing into its own slot; the slots
 // are folded into the output in chunk order afterwards, at any thread count
-// (no one-thread branch: the chunks set the order of the sum).
+// (one thread runs the same chunks one after the other, outside any region:
+// the chunks set the order of the sum).
 // CHECK-LABEL: func.func @loss
 // CHECK-SAME:    (%[[X:.*]]: memref<64xf32>, %[[L:.*]]: memref<f32>, %[[D:.*]]: memref<64xf32>)
 // CHECK:         %[[PARTIAL:.*]] = memref.alloca() : memref<16xf32>
 // CHECK:         %[[N:.*]] = llvm.call @adjoint_rt_num_threads() : () -> i32
-// CHECK-NOT:     scf.if
+// CHECK:         %[[SEVERAL:.*]] = arith.cmpi sgt, %[[N]], %c1_i32 : i32
+// CHECK:         scf.if %[[SEVERAL]] {
 // CHECK:         omp.parallel num_threads(%[[N]] : i32) {
 // CHECK:           %[[ACC:.*]] = memref.alloca() : memref<f32>
 // CHECK:           omp.wsloop schedule(static) {
@@ -27,6 +29,14 @@
 // CHECK:               %[[SLOT:.*]] = memref.subview %[[PARTIAL]][%[[C]]] [1] [1] : memref<16xf32> to memref<f32, strided<[], offset: ?>>
 // CHECK:               linalg.copy ins(%[[ACC]] : memref<f32>) outs(%[[SLOT]] :
 // CHECK:               omp.yield
+// CHECK:         } else {
+// CHECK:           %[[ACC1:.*]] = memref.alloca() : memref<f32>
+// CHECK:           scf.for %[[C1:.*]] = %{{.*}} to %c16 step %{{.*}} {
+// CHECK:             linalg.fill ins(%{{.*}} : f32) outs(%[[ACC1]] : memref<f32>)
+// CHECK:             linalg.generic {{.*}} outs(%[[ACC1]], %{{.*}} :
+// CHECK:             %[[SLOT1:.*]] = memref.subview %[[PARTIAL]][%[[C1]]] [1] [1]
+// CHECK:             linalg.copy ins(%[[ACC1]] : memref<f32>) outs(%[[SLOT1]] :
+// CHECK-NOT:     omp.
 // CHECK:         linalg.generic {{.*}} iterator_types = ["reduction"]} ins(%[[PARTIAL]] : memref<16xf32>) outs(%[[L]] : memref<f32>)
 // CHECK:           arith.addf
 // CHECK:         return
@@ -89,6 +99,37 @@ func.func @column_sum(%x: memref<9x201xf32>, %s: memref<201xf32>,
   ^bb0(%in: f32, %acc: f32):
     %sum = arith.addf %in, %acc : f32
     linalg.yield %sum : f32
+  }
+  return
+}
+
+// -----
+
+// A convolution's bias gradient beside its relu mask: the images (d0) are
+// a reduction for the bias gradient, the channels (d1) the outermost
+// dimension both outputs index. The largest output indexes the images: the
+// split is along them, the bias gradient as partial results (8 chunks of
+// an image, 8 slots of 3 channels), so that each thread writes the images
+// the kernels before and after it gave it.
+// CHECK-LABEL: func.func @batch_first
+// CHECK:         %[[PARTIAL:.*]] = memref.alloca() : memref<8x3xf32>
+// CHECK:         omp.loop_nest (%[[C:.*]]) : index = (%{{.*}}) to (%c8)
+// CHECK:           %[[LO:.*]] = arith.muli %[[C]], %c1
+// CHECK:           memref.subview %{{.*}}[%[[LO]], 0, 0] [1, 3, 16] [1, 1, 1] : memref<8x3x16xf32>
+// CHECK:           linalg.generic {{.*}} iterator_types = ["reduction", "parallel", "reduction"]
+// CHECK:         scf.for
+// CHECK:         linalg.generic {{.*}} ins(%[[PARTIAL]] : memref<8x3xf32>) outs(%{{.*}} : memref<3xf32>)
+func.func @batch_first(%dy: memref<8x3x16xf32>, %db: memref<3xf32>,
+                       %dz: memref<8x3x16xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d1, d2)>,
+                                   affine_map<(d0, d1, d2) -> (d1)>,
+                                   affine_map<(d0, d1, d2) -> (d0, d1, d2)>],
+                  iterator_types = ["reduction", "parallel", "reduction"]}
+      ins(%dy : memref<8x3x16xf32>) outs(%db, %dz : memref<3xf32>, memref<8x3x16xf32>) {
+  ^bb0(%in: f32, %acc: f32, %out: f32):
+    %sum = arith.addf %in, %acc : f32
+    %r = arith.maximumf %in, %out : f32
+    linalg.yield %sum, %r : f32, f32
   }
   return
 }

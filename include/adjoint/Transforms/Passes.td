@@ -406,11 +406,18 @@ def AdjParallelizeLoops : Pass<"adj-parallelize-loops", "::mlir::ModuleOp"> {
     `OMP_NUM_THREADS`) by an OpenMP worksharing loop (`omp.parallel` /
     `omp.wsloop schedule(static)`: each thread a contiguous run of chunks,
     the rows it had in the loop before and in the kernels' products, which
-    are in its core's cache). At one thread, a loop without partial
-    results (below) runs as it was, outside any region (`scf.if`).
+    are in its core's cache). At one thread a loop runs outside any region
+    (`scf.if`): as it was without partial results (below), else its chunks
+    one after the other (`scf.for`), the same partial results in the same
+    order.
 
-    The split dimension is the outermost one every output indexes; then
-    each output element is computed by one chunk in the original order. If
+    The split dimension is the outermost one (a batch) if the largest
+    output indexes it and the other outputs are reductions over it (partial
+    results, below): a convolution's bias gradient beside its relu mask,
+    split along the images, not the channels, so that each thread writes
+    the images the kernels before and after it gave it. Else it is the
+    outermost one every output indexes; then each output element is
+    computed by one chunk in the original order. If
     there is none (a reduction over all of a loop, like a loss), the
     outermost dimension is split and each chunk reduces into a
     thread-local accumulator, starting at the combining op's neutral
