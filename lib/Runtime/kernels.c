@@ -1259,6 +1259,145 @@ static void wgrad_flat_item(const conv_t *p, int64_t item) {
   }
   switch (8 * nf + np) { WGRAD_CASES_FLAT(wgrad_flat_part) }
 }
+
+/* The flat rows kernel (f32, AVX-512): a stride-1 convolution whose output
+   rows are 9 to 15 pixels long and whose input rows are as far apart as
+   the output's (in2 == ow == out2: a "same"-padded convolution, like
+   oddconv's dilated 3x3 on 11 x 11, forward and input gradient). Output
+   pixel p (row y, column x, p = y ow + x) reads tap (i, j) at p + (i dh -
+   pt) ow + j dw - pl of its channel's plane: a constant shift of the
+   flattened plane per tap. So 16-float vectors run along the flattened
+   output plane, ceil(oh ow / 16) a plane instead of oh (8 instead of 11
+   for 11 x 11, whose rows filled 11 of 16 lanes), each tap's vector
+   masked to the lanes whose input pixel is inside the input (its row and
+   column; columns that wrap to the next row are masked off). The padding
+   is read in place. Tiles of FLAT_NV vectors x up to 6 channels; the taps
+   outside the channels, so each tap's masks are computed once a tile. */
+#define FLAT_NV 4
+#define FLAT_MAXK 8
+static int rows_flat(const conv_t *p) {
+  return p->sh == 1 && p->sw == 1 && p->in3 == 1 && p->out3 == 1 &&
+         p->ow > 8 && p->ow < 16 && p->in2 == p->ow && p->out2 == p->ow &&
+         p->iw <= p->ow && p->kh <= FLAT_MAXK && p->kw <= FLAT_MAXK &&
+         p->in0 >= 0 && p->in1 >= 0 && p->out0 >= 0 && p->out1 >= 0;
+}
+
+/* NV vectors from vector v0 of image n's output plane x NF channels from
+   f0; rm[v][i] and cm[v][j] the lanes of vector v whose tap row i and tap
+   column j are inside the input. With SPAN whole-vector loads (every one
+   inside the input), masked in registers, else masked loads. */
+ALWAYS_INLINE void flat_tile(const conv_t *p, int64_t n, int64_t v0,
+                             int64_t f0, __mmask16 (*rm)[FLAT_MAXK],
+                             __mmask16 (*cm)[FLAT_MAXK], const int NV,
+                             const int NF, const int SPAN) {
+  f16 acc[FLAT_NV][6];
+  for (int v = 0; v < NV; ++v)
+    for (int f = 0; f < NF; ++f)
+      acc[v][f] = (f16){0};
+  const float *img = p->in + n * p->in0 + 16 * v0;
+  const float *wf = p->w + f0 * p->w0;
+  for (int64_t i = 0; i < p->kh; ++i) {
+    for (int64_t j = 0; j < p->kw; ++j) {
+      __mmask16 m[FLAT_NV], any = 0;
+      for (int v = 0; v < NV; ++v)
+        any |= m[v] = rm[v][i] & cm[v][j];
+      if (!any)
+        continue;
+      const float *src = img + (i * p->dh - p->pt) * p->in2 + j * p->dw - p->pl;
+      const float *wt = wf + i * p->w2 + j * p->w3;
+      for (int64_t c = 0; c < p->c; ++c) {
+        f16 x[FLAT_NV];
+        for (int v = 0; v < NV; ++v) {
+          const float *r = src + c * p->in1 + 16 * v;
+          x[v] = SPAN ? ROWS_MASK16(*(const f16u *)r, m[v])
+                      : ROWS_PART16(r, m[v]);
+        }
+        for (int f = 0; f < NF; ++f) {
+          float s = wt[f * p->w0 + c * p->w1];
+          for (int v = 0; v < NV; ++v)
+            acc[v][f] += s * x[v];
+        }
+      }
+    }
+  }
+  int64_t last = p->oh * p->ow - 16 * (v0 + NV - 1);
+  for (int f = 0; f < NF; ++f) {
+    float *o = p->out + n * p->out0 + (f0 + f) * p->out1 + 16 * v0;
+    for (int v = 0; v < NV; ++v)
+      rows_store16(o + 16 * v, acc[v][f],
+                   v == NV - 1 ? lanes(0, last) : 0xffff, p->accumulate);
+  }
+}
+ALWAYS_INLINE void flat_span(const conv_t *p, int64_t n, int64_t v0,
+                             int64_t f0, __mmask16 (*rm)[FLAT_MAXK],
+                             __mmask16 (*cm)[FLAT_MAXK], const int NV,
+                             const int NF) {
+  flat_tile(p, n, v0, f0, rm, cm, NV, NF, 1);
+}
+ALWAYS_INLINE void flat_part(const conv_t *p, int64_t n, int64_t v0,
+                             int64_t f0, __mmask16 (*rm)[FLAT_MAXK],
+                             __mmask16 (*cm)[FLAT_MAXK], const int NV,
+                             const int NF) {
+  flat_tile(p, n, v0, f0, rm, cm, NV, NF, 0);
+}
+#define FLAT_CASE(tile, nv, nf)                                                \
+  case 8 * (nv) + (nf):                                                        \
+    tile(p, n, v0, f0, rm, cm, nv, nf);                                        \
+    break;
+#define FLAT_CASES_NV(tile, nv)                                                \
+  FLAT_CASE(tile, nv, 1) FLAT_CASE(tile, nv, 2) FLAT_CASE(tile, nv, 3)         \
+  FLAT_CASE(tile, nv, 4) FLAT_CASE(tile, nv, 5) FLAT_CASE(tile, nv, 6)
+#define FLAT_CASES(tile)                                                       \
+  FLAT_CASES_NV(tile, 1) FLAT_CASES_NV(tile, 2) FLAT_CASES_NV(tile, 3)         \
+  FLAT_CASES_NV(tile, 4)
+
+/* The flat rows kernel's blocks of an image's output plane: near-equal
+   runs of at most FLAT_NV vectors. */
+static int64_t flat_blocks(const conv_t *p) {
+  return ceildiv(ceildiv(p->oh * p->ow, 16), FLAT_NV);
+}
+
+/* Item `item` of the flat rows kernel: image n, one block of vectors of
+   its output plane, all channels in near-equal blocks of at most 6. */
+static void rows_flat_item(const conv_t *p, int64_t item) {
+  int64_t blocks = flat_blocks(p), n = item / blocks, nv;
+  int64_t v0 = block_start(ceildiv(p->oh * p->ow, 16), blocks, item % blocks,
+                           &nv);
+  __mmask16 rm[FLAT_NV][FLAT_MAXK], cm[FLAT_NV][FLAT_MAXK];
+  for (int64_t v = 0; v < nv; ++v) {
+    for (int64_t k = 0; k < FLAT_MAXK; ++k)
+      rm[v][k] = cm[v][k] = 0;
+    for (int64_t l = 0; l < 16; ++l) {
+      int64_t q = 16 * (v0 + v) + l, y = q / p->ow, x = q % p->ow;
+      if (q >= p->oh * p->ow)
+        break;
+      for (int64_t i = 0; i < p->kh; ++i) {
+        int64_t r = y + i * p->dh - p->pt;
+        rm[v][i] |= (__mmask16)(r >= 0 && r < p->ih) << l;
+      }
+      for (int64_t j = 0; j < p->kw; ++j) {
+        int64_t col = x + j * p->dw - p->pl;
+        cm[v][j] |= (__mmask16)(col >= 0 && col < p->iw) << l;
+      }
+    }
+  }
+  /* Whole vectors when every one the item loads lies inside the input. */
+  int64_t first = n * p->in0 + 16 * v0 - p->pt * p->in2 - p->pl;
+  int64_t last = n * p->in0 + (p->c - 1) * p->in1 + 16 * (v0 + nv) +
+                 ((p->kh - 1) * p->dh - p->pt) * p->in2 +
+                 (p->kw - 1) * p->dw - p->pl;
+  int64_t end = (p->batch - 1) * p->in0 + (p->c - 1) * p->in1 +
+                (p->ih - 1) * p->in2 + p->iw;
+  int64_t fblocks = ceildiv(p->f, 6);
+  for (int64_t b = 0; b < fblocks; ++b) {
+    int64_t nf, f0 = block_start(p->f, fblocks, b, &nf);
+    if (first >= 0 && last <= end) {
+      switch (8 * nv + nf) { FLAT_CASES(flat_span) }
+    } else {
+      switch (8 * nv + nf) { FLAT_CASES(flat_part) }
+    }
+  }
+}
 #endif
 
 /* Runs item(ctx, i) for i in [0, items) on nth threads, each a contiguous
@@ -1319,7 +1458,7 @@ static int pads_in_place(const conv_t *p) {
 #ifdef __AVX512F__
   return (p->sw == 1 && p->in3 == 1 && p->out3 == 1 && p->ow > 8 &&
           p->ow < 16 && p->f <= 16) ||
-         wgrad_flat(p);
+         wgrad_flat(p) || rows_flat(p);
 #else
   (void)p;
   return 0;
@@ -1365,6 +1504,10 @@ static int64_t conv_plan(const conv_t *p, conv_item_t *item) {
 #endif
   if (padded(p)) {
 #ifdef __AVX512F__
+    if (rows_flat(p)) {
+      *item = rows_flat_item;
+      return flat_blocks(p);
+    }
     if (pads_in_place(p) && p->iw == 8) {
       *item = rows_pad8_item;
       return ceildiv(p->oh, 2 * ROWS_NY);

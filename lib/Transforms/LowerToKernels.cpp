@@ -476,7 +476,17 @@ private:
         kw > 8 && kw % 16 != 0 && kh * kw <= 16 * 16 &&
         out[2] * out[3] <= kh * kw &&
         ceilDiv(kh * kw, 16) < kh * ceilDiv(kw, 16);
-    return flat ||
+    // kernels.c's rows_flat: stride 1, output rows of 9 to 15 pixels and
+    // the image's rows as far apart (vectors along the flattened plane).
+    bool flatRows =
+        elementOf(op).isF32() && !grouped &&
+        window(op, "strides") == SmallVector<int64_t>{1, 1} &&
+        out[3] > 8 && out[3] < 16 && shapeOf(image)[3] <= out[3] &&
+        rowStrides(image) == std::pair<int64_t, int64_t>(out[3], 1) &&
+        rowStrides(op->getOperand(2)) ==
+            std::pair<int64_t, int64_t>(out[3], 1) &&
+        kh <= 8 && kw <= 8;
+    return flat || flatRows ||
            (window(op, "strides")[1] == 1 && out.back() > 8 &&
             out.back() < 16 && w[0] <= 16 && innermostStride(image) == 1 &&
             innermostStride(op->getOperand(2)) == 1);
