@@ -200,6 +200,12 @@ static int threads_for(int64_t macs) {
    independent FMA chains, few enough row addresses to stay in registers. */
 #define SMALL_MACS (1 << 16)
 #define DIRECT_MR1 8
+/* Below this many multiply-adds the direct path runs on the calling
+   thread: its parallel region and barriers (two per copied panel of B)
+   cost more than half of such a product when the cores exchange cache
+   lines slowly (~410 ns a round trip): mlp's three products of 64 x 512 x
+   10 shapes took 8-15 us at 2 threads, 7 at 1 (perf-mlp2t). */
+#define DIRECT_PARALLEL_MIN (1 << 19)
 
 #define CONCAT_(x, y) x##y
 #define CONCAT(x, y) CONCAT_(x, y)

@@ -86,6 +86,8 @@ def data(*shape):
 # 80x260x300 at 3 (9 slivers). A batch of 64 times a transposed B
 # (mlp's dz W^T), computed transposed with B^T read in place: at 2 and 3
 # threads each thread packs A^T whole and takes its share of B^T's rows.
+# A reduction shorter than a vector (K = 9, 900 x 260: above the direct
+# path's threshold for threads) on the direct path, B's panels copied.
 xt, kt, yt = t([8, 3, 20, 20]), t([16, 3, 5, 5]), t([8, 16, 16, 16])
 source = f"""
   func.func private @conv(%x: {xt}, %k: {kt}) -> {yt} {{
@@ -100,7 +102,7 @@ source = f"""
       -> ({t([200, 260])}, {yt}, {xt}, {kt}, {t([200, 10])}, {t([900, 1])},
           tensor<{ELEM}>, {t([512])}, {t([512, 512])}, {t([6, 129, 128])},
           {t([200, 64])}, {t([24, 300])}, {t([300, 50])}, {t([300, 30])},
-          {t([80, 300])}, {t([80, 260])}, {t([64, 512])}) {{
+          {t([80, 300])}, {t([80, 260])}, {t([64, 512])}, {t([900, 260])}) {{
     %c = adj.matmul %a, %b : {t([200, 300])}, {t([300, 260])} -> {t([200, 260])}
     %y, %dx, %dk = adj.vjp @conv(%x, %k) cotangents(%dy)
         : ({xt}, {kt}, {yt}) -> ({yt}, {xt}, {kt})
@@ -128,12 +130,15 @@ source = f"""
     %mid2 = adj.matmul %ea, %b : {t([80, 300])}, {t([300, 260])} -> {t([80, 260])}
     %qt = adj.transpose %q [1, 0] : {t([512, 512])} -> {t([512, 512])}
     %ub = adj.matmul %u, %qt : {t([64, 512])}, {t([512, 512])} -> {t([64, 512])}
+    %ke = adj.slice %e start [0, 0] limit [900, 9] stride [1, 1] : {t([900, 300])} -> {t([900, 9])}
+    %kb = adj.slice %b start [0, 0] limit [9, 260] stride [1, 1] : {t([300, 260])} -> {t([9, 260])}
+    %k9 = adj.matmul %ke, %kb : {t([900, 9])}, {t([9, 260])} -> {t([900, 260])}
     return %c, %y, %dx, %dk, %n, %o, %l, %cols, %p, %heads, %short, %wide, %tall, %tall2,
-           %mid, %mid2, %ub
+           %mid, %mid2, %ub, %k9
         : {t([200, 260])}, {yt}, {xt}, {kt}, {t([200, 10])}, {t([900, 1])},
           tensor<{ELEM}>, {t([512])}, {t([512, 512])}, {t([6, 129, 128])},
           {t([200, 64])}, {t([24, 300])}, {t([300, 50])}, {t([300, 30])},
-          {t([80, 300])}, {t([80, 260])}, {t([64, 512])}
+          {t([80, 300])}, {t([80, 260])}, {t([64, 512])}, {t([900, 260])}
   }}"""
 det_rng = np.random.default_rng(5)
 inputs = [det_rng.standard_normal(s).astype(DTYPE)
@@ -171,6 +176,9 @@ if len(sys.argv) == 4:  # child: run the library, write its outputs
 # B^T read in place and C's tiles stored transposed (with AVX-512 in f32):
 # 64x512x512 (mlp's dz2 W2^T), 32x40x300 (one sliver of A^T, two K
 # blocks); 64x40x100 (K too short) and 40x40x300 (a ragged sliver) not.
+# A reduction shorter than a vector takes the direct path: 64x512x10
+# (mlp's dz3 W3^T with B transposed: its panels copied column by column),
+# 200x64x7.
 sizes = [(1, 1, 1), (1, 7, 3), (5, 1, 9), (6, 16, 256), (7, 17, 257),
          (13, 33, 70), (64, 10, 512), (97, 130, 300), (250, 40, 520),
          (1, 64, 64), (1, 64, 1), (64, 1, 1), (64, 64, 1), (3, 70, 20),
@@ -178,7 +186,7 @@ sizes = [(1, 1, 1), (1, 7, 3), (5, 1, 9), (6, 16, 256), (7, 17, 257),
          (300, 1, 40), (45, 31, 250), (2, 200, 300), (1, 40, 33),
          (83, 70, 45), (33, 100, 531), (200, 64, 7), (19, 600, 70),
          (5, 2100, 300), (9, 2304, 600), (64, 512, 512), (32, 40, 300),
-         (64, 40, 100), (40, 40, 300)]
+         (64, 40, 100), (40, 40, 300), (64, 512, 10)]
 for m, n, k in sizes:
     a, b = data(m, k), data(k, n)
     want = [Product(a, b)]
