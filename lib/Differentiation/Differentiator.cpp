@@ -107,12 +107,29 @@ LogicalResult checkRules(Block &body, const Activity &activity,
     if (isa<DifferentiableOpInterface>(op) ||
         hasFileRule(rules, &op, reverse) || !needsRule(op, activity))
       continue;
+    ok = false;
+    // Forward mode (adj.jvp, and --check-grad, which checks both modes) of
+    // an op whose rule file gives only a reverse rule: say what is missing.
+    std::optional<Location> reverseRule =
+        rules && !reverse ? rules->getReverseRuleLoc(&op) : std::nullopt;
+    if (reverseRule) {
+      std::string where;
+      if (auto file = dyn_cast<FileLineColLoc>(*reverseRule))
+        where = (" (" + file.getFilename().getValue() + ":" +
+                 Twine(file.getLine()) + ")")
+                    .str();
+      op.emitError("'")
+          << op.getName() << "' has a reverse rule" << where
+          << " but forward mode (adj.jvp, and --check-grad, which checks "
+             "both modes) needs a forward rule (adj.forward_rule): see "
+             "docs/adding-rules.md";
+      continue;
+    }
     op.emitError("cannot differentiate '")
         << op.getName()
         << "': it has no differentiation rule. Add one (a rule file, a "
            "custom derivative or a C++ external model: "
            "docs/adding-rules.md), or make its operands constant";
-    ok = false;
   }
   return success(ok);
 }

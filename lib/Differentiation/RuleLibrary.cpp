@@ -418,6 +418,12 @@ bool RuleLibrary::hasForwardRule(Operation *op) const {
   return find(forward, op);
 }
 
+std::optional<Location> RuleLibrary::getReverseRuleLoc(Operation *op) const {
+  if (const auto *rules = find(reverse, op))
+    return rules->front().fn->getLoc();
+  return std::nullopt;
+}
+
 LogicalResult RuleLibrary::buildReverse(ReverseContext &ctx) const {
   Operation *op = ctx.forwardOp();
   FailureOr<const Rule *> rule = selectRule(*find(reverse, op), op);

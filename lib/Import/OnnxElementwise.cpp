@@ -9,6 +9,8 @@
 
 #include "OnnxConverters.h"
 
+#include "adjoint/Dialect/Adj/IR/StableMath.h"
+
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/ADT/STLExtras.h"
@@ -495,26 +497,12 @@ LogicalResult reciprocal(NodeContext &n, Results &results) {
   return result(results, n.create<adj::DivOp>({n.scalar(1.0), *x}));
 }
 
-/// log(1 + exp(x)) as relu(x) + log1p(exp(-|x|)), which cannot overflow;
-/// both pieces are selects so that the derivative at 0 is sigmoid(0) = 1/2
-/// (adj.relu's and adj.abs's are 0 there).
+/// log(1 + exp(x)), without overflow: adj::buildSoftplus.
 LogicalResult softplus(NodeContext &n, Results &results) {
   FailureOr<Value> x = n.floatValue(0);
   if (failed(x))
     return failure();
-  FailureOr<Value> positive =
-      compare(n, adj::ComparisonDirection::gt, *x, n.scalar(0.0));
-  if (failed(positive))
-    return failure();
-  Value negated = n.b.create<adj::NegOp>(n.loc, x->getType(), *x);
-  FailureOr<Value> linear =
-      n.create<adj::SelectOp>({*positive, *x, n.scalar(0.0)});
-  FailureOr<Value> minusAbs = n.create<adj::SelectOp>({*positive, negated, *x});
-  if (failed(linear) || failed(minusAbs))
-    return failure();
-  Value e = n.b.create<adj::ExpOp>(n.loc, x->getType(), *minusAbs);
-  Value log = n.b.create<adj::Log1pOp>(n.loc, x->getType(), e);
-  return result(results, n.create<adj::AddOp>({*linear, log}));
+  return result(results, adj::buildSoftplus(n.b, n.loc, *x));
 }
 
 /// clip(alpha x + beta, 0, 1); HardSwish multiplies it by x.

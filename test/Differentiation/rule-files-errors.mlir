@@ -23,6 +23,10 @@
 // RUN: not adjoint-opt %t/model.mlir --rules %t/bad-body.mlir -adj-differentiate 2>&1 | FileCheck %s --check-prefix=BODY
 // RUN: not adjoint-run %t/model.mlir --rules %t/bad-body.mlir --check-grad 2>&1 | FileCheck %s --check-prefix=BODY
 // RUN: not adjoint-opt %t/model.mlir --rules %t/forward-only.mlir -adj-differentiate 2>&1 | FileCheck %s --check-prefix=FORWARD-ONLY
+// A reverse rule alone serves adj.grad, but --check-grad also builds the
+// jvp: the error names the reverse rule and the missing forward one.
+// RUN: adjoint-opt %t/model.mlir --rules %t/reverse-only.mlir -adj-differentiate -o /dev/null
+// RUN: not adjoint-run %t/model.mlir --fn f --rules %t/reverse-only.mlir --check-grad --seed 0 2>&1 | FileCheck %s --check-prefix=REVERSE-ONLY
 // A rule with a wrong formula loads and applies, but fails the check
 // against finite differences, which shows where the error is worst.
 // RUN: not adjoint-run %t/model.mlir --fn f --rules %t/wrong-formula.mlir --check-grad | FileCheck %s --check-prefix=WRONG
@@ -33,9 +37,10 @@
 
 //--- model.mlir
 func.func @f(%x: tensor<3x2xf32>) -> tensor<f32> {
-  // BODY: model.mlir:[[@LINE+3]]:8: error: the rule @atan for 'math.atan' does not apply to its types here: 'adj.sum' op axis 2 is out of range [0, 2) for a tensor of rank 2
+  // BODY: model.mlir:[[@LINE+4]]:8: error: the rule @atan for 'math.atan' does not apply to its types here: 'adj.sum' op axis 2 is out of range [0, 2) for a tensor of rank 2
   // BODY: bad-body.mlir:{{[0-9]+}}:8: note: in this op of the rule
-  // FORWARD-ONLY: model.mlir:[[@LINE+1]]:8: error: cannot differentiate 'math.atan': it has no differentiation rule
+  // FORWARD-ONLY: model.mlir:[[@LINE+2]]:8: error: cannot differentiate 'math.atan': it has no differentiation rule
+  // REVERSE-ONLY: model.mlir:[[@LINE+1]]:8: error: 'math.atan' has a reverse rule ({{.*}}reverse-only.mlir:{{[0-9]+}}) but forward mode (adj.jvp, and --check-grad, which checks both modes) needs a forward rule (adj.forward_rule): see docs/adding-rules.md
   %a = math.atan %x : tensor<3x2xf32>
   %s = adj.sum %a : tensor<3x2xf32> -> tensor<f32>
   return %s : tensor<f32>
@@ -159,6 +164,17 @@ func.func @atan(%x: tensor<*xf32>, %y: tensor<*xf32>, %d: tensor<*xf32>) -> tens
 func.func @atan(%x: tensor<*xf32>, %y: tensor<*xf32>, %d: tensor<*xf32>) -> tensor<*xf32>
     attributes {adj.forward_rule = "math.atan"} {
   return %d : tensor<*xf32>
+}
+
+//--- reverse-only.mlir
+// atan' = 1 / (1 + x^2), in reverse mode only.
+func.func @atan(%x: tensor<*xf32>, %y: tensor<*xf32>, %d: tensor<*xf32>) -> tensor<*xf32>
+    attributes {adj.reverse_rule = "math.atan"} {
+  %one = adj.constant dense<1.0> : tensor<f32>
+  %xx = adj.mul %x, %x : tensor<*xf32>
+  %den = adj.add %xx, %one : tensor<*xf32>, tensor<f32>
+  %r = adj.div %d, %den : tensor<*xf32>
+  return %r : tensor<*xf32>
 }
 
 //--- wrong-formula.mlir

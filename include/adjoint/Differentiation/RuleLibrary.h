@@ -29,6 +29,7 @@
 #include "llvm/ADT/StringMap.h"
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -52,6 +53,9 @@ public:
 
   bool hasReverseRule(mlir::Operation *op) const;
   bool hasForwardRule(mlir::Operation *op) const;
+  /// The location of the first reverse rule for `op`'s name, if any: where
+  /// an error about a missing forward rule points to.
+  std::optional<mlir::Location> getReverseRuleLoc(mlir::Operation *op) const;
   /// Differentiate `ctx.forwardOp()` with its rule from the files; errors
   /// (no rule accepts the op's types, the body does not type-check on them)
   /// are emitted at the op with a note at the rule.

@@ -500,3 +500,4 @@ func.func @reverse_nontrivial(%x: tensor<6x1x5x1xf32>) -> tensor<6x1x5x1xf32> {
   %0 = adj.reverse %x dims [1, 2] : tensor<6x1x5x1xf32>
   return %0 : tensor<6x1x5x1xf32>
 }
+
