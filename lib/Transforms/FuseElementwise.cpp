@@ -393,6 +393,15 @@ bool testedForEquality(OpOperand &use) {
 /// copies into a consumer, while others read it too, and of the consumer.
 constexpr size_t kMaxCopiedOps = 64;
 
+/// Whether blocks `a` and `b` together hold more than `n` ops. Counted no
+/// further than `n`: a body that sibling fusion merged can hold thousands
+/// of ops, and this is asked for every operand the greedy driver visits.
+bool moreOpsThan(Block &a, Block &b, size_t n) {
+  if (llvm::hasNItemsOrMore(a, n + 1))
+    return true;
+  return llvm::hasNItemsOrMore(b, n + 1 - a.getOperations().size());
+}
+
 /// Step 3's control: the consumer must not read one producer value at many
 /// points (a broadcast), which would repeat the producer's work per point;
 /// nor recompute a producer whose results are stored anyway for an earlier
@@ -417,9 +426,7 @@ bool fuseProducer(OpOperand *operand) {
   // fused bodies, and compile time, grew exponentially with the steps.
   auto generic = dyn_cast_or_null<linalg::GenericOp>(producer);
   if (generic && !generic->hasOneUse() &&
-      generic.getBody()->getOperations().size() +
-              consumer.getBody()->getOperations().size() >
-          kMaxCopiedOps)
+      moreOpsThan(*generic.getBody(), *consumer.getBody(), kMaxCopiedOps))
     return false;
   return !producer || llvm::none_of(producer->getUses(), [&](OpOperand &use) {
     return storedBefore(use, consumer) || testedForEquality(use);
@@ -452,17 +459,20 @@ Operation *mergePoint(linalg::GenericOp first, linalg::GenericOp second) {
   if (!first.hasPureTensorSemantics() || !second.hasPureTensorSemantics() ||
       first.getNumLoops() != second.getNumLoops())
     return nullptr;
-  SmallVector<int64_t> ranges = first.getStaticLoopRanges();
-  if (ranges != second.getStaticLoopRanges() ||
-      llvm::any_of(ranges, ShapedType::isDynamic))
-    return nullptr;
-  // Merging pays when both read a tensor the same way.
+  // Merging pays when both read a tensor the same way. Tested before the
+  // loop ranges, which cost more to compute.
   bool shared = llvm::any_of(first.getDpsInputOperands(), [&](OpOperand *a) {
     return llvm::any_of(second.getDpsInputOperands(), [&](OpOperand *b) {
       return a->get() == b->get() && first.getMatchingIndexingMap(a) ==
                                          second.getMatchingIndexingMap(b);
     });
   });
+  if (!shared)
+    return nullptr;
+  SmallVector<int64_t> ranges = first.getStaticLoopRanges();
+  if (ranges != second.getStaticLoopRanges() ||
+      llvm::any_of(ranges, ShapedType::isDynamic))
+    return nullptr;
   // Two reductions merge only over the same dimensions: a row sum and a
   // column sum in one nest would make one of them strided. Over the same
   // ones, the alias scopes of adj-buffer-alias-scopes tell LLVM that the
@@ -476,8 +486,7 @@ Operation *mergePoint(linalg::GenericOp first, linalg::GenericOp second) {
   SetVector<Value> used(second->getOperands().begin(),
                         second->getOperands().end());
   getUsedValuesDefinedAbove(second.getRegion(), used);
-  if (!shared ||
-      llvm::any_of(used, [&](Value v) { return v.getDefiningOp() == first; }))
+  if (llvm::any_of(used, [&](Value v) { return v.getDefiningOp() == first; }))
     return nullptr;
   if (!usedBefore(first, second))
     return second;
@@ -538,16 +547,49 @@ void mergeSiblings(RewriterBase &rewriter, linalg::GenericOp first,
   rewriter.replaceOp(second, merged->getResults().drop_front(n));
 }
 
-/// Merges one pair of siblings in `block`; false if there is none.
-bool mergeOnePair(RewriterBase &rewriter, Block &block) {
+/// Step 4 over `block`: merges the first pair of siblings, in the order of
+/// the second op then of the first, until none is left; false if there was
+/// none. A merge changes nothing for pairs whose ops both precede its first
+/// op (their operands, and the ops between them, stay), so the search goes
+/// on from there instead of from the start of the block; and only ops
+/// reading one of the second's inputs are candidates. Restarting from the
+/// start and testing every pair made a long unrolled recurrence cubic in
+/// its steps (a 32-step LSTM spent 20 s here).
+bool mergeSiblingsIn(RewriterBase &rewriter, Block &block) {
   SmallVector<linalg::GenericOp> generics(block.getOps<linalg::GenericOp>());
-  for (auto [j, second] : llvm::enumerate(generics))
-    for (linalg::GenericOp first : ArrayRef(generics).take_front(j))
-      if (Operation *at = mergePoint(first, second)) {
-        mergeSiblings(rewriter, first, second, at);
-        return true;
-      }
-  return false;
+  DenseMap<Operation *, size_t> index;
+  for (auto [i, op] : llvm::enumerate(generics))
+    index[op] = i;
+  bool merged = false;
+  for (size_t j = 0; j < generics.size();) {
+    linalg::GenericOp second = generics[j];
+    size_t next = j + 1;
+    SmallVector<size_t> candidates;
+    for (Value input : second.getInputs())
+      for (Operation *user : input.getUsers())
+        if (auto it = index.find(user); it != index.end() && it->second < j)
+          candidates.push_back(it->second);
+    llvm::sort(candidates);
+    candidates.erase(llvm::unique(candidates), candidates.end());
+    for (size_t i : candidates) {
+      Operation *at = mergePoint(generics[i], second);
+      if (!at)
+        continue;
+      mergeSiblings(rewriter, generics[i], second, at);
+      merged = true;
+      generics.assign(block.getOps<linalg::GenericOp>().begin(),
+                      block.getOps<linalg::GenericOp>().end());
+      index.clear();
+      for (auto [k, op] : llvm::enumerate(generics))
+        index[op] = k;
+      // The generics before generics[i] are as they were: go on with
+      // generics[i] (the merged op, or the one after it) as the second.
+      next = i;
+      break;
+    }
+    j = next;
+  }
+  return merged;
 }
 
 /// Step 2: an NCHW max pooling op (overlapping windows) as a generic whose
@@ -685,8 +727,7 @@ struct AdjFuseElementwisePass
     root->walk([&](Block *block) { blocks.push_back(block); });
     bool merged = false;
     for (Block *block : blocks)
-      while (mergeOnePair(rewriter, *block))
-        merged = true;
+      merged |= mergeSiblingsIn(rewriter, *block);
     // Fuse again: merged ops may now be the sole consumers of producers.
     if (merged)
       (void)applyPatternsAndFoldGreedily(root, frozen);
