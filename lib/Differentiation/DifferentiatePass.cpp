@@ -120,9 +120,10 @@ LogicalResult replaceRequest(Operation *request, Differentiator &differ,
 }
 
 /// Applies the stable forms of adj.log (log(sigmoid(x)) -> -softplus(-x),
-/// ...: adj::populateStableLogPatterns) to the module's logs: the derivative of the rewritten form is finite
-/// where the original's is NaN, so it must happen before differentiation.
-/// Only the existing logs are visited, so nothing else is folded.
+/// ...: adj::populateStableLogPatterns) to the module's logs: the derivative of
+/// the rewritten form is finite where the original's is NaN, so it must happen
+/// before differentiation. Only the existing logs are visited, so nothing else
+/// is folded.
 LogicalResult stabilizeLogs(ModuleOp module) {
   SmallVector<Operation *> logs;
   module.walk([&](adj::LogOp op) { logs.push_back(op); });

@@ -480,8 +480,8 @@ private:
     // the image's rows as far apart (vectors along the flattened plane).
     bool flatRows =
         elementOf(op).isF32() && !grouped &&
-        window(op, "strides") == SmallVector<int64_t>{1, 1} &&
-        out[3] > 8 && out[3] < 16 && shapeOf(image)[3] <= out[3] &&
+        window(op, "strides") == SmallVector<int64_t>{1, 1} && out[3] > 8 &&
+        out[3] < 16 && shapeOf(image)[3] <= out[3] &&
         rowStrides(image) == std::pair<int64_t, int64_t>(out[3], 1) &&
         rowStrides(op->getOperand(2)) ==
             std::pair<int64_t, int64_t>(out[3], 1) &&

@@ -158,9 +158,8 @@ int64_t workOf(linalg::LinalgOp op, int64_t opsPerIteration) {
 /// The plan for splitting `op` along `dim`: failure if an output that does
 /// not index `dim` is not a reduction with a neutral element, or if fewer
 /// than two chunks fit.
-FailureOr<Plan> planAlong(linalg::GenericOp op, unsigned dim,
-                          int64_t chunkWork, int64_t opsPerIteration,
-                          int64_t maxPartials) {
+FailureOr<Plan> planAlong(linalg::GenericOp op, unsigned dim, int64_t chunkWork,
+                          int64_t opsPerIteration, int64_t maxPartials) {
   int64_t iterations = iterationsOf(op);
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
   Plan plan{dim, 0, {}};

@@ -26,7 +26,8 @@ Value adjoint::adj::buildSoftplus(OpBuilder &b, Location loc, Value x) {
   Value linear = b.create<SelectOp>(loc, positive, x, zero);
   Value negated = b.create<NegOp>(loc, type, x);
   Value minusAbs = b.create<SelectOp>(loc, positive, negated, x);
-  Value log1p = b.create<Log1pOp>(loc, type, b.create<ExpOp>(loc, type, minusAbs));
+  Value log1p =
+      b.create<Log1pOp>(loc, type, b.create<ExpOp>(loc, type, minusAbs));
   return b.create<AddOp>(loc, linear, log1p);
 }
 
@@ -41,8 +42,8 @@ struct StableLogSigmoid : public OpRewritePattern<LogOp> {
     Type type = op.getType();
     Value softplusOf;
     if (auto sigmoid = operand.getDefiningOp<SigmoidOp>()) {
-      softplusOf = rewriter.create<NegOp>(op.getLoc(), type,
-                                          sigmoid.getOperand());
+      softplusOf =
+          rewriter.create<NegOp>(op.getLoc(), type, sigmoid.getOperand());
     } else if (auto sub = operand.getDefiningOp<SubOp>()) {
       auto sigmoid = sub.getRhs().getDefiningOp<SigmoidOp>();
       // The 1 must not broadcast the sigmoid to a larger shape.

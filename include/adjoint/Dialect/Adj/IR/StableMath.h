@@ -1,4 +1,4 @@
-//===- StableMath.h - Numerically stable forms of adj compositions -*- C++ -*-===//
+//===- StableMath.h - Numerically stable adj compositions ------*- C++ -*-===//
 //
 // Part of the Adjoint project.
 //
