@@ -67,21 +67,7 @@ for dtype in (np.float32, np.float64):
         attrs = (f"padding [{p[0]}, {p[1]}, {p[0]}, {p[1]}] "
                  f"dilation [{d[0]}, {d[1]}]")
         X, W, T = ty(x), ty(w), ty(t)
-        source = f"""
-func.func private @f(%x: {X}, %w: {W}, %t: {T}) -> tensor<{e}> {{
-  %y = adj.conv2d %x, %w {attrs} : {X}, {W} -> {T}
-  %p = adj.mul %y, %t : {T}
-  %s = adj.sum %p : {T} -> tensor<{e}>
-  return %s : tensor<{e}>
-}}
-func.func @main(%x: {X} {{adj.name = "x"}}, %w: {W} {{adj.name = "w"}},
-                %t: {T} {{adj.name = "t"}}) -> ({T}, {X}, {W}) {{
-  %y = adj.conv2d %x, %w {attrs} : {X}, {W} -> {T}
-  %gx, %gw = adj.grad @f(%x, %w, %t) wrt [0, 1]
-      : ({X}, {W}, {T}) -> ({X}, {W})
-  return %y, %gx, %gw : {T}, {X}, {W}
-}}
-"""
+        source = adjtest.conv2d_grads_program(X, W, T, attrs, e)
         check(f"conv2d {shape} {f}x{k} {attrs} {e}", source, [x, w, t],
               [y.detach().numpy(), gx.numpy(), gw.numpy()], dtype)
 adjtest.done()

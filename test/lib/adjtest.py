@@ -224,3 +224,24 @@ def done():
         sys.exit(1)
     shutil.rmtree(_tmp, ignore_errors=True)
     print(f"all {_count} cases passed")
+
+
+def conv2d_grads_program(X, W, T, attrs, e):
+    """An adj program whose @main returns adj.conv2d's value (types X, W ->
+    T, attributes `attrs`, element type e) and its gradients with respect
+    to the input and the weights for the cotangent %t."""
+    return f"""
+func.func private @f(%x: {X}, %w: {W}, %t: {T}) -> tensor<{e}> {{
+  %y = adj.conv2d %x, %w {attrs} : {X}, {W} -> {T}
+  %p = adj.mul %y, %t : {T}
+  %s = adj.sum %p : {T} -> tensor<{e}>
+  return %s : tensor<{e}>
+}}
+func.func @main(%x: {X} {{adj.name = "x"}}, %w: {W} {{adj.name = "w"}},
+                %t: {T} {{adj.name = "t"}}) -> ({T}, {X}, {W}) {{
+  %y = adj.conv2d %x, %w {attrs} : {X}, {W} -> {T}
+  %gx, %gw = adj.grad @f(%x, %w, %t) wrt [0, 1]
+      : ({X}, {W}, {T}) -> ({X}, {W})
+  return %y, %gx, %gw : {T}, {X}, {W}
+}}
+"""
