@@ -226,6 +226,51 @@ def done():
     print(f"all {_count} cases passed")
 
 
+
+def check_same_padded_convs(convs, rng):
+    """Stride-1 adj.conv2d cases whose output is as large as the input:
+    values and both gradients against PyTorch in f64, each output to
+    within tol of its largest element (the weight gradient sums hundreds
+    of products that cancel, at -O0 in another order than the kernels'), at
+    1 and 2 threads with the same bits; in f32 and in f64. `convs` lists
+    ((N, C, H, W), filters, kernel, padding [t, l, b, r], dilation)."""
+    import compiletest
+    import torch
+    import torch.nn.functional as F
+    for dtype in (np.float32, np.float64):
+        e = "f32" if dtype == np.float32 else "f64"
+        tol = 1e-5 if dtype == np.float32 else 1e-12
+        for shape, f, k, p, d in convs:
+            x = rng.normal(size=shape).astype(dtype)
+            w = rng.normal(size=(f, shape[1], *k)).astype(dtype)
+            tx = torch.tensor(x.astype(np.float64), requires_grad=True)
+            tw = torch.tensor(w.astype(np.float64), requires_grad=True)
+            y = F.conv2d(F.pad(tx, (p[1], p[3], p[0], p[2])), tw, None, 1, 0,
+                         d)
+            assert y.shape[2:] == x.shape[2:]
+            t = rng.normal(size=y.shape).astype(dtype)
+            gx, gw = torch.autograd.grad((y * torch.tensor(
+                t.astype(np.float64))).sum(), [tx, tw])
+            attrs = (f"padding [{p[0]}, {p[1]}, {p[2]}, {p[3]}] "
+                     f"dilation [{d[0]}, {d[1]}]")
+            label = f"conv2d {shape} {f}x{k} {attrs} {e}"
+            expected = [y.detach().numpy(), gx.numpy(), gw.numpy()]
+            try:
+                lib = compiletest.compile_source(
+                    conv2d_grads_program(ty(x), ty(w), ty(t), attrs, e))
+                results = []
+                for threads in (1, 2):
+                    getattr(lib.dll, "t_set_num_threads")(threads)
+                    results.append(lib.call("main", x, w, t))
+                    check_each_to_max(f"{label} {threads} threads",
+                                      results[-1], expected, tol)
+                expect(f"{label}: the same bits at 1 and 2 threads",
+                       all(np.array_equal(a, b)
+                           for a, b in zip(results[0], results[1])))
+            except RuntimeError as err:
+                expect(label, False, str(err))
+
+
 def conv2d_grads_program(X, W, T, attrs, e):
     """An adj program whose @main returns adj.conv2d's value (types X, W ->
     T, attributes `attrs`, element type e) and its gradients with respect
