@@ -53,9 +53,8 @@
 //    rows that the loop before and the kernels' contiguous splits gave it.
 //    The thread count is the kernel runtime's (lib/Runtime/kernels.c,
 //    <prefix>_set_num_threads, else OMP_NUM_THREADS), read at each region.
-//    At one thread a loop runs outside any region: as it was without
-//    partial results (the same numbers: each element stays in one chunk),
-//    else its chunks one after the other into the same slots.
+//    One thread runs the same region (libomp runs it on the calling
+//    thread): the chunks compiled once, for every thread count.
 // 5. A body that reads linalg.index (pooling windows, their argmax and
 //    scatter) gets the chunk's start added to the split dimension's index.
 //
@@ -72,7 +71,6 @@
 #include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/OpenMP/OpenMPDialect.h"
-#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/Matchers.h"
@@ -350,15 +348,13 @@ void parallelize(linalg::GenericOp op, const Plan &plan,
   Value count = b.create<arith::ConstantIndexOp>(loc, plan.chunks);
   Value threads =
       b.create<LLVM::CallOp>(loc, numThreads, ValueRange()).getResult();
-  // One thread runs the loop outside any region: a region of one thread
-  // still calls libomp (the GRU's value and gradient took 2 % longer at 1
-  // thread with its gate loops in regions). Without reductions it runs the
-  // loop as it was, the same numbers; with them, the chunks one after the
-  // other into the same slots, in the same order as at any thread count.
-  Value several = b.create<arith::CmpIOp>(
-      loc, arith::CmpIPredicate::sgt, threads,
-      b.create<arith::ConstantIntOp>(loc, 1, b.getI32Type()));
-  auto branch = b.create<scf::IfOp>(loc, several, /*withElseRegion=*/true);
+  // Every thread count runs the loop in the region, one thread too: the
+  // same compiled chunks then compute the same numbers. A copy of the loop
+  // for one thread, outside any region, spared libomp's call (the GRU's
+  // value and gradient took 2 % longer at 1 thread with its gate loops in
+  // regions), but LLVM vectorized a reduction of that copy differently
+  // from the region's: a transformer encoder's layer-norm gradients
+  // differed in the last bits between 1 and 2 threads.
   // The accumulators of a thread's chunks: each chunk accumulates in its
   // own buffer, not in the slot: it is a register after LLVM's SROA, which
   // lets the loop vectorize.
@@ -437,16 +433,6 @@ void parallelize(linalg::GenericOp op, const Plan &plan,
       index.getResult().replaceAllUsesExcept(shifted, shifted.getDefiningOp());
     });
   };
-  if (plan.reductions.empty()) {
-    branch.getElseBodyBuilder().clone(*op);
-  } else {
-    OpBuilder serial = branch.getElseBodyBuilder();
-    SmallVector<Value> accumulators = accumulatorsAt(serial);
-    auto loop = serial.create<scf::ForOp>(loc, zero, count, one);
-    serial.setInsertionPointToStart(loop.getBody());
-    emitChunk(serial, loop.getInductionVar(), accumulators, loop.getRegion());
-  }
-  b.setInsertionPointToStart(branch.thenBlock());
   auto parallel = b.create<omp::ParallelOp>(loc);
   parallel.getNumThreadsVarMutable().assign(threads);
   b.createBlock(&parallel.getRegion());
@@ -471,7 +457,7 @@ void parallelize(linalg::GenericOp op, const Plan &plan,
   b.setInsertionPointToStart(chunkBody);
 
   emitChunk(b, chunk, accumulators, parallel.getRegion());
-  b.setInsertionPointAfter(branch);
+  b.setInsertionPointAfter(parallel);
   for (auto [reduction, partial] : llvm::zip(plan.reductions, partials))
     combine(b, loc, partial, op.getDpsInits()[reduction.output], reduction);
   op.erase();

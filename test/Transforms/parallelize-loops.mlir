@@ -8,14 +8,12 @@
 // A reduction over the whole loop (a loss) and an elementwise output: 64
 // iterations in 16 chunks of 4, each reducing into its own slot; the slots
 // are folded into the output in chunk order afterwards, at any thread count
-// (one thread runs the same chunks one after the other, outside any region:
-// the chunks set the order of the sum).
+// (one thread runs the same region: the chunks set the order of the sum).
 // CHECK-LABEL: func.func @loss
 // CHECK-SAME:    (%[[X:.*]]: memref<64xf32>, %[[L:.*]]: memref<f32>, %[[D:.*]]: memref<64xf32>)
 // CHECK:         %[[PARTIAL:.*]] = memref.alloca() : memref<16xf32>
 // CHECK:         %[[N:.*]] = llvm.call @adjoint_rt_num_threads() : () -> i32
-// CHECK:         %[[SEVERAL:.*]] = arith.cmpi sgt, %[[N]], %c1_i32 : i32
-// CHECK:         scf.if %[[SEVERAL]] {
+// CHECK-NOT:     scf.
 // CHECK:         omp.parallel num_threads(%[[N]] : i32) {
 // CHECK:           %[[ACC:.*]] = memref.alloca() : memref<f32>
 // CHECK:           omp.wsloop schedule(static) {
@@ -29,14 +27,10 @@
 // CHECK:               %[[SLOT:.*]] = memref.subview %[[PARTIAL]][%[[C]]] [1] [1] : memref<16xf32> to memref<f32, strided<[], offset: ?>>
 // CHECK:               linalg.copy ins(%[[ACC]] : memref<f32>) outs(%[[SLOT]] :
 // CHECK:               omp.yield
-// CHECK:         } else {
-// CHECK:           %[[ACC1:.*]] = memref.alloca() : memref<f32>
-// CHECK:           scf.for %[[C1:.*]] = %{{.*}} to %c16 step %{{.*}} {
-// CHECK:             linalg.fill ins(%{{.*}} : f32) outs(%[[ACC1]] : memref<f32>)
-// CHECK:             linalg.generic {{.*}} outs(%[[ACC1]], %{{.*}} :
-// CHECK:             %[[SLOT1:.*]] = memref.subview %[[PARTIAL]][%[[C1]]] [1] [1]
-// CHECK:             linalg.copy ins(%[[ACC1]] : memref<f32>) outs(%[[SLOT1]] :
+// CHECK:           omp.terminator
+// CHECK:         omp.terminator
 // CHECK-NOT:     omp.
+// CHECK-NOT:     scf.
 // CHECK:         linalg.generic {{.*}} iterator_types = ["reduction"]} ins(%[[PARTIAL]] : memref<16xf32>) outs(%[[L]] : memref<f32>)
 // CHECK:           arith.addf
 // CHECK:         return
@@ -63,13 +57,11 @@ func.func @loss(%x: memref<64xf32>, %l: memref<f32>, %d: memref<64xf32>) {
 // would make 452 chunks of 4; 201 columns hold 3 chunks of 64, and the
 // count is a power of two: 2 chunks, from column c * 201 / 2 to
 // (c + 1) * 201 / 2. 100 columns hold one chunk: that sum stays whole.
-// With no partial results, one thread runs the loop as it was.
 // CHECK-LABEL: func.func @column_sum
 // CHECK-NOT:     memref.alloca
 // CHECK:         %[[N:.*]] = llvm.call @adjoint_rt_num_threads() : () -> i32
-// CHECK:         %[[SEVERAL:.*]] = arith.cmpi sgt, %[[N]], %c1_i32 : i32
-// CHECK:         scf.if %[[SEVERAL]] {
-// CHECK:           omp.parallel num_threads(%[[N]] : i32)
+// CHECK-NOT:     scf.
+// CHECK:         omp.parallel num_threads(%[[N]] : i32)
 // CHECK:         omp.loop_nest (%[[C:.*]]) : index = (%{{.*}}) to (%c2)
 // CHECK:           %[[LO:.*]] = arith.divui
 // CHECK:           %[[HI:.*]] = arith.divui
@@ -78,8 +70,6 @@ func.func @loss(%x: memref<64xf32>, %l: memref<f32>, %d: memref<64xf32>) {
 // CHECK:           memref.subview %{{.*}}[%[[LO]]] [%[[SIZE]]] [1] : memref<201xf32>
 // CHECK:           linalg.generic {{.*}} iterator_types = ["reduction", "parallel"]
 // CHECK:         omp.terminator
-// CHECK:         } else {
-// CHECK-NEXT:      linalg.generic {{.*}} ins(%{{.*}} : memref<9x201xf32>)
 // CHECK-NOT:     omp.loop_nest
 // CHECK:         linalg.generic {{.*}} ins(%{{.*}} : memref<9x100xf32>)
 // CHECK-NOT:     omp.
@@ -117,7 +107,7 @@ func.func @column_sum(%x: memref<9x201xf32>, %s: memref<201xf32>,
 // CHECK:           %[[LO:.*]] = arith.muli %[[C]], %c1
 // CHECK:           memref.subview %{{.*}}[%[[LO]], 0, 0] [1, 3, 16] [1, 1, 1] : memref<8x3x16xf32>
 // CHECK:           linalg.generic {{.*}} iterator_types = ["reduction", "parallel", "reduction"]
-// CHECK:         scf.for
+// CHECK-NOT:     scf.for
 // CHECK:         linalg.generic {{.*}} ins(%[[PARTIAL]] : memref<8x3xf32>) outs(%{{.*}} : memref<3xf32>)
 func.func @batch_first(%dy: memref<8x3x16xf32>, %db: memref<3xf32>,
                        %dz: memref<8x3x16xf32>) {
@@ -197,8 +187,8 @@ func.func @named_and_index(%x: memref<32xf32>, %y: memref<32xindex>, %z: memref<
 // CHECK:         omp.loop_nest (%{{.*}}) : index = (%{{.*}}) to (%c2)
 // CHECK:           linalg.generic
 // CHECK-COUNT-8:     math.
-// CHECK:         } else {
-// CHECK:         }
+// CHECK:           omp.terminator
+// CHECK:         omp.terminator
 // CHECK-NOT:     omp.
 // CHECK:         return
 func.func @heavy_body(%x: memref<4xf32>, %y: memref<4xf32>) {

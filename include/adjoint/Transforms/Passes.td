@@ -406,10 +406,9 @@ def AdjParallelizeLoops : Pass<"adj-parallelize-loops", "::mlir::ModuleOp"> {
     `OMP_NUM_THREADS`) by an OpenMP worksharing loop (`omp.parallel` /
     `omp.wsloop schedule(static)`: each thread a contiguous run of chunks,
     the rows it had in the loop before and in the kernels' products, which
-    are in its core's cache). At one thread a loop runs outside any region
-    (`scf.if`): as it was without partial results (below), else its chunks
-    one after the other (`scf.for`), the same partial results in the same
-    order.
+    are in its core's cache). One thread runs the same region (libomp runs
+    it on the calling thread): every thread count runs the same compiled
+    chunks, so no copy of the loop that LLVM might vectorize differently.
 
     The split dimension is the outermost one (a batch) if the largest
     output indexes it and the other outputs are reductions over it (partial
@@ -474,8 +473,7 @@ def AdjParallelizeLoops : Pass<"adj-parallelize-loops", "::mlir::ModuleOp"> {
                            "::mlir::linalg::LinalgDialect",
                            "::mlir::LLVM::LLVMDialect",
                            "::mlir::memref::MemRefDialect",
-                           "::mlir::omp::OpenMPDialect",
-                           "::mlir::scf::SCFDialect"];
+                           "::mlir::omp::OpenMPDialect"];
 }
 
 def AdjMarkBufferAccesses
