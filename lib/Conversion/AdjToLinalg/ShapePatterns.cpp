@@ -220,25 +220,35 @@ struct ScatterAddLowering : public OpConversionPattern<adj::ScatterAddOp> {
       return success();
     }
 
-    // The slices: [outer..., inner...], taken from the updates at
-    // [0..., j..., 0...] with sizes [outer..., 1..., inner...] and from the
-    // accumulator at [0..., index, 0...] with sizes [outer..., 1, inner...].
-    SmallVector<int64_t> sliceShape(shape.take_front(axis));
-    llvm::append_range(sliceShape, shape.drop_front(axis + 1));
-    auto sliceType = RankedTensorType::get(sliceShape, type.getElementType());
+    // The slices keep every dimension: [outer..., 1..., inner...] of the
+    // updates at [0..., j..., 0...] and [outer..., 1, inner...] of the
+    // accumulator at [0..., index, 0...]; the sum reads the first with 0 for
+    // its index dimensions. (MLIR 19's canonicalizer breaks a rank-reducing
+    // slice between unit dimensions once its offset is a constant: it moved
+    // the unit size to the first unit dimension.)
+    SmallVector<int64_t> updateShape(shape.take_front(axis));
+    updateShape.append(indexShape.size(), 1);
+    llvm::append_range(updateShape, shape.drop_front(axis + 1));
+    SmallVector<int64_t> accShape(shape);
+    accShape[axis] = 1;
+    auto updateType = RankedTensorType::get(updateShape, type.getElementType());
+    auto accType = RankedTensorType::get(accShape, type.getElementType());
     SmallVector<OpFoldResult> updateSizes =
-        getAsIndexOpFoldResult(getContext(), shape.take_front(axis));
-    updateSizes.append(indexShape.size(), rewriter.getIndexAttr(1));
-    llvm::append_range(
-        updateSizes,
-        getAsIndexOpFoldResult(getContext(), shape.drop_front(axis + 1)));
+        getAsIndexOpFoldResult(getContext(), updateShape);
     SmallVector<OpFoldResult> accSizes =
-        getAsIndexOpFoldResult(getContext(), shape);
-    accSizes[axis] = rewriter.getIndexAttr(1);
+        getAsIndexOpFoldResult(getContext(), accShape);
     SmallVector<OpFoldResult> updateStrides(updateSizes.size(),
                                             rewriter.getIndexAttr(1));
     SmallVector<OpFoldResult> accStrides(shape.size(),
                                          rewriter.getIndexAttr(1));
+    SmallVector<AffineExpr> updateExprs;
+    for (int64_t d = 0; d < axis; ++d)
+      updateExprs.push_back(rewriter.getAffineDimExpr(d));
+    updateExprs.append(indexShape.size(), rewriter.getAffineConstantExpr(0));
+    for (int64_t d = axis + 1; d < type.getRank(); ++d)
+      updateExprs.push_back(rewriter.getAffineDimExpr(d));
+    auto updateMap =
+        AffineMap::get(type.getRank(), 0, updateExprs, getContext());
 
     auto addSlice = [&](OpBuilder &b, Location bodyLoc, ValueRange ivs,
                         ValueRange iterArgs) -> scf::ValueVector {
@@ -252,13 +262,12 @@ struct ScatterAddLowering : public OpConversionPattern<adj::ScatterAddOp> {
       accOffsets[axis] = index;
 
       Value update = b.create<tensor::ExtractSliceOp>(
-          bodyLoc, sliceType, updates, updateOffsets, updateSizes,
+          bodyLoc, updateType, updates, updateOffsets, updateSizes,
           updateStrides);
       Value current = b.create<tensor::ExtractSliceOp>(
-          bodyLoc, sliceType, acc, accOffsets, accSizes, accStrides);
-      AffineMap identity = b.getMultiDimIdentityMap(sliceType.getRank());
+          bodyLoc, accType, acc, accOffsets, accSizes, accStrides);
       Value sum = buildParallelGeneric(
-          b, bodyLoc, sliceType, update, identity,
+          b, bodyLoc, accType, update, updateMap,
           [](OpBuilder &nested, Location nestedLoc, ValueRange args) {
             return nested.create<arith::AddFOp>(nestedLoc, args[1], args[0]);
           },

@@ -103,6 +103,19 @@ for dtype in FLOATS:
             %r = adj.scatter_add %u[%i] axis {axis} : {ty(u)}, {ty(indices)} -> {ty(shape, e)}
             return %r : {ty(shape, e)}""", {"u": u, "i": indices})
 
+    # Constant indices along an axis between unit dimensions: MLIR 19's
+    # canonicalizer, folding the constant offset of a rank-reducing
+    # tensor.extract_slice, moves its unit size to the first unit
+    # dimension: index 0 read the wrong elements silently, index 1 read out
+    # of bounds (a trilinear Upsample's gradient).
+    for index in (0, 1):
+        shape, indices = (1, 3, 3, 3), np.full(4, index, np.int64)
+        u = T.randn(1, 3, 4, 3, dtype=dtype)
+        check(f"scatter_add constant indices {index} {e}", f"""
+            %i = adj.constant dense<{index}> : tensor<4xi64>
+            %r = adj.scatter_add %u[%i] axis 2 : {ty(u)}, tensor<4xi64> -> {ty(shape, e)}
+            return %r : {ty(shape, e)}""", {"u": u})
+
     # A label outside [0, num_classes) gives a row of zeros.
     for labels in (np.array([0, 3, 9, -1, 2], np.int64),
                    np.array([[1, 0], [4, 3]], np.int32)):

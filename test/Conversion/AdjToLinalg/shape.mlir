@@ -136,7 +136,9 @@ func.func @gather(%x: tensor<4x8xf32>, %i: tensor<2x3xi64>) -> tensor<4x2x3xf32>
 
 // scatter_add: a loop over the indices, in order, adds each [outer, inner]
 // slice of the updates into the accumulator's slice at the (clamped) index,
-// computing into that slice so that bufferization updates it in place.
+// computing into that slice so that bufferization updates it in place. The
+// slices keep their unit dimensions (no rank-reducing slices: MLIR 19's
+// canonicalizer breaks them when the index is a constant).
 
 // CHECK-LABEL: func.func @scatter_add(
 // CHECK-SAME:      %[[U:.*]]: tensor<8x16x64xf32>, %[[I:.*]]: tensor<8x16xi32>)
@@ -149,10 +151,10 @@ func.func @gather(%x: tensor<4x8xf32>, %i: tensor<2x3xi64>) -> tensor<4x2x3xf32>
 // CHECK:             %[[KI:.*]] = arith.index_cast %[[K]] : i32 to index
 // CHECK:             %[[LO:.*]] = arith.maxsi %[[KI]]
 // CHECK:             %[[KC:.*]] = arith.minsi %[[LO]]
-// CHECK:             %[[UPD:.*]] = tensor.extract_slice %[[U]][%[[J0]], %[[J1]], 0] [1, 1, 64] [1, 1, 1] : tensor<8x16x64xf32> to tensor<64xf32>
-// CHECK:             %[[CUR:.*]] = tensor.extract_slice %[[ACC]][%[[KC]], 0] [1, 64] [1, 1] : tensor<1000x64xf32> to tensor<64xf32>
+// CHECK:             %[[UPD:.*]] = tensor.extract_slice %[[U]][%[[J0]], %[[J1]], 0] [1, 1, 64] [1, 1, 1] : tensor<8x16x64xf32> to tensor<1x1x64xf32>
+// CHECK:             %[[CUR:.*]] = tensor.extract_slice %[[ACC]][%[[KC]], 0] [1, 64] [1, 1] : tensor<1000x64xf32> to tensor<1x64xf32>
 // CHECK:             %[[SUM:.*]] = linalg.generic
-// CHECK-SAME:            ins(%[[UPD]] : tensor<64xf32>) outs(%[[CUR]] : tensor<64xf32>)
+// CHECK-SAME:            ins(%[[UPD]] : tensor<1x1x64xf32>) outs(%[[CUR]] : tensor<1x64xf32>)
 // CHECK:             ^bb0(%[[IN:.*]]: f32, %[[OUT:.*]]: f32):
 // CHECK:               arith.addf %[[OUT]], %[[IN]] : f32
 // CHECK:             %[[NEXT:.*]] = tensor.insert_slice %[[SUM]] into %[[ACC]][%[[KC]], 0] [1, 64] [1, 1]
@@ -166,14 +168,14 @@ func.func @scatter_add(%u: tensor<8x16x64xf32>, %i: tensor<8x16xi32>) -> tensor<
 
 // -----
 
-// With 0-d indices there is no loop, and a 1-D result gives 0-d slices.
+// With 0-d indices there is no loop; the slices keep the result's rank.
 
 // CHECK-LABEL: func.func @scatter_add_scalar_index(
 // CHECK-NOT:     scf.for
 // CHECK:         tensor.extract %{{.*}}[] : tensor<i64>
-// CHECK:         tensor.extract_slice %{{.*}}[%{{.*}}] [1] [1] : tensor<5xf64> to tensor<f64>
+// CHECK:         tensor.extract_slice %{{.*}}[%{{.*}}] [1] [1] : tensor<5xf64> to tensor<1xf64>
 // CHECK:         linalg.generic
-// CHECK:         tensor.insert_slice %{{.*}} into %{{.*}}[%{{.*}}] [1] [1] : tensor<f64> into tensor<5xf64>
+// CHECK:         tensor.insert_slice %{{.*}} into %{{.*}}[%{{.*}}] [1] [1] : tensor<1xf64> into tensor<5xf64>
 func.func @scatter_add_scalar_index(%u: tensor<f64>, %i: tensor<i64>) -> tensor<5xf64> {
   %s = adj.scatter_add %u[%i] axis 0 : tensor<f64>, tensor<i64> -> tensor<5xf64>
   return %s : tensor<5xf64>
