@@ -50,6 +50,12 @@
 //    every operand become one loop dimension (a batch norm's per-channel
 //    sums over N, H, W reduce H and W as one loop of H·W), on collapsed
 //    views of the operands.
+// 6. The trailing dimensions of an all-parallel generic whose rows are not
+//    whole 8-element vectors, as far as every operand reads them
+//    contiguously or not at all, become one loop dimension (an elementwise
+//    map of N x C x 11 x 11 planes runs along each plane, or along all of
+//    them), on collapsed views: one masked vector per plane instead of one
+//    per row.
 //
 // The canonicalizer and CSE that follow drop the duplicated inputs and the
 // computation repeated by steps 3 and 4.
@@ -641,6 +647,48 @@ SmallVector<ReassociationIndices> innerReductionDims(linalg::GenericOp op) {
   return {dims};
 }
 
+/// Step 6: the innermost dimensions of an all-parallel `op` whose rows (the
+/// innermost extent) are not whole 8-element vectors, as one group: the
+/// longest run of trailing dimensions that every operand reads in order
+/// and contiguously, or not at all (a per-channel operand of an N x C x H
+/// x W loop, broadcast across H and W, leaves [H, W]). LLVM vectorizes the
+/// innermost loop with a masked vector per row, and in place (oddconv's
+/// tanh of 11 x 11 planes) each row's masked load waited for the previous
+/// row's masked store to the same cache line; over one loop of the plane
+/// the vectors are whole but the last. Rows of whole 8-element vectors
+/// (resconv's 8-pixel rows) are left as they are: no masks, and not
+/// measured faster. Empty if fewer than two dimensions would join.
+SmallVector<ReassociationIndices> elementwiseDims(linalg::GenericOp op) {
+  int64_t rank = op.getNumLoops();
+  // An op marked for a later pass (a pooling kernel) keeps its shape: the
+  // collapsed op would not carry the mark.
+  if (!op.hasPureTensorSemantics() || rank < 2 ||
+      op.getNumReductionLoops() != 0 || op.hasDynamicShape() ||
+      !op->getDiscardableAttrDictionary().empty() ||
+      !op.getBody()->getOps<linalg::IndexOp>().empty() ||
+      !llvm::all_of(op.getIndexingMapsArray(),
+                    [](AffineMap map) { return map.isProjectedPermutation(); }))
+    return {};
+  // As in innerReductionDims: collapsing a slice would copy it.
+  if (llvm::any_of(op->getOperands(), [](Value v) {
+        return v.getDefiningOp<tensor::ExtractSliceOp>();
+      }))
+    return {};
+  if (op.getStaticLoopRanges().back() % 8 == 0)
+    return {};
+  ReassociationIndices dims{rank - 1};
+  for (int64_t d = rank - 2; d >= 0; --d) {
+    ReassociationIndices wider{d};
+    llvm::append_range(wider, dims);
+    if (!linalg::areDimSequencesPreserved(op.getIndexingMapsArray(), {wider}))
+      break;
+    dims = wider;
+  }
+  if (dims.size() < 2)
+    return {};
+  return {dims};
+}
+
 struct AdjFuseElementwisePass
     : public adjoint::impl::AdjFuseElementwiseBase<AdjFuseElementwisePass> {
   void runOnOperation() override {
@@ -707,6 +755,8 @@ struct AdjFuseElementwisePass
     root->walk([&](linalg::GenericOp op) { generics.push_back(op); });
     for (linalg::GenericOp op : generics) {
       SmallVector<ReassociationIndices> dims = innerReductionDims(op);
+      if (dims.empty())
+        dims = elementwiseDims(op);
       if (dims.empty())
         continue;
       rewriter.setInsertionPoint(op);

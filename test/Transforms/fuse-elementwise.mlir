@@ -34,11 +34,12 @@ func.func @broadcast(%x: tensor<4xf32>, %y: tensor<3x4xf32>) -> tensor<3x4xf32> 
 }
 
 // Contractions stay named ops, for their kernels; the elementwise consumer of
-// a matmul is not merged into it.
+// a matmul is not merged into it (its 2 rows of 4 run as one loop of 8).
 // CHECK-LABEL: func.func @matmul
-// CHECK:         linalg.matmul
+// CHECK:         %[[M:.*]] = linalg.matmul
+// CHECK:         %[[C:.*]] = tensor.collapse_shape %[[M]] {{\[\[}}0, 1]] : tensor<2x4xf32> into tensor<8xf32>
 // CHECK:         linalg.generic
-// CHECK-SAME:      iterator_types = ["parallel", "parallel"]
+// CHECK-SAME:      iterator_types = ["parallel"]} ins(%[[C]] : tensor<8xf32>)
 func.func @matmul(%a: tensor<2x3xf32>, %b: tensor<3x4xf32>) -> tensor<2x4xf32> {
   %m = adj.matmul %a, %b : tensor<2x3xf32>, tensor<3x4xf32> -> tensor<2x4xf32>
   %r = adj.relu %m : tensor<2x4xf32>
@@ -51,7 +52,9 @@ func.func @matmul(%a: tensor<2x3xf32>, %b: tensor<3x4xf32>) -> tensor<2x4xf32> {
 // transpose, named, for adj-lower-to-kernels.
 // CHECK-LABEL: func.func @transposed_operands
 // CHECK-SAME:    (%[[A:.*]]: tensor<3x2xf32>, %[[X:.*]]: tensor<5x3xf32>, %[[Y:.*]]: tensor<4x3xf32>)
-// CHECK:         %[[R:.*]] = linalg.generic {{.*}} ins(%[[Y]] : tensor<4x3xf32>)
+// CHECK:         %[[CY:.*]] = tensor.collapse_shape %[[Y]]
+// CHECK:         %[[RC:.*]] = linalg.generic {{.*}} ins(%[[CY]] : tensor<12xf32>)
+// CHECK:         %[[R:.*]] = tensor.expand_shape %[[RC]]
 // CHECK:         %[[RT:.*]] = linalg.transpose ins(%[[R]] : tensor<4x3xf32>)
 // CHECK:         linalg.matmul_transpose_b ins(%[[X]], %[[R]] : tensor<5x3xf32>, tensor<4x3xf32>)
 // CHECK:         linalg.matmul_transpose_a ins(%[[A]], %[[RT]] : tensor<3x2xf32>, tensor<3x4xf32>)
@@ -85,7 +88,8 @@ func.func @batch_transposed(%a: tensor<2x5x3xf32>, %b: tensor<2x4x3xf32>, %c: te
 // of the relu stays named for adj-lower-to-kernels to fold into the
 // convolution's strides, and the relu, also returned, is computed once.
 // CHECK-LABEL: func.func @transposed_conv_operand
-// CHECK:         %[[R:.*]] = linalg.generic
+// CHECK:         %[[RC:.*]] = linalg.generic
+// CHECK:         %[[R:.*]] = tensor.expand_shape %[[RC]]
 // CHECK:         %[[RT:.*]] = linalg.transpose ins(%[[R]] : tensor<2x3x4x4xf32>)
 // CHECK-SAME:      permutation = [1, 0, 2, 3]
 // CHECK:         linalg.conv_2d_nchw_fchw {{.*}} ins(%{{.*}}, %[[RT]] :
@@ -131,16 +135,19 @@ func.func @transposed_product_used(%a: tensor<3x6xf32>, %y: tensor<4x6xf32>)
 
 // A sum of two products: the second accumulates into the first's result
 // (through the reshapes of a batch of rows). A product plus an argument
-// stays a loop: accumulating would copy the argument.
+// stays a loop: accumulating would copy the argument (one loop of 30 over
+// collapsed views).
 // CHECK-LABEL: func.func @sum_of_products
 // CHECK-SAME:    (%{{.*}}: tensor<2x3x4xf32>, %[[W:.*]]: tensor<4x5xf32>, %{{.*}}: tensor<2x3x4xf32>, %[[V:.*]]: tensor<4x5xf32>, %[[C:.*]]: tensor<2x3x5xf32>)
 // CHECK:         %[[Q:.*]] = linalg.matmul ins(%{{.*}}, %[[V]] : tensor<6x4xf32>, tensor<4x5xf32>) outs(%{{.*}} : tensor<6x5xf32>)
 // CHECK:         %[[S:.*]] = linalg.matmul ins(%{{.*}}, %[[W]] : tensor<6x4xf32>, tensor<4x5xf32>) outs(%[[Q]] : tensor<6x5xf32>)
 // CHECK:         %[[SE:.*]] = tensor.expand_shape %[[S]]
 // CHECK:         %[[R:.*]] = linalg.matmul
-// CHECK:         %[[RE:.*]] = tensor.expand_shape %[[R]]
-// CHECK:         %[[T:.*]] = linalg.generic {{.*}} ins(%[[RE]], %[[C]] :
-// CHECK:         return %[[SE]], %[[T]]
+// CHECK:         %[[RC:.*]] = tensor.collapse_shape %[[R]] {{\[\[}}0, 1]] : tensor<6x5xf32> into tensor<30xf32>
+// CHECK:         %[[CC:.*]] = tensor.collapse_shape %[[C]] {{\[\[}}0, 1, 2]] : tensor<2x3x5xf32> into tensor<30xf32>
+// CHECK:         %[[T:.*]] = linalg.generic {{.*}} ins(%[[RC]], %[[CC]] :
+// CHECK:         %[[TE:.*]] = tensor.expand_shape %[[T]]
+// CHECK:         return %[[SE]], %[[TE]]
 func.func @sum_of_products(%a: tensor<2x3x4xf32>, %w: tensor<4x5xf32>, %b: tensor<2x3x4xf32>,
                            %v: tensor<4x5xf32>, %c: tensor<2x3x5xf32>)
     -> (tensor<2x3x5xf32>, tensor<2x3x5xf32>) {
@@ -227,8 +234,7 @@ func.func @exp_read_twice(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
 // CHECK-SAME:      ins(%[[X]] :
 // CHECK:           arith.addf
 // CHECK:           math.tanh
-// CHECK:         tensor.expand_shape %[[R]]#0
-// CHECK:         linalg.generic
+// CHECK:         linalg.generic {{.*}} ins(%[[R]]#0 : tensor<4xf32>)
 // CHECK:           math.exp
 // CHECK-NOT:     linalg.generic
 func.func @merge_at_first(%x: tensor<4x8xf32>, %y: tensor<4x8xf32>)
@@ -330,10 +336,13 @@ func.func @row_and_column_sums(%x: tensor<4x8xf32>) -> (tensor<4x1xf32>, tensor<
 // tanh again. A consumer with no earlier kernel reader still fuses it.
 // CHECK-LABEL: func.func @stored_for_kernel
 // CHECK-SAME:    (%[[X:.*]]: tensor<2x3xf32>, %[[W:.*]]: tensor<3x4xf32>, %[[D:.*]]: tensor<2x3xf32>)
-// CHECK:         %[[T:.*]] = linalg.generic {{.*}} ins(%[[X]] : tensor<2x3xf32>)
+// CHECK:         %[[XC:.*]] = tensor.collapse_shape %[[X]]
+// CHECK:         %[[T:.*]] = linalg.generic {{.*}} ins(%[[XC]] : tensor<6xf32>)
 // CHECK:           math.tanh
-// CHECK:         linalg.matmul ins(%[[T]], %[[W]] :
-// CHECK:         linalg.generic {{.*}} ins(%[[D]], %[[T]] : tensor<2x3xf32>, tensor<2x3xf32>)
+// CHECK:         %[[TE:.*]] = tensor.expand_shape %[[T]]
+// CHECK:         linalg.matmul ins(%[[TE]], %[[W]] :
+// CHECK:         %[[DC:.*]] = tensor.collapse_shape %[[D]]
+// CHECK:         linalg.generic {{.*}} ins(%[[DC]], %[[T]] : tensor<6xf32>, tensor<6xf32>)
 // CHECK-NOT:       math.tanh
 // CHECK:           linalg.yield
 func.func @stored_for_kernel(%x: tensor<2x3xf32>, %w: tensor<3x4xf32>, %d: tensor<2x3xf32>)
@@ -348,7 +357,8 @@ func.func @stored_for_kernel(%x: tensor<2x3xf32>, %w: tensor<3x4xf32>, %d: tenso
 // CHECK-LABEL: func.func @kernel_reads_later
 // CHECK:         %[[G:.*]]:2 = linalg.generic
 // CHECK:           math.tanh
-// CHECK:         linalg.matmul ins(%[[G]]#{{[01]}}
+// CHECK:         %[[GE:.*]] = tensor.expand_shape %[[G]]#{{[01]}}
+// CHECK:         linalg.matmul ins(%[[GE]]
 // CHECK-NOT:     math.tanh
 func.func @kernel_reads_later(%x: tensor<2x3xf32>, %w: tensor<3x4xf32>, %d: tensor<2x3xf32>)
     -> (tensor<2x4xf32>, tensor<2x3xf32>) {
@@ -447,12 +457,15 @@ func.func @collapse_non_permutation(%x: tensor<2x9xf32>, %win: tensor<3x7xf32>, 
 }
 
 // A max pooling scatter marked for the runtime's kernel stays a generic of
-// its own: its consumer loads its result.
+// its own, with its dimensions and its mark (rows of 4 do not collapse it):
+// its consumer, collapsed, loads its result.
 // CHECK-LABEL: func.func @max_pool_scatter_kept
 // CHECK: %[[S:.*]] = linalg.generic
+// CHECK-SAME: iterator_types = ["parallel", "parallel", "parallel", "parallel"]
 // CHECK-SAME: adj.max_pool2d_scatter_kernel
+// CHECK: %[[SC:.*]] = tensor.collapse_shape %[[S]]
 // CHECK: linalg.generic
-// CHECK-SAME: ins(%[[S]]
+// CHECK-SAME: ins(%[[SC]]
 #id4 = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
 func.func @max_pool_scatter_kept(%x: tensor<1x1x4x4xf32>, %s: tensor<1x1x2x2xf32>) -> tensor<1x1x4x4xf32> {
   %e = tensor.empty() : tensor<1x1x4x4xf32>
@@ -508,4 +521,57 @@ func.func @outer_products(%x: tensor<1x3xf32>, %d: tensor<1x4xf32>,
 func.func @inner_product_kept(%a: tensor<3x2xf32>, %b: tensor<2x4xf32>) -> tensor<3x4xf32> {
   %m = adj.matmul %a, %b : tensor<3x2xf32>, tensor<2x4xf32> -> tensor<3x4xf32>
   return %m : tensor<3x4xf32>
+}
+
+// An elementwise map whose rows are not whole 8-element vectors (11 x 11
+// planes, f32 or f64) runs as one loop over all its elements, on collapsed
+// views: one masked vector in all instead of one per row.
+// CHECK-LABEL: func.func @whole_plane
+// CHECK-SAME:    (%[[X:.*]]: tensor<2x3x11x11xf32>, %[[Y:.*]]: tensor<4x3x5xf64>)
+// CHECK:         %[[XC:.*]] = tensor.collapse_shape %[[X]] {{\[\[}}0, 1, 2, 3]] : tensor<2x3x11x11xf32> into tensor<726xf32>
+// CHECK:         %[[T:.*]] = linalg.generic {{.*}} iterator_types = ["parallel"]} ins(%[[XC]] : tensor<726xf32>)
+// CHECK:           math.tanh
+// CHECK:         %[[TE:.*]] = tensor.expand_shape %[[T]] {{\[\[}}0, 1, 2, 3]] output_shape [2, 3, 11, 11]
+// CHECK:         %[[YC:.*]] = tensor.collapse_shape %[[Y]] {{\[\[}}0, 1, 2]] : tensor<4x3x5xf64> into tensor<60xf64>
+// CHECK:         %[[E:.*]] = linalg.generic {{.*}} iterator_types = ["parallel"]} ins(%[[YC]] : tensor<60xf64>)
+// CHECK:           math.exp
+// CHECK:         %[[EE:.*]] = tensor.expand_shape %[[E]]
+// CHECK:         return %[[TE]], %[[EE]]
+func.func @whole_plane(%x: tensor<2x3x11x11xf32>, %y: tensor<4x3x5xf64>)
+    -> (tensor<2x3x11x11xf32>, tensor<4x3x5xf64>) {
+  %t = adj.tanh %x : tensor<2x3x11x11xf32>
+  %e = adj.exp %y : tensor<4x3x5xf64>
+  return %t, %e : tensor<2x3x11x11xf32>, tensor<4x3x5xf64>
+}
+
+// Rows of whole 8-element vectors keep their loops (no masks).
+// CHECK-LABEL: func.func @whole_rows
+// CHECK-NOT:     tensor.collapse_shape
+// CHECK:         linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel"]} ins(%{{.*}} : tensor<4x3x16xf32>)
+// CHECK:         linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel"]} ins(%{{.*}} : tensor<4x3x8xf64>)
+func.func @whole_rows(%x: tensor<4x3x16xf32>, %y: tensor<4x3x8xf64>)
+    -> (tensor<4x3x16xf32>, tensor<4x3x8xf64>) {
+  %t = adj.tanh %x : tensor<4x3x16xf32>
+  %e = adj.exp %y : tensor<4x3x8xf64>
+  return %t, %e : tensor<4x3x16xf32>, tensor<4x3x8xf64>
+}
+
+// A broadcast operand collapses only the dimensions it reads whole or not
+// at all: a per-channel scale leaves each 11 x 11 plane one loop of 121; a
+// row broadcast across the middle dimension ([2, 1, 11] against [2, 3,
+// 11]), or a bias read by every row, leaves the rows as they are.
+// CHECK-LABEL: func.func @broadcast_operands
+// CHECK-SAME:    (%[[X:.*]]: tensor<2x3x11x11xf32>, %{{.*}}: tensor<3x1x1xf32>, %[[Y:.*]]: tensor<2x3x11xf32>, %{{.*}}: tensor<2x1x11xf32>, %[[Z:.*]]: tensor<5x11xf32>, %{{.*}}: tensor<11xf32>)
+// CHECK:         %[[XC:.*]] = tensor.collapse_shape %[[X]] {{\[\[}}0], [1], [2, 3]] : tensor<2x3x11x11xf32> into tensor<2x3x121xf32>
+// CHECK:         linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel"]} ins(%[[XC]], %{{.*}} : tensor<2x3x121xf32>, tensor<3xf32>)
+// CHECK:         linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel"]} ins(%[[Y]], %{{.*}} : tensor<2x3x11xf32>, tensor<2x11xf32>)
+// CHECK:         linalg.generic {{.*}} iterator_types = ["parallel", "parallel"]} ins(%[[Z]], %{{.*}} : tensor<5x11xf32>, tensor<11xf32>)
+func.func @broadcast_operands(%x: tensor<2x3x11x11xf32>, %c: tensor<3x1x1xf32>,
+                              %y: tensor<2x3x11xf32>, %r: tensor<2x1x11xf32>,
+                              %z: tensor<5x11xf32>, %b: tensor<11xf32>)
+    -> (tensor<2x3x11x11xf32>, tensor<2x3x11xf32>, tensor<5x11xf32>) {
+  %p = adj.mul %x, %c : tensor<2x3x11x11xf32>, tensor<3x1x1xf32>
+  %q = adj.mul %y, %r : tensor<2x3x11xf32>, tensor<2x1x11xf32>
+  %s = adj.add %z, %b : tensor<5x11xf32>, tensor<11xf32>
+  return %p, %q, %s : tensor<2x3x11x11xf32>, tensor<2x3x11xf32>, tensor<5x11xf32>
 }

@@ -323,8 +323,12 @@ def AdjFuseElementwise : Pass<"adj-fuse-elementwise"> {
     reduce, over different dimensions. Last, the innermost reduction
     dimensions of a generic that are adjacent in every operand become one
     (a batch norm's sums over H and W of NCHW: one loop of H·W, on
-    collapsed views). Run canonicalize and CSE afterwards: they remove the
-    duplicated inputs and computation.
+    collapsed views), and so do the trailing dimensions of an all-parallel
+    generic whose rows are not whole 8-element vectors, as far as every
+    operand reads them contiguously or not at all (an elementwise map of
+    11 x 11 planes: one loop instead of one masked vector per row). Run
+    canonicalize and CSE afterwards: they remove the duplicated inputs and
+    computation.
 
     The backward pass of `x W` multiplies by a transposed weight:
     ```mlir
