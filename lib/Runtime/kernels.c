@@ -984,36 +984,45 @@ ALWAYS_INLINE void wgrad_tile16w(const conv_t *p, int64_t n, int64_t f0,
 }
 #endif
 
+/* X(tile, nf, np) for every tile shape of at most WGRAD_NF x WGRAD_NP. */
+#if WGRAD_NP > 2
+#define WGRAD_SHAPES_NF(X, tile, nf)                                           \
+  X(tile, nf, 1) X(tile, nf, 2) X(tile, nf, 3) X(tile, nf, 4) X(tile, nf, 5)   \
+  X(tile, nf, 6)
+#else
+#define WGRAD_SHAPES_NF(X, tile, nf) X(tile, nf, 1) X(tile, nf, 2)
+#endif
+#define WGRAD_SHAPES(X, tile)                                                  \
+  WGRAD_SHAPES_NF(X, tile, 1)                                                  \
+  WGRAD_SHAPES_NF(X, tile, 2)                                                  \
+  WGRAD_SHAPES_NF(X, tile, 3) WGRAD_SHAPES_NF(X, tile, 4)
+/* Each tile shape of a weight-gradient kernel is a function of its own,
+   called from the item's switch (WGRAD_CASE). Inlined into the switch, the
+   shapes made functions of up to 480 KB of code (wgrad_item), and GCC's
+   time grows faster than the size of a function: the runtime's first
+   compile took ~90 s (perf-firstcompile). A call per tile is nothing next
+   to a tile's reduction over the images' pixels. */
+#define WGRAD_FN(tile, nf, np)                                                 \
+  static __attribute__((noinline)) void tile##_##nf##x##np(                    \
+      const conv_t *p, int64_t n, int64_t f0, const int64_t *pix,              \
+      float *const *dst) {                                                     \
+    tile(p, n, f0, pix, dst, nf, np);                                          \
+  }
 #define WGRAD_CASE(tile, nf, np)                                               \
   case 8 * (nf) + (np):                                                        \
-    tile(p, n, f0, pix, dst, nf, np);                                          \
+    tile##_##nf##x##np(p, n, f0, pix, dst);                                    \
     break;
-#if WGRAD_NP > 2
-#define WGRAD_CASES_NF(tile, nf)                                               \
-  WGRAD_CASE(tile, nf, 1)                                                      \
-  WGRAD_CASE(tile, nf, 2)                                                      \
-  WGRAD_CASE(tile, nf, 3)                                                      \
-  WGRAD_CASE(tile, nf, 4) WGRAD_CASE(tile, nf, 5) WGRAD_CASE(tile, nf, 6)
-#else
-#define WGRAD_CASES_NF(tile, nf) WGRAD_CASE(tile, nf, 1) WGRAD_CASE(tile, nf, 2)
-#endif
-#define WGRAD_CASES(tile)                                                      \
-  WGRAD_CASES_NF(tile, 1)                                                      \
-  WGRAD_CASES_NF(tile, 2) WGRAD_CASES_NF(tile, 3) WGRAD_CASES_NF(tile, 4)
-/* The cases of wgrad_tile16, which also takes `spans`. */
+/* wgrad_tile16's shapes, which also take `spans`. */
+#define WGRAD_FN16(tile, nf, np)                                               \
+  static __attribute__((noinline)) void tile##_##nf##x##np(                    \
+      const conv_t *p, int64_t n, int64_t f0, const int64_t *pix,              \
+      float *const *dst, int64_t spans) {                                      \
+    tile(p, n, f0, pix, dst, spans, nf, np);                                   \
+  }
 #define WGRAD_CASE16(tile, nf, np)                                             \
   case 8 * (nf) + (np):                                                        \
-    tile(p, n, f0, pix, dst, spans, nf, np);                                   \
+    tile##_##nf##x##np(p, n, f0, pix, dst, spans);                             \
     break;
-#define WGRAD_CASES16(tile)                                                    \
-  WGRAD_CASE16(tile, 1, 1) WGRAD_CASE16(tile, 1, 2) WGRAD_CASE16(tile, 1, 3)   \
-  WGRAD_CASE16(tile, 1, 4) WGRAD_CASE16(tile, 1, 5) WGRAD_CASE16(tile, 1, 6)   \
-  WGRAD_CASE16(tile, 2, 1) WGRAD_CASE16(tile, 2, 2) WGRAD_CASE16(tile, 2, 3)   \
-  WGRAD_CASE16(tile, 2, 4) WGRAD_CASE16(tile, 2, 5) WGRAD_CASE16(tile, 2, 6)   \
-  WGRAD_CASE16(tile, 3, 1) WGRAD_CASE16(tile, 3, 2) WGRAD_CASE16(tile, 3, 3)   \
-  WGRAD_CASE16(tile, 3, 4) WGRAD_CASE16(tile, 3, 5) WGRAD_CASE16(tile, 3, 6)   \
-  WGRAD_CASE16(tile, 4, 1) WGRAD_CASE16(tile, 4, 2) WGRAD_CASE16(tile, 4, 3)   \
-  WGRAD_CASE16(tile, 4, 4) WGRAD_CASE16(tile, 4, 5) WGRAD_CASE16(tile, 4, 6)
 
 /* Decodes item `item` of a weight gradient into image n, channels
    [f0, f0 + nf) (blocks of at most maxf) and np pixels of the output
@@ -1048,6 +1057,13 @@ static int64_t wgrad_span_channels(const conv_t *p, int64_t n, int64_t pix0) {
 }
 #endif
 
+WGRAD_SHAPES(WGRAD_FN, wgrad_tile)
+#ifdef __AVX512F__
+WGRAD_SHAPES(WGRAD_FN16, wgrad_tile16_plain8)
+WGRAD_SHAPES(WGRAD_FN16, wgrad_tile16_plain)
+WGRAD_SHAPES(WGRAD_FN16, wgrad_tile16_any)
+#endif
+
 /* Item `item` of conv_wgrad: image n, a block of at most WGRAD_NF channels
    and one of at most WGRAD_NP pixels of the output plane (row-major). */
 static void wgrad_item(const conv_t *p, int64_t item) {
@@ -1061,19 +1077,19 @@ static void wgrad_item(const conv_t *p, int64_t item) {
       plain &= pix[q] == pix[0] + q;
     int64_t spans = plain ? wgrad_span_channels(p, n, pix[0]) : 0;
     if (plain && p->kw == 8) {
-      switch (8 * nf + np) { WGRAD_CASES16(wgrad_tile16_plain8) }
+      switch (8 * nf + np) { WGRAD_SHAPES(WGRAD_CASE16, wgrad_tile16_plain8) }
       return;
     }
     if (plain) {
-      switch (8 * nf + np) { WGRAD_CASES16(wgrad_tile16_plain) }
+      switch (8 * nf + np) { WGRAD_SHAPES(WGRAD_CASE16, wgrad_tile16_plain) }
       return;
     }
-    switch (8 * nf + np) { WGRAD_CASES16(wgrad_tile16_any) }
+    switch (8 * nf + np) { WGRAD_SHAPES(WGRAD_CASE16, wgrad_tile16_any) }
     return;
   }
 
 #endif
-  switch (8 * nf + np) { WGRAD_CASES(wgrad_tile) }
+  switch (8 * nf + np) { WGRAD_SHAPES(WGRAD_CASE, wgrad_tile) }
 }
 
 #ifdef __AVX512F__
@@ -1089,12 +1105,14 @@ ALWAYS_INLINE void wgrad_tile16w_part(const conv_t *p, int64_t n, int64_t f0,
                                       const int NF, const int NP) {
   wgrad_tile16w(p, n, f0, pix, dst, NF, NP, 0);
 }
-#define WGRAD16_CASES(tile)                                                    \
-  WGRAD_CASES(tile)                                                            \
-  WGRAD_CASE(tile, 5, 1) WGRAD_CASE(tile, 5, 2) WGRAD_CASE(tile, 5, 3)         \
-  WGRAD_CASE(tile, 6, 1) WGRAD_CASE(tile, 6, 2) WGRAD_CASE(tile, 6, 3)         \
-  WGRAD_CASE(tile, 7, 1) WGRAD_CASE(tile, 7, 2) WGRAD_CASE(tile, 7, 3)         \
-  WGRAD_CASE(tile, 8, 1) WGRAD_CASE(tile, 8, 2) WGRAD_CASE(tile, 8, 3)
+/* wgrad_tile16w's shapes: WGRAD_SHAPES, and up to 8 channels x 3 pixels. */
+#define WGRAD16_SHAPES(X, tile)                                                \
+  WGRAD_SHAPES(X, tile)                                                        \
+  X(tile, 5, 1) X(tile, 5, 2) X(tile, 5, 3) X(tile, 6, 1) X(tile, 6, 2)        \
+  X(tile, 6, 3) X(tile, 7, 1) X(tile, 7, 2) X(tile, 7, 3) X(tile, 8, 1)        \
+  X(tile, 8, 2) X(tile, 8, 3)
+WGRAD16_SHAPES(WGRAD_FN, wgrad_tile16w_span)
+WGRAD16_SHAPES(WGRAD_FN, wgrad_tile16w_part)
 
 /* Item `item` of the 16-float weight-gradient kernel (wgrad_tile16w):
    image n, a block of channels and one of pixels of the output plane, at
@@ -1121,10 +1139,10 @@ static void wgrad16_item(const conv_t *p, int64_t item) {
                   (p->kh - 1) * p->w2 + p->kw;
   if (p->in0 >= 0 && p->in1 >= 0 && p->in2 >= 0 && p->w0 >= 0 &&
       p->w1 >= 0 && p->w2 >= 0 && last_in <= end_in && last_w <= end_w) {
-    switch (8 * nf + np) { WGRAD16_CASES(wgrad_tile16w_span) }
+    switch (8 * nf + np) { WGRAD16_SHAPES(WGRAD_CASE, wgrad_tile16w_span) }
     return;
   }
-  switch (8 * nf + np) { WGRAD16_CASES(wgrad_tile16w_part) }
+  switch (8 * nf + np) { WGRAD16_SHAPES(WGRAD_CASE, wgrad_tile16w_part) }
 }
 #endif
 
@@ -1219,23 +1237,18 @@ ALWAYS_INLINE void wgrad_flat_part(const conv_t *p, int64_t n, int64_t f0,
                                    const int NP) {
   wgrad_flat_tile(p, n, f0, base, dst, m, NF, NP, 0);
 }
+#define WGRAD_FN_FLAT(tile, nf, np)                                            \
+  static __attribute__((noinline)) void tile##_##nf##x##np(                    \
+      const conv_t *p, int64_t n, int64_t f0, const int64_t *base,             \
+      float *const *dst, __mmask16(*m)[FLAT_MAXV]) {                           \
+    tile(p, n, f0, base, dst, m, nf, np);                                      \
+  }
 #define WGRAD_CASE_FLAT(tile, nf, np)                                          \
   case 8 * (nf) + (np):                                                        \
-    tile(p, n, f0, base, dst, m, nf, np);                                      \
+    tile##_##nf##x##np(p, n, f0, base, dst, m);                                \
     break;
-#define WGRAD_CASES_FLAT(tile)                                                 \
-  WGRAD_CASE_FLAT(tile, 1, 1) WGRAD_CASE_FLAT(tile, 1, 2)                      \
-  WGRAD_CASE_FLAT(tile, 1, 3) WGRAD_CASE_FLAT(tile, 1, 4)                      \
-  WGRAD_CASE_FLAT(tile, 1, 5) WGRAD_CASE_FLAT(tile, 1, 6)                      \
-  WGRAD_CASE_FLAT(tile, 2, 1) WGRAD_CASE_FLAT(tile, 2, 2)                      \
-  WGRAD_CASE_FLAT(tile, 2, 3) WGRAD_CASE_FLAT(tile, 2, 4)                      \
-  WGRAD_CASE_FLAT(tile, 2, 5) WGRAD_CASE_FLAT(tile, 2, 6)                      \
-  WGRAD_CASE_FLAT(tile, 3, 1) WGRAD_CASE_FLAT(tile, 3, 2)                      \
-  WGRAD_CASE_FLAT(tile, 3, 3) WGRAD_CASE_FLAT(tile, 3, 4)                      \
-  WGRAD_CASE_FLAT(tile, 3, 5) WGRAD_CASE_FLAT(tile, 3, 6)                      \
-  WGRAD_CASE_FLAT(tile, 4, 1) WGRAD_CASE_FLAT(tile, 4, 2)                      \
-  WGRAD_CASE_FLAT(tile, 4, 3) WGRAD_CASE_FLAT(tile, 4, 4)                      \
-  WGRAD_CASE_FLAT(tile, 4, 5) WGRAD_CASE_FLAT(tile, 4, 6)
+WGRAD_SHAPES(WGRAD_FN_FLAT, wgrad_flat_span)
+WGRAD_SHAPES(WGRAD_FN_FLAT, wgrad_flat_part)
 
 /* Item `item` of the flat weight-gradient kernel: image n, at most 4
    channels x 6 output pixels, as wgrad_item. */
@@ -1260,10 +1273,10 @@ static void wgrad_flat_item(const conv_t *p, int64_t item) {
   int64_t w_last = (f0 + nf - 1) * p->w0 + (p->c - 1) * p->w1 + 16 * nv;
   int64_t w_end = (p->f - 1) * p->w0 + (p->c - 1) * p->w1 + p->kh * p->kw;
   if (in_first >= 0 && in_last <= in_end && w_last <= w_end) {
-    switch (8 * nf + np) { WGRAD_CASES_FLAT(wgrad_flat_span) }
+    switch (8 * nf + np) { WGRAD_SHAPES(WGRAD_CASE_FLAT, wgrad_flat_span) }
     return;
   }
-  switch (8 * nf + np) { WGRAD_CASES_FLAT(wgrad_flat_part) }
+  switch (8 * nf + np) { WGRAD_SHAPES(WGRAD_CASE_FLAT, wgrad_flat_part) }
 }
 
 /* The flat rows kernel (f32, AVX-512): a stride-1 convolution whose output

@@ -452,7 +452,8 @@ LogicalResult adjoint::compile(ModuleOp module, const CompileOptions &options,
     result = success(
         succeeded(emitNative(**llvmModule, OutputKind::Object, object, loc)) &&
         succeeded(linkSharedLibrary(object, options.output, options.target,
-                                    loc, options.link)));
+                                    loc, options.link,
+                                    options.onRuntimeBuild)));
   }
   if (options.timeStages)
     log << llvm::formatv("{0,-14} {1,8:f3} s\n", "codegen+link",

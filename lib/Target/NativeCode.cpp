@@ -27,6 +27,7 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
 #include "llvm/Support/Program.h"
+#include "llvm/Support/Signals.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/xxhash.h"
@@ -34,6 +35,8 @@
 #include "llvm/TargetParser/Host.h"
 #include "llvm/TargetParser/SubtargetFeature.h"
 #include "llvm/Transforms/Utils/LoopUtils.h"
+
+#include <chrono>
 
 using namespace mlir;
 using namespace adjoint;
@@ -453,15 +456,60 @@ static SmallVector<std::string> runtimeFlags(const TargetOptions &target) {
   return flags;
 }
 
+/// Deletes the kernels-*.o.tmp files in the cache directory `dir` older than
+/// a day: a compile that was killed (SIGKILL, or its cc outliving a killed
+/// adjoint-compile) leaves its temporary object behind. A day is far longer
+/// than any compile, so a concurrent one's file is never touched.
+static void removeStaleTemporaries(StringRef dir) {
+  auto dayAgo = std::chrono::system_clock::now() - std::chrono::hours(24);
+  std::error_code ec;
+  for (llvm::sys::fs::directory_iterator it(dir, ec), end; it != end && !ec;
+       it.increment(ec)) {
+    StringRef name = llvm::sys::path::filename(it->path());
+    llvm::sys::fs::file_status status;
+    if (name.starts_with("kernels-") && name.ends_with(".o.tmp") &&
+        !llvm::sys::fs::status(it->path(), status) &&
+        status.getLastModificationTime() < dayAgo)
+      llvm::sys::fs::remove(it->path());
+  }
+}
+
+namespace {
+/// A file that is deleted when this object goes out of scope or the process
+/// is killed by a signal (SIGINT, SIGTERM): an interrupted first compile
+/// leaves no temporary object in the cache directory.
+class TemporaryFile {
+public:
+  explicit TemporaryFile(StringRef path) : path(path.str()) {
+    llvm::sys::RemoveFileOnSignal(this->path);
+  }
+  ~TemporaryFile() {
+    if (!path.empty()) {
+      llvm::sys::fs::remove(path);
+      llvm::sys::DontRemoveFileOnSignal(path);
+    }
+  }
+  /// Keeps the file (renamed or handed on): neither deleted nor watched.
+  void release() {
+    llvm::sys::DontRemoveFileOnSignal(path);
+    path.clear();
+  }
+
+private:
+  std::string path;
+};
+} // namespace
+
 /// The kernel runtime compiled by `cc` for `target`: an object in the cache
 /// directory ($ADJOINT_CACHE_DIR, else $XDG_CACHE_HOME/adjoint or
 /// ~/.cache/adjoint) named by a hash of the compiler, flags and source, so
 /// each configuration is compiled once; a temporary file (`remover` deletes
-/// it) when there is no usable cache directory.
-static FailureOr<std::string> getRuntimeObject(StringRef cc,
-                                               const TargetOptions &target,
-                                               llvm::FileRemover &remover,
-                                               Location loc) {
+/// it) when there is no usable cache directory. `onBuild` (if set) is
+/// called before compiling.
+static FailureOr<std::string>
+getRuntimeObject(StringRef cc, const TargetOptions &target,
+                 llvm::FileRemover &remover, Location loc,
+                 const RuntimeBuildCallback &onBuild) {
   SmallVector<std::string> flags = runtimeFlags(target);
   std::string key = cc.str() + '\0' + runtimeSource;
   for (const std::string &flag : flags)
@@ -485,13 +533,15 @@ static FailureOr<std::string> getRuntimeObject(StringRef cc,
       return std::string(object);
   }
 
+  if (onBuild)
+    onBuild(cached ? dir.str() : StringRef());
   // Compile into a unique file next to the final one, then rename it there:
   // concurrent compilers never see a partial object.
   SmallString<128> source, temporary;
   if (std::error_code ec =
           llvm::sys::fs::createTemporaryFile("adjoint-kernels", "c", source))
     return emitError(loc) << "cannot create a temporary file: " << ec.message();
-  llvm::FileRemover sourceRemover(source);
+  TemporaryFile sourceFile(source);
   {
     std::error_code ec;
     llvm::raw_fd_ostream os(source, ec);
@@ -507,7 +557,9 @@ static FailureOr<std::string> getRuntimeObject(StringRef cc,
                                                   temporary);
   if (ec)
     return emitError(loc) << "cannot create a temporary file: " << ec.message();
-  llvm::FileRemover temporaryRemover(temporary);
+  TemporaryFile temporaryFile(temporary);
+  if (cached)
+    removeStaleTemporaries(dir);
   SmallVector<StringRef> args = {cc};
   for (const std::string &flag : flags)
     args.push_back(flag);
@@ -518,20 +570,22 @@ static FailureOr<std::string> getRuntimeObject(StringRef cc,
                           << " failed" << (message.empty() ? "" : ": ")
                           << message;
   if (!cached) {
-    temporaryRemover.releaseFile();
+    temporaryFile.release();
     remover.setFile(temporary);
     return std::string(temporary);
   }
   if (std::error_code ec = llvm::sys::fs::rename(temporary, object))
     return emitError(loc) << "cannot write '" << object
                           << "': " << ec.message();
+  temporaryFile.release();
   return std::string(object);
 }
 
 LogicalResult adjoint::linkSharedLibrary(StringRef object, StringRef path,
                                          const TargetOptions &target,
                                          Location loc,
-                                         ArrayRef<std::string> extraInputs) {
+                                         ArrayRef<std::string> extraInputs,
+                                         const RuntimeBuildCallback &onBuild) {
   llvm::ErrorOr<std::string> cc = llvm::sys::findProgramByName("cc");
   if (!cc)
     return emitError(loc) << "cannot link '" << path
@@ -539,7 +593,7 @@ LogicalResult adjoint::linkSharedLibrary(StringRef object, StringRef path,
                              "gcc or clang, or use --emit=obj)";
   llvm::FileRemover runtimeRemover;
   FailureOr<std::string> runtime =
-      getRuntimeObject(*cc, target, runtimeRemover, loc);
+      getRuntimeObject(*cc, target, runtimeRemover, loc, onBuild);
   if (failed(runtime))
     return failure();
   // -z defs: a kernel the model declares but nobody defines is an error now,

@@ -212,5 +212,18 @@ int main(int argc, char **argv) {
   options.target = {targetTriple, targetCpu};
   options.link = link;
   options.pipeline.optimize = !noOptimize;
+  // The first library for a CPU (or a new compiler or runtime) compiles
+  // the kernel runtime, about a minute: say so before the wait. One line,
+  // so that a script can filter it (the Python package forwards it).
+  options.onRuntimeBuild = [](llvm::StringRef dir) {
+    if (dir.empty())
+      llvm::errs() << "adjoint: building the kernel runtime for this CPU "
+                      "(about a minute); no cache directory: set "
+                      "ADJOINT_CACHE_DIR to keep it\n";
+    else
+      llvm::errs() << "adjoint: building the kernel runtime for this CPU "
+                      "once (about a minute); cached in "
+                   << dir << "\n";
+  };
   return failed(adjoint::compile(*module, options, llvm::errs())) ? 1 : 0;
 }

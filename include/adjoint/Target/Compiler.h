@@ -49,6 +49,9 @@ struct CompileOptions {
   /// `optimize = false` (-O0) also compiles the LLVM IR without optimizing;
   /// `ruleFiles` are the differentiate stage's rule files.
   PipelineOptions pipeline;
+  /// Called before the kernel runtime is compiled for this CPU, the first
+  /// time (linkSharedLibrary): the tool tells its user.
+  RuntimeBuildCallback onRuntimeBuild;
 };
 
 /// Compiles `module` as `options` say. Errors are emitted as diagnostics.

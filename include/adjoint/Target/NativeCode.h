@@ -19,6 +19,7 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/IR/Module.h"
 
+#include <functional>
 #include <memory>
 
 namespace adjoint {
@@ -44,15 +45,23 @@ translateToLLVM(mlir::ModuleOp module, llvm::LLVMContext &context,
 mlir::LogicalResult emitNative(llvm::Module &module, OutputKind kind,
                                llvm::StringRef path, mlir::Location loc);
 
+/// Called when the kernel runtime is not cached and is about to be compiled
+/// (about a minute), with the cache directory it goes to (empty: there is
+/// none, and it is compiled for this link only). Library code does not
+/// print: the tool tells its user, who would otherwise wait in silence.
+using RuntimeBuildCallback = std::function<void(llvm::StringRef cacheDir)>;
+
 /// Links the object file `object`, the kernel runtime (lib/Runtime/
 /// kernels.c, compiled for `target` by cc and cached), then `extraInputs`
 /// (the user's external kernels: objects or libraries) into the shared
 /// library `path` with the system's C compiler driver (cc), against libm and
-/// LLVM's OpenMP runtime (libomp, found by RPATH).
+/// LLVM's OpenMP runtime (libomp, found by RPATH). `onRuntimeBuild` (if set)
+/// is called before the runtime is compiled.
 mlir::LogicalResult
 linkSharedLibrary(llvm::StringRef object, llvm::StringRef path,
                   const TargetOptions &target, mlir::Location loc,
-                  llvm::ArrayRef<std::string> extraInputs = {});
+                  llvm::ArrayRef<std::string> extraInputs = {},
+                  const RuntimeBuildCallback &onRuntimeBuild = nullptr);
 
 } // namespace adjoint
 

@@ -26,6 +26,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 import threading
 
@@ -397,6 +398,10 @@ def find_compiler():
         "adjoint-compile not found: set ADJOINT_COMPILE or put it on PATH")
 
 
+# How adjoint-compile's note that it builds the kernel runtime begins.
+RUNTIME_NOTE = "adjoint: building the kernel runtime"
+
+
 def _specs(option, specs):
     if specs is None:
         return []
@@ -449,9 +454,21 @@ def compile(path, output=None, grad=None, value_and_grad=None, prefix=None,
         command.append("--check-indices=false")
     command += list(options)
     # errors="replace": a diagnostic may quote a line of a binary file.
-    p = subprocess.run(command, capture_output=True, text=True,
-                       errors="replace")
+    # stderr is read as it comes: the note that the kernel runtime is being
+    # built (the first compile for this CPU, about a minute) goes to the
+    # caller's stderr before the wait, not after it; the rest is kept for
+    # CompileError.
+    with subprocess.Popen(command, stdout=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE, text=True,
+                          errors="replace") as p:
+        diagnostics = []
+        for line in p.stderr:
+            if line.startswith(RUNTIME_NOTE):
+                sys.stderr.write(line)
+                sys.stderr.flush()
+            else:
+                diagnostics.append(line)
     if p.returncode != 0:
         raise CompileError(f"adjoint-compile failed (exit {p.returncode}):\n"
-                           + p.stderr.strip())
+                           + "".join(diagnostics).strip())
     return Library(output, prefix) if load else output
