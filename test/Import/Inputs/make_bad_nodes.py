@@ -137,3 +137,8 @@ save("constantfill-int32",
       helper.make_node("Cast", ["c"], ["f"], name="cast",
                        to=TensorProto.FLOAT),
       node("Mul", ["f", "x"])], [2], opset=8)
+
+# A Range of a run-time value: shapes are static, so it must fold.
+save("range-runtime",
+     [node("Range", ["x", "l", "d"])], [],
+     [("l", np.array(5, np.int64)), ("d", np.array(1, np.int64))])
