@@ -15,7 +15,6 @@
 #include "adjoint/Differentiation/Passes.h"
 
 #include "adjoint/Dialect/Adj/IR/AdjOps.h"
-#include "adjoint/Dialect/Adj/IR/StableMath.h"
 #include "adjoint/Differentiation/Differentiator.h"
 #include "adjoint/Differentiation/RuleLibrary.h"
 
@@ -23,7 +22,6 @@
 #include "mlir/Dialect/Math/IR/Math.h"
 
 #include "mlir/IR/SymbolTable.h"
-#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 namespace adjoint {
@@ -119,24 +117,8 @@ LogicalResult replaceRequest(Operation *request, Differentiator &differ,
       });
 }
 
-/// Applies the stable forms of adj.log (log(sigmoid(x)) -> -softplus(-x),
-/// ...: adj::populateStableLogPatterns) to the module's logs: the derivative of
-/// the rewritten form is finite where the original's is NaN, so it must happen
-/// before differentiation. Only the existing logs are visited, so nothing else
-/// is folded.
-LogicalResult stabilizeLogs(ModuleOp module) {
-  SmallVector<Operation *> logs;
-  module.walk([&](adj::LogOp op) { logs.push_back(op); });
-  RewritePatternSet patterns(module.getContext());
-  adj::populateStableLogPatterns(patterns);
-  GreedyRewriteConfig config;
-  config.strictMode = GreedyRewriteStrictness::ExistingOps;
-  return applyOpPatternsAndFold(logs, std::move(patterns), config);
-}
-
 void AdjDifferentiatePass::runOnOperation() {
   ModuleOp module = getOperation();
-  (void)stabilizeLogs(module);
   SymbolTable symbols(module);
   FailureOr<std::unique_ptr<RuleLibrary>> rules =
       RuleLibrary::loadWithDefaults(&getContext(), ruleFiles);

@@ -452,6 +452,18 @@ FailureOr<SmallVector<Value>> GraphImporter::convertGraph(OpBuilder &b,
   for (auto &[name, constant] : constants)
     values[name.str()] = {{}, constant};
 
+  // Node outputs the converters do not make (MaxPool's Indices, ...), for
+  // the error of a node or graph output that reads one.
+  std::map<std::string, std::string> unmade;
+  auto missing = [&](const std::string &name) {
+    auto it = unmade.find(name);
+    return it == unmade.end()
+               ? std::string("which is no graph input, initializer or output "
+                             "of an earlier node")
+               : it->second + ", which the importer does not make "
+                              "(docs/onnx-operators.md says what each "
+                              "operator makes)";
+  };
   auto operators = getOperators();
   for (auto [index, node] : llvm::enumerate(graph.node())) {
     Location loc = nodeLoc(index, node.name());
@@ -494,9 +506,7 @@ FailureOr<SmallVector<Value>> GraphImporter::convertGraph(OpBuilder &b,
       if (it == values.end())
         return emitError(loc)
                << "ONNX " << node.op_type() << " node '" << node.name()
-               << "' reads '" << name
-               << "', which is no graph input, initializer or output of an "
-                  "earlier node (or an output the importer does not make)";
+               << "' reads '" << name << "', " << missing(name);
       inputs.push_back(&it->second);
       afterDroppedWindow |= it->second.windowDropped;
     }
@@ -509,6 +519,10 @@ FailureOr<SmallVector<Value>> GraphImporter::convertGraph(OpBuilder &b,
       if (!name.empty())
         values[name] = result;
     }
+    for (int i = results.size(); i < node.output_size(); ++i)
+      if (!node.output(i).empty())
+        unmade[node.output(i)] = "output " + std::to_string(i) + " of ONNX " +
+                                 node.op_type() + " node '" + node.name() + "'";
   }
 
   SmallVector<Value> outputs;
@@ -516,7 +530,8 @@ FailureOr<SmallVector<Value>> GraphImporter::convertGraph(OpBuilder &b,
     auto it = values.find(out.name());
     if (it == values.end())
       return emitError(modelLoc())
-             << "graph output '" << out.name() << "' is never computed";
+             << "graph output '" << out.name() << "' is never computed ("
+             << missing(out.name()) << ")";
     Tensor &t = it->second;
     // A shape the model declares (an exporter's, traced) must be the one
     // the conversion gives: a difference is a model or importer error, and

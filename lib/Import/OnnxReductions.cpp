@@ -752,9 +752,6 @@ LogicalResult batchNorm(NodeContext &n, Results &results) {
                                 : n.node.output_size() > 1;
   if (training) {
     // Batch statistics, and the running ones updated as ONNX defines.
-    // saved_mean and saved_var (opsets 7-13; the spec leaves saved_var's
-    // form open: a variance or its inverse square root) are not made:
-    // a node reading them is an error that names them.
     FailureOr<Operation *> op =
         n.createOp(adj::BatchNormOp::getOperationName(), {in[0], in[1], in[2]},
                    {n.named("epsilon", n.b.getF64FloatAttr(epsilon))}, {}, 3);
@@ -772,6 +769,13 @@ LogicalResult batchNorm(NodeContext &n, Results &results) {
       results.push_back(
           runtime(n.b.create<adj::AddOp>(n.loc, vector, old, now)));
     }
+    // Opsets 7-13 also have saved_mean and saved_var: the batch mean and
+    // biased variance, as the spec names them and onnx.reference computes
+    // them (ONNX Runtime writes 1/sqrt(var + epsilon) in saved_var instead:
+    // docs/onnx.md).
+    if (n.opset < 14)
+      for (unsigned k = 1; k < 3; ++k)
+        results.push_back(runtime((*op)->getResult(k)));
     return success();
   }
   // Inference: the running statistics, per channel.
@@ -802,9 +806,10 @@ const OperatorInfo operators[] = {
     {"BatchNormalization", 7, 17, 5, batchNorm,
      "inference: elementwise with the running statistics; training mode "
      "(`training_mode` 1 from opset 14, more than one output before): "
-     "`adj.batch_norm` and the updated running statistics (saved_mean and "
-     "saved_var, opsets 7-13, are not made); `spatial` 0 (opsets 7-8) is "
-     "not supported"},
+     "`adj.batch_norm` and the updated running statistics; saved_mean and "
+     "saved_var (opsets 7-13) are the batch mean and biased variance (ONNX "
+     "Runtime's saved_var is 1/sqrt(var + epsilon)); `spatial` 0 (opsets "
+     "7-8) is not supported"},
     {"CumSum", 11, 17, 2, cumSum,
      "ceil(log2 n) shifted `adj.add`s (`adj.pad` of an `adj.slice`) along "
      "the axis (known at import time), exclusive and reverse: "

@@ -1058,6 +1058,88 @@ LogicalResult constantOfShape(NodeContext &n, Results &results) {
   return filled(n, *shape, value, results);
 }
 
+/// The most entries a folded Range may have: its values are stored in the
+/// IR.
+constexpr int64_t kMaxFoldedRange = int64_t(1) << 24;
+
+/// Range: start, limit and delta must be known at import time (shapes are
+/// static; F.unfold's exported index computations are), and it folds to the
+/// constant of their element type. As ONNX defines it, there are
+/// max(ceil((limit - start) / delta), 0) entries, and a float range adds
+/// delta to the previous entry in the element type (its function body's
+/// Loop); integers are exact.
+LogicalResult range(NodeContext &n, Results &results) {
+  static const char *names[] = {"start", "limit", "delta"};
+  Type element = n.type(0).getElementType();
+  for (unsigned i = 0; i < 3; ++i) {
+    if (!n.input(i).constant)
+      return n.error() << names[i] << " (input " << i
+                       << ") is known only at run time: Range must fold at "
+                          "import time, where shapes are static (compute "
+                          "it from constants or static shapes)";
+    if (n.type(i).getRank() != 0 && n.type(i).getNumElements() != 1)
+      return n.error() << names[i] << " (input " << i << ") has type "
+                       << n.type(i) << "; expected a scalar";
+    if (n.type(i).getElementType() != element)
+      return n.error() << "start, limit and delta must have one element "
+                          "type, not "
+                       << element << " and " << n.type(i).getElementType();
+  }
+  auto tooLong = [&](double count) {
+    return n.error() << "the range has " << count << " entries; at most "
+                     << kMaxFoldedRange << " fold";
+  };
+  if (element.isInteger(1) || !element.isIntOrFloat())
+    return n.error() << "element type " << element << " is not supported";
+  if (auto integer = dyn_cast<IntegerType>(element)) {
+    int64_t start = intValues(n.input(0).constant)[0],
+            limit = intValues(n.input(1).constant)[0],
+            delta = intValues(n.input(2).constant)[0];
+    if (delta == 0)
+      return n.error() << "delta is 0";
+    // In 128 bits: limit - start may not fit in 64.
+    __int128 span = __int128(limit) - start, count = span / delta;
+    if (count * delta != span && (span < 0) == (delta < 0))
+      ++count;
+    count = std::max<__int128>(count, 0);
+    if (count > kMaxFoldedRange)
+      return tooLong(double(count));
+    // Every entry lies between start and limit, so it fits the type.
+    SmallVector<APInt> values;
+    for (int64_t i = 0; i < int64_t(count); ++i)
+      values.push_back(APInt(integer.getWidth(), uint64_t(start + i * delta),
+                             /*isSigned=*/true));
+    auto type = RankedTensorType::get({int64_t(count)}, element);
+    results.push_back({{}, DenseElementsAttr::get(type, values)});
+    return success();
+  }
+  auto read = [&](unsigned i) {
+    return *n.input(i).constant.getValues<APFloat>().begin();
+  };
+  APFloat start = read(0), limit = read(1), delta = read(2);
+  if (delta.isZero() || !start.isFinite() || !limit.isFinite() ||
+      !delta.isFinite())
+    return n.error() << "start, limit and delta must be finite and delta "
+                        "not 0";
+  // (limit - start) / delta in the element type, rounded up.
+  APFloat count = limit;
+  count.subtract(start, APFloat::rmNearestTiesToEven);
+  count.divide(delta, APFloat::rmNearestTiesToEven);
+  count.roundToIntegral(APFloat::rmTowardPositive);
+  double entries = std::max(count.convertToDouble(), 0.0);
+  if (entries > kMaxFoldedRange)
+    return tooLong(entries);
+  SmallVector<APFloat> values;
+  APFloat entry = start;
+  for (int64_t i = 0; i < int64_t(entries); ++i) {
+    values.push_back(entry);
+    entry.add(delta, APFloat::rmNearestTiesToEven);
+  }
+  auto type = RankedTensorType::get({int64_t(entries)}, element);
+  results.push_back({{}, DenseElementsAttr::get(type, values)});
+  return success();
+}
+
 /// ConstantFill, the experimental operator PyTorch exports before opset 9
 /// for torch.zeros, ones and full (an LSTM's initial state): `value` as
 /// `dtype`, of the shape input 0 holds (input_as_shape 1) or has, or else
@@ -1132,6 +1214,9 @@ const OperatorInfo operators[] = {
      "`adj.pad` in constant mode; reflect and edge modes as slices "
      "(`adj.reverse`d, or broadcast) concatenated; non-negative pads known "
      "at import time (before opset 11 the attributes pads and value)"},
+    {"Range", 11, 17, 3, range,
+     "folds to a constant: start, limit and delta must be known at import "
+     "time (shapes are static)"},
     {"Reshape", 5, 17, 2, reshape,
      "`adj.reshape`; the shape known at import time (0 and -1 as ONNX)"},
     {"ScatterElements", 11, 17, 3, scatterElements,

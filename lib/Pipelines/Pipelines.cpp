@@ -33,6 +33,10 @@ using namespace mlir;
 
 void adjoint::buildDifferentiatePipeline(OpPassManager &pm,
                                          const PipelineOptions &options) {
+  // Canonicalization first: the derivative is built from the canonical
+  // forms, e.g. adj.log's stable log(sigmoid(x)) = -softplus(-x), whose
+  // derivative is finite where the original's is NaN.
+  pm.addPass(createCanonicalizerPass());
   AdjDifferentiateOptions differentiate;
   differentiate.ruleFiles = options.ruleFiles;
   pm.addPass(createAdjDifferentiate(differentiate));
@@ -159,7 +163,7 @@ ArrayRef<adjoint::Stage> adjoint::getStages() {
 
 void adjoint::registerPipelines() {
   static const char *summaries[] = {
-      "Resolve derivative requests (adj-differentiate)",
+      "Canonicalize, then resolve derivative requests (adj-differentiate)",
       "Inline calls, simplify the adj IR",
       "Decompose composite adj ops and lower adj to linalg on tensors",
       "Bufferize; outputs as out-parameters, buffers in one workspace",

@@ -13,18 +13,18 @@
 //   adjoint-run model.mlir --check-grad [--fn NAME] [--tolerance T] ...
 //   adjoint-run model.mlir --rules my-rules.mlir ...
 //
-// Derivative requests (adj.grad, ...) are resolved by the differentiation
-// pass before anything is evaluated. With --check-grad, the derivatives of
+// The compiler's differentiate stage (canonicalize, then resolve derivative
+// requests: adj.grad, ...) runs before anything is evaluated. With --check-grad, the derivatives of
 // the function (of every public function without --fn) are checked against
 // finite differences instead.
 //
 //===----------------------------------------------------------------------===//
 
-#include "adjoint/Differentiation/Passes.h"
 #include "adjoint/Differentiation/RuleLibrary.h"
 #include "adjoint/Evaluator/Evaluator.h"
 #include "adjoint/GradientCheck/GradientCheck.h"
 #include "adjoint/InitAllDialects.h"
+#include "adjoint/Pipelines/Pipelines.h"
 #include "adjoint/Support/Diagnostics.h"
 #include "adjoint/Support/DialectPlugins.h"
 #include "adjoint/Support/Npy.h"
@@ -523,23 +523,15 @@ static LogicalResult checkFunction(func::FuncOp fn, const RuleLibrary &rules) {
   return success();
 }
 
-/// Replaces derivative requests by calls of synthesized functions.
-static LogicalResult resolveRequests(ModuleOp module) {
-  bool hasRequests =
-      module
-          .walk([](Operation *op) {
-            return isa<adj::ValueAndGradOp, adj::GradOp, adj::VjpOp,
-                       adj::JvpOp>(op)
-                       ? WalkResult::interrupt()
-                       : WalkResult::advance();
-          })
-          .wasInterrupted();
-  if (!hasRequests)
-    return success();
+/// Runs the compiler's differentiate stage (canonicalize, then
+/// adj-differentiate): the functions evaluated, and the derivatives built
+/// from them, are in the same canonical forms as the compiled ones (e.g. the
+/// stable log(sigmoid(x)) = -softplus(-x), finite where sigmoid rounds to 0).
+static LogicalResult differentiate(ModuleOp module) {
   PassManager pm(module.getContext());
-  AdjDifferentiateOptions options;
+  PipelineOptions options;
   options.ruleFiles = ruleFiles;
-  pm.addPass(createAdjDifferentiate(options));
+  buildDifferentiatePipeline(pm, options);
   return pm.run(module);
 }
 
@@ -556,7 +548,7 @@ static LogicalResult run(MLIRContext &context, llvm::SourceMgr &sourceMgr) {
     return failure();
   FailureOr<std::unique_ptr<RuleLibrary>> rules =
       RuleLibrary::load(&context, ruleFiles);
-  if (failed(rules) || failed(resolveRequests(*module)))
+  if (failed(rules) || failed(differentiate(*module)))
     return failure();
 
   if (checkGrad && fnName.empty()) {

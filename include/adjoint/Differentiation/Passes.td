@@ -21,6 +21,11 @@ def AdjDifferentiate : Pass<"adj-differentiate", "::mlir::ModuleOp"> {
     needed; a request whose callee itself contains requests is handled after
     them, which is how higher derivatives are asked for.
 
+    The pass differentiates the IR as written; the compiler's `differentiate`
+    stage (`--adj-stage-differentiate`) canonicalizes first, so derivatives
+    are built from the canonical forms (e.g. adj.log's stable
+    log(sigmoid(x)) = -softplus(-x)).
+
     Before:
     ```mlir
     func.func @f(%x: tensor<3xf64>) -> tensor<f64> {

@@ -31,7 +31,8 @@ struct PipelineOptions {
   std::vector<std::string> ruleFiles;
 };
 
-/// Resolves derivative requests (adj-differentiate).
+/// Canonicalizes (the derivative is built from the canonical forms), then
+/// resolves derivative requests (adj-differentiate).
 void buildDifferentiatePipeline(mlir::OpPassManager &pm,
                                 const PipelineOptions &options = {});
 /// Inlines every call into the exported functions and simplifies the adj IR

@@ -113,16 +113,21 @@ save("equal-int-bool",
       node("Equal", ["i", "b"])], [3], opset=9)
 
 # BatchNormalization's statistics per activation (`spatial` 0, opsets 7
-# and 8), and a training-mode node whose saved_mean is read (the importer
-# does not make saved_mean and saved_var).
+# and 8).
 stats = [(k, np.ones(3, np.float32)) for k in ("s", "b", "m", "v")]
 save("batchnorm7-spatial0",
      [node("BatchNormalization", ["x", "s", "b", "m", "v"], spatial=0)],
      [2, 3], stats, opset=7)
-save("batchnorm13-saved-mean",
-     [helper.make_node("BatchNormalization", ["x", "s", "b", "m", "v"],
-                       ["t", "rm", "rv", "sm", "sv"], name="batchnorm"),
-      node("Mul", ["sm", "sm"])], [2, 3], stats, opset=13)
+
+# A node, or the graph, reading an output the importer does not make
+# (Dropout's mask) once got an error that did not say which.
+save("dropout-mask-read",
+     [helper.make_node("Dropout", ["x"], ["d", "mask"], name="dropout"),
+      helper.make_node("Cast", ["mask"], ["y"], name="cast",
+                       to=TensorProto.FLOAT)], [2, 3])
+save("dropout-mask-output",
+     [helper.make_node("Dropout", ["x"], ["d", "y"], name="dropout")],
+     [2, 3])
 
 # ConstantFill's value out of its integer dtype's range was once wrapped
 # (an INT32 3e9 became -1294967296).
@@ -132,3 +137,8 @@ save("constantfill-int32",
       helper.make_node("Cast", ["c"], ["f"], name="cast",
                        to=TensorProto.FLOAT),
       node("Mul", ["f", "x"])], [2], opset=8)
+
+# A Range of a run-time value: shapes are static, so it must fold.
+save("range-runtime",
+     [node("Range", ["x", "l", "d"])], [],
+     [("l", np.array(5, np.int64)), ("d", np.array(1, np.int64))])

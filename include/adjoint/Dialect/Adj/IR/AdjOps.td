@@ -130,6 +130,13 @@ def Adj_AbsOp : Adj_UnaryOp<"abs"> { let summary = "elementwise |x|"; }
 def Adj_ExpOp : Adj_UnaryOp<"exp"> { let summary = "elementwise e^x"; }
 def Adj_LogOp : Adj_UnaryOp<"log"> {
   let summary = "elementwise natural logarithm";
+  let description = [{
+    Canonicalization rewrites the log of a sigmoid into its stable form
+    (log(sigmoid(x)) -> -softplus(-x), log(1 - sigmoid(x)) -> -softplus(x)):
+    the sigmoid rounds to 0 below about -88 in f32, where the log is -inf
+    and its derivative NaN.
+  }];
+  let hasCanonicalizer = 1;
 }
 def Adj_Log1pOp : Adj_UnaryOp<"log1p"> {
   let summary = "elementwise log(1 + x), accurate for small x";

@@ -17,12 +17,6 @@ namespace adjoint::adj {
 mlir::Value buildSoftplus(mlir::OpBuilder &b, mlir::Location loc,
                           mlir::Value x);
 
-/// log(sigmoid(x)) -> -softplus(-x) and log(1 - sigmoid(x)) -> -softplus(x):
-/// sigmoid rounds to 0 below about -88 in f32 (-745 in f64), where the log
-/// is -inf and its derivative NaN. adj-differentiate applies them to every
-/// adj.log before it differentiates.
-void populateStableLogPatterns(mlir::RewritePatternSet &patterns);
-
 } // namespace adjoint::adj
 
 #endif // ADJOINT_DIALECT_ADJ_IR_STABLEMATH_H
