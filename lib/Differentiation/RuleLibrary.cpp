@@ -387,8 +387,10 @@ RuleLibrary::load(MLIRContext *context, ArrayRef<std::string> paths) {
         auto opName = dyn_cast<StringAttr>(attr);
         FailureOr<Layout> layout = checkRule(fn, mode, opName);
         if (failed(layout)) {
+          // A function that is both rules would mostly fail the same way
+          // twice: its errors are reported once.
           ok = false;
-          continue;
+          break;
         }
         auto &table =
             mode == Mode::Reverse ? library->reverse : library->forward;
