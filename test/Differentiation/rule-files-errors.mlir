@@ -18,6 +18,7 @@
 // RUN: not adjoint-opt %t/model.mlir --rules %t/mixed-types.mlir -adj-differentiate 2>&1 | FileCheck %s --check-prefix=MIXED
 // RUN: not adjoint-opt %t/model.mlir --rules %t/scalar.mlir -adj-differentiate 2>&1 | FileCheck %s --check-prefix=SCALAR
 // RUN: not adjoint-opt %t/model.mlir --rules %t/regions.mlir -adj-differentiate 2>&1 | FileCheck %s --check-prefix=REGIONS
+// RUN: not adjoint-run %t/plain.mlir --rules %t/call.mlir --check-grad 2>&1 | FileCheck %s --check-prefix=CALL
 // RUN: not adjoint-opt %t/model.mlir --rules %t/empty.mlir -adj-differentiate 2>&1 | FileCheck %s --check-prefix=EMPTY
 // RUN: not adjoint-opt %t/model64.mlir --rules %src_root/examples/rules/math.mlir -adj-differentiate 2>&1 | FileCheck %s --check-prefix=NO-MATCH
 // RUN: not adjoint-opt %t/model.mlir --rules %t/bad-body.mlir -adj-differentiate 2>&1 | FileCheck %s --check-prefix=BODY
@@ -155,6 +156,19 @@ func.func @atan(%x: tensor<*xf32>, %y: tensor<*xf32>, %d: tensor<*xf32>) -> tens
   } else {
     scf.yield %x : tensor<*xf32>
   }
+  return %r : tensor<*xf32>
+}
+
+//--- call.mlir
+// The body is copied into the model, where @atan_helper does not exist.
+func.func @atan_helper(%x: tensor<*xf32>) -> tensor<*xf32> {
+  return %x : tensor<*xf32>
+}
+func.func @atan(%x: tensor<*xf32>, %y: tensor<*xf32>, %d: tensor<*xf32>) -> tensor<*xf32>
+    attributes {adj.reverse_rule = "math.atan", adj.forward_rule = "math.atan"} {
+  // CALL: call.mlir:[[@LINE+2]]:8: error: rule @atan calls a function (func.call): a rule body cannot call functions
+  // CALL-NOT: error:
+  %r = func.call @atan_helper(%d) : (tensor<*xf32>) -> tensor<*xf32>
   return %r : tensor<*xf32>
 }
 
