@@ -107,7 +107,7 @@ bool hasFileRule(const RuleLibrary *rules, Operation *op, bool reverse) {
 /// derivative.
 InFlightDiagnostic emitOnlyDeclared(func::FuncOp fn) {
   return fn.emitError("cannot differentiate @")
-         << fn.getSymName()
+         << adj::getSourceName(fn)
          << ": it is only declared; define it, or give it a custom "
             "derivative (adj.custom_vjp = @"
          << fn.getSymName() << "_custom_vjp; see docs/adding-rules.md)";
@@ -448,7 +448,7 @@ FailureOr<func::FuncOp> Differentiator::getOrCreate(func::FuncOp fn,
   // means it calls itself: check before the cache, which already holds it.
   if (inProgress.contains(fn))
     return fn.emitError("cannot differentiate @")
-           << fn.getSymName()
+           << adj::getSourceName(fn)
            << ": it is recursive (it calls itself, directly or through other "
               "functions)";
   auto key = std::make_tuple(fn.getOperation(), kind,
@@ -467,7 +467,7 @@ FailureOr<func::FuncOp> Differentiator::getOrCreate(func::FuncOp fn,
                       })
                       .wasInterrupted()))
     return fn.emitError("cannot differentiate @")
-           << fn.getSymName()
+           << adj::getSourceName(fn)
            << ": only straight-line functions (one block, no ops with "
               "regions) can be differentiated";
 
