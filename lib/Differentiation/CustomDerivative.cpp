@@ -65,7 +65,7 @@ static FailureOr<func::FuncOp> lookupCustom(func::FuncOp fn, StringRef attrName,
   Attribute attr = fn->getAttr(attrName);
   if (!attr)
     return fn.emitError("cannot differentiate @")
-           << fn.getSymName() << " in " << mode
+           << adj::getSourceName(fn) << " in " << mode
            << " mode: it has a custom derivative for the other mode only; "
               "give it `"
            << attrName << " = @" << fn.getSymName()
@@ -85,7 +85,7 @@ static FailureOr<func::FuncOp> lookupCustom(func::FuncOp fn, StringRef attrName,
     InFlightDiagnostic diag =
         fn.emitError("the custom ")
         << (forward ? "jvp" : "vjp") << " @" << custom.getSymName() << " of @"
-        << fn.getSymName() << " has type " << custom.getFunctionType()
+        << adj::getSourceName(fn) << " has type " << custom.getFunctionType()
         << ", but must have type " << expected
         << (forward ? " (the arguments, then one tangent per float tensor "
                       "argument -> one tangent per result)"

@@ -149,8 +149,10 @@ void AdjDifferentiatePass::runOnOperation() {
     }
     if (!progress) {
       for (Operation *request : requests)
-        request->emitError("cannot differentiate ")
-            << request->getAttr("callee")
+        request->emitError("cannot differentiate @")
+            << adj::getSourceName(symbols.lookup<func::FuncOp>(
+                   request->getAttrOfType<FlatSymbolRefAttr>("callee")
+                       .getValue()))
             << ": its derivative needs the derivative of a function that "
                "requests this one (the requests form a cycle)";
       return signalPassFailure();

@@ -11,7 +11,9 @@
 //      depends on it. Only values that are both get derivatives, so nothing
 //      is computed for labels, constants or dead outputs.
 //   3. Every op that would need a rule but has none is reported, all at
-//      once, before anything is built.
+//      once, before anything is built: those of the functions it calls too
+//      (checked as their derivatives will be built), so one run lists them
+//      all.
 //   4. Reverse mode walks the copied ops backwards from the seeds (1 for
 //      value_and_grad, the cotangent arguments for a vjp); each active op's
 //      DifferentiableOpInterface::buildReverse turns its results' cotangents
@@ -39,6 +41,8 @@
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/IR/SymbolTable.h"
 #include "llvm/ADT/DenseSet.h"
+
+#include <set>
 
 using namespace mlir;
 using namespace adjoint;
@@ -99,13 +103,67 @@ bool hasFileRule(const RuleLibrary *rules, Operation *op, bool reverse) {
          (reverse ? rules->hasReverseRule(op) : rules->hasForwardRule(op));
 }
 
-/// Reports every op that needs a rule and has none.
+/// The error for a call of `fn`, which is only declared and has no custom
+/// derivative.
+InFlightDiagnostic emitOnlyDeclared(func::FuncOp fn) {
+  return fn.emitError("cannot differentiate @")
+         << adj::getSourceName(fn)
+         << ": it is only declared; define it, or give it a custom "
+            "derivative (adj.custom_vjp = @"
+         << fn.getSymName() << "_custom_vjp; see docs/adding-rules.md)";
+}
+
+/// The callees already checked by one checkRules, with their wrt masks.
+using CheckedCallees = std::set<std::pair<Operation *, std::vector<bool>>>;
+
 LogicalResult checkRules(Block &body, const Activity &activity,
-                         const RuleLibrary *rules, bool reverse) {
+                         const Differentiator &differentiator, bool reverse,
+                         CheckedCallees &checked);
+
+/// Checks the callee of `call`, an op that gets a derivative, as its
+/// derivative will be built (CallRule in Rules/Upstream.cpp): differentiated
+/// w.r.t. the call's active operands, all of its results seeded. A callee
+/// that is not straight-line, or whose derivative is being built (recursion),
+/// is left to getOrCreate, which says why.
+LogicalResult checkCallee(func::CallOp call, const Activity &activity,
+                          const Differentiator &differentiator, bool reverse,
+                          CheckedCallees &checked) {
+  auto callee = SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(
+      call, call.getCalleeAttr());
+  if (!callee || hasCustomDerivative(callee))
+    return success();
+  if (callee.isExternal()) {
+    emitOnlyDeclared(callee);
+    return failure();
+  }
+  SmallVector<bool> wrt;
+  for (OpOperand &operand : call->getOpOperands())
+    wrt.push_back(activity.isActive(operand.get()) &&
+                  isDifferentiableOperand(call, operand.getOperandNumber()));
+  if (!callee.getBody().hasOneBlock() || differentiator.isBeingBuilt(callee) ||
+      !checked.insert({callee, std::vector<bool>(wrt.begin(), wrt.end())})
+           .second)
+    return success();
+  Block &body = callee.getBody().front();
+  Activity calleeActivity =
+      analyze(body, wrt, body.getTerminator()->getOperands());
+  return checkRules(body, calleeActivity, differentiator, reverse, checked);
+}
+
+/// Reports every op that needs a rule and has none, in `body` and in the
+/// functions it calls, so that one run lists them all.
+LogicalResult checkRules(Block &body, const Activity &activity,
+                         const Differentiator &differentiator, bool reverse,
+                         CheckedCallees &checked) {
+  const RuleLibrary *rules = differentiator.getRules();
   bool ok = true;
   for (Operation &op : body) {
-    if (isa<DifferentiableOpInterface>(op) ||
-        hasFileRule(rules, &op, reverse) || !needsRule(op, activity))
+    if (!needsRule(op, activity))
+      continue;
+    if (auto call = dyn_cast<func::CallOp>(op))
+      if (failed(checkCallee(call, activity, differentiator, reverse, checked)))
+        ok = false;
+    if (isa<DifferentiableOpInterface>(op) || hasFileRule(rules, &op, reverse))
       continue;
     ok = false;
     // Forward mode (adj.jvp, and --check-grad, which checks both modes) of
@@ -132,6 +190,14 @@ LogicalResult checkRules(Block &body, const Activity &activity,
            "docs/adding-rules.md), or make its operands constant";
   }
   return success(ok);
+}
+
+/// Reports every op of `body` (and of what it calls) that needs a rule and
+/// has none.
+LogicalResult checkRules(Block &body, const Activity &activity,
+                         const Differentiator &differentiator, bool reverse) {
+  CheckedCallees checked;
+  return checkRules(body, activity, differentiator, reverse, checked);
 }
 
 /// The location of the derivative ops of `op`.
@@ -305,7 +371,8 @@ FailureOr<SmallVector<Value>> buildReverse(Sweep &sweep, Block &entry,
   }
   sweep.activity = analyze(entry, wrt, seeded);
   const RuleLibrary *rules = sweep.differentiator.getRules();
-  if (failed(checkRules(entry, sweep.activity, rules, /*reverse=*/true)))
+  if (failed(checkRules(entry, sweep.activity, sweep.differentiator,
+                        /*reverse=*/true)))
     return failure();
 
   // Walk a snapshot: rules append ops to the block.
@@ -343,7 +410,8 @@ FailureOr<SmallVector<Value>> buildForward(Sweep &sweep, Block &entry,
       sweep.derivative[entry.getArgument(i)] = entry.getArgument(next++);
   sweep.activity = analyze(entry, wrt, results);
   const RuleLibrary *rules = sweep.differentiator.getRules();
-  if (failed(checkRules(entry, sweep.activity, rules, /*reverse=*/false)))
+  if (failed(checkRules(entry, sweep.activity, sweep.differentiator,
+                        /*reverse=*/false)))
     return failure();
 
   SmallVector<Operation *> forwardOps =
@@ -380,7 +448,7 @@ FailureOr<func::FuncOp> Differentiator::getOrCreate(func::FuncOp fn,
   // means it calls itself: check before the cache, which already holds it.
   if (inProgress.contains(fn))
     return fn.emitError("cannot differentiate @")
-           << fn.getSymName()
+           << adj::getSourceName(fn)
            << ": it is recursive (it calls itself, directly or through other "
               "functions)";
   auto key = std::make_tuple(fn.getOperation(), kind,
@@ -390,11 +458,7 @@ FailureOr<func::FuncOp> Differentiator::getOrCreate(func::FuncOp fn,
   // A custom derivative (CustomDerivative.cpp) replaces the body's.
   bool custom = hasCustomDerivative(fn);
   if (fn.isExternal() && !custom)
-    return fn.emitError("cannot differentiate @")
-           << fn.getSymName()
-           << ": it is only declared; define it, or give it a custom "
-              "derivative (adj.custom_vjp = @"
-           << fn.getSymName() << "_custom_vjp; see docs/adding-rules.md)";
+    return emitOnlyDeclared(fn);
   if (!custom && (!fn.getBody().hasOneBlock() ||
                   fn.getBody()
                       .walk([](Operation *op) {
@@ -403,7 +467,7 @@ FailureOr<func::FuncOp> Differentiator::getOrCreate(func::FuncOp fn,
                       })
                       .wasInterrupted()))
     return fn.emitError("cannot differentiate @")
-           << fn.getSymName()
+           << adj::getSourceName(fn)
            << ": only straight-line functions (one block, no ops with "
               "regions) can be differentiated";
 

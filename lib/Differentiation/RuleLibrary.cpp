@@ -7,8 +7,8 @@
 //      values, which adj ops reject once verified. Its ops are verified when
 //      the rule is used, on concrete types.
 //   2. Check each function carrying `adj.reverse_rule` or `adj.forward_rule`:
-//      the op it names exists, its body is straight-line and returns what
-//      its type says, its argument and result counts fit the op's (when the
+//      the op it names exists, its body is straight-line, calls no function
+//      and returns what its type says, its argument and result counts fit the op's (when the
 //      op's ODS fixes them), and the derivative of each value has a type
 //      compatible with the value's.
 //
@@ -31,6 +31,7 @@
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/TypeUtilities.h"
 #include "mlir/IR/Verifier.h"
+#include "mlir/Interfaces/CallInterfaces.h"
 #include "mlir/Interfaces/InferTypeOpInterface.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Support/FileUtilities.h"
@@ -150,6 +151,16 @@ FailureOr<Layout> checkRule(func::FuncOp fn, Mode mode, StringAttr opName) {
   if (!straightLine || !ret)
     return fn.emitError(rule) << " must be one block of ops without regions, "
                                  "ending with func.return";
+  // The body is copied into the model's module, where the rule file's
+  // functions do not exist.
+  for (Operation &op : body)
+    if (auto call = dyn_cast<CallOpInterface>(op))
+      return call->emitError(rule)
+             << " calls a function (" << op.getName()
+             << "): a rule body cannot call functions, as it is copied into "
+                "the model without them; write the derivative with ops "
+                "(adj, arith, math), or give the model's function a custom "
+                "derivative (adj.custom_vjp, docs/adding-rules.md)";
   if (ret.getNumOperands() != fn.getNumResults())
     return ret.emitError(rule)
            << " returns " << ret.getNumOperands()
@@ -387,8 +398,10 @@ RuleLibrary::load(MLIRContext *context, ArrayRef<std::string> paths) {
         auto opName = dyn_cast<StringAttr>(attr);
         FailureOr<Layout> layout = checkRule(fn, mode, opName);
         if (failed(layout)) {
+          // A function that is both rules would mostly fail the same way
+          // twice: its errors are reported once.
           ok = false;
-          continue;
+          break;
         }
         auto &table =
             mode == Mode::Reverse ? library->reverse : library->forward;

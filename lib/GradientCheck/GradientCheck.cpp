@@ -137,11 +137,16 @@ adjoint::checkGradients(func::FuncOp fn, ArrayRef<RefTensor> args,
   OwningOpRef<ModuleOp> copy(cast<ModuleOp>(fn->getParentOp()->clone()));
   auto target = copy->lookupSymbol<func::FuncOp>(fn.getSymName());
   Differentiator differentiator(*copy, options.rules);
+  // The jvp is built only once the vjp is: an op the reverse sweep cannot
+  // differentiate is mostly one the forward sweep cannot either, and its
+  // errors would be reported twice.
   FailureOr<func::FuncOp> vjp =
       differentiator.getOrCreate(target, DerivativeKind::Reverse, wrt);
+  if (failed(vjp))
+    return failure();
   FailureOr<func::FuncOp> jvp =
       differentiator.getOrCreate(target, DerivativeKind::Forward, wrt);
-  if (failed(vjp) || failed(jvp))
+  if (failed(jvp))
     return failure();
 
   // A stream of its own: drawn from `seed` itself, the cotangents would

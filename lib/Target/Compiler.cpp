@@ -20,6 +20,7 @@
 #include "adjoint/Pipelines/Pipelines.h"
 #include "adjoint/Transforms/Passes.h"
 
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/Pass/PassManager.h"
@@ -219,12 +220,15 @@ LogicalResult checkExportNames(ModuleOp module) {
   return success();
 }
 
-/// Prefixes the public functions' names: <prefix>_<name>.
+/// Prefixes the public functions' names: <prefix>_<name>. The user's name
+/// stays in adj.source_name, for diagnostics.
 void prefixExports(ModuleOp module, StringRef prefix) {
   SymbolTable symbols(module);
   for (auto fn : llvm::make_early_inc_range(module.getOps<func::FuncOp>()))
-    if (fn.isPublic() && !fn.isExternal())
+    if (fn.isPublic() && !fn.isExternal()) {
+      fn->setAttr(adj::kSourceNameAttr, fn.getSymNameAttr());
       (void)symbols.rename(fn, (prefix + "_" + fn.getSymName()).str());
+    }
 }
 
 /// The default prefix: the output's file name up to its first '.', without
@@ -285,6 +289,29 @@ LogicalResult checkTensorSizes(ModuleOp module) {
       if (failed(check(type, op->getLoc())))
         return WalkResult::interrupt();
     return WalkResult::advance();
+  });
+  return failure(result.wasInterrupted());
+}
+
+/// Fails at the first loop that carries a tensor from one iteration to the
+/// next: bufferization would reject it later, without saying what to do
+/// ("Yield operand #0 is not equivalent to the corresponding iter bbArg"),
+/// and the derivative of a function with a loop is not built either.
+LogicalResult checkNoTensorLoops(ModuleOp module) {
+  WalkResult result = module.walk([&](Operation *op) {
+    if (!isa<scf::ForOp, scf::WhileOp>(op) ||
+        llvm::none_of(op->getResultTypes(),
+                      [](Type t) { return isa<TensorType>(t); }))
+      return WalkResult::advance();
+    auto fn = op->getParentOfType<func::FuncOp>();
+    op->emitError("cannot compile this '")
+        << op->getName() << "'" << (fn ? " in @" : "")
+        << (fn ? fn.getSymName() : "")
+        << ": a loop that carries a tensor from one iteration to the next is "
+           "not supported (a model is straight-line code); unroll it: repeat "
+           "its body once per iteration, or call a function holding the body "
+           "once per iteration";
+    return WalkResult::interrupt();
   });
   return failure(result.wasInterrupted());
 }
@@ -354,7 +381,8 @@ LogicalResult adjoint::compile(ModuleOp module, const CompileOptions &options,
            << "; use all or a stage: differentiate, optimize, "
               "linalg, bufferize, llvm";
 
-  if (failed(checkTensorSizes(module)) || failed(checkNoRecursion(module)))
+  if (failed(checkTensorSizes(module)) || failed(checkNoRecursion(module)) ||
+      failed(checkNoTensorLoops(module)))
     return failure();
   for (const std::string &spec : options.grad)
     if (failed(addDerivativeEntry(module, spec, /*withValue=*/false)))

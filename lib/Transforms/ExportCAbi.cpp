@@ -22,6 +22,8 @@
 
 #include "adjoint/Transforms/Passes.h"
 
+#include "adjoint/Dialect/Adj/IR/AdjOps.h"
+
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/SymbolTable.h"
@@ -129,14 +131,14 @@ LogicalResult exportFunction(func::FuncOp fn, bool reuse) {
       if (callee && callee.isExternal())
         return WalkResult::advance();
       op->emitError("cannot export @")
-          << fn.getSymName() << ": it still calls another function";
+          << adjoint::adj::getSourceName(fn) << ": it still calls another function";
       return WalkResult::interrupt();
     }
     if (auto alloc = dyn_cast<memref::AllocOp>(op)) {
       if (alloc->getParentOp() != fn || !alloc.getType().hasStaticShape() ||
           !alloc.getType().getLayout().isIdentity()) {
         alloc.emitError("cannot place this buffer in the workspace of @")
-            << fn.getSymName()
+            << adjoint::adj::getSourceName(fn)
             << ": only statically shaped buffers allocated at the top level "
                "of the function can be";
         return WalkResult::interrupt();
@@ -155,7 +157,7 @@ LogicalResult exportFunction(func::FuncOp fn, bool reuse) {
     if (bytes > std::numeric_limits<int64_t>::max() - kAlignment ||
         llvm::AddOverflow(sum, int64_t(llvm::alignTo(bytes, kAlignment)), sum))
       return alloc.emitError("cannot place this buffer in the workspace of @")
-             << fn.getSymName()
+             << adjoint::adj::getSourceName(fn)
              << ": the workspace would take more than 2^63 - 1 bytes; make "
                 "the model's tensors smaller";
   }

@@ -18,6 +18,35 @@ func.func @ask(%x: tensor<3xf64>, %y: tensor<3xf64>, %c: tensor<3xf64>) -> tenso
 
 // -----
 
+// The ops without a rule of the functions it calls are reported in the same
+// run, with the caller's (and a declared callee's, which needs a custom
+// derivative).
+func.func private @tan_helper(%x: tensor<3xf64>, %k: tensor<3xf64>) -> tensor<3xf64> {
+  // expected-error @+1 {{cannot differentiate 'math.tan': it has no differentiation rule}}
+  %0 = math.tan %x : tensor<3xf64>
+  // No derivative flows through %k: no rule is needed.
+  %1 = math.tan %k : tensor<3xf64>
+  %2 = adj.mul %0, %1 : tensor<3xf64>
+  return %2 : tensor<3xf64>
+}
+// expected-error @+1 {{cannot differentiate @declared: it is only declared}}
+func.func private @declared(tensor<3xf64>) -> tensor<3xf64>
+func.func @calls_helper(%x: tensor<3xf64>, %k: tensor<3xf64>) -> tensor<3xf64> {
+  // expected-error @+1 {{cannot differentiate 'math.sinh': it has no differentiation rule}}
+  %0 = math.sinh %x : tensor<3xf64>
+  %1 = func.call @tan_helper(%0, %k) : (tensor<3xf64>, tensor<3xf64>) -> tensor<3xf64>
+  %2 = func.call @declared(%1) : (tensor<3xf64>) -> tensor<3xf64>
+  // expected-error @+1 {{cannot differentiate 'math.cosh': it has no differentiation rule}}
+  %3 = math.cosh %2 : tensor<3xf64>
+  return %3 : tensor<3xf64>
+}
+func.func @ask_helper(%x: tensor<3xf64>, %k: tensor<3xf64>, %c: tensor<3xf64>) -> tensor<3xf64> {
+  %r, %dx = adj.vjp @calls_helper(%x, %k) cotangents(%c) wrt [0] : (tensor<3xf64>, tensor<3xf64>, tensor<3xf64>) -> (tensor<3xf64>, tensor<3xf64>)
+  return %dx : tensor<3xf64>
+}
+
+// -----
+
 // An op without a rule is fine where no derivative flows through it.
 func.func @constant_part(%x: tensor<3xf64>, %k: tensor<3xf64>) -> tensor<3xf64> {
   %0 = arith.addf %k, %k : tensor<3xf64>

@@ -18,11 +18,20 @@
 // RUN: not adjoint-opt %t/model.mlir --rules %t/mixed-types.mlir -adj-differentiate 2>&1 | FileCheck %s --check-prefix=MIXED
 // RUN: not adjoint-opt %t/model.mlir --rules %t/scalar.mlir -adj-differentiate 2>&1 | FileCheck %s --check-prefix=SCALAR
 // RUN: not adjoint-opt %t/model.mlir --rules %t/regions.mlir -adj-differentiate 2>&1 | FileCheck %s --check-prefix=REGIONS
+// RUN: not adjoint-run %t/plain.mlir --rules %t/call.mlir --check-grad 2>&1 | FileCheck %s --check-prefix=CALL
 // RUN: not adjoint-opt %t/model.mlir --rules %t/empty.mlir -adj-differentiate 2>&1 | FileCheck %s --check-prefix=EMPTY
 // RUN: not adjoint-opt %t/model64.mlir --rules %src_root/examples/rules/math.mlir -adj-differentiate 2>&1 | FileCheck %s --check-prefix=NO-MATCH
 // RUN: not adjoint-opt %t/model.mlir --rules %t/bad-body.mlir -adj-differentiate 2>&1 | FileCheck %s --check-prefix=BODY
 // RUN: not adjoint-run %t/model.mlir --rules %t/bad-body.mlir --check-grad 2>&1 | FileCheck %s --check-prefix=BODY
 // RUN: not adjoint-opt %t/model.mlir --rules %t/forward-only.mlir -adj-differentiate 2>&1 | FileCheck %s --check-prefix=FORWARD-ONLY
+// --check-grad builds both modes: an error of a function that is both rules
+// is reported once, not once per mode.
+// RUN: not adjoint-run %t/plain.mlir --rules %t/both-bad-body.mlir --check-grad 2>&1 | FileCheck %s --check-prefix=BOTH-BODY
+// BOTH-BODY: error: the rule @atan for 'math.atan' does not apply to its types here
+// BOTH-BODY-NOT: error:
+// RUN: not adjoint-run %t/plain.mlir --rules %t/both-mixed-types.mlir --check-grad 2>&1 | FileCheck %s --check-prefix=BOTH-MIXED
+// BOTH-MIXED: error: rule @atan: argument #1 has type 'tensor<*xf64>'
+// BOTH-MIXED-NOT: error:
 // A reverse rule alone serves adj.grad, but --check-grad also builds the
 // jvp: the error names the reverse rule and the missing forward one.
 // RUN: adjoint-opt %t/model.mlir --rules %t/reverse-only.mlir -adj-differentiate -o /dev/null
@@ -48,6 +57,13 @@ func.func @f(%x: tensor<3x2xf32>) -> tensor<f32> {
 func.func @df(%x: tensor<3x2xf32>) -> tensor<3x2xf32> {
   %g = adj.grad @f(%x) : (tensor<3x2xf32>) -> tensor<3x2xf32>
   return %g : tensor<3x2xf32>
+}
+
+//--- plain.mlir
+func.func @f(%x: tensor<3x2xf32>) -> tensor<f32> {
+  %a = math.atan %x : tensor<3x2xf32>
+  %s = adj.sum %a : tensor<3x2xf32> -> tensor<f32>
+  return %s : tensor<f32>
 }
 
 //--- model64.mlir
@@ -143,6 +159,19 @@ func.func @atan(%x: tensor<*xf32>, %y: tensor<*xf32>, %d: tensor<*xf32>) -> tens
   return %r : tensor<*xf32>
 }
 
+//--- call.mlir
+// The body is copied into the model, where @atan_helper does not exist.
+func.func @atan_helper(%x: tensor<*xf32>) -> tensor<*xf32> {
+  return %x : tensor<*xf32>
+}
+func.func @atan(%x: tensor<*xf32>, %y: tensor<*xf32>, %d: tensor<*xf32>) -> tensor<*xf32>
+    attributes {adj.reverse_rule = "math.atan", adj.forward_rule = "math.atan"} {
+  // CALL: call.mlir:[[@LINE+2]]:8: error: rule @atan calls a function (func.call): a rule body cannot call functions
+  // CALL-NOT: error:
+  %r = func.call @atan_helper(%d) : (tensor<*xf32>) -> tensor<*xf32>
+  return %r : tensor<*xf32>
+}
+
 //--- empty.mlir
 // EMPTY: error: the rule file '{{.*}}empty.mlir' holds no rule: mark each rule function with adj.reverse_rule = "dialect.op" or adj.forward_rule
 func.func @atan(%x: tensor<*xf32>, %y: tensor<*xf32>, %d: tensor<*xf32>) -> tensor<*xf32> {
@@ -157,6 +186,20 @@ func.func @atan(%x: tensor<*xf32>, %y: tensor<*xf32>, %d: tensor<*xf32>) -> tens
   %s = "adj.sum"(%d) {axes = array<i64: 2>, keepdims} : (tensor<*xf32>) -> tensor<*xf32>
   %r = adj.mul %d, %s : tensor<*xf32>
   return %r : tensor<*xf32>
+}
+
+//--- both-bad-body.mlir
+func.func @atan(%x: tensor<*xf32>, %y: tensor<*xf32>, %d: tensor<*xf32>) -> tensor<*xf32>
+    attributes {adj.reverse_rule = "math.atan", adj.forward_rule = "math.atan"} {
+  %s = "adj.sum"(%d) {axes = array<i64: 2>, keepdims} : (tensor<*xf32>) -> tensor<*xf32>
+  %r = adj.mul %d, %s : tensor<*xf32>
+  return %r : tensor<*xf32>
+}
+
+//--- both-mixed-types.mlir
+func.func @atan(%x: tensor<*xf32>, %y: tensor<*xf64>, %d: tensor<*xf64>) -> tensor<*xf32>
+    attributes {adj.reverse_rule = "math.atan", adj.forward_rule = "math.atan"} {
+  return %x : tensor<*xf32>
 }
 
 //--- forward-only.mlir

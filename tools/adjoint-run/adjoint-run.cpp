@@ -142,6 +142,10 @@ static std::string typeString(Type type) {
 // Choosing the function and naming its arguments
 //===----------------------------------------------------------------------===//
 
+/// The functions of the model as written, for error messages: taken before
+/// derivative requests add their (private) synthesized functions.
+static std::string userFunctions;
+
 static std::string functionList(ModuleOp module) {
   std::string s;
   llvm::raw_string_ostream os(s);
@@ -156,7 +160,7 @@ static FailureOr<func::FuncOp> selectFunction(ModuleOp module) {
     if (auto fn = module.lookupSymbol<func::FuncOp>(fnName))
       return fn;
     return fail("no function '" + fnName + "' in " + modelFile +
-                "; available: " + functionList(module));
+                "; available: " + userFunctions);
   }
   SmallVector<func::FuncOp> candidates;
   for (auto fn : module.getOps<func::FuncOp>())
@@ -169,7 +173,7 @@ static FailureOr<func::FuncOp> selectFunction(ModuleOp module) {
   return fail(llvm::Twine(candidates.empty() ? "no" : "several") +
               " public functions in " + modelFile +
               " and none named 'main'; pick one with --fn (available: " +
-              functionList(module) + ")");
+              userFunctions + ")");
 }
 
 //===----------------------------------------------------------------------===//
@@ -503,6 +507,22 @@ static LogicalResult checkFunction(func::FuncOp fn, const RuleLibrary &rules) {
                                   row.mode, row.name, row.numProbed,
                                   row.maxRelativeError,
                                   pass ? "ok" : "FAILED");
+    if (std::isnan(row.maxRelativeError) && row.numProbed) {
+      // Not an inaccurate derivative: an op left its domain at these inputs.
+      bool derivative = std::isnan(row.worstDerivative);
+      bool difference = std::isnan(row.worstFiniteDifference);
+      llvm::outs() << "           NaN: "
+                   << (derivative && difference ? "the derivative and the "
+                                                  "function's value are"
+                       : derivative             ? "the derivative is"
+                                                : "the function's value is")
+                   << " NaN at these inputs (an op evaluated outside its "
+                      "domain, e.g. adj.pow of a negative base, adj.log or "
+                      "adj.sqrt of a negative value); give --inputs where "
+                      "the function is defined, or compile with "
+                      "--check-numerics to find the op\n";
+      continue;
+    }
     if (!pass && row.numProbed) {
       std::string index;
       llvm::raw_string_ostream os(index);
@@ -539,6 +559,10 @@ static LogicalResult run(MLIRContext &context, llvm::SourceMgr &sourceMgr) {
   if (precision < 1 || precision > 17)
     return fail("--precision must be between 1 and 17, got " +
                 llvm::Twine(precision.getValue()));
+  // Also rejects NaN.
+  if (!(tolerance > 0))
+    return fail("--tolerance must be positive, got " +
+                llvm::formatv("{0}", tolerance.getValue()).str());
   if (!inputsFile.empty() && seed.getNumOccurrences())
     return fail("give either --inputs or --seed, not both");
 
@@ -546,6 +570,7 @@ static LogicalResult run(MLIRContext &context, llvm::SourceMgr &sourceMgr) {
       parseSourceFile<ModuleOp>(sourceMgr, ParserConfig(&context));
   if (!module)
     return failure();
+  userFunctions = functionList(*module);
   FailureOr<std::unique_ptr<RuleLibrary>> rules =
       RuleLibrary::load(&context, ruleFiles);
   if (failed(rules) || failed(differentiate(*module)))

@@ -49,6 +49,12 @@ public:
 
   const RuleLibrary *getRules() const { return rules; }
 
+  /// Whether the derivative of `fn` is being built (a call of it from what
+  /// is being differentiated is recursion).
+  bool isBeingBuilt(mlir::func::FuncOp fn) const {
+    return inProgress.contains(fn);
+  }
+
 private:
   mlir::ModuleOp module;
   const RuleLibrary *rules;

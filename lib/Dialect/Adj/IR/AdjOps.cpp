@@ -1059,6 +1059,12 @@ std::string adjoint::adj::getResultName(func::FuncOp fn, unsigned i) {
   return "result" + std::to_string(i);
 }
 
+StringRef adjoint::adj::getSourceName(func::FuncOp fn) {
+  if (auto name = fn->getAttrOfType<StringAttr>(kSourceNameAttr))
+    return name.getValue();
+  return fn.getSymName();
+}
+
 bool adjoint::adj::isFloatTensor(Type type) {
   auto tensor = dyn_cast<RankedTensorType>(type);
   return tensor && isa<FloatType>(tensor.getElementType());

@@ -51,6 +51,13 @@ std::string getArgumentName(mlir::func::FuncOp fn, unsigned i);
 /// The name of a function's result `i`: its `adj.name`, else "resultN".
 std::string getResultName(mlir::func::FuncOp fn, unsigned i);
 
+/// The attribute keeping the name a function had in the user's model once
+/// adjoint-compile has given it the exported <prefix>_<name>.
+constexpr llvm::StringLiteral kSourceNameAttr = "adj.source_name";
+/// The name of `fn` in the user's model, for diagnostics: its
+/// `adj.source_name`, else its symbol name.
+llvm::StringRef getSourceName(mlir::func::FuncOp fn);
+
 /// The NumPy broadcast of two shapes, or nullopt when they do not broadcast.
 std::optional<llvm::SmallVector<int64_t>>
 broadcastShapes(llvm::ArrayRef<int64_t> a, llvm::ArrayRef<int64_t> b);
