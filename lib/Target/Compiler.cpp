@@ -345,6 +345,10 @@ LogicalResult adjoint::compile(ModuleOp module, const CompileOptions &options,
   if (!adj::isCIdentifier(prefix))
     return optionError(module)
            << "--prefix '" << prefix << "' is not a C identifier";
+  // Before the pipeline runs: a bad triple or CPU is the user's, not the
+  // model's, and should not wait for the last stage.
+  if (llvm::Error error = checkTarget(options.target))
+    return optionError(module) << llvm::toString(std::move(error));
   if (!options.dumpAfter.empty() && options.dumpAfter != "all" &&
       llvm::none_of(getStages(), [&](const Stage &s) {
         return options.dumpAfter == s.name;

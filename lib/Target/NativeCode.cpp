@@ -66,6 +66,17 @@ createTargetMachine(const TargetOptions &options) {
       list.AddFeature(feature.first(), feature.second);
     features = list.getString();
   }
+  // LLVM warns for each subtarget it makes with an unknown CPU, then may
+  // abort ("64-bit code requested on a subtarget that doesn't support it"):
+  // check the name against the target's CPUs first.
+  if (!cpu.empty()) {
+    std::unique_ptr<llvm::MCSubtargetInfo> info(
+        target->createMCSubtargetInfo(triple, "", ""));
+    if (!info || !info->isCPUStringValid(cpu))
+      return llvm::createStringError(
+          "unknown --target-cpu '" + cpu + "' for '" + triple +
+          "' (llc -mtriple=" + triple + " -mcpu=help lists the known ones)");
+  }
   llvm::TargetOptions targetOptions;
   std::unique_ptr<llvm::TargetMachine> machine(target->createTargetMachine(
       triple, cpu.empty() ? "generic" : cpu, features, targetOptions,
@@ -74,6 +85,10 @@ createTargetMachine(const TargetOptions &options) {
     return llvm::createStringError("cannot create a target machine for '" +
                                    triple + "' (cpu '" + cpu + "')");
   return std::move(machine);
+}
+
+llvm::Error adjoint::checkTarget(const TargetOptions &options) {
+  return createTargetMachine(options).takeError();
 }
 
 /// Whether libraries for `triple` may call glibc's vector math library,

@@ -29,6 +29,10 @@ struct TargetOptions {
   std::string cpu;
 };
 
+/// Checks that LLVM can make a target machine for `options` (a known
+/// triple and CPU), with the message to show the user if not.
+llvm::Error checkTarget(const TargetOptions &options);
+
 enum class OutputKind { LLVMIR, Assembly, Object };
 
 /// Translates `module` (LLVM dialect) to an LLVM module for the target, with
