@@ -66,6 +66,19 @@ createTargetMachine(const TargetOptions &options) {
       list.AddFeature(feature.first(), feature.second);
     features = list.getString();
   }
+  // LLVM's default CPU for a triple is the architecture's base ISA; for
+  // RISC-V and LoongArch that has no floating-point unit, and their code
+  // generators abort on our float code ("Do not know how to soften the
+  // result of this operator!"). Use what clang and their Linux
+  // distributions assume: the FPU and the hard-float ABI.
+  llvm::Triple parsed(triple);
+  if (cpu.empty() && parsed.isRISCV()) {
+    cpu = parsed.isRISCV64() ? "generic-rv64" : "generic-rv32";
+    features = "+m,+a,+f,+d,+c";
+  } else if (cpu.empty() && parsed.isLoongArch64()) {
+    cpu = "loongarch64";
+    features = "+64bit,+f,+d";
+  }
   // LLVM warns for each subtarget it makes with an unknown CPU, then may
   // abort ("64-bit code requested on a subtarget that doesn't support it"):
   // check the name against the target's CPUs first.
@@ -77,7 +90,16 @@ createTargetMachine(const TargetOptions &options) {
           "unknown --target-cpu '" + cpu + "' for '" + triple +
           "' (llc -mtriple=" + triple + " -mcpu=help lists the known ones)");
   }
+  // The hard-float ABI where the CPU has double-precision floats (LLVM
+  // warns about it and uses the soft one otherwise).
   llvm::TargetOptions targetOptions;
+  if (parsed.isRISCV() || parsed.isLoongArch64()) {
+    std::unique_ptr<llvm::MCSubtargetInfo> info(
+        target->createMCSubtargetInfo(triple, cpu, features));
+    if (info->checkFeatures("+d"))
+      targetOptions.MCOptions.ABIName =
+          parsed.isRISCV32() ? "ilp32d" : "lp64d";
+  }
   std::unique_ptr<llvm::TargetMachine> machine(target->createTargetMachine(
       triple, cpu.empty() ? "generic" : cpu, features, targetOptions,
       llvm::Reloc::PIC_, std::nullopt, llvm::CodeGenOptLevel::Aggressive));
