@@ -349,6 +349,11 @@ LogicalResult adjoint::compile(ModuleOp module, const CompileOptions &options,
   // model's, and should not wait for the last stage.
   if (llvm::Error error = checkTarget(options.target))
     return optionError(module) << llvm::toString(std::move(error));
+  if (options.emit == "so" && isCrossCompiling(options.target))
+    return optionError(module)
+           << "--target-triple " << options.target.triple
+           << " is not the host: cross-compiling makes an object: use "
+              "--emit=obj, then link it on the target as docs/c-abi.md shows";
   if (!options.dumpAfter.empty() && options.dumpAfter != "all" &&
       llvm::none_of(getStages(), [&](const Stage &s) {
         return options.dumpAfter == s.name;

@@ -24,6 +24,7 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FileUtilities.h"
 #include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
 #include "llvm/Support/Program.h"
@@ -111,6 +112,41 @@ createTargetMachine(const TargetOptions &options) {
 
 llvm::Error adjoint::checkTarget(const TargetOptions &options) {
   return createTargetMachine(options).takeError();
+}
+
+bool adjoint::isCrossCompiling(const TargetOptions &options) {
+  if (options.triple.empty())
+    return false;
+  llvm::Triple triple(llvm::Triple::normalize(options.triple));
+  llvm::Triple host(llvm::sys::getProcessTriple());
+  return triple.getArch() != host.getArch() || triple.getOS() != host.getOS() ||
+         triple.getEnvironment() != host.getEnvironment();
+}
+
+/// Runs the C compiler driver `cc` with `args`. Its output is shown only
+/// when it fails (as `output`): the warnings of a successful run (gcc's
+/// -Wpsabi notes on the kernel runtime for a CPU without AVX-512) are noise
+/// to the user.
+static LogicalResult runCompilerDriver(StringRef cc, ArrayRef<StringRef> args,
+                                       std::string &output) {
+  SmallString<128> log;
+  if (std::error_code ec =
+          llvm::sys::fs::createTemporaryFile("adjoint-cc", "log", log)) {
+    output = "cannot create a temporary file: " + ec.message();
+    return failure();
+  }
+  llvm::FileRemover logRemover(log);
+  std::optional<StringRef> redirects[] = {std::nullopt, log.str(), log.str()};
+  std::string message;
+  int rc = llvm::sys::ExecuteAndWait(cc, args, std::nullopt, redirects, 0, 0,
+                                     &message);
+  if (rc == 0)
+    return success();
+  auto text = llvm::MemoryBuffer::getFile(log);
+  output = text ? StringRef((*text)->getBuffer()).trim().str() : "";
+  if (!message.empty())
+    output += (output.empty() ? "" : "\n") + message;
+  return failure();
 }
 
 /// Whether libraries for `triple` may call glibc's vector math library,
@@ -549,11 +585,11 @@ static FailureOr<std::string> getRuntimeObject(StringRef cc,
   for (const std::string &flag : flags)
     args.push_back(flag);
   args.append({"-c", source, "-o", temporary});
-  std::string message;
-  if (llvm::sys::ExecuteAndWait(cc, args, std::nullopt, {}, 0, 0, &message))
+  std::string output;
+  if (failed(runCompilerDriver(cc, args, output)))
     return emitError(loc) << "compiling the kernel runtime with " << cc
-                          << " failed" << (message.empty() ? "" : ": ")
-                          << message;
+                          << " failed" << (output.empty() ? "" : ":\n")
+                          << output;
   if (!cached) {
     temporaryRemover.releaseFile();
     remover.setFile(temporary);
@@ -596,14 +632,13 @@ LogicalResult adjoint::linkSharedLibrary(StringRef object, StringRef path,
                           : llvm::Triple::normalize(target.triple));
   if (hasLibmvec(triple))
     args.append({"-Wl,--push-state,--as-needed", "-lmvec", "-Wl,--pop-state"});
-  std::string message;
-  int rc = llvm::sys::ExecuteAndWait(*cc, args, std::nullopt, {}, 0, 0,
-                                     &message);
-  if (rc != 0)
+  std::string output;
+  if (failed(runCompilerDriver(*cc, args, output)))
     return emitError(loc) << "linking '" << path << "' with " << *cc
-                          << " failed" << (message.empty() ? "" : ": ")
-                          << message
-                          << " (an undefined reference is a function the model "
-                             "only declares: link its object with --link)";
+                          << " failed" << (output.empty() ? "" : ":\n")
+                          << output
+                          << "\n(an undefined reference is a function the "
+                             "model only declares: link its object with "
+                             "--link)";
   return success();
 }
