@@ -227,17 +227,30 @@ void prefixExports(ModuleOp module, StringRef prefix) {
       (void)symbols.rename(fn, (prefix + "_" + fn.getSymName()).str());
 }
 
-/// The default prefix: the output's file name up to its first '.', without
-/// a leading "lib", other characters than letters and digits made '_'
-/// ("libmlp.so.1" gives "mlp"); "model" if nothing usable is left.
+/// The default prefix: the output's file name without a leading "lib", its
+/// version numbers (".so.1.2") and its extension, other characters than
+/// letters and digits made '_' ("libmlp.so.1" gives "mlp", "libmodel.v2.so"
+/// "model_v2"); "model_" before one that is still no C identifier (a digit
+/// first, a keyword: "lib2fast-model.so" gives "model_2fast_model"), and
+/// "model" if nothing is left. All of the name counts, so that two
+/// libraries' names rarely give one prefix.
 std::string defaultPrefix(StringRef output) {
-  StringRef stem = llvm::sys::path::filename(output).split('.').first;
+  auto isVersion = [](StringRef extension) {
+    return extension.size() > 1 &&
+           llvm::all_of(extension.drop_front(), llvm::isDigit);
+  };
+  StringRef stem = llvm::sys::path::filename(output);
+  while (isVersion(llvm::sys::path::extension(stem)))
+    stem = llvm::sys::path::stem(stem);
+  stem = llvm::sys::path::stem(stem);
   stem.consume_front("lib");
   std::string prefix;
   for (char c : stem)
     prefix += llvm::isAlnum(c) ? c : '_';
   prefix = StringRef(prefix).ltrim('_').str();
-  return adj::isCIdentifier(prefix) ? prefix : "model";
+  if (prefix.empty())
+    return "model";
+  return adj::isCIdentifier(prefix) ? prefix : "model_" + prefix;
 }
 
 LogicalResult writeText(StringRef path, StringRef text, Location loc) {
