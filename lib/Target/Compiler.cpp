@@ -435,6 +435,9 @@ LogicalResult adjoint::compile(ModuleOp module, const CompileOptions &options,
     }
     if (options.dumpAfter == "all" || options.dumpAfter == stage.name) {
       SmallString<128> path(options.dumpDir.empty() ? "." : options.dumpDir);
+      if (std::error_code ec = llvm::sys::fs::create_directories(path))
+        return emitError(loc) << "cannot create --dump-dir '" << path
+                              << "': " << ec.message();
       llvm::sys::path::append(path, prefix + "." + stage.name + ".mlir");
       if (failed(writeText(path, printModule(module), loc)))
         return failure();

@@ -633,12 +633,15 @@ LogicalResult adjoint::linkSharedLibrary(StringRef object, StringRef path,
   if (hasLibmvec(triple))
     args.append({"-Wl,--push-state,--as-needed", "-lmvec", "-Wl,--pop-state"});
   std::string output;
-  if (failed(runCompilerDriver(*cc, args, output)))
-    return emitError(loc) << "linking '" << path << "' with " << *cc
-                          << " failed" << (output.empty() ? "" : ":\n")
-                          << output
-                          << "\n(an undefined reference is a function the "
-                             "model only declares: link its object with "
-                             "--link)";
+  if (failed(runCompilerDriver(*cc, args, output))) {
+    InFlightDiagnostic diag = emitError(loc)
+                              << "linking '" << path << "' with " << *cc
+                              << " failed" << (output.empty() ? "" : ":\n")
+                              << output;
+    if (StringRef(output).contains("undefined reference"))
+      diag << "\n(an undefined reference is a function the model only "
+              "declares: link its object with --link)";
+    return diag;
+  }
   return success();
 }
