@@ -230,8 +230,8 @@ void prefixExports(ModuleOp module, StringRef prefix) {
 /// The default prefix: the output's file name without a leading "lib", its
 /// version numbers (".so.1.2") and its extension, other characters than
 /// letters and digits made '_' ("libmlp.so.1" gives "mlp", "libmodel.v2.so"
-/// "model_v2"); "model_" before one that is still no C identifier (a digit
-/// first, a keyword: "lib2fast-model.so" gives "model_2fast_model"), and
+/// "model_v2"); "model_" before one that starts with a digit
+/// ("lib2fast-model.so" gives "model_2fast_model"), and
 /// "model" if nothing is left. All of the name counts, so that two
 /// libraries' names rarely give one prefix.
 std::string defaultPrefix(StringRef output) {
@@ -250,7 +250,8 @@ std::string defaultPrefix(StringRef output) {
   prefix = StringRef(prefix).ltrim('_').str();
   if (prefix.empty())
     return "model";
-  return adj::isCIdentifier(prefix) ? prefix : "model_" + prefix;
+  // A keyword is fine: every symbol is <prefix>_<name>.
+  return llvm::isDigit(prefix.front()) ? "model_" + prefix : prefix;
 }
 
 LogicalResult writeText(StringRef path, StringRef text, Location loc) {
@@ -355,7 +356,8 @@ LogicalResult adjoint::compile(ModuleOp module, const CompileOptions &options,
            << llvm::join(getEmitKinds(), ", ");
   std::string prefix =
       options.prefix.empty() ? defaultPrefix(options.output) : options.prefix;
-  if (!adj::isCIdentifier(prefix))
+  if (!adj::isCIdentifier(prefix) &&
+      !adj::isCIdentifier(prefix + "_")) // a keyword: symbols are prefix_f
     return optionError(module)
            << "--prefix '" << prefix << "' is not a C identifier";
   // Before the pipeline runs: a bad triple or CPU is the user's, not the
