@@ -289,12 +289,13 @@ Value NodeContext::scalar(double value) {
 namespace {
 
 /// `name` made a C identifier: other characters than letters, digits and '_'
-/// become '_'; one starting with a digit gets `prefix`.
+/// become '_'; one starting with a digit, or a C or C++ keyword (`int`,
+/// `new`), gets `prefix`.
 std::string sanitize(StringRef name, StringRef prefix) {
   std::string s;
   for (char c : name)
     s += llvm::isAlnum(c) ? c : '_';
-  if (s.empty() || llvm::isDigit(s[0]))
+  if (!adj::isCIdentifier(s))
     s = prefix.str() + s;
   return s;
 }

@@ -231,17 +231,31 @@ void prefixExports(ModuleOp module, StringRef prefix) {
     }
 }
 
-/// The default prefix: the output's file name up to its first '.', without
-/// a leading "lib", other characters than letters and digits made '_'
-/// ("libmlp.so.1" gives "mlp"); "model" if nothing usable is left.
+/// The default prefix: the output's file name without a leading "lib", its
+/// version numbers (".so.1.2") and its extension, other characters than
+/// letters and digits made '_' ("libmlp.so.1" gives "mlp", "libmodel.v2.so"
+/// "model_v2"); "model_" before one that starts with a digit
+/// ("lib2fast-model.so" gives "model_2fast_model"), and
+/// "model" if nothing is left. All of the name counts, so that two
+/// libraries' names rarely give one prefix.
 std::string defaultPrefix(StringRef output) {
-  StringRef stem = llvm::sys::path::filename(output).split('.').first;
+  auto isVersion = [](StringRef extension) {
+    return extension.size() > 1 &&
+           llvm::all_of(extension.drop_front(), llvm::isDigit);
+  };
+  StringRef stem = llvm::sys::path::filename(output);
+  while (isVersion(llvm::sys::path::extension(stem)))
+    stem = llvm::sys::path::stem(stem);
+  stem = llvm::sys::path::stem(stem);
   stem.consume_front("lib");
   std::string prefix;
   for (char c : stem)
     prefix += llvm::isAlnum(c) ? c : '_';
   prefix = StringRef(prefix).ltrim('_').str();
-  return adj::isCIdentifier(prefix) ? prefix : "model";
+  if (prefix.empty())
+    return "model";
+  // A keyword is fine: every symbol is <prefix>_<name>.
+  return llvm::isDigit(prefix.front()) ? "model_" + prefix : prefix;
 }
 
 LogicalResult writeText(StringRef path, StringRef text, Location loc) {
@@ -369,9 +383,19 @@ LogicalResult adjoint::compile(ModuleOp module, const CompileOptions &options,
            << llvm::join(getEmitKinds(), ", ");
   std::string prefix =
       options.prefix.empty() ? defaultPrefix(options.output) : options.prefix;
-  if (!adj::isCIdentifier(prefix))
+  if (!adj::isCIdentifier(prefix) &&
+      !adj::isCIdentifier(prefix + "_")) // a keyword: symbols are prefix_f
     return optionError(module)
            << "--prefix '" << prefix << "' is not a C identifier";
+  // Before the pipeline runs: a bad triple or CPU is the user's, not the
+  // model's, and should not wait for the last stage.
+  if (llvm::Error error = checkTarget(options.target))
+    return optionError(module) << llvm::toString(std::move(error));
+  if (options.emit == "so" && isCrossCompiling(options.target))
+    return optionError(module)
+           << "--target-triple " << options.target.triple
+           << " is not the host: cross-compiling makes an object: use "
+              "--emit=obj, then link it on the target as docs/c-abi.md shows";
   if (!options.dumpAfter.empty() && options.dumpAfter != "all" &&
       llvm::none_of(getStages(), [&](const Stage &s) {
         return options.dumpAfter == s.name;
@@ -441,6 +465,9 @@ LogicalResult adjoint::compile(ModuleOp module, const CompileOptions &options,
     }
     if (options.dumpAfter == "all" || options.dumpAfter == stage.name) {
       SmallString<128> path(options.dumpDir.empty() ? "." : options.dumpDir);
+      if (std::error_code ec = llvm::sys::fs::create_directories(path))
+        return emitError(loc) << "cannot create --dump-dir '" << path
+                              << "': " << ec.message();
       llvm::sys::path::append(path, prefix + "." + stage.name + ".mlir");
       if (failed(writeText(path, printModule(module), loc)))
         return failure();

@@ -24,6 +24,7 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FileUtilities.h"
 #include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
 #include "llvm/Support/Program.h"
@@ -69,7 +70,40 @@ createTargetMachine(const TargetOptions &options) {
       list.AddFeature(feature.first(), feature.second);
     features = list.getString();
   }
+  // LLVM's default CPU for a triple is the architecture's base ISA; for
+  // RISC-V and LoongArch that has no floating-point unit, and their code
+  // generators abort on our float code ("Do not know how to soften the
+  // result of this operator!"). Use what clang and their Linux
+  // distributions assume: the FPU and the hard-float ABI.
+  llvm::Triple parsed(triple);
+  if (cpu.empty() && parsed.isRISCV()) {
+    cpu = parsed.isRISCV64() ? "generic-rv64" : "generic-rv32";
+    features = "+m,+a,+f,+d,+c";
+  } else if (cpu.empty() && parsed.isLoongArch64()) {
+    cpu = "loongarch64";
+    features = "+64bit,+f,+d";
+  }
+  // LLVM warns for each subtarget it makes with an unknown CPU, then may
+  // abort ("64-bit code requested on a subtarget that doesn't support it"):
+  // check the name against the target's CPUs first.
+  if (!cpu.empty()) {
+    std::unique_ptr<llvm::MCSubtargetInfo> info(
+        target->createMCSubtargetInfo(triple, "", ""));
+    if (!info || !info->isCPUStringValid(cpu))
+      return llvm::createStringError(
+          "unknown --target-cpu '" + cpu + "' for '" + triple +
+          "' (llc -mtriple=" + triple + " -mcpu=help lists the known ones)");
+  }
+  // The hard-float ABI where the CPU has double-precision floats (LLVM
+  // warns about it and uses the soft one otherwise).
   llvm::TargetOptions targetOptions;
+  if (parsed.isRISCV() || parsed.isLoongArch64()) {
+    std::unique_ptr<llvm::MCSubtargetInfo> info(
+        target->createMCSubtargetInfo(triple, cpu, features));
+    if (info->checkFeatures("+d"))
+      targetOptions.MCOptions.ABIName =
+          parsed.isRISCV32() ? "ilp32d" : "lp64d";
+  }
   std::unique_ptr<llvm::TargetMachine> machine(target->createTargetMachine(
       triple, cpu.empty() ? "generic" : cpu, features, targetOptions,
       llvm::Reloc::PIC_, std::nullopt, llvm::CodeGenOptLevel::Aggressive));
@@ -77,6 +111,45 @@ createTargetMachine(const TargetOptions &options) {
     return llvm::createStringError("cannot create a target machine for '" +
                                    triple + "' (cpu '" + cpu + "')");
   return std::move(machine);
+}
+
+llvm::Error adjoint::checkTarget(const TargetOptions &options) {
+  return createTargetMachine(options).takeError();
+}
+
+bool adjoint::isCrossCompiling(const TargetOptions &options) {
+  if (options.triple.empty())
+    return false;
+  llvm::Triple triple(llvm::Triple::normalize(options.triple));
+  llvm::Triple host(llvm::sys::getProcessTriple());
+  return triple.getArch() != host.getArch() || triple.getOS() != host.getOS() ||
+         triple.getEnvironment() != host.getEnvironment();
+}
+
+/// Runs the C compiler driver `cc` with `args`. Its output is shown only
+/// when it fails (as `output`): the warnings of a successful run (gcc's
+/// -Wpsabi notes on the kernel runtime for a CPU without AVX-512) are noise
+/// to the user.
+static LogicalResult runCompilerDriver(StringRef cc, ArrayRef<StringRef> args,
+                                       std::string &output) {
+  SmallString<128> log;
+  if (std::error_code ec =
+          llvm::sys::fs::createTemporaryFile("adjoint-cc", "log", log)) {
+    output = "cannot create a temporary file: " + ec.message();
+    return failure();
+  }
+  llvm::FileRemover logRemover(log);
+  std::optional<StringRef> redirects[] = {std::nullopt, log.str(), log.str()};
+  std::string message;
+  int rc = llvm::sys::ExecuteAndWait(cc, args, std::nullopt, redirects, 0, 0,
+                                     &message);
+  if (rc == 0)
+    return success();
+  auto text = llvm::MemoryBuffer::getFile(log);
+  output = text ? StringRef((*text)->getBuffer()).trim().str() : "";
+  if (!message.empty())
+    output += (output.empty() ? "" : "\n") + message;
+  return failure();
 }
 
 /// Whether libraries for `triple` may call glibc's vector math library,
@@ -564,11 +637,11 @@ getRuntimeObject(StringRef cc, const TargetOptions &target,
   for (const std::string &flag : flags)
     args.push_back(flag);
   args.append({"-c", source, "-o", temporary});
-  std::string message;
-  if (llvm::sys::ExecuteAndWait(cc, args, std::nullopt, {}, 0, 0, &message))
+  std::string output;
+  if (failed(runCompilerDriver(cc, args, output)))
     return emitError(loc) << "compiling the kernel runtime with " << cc
-                          << " failed" << (message.empty() ? "" : ": ")
-                          << message;
+                          << " failed" << (output.empty() ? "" : ":\n")
+                          << output;
   if (!cached) {
     temporaryFile.release();
     remover.setFile(temporary);
@@ -613,14 +686,16 @@ LogicalResult adjoint::linkSharedLibrary(StringRef object, StringRef path,
                           : llvm::Triple::normalize(target.triple));
   if (hasLibmvec(triple))
     args.append({"-Wl,--push-state,--as-needed", "-lmvec", "-Wl,--pop-state"});
-  std::string message;
-  int rc = llvm::sys::ExecuteAndWait(*cc, args, std::nullopt, {}, 0, 0,
-                                     &message);
-  if (rc != 0)
-    return emitError(loc) << "linking '" << path << "' with " << *cc
-                          << " failed" << (message.empty() ? "" : ": ")
-                          << message
-                          << " (an undefined reference is a function the model "
-                             "only declares: link its object with --link)";
+  std::string output;
+  if (failed(runCompilerDriver(*cc, args, output))) {
+    InFlightDiagnostic diag = emitError(loc)
+                              << "linking '" << path << "' with " << *cc
+                              << " failed" << (output.empty() ? "" : ":\n")
+                              << output;
+    if (StringRef(output).contains("undefined reference"))
+      diag << "\n(an undefined reference is a function the model only "
+              "declares: link its object with --link)";
+    return diag;
+  }
   return success();
 }

@@ -5,6 +5,7 @@
 
 import os
 import shutil
+import tempfile
 
 import numpy as np
 
@@ -80,3 +81,51 @@ except FileNotFoundError as e:
 os.environ["ADJOINT_COMPILE"] = on_path
 assert adjoint.compile(model, output=os.path.join(d, "libq3.so")).f(w, x) == m.f(w, x)
 print("find_compiler: ADJOINT_COMPILE, then PATH")
+
+# One pair is one spec (not a list of two specs); a bad name in it is the
+# compiler's error; anything else is a TypeError that says what is expected.
+p = adjoint.compile(model, grad=("f", ["x"]))
+assert [a.name for a in p.f_grad.outputs] == ["grad_x"]
+try:
+    adjoint.compile(model, grad=("f", ["nope"]))
+    raise AssertionError("no CompileError")
+except adjoint.CompileError as e:
+    assert "no argument named or numbered 'nope'" in str(e), str(e)
+try:
+    adjoint.compile(model, grad=[3])
+    raise AssertionError("no TypeError")
+except TypeError as e:
+    assert "grad: expected" in str(e), str(e)
+print("compile: a single pair")
+
+# options: a string is split as a shell would, not into characters.
+o = adjoint.compile(model, options="-O0 --prefix=opt")
+assert o.prefix == "opt" and o.f(w, x) == m.f(w, x)
+print("compile: options as a string")
+
+# None is not an array (np.asarray(None) would be a nan of shape ()).
+try:
+    m.f(None, x)
+    raise AssertionError("no TypeError")
+except TypeError as e:
+    assert str(e) == ("f: input 'w': expected a float64 array of shape (3,), "
+                      "got None"), str(e)
+print("call: None input")
+
+# The temporary directory of a default output goes with its Library, and
+# at once on a failed compile.
+import gc
+t = adjoint.compile(model)
+tdir = os.path.dirname(t.path)
+assert os.path.isdir(tdir)
+del t
+gc.collect()
+assert not os.path.exists(tdir), tdir
+before = set(os.listdir(tempfile.gettempdir()))
+try:
+    adjoint.compile(model, grad=["g"])
+except adjoint.CompileError:
+    pass
+assert not any(n.startswith("adjoint-") for n in
+               set(os.listdir(tempfile.gettempdir())) - before)
+print("compile: temporary directories removed")

@@ -65,9 +65,10 @@ static cl::opt<std::string>
               cl::desc("Write the IR after a stage (differentiate, optimize, "
                        "linalg, bufferize, llvm) or after all of them"),
               cl::value_desc("stage|all"), cl::cat(category));
-static cl::opt<std::string> dumpDir("dump-dir",
-                                    cl::desc("Where --dump-after writes"),
-                                    cl::init("."), cl::cat(category));
+static cl::opt<std::string>
+    dumpDir("dump-dir",
+            cl::desc("Where --dump-after writes (created if missing)"),
+            cl::init("."), cl::cat(category));
 static cl::opt<std::string>
     dot("dot",
         cl::desc("Write the Graphviz DOT of the model and its derivatives "

@@ -30,6 +30,14 @@ struct TargetOptions {
   std::string cpu;
 };
 
+/// Checks that LLVM can make a target machine for `options` (a known
+/// triple and CPU), with the message to show the user if not.
+llvm::Error checkTarget(const TargetOptions &options);
+
+/// Whether `options` asks for another architecture, OS or environment than
+/// the host's: such code can be written as an object, not linked here.
+bool isCrossCompiling(const TargetOptions &options);
+
 enum class OutputKind { LLVMIR, Assembly, Object };
 
 /// Translates `module` (LLVM dialect) to an LLVM module for the target, with

@@ -1412,8 +1412,23 @@ func.func @empty_wrt(%x: tensor<f32>) {
 
 // -----
 
-// expected-error @+1 {{adj.name of a function argument must be a string that is a C identifier, got "1x"}}
+// expected-error @+1 {{adj.name of a function argument must be a string that is a C identifier and not a C or C++ keyword, got "1x"}}
 func.func @bad_name(%x: tensor<f32> {adj.name = "1x"}) -> tensor<f32> {
+  return %x : tensor<f32>
+}
+
+// -----
+
+// A keyword would make the generated header compile as neither C nor C++.
+// expected-error @+1 {{adj.name of a function argument must be a string that is a C identifier and not a C or C++ keyword, got "class"}}
+func.func @keyword_name(%x: tensor<f32> {adj.name = "class"}) -> tensor<f32> {
+  return %x : tensor<f32>
+}
+
+// -----
+
+// expected-error @+1 {{adj.name of a function result must be a string that is a C identifier and not a C or C++ keyword, got "new"}}
+func.func @keyword_result(%x: tensor<f32>) -> (tensor<f32> {adj.name = "new"}) {
   return %x : tensor<f32>
 }
 

@@ -24,11 +24,13 @@ import ctypes
 import json
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
 import tempfile
 import threading
+import weakref
 
 import numpy as np
 
@@ -160,6 +162,10 @@ class Function:
             if value.dtype != spec.dtype:
                 raise self._error(TypeError, f"input '{spec.name}'", expected,
                                   _describe(value))
+        elif value is None:
+            # np.asarray(None, float32) is nan, of shape ().
+            raise self._error(TypeError, f"input '{spec.name}'", expected,
+                              "None")
         else:
             try:
                 value = np.asarray(value, dtype=spec.dtype)
@@ -402,16 +408,30 @@ def find_compiler():
 RUNTIME_NOTE = "adjoint: building the kernel runtime"
 
 
+def _is_pair(spec):
+    """Whether `spec` is one ("fn", ["a", "b"]) pair."""
+    return (isinstance(spec, (tuple, list)) and len(spec) == 2
+            and isinstance(spec[0], str)
+            and isinstance(spec[1], (tuple, list)))
+
+
 def _specs(option, specs):
+    """The flags for `specs`: "fn", "fn:wrt=a,b", a pair ("fn", ["a", "b"])
+    or a list of them."""
     if specs is None:
         return []
-    if isinstance(specs, str):
+    if isinstance(specs, str) or _is_pair(specs):
         specs = [specs]
     args = []
     for spec in specs:
-        if isinstance(spec, (tuple, list)):  # ("loss", ["W1", "b1"])
+        if _is_pair(spec):
             fn, wrt = spec
             spec = f"{fn}:wrt={','.join(str(w) for w in wrt)}"
+        elif not isinstance(spec, str):
+            raise TypeError(
+                f"{option.lstrip('-').replace('-', '_')}: expected \"fn\", "
+                f"\"fn:wrt=a,b\", a pair (\"fn\", [\"a\", \"b\"]) or a "
+                f"list of them, got {spec!r}")
         args += [option, spec]
     return args
 
@@ -432,22 +452,36 @@ def compile(path, output=None, grad=None, value_and_grad=None, prefix=None,
     `output` defaults to lib<model>.so in a new temporary directory;
     `loss` ("softmax_cross_entropy" or "mse", ONNX models only) adds the
     function `loss` with a `labels` input (docs/onnx.md).
-    `options` are further command-line flags. Raises CompileError with the
-    compiler's diagnostics on failure.
+    `options` are further command-line flags: a list of them, or one string
+    split as a shell would ("-O0 --target-cpu=haswell"). Raises
+    CompileError with the compiler's diagnostics on failure.
+
+    Without `output`, the library is written to a new temporary directory
+    that is removed when the returned Library is garbage-collected or the
+    interpreter exits (with load=False, the caller owns the directory of
+    the returned path).
     """
     if not os.path.exists(path):
         raise FileNotFoundError(f"{path}: no such file")
+    if isinstance(options, str):
+        options = shlex.split(options)
+    temporary = None
     if output is None:
         stem = re.sub(r"\W", "_", os.path.basename(path).split(".")[0])
-        output = os.path.join(tempfile.mkdtemp(prefix="adjoint-"),
-                              f"lib{stem or 'model'}.so")
+        temporary = tempfile.mkdtemp(prefix="adjoint-")
+        output = os.path.join(temporary, f"lib{stem or 'model'}.so")
     command = [find_compiler(), os.fspath(path), "-o", os.fspath(output)]
     if prefix is not None:
         command += ["--prefix", prefix]
     if loss is not None:
         command += ["--loss", loss]
-    command += _specs("--grad", grad) + _specs("--value-and-grad",
-                                              value_and_grad)
+    try:
+        command += _specs("--grad", grad) + _specs("--value-and-grad",
+                                                  value_and_grad)
+    except TypeError:
+        if temporary:
+            shutil.rmtree(temporary, ignore_errors=True)
+        raise
     if check_numerics:
         command.append("--check-numerics")
     if not check_indices:
@@ -469,6 +503,19 @@ def compile(path, output=None, grad=None, value_and_grad=None, prefix=None,
             else:
                 diagnostics.append(line)
     if p.returncode != 0:
+        if temporary:
+            shutil.rmtree(temporary, ignore_errors=True)
         raise CompileError(f"adjoint-compile failed (exit {p.returncode}):\n"
                            + "".join(diagnostics).strip())
-    return Library(output, prefix) if load else output
+    if not load:
+        return output
+    try:
+        library = Library(output, prefix)
+    except BaseException:
+        if temporary:
+            shutil.rmtree(temporary, ignore_errors=True)
+        raise
+    if temporary:
+        # The loaded library stays mapped after its file is removed.
+        weakref.finalize(library, shutil.rmtree, temporary, ignore_errors=True)
+    return library

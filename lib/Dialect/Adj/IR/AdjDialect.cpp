@@ -45,7 +45,9 @@ static LogicalResult verifyNameAttr(Operation *op, NamedAttribute attr,
   auto name = dyn_cast<StringAttr>(attr.getValue());
   if (!name || !isCIdentifier(name.getValue()))
     return op->emitError("adj.name of a ")
-           << what << " must be a string that is a C identifier, got "
+           << what
+           << " must be a string that is a C identifier and not a C or C++ "
+              "keyword, got "
            << attr.getValue();
   return success();
 }

@@ -19,6 +19,7 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/SmallSet.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/MathExtras.h"
 
 using namespace mlir;
@@ -1043,8 +1044,30 @@ LogicalResult BatchNormOp::inferReturnTypes(MLIRContext *,
 //===----------------------------------------------------------------------===//
 
 bool adjoint::adj::isCIdentifier(StringRef s) {
+  // The keywords of C23 and C++23 (and C++'s alternative tokens): a header
+  // that names an argument `int` or `class` compiles as neither.
+  static const llvm::StringSet<> keywords = {
+      "_Alignas", "_Alignof", "_Atomic", "_BitInt", "_Bool", "_Complex",
+      "_Decimal128", "_Decimal32", "_Decimal64", "_Generic", "_Imaginary",
+      "_Noreturn", "_Static_assert", "_Thread_local", "alignas", "alignof",
+      "and", "and_eq", "asm", "auto", "bitand", "bitor", "bool", "break",
+      "case", "catch", "char", "char16_t", "char32_t", "char8_t", "class",
+      "co_await", "co_return", "co_yield", "compl", "concept", "const",
+      "const_cast", "consteval", "constexpr", "constinit", "continue",
+      "decltype", "default", "delete", "do", "double", "dynamic_cast", "else",
+      "enum", "explicit", "export", "extern", "false", "float", "for",
+      "friend", "goto", "if", "inline", "int", "long", "mutable", "namespace",
+      "new", "noexcept", "not", "not_eq", "nullptr", "operator", "or",
+      "or_eq", "private", "protected", "public", "register",
+      "reinterpret_cast", "requires", "restrict", "return", "short", "signed",
+      "sizeof", "static", "static_assert", "static_cast", "struct", "switch",
+      "template", "this", "thread_local", "throw", "true", "try", "typedef",
+      "typeid", "typename", "typeof", "typeof_unqual", "union", "unsigned",
+      "using", "virtual", "void", "volatile", "wchar_t", "while", "xor",
+      "xor_eq"};
   return !s.empty() && !llvm::isDigit(s.front()) &&
-         llvm::all_of(s, [](char c) { return llvm::isAlnum(c) || c == '_'; });
+         llvm::all_of(s, [](char c) { return llvm::isAlnum(c) || c == '_'; }) &&
+         !keywords.contains(s);
 }
 
 std::string adjoint::adj::getArgumentName(func::FuncOp fn, unsigned i) {
