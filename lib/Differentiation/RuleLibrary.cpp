@@ -8,9 +8,9 @@
 //      the rule is used, on concrete types.
 //   2. Check each function carrying `adj.reverse_rule` or `adj.forward_rule`:
 //      the op it names exists, its body is straight-line, calls no function
-//      and returns what its type says, its argument and result counts fit the op's (when the
-//      op's ODS fixes them), and the derivative of each value has a type
-//      compatible with the value's.
+//      and returns what its type says, its argument and result counts fit the
+//      op's (when the op's ODS fixes them), and the derivative of each value
+//      has a type compatible with the value's.
 //
 // Using a rule for an op:
 //   1. Pick the first rule whose counts and argument types accept the op's

@@ -15,8 +15,7 @@ llvm::Error adjoint::loadDialectPlugins(llvm::ArrayRef<std::string> paths,
     // dlopen searches the library path for a name without a '/': a plugin
     // in the current directory is what a user means by its bare name.
     std::string file = path;
-    if (!llvm::StringRef(path).contains('/') &&
-        llvm::sys::fs::exists(path))
+    if (!llvm::StringRef(path).contains('/') && llvm::sys::fs::exists(path))
       file = "./" + path;
     llvm::Expected<mlir::DialectPlugin> plugin =
         mlir::DialectPlugin::load(file);

@@ -466,8 +466,8 @@ LogicalResult adjoint::compile(ModuleOp module, const CompileOptions &options,
     if (options.dumpAfter == "all" || options.dumpAfter == stage.name) {
       SmallString<128> path(options.dumpDir.empty() ? "." : options.dumpDir);
       if (std::error_code ec = llvm::sys::fs::create_directories(path))
-        return emitError(loc) << "cannot create --dump-dir '" << path
-                              << "': " << ec.message();
+        return emitError(loc)
+               << "cannot create --dump-dir '" << path << "': " << ec.message();
       llvm::sys::path::append(path, prefix + "." + stage.name + ".mlir");
       if (failed(writeText(path, printModule(module), loc)))
         return failure();
@@ -506,9 +506,8 @@ LogicalResult adjoint::compile(ModuleOp module, const CompileOptions &options,
     llvm::FileRemover remover(object);
     result = success(
         succeeded(emitNative(**llvmModule, OutputKind::Object, object, loc)) &&
-        succeeded(linkSharedLibrary(object, options.output, options.target,
-                                    loc, options.link,
-                                    options.onRuntimeBuild)));
+        succeeded(linkSharedLibrary(object, options.output, options.target, loc,
+                                    options.link, options.onRuntimeBuild)));
   }
   if (options.timeStages)
     log << llvm::formatv("{0,-14} {1,8:f3} s\n", "codegen+link",

@@ -101,8 +101,7 @@ createTargetMachine(const TargetOptions &options) {
     std::unique_ptr<llvm::MCSubtargetInfo> info(
         target->createMCSubtargetInfo(triple, cpu, features));
     if (info->checkFeatures("+d"))
-      targetOptions.MCOptions.ABIName =
-          parsed.isRISCV32() ? "ilp32d" : "lp64d";
+      targetOptions.MCOptions.ABIName = parsed.isRISCV32() ? "ilp32d" : "lp64d";
   }
   std::unique_ptr<llvm::TargetMachine> machine(target->createTargetMachine(
       triple, cpu.empty() ? "generic" : cpu, features, targetOptions,
@@ -688,10 +687,9 @@ LogicalResult adjoint::linkSharedLibrary(StringRef object, StringRef path,
     args.append({"-Wl,--push-state,--as-needed", "-lmvec", "-Wl,--pop-state"});
   std::string output;
   if (failed(runCompilerDriver(*cc, args, output))) {
-    InFlightDiagnostic diag = emitError(loc)
-                              << "linking '" << path << "' with " << *cc
-                              << " failed" << (output.empty() ? "" : ":\n")
-                              << output;
+    InFlightDiagnostic diag =
+        emitError(loc) << "linking '" << path << "' with " << *cc << " failed"
+                       << (output.empty() ? "" : ":\n") << output;
     if (StringRef(output).contains("undefined reference"))
       diag << "\n(an undefined reference is a function the model only "
               "declares: link its object with --link)";

@@ -130,8 +130,8 @@ LogicalResult exportFunction(func::FuncOp fn, bool reuse) {
           call, call.getCalleeAttr());
       if (callee && callee.isExternal())
         return WalkResult::advance();
-      op->emitError("cannot export @")
-          << adjoint::adj::getSourceName(fn) << ": it still calls another function";
+      op->emitError("cannot export @") << adjoint::adj::getSourceName(fn)
+                                       << ": it still calls another function";
       return WalkResult::interrupt();
     }
     if (auto alloc = dyn_cast<memref::AllocOp>(op)) {

@@ -14,9 +14,9 @@
 //   adjoint-run model.mlir --rules my-rules.mlir ...
 //
 // The compiler's differentiate stage (canonicalize, then resolve derivative
-// requests: adj.grad, ...) runs before anything is evaluated. With --check-grad, the derivatives of
-// the function (of every public function without --fn) are checked against
-// finite differences instead.
+// requests: adj.grad, ...) runs before anything is evaluated. With
+// --check-grad, the derivatives of the function (of every public function
+// without --fn) are checked against finite differences instead.
 //
 //===----------------------------------------------------------------------===//
 

@@ -17,8 +17,8 @@
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/TypeUtilities.h"
 #include "llvm/ADT/STLExtras.h"
-#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/SmallSet.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/MathExtras.h"
 
@@ -1046,6 +1046,7 @@ LogicalResult BatchNormOp::inferReturnTypes(MLIRContext *,
 bool adjoint::adj::isCIdentifier(StringRef s) {
   // The keywords of C23 and C++23 (and C++'s alternative tokens): a header
   // that names an argument `int` or `class` compiles as neither.
+  // clang-format off
   static const llvm::StringSet<> keywords = {
       "_Alignas", "_Alignof", "_Atomic", "_BitInt", "_Bool", "_Complex",
       "_Decimal128", "_Decimal32", "_Decimal64", "_Generic", "_Imaginary",
@@ -1065,6 +1066,7 @@ bool adjoint::adj::isCIdentifier(StringRef s) {
       "typeid", "typename", "typeof", "typeof_unqual", "union", "unsigned",
       "using", "virtual", "void", "volatile", "wchar_t", "while", "xor",
       "xor_eq"};
+  // clang-format on
   return !s.empty() && !llvm::isDigit(s.front()) &&
          llvm::all_of(s, [](char c) { return llvm::isAlnum(c) || c == '_'; }) &&
          !keywords.contains(s);
