@@ -613,29 +613,29 @@ void generalizePooling(RewriterBase &rewriter, linalg::LinalgOp op) {
     (void)linalg::interchangeGenericOp(rewriter, *generic, {0, 1, 2, 4, 5, 3});
 }
 
-/// Step 5: the innermost loop dimensions of `op` that reduce, as one group
-/// if it can become one loop (the dimensions are adjacent, in order, in
-/// every operand that uses them); empty if not, or if it has one dimension.
-/// Reduced in a short innermost loop (a batch norm's 16x16 image rows), a
-/// sum ends each row with a horizontal add of its vector, which the next
-/// row waits for; over one long loop it stays in vector accumulators.
-SmallVector<ReassociationIndices> innerReductionDims(linalg::GenericOp op) {
-  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+/// Whether `op`'s loop dimensions may be collapsed (steps 5 and 6).
+bool collapsible(linalg::GenericOp op) {
   // areDimSequencesPreserved expects projected permutations.
-  if (!op.hasPureTensorSemantics() || iterators.size() < 2 ||
+  if (!op.hasPureTensorSemantics() || op.getNumLoops() < 2 ||
       !op.getBody()->getOps<linalg::IndexOp>().empty() ||
       !llvm::all_of(op.getIndexingMapsArray(),
                     [](AffineMap map) { return map.isProjectedPermutation(); }))
-    return {};
+    return false;
   // A slice's dimensions need not be contiguous: collapsing them would make
   // bufferization copy the slice.
-  if (llvm::any_of(op->getOperands(), [](Value v) {
-        return v.getDefiningOp<tensor::ExtractSliceOp>();
-      }))
-    return {};
+  return llvm::none_of(op->getOperands(), [](Value v) {
+    return v.getDefiningOp<tensor::ExtractSliceOp>();
+  });
+}
+
+/// The longest run of `op`'s innermost loop dimensions, all of iterator
+/// type `type`, that every operand reads in order and contiguously, or not
+/// at all: one group, empty if it would join fewer than two dimensions.
+SmallVector<ReassociationIndices> trailingRun(linalg::GenericOp op,
+                                              utils::IteratorType type) {
+  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
   ReassociationIndices dims;
-  for (int64_t d = iterators.size() - 1;
-       d >= 0 && iterators[d] == utils::IteratorType::reduction; --d) {
+  for (int64_t d = iterators.size() - 1; d >= 0 && iterators[d] == type; --d) {
     ReassociationIndices wider{d};
     llvm::append_range(wider, dims);
     if (!linalg::areDimSequencesPreserved(op.getIndexingMapsArray(), {wider}))
@@ -647,46 +647,34 @@ SmallVector<ReassociationIndices> innerReductionDims(linalg::GenericOp op) {
   return {dims};
 }
 
+/// Step 5: the innermost loop dimensions of `op` that reduce, as one group
+/// if it can become one loop. Reduced in a short innermost loop (a batch
+/// norm's 16x16 image rows), a sum ends each row with a horizontal add of
+/// its vector, which the next row waits for; over one long loop it stays
+/// in vector accumulators.
+SmallVector<ReassociationIndices> innerReductionDims(linalg::GenericOp op) {
+  if (!collapsible(op))
+    return {};
+  return trailingRun(op, utils::IteratorType::reduction);
+}
+
 /// Step 6: the innermost dimensions of an all-parallel `op` whose rows (the
-/// innermost extent) are not whole 8-element vectors, as one group: the
-/// longest run of trailing dimensions that every operand reads in order
-/// and contiguously, or not at all (a per-channel operand of an N x C x H
-/// x W loop, broadcast across H and W, leaves [H, W]). LLVM vectorizes the
-/// innermost loop with a masked vector per row, and in place (oddconv's
-/// tanh of 11 x 11 planes) each row's masked load waited for the previous
-/// row's masked store to the same cache line; over one loop of the plane
-/// the vectors are whole but the last. Rows of whole 8-element vectors
-/// (resconv's 8-pixel rows) are left as they are: no masks, and not
-/// measured faster. Empty if fewer than two dimensions would join.
+/// innermost extent) are not whole 8-element vectors, as one group (a
+/// per-channel operand of an N x C x H x W loop, broadcast across H and W,
+/// leaves [H, W]). LLVM vectorizes the innermost loop with a masked vector
+/// per row, and in place (oddconv's tanh of 11 x 11 planes) each row's
+/// masked load waited for the previous row's masked store to the same
+/// cache line; over one loop of the plane the vectors are whole but the
+/// last. Rows of whole 8-element vectors (resconv's 8-pixel rows) are left
+/// as they are: no masks, and not measured faster.
 SmallVector<ReassociationIndices> elementwiseDims(linalg::GenericOp op) {
-  int64_t rank = op.getNumLoops();
   // An op marked for a later pass (a pooling kernel) keeps its shape: the
   // collapsed op would not carry the mark.
-  if (!op.hasPureTensorSemantics() || rank < 2 ||
-      op.getNumReductionLoops() != 0 || op.hasDynamicShape() ||
-      !op->getDiscardableAttrDictionary().empty() ||
-      !op.getBody()->getOps<linalg::IndexOp>().empty() ||
-      !llvm::all_of(op.getIndexingMapsArray(),
-                    [](AffineMap map) { return map.isProjectedPermutation(); }))
+  if (!collapsible(op) || op.getNumReductionLoops() != 0 ||
+      op.hasDynamicShape() || !op->getDiscardableAttrDictionary().empty() ||
+      op.getStaticLoopRanges().back() % 8 == 0)
     return {};
-  // As in innerReductionDims: collapsing a slice would copy it.
-  if (llvm::any_of(op->getOperands(), [](Value v) {
-        return v.getDefiningOp<tensor::ExtractSliceOp>();
-      }))
-    return {};
-  if (op.getStaticLoopRanges().back() % 8 == 0)
-    return {};
-  ReassociationIndices dims{rank - 1};
-  for (int64_t d = rank - 2; d >= 0; --d) {
-    ReassociationIndices wider{d};
-    llvm::append_range(wider, dims);
-    if (!linalg::areDimSequencesPreserved(op.getIndexingMapsArray(), {wider}))
-      break;
-    dims = wider;
-  }
-  if (dims.size() < 2)
-    return {};
-  return {dims};
+  return trailingRun(op, utils::IteratorType::parallel);
 }
 
 struct AdjFuseElementwisePass
