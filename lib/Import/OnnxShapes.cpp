@@ -927,6 +927,201 @@ LogicalResult scatterElements(NodeContext &n, Results &results) {
   return result(results, n.create<adj::SelectOp>({*written, *added, *data}));
 }
 
+/// ScatterND's index tuples (input 1, the last dimension of k entries
+/// naming a slice of the data's first k dimensions `sizes`) as rows of the
+/// data seen as [rows, slice]: an i64 vector of one position per tuple, for
+/// an adj.scatter_add along axis 0. Negative entries count from the end.
+/// Constant indices are checked at import time: in range and, unless
+/// `repeatsAllowed`, no tuple twice. Run-time ones are computed in f64
+/// (exact below 2^53); a tuple with an entry out of range gets a negative
+/// position, which adj-check-indices reports.
+FailureOr<Value> tuplePositions(NodeContext &n, ArrayRef<int64_t> sizes,
+                                bool repeatsAllowed) {
+  int64_t k = sizes.size(), rows = *elementCount(sizes);
+  int64_t tuples = n.type(1).getNumElements() / std::max<int64_t>(k, 1);
+  SmallVector<int64_t> strides(k, 1);
+  for (int64_t d = k - 2; d >= 0; --d)
+    strides[d] = strides[d + 1] * sizes[d + 1];
+  if (n.input(1).constant) {
+    SmallVector<int64_t> entries = intValues(n.input(1).constant), positions;
+    DenseSet<int64_t> seen;
+    for (int64_t t = 0; t < tuples; ++t) {
+      int64_t position = 0;
+      for (int64_t d = 0; d < k; ++d) {
+        int64_t i = entries[t * k + d];
+        if (i < -sizes[d] || i >= sizes[d])
+          return n.error() << "index " << i << " is out of range for size "
+                           << sizes[d] << " (dimension " << d << ")";
+        position += (i < 0 ? i + sizes[d] : i) * strides[d];
+      }
+      if (!seen.insert(position).second && !repeatsAllowed)
+        return n.error() << "index tuple " << t
+                         << " repeats an earlier one: ONNX leaves the result "
+                            "undefined (reduction none or mul)";
+      positions.push_back(position);
+    }
+    return n.materialize(intConstant(n.b.getContext(), {tuples}, positions));
+  }
+  auto f64 = RankedTensorType::get({tuples, k}, n.b.getF64Type());
+  FailureOr<Value> index =
+      n.create<adj::ConvertOp>(n.reshape(n.value(1), {tuples, k}), {}, f64);
+  if (failed(index))
+    return failure();
+  auto vector = [&](ArrayRef<int64_t> values) -> Value {
+    SmallVector<double> d(values.begin(), values.end());
+    auto type = RankedTensorType::get({k}, n.b.getF64Type());
+    return n.b.create<adj::ConstantOp>(
+        n.loc, type, DenseElementsAttr::get(type, ArrayRef(d)));
+  };
+  Value size = vector(sizes);
+  FailureOr<Value> negative =
+      compare(n, adj::ComparisonDirection::lt, *index, f64Scalar(n, 0.0));
+  FailureOr<Value> wrapped = n.create<adj::AddOp>({*index, size});
+  if (failed(negative) || failed(wrapped))
+    return failure();
+  index = n.create<adj::SelectOp>({*negative, *wrapped, *index});
+  if (failed(index))
+    return failure();
+  FailureOr<Value> part = n.create<adj::MulOp>({*index, vector(strides)});
+  if (failed(part))
+    return failure();
+  // An entry out of range contributes -rows, more than the others add up
+  // to, so that the tuple's position is negative.
+  for (auto [direction, bound] : {std::pair(adj::ComparisonDirection::lt,
+                                            f64Scalar(n, 0.0)),
+                                  std::pair(adj::ComparisonDirection::ge, size)}) {
+    FailureOr<Value> outside = compare(n, direction, *index, bound);
+    if (failed(outside))
+      return failure();
+    part = n.create<adj::SelectOp>(
+        {*outside, f64Scalar(n, -double(rows)), *part});
+    if (failed(part))
+      return failure();
+  }
+  FailureOr<Value> position = n.create<adj::SumOp>(
+      *part, {n.named("axes", n.b.getDenseI64ArrayAttr({1}))});
+  if (failed(position))
+    return failure();
+  return n.create<adj::ConvertOp>(
+      *position, {}, RankedTensorType::get({tuples}, n.b.getI64Type()));
+}
+
+/// ScatterND (`x[idx] = v`, `index_put_`, `x[:, 2:5] = y`): the data seen
+/// as [rows, slice] (its first k dimensions, k the indices' last, and the
+/// rest), each index tuple a row, the updates [tuples, slice] scattered
+/// along axis 0 into zeros (adj.scatter_add), as ScatterElements: then
+/// selected where a tuple points (none), added to the data (add) or
+/// multiplied into it (mul). So the data's derivative is zero where
+/// overwritten (none) and the updates' is gathered back. ONNX leaves a
+/// repeated tuple undefined for none and mul: an error (at import time for
+/// constant indices, else adj-check-indices' status: the repeated tuple's
+/// position is made negative).
+LogicalResult scatterND(NodeContext &n, Results &results) {
+  FailureOr<Value> data = n.floatValue(0), updates = n.floatValue(2);
+  if (failed(data) || failed(updates))
+    return failure();
+  RankedTensorType type = n.type(0), indexType = n.type(1);
+  if (!isa<IntegerType>(indexType.getElementType()))
+    return n.error() << "indices must be integers";
+  int64_t k = indexType.getRank() ? indexType.getShape().back() : 0;
+  if (k < 1 || k > type.getRank())
+    return n.error() << "indices " << indexType
+                     << " must end in a dimension of 1 to the data's rank "
+                     << type.getRank();
+  ArrayRef<int64_t> shape = type.getShape();
+  SmallVector<int64_t> want(indexType.getShape().drop_back());
+  want.append(shape.begin() + k, shape.end());
+  if (n.type(2).getShape() != ArrayRef(want))
+    return n.error() << "updates " << n.type(2) << " must have the shape ["
+                     << llvm::make_range(want.begin(), want.end())
+                     << "] (the indices' but the last, then the data's "
+                        "after the first "
+                     << k << ")";
+  std::string reduction = n.getString("reduction", "none");
+  if (reduction != "none" && reduction != "add" && reduction != "mul")
+    return n.error() << "reduction " << reduction
+                     << " is not supported: none, add or mul";
+  ArrayRef<int64_t> sizes = shape.take_front(k);
+  int64_t rows = *elementCount(sizes), slice = *elementCount(shape.drop_front(k));
+  int64_t tuples = indexType.getNumElements() / k;
+  if (rows >= (int64_t(1) << 53))
+    return n.error() << "the data has too many entries to index";
+  bool repeatsAllowed = reduction == "add";
+  FailureOr<Value> positions = tuplePositions(n, sizes, repeatsAllowed);
+  if (failed(positions))
+    return failure();
+  std::string ranges;
+  for (auto [d, size] : llvm::enumerate(sizes))
+    ranges += llvm::formatv("{0}[{1}, {2})", d ? " x " : "", -size, size).str();
+  auto range = [&](StringRef extra) {
+    return n.named("adj.index_range", n.b.getStringAttr(ranges + extra));
+  };
+  auto scatter = [&](Value v, Value at, ArrayRef<int64_t> resultShape,
+                     StringRef extra) {
+    return n.create<adj::ScatterAddOp>(
+        {v, at}, {n.named("axis", n.b.getI64IntegerAttr(0)), range(extra)},
+        {type.clone(resultShape)});
+  };
+  Value flatData = n.reshape(*data, {rows, slice});
+  Value flatUpdates = n.reshape(*updates, {tuples, slice});
+  if (repeatsAllowed) {
+    FailureOr<Value> added = scatter(flatUpdates, *positions, {rows, slice}, "");
+    if (failed(added))
+      return failure();
+    FailureOr<Value> sum = n.create<adj::AddOp>({flatData, *added});
+    if (failed(sum))
+      return failure();
+    return result(results, n.reshape(*sum, shape));
+  }
+  FailureOr<Value> hits = scatter(
+      n.splat(RankedTensorType::get({tuples}, type.getElementType()), 1.0),
+      *positions, {rows}, "");
+  if (failed(hits))
+    return failure();
+  Value written = *positions;
+  if (!n.input(1).constant) {
+    // A tuple that hits a row twice gets position -1.
+    FailureOr<Value> count = n.create<adj::GatherOp>(
+        {*hits, *positions}, {n.named("axis", n.b.getI64IntegerAttr(0))});
+    if (failed(count))
+      return failure();
+    FailureOr<Value> repeated =
+        compare(n, adj::ComparisonDirection::gt, *count, n.scalar(1.0));
+    auto f64 = RankedTensorType::get({tuples}, n.b.getF64Type());
+    FailureOr<Value> asFloat = n.create<adj::ConvertOp>(*positions, {}, f64);
+    if (failed(repeated) || failed(asFloat))
+      return failure();
+    FailureOr<Value> marked =
+        n.create<adj::SelectOp>({*repeated, f64Scalar(n, -1.0), *asFloat});
+    if (failed(marked))
+      return failure();
+    FailureOr<Value> back =
+        n.create<adj::ConvertOp>(*marked, {}, positions->getType());
+    if (failed(back))
+      return failure();
+    written = *back;
+  }
+  FailureOr<Value> scattered =
+      scatter(flatUpdates, written, {rows, slice},
+              ", each index tuple once (ONNX leaves repeats undefined)");
+  FailureOr<Value> hit =
+      compare(n, adj::ComparisonDirection::gt, n.reshape(*hits, {rows, 1}),
+              n.scalar(0.0));
+  if (failed(scattered) || failed(hit))
+    return failure();
+  FailureOr<Value> out =
+      reduction == "none"
+          ? n.create<adj::SelectOp>({*hit, *scattered, flatData})
+          : n.create<adj::SelectOp>({*hit, *scattered, n.scalar(1.0)});
+  if (failed(out))
+    return failure();
+  if (reduction == "mul")
+    out = n.create<adj::MulOp>({flatData, *out});
+  if (failed(out))
+    return failure();
+  return result(results, n.reshape(*out, shape));
+}
+
 /// Pad's reflect and edge modes, one axis at a time: the entries next to
 /// each border, mirrored (reflect: [1, low] reversed before, the border
 /// not repeated) or the border entry repeated (edge), concatenated.
@@ -1223,6 +1418,15 @@ const OperatorInfo operators[] = {
      "`adj.scatter_add` of the updates at flat positions (as "
      "GatherElements) into zeros; reduction add: added to the data; none: "
      "selected where an index points (repeated indices add up)"},
+    {"ScatterND", 11, 17, 3, scatterND,
+     "the data as [rows, slice] (its first k dimensions, k the indices' "
+     "last, and the rest), each index tuple a row: `adj.scatter_add` of the "
+     "updates into zeros, then `adj.select`ed where a tuple points "
+     "(reduction none; the data's derivative is 0 there), added (add, from "
+     "opset 16) or multiplied in (mul); negative indices count from the "
+     "end; a repeated tuple (undefined in ONNX) is an error for none and "
+     "mul: at import time for constant indices, else adj-check-indices' "
+     "run-time status"},
     {"Shape", 1, 17, 1, shape, "folds to a constant (static shapes)"},
     {"Slice", 1, 17, 1, slice,
      "`adj.slice`; bounds known at import time (attributes before opset "

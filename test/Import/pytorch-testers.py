@@ -1,0 +1,146 @@
+# Operators testers' models hit (session 15), exported from PyTorch and
+# checked against PyTorch in f64 at 1 and 2 threads (torchexport.run):
+# ScatterND from slice and index assignment (`x[:, 2:5] = y`, `x[idx] = v`,
+# `index_put`), with the errors for out-of-range and repeated index tuples.
+# RUN: %python %s %t.dir
+
+import sys
+
+import numpy as np
+import torch
+import torch.nn as nn
+from onnx import TensorProto, helper
+
+import adjoint
+import torchexport
+from torchexport import check, failures, run
+
+torchexport.setup(sys.argv[1])
+BOTH = (1, 2)
+
+
+def expect_error(what, call, *fragments, kind=adjoint.CallError):
+    try:
+        call()
+        failures.append(f"{what}: no error")
+        print(f"FAIL {what}: no error")
+    except kind as e:
+        message = str(getattr(e, "message", e))
+        ok = all(f in message for f in fragments)
+        print(f"{'ok  ' if ok else 'FAIL'} {what}: {message}")
+        if not ok:
+            failures.append(what)
+
+
+class SliceAssign(nn.Module):
+    """`h[:, 2:5] = tanh(z)`: ScatterND of constant index tuples (folded
+    from Expand/Where/Concat); the overwritten columns of h get no
+    gradient."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(4, 6)
+
+    def forward(self, x, z):
+        h = self.fc(x).clone()
+        h[:, 2:5] = torch.tanh(z)
+        return h * h
+
+
+class IndexAssign(nn.Module):
+    """`h[idx] = v` with run-time row indices (a negative one counts from
+    the end)."""
+
+    def __init__(self):
+        super().__init__()
+        self.w = nn.Parameter(torch.randn(3))
+
+    def forward(self, x, v, idx):
+        h = torch.sin(x * self.w).clone()
+        h[idx] = v * 2
+        return h
+
+
+class PairAssign(nn.Module):
+    """`index_put` of single entries at run-time (row, column) pairs, and
+    `index_put(accumulate=True)` (ScatterND into zeros, then Add)."""
+
+    def __init__(self):
+        super().__init__()
+        self.w = nn.Parameter(torch.randn(3))
+
+    def forward(self, x, v, i, j):
+        h = x.index_put((i, j), torch.exp(v * self.w))
+        return h + x.index_put((j, i), v * v, accumulate=True)
+
+
+class ConstantRows(nn.Module):
+    """`index_put` of rows at constant indices."""
+
+    def __init__(self):
+        super().__init__()
+        self.w = nn.Parameter(torch.randn(3))
+
+    def forward(self, x, v):
+        return torch.cos(x.index_put((torch.tensor([0, 2]),), v * self.w))
+
+
+x = np.random.randn(3, 4).astype(np.float32)
+z = np.random.randn(3, 3).astype(np.float32)
+for opset in (11, 13, 17):
+    run(f"slice-assign-{opset}", SliceAssign(), {"x": x, "z": z}, "mse",
+        opset, threads=BOTH)
+rows = {"x": np.random.randn(5, 3).astype(np.float32),
+        "v": np.random.randn(2, 3).astype(np.float32),
+        "idx": np.array([1, -1], np.int64)}
+run("index-assign", IndexAssign(), rows, "mse", 17, threads=BOTH)
+pairs = {"x": np.random.randn(4, 4).astype(np.float32),
+         "v": np.random.randn(3).astype(np.float32),
+         "i": np.array([0, 3, 1], np.int64),
+         "j": np.array([2, 2, 0], np.int64)}
+run("pair-assign", PairAssign(), pairs, "mse", 16, threads=BOTH)
+run("constant-rows", ConstantRows(),
+    {"x": np.random.randn(4, 3).astype(np.float32),
+     "v": np.random.randn(2, 3).astype(np.float32)}, "mse", 13, threads=BOTH)
+
+# ScatterND's reductions add and mul (opset 16) against NumPy, and a
+# repeated index tuple: an error at import time for constant indices, the
+# call's status for run-time ones (ONNX leaves the result undefined).
+data = np.random.randn(4, 3).astype(np.float32)
+upd = np.random.randn(2, 3).astype(np.float32)
+for reduction in ("none", "add", "mul"):
+    node = helper.make_node("ScatterND", ["x", "i", "u"], ["y"], name="s",
+                            reduction=reduction)
+    lib = torchexport.compile_nodes(
+        [node], {"x": data, "i": np.zeros((2, 1), np.int64), "u": upd},
+        {"y": TensorProto.FLOAT}, f"scatternd-{reduction}", opset=16)
+    idx = np.array([[3], [-4]], np.int64)
+    want = data.astype(np.float64)
+    for t, r in enumerate(idx[:, 0] % 4):
+        want[r] = {"none": upd[t], "add": want[r] + upd[t],
+                   "mul": want[r] * upd[t]}[reduction]
+    check(f"scatternd {reduction}", lib.forward(x=data, i=idx, u=upd), want)
+    expect_error(f"scatternd {reduction}, index 4",
+                 lambda: lib.forward(x=data, i=np.array([[4], [0]]), u=upd),
+                 "outside [-4, 4)")
+    repeated = np.array([[1], [-3]], np.int64)
+    if reduction == "add":
+        want = data.astype(np.float64)
+        want[1] += upd[0] + upd[1]
+        check("scatternd add, repeated", lib.forward(x=data, i=repeated,
+                                                     u=upd), want)
+    else:
+        expect_error(f"scatternd {reduction}, repeated",
+                     lambda: lib.forward(x=data, i=repeated, u=upd),
+                     "each index tuple once")
+constant = helper.make_node("Constant", [], ["i"], name="c",
+                            value=helper.make_tensor("i", TensorProto.INT64,
+                                                     [2, 1], [1, -3]))
+expect_error("scatternd, constant repeated", lambda: torchexport.compile_nodes(
+    [constant, helper.make_node("ScatterND", ["x", "i", "u"], ["y"],
+                                name="s")],
+    {"x": data, "u": upd}, {"y": TensorProto.FLOAT}, "scatternd-repeated"),
+    "index tuple 1 repeats an earlier one", kind=Exception)
+
+print(f"{len(failures)} failures")
+sys.exit(1 if failures else 0)
