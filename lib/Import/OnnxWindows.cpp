@@ -538,6 +538,38 @@ LogicalResult pool3d(NodeContext &n, SmallVector<NamedAttribute> attrs, Value x,
   return result(results, n.create<adj::MulOp>({*y, scale}));
 }
 
+/// MaxPool's Indices: each window's first maximum (the one the pool's
+/// derivative routes to) as its flat position in `x` (row-major over N, C,
+/// H, W, as ONNX), by an adj.max_pool2d_gather of the positions (adj.iota),
+/// in f64 unless x's type holds them exactly, converted to i64.
+FailureOr<Value> poolIndices(NodeContext &n, Value x,
+                             ArrayRef<NamedAttribute> window) {
+  Value image = isOneD(n) ? asImage(n, x) : x;
+  auto type = cast<RankedTensorType>(image.getType());
+  int64_t count = type.getNumElements();
+  if (count > (int64_t(1) << 53))
+    return n.error() << "the input has too many entries to index";
+  if (count > (int64_t(1) << 24) && !type.getElementType().isF64()) {
+    type = type.clone(n.b.getF64Type());
+    FailureOr<Value> wide = n.create<adj::ConvertOp>(image, {}, type);
+    if (failed(wide))
+      return failure();
+    image = *wide;
+  }
+  FailureOr<Value> positions = n.create<adj::IotaOp>(
+      {}, {n.named("dim", n.b.getI64IntegerAttr(0))},
+      {RankedTensorType::get({count}, type.getElementType())});
+  if (failed(positions))
+    return failure();
+  SmallVector<NamedAttribute> attrs(window);
+  FailureOr<Value> taken = n.create<adj::MaxPool2DGatherOp>(
+      {image, n.reshape(*positions, type.getShape())}, attrs);
+  if (failed(taken))
+    return failure();
+  auto out = cast<RankedTensorType>(taken->getType());
+  return n.create<adj::ConvertOp>(*taken, {}, out.clone(n.b.getI64Type()));
+}
+
 template <typename OpTy> LogicalResult pool(NodeContext &n, Results &results) {
   FailureOr<SmallVector<NamedAttribute>> attrs = window(n, false, true);
   FailureOr<Value> x = n.floatValue(0);
@@ -560,8 +592,6 @@ template <typename OpTy> LogicalResult pool(NodeContext &n, Results &results) {
   attrs->push_back(n.named("kernel", n.b.getDenseI64ArrayAttr(*kernel)));
   bool average = n.node.op_type() == "AveragePool";
   if (!average) {
-    if (n.node.output_size() > 1 && !n.node.output(1).empty())
-      return n.error() << "the Indices output is not supported";
     if (n.getInt("storage_order", 0))
       return n.error() << "storage_order 1 is not supported";
   } else if (!n.getInt("count_include_pad", 0)) {
@@ -576,6 +606,11 @@ template <typename OpTy> LogicalResult pool(NodeContext &n, Results &results) {
     y = rescaleCeilWindows(n, *y, *kernel, windowValues(*attrs, "stride", 2, 1),
                            padding);
   if (failed(windowResult(n, results, y)))
+    return failure();
+  results.back().windowDropped = dropped;
+  if (average || n.node.output_size() < 2 || n.node.output(1).empty())
+    return success();
+  if (failed(windowResult(n, results, poolIndices(n, *x, *attrs))))
     return failure();
   results.back().windowDropped = dropped;
   return success();
@@ -944,9 +979,11 @@ const OperatorInfo operators[] = {
      "`adj.mean` over the spatial axes"},
     {"MaxPool", 8, 17, 1, pool<adj::MaxPool2DOp>,
      "`adj.max_pool2d`; 1-D (as 2-D of height 1) or 2-D, floor or ceil "
-     "mode, no dilations, no Indices output; 3-D in floor mode: the 2-D "
-     "pool of each kernel depth's slices (as Conv), the first maximum "
-     "kept by `adj.select`s"},
+     "mode, no dilations; the Indices output (1-D and 2-D, storage_order "
+     "0) is each window's first maximum as a flat position in the input, "
+     "an i64 tensor at run time (`adj.max_pool2d_gather` of `adj.iota`; "
+     "no derivative); 3-D in floor mode: the 2-D pool of each kernel "
+     "depth's slices (as Conv), the first maximum kept by `adj.select`s"},
     {"Resize", 10, 17, 1, resize,
      "scales or sizes known at import time (a float initializer's initial "
      "value); at opset 10 scales only, asymmetric coordinates, nearest "

@@ -1,7 +1,8 @@
 # Operators testers' models hit (session 15), exported from PyTorch and
 # checked against PyTorch in f64 at 1 and 2 threads (torchexport.run):
 # ScatterND from slice and index assignment (`x[:, 2:5] = y`, `x[idx] = v`,
-# `index_put`), with the errors for out-of-range and repeated index tuples.
+# `index_put`), with the errors for out-of-range and repeated index tuples;
+# MaxPool's Indices output (`nn.MaxPool2d(return_indices=True)`).
 # RUN: %python %s %t.dir
 
 import sys
@@ -85,6 +86,26 @@ class ConstantRows(nn.Module):
         return torch.cos(x.index_put((torch.tensor([0, 2]),), v * self.w))
 
 
+class PoolIndices(nn.Module):
+    """`MaxPool2d(return_indices=True)` (exported as two MaxPools, the
+    second of kernel 1 giving each plane's offset to subtract): the indices
+    gather the pooled values back from the flattened input (GatherElements)
+    and enter the output as floats; 1-D too, and ceil mode with padding
+    and overlapping windows."""
+
+    def __init__(self, one_d=False, **pool):
+        super().__init__()
+        self.conv = (nn.Conv1d if one_d else nn.Conv2d)(2, 3, 3, padding=1)
+        self.pool = (nn.MaxPool1d if one_d else nn.MaxPool2d)(
+            return_indices=True, **pool)
+
+    def forward(self, x):
+        y, i = self.pool(self.conv(x))
+        h = self.conv(x).flatten(2)
+        back = h.gather(2, i.flatten(2)).reshape(y.shape)
+        return y * back + 0.01 * i.to(y.dtype)
+
+
 x = np.random.randn(3, 4).astype(np.float32)
 z = np.random.randn(3, 3).astype(np.float32)
 for opset in (11, 13, 17):
@@ -102,6 +123,17 @@ run("pair-assign", PairAssign(), pairs, "mse", 16, threads=BOTH)
 run("constant-rows", ConstantRows(),
     {"x": np.random.randn(4, 3).astype(np.float32),
      "v": np.random.randn(2, 3).astype(np.float32)}, "mse", 13, threads=BOTH)
+
+image = {"x": np.random.randn(2, 2, 6, 7).astype(np.float32)}
+for opset in (9, 13, 17):
+    run(f"pool-indices-{opset}", PoolIndices(kernel_size=2), image, "mse",
+        opset, threads=BOTH)
+run("pool-indices-ceil", PoolIndices(kernel_size=3, stride=2, padding=1,
+                                     ceil_mode=True), image, "mse", 17,
+    threads=BOTH)
+run("pool-indices-1d", PoolIndices(True, kernel_size=2),
+    {"x": np.random.randn(2, 2, 9).astype(np.float32)}, "mse", 17,
+    threads=BOTH)
 
 # ScatterND's reductions add and mul (opset 16) against NumPy, and a
 # repeated index tuple: an error at import time for constant indices, the
