@@ -961,6 +961,227 @@ LogicalResult resize(NodeContext &n, Results &results) {
   return resizeInterpolated(n, *x, out, scales, mode == "cubic", results);
 }
 
+/// GridSample's coordinate along a dimension of `size` from the grid's
+/// normalized one `g` in [-1, 1] (differentiable, as PyTorch's
+/// grid_sampler_compute_source_index): unnormalized (align_corners: -1 and
+/// 1 are the centers of the corner pixels, else their outer edges), then
+/// reflected about the edges (reflection) and clipped into [0, size - 1]
+/// (border, reflection; the derivative is 0 at the bounds, as PyTorch's).
+FailureOr<Value> sourceCoordinate(NodeContext &n, Value g, int64_t size,
+                                  bool alignCorners, StringRef padding) {
+  auto type = cast<RankedTensorType>(g.getType());
+  auto scalar = [&](double v) {
+    return n.splat(RankedTensorType::get({}, type.getElementType()), v);
+  };
+  auto binary = [&](auto op, Value a, double b) -> FailureOr<Value> {
+    return n.create<decltype(op)>({a, scalar(b)});
+  };
+  FailureOr<Value> c = binary(adj::AddOp(), g, 1.0);
+  if (succeeded(c))
+    c = binary(adj::MulOp(), *c, alignCorners ? (size - 1) / 2.0 : size / 2.0);
+  if (succeeded(c) && !alignCorners)
+    c = binary(adj::SubOp(), *c, 0.5);
+  if (failed(c))
+    return failure();
+  if (padding == "reflection") {
+    // PyTorch's reflect_coordinates: |c - low| folded into [0, span],
+    // flipped on odd folds.
+    double low = alignCorners ? 0.0 : -0.5;
+    double span = alignCorners ? size - 1.0 : double(size);
+    if (span == 0)
+      return n.splat(type, 0.0);
+    FailureOr<Value> d = binary(adj::SubOp(), *c, low);
+    if (succeeded(d))
+      d = n.create<adj::AbsOp>(*d);
+    FailureOr<Value> flips = failure();
+    if (succeeded(d))
+      flips = binary(adj::DivOp(), *d, span);
+    if (succeeded(flips))
+      flips = n.create<adj::FloorOp>(*flips);
+    FailureOr<Value> folded = failure(), half = failure();
+    if (succeeded(flips)) {
+      folded = binary(adj::MulOp(), *flips, span);
+      half = binary(adj::MulOp(), *flips, 0.5);
+    }
+    if (succeeded(folded))
+      folded = n.create<adj::SubOp>({*d, *folded}); // fmod(d, span)
+    if (succeeded(half))
+      half = n.create<adj::FloorOp>(*half);
+    if (succeeded(half))
+      half = binary(adj::MulOp(), *half, 2.0);
+    FailureOr<Value> even = failure(), up = failure(), down = failure();
+    if (succeeded(half))
+      even = compare(n, adj::ComparisonDirection::eq, *flips, *half);
+    if (succeeded(folded)) {
+      up = binary(adj::AddOp(), *folded, low);
+      down = n.create<adj::SubOp>({scalar(span + low), *folded});
+    }
+    if (failed(even) || failed(up) || failed(down))
+      return failure();
+    c = n.create<adj::SelectOp>({*even, *up, *down});
+    if (failed(c))
+      return failure();
+  }
+  if (padding == "zeros")
+    return c;
+  for (auto [direction, bound] :
+       {std::pair(adj::ComparisonDirection::gt, 0.0),
+        std::pair(adj::ComparisonDirection::lt, size - 1.0)}) {
+    FailureOr<Value> inside = compare(n, direction, *c, scalar(bound));
+    if (failed(inside))
+      return failure();
+    c = n.create<adj::SelectOp>({*inside, *c, scalar(bound)});
+    if (failed(c))
+      return failure();
+  }
+  return c;
+}
+
+/// GridSample (F.grid_sample) of an [N, C, H, W] input at an [N, Ho, Wo, 2]
+/// grid of (x, y) in [-1, 1]: the coordinates (sourceCoordinate), then for
+/// each tap (the 4 neighbours, bilinear; the nearest, ties to even, as
+/// PyTorch) an `adj.gather` of the input's pixels ([N * H * W, C]) at the
+/// tap's flat position, weighted; a tap outside the input weighs 0 (and
+/// reads pixel 0). So the input's derivative is the gathers' scatter and
+/// the grid's flows through the bilinear weights (0 for nearest).
+LogicalResult gridSample(NodeContext &n, Results &results) {
+  FailureOr<Value> x = n.floatValue(0), grid = n.floatValue(1);
+  if (failed(x) || failed(grid))
+    return failure();
+  RankedTensorType type = n.type(0), gridType = n.type(1);
+  if (type.getRank() != 4 || gridType.getRank() != 4 ||
+      gridType.getDimSize(3) != 2 ||
+      gridType.getDimSize(0) != type.getDimSize(0))
+    return n.error() << "the input " << type << " and grid " << gridType
+                     << " must be [N, C, H, W] and [N, Ho, Wo, 2]";
+  if (gridType.getElementType() != type.getElementType())
+    return n.error() << "the grid " << gridType
+                     << " must have the input's element type";
+  std::string mode = n.getString("mode", "bilinear");
+  std::string padding = n.getString("padding_mode", "zeros");
+  bool alignCorners = n.getInt("align_corners", 0);
+  if (mode != "bilinear" && mode != "nearest")
+    return n.error() << "mode " << mode
+                     << " is not supported: bilinear or nearest";
+  if (padding != "zeros" && padding != "border" && padding != "reflection")
+    return n.error() << "padding_mode " << padding
+                     << " is not supported: zeros, border or reflection";
+  int64_t batch = type.getDimSize(0), channels = type.getDimSize(1),
+          height = type.getDimSize(2), width = type.getDimSize(3),
+          rows = gridType.getDimSize(1), cols = gridType.getDimSize(2);
+  std::optional<int64_t> pixels = elementCount({batch, height, width});
+  if (!pixels || *pixels >= (int64_t(1) << 53))
+    return n.error() << "the input has too many pixels to index";
+  auto planeType = gridType.clone({batch, rows, cols});
+  auto f64 = planeType.clone(n.b.getF64Type());
+  Value zero = n.scalar(0.0);
+  // The grid's x and y as source coordinates.
+  const int64_t sizes[2] = {width, height};
+  SmallVector<Value> at;
+  for (auto [d, size] : llvm::enumerate(sizes)) {
+    FailureOr<Value> g = sliceAlong(n, *grid, 3, d, d + 1);
+    if (failed(g))
+      return failure();
+    FailureOr<Value> c = sourceCoordinate(n, n.reshape(*g, planeType.getShape()),
+                                          size, alignCorners, padding);
+    if (failed(c))
+      return failure();
+    at.push_back(*c);
+  }
+  // The taps along each axis: (integer coordinate, weight) pairs.
+  SmallVector<SmallVector<std::pair<Value, Value>, 2>, 2> taps(2);
+  for (int d = 0; d < 2; ++d) {
+    if (mode == "nearest") {
+      FailureOr<Value> c = n.create<adj::RoundOp>(at[d]);
+      if (failed(c))
+        return failure();
+      taps[d].push_back({*c, n.splat(planeType, 1.0)});
+      continue;
+    }
+    FailureOr<Value> low = n.create<adj::FloorOp>(at[d]);
+    if (failed(low))
+      return failure();
+    FailureOr<Value> high = n.create<adj::AddOp>({*low, n.scalar(1.0)});
+    FailureOr<Value> upper = n.create<adj::SubOp>({at[d], *low});
+    if (failed(high) || failed(upper))
+      return failure();
+    FailureOr<Value> lower = n.create<adj::SubOp>({*high, at[d]});
+    if (failed(lower))
+      return failure();
+    taps[d] = {{*low, *lower}, {*high, *upper}};
+  }
+  // The input's pixels as rows; the batch's first pixel per grid point.
+  FailureOr<Value> pixelsFirst = n.create<adj::TransposeOp>(
+      *x, {n.named("permutation", n.b.getDenseI64ArrayAttr({0, 2, 3, 1}))});
+  if (failed(pixelsFirst))
+    return failure();
+  Value table = n.reshape(*pixelsFirst, {*pixels, channels});
+  SmallVector<double> starts;
+  for (int64_t b = 0; b < batch; ++b)
+    starts.push_back(double(b * height * width));
+  auto startType = RankedTensorType::get({batch, 1, 1}, n.b.getF64Type());
+  Value start = n.b.create<adj::ConstantOp>(
+      n.loc, startType, DenseElementsAttr::get(startType, ArrayRef(starts)));
+  Value sum;
+  for (auto [cx, wx] : taps[0]) {
+    for (auto [cy, wy] : taps[1]) {
+      FailureOr<Value> weight = n.create<adj::MulOp>({wx, wy});
+      if (failed(weight))
+        return failure();
+      // Outside the input (or NaN): weight 0, coordinate 0.
+      SmallVector<Value> c = {cx, cy};
+      for (auto [d, size] : llvm::enumerate(sizes)) {
+        for (auto [direction, bound] :
+             {std::pair(adj::ComparisonDirection::ge, 0.0),
+              std::pair(adj::ComparisonDirection::le, size - 1.0)}) {
+          FailureOr<Value> inside = compare(n, direction, c[d], n.scalar(bound));
+          if (failed(inside))
+            return failure();
+          weight = n.create<adj::SelectOp>({*inside, *weight, zero});
+          FailureOr<Value> kept = n.create<adj::SelectOp>({*inside, c[d], zero});
+          if (failed(weight) || failed(kept))
+            return failure();
+          c[d] = *kept;
+        }
+      }
+      FailureOr<Value> px = n.create<adj::ConvertOp>(c[0], {}, f64);
+      FailureOr<Value> py = n.create<adj::ConvertOp>(c[1], {}, f64);
+      if (failed(px) || failed(py))
+        return failure();
+      FailureOr<Value> position =
+          n.create<adj::MulOp>({*py, f64Scalar(n, double(width))});
+      if (succeeded(position))
+        position = n.create<adj::AddOp>({*position, *px});
+      if (succeeded(position))
+        position = n.create<adj::AddOp>({*position, start});
+      if (succeeded(position))
+        position = n.create<adj::ConvertOp>(*position, {},
+                                            f64.clone(n.b.getI64Type()));
+      if (failed(position))
+        return failure();
+      FailureOr<Value> value = n.create<adj::GatherOp>(
+          {table, *position}, {n.named("axis", n.b.getI64IntegerAttr(0))});
+      if (failed(value))
+        return failure();
+      FailureOr<Value> term = n.create<adj::MulOp>(
+          {*value, n.reshape(*weight, {batch, rows, cols, 1})});
+      if (failed(term))
+        return failure();
+      if (sum) {
+        FailureOr<Value> s = n.create<adj::AddOp>({sum, *term});
+        if (failed(s))
+          return failure();
+        term = s;
+      }
+      sum = *term;
+    }
+  }
+  return result(results,
+                n.create<adj::TransposeOp>(
+                    sum, {n.named("permutation",
+                                  n.b.getDenseI64ArrayAttr({0, 3, 1, 2}))}));
+}
+
 const OperatorInfo operators[] = {
     {"AveragePool", 7, 17, 1, pool<adj::AvgPool2DOp>,
      "`adj.avg_pool2d`; 1-D (as 2-D of height 1) or 2-D, floor or ceil "
@@ -977,6 +1198,14 @@ const OperatorInfo operators[] = {
      "output_padding; no output_shape"},
     {"GlobalAveragePool", 1, 17, 1, globalAveragePool,
      "`adj.mean` over the spatial axes"},
+    {"GridSample", 16, 17, 2, gridSample,
+     "of an [N, C, H, W] input at an [N, Ho, Wo, 2] grid: per tap (4 "
+     "neighbours bilinear, 1 nearest: ties to even, as PyTorch) an "
+     "`adj.gather` of the input's pixels at run-time positions, weighted "
+     "(the grid's derivative flows through the bilinear weights; 0 for "
+     "nearest); a tap outside the input weighs 0; align_corners 0 or 1, "
+     "padding_mode zeros, border or reflection (clipped, derivative 0 at "
+     "the bounds, as PyTorch); no bicubic"},
     {"MaxPool", 8, 17, 1, pool<adj::MaxPool2DOp>,
      "`adj.max_pool2d`; 1-D (as 2-D of height 1) or 2-D, floor or ceil "
      "mode, no dilations; the Indices output (1-D and 2-D, storage_order "

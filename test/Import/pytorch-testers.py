@@ -2,7 +2,9 @@
 # checked against PyTorch in f64 at 1 and 2 threads (torchexport.run):
 # ScatterND from slice and index assignment (`x[:, 2:5] = y`, `x[idx] = v`,
 # `index_put`), with the errors for out-of-range and repeated index tuples;
-# MaxPool's Indices output (`nn.MaxPool2d(return_indices=True)`).
+# MaxPool's Indices output (`nn.MaxPool2d(return_indices=True)`);
+# GridSample (`F.grid_sample`) in each mode, padding mode and alignment,
+# gradients w.r.t. the input and the grid.
 # RUN: %python %s %t.dir
 
 import sys
@@ -10,6 +12,7 @@ import sys
 import numpy as np
 import torch
 import torch.nn as nn
+import torch.nn.functional as F
 from onnx import TensorProto, helper
 
 import adjoint
@@ -106,6 +109,21 @@ class PoolIndices(nn.Module):
         return y * back + 0.01 * i.to(y.dtype)
 
 
+class Sampler(nn.Module):
+    """`F.grid_sample` of a convolution's output at a grid from an input
+    (reaching past [-1, 1], so that padding matters)."""
+
+    def __init__(self, **options):
+        super().__init__()
+        self.conv = nn.Conv2d(2, 3, 3, padding=1)
+        self.scale = nn.Parameter(torch.tensor([1.3, 1.1]))
+        self.options = options
+
+    def forward(self, x, g):
+        grid = torch.tanh(g) * self.scale
+        return F.grid_sample(self.conv(x), grid, **self.options)
+
+
 x = np.random.randn(3, 4).astype(np.float32)
 z = np.random.randn(3, 3).astype(np.float32)
 for opset in (11, 13, 17):
@@ -133,6 +151,17 @@ run("pool-indices-ceil", PoolIndices(kernel_size=3, stride=2, padding=1,
     threads=BOTH)
 run("pool-indices-1d", PoolIndices(True, kernel_size=2),
     {"x": np.random.randn(2, 2, 9).astype(np.float32)}, "mse", 17,
+    threads=BOTH)
+
+sample = {"x": np.random.randn(2, 2, 5, 6).astype(np.float32),
+          "g": np.random.randn(2, 4, 3, 2).astype(np.float32)}
+for mode in ("bilinear", "nearest"):
+    for padding in ("zeros", "border", "reflection"):
+        for align in (False, True):
+            run(f"grid-sample-{mode}-{padding}-{int(align)}",
+                Sampler(mode=mode, padding_mode=padding, align_corners=align),
+                sample, "mse", 16, threads=BOTH)
+run("grid-sample-17", Sampler(align_corners=False), sample, "mse", 17,
     threads=BOTH)
 
 # ScatterND's reductions add and mul (opset 16) against NumPy, and a
