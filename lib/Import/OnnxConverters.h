@@ -3,9 +3,9 @@
 // Part of the Adjoint project.
 //
 // The ONNX operator converters live in one file per kind (elementwise,
-// shapes, linear algebra, reductions, recurrent, windows); each file lists
-// its operators in its own table, and getOperators() merges the tables.
-// The helpers here are the ones more than one file uses.
+// shapes, linear algebra, reductions, recurrent, windows, control flow);
+// each file lists its operators in its own table, and getOperators() merges
+// the tables. The helpers here are the ones more than one file uses.
 //
 //===----------------------------------------------------------------------===//
 
@@ -73,6 +73,7 @@ mlir::FailureOr<mlir::Value> sliceAlong(NodeContext &n, mlir::Value v,
                                         int64_t limit);
 
 /// The operators of each converter file.
+llvm::ArrayRef<OperatorInfo> getControlFlowOperators();
 llvm::ArrayRef<OperatorInfo> getElementwiseOperators();
 llvm::ArrayRef<OperatorInfo> getShapesOperators();
 llvm::ArrayRef<OperatorInfo> getLinearAlgebraOperators();

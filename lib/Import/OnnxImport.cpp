@@ -300,6 +300,10 @@ std::string sanitize(StringRef name, StringRef prefix) {
   return s;
 }
 
+/// The graph's values by name (std::map: stable addresses while nodes add
+/// values).
+using Values = std::map<std::string, Tensor>;
+
 struct Argument {
   std::string onnxName, name;
   RankedTensorType type;
@@ -329,6 +333,21 @@ private:
   /// Converts the nodes with `args` bound to the arguments; gives the
   /// graph's outputs.
   FailureOr<SmallVector<Value>> convertGraph(OpBuilder &b, ValueRange args);
+  /// Converts `nodes` in order, reading their inputs from `values` and
+  /// adding their outputs.
+  LogicalResult convertNodes(
+      OpBuilder &b,
+      const google::protobuf::RepeatedPtrField<onnx::NodeProto> &nodes,
+      Values &values);
+  /// The outputs of If's branch or Loop's body `g` (of the node at
+  /// `loc`), its inputs bound to `inputs` and the enclosing graph's
+  /// `values` in scope.
+  FailureOr<SmallVector<Tensor>> convertSubgraph(OpBuilder &b, Location loc,
+                                                 const onnx::GraphProto &g,
+                                                 Values values,
+                                                 ArrayRef<Tensor> inputs);
+  /// Why `name` is not among the values, for an error.
+  std::string missing(const std::string &name);
   func::FuncOp makeFunction(OpBuilder &b, StringRef name,
                             ArrayRef<Type> extraArgs,
                             ArrayRef<std::string> extraNames);
@@ -341,6 +360,9 @@ private:
   SmallVector<Argument> arguments;
   /// Integer initializers: constants.
   llvm::StringMap<DenseElementsAttr> constants;
+  /// Node outputs the converters do not make (MaxPool's Indices, ...), for
+  /// the error of a node or graph output that reads one.
+  std::map<std::string, std::string> unmade;
 };
 
 } // namespace
@@ -444,29 +466,22 @@ LogicalResult GraphImporter::collectArguments(bool withLabels) {
   return success();
 }
 
-FailureOr<SmallVector<Value>> GraphImporter::convertGraph(OpBuilder &b,
-                                                          ValueRange args) {
-  // std::map: stable addresses while nodes add values.
-  std::map<std::string, Tensor> values;
-  for (auto [arg, value] : llvm::zip(arguments, args))
-    values[arg.onnxName] = {value, {}, arg.initialValue};
-  for (auto &[name, constant] : constants)
-    values[name.str()] = {{}, constant};
+std::string GraphImporter::missing(const std::string &name) {
+  auto it = unmade.find(name);
+  return it == unmade.end()
+             ? std::string("which is no graph input, initializer or output "
+                           "of an earlier node")
+             : it->second + ", which the importer does not make "
+                            "(docs/onnx-operators.md says what each "
+                            "operator makes)";
+}
 
-  // Node outputs the converters do not make (MaxPool's Indices, ...), for
-  // the error of a node or graph output that reads one.
-  std::map<std::string, std::string> unmade;
-  auto missing = [&](const std::string &name) {
-    auto it = unmade.find(name);
-    return it == unmade.end()
-               ? std::string("which is no graph input, initializer or output "
-                             "of an earlier node")
-               : it->second + ", which the importer does not make "
-                              "(docs/onnx-operators.md says what each "
-                              "operator makes)";
-  };
+LogicalResult GraphImporter::convertNodes(
+    OpBuilder &b,
+    const google::protobuf::RepeatedPtrField<onnx::NodeProto> &nodes,
+    Values &values) {
   auto operators = getOperators();
-  for (auto [index, node] : llvm::enumerate(graph.node())) {
+  for (auto [index, node] : llvm::enumerate(nodes)) {
     Location loc = nodeLoc(index, node.name());
     if (!node.domain().empty() && node.domain() != "ai.onnx")
       return emitError(loc) << "ONNX node '" << node.name() << "' is "
@@ -512,6 +527,9 @@ FailureOr<SmallVector<Value>> GraphImporter::convertGraph(OpBuilder &b,
       afterDroppedWindow |= it->second.windowDropped;
     }
     NodeContext context(b, loc, node, opset, inputs);
+    context.subgraph = [&](const onnx::GraphProto &g, ArrayRef<Tensor> in) {
+      return convertSubgraph(b, loc, g, values, in);
+    };
     SmallVector<Tensor> results;
     if (failed(info->convert(context, results)) || context.hasBadAttribute())
       return failure();
@@ -525,6 +543,47 @@ FailureOr<SmallVector<Value>> GraphImporter::convertGraph(OpBuilder &b,
         unmade[node.output(i)] = "output " + std::to_string(i) + " of ONNX " +
                                  node.op_type() + " node '" + node.name() + "'";
   }
+  return success();
+}
+
+FailureOr<SmallVector<Tensor>>
+GraphImporter::convertSubgraph(OpBuilder &b, Location loc,
+                               const onnx::GraphProto &g, Values values,
+                               ArrayRef<Tensor> inputs) {
+  if (g.initializer_size() || g.sparse_initializer_size())
+    return emitError(loc) << "subgraph '" << g.name()
+                          << "' has initializers, which the importer does "
+                             "not read";
+  if (g.input_size() != int(inputs.size()))
+    return emitError(loc) << "subgraph '" << g.name() << "' has "
+                          << g.input_size() << " inputs, not "
+                          << inputs.size();
+  for (auto [info, t] : llvm::zip(g.input(), inputs))
+    values[info.name()] = t;
+  if (failed(convertNodes(b, g.node(), values)))
+    return failure();
+  SmallVector<Tensor> outputs;
+  for (const onnx::ValueInfoProto &out : g.output()) {
+    auto it = values.find(out.name());
+    if (it == values.end())
+      return emitError(loc) << "output '" << out.name() << "' of subgraph '"
+                            << g.name() << "' is never computed ("
+                            << missing(out.name()) << ")";
+    outputs.push_back(it->second);
+  }
+  return outputs;
+}
+
+FailureOr<SmallVector<Value>> GraphImporter::convertGraph(OpBuilder &b,
+                                                          ValueRange args) {
+  Values values;
+  for (auto [arg, value] : llvm::zip(arguments, args))
+    values[arg.onnxName] = {value, {}, arg.initialValue};
+  for (auto &[name, constant] : constants)
+    values[name.str()] = {{}, constant};
+  unmade.clear();
+  if (failed(convertNodes(b, graph.node(), values)))
+    return failure();
 
   SmallVector<Value> outputs;
   for (const onnx::ValueInfoProto &out : graph.output()) {

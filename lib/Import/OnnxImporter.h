@@ -21,6 +21,8 @@
 
 #include <onnx/onnx_pb.h>
 
+#include <functional>
+
 namespace adjoint::onnx_import {
 
 /// A value of the graph. Values known at import time (integer initializers,
@@ -76,6 +78,11 @@ public:
     return i < inputs.size() && inputs[i] != nullptr;
   }
   const Tensor &input(unsigned i) const { return *inputs[i]; }
+  /// The outputs of a subgraph (If's branch, Loop's body) whose inputs are
+  /// bound to the given tensors, converted where the node is.
+  std::function<mlir::FailureOr<llvm::SmallVector<Tensor>>(
+      const onnx::GraphProto &, llvm::ArrayRef<Tensor>)>
+      subgraph;
   mlir::RankedTensorType type(unsigned i) const { return inputs[i]->getType(); }
   /// Input `i` as a run-time value (made an adj.constant if needed).
   mlir::Value value(unsigned i);

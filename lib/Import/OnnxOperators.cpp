@@ -150,7 +150,8 @@ ArrayRef<OperatorInfo> onnx_import::getOperators() {
   static const SmallVector<OperatorInfo> operators = [] {
     SmallVector<OperatorInfo> all;
     for (ArrayRef<OperatorInfo> part :
-         {getElementwiseOperators(), getShapesOperators(),
+         {getControlFlowOperators(), getElementwiseOperators(),
+          getShapesOperators(),
           getLinearAlgebraOperators(), getReductionsOperators(),
           getRecurrentOperators(), getWindowsOperators()})
       all.append(part.begin(), part.end());

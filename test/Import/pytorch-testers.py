@@ -4,7 +4,9 @@
 # `index_put`), with the errors for out-of-range and repeated index tuples;
 # MaxPool's Indices output (`nn.MaxPool2d(return_indices=True)`);
 # GridSample (`F.grid_sample`) in each mode, padding mode and alignment,
-# gradients w.r.t. the input and the grid.
+# gradients w.r.t. the input and the grid; If and Loop whose control is
+# known at import time (scripted models), and the errors for control that
+# depends on run-time data.
 # RUN: %python %s %t.dir
 
 import sys
@@ -124,6 +126,38 @@ class Sampler(nn.Module):
         return F.grid_sample(self.conv(x), grid, **self.options)
 
 
+class Unrolled(nn.Module):
+    """Scripted: a loop over the batch (a Loop of trip count x.size(0),
+    each iteration reading row j of the carried value, the iteration
+    number cast to a float) and a test of the batch size (folded by the
+    exporter)."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(4, 4)
+
+    def forward(self, x):
+        y = self.fc(x)
+        for j in range(x.size(0)):
+            y = torch.tanh(y) + y[j] * j
+        if x.size(0) > 1:
+            y = y * 3
+        return y
+
+
+class Branchy(nn.Module):
+    """Scripted: an If on the data (its sum), known only at run time."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(4, 4)
+
+    def forward(self, x):
+        if x.sum() > 0:
+            return self.fc(x)
+        return x * 2
+
+
 x = np.random.randn(3, 4).astype(np.float32)
 z = np.random.randn(3, 3).astype(np.float32)
 for opset in (11, 13, 17):
@@ -163,6 +197,76 @@ for mode in ("bilinear", "nearest"):
                 sample, "mse", 16, threads=BOTH)
 run("grid-sample-17", Sampler(align_corners=False), sample, "mse", 17,
     threads=BOTH)
+
+run("unrolled", torch.jit.script(Unrolled()),
+    {"x": np.random.randn(3, 4).astype(np.float32)}, "mse", 13, threads=BOTH)
+expect_error("data-dependent If", lambda: run(
+    "branchy", torch.jit.script(Branchy()),
+    {"x": np.random.randn(3, 4).astype(np.float32)}, "mse", 13),
+    "If node '/If' (opset 13): the condition is known only at run time",
+    kind=Exception)
+
+# Hand-built If and Loop against NumPy: an If on a constant reading the
+# enclosing graph's values; a Loop with a loop-carried value and a scan
+# output; the errors for a condition known only at run time and a trip
+# count above the bound.
+const = lambda name, value, t=TensorProto.BOOL: helper.make_node(
+    "Constant", [], [name], value=helper.make_tensor(name, t, [], [value]))
+a = np.random.randn(2, 3).astype(np.float32)
+for taken in (True, False):
+    then = helper.make_graph([helper.make_node("Exp", ["x"], ["t"])], "then",
+                             [], [helper.make_tensor_value_info(
+                                 "t", TensorProto.FLOAT, None)])
+    other = helper.make_graph([helper.make_node("Neg", ["x"], ["e"])],
+                              "else", [], [helper.make_tensor_value_info(
+                                  "e", TensorProto.FLOAT, None)])
+    lib = torchexport.compile_nodes(
+        [const("c", taken), helper.make_node("If", ["c"], ["y"], name="if",
+                                             then_branch=then,
+                                             else_branch=other)],
+        {"x": a}, {"y": TensorProto.FLOAT}, f"if-{taken}")
+    check(f"if {taken}", lib.forward(x=a),
+          np.exp(a.astype(np.float64)) if taken else -a.astype(np.float64))
+vi = lambda name, t=TensorProto.FLOAT: helper.make_tensor_value_info(
+    name, t, None)
+body = helper.make_graph(
+    [helper.make_node("Cast", ["i"], ["f"], to=TensorProto.FLOAT),
+     helper.make_node("Add", ["h", "f"], ["h1"]),
+     helper.make_node("Mul", ["h1", "x"], ["h2"]),
+     helper.make_node("Sin", ["h2"], ["s"]),
+     helper.make_node("Identity", ["c"], ["c1"])], "body",
+    [vi("i", TensorProto.INT64), vi("c", TensorProto.BOOL), vi("h")],
+    [vi("c1", TensorProto.BOOL), vi("h2"), vi("s")])
+for trips, name in ((4, "loop"), (1025, "loop-too-long")):
+    nodes = [const("n", trips, TensorProto.INT64), const("go", True),
+             helper.make_node("Loop", ["n", "go", "x"], ["y", "scan"],
+                              name="loop", body=body)]
+    outputs = {"y": TensorProto.FLOAT, "scan": TensorProto.FLOAT}
+    if trips > 1024:
+        expect_error(name, lambda: torchexport.compile_nodes(
+            nodes, {"x": a}, outputs, name),
+            "the trip count 1025 is above 1024", kind=Exception)
+        continue
+    lib = torchexport.compile_nodes(nodes, {"x": a}, outputs, name)
+    h, want = a.astype(np.float64), []
+    for i in range(trips):
+        h = (h + i) * a
+        want.append(np.sin(h))
+    y, scan = lib.forward(x=a)
+    check("loop: carried", y, h)
+    check("loop: scan", scan, np.stack(want))
+stop = helper.make_graph(
+    [helper.make_node("ReduceSum", ["h"], ["r"], keepdims=0),
+     helper.make_node("Greater", ["r", "zero"], ["c1"]),
+     helper.make_node("Neg", ["h"], ["h1"])], "body",
+    [vi("i", TensorProto.INT64), vi("c", TensorProto.BOOL), vi("h")],
+    [vi("c1", TensorProto.BOOL), vi("h1")])
+expect_error("data-dependent Loop", lambda: torchexport.compile_nodes(
+    [const("n", 3, TensorProto.INT64), const("zero", 0.0, TensorProto.FLOAT),
+     helper.make_node("Loop", ["n", "", "x"], ["y"], name="l", body=stop)],
+    {"x": a}, {"y": TensorProto.FLOAT}, "loop-data"),
+    "Loop node 'l' (opset 17): the body's condition is known only at run "
+    "time (iteration 0)", kind=Exception)
 
 # ScatterND's reductions add and mul (opset 16) against NumPy, and a
 # repeated index tuple: an error at import time for constant indices, the
