@@ -131,9 +131,9 @@ LogicalResult loop(NodeContext &n, Results &results) {
   for (ArrayRef<Value> values : stacked) {
     if (values.empty())
       return n.error() << "a scan output of no iterations is not supported";
-    if (failed(result(results,
-                      n.create<adj::ConcatOp>(
-                          values, {n.named("axis", n.b.getI64IntegerAttr(0))}))))
+    if (failed(result(
+            results, n.create<adj::ConcatOp>(
+                         values, {n.named("axis", n.b.getI64IntegerAttr(0))}))))
       return failure();
   }
   return success();

@@ -335,10 +335,10 @@ private:
   FailureOr<SmallVector<Value>> convertGraph(OpBuilder &b, ValueRange args);
   /// Converts `nodes` in order, reading their inputs from `values` and
   /// adding their outputs.
-  LogicalResult convertNodes(
-      OpBuilder &b,
-      const google::protobuf::RepeatedPtrField<onnx::NodeProto> &nodes,
-      Values &values);
+  LogicalResult
+  convertNodes(OpBuilder &b,
+               const google::protobuf::RepeatedPtrField<onnx::NodeProto> &nodes,
+               Values &values);
   /// The outputs of If's branch or Loop's body `g` (of the node at
   /// `loc`), its inputs bound to `inputs` and the enclosing graph's
   /// `values` in scope.
@@ -556,8 +556,7 @@ GraphImporter::convertSubgraph(OpBuilder &b, Location loc,
                              "not read";
   if (g.input_size() != int(inputs.size()))
     return emitError(loc) << "subgraph '" << g.name() << "' has "
-                          << g.input_size() << " inputs, not "
-                          << inputs.size();
+                          << g.input_size() << " inputs, not " << inputs.size();
   for (auto [info, t] : llvm::zip(g.input(), inputs))
     values[info.name()] = t;
   if (failed(convertNodes(b, g.node(), values)))
@@ -566,9 +565,9 @@ GraphImporter::convertSubgraph(OpBuilder &b, Location loc,
   for (const onnx::ValueInfoProto &out : g.output()) {
     auto it = values.find(out.name());
     if (it == values.end())
-      return emitError(loc) << "output '" << out.name() << "' of subgraph '"
-                            << g.name() << "' is never computed ("
-                            << missing(out.name()) << ")";
+      return emitError(loc)
+             << "output '" << out.name() << "' of subgraph '" << g.name()
+             << "' is never computed (" << missing(out.name()) << ")";
     outputs.push_back(it->second);
   }
   return outputs;

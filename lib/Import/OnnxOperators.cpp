@@ -151,9 +151,9 @@ ArrayRef<OperatorInfo> onnx_import::getOperators() {
     SmallVector<OperatorInfo> all;
     for (ArrayRef<OperatorInfo> part :
          {getControlFlowOperators(), getElementwiseOperators(),
-          getShapesOperators(),
-          getLinearAlgebraOperators(), getReductionsOperators(),
-          getRecurrentOperators(), getWindowsOperators()})
+          getShapesOperators(), getLinearAlgebraOperators(),
+          getReductionsOperators(), getRecurrentOperators(),
+          getWindowsOperators()})
       all.append(part.begin(), part.end());
     llvm::sort(all, [](const OperatorInfo &a, const OperatorInfo &b) {
       return a.name.compare_insensitive(b.name) < 0;

@@ -938,7 +938,7 @@ LogicalResult scatterElements(NodeContext &n, Results &results) {
 FailureOr<Value> tuplePositions(NodeContext &n, ArrayRef<int64_t> sizes,
                                 bool repeatsAllowed) {
   int64_t k = sizes.size(), rows = *elementCount(sizes);
-  int64_t tuples = n.type(1).getNumElements() / std::max<int64_t>(k, 1);
+  int64_t tuples = n.type(1).getNumElements() / k;
   SmallVector<int64_t> strides(k, 1);
   for (int64_t d = k - 2; d >= 0; --d)
     strides[d] = strides[d + 1] * sizes[d + 1];
@@ -987,14 +987,14 @@ FailureOr<Value> tuplePositions(NodeContext &n, ArrayRef<int64_t> sizes,
     return failure();
   // An entry out of range contributes -rows, more than the others add up
   // to, so that the tuple's position is negative.
-  for (auto [direction, bound] : {std::pair(adj::ComparisonDirection::lt,
-                                            f64Scalar(n, 0.0)),
-                                  std::pair(adj::ComparisonDirection::ge, size)}) {
+  for (auto [direction, bound] :
+       {std::pair(adj::ComparisonDirection::lt, f64Scalar(n, 0.0)),
+        std::pair(adj::ComparisonDirection::ge, size)}) {
     FailureOr<Value> outside = compare(n, direction, *index, bound);
     if (failed(outside))
       return failure();
-    part = n.create<adj::SelectOp>(
-        {*outside, f64Scalar(n, -double(rows)), *part});
+    part =
+        n.create<adj::SelectOp>({*outside, f64Scalar(n, -double(rows)), *part});
     if (failed(part))
       return failure();
   }
@@ -1042,7 +1042,8 @@ LogicalResult scatterND(NodeContext &n, Results &results) {
     return n.error() << "reduction " << reduction
                      << " is not supported: none, add or mul";
   ArrayRef<int64_t> sizes = shape.take_front(k);
-  int64_t rows = *elementCount(sizes), slice = *elementCount(shape.drop_front(k));
+  int64_t rows = *elementCount(sizes),
+          slice = *elementCount(shape.drop_front(k));
   int64_t tuples = indexType.getNumElements() / k;
   if (rows >= (int64_t(1) << 53))
     return n.error() << "the data has too many entries to index";
@@ -1065,7 +1066,8 @@ LogicalResult scatterND(NodeContext &n, Results &results) {
   Value flatData = n.reshape(*data, {rows, slice});
   Value flatUpdates = n.reshape(*updates, {tuples, slice});
   if (repeatsAllowed) {
-    FailureOr<Value> added = scatter(flatUpdates, *positions, {rows, slice}, "");
+    FailureOr<Value> added =
+        scatter(flatUpdates, *positions, {rows, slice}, "");
     if (failed(added))
       return failure();
     FailureOr<Value> sum = n.create<adj::AddOp>({flatData, *added});
@@ -1104,9 +1106,8 @@ LogicalResult scatterND(NodeContext &n, Results &results) {
   FailureOr<Value> scattered =
       scatter(flatUpdates, written, {rows, slice},
               ", each index tuple once (ONNX leaves repeats undefined)");
-  FailureOr<Value> hit =
-      compare(n, adj::ComparisonDirection::gt, n.reshape(*hits, {rows, 1}),
-              n.scalar(0.0));
+  FailureOr<Value> hit = compare(n, adj::ComparisonDirection::gt,
+                                 n.reshape(*hits, {rows, 1}), n.scalar(0.0));
   if (failed(scattered) || failed(hit))
     return failure();
   FailureOr<Value> out =

@@ -1082,8 +1082,8 @@ LogicalResult gridSample(NodeContext &n, Results &results) {
     FailureOr<Value> g = sliceAlong(n, *grid, 3, d, d + 1);
     if (failed(g))
       return failure();
-    FailureOr<Value> c = sourceCoordinate(n, n.reshape(*g, planeType.getShape()),
-                                          size, alignCorners, padding);
+    FailureOr<Value> c = sourceCoordinate(
+        n, n.reshape(*g, planeType.getShape()), size, alignCorners, padding);
     if (failed(c))
       return failure();
     at.push_back(*c);
@@ -1134,11 +1134,13 @@ LogicalResult gridSample(NodeContext &n, Results &results) {
         for (auto [direction, bound] :
              {std::pair(adj::ComparisonDirection::ge, 0.0),
               std::pair(adj::ComparisonDirection::le, size - 1.0)}) {
-          FailureOr<Value> inside = compare(n, direction, c[d], n.scalar(bound));
+          FailureOr<Value> inside =
+              compare(n, direction, c[d], n.scalar(bound));
           if (failed(inside))
             return failure();
           weight = n.create<adj::SelectOp>({*inside, *weight, zero});
-          FailureOr<Value> kept = n.create<adj::SelectOp>({*inside, c[d], zero});
+          FailureOr<Value> kept =
+              n.create<adj::SelectOp>({*inside, c[d], zero});
           if (failed(weight) || failed(kept))
             return failure();
           c[d] = *kept;
