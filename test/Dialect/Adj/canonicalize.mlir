@@ -208,17 +208,14 @@ func.func @one_div(%x: tensor<4xf32>) -> tensor<4xf32> {
 
 // -----
 
-// pow, maximum and minimum have no folders.
+// maximum and minimum have no folders (pow's are below).
 // CHECK-LABEL: func @no_identity_folders
-// CHECK:         adj.pow
 // CHECK:         adj.maximum
 // CHECK:         adj.minimum
-func.func @no_identity_folders(%x: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) {
-  %one = adj.fill 1.0 : tensor<4xf32>
-  %0 = adj.pow %x, %one : tensor<4xf32>
+func.func @no_identity_folders(%x: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>) {
   %1 = adj.maximum %x, %x : tensor<4xf32>
   %2 = adj.minimum %x, %x : tensor<4xf32>
-  return %0, %1, %2 : tensor<4xf32>, tensor<4xf32>, tensor<4xf32>
+  return %1, %2 : tensor<4xf32>, tensor<4xf32>
 }
 
 // -----
@@ -561,4 +558,94 @@ func.func @log_sigmoid_kept(%x: tensor<4xf32>) -> (tensor<4xf32>, tensor<3x4xf32
   %3 = adj.sub %ones, %0 : tensor<3x4xf32>, tensor<4xf32>
   %4 = adj.log %3 : tensor<3x4xf32>
   return %2, %4 : tensor<4xf32>, tensor<3x4xf32>
+}
+
+// -----
+
+// Splat constants fold, in IEEE arithmetic of the element type: 0.1 + 0.2 is
+// not 0.3 in f32 either (0.1f + 0.2f = 0.300000012f, the same as 0.3f) ...
+// CHECK-LABEL: func @splat_arith
+// CHECK-DAG:     %[[A:.*]] = adj.constant dense<3.000000e+00> : tensor<2x3xf32>
+// CHECK-DAG:     %[[S:.*]] = adj.constant dense<-1.000000e+00> : tensor<f64>
+// CHECK-DAG:     %[[M:.*]] = adj.constant dense<6.000000e+00> : tensor<3xf32>
+// CHECK-DAG:     %[[D:.*]] = adj.constant dense<0x7F800000> : tensor<f32>
+// CHECK:         return %[[A]], %[[S]], %[[M]], %[[D]]
+func.func @splat_arith() -> (tensor<2x3xf32>, tensor<f64>, tensor<3xf32>, tensor<f32>) {
+  %one = adj.constant dense<1.0> : tensor<f32>
+  %two = adj.constant dense<2.0> : tensor<2x3xf32>
+  %a = adj.add %one, %two : tensor<f32>, tensor<2x3xf32>
+  %one64 = adj.constant dense<1.0> : tensor<f64>
+  %two64 = adj.constant dense<2.0> : tensor<f64>
+  %s = adj.sub %one64, %two64 : tensor<f64>
+  %three = adj.constant dense<3.0> : tensor<3xf32>
+  %two1 = adj.constant dense<2.0> : tensor<f32>
+  %m = adj.mul %three, %two1 : tensor<3xf32>, tensor<f32>
+  %zero = adj.constant dense<0.0> : tensor<f32>
+  %d = adj.div %one, %zero : tensor<f32>
+  return %a, %s, %m, %d : tensor<2x3xf32>, tensor<f64>, tensor<3xf32>, tensor<f32>
+}
+
+// -----
+
+// ... but a constant that is not a splat is left alone.
+// CHECK-LABEL: func @dense_arith_kept
+// CHECK:         adj.add
+func.func @dense_arith_kept() -> tensor<2xf32> {
+  %a = adj.constant dense<[1.0, 2.0]> : tensor<2xf32>
+  %b = adj.constant dense<1.0> : tensor<f32>
+  %c = adj.add %a, %b : tensor<2xf32>, tensor<f32>
+  return %c : tensor<2xf32>
+}
+
+// -----
+
+// pow with the exponents PyTorch computes without pow.
+// CHECK-LABEL: func @pow_constants
+// CHECK-SAME:    (%[[X:.*]]: tensor<4xf32>)
+// CHECK:         %[[ONE:.*]] = adj.constant dense<1.000000e+00> : tensor<f32>
+// CHECK:         %[[SQ:.*]] = adj.mul %[[X]], %[[X]]
+// CHECK:         %[[SQ1:.*]] = adj.mul %[[X]], %[[X]]
+// CHECK:         %[[CUBE:.*]] = adj.mul %[[SQ1]], %[[X]]
+// CHECK:         %[[SQRT:.*]] = adj.sqrt %[[X]]
+// CHECK:         %[[RSQRT:.*]] = adj.rsqrt %[[X]]
+// CHECK:         %[[INV:.*]] = adj.div %[[ONE]], %[[X]]
+// CHECK:         %[[SQ2:.*]] = adj.mul %[[X]], %[[X]]
+// CHECK:         %[[INV2:.*]] = adj.div %[[ONE]], %[[SQ2]]
+// CHECK:         return %[[X]], %[[SQ]], %[[CUBE]], %[[SQRT]], %[[RSQRT]], %[[INV]], %[[INV2]]
+func.func @pow_constants(%x: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) {
+  %c1 = adj.constant dense<1.0> : tensor<f32>
+  %c2 = adj.constant dense<2.0> : tensor<f32>
+  %c3 = adj.constant dense<3.0> : tensor<4xf32>
+  %ch = adj.constant dense<0.5> : tensor<f32>
+  %cmh = adj.constant dense<-0.5> : tensor<f32>
+  %cm1 = adj.constant dense<-1.0> : tensor<f32>
+  %cm2 = adj.constant dense<-2.0> : tensor<f32>
+  %p1 = adj.pow %x, %c1 : tensor<4xf32>, tensor<f32>
+  %p2 = adj.pow %x, %c2 : tensor<4xf32>, tensor<f32>
+  %p3 = adj.pow %x, %c3 : tensor<4xf32>, tensor<4xf32>
+  %ph = adj.pow %x, %ch : tensor<4xf32>, tensor<f32>
+  %pmh = adj.pow %x, %cmh : tensor<4xf32>, tensor<f32>
+  %pm1 = adj.pow %x, %cm1 : tensor<4xf32>, tensor<f32>
+  %pm2 = adj.pow %x, %cm2 : tensor<4xf32>, tensor<f32>
+  return %p1, %p2, %p3, %ph, %pmh, %pm1, %pm2 : tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>
+}
+
+// -----
+
+// Other exponents, run-time ones and an exponent that broadcasts x stay pow;
+// the derivative's exponent (2 - 1) folds, so x^2's derivative has no pow.
+// CHECK-LABEL: func @pow_kept
+// CHECK-COUNT-3: adj.pow
+// CHECK-NOT:     adj.pow
+func.func @pow_kept(%x: tensor<4xf32>, %e: tensor<f32>) -> (tensor<4xf32>, tensor<4xf32>, tensor<3x4xf32>, tensor<4xf32>) {
+  %c = adj.constant dense<1.5> : tensor<f32>
+  %a = adj.pow %x, %c : tensor<4xf32>, tensor<f32>
+  %b = adj.pow %x, %e : tensor<4xf32>, tensor<f32>
+  %c2 = adj.constant dense<2.0> : tensor<3x4xf32>
+  %d = adj.pow %x, %c2 : tensor<4xf32>, tensor<3x4xf32>
+  %one = adj.constant dense<1.0> : tensor<f32>
+  %two = adj.constant dense<2.0> : tensor<f32>
+  %em1 = adj.sub %two, %one : tensor<f32>
+  %f = adj.pow %x, %em1 : tensor<4xf32>, tensor<f32>
+  return %a, %b, %d, %f : tensor<4xf32>, tensor<4xf32>, tensor<3x4xf32>, tensor<4xf32>
 }

@@ -252,6 +252,30 @@ class Function:
         return outs[0] if single else self.Outputs(*outs)
 
 
+# What each path was when it was first loaded: (device, inode, mtime, size).
+_loaded = {}
+
+
+def _dlopen(path):
+    """ctypes.CDLL(path), but a library rebuilt at a path this process
+    loaded before is loaded anew: dlopen matches an already-loaded library
+    by its name and would return the old one (a notebook recompiling
+    libmodel.so). The rebuilt file is loaded from a private copy, whose new
+    name and inode match nothing loaded; the copy is deleted once mapped."""
+    st = os.stat(path)
+    identity = (st.st_dev, st.st_ino, st.st_mtime_ns, st.st_size)
+    if _loaded.setdefault(path, identity) == identity:
+        return ctypes.CDLL(path)
+    fd, copy = tempfile.mkstemp(prefix=os.path.basename(path) + ".",
+                                suffix=".so")
+    try:
+        os.close(fd)
+        shutil.copyfile(path, copy)
+        return ctypes.CDLL(copy)
+    finally:
+        os.unlink(copy)
+
+
 class Library:
     """A shared library made by adjoint-compile, loaded with ctypes.
 
@@ -273,7 +297,7 @@ class Library:
         if prefix is None:
             prefix = find_prefix(self.path, symbols)
         self.prefix = prefix
-        self.dll = ctypes.CDLL(self.path)
+        self.dll = _dlopen(self.path)
         try:
             describe = getattr(self.dll, prefix + "_adjoint_interface")
         except AttributeError:

@@ -15,6 +15,7 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Matchers.h"
+#include "mlir/IR/PatternMatch.h"
 #include "mlir/IR/TypeUtilities.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallSet.h"
@@ -237,18 +238,108 @@ static OpFoldResult foldRightIdentity(Operation *op, Attribute rhs,
   return {};
 }
 
+/// `fn` of two splat constants, as a splat of the result type: a
+/// derivative's constants (pow's exponent minus one, a mean's 1/N times 2)
+/// become one constant that later folds and patterns can match. APFloat's
+/// arithmetic is IEEE's, correctly rounded like the compiled operation.
+static OpFoldResult
+foldSplats(Operation *op, Attribute lhs, Attribute rhs,
+           function_ref<APFloat::opStatus(APFloat &, const APFloat &)> fn) {
+  auto lhsSplat = dyn_cast_or_null<SplatElementsAttr>(lhs);
+  auto rhsSplat = dyn_cast_or_null<SplatElementsAttr>(rhs);
+  auto type = dyn_cast<RankedTensorType>(op->getResult(0).getType());
+  if (!lhsSplat || !rhsSplat || !type || !type.hasStaticShape())
+    return {};
+  APFloat value = lhsSplat.getSplatValue<APFloat>();
+  fn(value, rhsSplat.getSplatValue<APFloat>());
+  return DenseElementsAttr::get(type, value);
+}
+
+static constexpr auto nearest = APFloat::rmNearestTiesToEven;
+
 // x + (-0) = x and x - (+0) = x for every x, -0 included; x + (+0) is not.
 OpFoldResult AddOp::fold(FoldAdaptor adaptor) {
+  if (OpFoldResult folded = foldSplats(
+          *this, adaptor.getLhs(), adaptor.getRhs(),
+          [](APFloat &a, const APFloat &b) { return a.add(b, nearest); }))
+    return folded;
   return foldRightIdentity(*this, adaptor.getRhs(), -0.0);
 }
 OpFoldResult SubOp::fold(FoldAdaptor adaptor) {
+  if (OpFoldResult folded = foldSplats(
+          *this, adaptor.getLhs(), adaptor.getRhs(),
+          [](APFloat &a, const APFloat &b) { return a.subtract(b, nearest); }))
+    return folded;
   return foldRightIdentity(*this, adaptor.getRhs(), 0.0);
 }
 OpFoldResult MulOp::fold(FoldAdaptor adaptor) {
+  if (OpFoldResult folded = foldSplats(
+          *this, adaptor.getLhs(), adaptor.getRhs(),
+          [](APFloat &a, const APFloat &b) { return a.multiply(b, nearest); }))
+    return folded;
   return foldRightIdentity(*this, adaptor.getRhs(), 1.0);
 }
 OpFoldResult DivOp::fold(FoldAdaptor adaptor) {
+  if (OpFoldResult folded = foldSplats(
+          *this, adaptor.getLhs(), adaptor.getRhs(),
+          [](APFloat &a, const APFloat &b) { return a.divide(b, nearest); }))
+    return folded;
   return foldRightIdentity(*this, adaptor.getRhs(), 1.0);
+}
+
+namespace {
+/// x ^ c for the exponents PyTorch's pow computes without pow (ATen's
+/// pow_tensor_scalar_optimized_kernel): 2 and 3 as products, 0.5 and -0.5
+/// as sqrt and rsqrt, -1 and -2 as reciprocals; and 1 as x. Those are
+/// several times faster than a vector pow (a LayerNorm exported at opset
+/// < 17 squares with Pow, and its derivative is 2 x^1), and as PyTorch's
+/// they differ from pow only at x = -0 (sqrt keeps the sign) and -inf.
+struct PowOfConstant : public OpRewritePattern<PowOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(PowOp op,
+                                PatternRewriter &rewriter) const override {
+    Value x = op.getLhs();
+    Type type = op.getType();
+    SplatElementsAttr exponent;
+    // A broadcast by the exponent would need more than an elementwise op.
+    if (x.getType() != type || !matchPattern(op.getRhs(), m_Constant(&exponent)))
+      return failure();
+    Location loc = op.getLoc();
+    auto square = [&] { return rewriter.create<MulOp>(loc, x, x); };
+    auto reciprocal = [&](Value v) -> Value {
+      auto scalarType = RankedTensorType::get({}, getElementTypeOrSelf(type));
+      Value one = rewriter.create<ConstantOp>(
+          loc, DenseElementsAttr::get(
+                   scalarType, rewriter.getFloatAttr(scalarType.getElementType(),
+                                                     1.0)));
+      return rewriter.create<DivOp>(loc, one, v);
+    };
+    Value result;
+    if (isSplatOf(exponent, 1.0))
+      result = x;
+    else if (isSplatOf(exponent, 2.0))
+      result = square();
+    else if (isSplatOf(exponent, 3.0))
+      result = rewriter.create<MulOp>(loc, square(), x);
+    else if (isSplatOf(exponent, 0.5))
+      result = rewriter.create<SqrtOp>(loc, type, x);
+    else if (isSplatOf(exponent, -0.5))
+      result = rewriter.create<RsqrtOp>(loc, type, x);
+    else if (isSplatOf(exponent, -1.0))
+      result = reciprocal(x);
+    else if (isSplatOf(exponent, -2.0))
+      result = reciprocal(square());
+    else
+      return failure();
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+} // namespace
+
+void PowOp::getCanonicalizationPatterns(RewritePatternSet &patterns,
+                                        MLIRContext *context) {
+  patterns.add<PowOfConstant>(context);
 }
 
 LogicalResult CompareOp::inferReturnTypes(MLIRContext *ctx,

@@ -276,6 +276,13 @@ def Adj_DivOp : Adj_BinaryOp<"div"> {
 }
 def Adj_PowOp : Adj_BinaryOp<"pow"> {
   let summary = "elementwise lhs ^ rhs with broadcasting";
+  let description = [{
+    Canonicalization computes a constant exponent of 1, 2, 3, 0.5, -0.5, -1
+    or -2 as PyTorch's `pow` does, without pow: x, x * x, x * x * x,
+    sqrt(x), rsqrt(x), 1 / x, 1 / (x * x). Those differ from pow only at
+    x = -0 (sqrt(-0) is -0) and x = -inf (sqrt(-inf) is NaN).
+  }];
+  let hasCanonicalizer = 1;
 }
 def Adj_MaximumOp : Adj_BinaryOp<"maximum", [Commutative]> {
   let summary = "elementwise maximum with broadcasting";
