@@ -616,15 +616,21 @@ OwningOpRef<ModuleOp> GraphImporter::run(const OnnxImportOptions &options) {
                                     "is "
                                  << output,
            nullptr;
+  // Softmax cross-entropy: the class dimension is the last one, as in a
+  // language model's [B, T, V] logits; the labels are the other dimensions
+  // and the loss is the mean over all of them (PyTorch's
+  // F.cross_entropy(y.reshape(-1, V), labels.reshape(-1))).
   bool crossEntropy = options.loss == "softmax_cross_entropy";
-  if (crossEntropy && output.getRank() != 2)
+  if (crossEntropy && output.getRank() < 2)
     return emitError(modelLoc())
-               << "--loss softmax_cross_entropy needs logits of shape "
-                  "[batch, classes]; the model's output is "
-               << output,
+               << "--loss softmax_cross_entropy needs logits with a class "
+                  "dimension, the last one ([batch, classes], [batch, "
+                  "positions, classes], ...); graph output '"
+               << graph.output(0).name() << "' is " << output,
            nullptr;
-  Type labels = crossEntropy ? RankedTensorType::get({output.getDimSize(0)},
-                                                     b.getI64Type())
+  Type labels = crossEntropy ? RankedTensorType::get(
+                                   output.getShape().drop_back(),
+                                   b.getI64Type())
                              : Type(output);
   func::FuncOp lossFn = makeFunction(b, "loss", {labels}, {"labels"});
   body = OpBuilder::atBlockEnd(&lossFn.front());
@@ -636,6 +642,14 @@ OwningOpRef<ModuleOp> GraphImporter::run(const OnnxImportOptions &options) {
   Value y = (*again)[0], target = lossFn.getArguments().back(), loss;
   auto scalar = RankedTensorType::get({}, output.getElementType());
   if (crossEntropy) {
+    // adj.softmax_cross_entropy takes [N, C] and [N]: flatten the others.
+    int64_t classes = output.getShape().back();
+    int64_t n = ShapedType::getNumElements(output.getShape().drop_back());
+    if (output.getRank() > 2) {
+      y = body.create<adj::ReshapeOp>(loc, output.clone({n, classes}), y);
+      target = body.create<adj::ReshapeOp>(
+          loc, RankedTensorType::get({n}, b.getI64Type()), target);
+    }
     loss = body.create<adj::SoftmaxCrossEntropyOp>(loc, scalar, y, target);
   } else {
     Value diff = body.create<adj::SubOp>(loc, output, y, target);

@@ -58,7 +58,8 @@ static cl::list<std::string> valueAndGrad(
 static cl::opt<std::string>
     loss("loss",
          cl::desc("For an ONNX model: also make @loss, softmax_cross_entropy "
-                  "or mse of its output against a `labels` argument"),
+                  "or mse of its output against a `labels` argument (cross-entropy: the "
+                  "classes are the last dimension, labels the others)"),
          cl::value_desc("kind"), cl::cat(category));
 static cl::opt<std::string>
     dumpAfter("dump-after",
