@@ -279,10 +279,14 @@ save("wrong-output-shape-pool",
       helper.make_node("Relu", ["x"], ["y"], name="relu")],
      [("x", F, [1, 1, 5, 5])], [("p", F, [1, 1, 4, 4]), ("y", F, [1, 1, 9, 9])])
 
-# A rank-3 output, which is no [batch, classes] logits.
+# A rank-3 output: [B, T, classes] logits; a 1-D one, which has no class
+# dimension.
 save("rank3",
      [helper.make_node("Relu", ["x"], ["y"], name="relu")],
      [("x", F, [2, 3, 4])], [("y", F, [2, 3, 4])])
+save("rank1",
+     [helper.make_node("Relu", ["x"], ["y"], name="relu")],
+     [("x", F, [4])], [("y", F, [4])])
 
 # Gemm without its second operand; a node reading an unknown value.
 save("missing-input",
