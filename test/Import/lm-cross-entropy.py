@@ -4,7 +4,8 @@
 # all B*T positions with the class dimension last; checked against PyTorch
 # in f64 (forward, loss, gradients, 1 and 2 threads) for an embedding +
 # linear LM and a [B, H, W, C] per-pixel classifier. Labels of the wrong
-# shape and logits without a class dimension are clear errors.
+# shape, labels out of range and logits without a class dimension are clear
+# errors.
 # RUN: %python %s %t.dir
 
 import os
@@ -60,6 +61,18 @@ for labels in (np.zeros(10, np.int64), np.zeros((2, 5), np.float32)):
               f"{labels.shape}: {e}")
         if not ok:
             failures.append(f"labels {labels.shape}")
+
+# A label out of range: the error names the loss (no node of the model).
+try:
+    m.loss_value_and_grad(tokens=tokens, labels=np.full((2, 5), 11),
+                          **m.initial_values())
+    failures.append("label 11: no error")
+except adjoint.CallError as e:
+    ok = ('adj.softmax_cross_entropy at "--loss softmax_cross_entropy"('
+          in e.message and "read a label outside [0, 11)" in e.message)
+    print(f"{'ok  ' if ok else 'FAIL'} label 11: {e.message}")
+    if not ok:
+        failures.append("label 11")
 
 # A 1-D output has no class dimension: an error naming the graph output.
 path = os.path.join(torchexport.out, "vector.onnx")

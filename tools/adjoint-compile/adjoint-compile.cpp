@@ -204,6 +204,15 @@ int main(int argc, char **argv) {
   options.prefix = prefix;
   options.grad = grad;
   options.valueAndGrad = valueAndGrad;
+  // An ONNX model's output is rarely a scalar: its loss comes from --loss.
+  if (onnx)
+    options.notScalarHint =
+        loss.empty()
+            ? "pass --loss softmax_cross_entropy or --loss mse to add a "
+              "function `loss` of the model's output and a `labels` "
+              "input, and ask for its gradient (--value-and-grad loss)"
+            : "ask for the gradient of the loss --loss made "
+              "(--value-and-grad loss)";
   options.dumpAfter = dumpAfter;
   options.dumpDir = dumpDir;
   options.timeStages = timeStages;

@@ -317,6 +317,13 @@ save("input-labels",
      [helper.make_node("Add", ["x", "labels"], ["y"], name="add")],
      [("x", F, [2, 3]), ("labels", F, [2, 3])], [("y", F, [2, 3])])
 
+# A passthrough (output x is input x, as onnx.helper or a hand edit
+# writes it) and a constant output.
+save("passthrough",
+     [helper.make_node("Constant", [], ["c"], name="c",
+                       value=numpy_helper.from_array(np.ones(2, np.float32)))],
+     [("x", F, [3])], [("x", F, [3]), ("c", F, [2])])
+
 # Not protobuf at all.
 with open(os.path.join(out, "garbage.onnx"), "wb") as f:
     f.write(b"\xff\xff\xff\xff not an onnx model")
