@@ -15,8 +15,6 @@
 // FLOAT-INT: error: argument 'labels' {{.*}}tensor<2xi64>{{.*}} int64 {{.*}}float-labels.npz{{.*}} float64 
 // RUN: not adjoint-run %t/model.mlir --inputs %t/extra.npz 2>&1 | FileCheck %s --check-prefix=EXTRA
 // EXTRA: error: {{.*}}extra.npz{{.*}}'y'{{.*}} no argument of 'main'
-// RUN: not adjoint-run %t/model.mlir --inputs %t/fortran.npz 2>&1 | FileCheck %s --check-prefix=FORTRAN
-// FORTRAN: error: {{.*}}fortran.npz{{.*}}'x.npy'{{.*}}Fortran-ordered
 // RUN: not adjoint-run %t/model.mlir --fn nope --seed 1 2>&1 | FileCheck %s --check-prefix=NO-FN
 // NO-FN: error: no function 'nope' in {{.*}}model.mlir{{.*}}'main'
 // RUN: not adjoint-run %t/absent.mlir --seed 1 2>&1 | FileCheck %s --check-prefix=NO-MODEL
@@ -49,7 +47,6 @@ d = sys.argv[1]
 np.savez(f"{d}/no-labels.npz", x=np.zeros(3))
 np.savez(f"{d}/wrong-shape.npz", x=np.zeros(4), labels=np.zeros(2, np.int64))
 np.savez(f"{d}/float-labels.npz", x=np.zeros(3), labels=np.zeros(2))
-np.savez(f"{d}/fortran.npz", x=np.zeros((3, 2)).T, labels=np.zeros(2, np.int64))
 np.savez(f"{d}/extra.npz", x=np.zeros(3), labels=np.zeros(2, np.int64), y=np.zeros(1))
 
 //--- model.mlir
