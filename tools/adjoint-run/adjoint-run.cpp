@@ -602,13 +602,31 @@ static LogicalResult run(MLIRContext &context, llvm::SourceMgr &sourceMgr) {
                          /*widen=*/false)))
     return failure();
 
-  FailureOr<SmallVector<RefTensor>> results = evaluate(*fn, *inputs);
+  std::optional<NonFiniteOp> firstNonFinite;
+  FailureOr<SmallVector<RefTensor>> results =
+      evaluate(*fn, *inputs, &firstNonFinite);
   if (failed(results))
     return failure();
   SmallVector<std::string> resultNames;
   for (auto [i, result] : llvm::enumerate(*results)) {
     printTensor(llvm::outs(), "result " + llvm::Twine(i), result);
     resultNames.push_back("result" + std::to_string(i));
+  }
+  // Where a NaN or an Inf came from, as --check-numerics says of compiled
+  // code: the first op that produced one, else the arguments.
+  for (auto [i, result] : llvm::enumerate(*results)) {
+    if (!isa<FloatType>(result.elementType) ||
+        llvm::all_of(result.data, [](double v) { return std::isfinite(v); }))
+      continue;
+    if (firstNonFinite)
+      emitWarning(firstNonFinite->loc)
+          << "result " << i << " holds NaN or Inf: " << firstNonFinite->name
+          << " here produced the first one";
+    else
+      emitWarning(fn->getLoc())
+          << "result " << i << " holds NaN or Inf, which came from the "
+             "arguments";
+    break;
   }
   if (!outputFile.empty() &&
       failed(writeArrays(outputFile, resultNames, *results,
