@@ -18,6 +18,10 @@
 // RUN: not adjoint-run %t/model.mlir --fn nope --seed 1 2>&1 | FileCheck %s --check-prefix=NO-FN
 // NO-FN: error: no function 'nope' in {{.*}}model.mlir{{.*}}'main'
 // RUN: not adjoint-run %t/absent.mlir --seed 1 2>&1 | FileCheck %s --check-prefix=NO-MODEL
+// An ONNX model is to be imported first.
+// RUN: cp %t/model.mlir %t/model.onnx
+// RUN: not adjoint-run %t/model.onnx --seed 1 2>&1 | FileCheck %s --check-prefix=ONNX
+// ONNX: adjoint-run: error: {{.*}}model.onnx is an ONNX model; adjoint-run evaluates adj models: convert it first (adjoint-import {{.*}}model.onnx -o model.mlir [--loss ...])
 // NO-MODEL: error: cannot open input file '{{.*}}absent.mlir'{{.*}}No such file or directory
 //
 // Errors found while evaluating, at the op.

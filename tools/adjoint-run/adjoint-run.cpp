@@ -38,6 +38,7 @@
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
@@ -62,7 +63,7 @@ static cl::opt<std::string>
 static cl::opt<std::string>
     inputsFile("inputs",
                cl::desc("Read the arguments from a .npz file (matched by "
-                        "argument name, argN or arr_N)"),
+                        "argument name, argN or arr_N; C or Fortran order)"),
                cl::value_desc("file.npz"), cl::cat(runCategory));
 static cl::opt<uint64_t>
     seed("seed",
@@ -565,6 +566,12 @@ static LogicalResult run(MLIRContext &context, llvm::SourceMgr &sourceMgr) {
                 llvm::formatv("{0}", tolerance.getValue()).str());
   if (!inputsFile.empty() && seed.getNumOccurrences())
     return fail("give either --inputs or --seed, not both");
+  // The evaluator reads adj IR; an ONNX file would fail to parse at its
+  // first byte.
+  if (llvm::sys::path::extension(modelFile) == ".onnx")
+    return fail(modelFile + " is an ONNX model; adjoint-run evaluates adj "
+                            "models: convert it first (adjoint-import " +
+                modelFile + " -o model.mlir [--loss ...])");
 
   OwningOpRef<ModuleOp> module =
       parseSourceFile<ModuleOp>(sourceMgr, ParserConfig(&context));
