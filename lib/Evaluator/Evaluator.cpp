@@ -89,6 +89,9 @@ public:
   /// Evaluates `fn` on `args`, which must already match its signature.
   FailureOr<SmallVector<RefTensor>> call(func::FuncOp fn,
                                          ArrayRef<RefTensor> args);
+  const std::optional<NonFiniteOp> &getFirstNonFinite() const {
+    return firstNonFinite;
+  }
 
 private:
   /// Emits an error at `op` with notes at the innermost enclosing calls.
@@ -114,6 +117,10 @@ private:
   SmallVector<func::CallOp> callStack;
   /// The functions being evaluated, outermost first.
   SmallVector<func::FuncOp> activeFunctions;
+  /// The first op whose result held a NaN or an Inf; ops inside a
+  /// decomposition (`decomposing` > 0) count as the op decomposed.
+  std::optional<NonFiniteOp> firstNonFinite;
+  unsigned decomposing = 0;
   /// Functions that have passed the verifier.
   llvm::DenseSet<Operation *> verified;
   /// The decomposition of each decomposable op met, as a function of its
@@ -194,6 +201,14 @@ FailureOr<SmallVector<RefTensor>> Interpreter::call(func::FuncOp fn,
     FailureOr<SmallVector<RefTensor>> results = evalOp(&op, operands);
     if (failed(results))
       return failure();
+    // A call's results come from the callee's ops, already looked at.
+    if (!firstNonFinite && !decomposing && !isa<func::CallOp>(op) &&
+        llvm::any_of(*results, [](const RefTensor &t) {
+          return isa<FloatType>(t.elementType) &&
+                 llvm::any_of(t.data, [](double v) { return !std::isfinite(v); });
+        }))
+      firstNonFinite = NonFiniteOp{op.getName().getStringRef().str(),
+                                   op.getLoc()};
     for (auto [value, tensor] : llvm::zip_equal(op.getResults(), *results))
       values.try_emplace(value, std::move(tensor));
   }
@@ -347,7 +362,10 @@ Interpreter::evalDecomposed(Operation *op,
   SmallVector<RefTensor> args;
   for (const RefTensor *operand : operands)
     args.push_back(*operand);
-  return call(fn, args);
+  ++decomposing;
+  FailureOr<SmallVector<RefTensor>> results = call(fn, args);
+  --decomposing;
+  return results;
 }
 
 /// Reads every element of `attr` as a `T` into `data`; false if `attr` does
@@ -701,10 +719,14 @@ static LogicalResult checkArguments(func::FuncOp fn, ArrayRef<RefTensor> args) {
   return success();
 }
 
-FailureOr<SmallVector<RefTensor>> adjoint::evaluate(func::FuncOp fn,
-                                                    ArrayRef<RefTensor> args) {
+FailureOr<SmallVector<RefTensor>>
+adjoint::evaluate(func::FuncOp fn, ArrayRef<RefTensor> args,
+                  std::optional<NonFiniteOp> *firstNonFinite) {
   if (failed(checkArguments(fn, args)))
     return failure();
   Interpreter interpreter;
-  return interpreter.call(fn, args);
+  FailureOr<SmallVector<RefTensor>> results = interpreter.call(fn, args);
+  if (firstNonFinite)
+    *firstNonFinite = interpreter.getFirstNonFinite();
+  return results;
 }

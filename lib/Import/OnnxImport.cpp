@@ -358,6 +358,8 @@ private:
   MLIRContext *context;
   int64_t opset = 0;
   SmallVector<Argument> arguments;
+  /// The names of @forward's results (collectArguments).
+  SmallVector<std::string> outputNames;
   /// Integer initializers: constants.
   llvm::StringMap<DenseElementsAttr> constants;
   /// Node outputs the converters do not make (MaxPool's Indices, ...), for
@@ -453,9 +455,21 @@ LogicalResult GraphImporter::collectArguments(bool withLabels) {
     else
       constants[t.name()] = *value;
   }
+  // The outputs keep their names and the arguments take the others: the C
+  // function has them all as parameters, and a passthrough graph (output
+  // `x` is input `x`) names both the same.
   llvm::StringSet<> used;
-  if (withLabels)
+  for (auto [i, out] : llvm::enumerate(graph.output())) {
+    std::string name = sanitize(out.name(), "output_");
+    if (!used.insert(name).second)
+      name = "output" + std::to_string(i);
+    used.insert(name);
+    outputNames.push_back(name);
+  }
+  if (withLabels) {
     used.insert("labels");
+    used.insert("loss");
+  }
   for (Argument &arg : arguments) {
     std::string name = sanitize(arg.onnxName, "arg_");
     std::string unique = name;
@@ -651,13 +665,8 @@ OwningOpRef<ModuleOp> GraphImporter::run(const OnnxImportOptions &options) {
   body.create<func::ReturnOp>(modelLoc(), *outputs);
   forward.setFunctionType(FunctionType::get(context, forward.getArgumentTypes(),
                                             ValueRange(*outputs).getTypes()));
-  llvm::StringSet<> used;
-  for (auto [i, out] : llvm::enumerate(graph.output())) {
-    std::string name = sanitize(out.name(), "output_");
-    if (!used.insert(name).second)
-      name = "output" + std::to_string(i);
+  for (auto [i, name] : llvm::enumerate(outputNames))
     forward.setResultAttr(i, "adj.name", b.getStringAttr(name));
-  }
   if (options.loss.empty())
     return failed(verify(*module)) ? nullptr : std::move(module);
 
@@ -670,19 +679,25 @@ OwningOpRef<ModuleOp> GraphImporter::run(const OnnxImportOptions &options) {
            nullptr;
   auto output = cast<RankedTensorType>((*outputs)[0].getType());
   if (!isa<FloatType>(output.getElementType()))
-    return emitError(modelLoc()) << "--loss needs a float output; the model's "
-                                    "is "
-                                 << output,
-           nullptr;
-  bool crossEntropy = options.loss == "softmax_cross_entropy";
-  if (crossEntropy && output.getRank() != 2)
     return emitError(modelLoc())
-               << "--loss softmax_cross_entropy needs logits of shape "
-                  "[batch, classes]; the model's output is "
-               << output,
+               << "--loss needs a float output; graph output '"
+               << graph.output(0).name() << "' is " << output,
            nullptr;
-  Type labels = crossEntropy ? RankedTensorType::get({output.getDimSize(0)},
-                                                     b.getI64Type())
+  // Softmax cross-entropy: the class dimension is the last one, as in a
+  // language model's [B, T, V] logits; the labels are the other dimensions
+  // and the loss is the mean over all of them (PyTorch's
+  // F.cross_entropy(y.reshape(-1, V), labels.reshape(-1))).
+  bool crossEntropy = options.loss == "softmax_cross_entropy";
+  if (crossEntropy && output.getRank() < 2)
+    return emitError(modelLoc())
+               << "--loss softmax_cross_entropy needs logits with a class "
+                  "dimension, the last one ([batch, classes], [batch, "
+                  "positions, classes], ...); graph output '"
+               << graph.output(0).name() << "' is " << output,
+           nullptr;
+  Type labels = crossEntropy ? RankedTensorType::get(
+                                   output.getShape().drop_back(),
+                                   b.getI64Type())
                              : Type(output);
   func::FuncOp lossFn = makeFunction(b, "loss", {labels}, {"labels"});
   body = OpBuilder::atBlockEnd(&lossFn.front());
@@ -690,10 +705,21 @@ OwningOpRef<ModuleOp> GraphImporter::run(const OnnxImportOptions &options) {
       convertGraph(body, lossFn.getArguments().drop_back());
   if (failed(again))
     return nullptr;
-  Location loc = modelLoc();
+  // The loss's ops are no node's: a run-time error (a label out of range,
+  // a NaN) names the loss.
+  Location loc = NameLoc::get(
+      StringAttr::get(context, "--loss " + options.loss), modelLoc());
   Value y = (*again)[0], target = lossFn.getArguments().back(), loss;
   auto scalar = RankedTensorType::get({}, output.getElementType());
   if (crossEntropy) {
+    // adj.softmax_cross_entropy takes [N, C] and [N]: flatten the others.
+    int64_t classes = output.getShape().back();
+    int64_t n = ShapedType::getNumElements(output.getShape().drop_back());
+    if (output.getRank() > 2) {
+      y = body.create<adj::ReshapeOp>(loc, output.clone({n, classes}), y);
+      target = body.create<adj::ReshapeOp>(
+          loc, RankedTensorType::get({n}, b.getI64Type()), target);
+    }
     loss = body.create<adj::SoftmaxCrossEntropyOp>(loc, scalar, y, target);
   } else {
     Value diff = body.create<adj::SubOp>(loc, output, y, target);

@@ -349,8 +349,6 @@ Expected<NpyArray> adjoint::parseNpy(StringRef bytes, StringRef what) {
   if (info == std::end(kDTypes))
     return makeError(what + ": unsupported dtype '" + descr + "' (" +
                      kSupported + ")");
-  if (fortranOrder)
-    return makeError(what + ": Fortran-ordered arrays are not supported");
   array.dtype = info->dtype;
 
   int64_t count = 1, numBytes;
@@ -383,6 +381,22 @@ Expected<NpyArray> adjoint::parseNpy(StringRef bytes, StringRef what) {
       array.values.push_back(*p != 0 ? 1.0 : 0.0);
       break;
     }
+  }
+  // A Fortran-ordered array (np.asfortranarray, a transpose that NumPy
+  // saved as is) lists its elements first index fastest: put each at its
+  // row-major place.
+  if (fortranOrder && array.shape.size() > 1) {
+    std::vector<double> rowMajor(array.values.size());
+    llvm::SmallVector<int64_t> index(array.shape.size(), 0);
+    for (double value : array.values) {
+      int64_t at = 0;
+      for (auto [i, dim] : llvm::zip(index, array.shape))
+        at = at * dim + i;
+      rowMajor[at] = value;
+      for (size_t k = 0; k < index.size() && ++index[k] == array.shape[k]; ++k)
+        index[k] = 0;
+    }
+    array.values = std::move(rowMajor);
   }
   return array;
 }

@@ -59,7 +59,8 @@ struct DerivativeRequest {
 };
 
 FailureOr<DerivativeRequest> parseRequest(ModuleOp module, StringRef spec,
-                                          StringRef flag) {
+                                          StringRef flag,
+                                          StringRef notScalarHint) {
   auto [name, rest] = spec.split(':');
   auto fn = module.lookupSymbol<func::FuncOp>(name);
   if (!fn || fn.isExternal())
@@ -79,6 +80,8 @@ FailureOr<DerivativeRequest> parseRequest(ModuleOp module, StringRef spec,
       diag << "nothing";
     else
       llvm::interleaveComma(results, diag, [&](Type type) { diag << type; });
+    if (!notScalarHint.empty())
+      return diag << "; " << notScalarHint;
     return diag << "; reduce it to a scalar (adj.sum, adj.mean), or ask for "
                    "an adj.vjp in the model";
   }
@@ -136,9 +139,9 @@ FailureOr<DerivativeRequest> parseRequest(ModuleOp module, StringRef spec,
 
 /// Adds a public function <fn><suffix> that asks for the derivative.
 LogicalResult addDerivativeEntry(ModuleOp module, StringRef spec,
-                                 bool withValue) {
-  FailureOr<DerivativeRequest> request =
-      parseRequest(module, spec, withValue ? "value-and-grad" : "grad");
+                                 bool withValue, StringRef notScalarHint) {
+  FailureOr<DerivativeRequest> request = parseRequest(
+      module, spec, withValue ? "value-and-grad" : "grad", notScalarHint);
   if (failed(request))
     return failure();
   func::FuncOp fn = request->fn;
@@ -409,10 +412,12 @@ LogicalResult adjoint::compile(ModuleOp module, const CompileOptions &options,
       failed(checkNoTensorLoops(module)))
     return failure();
   for (const std::string &spec : options.grad)
-    if (failed(addDerivativeEntry(module, spec, /*withValue=*/false)))
+    if (failed(addDerivativeEntry(module, spec, /*withValue=*/false,
+                                  options.notScalarHint)))
       return failure();
   for (const std::string &spec : options.valueAndGrad)
-    if (failed(addDerivativeEntry(module, spec, /*withValue=*/true)))
+    if (failed(addDerivativeEntry(module, spec, /*withValue=*/true,
+                                  options.notScalarHint)))
       return failure();
   if (failed(checkExportNames(module)))
     return failure();

@@ -138,6 +138,33 @@ void adjoint::readStatusMessages(ModuleOp module, LibraryInterface &interface) {
   if (auto messages = module->getAttrOfType<ArrayAttr>("adj.status_messages"))
     for (auto message : messages.getAsValueRange<StringAttr>())
       interface.statusMessages.push_back(message.str());
+  // A NULL pointer parameter is refused at entry (addNullChecks in
+  // NativeCode.cpp): a status per parameter, after the ops' ones. A tensor
+  // always has an element, so its pointer must not be NULL; the workspace
+  // may be if it takes no bytes.
+  for (FunctionInterface &f : interface.functions) {
+    f.nullStatus = interface.statusMessages.size() + 1;
+    int position = 1;
+    auto add = [&](const std::string &what, const std::string &size) {
+      interface.statusMessages.push_back(
+          llvm::formatv("the pointer to {0} (parameter {1}) is NULL in {2}, "
+                        "which needs {3}",
+                        what, position++, f.symbol, size));
+    };
+    auto elements = [](const TensorInterface &t) {
+      int64_t n = 1;
+      for (int64_t d : t.shape)
+        n *= d;
+      return llvm::formatv("{0} {1} elements", n, t.dtype).str();
+    };
+    for (const TensorInterface &t : f.inputs)
+      add("input '" + t.name + "'", elements(t));
+    for (const TensorInterface &t : f.outputs)
+      add("output '" + t.name + "'", elements(t));
+    add("the workspace",
+        llvm::formatv("{0} bytes ({1}_workspace_size())", f.workspaceSize,
+                      f.symbol));
+  }
 }
 
 std::string adjoint::renderJson(const LibraryInterface &interface) {
@@ -194,9 +221,10 @@ std::string adjoint::renderCHeader(const LibraryInterface &interface) {
      << "/* Sets the kernels' thread count (n <= 0: OMP_NUM_THREADS or every\n"
         " * core); returns the previous one. Results do not depend on it. */\n"
      << "int32_t " << interface.prefix << "_set_num_threads(int32_t n);\n\n"
-     << "/* What a function's status means: \"ok\" for 0; which op read an\n"
-        " * index or a label out of range (unless --check-indices=false);\n"
-        " * with --check-numerics, the op of the first NaN or Inf. */\n"
+     << "/* What a function's status means: \"ok\" for 0; which parameter\n"
+        " * was NULL; which op read an index or a label out of range (unless\n"
+        " * --check-indices=false); with --check-numerics, the op of the\n"
+        " * first NaN or Inf. */\n"
      << "const char *" << interface.prefix
      << "_status_message(int32_t status);\n\n";
   if (!interface.initialValues.empty()) {

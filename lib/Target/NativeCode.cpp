@@ -303,6 +303,45 @@ static void addStatusMessageFunction(llvm::Module &module,
   b.CreateRet(string("unknown status"));
 }
 
+/// Makes each exported function refuse a NULL pointer parameter: it
+/// becomes an internal body, called by a function of the exported name that
+/// returns the status of the first NULL parameter (FunctionInterface::
+/// nullStatus) instead. A compare per parameter; at -O3 the body is inlined
+/// into it.
+static void addNullChecks(llvm::Module &module,
+                          const LibraryInterface &interface) {
+  for (const FunctionInterface &f : interface.functions) {
+    llvm::Function *body = module.getFunction(f.symbol);
+    if (!body || body->isDeclaration() || f.nullStatus == 0)
+      continue;
+    body->setName(f.symbol + ".body");
+    body->setLinkage(llvm::GlobalValue::InternalLinkage);
+    // In the body's place, so the IR reads in the model's order.
+    auto *fn = llvm::Function::Create(body->getFunctionType(),
+                                      llvm::GlobalValue::ExternalLinkage,
+                                      f.symbol);
+    module.getFunctionList().insert(body->getIterator(), fn);
+    llvm::LLVMContext &ctx = module.getContext();
+    llvm::IRBuilder<> b(llvm::BasicBlock::Create(ctx, "entry", fn));
+    // The workspace is the last parameter; with no bytes it may be NULL.
+    unsigned checked = fn->arg_size() - (f.workspaceSize == 0 ? 1 : 0);
+    llvm::Value *status = b.getInt32(0);
+    for (unsigned i = checked; i-- > 0;)
+      status = b.CreateSelect(b.CreateIsNull(fn->getArg(i)),
+                              b.getInt32(f.nullStatus + i), status);
+    auto *call = llvm::BasicBlock::Create(ctx, "call", fn);
+    auto *refuse = llvm::BasicBlock::Create(ctx, "refuse", fn);
+    b.CreateCondBr(b.CreateICmpEQ(status, b.getInt32(0)), call, refuse);
+    b.SetInsertPoint(refuse);
+    b.CreateRet(status);
+    b.SetInsertPoint(call);
+    SmallVector<llvm::Value *> args;
+    for (llvm::Argument &arg : fn->args())
+      args.push_back(&arg);
+    b.CreateRet(b.CreateCall(body, args));
+  }
+}
+
 /// Adds `int32_t <prefix>_initial_value(const char *name, void *out)`: a
 /// strcmp per parameter, then a memcpy of its constant data.
 static void addInitialValueFunction(llvm::Module &module,
@@ -424,6 +463,7 @@ adjoint::translateToLLVM(ModuleOp module, llvm::LLVMContext &context,
   addInterfaceFunction(*llvmModule, interface);
   addStatusMessageFunction(*llvmModule, interface);
   addInitialValueFunction(*llvmModule, interface);
+  addNullChecks(*llvmModule, interface);
   addSetNumThreadsFunction(*llvmModule, interface.prefix);
   // emitNative makes its target machine from the triple alone: the CPU and
   // its features (AVX2, FMA) reach the code generator through the functions.

@@ -15,11 +15,13 @@
 // FLOAT-INT: error: argument 'labels' {{.*}}tensor<2xi64>{{.*}} int64 {{.*}}float-labels.npz{{.*}} float64 
 // RUN: not adjoint-run %t/model.mlir --inputs %t/extra.npz 2>&1 | FileCheck %s --check-prefix=EXTRA
 // EXTRA: error: {{.*}}extra.npz{{.*}}'y'{{.*}} no argument of 'main'
-// RUN: not adjoint-run %t/model.mlir --inputs %t/fortran.npz 2>&1 | FileCheck %s --check-prefix=FORTRAN
-// FORTRAN: error: {{.*}}fortran.npz{{.*}}'x.npy'{{.*}}Fortran-ordered
 // RUN: not adjoint-run %t/model.mlir --fn nope --seed 1 2>&1 | FileCheck %s --check-prefix=NO-FN
 // NO-FN: error: no function 'nope' in {{.*}}model.mlir{{.*}}'main'
 // RUN: not adjoint-run %t/absent.mlir --seed 1 2>&1 | FileCheck %s --check-prefix=NO-MODEL
+// An ONNX model is to be imported first.
+// RUN: cp %t/model.mlir %t/model.onnx
+// RUN: not adjoint-run %t/model.onnx --seed 1 2>&1 | FileCheck %s --check-prefix=ONNX
+// ONNX: adjoint-run: error: {{.*}}model.onnx is an ONNX model; adjoint-run evaluates adj models: convert it first (adjoint-import {{.*}}model.onnx -o model.mlir [--loss ...])
 // NO-MODEL: error: cannot open input file '{{.*}}absent.mlir'{{.*}}No such file or directory
 //
 // Errors found while evaluating, at the op.
@@ -49,7 +51,6 @@ d = sys.argv[1]
 np.savez(f"{d}/no-labels.npz", x=np.zeros(3))
 np.savez(f"{d}/wrong-shape.npz", x=np.zeros(4), labels=np.zeros(2, np.int64))
 np.savez(f"{d}/float-labels.npz", x=np.zeros(3), labels=np.zeros(2))
-np.savez(f"{d}/fortran.npz", x=np.zeros((3, 2)).T, labels=np.zeros(2, np.int64))
 np.savez(f"{d}/extra.npz", x=np.zeros(3), labels=np.zeros(2, np.int64), y=np.zeros(1))
 
 //--- model.mlir

@@ -112,13 +112,13 @@ if os.path.exists(libm):
 expect(FileNotFoundError, ["no such file"], adjoint.load, "/nonexistent/lib.so")
 
 # A non-zero status is an error, with the library's message for it (without
-# --check-numerics the library never returns one: a stand-in for the C
-# function returns 3).
+# --check-numerics the library returns one only for a NULL pointer: a
+# stand-in for the C function returns 100000, which no status is).
 loss = lib.functions["loss"]
 real = loss._fn
-loss._fn = lambda *pointers: 3
-expect(adjoint.CallError, ["loss: returned status 3: unknown status"], loss,
-       *ARGS)
+loss._fn = lambda *pointers: 100000
+expect(adjoint.CallError, ["loss: returned status 100000: unknown status"],
+       loss, *ARGS)
 loss._fn = real
 assert np.isfinite(loss(*ARGS))
 print(f"{checked} errors checked")

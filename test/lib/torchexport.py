@@ -116,8 +116,11 @@ def run(name, model, inputs, loss, opset, training=False, threads=(1,),
     y = (reference(model, *tensors.values()) if reference
          else model(*tensors.values()))
     if loss == "softmax_cross_entropy":
-        labels = np.random.randint(0, y.shape[1], size=y.shape[0])
-        lt = F.cross_entropy(y, torch.tensor(labels))
+        # The class dimension is the last: labels have the others, and the
+        # loss is the mean over all of them.
+        labels = np.random.randint(0, y.shape[-1], size=y.shape[:-1])
+        lt = F.cross_entropy(y.reshape(-1, y.shape[-1]),
+                             torch.tensor(labels).reshape(-1))
     else:
         labels = np.random.randn(*y.shape).astype(np.float32)
         lt = F.mse_loss(y, torch.tensor(labels, dtype=torch.float64))

@@ -58,7 +58,8 @@ static cl::list<std::string> valueAndGrad(
 static cl::opt<std::string>
     loss("loss",
          cl::desc("For an ONNX model: also make @loss, softmax_cross_entropy "
-                  "or mse of its output against a `labels` argument"),
+                  "or mse of its output against a `labels` argument (cross-entropy: the "
+                  "classes are the last dimension, labels the others)"),
          cl::value_desc("kind"), cl::cat(category));
 static cl::opt<std::string>
     dumpAfter("dump-after",
@@ -203,6 +204,15 @@ int main(int argc, char **argv) {
   options.prefix = prefix;
   options.grad = grad;
   options.valueAndGrad = valueAndGrad;
+  // An ONNX model's output is rarely a scalar: its loss comes from --loss.
+  if (onnx)
+    options.notScalarHint =
+        loss.empty()
+            ? "pass --loss softmax_cross_entropy or --loss mse to add a "
+              "function `loss` of the model's output and a `labels` "
+              "input, and ask for its gradient (--value-and-grad loss)"
+            : "ask for the gradient of the loss --loss made "
+              "(--value-and-grad loss)";
   options.dumpAfter = dumpAfter;
   options.dumpDir = dumpDir;
   options.timeStages = timeStages;

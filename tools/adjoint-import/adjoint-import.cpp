@@ -33,7 +33,8 @@ static cl::opt<std::string> output("o", cl::desc("Output file (default: -)"),
 static cl::opt<std::string>
     loss("loss",
          cl::desc("Also make @loss: softmax_cross_entropy or mse of the "
-                  "model's output against a `labels` argument"),
+                  "model's output against a `labels` argument (cross-entropy: the "
+                  "classes are the last dimension, labels the others)"),
          cl::value_desc("kind"), cl::cat(category));
 static cl::opt<bool> operatorTable(
     "operator-table",

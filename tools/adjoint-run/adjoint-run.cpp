@@ -38,6 +38,7 @@
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
@@ -62,7 +63,7 @@ static cl::opt<std::string>
 static cl::opt<std::string>
     inputsFile("inputs",
                cl::desc("Read the arguments from a .npz file (matched by "
-                        "argument name, argN or arr_N)"),
+                        "argument name, argN or arr_N; C or Fortran order)"),
                cl::value_desc("file.npz"), cl::cat(runCategory));
 static cl::opt<uint64_t>
     seed("seed",
@@ -565,6 +566,12 @@ static LogicalResult run(MLIRContext &context, llvm::SourceMgr &sourceMgr) {
                 llvm::formatv("{0}", tolerance.getValue()).str());
   if (!inputsFile.empty() && seed.getNumOccurrences())
     return fail("give either --inputs or --seed, not both");
+  // The evaluator reads adj IR; an ONNX file would fail to parse at its
+  // first byte.
+  if (llvm::sys::path::extension(modelFile) == ".onnx")
+    return fail(modelFile + " is an ONNX model; adjoint-run evaluates adj "
+                            "models: convert it first (adjoint-import " +
+                modelFile + " -o model.mlir [--loss ...])");
 
   OwningOpRef<ModuleOp> module =
       parseSourceFile<ModuleOp>(sourceMgr, ParserConfig(&context));
@@ -602,13 +609,31 @@ static LogicalResult run(MLIRContext &context, llvm::SourceMgr &sourceMgr) {
                          /*widen=*/false)))
     return failure();
 
-  FailureOr<SmallVector<RefTensor>> results = evaluate(*fn, *inputs);
+  std::optional<NonFiniteOp> firstNonFinite;
+  FailureOr<SmallVector<RefTensor>> results =
+      evaluate(*fn, *inputs, &firstNonFinite);
   if (failed(results))
     return failure();
   SmallVector<std::string> resultNames;
   for (auto [i, result] : llvm::enumerate(*results)) {
     printTensor(llvm::outs(), "result " + llvm::Twine(i), result);
     resultNames.push_back("result" + std::to_string(i));
+  }
+  // Where a NaN or an Inf came from, as --check-numerics says of compiled
+  // code: the first op that produced one, else the arguments.
+  for (auto [i, result] : llvm::enumerate(*results)) {
+    if (!isa<FloatType>(result.elementType) ||
+        llvm::all_of(result.data, [](double v) { return std::isfinite(v); }))
+      continue;
+    if (firstNonFinite)
+      emitWarning(firstNonFinite->loc)
+          << "result " << i << " holds NaN or Inf: " << firstNonFinite->name
+          << " here produced the first one";
+    else
+      emitWarning(fn->getLoc())
+          << "result " << i << " holds NaN or Inf, which came from the "
+             "arguments";
+    break;
   }
   if (!outputFile.empty() &&
       failed(writeArrays(outputFile, resultNames, *results,

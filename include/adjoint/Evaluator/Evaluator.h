@@ -41,6 +41,8 @@
 #include "llvm/ADT/SmallVector.h"
 
 #include <cstdint>
+#include <optional>
+#include <string>
 #include <vector>
 
 namespace adjoint {
@@ -69,13 +71,23 @@ constexpr int64_t kMaxRefTensorElements = int64_t(1) << 28;
 /// The deepest chain of nested `func.call`s the evaluator follows.
 constexpr unsigned kMaxCallDepth = 64;
 
+/// The op whose result first held a NaN or an Inf, in evaluation order (a
+/// composite op, such as adj.softmax, counts as one op).
+struct NonFiniteOp {
+  std::string name;
+  mlir::Location loc;
+};
+
 /// Evaluates `fn` on `args` and returns its results. Each argument must have
 /// exactly the type of the corresponding function argument, and integer and
 /// i1 arguments must hold values of that type. Errors (bad argument count,
 /// type or value, out-of-range index, unsupported op, recursion) are emitted
-/// as diagnostics at the offending op's location and return failure.
+/// as diagnostics at the offending op's location and return failure. With
+/// `firstNonFinite`, sets it to the first op that produced a NaN or an Inf,
+/// if one did.
 mlir::FailureOr<llvm::SmallVector<RefTensor>>
-evaluate(mlir::func::FuncOp fn, llvm::ArrayRef<RefTensor> args);
+evaluate(mlir::func::FuncOp fn, llvm::ArrayRef<RefTensor> args,
+         std::optional<NonFiniteOp> *firstNonFinite = nullptr);
 
 } // namespace adjoint
 

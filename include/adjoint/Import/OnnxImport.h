@@ -25,8 +25,9 @@
 namespace adjoint {
 
 struct OnnxImportOptions {
-  /// "" (no loss), "softmax_cross_entropy" (integer class labels, mean over
-  /// the batch) or "mse" (labels shaped as the output, mean over all
+  /// "" (no loss), "softmax_cross_entropy" (classes along the output's last
+  /// dimension, integer labels shaped as the other dimensions, mean over
+  /// all of them) or "mse" (labels shaped as the output, mean over all
   /// elements), applied to the model's only output in @loss.
   std::string loss;
 };

@@ -44,7 +44,8 @@ struct NpyArray {
   NpyDType dtype = NpyDType::F64;
   /// The dimensions; empty for a 0-d (scalar) array.
   llvm::SmallVector<int64_t> shape;
-  /// The elements in row-major (C) order, converted to double. Bools are 0/1.
+  /// The elements in row-major (C) order (a Fortran-ordered file's are
+  /// reordered), converted to double. Bools are 0/1.
   std::vector<double> values;
 
   /// Returns the product of the dimensions (1 for a 0-d array).

@@ -29,6 +29,10 @@ struct CompileOptions {
   /// indices): `--grad` adds <fn>_grad, `--value-and-grad` adds
   /// <fn>_value_and_grad.
   std::vector<std::string> grad, valueAndGrad;
+  /// What the error for a derivative of a function that does not return a
+  /// scalar suggests (the tool knows: an ONNX model's --loss); empty: to
+  /// reduce it in the model or ask for an adj.vjp.
+  std::string notScalarHint;
   /// Writes the IR after this stage ("all" for every stage) into dumpDir.
   std::string dumpAfter, dumpDir;
   /// Prints the time each stage took to `log`.

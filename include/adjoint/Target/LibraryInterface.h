@@ -38,6 +38,9 @@ struct FunctionInterface {
   std::string symbol;
   std::vector<TensorInterface> inputs, outputs;
   int64_t workspaceSize = 0;
+  /// The status the function returns for a NULL first parameter; the k-th
+  /// parameter's is this + k (readStatusMessages). 0: no check.
+  int32_t nullStatus = 0;
 };
 
 /// A parameter's starting value: `adj.initial_value` on an argument of a

@@ -279,10 +279,14 @@ save("wrong-output-shape-pool",
       helper.make_node("Relu", ["x"], ["y"], name="relu")],
      [("x", F, [1, 1, 5, 5])], [("p", F, [1, 1, 4, 4]), ("y", F, [1, 1, 9, 9])])
 
-# A rank-3 output, which is no [batch, classes] logits.
+# A rank-3 output: [B, T, classes] logits; a 1-D one, which has no class
+# dimension.
 save("rank3",
      [helper.make_node("Relu", ["x"], ["y"], name="relu")],
      [("x", F, [2, 3, 4])], [("y", F, [2, 3, 4])])
+save("rank1",
+     [helper.make_node("Relu", ["x"], ["y"], name="relu")],
+     [("x", F, [4])], [("y", F, [4])])
 
 # Gemm without its second operand; a node reading an unknown value.
 save("missing-input",
@@ -312,6 +316,13 @@ save("linear",
 save("input-labels",
      [helper.make_node("Add", ["x", "labels"], ["y"], name="add")],
      [("x", F, [2, 3]), ("labels", F, [2, 3])], [("y", F, [2, 3])])
+
+# A passthrough (output x is input x, as onnx.helper or a hand edit
+# writes it) and a constant output.
+save("passthrough",
+     [helper.make_node("Constant", [], ["c"], name="c",
+                       value=numpy_helper.from_array(np.ones(2, np.float32)))],
+     [("x", F, [3])], [("x", F, [3]), ("c", F, [2])])
 
 # Not protobuf at all.
 with open(os.path.join(out, "garbage.onnx"), "wb") as f:
