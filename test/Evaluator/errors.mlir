@@ -137,10 +137,10 @@ func.func private @helper(%x: tensor<3xf64>) -> tensor<3xf64> {
 }
 
 //--- unsupported.mlir
-func.func @main(%x: tensor<3xf64>) -> tensor<3xf64> {
-  // UNKNOWN-OP: unsupported.mlir:[[@LINE+1]]:8: error: the reference evaluator does not support 'arith.addf'
-  %y = arith.addf %x, %x : tensor<3xf64>
-  return %y : tensor<3xf64>
+func.func @main(%x: tensor<3xi64>) -> tensor<3xi64> {
+  // UNKNOWN-OP: unsupported.mlir:[[@LINE+1]]:8: error: the reference evaluator does not support 'arith.divsi'
+  %y = arith.divsi %x, %x : tensor<3xi64>
+  return %y : tensor<3xi64>
 }
 
 //--- malformed.mlir
