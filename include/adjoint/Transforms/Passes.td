@@ -140,11 +140,16 @@ def AdjExportCAbi : Pass<"adj-export-c-abi", "::mlir::ModuleOp"> {
     }
     ```
     A function that still calls another (not inlined) or allocates inside a
-    loop is an error.
+    loop is an error. A workspace larger than `warn-bytes` (16 GiB) gets a
+    warning at its largest buffer, with both sizes: the library is built,
+    but a caller would most likely fail to allocate the workspace.
   }];
   let options = [
     Option<"reuse", "reuse", "bool", /*default=*/"true",
            "Let buffers with disjoint lifetimes share workspace bytes">,
+    Option<"warnBytes", "warn-bytes", "int64_t",
+           /*default=*/"int64_t(16) << 30",
+           "Warn when a workspace takes more bytes than this">,
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::memref::MemRefDialect"];
