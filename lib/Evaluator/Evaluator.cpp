@@ -63,6 +63,14 @@ static bool isSupportedElementType(Type type) {
          type.isSignlessInteger(32) || type.isSignlessInteger(64);
 }
 
+/// The type of the RefTensor that holds a value of `type`: a scalar (of arith
+/// ops in a rule body) is held as a 0-d tensor.
+static Type heldType(Type type) {
+  if (type.isIntOrFloat())
+    return RankedTensorType::get({}, type);
+  return type;
+}
+
 /// True if `value` is a value of the integer type `type` (i1, i32 or i64).
 static bool isIntegerValue(double value, Type type) {
   if (value != std::trunc(value)) // Also rejects NaN and infinities.
@@ -110,6 +118,8 @@ private:
   FailureOr<RefTensor> evalAdjOp(Operation *op, ArrayRef<const RefTensor *> in);
   FailureOr<RefTensor> evalMathOp(Operation *op,
                                   ArrayRef<const RefTensor *> in);
+  FailureOr<RefTensor> evalArithOp(Operation *op,
+                                   ArrayRef<const RefTensor *> in);
   FailureOr<RefTensor> readConstant(Operation *op, Attribute value);
   LogicalResult checkResultTypes(Operation *op);
 
@@ -231,13 +241,13 @@ static std::optional<int64_t> boundedNumElements(ArrayRef<int64_t> shape) {
 
 LogicalResult Interpreter::checkResultTypes(Operation *op) {
   for (Type type : op->getResultTypes()) {
-    auto tensor = dyn_cast<RankedTensorType>(type);
+    auto tensor = dyn_cast<RankedTensorType>(heldType(type));
     if (!tensor || !tensor.hasStaticShape() ||
         !isSupportedElementType(tensor.getElementType()))
       return emitOpError(op)
              << "produces " << type
              << "; the reference evaluator only holds statically shaped "
-                "tensors of f32, f64, i32, i64 or i1";
+                "tensors and scalars of f32, f64, i32, i64 or i1";
     if (!boundedNumElements(tensor.getShape()))
       return emitOpError(op)
              << "produces " << type
@@ -253,8 +263,8 @@ Interpreter::evalOp(Operation *op, ArrayRef<const RefTensor *> operands) {
     return evalCall(call, operands);
   if (isa<DecomposableOpInterface>(op) && !isa<AdjDialect>(op->getDialect()))
     return evalDecomposed(op, operands);
-  if (!isa<arith::ConstantOp>(op) &&
-      !isa<AdjDialect, math::MathDialect>(op->getDialect()))
+  if (!isa<AdjDialect, arith::ArithDialect, math::MathDialect>(
+          op->getDialect()))
     return emitUnsupported(op);
   if (failed(checkResultTypes(op)))
     return failure();
@@ -265,8 +275,8 @@ Interpreter::evalOp(Operation *op, ArrayRef<const RefTensor *> operands) {
                                   batchNorm.getEpsilon().convertToDouble());
     results.append(std::make_move_iterator(outputs.begin()),
                    std::make_move_iterator(outputs.end()));
-  } else if (auto constant = dyn_cast<arith::ConstantOp>(op)) {
-    FailureOr<RefTensor> result = readConstant(op, constant.getValue());
+  } else if (isa<arith::ArithDialect>(op->getDialect())) {
+    FailureOr<RefTensor> result = evalArithOp(op, operands);
     if (failed(result))
       return failure();
     results.push_back(std::move(*result));
@@ -283,7 +293,7 @@ Interpreter::evalOp(Operation *op, ArrayRef<const RefTensor *> operands) {
   }
 
   for (auto [result, value] : llvm::zip_equal(results, op->getResults()))
-    if (result.getType() != value.getType() ||
+    if (result.getType() != heldType(value.getType()) ||
         static_cast<int64_t>(result.data.size()) != result.numElements())
       return emitOpError(op)
              << "internal error: the reference kernel produced "
@@ -420,11 +430,20 @@ static bool readResource(DenseResourceElementsAttr resource,
 }
 
 FailureOr<RefTensor> Interpreter::readConstant(Operation *op, Attribute value) {
+  if (auto scalar = dyn_cast<FloatAttr>(value))
+    return ref::makeTensor(scalar.getType(), {},
+                           scalar.getValue().convertToDouble());
+  if (auto scalar = dyn_cast<IntegerAttr>(value); scalar && isSupportedElementType(scalar.getType()))
+    return ref::makeTensor(scalar.getType(), {},
+                           scalar.getType().isInteger(1)
+                               ? double(scalar.getValue().getBoolValue())
+                               : double(scalar.getValue().getSExtValue()));
   auto elements = dyn_cast<ElementsAttr>(value);
   if (!elements)
-    return emitOpError(op) << "has the non-tensor value " << value
+    return emitOpError(op) << "has the value " << value
                            << "; the reference evaluator only evaluates "
-                              "tensor constants";
+                              "tensor constants and f32, f64, i32, i64 or "
+                              "i1 scalars";
   auto type = cast<RankedTensorType>(elements.getType());
   Type elementType = type.getElementType();
   RefTensor tensor = ref::makeTensor(elementType, type.getShape());
@@ -498,9 +517,185 @@ FailureOr<RefTensor> Interpreter::evalMathOp(Operation *op,
       .Case([&](math::TanOp) { return unary(std::tan); })
       .Case([&](math::TanhOp) { return unary(std::tanh); })
       .Case([&](math::TruncOp) { return unary(std::trunc); })
+      .Case([&](math::RoundOp) { return unary(std::round); })
+      .Case([&](math::RoundEvenOp) { return unary(std::nearbyint); })
       .Case([&](math::Atan2Op) { return binary(std::atan2); })
       .Case([&](math::CopySignOp) { return binary(std::copysign); })
       .Case([&](math::PowFOp) { return binary(std::pow); })
+      .Case([&](math::FmaOp) -> Result {
+        RefTensor product = ref::broadcastBinary(*in[0], *in[1], ref::scalar::mul);
+        return ref::broadcastBinary(product, *in[2], ref::scalar::add);
+      })
+      .Default([&](Operation *) -> Result { return emitUnsupported(op); });
+}
+
+/// `a predicate b` for arith.cmpf: the ordered predicates are false and the
+/// unordered ones true when either side is NaN.
+static bool compareFloats(arith::CmpFPredicate predicate, double a, double b) {
+  using P = arith::CmpFPredicate;
+  bool unordered = std::isnan(a) || std::isnan(b);
+  switch (predicate) {
+  case P::AlwaysFalse:
+    return false;
+  case P::AlwaysTrue:
+    return true;
+  case P::ORD:
+    return !unordered;
+  case P::UNO:
+    return unordered;
+  case P::OEQ:
+  case P::UEQ:
+    return unordered ? predicate == P::UEQ : a == b;
+  case P::ONE:
+  case P::UNE:
+    return unordered ? predicate == P::UNE : a != b;
+  case P::OGT:
+  case P::UGT:
+    return unordered ? predicate == P::UGT : a > b;
+  case P::OGE:
+  case P::UGE:
+    return unordered ? predicate == P::UGE : a >= b;
+  case P::OLT:
+  case P::ULT:
+    return unordered ? predicate == P::ULT : a < b;
+  case P::OLE:
+  case P::ULE:
+    return unordered ? predicate == P::ULE : a <= b;
+  }
+  llvm_unreachable("unknown arith.cmpf predicate");
+}
+
+/// `a predicate b` for arith.cmpi; the unsigned predicates compare the
+/// values' two's-complement bits.
+static bool compareIntegers(arith::CmpIPredicate predicate, double a,
+                            double b) {
+  using P = arith::CmpIPredicate;
+  int64_t x = static_cast<int64_t>(a), y = static_cast<int64_t>(b);
+  uint64_t ux = x, uy = y;
+  switch (predicate) {
+  case P::eq:
+    return x == y;
+  case P::ne:
+    return x != y;
+  case P::slt:
+    return x < y;
+  case P::sle:
+    return x <= y;
+  case P::sgt:
+    return x > y;
+  case P::sge:
+    return x >= y;
+  case P::ult:
+    return ux < uy;
+  case P::ule:
+    return ux <= uy;
+  case P::ugt:
+    return ux > uy;
+  case P::uge:
+    return ux >= uy;
+  }
+  llvm_unreachable("unknown arith.cmpi predicate");
+}
+
+/// The elementwise ops of the arith dialect, on tensors and on scalars (held
+/// as 0-d tensors): rule bodies (docs/adding-rules.md) and models may use
+/// them, and the compiler lowers them to the same loops as adj's. Their
+/// operands have the result's shape (a select's condition may be a scalar).
+FailureOr<RefTensor> Interpreter::evalArithOp(Operation *op,
+                                              ArrayRef<const RefTensor *> in) {
+  namespace s = ref::scalar;
+  using Result = FailureOr<RefTensor>;
+  Type resultType = getElementTypeOrSelf(op->getResultTypes().front());
+  auto unary = [&](double (*fn)(double)) -> Result {
+    return ref::map(*in[0], fn);
+  };
+  auto binary = [&](double (*fn)(double, double)) -> Result {
+    return ref::broadcastBinary(*in[0], *in[1], fn);
+  };
+  // Integer results wrap around to their width, as in the compiled code
+  // (i1 is held as 0 or 1).
+  auto integer = [&](llvm::function_ref<double(double, double)> fn) -> Result {
+    RefTensor y = ref::broadcastBinary(*in[0], *in[1], fn);
+    if (resultType.isInteger(1))
+      return ref::map(y, [](double v) {
+        return static_cast<double>(static_cast<int64_t>(v) & 1);
+      });
+    return ref::convert(y, resultType);
+  };
+  auto bits = [](int64_t (*fn)(int64_t, int64_t)) {
+    return [fn](double a, double b) {
+      return static_cast<double>(
+          fn(static_cast<int64_t>(a), static_cast<int64_t>(b)));
+    };
+  };
+  auto compare = [&](auto predicate, auto fn) -> Result {
+    RefTensor y = ref::broadcastBinary(*in[0], *in[1], [&](double a, double b) {
+      return fn(predicate, a, b) ? 1.0 : 0.0;
+    });
+    y.elementType = resultType;
+    return y;
+  };
+  auto convert = [&]() -> Result { return ref::convert(*in[0], resultType); };
+  // An integer read as unsigned, or as signed (i1 true is -1 signed).
+  auto toFloat = [&](bool isSigned) -> Result {
+    unsigned width = in[0]->elementType.getIntOrFloatBitWidth();
+    RefTensor y = ref::map(*in[0], [&](double v) {
+      if (width == 1)
+        return isSigned ? -v : v;
+      return !isSigned && v < 0 ? v + std::ldexp(1.0, width) : v;
+    });
+    y.elementType = resultType;
+    return y;
+  };
+  if (!isa<arith::ConstantOp, arith::CmpFOp, arith::CmpIOp, arith::SelectOp>(
+          op) &&
+      !isSupportedElementType(
+          getElementTypeOrSelf(op->getOperandTypes().front())))
+    return emitUnsupported(op) << " on " << op->getOperandTypes().front()
+                               << "; it evaluates arith ops on f32, f64, "
+                                  "i32, i64 and i1 values";
+  return llvm::TypeSwitch<Operation *, Result>(op)
+      .Case([&](arith::ConstantOp constant) {
+        return readConstant(op, constant.getValue());
+      })
+      // Floats.
+      .Case([&](arith::NegFOp) { return unary(s::neg); })
+      .Case([&](arith::AddFOp) { return binary(s::add); })
+      .Case([&](arith::SubFOp) { return binary(s::sub); })
+      .Case([&](arith::MulFOp) { return binary(s::mul); })
+      .Case([&](arith::DivFOp) { return binary(s::div); })
+      .Case([&](arith::RemFOp) { return binary(std::fmod); })
+      .Case([&](arith::MaximumFOp) { return binary(s::maximum); })
+      .Case([&](arith::MinimumFOp) { return binary(s::minimum); })
+      .Case([&](arith::MaxNumFOp) { return binary(std::fmax); })
+      .Case([&](arith::MinNumFOp) { return binary(std::fmin); })
+      .Case([&](arith::CmpFOp cmp) {
+        return compare(cmp.getPredicate(), compareFloats);
+      })
+      // Integers.
+      .Case([&](arith::AddIOp) { return integer(s::add); })
+      .Case([&](arith::SubIOp) { return integer(s::sub); })
+      .Case([&](arith::MulIOp) { return integer(s::mul); })
+      .Case([&](arith::AndIOp) {
+        return integer(bits([](int64_t a, int64_t b) { return a & b; }));
+      })
+      .Case([&](arith::OrIOp) {
+        return integer(bits([](int64_t a, int64_t b) { return a | b; }));
+      })
+      .Case([&](arith::XOrIOp) {
+        return integer(bits([](int64_t a, int64_t b) { return a ^ b; }));
+      })
+      .Case([&](arith::CmpIOp cmp) {
+        return compare(cmp.getPredicate(), compareIntegers);
+      })
+      // Selection and conversions (fptosi truncates toward zero).
+      .Case([&](arith::SIToFPOp) { return toFloat(/*isSigned=*/true); })
+      .Case([&](arith::UIToFPOp) { return toFloat(/*isSigned=*/false); })
+      .Case([&](arith::SelectOp) -> Result {
+        return ref::select(*in[0], *in[1], *in[2]);
+      })
+      .Case<arith::ExtFOp, arith::TruncFOp, arith::FPToSIOp>(
+          [&](Operation *) { return convert(); })
       .Default([&](Operation *) -> Result { return emitUnsupported(op); });
 }
 

@@ -114,8 +114,11 @@ void adjoint::buildBufferizePipeline(OpPassManager &pm,
 
 void adjoint::buildLowerToLLVMPipeline(OpPassManager &pm,
                                        const PipelineOptions &options) {
-  if (options.optimize)
-    pm.addPass(createAdjParallelizeLoops());
+  // Without optimizations, on one thread: the chunks' partial sums still
+  // keep long sums accurate.
+  AdjParallelizeLoopsOptions parallelize;
+  parallelize.threads = options.optimize;
+  pm.addPass(createAdjParallelizeLoops(parallelize));
   pm.addPass(createConvertLinalgToLoopsPass());
   if (options.optimize)
     pm.addPass(createAdjMarkBufferAccesses());

@@ -18,6 +18,11 @@
 // where it overlaps no placed buffer that is live at the same time.
 // Without `reuse`, they are placed one after the other.
 //
+// A workspace above `warn-bytes` (16 GiB by default) is most likely more than
+// the caller can allocate: a warning at its largest buffer says so at compile
+// time, with the sizes, instead of a library whose calls fail at run time (a
+// user's sum of a 4e9 x 3 broadcast asked for 48 GB).
+//
 //===----------------------------------------------------------------------===//
 
 #include "adjoint/Transforms/Passes.h"
@@ -28,6 +33,7 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MathExtras.h"
 
 #include <limits>
@@ -121,7 +127,28 @@ int64_t placeBuffers(func::FuncOp fn, ArrayRef<memref::AllocOp> allocs,
   return total;
 }
 
-LogicalResult exportFunction(func::FuncOp fn, bool reuse) {
+/// Warns at the largest of `allocs` that the workspace of `fn` takes `size`
+/// bytes, more than `warnBytes`.
+void warnHugeWorkspace(func::FuncOp fn, ArrayRef<memref::AllocOp> allocs,
+                       int64_t size, int64_t warnBytes) {
+  memref::AllocOp largest = *llvm::max_element(
+      allocs, [](memref::AllocOp a, memref::AllocOp b) {
+        return byteSize(a.getType()) < byteSize(b.getType());
+      });
+  auto gib = [](int64_t bytes) {
+    return llvm::formatv("{0:F1} GiB", double(bytes) / double(1ll << 30));
+  };
+  largest.emitWarning("the workspace of @")
+      << adjoint::adj::getSourceName(fn) << " takes " << size << " bytes ("
+      << gib(size) << "), more than " << warnBytes << " ("
+      << gib(warnBytes)
+      << "): a call will most likely fail to allocate it; its largest "
+         "buffer, this op's result, takes "
+      << byteSize(largest.getType()) << " bytes ("
+      << gib(byteSize(largest.getType())) << ")";
+}
+
+LogicalResult exportFunction(func::FuncOp fn, bool reuse, int64_t warnBytes) {
   SmallVector<memref::AllocOp> allocs;
   WalkResult walk = fn.walk([&](Operation *op) {
     // External kernels (adj-lower-external-calls) are the only calls left.
@@ -163,6 +190,8 @@ LogicalResult exportFunction(func::FuncOp fn, bool reuse) {
   }
   // No overflow below: a placement never takes more than the sum.
   int64_t size = placeBuffers(fn, allocs, reuse, offsets);
+  if (!allocs.empty() && size > warnBytes)
+    warnHugeWorkspace(fn, allocs, size, warnBytes);
 
   MLIRContext *ctx = fn.getContext();
   OpBuilder b(ctx);
@@ -230,7 +259,7 @@ struct AdjExportCAbiPass
       if (fn.isPublic() && !fn.isExternal())
         exported.push_back(fn);
     for (func::FuncOp fn : exported)
-      if (failed(exportFunction(fn, reuse)))
+      if (failed(exportFunction(fn, reuse, warnBytes)))
         return signalPassFailure();
   }
 };

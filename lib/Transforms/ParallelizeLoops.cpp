@@ -58,6 +58,11 @@
 // 5. A body that reads linalg.index (pooling windows, their argmax and
 //    scatter) gets the chunk's start added to the split dimension's index.
 //
+// With `threads=false` (-O0) the chunks run one after the other in an
+// scf.for instead of the parallel region, and only loops with partial results
+// are split: the partial sums keep a long sum accurate (a plain f32 sum of
+// 2^20 values was 2e-4 off), and -O0 stays on one thread.
+//
 // A generic stays as it is if its ranges are not static, an operand uses
 // the split dimension other than as one whole index, a reduction is not one
 // op with a neutral element, or the partial results would take more than
@@ -71,6 +76,7 @@
 #include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/OpenMP/OpenMPDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/Matchers.h"
@@ -327,6 +333,8 @@ void sinkViews(linalg::GenericOp clone, Region &region, OpBuilder &b) {
   });
 }
 
+/// Runs the chunks of `op` as `plan` says: on the threads, or, without
+/// `numThreads`, one after the other on the calling thread.
 void parallelize(linalg::GenericOp op, const Plan &plan,
                  LLVM::LLVMFuncOp numThreads) {
   OpBuilder b(op);
@@ -346,8 +354,6 @@ void parallelize(linalg::GenericOp op, const Plan &plan,
   Value zero = b.create<arith::ConstantIndexOp>(loc, 0);
   Value one = b.create<arith::ConstantIndexOp>(loc, 1);
   Value count = b.create<arith::ConstantIndexOp>(loc, plan.chunks);
-  Value threads =
-      b.create<LLVM::CallOp>(loc, numThreads, ValueRange()).getResult();
   // Every thread count runs the loop in the region, one thread too: the
   // same compiled chunks then compute the same numbers. A copy of the loop
   // for one thread, outside any region, spared libomp's call (the GRU's
@@ -433,6 +439,21 @@ void parallelize(linalg::GenericOp op, const Plan &plan,
       index.getResult().replaceAllUsesExcept(shifted, shifted.getDefiningOp());
     });
   };
+  auto combineAll = [&] {
+    for (auto [reduction, partial] : llvm::zip(plan.reductions, partials))
+      combine(b, loc, partial, op.getDpsInits()[reduction.output], reduction);
+    op.erase();
+  };
+  if (!numThreads) {
+    SmallVector<Value> accumulators = accumulatorsAt(b);
+    auto loop = b.create<scf::ForOp>(loc, zero, count, one);
+    b.setInsertionPointToStart(loop.getBody());
+    emitChunk(b, loop.getInductionVar(), accumulators, loop.getRegion());
+    b.setInsertionPointAfter(loop);
+    return combineAll();
+  }
+  Value threads =
+      b.create<LLVM::CallOp>(loc, numThreads, ValueRange()).getResult();
   auto parallel = b.create<omp::ParallelOp>(loc);
   parallel.getNumThreadsVarMutable().assign(threads);
   b.createBlock(&parallel.getRegion());
@@ -458,9 +479,7 @@ void parallelize(linalg::GenericOp op, const Plan &plan,
 
   emitChunk(b, chunk, accumulators, parallel.getRegion());
   b.setInsertionPointAfter(parallel);
-  for (auto [reduction, partial] : llvm::zip(plan.reductions, partials))
-    combine(b, loc, partial, op.getDpsInits()[reduction.output], reduction);
-  op.erase();
+  combineAll();
 }
 
 struct ParallelizeLoops
@@ -494,14 +513,17 @@ struct ParallelizeLoops
               continue;
             generic = *generalized;
           }
+          // One thread gains nothing from splitting a loop without partial
+          // results.
           if (FailureOr<Plan> plan =
                   planFor(generic, chunkWork, opsPerIteration, maxPartials);
-              succeeded(plan))
+              succeeded(plan) && (threads || !plan->reductions.empty()))
             work.push_back({generic, std::move(*plan)});
         }
     if (work.empty())
       return;
-    LLVM::LLVMFuncOp numThreads = numThreadsFunction(module);
+    LLVM::LLVMFuncOp numThreads =
+        threads ? numThreadsFunction(module) : nullptr;
     for (auto &[op, plan] : work)
       parallelize(op, plan, numThreads);
   }

@@ -138,10 +138,10 @@ func.func private @helper(%x: tensor<3xf64>) -> tensor<3xf64> {
 }
 
 //--- unsupported.mlir
-func.func @main(%x: tensor<3xf64>) -> tensor<3xf64> {
-  // UNKNOWN-OP: unsupported.mlir:[[@LINE+1]]:8: error: the reference evaluator does not support 'arith.addf'
-  %y = arith.addf %x, %x : tensor<3xf64>
-  return %y : tensor<3xf64>
+func.func @main(%x: tensor<3xi64>) -> tensor<3xi64> {
+  // UNKNOWN-OP: unsupported.mlir:[[@LINE+1]]:8: error: the reference evaluator does not support 'arith.divsi'
+  %y = arith.divsi %x, %x : tensor<3xi64>
+  return %y : tensor<3xi64>
 }
 
 //--- malformed.mlir
@@ -160,8 +160,8 @@ func.func @main(%x: tensor<3xf64>, %y: tensor<4xf64>) -> tensor<3xf64> {
 
 //--- math.mlir
 // An op of another dialect that the evaluator has no kernel for.
-func.func @main(%x: tensor<3xf64>) -> tensor<3xf64> {
-  // MATH: math.mlir:[[@LINE+1]]:8: error: the reference evaluator does not support 'math.fma'
-  %y = math.fma %x, %x, %x : tensor<3xf64>
+func.func @main(%x: tensor<3xf64>, %n: tensor<3xi32>) -> tensor<3xf64> {
+  // MATH: math.mlir:[[@LINE+1]]:8: error: the reference evaluator does not support 'math.fpowi'
+  %y = math.fpowi %x, %n : tensor<3xf64>, tensor<3xi32>
   return %y : tensor<3xf64>
 }

@@ -76,8 +76,10 @@ for label, source, options in [
         ("missing inputs", UNNAMED, []), ("--inputs and --seed", UNNAMED,
                                           ["--seed", "1", "--inputs", os.path.join(d, "in.npz")]),
         ("malformed", "func.func @main( {", ["--seed", "1"]),
-        ("unsupported op", UNNAMED.replace("adj.sub %p, %q : tensor<2xf64>, tensor<2x2xf64>",
-                                           "arith.addf %q, %q : tensor<2x2xf64>"), ["--seed", "1"])]:
+        ("unsupported op", UNNAMED.replace(
+            "%r = adj.sub %p, %q : tensor<2xf64>, tensor<2x2xf64>",
+            "%c = arith.constant dense<2> : tensor<2x2xi32>\n"
+            "  %r = math.fpowi %q, %c : tensor<2x2xf64>, tensor<2x2xi32>"), ["--seed", "1"])]:
     rc, out, err, results, _ = T.run(source, None, options)
     T.expect(f"error exit code: {label}", rc == 1 and err.count("error:") == 1 and
              results is None, f"exit code {rc}, stderr: {err}")

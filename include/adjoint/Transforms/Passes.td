@@ -140,11 +140,16 @@ def AdjExportCAbi : Pass<"adj-export-c-abi", "::mlir::ModuleOp"> {
     }
     ```
     A function that still calls another (not inlined) or allocates inside a
-    loop is an error.
+    loop is an error. A workspace larger than `warn-bytes` (16 GiB) gets a
+    warning at its largest buffer, with both sizes: the library is built,
+    but a caller would most likely fail to allocate the workspace.
   }];
   let options = [
     Option<"reuse", "reuse", "bool", /*default=*/"true",
            "Let buffers with disjoint lifetimes share workspace bytes">,
+    Option<"warnBytes", "warn-bytes", "int64_t",
+           /*default=*/"int64_t(16) << 30",
+           "Warn when a workspace takes more bytes than this">,
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::memref::MemRefDialect"];
@@ -455,6 +460,12 @@ def AdjParallelizeLoops : Pass<"adj-parallelize-loops", "::mlir::ModuleOp"> {
     }
     linalg.generic ins(%partial) outs(%loss) { addf }
     ```
+    With `threads=false` (the `-O0` pipeline), the chunks run one after the
+    other in an `scf.for` on the calling thread, and only loops with
+    partial results are split: a sum of 2^20 f32 values is then 128 sums
+    of 8192 and one of 128, not one of 2^20 (whose rounding errors reach
+    1e-4 relative), in the same order as with threads.
+
     A generic stays on one thread when its ranges are dynamic, an operand
     indexes the split dimension other than as a whole index, a reduction is
     not one op with a neutral element (`arith.addf`, `maximumf`, ...), or the
@@ -472,12 +483,18 @@ def AdjParallelizeLoops : Pass<"adj-parallelize-loops", "::mlir::ModuleOp"> {
            "with fewer of them">,
     Option<"maxPartials", "max-partials", "int64_t", /*default=*/"16384",
            "Most elements of partial results one loop may keep on the stack">,
+    Option<"threads", "threads", "bool", /*default=*/"true",
+           "Hand the chunks to the threads; false runs them one after the "
+           "other on the calling thread in an scf.for and splits only the "
+           "loops that reduce (-O0: the partial sums keep a long sum "
+           "accurate, with no threads)">,
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::linalg::LinalgDialect",
                            "::mlir::LLVM::LLVMDialect",
                            "::mlir::memref::MemRefDialect",
-                           "::mlir::omp::OpenMPDialect"];
+                           "::mlir::omp::OpenMPDialect",
+                           "::mlir::scf::SCFDialect"];
 }
 
 def AdjMarkBufferAccesses

@@ -649,3 +649,83 @@ func.func @pow_kept(%x: tensor<4xf32>, %e: tensor<f32>) -> (tensor<4xf32>, tenso
   %f = adj.pow %x, %em1 : tensor<4xf32>, tensor<f32>
   return %a, %b, %d, %f : tensor<4xf32>, tensor<4xf32>, tensor<3x4xf32>, tensor<4xf32>
 }
+
+// -----
+
+// A sum over a broadcast never materialises the reduced broadcast
+// dimensions: 4e9 copies of each element summed are the element times 4e9.
+// CHECK-LABEL: func @sum_of_broadcast_all
+// CHECK-SAME:    (%[[X:.*]]: tensor<3xf32>)
+// CHECK-DAG:     %[[N:.*]] = adj.constant dense<4.000000e+09> : tensor<f32>
+// CHECK-DAG:     %[[S:.*]] = adj.sum %[[X]] axes [0] keepdims : tensor<3xf32> -> tensor<1xf32>
+// CHECK:         %[[M:.*]] = adj.mul %[[S]], %[[N]] : tensor<1xf32>, tensor<f32>
+// CHECK:         %[[R:.*]] = adj.reshape %[[M]] : tensor<1xf32> -> tensor<f32>
+// CHECK-NOT:     adj.broadcast_to
+// CHECK:         return %[[R]]
+func.func @sum_of_broadcast_all(%x: tensor<3xf32>) -> tensor<f32> {
+  %0 = adj.broadcast_to %x : tensor<3xf32> -> tensor<4000000000x3xf32>
+  %1 = adj.sum %0 : tensor<4000000000x3xf32> -> tensor<f32>
+  return %1 : tensor<f32>
+}
+
+// -----
+
+// Only the added dimension is reduced: no reduction of x is left.
+// CHECK-LABEL: func @sum_of_broadcast_added_dim
+// CHECK-SAME:    (%[[X:.*]]: tensor<3xf64>)
+// CHECK:         %[[N:.*]] = adj.constant dense<6.400000e+01> : tensor<f64>
+// CHECK:         %[[M:.*]] = adj.mul %[[X]], %[[N]] : tensor<3xf64>, tensor<f64>
+// CHECK-NOT:     adj.sum
+// CHECK:         return %[[M]]
+func.func @sum_of_broadcast_added_dim(%x: tensor<3xf64>) -> tensor<3xf64> {
+  %0 = adj.broadcast_to %x : tensor<3xf64> -> tensor<64x3xf64>
+  %1 = adj.sum %0 axes [0] : tensor<64x3xf64> -> tensor<3xf64>
+  return %1 : tensor<3xf64>
+}
+
+// -----
+
+// keepdims, a size-1 dimension expanded and reduced, an expanded dimension
+// kept (broadcast again, on the small result), an unexpanded one reduced.
+// CHECK-LABEL: func @sum_of_broadcast_keepdims
+// CHECK-SAME:    (%[[X:.*]]: tensor<5x1x1xf32>)
+// CHECK-DAG:     %[[N:.*]] = adj.constant dense<2.400000e+01> : tensor<f32>
+// CHECK-DAG:     %[[S:.*]] = adj.sum %[[X]] axes [0] keepdims : tensor<5x1x1xf32> -> tensor<1x1x1xf32>
+// CHECK:         %[[M:.*]] = adj.mul %[[S]], %[[N]]
+// CHECK:         %[[B:.*]] = adj.broadcast_to %[[M]] : tensor<1x1x1xf32> -> tensor<1x1x7x1xf32>
+// CHECK:         return %[[B]]
+func.func @sum_of_broadcast_keepdims(%x: tensor<5x1x1xf32>) -> tensor<1x1x7x1xf32> {
+  %0 = adj.broadcast_to %x : tensor<5x1x1xf32> -> tensor<3x5x7x8xf32>
+  %1 = adj.sum %0 axes [0, 1, 3] keepdims : tensor<3x5x7x8xf32> -> tensor<1x1x7x1xf32>
+  return %1 : tensor<1x1x7x1xf32>
+}
+
+// -----
+
+// The mean of copies is the value copied: no factor.
+// CHECK-LABEL: func @mean_of_broadcast
+// CHECK-SAME:    (%[[X:.*]]: tensor<4x1xf32>)
+// CHECK:         %[[S:.*]] = adj.mean %[[X]] axes [0] keepdims : tensor<4x1xf32> -> tensor<1x1xf32>
+// CHECK:         %[[R:.*]] = adj.reshape %[[S]] : tensor<1x1xf32> -> tensor<f32>
+// CHECK:         return %[[R]]
+func.func @mean_of_broadcast(%x: tensor<4x1xf32>) -> tensor<f32> {
+  %0 = adj.broadcast_to %x : tensor<4x1xf32> -> tensor<4x9xf32>
+  %1 = adj.mean %0 : tensor<4x9xf32> -> tensor<f32>
+  return %1 : tensor<f32>
+}
+
+// -----
+
+// Left alone: the reduced dimensions are not expanded by the broadcast; a
+// max is not a sum of copies; an empty broadcast's mean is NaN.
+// CHECK-LABEL: func @reduction_of_broadcast_kept
+// CHECK-COUNT-2: adj.broadcast_to
+func.func @reduction_of_broadcast_kept(%x: tensor<3xf32>, %y: tensor<4x0xf32>)
+    -> (tensor<8xf32>, tensor<f32>, tensor<f32>) {
+  %0 = adj.broadcast_to %x : tensor<3xf32> -> tensor<8x3xf32>
+  %1 = adj.sum %0 axes [1] : tensor<8x3xf32> -> tensor<8xf32>
+  %2 = adj.max %0 : tensor<8x3xf32> -> tensor<f32>
+  %3 = adj.broadcast_to %y : tensor<4x0xf32> -> tensor<2x4x0xf32>
+  %4 = adj.mean %3 : tensor<2x4x0xf32> -> tensor<f32>
+  return %1, %2, %4 : tensor<8xf32>, tensor<f32>, tensor<f32>
+}

@@ -568,6 +568,92 @@ ADJ_REDUCTION(ProdOp)
 ADJ_REDUCTION(LogSumExpOp)
 #undef ADJ_REDUCTION
 
+namespace {
+/// sum or mean of a broadcast_to, without materialising the dimensions the
+/// broadcast expands and the reduction reduces. Such a dimension holds N
+/// copies of one value (a size-1 dimension of the operand, or one the
+/// broadcast adds): their sum is the value times N, their mean the value.
+/// The operand is reduced over its other reduced dimensions (keepdims), the
+/// sum scaled by the product of the Ns, and the result broadcast over the
+/// expanded dimensions that are kept, then reshaped to the result's type:
+///
+///   %b = adj.broadcast_to %x : tensor<3xf32> -> tensor<4000000000x3xf32>
+///   %s = adj.sum %b : tensor<4000000000x3xf32> -> tensor<f32>
+/// becomes
+///   %r = adj.sum %x axes [0] keepdims : tensor<3xf32> -> tensor<1xf32>
+///   %m = adj.mul %r, %cst_4e9 : tensor<1xf32>, tensor<f32>
+///   %s = adj.reshape %m : tensor<1xf32> -> tensor<f32>
+///
+/// A user's sum over a 4e9 x 3 broadcast asked for a 48 GB workspace; the
+/// gradient of a broadcast (a bias) is a sum over the broadcast seed.
+template <typename OpTy>
+struct ReductionOfBroadcast : public OpRewritePattern<OpTy> {
+  using OpRewritePattern<OpTy>::OpRewritePattern;
+  LogicalResult matchAndRewrite(OpTy op,
+                                PatternRewriter &rewriter) const override {
+    auto broadcast = op.getOperand().template getDefiningOp<BroadcastToOp>();
+    if (!broadcast)
+      return failure();
+    RankedTensorType in = broadcast.getOperand().getType(),
+                     out = broadcast.getType();
+    // An empty tensor's mean is NaN, which no rewrite of x would give.
+    if (!in.hasStaticShape() || !out.hasStaticShape() ||
+        out.getNumElements() == 0)
+      return failure();
+    int64_t added = out.getRank() - in.getRank();
+    SmallVector<int64_t> operandAxes, keptShape(out.getShape());
+    double copies = 1; // A double: the count itself may not fit in 64 bits.
+    bool expandedReduced = false;
+    for (int64_t axis : op.getReducedAxes()) {
+      keptShape[axis] = 1;
+      if (axis >= added && in.getDimSize(axis - added) == out.getDimSize(axis)) {
+        operandAxes.push_back(axis - added);
+        continue;
+      }
+      copies *= out.getDimSize(axis);
+      expandedReduced = true;
+    }
+    if (!expandedReduced)
+      return failure();
+
+    Location loc = op.getLoc();
+    Value result = broadcast.getOperand();
+    if (!operandAxes.empty())
+      result = rewriter.create<OpTy>(loc, result,
+                                     rewriter.getDenseI64ArrayAttr(operandAxes),
+                                     /*keepdims=*/true);
+    Type elementType = in.getElementType();
+    if (std::is_same_v<OpTy, SumOp> && copies != 1) {
+      auto scalarType = RankedTensorType::get({}, elementType);
+      Value factor = rewriter.create<ConstantOp>(
+          loc, DenseElementsAttr::get(
+                   scalarType, rewriter.getFloatAttr(elementType, copies)));
+      result = rewriter.create<MulOp>(loc, result, factor);
+    }
+    // Broadcast over the kept expanded dimensions (if any), then drop the
+    // reduced ones unless keepdims keeps them.
+    auto keptType = RankedTensorType::get(keptShape, elementType);
+    if (cast<RankedTensorType>(result.getType()).getNumElements() !=
+        keptType.getNumElements())
+      result = rewriter.create<BroadcastToOp>(loc, keptType, result);
+    if (result.getType() != op.getType())
+      result = rewriter.create<ReshapeOp>(loc, op.getType(), result);
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+} // namespace
+
+void SumOp::getCanonicalizationPatterns(RewritePatternSet &patterns,
+                                        MLIRContext *context) {
+  patterns.add<ReductionOfBroadcast<SumOp>>(context);
+}
+
+void MeanOp::getCanonicalizationPatterns(RewritePatternSet &patterns,
+                                         MLIRContext *context) {
+  patterns.add<ReductionOfBroadcast<MeanOp>>(context);
+}
+
 //===----------------------------------------------------------------------===//
 // Shape
 //===----------------------------------------------------------------------===//

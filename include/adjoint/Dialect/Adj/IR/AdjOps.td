@@ -480,10 +480,27 @@ def Adj_SumOp : Adj_ReductionOp<"sum"> {
     %t = adj.sum %x : tensor<64x10xf32> -> tensor<f32>
     %k = adj.sum %x axes [1] keepdims : tensor<64x10xf32> -> tensor<64x1xf32>
     ```
+
+    Canonicalization never materialises the dimensions of an
+    `adj.broadcast_to` operand that the sum reduces: summing the N copies
+    a broadcast makes of a size-1 (or added) dimension is multiplying by N.
+
+    ```mlir
+    %b = adj.broadcast_to %x : tensor<3xf32> -> tensor<4000000000x3xf32>
+    %s = adj.sum %b : tensor<4000000000x3xf32> -> tensor<f32>
+    ```
+    becomes `adj.sum %x` times `4.0e9`, with no 48 GB temporary.
   }];
+  let hasCanonicalizer = 1;
 }
 def Adj_MeanOp : Adj_ReductionOp<"mean"> {
   let summary = "arithmetic mean over axes";
+  let description = [{
+    Canonicalization never materialises the dimensions of an
+    `adj.broadcast_to` operand that the mean reduces: the mean of the copies
+    a broadcast makes is the value copied.
+  }];
+  let hasCanonicalizer = 1;
 }
 def Adj_MaxOp : Adj_ReductionOp<"max"> { let summary = "maximum over axes"; }
 def Adj_MinOp : Adj_ReductionOp<"min"> { let summary = "minimum over axes"; }
