@@ -465,27 +465,52 @@ FailureOr<SmallVector<Value>> GraphImporter::convertGraph(OpBuilder &b,
                               "(docs/onnx-operators.md says what each "
                               "operator makes)";
   };
+  // An unsupported node does not stop the scan, to report every one in one
+  // run: its outputs, and those of the nodes that read them, are unknown,
+  // and those nodes are skipped.
+  llvm::StringSet<> unknown;
+  bool unsupported = false;
   auto operators = getOperators();
   for (auto [index, node] : llvm::enumerate(graph.node())) {
     Location loc = nodeLoc(index, node.name());
-    if (!node.domain().empty() && node.domain() != "ai.onnx")
-      return emitError(loc) << "ONNX node '" << node.name() << "' is "
-                            << node.op_type() << " of domain '" << node.domain()
-                            << "'; the importer supports the default domain";
+    auto skip = [&] {
+      for (const std::string &name : node.output())
+        unknown.insert(name);
+    };
     const OperatorInfo *info = llvm::find_if(
         operators, [&](auto &op) { return op.name == node.op_type(); });
-    if (info == operators.end())
-      return emitError(loc)
-             << "unsupported ONNX operator " << node.op_type() << " (node '"
-             << node.name() << "', opset " << opset
-             << "); docs/onnx-operators.md lists the supported ones";
-    if (opset < info->minOpset || opset > info->maxOpset)
-      return emitError(loc)
-             << "ONNX operator " << node.op_type() << " (node '" << node.name()
-             << "') is supported for opsets " << info->minOpset << " to "
-             << info->maxOpset << ", but the model uses opset " << opset
-             << "; convert it (onnx.version_converter) or export it with "
-                "another opset_version";
+    // Emits the error of an operator the importer does not convert.
+    auto reportUnsupported = [&]() -> bool {
+      if (!node.domain().empty() && node.domain() != "ai.onnx")
+        emitError(loc) << "ONNX node '" << node.name() << "' is "
+                       << node.op_type() << " of domain '" << node.domain()
+                       << "'; the importer supports the default domain";
+      else if (info == operators.end())
+        emitError(loc) << "unsupported ONNX operator " << node.op_type()
+                       << " (node '" << node.name() << "', opset " << opset
+                       << "); docs/onnx-operators.md lists the supported ones";
+      else if (opset < info->minOpset || opset > info->maxOpset)
+        emitError(loc) << "ONNX operator " << node.op_type() << " (node '"
+                       << node.name() << "') is supported for opsets "
+                       << info->minOpset << " to " << info->maxOpset
+                       << ", but the model uses opset " << opset
+                       << "; convert it (onnx.version_converter) or export "
+                          "it with another opset_version";
+      else
+        return false;
+      return true;
+    };
+    if (reportUnsupported()) {
+      unsupported = true;
+      skip();
+      continue;
+    }
+    if (llvm::any_of(node.input(), [&](const std::string &name) {
+          return unknown.contains(name);
+        })) {
+      skip();
+      continue;
+    }
     unsigned given = 0;
     while (given < unsigned(node.input_size()) && !node.input(given).empty())
       ++given;
@@ -525,6 +550,9 @@ FailureOr<SmallVector<Value>> GraphImporter::convertGraph(OpBuilder &b,
         unmade[node.output(i)] = "output " + std::to_string(i) + " of ONNX " +
                                  node.op_type() + " node '" + node.name() + "'";
   }
+
+  if (unsupported)
+    return failure();
 
   SmallVector<Value> outputs;
   for (const onnx::ValueInfoProto &out : graph.output()) {

@@ -1,0 +1,32 @@
+"""Writes into argv[1] a model with several unsupported nodes: some read
+the graph input, one reads a value computed from an unsupported node's
+output, one is of another domain; supported nodes sit between them."""
+
+import os
+import sys
+
+from onnx import TensorProto, helper
+
+out = sys.argv[1]
+os.makedirs(out, exist_ok=True)
+
+nodes = [
+    helper.make_node("Relu", ["x"], ["r"], name="relu"),
+    helper.make_node("EyeLike", ["r"], ["e"], name="eyelike"),
+    # Skipped: reads an unsupported node's output.
+    helper.make_node("Add", ["e", "x"], ["s"], name="add"),
+    # Reported although it reads a skipped node's output.
+    helper.make_node("Hardmax", ["s"], ["h"], name="hardmax"),
+    helper.make_node("Det", ["x"], ["d"], name="det"),
+    helper.make_node("Foo", ["x"], ["f"], name="foo", domain="com.example"),
+    helper.make_node("Add", ["h", "f"], ["y"], name="add2"),
+]
+graph = helper.make_graph(
+    nodes, "unsupported",
+    [helper.make_tensor_value_info("x", TensorProto.FLOAT, [3, 3])],
+    [helper.make_tensor_value_info("y", TensorProto.FLOAT, [3, 3]),
+     helper.make_tensor_value_info("d", TensorProto.FLOAT, [])])
+model = helper.make_model(graph, opset_imports=[
+    helper.make_opsetid("", 17), helper.make_opsetid("com.example", 1)])
+with open(os.path.join(out, "unsupported.onnx"), "wb") as f:
+    f.write(model.SerializeToString())
