@@ -380,15 +380,25 @@ LogicalResult trilu(NodeContext &n, Results &results) {
   ArrayRef<int64_t> in = n.type(0).getShape();
   if (in.size() < 2)
     return n.error() << "the input must have at least 2 dimensions";
-  FailureOr<Value> x = n.floatValue(0);
-  if (failed(x))
-    return failure();
   bool upper = n.getInt("upper", 1);
   int64_t rows = in[in.size() - 2], cols = in.back();
   SmallVector<bool> keep;
   for (int64_t i = 0; i < rows; ++i)
     for (int64_t j = 0; j < cols; ++j)
       keep.push_back(upper ? j - i >= k : j - i <= k);
+  // A constant (a causal mask, torch.triu of a bool tensor) folds.
+  if (DenseElementsAttr c = n.input(0).constant) {
+    SmallVector<Attribute> values(c.getValues<Attribute>());
+    Attribute zero = n.b.getZeroAttr(c.getElementType());
+    for (auto [i, v] : llvm::enumerate(values))
+      if (!keep[i % keep.size()])
+        v = zero;
+    results.push_back({{}, DenseElementsAttr::get(c.getType(), values)});
+    return success();
+  }
+  FailureOr<Value> x = n.floatValue(0);
+  if (failed(x))
+    return failure();
   auto maskType = RankedTensorType::get({rows, cols}, n.b.getI1Type());
   Value mask = n.b.create<adj::ConstantOp>(
       n.loc, maskType, DenseElementsAttr::get(maskType, ArrayRef(keep)));
@@ -1234,7 +1244,8 @@ const OperatorInfo operators[] = {
     {"Transpose", 1, 17, 1, transpose,
      "`adj.transpose`; integer constants fold"},
     {"Trilu", 14, 17, 1, trilu,
-     "`adj.select` by a constant mask; k known at import time"},
+     "`adj.select` by a constant mask; k known at import time; a constant "
+     "(a bool causal mask) folds"},
     {"Unsqueeze", 1, 17, 1, unsqueeze, "`adj.reshape`"},
 };
 

@@ -1,0 +1,79 @@
+# Models a user tester brought (session 15), exported from PyTorch and
+# checked against PyTorch in f64 at 1 and 2 threads (torchexport.run), and
+# ONNX nodes built with onnx.helper for the folds they need.
+# RUN: %python %s %t.dir
+
+import sys
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+import torchexport
+from onnx import TensorProto, helper, numpy_helper
+from torchexport import check, compile_nodes, failures, run
+
+torchexport.setup(sys.argv[1])
+BOTH = (1, 2)
+
+
+def constant(name, value):
+    return helper.make_node("Constant", [], [name],
+                            value=numpy_helper.from_array(value))
+
+
+class CausalFill(nn.Module):
+    """A causal mask built in forward() from the input's length:
+    torch.triu of a bool tensor exports Trilu of a constant, once refused
+    as a run-time integer tensor."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(4, 4)
+
+    def forward(self, x):
+        t = x.shape[1]
+        causal = torch.triu(torch.ones(t, t, dtype=torch.bool), 1)
+        return self.fc(x).masked_fill(causal, 0.0)
+
+
+class CausalAttention(nn.Module):
+    """nn.MultiheadAttention with a causal bool mask (Trilu of a constant)
+    and a key padding mask (a run-time bool input)."""
+
+    def __init__(self):
+        super().__init__()
+        self.attention = nn.MultiheadAttention(4, 2, batch_first=True)
+
+    def forward(self, x, padding):
+        t = x.shape[1]
+        causal = torch.triu(torch.ones(t, t, dtype=torch.bool), 1)
+        return self.attention(x, x, x, attn_mask=causal,
+                              key_padding_mask=padding)[0]
+
+
+run("causal-fill", CausalFill(),
+    {"x": np.random.randn(2, 4, 4).astype(np.float32)}, "mse", 17,
+    threads=BOTH)
+padding = np.zeros((2, 5), bool)
+padding[1, 3:] = True
+run("causal-attention", CausalAttention(),
+    {"x": np.random.randn(2, 5, 4).astype(np.float32), "padding": padding},
+    "mse", 17, threads=BOTH)
+
+# Min and Max of integer constants fold (PyTorch's diagonal computes its
+# length so): here a Reshape's shape, which must be known at import time.
+x = np.random.randn(6).astype(np.float32)
+got = compile_nodes([constant("a", np.array([3, 4], np.int64)),
+                     constant("b", np.array([2, 3], np.int64)),
+                     constant("c", np.array([1, 1], np.int64)),
+                     helper.make_node("Min", ["a", "b"], ["m"]),
+                     helper.make_node("Max", ["m", "c"], ["shape"]),
+                     helper.make_node("Reshape", ["x", "shape"], ["y"])],
+                    {"x": x}, {"y": TensorProto.FLOAT},
+                    "min-max-int-constants").forward(x=x)
+check("Min and Max of integer constants", got, x.reshape(2, 3))
+
+print(f"{len(failures)} failures")
+sys.exit(1 if failures else 0)
