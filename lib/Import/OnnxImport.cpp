@@ -533,6 +533,11 @@ FailureOr<SmallVector<Value>> GraphImporter::convertGraph(OpBuilder &b,
         return emitError(loc)
                << "ONNX " << node.op_type() << " node '" << node.name()
                << "' reads '" << name << "', " << missing(name);
+      if (it->second.isSequence() && node.op_type() != "SequenceAt")
+        return emitError(loc)
+               << "ONNX " << node.op_type() << " node '" << node.name()
+               << "' reads the sequence '" << name
+               << "', which the importer lets only SequenceAt read";
       inputs.push_back(&it->second);
       afterDroppedWindow |= it->second.windowDropped;
     }
@@ -562,6 +567,10 @@ FailureOr<SmallVector<Value>> GraphImporter::convertGraph(OpBuilder &b,
              << "graph output '" << out.name() << "' is never computed ("
              << missing(out.name()) << ")";
     Tensor &t = it->second;
+    if (t.isSequence())
+      return emitError(modelLoc()) << "graph output '" << out.name()
+                                   << "' is a sequence; the importer makes "
+                                      "tensor outputs only";
     // A shape the model declares (an exporter's, traced) must be the one
     // the conversion gives: a difference is a model or importer error, and
     // the caller's buffers would have the wrong size. Where ONNX's shape

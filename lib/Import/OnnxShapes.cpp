@@ -553,6 +553,85 @@ LogicalResult slice(NodeContext &n, Results &results) {
   return sliceAxes(n, *starts, *ends, axes, steps, results);
 }
 
+/// SplitToSequence: the pieces Split would give, as one sequence (PyTorch's
+/// torch.chunk on a size it does not divide), for SequenceAt to pick from.
+LogicalResult splitToSequence(NodeContext &n, Results &results) {
+  ArrayRef<int64_t> in = n.type(0).getShape();
+  FailureOr<int64_t> axis = n.normalizeAxis(n.getInt("axis", 0), in.size());
+  if (failed(axis))
+    return failure();
+  int64_t size = in[*axis];
+  // Without split: pieces of 1, their axis dropped unless keepdims.
+  SmallVector<int64_t> sizes(size, 1);
+  bool keep = !n.hasInput(1) ? n.getInt("keepdims", 1) : true;
+  if (n.hasInput(1)) {
+    FailureOr<SmallVector<int64_t>> s = n.ints(1, "split");
+    if (failed(s))
+      return failure();
+    sizes = *s;
+    // A scalar: pieces of that size, the last one smaller.
+    if (n.type(1).getRank() == 0) {
+      if (sizes[0] < 1)
+        return n.error() << "split " << sizes[0] << " must be positive";
+      int64_t chunk = sizes[0];
+      sizes.clear();
+      for (int64_t offset = 0; offset < size; offset += chunk)
+        sizes.push_back(std::min(chunk, size - offset));
+    }
+  }
+  // PyTorch 1.13 exports torch.chunk(t, k) on a size n that chunks of
+  // c = ceil(n / k) do not divide as k - 1 pieces of c and one of
+  // n - (k - 1) c, which may be negative ([2, 2, 2, -1] for 5 in 4): read
+  // as meant, the piece that reaches the end is cut there and the pieces
+  // after it are dropped ([2, 2, 1], torch.chunk's).
+  Tensor sequence;
+  int64_t offset = 0;
+  for (int64_t piece : sizes) {
+    if (offset == size && !sequence.sequence.empty())
+      break;
+    if (piece < 0)
+      return n.error() << "split sizes ["
+                       << llvm::make_range(sizes.begin(), sizes.end())
+                       << "] have a negative size before the axis' end "
+                       << size;
+    piece = std::min(piece, size - offset);
+    SmallVector<Tensor> part;
+    if (failed(sliceAxes(n, {offset}, {offset + piece}, {*axis}, {1}, part)))
+      return failure();
+    if (!keep) {
+      SmallVector<int64_t> shape(part[0].getType().getShape());
+      shape.erase(shape.begin() + *axis);
+      part[0] = runtime(n.reshape(n.materialize(part[0]), shape));
+    }
+    sequence.sequence.push_back(part[0]);
+    offset += piece;
+  }
+  if (offset != size)
+    return n.error() << "split sizes ["
+                       << llvm::make_range(sizes.begin(), sizes.end())
+                     << "] do not add up to the axis' size " << size;
+  results.push_back(sequence);
+  return success();
+}
+
+/// SequenceAt of a SplitToSequence at a position known at import time.
+LogicalResult sequenceAt(NodeContext &n, Results &results) {
+  if (!n.input(0).isSequence())
+    return n.error() << "input 0 must be a sequence";
+  FailureOr<SmallVector<int64_t>> position = n.ints(1, "position");
+  if (failed(position))
+    return failure();
+  const std::vector<Tensor> &sequence = n.input(0).sequence;
+  int64_t count = sequence.size();
+  if (position->size() != 1 || (*position)[0] < -count ||
+      (*position)[0] >= count)
+    return n.error() << "position must be one integer in [" << -count << ", "
+                     << count << ")";
+  int64_t i = (*position)[0];
+  results.push_back(sequence[i < 0 ? i + count : i]);
+  return success();
+}
+
 LogicalResult split(NodeContext &n, Results &results) {
   ArrayRef<int64_t> in = n.type(0).getShape();
   FailureOr<int64_t> axis = n.normalizeAxis(n.getInt("axis", 0), in.size());
@@ -1237,7 +1316,13 @@ const OperatorInfo operators[] = {
     {"Slice", 1, 17, 1, slice,
      "`adj.slice`; bounds known at import time (attributes before opset "
      "10); negative steps `adj.reverse` the slice; integer constants fold"},
+    {"SequenceAt", 11, 17, 2, sequenceAt,
+     "of a `SplitToSequence` only, at a position known at import time: "
+     "that piece"},
     {"Split", 2, 17, 1, split, "`adj.slice` per output"},
+    {"SplitToSequence", 11, 17, 1, splitToSequence,
+     "`adj.slice` per piece, split known at import time; read by "
+     "`SequenceAt` only"},
     {"Squeeze", 1, 17, 1, squeeze, "`adj.reshape`"},
     {"Tile", 6, 17, 2, tile,
      "`adj.broadcast_to` between reshapes; repeats known at import time"},

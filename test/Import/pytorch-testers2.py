@@ -53,6 +53,23 @@ class CausalAttention(nn.Module):
                               key_padding_mask=padding)[0]
 
 
+class UnevenChunks(nn.Module):
+    """torch.chunk on sizes it does not divide (5 in 4: chunks 2, 2, 1; 7
+    in 5: 2, 2, 2, 1) exports SplitToSequence and SequenceAt, with split
+    sizes [2, 2, 2, -1] and [2, 2, 2, 2, -1]."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(6, 6)
+
+    def forward(self, x):
+        h = self.fc(x)
+        a = torch.chunk(h, 4, dim=1)
+        b = torch.chunk(h[:, :, :5], 3, dim=2)
+        c = torch.chunk(torch.cat([h, h[:, :2]], 1), 5, dim=1)
+        return a[2] * 3 + a[0][:, :1] + b[2].sum(2, keepdim=True) + c[3]
+
+
 run("causal-fill", CausalFill(),
     {"x": np.random.randn(2, 4, 4).astype(np.float32)}, "mse", 17,
     threads=BOTH)
@@ -61,6 +78,29 @@ padding[1, 3:] = True
 run("causal-attention", CausalAttention(),
     {"x": np.random.randn(2, 5, 4).astype(np.float32), "padding": padding},
     "mse", 17, threads=BOTH)
+
+run("uneven-chunks", UnevenChunks(),
+    {"x": np.random.randn(2, 5, 6).astype(np.float32)}, "mse", 17,
+    threads=BOTH)
+
+# SplitToSequence without split (pieces of 1, keepdims 0) and with a scalar
+# split (pieces of 3, the last of 1), read by SequenceAt.
+x = np.random.randn(3, 4).astype(np.float32)
+got = compile_nodes([constant("last", np.array(-1, np.int64)),
+                     helper.make_node("SplitToSequence", ["x"], ["s"],
+                                      axis=1, keepdims=0),
+                     helper.make_node("SequenceAt", ["s", "last"], ["y"])],
+                    {"x": x}, {"y": TensorProto.FLOAT},
+                    "split-to-sequence-ones").forward(x=x)
+check("SplitToSequence in pieces of 1, SequenceAt -1", got, x[:, 3])
+got = compile_nodes([constant("three", np.array(3, np.int64)),
+                     constant("one", np.array(1, np.int64)),
+                     helper.make_node("SplitToSequence", ["x", "three"],
+                                      ["s"], axis=1),
+                     helper.make_node("SequenceAt", ["s", "one"], ["y"])],
+                    {"x": x}, {"y": TensorProto.FLOAT},
+                    "split-to-sequence-scalar").forward(x=x)
+check("SplitToSequence by a scalar, SequenceAt 1", got, x[:, 3:])
 
 # Min and Max of integer constants fold (PyTorch's diagonal computes its
 # length so): here a Reshape's shape, which must be known at import time.
