@@ -1088,8 +1088,6 @@ LogicalResult pad(NodeContext &n, Results &results) {
   if (int64_t(pads->size()) != 2 * rank)
     return n.error() << "pads has " << pads->size() << " entries for rank "
                      << rank;
-  if (llvm::any_of(*pads, [](int64_t p) { return p < 0; }))
-    return n.error() << "negative pads (cropping) are not supported";
   double value = n.opset < 11 ? n.getFloat("value", 0) : 0;
   if (n.opset >= 11 && n.hasInput(2)) {
     const Tensor &v = n.input(2);
@@ -1102,8 +1100,23 @@ LogicalResult pad(NodeContext &n, Results &results) {
   FailureOr<Value> x = n.floatValue(0);
   if (failed(x))
     return failure();
-  ArrayRef<int64_t> low = ArrayRef(*pads).take_front(rank),
-                    high = ArrayRef(*pads).drop_front(rank);
+  // Negative pads (F.pad cropping) slice first; the rest pads.
+  SmallVector<int64_t> start, limit, low, high;
+  for (auto [d, size] : llvm::enumerate(n.type(0).getShape())) {
+    int64_t before = (*pads)[d], after = (*pads)[rank + d];
+    start.push_back(std::max<int64_t>(-before, 0));
+    limit.push_back(size - std::max<int64_t>(-after, 0));
+    if (limit.back() < start.back())
+      return n.error() << "pads [" << before << ", " << after
+                       << "] crop more than dimension " << d << "'s size "
+                       << size;
+    low.push_back(std::max<int64_t>(before, 0));
+    high.push_back(std::max<int64_t>(after, 0));
+  }
+  if (llvm::any_of(*pads, [](int64_t p) { return p < 0; }))
+    x = sliceBox(n, *x, start, limit);
+  if (failed(x))
+    return failure();
   if (mode != "constant")
     return result(results, padBorders(n, *x, mode, low, high));
   return result(
@@ -1301,8 +1314,9 @@ const OperatorInfo operators[] = {
      "integer values in f64, then `adj.convert`"},
     {"Pad", 2, 17, 1, pad,
      "`adj.pad` in constant mode; reflect and edge modes as slices "
-     "(`adj.reverse`d, or broadcast) concatenated; non-negative pads known "
-     "at import time (before opset 11 the attributes pads and value)"},
+     "(`adj.reverse`d, or broadcast) concatenated; pads known at import "
+     "time (before opset 11 the attributes pads and value), negative ones "
+     "(cropping) an `adj.slice` first"},
     {"Range", 11, 17, 3, range,
      "folds to a constant: start, limit and delta must be known at import "
      "time (shapes are static)"},

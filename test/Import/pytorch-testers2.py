@@ -70,6 +70,22 @@ class UnevenChunks(nn.Module):
         return a[2] * 3 + a[0][:, :1] + b[2].sum(2, keepdim=True) + c[3]
 
 
+class Crop(nn.Module):
+    """F.pad with negative pads crops: alone, and with positive pads on
+    the other side or another dimension, in constant and reflect modes."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(2, 3, 3, padding=1)
+
+    def forward(self, x):
+        h = self.conv(x)
+        a = F.pad(h, (-1, 2, 1, -2), value=0.5)
+        b = F.pad(h, (0, 0, -1, -1))
+        c = F.pad(h[:, :, :, :5], (-1, 0, 2, 1), mode="reflect")
+        return a.sum((2, 3)) + b.mean((2, 3)) + c.amax((2, 3))
+
+
 run("causal-fill", CausalFill(),
     {"x": np.random.randn(2, 4, 4).astype(np.float32)}, "mse", 17,
     threads=BOTH)
@@ -79,6 +95,8 @@ run("causal-attention", CausalAttention(),
     {"x": np.random.randn(2, 5, 4).astype(np.float32), "padding": padding},
     "mse", 17, threads=BOTH)
 
+run("crop", Crop(), {"x": np.random.randn(2, 2, 6, 7).astype(np.float32)},
+    "mse", 17, threads=BOTH)
 run("uneven-chunks", UnevenChunks(),
     {"x": np.random.randn(2, 5, 6).astype(np.float32)}, "mse", 17,
     threads=BOTH)
