@@ -157,7 +157,9 @@ FailureOr<Value> NodeContext::floatValue(unsigned i) {
                    << type(i)
                    << "; this operator needs a float tensor at run time "
                       "(integer tensors are supported only as constants "
-                      "known at import time)";
+                      "known at import time): convert it to float in the "
+                      "model (for a mask or integer tensor m, m.float().sum() "
+                      "rather than m.sum())";
   return value(i);
 }
 

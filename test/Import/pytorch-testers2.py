@@ -86,6 +86,19 @@ class Crop(nn.Module):
         return a.sum((2, 3)) + b.mean((2, 3)) + c.amax((2, 3))
 
 
+class MaskedMean(nn.Module):
+    """A masked mean over a bool mask input, as the error for m.sum() of
+    a mask (an integer ReduceSum at run time) tells to write it."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(6, 6)
+
+    def forward(self, x, m):
+        w = m.float()
+        return (self.fc(x) * w[:, :, None]).sum(1) / w.sum(1, keepdim=True)
+
+
 run("causal-fill", CausalFill(),
     {"x": np.random.randn(2, 4, 4).astype(np.float32)}, "mse", 17,
     threads=BOTH)
@@ -95,6 +108,11 @@ run("causal-attention", CausalAttention(),
     {"x": np.random.randn(2, 5, 4).astype(np.float32), "padding": padding},
     "mse", 17, threads=BOTH)
 
+mask = np.random.rand(2, 5) > 0.4
+mask[:, 0] = True
+run("masked-mean", MaskedMean(),
+    {"x": np.random.randn(2, 5, 6).astype(np.float32), "m": mask}, "mse", 17,
+    threads=BOTH)
 run("crop", Crop(), {"x": np.random.randn(2, 2, 6, 7).astype(np.float32)},
     "mse", 17, threads=BOTH)
 run("uneven-chunks", UnevenChunks(),

@@ -1,6 +1,8 @@
-"""Writes into argv[1] a model with several unsupported nodes: some read
-the graph input, one reads a value computed from an unsupported node's
-output, one is of another domain; supported nodes sit between them."""
+"""Writes into argv[1] the models of testers2-errors.test: unsupported.onnx
+has several unsupported nodes (some read the graph input, one reads a value
+computed from an unsupported node's output, one is of another domain;
+supported nodes sit between them); int-sum.onnx sums a run-time integer
+tensor (a bool mask cast, as PyTorch exports m.sum())."""
 
 import os
 import sys
@@ -29,4 +31,16 @@ graph = helper.make_graph(
 model = helper.make_model(graph, opset_imports=[
     helper.make_opsetid("", 17), helper.make_opsetid("com.example", 1)])
 with open(os.path.join(out, "unsupported.onnx"), "wb") as f:
+    f.write(model.SerializeToString())
+
+nodes = [
+    helper.make_node("Cast", ["m"], ["c"], name="cast", to=TensorProto.INT64),
+    helper.make_node("ReduceSum", ["c"], ["y"], name="reducesum", keepdims=0),
+]
+graph = helper.make_graph(
+    nodes, "int-sum",
+    [helper.make_tensor_value_info("m", TensorProto.BOOL, [2, 5])],
+    [helper.make_tensor_value_info("y", TensorProto.INT64, [])])
+model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+with open(os.path.join(out, "int-sum.onnx"), "wb") as f:
     f.write(model.SerializeToString())
