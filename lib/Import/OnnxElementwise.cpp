@@ -251,10 +251,6 @@ LogicalResult binary(NodeContext &n, Results &results) {
       return failure();
     rhs = *r;
   }
-  if (n.type(0).getElementType() !=
-      cast<TensorType>(rhs.getType()).getElementType())
-    return n.error() << "operands of different element types: " << n.type(0)
-                     << " and " << rhs.getType();
   return result(results, n.create<OpTy>({*lhs, rhs}));
 }
 

@@ -262,6 +262,20 @@ NodeContext::createOp(StringRef name, ValueRange operands,
   }
   if (failed(valid)) {
     op->erase();
+    // Mixed precisions (a float32 parameter in a float64 model) are the
+    // model's, which the user fixes in the export, not with an adj op.
+    SmallVector<Type> floats;
+    for (Value v : operands)
+      if (Type t = getElementTypeOrSelf(v.getType());
+          isa<FloatType>(t) && !llvm::is_contained(floats, t))
+        floats.push_back(t);
+    if (floats.size() > 1)
+      return error() << "the node's float inputs have different element "
+                        "types ("
+                     << floats[0] << " and " << floats[1]
+                     << "): export the model in one precision (model.double() "
+                        "converts its parameters and buffers, not tensors "
+                        "made in forward() with a dtype)";
     return error() << "the model's shapes are inconsistent: " << reason;
   }
   return op;
@@ -282,6 +296,46 @@ Value NodeContext::splat(RankedTensorType type, double value) {
 
 Value NodeContext::scalar(double value) {
   return splat(RankedTensorType::get({}, type(0).getElementType()), value);
+}
+
+/// PyTorch (1.13) writes some constants of float64 models as float32
+/// (F.cosine_similarity's eps, F.kl_div's zeros), an invalid ONNX model: a
+/// float constant of one repeated value (the ones PyTorch writes so) input
+/// of another float type than the node's run-time float inputs, which all
+/// have one, is converted to it, into `converted` (a node's inputs are
+/// shared with other nodes).
+static void convertSplatConstants(SmallVectorImpl<Tensor *> &inputs,
+                                  std::vector<Tensor> &converted) {
+  auto isSplatConstant = [](const Tensor *t) {
+    return t && !t->value && t->constant &&
+           isa<FloatType>(t->constant.getElementType()) &&
+           t->constant.isSplat();
+  };
+  FloatType runtime;
+  for (Tensor *t : inputs) {
+    if (!t || t->isSequence() || isSplatConstant(t))
+      continue;
+    auto element = dyn_cast<FloatType>(t->getType().getElementType());
+    if (!element)
+      continue;
+    if (runtime && runtime != element)
+      return;
+    runtime = element;
+  }
+  if (!runtime)
+    return;
+  converted.reserve(inputs.size());
+  for (Tensor *&t : inputs) {
+    if (!isSplatConstant(t) || t->constant.getElementType() == runtime)
+      continue;
+    APFloat v = t->constant.getSplatValue<APFloat>();
+    bool lost;
+    v.convert(runtime.getFloatSemantics(), APFloat::rmNearestTiesToEven,
+              &lost);
+    auto type = t->getType().clone(runtime);
+    converted.push_back({{}, DenseElementsAttr::get(type, v)});
+    t = &converted.back();
+  }
 }
 
 //===----------------------------------------------------------------------===//
@@ -543,6 +597,8 @@ FailureOr<SmallVector<Value>> GraphImporter::convertGraph(OpBuilder &b,
       inputs.push_back(&it->second);
       afterDroppedWindow |= it->second.windowDropped;
     }
+    std::vector<Tensor> converted;
+    convertSplatConstants(inputs, converted);
     NodeContext context(b, loc, node, opset, inputs);
     SmallVector<Tensor> results;
     if (failed(info->convert(context, results)) || context.hasBadAttribute())

@@ -119,6 +119,55 @@ run("uneven-chunks", UnevenChunks(),
     {"x": np.random.randn(2, 5, 6).astype(np.float32)}, "mse", 17,
     threads=BOTH)
 
+class CosineSimilarity64(nn.Module):
+    """In a float64 model PyTorch 1.13 writes F.cosine_similarity's eps as
+    a float32 constant (into a Max); the importer converts it."""
+
+    def forward(self, a, b):
+        return F.cosine_similarity(a, b, dim=1)
+
+
+class KlDiv64(nn.Module):
+    """F.kl_div in float64 exports its zeros as float32 (ConstantOfShape,
+    into a Where), converted; for batchmean it then casts the sum to
+    float32 itself, so the output is float32 (what the file says)."""
+
+    def forward(self, a, b):
+        return F.kl_div(F.log_softmax(a, 1), F.softmax(b, 1),
+                        reduction="batchmean").reshape(1)
+
+
+def run_float64(name, model, inputs, tol):
+    """`model` exported in float64 and compiled with the mse loss: its
+    output, loss and input gradients against PyTorch's, within `tol`."""
+    path = f"{torchexport.out}/{name}.onnx"
+    torch.onnx.export(model.double(),
+                      tuple(torch.tensor(v) for v in inputs.values()), path,
+                      opset_version=17, input_names=list(inputs),
+                      output_names=["y"])
+    m = torchexport.adjoint.compile(
+        path, loss="mse", value_and_grad="loss",
+        output=f"{torchexport.out}/lib{name}.so")
+    tensors = {k: torch.tensor(v, requires_grad=True)
+               for k, v in inputs.items()}
+    y = model(*tensors.values())
+    got = m.forward(**inputs)
+    labels = np.random.randn(*y.shape).astype(got.dtype)
+    loss = F.mse_loss(y, torch.tensor(labels, dtype=torch.float64))
+    loss.backward()
+    check(f"{name}: forward", got, y.detach().numpy(), tol)
+    r = m.loss_value_and_grad(**inputs, labels=labels)
+    check(f"{name}: loss", r.loss, loss.detach().numpy(), tol)
+    for k, t in tensors.items():
+        check(f"{name}: gradient of {k}", getattr(r, "grad_" + k),
+              t.grad.numpy(), tol)
+
+
+run_float64("cosine-similarity-f64", CosineSimilarity64(),
+            {"a": np.random.randn(3, 4), "b": np.random.randn(3, 4)}, 1e-12)
+run_float64("kl-div-f64", KlDiv64(),
+            {"a": np.random.randn(3, 4), "b": np.random.randn(3, 4)}, 1e-6)
+
 # SplitToSequence without split (pieces of 1, keepdims 0) and with a scalar
 # split (pieces of 3, the last of 1), read by SequenceAt.
 x = np.random.randn(3, 4).astype(np.float32)

@@ -2,7 +2,8 @@
 has several unsupported nodes (some read the graph input, one reads a value
 computed from an unsupported node's output, one is of another domain;
 supported nodes sit between them); int-sum.onnx sums a run-time integer
-tensor (a bool mask cast, as PyTorch exports m.sum())."""
+tensor (a bool mask cast, as PyTorch exports m.sum()); mixed-float.onnx
+adds a float32 parameter to a float64 input."""
 
 import os
 import sys
@@ -43,4 +44,13 @@ graph = helper.make_graph(
     [helper.make_tensor_value_info("y", TensorProto.INT64, [])])
 model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
 with open(os.path.join(out, "int-sum.onnx"), "wb") as f:
+    f.write(model.SerializeToString())
+
+graph = helper.make_graph(
+    [helper.make_node("Add", ["x", "w"], ["y"], name="add")], "mixed-float",
+    [helper.make_tensor_value_info("x", TensorProto.DOUBLE, [2, 3])],
+    [helper.make_tensor_value_info("y", TensorProto.DOUBLE, [2, 3])],
+    [helper.make_tensor("w", TensorProto.FLOAT, [3], [1.0, 2.0, 3.0])])
+model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+with open(os.path.join(out, "mixed-float.onnx"), "wb") as f:
     f.write(model.SerializeToString())
