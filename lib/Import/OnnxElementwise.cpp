@@ -86,6 +86,10 @@ std::optional<int64_t> foldInt(StringRef op, int64_t a, int64_t b) {
       power = llvm::checkedMul(*power, a);
     return power;
   }
+  if (op == "Min")
+    return std::min(a, b);
+  if (op == "Max")
+    return std::max(a, b);
   if (op == "Div" && b != 0 &&
       !(a == std::numeric_limits<int64_t>::min() && b == -1))
     return a / b;
@@ -247,10 +251,6 @@ LogicalResult binary(NodeContext &n, Results &results) {
       return failure();
     rhs = *r;
   }
-  if (n.type(0).getElementType() !=
-      cast<TensorType>(rhs.getType()).getElementType())
-    return n.error() << "operands of different element types: " << n.type(0)
-                     << " and " << rhs.getType();
   return result(results, n.create<OpTy>({*lhs, rhs}));
 }
 
@@ -258,6 +258,16 @@ LogicalResult binary(NodeContext &n, Results &results) {
 /// adj.maximum/adj.minimum (which halve the cotangent at ties, as PyTorch).
 template <typename OpTy>
 LogicalResult extreme(NodeContext &n, Results &results) {
+  // Of two integer constants (PyTorch's diagonal computes its length so):
+  // folded.
+  if (n.getNumInputs() == 2)
+    if (std::optional<IntOperands> ints = intOperands(n)) {
+      SmallVector<int64_t> values;
+      for (auto [a, b] : llvm::zip(ints->a, ints->b))
+        values.push_back(*foldInt(n.node.op_type(), a, b));
+      results.push_back(intConstant(n.b.getContext(), ints->shape, values));
+      return success();
+    }
   FailureOr<Value> y = n.floatValue(0);
   for (unsigned i = 1; i < n.getNumInputs() && succeeded(y); ++i) {
     FailureOr<Value> x = n.floatValue(i);
@@ -776,9 +786,11 @@ const OperatorInfo operators[] = {
      "run time are compared in f64 (`adj.convert`; i64 exact below 2^53)"},
     {"Log", 6, 17, 1, unary<adj::LogOp>, "`adj.log`"},
     {"Max", 8, 17, 1, extreme<adj::MaximumOp>,
-     "`adj.maximum` of the inputs in turn (ties halve the derivative)"},
+     "`adj.maximum` of the inputs in turn (ties halve the derivative); two "
+     "integer constants fold"},
     {"Min", 8, 17, 1, extreme<adj::MinimumOp>,
-     "`adj.minimum` of the inputs in turn (ties halve the derivative)"},
+     "`adj.minimum` of the inputs in turn (ties halve the derivative); two "
+     "integer constants fold"},
     {"Mod", 10, 17, 2, mod,
      "floats: x - y q, q the quotient rounded by `adj.floor` (fmod 0) or "
      "toward zero (fmod 1, also `adj.ceil`); derivatives as PyTorch's; "

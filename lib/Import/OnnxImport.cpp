@@ -157,7 +157,9 @@ FailureOr<Value> NodeContext::floatValue(unsigned i) {
                    << type(i)
                    << "; this operator needs a float tensor at run time "
                       "(integer tensors are supported only as constants "
-                      "known at import time)";
+                      "known at import time): convert it to float in the "
+                      "model (for a mask or integer tensor m, m.float().sum() "
+                      "rather than m.sum())";
   return value(i);
 }
 
@@ -260,6 +262,20 @@ NodeContext::createOp(StringRef name, ValueRange operands,
   }
   if (failed(valid)) {
     op->erase();
+    // Mixed precisions (a float32 parameter in a float64 model) are the
+    // model's, which the user fixes in the export, not with an adj op.
+    SmallVector<Type> floats;
+    for (Value v : operands)
+      if (Type t = getElementTypeOrSelf(v.getType());
+          isa<FloatType>(t) && !llvm::is_contained(floats, t))
+        floats.push_back(t);
+    if (floats.size() > 1)
+      return error() << "the node's float inputs have different element "
+                        "types ("
+                     << floats[0] << " and " << floats[1]
+                     << "): export the model in one precision (model.double() "
+                        "converts its parameters and buffers, not tensors "
+                        "made in forward() with a dtype)";
     return error() << "the model's shapes are inconsistent: " << reason;
   }
   return op;
@@ -280,6 +296,46 @@ Value NodeContext::splat(RankedTensorType type, double value) {
 
 Value NodeContext::scalar(double value) {
   return splat(RankedTensorType::get({}, type(0).getElementType()), value);
+}
+
+/// PyTorch (1.13) writes some constants of float64 models as float32
+/// (F.cosine_similarity's eps, F.kl_div's zeros), an invalid ONNX model: a
+/// float constant of one repeated value (the ones PyTorch writes so) input
+/// of another float type than the node's run-time float inputs, which all
+/// have one, is converted to it, into `converted` (a node's inputs are
+/// shared with other nodes).
+static void convertSplatConstants(SmallVectorImpl<Tensor *> &inputs,
+                                  std::vector<Tensor> &converted) {
+  auto isSplatConstant = [](const Tensor *t) {
+    return t && !t->value && t->constant &&
+           isa<FloatType>(t->constant.getElementType()) &&
+           t->constant.isSplat();
+  };
+  FloatType runtime;
+  for (Tensor *t : inputs) {
+    if (!t || t->isSequence() || isSplatConstant(t))
+      continue;
+    auto element = dyn_cast<FloatType>(t->getType().getElementType());
+    if (!element)
+      continue;
+    if (runtime && runtime != element)
+      return;
+    runtime = element;
+  }
+  if (!runtime)
+    return;
+  converted.reserve(inputs.size());
+  for (Tensor *&t : inputs) {
+    if (!isSplatConstant(t) || t->constant.getElementType() == runtime)
+      continue;
+    APFloat v = t->constant.getSplatValue<APFloat>();
+    bool lost;
+    v.convert(runtime.getFloatSemantics(), APFloat::rmNearestTiesToEven,
+              &lost);
+    auto type = t->getType().clone(runtime);
+    converted.push_back({{}, DenseElementsAttr::get(type, v)});
+    t = &converted.back();
+  }
 }
 
 //===----------------------------------------------------------------------===//
@@ -494,27 +550,52 @@ LogicalResult GraphImporter::convertNodes(
     OpBuilder &b,
     const google::protobuf::RepeatedPtrField<onnx::NodeProto> &nodes,
     Values &values) {
+  // An unsupported node does not stop the scan, to report every one in one
+  // run: its outputs, and those of the nodes that read them, are unknown,
+  // and those nodes are skipped.
+  llvm::StringSet<> unknown;
+  bool unsupported = false;
   auto operators = getOperators();
   for (auto [index, node] : llvm::enumerate(nodes)) {
     Location loc = nodeLoc(index, node.name());
-    if (!node.domain().empty() && node.domain() != "ai.onnx")
-      return emitError(loc) << "ONNX node '" << node.name() << "' is "
-                            << node.op_type() << " of domain '" << node.domain()
-                            << "'; the importer supports the default domain";
+    auto skip = [&] {
+      for (const std::string &name : node.output())
+        unknown.insert(name);
+    };
     const OperatorInfo *info = llvm::find_if(
         operators, [&](auto &op) { return op.name == node.op_type(); });
-    if (info == operators.end())
-      return emitError(loc)
-             << "unsupported ONNX operator " << node.op_type() << " (node '"
-             << node.name() << "', opset " << opset
-             << "); docs/onnx-operators.md lists the supported ones";
-    if (opset < info->minOpset || opset > info->maxOpset)
-      return emitError(loc)
-             << "ONNX operator " << node.op_type() << " (node '" << node.name()
-             << "') is supported for opsets " << info->minOpset << " to "
-             << info->maxOpset << ", but the model uses opset " << opset
-             << "; convert it (onnx.version_converter) or export it with "
-                "another opset_version";
+    // Emits the error of an operator the importer does not convert.
+    auto reportUnsupported = [&]() -> bool {
+      if (!node.domain().empty() && node.domain() != "ai.onnx")
+        emitError(loc) << "ONNX node '" << node.name() << "' is "
+                       << node.op_type() << " of domain '" << node.domain()
+                       << "'; the importer supports the default domain";
+      else if (info == operators.end())
+        emitError(loc) << "unsupported ONNX operator " << node.op_type()
+                       << " (node '" << node.name() << "', opset " << opset
+                       << "); docs/onnx-operators.md lists the supported ones";
+      else if (opset < info->minOpset || opset > info->maxOpset)
+        emitError(loc) << "ONNX operator " << node.op_type() << " (node '"
+                       << node.name() << "') is supported for opsets "
+                       << info->minOpset << " to " << info->maxOpset
+                       << ", but the model uses opset " << opset
+                       << "; convert it (onnx.version_converter) or export "
+                          "it with another opset_version";
+      else
+        return false;
+      return true;
+    };
+    if (reportUnsupported()) {
+      unsupported = true;
+      skip();
+      continue;
+    }
+    if (llvm::any_of(node.input(), [&](const std::string &name) {
+          return unknown.contains(name);
+        })) {
+      skip();
+      continue;
+    }
     unsigned given = 0;
     while (given < unsigned(node.input_size()) && !node.input(given).empty())
       ++given;
@@ -537,9 +618,16 @@ LogicalResult GraphImporter::convertNodes(
         return emitError(loc)
                << "ONNX " << node.op_type() << " node '" << node.name()
                << "' reads '" << name << "', " << missing(name);
+      if (it->second.isSequence() && node.op_type() != "SequenceAt")
+        return emitError(loc)
+               << "ONNX " << node.op_type() << " node '" << node.name()
+               << "' reads the sequence '" << name
+               << "', which the importer lets only SequenceAt read";
       inputs.push_back(&it->second);
       afterDroppedWindow |= it->second.windowDropped;
     }
+    std::vector<Tensor> converted;
+    convertSplatConstants(inputs, converted);
     NodeContext context(b, loc, node, opset, inputs);
     context.subgraph = [&](const onnx::GraphProto &g, ArrayRef<Tensor> in) {
       return convertSubgraph(b, loc, g, values, in);
@@ -557,7 +645,7 @@ LogicalResult GraphImporter::convertNodes(
         unmade[node.output(i)] = "output " + std::to_string(i) + " of ONNX " +
                                  node.op_type() + " node '" + node.name() + "'";
   }
-  return success();
+  return success(!unsupported);
 }
 
 FailureOr<SmallVector<Tensor>>
@@ -606,6 +694,10 @@ FailureOr<SmallVector<Value>> GraphImporter::convertGraph(OpBuilder &b,
              << "graph output '" << out.name() << "' is never computed ("
              << missing(out.name()) << ")";
     Tensor &t = it->second;
+    if (t.isSequence())
+      return emitError(modelLoc()) << "graph output '" << out.name()
+                                   << "' is a sequence; the importer makes "
+                                      "tensor outputs only";
     // A shape the model declares (an exporter's, traced) must be the one
     // the conversion gives: a difference is a model or importer error, and
     // the caller's buffers would have the wrong size. Where ONNX's shape

@@ -43,6 +43,10 @@ struct Tensor {
   /// being computed from such a value: a graph output that is may be
   /// declared with ONNX's shape.
   bool windowDropped = false;
+  /// A sequence's tensors (SplitToSequence's output, which only SequenceAt
+  /// reads); `value` and `constant` are then null.
+  std::vector<Tensor> sequence;
+  bool isSequence() const { return !value && !constant; }
   mlir::RankedTensorType getType() const {
     return mlir::cast<mlir::RankedTensorType>(value ? value.getType()
                                                     : constant.getType());

@@ -380,15 +380,25 @@ LogicalResult trilu(NodeContext &n, Results &results) {
   ArrayRef<int64_t> in = n.type(0).getShape();
   if (in.size() < 2)
     return n.error() << "the input must have at least 2 dimensions";
-  FailureOr<Value> x = n.floatValue(0);
-  if (failed(x))
-    return failure();
   bool upper = n.getInt("upper", 1);
   int64_t rows = in[in.size() - 2], cols = in.back();
   SmallVector<bool> keep;
   for (int64_t i = 0; i < rows; ++i)
     for (int64_t j = 0; j < cols; ++j)
       keep.push_back(upper ? j - i >= k : j - i <= k);
+  // A constant (a causal mask, torch.triu of a bool tensor) folds.
+  if (DenseElementsAttr c = n.input(0).constant) {
+    SmallVector<Attribute> values(c.getValues<Attribute>());
+    Attribute zero = n.b.getZeroAttr(c.getElementType());
+    for (auto [i, v] : llvm::enumerate(values))
+      if (!keep[i % keep.size()])
+        v = zero;
+    results.push_back({{}, DenseElementsAttr::get(c.getType(), values)});
+    return success();
+  }
+  FailureOr<Value> x = n.floatValue(0);
+  if (failed(x))
+    return failure();
   auto maskType = RankedTensorType::get({rows, cols}, n.b.getI1Type());
   Value mask = n.b.create<adj::ConstantOp>(
       n.loc, maskType, DenseElementsAttr::get(maskType, ArrayRef(keep)));
@@ -541,6 +551,85 @@ LogicalResult slice(NodeContext &n, Results &results) {
       steps.size() != starts->size())
     return n.error() << "starts, ends, axes and steps differ in length";
   return sliceAxes(n, *starts, *ends, axes, steps, results);
+}
+
+/// SplitToSequence: the pieces Split would give, as one sequence (PyTorch's
+/// torch.chunk on a size it does not divide), for SequenceAt to pick from.
+LogicalResult splitToSequence(NodeContext &n, Results &results) {
+  ArrayRef<int64_t> in = n.type(0).getShape();
+  FailureOr<int64_t> axis = n.normalizeAxis(n.getInt("axis", 0), in.size());
+  if (failed(axis))
+    return failure();
+  int64_t size = in[*axis];
+  // Without split: pieces of 1, their axis dropped unless keepdims.
+  SmallVector<int64_t> sizes(size, 1);
+  bool keep = !n.hasInput(1) ? n.getInt("keepdims", 1) : true;
+  if (n.hasInput(1)) {
+    FailureOr<SmallVector<int64_t>> s = n.ints(1, "split");
+    if (failed(s))
+      return failure();
+    sizes = *s;
+    // A scalar: pieces of that size, the last one smaller.
+    if (n.type(1).getRank() == 0) {
+      if (sizes[0] < 1)
+        return n.error() << "split " << sizes[0] << " must be positive";
+      int64_t chunk = sizes[0];
+      sizes.clear();
+      for (int64_t offset = 0; offset < size; offset += chunk)
+        sizes.push_back(std::min(chunk, size - offset));
+    }
+  }
+  // PyTorch 1.13 exports torch.chunk(t, k) on a size n that chunks of
+  // c = ceil(n / k) do not divide as k - 1 pieces of c and one of
+  // n - (k - 1) c, which may be negative ([2, 2, 2, -1] for 5 in 4): read
+  // as meant, the piece that reaches the end is cut there and the pieces
+  // after it are dropped ([2, 2, 1], torch.chunk's).
+  Tensor sequence;
+  int64_t offset = 0;
+  for (int64_t piece : sizes) {
+    if (offset == size && !sequence.sequence.empty())
+      break;
+    if (piece < 0)
+      return n.error() << "split sizes ["
+                       << llvm::make_range(sizes.begin(), sizes.end())
+                       << "] have a negative size before the axis' end "
+                       << size;
+    piece = std::min(piece, size - offset);
+    SmallVector<Tensor> part;
+    if (failed(sliceAxes(n, {offset}, {offset + piece}, {*axis}, {1}, part)))
+      return failure();
+    if (!keep) {
+      SmallVector<int64_t> shape(part[0].getType().getShape());
+      shape.erase(shape.begin() + *axis);
+      part[0] = runtime(n.reshape(n.materialize(part[0]), shape));
+    }
+    sequence.sequence.push_back(part[0]);
+    offset += piece;
+  }
+  if (offset != size)
+    return n.error() << "split sizes ["
+                       << llvm::make_range(sizes.begin(), sizes.end())
+                     << "] do not add up to the axis' size " << size;
+  results.push_back(sequence);
+  return success();
+}
+
+/// SequenceAt of a SplitToSequence at a position known at import time.
+LogicalResult sequenceAt(NodeContext &n, Results &results) {
+  if (!n.input(0).isSequence())
+    return n.error() << "input 0 must be a sequence";
+  FailureOr<SmallVector<int64_t>> position = n.ints(1, "position");
+  if (failed(position))
+    return failure();
+  const std::vector<Tensor> &sequence = n.input(0).sequence;
+  int64_t count = sequence.size();
+  if (position->size() != 1 || (*position)[0] < -count ||
+      (*position)[0] >= count)
+    return n.error() << "position must be one integer in [" << -count << ", "
+                     << count << ")";
+  int64_t i = (*position)[0];
+  results.push_back(sequence[i < 0 ? i + count : i]);
+  return success();
 }
 
 LogicalResult split(NodeContext &n, Results &results) {
@@ -1195,8 +1284,6 @@ LogicalResult pad(NodeContext &n, Results &results) {
   if (int64_t(pads->size()) != 2 * rank)
     return n.error() << "pads has " << pads->size() << " entries for rank "
                      << rank;
-  if (llvm::any_of(*pads, [](int64_t p) { return p < 0; }))
-    return n.error() << "negative pads (cropping) are not supported";
   double value = n.opset < 11 ? n.getFloat("value", 0) : 0;
   if (n.opset >= 11 && n.hasInput(2)) {
     const Tensor &v = n.input(2);
@@ -1209,8 +1296,23 @@ LogicalResult pad(NodeContext &n, Results &results) {
   FailureOr<Value> x = n.floatValue(0);
   if (failed(x))
     return failure();
-  ArrayRef<int64_t> low = ArrayRef(*pads).take_front(rank),
-                    high = ArrayRef(*pads).drop_front(rank);
+  // Negative pads (F.pad cropping) slice first; the rest pads.
+  SmallVector<int64_t> start, limit, low, high;
+  for (auto [d, size] : llvm::enumerate(n.type(0).getShape())) {
+    int64_t before = (*pads)[d], after = (*pads)[rank + d];
+    start.push_back(std::max<int64_t>(-before, 0));
+    limit.push_back(size - std::max<int64_t>(-after, 0));
+    if (limit.back() < start.back())
+      return n.error() << "pads [" << before << ", " << after
+                       << "] crop more than dimension " << d << "'s size "
+                       << size;
+    low.push_back(std::max<int64_t>(before, 0));
+    high.push_back(std::max<int64_t>(after, 0));
+  }
+  if (llvm::any_of(*pads, [](int64_t p) { return p < 0; }))
+    x = sliceBox(n, *x, start, limit);
+  if (failed(x))
+    return failure();
   if (mode != "constant")
     return result(results, padBorders(n, *x, mode, low, high));
   return result(
@@ -1408,8 +1510,9 @@ const OperatorInfo operators[] = {
      "integer values in f64, then `adj.convert`"},
     {"Pad", 2, 17, 1, pad,
      "`adj.pad` in constant mode; reflect and edge modes as slices "
-     "(`adj.reverse`d, or broadcast) concatenated; non-negative pads known "
-     "at import time (before opset 11 the attributes pads and value)"},
+     "(`adj.reverse`d, or broadcast) concatenated; pads known at import "
+     "time (before opset 11 the attributes pads and value), negative ones "
+     "(cropping) an `adj.slice` first"},
     {"Range", 11, 17, 3, range,
      "folds to a constant: start, limit and delta must be known at import "
      "time (shapes are static)"},
@@ -1432,14 +1535,21 @@ const OperatorInfo operators[] = {
     {"Slice", 1, 17, 1, slice,
      "`adj.slice`; bounds known at import time (attributes before opset "
      "10); negative steps `adj.reverse` the slice; integer constants fold"},
+    {"SequenceAt", 11, 17, 2, sequenceAt,
+     "of a `SplitToSequence` only, at a position known at import time: "
+     "that piece"},
     {"Split", 2, 17, 1, split, "`adj.slice` per output"},
+    {"SplitToSequence", 11, 17, 1, splitToSequence,
+     "`adj.slice` per piece, split known at import time; read by "
+     "`SequenceAt` only"},
     {"Squeeze", 1, 17, 1, squeeze, "`adj.reshape`"},
     {"Tile", 6, 17, 2, tile,
      "`adj.broadcast_to` between reshapes; repeats known at import time"},
     {"Transpose", 1, 17, 1, transpose,
      "`adj.transpose`; integer constants fold"},
     {"Trilu", 14, 17, 1, trilu,
-     "`adj.select` by a constant mask; k known at import time"},
+     "`adj.select` by a constant mask; k known at import time; a constant "
+     "(a bool causal mask) folds"},
     {"Unsqueeze", 1, 17, 1, unsqueeze, "`adj.reshape`"},
 };
 
