@@ -215,10 +215,11 @@ FailureOr<SmallVector<RefTensor>> Interpreter::call(func::FuncOp fn,
     if (!firstNonFinite && !decomposing && !isa<func::CallOp>(op) &&
         llvm::any_of(*results, [](const RefTensor &t) {
           return isa<FloatType>(t.elementType) &&
-                 llvm::any_of(t.data, [](double v) { return !std::isfinite(v); });
+                 llvm::any_of(t.data,
+                              [](double v) { return !std::isfinite(v); });
         }))
-      firstNonFinite = NonFiniteOp{op.getName().getStringRef().str(),
-                                   op.getLoc()};
+      firstNonFinite =
+          NonFiniteOp{op.getName().getStringRef().str(), op.getLoc()};
     for (auto [value, tensor] : llvm::zip_equal(op.getResults(), *results))
       values.try_emplace(value, std::move(tensor));
   }
@@ -433,7 +434,8 @@ FailureOr<RefTensor> Interpreter::readConstant(Operation *op, Attribute value) {
   if (auto scalar = dyn_cast<FloatAttr>(value))
     return ref::makeTensor(scalar.getType(), {},
                            scalar.getValue().convertToDouble());
-  if (auto scalar = dyn_cast<IntegerAttr>(value); scalar && isSupportedElementType(scalar.getType()))
+  if (auto scalar = dyn_cast<IntegerAttr>(value);
+      scalar && isSupportedElementType(scalar.getType()))
     return ref::makeTensor(scalar.getType(), {},
                            scalar.getType().isInteger(1)
                                ? double(scalar.getValue().getBoolValue())
@@ -523,7 +525,8 @@ FailureOr<RefTensor> Interpreter::evalMathOp(Operation *op,
       .Case([&](math::CopySignOp) { return binary(std::copysign); })
       .Case([&](math::PowFOp) { return binary(std::pow); })
       .Case([&](math::FmaOp) -> Result {
-        RefTensor product = ref::broadcastBinary(*in[0], *in[1], ref::scalar::mul);
+        RefTensor product =
+            ref::broadcastBinary(*in[0], *in[1], ref::scalar::mul);
         return ref::broadcastBinary(product, *in[2], ref::scalar::add);
       })
       .Default([&](Operation *) -> Result { return emitUnsupported(op); });

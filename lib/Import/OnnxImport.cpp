@@ -330,8 +330,7 @@ static void convertSplatConstants(SmallVectorImpl<Tensor *> &inputs,
       continue;
     APFloat v = t->constant.getSplatValue<APFloat>();
     bool lost;
-    v.convert(runtime.getFloatSemantics(), APFloat::rmNearestTiesToEven,
-              &lost);
+    v.convert(runtime.getFloatSemantics(), APFloat::rmNearestTiesToEven, &lost);
     auto type = t->getType().clone(runtime);
     converted.push_back({{}, DenseElementsAttr::get(type, v)});
     t = &converted.back();
@@ -787,10 +786,10 @@ OwningOpRef<ModuleOp> GraphImporter::run(const OnnxImportOptions &options) {
                   "positions, classes], ...); graph output '"
                << graph.output(0).name() << "' is " << output,
            nullptr;
-  Type labels = crossEntropy ? RankedTensorType::get(
-                                   output.getShape().drop_back(),
-                                   b.getI64Type())
-                             : Type(output);
+  Type labels =
+      crossEntropy
+          ? RankedTensorType::get(output.getShape().drop_back(), b.getI64Type())
+          : Type(output);
   func::FuncOp lossFn = makeFunction(b, "loss", {labels}, {"labels"});
   body = OpBuilder::atBlockEnd(&lossFn.front());
   FailureOr<SmallVector<Value>> again =

@@ -608,7 +608,7 @@ LogicalResult splitToSequence(NodeContext &n, Results &results) {
   }
   if (offset != size)
     return n.error() << "split sizes ["
-                       << llvm::make_range(sizes.begin(), sizes.end())
+                     << llvm::make_range(sizes.begin(), sizes.end())
                      << "] do not add up to the axis' size " << size;
   results.push_back(sequence);
   return success();

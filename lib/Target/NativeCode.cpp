@@ -317,9 +317,8 @@ static void addNullChecks(llvm::Module &module,
     body->setName(f.symbol + ".body");
     body->setLinkage(llvm::GlobalValue::InternalLinkage);
     // In the body's place, so the IR reads in the model's order.
-    auto *fn = llvm::Function::Create(body->getFunctionType(),
-                                      llvm::GlobalValue::ExternalLinkage,
-                                      f.symbol);
+    auto *fn = llvm::Function::Create(
+        body->getFunctionType(), llvm::GlobalValue::ExternalLinkage, f.symbol);
     module.getFunctionList().insert(body->getIterator(), fn);
     llvm::LLVMContext &ctx = module.getContext();
     llvm::IRBuilder<> b(llvm::BasicBlock::Create(ctx, "entry", fn));

@@ -131,8 +131,8 @@ int64_t placeBuffers(func::FuncOp fn, ArrayRef<memref::AllocOp> allocs,
 /// bytes, more than `warnBytes`.
 void warnHugeWorkspace(func::FuncOp fn, ArrayRef<memref::AllocOp> allocs,
                        int64_t size, int64_t warnBytes) {
-  memref::AllocOp largest = *llvm::max_element(
-      allocs, [](memref::AllocOp a, memref::AllocOp b) {
+  memref::AllocOp largest =
+      *llvm::max_element(allocs, [](memref::AllocOp a, memref::AllocOp b) {
         return byteSize(a.getType()) < byteSize(b.getType());
       });
   auto gib = [](int64_t bytes) {
@@ -140,8 +140,7 @@ void warnHugeWorkspace(func::FuncOp fn, ArrayRef<memref::AllocOp> allocs,
   };
   largest.emitWarning("the workspace of @")
       << adjoint::adj::getSourceName(fn) << " takes " << size << " bytes ("
-      << gib(size) << "), more than " << warnBytes << " ("
-      << gib(warnBytes)
+      << gib(size) << "), more than " << warnBytes << " (" << gib(warnBytes)
       << "): a call will most likely fail to allocate it; its largest "
          "buffer, this op's result, takes "
       << byteSize(largest.getType()) << " bytes ("

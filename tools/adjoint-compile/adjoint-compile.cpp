@@ -55,12 +55,13 @@ static cl::list<std::string> valueAndGrad(
     "value-and-grad",
     cl::desc("Also export <fn>_value_and_grad: fn's value and gradient"),
     cl::value_desc("fn[:wrt=a,b]"), cl::cat(category));
-static cl::opt<std::string>
-    loss("loss",
-         cl::desc("For an ONNX model: also make @loss, softmax_cross_entropy "
-                  "or mse of its output against a `labels` argument (cross-entropy: the "
-                  "classes are the last dimension, labels the others)"),
-         cl::value_desc("kind"), cl::cat(category));
+static cl::opt<std::string> loss(
+    "loss",
+    cl::desc(
+        "For an ONNX model: also make @loss, softmax_cross_entropy "
+        "or mse of its output against a `labels` argument (cross-entropy: the "
+        "classes are the last dimension, labels the others)"),
+    cl::value_desc("kind"), cl::cat(category));
 static cl::opt<std::string>
     dumpAfter("dump-after",
               cl::desc("Write the IR after a stage (differentiate, optimize, "

@@ -30,12 +30,12 @@ static cl::opt<std::string> input(cl::Positional, cl::desc("<model.onnx>"),
 static cl::opt<std::string> output("o", cl::desc("Output file (default: -)"),
                                    cl::value_desc("file"), cl::init("-"),
                                    cl::cat(category));
-static cl::opt<std::string>
-    loss("loss",
-         cl::desc("Also make @loss: softmax_cross_entropy or mse of the "
-                  "model's output against a `labels` argument (cross-entropy: the "
-                  "classes are the last dimension, labels the others)"),
-         cl::value_desc("kind"), cl::cat(category));
+static cl::opt<std::string> loss(
+    "loss",
+    cl::desc("Also make @loss: softmax_cross_entropy or mse of the "
+             "model's output against a `labels` argument (cross-entropy: the "
+             "classes are the last dimension, labels the others)"),
+    cl::value_desc("kind"), cl::cat(category));
 static cl::opt<bool> operatorTable(
     "operator-table",
     cl::desc("Write the Markdown table of the supported ONNX operators "

@@ -569,8 +569,9 @@ static LogicalResult run(MLIRContext &context, llvm::SourceMgr &sourceMgr) {
   // The evaluator reads adj IR; an ONNX file would fail to parse at its
   // first byte.
   if (llvm::sys::path::extension(modelFile) == ".onnx")
-    return fail(modelFile + " is an ONNX model; adjoint-run evaluates adj "
-                            "models: convert it first (adjoint-import " +
+    return fail(modelFile +
+                " is an ONNX model; adjoint-run evaluates adj "
+                "models: convert it first (adjoint-import " +
                 modelFile + " -o model.mlir [--loss ...])");
 
   OwningOpRef<ModuleOp> module =
@@ -630,9 +631,9 @@ static LogicalResult run(MLIRContext &context, llvm::SourceMgr &sourceMgr) {
           << "result " << i << " holds NaN or Inf: " << firstNonFinite->name
           << " here produced the first one";
     else
-      emitWarning(fn->getLoc())
-          << "result " << i << " holds NaN or Inf, which came from the "
-             "arguments";
+      emitWarning(fn->getLoc()) << "result " << i
+                                << " holds NaN or Inf, which came from the "
+                                   "arguments";
     break;
   }
   if (!outputFile.empty() &&

@@ -302,7 +302,8 @@ struct PowOfConstant : public OpRewritePattern<PowOp> {
     Type type = op.getType();
     SplatElementsAttr exponent;
     // A broadcast by the exponent would need more than an elementwise op.
-    if (x.getType() != type || !matchPattern(op.getRhs(), m_Constant(&exponent)))
+    if (x.getType() != type ||
+        !matchPattern(op.getRhs(), m_Constant(&exponent)))
       return failure();
     Location loc = op.getLoc();
     auto square = [&] { return rewriter.create<MulOp>(loc, x, x); };
@@ -310,8 +311,8 @@ struct PowOfConstant : public OpRewritePattern<PowOp> {
       auto scalarType = RankedTensorType::get({}, getElementTypeOrSelf(type));
       Value one = rewriter.create<ConstantOp>(
           loc, DenseElementsAttr::get(
-                   scalarType, rewriter.getFloatAttr(scalarType.getElementType(),
-                                                     1.0)));
+                   scalarType,
+                   rewriter.getFloatAttr(scalarType.getElementType(), 1.0)));
       return rewriter.create<DivOp>(loc, one, v);
     };
     Value result;
@@ -606,7 +607,8 @@ struct ReductionOfBroadcast : public OpRewritePattern<OpTy> {
     bool expandedReduced = false;
     for (int64_t axis : op.getReducedAxes()) {
       keptShape[axis] = 1;
-      if (axis >= added && in.getDimSize(axis - added) == out.getDimSize(axis)) {
+      if (axis >= added &&
+          in.getDimSize(axis - added) == out.getDimSize(axis)) {
         operandAxes.push_back(axis - added);
         continue;
       }
