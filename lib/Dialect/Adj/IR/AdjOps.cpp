@@ -257,6 +257,15 @@ foldSplats(Operation *op, Attribute lhs, Attribute rhs,
 
 static constexpr auto nearest = APFloat::rmNearestTiesToEven;
 
+/// A 0-d constant `value` of float type `elementType`, for the rewrites
+/// below to broadcast against.
+static Value scalarConstant(OpBuilder &b, Location loc, Type elementType,
+                            double value) {
+  auto type = RankedTensorType::get({}, elementType);
+  return b.create<ConstantOp>(
+      loc, DenseElementsAttr::get(type, b.getFloatAttr(elementType, value)));
+}
+
 // x + (-0) = x and x - (+0) = x for every x, -0 included; x + (+0) is not.
 OpFoldResult AddOp::fold(FoldAdaptor adaptor) {
   if (OpFoldResult folded = foldSplats(
@@ -308,11 +317,8 @@ struct PowOfConstant : public OpRewritePattern<PowOp> {
     Location loc = op.getLoc();
     auto square = [&] { return rewriter.create<MulOp>(loc, x, x); };
     auto reciprocal = [&](Value v) -> Value {
-      auto scalarType = RankedTensorType::get({}, getElementTypeOrSelf(type));
-      Value one = rewriter.create<ConstantOp>(
-          loc, DenseElementsAttr::get(
-                   scalarType,
-                   rewriter.getFloatAttr(scalarType.getElementType(), 1.0)));
+      Value one =
+          scalarConstant(rewriter, loc, getElementTypeOrSelf(type), 1.0);
       return rewriter.create<DivOp>(loc, one, v);
     };
     Value result;
@@ -625,13 +631,9 @@ struct ReductionOfBroadcast : public OpRewritePattern<OpTy> {
                                      rewriter.getDenseI64ArrayAttr(operandAxes),
                                      /*keepdims=*/true);
     Type elementType = in.getElementType();
-    if (std::is_same_v<OpTy, SumOp> && copies != 1) {
-      auto scalarType = RankedTensorType::get({}, elementType);
-      Value factor = rewriter.create<ConstantOp>(
-          loc, DenseElementsAttr::get(
-                   scalarType, rewriter.getFloatAttr(elementType, copies)));
-      result = rewriter.create<MulOp>(loc, result, factor);
-    }
+    if (std::is_same_v<OpTy, SumOp> && copies != 1)
+      result = rewriter.create<MulOp>(
+          loc, result, scalarConstant(rewriter, loc, elementType, copies));
     // Broadcast over the kept expanded dimensions (if any), then drop the
     // reduced ones unless keepdims keeps them.
     auto keptType = RankedTensorType::get(keptShape, elementType);
