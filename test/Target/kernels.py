@@ -88,6 +88,10 @@ def data(*shape):
 # threads each thread packs A^T whole and takes its share of B^T's rows.
 # A reduction shorter than a vector (K = 9, 900 x 260: above the direct
 # path's threshold for threads) on the direct path, B's panels copied.
+# Eight rows times a transposed B of 900 columns (dot tiles, gemm.inc
+# dots_fit): the threads take whole groups of 8 columns, 112.5 of them.
+# Four rows times a row-major B of 260 columns (row tiles, rows_fit): 5
+# tiles of 64 columns, the last of 4.
 xt, kt, yt = t([8, 3, 20, 20]), t([16, 3, 5, 5]), t([8, 16, 16, 16])
 source = f"""
   func.func private @conv(%x: {xt}, %k: {kt}) -> {yt} {{
@@ -102,7 +106,8 @@ source = f"""
       -> ({t([200, 260])}, {yt}, {xt}, {kt}, {t([200, 10])}, {t([900, 1])},
           tensor<{ELEM}>, {t([512])}, {t([512, 512])}, {t([6, 129, 128])},
           {t([200, 64])}, {t([24, 300])}, {t([300, 50])}, {t([300, 30])},
-          {t([80, 300])}, {t([80, 260])}, {t([64, 512])}, {t([900, 260])}) {{
+          {t([80, 300])}, {t([80, 260])}, {t([64, 512])}, {t([900, 260])},
+          {t([8, 900])}, {t([4, 260])}) {{
     %c = adj.matmul %a, %b : {t([200, 300])}, {t([300, 260])} -> {t([200, 260])}
     %y, %dx, %dk = adj.vjp @conv(%x, %k) cotangents(%dy)
         : ({xt}, {kt}, {yt}) -> ({yt}, {xt}, {kt})
@@ -133,12 +138,18 @@ source = f"""
     %ke = adj.slice %e start [0, 0] limit [900, 9] stride [1, 1] : {t([900, 300])} -> {t([900, 9])}
     %kb = adj.slice %b start [0, 0] limit [9, 260] stride [1, 1] : {t([300, 260])} -> {t([9, 260])}
     %k9 = adj.matmul %ke, %kb : {t([900, 9])}, {t([9, 260])} -> {t([900, 260])}
+    %a8 = adj.slice %a start [0, 0] limit [8, 300] stride [1, 1] : {t([200, 300])} -> {t([8, 300])}
+    %et = adj.transpose %e [1, 0] : {t([900, 300])} -> {t([300, 900])}
+    %d8 = adj.matmul %a8, %et : {t([8, 300])}, {t([300, 900])} -> {t([8, 900])}
+    %a4 = adj.slice %a start [0, 0] limit [4, 300] stride [1, 1] : {t([200, 300])} -> {t([4, 300])}
+    %r4 = adj.matmul %a4, %b : {t([4, 300])}, {t([300, 260])} -> {t([4, 260])}
     return %c, %y, %dx, %dk, %n, %o, %l, %cols, %p, %heads, %short, %wide, %tall, %tall2,
-           %mid, %mid2, %ub, %k9
+           %mid, %mid2, %ub, %k9, %d8, %r4
         : {t([200, 260])}, {yt}, {xt}, {kt}, {t([200, 10])}, {t([900, 1])},
           tensor<{ELEM}>, {t([512])}, {t([512, 512])}, {t([6, 129, 128])},
           {t([200, 64])}, {t([24, 300])}, {t([300, 50])}, {t([300, 30])},
-          {t([80, 300])}, {t([80, 260])}, {t([64, 512])}, {t([900, 260])}
+          {t([80, 300])}, {t([80, 260])}, {t([64, 512])}, {t([900, 260])},
+          {t([8, 900])}, {t([4, 260])}
   }}"""
 det_rng = np.random.default_rng(5)
 inputs = [det_rng.standard_normal(s).astype(DTYPE)
@@ -178,8 +189,16 @@ if len(sys.argv) == 4:  # child: run the library, write its outputs
 # blocks); 64x40x100 (K too short) and 40x40x300 (a ragged sliver) not.
 # A reduction shorter than a vector takes the direct path: 64x512x10
 # (mlp's dz3 W3^T with B transposed: its panels copied column by column),
-# 200x64x7.
-sizes = [(1, 1, 1), (1, 7, 3), (5, 1, 9), (6, 16, 256), (7, 17, 257),
+# 200x64x7. Up to MR rows times a transposed B above the direct path's
+# size: dot tiles (dots_fit), for every row count's tile width (8, 4 or 2
+# columns) with a ragged last column and a K past the last whole vector:
+# 1x333x257, 3x101x300, 7x99x130, 8x70x520, and 2x200x300, 5x2100x300.
+# Up to 4 rows times a row-major B (or A transposed) above that size: row
+# tiles (rows_fit), 16, 8, 5 or 4 vectors wide, each with a ragged last
+# tile: 1x1000x70, 2x300x130, 3x250x100, 4x200x90, and 2x200x300.
+sizes = [(1, 333, 257), (3, 101, 300), (7, 99, 130), (8, 70, 520),
+         (1, 1000, 70), (2, 300, 130), (3, 250, 100), (4, 200, 90),
+         (1, 1, 1), (1, 7, 3), (5, 1, 9), (6, 16, 256), (7, 17, 257),
          (13, 33, 70), (64, 10, 512), (97, 130, 300), (250, 40, 520),
          (1, 64, 64), (1, 64, 1), (64, 1, 1), (64, 64, 1), (3, 70, 20),
          (9, 32, 64), (20, 16, 33), (37, 10, 700), (512, 10, 64),
