@@ -93,6 +93,7 @@ void adjoint::buildBufferizePipeline(OpPassManager &pm,
       };
   pm.addPass(createAdjLowerExternalCalls());
   pm.addPass(createAdjIsolateResults());
+  pm.addPass(createAdjUnshareEmptyTensors());
   pm.addPass(bufferization::createOneShotBufferizePass(options));
   // A loop that updates a buffer in place (scatter_add's) still returns it:
   // canonicalization forwards the buffer, so a result computed by a loop is
@@ -123,6 +124,7 @@ void adjoint::buildLowerToLLVMPipeline(OpPassManager &pm,
   if (options.optimize)
     pm.addPass(createAdjMarkBufferAccesses());
   pm.addPass(createLowerAffinePass());
+  pm.addPass(createAdjSplitLongBlocks());
   pm.addPass(createConvertSCFToCFPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());

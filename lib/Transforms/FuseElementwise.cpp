@@ -560,7 +560,11 @@ void mergeSiblings(RewriterBase &rewriter, linalg::GenericOp first,
 /// on from there instead of from the start of the block; and only ops
 /// reading one of the second's inputs are candidates. Restarting from the
 /// start and testing every pair made a long unrolled recurrence cubic in
-/// its steps (a 32-step LSTM spent 20 s here).
+/// its steps (a 32-step LSTM spent 20 s here). Only the nearest
+/// kMergeCandidates readers are tried: a value read all along a long
+/// program (a parameter of an unrolled solver) made every pair a candidate,
+/// quadratic again, for merges that would only stretch live ranges.
+constexpr size_t kMergeCandidates = 32;
 bool mergeSiblingsIn(RewriterBase &rewriter, Block &block) {
   SmallVector<linalg::GenericOp> generics(block.getOps<linalg::GenericOp>());
   DenseMap<Operation *, size_t> index;
@@ -577,6 +581,8 @@ bool mergeSiblingsIn(RewriterBase &rewriter, Block &block) {
           candidates.push_back(it->second);
     llvm::sort(candidates);
     candidates.erase(llvm::unique(candidates), candidates.end());
+    if (candidates.size() > kMergeCandidates)
+      candidates.erase(candidates.begin(), candidates.end() - kMergeCandidates);
     for (size_t i : candidates) {
       Operation *at = mergePoint(generics[i], second);
       if (!at)

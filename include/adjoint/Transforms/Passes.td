@@ -62,6 +62,36 @@ def AdjIsolateResults : Pass<"adj-isolate-results", "::mlir::ModuleOp"> {
                            "::mlir::tensor::TensorDialect"];
 }
 
+def AdjUnshareEmptyTensors : Pass<"adj-unshare-empty-tensors"> {
+  let summary = "Give each few uses of a tensor.empty a tensor.empty of their own";
+  let description = [{
+    CSE merges identical `tensor.empty` ops, so after it one `tensor.empty`
+    is the output tensor of every linalg op of its shape. One-Shot
+    Bufferize then sees all those ops writing into the same tensor and
+    checks each in-place write against every other use of it: quadratic in
+    the length of the function (an unrolled 40-step ODE solve spent 19 s
+    there, 1 s with this pass). Run just before bufferization, this pass
+    gives each run of `uses-per-tensor` neighbouring uses (in program
+    order) a `tensor.empty` of their own, cloned next to the original. A
+    few sharing one keeps what the sharing is good for: a chain of
+    elementwise ops is written in place, into one buffer.
+
+    ```mlir
+    %e = tensor.empty() : tensor<4xf32>
+    %a = linalg.generic ... outs(%e : tensor<4xf32>)
+    %b = linalg.generic ... outs(%e : tensor<4xf32>)
+    %c = linalg.generic ... outs(%e : tensor<4xf32>)
+    ```
+    with `uses-per-tensor=2` becomes two `tensor.empty` ops, one for `%a`
+    and `%b`, one for `%c`.
+  }];
+  let options = [
+    Option<"usesPerTensor", "uses-per-tensor", "int64_t", /*default=*/"8",
+           "Most uses of one tensor.empty">,
+  ];
+  let dependentDialects = ["::mlir::tensor::TensorDialect"];
+}
+
 def AdjLowerExternalCalls : Pass<"adj-lower-external-calls", "::mlir::ModuleOp"> {
   let summary = "Give external functions (kernels in C) their C signature";
   let description = [{
@@ -495,6 +525,24 @@ def AdjParallelizeLoops : Pass<"adj-parallelize-loops", "::mlir::ModuleOp"> {
                            "::mlir::memref::MemRefDialect",
                            "::mlir::omp::OpenMPDialect",
                            "::mlir::scf::SCFDialect"];
+}
+
+def AdjSplitLongBlocks : Pass<"adj-split-long-blocks", "::mlir::ModuleOp"> {
+  let summary = "Split a function's long blocks into a chain of short ones";
+  let description = [{
+    `convert-scf-to-cf` lowers a loop by splitting its block at the loop,
+    which moves every op after the loop into a new block: with one loop
+    nest per op of the model, a straight-line function of n loops costs n^2
+    moves (an unrolled 40-step ODE solve spent 3.3 s there). Run just
+    before it, this pass splits each block of a function into blocks of at
+    most `ops` ops, joined by `cf.br`, so that a loop's split moves at most
+    that many. LLVM merges the blocks back.
+  }];
+  let options = [
+    Option<"ops", "ops", "int64_t", /*default=*/"128",
+           "Most ops of a block">,
+  ];
+  let dependentDialects = ["::mlir::cf::ControlFlowDialect"];
 }
 
 def AdjMarkBufferAccesses
