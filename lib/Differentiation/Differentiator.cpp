@@ -55,6 +55,9 @@ namespace {
 /// Which values of a single-block function carry derivatives.
 struct Activity {
   llvm::DenseSet<Value> varied, useful;
+  /// Float values that are not tensors (a `tensor.extract`'s f32) and
+  /// depend on a varied value: no derivative can flow through them.
+  llvm::DenseSet<Value> variedScalars;
 
   bool isActive(Value v) const {
     return varied.contains(v) && useful.contains(v);
@@ -77,6 +80,15 @@ Activity analyze(Block &body, ArrayRef<bool> wrt, ValueRange seeds) {
       for (Value result : op.getResults())
         if (adj::isFloatTensor(result.getType()))
           activity.varied.insert(result);
+    bool feedsScalars = varied || llvm::any_of(op.getOperands(), [&](Value v) {
+                          return activity.varied.contains(v) ||
+                                 activity.variedScalars.contains(v);
+                        });
+    if (feedsScalars)
+      for (Value result : op.getResults())
+        if (!adj::isFloatTensor(result.getType()) &&
+            isa<FloatType>(getElementTypeOrSelf(result.getType())))
+          activity.variedScalars.insert(result);
   }
   activity.useful.insert(seeds.begin(), seeds.end());
   for (Operation &op : llvm::reverse(body))
@@ -110,7 +122,36 @@ InFlightDiagnostic emitOnlyDeclared(func::FuncOp fn) {
          << adj::getSourceName(fn)
          << ": it is only declared; define it, or give it a custom "
             "derivative (adj.custom_vjp = @"
-         << fn.getSymName() << "_custom_vjp; see docs/adding-rules.md)";
+         << adj::getSourceName(fn) << "_custom_vjp; see docs/adding-rules.md)";
+}
+
+/// Fails, with an error at `op`, where a tensor the result depends on is
+/// built from a float scalar that depends on what is differentiated: the
+/// derivative would silently be lost there.
+LogicalResult checkNoScalarPath(Operation &op, const Activity &activity) {
+  bool usefulTensor = llvm::any_of(op.getResults(), [&](Value v) {
+    return adj::isFloatTensor(v.getType()) && activity.useful.contains(v);
+  });
+  if (!usefulTensor)
+    return success();
+  for (OpOperand &operand : op.getOpOperands()) {
+    Value scalar = operand.get();
+    if (!activity.variedScalars.contains(scalar))
+      continue;
+    InFlightDiagnostic diag =
+        op.emitError("cannot differentiate through operand #")
+        << operand.getOperandNumber() << " of '" << op.getName()
+        << "', of type " << scalar.getType()
+        << ": derivatives flow only through float tensors, and this value "
+           "depends on what is differentiated. Keep it a tensor (adj.slice "
+           "and adj.reshape instead of tensor.extract), or give the function "
+           "a custom derivative (docs/adding-rules.md)";
+    if (Operation *def = scalar.getDefiningOp())
+      diag.attachNote(def->getLoc())
+          << "the value comes from this '" << def->getName() << "'";
+    return failure();
+  }
+  return success();
 }
 
 /// The callees already checked by one checkRules, with their wrt masks.
@@ -158,6 +199,8 @@ LogicalResult checkRules(Block &body, const Activity &activity,
   const RuleLibrary *rules = differentiator.getRules();
   bool ok = true;
   for (Operation &op : body) {
+    if (failed(checkNoScalarPath(op, activity)))
+      ok = false;
     if (!needsRule(op, activity))
       continue;
     if (auto call = dyn_cast<func::CallOp>(op))

@@ -113,3 +113,30 @@ func.func @b(%x: tensor<f64>) -> tensor<f64> {
   %g = adj.grad @a(%x) : (tensor<f64>) -> tensor<f64>
   return %g : tensor<f64>
 }
+
+// -----
+
+// A derivative cannot flow through a float scalar: a tensor built from one
+// that depends on what is differentiated is an error, not a silent zero. A
+// scalar that only steers an integer (an index) is not.
+func.func @through_scalar(%a: tensor<3xf32>, %b: tensor<3xf32>) -> tensor<f32> {
+  %c0 = arith.constant 0 : index
+  // expected-note @+1 {{the value comes from this 'tensor.extract'}}
+  %e = tensor.extract %a[%c0] : tensor<3xf32>
+  // expected-note @+1 {{the value comes from this 'arith.mulf'}}
+  %f = arith.mulf %e, %e : f32
+  // expected-error @+1 {{cannot differentiate through operand #0 of 'tensor.splat', of type 'f32': derivatives flow only through float tensors}}
+  %t = tensor.splat %f : tensor<3xf32>
+  %m = adj.mul %t, %b : tensor<3xf32>
+  // expected-error @+1 {{cannot differentiate through operand #0 of 'tensor.from_elements', of type 'f32'}}
+  %g = tensor.from_elements %e : tensor<f32>
+  %s = adj.sum %m : tensor<3xf32> -> tensor<f32>
+  %r = adj.add %s, %g : tensor<f32>
+  %k = arith.fptosi %e : f32 to i64
+  %i = tensor.from_elements %k : tensor<i64>
+  return %r : tensor<f32>
+}
+func.func @ask_scalar(%a: tensor<3xf32>, %b: tensor<3xf32>) -> (tensor<f32>, tensor<3xf32>) {
+  %r, %da = adj.value_and_grad @through_scalar(%a, %b) wrt [0] : (tensor<3xf32>, tensor<3xf32>) -> (tensor<f32>, tensor<3xf32>)
+  return %r, %da : tensor<f32>, tensor<3xf32>
+}
