@@ -579,15 +579,42 @@ LogicalResult topK(NodeContext &n, Results &results) {
   return success();
 }
 
+/// CumSum of an integer constant along `axis`, in the wrap-around arithmetic
+/// of its type (ONNX's result has the input's type).
+LogicalResult cumSumOfConstant(NodeContext &n, int64_t axis, bool exclusive,
+                               bool reverse, Results &results) {
+  DenseElementsAttr c = n.input(0).constant;
+  SmallVector<APInt> values(c.getValues<APInt>());
+  ArrayRef<int64_t> shape = n.type(0).getShape();
+  int64_t size = shape[axis], inner = 1;
+  for (int64_t d : shape.drop_front(axis + 1))
+    inner *= d;
+  unsigned width = c.getElementType().getIntOrFloatBitWidth();
+  int64_t outer = values.empty() ? 0 : values.size() / (size * inner);
+  for (int64_t o = 0; o < outer; ++o)
+    for (int64_t i = 0; i < inner; ++i) {
+      APInt sum(width, 0);
+      for (int64_t k = 0; k < size; ++k) {
+        APInt &v =
+            values[(o * size + (reverse ? size - 1 - k : k)) * inner + i];
+        APInt next = sum + v;
+        v = exclusive ? sum : next;
+        sum = next;
+      }
+    }
+  results.push_back({{}, DenseElementsAttr::get(c.getType(), values)});
+  return success();
+}
+
 /// CumSum by doubling: after the step of shift s, each entry holds the sum
 /// of the 2s entries ending at it, so ceil(log2 size) shifted adds (pads
 /// and slices) make the prefix sums, O(size log size) in all and
 /// differentiable by their rules. `exclusive` shifts once more; `reverse`
-/// sums from the end.
+/// sums from the end. Of an integer constant (position ids as the cumsum of
+/// a constant mask), folded.
 LogicalResult cumSum(NodeContext &n, Results &results) {
-  FailureOr<Value> x = n.floatValue(0);
   FailureOr<SmallVector<int64_t>> axes = n.ints(1, "axis");
-  if (failed(x) || failed(axes))
+  if (failed(axes))
     return failure();
   if (axes->size() != 1)
     return n.error() << "axis must be one value";
@@ -597,6 +624,12 @@ LogicalResult cumSum(NodeContext &n, Results &results) {
     return failure();
   int64_t size = type.getDimSize(*axis);
   bool reverse = n.getInt("reverse", 0);
+  bool exclusive = n.getInt("exclusive", 0);
+  if (isIntConstant(n.input(0)) && !type.getElementType().isInteger(1))
+    return cumSumOfConstant(n, *axis, exclusive, reverse, results);
+  FailureOr<Value> x = n.floatValue(0);
+  if (failed(x))
+    return failure();
   auto flip = [&](Value v) -> FailureOr<Value> {
     if (!reverse)
       return v;
@@ -621,7 +654,7 @@ LogicalResult cumSum(NodeContext &n, Results &results) {
       return failure();
     y = n.create<adj::AddOp>({*y, *moved});
   }
-  if (succeeded(y) && n.getInt("exclusive", 0) && size > 0)
+  if (succeeded(y) && exclusive && size > 0)
     y = shifted(*y, 1);
   if (failed(y))
     return failure();
@@ -813,7 +846,8 @@ const OperatorInfo operators[] = {
     {"CumSum", 11, 17, 2, cumSum,
      "ceil(log2 n) shifted `adj.add`s (`adj.pad` of an `adj.slice`) along "
      "the axis (known at import time), exclusive and reverse: "
-     "differentiable"},
+     "differentiable; an integer constant (position ids as the cumsum of "
+     "a constant mask) folds, in its type's wrap-around arithmetic"},
     {"InstanceNormalization", 6, 17, 3, instanceNorm,
      "`adj.layer_norm` over the spatial entries of each channel, then the "
      "per-channel scale and shift"},

@@ -200,5 +200,40 @@ got = compile_nodes([constant("a", np.array([3, 4], np.int64)),
                     "min-max-int-constants").forward(x=x)
 check("Min and Max of integer constants", got, x.reshape(2, 3))
 
+# CumSum of an integer constant folds (position ids as the cumsum of a
+# constant mask), in the arithmetic of its type (int32 wraps around), with
+# every exclusive/reverse: each result cast to float and added to x.
+c = np.random.randint(-9, 10, (3, 4, 5)).astype(np.int64)
+wraps = np.array([2**31 - 1, 1, 5], np.int32)
+x = np.random.randn(3, 4, 5).astype(np.float32)
+nodes = [constant("c", c), constant("wraps", wraps)]
+outputs, want = {}, {}
+for axis in (1, -1):
+    for exclusive in (0, 1):
+        for reverse in (0, 1):
+            name = f"a{axis % 3}e{exclusive}r{reverse}"
+            nodes += [constant(f"axis_{name}", np.array(axis, np.int64)),
+                      helper.make_node("CumSum", ["c", f"axis_{name}"],
+                                       [f"s_{name}"], exclusive=exclusive,
+                                       reverse=reverse),
+                      helper.make_node("Cast", [f"s_{name}"], [f"f_{name}"],
+                                       to=TensorProto.FLOAT),
+                      helper.make_node("Add", ["x", f"f_{name}"], [name])]
+            s = np.flip(c, axis) if reverse else c
+            s = np.cumsum(s, axis) - (s if exclusive else 0)
+            want[name] = x + (np.flip(s, axis) if reverse else s).astype(
+                np.float32)
+            outputs[name] = TensorProto.FLOAT
+nodes += [constant("zero", np.array(0, np.int64)),
+          helper.make_node("CumSum", ["wraps", "zero"], ["w"]),
+          helper.make_node("Cast", ["w"], ["wrapped"], to=TensorProto.FLOAT)]
+outputs["wrapped"] = TensorProto.FLOAT
+want["wrapped"] = np.cumsum(wraps, dtype=np.int32).astype(np.float32)
+got = compile_nodes(nodes, {"x": x}, outputs,
+                    "cumsum-int-constants").forward(x=x)
+for name in outputs:
+    check(f"CumSum of an integer constant: {name}", getattr(got, name),
+          want[name], 0, 0)
+
 print(f"{len(failures)} failures")
 sys.exit(1 if failures else 0)

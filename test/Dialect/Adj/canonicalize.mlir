@@ -729,3 +729,65 @@ func.func @reduction_of_broadcast_kept(%x: tensor<3xf32>, %y: tensor<4x0xf32>)
   %4 = adj.mean %3 : tensor<2x4x0xf32> -> tensor<f32>
   return %1, %2, %4 : tensor<8xf32>, tensor<f32>, tensor<f32>
 }
+
+// -----
+
+// The sum of a splat constant is the value times the count of reduced
+// elements, its mean the value, with or without axes and keepdims (a bias
+// gradient's sum of the seed of ones).
+// CHECK-LABEL: func @reduction_of_splat
+// CHECK-DAG:     %[[ALL:.*]] = adj.constant dense<1.200000e+01> : tensor<f32>
+// CHECK-DAG:     %[[ROWS:.*]] = adj.constant dense<4.000000e+00> : tensor<3xf32>
+// CHECK-DAG:     %[[KEPT:.*]] = adj.constant dense<-7.500000e+00> : tensor<1x3xf64>
+// CHECK-DAG:     %[[MEAN:.*]] = adj.constant dense<2.500000e+00> : tensor<4x1xf32>
+// CHECK-DAG:     %[[MALL:.*]] = adj.constant dense<2.500000e+00> : tensor<f32>
+// CHECK-NOT:     adj.sum
+// CHECK-NOT:     adj.mean
+// CHECK:         return %[[ALL]], %[[ROWS]], %[[KEPT]], %[[MEAN]], %[[MALL]]
+func.func @reduction_of_splat()
+    -> (tensor<f32>, tensor<3xf32>, tensor<1x3xf64>, tensor<4x1xf32>, tensor<f32>) {
+  %ones = adj.constant dense<1.0> : tensor<4x3xf32>
+  %all = adj.sum %ones : tensor<4x3xf32> -> tensor<f32>
+  %rows = adj.sum %ones axes [0] : tensor<4x3xf32> -> tensor<3xf32>
+  %c = adj.constant dense<-2.5> : tensor<3x3xf64>
+  %kept = adj.sum %c axes [0] keepdims : tensor<3x3xf64> -> tensor<1x3xf64>
+  %h = adj.constant dense<2.5> : tensor<4x3xf32>
+  %mean = adj.mean %h axes [1] keepdims : tensor<4x3xf32> -> tensor<4x1xf32>
+  %mall = adj.mean %h : tensor<4x3xf32> -> tensor<f32>
+  return %all, %rows, %kept, %mean, %mall
+      : tensor<f32>, tensor<3xf32>, tensor<1x3xf64>, tensor<4x1xf32>, tensor<f32>
+}
+
+// -----
+
+// The count is rounded to the element type, then multiplied: 2^24 + 1 ones
+// in f32 sum to 2^24 = 0x4B800000 (a sum of a broadcast folds the same way).
+// CHECK-LABEL: func @sum_of_splat_rounded
+// CHECK:         %[[S:.*]] = adj.constant dense<0x4B800000> : tensor<f32>
+// CHECK:         return %[[S]]
+func.func @sum_of_splat_rounded() -> tensor<f32> {
+  %ones = adj.constant dense<1.0> : tensor<16777217xf32>
+  %s = adj.sum %ones : tensor<16777217xf32> -> tensor<f32>
+  return %s : tensor<f32>
+}
+
+// -----
+
+// Left alone: an empty reduction (its mean is NaN, its sum 0 even of an
+// infinity), a constant that is not a splat, a max.
+// CHECK-LABEL: func @reduction_of_splat_kept
+// CHECK:         adj.sum
+// CHECK:         adj.mean
+// CHECK:         adj.sum
+// CHECK:         adj.max
+func.func @reduction_of_splat_kept()
+    -> (tensor<3xf32>, tensor<3xf32>, tensor<f32>, tensor<f32>) {
+  %empty = adj.constant dense<0x7F800000> : tensor<0x3xf32>
+  %s = adj.sum %empty axes [0] : tensor<0x3xf32> -> tensor<3xf32>
+  %m = adj.mean %empty axes [0] : tensor<0x3xf32> -> tensor<3xf32>
+  %d = adj.constant dense<[1.0, 2.0]> : tensor<2xf32>
+  %t = adj.sum %d : tensor<2xf32> -> tensor<f32>
+  %ones = adj.constant dense<1.0> : tensor<4xf32>
+  %x = adj.max %ones : tensor<4xf32> -> tensor<f32>
+  return %s, %m, %t, %x : tensor<3xf32>, tensor<3xf32>, tensor<f32>, tensor<f32>
+}

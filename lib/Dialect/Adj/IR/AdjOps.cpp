@@ -559,14 +559,12 @@ static OpFoldResult foldTrivialReduction(Operation *op) {
 }
 
 #define ADJ_REDUCTION(OP)                                                      \
-  LogicalResult OP::inferReturnTypes(MLIRContext *,                            \
-                                     std::optional<Location> loc,              \
-                                     Adaptor adaptor,                          \
-                                     SmallVectorImpl<Type> &types) {           \
+  LogicalResult OP::inferReturnTypes(                                          \
+      MLIRContext *, std::optional<Location> loc, Adaptor adaptor,             \
+      SmallVectorImpl<Type> &types) {                                          \
     return inferReduction({loc, getOperationName()}, adaptor.getOperand(),     \
                           adaptor.getAxes(), adaptor.getKeepdims(), types);    \
-  }                                                                            \
-  OpFoldResult OP::fold(FoldAdaptor) { return foldTrivialReduction(*this); }
+  }
 ADJ_REDUCTION(SumOp)
 ADJ_REDUCTION(MeanOp)
 ADJ_REDUCTION(MaxOp)
@@ -574,6 +572,48 @@ ADJ_REDUCTION(MinOp)
 ADJ_REDUCTION(ProdOp)
 ADJ_REDUCTION(LogSumExpOp)
 #undef ADJ_REDUCTION
+
+/// The sum (`isSum`) or the mean of a splat constant `operand`, as a splat
+/// of the result type: the value times the count of reduced elements, or
+/// the value (the seed of ones a bias's gradient sums). The count is
+/// rounded to the element type and multiplied, as the sum of a broadcast's
+/// `adj.mul` by its count folds. Not for an empty reduction (its mean is
+/// NaN, its sum 0 even of an infinity).
+template <typename OpTy>
+static OpFoldResult foldSplatReduction(OpTy op, Attribute operand, bool isSum) {
+  if (OpFoldResult trivial = foldTrivialReduction(op))
+    return trivial;
+  auto splat = dyn_cast_or_null<SplatElementsAttr>(operand);
+  RankedTensorType in = op.getOperand().getType(), out = op.getType();
+  if (!splat || !in.hasStaticShape() || !out.hasStaticShape())
+    return {};
+  std::optional<int64_t> count = 1;
+  for (int64_t axis : op.getReducedAxes())
+    if (count)
+      count = checkedMul(*count, in.getDimSize(axis));
+  if (!count || *count == 0)
+    return {};
+  APFloat value = splat.template getSplatValue<APFloat>();
+  if (isSum) {
+    APFloat factor(value.getSemantics());
+    factor.convertFromAPInt(APInt(64, *count), /*IsSigned=*/true, nearest);
+    value.multiply(factor, nearest);
+  }
+  return DenseElementsAttr::get(out, value);
+}
+
+OpFoldResult SumOp::fold(FoldAdaptor adaptor) {
+  return foldSplatReduction(*this, adaptor.getOperand(), /*isSum=*/true);
+}
+OpFoldResult MeanOp::fold(FoldAdaptor adaptor) {
+  return foldSplatReduction(*this, adaptor.getOperand(), /*isSum=*/false);
+}
+OpFoldResult MaxOp::fold(FoldAdaptor) { return foldTrivialReduction(*this); }
+OpFoldResult MinOp::fold(FoldAdaptor) { return foldTrivialReduction(*this); }
+OpFoldResult ProdOp::fold(FoldAdaptor) { return foldTrivialReduction(*this); }
+OpFoldResult LogSumExpOp::fold(FoldAdaptor) {
+  return foldTrivialReduction(*this);
+}
 
 namespace {
 /// sum or mean of a broadcast_to, without materialising the dimensions the

@@ -489,7 +489,9 @@ def Adj_SumOp : Adj_ReductionOp<"sum"> {
     %b = adj.broadcast_to %x : tensor<3xf32> -> tensor<4000000000x3xf32>
     %s = adj.sum %b : tensor<4000000000x3xf32> -> tensor<f32>
     ```
-    becomes `adj.sum %x` times `4.0e9`, with no 48 GB temporary.
+    becomes `adj.sum %x` times `4.0e9`, with no 48 GB temporary. The sum
+    of a splat constant folds to the value times the count of reduced
+    elements (the count rounded to the element type, then multiplied).
   }];
   let hasCanonicalizer = 1;
 }
@@ -498,7 +500,8 @@ def Adj_MeanOp : Adj_ReductionOp<"mean"> {
   let description = [{
     Canonicalization never materialises the dimensions of an
     `adj.broadcast_to` operand that the mean reduces: the mean of the copies
-    a broadcast makes is the value copied.
+    a broadcast makes is the value copied. The mean of a splat constant
+    folds to its value.
   }];
   let hasCanonicalizer = 1;
 }
