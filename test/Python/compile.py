@@ -96,6 +96,12 @@ try:
     raise AssertionError("no TypeError")
 except TypeError as e:
     assert "grad: expected" in str(e), str(e)
+# A pair whose argument list lost its brackets says the forms to write.
+try:
+    adjoint.compile(model, grad=("f", "x"))
+    raise AssertionError("no TypeError")
+except TypeError as e:
+    assert "write ('f', ['x']) or \"f:wrt=x\"" in str(e), str(e)
 print("compile: a single pair")
 
 # options: a string is split as a shell would, not into characters.
