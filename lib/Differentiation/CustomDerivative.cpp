@@ -68,7 +68,7 @@ static FailureOr<func::FuncOp> lookupCustom(func::FuncOp fn, StringRef attrName,
            << adj::getSourceName(fn) << " in " << mode
            << " mode: it has a custom derivative for the other mode only; "
               "give it `"
-           << attrName << " = @" << fn.getSymName()
+           << attrName << " = @" << adj::getSourceName(fn)
            << (forward ? "_custom_jvp" : "_custom_vjp") << "` too";
   auto ref = dyn_cast<FlatSymbolRefAttr>(attr);
   auto custom =
@@ -78,21 +78,21 @@ static FailureOr<func::FuncOp> lookupCustom(func::FuncOp fn, StringRef attrName,
     return fn.emitError("`")
            << attrName << " = " << attr
            << "` must name a func.func of this module (like @"
-           << fn.getSymName() << (forward ? "_custom_jvp" : "_custom_vjp")
-           << ")";
+           << adj::getSourceName(fn)
+           << (forward ? "_custom_jvp" : "_custom_vjp") << ")";
   FunctionType expected = expectedType(fn, forward);
   if (custom.getFunctionType() != expected) {
     InFlightDiagnostic diag =
         fn.emitError("the custom ")
-        << (forward ? "jvp" : "vjp") << " @" << custom.getSymName() << " of @"
-        << adj::getSourceName(fn) << " has type " << custom.getFunctionType()
-        << ", but must have type " << expected
+        << (forward ? "jvp" : "vjp") << " @" << adj::getSourceName(custom)
+        << " of @" << adj::getSourceName(fn) << " has type "
+        << custom.getFunctionType() << ", but must have type " << expected
         << (forward ? " (the arguments, then one tangent per float tensor "
                       "argument -> one tangent per result)"
                     : " (the arguments, then one cotangent per result -> one "
                       "cotangent per float tensor argument)");
     diag.attachNote(custom.getLoc())
-        << "@" << custom.getSymName() << " is defined here";
+        << "@" << adj::getSourceName(custom) << " is defined here";
     return diag;
   }
   return custom;

@@ -6,7 +6,8 @@
 // would meet:
 //
 //   1. Collect the public functions with a body, then, transitively, the
-//      functions they call: each is reported once.
+//      functions they call or request a derivative of: each is reported
+//      once. The requests themselves (adj.grad, ...) need no rule.
 //   2. For each op of each function (its terminator aside):
 //      - an op through which a derivative could flow (a float tensor
 //        operand and a float tensor result) but without a rule for both
@@ -80,7 +81,10 @@ struct AdjReportCoveragePass
 void AdjReportCoveragePass::report(func::FuncOp fn, const RuleLibrary &rules) {
   unsigned numOps = 0, numMissing = 0;
   fn.walk([&](Operation *op) {
-    if (op == fn || op->hasTrait<OpTrait::IsTerminator>())
+    // A derivative request (adj.grad, ...) is resolved, not differentiated:
+    // what needs rules is its callee, reported as a function of its own.
+    if (op == fn || op->hasTrait<OpTrait::IsTerminator>() ||
+        isa<adj::ValueAndGradOp, adj::GradOp, adj::VjpOp, adj::JvpOp>(op))
       return;
     ++numOps;
     bool builtIn = isa<DifferentiableOpInterface>(op);
@@ -153,8 +157,13 @@ void AdjReportCoveragePass::runOnOperation() {
     func::FuncOp fn = functions[i];
     // A callee with custom derivatives for both modes is never
     // differentiated itself.
-    fn.walk([&](func::CallOp call) {
-      auto callee = symbols.lookup<func::FuncOp>(call.getCallee());
+    fn.walk([&](Operation *op) {
+      auto ref = op->getAttrOfType<FlatSymbolRefAttr>("callee");
+      if (!isa<func::CallOp, adj::ValueAndGradOp, adj::GradOp, adj::VjpOp,
+               adj::JvpOp>(op) ||
+          !ref)
+        return;
+      auto callee = symbols.lookup<func::FuncOp>(ref.getValue());
       if (callee && !callee.isDeclaration() &&
           !(callee->hasAttr("adj.custom_vjp") &&
             callee->hasAttr("adj.custom_jvp")))

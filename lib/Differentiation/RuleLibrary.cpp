@@ -25,6 +25,7 @@
 
 #include "adjoint/Differentiation/RuleLibrary.h"
 
+#include "adjoint/Differentiation/DifferentiableOpInterface.h"
 #include "adjoint/Differentiation/RuleBuilder.h"
 
 #include "mlir/IR/Diagnostics.h"
@@ -304,9 +305,9 @@ std::string typeList(TypeRange types) {
   return s + ")";
 }
 
-/// The first rule that accepts the op's values; else reports why none does.
-FailureOr<const RuleLibrary::Rule *>
-selectRule(ArrayRef<RuleLibrary::Rule> rules, Operation *op) {
+/// The first rule that accepts the op's values, if any.
+const RuleLibrary::Rule *matchRule(ArrayRef<RuleLibrary::Rule> rules,
+                                   Operation *op) {
   SmallVector<Type> types(op->getOperandTypes());
   llvm::append_range(types, op->getResultTypes());
   for (const RuleLibrary::Rule &rule : rules) {
@@ -319,6 +320,16 @@ selectRule(ArrayRef<RuleLibrary::Rule> rules, Operation *op) {
         }))
       return &rule;
   }
+  return nullptr;
+}
+
+/// The first rule that accepts the op's values; else reports why none does.
+FailureOr<const RuleLibrary::Rule *>
+selectRule(ArrayRef<RuleLibrary::Rule> rules, Operation *op) {
+  if (const RuleLibrary::Rule *rule = matchRule(rules, op))
+    return rule;
+  SmallVector<Type> types(op->getOperandTypes());
+  llvm::append_range(types, op->getResultTypes());
   InFlightDiagnostic diag =
       op->emitError("no rule file rule for '")
       << op->getName() << "' accepts its operand and result types "
@@ -357,6 +368,18 @@ find(const llvm::StringMap<llvm::SmallVector<RuleLibrary::Rule, 1>> &rules,
      Operation *op) {
   auto it = rules.find(op->getName().getStringRef());
   return it == rules.end() ? nullptr : &it->second;
+}
+
+/// Whether the file's rules for `op` apply: one accepts its types, or none
+/// does and the op has no built-in rule (so that the error says which types
+/// the file's rules are for). A rule file for f32 only leaves an f64 use of
+/// an op with a built-in rule to the built-in rule.
+bool applies(
+    const llvm::StringMap<llvm::SmallVector<RuleLibrary::Rule, 1>> &table,
+    Operation *op) {
+  const auto *rules = find(table, op);
+  return rules &&
+         (matchRule(*rules, op) || !isa<DifferentiableOpInterface>(op));
 }
 
 std::vector<std::string> &defaultRuleFiles() {
@@ -424,11 +447,11 @@ RuleLibrary::load(MLIRContext *context, ArrayRef<std::string> paths) {
 }
 
 bool RuleLibrary::hasReverseRule(Operation *op) const {
-  return find(reverse, op);
+  return applies(reverse, op);
 }
 
 bool RuleLibrary::hasForwardRule(Operation *op) const {
-  return find(forward, op);
+  return applies(forward, op);
 }
 
 std::optional<Location> RuleLibrary::getReverseRuleLoc(Operation *op) const {

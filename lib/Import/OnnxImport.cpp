@@ -832,7 +832,8 @@ ArrayRef<StringRef> adjoint::getOnnxLosses() {
 }
 
 bool adjoint::isOnnxPath(StringRef path) {
-  return llvm::sys::path::extension(path) == ".onnx";
+  // Any case: a model exported on Windows may be MODEL.ONNX.
+  return llvm::sys::path::extension(path).equals_insensitive(".onnx");
 }
 
 OwningOpRef<ModuleOp> adjoint::importOnnx(StringRef bytes, StringRef path,

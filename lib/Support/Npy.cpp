@@ -415,6 +415,10 @@ adjoint::readNpzFile(StringRef path) {
     return buffer.takeError();
   StringRef zip = (*buffer)->getBuffer();
   auto fail = [&](const Twine &msg) { return makeError(path + ": " + msg); };
+  // One array (np.save) where an archive of named ones (np.savez) belongs.
+  if (zip.starts_with("\x93NUMPY"))
+    return fail("a single .npy array, not an .npz archive: save the inputs "
+                "by argument name with np.savez(\"in.npz\", W1=..., x=...)");
 
   // Find the end of central directory record, which may be followed by a
   // comment of up to 64 KiB.

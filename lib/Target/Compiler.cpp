@@ -63,10 +63,15 @@ FailureOr<DerivativeRequest> parseRequest(ModuleOp module, StringRef spec,
                                           StringRef notScalarHint) {
   auto [name, rest] = spec.split(':');
   auto fn = module.lookupSymbol<func::FuncOp>(name);
-  if (!fn || fn.isExternal())
-    return optionError(module)
-           << "--" << flag << "=" << spec << ": no function '" << name
-           << "' with a body in the model";
+  if (!fn || fn.isExternal()) {
+    InFlightDiagnostic diag =
+        optionError(module) << "--" << flag << "=" << spec << ": no function '"
+                            << name << "' with a body in the model";
+    // An ONNX model has no loss until --loss makes one: say so.
+    if (name == "loss" && !notScalarHint.empty())
+      diag << "; " << notScalarHint;
+    return diag;
+  }
   // The request op's verifier says the same, but only once the pipeline
   // runs, and the driver builds the op without verifying it.
   TypeRange results = fn.getResultTypes();
@@ -90,6 +95,20 @@ FailureOr<DerivativeRequest> parseRequest(ModuleOp module, StringRef spec,
   if (rest.empty()) {
     for (Type type : fn.getArgumentTypes())
       request.wrt.push_back(adj::isFloatTensor(type));
+    // Otherwise the entry point would have no outputs (--grad) or only the
+    // value (--value-and-grad), which is never what was asked for.
+    if (llvm::none_of(request.wrt, [](bool on) { return on; })) {
+      InFlightDiagnostic diag = optionError(module)
+                                << "--" << flag << "=" << spec << ": @" << name
+                                << " has no float tensor argument to "
+                                   "differentiate with respect to";
+      if (n == 0)
+        return diag << " (it has no arguments)";
+      diag << " (its arguments have types ";
+      llvm::interleaveComma(fn.getArgumentTypes(), diag,
+                            [&](Type type) { diag << type; });
+      return diag << ")";
+    }
     return request;
   }
   if (!rest.consume_front("wrt="))
@@ -132,6 +151,11 @@ FailureOr<DerivativeRequest> parseRequest(ModuleOp module, StringRef spec,
              << "--" << flag << "=" << spec << ": argument '" << arg << "' of @"
              << name << " has type " << fn.getArgumentTypes()[*index]
              << ", which has no derivative";
+    if (request.wrt[*index])
+      return optionError(module)
+             << "--" << flag << "=" << spec << ": argument '"
+             << adj::getArgumentName(fn, *index)
+             << "' is named twice; name each argument once";
     request.wrt[*index] = true;
   }
   return request;
@@ -335,8 +359,11 @@ LogicalResult checkNoTensorLoops(ModuleOp module) {
 
 /// Fails at the first call that closes a cycle of calls. Without control
 /// flow the recursion could never end; later, the inliner and bufferization
-/// would reject it without a location.
-LogicalResult checkNoRecursion(ModuleOp module) {
+/// would reject it without a location. Run before differentiation and after
+/// it: a custom derivative that asks for a derivative of its own function
+/// closes a cycle only once the derivative exists. Names drop the exports'
+/// "<prefix>_", as the model spells them.
+LogicalResult checkNoRecursion(ModuleOp module, StringRef prefix) {
   SymbolTable symbols(module);
   enum State { Unseen, Active, Done };
   DenseMap<Operation *, State> state;
@@ -349,8 +376,12 @@ LogicalResult checkNoRecursion(ModuleOp module) {
         return WalkResult::advance();
       State s = state.lookup(callee);
       if (s == Active) {
+        StringRef name = call.getCallee();
+        if (!prefix.empty() && name.starts_with(prefix) &&
+            name.drop_front(prefix.size()).starts_with("_"))
+          name = name.drop_front(prefix.size() + 1);
         call.emitOpError("calls @")
-            << call.getCallee()
+            << name
             << " recursively; a model has no control flow, so the recursion "
                "could never end: unroll it into calls of other functions";
         return WalkResult::interrupt();
@@ -399,6 +430,11 @@ LogicalResult adjoint::compile(ModuleOp module, const CompileOptions &options,
            << "--target-triple " << options.target.triple
            << " is not the host: cross-compiling makes an object: use "
               "--emit=obj, then link it on the target as docs/c-abi.md shows";
+  if (options.emit == "so" && options.output == "-")
+    return optionError(module)
+           << "-o -: a shared library is linked into a file: give its path "
+              "(-o libmodel.so); --emit=obj, asm, llvm-ir, header and the "
+              "MLIR kinds can write to stdout";
   if (!options.dumpAfter.empty() && options.dumpAfter != "all" &&
       llvm::none_of(getStages(), [&](const Stage &s) {
         return options.dumpAfter == s.name;
@@ -408,7 +444,8 @@ LogicalResult adjoint::compile(ModuleOp module, const CompileOptions &options,
            << "; use all or a stage: differentiate, optimize, "
               "linalg, bufferize, llvm";
 
-  if (failed(checkTensorSizes(module)) || failed(checkNoRecursion(module)) ||
+  if (failed(checkTensorSizes(module)) ||
+      failed(checkNoRecursion(module, "")) ||
       failed(checkNoTensorLoops(module)))
     return failure();
   for (const std::string &spec : options.grad)
@@ -461,6 +498,9 @@ LogicalResult adjoint::compile(ModuleOp module, const CompileOptions &options,
     if (options.checkIndices && StringRef(stage.name) == "optimize")
       pm.addPass(createAdjCheckIndices());
     if (failed(pm.run(module)))
+      return failure();
+    if (StringRef(stage.name) == "differentiate" &&
+        failed(checkNoRecursion(module, prefix)))
       return failure();
     if (options.timeStages)
       log << llvm::formatv("{0,-14} {1,8:f3} s\n", stage.name, seconds(start));

@@ -545,13 +545,18 @@ LogicalResult adjoint::emitNative(llvm::Module &module, OutputKind kind,
   auto machine = createTargetMachine(options);
   if (!machine)
     return emitError(loc) << llvm::toString(machine.takeError());
+  // The object writer seeks back to patch its headers, which a pipe cannot
+  // do ("-o -" into `| cat`): emit into memory, then write it out.
+  SmallVector<char, 0> buffer;
+  llvm::raw_svector_ostream bufferStream(buffer);
   llvm::legacy::PassManager passes;
   if ((*machine)->addPassesToEmitFile(
-          passes, out.os(), nullptr,
+          passes, bufferStream, nullptr,
           kind == OutputKind::Object ? llvm::CodeGenFileType::ObjectFile
                                      : llvm::CodeGenFileType::AssemblyFile))
     return emitError(loc) << "the target cannot emit this kind of file";
   passes.run(module);
+  out.os() << StringRef(buffer.data(), buffer.size());
   out.keep();
   return success();
 }

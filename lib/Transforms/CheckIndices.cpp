@@ -148,7 +148,10 @@ LogicalResult checkFunction(func::FuncOp fn,
       op->emitError("--check-indices: cannot check the indices of an op "
                     "inside ")
           << op->getParentOp()->getName()
-          << "; compile with --check-indices=false";
+          << ": compute it in the function's body, before the "
+          << op->getParentOp()->getName()
+          << " (a model is straight-line code: compute both branches and "
+             "pick with adj.select)";
       return WalkResult::interrupt();
     }
     if (checked.insert({use->indices, use->size}).second)

@@ -181,7 +181,7 @@ LogicalResult checkFunction(func::FuncOp fn,
         diag << callee;
       else
         diag << "the function called here";
-      diag << ", which @" << fn.getSymName()
+      diag << ", which @" << adjoint::adj::getSourceName(fn)
            << " still calls after inlining (a function without a body, or a "
               "recursive one, is not inlined)";
       return WalkResult::interrupt();
@@ -199,7 +199,7 @@ LogicalResult checkFunction(func::FuncOp fn,
     return failure();
   if (!fn.getBody().hasOneBlock())
     return fn.emitError("--check-numerics: @")
-           << fn.getSymName() << " has more than one block";
+           << adjoint::adj::getSourceName(fn) << " has more than one block";
 
   StatusChain chain(fn, messages);
   for (Operation *op : producers) {

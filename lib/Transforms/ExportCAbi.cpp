@@ -163,10 +163,16 @@ LogicalResult exportFunction(func::FuncOp fn, bool reuse, int64_t warnBytes) {
     if (auto alloc = dyn_cast<memref::AllocOp>(op)) {
       if (alloc->getParentOp() != fn || !alloc.getType().hasStaticShape() ||
           !alloc.getType().getLayout().isIdentity()) {
-        alloc.emitError("cannot place this buffer in the workspace of @")
+        InFlightDiagnostic diag =
+            alloc.emitError("cannot place this buffer in the workspace of @")
             << adjoint::adj::getSourceName(fn)
             << ": only statically shaped buffers allocated at the top level "
                "of the function can be";
+        if (alloc->getParentOp() != fn)
+          diag << "; compute this value in the function's body, before the "
+               << alloc->getParentOp()->getName()
+               << " (a model is straight-line code: compute both branches "
+                  "and pick with adj.select)";
         return WalkResult::interrupt();
       }
       allocs.push_back(alloc);

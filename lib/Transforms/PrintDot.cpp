@@ -214,8 +214,18 @@ struct AdjPrintDotPass
         fns.push_back(fn);
     }
     if (!function.empty() && fns.empty()) {
-      module.emitError() << "adj-print-dot: no function @" << function
-                         << " with a body";
+      // A free diagnostic: the op's would dump the whole module after it.
+      InFlightDiagnostic diag = mlir::emitError(module.getLoc())
+                                << "adj-print-dot: no function @" << function
+                                << " with a body; the module has ";
+      SmallVector<StringRef> names;
+      for (auto fn : module.getOps<func::FuncOp>())
+        if (!fn.isExternal())
+          names.push_back(fn.getSymName());
+      if (names.empty())
+        diag << "none";
+      llvm::interleaveComma(names, diag,
+                            [&](StringRef name) { diag << "@" << name; });
       return signalPassFailure();
     }
 

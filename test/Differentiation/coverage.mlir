@@ -87,3 +87,21 @@ func.func @integers(%i: tensor<3xi64>) -> tensor<3xf32> {
   %0 = arith.sitofp %i : tensor<3xi64> to tensor<3xf32>
   return %0 : tensor<3xf32>
 }
+
+// -----
+
+// A derivative request needs no rule (nor are its integer operands
+// reported): its callee, even a private one, is reported instead.
+// expected-remark @+1 {{@train: 0 ops, 0 without a rule}}
+func.func @train(%x: tensor<3xf32>, %i: tensor<3xi64>) -> (tensor<3xf32>, tensor<3xf32>) {
+  %g = adj.grad @private_loss(%x, %i) wrt [0] : (tensor<3xf32>, tensor<3xi64>) -> tensor<3xf32>
+  %v, %d = adj.value_and_grad @private_loss(%x, %i) wrt [0] : (tensor<3xf32>, tensor<3xi64>) -> (tensor<f32>, tensor<3xf32>)
+  return %g, %d : tensor<3xf32>, tensor<3xf32>
+}
+// expected-remark @+1 {{@private_loss: 2 ops, 1 without a rule}}
+func.func private @private_loss(%x: tensor<3xf32>, %i: tensor<3xi64>) -> tensor<f32> {
+  // expected-warning @+1 {{no differentiation rule for 'math.exp2'}}
+  %0 = math.exp2 %x : tensor<3xf32>
+  %1 = adj.sum %0 : tensor<3xf32> -> tensor<f32>
+  return %1 : tensor<f32>
+}

@@ -96,6 +96,25 @@ func.func @select(%x: tensor<4x2xf64>, %y: tensor<2xf64>) -> tensor<4x2xf64> {
   return %0 : tensor<4x2xf64>
 }
 
+// An i1 or integer result has no derivative: it is skipped, the float
+// results are checked, and a function with none is skipped whole.
+// CHECK-LABEL: @mask_and_value:
+// CHECK-NEXT: forward  result 0         skipped: tensor<3xi1> has no derivative
+// CHECK-COUNT-2: ok
+// CHECK-NOT: FAILED
+func.func @mask_and_value(%x: tensor<3xf64>) -> (tensor<3xi1>, tensor<3xf64>) {
+  %z = adj.fill 0.0 : tensor<3xf64>
+  %m = adj.compare gt, %x, %z : tensor<3xf64>, tensor<3xf64>
+  %s = adj.sin %x : tensor<3xf64>
+  return %m, %s : tensor<3xi1>, tensor<3xf64>
+}
+// CHECK: @mask: skipped: no float result to differentiate
+func.func @mask(%x: tensor<3xf32>) -> tensor<3xi1> {
+  %z = adj.fill 0.0 : tensor<3xf32>
+  %m = adj.compare gt, %x, %z : tensor<3xf32>, tensor<3xf32>
+  return %m : tensor<3xi1>
+}
+
 // A value used many times: its cotangents add up.
 // CHECK-LABEL: @fan_out:
 // CHECK-COUNT-2: ok

@@ -5,7 +5,7 @@
 
 func.func @f(%t: tensor<5x3xf32>, %i: tensor<2xi64>, %c: i1) -> tensor<2x3xf32> {
   %r = scf.if %c -> tensor<2x3xf32> {
-    // expected-error @below {{--check-indices: cannot check the indices of an op inside scf.if; compile with --check-indices=false}}
+    // expected-error @below {{--check-indices: cannot check the indices of an op inside scf.if: compute it in the function's body, before the scf.if (a model is straight-line code: compute both branches and pick with adj.select)}}
     %e = adj.gather %t[%i] axis 0 : tensor<5x3xf32>, tensor<2xi64> -> tensor<2x3xf32>
     scf.yield %e : tensor<2x3xf32>
   } else {

@@ -64,7 +64,8 @@
 // CHECK: }
 // CHECK-NEXT: }
 
-// ERR: error: adj-print-dot: no function @nope with a body
+// ERR: error: adj-print-dot: no function @nope with a body; the module has @f, @g, @hidden{{$}}
+// ERR-NOT: see current operation
 // ERR-OUT: error: adj-print-dot: cannot write '{{.*}}x.dot'
 
 func.func @f(%x: tensor<3xf32> {adj.name = "x"}) -> (tensor<3xf32>, tensor<3xf32>) {

@@ -40,12 +40,17 @@ struct GradientCheckOptions {
 /// value is not finite.
 struct GradientCheckResult {
   /// "reverse" (vjp, one row per argument) or "forward" (jvp, one row per
-  /// result).
+  /// float result: an integer or i1 result has no derivative).
   std::string mode;
   /// The argument or result the row is about.
   std::string name;
   int64_t numProbed = 0;
   double maxRelativeError = 0;
+  /// Every difference is within the rounding of the model's narrowest float
+  /// type (4 epsilon of the function's or the derivatives' magnitude): a
+  /// derivative that is 0 in exact arithmetic, computed in f32, passes at
+  /// any tolerance.
+  bool withinRounding = false;
   /// The element where the error is largest (its indices in the argument or
   /// result), and the derivative and the finite difference there: where to
   /// look when a rule is wrong.
