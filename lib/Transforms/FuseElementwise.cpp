@@ -366,15 +366,82 @@ void storeForLaterReader(RewriterBase &rewriter, linalg::GenericOp producer) {
   rewriter.eraseOp(producer);
 }
 
+/// Whether `op` is a floating-point comparison for equality or inequality.
+bool isEqualityTest(Operation *op) {
+  auto cmp = dyn_cast<arith::CmpFOp>(op);
+  if (!cmp)
+    return false;
+  arith::CmpFPredicate p = cmp.getPredicate();
+  return p == arith::CmpFPredicate::OEQ || p == arith::CmpFPredicate::UEQ ||
+         p == arith::CmpFPredicate::ONE || p == arith::CmpFPredicate::UNE;
+}
+
+/// The most ops (yields included) in the bodies of a producer that fusion
+/// copies into a consumer, while others read it too, and of the consumer.
+constexpr size_t kMaxCopiedOps = 64;
+
+/// Step 3's control: the consumer must not read one producer value at many
+/// points (a broadcast), which would repeat the producer's work per point;
+/// nor recompute a producer whose results are stored anyway for an earlier
+/// reader (the forward pass's tanh for a matmul, which the backward pass's
+/// 1 - tanh^2 would evaluate again): loading a result costs less than
+/// computing it again; nor copy a value that is tested for equality.
+///
+/// The greedy driver asks this for every operand of a consumer each time it
+/// visits it, and visits a consumer again after each fusion into it: a
+/// fused op has dozens of operands whose producers were refused before.
+/// What the answer needs of a body (its size, whether it tests for
+/// equality) is therefore kept per generic, and dropped, as a listener of
+/// the driver, for each op the driver changes and the ops around it.
+class FusionControl : public RewriterBase::Listener {
+public:
+  bool shouldFuse(OpOperand *operand);
+
+  void notifyOperationInserted(Operation *op, OpBuilder::InsertPoint) override {
+    drop(op);
+  }
+  void notifyOperationModified(Operation *op) override { drop(op); }
+  void notifyOperationErased(Operation *op) override { drop(op); }
+  void notifyBlockInserted(Block *block, Region *, Region::iterator) override {
+    drop(block->getParentOp());
+  }
+  void notifyBlockErased(Block *block) override { drop(block->getParentOp()); }
+
+private:
+  struct BodyFacts {
+    size_t numOps = 0;
+    bool testsForEquality = false;
+  };
+
+  const BodyFacts &facts(linalg::GenericOp op);
+  bool testedForEquality(OpOperand &use);
+  void drop(Operation *op) {
+    for (; op; op = op->getParentOp())
+      cache.erase(op);
+  }
+
+  DenseMap<Operation *, BodyFacts> cache;
+};
+
+const FusionControl::BodyFacts &FusionControl::facts(linalg::GenericOp op) {
+  auto [it, inserted] = cache.try_emplace(op);
+  if (inserted)
+    for (Operation &inner : *op.getBody()) {
+      ++it->second.numOps;
+      it->second.testsForEquality |= isEqualityTest(&inner);
+    }
+  return it->second;
+}
+
 /// Whether the generic reading `use` compares the value for equality,
 /// directly or through values computed from it (the max rule's tie mask,
 /// x == max(x)). Such a value must be computed once: copies of it made by
 /// fusion can differ in the last bit (a vectorized tanh against a scalar
 /// one, a division that LLVM turns into a reciprocal in one loop only),
 /// and a mask that then matches no element of a window divides 0 by 0.
-bool testedForEquality(OpOperand &use) {
+bool FusionControl::testedForEquality(OpOperand &use) {
   auto generic = dyn_cast<linalg::GenericOp>(use.getOwner());
-  if (!generic)
+  if (!generic || !facts(generic).testsForEquality)
     return false;
   SmallVector<Value> worklist{generic.getMatchingBlockArgument(&use)};
   DenseSet<Value> seen;
@@ -383,38 +450,15 @@ bool testedForEquality(OpOperand &use) {
     if (!seen.insert(v).second)
       continue;
     for (Operation *user : v.getUsers()) {
-      if (auto cmp = dyn_cast<arith::CmpFOp>(user)) {
-        arith::CmpFPredicate p = cmp.getPredicate();
-        if (p == arith::CmpFPredicate::OEQ || p == arith::CmpFPredicate::UEQ ||
-            p == arith::CmpFPredicate::ONE || p == arith::CmpFPredicate::UNE)
-          return true;
-      }
+      if (isEqualityTest(user))
+        return true;
       llvm::append_range(worklist, user->getResults());
     }
   }
   return false;
 }
 
-/// The most ops (yields included) in the bodies of a producer that fusion
-/// copies into a consumer, while others read it too, and of the consumer.
-constexpr size_t kMaxCopiedOps = 64;
-
-/// Whether blocks `a` and `b` together hold more than `n` ops. Counted no
-/// further than `n`: a body that sibling fusion merged can hold thousands
-/// of ops, and this is asked for every operand the greedy driver visits.
-bool moreOpsThan(Block &a, Block &b, size_t n) {
-  if (llvm::hasNItemsOrMore(a, n + 1))
-    return true;
-  return llvm::hasNItemsOrMore(b, n + 1 - a.getOperations().size());
-}
-
-/// Step 3's control: the consumer must not read one producer value at many
-/// points (a broadcast), which would repeat the producer's work per point;
-/// nor recompute a producer whose results are stored anyway for an earlier
-/// reader (the forward pass's tanh for a matmul, which the backward pass's
-/// 1 - tanh^2 would evaluate again): loading a result costs less than
-/// computing it again; nor copy a value that is tested for equality.
-bool fuseProducer(OpOperand *operand) {
+bool FusionControl::shouldFuse(OpOperand *operand) {
   auto consumer = dyn_cast<linalg::GenericOp>(operand->getOwner());
   if (!consumer || !consumer.getMatchingIndexingMap(operand).isPermutation())
     return false;
@@ -432,7 +476,7 @@ bool fuseProducer(OpOperand *operand) {
   // fused bodies, and compile time, grew exponentially with the steps.
   auto generic = dyn_cast_or_null<linalg::GenericOp>(producer);
   if (generic && !generic->hasOneUse() &&
-      moreOpsThan(*generic.getBody(), *consumer.getBody(), kMaxCopiedOps))
+      facts(generic).numOps + facts(consumer).numOps > kMaxCopiedOps)
     return false;
   return !producer || llvm::none_of(producer->getUses(), [&](OpOperand &use) {
     return storedBefore(use, consumer) || testedForEquality(use);
@@ -501,9 +545,9 @@ Operation *mergePoint(linalg::GenericOp first, linalg::GenericOp second) {
   return nullptr;
 }
 
-/// Replaces `first` and `second` by one generic at `at`.
-void mergeSiblings(RewriterBase &rewriter, linalg::GenericOp first,
-                   linalg::GenericOp second, Operation *at) {
+/// Replaces `first` and `second` by one generic at `at`, and returns it.
+linalg::GenericOp mergeSiblings(RewriterBase &rewriter, linalg::GenericOp first,
+                                linalg::GenericOp second, Operation *at) {
   SmallVector<Value> inputs(first.getInputs());
   llvm::append_range(inputs, second.getInputs());
   SmallVector<Value> inits(first.getOutputs());
@@ -551,20 +595,22 @@ void mergeSiblings(RewriterBase &rewriter, linalg::GenericOp first,
   unsigned n = first->getNumResults();
   rewriter.replaceOp(first, merged->getResults().take_front(n));
   rewriter.replaceOp(second, merged->getResults().drop_front(n));
+  return merged;
 }
 
 /// Step 4 over `block`: merges the first pair of siblings, in the order of
 /// the second op then of the first, until none is left; false if there was
-/// none. A merge changes nothing for pairs whose ops both precede its first
-/// op (their operands, and the ops between them, stay), so the search goes
-/// on from there instead of from the start of the block; and only ops
+/// none. A merge changes the pairs of the merged op only, so the search
+/// goes on with it instead of from the start of the block; and only ops
 /// reading one of the second's inputs are candidates. Restarting from the
 /// start and testing every pair made a long unrolled recurrence cubic in
-/// its steps (a 32-step LSTM spent 20 s here). Only the nearest
-/// kMergeCandidates readers are tried: a value read all along a long
-/// program (a parameter of an unrolled solver) made every pair a candidate,
-/// quadratic again, for merges that would only stretch live ranges.
-constexpr size_t kMergeCandidates = 32;
+/// its steps (a 32-step LSTM spent 20 s here). Only readers among the
+/// kMergeWindow generics before the second are tried: a value read all
+/// along a long program (a parameter of an unrolled solver) made every pair
+/// a candidate, quadratic again, and each merge at the first's place sent
+/// the search back to it (100 RK4 steps: 26 s), for merges that would only
+/// stretch live ranges.
+constexpr size_t kMergeWindow = 128;
 bool mergeSiblingsIn(RewriterBase &rewriter, Block &block) {
   SmallVector<linalg::GenericOp> generics(block.getOps<linalg::GenericOp>());
   DenseMap<Operation *, size_t> index;
@@ -574,29 +620,32 @@ bool mergeSiblingsIn(RewriterBase &rewriter, Block &block) {
   for (size_t j = 0; j < generics.size();) {
     linalg::GenericOp second = generics[j];
     size_t next = j + 1;
+    size_t nearest = j > kMergeWindow ? j - kMergeWindow : 0;
     SmallVector<size_t> candidates;
     for (Value input : second.getInputs())
       for (Operation *user : input.getUsers())
-        if (auto it = index.find(user); it != index.end() && it->second < j)
+        if (auto it = index.find(user);
+            it != index.end() && it->second < j && it->second >= nearest)
           candidates.push_back(it->second);
     llvm::sort(candidates);
     candidates.erase(llvm::unique(candidates), candidates.end());
-    if (candidates.size() > kMergeCandidates)
-      candidates.erase(candidates.begin(), candidates.end() - kMergeCandidates);
     for (size_t i : candidates) {
       Operation *at = mergePoint(generics[i], second);
       if (!at)
         continue;
-      mergeSiblings(rewriter, generics[i], second, at);
+      linalg::GenericOp mergedOp =
+          mergeSiblings(rewriter, generics[i], second, at);
       merged = true;
       generics.assign(block.getOps<linalg::GenericOp>().begin(),
                       block.getOps<linalg::GenericOp>().end());
       index.clear();
       for (auto [k, op] : llvm::enumerate(generics))
         index[op] = k;
-      // The generics before generics[i] are as they were: go on with
-      // generics[i] (the merged op, or the one after it) as the second.
-      next = i;
+      // Only the merged op's pairs are new: go on with it as the second.
+      // Where it stands at second's place, no op in between used first,
+      // and the pairs of those ops are as they were; where it stands at
+      // first's, the ops after it are tried again, now with it.
+      next = index[mergedOp];
       break;
     }
     j = next;
@@ -687,7 +736,8 @@ struct AdjFuseElementwisePass
     : public adjoint::impl::AdjFuseElementwiseBase<AdjFuseElementwisePass> {
   void runOnOperation() override {
     Operation *root = getOperation();
-    IRRewriter rewriter(&getContext());
+    FusionControl control;
+    IRRewriter rewriter(&getContext(), &control);
     root->walk([&](Operation *op) {
       if (auto mm = dyn_cast<linalg::MatmulOp>(op);
           mm && mm.hasPureTensorSemantics())
@@ -729,12 +779,22 @@ struct AdjFuseElementwisePass
     for (linalg::GenericOp op : maps)
       storeForLaterReader(rewriter, op);
 
+    // Top-down, each producer has absorbed its own producers before its
+    // consumers are visited. Bottom-up, a consumer absorbed a chain one
+    // producer at a time, each fusion a new op whose dozens of operands
+    // were all tried again: cubic in the length of an unrolled program
+    // (a 20-step RK4 spent 150 s here).
+    GreedyRewriteConfig config;
+    config.listener = &control;
+    config.useTopDownTraversal = true;
     RewritePatternSet patterns(&getContext());
-    linalg::populateElementwiseOpsFusionPatterns(patterns, fuseProducer);
+    linalg::populateElementwiseOpsFusionPatterns(
+        patterns,
+        [&](OpOperand *operand) { return control.shouldFuse(operand); });
     linalg::GenericOp::getCanonicalizationPatterns(patterns, &getContext());
     FrozenRewritePatternSet frozen(std::move(patterns));
     // Not converging leaves some ops unfused, which is still correct.
-    (void)applyPatternsAndFoldGreedily(root, frozen);
+    (void)applyPatternsAndFoldGreedily(root, frozen, config);
 
     SmallVector<Block *> blocks;
     root->walk([&](Block *block) { blocks.push_back(block); });
@@ -743,7 +803,7 @@ struct AdjFuseElementwisePass
       merged |= mergeSiblingsIn(rewriter, *block);
     // Fuse again: merged ops may now be the sole consumers of producers.
     if (merged)
-      (void)applyPatternsAndFoldGreedily(root, frozen);
+      (void)applyPatternsAndFoldGreedily(root, frozen, config);
 
     SmallVector<linalg::GenericOp> generics;
     root->walk([&](linalg::GenericOp op) { generics.push_back(op); });
