@@ -296,6 +296,23 @@ OpFoldResult DivOp::fold(FoldAdaptor adaptor) {
   return foldRightIdentity(*this, adaptor.getRhs(), 1.0);
 }
 
+// IEEE 754-2019 maximum and minimum, as the compiled arith.maximumf and
+// arith.minimumf compute them: a NaN propagates (and -0 < +0).
+OpFoldResult MaximumOp::fold(FoldAdaptor adaptor) {
+  return foldSplats(*this, adaptor.getLhs(), adaptor.getRhs(),
+                    [](APFloat &a, const APFloat &b) {
+                      a = llvm::maximum(a, b);
+                      return APFloat::opOK;
+                    });
+}
+OpFoldResult MinimumOp::fold(FoldAdaptor adaptor) {
+  return foldSplats(*this, adaptor.getLhs(), adaptor.getRhs(),
+                    [](APFloat &a, const APFloat &b) {
+                      a = llvm::minimum(a, b);
+                      return APFloat::opOK;
+                    });
+}
+
 namespace {
 /// x ^ c for the exponents PyTorch's pow computes without pow (ATen's
 /// pow_tensor_scalar_optimized_kernel): 2 and 3 as products, 0.5 and -0.5
@@ -573,12 +590,13 @@ ADJ_REDUCTION(ProdOp)
 ADJ_REDUCTION(LogSumExpOp)
 #undef ADJ_REDUCTION
 
-/// The sum (`isSum`) or the mean of a splat constant `operand`, as a splat
-/// of the result type: the value times the count of reduced elements, or
-/// the value (the seed of ones a bias's gradient sums). The count is
-/// rounded to the element type and multiplied, as the sum of a broadcast's
-/// `adj.mul` by its count folds. Not for an empty reduction (its mean is
-/// NaN, its sum 0 even of an infinity).
+/// The sum (`isSum`), or the mean, maximum or minimum, of a splat constant
+/// `operand`, as a splat of the result type: the value times the count of
+/// reduced elements, or the value (the seed of ones a bias's gradient sums;
+/// a NaN stays NaN). The count is rounded to the element type and
+/// multiplied, as the sum of a broadcast's `adj.mul` by its count folds. Not
+/// for an empty reduction (its mean is NaN, its sum 0 even of an infinity,
+/// its maximum -inf).
 template <typename OpTy>
 static OpFoldResult foldSplatReduction(OpTy op, Attribute operand, bool isSum) {
   if (OpFoldResult trivial = foldTrivialReduction(op))
@@ -608,8 +626,12 @@ OpFoldResult SumOp::fold(FoldAdaptor adaptor) {
 OpFoldResult MeanOp::fold(FoldAdaptor adaptor) {
   return foldSplatReduction(*this, adaptor.getOperand(), /*isSum=*/false);
 }
-OpFoldResult MaxOp::fold(FoldAdaptor) { return foldTrivialReduction(*this); }
-OpFoldResult MinOp::fold(FoldAdaptor) { return foldTrivialReduction(*this); }
+OpFoldResult MaxOp::fold(FoldAdaptor adaptor) {
+  return foldSplatReduction(*this, adaptor.getOperand(), /*isSum=*/false);
+}
+OpFoldResult MinOp::fold(FoldAdaptor adaptor) {
+  return foldSplatReduction(*this, adaptor.getOperand(), /*isSum=*/false);
+}
 OpFoldResult ProdOp::fold(FoldAdaptor) { return foldTrivialReduction(*this); }
 OpFoldResult LogSumExpOp::fold(FoldAdaptor) {
   return foldTrivialReduction(*this);

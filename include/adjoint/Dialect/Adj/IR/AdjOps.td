@@ -285,10 +285,18 @@ def Adj_PowOp : Adj_BinaryOp<"pow"> {
   let hasCanonicalizer = 1;
 }
 def Adj_MaximumOp : Adj_BinaryOp<"maximum", [Commutative]> {
+  let hasFolder = 1;
   let summary = "elementwise maximum with broadcasting";
+  let description = [{
+    As `numpy.maximum`: a NaN operand gives NaN.
+  }];
 }
 def Adj_MinimumOp : Adj_BinaryOp<"minimum", [Commutative]> {
+  let hasFolder = 1;
   let summary = "elementwise minimum with broadcasting";
+  let description = [{
+    As `numpy.minimum`: a NaN operand gives NaN.
+  }];
 }
 
 def Adj_CompareOp : Adj_Op<"compare", [InferTypeOpAdaptor]> {
@@ -505,8 +513,20 @@ def Adj_MeanOp : Adj_ReductionOp<"mean"> {
   }];
   let hasCanonicalizer = 1;
 }
-def Adj_MaxOp : Adj_ReductionOp<"max"> { let summary = "maximum over axes"; }
-def Adj_MinOp : Adj_ReductionOp<"min"> { let summary = "minimum over axes"; }
+def Adj_MaxOp : Adj_ReductionOp<"max"> {
+  let summary = "maximum over axes";
+  let description = [{
+    The maximum of a splat constant folds to its value (a reduction over
+    no elements aside).
+  }];
+}
+def Adj_MinOp : Adj_ReductionOp<"min"> {
+  let summary = "minimum over axes";
+  let description = [{
+    The minimum of a splat constant folds to its value (a reduction over
+    no elements aside).
+  }];
+}
 def Adj_ProdOp : Adj_ReductionOp<"prod"> { let summary = "product over axes"; }
 def Adj_LogSumExpOp : Adj_ReductionOp<"logsumexp"> {
   let summary = "log(sum(exp(x))) over axes, computed without overflow";
