@@ -125,10 +125,11 @@ InFlightDiagnostic emitOnlyDeclared(func::FuncOp fn) {
          << adj::getSourceName(fn) << "_custom_vjp; see docs/adding-rules.md)";
 }
 
-/// Fails, with an error at `op`, where a tensor the result depends on is
-/// built from a float scalar that depends on what is differentiated: the
-/// derivative would silently be lost there.
-LogicalResult checkNoScalarPath(Operation &op, const Activity &activity) {
+/// Fails, with an error or (`severity`) a warning at `op`, where a tensor the
+/// result depends on is built from a float scalar that depends on what is
+/// differentiated: the derivative would silently be lost there.
+LogicalResult checkNoScalarPath(Operation &op, const Activity &activity,
+                                DiagnosticSeverity severity) {
   bool usefulTensor = llvm::any_of(op.getResults(), [&](Value v) {
     return adj::isFloatTensor(v.getType()) && activity.useful.contains(v);
   });
@@ -138,14 +139,18 @@ LogicalResult checkNoScalarPath(Operation &op, const Activity &activity) {
     Value scalar = operand.get();
     if (!activity.variedScalars.contains(scalar))
       continue;
-    InFlightDiagnostic diag =
-        op.emitError("cannot differentiate through operand #")
-        << operand.getOperandNumber() << " of '" << op.getName()
-        << "', of type " << scalar.getType()
-        << ": derivatives flow only through float tensors, and this value "
-           "depends on what is differentiated. Keep it a tensor (adj.slice "
-           "and adj.reshape instead of tensor.extract), or give the function "
-           "a custom derivative (docs/adding-rules.md)";
+    // A coverage report's warning comes without a dump of the op, as its
+    // others do.
+    InFlightDiagnostic diag = severity == DiagnosticSeverity::Error
+                                  ? op.emitError()
+                                  : emitWarning(op.getLoc());
+    diag << "cannot differentiate through operand #"
+         << operand.getOperandNumber() << " of '" << op.getName()
+         << "', of type " << scalar.getType()
+         << ": derivatives flow only through float tensors, and this value "
+            "depends on what is differentiated. Keep it a tensor (adj.slice "
+            "and adj.reshape instead of tensor.extract), or give the function "
+            "a custom derivative (docs/adding-rules.md)";
     if (Operation *def = scalar.getDefiningOp())
       diag.attachNote(def->getLoc())
           << "the value comes from this '" << def->getName() << "'";
@@ -199,7 +204,7 @@ LogicalResult checkRules(Block &body, const Activity &activity,
   const RuleLibrary *rules = differentiator.getRules();
   bool ok = true;
   for (Operation &op : body) {
-    if (failed(checkNoScalarPath(op, activity)))
+    if (failed(checkNoScalarPath(op, activity, DiagnosticSeverity::Error)))
       ok = false;
     if (!needsRule(op, activity))
       continue;
@@ -479,6 +484,18 @@ FailureOr<SmallVector<Value>> buildForward(Sweep &sweep, Block &entry,
 }
 
 } // namespace
+
+unsigned adjoint::warnScalarPaths(func::FuncOp fn) {
+  if (!fn.getBody().hasOneBlock())
+    return 0;
+  Block &body = fn.getBody().front();
+  SmallVector<bool> wrt = llvm::map_to_vector(
+      fn.getArgumentTypes(), [](Type t) { return adj::isFloatTensor(t); });
+  Activity activity = analyze(body, wrt, body.getTerminator()->getOperands());
+  return llvm::count_if(body, [&](Operation &op) {
+    return failed(checkNoScalarPath(op, activity, DiagnosticSeverity::Warning));
+  });
+}
 
 Differentiator::Differentiator(ModuleOp module, const RuleLibrary *rules)
     : module(module), rules(rules) {}

@@ -17,7 +17,11 @@
 //        why: its type is not a float tensor, or the op's rule says so.
 //        "Differentiable" is isDifferentiableOperand, as in the
 //        Differentiator.
-//   3. One summary remark per function: "@f: N ops, K without a rule".
+//   3. A tensor built from a float scalar that depends on a float argument
+//      (tensor.extract, then tensor.splat) is a warning, as the
+//      Differentiator's error is (warnScalarPaths, its own check).
+//   4. One summary remark per function: "@f: N ops, K without a rule"
+//      (", S through a float scalar" when there are such tensors).
 //
 //===----------------------------------------------------------------------===//
 
@@ -25,6 +29,7 @@
 
 #include "adjoint/Dialect/Adj/IR/AdjOps.h"
 #include "adjoint/Differentiation/DifferentiableOpInterface.h"
+#include "adjoint/Differentiation/Differentiator.h"
 #include "adjoint/Differentiation/RuleLibrary.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -135,9 +140,15 @@ void AdjReportCoveragePass::report(func::FuncOp fn, const RuleLibrary &rules) {
           << whyNotDifferentiable(op, operand.get());
     }
   });
+  // What adj-differentiate rejects besides a missing rule, so that one
+  // report lists all that stands in the way.
+  unsigned numScalarPaths = warnScalarPaths(fn);
   // Free-function diagnostics: no dump of the op after each line.
-  emitRemark(fn.getLoc(), "@") << fn.getSymName() << ": " << numOps << " ops, "
+  InFlightDiagnostic summary = emitRemark(fn.getLoc(), "@")
+                               << fn.getSymName() << ": " << numOps << " ops, "
                                << numMissing << " without a rule";
+  if (numScalarPaths)
+    summary << ", " << numScalarPaths << " through a float scalar";
 }
 
 void AdjReportCoveragePass::runOnOperation() {

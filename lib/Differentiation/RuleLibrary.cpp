@@ -530,3 +530,26 @@ RuleLibrary::loadWithDefaults(MLIRContext *context,
 ArrayRef<std::string> adjoint::getDefaultRuleFiles() {
   return defaultRuleFiles();
 }
+
+bool adjoint::readsDefaultRuleFiles(OpPassManager &pm) {
+  // The textual form is the one public view of the passes nested in other
+  // op types' pass managers: `builtin.module(canonicalize{...},
+  // adj-differentiate{rules=...})`. The passes that call loadWithDefaults:
+  static constexpr StringLiteral readers[] = {"adj-differentiate",
+                                              "adj-report-coverage"};
+  std::string pipeline;
+  llvm::raw_string_ostream os(pipeline);
+  pm.printAsTextualPipeline(os);
+  SmallVector<StringRef> words;
+  StringRef(pipeline).split(words, ',');
+  return llvm::any_of(words, [](StringRef word) {
+    // A pass is `name` or `name{options}`, after the `anchor(` of the pass
+    // managers it is nested in, and before their `)`.
+    word = word.take_until([](char c) { return c == '{'; });
+    size_t open = word.rfind('(');
+    if (open != StringRef::npos)
+      word = word.drop_front(open + 1);
+    word = word.take_until([](char c) { return c == ')'; });
+    return llvm::is_contained(readers, word.trim());
+  });
+}

@@ -105,3 +105,32 @@ func.func private @private_loss(%x: tensor<3xf32>, %i: tensor<3xi64>) -> tensor<
   %1 = adj.sum %0 : tensor<3xf32> -> tensor<f32>
   return %1 : tensor<f32>
 }
+
+// -----
+
+// A tensor built from a float scalar that depends on a float argument is a
+// warning, as it is adj-differentiate's error (errors.mlir), so that one
+// report lists all that stands in the way; one that no result depends on,
+// or built from an integer argument's scalar, is not.
+// expected-remark @+1 {{@scalar_path: 9 ops, 0 without a rule, 1 through a float scalar}}
+func.func @scalar_path(%a: tensor<3xf32>, %b: tensor<3xf32>, %i: tensor<3xi64>) -> tensor<3xf32> {
+  %c0 = arith.constant 0 : index
+  // expected-remark @+2 {{operand #1 of 'tensor.extract' is not differentiable: its type 'index' is integer}}
+  // expected-note @+1 {{the value comes from this 'tensor.extract'}}
+  %e = tensor.extract %a[%c0] : tensor<3xf32>
+  // expected-warning @+2 {{cannot differentiate through operand #0 of 'tensor.splat', of type 'f32': derivatives flow only through float tensors}}
+  // expected-remark @+1 {{operand #0 of 'tensor.splat' is not differentiable: its type 'f32' is not a float tensor}}
+  %t = tensor.splat %e : tensor<3xf32>
+  %m = adj.mul %t, %b : tensor<3xf32>
+  // expected-remark @+1 {{operand #0 of 'tensor.from_elements' is not differentiable: its type 'f32' is not a float tensor}}
+  %dead = tensor.from_elements %e : tensor<f32>
+  // expected-remark @+2 {{operand #0 of 'tensor.extract' is not differentiable: its type 'tensor<3xi64>' is integer}}
+  // expected-remark @+1 {{operand #1 of 'tensor.extract' is not differentiable: its type 'index' is integer}}
+  %k = tensor.extract %i[%c0] : tensor<3xi64>
+  // expected-remark @+1 {{operand #0 of 'arith.sitofp' is not differentiable: its type 'i64' is integer}}
+  %f = arith.sitofp %k : i64 to f32
+  // expected-remark @+1 {{operand #0 of 'tensor.splat' is not differentiable: its type 'f32' is not a float tensor}}
+  %s = tensor.splat %f : tensor<3xf32>
+  %r = adj.add %m, %s : tensor<3xf32>
+  return %r : tensor<3xf32>
+}

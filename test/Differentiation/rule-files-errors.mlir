@@ -43,6 +43,17 @@
 // WRONG-NEXT:   worst at [{{[0-9]+}}, {{[0-9]+}}]: {{.*}} by the derivative, {{.*}} by finite differences
 // WRONG:      forward  result 0 {{.*}} FAILED
 // WRONG-NEXT:   worst at []: {{.*}} by the derivative, {{.*}} by finite differences
+// adjoint-opt's --rules without a pass that reads them (adj-differentiate,
+// alone, nested or in a pipeline, or adj-report-coverage) is an error that
+// says what to add, before any IR is printed.
+// RUN: not adjoint-opt %t/model.mlir --rules %src_root/examples/rules/math.mlir -canonicalize 2>&1 | FileCheck %s --check-prefix=UNREAD
+// RUN: not adjoint-opt %t/model.mlir --rules %src_root/examples/rules/math.mlir 2>&1 | FileCheck %s --check-prefix=UNREAD
+// RUN: not adjoint-opt %t/model.mlir --rules %src_root/examples/rules/math.mlir --adj-stage-optimize 2>&1 | FileCheck %s --check-prefix=UNREAD
+// UNREAD: adjoint-opt: error: --rules has no effect: no pass in the pipeline differentiates. Add -adj-differentiate (or -adj-stage-differentiate) to resolve adj.grad and the other derivative requests with the rules, or -adj-report-coverage to list the ops that still have no rule
+// UNREAD-NOT: func.func
+// RUN: adjoint-opt %t/model.mlir --rules %src_root/examples/rules/math.mlir --pass-pipeline="builtin.module(canonicalize,adj-differentiate)" -o /dev/null
+// RUN: adjoint-opt %t/model.mlir --rules %src_root/examples/rules/math.mlir --adj-stage-differentiate -o /dev/null
+// RUN: adjoint-opt %t/model.mlir --rules %src_root/examples/rules/math.mlir -adj-report-coverage -o /dev/null 2>/dev/null
 
 //--- model.mlir
 func.func @f(%x: tensor<3x2xf32>) -> tensor<f32> {

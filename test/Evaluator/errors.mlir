@@ -25,16 +25,19 @@
 // NO-MODEL: error: cannot open input file '{{.*}}absent.mlir'{{.*}}No such file or directory
 //
 // Errors found while evaluating, at the op.
-// RUN: not adjoint-run %t/gather.mlir --fn too_big 2>&1 | FileCheck %s --check-prefix=GATHER
-// RUN: not adjoint-run %t/gather.mlir --fn negative 2>&1 | FileCheck %s --check-prefix=GATHER-NEG
-// RUN: not adjoint-run %t/gather.mlir --fn scatter 2>&1 | FileCheck %s --check-prefix=SCATTER
+// RUN: not adjoint-run %t/gather.mlir --fn too_big --seed 0 --int-range 4:5 2>&1 | FileCheck %s --check-prefix=GATHER
+// RUN: not adjoint-run %t/gather.mlir --fn negative --seed 0 --int-range -1:0 2>&1 | FileCheck %s --check-prefix=GATHER-NEG
+// RUN: not adjoint-run %t/gather.mlir --fn scatter --seed 0 --int-range 3:4 2>&1 | FileCheck %s --check-prefix=SCATTER
 // RUN: not adjoint-run %t/gather.mlir --fn empty_max 2>&1 | FileCheck %s --check-prefix=EMPTY-MAX
-// RUN: not adjoint-run %t/loss.mlir --fn too_big 2>&1 | FileCheck %s --check-prefix=LABEL
+// RUN: not adjoint-run %t/loss.mlir --fn too_big --seed 0 --int-range 3:4 2>&1 | FileCheck %s --check-prefix=LABEL
 // A label of adj.one_hot in_range (class labels) too, but not of a plain one.
-// RUN: not adjoint-run %t/loss.mlir --fn one_hot_labels 2>&1 | FileCheck %s --check-prefix=ONE-HOT
+// RUN: not adjoint-run %t/loss.mlir --fn one_hot_labels --seed 0 --int-range 3:4 2>&1 | FileCheck %s --check-prefix=ONE-HOT
 // RUN: adjoint-run %t/loss.mlir --fn one_hot_plain 2>&1 | FileCheck %s --check-prefix=ONE-HOT-PLAIN
 // ONE-HOT-PLAIN: [0, 0, 0]
-// RUN: not adjoint-run %t/loss.mlir --fn negative 2>&1 | FileCheck %s --check-prefix=LABEL-NEG
+// RUN: not adjoint-run %t/loss.mlir --fn negative --seed 0 --int-range -1:0 2>&1 | FileCheck %s --check-prefix=LABEL-NEG
+// Constant indices out of range are an error of the op when the model is
+// read, before anything runs.
+// RUN: not adjoint-run %t/constant.mlir 2>&1 | FileCheck %s --check-prefix=CONSTANT
 // RUN: not adjoint-run %t/recursion.mlir --fn self --seed 1 2>&1 | FileCheck %s --check-prefix=SELF
 // RUN: not adjoint-run %t/recursion.mlir --fn mutual --seed 1 2>&1 | FileCheck %s --check-prefix=MUTUAL
 // RUN: not adjoint-run %t/unsupported.mlir --seed 1 2>&1 | FileCheck %s --check-prefix=UNKNOWN-OP
@@ -61,25 +64,22 @@ func.func @main(%x: tensor<3xf64> {adj.name = "x"},
 }
 
 //--- gather.mlir
-func.func @too_big() -> tensor<2x2xf64> {
+func.func @too_big(%i: tensor<2xi64>) -> tensor<2x2xf64> {
   %t = adj.iota dim 0 : tensor<4x2xf64>
-  %i = adj.constant dense<[0, 4]> : tensor<2xi64>
-  // GATHER: gather.mlir:[[@LINE+1]]:8: error: 'adj.gather' op index 4 at position [1] of the indices is out of range [0, 4) for axis 0 of tensor<4x2xf64>
+  // GATHER: gather.mlir:[[@LINE+1]]:8: error: 'adj.gather' op index 4 at position [0] of the indices is out of range [0, 4) for axis 0 of tensor<4x2xf64>
   %g = adj.gather %t[%i] axis 0 : tensor<4x2xf64>, tensor<2xi64> -> tensor<2x2xf64>
   return %g : tensor<2x2xf64>
 }
 // numpy.take would wrap -1 around; adj.gather must not.
-func.func @negative() -> tensor<4x2x2xf64> {
+func.func @negative(%i: tensor<2x2xi32>) -> tensor<4x2x2xf64> {
   %t = adj.iota dim 1 : tensor<4x3xf64>
-  %i = adj.constant dense<[[0, 2], [-1, 1]]> : tensor<2x2xi32>
-  // GATHER-NEG: gather.mlir:[[@LINE+1]]:8: error: 'adj.gather' op index -1 at position [1, 0] of the indices is out of range [0, 3) for axis 1 of tensor<4x3xf64>
+  // GATHER-NEG: gather.mlir:[[@LINE+1]]:8: error: 'adj.gather' op index -1 at position [0, 0] of the indices is out of range [0, 3) for axis 1 of tensor<4x3xf64>
   %g = adj.gather %t[%i] axis 1 : tensor<4x3xf64>, tensor<2x2xi32> -> tensor<4x2x2xf64>
   return %g : tensor<4x2x2xf64>
 }
-func.func @scatter() -> tensor<3x2xf64> {
+func.func @scatter(%i: tensor<2xi32>) -> tensor<3x2xf64> {
   %u = adj.fill 1.0 : tensor<2x2xf64>
-  %i = adj.constant dense<[2, 3]> : tensor<2xi32>
-  // SCATTER: gather.mlir:[[@LINE+1]]:8: error: 'adj.scatter_add' op index 3 at position [1] of the indices is out of range [0, 3) for axis 0 of tensor<3x2xf64>
+  // SCATTER: gather.mlir:[[@LINE+1]]:8: error: 'adj.scatter_add' op index 3 at position [0] of the indices is out of range [0, 3) for axis 0 of tensor<3x2xf64>
   %s = adj.scatter_add %u[%i] axis 0 : tensor<2x2xf64>, tensor<2xi32> -> tensor<3x2xf64>
   return %s : tensor<3x2xf64>
 }
@@ -92,24 +92,21 @@ func.func @empty_max() -> tensor<3xf64> {
 }
 
 //--- loss.mlir
-func.func @too_big() -> tensor<f64> {
+func.func @too_big(%l: tensor<2xi32>) -> tensor<f64> {
   %x = adj.fill 0.5 : tensor<2x3xf64>
-  %l = adj.constant dense<[1, 3]> : tensor<2xi32>
-  // LABEL: loss.mlir:[[@LINE+1]]:11: error: 'adj.softmax_cross_entropy' op label 3 of example 1 is out of range [0, 3) for logits tensor<2x3xf64>
+  // LABEL: loss.mlir:[[@LINE+1]]:11: error: 'adj.softmax_cross_entropy' op label 3 of example 0 is out of range [0, 3) for logits tensor<2x3xf64>
   %loss = adj.softmax_cross_entropy %x, %l : tensor<2x3xf64>, tensor<2xi32> -> tensor<f64>
   return %loss : tensor<f64>
 }
-func.func @negative() -> tensor<3xf32> {
+func.func @negative(%l: tensor<3xi64>) -> tensor<3xf32> {
   %x = adj.fill 0.5 : tensor<3x4xf32>
-  %l = adj.constant dense<[-1, 0, 2]> : tensor<3xi64>
   // LABEL-NEG: loss.mlir:[[@LINE+1]]:11: error: 'adj.softmax_cross_entropy' op label -1 of example 0 is out of range [0, 4) for logits tensor<3x4xf32>
   %loss = adj.softmax_cross_entropy %x, %l reduction none : tensor<3x4xf32>, tensor<3xi64> -> tensor<3xf32>
   return %loss : tensor<3xf32>
 }
 
-func.func @one_hot_labels() -> tensor<2x3xf64> {
-  %l = adj.constant dense<[1, 3]> : tensor<2xi64>
-  // ONE-HOT: loss.mlir:[[@LINE+1]]:8: error: 'adj.one_hot' op label 3 at position 1 is out of range [0, 3)
+func.func @one_hot_labels(%l: tensor<2xi64>) -> tensor<2x3xf64> {
+  // ONE-HOT: loss.mlir:[[@LINE+1]]:8: error: 'adj.one_hot' op label 3 at position 0 is out of range [0, 3)
   %h = adj.one_hot %l in_range : tensor<2xi64> -> tensor<2x3xf64>
   return %h : tensor<2x3xf64>
 }
@@ -117,6 +114,14 @@ func.func @one_hot_plain() -> tensor<2x3xf64> {
   %l = adj.constant dense<[1, 3]> : tensor<2xi64>
   %h = adj.one_hot %l : tensor<2xi64> -> tensor<2x3xf64>
   return %h : tensor<2x3xf64>
+}
+
+//--- constant.mlir
+func.func @main(%x: tensor<2x3xf64>) -> tensor<f64> {
+  %l = adj.constant dense<[2, 3]> : tensor<2xi64>
+  // CONSTANT: constant.mlir:[[@LINE+1]]:11: error: 'adj.softmax_cross_entropy' op label 3 at position [1] of the constant labels is out of range [0, 3) for logits 'tensor<2x3xf64>'
+  %loss = adj.softmax_cross_entropy %x, %l : tensor<2x3xf64>, tensor<2xi64> -> tensor<f64>
+  return %loss : tensor<f64>
 }
 
 //--- recursion.mlir

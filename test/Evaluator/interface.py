@@ -50,6 +50,35 @@ T.check_module("adj.name and argN mixed", NAMED, {"arg1": q, "p": p}, [p - q])
 T.check_module("argN for a named argument", NAMED, {"arg1": q, "arg0": p}, [p - q])
 T.check_module("arr_N for a named argument", NAMED, {"p": p, "q": q}, [p - q], positional=True)
 
+# --output keys each result by its name, as the C header and the Python
+# package name it: adj.name, else resultN; printed as "result N (name)".
+RESULTS = """
+func.func @main(%p: tensor<2xf64>, %q: tensor<2x2xf64>)
+    -> (tensor<2x2xf64> {adj.name = "diff"}, tensor<2xf64>, tensor<2x2xi1> {adj.name = "positive"}) {
+  %r = adj.sub %p, %q : tensor<2xf64>, tensor<2x2xf64>
+  %zero = adj.constant dense<0.0> : tensor<f64>
+  %m = adj.compare gt, %r, %zero : tensor<2x2xf64>, tensor<f64>
+  return %r, %p, %m : tensor<2x2xf64>, tensor<2xf64>, tensor<2x2xi1>
+}
+"""
+rc, out, err, results, _ = T.run(RESULTS, {"arg0": p, "arg1": q}, named=True)
+T.expect("--output keys named results by adj.name, others resultN",
+         rc == 0 and list(results) == ["diff", "result1", "positive"] and
+         np.array_equal(results["diff"], p - q) and
+         np.array_equal(results["result1"], p) and
+         np.array_equal(results["positive"], p - q > 0),
+         f"exit code {rc}, keys {results and list(results)}, stderr: {err}")
+T.expect("printed results carry their names",
+         "result 0 (diff): tensor<2x2xf64>" in out and
+         "result 1: tensor<2xf64>" in out and
+         "result 2 (positive): tensor<2x2xi1>" in out, out)
+rc, out, err, results, _ = T.run(
+    RESULTS.replace('"positive"', '"result1"'), {"arg0": p, "arg1": q})
+T.expect("two results under one key is an error",
+         rc == 1 and results is None and
+         "results #1 and #2 of 'main' are both named 'result1'" in err,
+         f"exit code {rc}, stderr: {err}")
+
 # np.savez_compressed archives (deflated members) read as np.savez ones.
 d = T.tmpdir()
 np.savez_compressed(os.path.join(d, "in.npz"), arg0=p, arg1=q)

@@ -98,12 +98,14 @@ def func(body, inputs, name="main"):
             "\n  ".join(lines) + "\n}\n")
 
 
-def run(source, inputs=None, options=(), positional=False):
+def run(source, inputs=None, options=(), positional=False, named=False):
     """Writes `source` and `inputs` (saved with np.savez, positionally as
     arr_N when `positional`; no --inputs when there are none) to a fresh
     directory and runs adjoint-run on them with --output and `options`.
     Returns (returncode, stdout, stderr, results, command), with results the
-    list of arrays result0, result1, ... (None if no file was written)."""
+    list of the result arrays in order, or with `named` a dict of them by
+    their keys in the file (adj.name, else resultN), in order; None if no
+    file was written."""
     d = tmpdir()
     src, out = os.path.join(d, "model.mlir"), os.path.join(d, "out.npz")
     with open(src, "w") as f:
@@ -123,11 +125,11 @@ def run(source, inputs=None, options=(), positional=False):
         return 127, "", str(e), None, shlex.join(cmd)
     results = None
     if os.path.exists(out):
+        # adjoint-run writes the results in order.
         with np.load(out) as z:
-            keys = sorted(z.files, key=lambda k: (len(k), k))
-            results = [z[k] for k in keys]
-            if keys != [f"result{i}" for i in range(len(keys))]:
-                results = dict(zip(keys, results))
+            results = {k: z[k] for k in z.files}
+        if not named:
+            results = list(results.values())
     return p.returncode, p.stdout, p.stderr, results, shlex.join(cmd)
 
 

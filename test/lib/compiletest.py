@@ -118,8 +118,9 @@ def evaluate(source, fn, inputs):
                         out], capture_output=True, text=True)
     if p.returncode != 0:
         raise RuntimeError(f"adjoint-run failed:\n{p.stderr}")
+    # In order, each under its name (adj.name, else resultN).
     with np.load(out) as z:
-        return [z[f"result{i}"] for i in range(len(z.files))]
+        return [z[k] for k in z.files]
 
 
 def compare(got, want, dtype, where):

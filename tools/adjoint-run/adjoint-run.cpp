@@ -76,8 +76,9 @@ static cl::opt<std::string>
              cl::value_desc("LO:HI"), cl::init("0:2"), cl::cat(runCategory));
 static cl::opt<std::string>
     outputFile("output",
-               cl::desc("Write the results to a .npz file as result0, ... "
-                        "(float64, int64 or bool)"),
+               cl::desc("Write the results to a .npz file under their names "
+                        "(adj.name, else resultN, as in the C header; "
+                        "float64, int64 or bool)"),
                cl::value_desc("file.npz"), cl::cat(runCategory));
 static cl::opt<std::string> saveInputsFile(
     "save-inputs",
@@ -638,8 +639,11 @@ static LogicalResult run(MLIRContext &context, llvm::SourceMgr &sourceMgr) {
     return failure();
   SmallVector<std::string> resultNames;
   for (auto [i, result] : llvm::enumerate(*results)) {
-    printTensor(llvm::outs(), "result " + llvm::Twine(i), result);
-    resultNames.push_back("result" + std::to_string(i));
+    resultNames.push_back(adj::getResultName(*fn, i));
+    std::string header = "result " + std::to_string(i);
+    if (fn->getResultAttr(i, "adj.name"))
+      header += " (" + resultNames.back() + ")";
+    printTensor(llvm::outs(), header, result);
   }
   // Where a NaN or an Inf came from, as --check-numerics says of compiled
   // code: the first op that produced one, else the arguments.
@@ -657,11 +661,20 @@ static LogicalResult run(MLIRContext &context, llvm::SourceMgr &sourceMgr) {
                                    "arguments";
     break;
   }
-  if (!outputFile.empty() &&
-      failed(writeArrays(outputFile, resultNames, *results,
-                         /*widen=*/true)))
-    return failure();
-  return success();
+  if (outputFile.empty())
+    return success();
+  // The names are the .npz file's keys: one given twice would leave only one
+  // of the arrays readable.
+  llvm::StringMap<unsigned> seen;
+  for (auto [i, name] : llvm::enumerate(resultNames)) {
+    auto [it, inserted] = seen.try_emplace(name, i);
+    if (!inserted)
+      return fail("results #" + llvm::Twine(it->second) + " and #" +
+                  llvm::Twine(i) + " of '" + fn->getSymName() +
+                  "' are both named '" + name +
+                  "', the key of each in --output; rename one (adj.name)");
+  }
+  return writeArrays(outputFile, resultNames, *results, /*widen=*/true);
 }
 
 int main(int argc, char **argv) {

@@ -66,6 +66,14 @@ private:
   llvm::SmallPtrSet<mlir::Operation *, 4> inProgress;
 };
 
+/// Warns, as differentiating `fn` w.r.t. all of its float tensor arguments
+/// would fail with an error, at each op of its body that builds a float
+/// tensor one of its results depends on from a float scalar that depends on
+/// those arguments (tensor.extract, then tensor.splat or
+/// tensor.from_elements): no derivative flows through a scalar. Returns how
+/// many it warned of; 0 for a body of several blocks (not differentiable).
+unsigned warnScalarPaths(mlir::func::FuncOp fn);
+
 } // namespace adjoint
 
 #endif // ADJOINT_DIFFERENTIATION_DIFFERENTIATOR_H

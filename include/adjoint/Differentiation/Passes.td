@@ -84,7 +84,12 @@ def AdjReportCoverage : Pass<"adj-report-coverage", "::mlir::ModuleOp"> {
     * each operand through which no derivative flows: a remark saying why
       (an integer or `i1` type, or the op's rule says so, as for the labels
       of `adj.softmax_cross_entropy`);
-    * one summary remark per function: `@f: N ops, K without a rule`.
+    * a float tensor built from a float scalar that depends on a float
+      argument (`tensor.extract`, then `tensor.splat` or
+      `tensor.from_elements`), which `adj-differentiate` rejects because no
+      derivative flows through a scalar: a warning at the op that builds it;
+    * one summary remark per function: `@f: N ops, K without a rule`, with
+      `, S through a float scalar` when there are such tensors.
 
     Ops with a rule are silent unless `report-all` is set. The notion of a
     differentiable operand is the one `adj-differentiate` uses.

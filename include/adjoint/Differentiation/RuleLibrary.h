@@ -26,6 +26,7 @@
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
+#include "mlir/Pass/PassManager.h"
 #include "llvm/ADT/StringMap.h"
 
 #include <memory>
@@ -79,6 +80,10 @@ private:
 /// pipelines. Set once, before any pass runs.
 void setDefaultRuleFiles(llvm::ArrayRef<std::string> paths);
 llvm::ArrayRef<std::string> getDefaultRuleFiles();
+/// Whether `pm` runs, at any depth, a pass that reads the default rule files
+/// (adj-differentiate, adj-report-coverage): without one, a tool's --rules
+/// would be silently ignored.
+bool readsDefaultRuleFiles(mlir::OpPassManager &pm);
 
 } // namespace adjoint
 

@@ -241,7 +241,8 @@ def AdjCheckIndices : Pass<"adj-check-indices", "::mlir::ModuleOp"> {
     before lowering. In each public function, after every `adj.gather`,
     `adj.scatter_add`, `adj.softmax_cross_entropy` and `adj.one_hot`
     marked `in_range` (class labels: the cross-entropy's derivative, ONNX
-    losses) whose indices or labels are not constants in range, a `linalg.generic` reduction
+    losses) whose indices or labels are not constants (the ops' verifiers
+    reject a constant out of range), a `linalg.generic` reduction
     computes whether one lies outside `[0, size)`, and a scalar `i32`
     status, threaded through the function in program order, takes that
     op's id if it is still 0. Indices already checked against the same

@@ -774,20 +774,79 @@ func.func @sum_of_splat_rounded() -> tensor<f32> {
 // -----
 
 // Left alone: an empty reduction (its mean is NaN, its sum 0 even of an
-// infinity), a constant that is not a splat, a max.
+// infinity, its max -inf), a constant that is not a splat, a prod.
 // CHECK-LABEL: func @reduction_of_splat_kept
 // CHECK:         adj.sum
 // CHECK:         adj.mean
-// CHECK:         adj.sum
 // CHECK:         adj.max
+// CHECK:         adj.sum
+// CHECK:         adj.min
+// CHECK:         adj.prod
 func.func @reduction_of_splat_kept()
-    -> (tensor<3xf32>, tensor<3xf32>, tensor<f32>, tensor<f32>) {
+    -> (tensor<3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<f32>, tensor<f32>, tensor<f32>) {
   %empty = adj.constant dense<0x7F800000> : tensor<0x3xf32>
   %s = adj.sum %empty axes [0] : tensor<0x3xf32> -> tensor<3xf32>
   %m = adj.mean %empty axes [0] : tensor<0x3xf32> -> tensor<3xf32>
+  %e = adj.max %empty axes [0] : tensor<0x3xf32> -> tensor<3xf32>
   %d = adj.constant dense<[1.0, 2.0]> : tensor<2xf32>
   %t = adj.sum %d : tensor<2xf32> -> tensor<f32>
-  %ones = adj.constant dense<1.0> : tensor<4xf32>
-  %x = adj.max %ones : tensor<4xf32> -> tensor<f32>
-  return %s, %m, %t, %x : tensor<3xf32>, tensor<3xf32>, tensor<f32>, tensor<f32>
+  %n = adj.min %d : tensor<2xf32> -> tensor<f32>
+  %twos = adj.constant dense<2.0> : tensor<4xf32>
+  %p = adj.prod %twos : tensor<4xf32> -> tensor<f32>
+  return %s, %m, %e, %t, %n, %p
+      : tensor<3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<f32>, tensor<f32>, tensor<f32>
+}
+
+// -----
+
+// The max and min of a splat constant are its value, NaN included, with or
+// without axes and keepdims.
+// CHECK-LABEL: func @max_min_of_splat
+// CHECK-DAG:     %[[MAX:.*]] = adj.constant dense<-1.500000e+00> : tensor<f32>
+// CHECK-DAG:     %[[MIN:.*]] = adj.constant dense<-1.500000e+00> : tensor<4x1xf32>
+// CHECK-DAG:     %[[NAN:.*]] = adj.constant dense<0x7FF8000000000000> : tensor<3xf64>
+// CHECK-NOT:     adj.max
+// CHECK-NOT:     adj.min
+// CHECK:         return %[[MAX]], %[[MIN]], %[[NAN]]
+func.func @max_min_of_splat() -> (tensor<f32>, tensor<4x1xf32>, tensor<3xf64>) {
+  %c = adj.constant dense<-1.5> : tensor<4x3xf32>
+  %max = adj.max %c : tensor<4x3xf32> -> tensor<f32>
+  %min = adj.min %c axes [1] keepdims : tensor<4x3xf32> -> tensor<4x1xf32>
+  %nan = adj.constant dense<0x7FF8000000000000> : tensor<2x3xf64>
+  %n = adj.max %nan axes [0] : tensor<2x3xf64> -> tensor<3xf64>
+  return %max, %min, %n : tensor<f32>, tensor<4x1xf32>, tensor<3xf64>
+}
+
+// -----
+
+// The elementwise maximum and minimum of splat constants, broadcast: a NaN
+// operand gives NaN, as numpy.maximum.
+// CHECK-LABEL: func @maximum_minimum_of_splats
+// CHECK-DAG:     %[[MAX:.*]] = adj.constant dense<2.000000e+00> : tensor<2x3xf32>
+// CHECK-DAG:     %[[MIN:.*]] = adj.constant dense<-1.000000e+00> : tensor<3xf32>
+// CHECK-DAG:     %[[NAN:.*]] = adj.constant dense<0x7FC00000> : tensor<3xf32>
+// CHECK-NOT:     adj.maximum
+// CHECK-NOT:     adj.minimum
+// CHECK:         return %[[MAX]], %[[MIN]], %[[NAN]]
+func.func @maximum_minimum_of_splats() -> (tensor<2x3xf32>, tensor<3xf32>, tensor<3xf32>) {
+  %a = adj.constant dense<-1.0> : tensor<f32>
+  %b = adj.constant dense<2.0> : tensor<2x3xf32>
+  %c = adj.constant dense<5.0> : tensor<3xf32>
+  %nan = adj.constant dense<0x7FC00000> : tensor<f32>
+  %max = adj.maximum %a, %b : tensor<f32>, tensor<2x3xf32>
+  %min = adj.minimum %c, %a : tensor<3xf32>, tensor<f32>
+  %n = adj.minimum %c, %nan : tensor<3xf32>, tensor<f32>
+  return %max, %min, %n : tensor<2x3xf32>, tensor<3xf32>, tensor<3xf32>
+}
+
+// -----
+
+// ... but not of a constant that is not a splat.
+// CHECK-LABEL: func @maximum_of_dense_kept
+// CHECK:         adj.maximum
+func.func @maximum_of_dense_kept() -> tensor<2xf32> {
+  %a = adj.constant dense<[1.0, 3.0]> : tensor<2xf32>
+  %b = adj.constant dense<2.0> : tensor<f32>
+  %c = adj.maximum %a, %b : tensor<2xf32>, tensor<f32>
+  return %c : tensor<2xf32>
 }

@@ -699,6 +699,56 @@ func.func @scatter_add_element_type(%u: tensor<3x4xf64>, %i: tensor<3xi64>) {
 
 // -----
 
+// Constant indices out of range: the first bad entry, its position and the
+// range, when the IR is read.
+func.func @gather_constant_index_out_of_range(%x: tensor<4x10xf32>) {
+  %i = adj.constant dense<[[3, 9], [10, -1]]> : tensor<2x2xi64>
+  // expected-error @+1 {{'adj.gather' op index 10 at position [1, 0] of the constant indices is out of range [0, 10) for axis 1 of 'tensor<4x10xf32>'}}
+  %0 = adj.gather %x[%i] axis 1 : tensor<4x10xf32>, tensor<2x2xi64> -> tensor<4x2x2xf32>
+  return
+}
+
+// -----
+
+func.func @gather_constant_negative_index(%x: tensor<4x10xf32>) {
+  %i = arith.constant dense<-1> : tensor<3xi32>
+  // expected-error @+1 {{'adj.gather' op index -1 at position [0] of the constant indices is out of range [0, 4) for axis 0 of 'tensor<4x10xf32>'}}
+  %0 = adj.gather %x[%i] axis 0 : tensor<4x10xf32>, tensor<3xi32> -> tensor<3x10xf32>
+  return
+}
+
+// -----
+
+func.func @scatter_add_constant_index_out_of_range(%u: tensor<3x4xf32>) {
+  %i = adj.constant dense<[0, 9, 10]> : tensor<3xi64>
+  // expected-error @+1 {{'adj.scatter_add' op index 10 at position [2] of the constant indices is out of range [0, 10) for axis 0 of 'tensor<10x4xf32>'}}
+  %0 = adj.scatter_add %u[%i] axis 0 : tensor<3x4xf32>, tensor<3xi64> -> tensor<10x4xf32>
+  return
+}
+
+// -----
+
+func.func @cross_entropy_constant_label_out_of_range(%x: tensor<4x3xf32>) {
+  %l = adj.constant dense<[0, 1, 2, 3]> : tensor<4xi64>
+  // expected-error @+1 {{'adj.softmax_cross_entropy' op label 3 at position [3] of the constant labels is out of range [0, 3) for logits 'tensor<4x3xf32>'}}
+  %0 = adj.softmax_cross_entropy %x, %l : tensor<4x3xf32>, tensor<4xi64> -> tensor<f32>
+  return
+}
+
+// -----
+
+// Class labels (in_range) must be in range; other one_hot indices give a
+// row of zeros, out of range or not.
+func.func @one_hot_constant_label_out_of_range() {
+  %l = adj.constant dense<[2, 5]> : tensor<2xi64>
+  %0 = adj.one_hot %l : tensor<2xi64> -> tensor<2x5xf32>
+  // expected-error @+1 {{'adj.one_hot' op label 5 at position [1] of the constant labels is out of range [0, 5) for the classes of 'tensor<2x5xf32>'}}
+  %1 = adj.one_hot %l in_range : tensor<2xi64> -> tensor<2x5xf32>
+  return
+}
+
+// -----
+
 func.func @scatter_add_updates_shape(%u: tensor<4x3xf32>, %i: tensor<2x3xi32>) {
   // expected-error @+1 {{'adj.scatter_add' op updates 'tensor<4x3xf32>' must have shape [4, 2, 3]: the result's dimensions with the indices' shape in place of axis 1}}
   %0 = adj.scatter_add %u[%i] axis 1 : tensor<4x3xf32>, tensor<2x3xi32> -> tensor<4x10xf32>

@@ -298,6 +298,22 @@ func.func @gather_one_hot(%t: tensor<1000x64xf32>, %i: tensor<8x16xi64>, %l: ten
   return
 }
 
+// Constant indices in range are valid, up to the last one; so are those
+// of a one_hot out of range, which are no class labels (not in_range).
+// CHECK-LABEL: func @constant_indices
+// CHECK: adj.gather
+// CHECK: adj.softmax_cross_entropy
+// CHECK: adj.one_hot
+func.func @constant_indices(%t: tensor<5x3xf32>) {
+  %i = adj.constant dense<[[4, 0], [2, 4]]> : tensor<2x2xi64>
+  %0 = adj.gather %t[%i] axis 0 : tensor<5x3xf32>, tensor<2x2xi64> -> tensor<2x2x3xf32>
+  %l = adj.constant dense<[0, 2, 1, 2, 0]> : tensor<5xi32>
+  %1 = adj.softmax_cross_entropy %t, %l : tensor<5x3xf32>, tensor<5xi32> -> tensor<f32>
+  %o = adj.constant dense<[-1, 7]> : tensor<2xi64>
+  %2 = adj.one_hot %o : tensor<2xi64> -> tensor<2x3xf32>
+  return
+}
+
 // CHECK-LABEL: func @scatter_add
 // CHECK-SAME:    (%[[DY:.*]]: tensor<8x16x64xf32>, %[[I:.*]]: tensor<8x16xi64>, %[[DZ:.*]]: tensor<1000x3xf64>, %[[L:.*]]: tensor<3xi32>)
 func.func @scatter_add(%dy: tensor<8x16x64xf32>, %i: tensor<8x16xi64>, %dz: tensor<1000x3xf64>, %l: tensor<3xi32>) {

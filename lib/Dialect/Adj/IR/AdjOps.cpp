@@ -296,6 +296,23 @@ OpFoldResult DivOp::fold(FoldAdaptor adaptor) {
   return foldRightIdentity(*this, adaptor.getRhs(), 1.0);
 }
 
+// IEEE 754-2019 maximum and minimum, as the compiled arith.maximumf and
+// arith.minimumf compute them: a NaN propagates (and -0 < +0).
+OpFoldResult MaximumOp::fold(FoldAdaptor adaptor) {
+  return foldSplats(*this, adaptor.getLhs(), adaptor.getRhs(),
+                    [](APFloat &a, const APFloat &b) {
+                      a = llvm::maximum(a, b);
+                      return APFloat::opOK;
+                    });
+}
+OpFoldResult MinimumOp::fold(FoldAdaptor adaptor) {
+  return foldSplats(*this, adaptor.getLhs(), adaptor.getRhs(),
+                    [](APFloat &a, const APFloat &b) {
+                      a = llvm::minimum(a, b);
+                      return APFloat::opOK;
+                    });
+}
+
 namespace {
 /// x ^ c for the exponents PyTorch's pow computes without pow (ATen's
 /// pow_tensor_scalar_optimized_kernel): 2 and 3 as products, 0.5 and -0.5
@@ -573,12 +590,13 @@ ADJ_REDUCTION(ProdOp)
 ADJ_REDUCTION(LogSumExpOp)
 #undef ADJ_REDUCTION
 
-/// The sum (`isSum`) or the mean of a splat constant `operand`, as a splat
-/// of the result type: the value times the count of reduced elements, or
-/// the value (the seed of ones a bias's gradient sums). The count is
-/// rounded to the element type and multiplied, as the sum of a broadcast's
-/// `adj.mul` by its count folds. Not for an empty reduction (its mean is
-/// NaN, its sum 0 even of an infinity).
+/// The sum (`isSum`), or the mean, maximum or minimum, of a splat constant
+/// `operand`, as a splat of the result type: the value times the count of
+/// reduced elements, or the value (the seed of ones a bias's gradient sums;
+/// a NaN stays NaN). The count is rounded to the element type and
+/// multiplied, as the sum of a broadcast's `adj.mul` by its count folds. Not
+/// for an empty reduction (its mean is NaN, its sum 0 even of an infinity,
+/// its maximum -inf).
 template <typename OpTy>
 static OpFoldResult foldSplatReduction(OpTy op, Attribute operand, bool isSum) {
   if (OpFoldResult trivial = foldTrivialReduction(op))
@@ -608,8 +626,12 @@ OpFoldResult SumOp::fold(FoldAdaptor adaptor) {
 OpFoldResult MeanOp::fold(FoldAdaptor adaptor) {
   return foldSplatReduction(*this, adaptor.getOperand(), /*isSum=*/false);
 }
-OpFoldResult MaxOp::fold(FoldAdaptor) { return foldTrivialReduction(*this); }
-OpFoldResult MinOp::fold(FoldAdaptor) { return foldTrivialReduction(*this); }
+OpFoldResult MaxOp::fold(FoldAdaptor adaptor) {
+  return foldSplatReduction(*this, adaptor.getOperand(), /*isSum=*/false);
+}
+OpFoldResult MinOp::fold(FoldAdaptor adaptor) {
+  return foldSplatReduction(*this, adaptor.getOperand(), /*isSum=*/false);
+}
 OpFoldResult ProdOp::fold(FoldAdaptor) { return foldTrivialReduction(*this); }
 OpFoldResult LogSumExpOp::fold(FoldAdaptor) {
   return foldTrivialReduction(*this);
@@ -883,6 +905,50 @@ LogicalResult PadOp::inferReturnTypes(MLIRContext *,
   return success();
 }
 
+/// Fails, at `op`, where `indices` is a constant with an entry outside
+/// [0, size): an error when the IR is read, naming the first such entry, its
+/// position and the range, worded as the reference evaluator's run-time
+/// error ("index 4 at position [1] of the indices is out of range [0, 4)
+/// for axis 0 of tensor<4x2xf64>"). Indices computed at run time are
+/// adj-check-indices' job.
+static LogicalResult verifyConstantIndices(Operation *op, Value indices,
+                                           int64_t size, StringRef what,
+                                           const Twine &range, Type type) {
+  DenseIntElementsAttr constant;
+  if (!matchPattern(indices, m_Constant(&constant)))
+    return success();
+  // A splat's entries are all its first one.
+  int64_t count = constant.isSplat() ? std::min<int64_t>(constant.size(), 1)
+                                     : constant.size();
+  auto values = constant.getValues<APInt>();
+  for (int64_t i = 0; i < count; ++i) {
+    APInt index = values[i];
+    if (!index.isNegative() && index.slt(size))
+      continue;
+    ArrayRef<int64_t> shape = constant.getType().getShape();
+    SmallVector<int64_t> position(shape.size());
+    for (int64_t d = shape.size() - 1, rest = i; d >= 0; rest /= shape[d--])
+      position[d] = rest % shape[d];
+    return op->emitOpError()
+           << what << " " << index.getSExtValue() << " at position "
+           << str(position) << " of the constant "
+           << (what == "index" ? "indices" : "labels")
+           << " is out of range [0, " << size << ") for " << range << " "
+           << type;
+  }
+  return success();
+}
+
+LogicalResult GatherOp::verify() {
+  int64_t axis = getAxis();
+  RankedTensorType operand = getOperand().getType();
+  // A bad axis is inferReturnTypes' error.
+  if (axis < 0 || axis >= operand.getRank())
+    return success();
+  return verifyConstantIndices(*this, getIndices(), operand.getDimSize(axis),
+                               "index", "axis " + Twine(axis) + " of", operand);
+}
+
 LogicalResult GatherOp::inferReturnTypes(MLIRContext *,
                                          std::optional<Location> loc,
                                          Adaptor adaptor,
@@ -920,7 +986,8 @@ LogicalResult ScatterAddOp::verify() {
            << ": the result's dimensions with the indices' shape in place of "
               "axis "
            << axis;
-  return success();
+  return verifyConstantIndices(*this, getIndices(), result.getDimSize(axis),
+                               "index", "axis " + Twine(axis) + " of", result);
 }
 
 LogicalResult ReverseOp::verify() {
@@ -953,7 +1020,11 @@ LogicalResult OneHotOp::verify() {
            << " with one more dimension, the number of classes";
   if (out.getShape().back() < 1)
     return emitOpError("needs at least one class, got ") << out;
-  return success();
+  // Only class labels must be in range; other indices give a zero row.
+  if (!getInRange())
+    return success();
+  return verifyConstantIndices(*this, getIndices(), out.getShape().back(),
+                               "label", "the classes of", out);
 }
 
 //===----------------------------------------------------------------------===//
@@ -992,6 +1063,12 @@ LogicalResult SoftmaxCrossEntropyOp::inferReturnTypes(
   else
     types.push_back(logits.clone(ArrayRef<int64_t>{}));
   return success();
+}
+
+LogicalResult SoftmaxCrossEntropyOp::verify() {
+  return verifyConstantIndices(*this, getLabels(),
+                               getLogits().getType().getDimSize(1), "label",
+                               "logits", getLogits().getType());
 }
 
 /// Reads an optional window attribute of `size` entries, or `fallback`.

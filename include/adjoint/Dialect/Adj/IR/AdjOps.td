@@ -285,10 +285,18 @@ def Adj_PowOp : Adj_BinaryOp<"pow"> {
   let hasCanonicalizer = 1;
 }
 def Adj_MaximumOp : Adj_BinaryOp<"maximum", [Commutative]> {
+  let hasFolder = 1;
   let summary = "elementwise maximum with broadcasting";
+  let description = [{
+    As `numpy.maximum`: a NaN operand gives NaN.
+  }];
 }
 def Adj_MinimumOp : Adj_BinaryOp<"minimum", [Commutative]> {
+  let hasFolder = 1;
   let summary = "elementwise minimum with broadcasting";
+  let description = [{
+    As `numpy.minimum`: a NaN operand gives NaN.
+  }];
 }
 
 def Adj_CompareOp : Adj_Op<"compare", [InferTypeOpAdaptor]> {
@@ -505,8 +513,20 @@ def Adj_MeanOp : Adj_ReductionOp<"mean"> {
   }];
   let hasCanonicalizer = 1;
 }
-def Adj_MaxOp : Adj_ReductionOp<"max"> { let summary = "maximum over axes"; }
-def Adj_MinOp : Adj_ReductionOp<"min"> { let summary = "minimum over axes"; }
+def Adj_MaxOp : Adj_ReductionOp<"max"> {
+  let summary = "maximum over axes";
+  let description = [{
+    The maximum of a splat constant folds to its value (a reduction over
+    no elements aside).
+  }];
+}
+def Adj_MinOp : Adj_ReductionOp<"min"> {
+  let summary = "minimum over axes";
+  let description = [{
+    The minimum of a splat constant folds to its value (a reduction over
+    no elements aside).
+  }];
+}
 def Adj_ProdOp : Adj_ReductionOp<"prod"> { let summary = "product over axes"; }
 def Adj_LogSumExpOp : Adj_ReductionOp<"logsumexp"> {
   let summary = "log(sum(exp(x))) over axes, computed without overflow";
@@ -636,7 +656,9 @@ def Adj_GatherOp : Adj_Op<"gather", [InferTypeOpAdaptor]> {
     As `numpy.take(operand, indices, axis)`: the result's shape is
     `operand.shape[:axis] + indices.shape + operand.shape[axis+1:]`. An
     embedding lookup is a gather along axis 0. Indices must lie in
-    `[0, operand.shape[axis])`; the reference evaluator reports any index
+    `[0, operand.shape[axis])`. Constant indices are checked when the IR is
+    read: one outside the range is an error that names it, its position
+    and the range. The reference evaluator reports any other index
     outside it as an error, and so does compiled code by default (a
     non-zero status from `adj-check-indices`). The computation itself
     clamps an index into the range, as XLA's gather does, and the
@@ -656,6 +678,7 @@ def Adj_GatherOp : Adj_Op<"gather", [InferTypeOpAdaptor]> {
     $operand `[` $indices `]` `axis` $axis attr-dict `:`
     type($operand) `,` type($indices) `->` type($result)
   }];
+  let hasVerifier = 1;
 }
 
 def Adj_ScatterAddOp : Adj_Op<"scatter_add"> {
@@ -666,9 +689,10 @@ def Adj_ScatterAddOp : Adj_Op<"scatter_add"> {
     (`i` spans the dimensions before `axis`, `k` those after), so repeated
     indices accumulate. `updates` has the shape
     `result.shape[:axis] + indices.shape + result.shape[axis+1:]`. Indices
-    must lie in `[0, result.shape[axis])`; as for `adj.gather`, compiled
-    code reports one outside it (`adj-check-indices`) and clamps it into
-    the range.
+    must lie in `[0, result.shape[axis])`; as for `adj.gather`, a constant
+    one outside it is an error when the IR is read, and compiled code
+    reports one computed at run time (`adj-check-indices`) and clamps it
+    into the range.
 
     ```mlir
     %dtable = adj.scatter_add %dy[%tokens] axis 0
@@ -693,8 +717,9 @@ def Adj_OneHotOp : Adj_Op<"one_hot"> {
     `[0, num_classes)` gives a row of zeros (ONNX OneHot), unless the op is
     marked `in_range`: then the labels are class labels that must lie in
     the range (those of a cross-entropy, whose derivative and ONNX import
-    build on `adj.one_hot`), and one outside it is an error in the
-    reference evaluator and, by default, in compiled code (a non-zero
+    build on `adj.one_hot`), and one outside it is an error: when the IR
+    is read for constant labels, else in the reference evaluator and, by
+    default, in compiled code (a non-zero
     status from `adj-check-indices`; with the check off, the row is zeros).
 
     ```mlir
@@ -773,8 +798,9 @@ def Adj_SoftmaxCrossEntropyOp
     per-example loss is `logsumexp(logits[n]) - logits[n, labels[n]]`,
     computed in the stable fused form. `reduction` is `mean` (the default,
     giving a 0-d tensor), `sum` (0-d) or `none` (`[N]`), as PyTorch's
-    `cross_entropy`. A label outside `[0, C)` is an error in the reference
-    evaluator, and in compiled code by default (a non-zero status from
+    `cross_entropy`. A label outside `[0, C)` is an error: when the IR is
+    read for constant labels, else in the reference evaluator, and in
+    compiled code by default (a non-zero status from
     `adj-check-indices`). What the computation makes of it (what compiled
     code returns with the check off): such a label matches no class, so
     that example's loss is `logsumexp(logits[n])`, its gradient
@@ -794,6 +820,7 @@ def Adj_SoftmaxCrossEntropyOp
     $logits `,` $labels (`reduction` $reduction^)? attr-dict `:`
     type($logits) `,` type($labels) `->` type($result)
   }];
+  let hasVerifier = 1;
 }
 
 def Adj_Conv2DOp : Adj_Op<"conv2d", [InferTypeOpAdaptor]> {
