@@ -91,7 +91,9 @@ def data(*shape):
 # Eight rows times a transposed B of 900 columns (dot tiles, gemm.inc
 # dots_fit): the threads take whole groups of 8 columns, 112.5 of them.
 # Four rows times a row-major B of 260 columns (row tiles, rows_fit): 5
-# tiles of 64 columns, the last of 4.
+# tiles of 64 columns, the last of 4. One row times a row-major B of 300
+# columns (gemv_cols): the threads take whole vectors of C, 18.75 of them
+# (f32 with AVX-512), B's 900 rows 8 at a time, the last 4 apart.
 xt, kt, yt = t([8, 3, 20, 20]), t([16, 3, 5, 5]), t([8, 16, 16, 16])
 source = f"""
   func.func private @conv(%x: {xt}, %k: {kt}) -> {yt} {{
@@ -102,12 +104,12 @@ source = f"""
                %w: {t([300, 10])}, %e: {t([900, 300])}, %v: {t([300, 1])}, %q: {t([512, 512])},
                %h: {t([6, 129, 64])}, %g: {t([6, 64, 128])},
                %na: {t([24, 1000])}, %nb: {t([1000, 300])}, %tb: {t([900, 80])},
-               %u: {t([64, 512])})
+               %u: {t([64, 512])}, %gr: {t([1, 900])})
       -> ({t([200, 260])}, {yt}, {xt}, {kt}, {t([200, 10])}, {t([900, 1])},
           tensor<{ELEM}>, {t([512])}, {t([512, 512])}, {t([6, 129, 128])},
           {t([200, 64])}, {t([24, 300])}, {t([300, 50])}, {t([300, 30])},
           {t([80, 300])}, {t([80, 260])}, {t([64, 512])}, {t([900, 260])},
-          {t([8, 900])}, {t([4, 260])}) {{
+          {t([8, 900])}, {t([4, 260])}, {t([1, 300])}) {{
     %c = adj.matmul %a, %b : {t([200, 300])}, {t([300, 260])} -> {t([200, 260])}
     %y, %dx, %dk = adj.vjp @conv(%x, %k) cotangents(%dy)
         : ({xt}, {kt}, {yt}) -> ({yt}, {xt}, {kt})
@@ -143,20 +145,21 @@ source = f"""
     %d8 = adj.matmul %a8, %et : {t([8, 300])}, {t([300, 900])} -> {t([8, 900])}
     %a4 = adj.slice %a start [0, 0] limit [4, 300] stride [1, 1] : {t([200, 300])} -> {t([4, 300])}
     %r4 = adj.matmul %a4, %b : {t([4, 300])}, {t([300, 260])} -> {t([4, 260])}
+    %gv = adj.matmul %gr, %e : {t([1, 900])}, {t([900, 300])} -> {t([1, 300])}
     return %c, %y, %dx, %dk, %n, %o, %l, %cols, %p, %heads, %short, %wide, %tall, %tall2,
-           %mid, %mid2, %ub, %k9, %d8, %r4
+           %mid, %mid2, %ub, %k9, %d8, %r4, %gv
         : {t([200, 260])}, {yt}, {xt}, {kt}, {t([200, 10])}, {t([900, 1])},
           tensor<{ELEM}>, {t([512])}, {t([512, 512])}, {t([6, 129, 128])},
           {t([200, 64])}, {t([24, 300])}, {t([300, 50])}, {t([300, 30])},
           {t([80, 300])}, {t([80, 260])}, {t([64, 512])}, {t([900, 260])},
-          {t([8, 900])}, {t([4, 260])}
+          {t([8, 900])}, {t([4, 260])}, {t([1, 300])}
   }}"""
 det_rng = np.random.default_rng(5)
 inputs = [det_rng.standard_normal(s).astype(DTYPE)
           for s in [(200, 300), (300, 260), (8, 3, 20, 20), (16, 3, 5, 5),
                     (8, 16, 16, 16), (300, 10), (900, 300), (300, 1),
                     (512, 512), (6, 129, 64), (6, 64, 128), (24, 1000),
-                    (1000, 300), (900, 80), (64, 512)]]
+                    (1000, 300), (900, 80), (64, 512), (1, 900)]]
 if len(sys.argv) == 4:  # child: run the library, write its outputs
     lib = ct.Library(sys.argv[2], "t")
     with open(sys.argv[3], "wb") as out:
@@ -194,10 +197,14 @@ if len(sys.argv) == 4:  # child: run the library, write its outputs
 # columns) with a ragged last column and a K past the last whole vector:
 # 1x333x257, 3x101x300, 7x99x130, 8x70x520, and 2x200x300, 5x2100x300.
 # Up to 4 rows times a row-major B (or A transposed) above that size: row
-# tiles (rows_fit), 16, 8, 5 or 4 vectors wide, each with a ragged last
-# tile: 1x1000x70, 2x300x130, 3x250x100, 4x200x90, and 2x200x300.
+# tiles (rows_fit), 8, 5 or 4 vectors wide for 2-4 rows, each with a ragged
+# last tile: 2x300x130, 3x250x100, 4x200x90, and 2x200x300; one row as a
+# GEMV (gemv_cols: B's rows 8 at a time into C's columns in 16 KiB chunks)
+# with a ragged last vector, last block of rows and last chunk: 1x1000x70,
+# 1x4100x21 (chunks of 4096 + 4 floats, 2048 + 2048 + 4 doubles; rows
+# 8 + 8 + 5).
 sizes = [(1, 333, 257), (3, 101, 300), (7, 99, 130), (8, 70, 520),
-         (1, 1000, 70), (2, 300, 130), (3, 250, 100), (4, 200, 90),
+         (1, 1000, 70), (1, 4100, 21), (2, 300, 130), (3, 250, 100), (4, 200, 90),
          (1, 1, 1), (1, 7, 3), (5, 1, 9), (6, 16, 256), (7, 17, 257),
          (13, 33, 70), (64, 10, 512), (97, 130, 300), (250, 40, 520),
          (1, 64, 64), (1, 64, 1), (64, 1, 1), (64, 64, 1), (3, 70, 20),
