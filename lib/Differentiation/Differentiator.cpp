@@ -519,17 +519,25 @@ FailureOr<func::FuncOp> Differentiator::getOrCreate(func::FuncOp fn,
   bool custom = hasCustomDerivative(fn);
   if (fn.isExternal() && !custom)
     return emitOnlyDeclared(fn);
-  if (!custom && (!fn.getBody().hasOneBlock() ||
-                  fn.getBody()
-                      .walk([](Operation *op) {
-                        return op->getNumRegions() ? WalkResult::interrupt()
-                                                   : WalkResult::advance();
-                      })
-                      .wasInterrupted()))
+  if (!custom && !fn.getBody().hasOneBlock())
     return fn.emitError("cannot differentiate @")
            << adj::getSourceName(fn)
            << ": only straight-line functions (one block, no ops with "
               "regions) can be differentiated";
+  if (!custom)
+    for (Operation &op : fn.getBody().front())
+      if (op.getNumRegions()) {
+        InFlightDiagnostic diag =
+            op.emitError("cannot differentiate @")
+            << adj::getSourceName(fn) << " through this '" << op.getName()
+            << "': only straight-line functions (one block, no ops with "
+               "regions) can be differentiated; write it with adj ops, or "
+               "give @"
+            << adj::getSourceName(fn)
+            << " a custom derivative (docs/adding-rules.md)";
+        diag.attachNote(fn.getLoc()) << "in this function";
+        return diag;
+      }
 
   // Build the derivative next to `fn`; inserting it through the symbol table
   // renames it if the name is taken.

@@ -86,8 +86,10 @@ func.func @ask_declared(%x: tensor<f64>) -> tensor<f64> {
 
 // -----
 
-// expected-error @+1 {{cannot differentiate @with_region: only straight-line functions}}
+// The error is at the op with a region.
+// expected-note @+1 {{in this function}}
 func.func @with_region(%x: tensor<2xf64>) -> tensor<2xf64> {
+  // expected-error @+1 {{cannot differentiate @with_region through this 'tensor.generate': only straight-line functions}}
   %0 = tensor.generate {
   ^bb0(%i: index):
     %c = arith.constant 1.0 : f64
