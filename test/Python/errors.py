@@ -62,6 +62,24 @@ expect(TypeError, ["loss:", "missing 'labels'"], lib.loss, *ARGS[:5])
 expect(TypeError, ["loss:", "no input named 'y'", "W1, b1, W2, b2, x, labels"],
        lib.loss, *ARGS[:5], y=labels)
 expect(TypeError, ["loss:", "input 'W1' given twice"], lib.loss, *ARGS, W1=W1)
+# Converted values that would lose what they say: floats for integers
+# (truncated), integers past int64, a masked array (its mask ignored).
+expect(TypeError, ["loss:", "input 'labels'", "an int64", "float64 values"],
+       lib.loss, *args(5, [2.9] * 32))
+expect(TypeError, ["loss:", "input 'labels'", "an int64", "too large"],
+       lib.loss, *args(5, [2**70] * 32))
+expect(TypeError, ["loss:", "input 'x'", "a masked array", "filled"],
+       lib.loss, *args(4, np.ma.masked_less(x, 0)))
+# A list of ints for int64 labels, and of floats for floats, still converts.
+assert lib.loss(*args(5, labels.tolist())) == lib.loss(*ARGS)
+assert lib.loss(*args(1, b1.tolist())) == lib.loss(*ARGS)
+# The C ABI's int32 arguments are not wrapped around.
+expect(ValueError, ["status", "out of the int32 range"],
+       lib.status_message, 2**32)
+expect(ValueError, ["set_num_threads", "out of the int32 range"],
+       lib.set_num_threads, 2**32 + 1)
+expect(TypeError, ["set_num_threads", "expected an int", "got float"],
+       lib.set_num_threads, 1.5)
 
 # out=: dtype, shape, contiguity, writeability, count, overlap.
 expect(TypeError, ["predict:", "out 'logits'", "float32", "got float64"],

@@ -79,6 +79,15 @@ def _describe(a):
     return text if a.flags.c_contiguous else text + " (not C-contiguous)"
 
 
+def _int32(n, what):
+    """`n` as an int32 for the C ABI; ctypes would wrap it silently."""
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
+        raise TypeError(f"{what}: expected an int, got {type(n).__name__}")
+    if not -2**31 <= n < 2**31:
+        raise ValueError(f"{what}: {n} is out of the int32 range")
+    return int(n)
+
+
 def _field_names(names):
     """Output names as namedtuple fields (invalid or repeated ones are
     renamed `_<index>` by namedtuple's rename=True)."""
@@ -223,11 +232,17 @@ class Function:
     def _input(self, value, spec):
         # The common case first: describing the expectation costs more than
         # a small model's call.
+        masked = isinstance(value, np.ma.MaskedArray)
         if (isinstance(value, np.ndarray) and value.dtype == spec.dtype
-                and value.shape == spec.shape and value.flags.c_contiguous):
+                and value.shape == spec.shape and value.flags.c_contiguous
+                and not masked):
             return value
         article = "an" if str(spec.dtype)[0] in "aeiou" else "a"
         expected = f"{article} {spec.dtype} array of shape {spec.shape}"
+        if masked:
+            # The library would read the masked elements' data.
+            raise self._error(TypeError, f"input '{spec.name}'", expected,
+                              "a masked array (pass a.filled(value))")
         if isinstance(value, np.ndarray):
             if value.dtype != spec.dtype:
                 raise self._error(TypeError, f"input '{spec.name}'", expected,
@@ -238,8 +253,12 @@ class Function:
                               "None")
         else:
             try:
+                exact = np.asarray(value)
+                # Floats for an integer input would be truncated silently.
+                if spec.dtype.kind in "iu" and exact.dtype.kind in "fc":
+                    raise TypeError(f"{exact.dtype} values, not integers")
                 value = np.asarray(value, dtype=spec.dtype)
-            except (TypeError, ValueError) as e:
+            except (TypeError, ValueError, OverflowError) as e:
                 raise self._error(TypeError, f"input '{spec.name}'", expected,
                                   f"{_describe(value)} ({e})") from None
         if value.shape != spec.shape:
@@ -459,7 +478,7 @@ class Library:
         library cannot say."""
         if self._status_message is None:
             return None
-        return self._status_message(status).decode()
+        return self._status_message(_int32(status, "status")).decode()
 
     def initial_values(self):
         """The parameters' initial values that the library exports (an ONNX
@@ -487,7 +506,7 @@ class Library:
         setter = getattr(self.dll, self.prefix + "_set_num_threads")
         setter.restype = ctypes.c_int32
         setter.argtypes = [ctypes.c_int32]
-        return setter(n)
+        return setter(_int32(n, "set_num_threads"))
 
     def __getattr__(self, name):
         functions = self.__dict__.get("functions", {})
