@@ -124,6 +124,7 @@ void adjoint::buildLowerToLLVMPipeline(OpPassManager &pm,
   if (options.optimize)
     pm.addPass(createAdjMarkBufferAccesses());
   pm.addPass(createLowerAffinePass());
+  pm.addPass(createAdjOutlineLongFunctions());
   pm.addPass(createAdjSplitLongBlocks());
   pm.addPass(createConvertSCFToCFPass());
   pm.addPass(memref::createExpandStridedMetadataPass());

@@ -528,6 +528,36 @@ def AdjParallelizeLoops : Pass<"adj-parallelize-loops", "::mlir::ModuleOp"> {
                            "::mlir::scf::SCFDialect"];
 }
 
+def AdjOutlineLongFunctions
+    : Pass<"adj-outline-long-functions", "::mlir::ModuleOp"> {
+  let summary = "Move the body of a long function into short functions";
+  let description = [{
+    LLVM's loop passes update the dominator tree of the whole function at
+    each loop they change, so a straight-line function of n loop nests (an
+    unrolled ODE solve) costs them n^2: at 100 unrolled RK4 steps,
+    `LoopRotate` alone took 19 s. This pass cuts the body of a function of
+    more than `ops` ops into consecutive pieces of at most `ops` ops (an op
+    larger than that is a piece of its own) and moves each into a private
+    `noinline` function, `@<name>_part<i>`, called in its place.
+
+    Run on loops over buffers (after `adj-mark-buffer-accesses`, before
+    `convert-scf-to-cf`). Pure ops without regions (constants, views of the
+    workspace) are not counted: each piece that uses one gets a copy, so it
+    addresses its buffers at constant offsets of the workspace as the whole
+    function did. Other values cross the call as arguments (scalars and
+    buffers of static shape and strides) or results (scalars); a piece
+    that would need another is left in place. The accesses keep the
+    buffers `adj-mark-buffer-accesses` recorded, so
+    `adj-buffer-alias-scopes` gives the pieces the same alias claims.
+  }];
+  let options = [
+    Option<"ops", "ops", "int64_t", /*default=*/"2000",
+           "Most ops of a function before it is cut, and of each piece">,
+  ];
+  let dependentDialects = ["::mlir::func::FuncDialect",
+                           "::mlir::LLVM::LLVMDialect"];
+}
+
 def AdjSplitLongBlocks : Pass<"adj-split-long-blocks", "::mlir::ModuleOp"> {
   let summary = "Split a function's long blocks into a chain of short ones";
   let description = [{
