@@ -179,7 +179,8 @@ LogicalResult checkCallee(func::CallOp call, const Activity &activity,
   if (!callee || hasCustomDerivative(callee))
     return success();
   if (callee.isExternal()) {
-    emitOnlyDeclared(callee);
+    emitOnlyDeclared(callee).attachNote(call.getLoc())
+        << "called here, where a derivative is needed";
     return failure();
   }
   SmallVector<bool> wrt;

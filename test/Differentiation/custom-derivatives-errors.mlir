@@ -74,6 +74,7 @@ func.func @ask(%x: tensor<3xf64>) -> tensor<3xf64> {
 // expected-error @+1 {{cannot differentiate @kernel: it is only declared; define it, or give it a custom derivative (adj.custom_vjp = @kernel_custom_vjp; see docs/adding-rules.md)}}
 func.func private @kernel(%x: tensor<3xf64>) -> tensor<3xf64>
 func.func @loss(%x: tensor<3xf64>) -> tensor<f64> {
+  // expected-note @+1 {{called here, where a derivative is needed}}
   %y = call @kernel(%x) : (tensor<3xf64>) -> tensor<3xf64>
   %s = adj.sum %y : tensor<3xf64> -> tensor<f64>
   return %s : tensor<f64>

@@ -35,6 +35,7 @@ func.func @calls_helper(%x: tensor<3xf64>, %k: tensor<3xf64>) -> tensor<3xf64> {
   // expected-error @+1 {{cannot differentiate 'math.sinh': it has no differentiation rule}}
   %0 = math.sinh %x : tensor<3xf64>
   %1 = func.call @tan_helper(%0, %k) : (tensor<3xf64>, tensor<3xf64>) -> tensor<3xf64>
+  // expected-note @+1 {{called here, where a derivative is needed}}
   %2 = func.call @declared(%1) : (tensor<3xf64>) -> tensor<3xf64>
   // expected-error @+1 {{cannot differentiate 'math.cosh': it has no differentiation rule}}
   %3 = math.cosh %2 : tensor<3xf64>
@@ -76,6 +77,7 @@ func.func @ask_recursive(%x: tensor<f64>) -> tensor<f64> {
 // expected-error @+1 {{cannot differentiate @declared: it is only declared}}
 func.func private @declared(%x: tensor<f64>) -> tensor<f64>
 func.func @calls_declared(%x: tensor<f64>) -> tensor<f64> {
+  // expected-note @+1 {{called here, where a derivative is needed}}
   %0 = func.call @declared(%x) : (tensor<f64>) -> tensor<f64>
   return %0 : tensor<f64>
 }
