@@ -104,16 +104,23 @@ inline double sub(double a, double b) { return a - b; }
 inline double mul(double a, double b) { return a * b; }
 inline double div(double a, double b) { return a / b; }
 inline double pow(double a, double b) { return std::pow(a, b); }
-/// The larger of a and b, NaN if either is NaN (numpy.maximum).
+/// The larger of a and b, NaN if either is NaN (numpy.maximum). -0 is
+/// smaller than +0, as in the compiled code's IEEE 754 maximum
+/// (arith.maximumf); numpy.maximum returns either zero.
 inline double maximum(double a, double b) {
   if (std::isnan(a) || std::isnan(b))
     return std::numeric_limits<double>::quiet_NaN();
+  if (a == b)
+    return std::signbit(a) ? b : a;
   return a > b ? a : b;
 }
-/// The smaller of a and b, NaN if either is NaN (numpy.minimum).
+/// The smaller of a and b, NaN if either is NaN (numpy.minimum); -0 is
+/// smaller than +0.
 inline double minimum(double a, double b) {
   if (std::isnan(a) || std::isnan(b))
     return std::numeric_limits<double>::quiet_NaN();
+  if (a == b)
+    return std::signbit(a) ? a : b;
   return a < b ? a : b;
 }
 } // namespace scalar

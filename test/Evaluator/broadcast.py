@@ -49,6 +49,16 @@ SPECIAL = [
 with np.errstate(all="ignore"):
     for op, a, b in SPECIAL:
         binary_case(op, dict(BINARY)[op], np.array(a), np.array(b))
+# Signed zeros: -0 is smaller than +0, as in the compiled code's IEEE 754
+# maximum and minimum (NumPy returns either zero); 1/x shows the sign.
+a, b = np.array([-0.0, 0.0, -0.0, 0.0]), np.array([0.0, -0.0, -0.0, 0.0])
+for op, expected in [("maximum", [inf, inf, -inf, inf]),
+                     ("minimum", [-inf, -inf, -inf, inf])]:
+    T.check(f"{op} of signed zeros", f"""
+        %m = adj.{op} %a, %b : {ty(a)}
+        %one = adj.constant dense<1.0> : {ty(a)}
+        %r = adj.div %one, %m : {ty(a)}
+        return %r : {ty(a)}""", {"a": a, "b": b}, np.array(expected))
 for sa, sb in [((0, 3), (3,)), ((0, 1), (1, 4)), ((2, 0), ())]:
     binary_case("add", np.add, T.randn(*sa), T.randn(*sb))
 

@@ -288,14 +288,16 @@ def Adj_MaximumOp : Adj_BinaryOp<"maximum", [Commutative]> {
   let hasFolder = 1;
   let summary = "elementwise maximum with broadcasting";
   let description = [{
-    As `numpy.maximum`: a NaN operand gives NaN.
+    As `numpy.maximum`: a NaN operand gives NaN. Unlike NumPy, -0 is
+    smaller than +0 (IEEE 754 maximum), so the maximum of -0 and +0 is +0.
   }];
 }
 def Adj_MinimumOp : Adj_BinaryOp<"minimum", [Commutative]> {
   let hasFolder = 1;
   let summary = "elementwise minimum with broadcasting";
   let description = [{
-    As `numpy.minimum`: a NaN operand gives NaN.
+    As `numpy.minimum`: a NaN operand gives NaN. Unlike NumPy, -0 is
+    smaller than +0, so the minimum of -0 and +0 is -0.
   }];
 }
 
