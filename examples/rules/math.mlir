@@ -13,7 +13,7 @@
 // erf'(x) = 2 / sqrt(pi) * exp(-x^2)
 func.func @erf(%x: tensor<*xf32>, %y: tensor<*xf32>, %d: tensor<*xf32>) -> tensor<*xf32>
     attributes {adj.reverse_rule = "math.erf", adj.forward_rule = "math.erf"} {
-  %two_over_sqrt_pi = adj.constant dense<1.12837911> : tensor<f32>
+  %two_over_sqrt_pi = adj.constant dense<1.1283791670955126> : tensor<f32>
   %xx = adj.square %x : tensor<*xf32>
   %minus_xx = adj.neg %xx : tensor<*xf32>
   %e = adj.exp %minus_xx : tensor<*xf32>
