@@ -11,7 +11,7 @@
 // Choices at non-differentiable points, as PyTorch makes them:
 //   relu'(0) = 0;  abs'(0) = 0;  maximum/minimum at ties give each operand
 //   half the cotangent;  pow(a, b): d/da is 0 where b = 0 and d/db is 0
-//   where a = 0.
+//   where a = 0 and b >= 0.
 //
 //===----------------------------------------------------------------------===//
 
@@ -206,11 +206,14 @@ Partials chain2<DivOp>(RuleBuilder &r, Value, Value b, Value y, Value d) {
 }
 template <>
 Partials chain2<PowOp>(RuleBuilder &r, Value a, Value b, Value y, Value d) {
-  // ∂y/∂a = b a^(b-1) (0 where b = 0); ∂y/∂b = y log a (0 where a = 0).
+  // ∂y/∂a = b a^(b-1) (0 where b = 0); ∂y/∂b = y log a (0 where a = 0 and
+  // b >= 0, where y log a would be 0 · -inf; -inf where a = 0 and b < 0).
   Value da = r.mul(b, r.create<PowOp>(a, r.sub(b, r.scalar(b, 1.0))));
   da = r.select(r.compare(CD::eq, b, r.scalar(b, 0.0)), r.zerosLike(da), da);
   Value db = r.mul(y, r.create<LogOp>(a));
-  db = r.select(r.compare(CD::eq, a, r.scalar(a, 0.0)), r.zerosLike(db), db);
+  Value zero = r.zerosLike(db);
+  db = r.select(r.compare(CD::eq, a, r.scalar(a, 0.0)),
+                r.select(r.compare(CD::ge, b, r.scalar(b, 0.0)), zero, db), db);
   return {r.mul(d, da), r.mul(d, db)};
 }
 
