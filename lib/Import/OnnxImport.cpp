@@ -589,6 +589,16 @@ LogicalResult GraphImporter::convertNodes(
       skip();
       continue;
     }
+    // ONNX graphs are in SSA form (onnx.checker): a second writer of a name
+    // would silently replace the first one's value for the later readers.
+    for (const std::string &name : node.output())
+      if (!name.empty() && (values.count(name) || unknown.contains(name)))
+        return emitError(loc)
+               << "ONNX " << node.op_type() << " node '" << node.name()
+               << "' writes '" << name
+               << "', which a graph input, an initializer or an earlier node "
+                  "already defines; each value must be written once (SSA, "
+                  "as onnx.checker requires)";
     if (llvm::any_of(node.input(), [&](const std::string &name) {
           return unknown.contains(name);
         })) {

@@ -142,3 +142,12 @@ save("constantfill-int32",
 save("range-runtime",
      [node("Range", ["x", "l", "d"])], [],
      [("l", np.array(5, np.int64)), ("d", np.array(1, np.int64))])
+
+# Two nodes writing one name (not SSA; onnx.checker rejects it): the last
+# writer once silently won; a node writing over a graph input too.
+save("non-ssa",
+     [helper.make_node("Relu", ["x"], ["y"], name="relu"),
+      helper.make_node("Neg", ["x"], ["y"], name="neg")], [2, 3])
+save("non-ssa-input",
+     [helper.make_node("Relu", ["x"], ["x"], name="relu"),
+      helper.make_node("Neg", ["x"], ["y"], name="neg")], [2, 3])
