@@ -173,8 +173,8 @@ LogicalResult checkFunction(func::FuncOp fn,
 struct AdjCheckIndicesPass
     : public adjoint::impl::AdjCheckIndicesBase<AdjCheckIndicesPass> {
   void runOnOperation() override {
-    if (failed(checkPublicFunctions(getOperation(), "adj.checked_indices",
-                                    checkFunction)))
+    if (failed(checkPublicFunctions(getOperation(), getArgument(),
+                                    "adj.checked_indices", checkFunction)))
       signalPassFailure();
   }
 };

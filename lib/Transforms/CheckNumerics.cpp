@@ -224,8 +224,8 @@ LogicalResult checkFunction(func::FuncOp fn,
 struct AdjCheckNumericsPass
     : public adjoint::impl::AdjCheckNumericsBase<AdjCheckNumericsPass> {
   void runOnOperation() override {
-    if (failed(checkPublicFunctions(getOperation(), "adj.checked_numerics",
-                                    checkFunction)))
+    if (failed(checkPublicFunctions(getOperation(), getArgument(),
+                                    "adj.checked_numerics", checkFunction)))
       signalPassFailure();
   }
 };

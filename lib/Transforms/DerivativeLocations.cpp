@@ -6,11 +6,14 @@
 
 #include "adjoint/Transforms/DerivativeLocations.h"
 
+#include "adjoint/Dialect/Adj/IR/AdjOps.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Operation.h"
+#include "mlir/IR/SymbolTable.h"
 
 using namespace mlir;
 using adjoint::DerivativeKind;
@@ -154,9 +157,30 @@ void adjoint::StatusChain::finish(bool ahead, StringRef marker) {
 }
 
 LogicalResult adjoint::checkPublicFunctions(
-    ModuleOp module, StringRef marker,
+    ModuleOp module, StringRef pass, StringRef marker,
     function_ref<LogicalResult(func::FuncOp, SmallVectorImpl<Attribute> &)>
         check) {
+  // Each checked function gains a status result, which a derivative
+  // request of it or a call of it would not expect: the compiler runs the
+  // checks after the optimize stage, where neither is left.
+  WalkResult early = module.walk([&](Operation *op) {
+    auto call = dyn_cast<func::CallOp>(op);
+    auto callee = call ? SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(
+                             call, call.getCalleeAttr())
+                       : func::FuncOp();
+    if (!isa<adj::ValueAndGradOp, adj::GradOp, adj::VjpOp, adj::JvpOp>(op) &&
+        !(callee && callee.isPublic() && !callee.isExternal()))
+      return WalkResult::advance();
+    op->emitError() << "'" << pass
+                    << "' gives each public function a status result, which "
+                       "this op does not expect: run it after every "
+                       "derivative request is resolved and every call "
+                       "inlined (adjoint-opt --adj-stage-differentiate "
+                       "--adj-stage-optimize first, as adjoint-compile does)";
+    return WalkResult::interrupt();
+  });
+  if (early.wasInterrupted())
+    return failure();
   SmallVector<Attribute> messages;
   if (auto previous = module->getAttrOfType<ArrayAttr>("adj.status_messages"))
     llvm::append_range(messages, previous);

@@ -172,3 +172,18 @@ func.func @scaled(%s: tensor<2x2xf32>,
   %w = adj.add %y, %d : tensor<2x2xf32>
   return %w : tensor<2x2xf32>
 }
+
+// -----
+
+// Before the optimize stage: the new status result of @h would break the
+// call (once an internal verifier error).
+
+func.func @h(%x: tensor<3xf32>) -> tensor<3xf32> {
+  %y = adj.exp %x : tensor<3xf32>
+  return %y : tensor<3xf32>
+}
+func.func @k(%x: tensor<3xf32>) -> tensor<3xf32> {
+  // expected-error @below {{'adj-check-numerics' gives each public function a status result, which this op does not expect}}
+  %y = func.call @h(%x) : (tensor<3xf32>) -> tensor<3xf32>
+  return %y : tensor<3xf32>
+}

@@ -87,8 +87,10 @@ private:
 /// Runs `check` on each public function of `module` with a body that is
 /// not marked `marker` (checked by an earlier run), continuing the module's
 /// `adj.status_messages`: `check` appends the message of each id it uses.
+/// Fails, naming `pass`, on a derivative request or a call of a public
+/// function, which the new status results would break.
 mlir::LogicalResult checkPublicFunctions(
-    mlir::ModuleOp module, llvm::StringRef marker,
+    mlir::ModuleOp module, llvm::StringRef pass, llvm::StringRef marker,
     llvm::function_ref<mlir::LogicalResult(
         mlir::func::FuncOp, llvm::SmallVectorImpl<mlir::Attribute> &)>
         check);
