@@ -9,8 +9,15 @@ A shape is MxKxN:V, C (M x N) = op(A) op(B) over K, V one of nn (A B), nt
 stored K x M: a weight gradient x^T dy). Each model is one adj.matmul
 compiled by each build's adjoint-compile and called through the C ABI with
 ctypes; every sample is the mean of enough calls to take ~2 ms; the samples
-of all implementations alternate. Prints min and median GFLOP/s and the
-ratio to OpenBLAS; checks each result against NumPy in float64.
+of all implementations alternate. Prints GFLOP/s at the fastest, median
+and slowest sample (the minimum, median and maximum time) and the ratio to
+OpenBLAS (of the fastest and of the median); checks each result against
+NumPy in float64.
+
+The operands are NumPy's own arrays (16-byte aligned) unless --offset
+places copies of them that many bytes past a 64-byte boundary (the same
+arrays for every implementation): a transposed B read in place is slower
+when its 64-byte loads straddle cache lines.
 """
 
 import argparse
@@ -85,10 +92,17 @@ def compile_model(build, shape, work, tag):
     return fn, ws()
 
 
-def aligned(nbytes):
-    raw = np.empty(nbytes + 64, np.uint8)
-    off = (-raw.ctypes.data) % 64
+def aligned(nbytes, offset=0):
+    raw = np.empty(nbytes + 64 + offset, np.uint8)
+    off = (-raw.ctypes.data) % 64 + offset
     return raw[off:off + nbytes]
+
+
+def placed(x, offset):
+    """A copy of x starting `offset` bytes past a 64-byte boundary."""
+    y = aligned(x.nbytes, offset).view(x.dtype).reshape(x.shape)
+    y[...] = x
+    return y
 
 
 def sample(fn, inner):
@@ -104,6 +118,8 @@ def main():
     ap.add_argument("--shapes", default="")
     ap.add_argument("--samples", type=int, default=15)
     ap.add_argument("--no-torch", action="store_true")
+    ap.add_argument("--offset", type=int, default=None,
+                    help="operands this many bytes past a 64-byte boundary")
     args = ap.parse_args()
     builds = args.builds.split(",")
     shapes = ([parse_shape(s) for s in args.shapes.split(",")] if args.shapes
@@ -115,12 +131,14 @@ def main():
     work = tempfile.mkdtemp(prefix="gemm-grid-")
     rng = np.random.default_rng(0)
     cols = [f"adj[{i}]" for i in range(len(builds))] + ["openblas"] + (["torch"] if torch else [])
-    print(f"{'shape':>18} " + " ".join(f"{c + ' min/med GF':>22}" for c in cols)
+    print(f"{'shape':>18} " + " ".join(f"{c + ' best/med/worst GF':>28}" for c in cols)
           + "  adj/openblas (min, med)", flush=True)
     for shape in shapes:
         m, k, n, v = shape
         a = rng.standard_normal((k, m) if v == "tn" else (m, k)).astype(np.float32)
         b = rng.standard_normal((n, k) if v == "nt" else (k, n)).astype(np.float32)
+        if args.offset is not None:
+            a, b = placed(a, args.offset), placed(b, args.offset)
         opa = a.T if v == "tn" else a
         opb = b.T if v == "nt" else b
         ref = opa.astype(np.float64) @ opb.astype(np.float64)
@@ -154,11 +172,12 @@ def main():
             for i, f in enumerate(impls):
                 times[i].append(sample(f, inner[i]))
         flops = 2.0 * m * n * k
-        stats = [(flops / min(t), flops / float(np.median(t))) for t in times]
+        stats = [(flops / min(t), flops / float(np.median(t)), flops / max(t))
+                 for t in times]
         ob = len(builds)
         ratios = " ".join(f"{s[0] / stats[ob][0]:.2f},{s[1] / stats[ob][1]:.2f}"
                           for s in stats[:ob])
-        print(f"{name(*shape):>18} " + " ".join(f"{s[0]:10.1f} {s[1]:10.1f} " for s in stats)
+        print(f"{name(*shape):>18} " + " ".join(f"{s[0]:8.1f} {s[1]:8.1f} {s[2]:8.1f}" for s in stats)
               + " " + ratios, flush=True)
 
 
