@@ -1,7 +1,7 @@
 """Per-call cost of the Python package (tools/python/adjoint) on mlp-small.
 
   /usr/bin/python3 tools/bench/python_call.py [--packages DIR,DIR]
-      [--build build] [--rounds R] [--repeat N] [--number K]
+      [--build build] [--repeat N] [--number K]
 
 Compiles examples/bench/mlp-small.mlir with adjoint.compile (the build's
 adjoint-compile) and times, with timeit, each of:
@@ -14,65 +14,63 @@ adjoint-compile) and times, with timeit, each of:
             made once: the floor (the C call and ctypes' own conversion)
 
 Each --packages directory (one holding an `adjoint` package; default
-tools/python) is timed in a subprocess of its own, the directories taking
-turns over --rounds rounds, so that a before/after pair sees the same load
-of a shared machine. Prints min/median/max µs per call over all the
-rounds' repeats (each repeat is the mean of --number calls), GC off as
-timeit does. Not a test: it asserts no speed.
+tools/python) is imported under a name of its own and loads the same
+library; the repeats take turns (every case of every package, --repeat
+times over), so that a before/after pair sees the same load of a shared
+machine. Prints min/median/max µs per call over the repeats (each the mean
+of --number calls; timeit turns GC off). On a busy machine the minimum is
+the figure to compare. Not a test: it asserts no speed.
 """
 
 import argparse
-import json
+import ctypes
+import importlib.util
 import os
 import statistics
-import subprocess
 import sys
+import tempfile
 import timeit
+
+import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, HERE)
+from workloads import make_inputs  # noqa: E402
+
 MODEL = os.path.join(ROOT, "examples", "bench", "mlp-small.mlir")
 CASES = ["loss", "lag", "lag-out", "lag-named", "ctypes"]
 
 
-def child(package, build, repeat, number):
-    """Times every case with the package in `package`; prints one JSON
-    line {case: [µs per call of each repeat]}."""
-    sys.path.insert(0, package)
-    sys.path.insert(0, HERE)
-    import ctypes
+def import_package(directory, name):
+    """The `adjoint` package in `directory`, imported as `name`."""
+    path = os.path.join(directory, "adjoint", "__init__.py")
+    spec = importlib.util.spec_from_file_location(
+        name, path, submodule_search_locations=[os.path.dirname(path)])
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
 
-    import numpy as np
 
-    import adjoint
-    from workloads import make_inputs
-
-    os.environ["ADJOINT_COMPILE"] = os.path.join(build, "bin",
-                                                 "adjoint-compile")
-    lib = adjoint.compile(MODEL)
+def calls(package, library, named):
+    """Each case's call of the library loaded by `package`."""
+    lib = package.load(library)
     lag = lib.loss_and_gradients
-    named = make_inputs("mlp-small")
     inputs = [named[a.name] for a in lag.inputs]
     out = [np.empty(a.shape, a.dtype) for a in lag.outputs]
-    raw = getattr(lib.dll, lag.symbol)
+    raw = lib.dll[lag.symbol]  # a function object of its own
     raw.restype = ctypes.c_int32
     raw.argtypes = [ctypes.c_void_p] * (len(inputs) + len(out) + 1)
     pointers = [a.ctypes.data for a in inputs + out]
     pointers.append(lag.workspace().ctypes.data)
-    calls = {
+    return {
         "loss": lambda: lib.loss(*inputs),
         "lag": lambda: lag(*inputs),
         "lag-out": lambda: lag(*inputs, out=out),
         "lag-named": lambda: lag(**named),
         "ctypes": lambda: raw(*pointers),
     }
-    times = {}
-    for case in CASES:
-        fn = calls[case]
-        fn()
-        t = timeit.repeat(fn, number=number, repeat=repeat)
-        times[case] = [s / number * 1e6 for s in t]
-    print(json.dumps(times))
 
 
 def main():
@@ -81,35 +79,35 @@ def main():
                    help="comma-separated directories holding an adjoint "
                    "package")
     p.add_argument("--build", default=os.path.join(ROOT, "build"))
-    p.add_argument("--rounds", type=int, default=5)
-    p.add_argument("--repeat", type=int, default=20)
-    p.add_argument("--number", type=int, default=20000)
-    p.add_argument("--child", help=argparse.SUPPRESS)
+    p.add_argument("--repeat", type=int, default=300)
+    p.add_argument("--number", type=int, default=2000)
     a = p.parse_args()
-    build = os.path.abspath(a.build)
-    if a.child:
-        child(a.child, build, a.repeat, a.number)
-        return
-    packages = [os.path.abspath(d) for d in a.packages.split(",")]
-    samples = {d: {c: [] for c in CASES} for d in packages}
-    for _ in range(a.rounds):
-        for d in packages:
-            line = subprocess.run(
-                [sys.executable, __file__, "--child", d, "--build", build,
-                 "--repeat", str(a.repeat), "--number", str(a.number)],
-                check=True, stdout=subprocess.PIPE, text=True).stdout
-            for case, t in json.loads(line).items():
-                samples[d][case] += t
-    print("µs per call, min / median / max over "
-          f"{a.rounds} x {a.repeat} repeats of {a.number} calls")
-    print("| case | " + " | ".join(packages) + " |")
-    print("|---|" + "---|" * len(packages))
+    directories = [os.path.abspath(d) for d in a.packages.split(",")]
+    packages = [import_package(d, f"adjoint_{i}")
+                for i, d in enumerate(directories)]
+    os.environ["ADJOINT_COMPILE"] = os.path.join(os.path.abspath(a.build),
+                                                 "bin", "adjoint-compile")
+    with tempfile.TemporaryDirectory() as tmp:
+        library = packages[0].compile(MODEL, os.path.join(tmp, "libsmall.so"),
+                                      load=False)
+        named = make_inputs("mlp-small")
+        fns = [calls(package, library, named) for package in packages]
+        samples = [{c: [] for c in CASES} for _ in packages]
+        for f in fns:
+            for fn in f.values():
+                fn()
+        for _ in range(a.repeat):
+            for case in CASES:
+                for f, s in zip(fns, samples):
+                    t = timeit.timeit(f[case], number=a.number)
+                    s[case].append(t / a.number * 1e6)
+    print(f"µs per call, min / median / max over {a.repeat} repeats of "
+          f"{a.number} calls")
+    print("| case | " + " | ".join(directories) + " |")
+    print("|---|" + "---|" * len(directories))
     for case in CASES:
-        cells = []
-        for d in packages:
-            t = samples[d][case]
-            cells.append(f"{min(t):.2f} / {statistics.median(t):.2f} / "
-                         f"{max(t):.2f}")
+        cells = [f"{min(s[case]):.2f} / {statistics.median(s[case]):.2f} / "
+                 f"{max(s[case]):.2f}" for s in samples]
         print(f"| {case} | " + " | ".join(cells) + " |")
 
 
