@@ -166,7 +166,7 @@ assert r.loss == fast.loss
 print("converted inputs live through the call")
 
 # Without out=, a set of outputs is reused once nothing but the thread's
-# pool references it (Function._fresh); one still held (directly, through
+# pool references it (Function._fast); one still held (directly, through
 # a view, or by a weak reference) is never written. A library loaded anew
 # has Functions with empty pools.
 f = adjoint.load(lib.path).loss_and_gradients
