@@ -145,7 +145,8 @@ _FAST = _words is not None
 # only a list holds, read as _fast reads it (measured, not assumed: a
 # count one lower would make a held array look free).
 _POOL = _FAST and getattr(sys, "_is_gil_enabled", lambda: True)()
-_UNREFERENCED = list(map(sys.getrefcount, [np.empty(1)]))[0]
+_refcount, _weakrefs = sys.getrefcount, weakref.getweakrefcount
+_UNREFERENCED = list(map(_refcount, [np.empty(1)]))[0]
 
 # The largest total size in bytes of a function's outputs that it keeps
 # two sets of per thread: larger outputs take long enough to compute that
@@ -211,6 +212,7 @@ class Function:
             _field_names([a.name for a in self.outputs]), rename=True)
         self._input_index = {a.name: i for i, a in enumerate(self.inputs)}
         self._single = len(self.outputs) == 1
+        self._n_inputs = len(self.inputs)
         self._fn = getattr(library.dll, self.symbol)
         self._fn.restype = ctypes.c_int32
         self._fn.argtypes = [ctypes.c_void_p] * (
@@ -328,7 +330,7 @@ class Function:
         return value
 
     def __call__(self, *args, out=None, **kwargs):
-        if kwargs or len(args) != len(self.inputs):
+        if kwargs or len(args) != self._n_inputs:
             args = self._positional(args, kwargs)
         ready = self._fast(args, out) if _FAST else None
         if ready is None:
@@ -432,8 +434,8 @@ class Function:
             except AttributeError:  # this thread's first call
                 pool = self._local.pool = []
             for outs, out_pointers in pool:
-                if (list(map(sys.getrefcount, outs)) == self._unreferenced
-                        and not any(map(weakref.getweakrefcount, outs))):
+                if (list(map(_refcount, outs)) == self._unreferenced
+                        and not any(map(_weakrefs, outs))):
                     break
             else:
                 outs, out_pointers = self._new_outputs(pool)
