@@ -62,6 +62,12 @@ expect(TypeError, ["loss:", "missing 'labels'"], lib.loss, *ARGS[:5])
 expect(TypeError, ["loss:", "no input named 'y'", "W1, b1, W2, b2, x, labels"],
        lib.loss, *ARGS[:5], y=labels)
 expect(TypeError, ["loss:", "input 'W1' given twice"], lib.loss, *ARGS, W1=W1)
+# Every input by name, one name wrong: the direct look-up of each name
+# fails, and the message is the loop's.
+BY_NAME = dict(zip(["W1", "b1", "W2", "b2", "x"], ARGS[:5]))
+expect(TypeError, ["loss:", "no input named 'y'", "W1, b1, W2, b2, x, labels"],
+       lib.loss, **BY_NAME, y=labels)
+assert lib.loss(**BY_NAME, labels=labels) == lib.loss(*ARGS)
 # Converted values that would lose what they say: floats for integers
 # (truncated), integers past int64, a masked array (its mask ignored).
 expect(TypeError, ["loss:", "input 'labels'", "an int64", "float64 values"],

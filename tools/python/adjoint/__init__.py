@@ -50,6 +50,8 @@ ABI_VERSION = 1
 
 ALIGNMENT = 64
 
+_new_tuple = tuple.__new__
+
 
 class CompileError(RuntimeError):
     """adjoint-compile failed; the message holds its diagnostics."""
@@ -109,24 +111,47 @@ def _key(argument):
 # build a Python object or a dict), several times a small model's whole
 # call. The data pointer is the first field after the object header of
 # NumPy's array struct (PyArrayObject_fields, public C ABI), and CPython's
-# id() is the object's address: reading that word is about 0.08 us. It is
-# used only if it agrees with `ctypes.data` on a few arrays here; otherwise
-# every call takes the checked path (Function._checked).
+# id() is the object's address, a multiple of 8 (the header holds
+# pointers). `_words` views the process's memory from the end of an object
+# header at address 0 on as 8-byte words: `_words[id(a) >> 3]` is `a`'s data
+# pointer, about 0.04 us (ctypes' `c_size_t.from_address(...).value`, 0.07,
+# makes an object per read). It is used only if it agrees with
+# `ctypes.data` on a few arrays here; otherwise _words is None and every
+# call takes the checked path (Function._checked).
 _DATA_OFFSET = object.__basicsize__
-_read_word = ctypes.c_size_t.from_address
 
 
-def _data_pointer_readable():
+def _word_view():
     try:
+        memory = (ctypes.c_uint64 * (sys.maxsize // 8)).from_address(
+            _DATA_OFFSET)
+        words = memoryview(memory).cast("B").cast("Q")
         probes = [np.empty((3, 5), np.float32), np.arange(10.0)[3:],
                   np.zeros((2, 3), np.int64).T, np.empty(0, np.bool_)]
-        return all(_read_word(id(a) + _DATA_OFFSET).value == a.ctypes.data
-                   for a in probes)
+        if all(words[id(a) >> 3] == a.ctypes.data for a in probes):
+            return words
     except Exception:  # noqa: BLE001 -- any failure means: do not use it
-        return False
+        pass
+    return None
 
 
-_FAST = _data_pointer_readable()
+_words = _word_view()
+_FAST = _words is not None
+
+# Function._fast reuses outputs that only its pool references, by their
+# reference counts: exact under the GIL; a free-threaded build's
+# (sys._is_gil_enabled() False) may lag behind another thread's, so it
+# allocates every time there. _UNREFERENCED is the count of an array that
+# only a list holds, read as _fast reads it (measured, not assumed: a
+# count one lower would make a held array look free).
+_POOL = _FAST and getattr(sys, "_is_gil_enabled", lambda: True)()
+_refcount, _weakrefs = sys.getrefcount, weakref.getweakrefcount
+_UNREFERENCED = list(map(_refcount, [np.empty(1)]))[0]
+
+# The largest total size in bytes of a function's outputs that it keeps
+# two sets of per thread: larger outputs take long enough to compute that
+# allocating them is noise, and would hold more memory.
+_POOL_BYTES = 1 << 16
 
 
 def _overlap(starts, sizes, is_out):
@@ -163,9 +188,9 @@ class Function:
     and Python scalars are converted to the declared dtype; a NumPy array of
     another dtype is a TypeError (no silent float64 -> float32), and a
     non-contiguous one is copied. Returns the single output, or a
-    namedtuple `f.Outputs` of all outputs. `out` (an array, or a sequence
-    with one array or None per output) receives the results instead of
-    fresh arrays.
+    namedtuple `f.Outputs` of all outputs, which no later call writes while
+    anything references them. `out` (an array, or a sequence with one
+    array or None per output) receives the results instead.
     """
 
     def __init__(self, library, desc):
@@ -186,6 +211,8 @@ class Function:
             f"{self.name}_outputs" if self.name.isidentifier() else "Outputs",
             _field_names([a.name for a in self.outputs]), rename=True)
         self._input_index = {a.name: i for i, a in enumerate(self.inputs)}
+        self._single = len(self.outputs) == 1
+        self._n_inputs = len(self.inputs)
         self._fn = getattr(library.dll, self.symbol)
         self._fn.restype = ctypes.c_int32
         self._fn.argtypes = [ctypes.c_void_p] * (
@@ -194,11 +221,26 @@ class Function:
         # What _fast compares each argument with: (type, dtype, shape,
         # strides) of a C-contiguous ndarray as declared.
         self._input_keys = [_key(a) for a in self.inputs]
-        self._output_keys = [_key(a) for a in self.outputs]
-        self._empty = [(a.dtype, a.shape) for a in self.outputs]
+        # An out= buffer's key also says it is writeable.
+        self._output_keys = [_key(a) + (True,) for a in self.outputs]
+        # np.empty's arguments for each output, mapped over at once: a
+        # loop costs 0.04 us more per output.
+        self._out_shapes = [a.shape for a in self.outputs]
+        self._out_dtypes = [a.dtype for a in self.outputs]
         self._sizes = [a.dtype.itemsize * int(np.prod(a.shape, dtype=np.int64))
                        for a in self.inputs + self.outputs]
         self._is_out = [False] * len(self.inputs) + [True] * len(self.outputs)
+        # The pointers of the last call with out= whose arguments overlapped
+        # nowhere: whether they overlap depends on the pointers alone (the
+        # sizes are fixed), and a training loop passes the same arrays at
+        # every step, so a list comparison replaces _overlap's two sorts
+        # (1 us for mlp-small's 15 arguments). Threads may replace it at
+        # any time: it only has to be a list that _overlap passed.
+        self._disjoint = None
+        # Two sets of outputs per thread for _fast, if small enough.
+        self._pool_sets = 2 if _POOL and sum(
+            self._sizes[len(self.inputs):]) <= _POOL_BYTES else 0
+        self._unreferenced = [_UNREFERENCED] * len(self.outputs)
 
     def __repr__(self):
         def sig(args):
@@ -288,7 +330,7 @@ class Function:
         return value
 
     def __call__(self, *args, out=None, **kwargs):
-        if kwargs or len(args) != len(self.inputs):
+        if kwargs or len(args) != self._n_inputs:
             args = self._positional(args, kwargs)
         ready = self._fast(args, out) if _FAST else None
         if ready is None:
@@ -303,12 +345,23 @@ class Function:
         if status != 0:
             raise CallError(self.name, status,
                             self.library.status_message(status))
-        return outs[0] if len(outs) == 1 else self.Outputs._make(outs)
+        if self._single:
+            return outs[0]
+        # Outputs._make, without its length check (0.04 us).
+        return _new_tuple(self.Outputs, outs)
 
     def _positional(self, args, kwargs):
         """The inputs in the model's order, from positional and named
         ones."""
         n = len(self.inputs)
+        # All by name, the names told apart: a look-up each (0.2 us for
+        # mlp-small, against 1 us for the loop below). A missing name is a
+        # KeyError, and then the loop says what is wrong.
+        if not args and len(kwargs) == n and len(self._input_index) == n:
+            try:
+                return list(map(kwargs.__getitem__, self._input_index))
+            except KeyError:
+                pass
         if len(args) > n:
             raise TypeError(f"{self.name}: takes {n} inputs, got {len(args)}")
         values = list(args) + [None] * (n - len(args))
@@ -333,7 +386,7 @@ class Function:
         dtype, shape and C strides, out= buffers writeable and
         overlapping no other argument. None otherwise: then _checked
         converts the arguments or raises the error, as if this path did
-        not exist. About 0.2 us per argument, against 1-2 us for
+        not exist. About 0.15 us per input, against 1-2 us for
         _checked's (docs/python.md)."""
         # One comparison of lists: a loop of `and`s over the inputs costs
         # 10% more of a small model's call. Strides equal to the C strides
@@ -345,9 +398,7 @@ class Function:
             if ([(type(v), v.dtype, v.shape, v.strides) for v in inputs]
                     != self._input_keys):
                 return None
-            if out is None:
-                outs = [np.empty(shape, dtype) for dtype, shape in self._empty]
-            else:
+            if out is not None:
                 if type(out) is np.ndarray and len(self.outputs) == 1:
                     outs = [out]
                 elif (isinstance(out, (tuple, list))
@@ -355,20 +406,56 @@ class Function:
                     outs = list(out)
                 else:
                     return None
-                for i, (o, key, (dtype, shape)) in enumerate(
-                        zip(outs, self._output_keys, self._empty)):
-                    if o is None:
-                        outs[i] = np.empty(shape, dtype)
-                    elif ((type(o), o.dtype, o.shape, o.strides) != key
-                          or not o.flags.writeable):
-                        return None
+                # As for the inputs, one comparison of lists; the loop only
+                # if some output is None (or the call goes to _checked).
+                keys = [None if o is None else (type(o), o.dtype, o.shape,
+                                                o.strides, o.flags.writeable)
+                        for o in outs]
+                if keys != self._output_keys:
+                    for i, (k, key) in enumerate(zip(keys, self._output_keys)):
+                        if k is None:
+                            outs[i] = np.empty(self._out_shapes[i],
+                                               self._out_dtypes[i])
+                        elif k != key:
+                            return None
         except Exception:  # noqa: BLE001 -- not an array
             return None
-        read, offset = _read_word, _DATA_OFFSET
-        pointers = [read(id(a) + offset).value for a in (*inputs, *outs)]
-        if out is not None and _overlap(pointers, self._sizes, self._is_out):
-            return None
+        words = _words
+        pointers = [words[id(a) >> 3] for a in inputs]
+        if out is None:
+            # Outputs: a set in this thread's pool that nothing but the pool
+            # references any more, strongly or weakly (so no one can see it
+            # change), else new ones (_new_outputs). Reusing a set saves
+            # allocating the outputs and reading their pointers: 0.9 of
+            # mlp-small's 3.8 us per loss_and_gradients call. Two sets let
+            # `r = f(...)` in a loop reuse the set of the call before last.
+            try:
+                pool = self._local.pool
+            except AttributeError:  # this thread's first call
+                pool = self._local.pool = []
+            for outs, out_pointers in pool:
+                if (list(map(_refcount, outs)) == self._unreferenced
+                        and not any(map(_weakrefs, outs))):
+                    break
+            else:
+                outs, out_pointers = self._new_outputs(pool)
+            return inputs, outs, pointers + out_pointers
+        pointers += [words[id(a) >> 3] for a in outs]
+        if pointers != self._disjoint:
+            if _overlap(pointers, self._sizes, self._is_out):
+                return None
+            self._disjoint = pointers
         return inputs, outs, pointers
+
+    def _new_outputs(self, pool):
+        """New outputs and their data pointers, kept in `pool` (this
+        thread's, for _fast) while it has room."""
+        outs = list(map(np.empty, self._out_shapes, self._out_dtypes))
+        words = _words
+        fresh = (outs, [words[id(a) >> 3] for a in outs])
+        if len(pool) < self._pool_sets:
+            pool.append(fresh)
+        return fresh
 
     def _checked(self, values, out):
         """(inputs, outputs, data pointers) for any call: converts the inputs that
