@@ -329,7 +329,7 @@ class Function:
                                   f"one that overlaps '{name}'")
         return value
 
-    def __call__(self, *args, out=None, **kwargs):
+    def __call__(self, /, *args, out=None, **kwargs):
         if kwargs or len(args) != self._n_inputs:
             args = self._positional(args, kwargs)
         ready = self._fast(args, out) if _FAST else None
@@ -376,8 +376,11 @@ class Function:
             values[i], given[i] = value, True
         if not all(given):
             missing = [a.name for a, g in zip(self.inputs, given) if not g]
+            # out= is always the output buffers, never an input so named.
+            hint = (" (out= gives output buffers: pass input 'out' by "
+                    "position)" if "out" in missing else "")
             raise TypeError(f"{self.name}: takes {n} inputs, missing "
-                            + ", ".join(f"'{m}'" for m in missing))
+                            + ", ".join(f"'{m}'" for m in missing) + hint)
         return values
 
     def _fast(self, inputs, out):
