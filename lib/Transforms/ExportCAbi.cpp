@@ -202,8 +202,7 @@ LogicalResult exportFunction(func::FuncOp fn, bool reuse, int64_t warnBytes) {
   OpBuilder b(ctx);
   auto workspaceType = MemRefType::get({size}, b.getIntegerType(8));
   unsigned index = fn.getNumArguments();
-  fn.insertArgument(index, workspaceType, b.getDictionaryAttr({}),
-                    fn.getLoc());
+  fn.insertArgument(index, workspaceType, b.getDictionaryAttr({}), fn.getLoc());
   Value workspace = fn.getArgument(index);
   for (auto [alloc, offset] : llvm::zip(allocs, offsets)) {
     b.setInsertionPoint(alloc);
@@ -276,17 +275,16 @@ LogicalResult checkInput(ModuleOp module, ArrayRef<func::FuncOp> exported) {
   bool anyError = false;
   for (func::FuncOp fn : exported) {
     FunctionType type = fn.getFunctionType();
-    auto notMemRef = llvm::find_if(
-        type.getInputs(), [](Type t) { return !isa<MemRefType>(t); });
-    bool status =
-        type.getNumResults() == 1 && type.getResult(0).isInteger(32);
+    auto notMemRef = llvm::find_if(type.getInputs(),
+                                   [](Type t) { return !isa<MemRefType>(t); });
+    bool status = type.getNumResults() == 1 && type.getResult(0).isInteger(32);
     if (notMemRef == type.getInputs().end() &&
         (type.getNumResults() == 0 || status))
       continue;
     anyError = true;
-    InFlightDiagnostic diag =
-        fn.emitError("cannot give @")
-        << adjoint::adj::getSourceName(fn) << " its C ABI: it ";
+    InFlightDiagnostic diag = fn.emitError("cannot give @")
+                              << adjoint::adj::getSourceName(fn)
+                              << " its C ABI: it ";
     if (notMemRef != type.getInputs().end())
       diag << "takes a " << *notMemRef;
     else
