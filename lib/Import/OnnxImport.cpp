@@ -343,14 +343,15 @@ static void convertSplatConstants(SmallVectorImpl<Tensor *> &inputs,
 
 namespace {
 
-/// `name` made a C identifier: other characters than letters, digits and '_'
-/// become '_'; one starting with a digit, or a C or C++ keyword (`int`,
-/// `new`), gets `prefix`.
+/// `name` made a C parameter name: other characters than letters, digits
+/// and '_' become '_'; one the header cannot use (starting with a digit, a
+/// C or C++ keyword such as `int`, a standard macro such as `NULL`,
+/// `workspace`: adj::whyNotParameterName) gets `prefix`.
 std::string sanitize(StringRef name, StringRef prefix) {
   std::string s;
   for (char c : name)
     s += llvm::isAlnum(c) ? c : '_';
-  if (!adj::isCIdentifier(s))
+  if (!adj::whyNotParameterName(s).empty())
     s = prefix.str() + s;
   return s;
 }

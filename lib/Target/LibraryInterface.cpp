@@ -8,6 +8,7 @@
 
 #include "adjoint/Dialect/Adj/IR/AdjOps.h"
 #include "mlir/IR/BuiltinTypes.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -62,9 +63,156 @@ static FailureOr<TensorInterface> describe(Operation *fn, Type type,
                                               tensor.getShape().end())};
 }
 
+/// The header's include guard.
+static std::string guardMacro(StringRef prefix) {
+  return prefix.upper() + "_ADJOINT_H";
+}
+
+/// The macro of the workspace size of the function `symbol`.
+static std::string workspaceMacro(StringRef symbol) {
+  return symbol.upper() + "_WORKSPACE_SIZE";
+}
+
+/// Calls `fn(name, value)` for each macro the header defines for the tensor
+/// `t` of the function `symbol`: <SYMBOL>_<NAME>_RANK, _DIM<i> and _SIZE
+/// (its element count), in that order.
+static void
+forEachTensorMacro(StringRef symbol, const TensorInterface &t,
+                   llvm::function_ref<void(const std::string &, int64_t)> fn) {
+  std::string base = (symbol + "_" + t.name).str();
+  base = StringRef(base).upper();
+  fn(base + "_RANK", t.shape.size());
+  int64_t count = 1;
+  for (auto [d, size] : llvm::enumerate(t.shape)) {
+    fn(base + "_DIM" + std::to_string(d), size);
+    count *= size;
+  }
+  fn(base + "_SIZE", count);
+}
+
+namespace {
+/// Something the header names, for diagnostics: "input 'w' of @loss".
+struct NameOwner {
+  std::string what;
+  Location loc;
+};
+} // namespace
+
+/// Fails, with an error per clash (all of them), when two things the header
+/// declares would get one name: its macros (upper-cased and joined with
+/// '_': inputs `w` and `W`, functions @loss and @Loss, @f_x's input `y` and
+/// @f's `x_y` all give one), its functions, and a parameter named like a
+/// macro. The library's own functions (<prefix>_set_num_threads, ...) and
+/// <symbol>_workspace_size contain lower-case letters and macros do not;
+/// symbols equal to each other are checked before (checkExportNames), and
+/// parameters of one function are checked by describeInterface.
+/// `fns[i]` is the function of `interface.functions[i]`.
+static LogicalResult checkHeaderNames(const LibraryInterface &interface,
+                                      ArrayRef<func::FuncOp> fns,
+                                      Location moduleLoc) {
+  std::vector<NameOwner> owners;
+  llvm::StringMap<size_t> names;
+  llvm::DenseSet<std::pair<size_t, size_t>> reported;
+  bool anyError = false;
+  auto clash = [&](size_t first, size_t second, StringRef name,
+                   bool parameter) {
+    if (!reported.insert({first, second}).second)
+      return;
+    anyError = true;
+    const NameOwner &a = owners[first], &b = owners[second];
+    InFlightDiagnostic diag = emitError(b.loc);
+    if (parameter)
+      diag << b.what << " is named " << name
+           << ", the macro the generated C header defines for " << a.what;
+    else
+      diag << "the generated C header would use the name " << name
+           << " for both " << a.what << " and " << b.what
+           << " (its macros are <SYMBOL>_<NAME>_RANK, _DIM<i>, _SIZE and "
+              "<SYMBOL>_WORKSPACE_SIZE, in capitals)";
+    diag << "; rename one of them (adj.name for an input or an output, the "
+            "function for a function; docs/c-abi.md)";
+    if (a.loc != b.loc)
+      diag.attachNote(a.loc) << a.what << " is here";
+  };
+  auto own = [&](NameOwner owner) {
+    owners.push_back(std::move(owner));
+    return owners.size() - 1;
+  };
+  auto add = [&](const std::string &name, size_t index,
+                 bool parameter = false) {
+    if (parameter) {
+      auto it = names.find(name);
+      if (it != names.end())
+        clash(it->second, index, name, /*parameter=*/true);
+      return;
+    }
+    auto [it, inserted] = names.try_emplace(name, index);
+    if (!inserted)
+      clash(it->second, index, name, /*parameter=*/false);
+  };
+  add(guardMacro(interface.prefix), own({"the include guard", moduleLoc}));
+  auto tensors = [&](func::FuncOp fn, const FunctionInterface &f,
+                     auto &&visit) {
+    std::string source = ("@" + adj::getSourceName(fn)).str();
+    for (auto [i, t] : llvm::enumerate(f.inputs))
+      visit(t, NameOwner{"input '" + t.name + "' of " + source,
+                         fn.getArgument(i).getLoc()});
+    for (const TensorInterface &t : f.outputs)
+      visit(t, NameOwner{"output '" + t.name + "' of " + source, fn.getLoc()});
+  };
+  // Two functions whose names differ only in case (@loss, @Loss) would
+  // share every macro: one error for the pair, and the second one's macros
+  // are left out.
+  llvm::StringMap<func::FuncOp> capitals;
+  SmallVector<bool> sameInCapitals;
+  for (auto [i, f] : llvm::enumerate(interface.functions)) {
+    func::FuncOp fn = fns[i];
+    auto [it, inserted] = capitals.try_emplace(StringRef(f.symbol).upper(), fn);
+    sameInCapitals.push_back(!inserted);
+    if (inserted)
+      continue;
+    anyError = true;
+    func::FuncOp first = it->second;
+    InFlightDiagnostic diag =
+        fn.emitError("@")
+        << adj::getSourceName(fn) << " and @" << adj::getSourceName(first)
+        << " differ only in case, but the generated C header's macros are "
+           "in capitals (<SYMBOL>_<NAME>_SIZE, <SYMBOL>_WORKSPACE_SIZE, "
+           "...): both would define "
+        << workspaceMacro(f.symbol) << "; rename one of them";
+    diag.attachNote(first.getLoc())
+        << "@" << adj::getSourceName(first) << " is here";
+  }
+  for (auto [i, f] : llvm::enumerate(interface.functions)) {
+    if (sameInCapitals[i])
+      continue;
+    func::FuncOp fn = fns[i];
+    std::string source = ("@" + adj::getSourceName(fn)).str();
+    // The function's own names first: a clash is then an error at the
+    // input or output that makes it, with a note at the function.
+    add(f.symbol, own({"the function " + source, fn.getLoc()}));
+    add(workspaceMacro(f.symbol),
+        own({"the workspace size of " + source, fn.getLoc()}));
+    tensors(fn, f, [&](const TensorInterface &t, NameOwner owner) {
+      size_t index = own(std::move(owner));
+      forEachTensorMacro(f.symbol, t, [&](const std::string &name, int64_t) {
+        add(name, index);
+      });
+    });
+  }
+  // Parameters against every macro, not only those before their prototype:
+  // the header's order is no promise.
+  for (auto [i, f] : llvm::enumerate(interface.functions))
+    tensors(fns[i], f, [&](const TensorInterface &t, NameOwner owner) {
+      add(t.name, own(std::move(owner)), /*parameter=*/true);
+    });
+  return failure(anyError);
+}
+
 FailureOr<LibraryInterface>
 adjoint::describeInterface(ModuleOp module, StringRef prefix) {
   LibraryInterface interface{prefix.str(), {}};
+  SmallVector<func::FuncOp> fns;
   for (auto fn : module.getOps<func::FuncOp>()) {
     if (!fn.isPublic() || fn.isExternal())
       continue;
@@ -122,7 +270,10 @@ adjoint::describeInterface(ModuleOp module, StringRef prefix) {
         failed(unique(f.outputs, "output")))
       return failure();
     interface.functions.push_back(std::move(f));
+    fns.push_back(fn);
   }
+  if (failed(checkHeaderNames(interface, fns, module.getLoc())))
+    return failure();
   return interface;
 }
 
@@ -201,7 +352,7 @@ std::string adjoint::renderJson(const LibraryInterface &interface) {
 std::string adjoint::renderCHeader(const LibraryInterface &interface) {
   std::string s;
   llvm::raw_string_ostream os(s);
-  std::string guard = llvm::StringRef(interface.prefix).upper() + "_ADJOINT_H";
+  std::string guard = guardMacro(interface.prefix);
   os << "/* Generated by adjoint-compile: the C interface of a compiled "
         "model.\n"
         " *\n"
@@ -240,25 +391,17 @@ std::string adjoint::renderCHeader(const LibraryInterface &interface) {
   }
   for (const FunctionInterface &f : interface.functions) {
     auto constants = [&](const TensorInterface &t) {
-      std::string base = f.symbol + "_" + t.name;
-      os << "#define " << llvm::StringRef(base).upper() << "_RANK "
-         << t.shape.size() << "\n";
-      int64_t count = 1;
-      for (auto [d, size] : llvm::enumerate(t.shape)) {
-        os << "#define " << llvm::StringRef(base).upper() << "_DIM" << d << " "
-           << size << "\n";
-        count *= size;
-      }
-      os << "#define " << llvm::StringRef(base).upper() << "_SIZE " << count
-         << "\n";
+      forEachTensorMacro(f.symbol, t, [&](const std::string &name, int64_t v) {
+        os << "#define " << name << " " << v << "\n";
+      });
     };
     os << "/* " << f.symbol << " */\n";
     for (const TensorInterface &t : f.inputs)
       constants(t);
     for (const TensorInterface &t : f.outputs)
       constants(t);
-    os << "#define " << llvm::StringRef(f.symbol).upper()
-       << "_WORKSPACE_SIZE " << f.workspaceSize << "\n";
+    os << "#define " << workspaceMacro(f.symbol) << " " << f.workspaceSize
+       << "\n";
     os << "int64_t " << f.symbol << "_workspace_size(void);\n";
     os << "int32_t " << f.symbol << "(\n";
     auto shape = [](const TensorInterface &t) {

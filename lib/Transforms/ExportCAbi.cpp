@@ -202,10 +202,7 @@ LogicalResult exportFunction(func::FuncOp fn, bool reuse, int64_t warnBytes) {
   OpBuilder b(ctx);
   auto workspaceType = MemRefType::get({size}, b.getIntegerType(8));
   unsigned index = fn.getNumArguments();
-  fn.insertArgument(index, workspaceType,
-                    b.getDictionaryAttr(b.getNamedAttr(
-                        "adj.name", b.getStringAttr("workspace"))),
-                    fn.getLoc());
+  fn.insertArgument(index, workspaceType, b.getDictionaryAttr({}), fn.getLoc());
   Value workspace = fn.getArgument(index);
   for (auto [alloc, offset] : llvm::zip(allocs, offsets)) {
     b.setInsertionPoint(alloc);
@@ -255,6 +252,48 @@ LogicalResult exportFunction(func::FuncOp fn, bool reuse, int64_t warnBytes) {
   return success();
 }
 
+/// What the pass expects, for its errors about its input.
+constexpr llvm::StringLiteral kExpects =
+    "adj-export-c-abi expects bufferized functions whose results are "
+    "caller-allocated out-parameters (memref arguments; no result, or only "
+    "the i32 status of adj-check-numerics or adj-check-indices), and runs "
+    "once: it is the last pass of adj-stage-bufferize "
+    "(docs/reference/TransformsPasses.md)";
+
+/// Fails, with an error at each function of `exported` the pass cannot
+/// give its C ABI, when the module is not what the pass expects: it has
+/// run before (a function has adj.workspace_size; it would add a second
+/// workspace and a second @<f>_workspace_size), or it is not bufferized
+/// (the function would keep its tensor results' attributes for one i32
+/// result, which is invalid IR).
+LogicalResult checkInput(ModuleOp module, ArrayRef<func::FuncOp> exported) {
+  for (auto fn : module.getOps<func::FuncOp>())
+    if (fn->hasAttr("adj.workspace_size"))
+      return fn.emitError("@")
+             << adjoint::adj::getSourceName(fn)
+             << " already has its C ABI (adj.workspace_size): " << kExpects;
+  bool anyError = false;
+  for (func::FuncOp fn : exported) {
+    FunctionType type = fn.getFunctionType();
+    auto notMemRef = llvm::find_if(type.getInputs(),
+                                   [](Type t) { return !isa<MemRefType>(t); });
+    bool status = type.getNumResults() == 1 && type.getResult(0).isInteger(32);
+    if (notMemRef == type.getInputs().end() &&
+        (type.getNumResults() == 0 || status))
+      continue;
+    anyError = true;
+    InFlightDiagnostic diag = fn.emitError("cannot give @")
+                              << adjoint::adj::getSourceName(fn)
+                              << " its C ABI: it ";
+    if (notMemRef != type.getInputs().end())
+      diag << "takes a " << *notMemRef;
+    else
+      diag << "returns " << type.getResults();
+    diag << "; " << kExpects;
+  }
+  return failure(anyError);
+}
+
 struct AdjExportCAbiPass
     : public adjoint::impl::AdjExportCAbiBase<AdjExportCAbiPass> {
   using AdjExportCAbiBase::AdjExportCAbiBase;
@@ -263,6 +302,8 @@ struct AdjExportCAbiPass
     for (auto fn : getOperation().getOps<func::FuncOp>())
       if (fn.isPublic() && !fn.isExternal())
         exported.push_back(fn);
+    if (failed(checkInput(getOperation(), exported)))
+      return signalPassFailure();
     for (func::FuncOp fn : exported)
       if (failed(exportFunction(fn, reuse, warnBytes)))
         return signalPassFailure();

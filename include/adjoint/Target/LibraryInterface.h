@@ -63,8 +63,10 @@ struct LibraryInterface {
 /// Describes the public functions of `module` (tensor-typed, before
 /// lowering). Argument names come from `adj.name` (else argN), result names
 /// from the result attribute `adj.name` (else resultN). Fails with a located
-/// error on a type the C ABI cannot pass, or on two initial values of one
-/// name that differ.
+/// error on a type the C ABI cannot pass, on two initial values of one
+/// name that differ, on two parameters of a function with one name, and on
+/// every pair of things the C header would give one name (two macros after
+/// upper-casing, a function or a parameter named like a macro).
 mlir::FailureOr<LibraryInterface> describeInterface(mlir::ModuleOp module,
                                                     llvm::StringRef prefix);
 

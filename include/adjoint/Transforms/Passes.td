@@ -132,12 +132,17 @@ def AdjLowerExternalCalls : Pass<"adj-lower-external-calls", "::mlir::ModuleOp">
 def AdjExportCAbi : Pass<"adj-export-c-abi", "::mlir::ModuleOp"> {
   let summary = "Give exported functions their C ABI: a workspace and a status";
   let description = [{
-    Runs on bufferized functions whose results are already caller-allocated
-    out-parameters. For each public function:
+    Runs once, on bufferized functions whose results are already
+    caller-allocated out-parameters: the last pass of `adj-stage-bufferize`.
+    Anything else is an error that says so: a public function that takes a
+    tensor or returns anything but the one `i32` status of
+    `adj-check-numerics`/`adj-check-indices` (not bufferized), or a module
+    whose functions already have `adj.workspace_size` (a second run). For
+    each public function:
 
     1. every `memref.alloc` (all are statically shaped) becomes a
        `memref.view` at a fixed, 64-byte-aligned offset of one new trailing
-       argument, the workspace (`memref<Nxi8>`, `adj.name = "workspace"`),
+       argument, the workspace (`memref<Nxi8>`),
        so a call allocates nothing; the view records its buffer's bytes
        (`adj.buffer = array<i64: offset, size>`) for
        `adj-mark-buffer-accesses`;
@@ -161,7 +166,7 @@ def AdjExportCAbi : Pass<"adj-export-c-abi", "::mlir::ModuleOp"> {
     becomes
     ```mlir
     func.func @f(%x: memref<4xf32>, %out: memref<4xf32>,
-                 %ws: memref<64xi8> {adj.name = "workspace"}) -> i32
+                 %ws: memref<64xi8>) -> i32
         attributes {adj.workspace_size = 64 : i64} {
       %c0 = arith.constant 0 : index
       %t = memref.view %ws[%c0][] {adj.buffer = array<i64: 0, 16>}

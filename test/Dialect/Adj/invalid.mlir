@@ -1462,7 +1462,7 @@ func.func @empty_wrt(%x: tensor<f32>) {
 
 // -----
 
-// expected-error @+1 {{adj.name of a function argument must be a string that is a C identifier and not a C or C++ keyword, got "1x"}}
+// expected-error @+1 {{adj.name of a function argument names a parameter of the generated C header, got "1x": it is not a C identifier (letters, digits and '_', not starting with a digit); rename it (docs/c-abi.md lists the names refused)}}
 func.func @bad_name(%x: tensor<f32> {adj.name = "1x"}) -> tensor<f32> {
   return %x : tensor<f32>
 }
@@ -1470,15 +1470,84 @@ func.func @bad_name(%x: tensor<f32> {adj.name = "1x"}) -> tensor<f32> {
 // -----
 
 // A keyword would make the generated header compile as neither C nor C++.
-// expected-error @+1 {{adj.name of a function argument must be a string that is a C identifier and not a C or C++ keyword, got "class"}}
+// expected-error @+1 {{adj.name of a function argument names a parameter of the generated C header, got "class": it is a C or C++ keyword; rename it}}
 func.func @keyword_name(%x: tensor<f32> {adj.name = "class"}) -> tensor<f32> {
   return %x : tensor<f32>
 }
 
 // -----
 
-// expected-error @+1 {{adj.name of a function result must be a string that is a C identifier and not a C or C++ keyword, got "new"}}
+// expected-error @+1 {{adj.name of a function result names a parameter of the generated C header, got "new": it is a C or C++ keyword; rename it}}
 func.func @keyword_result(%x: tensor<f32>) -> (tensor<f32> {adj.name = "new"}) {
+  return %x : tensor<f32>
+}
+
+// -----
+
+// expected-error @+1 {{adj.name of a function argument must be a string, got 1 : i64}}
+func.func @name_not_string(%x: tensor<f32> {adj.name = 1}) -> tensor<f32> {
+  return %x : tensor<f32>
+}
+
+// -----
+
+// A macro of a standard header replaces the parameter's name in the
+// prototype: `const float *NULL` is `const float *((void *)0)` after
+// #include <stdio.h>.
+// expected-error @+1 {{adj.name of a function argument names a parameter of the generated C header, got "NULL": the standard C headers define it (a macro or a type), so the header would not compile after, e.g., #include <stdio.h>; rename it}}
+func.func @standard_macro(%x: tensor<f32> {adj.name = "NULL"}) -> tensor<f32> {
+  return %x : tensor<f32>
+}
+
+// -----
+
+// expected-error @+1 {{got "errno": the standard C headers define it}}
+func.func @standard_errno(%x: tensor<f32>) -> (tensor<f32> {adj.name = "errno"}) {
+  return %x : tensor<f32>
+}
+
+// -----
+
+// <stdint.h>'s types (which the header includes itself) and limits.
+// expected-error @+1 {{got "int32_t": the standard C headers define it}}
+func.func @standard_type(%x: tensor<f32> {adj.name = "int32_t"}) -> tensor<f32> {
+  return %x : tensor<f32>
+}
+
+// -----
+
+// expected-error @+1 {{got "UINT_LEAST16_MAX": the standard C headers define it}}
+func.func @standard_limit(%x: tensor<f32> {adj.name = "UINT_LEAST16_MAX"}) -> tensor<f32> {
+  return %x : tensor<f32>
+}
+
+// -----
+
+// expected-error @+1 {{got "DBL_EPSILON": the standard C headers define it}}
+func.func @standard_float(%x: tensor<f32> {adj.name = "DBL_EPSILON"}) -> tensor<f32> {
+  return %x : tensor<f32>
+}
+
+// -----
+
+// expected-error @+1 {{got "__x": C reserves names that begin with '__' or '_' and a capital letter for the compiler and its library; rename it}}
+func.func @reserved_double_underscore(%x: tensor<f32> {adj.name = "__x"}) -> tensor<f32> {
+  return %x : tensor<f32>
+}
+
+// -----
+
+// expected-error @+1 {{got "_X": C reserves names that begin with '__' or '_' and a capital letter}}
+func.func @reserved_underscore_capital(%x: tensor<f32> {adj.name = "_X"}) -> tensor<f32> {
+  return %x : tensor<f32>
+}
+
+// -----
+
+// The C ABI's own last parameter: `const float *workspace, ..., void
+// *workspace` declares it twice.
+// expected-error @+1 {{adj.name of a function argument names a parameter of the generated C header, got "workspace": every exported function's last C parameter is its workspace, named 'workspace'; rename it}}
+func.func @workspace_name(%x: tensor<f32> {adj.name = "workspace"}) -> tensor<f32> {
   return %x : tensor<f32>
 }
 

@@ -34,8 +34,8 @@ void AdjDialect::initialize() {
 }
 
 /// Checks `adj.name` (with `adj.initial_value` on arguments, the only adj
-/// attribute of arguments and results): a C identifier, since it names the
-/// argument in a compiled library's header.
+/// attribute of arguments and results): it names the parameter of a
+/// compiled library's C function, so the header must be able to use it.
 static LogicalResult verifyNameAttr(Operation *op, NamedAttribute attr,
                                     StringRef what) {
   if (attr.getName() != "adj.name")
@@ -43,12 +43,15 @@ static LogicalResult verifyNameAttr(Operation *op, NamedAttribute attr,
            << attr.getName().getValue() << "' on a " << what
            << "; adj.name is the only adj attribute there";
   auto name = dyn_cast<StringAttr>(attr.getValue());
-  if (!name || !isCIdentifier(name.getValue()))
+  if (!name)
     return op->emitError("adj.name of a ")
-           << what
-           << " must be a string that is a C identifier and not a C or C++ "
-              "keyword, got "
-           << attr.getValue();
+           << what << " must be a string, got " << attr.getValue();
+  StringRef why = whyNotParameterName(name.getValue());
+  if (!why.empty())
+    return op->emitError("adj.name of a ")
+           << what << " names a parameter of the generated C header, got "
+           << attr.getValue() << ": " << why
+           << "; rename it (docs/c-abi.md lists the names refused)";
   return success();
 }
 

@@ -22,6 +22,7 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/MathExtras.h"
+#include "llvm/Support/Regex.h"
 
 using namespace mlir;
 using namespace adjoint::adj;
@@ -1341,7 +1342,8 @@ LogicalResult BatchNormOp::inferReturnTypes(MLIRContext *,
 // Differentiation requests
 //===----------------------------------------------------------------------===//
 
-bool adjoint::adj::isCIdentifier(StringRef s) {
+/// Whether `s` is a C or C++ keyword.
+static bool isKeyword(StringRef s) {
   // The keywords of C23 and C++23 (and C++'s alternative tokens): a header
   // that names an argument `int` or `class` compiles as neither.
   // clang-format off
@@ -1365,9 +1367,90 @@ bool adjoint::adj::isCIdentifier(StringRef s) {
       "using", "virtual", "void", "volatile", "wchar_t", "while", "xor",
       "xor_eq"};
   // clang-format on
+  return keywords.contains(s);
+}
+
+/// Whether one of the standard C headers a user includes next to the
+/// generated one (<stddef.h>, <stdint.h>, <stdbool.h>, <stdio.h>,
+/// <stdlib.h>, <errno.h>, <assert.h>, <limits.h>, <float.h>, <math.h>)
+/// defines `s` as a macro or a type. A macro replaces the parameter's name
+/// in the prototype (`const float *NULL` becomes `const float *((void *)0)`)
+/// and a type name makes it a declaration of something else; the header
+/// includes <stdint.h> and <stdbool.h> itself, so theirs always do.
+static bool isStandardName(StringRef s) {
+  // clang-format off
+  static const llvm::StringSet<> names = {
+      // <stddef.h>
+      "NULL", "offsetof", "ptrdiff_t", "size_t", "max_align_t",
+      // <stdint.h>, besides the patterns below
+      "intptr_t", "uintptr_t", "intmax_t", "uintmax_t", "INTPTR_MIN",
+      "INTPTR_MAX", "UINTPTR_MAX", "INTMAX_MIN", "INTMAX_MAX", "UINTMAX_MAX",
+      "INTMAX_C", "UINTMAX_C", "PTRDIFF_MIN", "PTRDIFF_MAX", "SIG_ATOMIC_MIN",
+      "SIG_ATOMIC_MAX", "SIZE_MAX", "WCHAR_MIN", "WCHAR_MAX", "WINT_MIN",
+      "WINT_MAX",
+      // <stdio.h>
+      "BUFSIZ", "EOF", "FILENAME_MAX", "FOPEN_MAX", "L_tmpnam", "SEEK_CUR",
+      "SEEK_END", "SEEK_SET", "TMP_MAX", "stdin", "stdout", "stderr", "FILE",
+      "fpos_t",
+      // <stdlib.h>
+      "EXIT_FAILURE", "EXIT_SUCCESS", "MB_CUR_MAX", "RAND_MAX", "div_t",
+      "ldiv_t", "lldiv_t",
+      // <errno.h>
+      "errno", "EDOM", "EILSEQ", "ERANGE",
+      // <assert.h>, and the macro that switches it off
+      "assert", "NDEBUG",
+      // <limits.h>
+      "CHAR_BIT", "SCHAR_MIN", "SCHAR_MAX", "UCHAR_MAX", "CHAR_MIN",
+      "CHAR_MAX", "MB_LEN_MAX", "SHRT_MIN", "SHRT_MAX", "USHRT_MAX",
+      "INT_MIN", "INT_MAX", "UINT_MAX", "LONG_MIN", "LONG_MAX", "ULONG_MAX",
+      "LLONG_MIN", "LLONG_MAX", "ULLONG_MAX",
+      // <float.h>, besides FLT_*, DBL_* and LDBL_*
+      "FLT_RADIX", "DECIMAL_DIG", "FLT_EVAL_METHOD",
+      // <math.h>, with POSIX's constants
+      "HUGE_VAL", "HUGE_VALF", "HUGE_VALL", "INFINITY", "NAN", "FP_INFINITE",
+      "FP_NAN", "FP_NORMAL", "FP_SUBNORMAL", "FP_ZERO", "FP_FAST_FMA",
+      "FP_FAST_FMAF", "FP_FAST_FMAL", "FP_ILOGB0", "FP_ILOGBNAN",
+      "MATH_ERRNO", "MATH_ERREXCEPT", "math_errhandling", "float_t",
+      "double_t", "fpclassify", "isfinite", "isinf", "isnan", "isnormal",
+      "signbit", "isgreater", "isgreaterequal", "isless", "islessequal",
+      "islessgreater", "isunordered", "M_E", "M_LOG2E", "M_LOG10E", "M_LN2",
+      "M_LN10", "M_PI", "M_PI_2", "M_PI_4", "M_1_PI", "M_2_PI",
+      "M_2_SQRTPI", "M_SQRT2", "M_SQRT1_2"};
+  // clang-format on
+  if (names.contains(s))
+    return true;
+  // <stdint.h>'s exact-width, least and fast types and their limits
+  // (int32_t, uint_fast8_t, INT64_MAX, UINT_LEAST16_MAX, INT8_C), and
+  // <float.h>'s FLT_MAX, DBL_EPSILON, LDBL_MANT_DIG, ...
+  static const llvm::Regex stdint(
+      "^(u?int(_least|_fast)?(8|16|32|64)_t|U?INT(_LEAST|_FAST)?(8|16|32|64)_("
+      "MIN|MAX|C))$");
+  static const llvm::Regex floats("^L?(FLT|DBL)_[A-Z0-9_]+$");
+  return stdint.match(s) || floats.match(s);
+}
+
+bool adjoint::adj::isCIdentifier(StringRef s) {
   return !s.empty() && !llvm::isDigit(s.front()) &&
          llvm::all_of(s, [](char c) { return llvm::isAlnum(c) || c == '_'; }) &&
-         !keywords.contains(s);
+         !isKeyword(s);
+}
+
+StringRef adjoint::adj::whyNotParameterName(StringRef s) {
+  if (!isCIdentifier(s))
+    return isKeyword(s) ? "it is a C or C++ keyword"
+                        : "it is not a C identifier (letters, digits and '_', "
+                          "not starting with a digit)";
+  if (s.starts_with("__") ||
+      (s.size() > 1 && s[0] == '_' && llvm::isUpper(s[1])))
+    return "C reserves names that begin with '__' or '_' and a capital "
+           "letter for the compiler and its library";
+  if (isStandardName(s))
+    return "the standard C headers define it (a macro or a type), so the "
+           "header would not compile after, e.g., #include <stdio.h>";
+  if (s == "workspace")
+    return "every exported function's last C parameter is its workspace, "
+           "named 'workspace'";
+  return "";
 }
 
 std::string adjoint::adj::getArgumentName(func::FuncOp fn, unsigned i) {

@@ -41,9 +41,17 @@ normalizeReductionAxes(int64_t rank, std::optional<llvm::ArrayRef<int64_t>> axes
 /// that carry derivatives.
 bool isFloatTensor(mlir::Type type);
 
-/// Whether `s` is a C identifier: what names of arguments, results and
-/// symbol prefixes must be, as they appear in generated C headers.
+/// Whether `s` is a C identifier that is not a C or C++ keyword: what a
+/// symbol prefix must be, as it begins the generated C names.
 bool isCIdentifier(llvm::StringRef s);
+
+/// Why `s` cannot name an argument or a result (`adj.name`), or "" if it
+/// can. Such a name is a parameter of an exported C function and part of
+/// its header's macros: a C identifier that is not a C or C++ keyword, not
+/// reserved in C (`__x`, `_X`), not a macro or type of the standard C
+/// headers (`NULL`, `EOF`, `errno`, `int32_t`) and not `workspace`, the
+/// parameter the C ABI adds. docs/c-abi.md lists them.
+llvm::StringRef whyNotParameterName(llvm::StringRef s);
 
 /// The name of a function's argument `i`: its `adj.name` attribute, else
 /// "argN". Tools use it to match inputs and to name the C ABI's arguments.
