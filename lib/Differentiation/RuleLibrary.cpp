@@ -25,6 +25,7 @@
 
 #include "adjoint/Differentiation/RuleLibrary.h"
 
+#include "adjoint/Dialect/Adj/IR/AdjOps.h"
 #include "adjoint/Differentiation/DifferentiableOpInterface.h"
 #include "adjoint/Differentiation/RuleBuilder.h"
 
@@ -145,6 +146,15 @@ FailureOr<Layout> checkRule(func::FuncOp fn, Mode mode, StringAttr opName) {
            << " is for '" << opName.getValue()
            << "', which is not an op of a registered dialect; check the "
               "spelling (e.g. \"math.atan\")";
+  if (adj::isDerivativeRequest(*op))
+    return emitError(fn.getLoc(), rule)
+           << " is for '" << opName.getValue()
+           << "', a derivative request: requests are resolved, not "
+              "differentiated (adj-differentiate replaces each by a call of "
+              "the derivative function it builds, whose ops have rules of "
+              "their own), so this rule would never be used; remove it, or "
+              "write rules for the ops of the function the request asks "
+              "about";
   if (fn.isExternal())
     return emitError(fn.getLoc(), rule) << " has no body";
   Block &body = fn.getBody().front();

@@ -23,6 +23,10 @@
 // (adjoint-opt's "note: see current operation"): the rule is not IR the pass
 // works on. adj-report-coverage loads the rules the same way.
 // RUN: not adjoint-opt %t/model.mlir --rules %t/odd-arity.mlir -adj-report-coverage 2>&1 | FileCheck %s --check-prefix=ODD --implicit-check-not="see current operation"
+// A rule for a derivative request (adj.grad, adj.value_and_grad, adj.vjp,
+// adj.jvp) would never be used: requests are replaced, not differentiated.
+// RUN: not adjoint-opt %t/model.mlir --rules %t/request.mlir -adj-differentiate 2>&1 | FileCheck %s --check-prefix=REQUEST --implicit-check-not="see current operation"
+// RUN: not adjoint-run %t/model.mlir --rules %t/request.mlir --check-grad 2>&1 | FileCheck %s --check-prefix=REQUEST
 // RUN: not adjoint-opt %t/model.mlir --rules %t/empty.mlir -adj-differentiate 2>&1 | FileCheck %s --check-prefix=EMPTY
 // RUN: not adjoint-opt %t/model64.mlir --rules %src_root/examples/rules/math.mlir -adj-differentiate 2>&1 | FileCheck %s --check-prefix=NO-MATCH
 // RUN: not adjoint-opt %t/model.mlir --rules %t/bad-body.mlir -adj-differentiate 2>&1 | FileCheck %s --check-prefix=BODY
@@ -92,6 +96,29 @@ func.func @f(%x: tensor<3xf64>) -> tensor<f64> {
 func.func @df(%x: tensor<3xf64>) -> tensor<3xf64> {
   %g = adj.grad @f(%x) : (tensor<3xf64>) -> tensor<3xf64>
   return %g : tensor<3xf64>
+}
+
+//--- request.mlir
+// Each signature fits its op; only being for a request is wrong.
+// REQUEST: request.mlir:[[@LINE+1]]:1: error: rule @grad is for 'adj.grad', a derivative request: requests are resolved, not differentiated (adj-differentiate replaces each by a call of the derivative function it builds, whose ops have rules of their own), so this rule would never be used; remove it, or write rules for the ops of the function the request asks about
+func.func @grad(%x: tensor<*xf32>, %y: tensor<*xf32>, %d: tensor<*xf32>) -> tensor<*xf32>
+    attributes {adj.reverse_rule = "adj.grad"} {
+  return %d : tensor<*xf32>
+}
+// REQUEST: request.mlir:[[@LINE+1]]:1: error: rule @jvp is for 'adj.jvp', a derivative request
+func.func @jvp(%x: tensor<*xf32>, %t: tensor<*xf32>, %y: tensor<*xf32>, %dy: tensor<*xf32>, %dx: tensor<*xf32>, %dt: tensor<*xf32>) -> (tensor<*xf32>, tensor<*xf32>)
+    attributes {adj.forward_rule = "adj.jvp"} {
+  return %dx, %dt : tensor<*xf32>, tensor<*xf32>
+}
+// REQUEST: request.mlir:[[@LINE+1]]:1: error: rule @value_and_grad is for 'adj.value_and_grad', a derivative request
+func.func @value_and_grad(%x: tensor<*xf32>, %y: tensor<*xf32>, %g: tensor<*xf32>, %dy: tensor<*xf32>, %dg: tensor<*xf32>) -> tensor<*xf32>
+    attributes {adj.reverse_rule = "adj.value_and_grad"} {
+  return %dg : tensor<*xf32>
+}
+// REQUEST: request.mlir:[[@LINE+1]]:1: error: rule @vjp is for 'adj.vjp', a derivative request
+func.func @vjp(%x: tensor<*xf32>, %c: tensor<*xf32>, %y: tensor<*xf32>, %g: tensor<*xf32>, %dy: tensor<*xf32>, %dg: tensor<*xf32>) -> (tensor<*xf32>, tensor<*xf32>)
+    attributes {adj.reverse_rule = "adj.vjp"} {
+  return %dy, %dg : tensor<*xf32>, tensor<*xf32>
 }
 
 //--- parse.mlir
