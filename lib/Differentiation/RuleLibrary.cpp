@@ -478,6 +478,18 @@ std::optional<Location> RuleLibrary::getReverseRuleLoc(Operation *op) const {
   return std::nullopt;
 }
 
+LogicalResult RuleLibrary::checkReverseRuleTypes(Operation *op) const {
+  if (!hasReverseRule(op))
+    return success();
+  return selectRule(*find(reverse, op), op);
+}
+
+LogicalResult RuleLibrary::checkForwardRuleTypes(Operation *op) const {
+  if (!hasForwardRule(op))
+    return success();
+  return selectRule(*find(forward, op), op);
+}
+
 LogicalResult RuleLibrary::buildReverse(ReverseContext &ctx) const {
   Operation *op = ctx.forwardOp();
   FailureOr<const Rule *> rule = selectRule(*find(reverse, op), op);
