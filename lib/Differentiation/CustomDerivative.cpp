@@ -41,6 +41,13 @@ bool adjoint::hasCustomDerivative(func::FuncOp fn) {
   return fn->hasAttr(kCustomVjp) || fn->hasAttr(kCustomJvp);
 }
 
+func::FuncOp adjoint::getCustomDerivative(func::FuncOp fn, bool forward) {
+  auto ref =
+      fn->getAttrOfType<FlatSymbolRefAttr>(forward ? kCustomJvp : kCustomVjp);
+  return ref ? SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(fn, ref)
+             : func::FuncOp();
+}
+
 /// The signature `fn`'s custom vjp (`forward` false) or jvp must have.
 static FunctionType expectedType(func::FuncOp fn, bool forward) {
   FunctionType type = fn.getFunctionType();
@@ -57,11 +64,11 @@ static FunctionType expectedType(func::FuncOp fn, bool forward) {
   return FunctionType::get(fn.getContext(), inputs, floats);
 }
 
-/// The custom derivative named by `attrName`, checked against the signature
-/// it must have.
-static FailureOr<func::FuncOp> lookupCustom(func::FuncOp fn, StringRef attrName,
-                                            bool forward) {
+/// The custom derivative for the `forward` (else reverse) mode, checked
+/// against the signature it must have.
+static FailureOr<func::FuncOp> lookupCustom(func::FuncOp fn, bool forward) {
   StringRef mode = forward ? "forward" : "reverse";
+  StringRef attrName = forward ? kCustomJvp : kCustomVjp;
   Attribute attr = fn->getAttr(attrName);
   if (!attr)
     return fn.emitError("cannot differentiate @")
@@ -70,10 +77,7 @@ static FailureOr<func::FuncOp> lookupCustom(func::FuncOp fn, StringRef attrName,
               "give it `"
            << attrName << " = @" << adj::getSourceName(fn)
            << (forward ? "_custom_jvp" : "_custom_vjp") << "` too";
-  auto ref = dyn_cast<FlatSymbolRefAttr>(attr);
-  auto custom =
-      ref ? SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(fn, ref)
-          : func::FuncOp();
+  func::FuncOp custom = getCustomDerivative(fn, forward);
   if (!custom)
     return fn.emitError("`")
            << attrName << " = " << attr
@@ -103,8 +107,7 @@ LogicalResult adjoint::buildCustomDerivative(func::FuncOp fn,
                                              ArrayRef<bool> wrt,
                                              func::FuncOp derived) {
   bool forward = kind == DerivativeKind::Forward;
-  FailureOr<func::FuncOp> custom =
-      lookupCustom(fn, forward ? kCustomJvp : kCustomVjp, forward);
+  FailureOr<func::FuncOp> custom = lookupCustom(fn, forward);
   if (failed(custom))
     return failure();
 

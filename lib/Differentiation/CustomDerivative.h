@@ -15,6 +15,11 @@ namespace adjoint {
 /// or `adj.custom_jvp`), which then replaces differentiating its body.
 bool hasCustomDerivative(mlir::func::FuncOp fn);
 
+/// The function `fn`'s `adj.custom_jvp` (`forward`) or `adj.custom_vjp`
+/// names, or null when it names none (buildCustomDerivative reports a name
+/// that is not a function).
+mlir::func::FuncOp getCustomDerivative(mlir::func::FuncOp fn, bool forward);
+
 /// Builds the body of `derived`, the `kind` derivative of `fn` w.r.t. `wrt`,
 /// from a call of `fn` and a call of its custom derivative. Fails, with an
 /// error at `fn`, when the custom derivative is missing for this mode or

@@ -3,8 +3,10 @@
 // Part of the Adjoint project.
 //
 // 1. Collect the request ops (adj.value_and_grad, grad, vjp, jvp).
-// 2. A request is ready when its callee, and everything the callee calls,
-//    holds no request: the derivative is built from a body without requests.
+// 2. A request is ready when its callee, everything the callee calls, and
+//    the custom derivatives (adj.custom_vjp, adj.custom_jvp) of those its
+//    derivative uses hold no request: the derivative is built from a body
+//    without requests, and calls no function that still holds one.
 // 3. Replace each ready request by a call to the derivative the
 //    Differentiator synthesizes (cached per function, mode and wrt set), and
 //    repeat until none is left. Requests that never become ready ask for
@@ -13,6 +15,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "adjoint/Differentiation/Passes.h"
+
+#include "CustomDerivative.h"
 
 #include "adjoint/Dialect/Adj/IR/AdjOps.h"
 #include "adjoint/Differentiation/Differentiator.h"
@@ -35,15 +39,21 @@ using namespace adjoint;
 namespace {
 
 bool isRequest(Operation *op) {
-  return isa<adj::ValueAndGradOp, adj::GradOp, adj::VjpOp, adj::JvpOp>(op);
+  return adj::isDerivativeRequest(op->getName());
 }
 
-/// Whether `fn` or a function it reaches through calls or requests holds a
-/// request.
-bool reachesRequest(func::FuncOp fn, SymbolTable &symbols,
+/// Whether building a `forward` (else reverse) derivative of `fn` reaches a
+/// request: one in `fn`, in a function it calls, or in the custom derivative
+/// (CustomDerivative.cpp) that the derivative of `fn` or of a callee calls.
+/// A custom vjp that asks for its own function's gradient is a cycle too:
+/// replacing that request would make @f_grad call itself.
+bool reachesRequest(func::FuncOp fn, bool forward, SymbolTable &symbols,
                     llvm::SmallPtrSetImpl<Operation *> &visited) {
   if (!visited.insert(fn).second)
     return false;
+  func::FuncOp custom = getCustomDerivative(fn, forward);
+  if (custom && reachesRequest(custom, forward, symbols, visited))
+    return true;
   return fn.walk([&](Operation *op) {
              if (isRequest(op))
                return WalkResult::interrupt();
@@ -51,7 +61,7 @@ bool reachesRequest(func::FuncOp fn, SymbolTable &symbols,
              auto callee =
                  call ? symbols.lookup<func::FuncOp>(call.getCallee())
                       : func::FuncOp();
-             if (callee && reachesRequest(callee, symbols, visited))
+             if (callee && reachesRequest(callee, forward, symbols, visited))
                return WalkResult::interrupt();
              return WalkResult::advance();
            })
@@ -140,7 +150,7 @@ void AdjDifferentiatePass::runOnOperation() {
       auto calleeName = request->getAttrOfType<FlatSymbolRefAttr>("callee");
       auto callee = symbols.lookup<func::FuncOp>(calleeName.getValue());
       llvm::SmallPtrSet<Operation *, 8> visited;
-      if (reachesRequest(callee, symbols, visited))
+      if (reachesRequest(callee, isa<adj::JvpOp>(request), symbols, visited))
         continue;
       if (failed(replaceRequest(request, differentiator, symbols)))
         return signalPassFailure();

@@ -10,10 +10,10 @@
 //      `wrt` argument through differentiable operands, *useful* if a result
 //      depends on it. Only values that are both get derivatives, so nothing
 //      is computed for labels, constants or dead outputs.
-//   3. Every op that would need a rule but has none is reported, all at
-//      once, before anything is built: those of the functions it calls too
-//      (checked as their derivatives will be built), so one run lists them
-//      all.
+//   3. Every op that would need a rule but has none, or whose rule-file
+//      rules accept none of its types, is reported, all at once, before
+//      anything is built: those of the functions it calls too (checked as
+//      their derivatives will be built), so one run lists them all.
 //   4. Reverse mode walks the copied ops backwards from the seeds (1 for
 //      value_and_grad, the cotangent arguments for a vjp); each active op's
 //      DifferentiableOpInterface::buildReverse turns its results' cotangents
@@ -212,6 +212,13 @@ LogicalResult checkRules(Block &body, const Activity &activity,
     if (auto call = dyn_cast<func::CallOp>(op))
       if (failed(checkCallee(call, activity, differentiator, reverse, checked)))
         ok = false;
+    // A rule file's rules for the op that accept none of its types are
+    // reported here too, with the ops that have no rule.
+    if (rules && failed(reverse ? rules->checkReverseRuleTypes(&op)
+                                : rules->checkForwardRuleTypes(&op))) {
+      ok = false;
+      continue;
+    }
     if (isa<DifferentiableOpInterface>(op) || hasFileRule(rules, &op, reverse))
       continue;
     ok = false;

@@ -89,7 +89,7 @@ void AdjReportCoveragePass::report(func::FuncOp fn, const RuleLibrary &rules) {
     // A derivative request (adj.grad, ...) is resolved, not differentiated:
     // what needs rules is its callee, reported as a function of its own.
     if (op == fn || op->hasTrait<OpTrait::IsTerminator>() ||
-        isa<adj::ValueAndGradOp, adj::GradOp, adj::VjpOp, adj::JvpOp>(op))
+        adj::isDerivativeRequest(op->getName()))
       return;
     ++numOps;
     bool builtIn = isa<DifferentiableOpInterface>(op);
@@ -170,8 +170,7 @@ void AdjReportCoveragePass::runOnOperation() {
     // differentiated itself.
     fn.walk([&](Operation *op) {
       auto ref = op->getAttrOfType<FlatSymbolRefAttr>("callee");
-      if (!isa<func::CallOp, adj::ValueAndGradOp, adj::GradOp, adj::VjpOp,
-               adj::JvpOp>(op) ||
+      if (!(isa<func::CallOp>(op) || adj::isDerivativeRequest(op->getName())) ||
           !ref)
         return;
       auto callee = symbols.lookup<func::FuncOp>(ref.getValue());

@@ -25,6 +25,7 @@
 
 #include "adjoint/Differentiation/RuleLibrary.h"
 
+#include "adjoint/Dialect/Adj/IR/AdjOps.h"
 #include "adjoint/Differentiation/DifferentiableOpInterface.h"
 #include "adjoint/Differentiation/RuleBuilder.h"
 
@@ -123,26 +124,39 @@ std::string signatureHelp(Mode mode) {
                "result";
 }
 
-/// Checks one rule function; returns its layout.
+/// Checks one rule function; returns its layout. Errors are emitted at
+/// locations, not on the ops: the rule file is not the IR a pass works on,
+/// and adjoint-opt would follow each with a dump of the unverified rule
+/// ("see current operation").
 FailureOr<Layout> checkRule(func::FuncOp fn, Mode mode, StringAttr opName) {
   MLIRContext *ctx = fn.getContext();
   std::string rule = "rule @" + fn.getSymName().str();
   StringRef attrName = mode == Mode::Reverse ? kReverseAttr : kForwardAttr;
   if (!opName)
-    return fn.emitError(rule) << ": " << attrName
-                              << " must be a string naming an op, e.g. "
-                                 "\"math.atan\"";
+    return emitError(fn.getLoc(), rule)
+           << ": " << attrName
+           << " must be a string naming an op, e.g. "
+              "\"math.atan\"";
   StringRef dialect = opName.getValue().split('.').first;
   ctx->getOrLoadDialect(dialect);
   std::optional<RegisteredOperationName> op =
       RegisteredOperationName::lookup(opName.getValue(), ctx);
   if (!op)
-    return fn.emitError(rule)
+    return emitError(fn.getLoc(), rule)
            << " is for '" << opName.getValue()
            << "', which is not an op of a registered dialect; check the "
               "spelling (e.g. \"math.atan\")";
+  if (adj::isDerivativeRequest(*op))
+    return emitError(fn.getLoc(), rule)
+           << " is for '" << opName.getValue()
+           << "', a derivative request: requests are resolved, not "
+              "differentiated (adj-differentiate replaces each by a call of "
+              "the derivative function it builds, whose ops have rules of "
+              "their own), so this rule would never be used; remove it, or "
+              "write rules for the ops of the function the request asks "
+              "about";
   if (fn.isExternal())
-    return fn.emitError(rule) << " has no body";
+    return emitError(fn.getLoc(), rule) << " has no body";
   Block &body = fn.getBody().front();
   bool straightLine =
       fn.getBody().hasOneBlock() &&
@@ -150,29 +164,31 @@ FailureOr<Layout> checkRule(func::FuncOp fn, Mode mode, StringAttr opName) {
   auto ret =
       dyn_cast_or_null<func::ReturnOp>(body.empty() ? nullptr : &body.back());
   if (!straightLine || !ret)
-    return fn.emitError(rule) << " must be one block of ops without regions, "
-                                 "ending with func.return";
+    return emitError(fn.getLoc(), rule)
+           << " must be one block of ops without regions, "
+              "ending with func.return";
   // The body is copied into the model's module, where the rule file's
   // functions do not exist.
   for (Operation &op : body)
     if (auto call = dyn_cast<CallOpInterface>(op))
-      return call->emitError(rule)
+      return emitError(call->getLoc(), rule)
              << " calls a function (" << op.getName()
              << "): a rule body cannot call functions, as it is copied into "
                 "the model without them; write the derivative with ops "
                 "(adj, arith, math), or give the model's function a custom "
                 "derivative (adj.custom_vjp, docs/adding-rules.md)";
   if (ret.getNumOperands() != fn.getNumResults())
-    return ret.emitError(rule)
+    return emitError(ret.getLoc(), rule)
            << " returns " << ret.getNumOperands()
            << " value(s), but its type declares " << fn.getNumResults();
 
   // The counts the signature implies.
   unsigned numArgs = fn.getNumArguments(), numReturned = fn.getNumResults();
   if (numArgs < numReturned || (numArgs - numReturned) % 2 != 0)
-    return fn.emitError(rule) << " takes " << plural(numArgs, "argument")
-                              << " and returns " << plural(numReturned, "value")
-                              << ", which fits no op: " << signatureHelp(mode);
+    return emitError(fn.getLoc(), rule)
+           << " takes " << plural(numArgs, "argument") << " and returns "
+           << plural(numReturned, "value")
+           << ", which fits no op: " << signatureHelp(mode);
   unsigned other = (numArgs - numReturned) / 2;
   Layout layout = mode == Mode::Reverse ? Layout{mode, numReturned, other}
                                         : Layout{mode, other, numReturned};
@@ -181,7 +197,7 @@ FailureOr<Layout> checkRule(func::FuncOp fn, Mode mode, StringAttr opName) {
   std::optional<std::string> results =
       countMismatch(*op, layout.numResults, /*results=*/true);
   if (operands || results) {
-    InFlightDiagnostic diag = fn.emitError(rule);
+    InFlightDiagnostic diag = emitError(fn.getLoc(), rule);
     diag << " is for an op with " << plural(layout.numOperands, "operand")
          << " and " << plural(layout.numResults, "result") << " (it takes "
          << plural(numArgs, "argument") << " and returns "
@@ -196,18 +212,20 @@ FailureOr<Layout> checkRule(func::FuncOp fn, Mode mode, StringAttr opName) {
   // Types: tensors, and each derivative compatible with its value.
   for (auto [i, type] : llvm::enumerate(fn.getArgumentTypes()))
     if (!isa<TensorType>(type))
-      return fn.emitError(rule) << ": argument #" << i << " has type " << type
-                                << "; rule values are tensors";
+      return emitError(fn.getLoc(), rule)
+             << ": argument #" << i << " has type " << type
+             << "; rule values are tensors";
   for (auto [k, type] : llvm::enumerate(fn.getResultTypes()))
     if (!isa<TensorType>(type))
-      return fn.emitError(rule) << ": result #" << k << " has type " << type
-                                << "; rule values are tensors";
+      return emitError(fn.getLoc(), rule)
+             << ": result #" << k << " has type " << type
+             << "; rule values are tensors";
   // An op whose ODS gives all operands and results one type.
   if (op->hasTrait<OpTrait::SameOperandsAndResultType>())
     for (unsigned i = 1; i < layout.numOperands + layout.numResults; ++i) {
       Type first = fn.getArgumentTypes()[0], type = fn.getArgumentTypes()[i];
       if (!accepts(first, type) && !accepts(type, first))
-        return fn.emitError(rule)
+        return emitError(fn.getLoc(), rule)
                << ": argument #" << i << " has type " << type
                << " and argument #0 " << first << ", but '" << opName.getValue()
                << "' gives its operands and results one type";
@@ -216,7 +234,7 @@ FailureOr<Layout> checkRule(func::FuncOp fn, Mode mode, StringAttr opName) {
     Type primal = fn.getArgumentTypes()[layout.primalOfIncoming(i)];
     Type derivative = fn.getArgumentTypes()[i];
     if (!accepts(primal, derivative) && !accepts(derivative, primal))
-      return fn.emitError(rule)
+      return emitError(fn.getLoc(), rule)
              << ": argument #" << i << " is a " << derivativeName(mode)
              << " of type " << derivative << ", which cannot match argument #"
              << layout.primalOfIncoming(i) << " of type " << primal << " ("
@@ -226,7 +244,7 @@ FailureOr<Layout> checkRule(func::FuncOp fn, Mode mode, StringAttr opName) {
     Type primal = fn.getArgumentTypes()[layout.primalOfReturned(k)];
     Type derivative = fn.getResultTypes()[k];
     if (!accepts(primal, derivative) && !accepts(derivative, primal))
-      return fn.emitError(rule)
+      return emitError(fn.getLoc(), rule)
              << ": the " << derivativeName(mode) << " it returns for "
              << layout.returnedName(k) << " has type " << derivative
              << ", which cannot match that " << layout.returnedName(k)
@@ -458,6 +476,18 @@ std::optional<Location> RuleLibrary::getReverseRuleLoc(Operation *op) const {
   if (const auto *rules = find(reverse, op))
     return rules->front().fn->getLoc();
   return std::nullopt;
+}
+
+LogicalResult RuleLibrary::checkReverseRuleTypes(Operation *op) const {
+  if (!hasReverseRule(op))
+    return success();
+  return selectRule(*find(reverse, op), op);
+}
+
+LogicalResult RuleLibrary::checkForwardRuleTypes(Operation *op) const {
+  if (!hasForwardRule(op))
+    return success();
+  return selectRule(*find(forward, op), op);
 }
 
 LogicalResult RuleLibrary::buildReverse(ReverseContext &ctx) const {

@@ -161,11 +161,56 @@ FailureOr<DerivativeRequest> parseRequest(ModuleOp module, StringRef spec,
   return request;
 }
 
-/// Adds a public function <fn><suffix> that asks for the derivative.
+/// A derivative entry point added for the command line: the flag and
+/// specification that asked for it, and what it asks.
+struct AddedEntry {
+  std::string option;
+  DerivativeRequest request;
+};
+
+/// Fails on a second request whose entry point, @`entryName`, an earlier one
+/// (`first`) already adds: names both, and the one request that asks for
+/// both when they are for the same function.
+LogicalResult duplicateEntryError(ModuleOp module, StringRef option,
+                                  const DerivativeRequest &request,
+                                  StringRef entryName,
+                                  const AddedEntry &first) {
+  InFlightDiagnostic diag = optionError(module)
+                            << first.option << " and " << option
+                            << " both ask for @" << entryName;
+  func::FuncOp fn = request.fn, firstFn = first.request.fn;
+  if (fn != firstFn)
+    return diag << ", the name of each one's entry point; rename @"
+                << firstFn.getSymName() << " or @" << fn.getSymName();
+  // One entry point per function and kind: it differentiates w.r.t. the
+  // arguments of both requests.
+  SmallVector<bool> wrt;
+  for (auto [a, b] : llvm::zip_equal(request.wrt, first.request.wrt))
+    wrt.push_back(a || b);
+  diag << " (a function has one entry point per kind of derivative); ask "
+          "once, for every argument to differentiate: "
+       << option.split('=').first << "=" << fn.getSymName();
+  bool allFloats =
+      llvm::all_of(llvm::enumerate(fn.getArgumentTypes()), [&](auto arg) {
+        return wrt[arg.index()] == adj::isFloatTensor(arg.value());
+      });
+  if (allFloats)
+    return diag;
+  SmallVector<std::string> names;
+  for (auto [i, on] : llvm::enumerate(wrt))
+    if (on)
+      names.push_back(adj::getArgumentName(fn, i));
+  return diag << ":wrt=" << llvm::join(names, ",");
+}
+
+/// Adds a public function <fn><suffix> that asks for the derivative;
+/// `added` holds the entry points added before, by their names.
 LogicalResult addDerivativeEntry(ModuleOp module, StringRef spec,
-                                 bool withValue, StringRef notScalarHint) {
-  FailureOr<DerivativeRequest> request = parseRequest(
-      module, spec, withValue ? "value-and-grad" : "grad", notScalarHint);
+                                 bool withValue, StringRef notScalarHint,
+                                 llvm::StringMap<AddedEntry> &added) {
+  StringRef flag = withValue ? "value-and-grad" : "grad";
+  FailureOr<DerivativeRequest> request =
+      parseRequest(module, spec, flag, notScalarHint);
   if (failed(request))
     return failure();
   func::FuncOp fn = request->fn;
@@ -189,13 +234,15 @@ LogicalResult addDerivativeEntry(ModuleOp module, StringRef spec,
   }
   std::string entryName =
       (fn.getSymName() + (withValue ? "_value_and_grad" : "_grad")).str();
+  std::string option = ("--" + flag + "=" + spec).str();
+  if (auto it = added.find(entryName); it != added.end())
+    return duplicateEntryError(module, option, *request, entryName, it->second);
   // SymbolTable::insert would quietly rename the entry on a clash.
   if (module.lookupSymbol(entryName))
     return optionError(module)
-           << "--" << (withValue ? "value-and-grad" : "grad") << "=" << spec
-           << ": the model already has a function @" << entryName
-           << ", the name of this derivative's entry point; rename it, or "
-              "ask for the derivative once";
+           << option << ": the model already has a function @" << entryName
+           << ", the name of this derivative's entry point; rename it";
+  added[entryName] = AddedEntry{option, *request};
   auto entry = b.create<func::FuncOp>(
       fn.getLoc(), entryName,
       FunctionType::get(b.getContext(), fn.getArgumentTypes(), results));
@@ -448,13 +495,14 @@ LogicalResult adjoint::compile(ModuleOp module, const CompileOptions &options,
       failed(checkNoRecursion(module, "")) ||
       failed(checkNoTensorLoops(module)))
     return failure();
+  llvm::StringMap<AddedEntry> added;
   for (const std::string &spec : options.grad)
     if (failed(addDerivativeEntry(module, spec, /*withValue=*/false,
-                                  options.notScalarHint)))
+                                  options.notScalarHint, added)))
       return failure();
   for (const std::string &spec : options.valueAndGrad)
     if (failed(addDerivativeEntry(module, spec, /*withValue=*/true,
-                                  options.notScalarHint)))
+                                  options.notScalarHint, added)))
       return failure();
   if (failed(checkExportNames(module)))
     return failure();

@@ -83,3 +83,47 @@ func.func @ask(%x: tensor<3xf64>) -> tensor<3xf64> {
   %g = adj.grad @loss(%x) : (tensor<3xf64>) -> tensor<3xf64>
   return %g : tensor<3xf64>
 }
+
+// -----
+
+// A custom vjp that asks for the gradient of its own function: @f_grad would
+// call @fv, which would call @f_grad. The request in @fv, and the one that
+// needs @f's derivative, are a cycle like requests that ask for each other.
+func.func private @f(%x: tensor<3xf64>) -> tensor<f64> attributes {adj.custom_vjp = @fv} {
+  %s = adj.sum %x : tensor<3xf64> -> tensor<f64>
+  return %s : tensor<f64>
+}
+func.func private @fv(%x: tensor<3xf64>, %c: tensor<f64>) -> tensor<3xf64> {
+  // expected-error @+1 {{cannot differentiate @f: its derivative needs the derivative of a function that requests this one (the requests form a cycle)}}
+  %d = adj.grad @f(%x) : (tensor<3xf64>) -> tensor<3xf64>
+  %m = adj.mul %d, %c : tensor<3xf64>, tensor<f64>
+  return %m : tensor<3xf64>
+}
+func.func @g(%x: tensor<3xf64>) -> tensor<3xf64> {
+  // expected-error @+1 {{cannot differentiate @f: its derivative needs the derivative of a function that requests this one (the requests form a cycle)}}
+  %d = adj.grad @f(%x) : (tensor<3xf64>) -> tensor<3xf64>
+  return %d : tensor<3xf64>
+}
+
+// -----
+
+// The same through a function the custom vjp calls, and through a call of
+// @f: the derivative of @loss calls @f's custom vjp.
+func.func private @f(%x: tensor<3xf64>) -> tensor<f64> attributes {adj.custom_vjp = @fv} {
+  %s = adj.sum %x : tensor<3xf64> -> tensor<f64>
+  return %s : tensor<f64>
+}
+func.func private @fv(%x: tensor<3xf64>, %c: tensor<f64>) -> tensor<3xf64> {
+  %d = call @helper(%x) : (tensor<3xf64>) -> tensor<3xf64>
+  %m = adj.mul %d, %c : tensor<3xf64>, tensor<f64>
+  return %m : tensor<3xf64>
+}
+func.func private @helper(%x: tensor<3xf64>) -> tensor<3xf64> {
+  // expected-error @+1 {{cannot differentiate @loss: its derivative needs the derivative of a function that requests this one (the requests form a cycle)}}
+  %d = adj.grad @loss(%x) : (tensor<3xf64>) -> tensor<3xf64>
+  return %d : tensor<3xf64>
+}
+func.func private @loss(%x: tensor<3xf64>) -> tensor<f64> {
+  %y = call @f(%x) : (tensor<3xf64>) -> tensor<f64>
+  return %y : tensor<f64>
+}

@@ -66,6 +66,40 @@ func.func private @scaled_custom_jvp(%x: tensor<3xf64>, %k: tensor<i64>, %s: ten
 // CHECK:         %[[D:.*]]:2 = call @scaled_custom_vjp(%[[X]], %[[K]], %[[S]], %[[C]])
 // CHECK:         return %[[Y]], %[[D]]#1
 
+// A custom jvp may ask for the gradient of its own function: that is the
+// reverse derivative, built from the custom vjp, which asks for nothing. So
+// it is no cycle, and the jvp request waits until @dot_custom_jvp's request
+// is replaced: ẏ = <∇f, ẋ>.
+func.func private @dot(%x: tensor<3xf64>, %w: tensor<3xf64>) -> tensor<f64>
+    attributes {adj.custom_vjp = @dot_custom_vjp, adj.custom_jvp = @dot_custom_jvp} {
+  %p = adj.mul %x, %w : tensor<3xf64>, tensor<3xf64>
+  %s = adj.sum %p : tensor<3xf64> -> tensor<f64>
+  return %s : tensor<f64>
+}
+func.func private @dot_custom_vjp(%x: tensor<3xf64>, %w: tensor<3xf64>, %c: tensor<f64>)
+    -> (tensor<3xf64>, tensor<3xf64>) {
+  %dx = adj.mul %w, %c : tensor<3xf64>, tensor<f64>
+  %dw = adj.mul %x, %c : tensor<3xf64>, tensor<f64>
+  return %dx, %dw : tensor<3xf64>, tensor<3xf64>
+}
+func.func private @dot_custom_jvp(%x: tensor<3xf64>, %w: tensor<3xf64>,
+                                  %tx: tensor<3xf64>, %tw: tensor<3xf64>) -> tensor<f64> {
+  %gx, %gw = adj.grad @dot(%x, %w) : (tensor<3xf64>, tensor<3xf64>) -> (tensor<3xf64>, tensor<3xf64>)
+  %a = adj.mul %gx, %tx : tensor<3xf64>, tensor<3xf64>
+  %b = adj.mul %gw, %tw : tensor<3xf64>, tensor<3xf64>
+  %c = adj.add %a, %b : tensor<3xf64>, tensor<3xf64>
+  %t = adj.sum %c : tensor<3xf64> -> tensor<f64>
+  return %t : tensor<f64>
+}
+
+// CHECK-LABEL: func.func private @dot_jvp(
+// CHECK:         call @dot_custom_jvp(
+// CHECK-LABEL: func.func private @dot_grad(
+// CHECK:         call @dot_custom_vjp(
+// CHECK-LABEL: func.func private @dot_custom_jvp(
+// CHECK:         call @dot_grad(
+// CHECK-NOT:     adj.grad
+
 func.func @requests(%x: tensor<6xf64>, %c: tensor<6xf64>, %v: tensor<3xf64>, %k: tensor<i64>,
                     %s: tensor<f64>, %cv: tensor<3xf64>, %ts: tensor<f64>)
     -> (tensor<6xf64>, tensor<6xf64>, tensor<f64>, tensor<3xf64>) {
@@ -73,5 +107,6 @@ func.func @requests(%x: tensor<6xf64>, %c: tensor<6xf64>, %v: tensor<3xf64>, %k:
   %z, %dz = adj.jvp @binarize(%x) tangents(%c) wrt [0] : (tensor<6xf64>, tensor<6xf64>) -> (tensor<6xf64>, tensor<6xf64>)
   %w, %ds = adj.vjp @scaled(%v, %k, %s) cotangents(%cv) wrt [2] : (tensor<3xf64>, tensor<i64>, tensor<f64>, tensor<3xf64>) -> (tensor<3xf64>, tensor<f64>)
   %u, %du = adj.jvp @scaled(%v, %k, %s) tangents(%ts) wrt [2] : (tensor<3xf64>, tensor<i64>, tensor<f64>, tensor<f64>) -> (tensor<3xf64>, tensor<3xf64>)
+  %v2, %dv = adj.jvp @dot(%v, %cv) tangents(%cv, %v) : (tensor<3xf64>, tensor<3xf64>, tensor<3xf64>, tensor<3xf64>) -> (tensor<f64>, tensor<f64>)
   return %dx, %dz, %ds, %du : tensor<6xf64>, tensor<6xf64>, tensor<f64>, tensor<3xf64>
 }

@@ -9,16 +9,24 @@
 // RUN: not adjoint-compile %t/model.mlir --rules %t/missing.mlir -o %t/x.so 2>&1 | FileCheck %s --check-prefix=MISSING
 // MISSING: error: cannot open the rule file '{{.*}}missing.mlir': No such file or directory
 // RUN: not adjoint-opt %t/model.mlir --rules %t/parse.mlir -adj-differentiate 2>&1 | FileCheck %s --check-prefix=PARSE
-// RUN: not adjoint-opt %t/model.mlir --rules %t/unknown-op.mlir -adj-differentiate 2>&1 | FileCheck %s --check-prefix=UNKNOWN
-// RUN: not adjoint-opt %t/model.mlir --rules %t/not-a-string.mlir -adj-differentiate 2>&1 | FileCheck %s --check-prefix=NOT-STRING
-// RUN: not adjoint-opt %t/model.mlir --rules %t/odd-arity.mlir -adj-differentiate 2>&1 | FileCheck %s --check-prefix=ODD
-// RUN: not adjoint-opt %t/model.mlir --rules %t/wrong-arity.mlir -adj-differentiate 2>&1 | FileCheck %s --check-prefix=ARITY
-// RUN: not adjoint-opt %t/model.mlir --rules %t/wrong-return.mlir -adj-differentiate 2>&1 | FileCheck %s --check-prefix=RETURN
-// RUN: not adjoint-opt %t/model.mlir --rules %t/wrong-type.mlir -adj-differentiate 2>&1 | FileCheck %s --check-prefix=TYPE
-// RUN: not adjoint-opt %t/model.mlir --rules %t/mixed-types.mlir -adj-differentiate 2>&1 | FileCheck %s --check-prefix=MIXED
-// RUN: not adjoint-opt %t/model.mlir --rules %t/scalar.mlir -adj-differentiate 2>&1 | FileCheck %s --check-prefix=SCALAR
-// RUN: not adjoint-opt %t/model.mlir --rules %t/regions.mlir -adj-differentiate 2>&1 | FileCheck %s --check-prefix=REGIONS
+// RUN: not adjoint-opt %t/model.mlir --rules %t/unknown-op.mlir -adj-differentiate 2>&1 | FileCheck %s --check-prefix=UNKNOWN --implicit-check-not="see current operation"
+// RUN: not adjoint-opt %t/model.mlir --rules %t/not-a-string.mlir -adj-differentiate 2>&1 | FileCheck %s --check-prefix=NOT-STRING --implicit-check-not="see current operation"
+// RUN: not adjoint-opt %t/model.mlir --rules %t/odd-arity.mlir -adj-differentiate 2>&1 | FileCheck %s --check-prefix=ODD --implicit-check-not="see current operation"
+// RUN: not adjoint-opt %t/model.mlir --rules %t/wrong-arity.mlir -adj-differentiate 2>&1 | FileCheck %s --check-prefix=ARITY --implicit-check-not="see current operation"
+// RUN: not adjoint-opt %t/model.mlir --rules %t/wrong-return.mlir -adj-differentiate 2>&1 | FileCheck %s --check-prefix=RETURN --implicit-check-not="see current operation"
+// RUN: not adjoint-opt %t/model.mlir --rules %t/wrong-type.mlir -adj-differentiate 2>&1 | FileCheck %s --check-prefix=TYPE --implicit-check-not="see current operation"
+// RUN: not adjoint-opt %t/model.mlir --rules %t/mixed-types.mlir -adj-differentiate 2>&1 | FileCheck %s --check-prefix=MIXED --implicit-check-not="see current operation"
+// RUN: not adjoint-opt %t/model.mlir --rules %t/scalar.mlir -adj-differentiate 2>&1 | FileCheck %s --check-prefix=SCALAR --implicit-check-not="see current operation"
+// RUN: not adjoint-opt %t/model.mlir --rules %t/regions.mlir -adj-differentiate 2>&1 | FileCheck %s --check-prefix=REGIONS --implicit-check-not="see current operation"
 // RUN: not adjoint-run %t/plain.mlir --rules %t/call.mlir --check-grad 2>&1 | FileCheck %s --check-prefix=CALL
+// An error in a rule file is not followed by a dump of the rule function
+// (adjoint-opt's "note: see current operation"): the rule is not IR the pass
+// works on. adj-report-coverage loads the rules the same way.
+// RUN: not adjoint-opt %t/model.mlir --rules %t/odd-arity.mlir -adj-report-coverage 2>&1 | FileCheck %s --check-prefix=ODD --implicit-check-not="see current operation"
+// A rule for a derivative request (adj.grad, adj.value_and_grad, adj.vjp,
+// adj.jvp) would never be used: requests are replaced, not differentiated.
+// RUN: not adjoint-opt %t/model.mlir --rules %t/request.mlir -adj-differentiate 2>&1 | FileCheck %s --check-prefix=REQUEST --implicit-check-not="see current operation"
+// RUN: not adjoint-run %t/model.mlir --rules %t/request.mlir --check-grad 2>&1 | FileCheck %s --check-prefix=REQUEST
 // RUN: not adjoint-opt %t/model.mlir --rules %t/empty.mlir -adj-differentiate 2>&1 | FileCheck %s --check-prefix=EMPTY
 // RUN: not adjoint-opt %t/model64.mlir --rules %src_root/examples/rules/math.mlir -adj-differentiate 2>&1 | FileCheck %s --check-prefix=NO-MATCH
 // RUN: not adjoint-opt %t/model.mlir --rules %t/bad-body.mlir -adj-differentiate 2>&1 | FileCheck %s --check-prefix=BODY
@@ -78,16 +86,49 @@ func.func @f(%x: tensor<3x2xf32>) -> tensor<f32> {
 }
 
 //--- model64.mlir
+// Every op whose f32 rules do not accept its f64 types is reported, with the
+// ops that have no rule at all, in one run.
 func.func @f(%x: tensor<3xf64>) -> tensor<f64> {
-  // NO-MATCH: model64.mlir:[[@LINE+2]]:8: error: no rule file rule for 'math.atan' accepts its operand and result types (tensor<3xf64>, tensor<3xf64>); add a rule for these types
+  // NO-MATCH: model64.mlir:[[@LINE+2]]:8: error: no rule file rule for 'math.atan' accepts its operand and result types (tensor<3xf64>, tensor<3xf64>); add a rule for these types (rules on tensor<*xf32> accept every f32 shape)
   // NO-MATCH: math.mlir:{{[0-9]+}}:1: note: rule @atan is for 1 operand and 1 result of types (tensor<*xf32>, tensor<*xf32>)
   %a = math.atan %x : tensor<3xf64>
-  %s = adj.sum %a : tensor<3xf64> -> tensor<f64>
+  // NO-MATCH: model64.mlir:[[@LINE+1]]:8: error: cannot differentiate 'math.acos': it has no differentiation rule
+  %b = math.acos %a : tensor<3xf64>
+  // NO-MATCH: model64.mlir:[[@LINE+2]]:8: error: no rule file rule for 'math.atan2' accepts its operand and result types (tensor<3xf64>, tensor<3xf64>, tensor<3xf64>)
+  // NO-MATCH: math.mlir:{{[0-9]+}}:1: note: rule @atan2_vjp is for 2 operands and 1 result of types (tensor<*xf32>, tensor<*xf32>, tensor<*xf32>)
+  %c = math.atan2 %b, %x : tensor<3xf64>
+  // NO-MATCH: model64.mlir:[[@LINE+2]]:8: error: no rule file rule for 'math.asinh' accepts its operand and result types (tensor<3xf64>, tensor<3xf64>)
+  // NO-MATCH: math.mlir:{{[0-9]+}}:1: note: rule @asinh is for 1 operand and 1 result of types (tensor<*xf32>, tensor<*xf32>)
+  %d = math.asinh %c : tensor<3xf64>
+  %s = adj.sum %d : tensor<3xf64> -> tensor<f64>
   return %s : tensor<f64>
 }
 func.func @df(%x: tensor<3xf64>) -> tensor<3xf64> {
   %g = adj.grad @f(%x) : (tensor<3xf64>) -> tensor<3xf64>
   return %g : tensor<3xf64>
+}
+
+//--- request.mlir
+// Each signature fits its op; only being for a request is wrong.
+// REQUEST: request.mlir:[[@LINE+1]]:1: error: rule @grad is for 'adj.grad', a derivative request: requests are resolved, not differentiated (adj-differentiate replaces each by a call of the derivative function it builds, whose ops have rules of their own), so this rule would never be used; remove it, or write rules for the ops of the function the request asks about
+func.func @grad(%x: tensor<*xf32>, %y: tensor<*xf32>, %d: tensor<*xf32>) -> tensor<*xf32>
+    attributes {adj.reverse_rule = "adj.grad"} {
+  return %d : tensor<*xf32>
+}
+// REQUEST: request.mlir:[[@LINE+1]]:1: error: rule @jvp is for 'adj.jvp', a derivative request
+func.func @jvp(%x: tensor<*xf32>, %t: tensor<*xf32>, %y: tensor<*xf32>, %dy: tensor<*xf32>, %dx: tensor<*xf32>, %dt: tensor<*xf32>) -> (tensor<*xf32>, tensor<*xf32>)
+    attributes {adj.forward_rule = "adj.jvp"} {
+  return %dx, %dt : tensor<*xf32>, tensor<*xf32>
+}
+// REQUEST: request.mlir:[[@LINE+1]]:1: error: rule @value_and_grad is for 'adj.value_and_grad', a derivative request
+func.func @value_and_grad(%x: tensor<*xf32>, %y: tensor<*xf32>, %g: tensor<*xf32>, %dy: tensor<*xf32>, %dg: tensor<*xf32>) -> tensor<*xf32>
+    attributes {adj.reverse_rule = "adj.value_and_grad"} {
+  return %dg : tensor<*xf32>
+}
+// REQUEST: request.mlir:[[@LINE+1]]:1: error: rule @vjp is for 'adj.vjp', a derivative request
+func.func @vjp(%x: tensor<*xf32>, %c: tensor<*xf32>, %y: tensor<*xf32>, %g: tensor<*xf32>, %dy: tensor<*xf32>, %dg: tensor<*xf32>) -> (tensor<*xf32>, tensor<*xf32>)
+    attributes {adj.reverse_rule = "adj.vjp"} {
+  return %dy, %dg : tensor<*xf32>, tensor<*xf32>
 }
 
 //--- parse.mlir

@@ -57,6 +57,11 @@ public:
   /// The location of the first reverse rule for `op`'s name, if any: where
   /// an error about a missing forward rule points to.
   std::optional<mlir::Location> getReverseRuleLoc(mlir::Operation *op) const;
+  /// Fails, with the error buildReverse (buildForward) would give, when the
+  /// files' reverse (forward) rules are used for `op` but none accepts its
+  /// types: so that all such ops are reported before anything is built.
+  mlir::LogicalResult checkReverseRuleTypes(mlir::Operation *op) const;
+  mlir::LogicalResult checkForwardRuleTypes(mlir::Operation *op) const;
   /// Differentiate `ctx.forwardOp()` with its rule from the files; errors
   /// (no rule accepts the op's types, the body does not type-check on them)
   /// are emitted at the op with a note at the rule.

@@ -1471,6 +1471,12 @@ StringRef adjoint::adj::getSourceName(func::FuncOp fn) {
   return fn.getSymName();
 }
 
+bool adjoint::adj::isDerivativeRequest(OperationName name) {
+  TypeID id = name.getTypeID();
+  return id == TypeID::get<ValueAndGradOp>() || id == TypeID::get<GradOp>() ||
+         id == TypeID::get<VjpOp>() || id == TypeID::get<JvpOp>();
+}
+
 bool adjoint::adj::isFloatTensor(Type type) {
   auto tensor = dyn_cast<RankedTensorType>(type);
   return tensor && isa<FloatType>(tensor.getElementType());

@@ -66,6 +66,11 @@ constexpr llvm::StringLiteral kSourceNameAttr = "adj.source_name";
 /// `adj.source_name`, else its symbol name.
 llvm::StringRef getSourceName(mlir::func::FuncOp fn);
 
+/// Whether `name` is a derivative request (adj.value_and_grad, adj.grad,
+/// adj.vjp, adj.jvp): adj-differentiate replaces it by a call of the
+/// derivative it asks for, so it is resolved, never differentiated itself.
+bool isDerivativeRequest(mlir::OperationName name);
+
 /// The NumPy broadcast of two shapes, or nullopt when they do not broadcast.
 std::optional<llvm::SmallVector<int64_t>>
 broadcastShapes(llvm::ArrayRef<int64_t> a, llvm::ArrayRef<int64_t> b);
