@@ -168,7 +168,7 @@ LogicalResult adjoint::checkPublicFunctions(
     auto callee = call ? SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(
                              call, call.getCalleeAttr())
                        : func::FuncOp();
-    if (!isa<adj::ValueAndGradOp, adj::GradOp, adj::VjpOp, adj::JvpOp>(op) &&
+    if (!adj::isDerivativeRequest(op->getName()) &&
         !(callee && callee.isPublic() && !callee.isExternal()))
       return WalkResult::advance();
     op->emitError() << "'" << pass
