@@ -404,6 +404,26 @@ LogicalResult checkNoTensorLoops(ModuleOp module) {
   return failure(result.wasInterrupted());
 }
 
+/// Fails at each function that adjoint-compile's own output marks as
+/// carrying a run-time status result (--emit=mlir or linalg with index or
+/// numerics checks): compiling it again would export that status as an
+/// output and add a second one.
+LogicalResult checkNotCompiledAlready(ModuleOp module) {
+  bool compiled = false;
+  for (auto fn : module.getOps<func::FuncOp>()) {
+    if (!fn->hasAttr("adj.status"))
+      continue;
+    fn.emitError("@")
+        << fn.getSymName()
+        << " is adjoint-compile's output: its last result is the status of "
+           "the run-time checks it added; compile the model it came from, or "
+           "emit the IR to edit with --check-indices=false and without "
+           "--check-numerics";
+    compiled = true;
+  }
+  return failure(compiled);
+}
+
 /// Fails at the first call that closes a cycle of calls. Without control
 /// flow the recursion could never end; later, the inliner and bufferization
 /// would reject it without a location. Run before differentiation and after
@@ -493,7 +513,8 @@ LogicalResult adjoint::compile(ModuleOp module, const CompileOptions &options,
 
   if (failed(checkTensorSizes(module)) ||
       failed(checkNoRecursion(module, "")) ||
-      failed(checkNoTensorLoops(module)))
+      failed(checkNoTensorLoops(module)) ||
+      failed(checkNotCompiledAlready(module)))
     return failure();
   llvm::StringMap<AddedEntry> added;
   for (const std::string &spec : options.grad)
