@@ -55,13 +55,13 @@ void scaleSubnormalInput(Operation *log) {
   };
   const double kScale = 0x1p23, kMinNormal = 0x1p-126;
   double shift = 23.0 * (isa<math::Log2Op>(log) ? 1.0 : std::log(2.0));
-  Value subnormal = b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OLT,
-                                            x, constant(kMinNormal));
+  Value subnormal = b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OLT, x,
+                                            constant(kMinNormal));
   Value scaled = b.create<arith::MulFOp>(loc, x, constant(kScale));
   log->setOperand(0, b.create<arith::SelectOp>(loc, subnormal, scaled, x));
   b.setInsertionPointAfter(log);
-  Value correction = b.create<arith::SelectOp>(loc, subnormal, constant(shift),
-                                               constant(0.0));
+  Value correction =
+      b.create<arith::SelectOp>(loc, subnormal, constant(shift), constant(0.0));
   Value result = log->getResult(0);
   auto corrected = b.create<arith::SubFOp>(loc, result, correction);
   result.replaceAllUsesExcept(corrected, corrected);
