@@ -200,7 +200,7 @@ if len(sys.argv) == 4:  # child: run the library, write its outputs
 # for fewer with K past whole vectors or of 8 and more (its dot products):
 # 3x70x20, 6x16x256, 7x17x257, 1x40x33, 8x50x40 (8 rows: 2-column tiles,
 # K's last 8) and 4x30x100 (4-column tiles, the last 2 columns one at a
-# time); 1x64x64 keeps the dot products.
+# time); 1x64x64 keeps the dot products (in f32: 4 vectors of K).
 # Up to 4 rows times a row-major B (or A transposed) above that size: row
 # tiles (rows_fit), 8, 5 or 4 vectors wide for 2-4 rows, each with a ragged
 # last tile: 2x300x130, 3x250x100, 4x200x90, and 2x200x300; one row as a
