@@ -195,7 +195,12 @@ if len(sys.argv) == 4:  # child: run the library, write its outputs
 # 200x64x7. Up to MR rows times a transposed B above the direct path's
 # size: dot tiles (dots_fit), for every row count's tile width (8, 4 or 2
 # columns) with a ragged last column and a K past the last whole vector:
-# 1x333x257, 3x101x300, 7x99x130, 8x70x520, and 2x200x300, 5x2100x300.
+# 1x333x257, 3x101x300, 7x99x130, 8x70x520, and 2x200x300, 5x2100x300;
+# also within the direct path's size, for 8 rows (its copied panels) and
+# for fewer with K past whole vectors or of 8 and more (its dot products):
+# 3x70x20, 6x16x256, 7x17x257, 1x40x33, 8x50x40 (8 rows: 2-column tiles,
+# K's last 8) and 4x30x100 (4-column tiles, the last 2 columns one at a
+# time); 1x64x64 keeps the dot products (in f32: 4 vectors of K).
 # Up to 4 rows times a row-major B (or A transposed) above that size: row
 # tiles (rows_fit), 8, 5 or 4 vectors wide for 2-4 rows, each with a ragged
 # last tile: 2x300x130, 3x250x100, 4x200x90, and 2x200x300; one row as a
@@ -212,7 +217,8 @@ sizes = [(1, 333, 257), (3, 101, 300), (7, 99, 130), (8, 70, 520),
          (300, 1, 40), (45, 31, 250), (2, 200, 300), (1, 40, 33),
          (83, 70, 45), (33, 100, 531), (200, 64, 7), (19, 600, 70),
          (5, 2100, 300), (9, 2304, 600), (64, 512, 512), (32, 40, 300),
-         (64, 40, 100), (40, 40, 300), (64, 512, 10)]
+         (64, 40, 100), (40, 40, 300), (64, 512, 10), (8, 50, 40),
+         (4, 30, 100)]
 for m, n, k in sizes:
     a, b = data(m, k), data(k, n)
     want = [Product(a, b)]
